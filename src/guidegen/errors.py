@@ -1,0 +1,118 @@
+"""The one error hierarchy of guidegen.
+
+Every failure a user can cause or meet is a :class:`GuidegenError`. Each class
+carries the process exit status the CLI returns for it, and every error knows
+how to print itself, located where possible (``file:line:col: error: ...``).
+The CLI prints them in one place; library callers catch :class:`GuidegenError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a source file; ``line`` and ``column`` count from 1."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located message: where, what, and the dotted path inside the file."""
+
+    location: Location
+    message: str
+    path: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{self.location}: error: {where}{self.message}"
+
+
+class GuidegenError(Exception):
+    """Base class of every error guidegen reports; ``exit_code`` is the CLI status."""
+
+    exit_code = 1
+    kind = "error"
+
+    def __init__(self, message: str = "", problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems: tuple[Problem, ...] = tuple(problems)
+
+    def lines(self) -> list[str]:
+        """Return the lines to print for this error, problems first, then a summary."""
+        lines = [str(problem) for problem in self.problems]
+        if self.message:
+            lines.append(f"error: {self.message}" if not self.problems else self.message)
+        return lines
+
+
+class InputError(GuidegenError):
+    """The user's content, theme or templates are wrong (exit status 1)."""
+
+    exit_code = 1
+
+    @classmethod
+    def collect(cls, problems: Iterable[Problem]) -> InputError:
+        """Return one error holding ``problems`` sorted by place, with a summary line."""
+        ordered = sorted(set(problems), key=lambda p: (p.location, p.path, p.message))
+        files = {p.location.file for p in ordered}
+        noun = "error" if len(ordered) == 1 else "errors"
+        where = "file" if len(files) == 1 else "files"
+        summary = f"{len(ordered)} {noun} in {len(files)} {where}"
+        return cls(summary, ordered)
+
+
+class ContentError(InputError):
+    """A guide's YAML is malformed or does not match the schema."""
+
+
+class ThemeError(InputError):
+    """The theme file is malformed or does not match its schema."""
+
+
+class TemplateError(InputError):
+    """A Jinja template failed to load or render, or reached outside the project."""
+
+
+class UsageError(GuidegenError):
+    """The command line asked for something impossible (exit status 2)."""
+
+    exit_code = 2
+
+
+class RenderError(GuidegenError):
+    """Laying out a document failed: time limit, missing font, renderer fault."""
+
+    exit_code = 3
+
+
+class OutputError(GuidegenError):
+    """An output file could not be written: permissions, disk full (exit status 4)."""
+
+    exit_code = 4
+
+
+EXIT_CODES = {
+    "ok": 0,
+    "input": InputError.exit_code,
+    "usage": UsageError.exit_code,
+    "render": RenderError.exit_code,
+    "output": OutputError.exit_code,
+    "internal": 70,
+    "interrupted": 130,
+}

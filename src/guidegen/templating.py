@@ -1,0 +1,163 @@
+"""The Jinja side: the template environment, and a guide rendered to one HTML document.
+
+One sandboxed environment loads the template folders; the print CSS is rendered too
+and inlined in the document.
+
+User folders come first, the built-in ``templates/`` last (like mkdocs themes), so a
+user overrides single templates. Autoescape is on for every template whatever its
+suffix, undefined names are errors, and templates run in Jinja's sandbox. Failures
+become :class:`~guidegen.errors.TemplateError` located at ``template:line``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import mimetypes
+import re
+import traceback
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from .errors import GuidegenError, Location, Problem, TemplateError
+from .loader import display_name
+from .theme import Theme
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+DOCUMENT_TEMPLATE = "guide.html.j2"
+STYLESHEET_TEMPLATE = "guide.css.j2"
+
+
+def template_folders(user: Path | None = None) -> list[Path]:
+    """Return the template folders in lookup order: ``user`` first, built-in last."""
+    if user is not None and not user.is_dir():
+        raise TemplateError.collect([Problem(Location(str(user)), "templates folder not found")])
+    return [user, BUILTIN_TEMPLATES] if user is not None else [BUILTIN_TEMPLATES]
+
+
+@cache
+def environment(folders: tuple[Path, ...]) -> SandboxedEnvironment:
+    """Return the Jinja environment that loads templates from ``folders``, first wins."""
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(kind=node_kind, css_string=css_string, css_content=css_content)
+    return env
+
+
+def node_kind(node: Any) -> str:
+    """Return the lower-case class name of a model or markup node (``"strong"``)."""
+    return type(node).__name__.lower()
+
+
+def css_string(value: str) -> Markup:
+    """Return ``value`` as a quoted CSS string, safe inside a ``<style>`` element."""
+    if isinstance(value, Markup):
+        value = value.unescape()
+    escaped = re.sub(r"[\\\"'<>&\x00-\x1f\x7f]", lambda m: f"\\{ord(m.group()):x} ", value)
+    return Markup(f'"{escaped}"')
+
+
+def css_content(label: str) -> Markup:
+    """Return a label like ``Page {page} of {pages}`` as a CSS ``content`` value."""
+    parts = re.split(r"\{(page|pages)\}", label)
+    out = [css_string(text) if i % 2 == 0 else f"counter({text})"
+           for i, text in enumerate(parts) if text or i % 2]
+    return Markup(" ".join(out))
+
+
+def render_template(folders: Sequence[Path], name: str, **context: Any) -> str:
+    """Return template ``name`` rendered with ``context``; raise a located error on failure."""
+    with template_errors(folders):
+        return environment(tuple(folders)).get_template(name).render(**context)
+
+
+def render_document(guide: Any, theme: Theme, folders: Sequence[Path],
+                    date: datetime.datetime | None = None) -> str:
+    """Return the whole guide as one HTML document, its print CSS inlined."""
+    from .model import Mark
+
+    css = render_template(folders, STYLESHEET_TEMPLATE, theme=theme)
+    return render_template(folders, DOCUMENT_TEMPLATE, guide=guide, theme=theme,
+                           stylesheet=Markup(css), meta=document_meta(guide, date),
+                           logo=logo_url(theme, folders), marks=list(Mark))
+
+
+def document_meta(guide: Any, date: datetime.datetime | None) -> dict[str, str]:
+    """Return the ``<meta>`` names and contents WeasyPrint turns into PDF metadata."""
+    info = guide.guide
+    meta = {"author": "; ".join(info.authors or ([info.owner] if info.owner else [])),
+            "description": info.subtitle or "", "keywords": ", ".join(info.keywords),
+            "generator": "guidegen"}
+    if date is not None:
+        stamp = date.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        meta |= {"dcterms.created": stamp, "dcterms.modified": stamp}
+    return {name: value for name, value in meta.items() if value}
+
+
+def find_asset(folders: Sequence[Path], name: str) -> Path:
+    """Return the file ``name`` from the first template folder that has it."""
+    for folder in folders:
+        candidate = (folder / name).resolve()
+        if candidate.is_file() and candidate.is_relative_to(folder.resolve()):
+            return candidate
+    raise TemplateError.collect([Problem(Location(str(folders[0])),
+                                         f"asset {name!r} not found in the template folders")])
+
+
+def logo_url(theme: Theme, folders: Sequence[Path]) -> str | None:
+    """Return the theme's logo as a ``data:`` URL, so the HTML stays self-contained."""
+    if not theme.logo:
+        return None
+    path = find_asset(folders, theme.logo)
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+@contextmanager
+def template_errors(folders: Sequence[Path]) -> Iterator[None]:
+    """Turn any failure raised while rendering into a located :class:`TemplateError`."""
+    try:
+        yield
+    except GuidegenError:
+        raise
+    except jinja2.TemplateSyntaxError as exc:
+        where = Location(display_name(Path(exc.filename or exc.name or "?")), exc.lineno)
+        raise TemplateError.collect([Problem(where, exc.message or str(exc))]) from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError.collect([Problem(
+            Location(str(folders[0])), f"template {exc.name!r} not found in "
+            f"{', '.join(str(f) for f in folders)}")]) from None
+    except (Exception, RecursionError) as exc:
+        raise TemplateError.collect([Problem(_template_frame(exc, folders),
+                                             _describe(exc))]) from None
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return f"not allowed in templates: {exc}"
+    if isinstance(exc, OverflowError):
+        return f"refused: {exc}"
+    return str(exc) or type(exc).__name__
+
+
+def _template_frame(exc: BaseException, folders: Sequence[Path]) -> Location:
+    """Return the innermost template line in the traceback of ``exc``."""
+    found = Location(str(folders[-1] / DOCUMENT_TEMPLATE))
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith(".j2"):
+            found = Location(display_name(Path(frame.filename)), frame.lineno)
+    return found

@@ -1,0 +1,47 @@
+"""Keep the README honest: its quick start, its command list, and CI's test command."""
+
+from __future__ import annotations
+
+import re
+
+from guidegen.cli import main
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def quick_start_commands() -> list[str]:
+    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+    return [line.split("#", 1)[0].strip() for line in block.splitlines() if line.strip()]
+
+
+def test_quick_start_is_two_commands_build_then_test():
+    assert quick_start_commands() == ["./dev build", "./dev test"]
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
+    assert ci[-1] == quick_start_commands()[1]
+    assert (ROOT / ".ci" / "run").stat().st_mode & 0o111
+
+
+def test_every_command_is_documented_and_every_documented_command_exists():
+    documented = set(re.findall(r"`guidegen ([a-z-]+)", README)) - {"--version"}
+    assert documented == set(main.commands)
+
+
+def test_every_build_option_is_documented():
+    for param in main.commands["build"].params:
+        for flag in param.opts:
+            if flag.startswith("--"):
+                assert f"`{flag}" in README or f", {flag}" in README, flag
+
+
+def test_documented_exit_codes_match_the_error_classes():
+    from guidegen.errors import EXIT_CODES
+
+    for code in EXIT_CODES.values():
+        if code:
+            assert f"`{code}`" in README, code
