@@ -32,7 +32,8 @@ def test_build_writes_pdf_and_docx_named_after_the_guide(project, cli):
 def test_build_one_format_into_another_folder(project, cli):
     result = cli("build", "content/cmo-cdmo-cro.yaml", "--format", "html", "--out", "site")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (project / "site").iterdir()) == ["cmo-cdmo-cro.html"]
+    written = sorted(p.name for p in (project / "site").iterdir())
+    assert written == [".guidegen-state.json", "cmo-cdmo-cro.html"]
     assert not (project / "output").exists()
 
 
@@ -67,6 +68,36 @@ def test_failed_build_leaves_previous_outputs_untouched(project, cli):
     assert after == before
 
 
+def test_unchanged_guide_is_not_rendered_again_unless_forced(project, cli):
+    assert cli("build").stdout.startswith("wrote ")
+    again = cli("build")
+    assert again.exit_code == 0
+    assert again.stdout.splitlines() == [
+        "unchanged output/cmo-cdmo-cro.pdf  (3 pages, "
+        f"{(project / 'output' / 'cmo-cdmo-cro.pdf').stat().st_size / 1000:.1f} kB)",
+        "unchanged output/cmo-cdmo-cro.docx  ("
+        f"{(project / 'output' / 'cmo-cdmo-cro.docx').stat().st_size / 1000:.1f} kB)"]
+    assert cli("build", "--force").stdout.startswith("wrote ")
+
+
+@pytest.mark.parametrize("change", ["content", "template", "option", "output"])
+def test_any_changed_input_or_damaged_output_renders_again(project, cli, change):
+    assert cli("build", "-f", "html").exit_code == 0
+    args = ["build", "-f", "html"]
+    if change == "content":
+        guide = project / "content" / "cmo-cdmo-cro.yaml"
+        guide.write_text(guide.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    elif change == "template":
+        (project / "mine").mkdir()
+        (project / "mine" / "theme.yaml").write_text("paper: letter\n", encoding="utf-8")
+        args += ["--templates", "mine"]
+    elif change == "option":
+        args += ["--paper", "letter"]
+    else:
+        (project / "output" / "cmo-cdmo-cro.html").write_text("edited by hand")
+    assert cli(*args).stdout.startswith("wrote output/cmo-cdmo-cro.html")
+
+
 @pytest.mark.parametrize("args", [("build", "--format", "odt"), ("build", "--paper", "a5"),
                                   ("nonsense",)])
 def test_usage_errors_exit_2(project, cli, args):
@@ -86,7 +117,7 @@ def test_unwritable_output_is_exit_4(project, cli):
     result = cli("build", "--format", "html")
     assert result.exit_code == 4
     assert result.stderr.startswith("error: cannot write output/cmo-cdmo-cro.html: ")
-    assert [p.name for p in (project / "output").iterdir()] == ["cmo-cdmo-cro.html"]
+    assert sorted(p.name for p in (project / "output").iterdir()) == ["cmo-cdmo-cro.html"]
 
 
 def test_schema_is_json_schema_of_the_guide(cli):

@@ -81,14 +81,21 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--pdf-variant", type=click.Choice(["ua-1", "a-3b", "tagged"]), default="ua-1",
               show_default=True, help="PDF/UA-1 (accessible), PDF/A-3b (archival), or "
               "plain tagged PDF.")
+@click.option("--force", is_flag=True, help="Render even the outputs that are up to date.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Guides to render at once, in separate processes.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=120,
+              show_default=True, help="Seconds one document may take to render.")
 def build(guides: tuple[Path, ...], formats: tuple[str, ...], out: Path, paper: str | None,
-          templates: Path | None, pdf_variant: str) -> None:
+          templates: Path | None, pdf_variant: str, force: bool, jobs: int,
+          time_limit: float) -> None:
     """Build GUIDES (default: every guide in content/) into the output folder."""
     from .pipeline import build as build_guides
     from .writers import DEFAULT_FORMATS
 
     for output in build_guides(guides, out=out, formats=formats or DEFAULT_FORMATS,
-                               paper=paper, templates=templates, pdf_variant=pdf_variant):
+                               paper=paper, templates=templates, pdf_variant=pdf_variant,
+                               force=force, jobs=jobs, time_limit=time_limit):
         click.echo(str(output))
 
 
@@ -112,7 +119,7 @@ def check(guides: tuple[Path, ...], templates: Path | None) -> None:
               help="Write to this file instead of standard output.")
 def schema(name: str, output: Path | None) -> None:
     """Print the JSON Schema of guide files (or of theme.yaml with --theme)."""
-    from .pipeline import write_files
+    from .outputs import write_files
     from .schema import json_schema_text
 
     text = json_schema_text(name)
@@ -129,7 +136,7 @@ def schema(name: str, output: Path | None) -> None:
 def reference_doc(output: Path, templates: Path | None) -> None:
     """Write the Word reference document: restyle it, then put it in --templates."""
     from .docx_styles import reference_sample
-    from .pipeline import write_files
+    from .outputs import write_files
     from .templating import template_folders
     from .theme import load_theme
 

@@ -53,6 +53,10 @@ class GuidegenError(Exception):
         self.message = message
         self.problems: tuple[Problem, ...] = tuple(problems)
 
+    def __reduce__(self) -> tuple[type, tuple[str, tuple[Problem, ...]]]:
+        """Return how to pickle this error, problems included (for worker processes)."""
+        return (type(self), (self.message, self.problems))
+
     def lines(self) -> list[str]:
         """Return the lines to print for this error, problems first, then a summary."""
         lines = [str(problem) for problem in self.problems]

@@ -2,45 +2,69 @@
 
 Like mkdocs, everything is gathered and checked first (all guides, theme, templates),
 then rendered in memory, and only when every requested output has rendered are the
-files written, each atomically (temporary file in the same folder, then
-``os.replace``). A failed build leaves the previous outputs untouched.
+files written, atomically (:mod:`guidegen.outputs`). A failed build leaves the
+previous outputs untouched. Outputs whose inputs (guide, templates, theme, options)
+have not changed since they were written are not rendered again unless ``force``.
 """
 
 from __future__ import annotations
 
 import datetime
 import os
-import tempfile
+import signal
+import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
-from .errors import OutputError, UsageError
-from .loader import load_all
-from .model import Guide
-from .theme import Theme, load_theme
-from .writers import DEFAULT_FORMATS, RenderContext, Rendered, get_writer
+from .errors import RenderError, UsageError
+from .outputs import BuildState, digest, folder_digest, write_files
+from .writers import (
+    DEFAULT_FORMATS,
+    PDF_VARIANTS,
+    RenderContext,
+    Rendered,
+    check_formats,
+    extension,
+    get_writer,
+)
 
 CONTENT_DIR = Path("content")
 OUTPUT_DIR = Path("output")
 GUIDE_SUFFIXES = (".yaml", ".yml")
-FORMAT_ORDER = ["pdf", "docx", "html"]  # the PDF first: the DOCX reuses its page count
+DEFAULT_TIME_LIMIT = 120.0
 
 
 @dataclass(frozen=True)
 class Output:
-    """One file a build wrote: where, which format, pages, bytes and render seconds."""
+    """One output file of a build: where, which format, pages, bytes, render seconds."""
 
     path: Path
     format: str
     pages: int | None
     size: int
     seconds: float
+    skipped: bool = False
 
     def __str__(self) -> str:
         pages = f"{self.pages} page{'s' if self.pages != 1 else ''}, " if self.pages else ""
+        if self.skipped:
+            return f"unchanged {self.path}  ({pages}{self.size / 1000:.1f} kB)"
         return f"wrote {self.path}  ({pages}{self.size / 1000:.1f} kB, {self.seconds:.2f} s)"
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One guide to render: its file, the hash of its inputs, and its output files."""
+
+    path: Path
+    key: str
+    targets: dict[str, Path]
 
 
 def find_guides(paths: Sequence[str | os.PathLike[str]] = ()) -> list[Path]:
@@ -57,7 +81,7 @@ def find_guides(paths: Sequence[str | os.PathLike[str]] = ()) -> list[Path]:
     return found
 
 
-def source_date(guide: Guide) -> datetime.datetime | None:
+def source_date(guide: Any) -> datetime.datetime | None:
     """Return the date stamped into the files: ``SOURCE_DATE_EPOCH``, else the guide's."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
@@ -73,9 +97,11 @@ def source_date(guide: Guide) -> datetime.datetime | None:
 
 
 def check(guides: Sequence[str | os.PathLike[str]] = (),
-          templates: str | os.PathLike[str] | None = None) -> list[Guide]:
+          templates: str | os.PathLike[str] | None = None) -> list[Any]:
     """Return the validated guides; raise one error listing every problem found."""
+    from .loader import load_all
     from .templating import template_folders
+    from .theme import load_theme
 
     loaded = load_all(find_guides(guides))
     load_theme(list(reversed(template_folders(_path(templates)))))
@@ -84,80 +110,116 @@ def check(guides: Sequence[str | os.PathLike[str]] = (),
 
 def build(guides: Sequence[str | os.PathLike[str]] = (), *,
           out: str | os.PathLike[str] = OUTPUT_DIR,
-          formats: Iterable[str] = DEFAULT_FORMATS,
+          formats: Sequence[str] = DEFAULT_FORMATS,
           paper: str | None = None,
           templates: str | os.PathLike[str] | None = None,
-          pdf_variant: str = "ua-1") -> list[Output]:
+          pdf_variant: str = "ua-1",
+          force: bool = False,
+          jobs: int = 1,
+          time_limit: float | None = DEFAULT_TIME_LIMIT) -> list[Output]:
     """Build ``guides`` (default: every guide in ``content/``) into ``out``.
 
-    Return one :class:`Output` per file written. Raise a
-    :class:`~guidegen.errors.GuidegenError` (and write nothing) if anything fails.
+    Return one :class:`Output` per output file, written or found up to date. Raise a
+    :class:`~guidegen.errors.GuidegenError`, and write nothing, if anything fails.
     """
     from .templating import template_folders
-    from .writers.pdf import PDF_VARIANTS
 
-    writers = {name: get_writer(name) for name in sorted(set(formats), key=FORMAT_ORDER.index)}
+    names = check_formats(formats)
     if pdf_variant not in PDF_VARIANTS:
-        raise UsageError(f"unknown PDF variant {pdf_variant!r} (known: {', '.join(PDF_VARIANTS)})")
-    paths = find_guides(guides)
-    loaded = load_all(paths)
+        raise UsageError(f"unknown PDF variant {pdf_variant!r} "
+                         f"(known: {', '.join(PDF_VARIANTS)})")
+    if jobs < 1:
+        raise UsageError("--jobs must be at least 1")
     folders = template_folders(_path(templates))
-    theme = load_theme(list(reversed(folders))).with_paper(paper)
     out_dir = Path(out)
-    rendered: list[tuple[Path, str, Rendered, float]] = []
-    for path, guide in zip(paths, loaded, strict=True):
-        context = RenderContext(theme, tuple(folders), source_date(guide),
-                                PDF_VARIANTS[pdf_variant])
-        for name, (write, extension) in writers.items():
-            started = time.perf_counter()
-            result = write(guide, context)
-            if result.pages is not None:
-                context = replace(context, pages_hint=result.pages)
-            target = out_dir / f"{path.stem}.{extension}"
-            rendered.append((target, name, result, time.perf_counter() - started))
-    write_files({target: result.data for target, _, result, _ in rendered})
-    return [Output(target, name, result.pages, len(result.data), seconds)
-            for target, name, result, seconds in rendered]
+    state = BuildState(out_dir)
+    settings = [folder_digest(folders), ",".join(names), paper or "", pdf_variant,
+                os.environ.get("SOURCE_DATE_EPOCH", "")]
+    every_job = [_Job(path, digest([*settings, _read(path)]),
+                      {name: out_dir / f"{path.stem}.{extension(name)}" for name in names})
+                 for path in find_guides(guides)]
+    jobs_todo, done = [], {}
+    for job in every_job:
+        records = {name: state.fresh(target, job.key) for name, target in job.targets.items()}
+        if force or not all(records.values()):
+            jobs_todo.append(job)
+            continue
+        for name, target in job.targets.items():
+            done[target] = Output(target, name, records[name].pages, target.stat().st_size,
+                                  0.0, skipped=True)
+    if jobs_todo:
+        done |= _render_and_write(jobs_todo, state, folders, paper,
+                                  PDF_VARIANTS[pdf_variant], jobs, time_limit)
+    return [done[target] for job in every_job for target in job.targets.values()]
 
 
-def render_guide(guide: Guide, theme: Theme, formats: Iterable[str] = DEFAULT_FORMATS,
-                 templates: str | os.PathLike[str] | None = None) -> dict[str, Rendered]:
-    """Return ``guide`` rendered in memory to each of ``formats`` (for programs and tests)."""
-    from .templating import template_folders
-
-    context = RenderContext(theme, tuple(template_folders(_path(templates))), source_date(guide))
-    return {name: get_writer(name)[0](guide, context) for name in formats}
-
-
-def write_files(files: dict[Path, bytes]) -> None:
-    """Write every file atomically; on any failure leave all existing files untouched."""
-    temporary: dict[Path, Path] = {}
-    mode = 0o666 & ~_umask()
-    target = Path()
+def _read(path: Path) -> bytes:
     try:
-        for target, data in files.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                            dir=target.parent)
-            temporary[target] = Path(name)
-            os.fchmod(handle, mode)
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-        for target, temp in temporary.items():
-            os.replace(temp, target)
-    except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+        return path.read_bytes()
+    except OSError:
+        return b""  # the loader reports the file as missing, with its name
+
+
+def _render_and_write(todo: list[_Job], state: BuildState, folders: list[Path],
+                      paper: str | None, variant: str | None, jobs: int,
+                      time_limit: float | None) -> dict[Path, Output]:
+    from .loader import load_all
+    from .theme import load_theme
+
+    guides = load_all([job.path for job in todo])
+    theme = load_theme(list(reversed(folders))).with_paper(paper)
+    tasks = [(guide, RenderContext(theme, tuple(folders), source_date(guide), variant,
+                                   time_limit), list(job.targets)) for job, guide in
+             zip(todo, guides, strict=True)]
+    if jobs > 1 and len(tasks) > 1:
+        with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=get_context("fork")) as pool:
+            results = list(pool.map(_render_task, tasks))
+    else:
+        results = [_render_task(task) for task in tasks]
+    files, done = {}, {}
+    for job, rendered in zip(todo, results, strict=True):
+        for name, (result, seconds) in rendered.items():
+            target = job.targets[name]
+            files[target] = result.data
+            state.remember(target, job.key, result.data, result.pages)
+            done[target] = Output(target, name, result.pages, len(result.data), seconds)
+    files[state.path] = state.serialized()
+    write_files(files)
+    return done
+
+
+def _render_task(task: tuple[Any, RenderContext, list[str]]) -> dict[str, tuple[Rendered, float]]:
+    """Return every format of one guide rendered in memory, each with its seconds."""
+    guide, context, names = task
+    results = {}
+    for name in names:
+        started = time.perf_counter()
+        with limited_time(context.time_limit, f"rendering {guide.guide.title!r} as {name}"):
+            result = get_writer(name)(guide, context)
+        if result.pages is not None:
+            context = replace(context, pages_hint=result.pages)
+        results[name] = (result, time.perf_counter() - started)
+    return results
+
+
+@contextmanager
+def limited_time(seconds: float | None, what: str) -> Iterator[None]:
+    """Stop the work inside with a :class:`RenderError` once ``seconds`` have passed."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise RenderError(f"{what} took longer than {seconds:g} s and was stopped "
+                          "(see --time-limit)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
     finally:
-        for temp in temporary.values():
-            temp.unlink(missing_ok=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _path(value: str | os.PathLike[str] | None) -> Path | None:

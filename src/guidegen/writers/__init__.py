@@ -1,15 +1,15 @@
 """Writers turn a validated guide into the bytes of one output format.
 
 Writers are looked up by format name (like pandoc's). Each module defines
-``write(guide, context) -> Rendered`` and ``EXTENSION``; modules are imported only
-when their format is asked for, so ``guidegen check`` never loads WeasyPrint.
+``write(guide, context) -> Rendered``; modules are imported only when their format
+is rendered, so ``guidegen check`` and an up-to-date build never load WeasyPrint.
 """
 
 from __future__ import annotations
 
 import datetime
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,9 +20,12 @@ if TYPE_CHECKING:
     from ..model import Guide
     from ..theme import Theme
 
-WRITERS = {"pdf": "guidegen.writers.pdf", "docx": "guidegen.writers.docx",
-           "html": "guidegen.writers.html"}
+# format name -> (module, file extension); the PDF first, the DOCX reuses its page count.
+WRITERS = {"pdf": ("guidegen.writers.pdf", "pdf"), "docx": ("guidegen.writers.docx", "docx"),
+           "html": ("guidegen.writers.html", "html")}
 DEFAULT_FORMATS = ("pdf", "docx")
+# --pdf-variant name -> WeasyPrint's pdf_variant; every variant is tagged.
+PDF_VARIANTS = {"ua-1": "pdf/ua-1", "a-3b": "pdf/a-3b", "tagged": None}
 
 
 @dataclass(frozen=True)
@@ -52,10 +55,21 @@ class Rendered:
 Writer = Callable[["Guide", RenderContext], Rendered]
 
 
-def get_writer(name: str) -> tuple[Writer, str]:
-    """Return the ``write`` function and file extension of the format called ``name``."""
-    try:
-        module = importlib.import_module(WRITERS[name])
-    except KeyError:
-        raise UsageError(f"unknown format {name!r} (known: {', '.join(WRITERS)})") from None
-    return module.write, module.EXTENSION
+def check_formats(names: Iterable[str]) -> list[str]:
+    """Return the format ``names`` without repeats, in rendering order; reject unknown ones."""
+    chosen = set(names)
+    unknown = sorted(chosen - set(WRITERS))
+    if unknown:
+        raise UsageError(f"unknown format {unknown[0]!r} (known: {', '.join(WRITERS)})")
+    return [name for name in WRITERS if name in chosen]
+
+
+def extension(name: str) -> str:
+    """Return the file extension of format ``name``, without importing its writer."""
+    return WRITERS[name][1]
+
+
+def get_writer(name: str) -> Writer:
+    """Return the ``write`` function of the format called ``name``."""
+    check_formats([name])
+    return importlib.import_module(WRITERS[name][0]).write

@@ -37,7 +37,6 @@ from ..model import Guide, Matrix, PerSubject, Subject
 from ..theme import Theme
 from . import RenderContext, Rendered
 
-EXTENSION = "docx"
 FIRST_COLUMN_SHARE = 0.36
 _STYLE_OF = {Strong: "Strong", Emph: "Emphasis", Code: "Code", Link: "Hyperlink"}
 

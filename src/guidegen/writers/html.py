@@ -6,8 +6,6 @@ from ..model import Guide
 from ..templating import render_document
 from . import RenderContext, Rendered
 
-EXTENSION = "html"
-
 
 def write(guide: Guide, context: RenderContext) -> Rendered:
     """Return the guide as one HTML document, its stylesheet inlined."""

@@ -6,13 +6,10 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import RenderError, TemplateError
+from ..errors import GuidegenError, RenderError, TemplateError
 from ..model import Guide
 from ..templating import render_document
 from . import RenderContext, Rendered
-
-EXTENSION = "pdf"
-PDF_VARIANTS = {"ua-1": "pdf/ua-1", "a-3b": "pdf/a-3b", "tagged": None}
 
 
 def write(guide: Guide, context: RenderContext) -> Rendered:
@@ -70,7 +67,7 @@ class refused_urls_as_errors:  # noqa: N801 - used as a context manager
 
         if isinstance(exc, FatalURLFetchingError):
             raise TemplateError(f"{exc}") from None
-        if isinstance(exc, Exception) and not isinstance(exc, TemplateError):
+        if isinstance(exc, Exception) and not isinstance(exc, GuidegenError):
             logging.getLogger("guidegen").debug("render failed", exc_info=exc)
             raise RenderError(f"PDF layout failed: {exc}") from exc
         return False
