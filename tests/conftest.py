@@ -38,3 +38,56 @@ def write_yaml(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+class Built:
+    """Outputs of one build, and the WeasyPrint warnings logged while making them."""
+
+    def __init__(self, folder: Path, outputs: list, warnings: list[str]) -> None:
+        self.folder = folder
+        self.outputs = {(o.path.stem, o.format): o for o in outputs}
+        self.warnings = warnings
+
+    def path(self, stem: str, fmt: str) -> Path:
+        return self.outputs[(stem, fmt)].path
+
+
+def build_logged(folder: Path, guides: list[Path], **options: object) -> Built:
+    """Build ``guides`` into ``folder``, collecting every WeasyPrint warning logged."""
+    import logging
+
+    import guidegen
+
+    class Collect(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__(logging.WARNING)
+            self.messages: list[str] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.messages.append(record.getMessage())
+
+    handler = Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        outputs = guidegen.build([str(g) for g in guides], out=folder, force=True,
+                                 formats=options.pop("formats", ("pdf", "docx", "html")),
+                                 **options)
+    finally:
+        logger.removeHandler(handler)
+    return Built(folder, outputs, handler.messages)
+
+
+GUIDES = [DEFAULT_GUIDE, DATA / "five-subjects.yaml"]
+
+
+@pytest.fixture(scope="session")
+def a4(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """Return both test guides built on A4 in every format."""
+    return build_logged(tmp_path_factory.mktemp("a4"), GUIDES)
+
+
+@pytest.fixture(scope="session")
+def letter(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """Return both test guides built on US Letter in every format."""
+    return build_logged(tmp_path_factory.mktemp("letter"), GUIDES, paper="letter")

@@ -87,3 +87,72 @@ def pdf_text(path: Path, *options: str) -> str:
     result = subprocess.run(["pdftotext", *options, str(path), "-"], capture_output=True,
                             text=True, check=True)
     return result.stdout
+
+
+def pdf_tagged_text(path: Path) -> str:
+    """Return all text of a tagged PDF in its logical (structure tree) order."""
+    dump = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True,
+                          text=True, check=True).stdout
+    return normalize(" ".join(line.strip()[1:-1] for line in dump.splitlines()
+                              if line.strip().startswith('"')))
+
+
+def pdf_structure(path: Path, kinds: tuple[str, ...] = ("H1", "H2", "H3", "TH", "TD")
+                  ) -> list[tuple[str, str]]:
+    """Return (tag, text) of the tagged PDF's structure elements of ``kinds``, in order.
+
+    Reads poppler's ``pdfinfo -struct-text`` dump: an indented tree of tags with the
+    text of each marked-content span. WeasyPrint tags each page's part of a long table
+    as its own Table with a copy of the header row; a header row straight after table
+    cells (no heading between, so the same table) is skipped, and a table reads as one.
+    """
+    dump = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True,
+                          text=True, check=True).stdout
+    found: list[list[str]] = []
+    stack: list[tuple[int, list[str] | None]] = []
+    skip_below: int | None = None
+    for line in dump.splitlines():
+        indent = len(line) - len(line.lstrip())
+        body = line.strip()
+        if skip_below is not None:
+            if indent > skip_below:
+                continue
+            skip_below = None
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        if body.startswith('"'):
+            owner = next((entry for _, entry in reversed(stack) if entry is not None), None)
+            if owner is not None:
+                owner.append(body[1:-1])
+            continue
+        tag = re.split(r"[\s:<(]", body, maxsplit=1)[0]
+        if tag == "THead" and found and found[-1][0] in ("TH", "TD"):
+            skip_below = indent
+            continue
+        entry = [tag] if tag in kinds else None
+        if entry is not None:
+            found.append(entry)
+        stack.append((indent, entry))
+    return [(entry[0], normalize(" ".join(entry[1:]))) for entry in found]
+
+
+def docx_structure(path: Path) -> list[tuple[str, str]]:
+    """Return (tag, text) of a DOCX's headings and table cells, named like the PDF's tags.
+
+    Title is H1, Heading 1 is H2, Heading 2 is H3; a table's first row and each row's
+    first cell are TH, other cells TD.
+    """
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    levels = {"Title": "H1", "Heading 1": "H2", "Heading 2": "H3"}
+    found: list[tuple[str, str]] = []
+    for block in docx.Document(str(path)).iter_inner_content():
+        if isinstance(block, Paragraph) and block.style.name in levels:
+            found.append((levels[block.style.name], normalize(block.text)))
+        elif isinstance(block, Table):
+            for r, row in enumerate(block.rows):
+                for c, cell in enumerate(row.cells):
+                    found.append(("TH" if r == 0 or c == 0 else "TD", normalize(cell.text)))
+    return found

@@ -39,7 +39,7 @@ def template_folders(user: Path | None = None) -> list[Path]:
     """Return the template folders in lookup order: ``user`` first, built-in last."""
     if user is not None and not user.is_dir():
         raise TemplateError.collect([Problem(Location(str(user)), "templates folder not found")])
-    return [user, BUILTIN_TEMPLATES] if user is not None else [BUILTIN_TEMPLATES]
+    return [user.resolve(), BUILTIN_TEMPLATES] if user is not None else [BUILTIN_TEMPLATES]
 
 
 @cache
@@ -52,7 +52,7 @@ def environment(folders: tuple[Path, ...]) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=False,
+        auto_reload=True,  # a template edited between two builds in one process is seen
     )
     env.filters.update(kind=node_kind, css_string=css_string, css_content=css_content)
     return env

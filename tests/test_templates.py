@@ -1,0 +1,75 @@
+"""Templates: user folders override built-ins; errors are located; the sandbox holds."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import write_yaml
+
+
+def user_templates(project, name: str, text: str):
+    folder = project / "mine"
+    (folder / "partials").mkdir(parents=True, exist_ok=True)
+    write_yaml(folder, name, text)
+    return folder
+
+
+def test_a_user_partial_overrides_the_built_in_one(project, cli):
+    user_templates(project, "partials/section.html.j2",
+                   "<section><h2>{{ section.title }}</h2><p>Custom closing.</p></section>\n")
+    result = cli("build", "-f", "html", "--templates", "mine")
+    assert result.exit_code == 0, result.output
+    html = (project / "output" / "cmo-cdmo-cro.html").read_text(encoding="utf-8")
+    assert "Custom closing." in html
+    assert "Chief Medical Officer (CMO)" in html  # the rest still comes from the built-ins
+
+
+def test_a_user_theme_overrides_single_keys(project, cli):
+    user_templates(project, "theme.yaml", "colors:\n  accent: '#aa0000'\n")
+    assert cli("build", "-f", "html", "--templates", "mine").exit_code == 0
+    html = (project / "output" / "cmo-cdmo-cro.html").read_text(encoding="utf-8")
+    assert "#aa0000" in html and "#0b3954" in html  # accent replaced, heading colour kept
+
+
+def test_a_bad_user_theme_value_is_located_in_the_user_file(project, cli):
+    user_templates(project, "theme.yaml", "colors:\n  accent: red\n")
+    result = cli("check", "--templates", "mine")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("mine/theme.yaml:2:11: error: colors.accent: ")
+
+
+@pytest.mark.parametrize(("template", "expected"), [
+    ("{% if %}\n", "mine/partials/section.html.j2:1: error: "),
+    ("<p>\n{{ section.missing_field }}</p>\n", "mine/partials/section.html.j2:2: error: "),
+    ("\n\n{{ ''.__class__.__mro__ }}\n", "mine/partials/section.html.j2:3: error: "),
+    ("{% for i in range(10**9) %}{% endfor %}\n", "mine/partials/section.html.j2:1: error: "),
+])
+def test_template_errors_are_located_without_traceback(project, cli, template, expected):
+    user_templates(project, "partials/section.html.j2", template)
+    result = cli("build", "-f", "html", "--templates", "mine")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(expected), result.stderr
+    assert "Traceback" not in result.output
+    assert not (project / "output").exists()
+
+
+def test_sandbox_refuses_unsafe_attributes_with_a_clear_message(project, cli):
+    user_templates(project, "partials/section.html.j2", "{{ ''.__class__.__mro__ }}\n")
+    result = cli("build", "-f", "html", "--templates", "mine")
+    assert "__class__" in result.stderr or "unsafe" in result.stderr
+
+
+def test_autoescape_covers_j2_templates(project, cli):
+    guide = project / "content" / "cmo-cdmo-cro.yaml"
+    text = guide.read_text(encoding="utf-8").replace(
+        "title: Conclusion", "title: \"<b>Conclusion</b> & {{ 7*7 }}\"")
+    guide.write_text(text, encoding="utf-8")
+    assert cli("build", "-f", "html").exit_code == 0
+    html = (project / "output" / "cmo-cdmo-cro.html").read_text(encoding="utf-8")
+    assert "<h2>&lt;b&gt;Conclusion&lt;/b&gt; &amp; {{ 7*7 }}</h2>" in html
+
+
+def test_missing_templates_folder_is_an_error(project, cli):
+    result = cli("build", "--templates", "nowhere")
+    assert result.exit_code == 1
+    assert "nowhere: error: templates folder not found" in result.stderr
