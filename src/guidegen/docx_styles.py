@@ -78,11 +78,21 @@ class TableStyle(Model):
     cell_padding: Points = 4
 
 
+class ListLevel(Model):
+    """One level of a Word list: its paragraph style, number format, text and indent."""
+
+    style: str
+    format: Literal["bullet", "decimal", "lowerLetter", "lowerRoman", "upperLetter"]
+    text: str
+    indent: Points = Field(description="Left indent of the text, in points.")
+
+
 class WordStyles(Model):
     """Every style the Word writer uses, by Word style name."""
 
     paragraph: dict[str, ParagraphStyle]
     character: dict[str, CharacterStyle]
+    lists: dict[str, list[ListLevel]]
     table: dict[str, TableStyle]
 
     def names(self) -> list[tuple[str, WD_STYLE_TYPE]]:
@@ -188,8 +198,40 @@ def apply_styles(document: Any, theme: Theme, styles: WordStyles) -> None:
         _apply_font(style.font, spec, resolve)
         if spec.underline is not None:
             style.font.underline = spec.underline
+    for levels in styles.lists.values():
+        _apply_list(document, levels)
     for name, spec in styles.table.items():
         _apply_table(_style(document, name, WD_STYLE_TYPE.TABLE), spec, resolve)
+
+
+def _apply_list(document: Any, levels: list[ListLevel]) -> None:
+    """Define one multi-level Word list and tie each level's paragraph style to it."""
+    numbering = document.part.numbering_part.element
+    abstract_id = 1 + max((int(a.get(qn("w:abstractNumId")))
+                           for a in numbering.findall(qn("w:abstractNum"))), default=-1)
+    abstract = _attrs(OxmlElement("w:abstractNum"), abstractNumId=str(abstract_id))
+    abstract.append(_attrs(OxmlElement("w:multiLevelType"), val="multilevel"))
+    for ilvl, level in enumerate(levels):
+        hanging = str(round(min(level.indent, 14) * 20))
+        abstract.append(_xml("w:lvl", [
+            _attrs(OxmlElement("w:start"), val="1"),
+            _attrs(OxmlElement("w:numFmt"), val=level.format),
+            _attrs(OxmlElement("w:lvlText"), val=level.text),
+            _attrs(OxmlElement("w:lvlJc"), val="left"),
+            _xml("w:pPr", [_attrs(OxmlElement("w:ind"), left=str(round(level.indent * 20)),
+                                  hanging=hanging)]),
+        ]))
+        abstract[-1].set(qn("w:ilvl"), str(ilvl))
+    first_num = numbering.find(qn("w:num"))
+    if first_num is None:
+        numbering.append(abstract)
+    else:
+        first_num.addprevious(abstract)
+    num_id = numbering.add_num(abstract_id).numId
+    for ilvl, level in enumerate(levels):
+        num_pr = document.styles[level.style].element.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_numId().val = num_id
+        num_pr.get_or_add_ilvl().val = ilvl
 
 
 class _Resolver:

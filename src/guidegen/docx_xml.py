@@ -90,16 +90,16 @@ def set_column_widths(table: Any, widths: Sequence[int]) -> None:
             cell.width = width
 
 
-def restart_numbering(document: Any, style_name: str, start: int) -> str:
-    """Return a new list id that numbers like ``style_name``'s list, starting at ``start``."""
+def restart_numbering(document: Any, style_name: str, start: int) -> tuple[str, int]:
+    """Return a new list id and level numbering like ``style_name``, from ``start``."""
     numbering = document.part.numbering_part.element
-    style = document.styles[style_name].element
-    base_id = style.pPr.numPr.numId.val
-    abstract_id = numbering.num_having_numId(base_id).abstractNumId.val
+    num_pr = document.styles[style_name].element.pPr.numPr
+    level = num_pr.ilvl.val if num_pr.ilvl is not None else 0
+    abstract_id = numbering.num_having_numId(num_pr.numId.val).abstractNumId.val
     num = numbering.add_num(abstract_id)
-    override = num.add_lvlOverride(ilvl=0)
+    override = num.add_lvlOverride(ilvl=level)
     override.add_startOverride(start)
-    return str(num.numId)
+    return str(num.numId), level
 
 
 def use_numbering(paragraph: Any, num_id: str, level: int = 0) -> None:

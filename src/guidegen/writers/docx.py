@@ -167,13 +167,13 @@ class DocxBuilder:
                 value = data.values[subject.id]
                 if value.mark is not None:
                     used.append(value.mark)
-                    self._cell_text(cell, str(self.theme.mark_label(value.mark)), "Table Mark",
+                    self._cell_text(cell, str(self.theme.mark_label(value.mark)), "Table Cell",
                                     run_style=f"Mark {value.mark.value.capitalize()}")
                 else:
-                    cell.paragraphs[0].style = "Table Text"
+                    cell.paragraphs[0].style = "Table Cell"
                     self.add_inlines(cell.paragraphs[0], value.text)
                 if value.note:
-                    self.add_inlines(cell.add_paragraph(style="Table Note"), value.note)
+                    self.add_inlines(cell.add_paragraph(style="Table Cell Note"), value.note)
         self._add_legend(used)
 
     def _cell_text(self, cell: Any, text: str, style: str, align: Any = None,
@@ -224,17 +224,18 @@ class DocxBuilder:
     def _add_list(self, items: Sequence[Sequence[Block]], style: str, level: int,
                   start: int | None = None) -> None:
         name = style if level == 0 else f"{style} 2"
-        num_id = xml.restart_numbering(self.document, name, start) if start else None
+        restart = xml.restart_numbering(self.document, name, start) if start else None
         for item in items:
             lead = item[0] if item and isinstance(item[0], Paragraph) else None
             paragraph = self.document.add_paragraph(style=name)
-            if num_id:
-                xml.use_numbering(paragraph, num_id)
+            if restart:
+                xml.use_numbering(paragraph, *restart)
             if lead is not None:
                 self.add_inlines(paragraph, lead.inlines)
             for block in item[1 if lead is not None else 0:]:
-                if isinstance(block, Paragraph):
-                    self.add_inlines(self.document.add_paragraph(style=name), block.inlines)
+                if isinstance(block, Paragraph):  # a further paragraph of the same item
+                    paragraph.add_run().add_break()
+                    self.add_inlines(paragraph, block.inlines)
                 else:
                     self.add_blocks([block], level + 1)
 
