@@ -49,7 +49,8 @@ class _TextParser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: object) -> None:
         self.skip += tag in ("style", "script", "head")
-        self.parts.append(" " if tag in ("p", "li", "td", "th", "h1", "h2", "h3", "br") else "")
+        blocks = ("p", "li", "td", "th", "h1", "h2", "h3", "br", "dt", "dd", "div")
+        self.parts.append(" " if tag in blocks else "")
 
     def handle_endtag(self, tag: str) -> None:
         self.skip -= tag in ("style", "script", "head")

@@ -71,5 +71,5 @@ def test_autoescape_covers_j2_templates(project, cli):
 
 def test_missing_templates_folder_is_an_error(project, cli):
     result = cli("build", "--templates", "nowhere")
-    assert result.exit_code == 1
+    assert result.exit_code == 5
     assert "nowhere: error: templates folder not found" in result.stderr

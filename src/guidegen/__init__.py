@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "build", "check", "load"]
+__all__ = ["__version__", "build", "check", "load", "render"]
 
 
 def load(path: Any) -> Any:
@@ -25,6 +25,13 @@ def build(*args: Any, **kwargs: Any) -> Any:
     from .pipeline import build as build_guides
 
     return build_guides(*args, **kwargs)
+
+
+def render(*args: Any, **kwargs: Any) -> Any:
+    """Return a loaded guide rendered in memory (see :func:`guidegen.pipeline.render`)."""
+    from .pipeline import render as render_guide
+
+    return render_guide(*args, **kwargs)
 
 
 def check(*args: Any, **kwargs: Any) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Self
 
 
 @dataclass(frozen=True, order=True)
@@ -46,7 +47,6 @@ class GuidegenError(Exception):
     """Base class of every error guidegen reports; ``exit_code`` is the CLI status."""
 
     exit_code = 1
-    kind = "error"
 
     def __init__(self, message: str = "", problems: Sequence[Problem] = ()) -> None:
         super().__init__(message)
@@ -56,6 +56,15 @@ class GuidegenError(Exception):
     def __reduce__(self) -> tuple[type, tuple[str, tuple[Problem, ...]]]:
         """Return how to pickle this error, problems included (for worker processes)."""
         return (type(self), (self.message, self.problems))
+
+    @classmethod
+    def collect(cls, problems: Iterable[Problem]) -> Self:
+        """Return one error holding ``problems`` sorted by place, with a summary line."""
+        ordered = sorted(set(problems), key=lambda p: (p.location, p.path, p.message))
+        files = {p.location.file for p in ordered}
+        noun = "error" if len(ordered) == 1 else "errors"
+        where = "file" if len(files) == 1 else "files"
+        return cls(f"{len(ordered)} {noun} in {len(files)} {where}", ordered)
 
     def lines(self) -> list[str]:
         """Return the lines to print for this error, problems first, then a summary."""
@@ -69,16 +78,6 @@ class InputError(GuidegenError):
     """The user's content, theme or templates are wrong (exit status 1)."""
 
     exit_code = 1
-
-    @classmethod
-    def collect(cls, problems: Iterable[Problem]) -> InputError:
-        """Return one error holding ``problems`` sorted by place, with a summary line."""
-        ordered = sorted(set(problems), key=lambda p: (p.location, p.path, p.message))
-        files = {p.location.file for p in ordered}
-        noun = "error" if len(ordered) == 1 else "errors"
-        where = "file" if len(files) == 1 else "files"
-        summary = f"{len(ordered)} {noun} in {len(files)} {where}"
-        return cls(summary, ordered)
 
 
 class ContentError(InputError):
@@ -105,6 +104,12 @@ class RenderError(GuidegenError):
     exit_code = 3
 
 
+class ResourceError(GuidegenError):
+    """Something guidegen needs is missing: a font, a template, a folder (exit status 5)."""
+
+    exit_code = 5
+
+
 class OutputError(GuidegenError):
     """An output file could not be written: permissions, disk full (exit status 4)."""
 
@@ -117,6 +122,7 @@ EXIT_CODES = {
     "usage": UsageError.exit_code,
     "render": RenderError.exit_code,
     "output": OutputError.exit_code,
+    "resource": ResourceError.exit_code,
     "internal": 70,
     "interrupted": 130,
 }

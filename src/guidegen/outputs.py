@@ -51,6 +51,14 @@ def write_files(files: dict[Path, bytes]) -> None:
                 temp.unlink(missing_ok=True)
 
 
+def remove_stale_temporaries(folder: Path) -> None:
+    """Delete temporary files a killed build may have left in ``folder``."""
+    if folder.is_dir():
+        for stale in folder.glob(f"{TEMP_PREFIX}*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)

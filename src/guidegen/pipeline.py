@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import RenderError, UsageError
-from .outputs import BuildState, digest, folder_digest, write_files
+from .outputs import BuildState, digest, folder_digest, remove_stale_temporaries, write_files
 from .writers import (
     DEFAULT_FORMATS,
     PDF_VARIANTS,
@@ -132,6 +132,7 @@ def build(guides: Sequence[str | os.PathLike[str]] = (), *,
         raise UsageError("--jobs must be at least 1")
     folders = template_folders(_path(templates))
     out_dir = Path(out)
+    remove_stale_temporaries(out_dir)
     state = BuildState(out_dir)
     settings = [folder_digest(folders), ",".join(names), paper or "", pdf_variant,
                 os.environ.get("SOURCE_DATE_EPOCH", "")]
@@ -158,6 +159,21 @@ def _read(path: Path) -> bytes:
         return path.read_bytes()
     except OSError:
         return b""  # the loader reports the file as missing, with its name
+
+
+def render(guide: Any, formats: Sequence[str] = DEFAULT_FORMATS, *, paper: str | None = None,
+           templates: str | os.PathLike[str] | None = None, pdf_variant: str = "ua-1",
+           time_limit: float | None = DEFAULT_TIME_LIMIT) -> dict[str, Rendered]:
+    """Return ``guide`` rendered in memory to each of ``formats``; write nothing."""
+    from .templating import template_folders
+    from .theme import load_theme
+
+    folders = template_folders(_path(templates))
+    theme = load_theme(list(reversed(folders))).with_paper(paper)
+    context = RenderContext(theme, tuple(folders), source_date(guide),
+                            PDF_VARIANTS[pdf_variant], time_limit)
+    rendered = _render_task((guide, context, check_formats(formats)))
+    return {name: result for name, (result, _) in rendered.items()}
 
 
 def _render_and_write(todo: list[_Job], state: BuildState, folders: list[Path],
@@ -202,6 +218,10 @@ def _render_task(task: tuple[Any, RenderContext, list[str]]) -> dict[str, tuple[
     return results
 
 
+class _Expired(BaseException):
+    """Raised by the timer; a BaseException, so no ``except Exception`` in a library eats it."""
+
+
 @contextmanager
 def limited_time(seconds: float | None, what: str) -> Iterator[None]:
     """Stop the work inside with a :class:`RenderError` once ``seconds`` have passed."""
@@ -210,13 +230,15 @@ def limited_time(seconds: float | None, what: str) -> Iterator[None]:
         return
 
     def expire(signum: int, frame: object) -> None:
-        raise RenderError(f"{what} took longer than {seconds:g} s and was stopped "
-                          "(see --time-limit)")
+        raise _Expired
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
+    except _Expired:
+        raise RenderError(f"{what} took longer than {seconds:g} s and was stopped "
+                          "(see --time-limit)") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

@@ -26,7 +26,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from .errors import GuidegenError, Location, Problem, TemplateError
+from .errors import GuidegenError, Location, Problem, ResourceError, TemplateError
 from .loader import display_name
 from .theme import Theme
 
@@ -38,7 +38,7 @@ STYLESHEET_TEMPLATE = "guide.css.j2"
 def template_folders(user: Path | None = None) -> list[Path]:
     """Return the template folders in lookup order: ``user`` first, built-in last."""
     if user is not None and not user.is_dir():
-        raise TemplateError.collect([Problem(Location(str(user)), "templates folder not found")])
+        raise ResourceError.collect([Problem(Location(str(user)), "templates folder not found")])
     return [user.resolve(), BUILTIN_TEMPLATES] if user is not None else [BUILTIN_TEMPLATES]
 
 
@@ -114,7 +114,7 @@ def find_asset(folders: Sequence[Path], name: str) -> Path:
         candidate = (folder / name).resolve()
         if candidate.is_file() and candidate.is_relative_to(folder.resolve()):
             return candidate
-    raise TemplateError.collect([Problem(Location(str(folders[0])),
+    raise ResourceError.collect([Problem(Location(str(folders[0])),
                                          f"asset {name!r} not found in the template folders")])
 
 
@@ -138,7 +138,7 @@ def template_errors(folders: Sequence[Path]) -> Iterator[None]:
         where = Location(display_name(Path(exc.filename or exc.name or "?")), exc.lineno)
         raise TemplateError.collect([Problem(where, exc.message or str(exc))]) from None
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError.collect([Problem(
+        raise ResourceError.collect([Problem(
             Location(str(folders[0])), f"template {exc.name!r} not found in "
             f"{', '.join(str(f) for f in folders)}")]) from None
     except (Exception, RecursionError) as exc:

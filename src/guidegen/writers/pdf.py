@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import GuidegenError, RenderError, TemplateError
+from ..fonts import require_fonts
 from ..model import Guide
 from ..templating import render_document
 from . import RenderContext, Rendered
@@ -16,6 +17,8 @@ def write(guide: Guide, context: RenderContext) -> Rendered:
     """Return the guide as a PDF: page numbers, outline, metadata, embedded fonts."""
     from weasyprint import HTML
 
+    fonts = context.theme.fonts
+    require_fonts(f.family for f in (fonts.body, fonts.heading, fonts.mono, fonts.symbols))
     html = render_document(guide, context.theme, context.folders, context.date)
     fetcher = project_fetcher(context.folders)
     options = {"pdf_variant": context.pdf_variant, "pdf_tags": True,
