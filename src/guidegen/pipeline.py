@@ -11,19 +11,16 @@ from __future__ import annotations
 
 import datetime
 import os
-import signal
-import threading
-import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from .errors import RenderError, UsageError
+from .errors import UsageError
 from .outputs import BuildState, digest, folder_digest, remove_stale_temporaries, write_files
+from .rendering import Results, render_formats
 from .writers import (
     DEFAULT_FORMATS,
     PDF_VARIANTS,
@@ -31,7 +28,6 @@ from .writers import (
     Rendered,
     check_formats,
     extension,
-    get_writer,
 )
 
 CONTENT_DIR = Path("content")
@@ -172,7 +168,7 @@ def render(guide: Any, formats: Sequence[str] = DEFAULT_FORMATS, *, paper: str |
     theme = load_theme(list(reversed(folders))).with_paper(paper)
     context = RenderContext(theme, tuple(folders), source_date(guide),
                             PDF_VARIANTS[pdf_variant], time_limit)
-    rendered = _render_task((guide, context, check_formats(formats)))
+    rendered = render_formats(guide, context, check_formats(formats))
     return {name: result for name, (result, _) in rendered.items()}
 
 
@@ -191,7 +187,7 @@ def _render_and_write(todo: list[_Job], state: BuildState, folders: list[Path],
         with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=get_context("fork")) as pool:
             results = list(pool.map(_render_task, tasks))
     else:
-        results = [_render_task(task) for task in tasks]
+        results = [render_formats(*task) for task in tasks]
     files, done = {}, {}
     for job, rendered in zip(todo, results, strict=True):
         for name, (result, seconds) in rendered.items():
@@ -204,44 +200,9 @@ def _render_and_write(todo: list[_Job], state: BuildState, folders: list[Path],
     return done
 
 
-def _render_task(task: tuple[Any, RenderContext, list[str]]) -> dict[str, tuple[Rendered, float]]:
-    """Return every format of one guide rendered in memory, each with its seconds."""
-    guide, context, names = task
-    results = {}
-    for name in names:
-        started = time.perf_counter()
-        with limited_time(context.time_limit, f"rendering {guide.guide.title!r} as {name}"):
-            result = get_writer(name)(guide, context)
-        if result.pages is not None:
-            context = replace(context, pages_hint=result.pages)
-        results[name] = (result, time.perf_counter() - started)
-    return results
-
-
-class _Expired(BaseException):
-    """Raised by the timer; a BaseException, so no ``except Exception`` in a library eats it."""
-
-
-@contextmanager
-def limited_time(seconds: float | None, what: str) -> Iterator[None]:
-    """Stop the work inside with a :class:`RenderError` once ``seconds`` have passed."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise _Expired
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    except _Expired:
-        raise RenderError(f"{what} took longer than {seconds:g} s and was stopped "
-                          "(see --time-limit)") from None
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+def _render_task(task: tuple[Any, RenderContext, list[str]]) -> Results:
+    """Return :func:`render_formats` of one task (a picklable target for worker processes)."""
+    return render_formats(*task)
 
 
 def _path(value: str | os.PathLike[str] | None) -> Path | None:

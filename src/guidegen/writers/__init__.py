@@ -73,3 +73,14 @@ def get_writer(name: str) -> Writer:
     """Return the ``write`` function of the format called ``name``."""
     check_formats([name])
     return importlib.import_module(WRITERS[name][0]).write
+
+
+def prepare_writer(name: str) -> Callable[[Guide, RenderContext],
+                                          Callable[[int | None], Rendered]]:
+    """Return the ``prepare`` function of format ``name``.
+
+    It builds everything but what depends on the PDF's page count, and returns the
+    function that finishes the output given that count.
+    """
+    check_formats([name])
+    return importlib.import_module(WRITERS[name][0]).prepare

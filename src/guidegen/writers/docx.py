@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
@@ -43,14 +43,23 @@ _STYLE_OF = {Strong: "Strong", Emph: "Emphasis", Code: "Code", Link: "Hyperlink"
 
 def write(guide: Guide, context: RenderContext) -> Rendered:
     """Return the guide as DOCX bytes, identical for identical input."""
+    return prepare(guide, context)(context.pages_hint)
+
+
+def prepare(guide: Guide, context: RenderContext) -> Callable[[int | None], Rendered]:
+    """Build the document; return the function that adds the page count and saves it."""
     document = reference_document(context.theme, context.folders)
     builder = DocxBuilder(document, context.theme)
     builder.add_guide(guide)
-    builder.add_header_footer(guide, context.pages_hint)
     builder.set_properties(guide, context.date)
-    stream = io.BytesIO()
-    document.save(stream)
-    return Rendered(xml.reproducible_zip(stream.getvalue(), context.date))
+
+    def finish(pages: int | None) -> Rendered:
+        builder.add_header_footer(guide, pages)
+        stream = io.BytesIO()
+        document.save(stream)
+        return Rendered(xml.reproducible_zip(stream.getvalue(), context.date))
+
+    return finish
 
 
 class DocxBuilder:

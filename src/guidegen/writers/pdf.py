@@ -10,12 +10,13 @@ from ..errors import GuidegenError, RenderError, TemplateError
 from ..fonts import require_fonts
 from ..model import Guide
 from ..templating import render_document
+from ..weasy import import_weasyprint
 from . import RenderContext, Rendered
 
 
 def write(guide: Guide, context: RenderContext) -> Rendered:
     """Return the guide as a PDF: page numbers, outline, metadata, embedded fonts."""
-    from weasyprint import HTML
+    HTML = import_weasyprint().HTML  # noqa: N806 - the class, imported late
 
     fonts = context.theme.fonts
     require_fonts(f.family for f in (fonts.body, fonts.heading, fonts.mono, fonts.symbols))
