@@ -66,7 +66,7 @@ def test_templates_cannot_fetch_outside_the_project(project, cli, template, url)
 def test_the_fetcher_allows_project_files_and_data_urls_only(tmp_path):
     from weasyprint.urls import FatalURLFetchingError
 
-    from guidegen.templating import BUILTIN_TEMPLATES
+    from guidegen.folders import BUILTIN_TEMPLATES
     from guidegen.writers.pdf import project_fetcher
 
     fetcher = project_fetcher([BUILTIN_TEMPLATES])
@@ -260,10 +260,27 @@ def test_sigkill_mid_render_leaves_previous_outputs_and_no_temporary_files(proje
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     time.sleep(4)
     assert process.poll() is None, "the build finished before it could be killed"
+    helpers = children(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert outputs(project) == before
     assert list((project / "output").glob(".guidegen-*.tmp")) == []
+    time.sleep(0.5)
+    assert [pid for pid in helpers if Path(f"/proc/{pid}").exists()
+            and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]] == []
+
+
+def children(pid: int) -> list[int]:
+    """Return the process ids whose parent is ``pid``."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def test_temporary_files_of_a_killed_write_are_cleaned_up(project, cli):

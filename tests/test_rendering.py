@@ -2,38 +2,59 @@
 
 from __future__ import annotations
 
-import os
+import io
+
+import pikepdf
+import pytest
 
 import guidegen
+from guidegen.errors import RenderError
+from guidegen.rendering import PdfHelper
 
 from .conftest import DATA, DEFAULT_GUIDE
 
 
-def test_docx_beside_the_pdf_gives_the_same_bytes_as_one_after_the_other(monkeypatch):
+def test_the_pdf_helper_process_gives_the_same_bytes_as_one_process():
+    guide = guidegen.load(DATA / "five-subjects.yaml")
+    helped = guidegen.render(guide, ["pdf", "docx", "html"], jobs=2)
+    alone = guidegen.render(guide, ["pdf", "docx", "html"], jobs=1)
+    assert PdfHelper._running is not None and PdfHelper._running.process.is_alive()
+    for name in ("pdf", "docx", "html"):
+        assert helped[name].data == alone[name].data
+
+
+def test_the_helper_is_reused_by_later_builds_in_the_same_program(project):
+    guidegen.build(jobs=2, force=True)
+    first = PdfHelper.get().process.pid
+    guidegen.build(jobs=2, force=True)
+    assert PdfHelper.get().process.pid == first
+
+
+def test_a_helper_that_dies_is_a_render_error_and_is_replaced(project, cli):
+    helper = PdfHelper.get()
+    helper.process.kill()
+    helper.process.join()
     guide = guidegen.load(DEFAULT_GUIDE)
-    beside = guidegen.render(guide, ["pdf", "docx"])
-    monkeypatch.setattr("guidegen.rendering.os.cpu_count", lambda: 1)
-    in_turn = guidegen.render(guide, ["pdf", "docx"])
-    assert beside["docx"].data == in_turn["docx"].data
-    assert beside["pdf"].data == in_turn["pdf"].data
+    from guidegen.pipeline import render
+
+    try:
+        helper.submit(guide, None)
+        helper.result(5)
+    except RenderError as exc:
+        assert "the PDF helper process stopped unexpectedly" in str(exc)
+    else:
+        raise AssertionError("no error")
+    assert render(guide, ["pdf", "docx"], jobs=2)["pdf"].pages == 3  # a new helper
 
 
-def test_a_helper_that_dies_is_a_render_error(project, cli, monkeypatch):
-    monkeypatch.setattr("guidegen.writers.docx.prepare", lambda guide, context: os._exit(7))
-    result = cli("build")
-    assert result.exit_code == 3
-    assert "the docx helper process stopped unexpectedly (exit status 7)" in result.stderr
-    assert not (project / "output" / "cmo-cdmo-cro.pdf").exists()
-
-
-def test_an_unexpected_writer_failure_in_the_helper_is_reported(project, cli, monkeypatch):
+def test_an_unexpected_writer_failure_is_reported(project, cli, monkeypatch):
     def broken(guide, context):
         raise ValueError("boom")
 
     monkeypatch.setattr("guidegen.writers.docx.prepare", broken)
     result = cli("build")
-    assert result.exit_code == 3
-    assert "docx writer failed: boom" in result.stderr
+    assert result.exit_code == 70
+    assert "internal error: ValueError: boom" in result.stderr
 
 
 def test_jobs_build_several_guides_in_worker_processes(project, cli):
@@ -57,3 +78,18 @@ def test_errors_in_worker_processes_keep_their_locations(project, cli):
     assert result.exit_code == 1
     assert result.stderr.startswith("mine/partials/matrix.html.j2:2: error: 'nope' is undefined")
     assert not (project / "output").exists()
+
+
+def test_a_failed_build_does_not_leave_its_pdf_for_the_next_one(project, monkeypatch):
+    def broken(guide, context):
+        raise ValueError("boom")
+
+    monkeypatch.setattr("guidegen.writers.docx.prepare", broken)
+    default = guidegen.load(DEFAULT_GUIDE)
+    with pytest.raises(ValueError, match="boom"):
+        guidegen.render(default, ["pdf", "docx"], jobs=2)
+    monkeypatch.undo()
+    minimal = guidegen.load(DATA / "minimal.yaml")
+    pdf = guidegen.render(minimal, ["pdf", "docx"], jobs=2)["pdf"]
+    with pikepdf.open(io.BytesIO(pdf.data)) as document:
+        assert str(document.docinfo["/Title"]) == "Alpha vs Beta"

@@ -7,6 +7,7 @@ Heavy modules (pydantic, WeasyPrint, python-docx) are imported inside commands.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -82,12 +83,13 @@ def main(ctx: click.Context, debug: bool) -> None:
               show_default=True, help="PDF/UA-1 (accessible), PDF/A-3b (archival), or "
               "plain tagged PDF.")
 @click.option("--force", is_flag=True, help="Render even the outputs that are up to date.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Guides to render at once, in separate processes.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes that may render at once. [default: one per CPU; 1 renders "
+              "everything in one process]")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=120,
               show_default=True, help="Seconds one document may take to render.")
 def build(guides: tuple[Path, ...], formats: tuple[str, ...], out: Path, paper: str | None,
-          templates: Path | None, pdf_variant: str, force: bool, jobs: int,
+          templates: Path | None, pdf_variant: str, force: bool, jobs: int | None,
           time_limit: float) -> None:
     """Build GUIDES (default: every guide in content/) into the output folder."""
     from .pipeline import build as build_guides
@@ -136,8 +138,8 @@ def schema(name: str, output: Path | None) -> None:
 def reference_doc(output: Path, templates: Path | None) -> None:
     """Write the Word reference document: restyle it, then put it in --templates."""
     from .docx_styles import reference_sample
+    from .folders import template_folders
     from .outputs import write_files
-    from .templating import template_folders
     from .theme import load_theme
 
     folders = template_folders(templates)
@@ -146,5 +148,24 @@ def reference_doc(output: Path, templates: Path | None) -> None:
     click.echo(f"wrote {output}")
 
 
+def run() -> None:
+    """Run the command line as a program: the console script's entry point.
+
+    Once the command has finished and its output is flushed, the process ends at once
+    (``os._exit``): tearing down hundreds of imported modules would add a tenth of the
+    time of a whole build. A PDF helper process ends with it.
+    """
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if not isinstance(exc.code, int | None):
+            click.echo(str(exc.code), err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

@@ -12,15 +12,14 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
+from .folders import template_folders
 from .outputs import BuildState, digest, folder_digest, remove_stale_temporaries, write_files
-from .rendering import Results, render_formats
+from .rendering import PdfHelper, Results, die_with_parent, may_use_helper, render_formats
 from .writers import (
     DEFAULT_FORMATS,
     PDF_VARIANTS,
@@ -96,7 +95,6 @@ def check(guides: Sequence[str | os.PathLike[str]] = (),
           templates: str | os.PathLike[str] | None = None) -> list[Any]:
     """Return the validated guides; raise one error listing every problem found."""
     from .loader import load_all
-    from .templating import template_folders
     from .theme import load_theme
 
     loaded = load_all(find_guides(guides))
@@ -111,21 +109,20 @@ def build(guides: Sequence[str | os.PathLike[str]] = (), *,
           templates: str | os.PathLike[str] | None = None,
           pdf_variant: str = "ua-1",
           force: bool = False,
-          jobs: int = 1,
+          jobs: int | None = None,
           time_limit: float | None = DEFAULT_TIME_LIMIT) -> list[Output]:
     """Build ``guides`` (default: every guide in ``content/``) into ``out``.
 
-    Return one :class:`Output` per output file, written or found up to date. Raise a
-    :class:`~guidegen.errors.GuidegenError`, and write nothing, if anything fails.
+    ``jobs`` is how many processes may render at once (default: one per CPU; 1 renders
+    everything in this process). Return one :class:`Output` per output file, written or
+    found up to date. Raise a :class:`~guidegen.errors.GuidegenError`, and write
+    nothing, if anything fails.
     """
-    from .templating import template_folders
-
     names = check_formats(formats)
     if pdf_variant not in PDF_VARIANTS:
         raise UsageError(f"unknown PDF variant {pdf_variant!r} "
                          f"(known: {', '.join(PDF_VARIANTS)})")
-    if jobs < 1:
-        raise UsageError("--jobs must be at least 1")
+    jobs = _jobs(jobs)
     folders = template_folders(_path(templates))
     out_dir = Path(out)
     remove_stale_temporaries(out_dir)
@@ -145,8 +142,10 @@ def build(guides: Sequence[str | os.PathLike[str]] = (), *,
             done[target] = Output(target, name, records[name].pages, target.stat().st_size,
                                   0.0, skipped=True)
     if jobs_todo:
+        helper = PdfHelper.get() if len(jobs_todo) == 1 and may_use_helper(names, jobs) \
+            else None  # started now, its WeasyPrint import overlaps loading the content
         done |= _render_and_write(jobs_todo, state, folders, paper,
-                                  PDF_VARIANTS[pdf_variant], jobs, time_limit)
+                                  PDF_VARIANTS[pdf_variant], jobs, time_limit, helper)
     return [done[target] for job in every_job for target in job.targets.values()]
 
 
@@ -159,22 +158,33 @@ def _read(path: Path) -> bytes:
 
 def render(guide: Any, formats: Sequence[str] = DEFAULT_FORMATS, *, paper: str | None = None,
            templates: str | os.PathLike[str] | None = None, pdf_variant: str = "ua-1",
+           jobs: int | None = None,
            time_limit: float | None = DEFAULT_TIME_LIMIT) -> dict[str, Rendered]:
     """Return ``guide`` rendered in memory to each of ``formats``; write nothing."""
-    from .templating import template_folders
     from .theme import load_theme
 
+    names = check_formats(formats)
     folders = template_folders(_path(templates))
     theme = load_theme(list(reversed(folders))).with_paper(paper)
     context = RenderContext(theme, tuple(folders), source_date(guide),
                             PDF_VARIANTS[pdf_variant], time_limit)
-    rendered = render_formats(guide, context, check_formats(formats))
+    helper = PdfHelper.get() if may_use_helper(names, _jobs(jobs)) else None
+    rendered = render_formats(guide, context, names, helper)
     return {name: result for name, (result, _) in rendered.items()}
+
+
+def _jobs(jobs: int | None) -> int:
+    if jobs is None:
+        return os.cpu_count() or 1
+    if jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    return jobs
 
 
 def _render_and_write(todo: list[_Job], state: BuildState, folders: list[Path],
                       paper: str | None, variant: str | None, jobs: int,
-                      time_limit: float | None) -> dict[Path, Output]:
+                      time_limit: float | None, helper: PdfHelper | None
+                      ) -> dict[Path, Output]:
     from .loader import load_all
     from .theme import load_theme
 
@@ -184,10 +194,14 @@ def _render_and_write(todo: list[_Job], state: BuildState, folders: list[Path],
                                    time_limit), list(job.targets)) for job, guide in
              zip(todo, guides, strict=True)]
     if jobs > 1 and len(tasks) > 1:
-        with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=get_context("fork")) as pool:
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=get_context("fork"),
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             results = list(pool.map(_render_task, tasks))
     else:
-        results = [render_formats(*task) for task in tasks]
+        results = [render_formats(*task, helper) for task in tasks]
     files, done = {}, {}
     for job, rendered in zip(todo, results, strict=True):
         for name, (result, seconds) in rendered.items():

@@ -1,49 +1,75 @@
 """Rendering one guide to every requested format, in memory, within a time limit.
 
-When both the PDF and the DOCX are asked for and a second core is free, the DOCX is
-built in a forked helper process while this one lays out the PDF; the helper waits
-for the PDF's page count (the cached value of the DOCX's NUMPAGES field) before it
-finishes. Nothing here writes files.
+With a second core, PDFs are laid out by a helper process while this one builds the
+DOCX and the HTML. The helper is forked before the content is even loaded, so its
+WeasyPrint import overlaps loading and validation; it stays for later builds in the
+same program (a watch loop), and ends with it. The DOCX waits only for the PDF's
+page count (the cached value of its NUMPAGES field) to finish. Nothing here writes.
 """
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
 import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import replace
-from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import GuidegenError, RenderError
-from .writers import RenderContext, Rendered, get_writer, prepare_writer
+from .writers import RenderContext, Rendered, prepare_writer
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 Results = dict[str, tuple[Rendered, float]]
+HELPED = "pdf"  # the format the helper process renders
+_SLACK = 10.0  # seconds the helper may overrun its own time limit before it is killed
 
 
-def render_formats(guide: Any, context: RenderContext, names: list[str]) -> Results:
+def render_formats(guide: Any, context: RenderContext, names: list[str],
+                   helper: PdfHelper | None = None) -> Results:
     """Return every format in ``names`` rendered, each with the seconds it took."""
-    helper = _Helper.start(guide, context, "docx") if _parallel(names) else None
-    results: Results = {}
+    started = time.perf_counter()
+    if helper is not None and HELPED in names:
+        from .writers.pdf import prepare_layout
+
+        with limited_time(context.time_limit, _what(guide, HELPED)):
+            layout = prepare_layout(guide, context)
+        helper.submit(layout, context.time_limit)
+    else:
+        helper = None
     try:
-        for name in names:
-            started = time.perf_counter()
-            if helper is not None and name == helper.name:
-                result = helper.finish(context.pages_hint)
-            else:
-                with limited_time(context.time_limit, _what(guide, name)):
-                    result = get_writer(name)(guide, context)
-            if result.pages is not None:
-                context = replace(context, pages_hint=result.pages)
-            results[name] = (result, time.perf_counter() - started)
-    finally:
-        if helper is not None:
-            helper.stop()
+        return _render(guide, context, names, helper, started)
+    except BaseException:
+        if helper is not None and helper.pending:
+            helper.stop()  # its answer would be read by the next build otherwise
+        raise
+
+
+def _render(guide: Any, context: RenderContext, names: list[str], helper: PdfHelper | None,
+            started: float) -> Results:
+    finishers, results = {}, {}
+    for name in names:
+        if helper is not None and name == HELPED:
+            continue
+        began = time.perf_counter()
+        with limited_time(context.time_limit, _what(guide, name)):
+            finishers[name] = (prepare_writer(name)(guide, context), began)
+    for name in names:
+        if helper is not None and name == HELPED:
+            result = helper.result(context.time_limit)
+            seconds = time.perf_counter() - started
+        else:
+            finish, began = finishers[name]
+            with limited_time(context.time_limit, _what(guide, name)):
+                result = finish(context.pages_hint)
+            seconds = time.perf_counter() - began
+        if result.pages is not None:
+            context = replace(context, pages_hint=result.pages)
+        results[name] = (result, seconds)
     return results
 
 
@@ -51,66 +77,115 @@ def _what(guide: Any, name: str) -> str:
     return f"rendering {guide.guide.title!r} as {name}"
 
 
-def _parallel(names: list[str]) -> bool:
-    """Return whether the DOCX should be built beside the PDF, in a helper process."""
-    return ({"pdf", "docx"} <= set(names) and (os.cpu_count() or 1) > 1
-            and not multiprocessing.current_process().daemon  # pool workers cannot fork one
-            and hasattr(os, "fork"))
+def may_use_helper(names: list[str], jobs: int) -> bool:
+    """Return whether a PDF helper process can share this build's work."""
+    import multiprocessing
+
+    return (jobs > 1 and HELPED in names and len(names) > 1 and hasattr(os, "fork")
+            and not multiprocessing.current_process().daemon)  # pool workers cannot fork
 
 
-class _Helper:
-    """A forked process that prepares one format, then finishes it given a page count."""
+class PdfHelper:
+    """A forked process that lays out PDFs, one guide at a time, for this process."""
 
-    def __init__(self, name: str, process: Any, connection: Connection) -> None:
-        self.name = name
+    _running: PdfHelper | None = None
+
+    def __init__(self, process: Any, connection: Connection) -> None:
         self.process = process
         self.connection = connection
+        self.pending = False
 
     @classmethod
-    def start(cls, guide: Any, context: RenderContext, name: str) -> _Helper:
-        """Return a running helper that prepares format ``name`` of ``guide``."""
-        fork = multiprocessing.get_context("fork")
-        ours, theirs = fork.Pipe()
-        process = fork.Process(target=_help, args=(guide, context, name, theirs), daemon=True)
-        process.start()
-        theirs.close()
-        return cls(name, process, ours)
+    def get(cls) -> PdfHelper:
+        """Return the running helper, starting one (which imports WeasyPrint) if needed."""
+        helper = cls._running
+        if helper is None or not helper.process.is_alive():
+            import multiprocessing
 
-    def finish(self, pages: int | None) -> Rendered:
-        """Send the page count, and return the finished output (or raise its error)."""
-        with contextlib.suppress(OSError):  # it may have stopped early, with an error to read
-            self.connection.send(pages)
+            fork = multiprocessing.get_context("fork")
+            ours, theirs = fork.Pipe()
+            process = fork.Process(target=_serve, args=(theirs, os.getpid()), daemon=True,
+                                   name="guidegen-pdf")
+            process.start()
+            theirs.close()
+            helper = cls._running = cls(process, ours)
+        return helper
+
+    def submit(self, layout: Any, time_limit: float | None) -> None:
+        """Start laying out ``layout`` (a :class:`~guidegen.writers.pdf.Layout`)."""
         try:
+            self.connection.send((os.getcwd(), layout, time_limit))
+        except OSError:
+            self._lost()
+        self.pending = True
+
+    def result(self, time_limit: float | None) -> Rendered:
+        """Return the PDF of the guide last submitted, or raise its error."""
+        wait = None if time_limit is None else time_limit + _SLACK
+        try:
+            if not self.connection.poll(wait):
+                self.stop()
+                raise RenderError(f"the PDF helper did not answer within {wait:g} s and "
+                                  "was stopped (see --time-limit)")
             outcome, value = self.connection.recv()
         except (EOFError, OSError):
-            raise RenderError(f"the {self.name} helper process stopped unexpectedly "
-                              f"(exit status {self.process.exitcode})") from None
+            self._lost()
+        self.pending = False
         if outcome == "error":
             raise value
         return value
 
+    def _lost(self) -> None:
+        code = self.process.exitcode
+        self.stop()
+        raise RenderError(f"the PDF helper process stopped unexpectedly (exit status {code})")
+
     def stop(self) -> None:
-        """End the helper, whether it finished or not."""
-        self.connection.close()
+        """End the helper now."""
+        with suppress(OSError):
+            self.connection.close()
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
+        if PdfHelper._running is self:
+            PdfHelper._running = None
 
 
-def _help(guide: Any, context: RenderContext, name: str, connection: Connection) -> None:
-    """Run in the helper: prepare, wait for the page count, finish, send the result."""
-    try:
-        with limited_time(context.time_limit, _what(guide, name)):
-            finish: Callable[[int | None], Rendered] = prepare_writer(name)(guide, context)
-        pages = connection.recv()
-        with limited_time(context.time_limit, _what(guide, name)):
-            connection.send(("ok", finish(pages)))
-    except GuidegenError as exc:
-        connection.send(("error", exc))
-    except EOFError:
-        pass  # the parent gave up
-    except Exception as exc:
-        connection.send(("error", RenderError(f"{name} writer failed: {exc}")))
+def die_with_parent(parent: int) -> None:
+    """Make this (forked) process end when its parent does, even by SIGKILL (Linux)."""
+    with suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
+def _serve(connection: Connection, parent: int) -> None:
+    """Run in the helper: import WeasyPrint, then lay out each guide that arrives."""
+    from .weasy import import_weasyprint
+    from .writers.pdf import lay_out
+
+    die_with_parent(parent)
+    with suppress(Exception):
+        import_weasyprint()  # while the caller loads the content; errors show when used
+    while True:
+        try:
+            cwd, layout, time_limit = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            os.chdir(cwd)  # error messages name files relative to the caller's folder
+            with limited_time(time_limit, "laying out the PDF"):
+                reply: tuple[str, Any] = ("ok", lay_out(layout))
+        except GuidegenError as exc:
+            reply = ("error", exc)
+        except Exception as exc:
+            reply = ("error", RenderError(f"{HELPED} writer failed: {exc}"))
+        try:
+            connection.send(reply)
+        except (OSError, ValueError):
+            return
 
 
 class _Expired(BaseException):

@@ -30,16 +30,8 @@ from .errors import GuidegenError, Location, Problem, ResourceError, TemplateErr
 from .loader import display_name
 from .theme import Theme
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 DOCUMENT_TEMPLATE = "guide.html.j2"
 STYLESHEET_TEMPLATE = "guide.css.j2"
-
-
-def template_folders(user: Path | None = None) -> list[Path]:
-    """Return the template folders in lookup order: ``user`` first, built-in last."""
-    if user is not None and not user.is_dir():
-        raise ResourceError.collect([Problem(Location(str(user)), "templates folder not found")])
-    return [user.resolve(), BUILTIN_TEMPLATES] if user is not None else [BUILTIN_TEMPLATES]
 
 
 @cache

@@ -83,4 +83,12 @@ def prepare_writer(name: str) -> Callable[[Guide, RenderContext],
     function that finishes the output given that count.
     """
     check_formats([name])
-    return importlib.import_module(WRITERS[name][0]).prepare
+    module = importlib.import_module(WRITERS[name][0])
+    if hasattr(module, "prepare"):
+        return module.prepare
+
+    def prepare(guide: Guide, context: RenderContext) -> Callable[[int | None], Rendered]:
+        result = module.write(guide, context)
+        return lambda pages: result
+
+    return prepare

@@ -1,32 +1,61 @@
-"""The PDF writer: the guide's HTML laid out by WeasyPrint, tagged for accessibility."""
+"""The PDF writer: the guide's HTML laid out by WeasyPrint, tagged for accessibility.
+
+Two steps: :func:`prepare_layout` renders the templates (it needs the model and
+Jinja), :func:`lay_out` runs WeasyPrint on the result (it needs nothing else), so a
+helper process that only imported WeasyPrint can do the second step.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import GuidegenError, RenderError, TemplateError
 from ..fonts import require_fonts
-from ..model import Guide
-from ..templating import render_document
 from ..weasy import import_weasyprint
 from . import RenderContext, Rendered
+
+if TYPE_CHECKING:
+    from ..model import Guide
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What WeasyPrint needs to lay out one guide; small, picklable, model-free."""
+
+    html: str
+    folders: tuple[Path, ...]
+    fonts: tuple[str, ...]
+    variant: str | None
 
 
 def write(guide: Guide, context: RenderContext) -> Rendered:
     """Return the guide as a PDF: page numbers, outline, metadata, embedded fonts."""
-    HTML = import_weasyprint().HTML  # noqa: N806 - the class, imported late
+    return lay_out(prepare_layout(guide, context))
+
+
+def prepare_layout(guide: Guide, context: RenderContext) -> Layout:
+    """Return the guide's HTML and what laying it out needs."""
+    from ..templating import render_document
 
     fonts = context.theme.fonts
-    require_fonts(f.family for f in (fonts.body, fonts.heading, fonts.mono, fonts.symbols))
+    families = tuple(f.family for f in (fonts.body, fonts.heading, fonts.mono, fonts.symbols))
     html = render_document(guide, context.theme, context.folders, context.date)
-    fetcher = project_fetcher(context.folders)
-    options = {"pdf_variant": context.pdf_variant, "pdf_tags": True,
-               "pdf_identifier": b"guidegen"}
+    return Layout(html, context.folders, families, context.pdf_variant)
+
+
+def lay_out(layout: Layout) -> Rendered:
+    """Return the PDF WeasyPrint makes of ``layout``, fetching only what the project ships."""
+    HTML = import_weasyprint().HTML  # noqa: N806 - the class, imported late
+
+    require_fonts(layout.fonts)
+    options = {"pdf_variant": layout.variant, "pdf_tags": True, "pdf_identifier": b"guidegen"}
     with refused_urls_as_errors():
-        document = HTML(string=html, base_url=context.folders[-1].as_uri() + "/",
-                        url_fetcher=fetcher).render(**options)
+        document = HTML(string=layout.html, base_url=layout.folders[-1].as_uri() + "/",
+                        url_fetcher=project_fetcher(layout.folders)).render(**options)
         data = document.write_pdf(**options)
     return Rendered(data, len(document.pages))
 

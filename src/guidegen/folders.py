@@ -1,0 +1,19 @@
+"""Where the templates are: the user's folder first, the built-in ``templates/`` last.
+
+Kept free of heavy imports: an up-to-date build only needs these paths to hash.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import Location, Problem, ResourceError
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+def template_folders(user: Path | None = None) -> list[Path]:
+    """Return the template folders in lookup order: ``user`` first, built-in last."""
+    if user is not None and not user.is_dir():
+        raise ResourceError.collect([Problem(Location(str(user)), "templates folder not found")])
+    return [user.resolve(), BUILTIN_TEMPLATES] if user is not None else [BUILTIN_TEMPLATES]
