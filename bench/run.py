@@ -148,15 +148,19 @@ def import_costs(trace: str) -> list[dict[str, Any]]:
 
 
 def stage_scaling(bench: Bench) -> dict[str, Any]:
-    """The guide grown 1x, 10x, 100x: cold build time and peak memory of each."""
+    """The guide grown 1x, 10x, 100x: cold build time and peak memory of each.
+
+    Built with ``--jobs 1``: all the work in one process, so its peak memory is the
+    build's (a PDF helper process would hold the layout outside the measured one).
+    """
     factors = QUICK_FACTORS if bench.quick else FACTORS
     files = scaling.write_grown(bench.guide, factors, bench.tmp / "scaled")
     checked = run([GUIDEGEN, "check", *files.values()])
     result: dict[str, Any] = {"check": checked.stdout.strip().splitlines(), "factors": {}}
     for factor, path in files.items():
         runs = bench.runs if factor <= 10 else min(bench.runs, 3)
-        stat = repeat(lambda i, f=factor, p=path: bench.build(p, bench.out(f"scale-{f}-{i}")),
-                      runs, warmup=factor == factors[0])
+        stat = repeat(lambda i, f=factor, p=path: bench.build(
+            p, bench.out(f"scale-{f}-{i}"), jobs=1), runs, warmup=factor == factors[0])
         counts = scaling.content_counts(scaling.load_raw(path))
         result["factors"][str(factor)] = {
             **stat.to_json(), "pages": pages_of(stat.last.stdout if stat.last else ""),

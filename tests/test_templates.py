@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+
+import docx
 import pytest
 
 from .conftest import write_yaml
@@ -73,3 +76,37 @@ def test_missing_templates_folder_is_an_error(project, cli):
     result = cli("build", "--templates", "nowhere")
     assert result.exit_code == 5
     assert "nowhere: error: templates folder not found" in result.stderr
+
+
+def small_png(path):
+    from PIL import Image
+
+    Image.new("RGB", (120, 40), (11, 57, 84)).save(path)
+
+
+def test_a_theme_logo_appears_in_pdf_docx_and_html(project, cli):
+    (project / "mine").mkdir()
+    small_png(project / "mine" / "logo.png")
+    write_yaml(project / "mine", "theme.yaml", "logo: logo.png\nlogo_height: 12\n")
+    assert cli("build", "-f", "pdf,docx,html", "--templates", "mine").exit_code == 0
+    out = project / "output"
+    images = subprocess.run(["pdfimages", "-list", str(out / "cmo-cdmo-cro.pdf")],
+                            capture_output=True, text=True, check=True).stdout.splitlines()
+    assert len(images) == 3  # two header lines and the logo
+    document = docx.Document(str(out / "cmo-cdmo-cro.docx"))
+    assert len(document.inline_shapes) == 1
+    assert round(document.inline_shapes[0].height.mm) == 12
+    assert 'src="data:image/png;base64,' in (out / "cmo-cdmo-cro.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize(("logo", "message"), [
+    ("../content/x.png", "asset '../content/x.png' not found in the template folders"),
+    ("logo.svg", "theme.yaml:1:7: error: logo: "),
+])
+def test_a_logo_outside_the_templates_or_not_an_image_is_refused(project, cli, logo, message):
+    (project / "mine").mkdir()
+    small_png(project / "content" / "x.png")
+    write_yaml(project / "mine", "theme.yaml", f"logo: {logo}\n")
+    result = cli("build", "--templates", "mine")
+    assert result.exit_code in (1, 5)
+    assert message in result.stderr

@@ -5,6 +5,7 @@ Kept free of heavy imports: an up-to-date build only needs these paths to hash.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import Location, Problem, ResourceError
@@ -17,3 +18,13 @@ def template_folders(user: Path | None = None) -> list[Path]:
     if user is not None and not user.is_dir():
         raise ResourceError.collect([Problem(Location(str(user)), "templates folder not found")])
     return [user.resolve(), BUILTIN_TEMPLATES] if user is not None else [BUILTIN_TEMPLATES]
+
+
+def find_asset(folders: Sequence[Path], name: str) -> Path:
+    """Return the file ``name`` from the first template folder that has it."""
+    for folder in folders:
+        candidate = (folder / name).resolve()
+        if candidate.is_file() and candidate.is_relative_to(folder.resolve()):
+            return candidate
+    raise ResourceError.collect([Problem(Location(str(folders[0])),
+                                         f"asset {name!r} not found in the template folders")])

@@ -142,10 +142,12 @@ def build(guides: Sequence[str | os.PathLike[str]] = (), *,
             done[target] = Output(target, name, records[name].pages, target.stat().st_size,
                                   0.0, skipped=True)
     if jobs_todo:
-        helper = PdfHelper.get() if len(jobs_todo) == 1 and may_use_helper(names, jobs) \
-            else None  # started now, its WeasyPrint import overlaps loading the content
+        pooled = jobs > 2 and len(jobs_todo) > 1
+        helper = None if pooled or not may_use_helper(names, jobs) else PdfHelper.get()
+        # started now, its WeasyPrint import overlaps loading the content
         done |= _render_and_write(jobs_todo, state, folders, paper,
-                                  PDF_VARIANTS[pdf_variant], jobs, time_limit, helper)
+                                  PDF_VARIANTS[pdf_variant], jobs if pooled else 1,
+                                  time_limit, helper)
     return [done[target] for job in every_job for target in job.targets.values()]
 
 
@@ -182,9 +184,10 @@ def _jobs(jobs: int | None) -> int:
 
 
 def _render_and_write(todo: list[_Job], state: BuildState, folders: list[Path],
-                      paper: str | None, variant: str | None, jobs: int,
+                      paper: str | None, variant: str | None, pool: int,
                       time_limit: float | None, helper: PdfHelper | None
                       ) -> dict[Path, Output]:
+    """Render every job (in a pool of ``pool`` processes if more than one), then write."""
     from .loader import load_all
     from .theme import load_theme
 
@@ -193,11 +196,11 @@ def _render_and_write(todo: list[_Job], state: BuildState, folders: list[Path],
     tasks = [(guide, RenderContext(theme, tuple(folders), source_date(guide), variant,
                                    time_limit), list(job.targets)) for job, guide in
              zip(todo, guides, strict=True)]
-    if jobs > 1 and len(tasks) > 1:
+    if pool > 1:
         from concurrent.futures import ProcessPoolExecutor
         from multiprocessing import get_context
 
-        with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=get_context("fork"),
+        with ProcessPoolExecutor(min(pool, len(tasks)), mp_context=get_context("fork"),
                                  initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             results = list(pool.map(_render_task, tasks))
     else:

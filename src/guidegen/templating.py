@@ -27,6 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .errors import GuidegenError, Location, Problem, ResourceError, TemplateError
+from .folders import find_asset
 from .loader import display_name
 from .theme import Theme
 
@@ -98,16 +99,6 @@ def document_meta(guide: Any, date: datetime.datetime | None) -> dict[str, str]:
         stamp = date.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         meta |= {"dcterms.created": stamp, "dcterms.modified": stamp}
     return {name: value for name, value in meta.items() if value}
-
-
-def find_asset(folders: Sequence[Path], name: str) -> Path:
-    """Return the file ``name`` from the first template folder that has it."""
-    for folder in folders:
-        candidate = (folder / name).resolve()
-        if candidate.is_file() and candidate.is_relative_to(folder.resolve()):
-            return candidate
-    raise ResourceError.collect([Problem(Location(str(folders[0])),
-                                         f"asset {name!r} not found in the template folders")])
 
 
 def logo_url(theme: Theme, folders: Sequence[Path]) -> str | None:

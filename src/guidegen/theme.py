@@ -112,7 +112,9 @@ class Theme(Model):
     fonts: Fonts
     sizes: Sizes
     colors: Colors
-    logo: str | None = None
+    logo: Annotated[str, StringConstraints(pattern=r"(?i)^[^/\\].*\.(png|jpe?g)$")] | None = Field(
+        None, description="A PNG or JPEG file in the templates folder, for the title block.")
+    logo_height: Millimetres
     labels: Labels
 
     def with_paper(self, paper: str | None) -> Theme:

@@ -8,9 +8,11 @@ Every style comes from the reference document (:mod:`guidegen.docx_styles`).
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
@@ -20,6 +22,7 @@ from docx.shared import Emu, Mm
 
 from .. import docx_xml as xml
 from ..docx_styles import reference_document
+from ..folders import find_asset
 from ..markup import (
     Block,
     BulletList,
@@ -49,7 +52,7 @@ def write(guide: Guide, context: RenderContext) -> Rendered:
 def prepare(guide: Guide, context: RenderContext) -> Callable[[int | None], Rendered]:
     """Build the document; return the function that adds the page count and saves it."""
     document = reference_document(context.theme, context.folders)
-    builder = DocxBuilder(document, context.theme)
+    builder = DocxBuilder(document, context.theme, context.folders)
     builder.add_guide(guide)
     builder.set_properties(guide, context.date)
 
@@ -65,9 +68,18 @@ def prepare(guide: Guide, context: RenderContext) -> Callable[[int | None], Rend
 class DocxBuilder:
     """Adds the parts of a guide to a python-docx document, in reading order."""
 
-    def __init__(self, document: Any, theme: Theme) -> None:
+    def __init__(self, document: Any, theme: Theme, folders: Sequence[Path] = ()) -> None:
         self.document = document
         self.theme = theme
+        self.folders = folders
+        # python-docx finds a style by name with an XPath search over every style, for
+        # each paragraph and run; the names do not change while we write, so remember.
+        part = document.part
+        lookup = part.get_style_id
+        by_name = functools.cache(lookup)
+        part.get_style_id = lambda style, kind: (
+            by_name(style, kind) if isinstance(style, str) or style is None
+            else lookup(style, kind))
         self.section = document.sections[0]
         self._set_page()
 
@@ -110,6 +122,9 @@ class DocxBuilder:
     def add_title_block(self, guide: Guide) -> None:
         """Add title, subtitle, audience and the document-control fields."""
         info, labels = guide.guide, self.theme.labels
+        if self.theme.logo:
+            logo = find_asset(self.folders, self.theme.logo)
+            self.document.add_picture(str(logo), height=Mm(self.theme.logo_height))
         self.document.add_paragraph(info.title, "Title")
         if info.subtitle:
             self.document.add_paragraph(info.subtitle, "Subtitle")
