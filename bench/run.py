@@ -35,7 +35,7 @@ from measure import GUIDEGEN, PYTHON, ROOT, pdf_pages, python_json, repeat, run
 DEFAULT_GUIDE = ROOT / "content" / "cmo-cdmo-cro.yaml"
 DEFAULT_JSON = ROOT / "bench" / "results" / "latest.json"
 FACTORS, QUICK_FACTORS = (1, 10, 100), (1, 10, 30)
-MANY_GUIDES = 8
+MANY_GUIDES = 24  # a packet: enough guides that per-process start-up is not the story
 
 
 @dataclass

@@ -19,7 +19,7 @@ from typing import Any
 from .errors import UsageError
 from .folders import template_folders
 from .outputs import BuildState, digest, folder_digest, remove_stale_temporaries, write_files
-from .rendering import PdfHelper, Results, die_with_parent, may_use_helper, render_formats
+from .rendering import PdfHelper, may_use_helper, render_formats, render_task, start_pool
 from .writers import (
     DEFAULT_FORMATS,
     PDF_VARIANTS,
@@ -142,12 +142,16 @@ def build(guides: Sequence[str | os.PathLike[str]] = (), *,
             done[target] = Output(target, name, records[name].pages, target.stat().st_size,
                                   0.0, skipped=True)
     if jobs_todo:
-        pooled = jobs > 2 and len(jobs_todo) > 1
-        helper = None if pooled or not may_use_helper(names, jobs) else PdfHelper.get()
-        # started now, its WeasyPrint import overlaps loading the content
-        done |= _render_and_write(jobs_todo, state, folders, paper,
-                                  PDF_VARIANTS[pdf_variant], jobs if pooled else 1,
-                                  time_limit, helper)
+        # Helper or pool start now: their WeasyPrint imports overlap loading the content.
+        pool = start_pool(min(jobs, len(jobs_todo))) if jobs > 1 and len(jobs_todo) > 1 \
+            else None
+        helper = PdfHelper.get() if pool is None and may_use_helper(names, jobs) else None
+        try:
+            done |= _render_and_write(jobs_todo, state, folders, paper,
+                                      PDF_VARIANTS[pdf_variant], time_limit, pool, helper)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
     return [done[target] for job in every_job for target in job.targets.values()]
 
 
@@ -184,10 +188,9 @@ def _jobs(jobs: int | None) -> int:
 
 
 def _render_and_write(todo: list[_Job], state: BuildState, folders: list[Path],
-                      paper: str | None, variant: str | None, pool: int,
-                      time_limit: float | None, helper: PdfHelper | None
-                      ) -> dict[Path, Output]:
-    """Render every job (in a pool of ``pool`` processes if more than one), then write."""
+                      paper: str | None, variant: str | None, time_limit: float | None,
+                      pool: Any, helper: PdfHelper | None) -> dict[Path, Output]:
+    """Render every job (in the ``pool`` of worker processes if given), then write."""
     from .loader import load_all
     from .theme import load_theme
 
@@ -196,13 +199,8 @@ def _render_and_write(todo: list[_Job], state: BuildState, folders: list[Path],
     tasks = [(guide, RenderContext(theme, tuple(folders), source_date(guide), variant,
                                    time_limit), list(job.targets)) for job, guide in
              zip(todo, guides, strict=True)]
-    if pool > 1:
-        from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
-
-        with ProcessPoolExecutor(min(pool, len(tasks)), mp_context=get_context("fork"),
-                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-            results = list(pool.map(_render_task, tasks))
+    if pool is not None:
+        results = list(pool.map(render_task, tasks))
     else:
         results = [render_formats(*task, helper) for task in tasks]
     files, done = {}, {}
@@ -215,11 +213,6 @@ def _render_and_write(todo: list[_Job], state: BuildState, folders: list[Path],
     files[state.path] = state.serialized()
     write_files(files)
     return done
-
-
-def _render_task(task: tuple[Any, RenderContext, list[str]]) -> Results:
-    """Return :func:`render_formats` of one task (a picklable target for worker processes)."""
-    return render_formats(*task)
 
 
 def _path(value: str | os.PathLike[str] | None) -> Path | None:

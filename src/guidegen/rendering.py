@@ -188,6 +188,35 @@ def _serve(connection: Connection, parent: int) -> None:
             return
 
 
+def start_pool(processes: int) -> Any:
+    """Return a pool of forked worker processes that render whole guides, started now.
+
+    Each worker imports WeasyPrint and the writers as it starts, while this process
+    loads and validates the content.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_start_worker, initargs=(os.getpid(),))
+    pool.submit(int)  # with fork, the first task starts every worker
+    return pool
+
+
+def _start_worker(parent: int) -> None:
+    die_with_parent(parent)
+    with suppress(Exception):  # errors show when the writers are used
+        from .weasy import import_weasyprint
+        from .writers import docx, html, pdf  # noqa: F401 - imported ahead of the first guide
+
+        import_weasyprint()
+
+
+def render_task(task: tuple[Any, RenderContext, list[str]]) -> Results:
+    """Return :func:`render_formats` of one task (a picklable target for worker processes)."""
+    return render_formats(*task)
+
+
 class _Expired(BaseException):
     """Raised by the timer; a BaseException, so no ``except Exception`` in a library eats it."""
 
