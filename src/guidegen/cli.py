@@ -7,6 +7,7 @@ Heavy modules (pydantic, WeasyPrint, python-docx) are imported inside commands.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from pathlib import Path
@@ -155,6 +156,7 @@ def run() -> None:
     (``os._exit``): tearing down hundreds of imported modules would add a tenth of the
     time of a whole build. A PDF helper process ends with it.
     """
+    _start_pdf_helper_early(sys.argv[1:])
     try:
         main()
         code = 0
@@ -165,6 +167,23 @@ def run() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
+
+
+def _start_pdf_helper_early(args: list[str]) -> None:
+    """Fork the PDF helper now if this looks like a build that may use it.
+
+    Its WeasyPrint import then runs while click parses the command line and the
+    content loads. If the build turns out not to need it (up to date, no PDF), it ends
+    with this process; ``build`` itself decides, as without this head start.
+    """
+    command = next((a for a in args if not a.startswith("-")), None)
+    one_job = any(a in ("-j1", "--jobs=1") for a in args) or any(
+        a in ("-j", "--jobs") and b == "1" for a, b in itertools.pairwise(args))
+    if command == "build" and not one_job and not {"-h", "--help"} & set(args) \
+            and (os.cpu_count() or 1) > 1:
+        from .rendering import PdfHelper
+
+        PdfHelper.get()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -28,7 +28,6 @@ class Layout:
 
     html: str
     folders: tuple[Path, ...]
-    fonts: tuple[str, ...]
     variant: str | None
 
 
@@ -38,20 +37,18 @@ def write(guide: Guide, context: RenderContext) -> Rendered:
 
 
 def prepare_layout(guide: Guide, context: RenderContext) -> Layout:
-    """Return the guide's HTML and what laying it out needs."""
+    """Return the guide's HTML and what laying it out needs; check the fonts are there."""
     from ..templating import render_document
 
     fonts = context.theme.fonts
-    families = tuple(f.family for f in (fonts.body, fonts.heading, fonts.mono, fonts.symbols))
+    require_fonts(f.family for f in (fonts.body, fonts.heading, fonts.mono, fonts.symbols))
     html = render_document(guide, context.theme, context.folders, context.date)
-    return Layout(html, context.folders, families, context.pdf_variant)
+    return Layout(html, context.folders, context.pdf_variant)
 
 
 def lay_out(layout: Layout) -> Rendered:
     """Return the PDF WeasyPrint makes of ``layout``, fetching only what the project ships."""
     HTML = import_weasyprint().HTML  # noqa: N806 - the class, imported late
-
-    require_fonts(layout.fonts)
     options = {"pdf_variant": layout.variant, "pdf_tags": True, "pdf_identifier": b"guidegen"}
     with refused_urls_as_errors():
         document = HTML(string=layout.html, base_url=layout.folders[-1].as_uri() + "/",
