@@ -170,17 +170,19 @@ def run() -> None:
 
 
 def _start_pdf_helper_early(args: list[str]) -> None:
-    """Fork the PDF helper now if this looks like a build that may use it.
+    """Fork the PDF helper now if this is a build that will render (``--force``).
 
     Its WeasyPrint import then runs while click parses the command line and the
-    content loads. If the build turns out not to need it (up to date, no PDF), it ends
-    with this process; ``build`` itself decides, as without this head start.
+    content loads. Without ``--force`` the build may be up to date, and ``build`` forks
+    the helper itself once it knows there is work. Should the build not use the helper
+    after all (no PDF asked for), it ends with this process.
     """
     command = next((a for a in args if not a.startswith("-")), None)
     one_job = any(a in ("-j1", "--jobs=1") for a in args) or any(
         a in ("-j", "--jobs") and b == "1" for a, b in itertools.pairwise(args))
-    if command == "build" and not one_job and not {"-h", "--help"} & set(args) \
-            and (os.cpu_count() or 1) > 1:
+    if command == "build" and "--force" in args and not one_job \
+            and not {"-h", "--help"} & set(args) and (os.cpu_count() or 1) > 1 \
+            and hasattr(os, "fork"):
         from .rendering import PdfHelper
 
         PdfHelper.get()

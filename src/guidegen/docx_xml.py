@@ -148,18 +148,39 @@ def set_core_dates(document: Any, date: datetime.datetime | None) -> None:
         core.created = core.modified = naive
 
 
-def reproducible_zip(data: bytes, date: datetime.datetime | None) -> bytes:
-    """Return the zip ``data`` rewritten with fixed timestamps and attributes."""
+def save_reproducibly(document: Any, date: datetime.datetime | None) -> bytes:
+    """Return ``document`` saved as DOCX bytes with fixed zip timestamps and attributes.
+
+    python-docx stamps every zip entry with the current time; this writes the same
+    package through python-docx's own package writer, but with one fixed date (the
+    build's date, or 1980-01-01) and fixed permissions, in a single pass.
+    """
+    from docx.opc.pkgwriter import PackageWriter
+
     stamp = ZIP_EPOCH
     if date is not None and date.year >= 1980:
         stamp = date.astimezone(datetime.UTC).timetuple()[:6]
+    package = document.part.package
     output = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            entry.create_system = 3
-            target.writestr(entry, source.read(info.filename), compresslevel=9)
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        writer = _FixedDateWriter(archive, stamp)
+        parts = list(package.iter_parts())
+        PackageWriter._write_content_types_stream(writer, parts)
+        PackageWriter._write_pkg_rels(writer, package.rels)
+        PackageWriter._write_parts(writer, parts)
     return output.getvalue()
+
+
+class _FixedDateWriter:
+    """The physical-package writer python-docx's PackageWriter expects, with fixed dates."""
+
+    def __init__(self, archive: zipfile.ZipFile, stamp: tuple[int, ...]) -> None:
+        self.archive = archive
+        self.stamp = stamp
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        entry = zipfile.ZipInfo(pack_uri.membername, date_time=self.stamp)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o644 << 16
+        entry.create_system = 3
+        self.archive.writestr(entry, blob)

@@ -9,7 +9,6 @@ Every style comes from the reference document (:mod:`guidegen.docx_styles`).
 from __future__ import annotations
 
 import functools
-import io
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -58,9 +57,7 @@ def prepare(guide: Guide, context: RenderContext) -> Callable[[int | None], Rend
 
     def finish(pages: int | None) -> Rendered:
         builder.add_header_footer(guide, pages)
-        stream = io.BytesIO()
-        document.save(stream)
-        return Rendered(xml.reproducible_zip(stream.getvalue(), context.date))
+        return Rendered(xml.save_reproducibly(document, context.date))
 
     return finish
 
