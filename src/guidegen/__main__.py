@@ -1,5 +1,5 @@
 """``python -m guidegen`` runs the command line."""
 
-from .cli import run
+from .entry import run
 
 run()

@@ -7,9 +7,6 @@ Heavy modules (pydantic, WeasyPrint, python-docx) are imported inside commands.
 
 from __future__ import annotations
 
-import itertools
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -149,44 +146,7 @@ def reference_doc(output: Path, templates: Path | None) -> None:
     click.echo(f"wrote {output}")
 
 
-def run() -> None:
-    """Run the command line as a program: the console script's entry point.
-
-    Once the command has finished and its output is flushed, the process ends at once
-    (``os._exit``): tearing down hundreds of imported modules would add a tenth of the
-    time of a whole build. A PDF helper process ends with it.
-    """
-    _start_pdf_helper_early(sys.argv[1:])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        if not isinstance(exc.code, int | None):
-            click.echo(str(exc.code), err=True)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
-
-
-def _start_pdf_helper_early(args: list[str]) -> None:
-    """Fork the PDF helper now if this is a build that will render (``--force``).
-
-    Its WeasyPrint import then runs while click parses the command line and the
-    content loads. Without ``--force`` the build may be up to date, and ``build`` forks
-    the helper itself once it knows there is work. Should the build not use the helper
-    after all (no PDF asked for), it ends with this process.
-    """
-    command = next((a for a in args if not a.startswith("-")), None)
-    one_job = any(a in ("-j1", "--jobs=1") for a in args) or any(
-        a in ("-j", "--jobs") and b == "1" for a, b in itertools.pairwise(args))
-    if command == "build" and "--force" in args and not one_job \
-            and not {"-h", "--help"} & set(args) and (os.cpu_count() or 1) > 1 \
-            and hasattr(os, "fork"):
-        from .rendering import PdfHelper
-
-        PdfHelper.get()
-
-
 if __name__ == "__main__":  # pragma: no cover
+    from .entry import run
+
     run()
