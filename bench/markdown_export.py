@@ -18,6 +18,7 @@ from typing import Any
 
 from guidegen import markup
 from guidegen.model import Guide, Matrix, PerSubject
+from outline import Renderer, sections
 
 # ASCII punctuation that means something to pandoc's Markdown inside a line; pandoc
 # accepts a backslash before any ASCII punctuation, so over-escaping is harmless.
@@ -188,28 +189,9 @@ def to_markdown(guide: Guide, labels: Any | None = None) -> str:
     labels = labels or theme_labels()
     out = [*front_matter(guide), "", *title_block(guide, labels), *blocks(guide.intro)]
 
-    def section(level: int, title: str, body: list[str]) -> None:
-        out.extend(["", "#" * level + " " + escape(title), "", *body])
-
-    for subject in guide.subjects:
-        body = blocks(subject.summary)
-        if subject.responsibilities:
-            body += ["", *bullets(inlines(item) for item in subject.responsibilities)]
-        section(2, subject.heading, body)
-        for group in subject.groups:
-            body = [*blocks(group.intro), ""] if group.intro else []
-            section(3, group.title, body + bullets(inlines(item) for item in group.items))
-    if guide.comparisons or guide.comparisons_intro:
-        section(2, guide.comparisons_heading, blocks(guide.comparisons_intro or ()))
-        for comparison in guide.comparisons:
-            body = [*blocks(comparison.intro), ""] if comparison.intro else []
-            if isinstance(comparison, Matrix):
-                body += matrix(guide, comparison, labels)
-            else:
-                body += per_subject(guide, comparison)
-            section(3, comparison.title, body)
-    for closing in guide.sections:
-        section(2, closing.title, blocks(closing.body))
+    render = Renderer(blocks, bullets, inlines, lambda g, c: matrix(g, c, labels), per_subject)
+    for level, title, body in sections(guide, render):
+        out.extend(["", "#" * (level + 1) + " " + escape(title), "", *body])
     return "\n".join(out) + "\n"
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from guidegen import markup
 from guidegen.model import Guide, Matrix, PerSubject
+from outline import Renderer, sections
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/crosextra"), Path("/usr/share/fonts/truetype/dejavu"))
 
@@ -233,28 +234,9 @@ def to_typst(guide: Guide, theme: Any | None = None) -> str:
     theme = theme or builtin_theme()
     out = [*preamble(guide, theme), "", *title_block(guide, theme), *blocks(guide.intro)]
 
-    def section(level: int, title: str, body: list[str]) -> None:
+    render = Renderer(blocks, bullets, inlines, lambda g, c: matrix(g, c, theme), per_subject)
+    for level, title, body in sections(guide, render):
         out.extend(["", "=" * level + " " + text(title), "", *body])
-
-    for subject in guide.subjects:
-        body = blocks(subject.summary)
-        if subject.responsibilities:
-            body += ["", *bullets(inlines(item) for item in subject.responsibilities)]
-        section(1, subject.heading, body)
-        for group in subject.groups:
-            body = [*blocks(group.intro), ""] if group.intro else []
-            section(2, group.title, body + bullets(inlines(item) for item in group.items))
-    if guide.comparisons or guide.comparisons_intro:
-        section(1, guide.comparisons_heading, blocks(guide.comparisons_intro or ()))
-        for comparison in guide.comparisons:
-            body = [*blocks(comparison.intro), ""] if comparison.intro else []
-            if isinstance(comparison, Matrix):
-                body += matrix(guide, comparison, theme)
-            else:
-                body += per_subject(guide, comparison)
-            section(2, comparison.title, body)
-    for closing in guide.sections:
-        section(1, closing.title, blocks(closing.body))
     return "\n".join(out) + "\n"
 
 
