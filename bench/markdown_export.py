@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from guidegen import markup
-from guidegen.model import Guide, Matrix, PerSubject
+from guidegen.model import Guide, Matrix
 from outline import Renderer, sections
 
 # ASCII punctuation that means something to pandoc's Markdown inside a line; pandoc
@@ -170,26 +170,13 @@ def matrix(guide: Guide, comparison: Matrix, labels: Any) -> list[str]:
     return lines
 
 
-def per_subject(guide: Guide, comparison: PerSubject) -> list[str]:
-    """Return a per-subject dimension as bullets led by the subject's short name."""
-    lines: list[str] = []
-    for subject in guide.subjects:
-        entry = comparison.values[subject.id]
-        who = f"**{escape(subject.short)}:**"
-        if entry.is_list:
-            lines.append(f"- {who}")
-            lines += bullets((inlines(line) for line in entry.lines), "  ")
-        else:
-            lines.append(f"- {who} {inlines(entry.lines[0])}")
-    return lines
-
-
 def to_markdown(guide: Guide, labels: Any | None = None) -> str:
     """Return the whole guide as one pandoc Markdown document."""
     labels = labels or theme_labels()
     out = [*front_matter(guide), "", *title_block(guide, labels), *blocks(guide.intro)]
 
-    render = Renderer(blocks, bullets, inlines, lambda g, c: matrix(g, c, labels), per_subject)
+    render = Renderer(blocks, bullets, inlines, lambda g, c: matrix(g, c, labels),
+                      lambda t: f"**{escape(t)}**")
     for level, title, body in sections(guide, render):
         out.extend(["", "#" * (level + 1) + " " + escape(title), "", *body])
     return "\n".join(out) + "\n"

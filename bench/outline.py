@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,10 +14,10 @@ class Renderer:
     """How one output language writes the pieces of a guide, as lists of lines."""
 
     blocks: Callable[[Any], list[str]]
-    bullets: Callable[[Iterable[str]], list[str]]
+    bullets: Callable[..., list[str]]
     inlines: Callable[[Any], str]
     matrix: Callable[[Guide, Any], list[str]]
-    per_subject: Callable[[Guide, Any], list[str]]
+    strong: Callable[[str], str]
 
 
 def sections(guide: Guide, render: Renderer) -> Iterator[tuple[int, str, list[str]]]:
@@ -37,7 +37,21 @@ def sections(guide: Guide, render: Renderer) -> Iterator[tuple[int, str, list[st
             if isinstance(comparison, Matrix):
                 body += render.matrix(guide, comparison)
             else:
-                body += render.per_subject(guide, comparison)
+                body += per_subject(guide, comparison, render)
             yield 2, comparison.title, body
     for closing in guide.sections:
         yield 1, closing.title, render.blocks(closing.body)
+
+
+def per_subject(guide: Guide, comparison: Any, render: Renderer) -> list[str]:
+    """Return a per-subject dimension as bullets led by the subject's short name."""
+    lines: list[str] = []
+    for subject in guide.subjects:
+        entry = comparison.values[subject.id]
+        who = render.strong(f"{subject.short}:")
+        if entry.is_list:
+            lines.append(f"- {who}")
+            lines += render.bullets((render.inlines(line) for line in entry.lines), "  ")
+        else:
+            lines.append(f"- {who} {render.inlines(entry.lines[0])}")
+    return lines

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from guidegen import markup
-from guidegen.model import Guide, Matrix, PerSubject
+from guidegen.model import Guide, Matrix
 from outline import Renderer, sections
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/crosextra"), Path("/usr/share/fonts/truetype/dejavu"))
@@ -215,26 +215,13 @@ def matrix(guide: Guide, comparison: Matrix, theme: Any) -> list[str]:
     return lines
 
 
-def per_subject(guide: Guide, comparison: PerSubject) -> list[str]:
-    """Return a per-subject dimension as bullets led by the subject's short name."""
-    lines: list[str] = []
-    for subject in guide.subjects:
-        entry = comparison.values[subject.id]
-        who = f"#strong[{text(subject.short + ':')}]"
-        if entry.is_list:
-            lines.append(f"- {who}")
-            lines += bullets((inlines(line) for line in entry.lines), "  ")
-        else:
-            lines.append(f"- {who} {inlines(entry.lines[0])}")
-    return lines
-
-
 def to_typst(guide: Guide, theme: Any | None = None) -> str:
     """Return the whole guide as one Typst document."""
     theme = theme or builtin_theme()
     out = [*preamble(guide, theme), "", *title_block(guide, theme), *blocks(guide.intro)]
 
-    render = Renderer(blocks, bullets, inlines, lambda g, c: matrix(g, c, theme), per_subject)
+    render = Renderer(blocks, bullets, inlines, lambda g, c: matrix(g, c, theme),
+                      lambda t: f"#strong[{text(t)}]")
     for level, title, body in sections(guide, render):
         out.extend(["", "=" * level + " " + text(title), "", *body])
     return "\n".join(out) + "\n"
