@@ -52,21 +52,23 @@ def render_formats(guide: Any, context: RenderContext, names: list[str],
 def _render(guide: Any, context: RenderContext, names: list[str], helper: PdfHelper | None,
             started: float) -> Results:
     finishers, results = {}, {}
-    for name in names:
+    for name in names:  # everything that does not wait for the PDF's page count
         if helper is not None and name == HELPED:
             continue
         began = time.perf_counter()
         with limited_time(context.time_limit, _what(guide, name)):
-            finishers[name] = (prepare_writer(name)(guide, context), began)
+            finish = prepare_writer(name)(guide, context)
+        finishers[name] = (finish, time.perf_counter() - began)
     for name in names:
         if helper is not None and name == HELPED:
             result = helper.result(context.time_limit)
             seconds = time.perf_counter() - started
         else:
-            finish, began = finishers[name]
+            finish, seconds = finishers[name]
+            began = time.perf_counter()
             with limited_time(context.time_limit, _what(guide, name)):
                 result = finish(context.pages_hint)
-            seconds = time.perf_counter() - began
+            seconds += time.perf_counter() - began  # its own work, not the wait
         if result.pages is not None:
             context = replace(context, pages_hint=result.pages)
         results[name] = (result, seconds)
