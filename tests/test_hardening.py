@@ -327,12 +327,16 @@ def test_builds_in_separate_processes_are_byte_identical(project):
 TEXT_FIELDS = [("guide", "title"), ("guide", "subtitle"), ("guide", "audience"), ("intro",),
                ("subjects", 0, "short"), ("subjects", 0, "name"), ("subjects", 0, "summary"),
                ("comparisons", 0, "title"), ("comparisons", 0, "rows", 0, "criterion"),
-               ("comparisons", 0, "rows", 0, "values", "alpha"), ("sections", 0, "body")]
+               ("comparisons", 0, "rows", 0, "values", "alpha"), ("sections", 0, "body"),
+               ("comparisons", 1, "values", "alpha"), ("comparisons", 1, "values", "beta", 0)]
+TRICKY = ["&#12;", "&#0;", "&#xFFFE;", "a &#11; b", "__x__", "<b>", "{{ x }}", "[a](b)", "- ",
+          "# h", "    code", "\u202eRTL", "\u0085", "x" * 300]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow],
           derandomize=True)
-@given(field=st.sampled_from(TEXT_FIELDS), text=st.text(max_size=80))
+@given(field=st.sampled_from(TEXT_FIELDS),
+       text=st.one_of(st.text(max_size=80), st.sampled_from(TRICKY)))
 def test_any_unicode_in_any_text_field_gives_both_outputs_or_a_located_error(
         tmp_path_factory, field, text):
     import yaml
@@ -342,6 +346,8 @@ def test_any_unicode_in_any_text_field_gives_both_outputs_or_a_located_error(
     data = yaml.safe_load((DATA / "minimal.yaml").read_text(encoding="utf-8"))
     data["sections"] = [{"title": "Closing", "body": "The end."}]
     data["comparisons"][0]["rows"][0]["values"] = {"alpha": "yes", "beta": "no"}
+    data["comparisons"].append({"kind": "per-subject", "title": "P",
+                                "values": {"alpha": "a", "beta": ["b", "c"]}})
     target = data
     for key in field[:-1]:
         target = target[key]

@@ -13,7 +13,7 @@ import io
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -21,100 +21,27 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
-from pydantic import Field
 
-from .errors import Location, Problem, TemplateError, ThemeError
-from .loader import display_name, validate_data
-from .model import Model
+from .errors import Location, Problem, TemplateError
+from .loader import display_name
 from .theme import Theme
-from .yamlsource import load_yaml
+from .word_styles import (
+    CharacterStyle,
+    ListLevel,
+    ParagraphStyle,
+    TableStyle,
+    WordStyles,
+    load_word_styles,
+)
 
-STYLES_FILE = "word-styles.yaml"
 REFERENCE_FILE = "reference.docx"
-Points = float
-# A number of points, or the name of a theme entry ("body", "line_height").
-SizeRef = Annotated[float | str, Field(union_mode="left_to_right")]
-
-
-class ParagraphStyle(Model):
-    """A Word paragraph style in terms of the theme."""
-
-    base: str | None = None
-    font: str | None = None
-    size: SizeRef | None = None
-    color: str | None = None
-    bold: bool | None = None
-    italic: bool | None = None
-    caps: bool | None = None
-    space_before: Points | None = None
-    space_after: Points | None = None
-    line_spacing: SizeRef | None = None
-    keep_with_next: bool | None = None
-    keep_together: bool | None = None
-    border_bottom: str | None = Field(None, description="Colour key of a rule below.")
-    align: Literal["left", "center", "right", "justify"] | None = None
-
-
-class CharacterStyle(Model):
-    """A Word character style in terms of the theme."""
-
-    font: str | None = None
-    size: SizeRef | None = None
-    color: str | None = None
-    bold: bool | None = None
-    italic: bool | None = None
-    underline: bool | None = None
-
-
-class TableStyle(Model):
-    """A Word table style: rules, header row shading, banded rows."""
-
-    font: str
-    size: SizeRef
-    rule: str
-    header_fill: str
-    header_rule: str
-    stripe_fill: str
-    cell_padding: Points = 4
-
-
-class ListLevel(Model):
-    """One level of a Word list: its paragraph style, number format, text and indent."""
-
-    style: str
-    format: Literal["bullet", "decimal", "lowerLetter", "lowerRoman", "upperLetter"]
-    text: str
-    indent: Points = Field(description="Left indent of the text, in points.")
-
-
-class WordStyles(Model):
-    """Every style the Word writer uses, by Word style name."""
-
-    paragraph: dict[str, ParagraphStyle]
-    character: dict[str, CharacterStyle]
-    lists: dict[str, list[ListLevel]]
-    table: dict[str, TableStyle]
-
-    def names(self) -> list[tuple[str, WD_STYLE_TYPE]]:
-        """Return the name and type of every style declared."""
-        return ([(n, WD_STYLE_TYPE.PARAGRAPH) for n in self.paragraph]
-                + [(n, WD_STYLE_TYPE.CHARACTER) for n in self.character]
-                + [(n, WD_STYLE_TYPE.TABLE) for n in self.table])
-
-
-def load_word_styles(folders: Sequence[Path]) -> WordStyles:
-    """Return the Word styles of the first templates folder that has ``word-styles.yaml``."""
-    for folder in folders:
-        path = folder / STYLES_FILE
-        if path.is_file():
-            data, source = load_yaml(path, display_name(path))
-            return validate_data(data, source, WordStyles, ThemeError)
-    raise ThemeError(f"no {STYLES_FILE} in the template folders")
+_KINDS = {"paragraph": WD_STYLE_TYPE.PARAGRAPH, "character": WD_STYLE_TYPE.CHARACTER,
+          "table": WD_STYLE_TYPE.TABLE}
 
 
 def reference_document(theme: Theme, folders: Sequence[Path]) -> docx.document.Document:
     """Return a fresh reference document: the user's ``reference.docx`` or the themed default."""
-    styles = load_word_styles(folders)
+    styles = load_word_styles(folders, theme)
     for folder in folders:
         path = folder / REFERENCE_FILE
         if path.is_file():
@@ -132,7 +59,7 @@ def reference_sample(theme: Theme, folders: Sequence[Path]) -> bytes:
     Restyle it in Word or LibreOffice and save it as ``reference.docx`` in a templates
     folder: the Word writer then takes every style from it.
     """
-    styles = load_word_styles(folders)
+    styles = load_word_styles(folders, theme)
     document = docx.Document(io.BytesIO(_themed_reference(theme.model_dump_json(),
                                                           styles.model_dump_json())))
     for name in styles.paragraph:
@@ -163,10 +90,10 @@ def _open(path: Path) -> docx.document.Document:
 def _require_styles(document: Any, styles: WordStyles, path: Path) -> None:
     have = {(s.name, s.type) for s in document.styles}
     for name, kind in styles.names():
-        if (name, kind) not in have:
+        if (name, _KINDS[kind]) not in have:
             raise TemplateError.collect([Problem(
                 Location(display_name(path)),
-                f"the reference document has no {kind.name.lower()} style {name!r}, "
+                f"the reference document has no {kind} style {name!r}, "
                 "which guidegen needs (start from `guidegen reference-doc`)")])
 
 
@@ -235,29 +162,25 @@ def _apply_list(document: Any, levels: list[ListLevel]) -> None:
 
 
 class _Resolver:
-    """Turn theme references in a style (``body``, ``heading1``, ``accent``) into values."""
+    """Turn theme references in a style (``body``, ``heading1``, ``accent``) into values.
+
+    :mod:`guidegen.word_styles` has checked that every reference is a theme key.
+    """
 
     def __init__(self, theme: Theme) -> None:
         self.theme = theme
 
     def font(self, key: str) -> str:
-        return self._get(self.theme.fonts, key, "fonts").word
+        return getattr(self.theme.fonts, key).word
 
     def size(self, key: str | float) -> float:
-        return key if isinstance(key, float) else self._get(self.theme.sizes, key, "sizes")
+        return key if isinstance(key, float) else getattr(self.theme.sizes, key)
 
     def color(self, key: str) -> RGBColor:
-        return RGBColor.from_string(self._get(self.theme.colors, key, "colors")[1:])
+        return RGBColor.from_string(self.hex(key))
 
     def hex(self, key: str) -> str:
-        return self._get(self.theme.colors, key, "colors")[1:].upper()
-
-    @staticmethod
-    def _get(group: Model, key: str, where: str) -> Any:
-        if key not in type(group).model_fields:
-            raise ThemeError(f"{STYLES_FILE}: {key!r} is not in the theme's {where} "
-                             f"(known: {', '.join(type(group).model_fields)})")
-        return getattr(group, key)
+        return getattr(self.theme.colors, key)[1:].upper()
 
 
 def _style(document: Any, name: str, kind: WD_STYLE_TYPE) -> Any:

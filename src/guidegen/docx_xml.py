@@ -23,6 +23,14 @@ from docx.oxml.ns import qn
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
+def empty_story(story: Any, style: str) -> Any:
+    """Remove everything from a header or footer; return its one new, empty paragraph."""
+    element = story._element
+    for child in list(element):
+        element.remove(child)
+    return story.add_paragraph(style=style)
+
+
 def add_field(paragraph: Any, instruction: str, result: str) -> None:
     """Append a complex field (``PAGE``, ``NUMPAGES``) showing ``result`` until updated."""
     for kind, text in (("begin", None), ("instr", instruction), ("separate", None),
@@ -110,7 +118,11 @@ def use_numbering(paragraph: Any, num_id: str, level: int = 0) -> None:
 
 
 def set_custom_properties(document: Any, properties: dict[str, str]) -> None:
-    """Store ``properties`` as the document's custom properties (File ▸ Properties)."""
+    """Store ``properties`` as the document's only custom properties (File ▸ Properties)."""
+    package = document.part.package
+    for rel_id, rel in list(package.rels.items()):  # a reference document may have some
+        if rel.reltype == RT.CUSTOM_PROPERTIES:
+            del package.rels[rel_id]
     if not properties:
         return
     fmtid = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
@@ -122,7 +134,6 @@ def set_custom_properties(document: Any, properties: dict[str, str]) -> None:
            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
            'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
            f'2006/docPropsVTypes">{items}</Properties>')
-    package = document.part.package
     part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES,
                 xml.encode("utf-8"), package)
     package.relate_to(part, RT.CUSTOM_PROPERTIES)

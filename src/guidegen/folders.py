@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import Location, Problem, ResourceError
+from .errors import Location, Problem, ResourceError, TemplateError
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -28,3 +28,20 @@ def find_asset(folders: Sequence[Path], name: str) -> Path:
             return candidate
     raise ResourceError.collect([Problem(Location(str(folders[0])),
                                          f"asset {name!r} not found in the template folders")])
+
+
+IMAGE_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def find_image(folders: Sequence[Path], name: str) -> tuple[Path, str]:
+    """Return the image ``name`` from the template folders and its MIME type.
+
+    Only PNG and JPEG are accepted, by their first bytes, as both writers embed them.
+    """
+    path = find_asset(folders, name)
+    with path.open("rb") as stream:
+        head = stream.read(8)
+    for signature, mime in IMAGE_SIGNATURES.items():
+        if head.startswith(signature):
+            return path, mime
+    raise TemplateError.collect([Problem(Location(str(path)), "not a PNG or JPEG image")])

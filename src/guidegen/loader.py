@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import ContentError, InputError, Problem
+from .errors import ContentError, InputError, Location, Problem
 from .yamlsource import Path_, SourceMap, format_path, load_yaml
 
 _MESSAGES = {
@@ -135,8 +135,15 @@ def _problem(error: Any, source: SourceMap, root: type[BaseModel]) -> Problem:
     fields = {"got": _kind(given), "input": given,
               "count": len(given) if isinstance(given, (list, dict)) else 0,
               "expected": ", ".join(_tagged_members(here)), **ctx}
-    template = _MESSAGES.get(kind)
-    message = template.format(**fields) if template else _lower(error["msg"])
+    try:
+        message = _MESSAGES[kind].format(**fields)
+    except KeyError:  # not one of ours, or without the details ours name
+        message = _lower(error["msg"])
+    lines = source.literal_lines.get(path, [])
+    if kind == "markdown" and 0 < ctx.get("line", 0) <= len(lines):  # point at the line
+        line, column = lines[ctx["line"] - 1]
+        return Problem(Location(source.file, line, column), str(ctx["problem"]),
+                       format_path(path))
     return Problem(source.locate(path), message, format_path(path))
 
 

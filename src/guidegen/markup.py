@@ -7,6 +7,7 @@ images, raw HTML is never interpreted: it stays literal text).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -83,6 +84,13 @@ class OrderedList:
 
 
 Block = Paragraph | BulletList | OrderedList
+
+# Characters outside XML 1.0's Char production, C1 controls and noncharacters:
+# lxml (python-docx) refuses the former, and none of them belongs in a printed guide.
+BAD_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    "\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff\U0010fffe\U0010ffff]"
+)
 
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 
@@ -166,6 +174,9 @@ def _inlines(nodes: list[SyntaxTreeNode]) -> tuple[Inline, ...]:
 
 def _inline(node: SyntaxTreeNode) -> Inline | None:
     kind = node.type
+    bad = BAD_CHARACTERS.search(node.content or str(node.attrs.get("href", "")))
+    if bad:  # a character reference such as &#12; decodes to what YAML refused
+        raise MarkupError(f"character U+{ord(bad.group()):04X} is not allowed in text")
     if kind in ("text", "html_inline"):
         return Text(node.content)
     if kind == "softbreak":

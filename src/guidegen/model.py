@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime
 import enum
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainValidator,
@@ -55,9 +57,10 @@ def _markup(parse: Any, value: Any) -> Any:
     try:
         return parse(_expect_text(value))
     except markup.MarkupError as exc:
-        where = f" (line {exc.line} of the text)" if exc.line else ""
+        where = f" (line {exc.line} of the text)" if exc.line and exc.line > 1 else ""
         raise PydanticCustomError("markdown", "{problem}{where}",
-                                  {"problem": str(exc), "where": where}) from None
+                                  {"problem": str(exc), "where": where,
+                                   "line": exc.line or 0}) from None
 
 
 PlainText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -73,6 +76,15 @@ InlineText = Annotated[
     WithJsonSchema({"type": "string", "description": "One line of Markdown: **bold**, "
                     "*italic*, `code`, [links](https://example.org)."}),
 ]
+def _iso_date(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise PydanticCustomError("date_format", "expected a date like 2026-01-31, got {got}",
+                                  {"got": repr(value) if isinstance(value, str)
+                                   else kind_of(value)})
+    return value.strip()
+
+
+IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date)]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=40)]
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
@@ -135,7 +147,7 @@ class ControlledDocument(Model):
 
     number: PlainText = Field(description="Document number, e.g. TRN-GD-001.")
     version: PlainText = Field(description="Version as written, e.g. \"1.10\".")
-    effective: datetime.date | None = Field(None, description="Effective date, YYYY-MM-DD.")
+    effective: IsoDate | None = Field(None, description="Effective date, YYYY-MM-DD.")
     approver: PlainText | None = None
     status: PlainText | None = Field(None, description="e.g. \"Uncontrolled when printed\".")
 
@@ -150,9 +162,14 @@ class GuideInfo(Model):
     authors: tuple[PlainText, ...] = ()
     owner: PlainText | None = Field(None, description="Team or person who owns the guide.")
     keywords: tuple[PlainText, ...] = ()
-    date: datetime.date | None = Field(
-        None, description="Publication date; stamped into the files' metadata.")
+    date: IsoDate | None = Field(
+        None, description="Publication date (YYYY-MM-DD); stamped into the files' metadata.")
     document: ControlledDocument | None = None
+
+    @property
+    def author_line(self) -> str:
+        """Return the authors for file metadata, or the owner if no author is named."""
+        return "; ".join(self.authors or ([self.owner] if self.owner else []))
 
 
 class Group(Model):
@@ -208,7 +225,7 @@ class Entry:
 def _entry(value: Any) -> Entry:
     if isinstance(value, list):
         if not value:
-            raise PydanticCustomError("too_short", "expected at least one item")
+            raise PydanticCustomError("empty_list", "expected at least one item")
         lines = []
         for number, item in enumerate(value, 1):
             try:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .errors import OutputError
+from .errors import OutputError, ResourceError
 
 STATE_FILE = ".guidegen-state.json"
 TEMP_PREFIX = ".guidegen-"
@@ -80,7 +80,10 @@ def folder_digest(folders: Iterable[Path]) -> str:
     parts: list[bytes | str] = [__version__]
     for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            parts += [str(path.relative_to(folder)), path.read_bytes()]
+            try:
+                parts += [str(path.relative_to(folder)), path.read_bytes()]
+            except OSError as exc:
+                raise ResourceError(f"cannot read {path}: {exc.strerror or exc}") from None
     return digest(parts)
 
 

@@ -33,6 +33,7 @@ CONTENT_DIR = Path("content")
 OUTPUT_DIR = Path("output")
 GUIDE_SUFFIXES = (".yaml", ".yml")
 DEFAULT_TIME_LIMIT = 120.0
+MAX_TIME_LIMIT = 86_400.0
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ def find_guides(paths: Sequence[str | os.PathLike[str]] = ()) -> list[Path]:
     if not found:
         where = ", ".join(map(str, paths)) or str(CONTENT_DIR)
         raise UsageError(f"no guides found in {where} (looked for *.yaml)")
-    return found
+    unique = {path.resolve(): path for path in reversed(found)}  # a file named twice: once
+    return [path for path in found if unique.get(path.resolve()) is path]
 
 
 def source_date(guide: Any) -> datetime.datetime | None:
@@ -96,9 +98,11 @@ def check(guides: Sequence[str | os.PathLike[str]] = (),
     """Return the validated guides; raise one error listing every problem found."""
     from .loader import load_all
     from .theme import load_theme
+    from .word_styles import load_word_styles
 
     loaded = load_all(find_guides(guides))
-    load_theme(list(reversed(template_folders(_path(templates)))))
+    folders = template_folders(_path(templates))
+    load_word_styles(folders, load_theme(list(reversed(folders))))
     return loaded
 
 
@@ -119,10 +123,7 @@ def build(guides: Sequence[str | os.PathLike[str]] = (), *,
     nothing, if anything fails.
     """
     names = check_formats(formats)
-    if pdf_variant not in PDF_VARIANTS:
-        raise UsageError(f"unknown PDF variant {pdf_variant!r} "
-                         f"(known: {', '.join(PDF_VARIANTS)})")
-    jobs = _jobs(jobs)
+    variant, jobs = _options(pdf_variant, jobs, time_limit)
     folders = template_folders(_path(templates))
     out_dir = Path(out)
     remove_stale_temporaries(out_dir)
@@ -132,15 +133,8 @@ def build(guides: Sequence[str | os.PathLike[str]] = (), *,
     every_job = [_Job(path, digest([*settings, _read(path)]),
                       {name: out_dir / f"{path.stem}.{extension(name)}" for name in names})
                  for path in find_guides(guides)]
-    jobs_todo, done = [], {}
-    for job in every_job:
-        records = {name: state.fresh(target, job.key) for name, target in job.targets.items()}
-        if force or not all(records.values()):
-            jobs_todo.append(job)
-            continue
-        for name, target in job.targets.items():
-            done[target] = Output(target, name, records[name].pages, target.stat().st_size,
-                                  0.0, skipped=True)
+    _refuse_shared_outputs(every_job)
+    jobs_todo, done = _plan(every_job, state, force)
     if jobs_todo:
         # Helper or pool start now: their WeasyPrint imports overlap loading the content.
         pool = start_pool(min(jobs, len(jobs_todo))) if jobs > 1 and len(jobs_todo) > 1 \
@@ -148,11 +142,37 @@ def build(guides: Sequence[str | os.PathLike[str]] = (), *,
         helper = PdfHelper.get() if pool is None and may_use_helper(names, jobs) else None
         try:
             done |= _render_and_write(jobs_todo, state, folders, paper,
-                                      PDF_VARIANTS[pdf_variant], time_limit, pool, helper)
+                                      variant, time_limit, pool, helper)
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
     return [done[target] for job in every_job for target in job.targets.values()]
+
+
+def _plan(jobs: list[_Job], state: BuildState,
+          force: bool) -> tuple[list[_Job], dict[Path, Output]]:
+    """Return the jobs to render, and the outputs found up to date."""
+    todo, done = [], {}
+    for job in jobs:
+        records = {name: state.fresh(target, job.key) for name, target in job.targets.items()}
+        if force or not all(records.values()):
+            todo.append(job)
+            continue
+        for name, target in job.targets.items():
+            done[target] = Output(target, name, records[name].pages, target.stat().st_size,
+                                  0.0, skipped=True)
+    return todo, done
+
+
+def _refuse_shared_outputs(jobs: list[_Job]) -> None:
+    """Raise a usage error if two guides would write the same output file."""
+    owners: dict[Path, Path] = {}
+    for job in jobs:
+        for target in job.targets.values():
+            if target in owners:
+                raise UsageError(f"{owners[target]} and {job.path} would both write {target}; "
+                                 "rename one, or build them into different folders")
+            owners[target] = job.path
 
 
 def _read(path: Path) -> bytes:
@@ -170,21 +190,27 @@ def render(guide: Any, formats: Sequence[str] = DEFAULT_FORMATS, *, paper: str |
     from .theme import load_theme
 
     names = check_formats(formats)
+    variant, jobs = _options(pdf_variant, jobs, time_limit)
     folders = template_folders(_path(templates))
     theme = load_theme(list(reversed(folders))).with_paper(paper)
-    context = RenderContext(theme, tuple(folders), source_date(guide),
-                            PDF_VARIANTS[pdf_variant], time_limit)
-    helper = PdfHelper.get() if may_use_helper(names, _jobs(jobs)) else None
+    context = RenderContext(theme, tuple(folders), source_date(guide), variant, time_limit)
+    helper = PdfHelper.get() if may_use_helper(names, jobs) else None
     rendered = render_formats(guide, context, names, helper)
     return {name: result for name, (result, _) in rendered.items()}
 
 
-def _jobs(jobs: int | None) -> int:
-    if jobs is None:
-        return os.cpu_count() or 1
-    if jobs < 1:
+def _options(pdf_variant: str, jobs: int | None,
+             time_limit: float | None) -> tuple[str | None, int]:
+    """Return WeasyPrint's PDF variant and the number of jobs; reject impossible values."""
+    if pdf_variant not in PDF_VARIANTS:
+        raise UsageError(f"unknown PDF variant {pdf_variant!r} "
+                         f"(known: {', '.join(PDF_VARIANTS)})")
+    if jobs is not None and jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    return jobs
+    if time_limit is not None and not 0 < time_limit <= MAX_TIME_LIMIT:
+        raise UsageError(f"--time-limit must be more than 0 and at most {MAX_TIME_LIMIT:g} "
+                         "seconds")
+    return PDF_VARIANTS[pdf_variant], jobs or os.cpu_count() or 1
 
 
 def _render_and_write(todo: list[_Job], state: BuildState, folders: list[Path],

@@ -84,7 +84,9 @@ def may_use_helper(names: list[str], jobs: int) -> bool:
     import multiprocessing
 
     return (jobs > 1 and HELPED in names and len(names) > 1 and hasattr(os, "fork")
-            and not multiprocessing.current_process().daemon)  # pool workers cannot fork
+            # one caller at a time: the helper answers in order, and timers need it
+            and threading.current_thread() is threading.main_thread()
+            and multiprocessing.parent_process() is None)  # not inside a worker
 
 
 class PdfHelper:
@@ -96,11 +98,14 @@ class PdfHelper:
         self.process = process
         self.connection = connection
         self.pending = False
+        self.owner = os.getpid()
 
     @classmethod
     def get(cls) -> PdfHelper:
         """Return the running helper, starting one (which imports WeasyPrint) if needed."""
         helper = cls._running
+        if helper is not None and helper.owner != os.getpid():
+            helper = None  # inherited through a fork: it belongs to the parent
         if helper is None or not helper.process.is_alive():
             import multiprocessing
 
@@ -169,6 +174,7 @@ def _serve(connection: Connection, parent: int) -> None:
     from .writers.pdf import lay_out
 
     die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to report
     with suppress(Exception):
         import_weasyprint()  # while the caller loads the content; errors show when used
     while True:
@@ -207,6 +213,7 @@ def start_pool(processes: int) -> Any:
 
 def _start_worker(parent: int) -> None:
     die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to report
     with suppress(Exception):  # errors show when the writers are used
         from .weasy import import_weasyprint
         from .writers import docx, html, pdf  # noqa: F401 - imported ahead of the first guide
@@ -234,8 +241,8 @@ def limited_time(seconds: float | None, what: str) -> Iterator[None]:
         raise _Expired
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
         yield
     except _Expired:
         raise RenderError(f"{what} took longer than {seconds:g} s and was stopped "

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import datetime
-import mimetypes
 import re
 import traceback
 from collections.abc import Iterator, Sequence
@@ -25,9 +24,10 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
+from pydantic import BaseModel
 
 from .errors import GuidegenError, Location, Problem, ResourceError, TemplateError
-from .folders import find_asset
+from .folders import find_image
 from .loader import display_name
 from .theme import Theme
 
@@ -35,10 +35,29 @@ DOCUMENT_TEMPLATE = "guide.html.j2"
 STYLESHEET_TEMPLATE = "guide.css.j2"
 
 
+class GuideSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, closed also to pydantic's own methods on the models templates get.
+
+    Templates read the guide and the theme, which are pydantic models: their fields and
+    the properties guidegen defines are open, but ``BaseModel``'s machinery is not
+    (``parse_file`` alone can unpickle a file a template folder ships).
+    """
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Return whether a template may read ``obj.attr``."""
+        if isinstance(obj, BaseModel) and attr in _MODEL_MACHINERY \
+                and attr not in type(obj).model_fields:
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+
+_MODEL_MACHINERY = frozenset(dir(BaseModel))
+
+
 @cache
 def environment(folders: tuple[Path, ...]) -> SandboxedEnvironment:
     """Return the Jinja environment that loads templates from ``folders``, first wins."""
-    env = SandboxedEnvironment(
+    env = GuideSandbox(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -64,12 +83,10 @@ def css_string(value: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-def css_content(label: str) -> Markup:
-    """Return a label like ``Page {page} of {pages}`` as a CSS ``content`` value."""
-    parts = re.split(r"\{(page|pages)\}", label)
-    out = [css_string(text) if i % 2 == 0 else f"counter({text})"
-           for i, text in enumerate(parts) if text or i % 2]
-    return Markup(" ".join(out))
+def css_content(parts: list[tuple[str, str]]) -> Markup:
+    """Return label parts (:meth:`Theme.page_label`) as a CSS ``content`` value."""
+    return Markup(" ".join(css_string(text) if kind == "text" else f"counter({kind})"
+                           for kind, text in parts))
 
 
 def render_template(folders: Sequence[Path], name: str, **context: Any) -> str:
@@ -92,7 +109,7 @@ def render_document(guide: Any, theme: Theme, folders: Sequence[Path],
 def document_meta(guide: Any, date: datetime.datetime | None) -> dict[str, str]:
     """Return the ``<meta>`` names and contents WeasyPrint turns into PDF metadata."""
     info = guide.guide
-    meta = {"author": "; ".join(info.authors or ([info.owner] if info.owner else [])),
+    meta = {"author": info.author_line,
             "description": info.subtitle or "", "keywords": ", ".join(info.keywords),
             "generator": "guidegen"}
     if date is not None:
@@ -105,8 +122,7 @@ def logo_url(theme: Theme, folders: Sequence[Path]) -> str | None:
     """Return the theme's logo as a ``data:`` URL, so the HTML stays self-contained."""
     if not theme.logo:
         return None
-    path = find_asset(folders, theme.logo)
-    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    path, mime = find_image(folders, theme.logo)
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 

@@ -7,12 +7,13 @@ override the built-in ones, key by key; errors point into whichever file said it
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
-from .errors import ContentError, ThemeError
+from .errors import ContentError, Problem, ThemeError
 from .loader import display_name, validate_data
 from .model import Model
 from .yamlsource import SourceMap, load_yaml
@@ -102,6 +103,7 @@ class Labels(Model):
     effective: Name
     approver: Name
     audience: Name
+    separator: Annotated[str, StringConstraints(min_length=1)]
 
 
 class Theme(Model):
@@ -115,6 +117,8 @@ class Theme(Model):
     logo: Annotated[str, StringConstraints(pattern=r"(?i)^[^/\\].*\.(png|jpe?g)$")] | None = Field(
         None, description="A PNG or JPEG file in the templates folder, for the title block.")
     logo_height: Millimetres
+    matrix_criteria_width: Annotated[float, Field(gt=5, lt=90)] = Field(
+        description="Per cent of a matrix's width given to the criteria column.")
     labels: Labels
 
     def with_paper(self, paper: str | None) -> Theme:
@@ -131,6 +135,17 @@ class Theme(Model):
         """Return the label of a :class:`~guidegen.model.Mark`."""
         return getattr(self.labels, mark.value)
 
+    def control_line(self, document: Any) -> str:
+        """Return the footer's document-control line: number, version and status."""
+        parts = [document.number, f"{self.labels.version} {document.version}"]
+        return self.labels.separator.join(parts + ([document.status] if document.status else []))
+
+    def page_label(self) -> list[tuple[str, str]]:
+        """Return the page label as ("text", words), ("page", "") and ("pages", "") parts."""
+        pieces = re.split(r"\{(page|pages)\}", self.labels.page)
+        return [("text", piece) if i % 2 == 0 else (piece, "")
+                for i, piece in enumerate(pieces) if piece or i % 2]
+
 
 def load_theme(folders: list[Path]) -> Theme:
     """Return the theme merged from ``theme.yaml`` in ``folders``, lowest priority first."""
@@ -144,7 +159,10 @@ def load_theme(folders: list[Path]) -> Theme:
             layer, source = load_yaml(path, display_name(path))
         except ContentError as exc:
             raise ThemeError.collect(exc.problems) from None
-        data = _merge(data, layer if isinstance(layer, dict) else {})
+        if not isinstance(layer, dict):
+            raise ThemeError.collect([Problem(source.locate(()), f"{THEME_FILE} must be a "
+                                              "mapping of theme keys")])
+        data = _merge(data, layer)
         merged = source if merged is None else _merge_sources(merged, source)
     if merged is None:
         raise ThemeError(f"no {THEME_FILE} in {', '.join(map(str, folders))}")

@@ -14,6 +14,7 @@ import ctypes.util
 import re
 import subprocess
 import sys
+import threading
 from functools import cache
 from types import ModuleType
 
@@ -35,8 +36,16 @@ def _find_library(name: str) -> str | None:
     return match.group(1) if match else None
 
 
+_LOCK = threading.Lock()
+
+
 def import_weasyprint() -> ModuleType:
     """Return the ``weasyprint`` module, imported with the fast library lookup."""
+    with _LOCK:  # one import at a time: the lookup is swapped process-wide meanwhile
+        return _import()
+
+
+def _import() -> ModuleType:
     if "weasyprint" in sys.modules:
         return sys.modules["weasyprint"]
     if not sys.platform.startswith("linux"):

@@ -15,7 +15,6 @@ ourselves so that nothing surprises the schema:
 from __future__ import annotations
 
 import codecs
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 import yaml
 
 from .errors import ContentError, Location, Problem
+from .markup import BAD_CHARACTERS
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 100_000
@@ -36,13 +36,6 @@ _STANDARD_TAGS = {
 }
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
-# Characters outside XML 1.0's Char production, C1 controls and noncharacters:
-# lxml (python-docx) refuses the former, and none of them belongs in a printed guide.
-_BAD_CHAR = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-    "\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff\U0010fffe\U0010ffff]"
-)
-
 try:  # the C parser is several times faster; both produce the same nodes and marks
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml missing
@@ -61,6 +54,8 @@ class SourceMap:
     values: dict[Path_, Location] = field(default_factory=dict)
     keys: dict[Path_, Location] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: for literal block scalars (``|``): the file line and column of each text line
+    literal_lines: dict[Path_, list[tuple[int, int]]] = field(default_factory=dict)
 
     def locate(self, path: Path_, *, key: bool = False) -> Location:
         """Return the location of ``path``, or of its nearest located ancestor."""
@@ -76,6 +71,7 @@ class SourceMap:
 @dataclass
 class _Builder:
     source: SourceMap
+    lines: list[str]
     budget: int = MAX_NODES
 
     def at(self, node: yaml.Node) -> Location:
@@ -125,12 +121,23 @@ class _Builder:
         text = node.value
         if not node.style and node.tag == _NULL:
             return None
-        bad = _BAD_CHAR.search(text)
+        bad = BAD_CHARACTERS.search(text)
         if bad:
             self.fail(node, path, f"character U+{ord(bad.group()):04X} is not allowed in text")
         if not node.style and node.tag == _BOOL:
             return Flag(text)
+        if node.style == "|":
+            self.source.literal_lines[path] = _literal_lines(node, self.lines)
         return text
+
+
+def _literal_lines(node: yaml.ScalarNode, lines: list[str]) -> list[tuple[int, int]]:
+    """Return (line, column) in the file of each line of a literal block's text."""
+    found = []
+    for number in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(lines))):
+        text = lines[number]
+        found.append((number + 1, len(text) - len(text.lstrip(" ")) + 1))
+    return found
 
 
 class _TooBigError(Exception):
@@ -203,7 +210,7 @@ def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
     if node is None:
         return None, source
     try:
-        data = _Builder(source).build(node, ())
+        data = _Builder(source, text.splitlines()).build(node, ())
     except _TooBigError as big:
         mark = big.node.start_mark
         raise ContentError.collect([Problem(

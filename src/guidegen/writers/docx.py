@@ -9,7 +9,6 @@ Every style comes from the reference document (:mod:`guidegen.docx_styles`).
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from docx.shared import Emu, Mm
 
 from .. import docx_xml as xml
 from ..docx_styles import reference_document
-from ..folders import find_asset
+from ..folders import find_image
 from ..markup import (
     Block,
     BulletList,
@@ -39,7 +38,7 @@ from ..model import Guide, Matrix, PerSubject, Subject
 from ..theme import Theme
 from . import RenderContext, Rendered
 
-FIRST_COLUMN_SHARE = 0.36
+CORE_PROPERTY_LIMIT = 255  # characters, in python-docx and Word alike
 _STYLE_OF = {Strong: "Strong", Emph: "Emphasis", Code: "Code", Link: "Hyperlink"}
 
 
@@ -60,6 +59,11 @@ def prepare(guide: Guide, context: RenderContext) -> Callable[[int | None], Rend
         return Rendered(xml.save_reproducibly(document, context.date))
 
     return finish
+
+
+def _property_text(text: str) -> str:
+    """Return ``text`` cut to the 255 characters a DOCX core property holds."""
+    return text if len(text) <= CORE_PROPERTY_LIMIT else text[:CORE_PROPERTY_LIMIT - 1] + "…"
 
 
 class DocxBuilder:
@@ -120,7 +124,7 @@ class DocxBuilder:
         """Add title, subtitle, audience and the document-control fields."""
         info, labels = guide.guide, self.theme.labels
         if self.theme.logo:
-            logo = find_asset(self.folders, self.theme.logo)
+            logo, _ = find_image(self.folders, self.theme.logo)
             self.document.add_picture(str(logo), height=Mm(self.theme.logo_height))
         self.document.add_paragraph(info.title, "Title")
         if info.subtitle:
@@ -167,7 +171,7 @@ class DocxBuilder:
         table = self.document.add_table(rows=1 + len(matrix.rows), cols=1 + len(subjects))
         table.style = self.document.styles["Guide Matrix"]
         xml.set_table_look(table)
-        first = int(self.text_width * FIRST_COLUMN_SHARE)
+        first = int(self.text_width * self.theme.matrix_criteria_width / 100)
         rest = (self.text_width - first) // len(subjects)
         xml.set_column_widths(table, [first] + [rest] * len(subjects))
         header = table.rows[0]
@@ -213,7 +217,8 @@ class DocxBuilder:
             return
         paragraph = self.document.add_paragraph(style="Legend")
         paragraph.add_run(f"{self.theme.labels.legend}:", "Label")
-        paragraph.add_run(" " + " · ".join(str(self.theme.mark_label(m)) for m in marks))
+        paragraph.add_run(" " + self.theme.labels.separator.join(
+            str(self.theme.mark_label(m)) for m in marks))
 
     def add_per_subject(self, dimension: PerSubject, subjects: Sequence[Subject]) -> None:
         """Add a per-subject dimension as a list with one item per subject."""
@@ -245,7 +250,7 @@ class DocxBuilder:
     def _add_list(self, items: Sequence[Sequence[Block]], style: str, level: int,
                   start: int | None = None) -> None:
         name = style if level == 0 else f"{style} 2"
-        restart = xml.restart_numbering(self.document, name, start) if start else None
+        restart = None if start is None else xml.restart_numbering(self.document, name, start)
         for item in items:
             lead = item[0] if item and isinstance(item[0], Paragraph) else None
             paragraph = self.document.add_paragraph(style=name)
@@ -294,40 +299,36 @@ class DocxBuilder:
         """Add the running title, the control line, and "Page X of Y" fields."""
         section = self.section
         section.different_first_page_header_footer = True
-        section.header.paragraphs[0].text = guide.guide.title
+        xml.empty_story(section.header, "Header").add_run(guide.guide.title)
+        xml.empty_story(section.first_page_header, "Header")
         doc = guide.guide.document
         for footer in (section.footer, section.first_page_footer):
-            paragraph = footer.paragraphs[0]
+            paragraph = xml.empty_story(footer, "Footer")
             paragraph.paragraph_format.tab_stops.add_tab_stop(
                 Emu(self.text_width), WD_TAB_ALIGNMENT.RIGHT)
             if doc:
-                parts = [doc.number, f"{self.theme.labels.version} {doc.version}"]
-                paragraph.add_run(" · ".join(parts + ([doc.status] if doc.status else [])))
+                paragraph.add_run(self.theme.control_line(doc))
             paragraph.add_run("\t")
-            for i, text in enumerate(re.split(r"\{(page|pages)\}", self.theme.labels.page)):
-                if i % 2 == 0:
+            for kind, text in self.theme.page_label():
+                if kind == "text":
                     paragraph.add_run(text)
-                elif text == "page":
-                    xml.add_field(paragraph, "PAGE", "1")
                 else:
-                    xml.add_field(paragraph, "NUMPAGES", str(pages_hint or 1))
+                    xml.add_field(paragraph, *(("PAGE", "1") if kind == "page"
+                                               else ("NUMPAGES", str(pages_hint or 1))))
 
     def set_properties(self, guide: Guide, date: Any) -> None:
         """Set core properties, language, and document-control custom properties."""
         info = guide.guide
         core = self.document.core_properties
-        core.title = info.title
-        core.subject = info.subtitle or ""
-        core.author = "; ".join(info.authors or ([info.owner] if info.owner else []))
-        core.keywords = ", ".join(info.keywords)
-        core.language = info.language
-        core.comments = info.audience or ""
-        core.category = ""
-        core.last_modified_by = "guidegen"
+        doc = info.document
+        for name, value in (("title", info.title), ("subject", info.subtitle),
+                            ("author", info.author_line), ("keywords", ", ".join(info.keywords)),
+                            ("language", info.language), ("comments", info.audience),
+                            ("category", ""), ("last_modified_by", "guidegen"),
+                            ("version", doc.version if doc else ""),
+                            ("content_status", doc.status if doc else "")):
+            setattr(core, name, _property_text(value or ""))
         core.revision = 1
-        if info.document:
-            core.version = info.document.version
-            core.content_status = info.document.status or ""
         xml.set_core_dates(self.document, date)
         xml.drop_thumbnail(self.document)
         self._set_language(info.language)

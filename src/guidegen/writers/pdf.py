@@ -50,10 +50,14 @@ def lay_out(layout: Layout) -> Rendered:
     """Return the PDF WeasyPrint makes of ``layout``, fetching only what the project ships."""
     HTML = import_weasyprint().HTML  # noqa: N806 - the class, imported late
     options = {"pdf_variant": layout.variant, "pdf_tags": True, "pdf_identifier": b"guidegen"}
+    fetcher = project_fetcher(layout.folders)
     with refused_urls_as_errors():
-        document = HTML(string=layout.html, base_url=layout.folders[-1].as_uri() + "/",
-                        url_fetcher=project_fetcher(layout.folders)).render(**options)
+        # relative URLs resolve in the first templates folder: the user's, if given
+        document = HTML(string=layout.html, base_url=layout.folders[0].as_uri() + "/",
+                        url_fetcher=fetcher).render(**options)
         data = document.write_pdf(**options)
+    if fetcher.refused:  # refused inside an SVG image, where WeasyPrint carries on
+        raise TemplateError(fetcher.refused[0])
     return Rendered(data, len(document.pages))
 
 
@@ -66,13 +70,19 @@ def project_fetcher(folders: Sequence[Path]):  # noqa: ANN201 - weasyprint type,
     class ProjectFetcher(URLFetcher):
         """Fetch only what the project ships; refuse the rest and stop the render."""
 
+        refused: list[str]
+
         def fetch(self, url: str, headers: dict[str, str] | None = None):  # noqa: ANN202
             if url.startswith("data:") or _inside(url, roots):
                 return super().fetch(url, headers)
-            raise FatalURLFetchingError(f"refused to fetch {url!r}: only files in the "
-                                        "template folders and data: URLs are allowed")
+            message = (f"refused to fetch {url!r}: only files in the template folders and "
+                       "data: URLs are allowed")
+            self.refused.append(message)
+            raise FatalURLFetchingError(message)
 
-    return ProjectFetcher(timeout=5, allowed_protocols=("file", "data"))
+    fetcher = ProjectFetcher(timeout=5, allowed_protocols=("file", "data"))
+    fetcher.refused = []
+    return fetcher
 
 
 def _inside(url: str, roots: Sequence[Path]) -> bool:
