@@ -77,12 +77,14 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
     m = results["measurements"]
     cold = get(m, "guidegen", "median_s")
     pandoc = get(m, "pandoc", "pdf", "median_s")
+    paired = get(m, "pandoc", "guidegen_paired", "median_s") or cold
     targets = []
 
-    r = ratio(cold, pandoc)
+    r = ratio(paired, pandoc)
     targets.append(_target(
         "cold guidegen build (PDF+DOCX) <= 0.75 x pandoc PDF alone", None if r is None else
-        r <= 0.75, f"{seconds(cold)} vs pandoc {seconds(pandoc)} = {times(r)}", "0.75×"))
+        r <= 0.75, f"{seconds(paired)} vs pandoc {seconds(pandoc)} = {times(r)}, runs taking "
+        "turns", "0.75×"))
 
     check, help_ = get(m, "cli", "check", "median_s"), get(m, "cli", "help", "median_s")
     loaded = {name: get(m, "cli", "modules", name, "imported") for name in ("check", "help")}
