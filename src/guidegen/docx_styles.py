@@ -123,8 +123,6 @@ def apply_styles(document: Any, theme: Theme, styles: WordStyles) -> None:
     for name, spec in styles.character.items():
         style = _style(document, name, WD_STYLE_TYPE.CHARACTER)
         _apply_font(style.font, spec, resolve)
-        if spec.underline is not None:
-            style.font.underline = spec.underline
     for levels in styles.lists.values():
         _apply_list(document, levels)
     for name, spec in styles.table.items():
@@ -213,18 +211,17 @@ def _fonts(rpr: Any, name: str) -> None:
         fonts.attrib.pop(qn(attribute), None)
 
 
-def _apply_font(font: Any, spec: ParagraphStyle | CharacterStyle, resolve: _Resolver) -> None:
+def _apply_font(font: Any, spec: CharacterStyle, resolve: _Resolver) -> None:
     if spec.font:
         _fonts(font.element.get_or_add_rPr(), resolve.font(spec.font))
     if spec.size is not None:
         font.size = Pt(resolve.size(spec.size))
     if spec.color:
         font.color.rgb = resolve.color(spec.color)
-    for attribute in ("bold", "italic"):
-        if getattr(spec, attribute) is not None:
-            setattr(font, attribute, getattr(spec, attribute))
-    if getattr(spec, "caps", None) is not None:
-        font.all_caps = spec.caps
+    for ours, words in (("bold", "bold"), ("italic", "italic"), ("caps", "all_caps"),
+                        ("underline", "underline")):
+        if getattr(spec, ours) is not None:
+            setattr(font, words, getattr(spec, ours))
 
 
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,

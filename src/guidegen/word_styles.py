@@ -24,16 +24,22 @@ Points = float
 SizeRef = Annotated[float | str, Field(union_mode="left_to_right")]
 
 
-class ParagraphStyle(Model):
-    """A Word paragraph style in terms of the theme."""
+class CharacterStyle(Model):
+    """A Word character style in terms of the theme (and the run part of a paragraph's)."""
 
-    base: str | None = None
     font: str | None = None
     size: SizeRef | None = None
     color: str | None = None
     bold: bool | None = None
     italic: bool | None = None
     caps: bool | None = None
+    underline: bool | None = None
+
+
+class ParagraphStyle(CharacterStyle):
+    """A Word paragraph style in terms of the theme."""
+
+    base: str | None = None
     space_before: Points | None = None
     space_after: Points | None = None
     line_spacing: SizeRef | None = None
@@ -41,17 +47,6 @@ class ParagraphStyle(Model):
     keep_together: bool | None = None
     border_bottom: str | None = Field(None, description="Colour key of a rule below.")
     align: Literal["left", "center", "right", "justify"] | None = None
-
-
-class CharacterStyle(Model):
-    """A Word character style in terms of the theme."""
-
-    font: str | None = None
-    size: SizeRef | None = None
-    color: str | None = None
-    bold: bool | None = None
-    italic: bool | None = None
-    underline: bool | None = None
 
 
 class TableStyle(Model):
