@@ -9,9 +9,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from guidegen import BuildOptions
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 DEFAULT_GUIDE = ROOT / "content" / "cmo-cdmo-cro.yaml"
+JOBS_1 = BuildOptions(jobs=1)  # everything in the calling process
+JOBS_2 = BuildOptions(jobs=2)  # the PDF laid out by the helper process
 
 
 @pytest.fixture
@@ -70,9 +74,9 @@ def build_logged(folder: Path, guides: list[Path], **options: object) -> Built:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
-        outputs = guidegen.build([str(g) for g in guides], out=folder, force=True,
-                                 formats=options.pop("formats", ("pdf", "docx", "html")),
-                                 **options)
+        options.setdefault("formats", ("pdf", "docx", "html"))
+        outputs = guidegen.build([str(g) for g in guides],
+                                 guidegen.BuildOptions(out=folder, force=True, **options))
     finally:
         logger.removeHandler(handler)
     return Built(folder, outputs, handler.messages)
@@ -91,3 +95,19 @@ def a4(tmp_path_factory: pytest.TempPathFactory) -> Built:
 def letter(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """Return both test guides built on US Letter in every format."""
     return build_logged(tmp_path_factory.mktemp("letter"), GUIDES, paper="letter")
+
+
+def document_of(guide, **options):
+    """Return the document tree of a loaded ``guide``, laid out with the built-in templates."""
+    from guidegen.layout import layout_guide
+    from guidegen.theme import load_templates
+
+    return layout_guide(guide, load_templates(), **options)
+
+
+def comparisons_heading(guide) -> str:
+    """Return the heading the layout gives the comparisons part of ``guide``."""
+    from guidegen.layout.tree import Heading
+
+    return next(block.text for block in document_of(guide).walk()
+                if isinstance(block, Heading) and block.anchor == "comparisons")

@@ -152,7 +152,7 @@ def docx_structure(path: Path) -> list[tuple[str, str]]:
     for block in docx.Document(str(path)).iter_inner_content():
         if isinstance(block, Paragraph) and block.style.name in levels:
             found.append((levels[block.style.name], normalize(block.text)))
-        elif isinstance(block, Table):
+        elif isinstance(block, Table) and block.style.name != "Control Block":
             for r, row in enumerate(block.rows):
                 for c, cell in enumerate(row.cells):
                     found.append(("TH" if r == 0 or c == 0 else "TD", normalize(cell.text)))

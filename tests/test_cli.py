@@ -140,7 +140,7 @@ def test_debug_shows_the_traceback(project, cli):
 def test_library_api_matches_the_cli(project):
     import guidegen
 
-    outputs = guidegen.build(formats=["html"], out="lib")
+    outputs = guidegen.build(options=guidegen.BuildOptions(formats=("html",), out="lib"))
     assert [o.path.name for o in outputs] == ["cmo-cdmo-cro.html"]
     assert guidegen.check()[0].guide.title == guidegen.load(
         "content/cmo-cdmo-cro.yaml").guide.title

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
-from guidegen.loader import load
-from guidegen.schema import json_schema_text
-from guidegen.yamlsource import load_yaml
+import pytest
+
+from guidegen.content.loader import load
+from guidegen.content.schema import json_schema_text
+from guidegen.content.yamlsource import load_yaml
 
 from .conftest import DEFAULT_GUIDE, ROOT
 from .readers import docx_text, html_text, missing_in_order, seed_pieces
@@ -44,14 +46,29 @@ def test_default_guide_matches_the_published_json_schema():
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(data)) == []
 
 
-def test_committed_schema_files_are_current():
-    for name in ("guide", "theme"):
-        committed = (ROOT / "schema" / f"{name}.schema.json").read_text(encoding="utf-8")
-        assert committed == json_schema_text(name), f"run: guidegen schema --{name} -o ..."
+def test_packaged_schema_files_are_current():
+    from guidegen.content.schema import SCHEMAS
+    from guidegen.theme.folders import package_folder
+
+    for name, file in SCHEMAS.items():
+        packaged = (package_folder("schema") / file).read_text(encoding="utf-8")
+        assert packaged == json_schema_text(name), "run: guidegen schema --write schema"
+        # the checkout's schema/ is the package's, for the editor hints of content/
+        assert (ROOT / "schema" / file).read_text(encoding="utf-8") == packaged
 
 
-def test_content_and_theme_point_editors_at_the_schema():
-    first = DEFAULT_GUIDE.read_text(encoding="utf-8").splitlines()[0]
-    assert first == "# yaml-language-server: $schema=../schema/guide.schema.json"
-    theme = (ROOT / "templates" / "theme.yaml").read_text(encoding="utf-8").splitlines()[0]
-    assert theme == "# yaml-language-server: $schema=../schema/theme.schema.json"
+@pytest.mark.parametrize(("path", "hint"), [
+    ("content/cmo-cdmo-cro.yaml", "../schema/guide.schema.json"),
+    ("src/guidegen/templates/theme.yaml", "../schema/theme.schema.json"),
+    ("guidegen.yaml", "schema/project.schema.json")])
+def test_files_point_editors_at_a_schema_that_is_there(path, hint):
+    first = (ROOT / path).read_text(encoding="utf-8").splitlines()[0]
+    assert first == f"# yaml-language-server: $schema={hint}"
+    assert ((ROOT / path).parent / hint).is_file()
+
+
+def test_the_packaged_example_is_the_default_guide():
+    from guidegen.theme.folders import package_folder
+
+    example = package_folder("examples") / DEFAULT_GUIDE.name
+    assert example.read_bytes() == DEFAULT_GUIDE.read_bytes()

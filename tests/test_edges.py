@@ -13,10 +13,10 @@ import pikepdf
 import pytest
 
 import guidegen
+from guidegen.builder.scheduler import PdfHelper
 from guidegen.errors import ContentError
-from guidegen.rendering import PdfHelper
 
-from .conftest import DATA, DEFAULT_GUIDE, write_yaml
+from .conftest import DATA, DEFAULT_GUIDE, JOBS_1, JOBS_2, write_yaml
 
 MINIMAL = (DATA / "minimal.yaml").read_text(encoding="utf-8")
 
@@ -28,12 +28,12 @@ def title_of(pdf: bytes) -> str:
 
 @pytest.mark.parametrize(("template", "attribute"), [
     ('{{ theme.parse_file("x.pkl", proto="pickle", allow_pickle=True) }}', "parse_file"),
-    ("{{ guide.model_dump_json() }}", "model_dump_json"),
-    ("{{ guide.guide.model_copy() }}", "model_copy"),
+    ("{{ theme.model_dump_json() }}", "model_dump_json"),
+    ("{{ theme.labels.model_copy() }}", "model_copy"),
 ])
 def test_templates_cannot_call_pydantic_machinery(project, cli, template, attribute):
-    write_yaml(project / "mine" / "partials" if (project / "mine" / "partials").mkdir(
-        parents=True) is None else project, "section.html.j2", template + "\n")
+    write_yaml(project / "mine" / "blocks" if (project / "mine" / "blocks").mkdir(
+        parents=True) is None else project, "heading.html.j2", template + "\n")
     result = cli("build", "-f", "html", "--templates", "mine")
     assert result.exit_code == 1
     assert f"access to attribute '{attribute}'" in result.stderr
@@ -44,7 +44,7 @@ def test_renders_from_threads_get_their_own_pdf():
     titles: dict[int, str] = {}
 
     def work(n: int) -> None:
-        titles[n] = title_of(guidegen.render(guides[n % 2], ["pdf", "docx"], jobs=2)["pdf"].data)
+        titles[n] = title_of(guidegen.render(guides[n % 2], ["pdf", "docx"], JOBS_2)["pdf"].data)
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
     for thread in threads:
@@ -56,12 +56,12 @@ def test_renders_from_threads_get_their_own_pdf():
 
 def test_a_forked_child_starts_its_own_helper():
     guide = guidegen.load(DATA / "minimal.yaml")
-    guidegen.render(guide, ["pdf", "docx"], jobs=2)  # this process now has a helper
+    guidegen.render(guide, ["pdf", "docx"], JOBS_2)  # this process now has a helper
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: render, report, leave without running pytest's exit code
         try:
-            ok = title_of(guidegen.render(guide, ["pdf", "docx"], jobs=2)["pdf"].data)
+            ok = title_of(guidegen.render(guide, ["pdf", "docx"], JOBS_2)["pdf"].data)
             os.write(write, ok.encode())
         finally:
             os._exit(0)
@@ -133,10 +133,10 @@ def test_an_output_docx_works_as_a_reference_document(project, cli):
 def test_relative_urls_in_user_templates_resolve_in_the_user_folder(project, cli):
     from PIL import Image
 
-    (project / "mine" / "partials").mkdir(parents=True)
+    (project / "mine" / "blocks").mkdir(parents=True)
     Image.new("RGB", (30, 30), (200, 0, 0)).save(project / "mine" / "pic.png")
-    write_yaml(project / "mine" / "partials", "section.html.j2",
-               '<section><h2>{{ section.title }}</h2><img src="pic.png" alt=""></section>\n')
+    write_yaml(project / "mine" / "blocks", "fields.html.j2",
+               '<dl></dl><img src="pic.png" alt="A red square">\n')
     assert cli("build", "-f", "pdf", "--templates", "mine").exit_code == 0
     listing = subprocess.run(["pdfimages", "-list", str(project / "output" / "cmo-cdmo-cro.pdf")],
                              capture_output=True, text=True, check=True).stdout.splitlines()
@@ -144,11 +144,11 @@ def test_relative_urls_in_user_templates_resolve_in_the_user_folder(project, cli
 
 
 def test_a_url_refused_inside_an_svg_fails_the_build(project, cli):
-    (project / "mine" / "partials").mkdir(parents=True)
+    (project / "mine" / "blocks").mkdir(parents=True)
     svg = ("data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' width='9' "
            "height='9'><image href='file:///etc/passwd' width='9' height='9'/></svg>")
-    write_yaml(project / "mine" / "partials", "section.html.j2",
-               f'<section><h2>{{{{ section.title }}}}</h2><img alt="" src="{svg}"></section>\n')
+    write_yaml(project / "mine" / "blocks", "heading.html.j2",
+               f'<h2>{{{{ block.text }}}}</h2><img alt="" src="{svg}">\n')
     result = cli("build", "-f", "pdf", "--templates", "mine")
     assert result.exit_code == 1
     assert "refused to fetch 'file:///etc/passwd'" in result.stderr
@@ -164,7 +164,9 @@ def test_a_fake_logo_and_a_list_theme_and_a_bad_style_reference_are_located(proj
     write_yaml(project / "mine", "theme.yaml", "- a list\n")
     assert "theme.yaml must be a mapping" in cli("check", "--templates", "mine").stderr
     (project / "mine" / "theme.yaml").unlink()
-    styles = (guidegen.folders.BUILTIN_TEMPLATES / "word-styles.yaml").read_text()
+    from guidegen.theme.folders import builtin_templates
+
+    styles = (builtin_templates() / "word-styles.yaml").read_text()
     write_yaml(project / "mine", "word-styles.yaml", styles.replace("color: accent", "color: x"))
     result = cli("check", "--templates", "mine")
     assert result.exit_code == 1
@@ -202,7 +204,7 @@ def test_the_helper_is_what_renders_the_pdf(monkeypatch):
     original = PdfHelper.submit
     monkeypatch.setattr(PdfHelper, "submit",
                         lambda self, *args: (submitted.append(1), original(self, *args)))
-    guidegen.render(guidegen.load(DATA / "minimal.yaml"), ["pdf", "docx"], jobs=2)
+    guidegen.render(guidegen.load(DATA / "minimal.yaml"), ["pdf", "docx"], JOBS_2)
     assert submitted == [1]
-    guidegen.render(guidegen.load(DATA / "minimal.yaml"), ["pdf", "docx"], jobs=1)
+    guidegen.render(guidegen.load(DATA / "minimal.yaml"), ["pdf", "docx"], JOBS_1)
     assert submitted == [1]

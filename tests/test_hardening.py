@@ -20,8 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from guidegen.content.loader import load
 from guidegen.errors import ContentError
-from guidegen.loader import load
 
 from .conftest import DATA, write_yaml
 from .readers import docx_text, html_text, normalize, pdf_text
@@ -54,9 +54,9 @@ def outputs(project: Path) -> dict[str, bytes]:
     ("relative-escape.html.j2", "file:///etc/passwd"),
 ])
 def test_templates_cannot_fetch_outside_the_project(project, cli, template, url):
-    (project / "mine" / "partials").mkdir(parents=True)
-    shutil.copy(HOSTILE / "templates" / template, project / "mine" / "partials" /
-                "section.html.j2")
+    (project / "mine" / "blocks").mkdir(parents=True)
+    shutil.copy(HOSTILE / "templates" / template, project / "mine" / "blocks" /
+                "heading.html.j2")
     result = cli("build", "-f", "pdf", "--templates", "mine")
     assert result.exit_code == 1
     assert f"refused to fetch {url!r}" in result.stderr
@@ -66,9 +66,10 @@ def test_templates_cannot_fetch_outside_the_project(project, cli, template, url)
 def test_the_fetcher_allows_project_files_and_data_urls_only(tmp_path):
     from weasyprint.urls import FatalURLFetchingError
 
-    from guidegen.folders import BUILTIN_TEMPLATES
-    from guidegen.writers.pdf import project_fetcher
+    from guidegen.renderers.pdf.fetcher import project_fetcher
+    from guidegen.theme.folders import builtin_templates
 
+    BUILTIN_TEMPLATES = builtin_templates()  # noqa: N806
     fetcher = project_fetcher([BUILTIN_TEMPLATES])
     assert fetcher.fetch((BUILTIN_TEMPLATES / "theme.yaml").as_uri()).read()
     assert fetcher.fetch("data:text/plain,hi").read() == b"hi"
@@ -202,9 +203,9 @@ def test_a_utf8_byte_order_mark_is_accepted(tmp_path):
 # -- faults ------------------------------------------------------------------------------
 
 def test_a_runaway_render_stops_at_the_time_limit(project, cli):
-    (project / "mine" / "partials").mkdir(parents=True)
+    (project / "mine" / "blocks").mkdir(parents=True)
     shutil.copy(HOSTILE / "templates" / "slow.html.j2",
-                project / "mine" / "partials" / "section.html.j2")
+                project / "mine" / "blocks" / "heading.html.j2")
     started = time.perf_counter()
     result = cli("build", "-f", "pdf", "--templates", "mine", "--time-limit", "2")
     assert result.exit_code == 3
@@ -220,7 +221,7 @@ def test_disk_full_leaves_previous_outputs_and_no_temporary_files(project, cli, 
     def full(fd):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("guidegen.outputs.os.fsync", full)
+    monkeypatch.setattr("guidegen.builder.outputs.os.fsync", full)
     result = cli("build", "--force")
     assert result.exit_code == 4
     assert "cannot write output/cmo-cdmo-cro.pdf: No space left on device" in result.stderr
@@ -236,8 +237,8 @@ def test_missing_font_is_named(project, cli):
 
 
 def test_missing_template_is_named(project, cli):
-    (project / "mine" / "partials").mkdir(parents=True)
-    write_yaml(project / "mine" / "partials", "section.html.j2", "{% include 'gone.j2' %}\n")
+    (project / "mine" / "blocks").mkdir(parents=True)
+    write_yaml(project / "mine" / "blocks", "heading.html.j2", "{% include 'gone.j2' %}\n")
     result = cli("build", "--templates", "mine")
     assert result.exit_code == 5
     assert "template 'gone.j2' not found" in result.stderr

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from guidegen.content.loader import load, load_all
+from guidegen.content.markup import BulletList, Emph, Link, Paragraph, Strong, Text
+from guidegen.content.model import Mark
 from guidegen.errors import ContentError
-from guidegen.loader import load, load_all
-from guidegen.markup import BulletList, Emph, Link, Paragraph, Strong, Text
-from guidegen.model import Mark
 
-from .conftest import DATA, DEFAULT_GUIDE, write_yaml
+from .conftest import DATA, DEFAULT_GUIDE, comparisons_heading, document_of, write_yaml
 
 BASE = (DATA / "minimal.yaml").read_text(encoding="utf-8")
 
@@ -38,8 +38,9 @@ def test_default_guide_loads_into_an_immutable_typed_model():
 
 def test_minimal_guide_loads():
     guide = load(DATA / "minimal.yaml")
-    assert guide.comparisons_heading == "Comparing A and B"
-    assert guide.guide.language == "en"
+    assert comparisons_heading(guide) == "Comparing A and B"
+    assert guide.guide.language is None  # the project's language, else English
+    assert document_of(guide).meta.language == "en"
 
 
 @pytest.mark.parametrize(("snippet", "expected"), [
@@ -136,7 +137,7 @@ def test_subject_count_limits(tmp_path):
 
 
 def test_markdown_becomes_nodes():
-    from guidegen.model import Section
+    from guidegen.content.model import Section
 
     section = Section.model_validate({"title": "T", "body": (
         "Read **this** and *that* at [the site](https://example.org).\n\n- one\n- two\n")})

@@ -8,25 +8,25 @@ import pikepdf
 import pytest
 
 import guidegen
+from guidegen.builder.scheduler import PdfHelper
 from guidegen.errors import RenderError
-from guidegen.rendering import PdfHelper
 
-from .conftest import DATA, DEFAULT_GUIDE
+from .conftest import DATA, DEFAULT_GUIDE, JOBS_1, JOBS_2
 
 
 def test_the_pdf_helper_process_gives_the_same_bytes_as_one_process():
     guide = guidegen.load(DATA / "five-subjects.yaml")
-    helped = guidegen.render(guide, ["pdf", "docx", "html"], jobs=2)
-    alone = guidegen.render(guide, ["pdf", "docx", "html"], jobs=1)
+    helped = guidegen.render(guide, ["pdf", "docx", "html"], JOBS_2)
+    alone = guidegen.render(guide, ["pdf", "docx", "html"], JOBS_1)
     assert PdfHelper._running is not None and PdfHelper._running.process.is_alive()
     for name in ("pdf", "docx", "html"):
         assert helped[name].data == alone[name].data
 
 
 def test_the_helper_is_reused_by_later_builds_in_the_same_program(project):
-    guidegen.build(jobs=2, force=True)
+    guidegen.build(options=guidegen.BuildOptions(jobs=2, force=True))
     first = PdfHelper.get().process.pid
-    guidegen.build(jobs=2, force=True)
+    guidegen.build(options=guidegen.BuildOptions(jobs=2, force=True))
     assert PdfHelper.get().process.pid == first
 
 
@@ -35,7 +35,7 @@ def test_a_helper_that_dies_is_a_render_error_and_is_replaced(project, cli):
     helper.process.kill()
     helper.process.join()
     guide = guidegen.load(DEFAULT_GUIDE)
-    from guidegen.pipeline import render
+    from guidegen.builder.pipeline import render
 
     try:
         helper.submit(guide, None)
@@ -44,14 +44,14 @@ def test_a_helper_that_dies_is_a_render_error_and_is_replaced(project, cli):
         assert "the PDF helper process stopped unexpectedly" in str(exc)
     else:
         raise AssertionError("no error")
-    assert render(guide, ["pdf", "docx"], jobs=2)["pdf"].pages == 3  # a new helper
+    assert render(guide, ["pdf", "docx"], JOBS_2)["pdf"].pages == 3  # a new helper
 
 
 def test_an_unexpected_writer_failure_is_reported(project, cli, monkeypatch):
     def broken(guide, context):
         raise ValueError("boom")
 
-    monkeypatch.setattr("guidegen.writers.docx.prepare", broken)
+    monkeypatch.setattr("guidegen.renderers.docx.prepare", broken)
     result = cli("build")
     assert result.exit_code == 70
     assert "internal error: ValueError: boom" in result.stderr
@@ -72,11 +72,11 @@ def test_jobs_build_several_guides_in_worker_processes(project, cli):
 
 def test_errors_in_worker_processes_keep_their_locations(project, cli):
     (project / "content" / "b.yaml").write_bytes((DATA / "minimal.yaml").read_bytes())
-    (project / "mine" / "partials").mkdir(parents=True)
-    (project / "mine" / "partials" / "matrix.html.j2").write_text("\n{{ nope }}\n")
+    (project / "mine" / "blocks").mkdir(parents=True)
+    (project / "mine" / "blocks" / "table.html.j2").write_text("\n{{ nope }}\n")
     result = cli("build", "--jobs", "2", "--templates", "mine")
     assert result.exit_code == 1
-    assert result.stderr.startswith("mine/partials/matrix.html.j2:2: error: 'nope' is undefined")
+    assert result.stderr.startswith("mine/blocks/table.html.j2:2: error: 'nope' is undefined")
     assert not (project / "output").exists()
 
 
@@ -84,12 +84,12 @@ def test_a_failed_build_does_not_leave_its_pdf_for_the_next_one(project, monkeyp
     def broken(guide, context):
         raise ValueError("boom")
 
-    monkeypatch.setattr("guidegen.writers.docx.prepare", broken)
+    monkeypatch.setattr("guidegen.renderers.docx.prepare", broken)
     default = guidegen.load(DEFAULT_GUIDE)
     with pytest.raises(ValueError, match="boom"):
-        guidegen.render(default, ["pdf", "docx"], jobs=2)
+        guidegen.render(default, ["pdf", "docx"], JOBS_2)
     monkeypatch.undo()
     minimal = guidegen.load(DATA / "minimal.yaml")
-    pdf = guidegen.render(minimal, ["pdf", "docx"], jobs=2)["pdf"]
+    pdf = guidegen.render(minimal, ["pdf", "docx"], JOBS_2)["pdf"]
     with pikepdf.open(io.BytesIO(pdf.data)) as document:
         assert str(document.docinfo["/Title"]) == "Alpha vs Beta"

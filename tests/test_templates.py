@@ -12,19 +12,20 @@ from .conftest import write_yaml
 
 def user_templates(project, name: str, text: str):
     folder = project / "mine"
-    (folder / "partials").mkdir(parents=True, exist_ok=True)
+    (folder / "blocks").mkdir(parents=True, exist_ok=True)
     write_yaml(folder, name, text)
     return folder
 
 
-def test_a_user_partial_overrides_the_built_in_one(project, cli):
-    user_templates(project, "partials/section.html.j2",
-                   "<section><h2>{{ section.title }}</h2><p>Custom closing.</p></section>\n")
+def test_a_user_block_template_overrides_the_built_in_one(project, cli):
+    user_templates(project, "blocks/heading.html.j2",
+                   '<h{{ block.level }} class="mine">{{ block.text | upper }}'
+                   '</h{{ block.level }}>\n')
     result = cli("build", "-f", "html", "--templates", "mine")
     assert result.exit_code == 0, result.output
     html = (project / "output" / "cmo-cdmo-cro.html").read_text(encoding="utf-8")
-    assert "Custom closing." in html
-    assert "Chief Medical Officer (CMO)" in html  # the rest still comes from the built-ins
+    assert '<h2 class="mine">CHIEF MEDICAL OFFICER (CMO)</h2>' in html
+    assert '<table class="matrix cols-3">' in html  # the rest still comes from the built-ins
 
 
 def test_a_user_theme_overrides_single_keys(project, cli):
@@ -42,13 +43,13 @@ def test_a_bad_user_theme_value_is_located_in_the_user_file(project, cli):
 
 
 @pytest.mark.parametrize(("template", "expected"), [
-    ("{% if %}\n", "mine/partials/section.html.j2:1: error: "),
-    ("<p>\n{{ section.missing_field }}</p>\n", "mine/partials/section.html.j2:2: error: "),
-    ("\n\n{{ ''.__class__.__mro__ }}\n", "mine/partials/section.html.j2:3: error: "),
-    ("{% for i in range(10**9) %}{% endfor %}\n", "mine/partials/section.html.j2:1: error: "),
+    ("{% if %}\n", "mine/blocks/heading.html.j2:1: error: "),
+    ("<p>\n{{ block.missing_field }}</p>\n", "mine/blocks/heading.html.j2:2: error: "),
+    ("\n\n{{ ''.__class__.__mro__ }}\n", "mine/blocks/heading.html.j2:3: error: "),
+    ("{% for i in range(10**9) %}{% endfor %}\n", "mine/blocks/heading.html.j2:1: error: "),
 ])
 def test_template_errors_are_located_without_traceback(project, cli, template, expected):
-    user_templates(project, "partials/section.html.j2", template)
+    user_templates(project, "blocks/heading.html.j2", template)
     result = cli("build", "-f", "html", "--templates", "mine")
     assert result.exit_code == 1
     assert result.stderr.startswith(expected), result.stderr
@@ -57,11 +58,11 @@ def test_template_errors_are_located_without_traceback(project, cli, template, e
 
 
 def test_sandbox_refuses_unsafe_attributes_with_a_clear_message(project, cli):
-    user_templates(project, "partials/section.html.j2", "{{ ''.__class__.__mro__ }}\n")
+    user_templates(project, "blocks/heading.html.j2", "{{ ''.__class__.__mro__ }}\n")
     result = cli("build", "-f", "html", "--templates", "mine")
     assert result.exit_code == 1
     assert result.stderr.startswith(
-        "mine/partials/section.html.j2:1: error: not allowed in templates: access to "
+        "mine/blocks/heading.html.j2:1: error: not allowed in templates: access to "
         "attribute '__class__' of 'str' object is unsafe.")
 
 
@@ -72,7 +73,7 @@ def test_autoescape_covers_j2_templates(project, cli):
     guide.write_text(text, encoding="utf-8")
     assert cli("build", "-f", "html").exit_code == 0
     html = (project / "output" / "cmo-cdmo-cro.html").read_text(encoding="utf-8")
-    assert "<h2>&lt;b&gt;Conclusion&lt;/b&gt; &amp; {{ 7*7 }}</h2>" in html
+    assert '<h2 id="section-1">&lt;b&gt;Conclusion&lt;/b&gt; &amp; {{ 7*7 }}</h2>' in html
 
 
 def test_missing_templates_folder_is_an_error(project, cli):

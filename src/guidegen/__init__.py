@@ -1,41 +1,54 @@
 """guidegen: comparison guides in YAML → print-ready PDF and Word documents.
 
-The pipeline is ``load`` (YAML → validated :class:`~guidegen.model.Guide`) →
-writers looked up by format name (``html``, ``pdf``, ``docx``). The functions
-below are the library API; they import their heavy dependencies on first use.
+The pipeline is content (YAML → validated :class:`~guidegen.content.model.Guide`) →
+layout (one document tree) → renderers looked up by format name (``html``, ``pdf``,
+``docx``) → build (options, scheduling, atomic writes). The functions below are the
+library API; they import their heavy dependencies on first use.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
-__all__ = ["__version__", "build", "check", "load", "render"]
+from .builder.options import BuildOptions
+
+if TYPE_CHECKING:
+    from .builder.pipeline import Output
+    from .content.model import Guide
+    from .renderers import Rendered
+
+__version__ = "0.2.0"
+__all__ = ["BuildOptions", "__version__", "build", "check", "load", "render"]
+
+PathLike = str | os.PathLike[str]
 
 
-def load(path: Any) -> Any:
-    """Return the validated guide of the YAML file at ``path`` (see :mod:`guidegen.loader`)."""
-    from .loader import load as load_guide
+def load(path: PathLike) -> Guide:
+    """Return the validated guide of the YAML file at ``path``."""
+    from .content.loader import load as load_guide
 
     return load_guide(path)
 
 
-def build(*args: Any, **kwargs: Any) -> Any:
-    """Build guides to files and return what was written (see :func:`guidegen.pipeline.build`)."""
-    from .pipeline import build as build_guides
+def check(guides: Sequence[PathLike] = (), options: BuildOptions | None = None) -> list[Guide]:
+    """Return the validated guides; raise one error listing every problem found."""
+    from .builder.pipeline import check as check_guides
 
-    return build_guides(*args, **kwargs)
-
-
-def render(*args: Any, **kwargs: Any) -> Any:
-    """Return a loaded guide rendered in memory (see :func:`guidegen.pipeline.render`)."""
-    from .pipeline import render as render_guide
-
-    return render_guide(*args, **kwargs)
+    return check_guides(guides, options)
 
 
-def check(*args: Any, **kwargs: Any) -> Any:
-    """Return the validated guides (see :func:`guidegen.pipeline.check`)."""
-    from .pipeline import check as check_guides
+def build(guides: Sequence[PathLike] = (), options: BuildOptions | None = None) -> list[Output]:
+    """Build guides to files (default: the project's) and return what was written."""
+    from .builder.pipeline import build as build_guides
 
-    return check_guides(*args, **kwargs)
+    return build_guides(guides, options)
+
+
+def render(guide: Guide, formats: Sequence[str] = ("pdf", "docx"),
+           options: BuildOptions | None = None) -> dict[str, Rendered]:
+    """Return ``guide`` rendered in memory to each of ``formats``."""
+    from .builder.pipeline import render as render_guide
+
+    return render_guide(guide, formats, options)

@@ -1,5 +1,5 @@
 """``python -m guidegen`` runs the command line."""
 
-from .entry import run
+from .cli import run
 
 run()

@@ -1,21 +1,28 @@
-"""The ``guidegen`` command line: thin commands over :mod:`guidegen.pipeline`.
+"""The ``guidegen`` command line: thin commands over the library API.
 
 Errors are printed here and only here: every :class:`~guidegen.errors.GuidegenError`
-becomes its lines on stderr and its exit status; ``--debug`` shows tracebacks.
-Heavy modules (pydantic, WeasyPrint, python-docx) are imported inside commands.
+becomes its lines on stderr and its exit status; ``--debug`` shows tracebacks. The
+build options are made from their one declaration
+(:class:`~guidegen.builder.options.BuildOptions`); an option not given leaves the project
+file's value (``guidegen.yaml``), else the default. Heavy modules (pydantic, WeasyPrint,
+python-docx) are imported inside commands.
 """
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from . import __version__
+from .builder.options import BuildOptions, choices, option_fields
 from .errors import EXIT_CODES, GuidegenError
 
-FORMATS = ("pdf", "docx", "html")
+F = Callable[..., Any]
 
 
 class GuidegenGroup(click.Group):
@@ -45,108 +52,182 @@ class GuidegenGroup(click.Group):
 
 
 def _formats(ctx: click.Context, param: click.Parameter,
-             values: tuple[str, ...]) -> tuple[str, ...]:
+             values: tuple[str, ...]) -> tuple[str, ...] | None:
     chosen = [f.strip().lower() for value in values for f in value.split(",") if f.strip()]
-    unknown = [f for f in chosen if f not in FORMATS]
+    known = choices("formats")
+    unknown = [f for f in chosen if f not in known]
     if unknown:
-        raise click.BadParameter(f"{', '.join(unknown)} (choose from {', '.join(FORMATS)})")
-    return tuple(chosen)
+        raise click.BadParameter(f"{', '.join(unknown)} (choose from {', '.join(known)})")
+    return tuple(chosen) or None
+
+
+def option(name: str, *flags: str, **extra: Any) -> Callable[[F], F]:
+    """Return the click option for the build option ``name``, from its declaration."""
+    spec = option_fields()[name]
+    default = spec.default
+    shown = ",".join(default) if isinstance(default, tuple) else default
+    help_text = str(spec.metadata["help"])
+    if shown not in (None, False) and "default" not in help_text:
+        help_text += f" [default: {shown}]"
+    settings: dict[str, Any] = {"default": None, "help": help_text}
+    allowed = choices(name)
+    if allowed and name != "formats":
+        settings["type"] = click.Choice(allowed)
+    elif isinstance(default, Path) or name == "templates":
+        settings["type"] = click.Path(file_okay=False, path_type=Path)
+    elif isinstance(default, bool):
+        settings.update(is_flag=True, default=False)
+    elif name == "jobs":
+        settings["type"] = click.IntRange(min=1)
+    elif isinstance(default, float):
+        settings["type"] = click.FloatRange(min=0, min_open=True)
+    return click.option(*flags, name, **{**settings, **extra})
 
 
 guides_argument = click.argument("guides", nargs=-1, type=click.Path(path_type=Path))
-templates_option = click.option(
-    "--templates", type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of templates (and theme.yaml) that override the built-in ones.")
+
+
+def _project(ctx: click.Context) -> Any:
+    from .project.config import load_project
+
+    return load_project(ctx.meta.get("guidegen.config"))
+
+
+def _options(ctx: click.Context, given: dict[str, Any]) -> BuildOptions:
+    """Return the build options: defaults, the project file's, then the given ones."""
+    options: BuildOptions = _project(ctx).options(**given)
+    return options
 
 
 @click.group(cls=GuidegenGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="guidegen")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of short messages.")
+@click.option("-c", "--config", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="The project file. [default: guidegen.yaml here or in a folder above]")
 @click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
+def main(ctx: click.Context, debug: bool, config: Path | None) -> None:
     """Turn comparison guides written in YAML into print-ready PDF and Word files."""
     ctx.meta["guidegen.debug"] = debug
+    ctx.meta["guidegen.config"] = config
 
 
 @main.command()
 @guides_argument
-@click.option("-f", "--format", "formats", multiple=True, callback=_formats,
-              help="pdf, docx or html; repeat or separate with commas. [default: pdf,docx]")
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("output"), show_default=True, help="Folder for the outputs.")
-@click.option("--paper", type=click.Choice(["a4", "letter"]),
-              help="Paper size. [default: the theme's, a4]")
-@templates_option
-@click.option("--pdf-variant", type=click.Choice(["ua-1", "a-3b", "tagged"]), default="ua-1",
-              show_default=True, help="PDF/UA-1 (accessible), PDF/A-3b (archival), or "
-              "plain tagged PDF.")
-@click.option("--force", is_flag=True, help="Render even the outputs that are up to date.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Processes that may render at once. [default: one per CPU; 1 renders "
-              "everything in one process]")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=120,
-              show_default=True, help="Seconds one document may take to render.")
-def build(guides: tuple[Path, ...], formats: tuple[str, ...], out: Path, paper: str | None,
-          templates: Path | None, pdf_variant: str, force: bool, jobs: int | None,
-          time_limit: float) -> None:
-    """Build GUIDES (default: every guide in content/) into the output folder."""
-    from .pipeline import build as build_guides
-    from .writers import DEFAULT_FORMATS
+@option("formats", "-f", "--format", multiple=True, callback=_formats)
+@option("out", "-o", "--out")
+@option("paper", "--paper")
+@option("templates", "--templates")
+@option("language", "--language")
+@option("pdf_variant", "--pdf-variant")
+@option("force", "--force")
+@option("jobs", "-j", "--jobs")
+@option("time_limit", "--time-limit")
+@click.pass_context
+def build(ctx: click.Context, guides: tuple[Path, ...], **given: Any) -> None:
+    """Build GUIDES (default: every guide in the content folder) into the output folder."""
+    from .builder.pipeline import build as build_guides
 
-    for output in build_guides(guides, out=out, formats=formats or DEFAULT_FORMATS,
-                               paper=paper, templates=templates, pdf_variant=pdf_variant,
-                               force=force, jobs=jobs, time_limit=time_limit):
+    for output in build_guides(guides, _options(ctx, given)):
         click.echo(str(output))
 
 
 @main.command()
 @guides_argument
-@templates_option
-def check(guides: tuple[Path, ...], templates: Path | None) -> None:
-    """Validate GUIDES and the theme without rendering anything."""
-    from .pipeline import check as check_guides
-    from .pipeline import find_guides
+@option("templates", "--templates")
+@click.pass_context
+def check(ctx: click.Context, guides: tuple[Path, ...], templates: Path | None) -> None:
+    """Validate GUIDES, the theme and the Word styles without rendering anything."""
+    from .builder.pipeline import check as check_guides
+    from .builder.pipeline import find_guides
 
-    for path, guide in zip(find_guides(guides), check_guides(guides, templates), strict=True):
+    options = _options(ctx, {"templates": templates})
+    for path, guide in zip(find_guides(guides, options.content),
+                           check_guides(guides, options), strict=True):
         click.echo(f"ok {path}  ({len(guide.subjects)} subjects, "
                    f"{len(guide.comparisons)} comparisons)")
 
 
 @main.command()
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--guide", "title", help="Add a skeleton guide with this title to the project "
+              "instead.")
+@click.option("--subjects", help="With --guide: the subjects' ids, comma-separated "
+              "(2 to 8). [default: a,b]")
+@click.pass_context
+def new(ctx: click.Context, path: Path | None, title: str | None,
+        subjects: str | None) -> None:
+    """Start a project in PATH, or add a skeleton guide to this project with --guide."""
+    from .project import scaffold
+
+    if title is None:
+        if subjects:
+            raise click.UsageError("--subjects goes with --guide")
+        for written in scaffold.new_project(path or Path(".")):
+            click.echo(f"wrote {written}")
+        click.echo(f"next: cd {path or '.'} && guidegen build")
+        return
+    ids = [s.strip() for s in (subjects or "a,b").split(",") if s.strip()]
+    content = path or _options(ctx, {}).content
+    click.echo(f"wrote {scaffold.new_guide(content, title, ids)}")
+
+
+@main.command()
 @click.option("--theme", "name", flag_value="theme", help="The theme file's schema instead.")
+@click.option("--project", "name", flag_value="project",
+              help="The project file's schema instead.")
 @click.option("--guide", "name", flag_value="guide", default=True, hidden=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
-def schema(name: str, output: Path | None) -> None:
-    """Print the JSON Schema of guide files (or of theme.yaml with --theme)."""
-    from .outputs import write_files
-    from .schema import json_schema_text
+@click.option("--write", "folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Write every schema into this folder (a project's schema/, where the "
+              "files' yaml-language-server comments point).")
+def schema(name: str, output: Path | None, folder: Path | None) -> None:
+    """Print the JSON Schema of guide files (or of theme.yaml, or guidegen.yaml)."""
+    from .builder.outputs import write_files
+    from .content.schema import SCHEMAS, json_schema_text
 
-    text = json_schema_text(name)
-    if output is None:
-        click.echo(text, nl=False)
+    if folder is not None:
+        files = {folder / file: json_schema_text(kind).encode() for kind, file in
+                 SCHEMAS.items()}
+        write_files(files)
+        for written in files:
+            click.echo(f"wrote {written}")
+    elif output is None:
+        click.echo(json_schema_text(name), nl=False)
     else:
-        write_files({output: text.encode("utf-8")})
+        write_files({output: json_schema_text(name).encode("utf-8")})
 
 
 @main.command("reference-doc")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("reference.docx"), show_default=True, help="Where to write it.")
-@templates_option
-def reference_doc(output: Path, templates: Path | None) -> None:
+@option("templates", "--templates")
+@click.pass_context
+def reference_doc(ctx: click.Context, output: Path, templates: Path | None) -> None:
     """Write the Word reference document: restyle it, then put it in --templates."""
-    from .docx_styles import reference_sample
-    from .folders import template_folders
-    from .outputs import write_files
-    from .theme import load_theme
+    from .builder.outputs import write_files
+    from .renderers.docx.styles import reference_sample
+    from .theme import load_templates
 
-    folders = template_folders(templates)
-    data = reference_sample(load_theme(list(reversed(folders))), folders)
-    write_files({output: data})
+    options = _options(ctx, {"templates": templates})
+    write_files({output: reference_sample(load_templates(options.templates))})
     click.echo(f"wrote {output}")
 
 
-if __name__ == "__main__":  # pragma: no cover
-    from .entry import run
+def run() -> None:
+    """Run the command line (the console script), then end the process at once.
 
-    run()
+    Once the command has finished and its output is flushed, the process ends with
+    ``os._exit``: tearing down hundreds of imported modules would add a tenth of the
+    time of a whole build. A PDF helper process ends with it.
+    """
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if not isinstance(exc.code, int | None):
+            print(exc.code, file=sys.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -88,6 +88,10 @@ class ThemeError(InputError):
     """The theme file is malformed or does not match its schema."""
 
 
+class ProjectError(InputError):
+    """The project file ``guidegen.yaml`` is malformed or does not match its schema."""
+
+
 class TemplateError(InputError):
     """A Jinja template failed to load or render, or reached outside the project."""
 

@@ -1,0 +1,122 @@
+"""The options of a build, declared once: names, types, choices, defaults and help.
+
+:class:`BuildOptions` is the one object that carries them to the pipeline, whichever
+way they were given: the command line's options (:mod:`guidegen.cli` makes its click
+options from the fields here), the project file ``guidegen.yaml``
+(:mod:`guidegen.project.config` validates its keys, and writes its JSON Schema, from the
+fields that have a ``key``), or the library API. Later sources win: defaults, then the
+project file, then what was given.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from ..content.markup import LANGUAGE_TAG
+from ..errors import UsageError
+
+Format = Literal["pdf", "docx", "html"]
+Paper = Literal["a4", "letter"]
+PdfVariant = Literal["ua-1", "a-3b", "tagged"]
+# --pdf-variant name -> WeasyPrint's pdf_variant; every variant is tagged.
+PDF_VARIANTS: dict[str, str | None] = {"ua-1": "pdf/ua-1", "a-3b": "pdf/a-3b", "tagged": None}
+MAX_TIME_LIMIT = 86_400.0
+
+
+def _about(help_text: str, key: str | None = None) -> dict[str, Any]:
+    """Return a field's metadata; ``key`` is its name in ``guidegen.yaml`` (None: not one)."""
+    return {"help": help_text, "key": key}
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Everything that decides what a build writes and how it runs."""
+
+    content: Path = field(default=Path("content"), metadata=_about(
+        "Folder of the guides built when none are named.", "content"))
+    out: Path = field(default=Path("output"), metadata=_about(
+        "Folder for the outputs.", "output"))
+    formats: tuple[Format, ...] = field(default=("pdf", "docx"), metadata=_about(
+        "Formats to write.", "formats"))
+    paper: Paper | None = field(default=None, metadata=_about(
+        "Paper size; default: the theme's (a4).", "paper"))
+    templates: Path | None = field(default=None, metadata=_about(
+        "Folder of templates (and theme.yaml) that override the built-in ones.", "templates"))
+    language: str = field(default="en", metadata=_about(
+        "Language of guides that do not name theirs.", "language"))
+    pdf_variant: PdfVariant = field(default="ua-1", metadata=_about(
+        "PDF/UA-1 (accessible), PDF/A-3b (archival), or plain tagged PDF.", "pdf_variant"))
+    jobs: int | None = field(default=None, metadata=_about(
+        "Processes that may render at once; default: one per CPU, 1 renders everything in "
+        "one process.", "jobs"))
+    time_limit: float = field(default=120.0, metadata=_about(
+        "Seconds one document may take to render.", "time_limit"))
+    force: bool = field(default=False, metadata=_about(
+        "Render even the outputs that are up to date."))
+
+    def __post_init__(self) -> None:
+        formats = [f for f in typing.get_args(Format) if f in self.formats]
+        unknown = sorted(set(self.formats) - set(formats))
+        if unknown or not formats:
+            raise UsageError(f"unknown format {unknown[0]!r} (known: "
+                             f"{', '.join(typing.get_args(Format))})" if unknown
+                             else "no format to write")
+        object.__setattr__(self, "formats", tuple(formats))  # in rendering order, once each
+        _require_choice("paper", self.paper, Paper, optional=True)
+        _require_choice("pdf_variant", self.pdf_variant, PdfVariant)
+        if not re.match(LANGUAGE_TAG, self.language):
+            raise UsageError(f"{self.language!r} is not a language tag like en, en-GB or de")
+        if self.jobs is not None and self.jobs < 1:
+            raise UsageError("--jobs must be at least 1")
+        if not 0 < self.time_limit <= MAX_TIME_LIMIT:
+            raise UsageError(f"--time-limit must be more than 0 and at most "
+                             f"{MAX_TIME_LIMIT:g} seconds")
+        for name in ("content", "out", "templates"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, Path):
+                object.__setattr__(self, name, Path(value))
+
+    @property
+    def weasy_variant(self) -> str | None:
+        """Return WeasyPrint's name of the PDF variant (None: plain tagged PDF)."""
+        return PDF_VARIANTS[self.pdf_variant]
+
+    @property
+    def processes(self) -> int:
+        """Return how many processes may render at once."""
+        return self.jobs or os.cpu_count() or 1
+
+    def replace(self, **changes: Any) -> BuildOptions:
+        """Return these options with ``changes`` (None values are ignored)."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items()
+                                            if v is not None})
+
+
+def _require_choice(name: str, value: Any, choices: Any, *, optional: bool = False) -> None:
+    allowed = typing.get_args(choices)
+    if (value is None and optional) or value in allowed:
+        return
+    raise UsageError(f"unknown {name.replace('_', '-')} {value!r} (known: {', '.join(allowed)})")
+
+
+def option_fields() -> dict[str, dataclasses.Field[Any]]:
+    """Return the fields of :class:`BuildOptions` by name."""
+    return {f.name: f for f in dataclasses.fields(BuildOptions)}
+
+
+def choices(name: str) -> tuple[str, ...]:
+    """Return the allowed values of option ``name`` (empty if any value of its type is)."""
+    hint = typing.get_type_hints(BuildOptions)[name]
+    for candidate in (hint, *typing.get_args(hint)):
+        if typing.get_origin(candidate) is Literal:
+            return typing.get_args(candidate)
+        for inner in typing.get_args(candidate):
+            if typing.get_origin(inner) is Literal:
+                return typing.get_args(inner)
+    return ()

@@ -1,0 +1,222 @@
+"""The library API behind the CLI: check guides, build them, write the outputs safely.
+
+The pipeline is content → layout → render → write. Like mkdocs, everything is gathered
+and checked first (all guides, theme, templates), then laid out and rendered in memory,
+and only when every requested output has rendered are the files written, atomically
+(:mod:`.outputs`). A failed build leaves the previous outputs untouched. Outputs whose
+inputs (guide, templates, theme, options) have not changed since they were written are
+not rendered again unless ``force``. Where renders run is the scheduler's business
+(:mod:`.scheduler`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import UsageError
+from ..renderers import RenderContext, Rendered, extension
+from ..theme.folders import template_folders
+from .options import BuildOptions
+from .outputs import BuildState, digest, folder_digest, remove_stale_temporaries, write_files
+from .scheduler import Scheduler, Task
+
+if TYPE_CHECKING:
+    from ..content.model import Guide
+    from ..layout.tree import Document
+    from ..theme import Templates
+
+GUIDE_SUFFIXES = (".yaml", ".yml")
+PathLike = str | os.PathLike[str]
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output file of a build: where, which format, pages, bytes, render seconds."""
+
+    path: Path
+    format: str
+    pages: int | None
+    size: int
+    seconds: float
+    skipped: bool = False
+
+    def __str__(self) -> str:
+        pages = f"{self.pages} page{'s' if self.pages != 1 else ''}, " if self.pages else ""
+        if self.skipped:
+            return f"unchanged {self.path}  ({pages}{self.size / 1000:.1f} kB)"
+        return f"wrote {self.path}  ({pages}{self.size / 1000:.1f} kB, {self.seconds:.2f} s)"
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One guide to render: its file, the hash of its inputs, and its output files."""
+
+    path: Path
+    key: str
+    targets: dict[str, Path]
+
+
+def _options(options: BuildOptions | None) -> BuildOptions:
+    if options is not None:
+        return options
+    from ..project.config import load_project
+
+    return load_project().options()
+
+
+def find_guides(paths: Sequence[PathLike] = (), content: Path = Path("content")) -> list[Path]:
+    """Return the guide files named by ``paths`` (files or folders), default ``content``."""
+    found: list[Path] = []
+    for path in map(Path, paths or [content]):
+        if path.is_dir():
+            found += sorted(p for p in path.iterdir() if p.suffix in GUIDE_SUFFIXES)
+        elif path.exists() or paths:
+            found.append(path)
+    if not found:
+        where = ", ".join(map(str, paths)) or str(content)
+        raise UsageError(f"no guides found in {where} (looked for *.yaml)")
+    unique = {path.resolve(): path for path in reversed(found)}  # a file named twice: once
+    return [path for path in found if unique.get(path.resolve()) is path]
+
+
+def source_date(guide: Guide) -> datetime.datetime | None:
+    """Return the date stamped into the files: ``SOURCE_DATE_EPOCH``, else the guide's."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from None
+    info = guide.guide
+    day = info.date or (info.document.effective if info.document else None)
+    if day is None:
+        return None
+    return datetime.datetime.combine(day, datetime.time(), datetime.UTC)
+
+
+def check(guides: Sequence[PathLike] = (), options: BuildOptions | None = None) -> list[Guide]:
+    """Return the validated guides; raise one error listing every problem found.
+
+    The theme and the Word styles are validated too: what ``check`` accepts, ``build``
+    builds.
+    """
+    from ..content.loader import load_all
+    from ..theme import load_templates
+
+    options = _options(options)
+    loaded = load_all(find_guides(guides, options.content))
+    load_templates(options.templates, options.paper).word_styles  # noqa: B018 - validates
+    return loaded
+
+
+def layout(guide: Guide, templates: Templates, options: BuildOptions) -> Document:
+    """Return the document tree of ``guide`` for a build with ``options``."""
+    from ..layout import layout_guide
+
+    return layout_guide(guide, templates, date=source_date(guide), language=options.language)
+
+
+def build(guides: Sequence[PathLike] = (), options: BuildOptions | None = None) -> list[Output]:
+    """Build ``guides`` (default: every guide in the content folder) into the output folder.
+
+    Without ``options``, the project file's (``guidegen.yaml``, found from the working
+    folder) are used. Return one :class:`Output` per output file, written or found up to
+    date. Raise a :class:`~guidegen.errors.GuidegenError`, and write nothing, if anything
+    fails.
+    """
+    options = _options(options)
+    with Scheduler(options.formats, options.processes).warm_up() as scheduler:
+        folders = template_folders(options.templates)
+        remove_stale_temporaries(options.out)
+        state = BuildState(options.out)
+        settings = [folder_digest(folders), ",".join(options.formats), options.paper or "",
+                    options.pdf_variant, options.language,
+                    os.environ.get("SOURCE_DATE_EPOCH", "")]
+        every_job = [_Job(path, digest([*settings, _read(path)]),
+                          {name: options.out / f"{path.stem}.{extension(name)}"
+                           for name in options.formats})
+                     for path in find_guides(guides, options.content)]
+        _refuse_shared_outputs(every_job)
+        todo, done = _plan(every_job, state, options.force)
+        if todo:
+            scheduler.start(len(todo))
+            done |= _render_and_write(todo, state, options, scheduler)
+    return [done[target] for job in every_job for target in job.targets.values()]
+
+
+def _plan(jobs: list[_Job], state: BuildState,
+          force: bool) -> tuple[list[_Job], dict[Path, Output]]:
+    """Return the jobs to render, and the outputs found up to date."""
+    todo, done = [], {}
+    for job in jobs:
+        records = {name: state.fresh(target, job.key) for name, target in job.targets.items()}
+        if force or not all(records.values()):
+            todo.append(job)
+            continue
+        for name, target in job.targets.items():
+            record = records[name]
+            done[target] = Output(target, name, record.pages if record else None,
+                                  target.stat().st_size, 0.0, skipped=True)
+    return todo, done
+
+
+def _refuse_shared_outputs(jobs: list[_Job]) -> None:
+    """Raise a usage error if two guides would write the same output file."""
+    owners: dict[Path, Path] = {}
+    for job in jobs:
+        for target in job.targets.values():
+            if target in owners:
+                raise UsageError(f"{owners[target]} and {job.path} would both write {target}; "
+                                 "rename one, or build them into different folders")
+            owners[target] = job.path
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""  # the loader reports the file as missing, with its name
+
+
+def render(guide: Guide, formats: Sequence[str] = ("pdf", "docx"),
+           options: BuildOptions | None = None) -> dict[str, Rendered]:
+    """Return ``guide`` rendered in memory to each of ``formats``; write nothing."""
+    from ..theme import load_templates
+
+    options = (options or BuildOptions()).replace(formats=tuple(formats))
+    templates = load_templates(options.templates, options.paper)
+    task = Task(layout(guide, templates, options),
+                RenderContext(templates, options.weasy_variant), options.formats,
+                options.time_limit)
+    with Scheduler(options.formats, options.processes) as scheduler:
+        scheduler.start(1)
+        rendered = scheduler.run([task])[0]
+    return {name: result for name, (result, _) in rendered.items()}
+
+
+def _render_and_write(todo: list[_Job], state: BuildState, options: BuildOptions,
+                      scheduler: Scheduler) -> dict[Path, Output]:
+    """Load, lay out and render every job, then write all the files at once."""
+    from ..content.loader import load_all
+    from ..theme import load_templates
+
+    guides = load_all([job.path for job in todo])
+    templates = load_templates(options.templates, options.paper)
+    context = RenderContext(templates, options.weasy_variant)
+    tasks = [Task(layout(guide, templates, options), context, tuple(job.targets),
+                  options.time_limit) for job, guide in zip(todo, guides, strict=True)]
+    files, done = {}, {}
+    for job, rendered in zip(todo, scheduler.run(tasks), strict=True):
+        for name, (result, seconds) in rendered.items():
+            target = job.targets[name]
+            files[target] = result.data
+            state.remember(target, job.key, result.data, result.pages)
+            done[target] = Output(target, name, result.pages, len(result.data), seconds)
+    files[state.path] = state.serialized()
+    write_files(files)
+    return done

@@ -1,0 +1,311 @@
+"""Where renders run: in this process, beside a PDF helper process, or in a worker pool.
+
+This module is the whole of guidegen's speed machinery for rendering, behind one
+interface, :class:`Scheduler`:
+
+* **PDF helper.** With a second core, a forked helper process lays out the PDF while
+  this process builds the DOCX and the HTML. :meth:`Scheduler.warm_up` forks it as the
+  build starts, before the project and the content load, so its WeasyPrint import
+  (about half of a cold build) overlaps them; a build that turns out not to need it
+  leaves it idle. The DOCX waits only for the PDF's page count (the cached value of
+  its NUMPAGES field). The helper stays for later builds in the same program (a watch
+  loop) and dies with it.
+* **Pool.** Several documents with ``jobs`` of 2 or more render in forked worker
+  processes, whole documents each.
+* **Time limit.** Every render runs under :func:`limited_time`.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, replace
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from ..errors import GuidegenError, RenderError
+from ..native import die_with_parent
+from ..renderers import RenderContext, Rendered, get_preparer
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+    from ..layout.tree import Document
+    from ..renderers.pdf import Layout
+
+Results = dict[str, tuple[Rendered, float]]
+HELPED = "pdf"  # the format the helper process renders
+_SLACK = 10.0  # seconds the helper may overrun its own time limit before it is killed
+
+
+@dataclass(frozen=True)
+class Task:
+    """One document to render to ``formats``, each within ``time_limit`` seconds."""
+
+    document: Document
+    context: RenderContext
+    formats: tuple[str, ...]
+    time_limit: float | None = None
+
+    def what(self, name: str) -> str:
+        """Return how messages name rendering this document as ``name``."""
+        return f"rendering {self.document.meta.title!r} as {name}"
+
+
+class Scheduler:
+    """Runs the renders of a build; use it as a context manager."""
+
+    def __init__(self, formats: Sequence[str], processes: int) -> None:
+        self.formats = tuple(formats)
+        self.processes = processes
+        self.helper: PdfHelper | None = None
+        self.pool: Any = None
+
+    def warm_up(self) -> Scheduler:
+        """Start the PDF helper now if a build like this one may use it; return self."""
+        if may_use_helper(self.formats, self.processes):
+            self.helper = PdfHelper.get()
+        return self
+
+    def start(self, documents: int) -> None:
+        """Settle how ``documents`` documents will render, and start what they need.
+
+        Several documents with several processes go to a pool of workers, forked now
+        (their imports overlap loading the content); one document may use the helper.
+        """
+        if self.processes > 1 and documents > 1:
+            if self.helper is not None:  # warmed up for one document; the pool takes over
+                self.helper.stop()
+                self.helper = None
+            self.pool = start_pool(min(self.processes, documents))
+        elif may_use_helper(self.formats, self.processes):
+            self.helper = PdfHelper.get()
+        else:
+            self.helper = None
+
+    def run(self, tasks: Sequence[Task]) -> list[Results]:
+        """Return the rendered outputs of every task, in order."""
+        if self.pool is not None:
+            return list(self.pool.map(render_task, tasks))
+        return [render_formats(task, self.helper) for task in tasks]
+
+    def __enter__(self) -> Scheduler:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+
+def render_formats(task: Task, helper: PdfHelper | None = None) -> Results:
+    """Return every format of ``task`` rendered, each with the seconds it took."""
+    started = time.perf_counter()
+    if helper is not None and HELPED in task.formats:
+        from ..renderers.pdf import prepare_layout
+
+        with limited_time(task.time_limit, task.what(HELPED)):
+            layout = prepare_layout(task.document, task.context)
+        helper.submit(layout, task.time_limit)
+    else:
+        helper = None
+    try:
+        return _render(task, helper, started)
+    except BaseException:
+        if helper is not None and helper.pending:
+            helper.stop()  # its answer would be read by the next build otherwise
+        raise
+
+
+def _render(task: Task, helper: PdfHelper | None, started: float) -> Results:
+    context = task.context
+    finishers, results = {}, {}
+    for name in task.formats:  # everything that does not wait for the PDF's page count
+        if helper is not None and name == HELPED:
+            continue
+        began = time.perf_counter()
+        with limited_time(task.time_limit, task.what(name)):
+            finish = get_preparer(name)(task.document, context)
+        finishers[name] = (finish, time.perf_counter() - began)
+    for name in task.formats:
+        if helper is not None and name == HELPED:
+            result = helper.result(task.time_limit)
+            seconds = time.perf_counter() - started
+        else:
+            finish, seconds = finishers[name]
+            began = time.perf_counter()
+            with limited_time(task.time_limit, task.what(name)):
+                result = finish(context.pages_hint)
+            seconds += time.perf_counter() - began  # its own work, not the wait
+        if result.pages is not None:
+            context = replace(context, pages_hint=result.pages)
+        results[name] = (result, seconds)
+    return results
+
+
+def may_use_helper(formats: Sequence[str], processes: int) -> bool:
+    """Return whether a PDF helper process can share the work of rendering ``formats``."""
+    import multiprocessing
+
+    return (processes > 1 and HELPED in formats and len(formats) > 1 and hasattr(os, "fork")
+            # one caller at a time: the helper answers in order, and timers need it
+            and threading.current_thread() is threading.main_thread()
+            and multiprocessing.parent_process() is None)  # not inside a worker
+
+
+class PdfHelper:
+    """A forked process that lays out PDFs, one document at a time, for this process."""
+
+    _running: PdfHelper | None = None
+
+    def __init__(self, process: Any, connection: Connection) -> None:
+        self.process = process
+        self.connection = connection
+        self.pending = False
+        self.owner = os.getpid()
+
+    @classmethod
+    def get(cls) -> PdfHelper:
+        """Return the running helper, starting one (which imports WeasyPrint) if needed."""
+        helper = cls._running
+        if helper is not None and helper.owner != os.getpid():
+            helper = None  # inherited through a fork: it belongs to the parent
+        if helper is None or not helper.process.is_alive():
+            import multiprocessing
+
+            fork = multiprocessing.get_context("fork")
+            ours, theirs = fork.Pipe()
+            process = fork.Process(target=_serve, args=(theirs, os.getpid()), daemon=True,
+                                   name="guidegen-pdf")
+            process.start()
+            theirs.close()
+            helper = cls._running = cls(process, ours)
+        return helper
+
+    def submit(self, layout: Layout, time_limit: float | None) -> None:
+        """Start laying out ``layout`` (see :mod:`guidegen.renderers.pdf`)."""
+        try:
+            self.connection.send((os.getcwd(), layout, time_limit))
+        except OSError:
+            self._lost()
+        self.pending = True
+
+    def result(self, time_limit: float | None) -> Rendered:
+        """Return the PDF of the document last submitted, or raise its error."""
+        wait = None if time_limit is None else time_limit + _SLACK
+        try:
+            if not self.connection.poll(wait):
+                self.stop()
+                raise RenderError(f"the PDF helper did not answer within {wait:g} s and "
+                                  "was stopped (see --time-limit)")
+            outcome, value = self.connection.recv()
+        except (EOFError, OSError):
+            self._lost()
+        self.pending = False
+        if outcome == "error":
+            raise value
+        return value
+
+    def _lost(self) -> None:
+        code = self.process.exitcode
+        self.stop()
+        raise RenderError(f"the PDF helper process stopped unexpectedly (exit status {code})")
+
+    def stop(self) -> None:
+        """End the helper now."""
+        with suppress(OSError):
+            self.connection.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        if PdfHelper._running is self:
+            PdfHelper._running = None
+
+
+def _serve(connection: Connection, parent: int) -> None:
+    """Run in the helper: import WeasyPrint, then lay out each document that arrives."""
+    from ..renderers.pdf import lay_out
+    from ..renderers.pdf.weasy import import_weasyprint
+
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to report
+    with suppress(Exception):
+        import_weasyprint()  # while the caller loads the content; errors show when used
+    while True:
+        try:
+            cwd, layout, time_limit = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            os.chdir(cwd)  # error messages name files relative to the caller's folder
+            with limited_time(time_limit, "laying out the PDF"):
+                reply: tuple[str, Any] = ("ok", lay_out(layout))
+        except GuidegenError as exc:
+            reply = ("error", exc)
+        except Exception as exc:
+            reply = ("error", RenderError(f"{HELPED} renderer failed: {exc}"))
+        try:
+            connection.send(reply)
+        except (OSError, ValueError):
+            return
+
+
+def start_pool(processes: int) -> Any:
+    """Return a pool of forked worker processes that render whole documents, started now.
+
+    Each worker imports WeasyPrint and the renderers as it starts, while this process
+    loads and validates the content.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_start_worker, initargs=(os.getpid(),))
+    pool.submit(int)  # with fork, the first task starts every worker
+    return pool
+
+
+def _start_worker(parent: int) -> None:
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to report
+    with suppress(Exception):  # errors show when the renderers are used
+        from ..renderers import docx, html, pdf  # noqa: F401 - imported ahead of the first task
+        from ..renderers.pdf.weasy import import_weasyprint
+
+        import_weasyprint()
+
+
+def render_task(task: Task) -> Results:
+    """Return :func:`render_formats` of one task (a picklable target for worker processes)."""
+    return render_formats(task)
+
+
+class _Expired(BaseException):
+    """Raised by the timer; a BaseException, so no ``except Exception`` in a library eats it."""
+
+
+@contextmanager
+def limited_time(seconds: float | None, what: str) -> Iterator[None]:
+    """Stop the work inside with a :class:`RenderError` once ``seconds`` have passed."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _Expired
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        yield
+    except _Expired:
+        raise RenderError(f"{what} took longer than {seconds:g} s and was stopped "
+                          "(see --time-limit)") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -1,0 +1,264 @@
+"""``load``: YAML files → validated :class:`~guidegen.model.Guide` objects.
+
+Everything is checked before anything is rendered: YAML syntax, the schema, and the
+references between subjects and comparisons. Every problem of every file is
+reported in one :class:`~guidegen.errors.ContentError`, each with ``file:line:col``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import ContentError, InputError, Location, Problem
+from .yamlsource import Path_, SourceMap, format_path, load_yaml
+
+_MESSAGES = {
+    "string_type": "expected text, got {got}",
+    "tuple_type": "expected a list, got {got}",
+    "list_type": "expected a list, got {got}",
+    "dict_type": "expected a mapping, got {got}",
+    "model_type": "expected a mapping, got {got}",
+    "model_attributes_type": "expected a mapping, got {got}",
+    "date_from_datetime_parsing": "expected a date like 2026-01-31, got {input!r}",
+    "date_parsing": "expected a date like 2026-01-31, got {input!r}",
+    "date_type": "expected a date like 2026-01-31, got {got}",
+    "string_too_short": "must not be empty",
+    "union_tag_not_found": "missing 'kind' (one of: {expected})",
+    "too_short": "needs at least {min_length} items, got {count}",
+    "too_long": "takes at most {max_length} items, got {count}",
+    "union_tag_invalid": "unknown kind {tag!r} (one of: {expected})",
+}
+
+
+def display_name(path: Path) -> str:
+    """Return ``path`` as messages show it: relative to the working folder when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def load(path: str | os.PathLike[str]) -> Any:
+    """Return the validated :class:`~guidegen.model.Guide` of the YAML file at ``path``."""
+    from .model import Guide
+
+    path = Path(path)
+    data, source = load_yaml(path, display_name(path))
+    if not isinstance(data, dict) or not data:
+        what = "empty" if not data else f"{_kind(data)}, not a mapping"
+        raise ContentError.collect([Problem(
+            source.locate(()), f"the guide is {what}; it needs at least "
+            "'guide', 'intro' and 'subjects'")])
+    problems = reference_problems(data, source)
+    try:
+        guide = Guide.model_validate(data)
+    except ValidationError as exc:
+        problems += _problems(exc, source, Guide)
+    _raise_problems(source, problems)
+    return guide
+
+
+def load_all(paths: Iterable[str | os.PathLike[str]]) -> list[Any]:
+    """Return the guides at ``paths``; raise one error holding the problems of all files."""
+    guides, problems = [], list[Problem]()
+    for path in paths:
+        try:
+            guides.append(load(path))
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ContentError.collect(problems)
+    return guides
+
+
+def validate_data(data: Any, source: SourceMap, model: type[BaseModel],
+                  error: type[InputError] = ContentError) -> Any:
+    """Return ``model`` validated from ``data``, or raise ``error`` with located problems."""
+    try:
+        result = model.model_validate(data)
+    except ValidationError as exc:
+        _raise_problems(source, _problems(exc, source, model), error)
+    _raise_problems(source, [], error)
+    return result
+
+
+def _raise_problems(source: SourceMap, problems: list[Problem],
+                    error: type[InputError] = ContentError) -> None:
+    """Raise the YAML problems of ``source`` with ``problems`` not already said there."""
+    said = {p.path for p in source.problems}
+    fresh = [p for p in problems
+             if not any(p.path == s or p.path.startswith((s + ".", s + "[")) for s in said)]
+    if source.problems or fresh:
+        raise error.collect([*source.problems, *fresh])
+
+
+def _kind(value: Any) -> str:
+    from .model import kind_of
+
+    return kind_of(value)
+
+
+def _problems(exc: ValidationError, source: SourceMap, root: type[BaseModel]) -> list[Problem]:
+    """Return one located problem per error of ``exc``, without knock-on length errors."""
+    errors = exc.errors()
+    deeper = {e["loc"][:n] for e in errors for n in range(len(e["loc"]))}
+    return [_problem(e, source, root) for e in errors
+            if not (e["type"] in ("too_short", "too_long") and e["loc"] in deeper)]
+
+
+def _problem(error: Any, source: SourceMap, root: type[BaseModel]) -> Problem:
+    loc: tuple[Any, ...] = error["loc"]
+    kind = error["type"]
+    path, here = _walk(root, loc)
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        _, model = _walk(root, loc[:-1])
+        allowed = list(getattr(model, "model_fields", ()))
+        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        message = f"unknown key {loc[-1]!r}" + (
+            f" (did you mean {hint[0]!r}?)" if hint else
+            f" (allowed: {', '.join(allowed)})" if allowed else "")
+        return Problem(source.locate(path, key=True), message, format_path(path[:-1]))
+    if kind == "missing":
+        return Problem(source.locate(path[:-1]), f"missing required key {path[-1]!r}",
+                       format_path(path[:-1]))
+    given = error.get("input")
+    fields = {"got": _kind(given), "input": given,
+              "count": len(given) if isinstance(given, (list, dict)) else 0,
+              "expected": ", ".join(_tagged_members(here)), **ctx}
+    try:
+        message = _MESSAGES[kind].format(**fields)
+    except KeyError:  # not one of ours, or without the details ours name
+        message = _lower(error["msg"])
+    lines = source.literal_lines.get(path, [])
+    if kind == "markdown" and 0 < ctx.get("line", 0) <= len(lines):  # point at the line
+        line, column = lines[ctx["line"] - 1]
+        return Problem(Location(source.file, line, column), str(ctx["problem"]),
+                       format_path(path))
+    return Problem(source.locate(path), message, format_path(path))
+
+
+def _lower(message: str) -> str:
+    if message[1:2].islower():
+        return message[:1].lower() + message[1:]
+    return message
+
+
+def _walk(root: type[BaseModel], loc: Sequence[Any]) -> tuple[Path_, Any]:
+    """Return ``loc`` without discriminator tags, and the declared type it ends in."""
+    current: Any = root
+    path: list[Any] = []
+    for part in loc:
+        current = _unwrap(current)
+        tagged = _tagged_members(current)
+        if isinstance(part, str) and part in tagged:
+            current = tagged[part]
+            continue
+        path.append(part)
+        current = _child(current, part)
+    return tuple(path), _unwrap(current)
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [a for a in typing.get_args(tp) if a is not type(None)]
+            if len(members) != 1:
+                return tp
+            tp = members[0]
+        else:
+            return tp
+
+
+def _tagged_members(tp: Any) -> dict[str, Any]:
+    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
+        return {}
+    tags = {}
+    for member in typing.get_args(tp):
+        field = getattr(member, "model_fields", {}).get("kind")
+        for tag in typing.get_args(field.annotation) if field else ():
+            tags[tag] = member
+    return tags
+
+
+def _child(tp: Any, part: Any) -> Any:
+    if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(part, str):
+        field = tp.model_fields.get(part)
+        return field.annotation if field else None
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (tuple, list) and args:
+        return args[0]
+    if origin is dict and len(args) == 2:
+        return args[1]
+    return None
+
+
+def reference_problems(data: dict[str, Any], source: SourceMap) -> list[Problem]:
+    """Return the problems in how comparisons refer to subjects (checked on raw data).
+
+    Finds duplicate subject ids, and comparison values that name an unknown subject
+    or leave one out. Shapes the schema rejects anyway are skipped here.
+    """
+    problems: list[Problem] = []
+    ids: list[str] = []
+    subjects = data.get("subjects")
+    for i, subject in enumerate(subjects if isinstance(subjects, list) else []):
+        sid = subject.get("id") if isinstance(subject, dict) else None
+        if not isinstance(sid, str):
+            continue
+        if sid in ids[:i]:
+            first = source.locate(("subjects", ids.index(sid), "id"))
+            problems.append(Problem(source.locate(("subjects", i, "id")),
+                                    f"duplicate subject id {sid!r} (first used at {first})",
+                                    format_path(("subjects", i, "id"))))
+        ids.append(sid)
+    if not ids:
+        return problems
+    comparisons = data.get("comparisons")
+    for i, comparison in enumerate(comparisons if isinstance(comparisons, list) else []):
+        if not isinstance(comparison, dict):
+            continue
+        rows = comparison.get("rows")
+        if isinstance(rows, list):
+            for j, row in enumerate(rows):
+                if isinstance(row, dict):
+                    problems += _value_problems(row.get("values"),
+                                                ("comparisons", i, "rows", j, "values"), ids,
+                                                source)
+        elif "values" in comparison:
+            problems += _value_problems(comparison["values"], ("comparisons", i, "values"),
+                                        ids, source)
+    return problems
+
+
+def _value_problems(values: Any, path: Path_, ids: list[str], source: SourceMap) -> list[Problem]:
+    if not isinstance(values, dict):
+        return []
+    known = ", ".join(dict.fromkeys(ids))
+    where = format_path(path)
+    problems = [
+        Problem(source.locate((*path, key), key=True),
+                f"unknown subject {key!r} (known: {known})", where)
+        for key in values if key not in ids]
+    missing = [sid for sid in dict.fromkeys(ids) if sid not in values]
+    if missing:
+        names = ", ".join(repr(m) for m in missing)
+        problems.append(Problem(source.locate(path),
+                                f"no value for subject {names} (every subject needs one)",
+                                where))
+    return problems
+
+
+__all__ = ["load", "load_all", "reference_problems", "validate_data"]

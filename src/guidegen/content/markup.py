@@ -1,0 +1,199 @@
+"""Markdown text → the small set of block and inline nodes every writer understands.
+
+Parsing is markdown-it-py's CommonMark; this module only maps its syntax tree onto
+our nodes and rejects constructs a guide has no place for (headings, code blocks,
+images, raw HTML is never interpreted: it stays literal text).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.tree import SyntaxTreeNode
+
+
+@dataclass(frozen=True)
+class Text:
+    """Literal text."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Code:
+    """Inline code, set in a monospace font."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    """A hard line break inside a paragraph."""
+
+
+@dataclass(frozen=True)
+class Strong:
+    """Strong emphasis (bold)."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Emph:
+    """Emphasis (italic)."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink to an absolute ``http``, ``https`` or ``mailto`` address."""
+
+    href: str
+    children: tuple[Inline, ...]
+
+
+Inline = Text | Code | LineBreak | Strong | Emph | Link
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of inline content."""
+
+    inlines: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class BulletList:
+    """An unordered list; each item is a sequence of blocks."""
+
+    items: tuple[tuple[Block, ...], ...]
+
+
+@dataclass(frozen=True)
+class OrderedList:
+    """A numbered list starting at ``start``; each item is a sequence of blocks."""
+
+    items: tuple[tuple[Block, ...], ...]
+    start: int = 1
+
+
+Block = Paragraph | BulletList | OrderedList
+
+# Characters outside XML 1.0's Char production, C1 controls and noncharacters:
+# lxml (python-docx) refuses the former, and none of them belongs in a printed guide.
+BAD_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    "\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff\U0010fffe\U0010ffff]"
+)
+
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"  # BCP 47, as far as guides need it
+
+
+class MarkupError(ValueError):
+    """Text uses Markdown that a guide cannot hold; ``line`` counts from 1 in the text."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+_UNSUPPORTED = {
+    "heading": "headings are not allowed here; the guide's structure makes the headings",
+    "code_block": "indented code blocks are not supported (is the text indented 4 spaces?)",
+    "fence": "code blocks are not supported",
+    "blockquote": "block quotes are not supported",
+    "hr": "horizontal rules are not supported",
+    "html_block": "raw HTML is not supported",
+    "image": "images are not supported in text",
+    "table": "tables are not supported in text; use a comparison matrix",
+}
+
+
+@cache
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+def parse_blocks(source: str) -> tuple[Block, ...]:
+    """Return the blocks of Markdown ``source``; raise :class:`MarkupError` if unsupported."""
+    from markdown_it.tree import SyntaxTreeNode
+
+    tree = SyntaxTreeNode(_parser().parse(source))
+    return tuple(_block(child) for child in tree.children)
+
+
+def parse_inlines(source: str) -> tuple[Inline, ...]:
+    """Return the inline nodes of one-paragraph Markdown ``source``."""
+    blocks = parse_blocks(source)
+    if not blocks:
+        return ()
+    if len(blocks) != 1 or not isinstance(blocks[0], Paragraph):
+        raise MarkupError("expected a single line of text (no blank lines or lists)")
+    return blocks[0].inlines
+
+
+def _line(node: SyntaxTreeNode) -> int | None:
+    return node.map[0] + 1 if node.map else None
+
+
+def _block(node: SyntaxTreeNode) -> Block:
+    if node.type == "paragraph":
+        return Paragraph(_inlines(node.children[0].children if node.children else []))
+    if node.type in ("bullet_list", "ordered_list"):
+        items = tuple(_item(child) for child in node.children)
+        if node.type == "bullet_list":
+            return BulletList(items)
+        return OrderedList(items, int(node.attrs.get("start", 1)))
+    raise MarkupError(_UNSUPPORTED.get(node.type, f"{node.type} is not supported"), _line(node))
+
+
+def _item(node: SyntaxTreeNode) -> tuple[Block, ...]:
+    return tuple(_block(child) for child in node.children)
+
+
+def _inlines(nodes: list[SyntaxTreeNode]) -> tuple[Inline, ...]:
+    result: list[Inline] = []
+    for node in nodes:
+        inline = _inline(node)
+        if inline is None:
+            continue
+        if isinstance(inline, Text) and result and isinstance(result[-1], Text):
+            result[-1] = Text(result[-1].text + inline.text)
+        else:
+            result.append(inline)
+    return tuple(result)
+
+
+def _inline(node: SyntaxTreeNode) -> Inline | None:
+    kind = node.type
+    bad = BAD_CHARACTERS.search(node.content or str(node.attrs.get("href", "")))
+    if bad:  # a character reference such as &#12; decodes to what YAML refused
+        raise MarkupError(f"character U+{ord(bad.group()):04X} is not allowed in text")
+    if kind in ("text", "html_inline"):
+        return Text(node.content)
+    if kind == "softbreak":
+        return Text(" ")
+    if kind == "hardbreak":
+        return LineBreak()
+    if kind == "code_inline":
+        return Code(node.content)
+    if kind == "strong":
+        return Strong(_inlines(node.children))
+    if kind == "em":
+        return Emph(_inlines(node.children))
+    if kind == "link":
+        href = str(node.attrs.get("href", ""))
+        if not href.startswith(LINK_SCHEMES):
+            raise MarkupError(
+                f"link target {href!r} must be an absolute http(s):// or mailto: address")
+        return Link(href, _inlines(node.children))
+    raise MarkupError(_UNSUPPORTED.get(kind, f"{kind} is not supported"))

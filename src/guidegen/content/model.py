@@ -1,0 +1,271 @@
+"""The typed, immutable document model of a comparison guide.
+
+The model is declared once, here, with pydantic: it validates the YAML data, it is
+what every writer reads, and it is published as JSON Schema (``guidegen schema``).
+Unknown keys are rejected everywhere. Markdown fields hold parsed nodes
+(:mod:`guidegen.markup`), never raw Markdown.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+from . import markup
+from .yamlsource import Flag
+
+MIN_SUBJECTS, MAX_SUBJECTS = 2, 8
+
+
+class Model(BaseModel):
+    """Base of every model class: immutable, and unknown keys are errors."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+
+def _expect_text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError("string_type", "expected text, got {got}",
+                                  {"got": kind_of(value)})
+    return value
+
+
+def kind_of(value: Any) -> str:
+    """Return how an error message names the YAML kind of ``value``."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return "nothing" if value is None else "text"
+
+
+def _markup(parse: Any, value: Any) -> Any:
+    try:
+        return parse(_expect_text(value))
+    except markup.MarkupError as exc:
+        where = f" (line {exc.line} of the text)" if exc.line and exc.line > 1 else ""
+        raise PydanticCustomError("markdown", "{problem}{where}",
+                                  {"problem": str(exc), "where": where,
+                                   "line": exc.line or 0}) from None
+
+
+PlainText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Markdown = Annotated[
+    tuple[markup.Block, ...],
+    PlainValidator(lambda v: _markup(markup.parse_blocks, v), json_schema_input_type=str),
+    WithJsonSchema({"type": "string", "description": "Markdown: paragraphs, lists, "
+                    "**bold**, *italic*, `code`, [links](https://example.org)."}),
+]
+InlineText = Annotated[
+    tuple[markup.Inline, ...],
+    PlainValidator(lambda v: _markup(markup.parse_inlines, v), json_schema_input_type=str),
+    WithJsonSchema({"type": "string", "description": "One line of Markdown: **bold**, "
+                    "*italic*, `code`, [links](https://example.org)."}),
+]
+def _iso_date(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise PydanticCustomError("date_format", "expected a date like 2026-01-31, got {got}",
+                                  {"got": repr(value) if isinstance(value, str)
+                                   else kind_of(value)})
+    return value.strip()
+
+
+IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date)]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=40)]
+LanguageTag = Annotated[str, StringConstraints(pattern=markup.LANGUAGE_TAG)]
+
+
+class Mark(enum.Enum):
+    """A yes / no / partial verdict in a matrix cell."""
+
+    YES = "yes"
+    NO = "no"
+    PARTIAL = "partial"
+
+
+_MARK_WORDS = {"yes": Mark.YES, "true": Mark.YES, "no": Mark.NO, "false": Mark.NO,
+               "partial": Mark.PARTIAL}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A matrix cell: a :class:`Mark` or free text, and an optional note."""
+
+    mark: Mark | None = None
+    text: tuple[markup.Inline, ...] = ()
+    note: tuple[markup.Inline, ...] = ()
+
+
+def _cell(value: Any) -> Cell:
+    if isinstance(value, dict):
+        unknown = sorted(set(value) - {"value", "note"})
+        if unknown or "value" not in value:
+            raise PydanticCustomError(
+                "cell_keys", "a cell mapping takes 'value' (required) and 'note'; got {keys}",
+                {"keys": ", ".join(repr(k) for k in value) or "nothing"})
+        cell = _cell(value["value"])
+        note = value.get("note")
+        return Cell(cell.mark, cell.text, _markup(markup.parse_inlines, note) if note else ())
+    text = _expect_text(value).strip()
+    mark = _MARK_WORDS.get(text.lower())
+    if isinstance(value, Flag) and mark is None:
+        raise PydanticCustomError(
+            "yaml_boolean", "YAML reads unquoted {text} as a boolean; write yes, no or "
+            "partial, or put text in quotes", {"text": repr(text)})
+    if mark is not None:
+        return Cell(mark)
+    if not text:
+        raise PydanticCustomError("empty_cell", "empty cell; write yes, no, partial or text")
+    return Cell(text=_markup(markup.parse_inlines, text))
+
+
+_CELL_SCHEMA = {"type": "string", "description": "yes, no, partial, or short text "
+                "(unquoted yes/no/true/false are accepted as marks)"}
+MatrixCell = Annotated[Cell, PlainValidator(_cell), WithJsonSchema({"anyOf": [
+    _CELL_SCHEMA, {"type": "boolean"},
+    {"type": "object", "additionalProperties": False, "required": ["value"],
+     "properties": {"value": {"anyOf": [_CELL_SCHEMA, {"type": "boolean"}]},
+                    "note": {"type": "string"}}}]})]
+
+
+class ControlledDocument(Model):
+    """Document-control fields printed in the title block, footer and file properties."""
+
+    number: PlainText = Field(description="Document number, e.g. TRN-GD-001.")
+    version: PlainText = Field(description="Version as written, e.g. \"1.10\".")
+    effective: IsoDate | None = Field(None, description="Effective date, YYYY-MM-DD.")
+    approver: PlainText | None = None
+    status: PlainText | None = Field(None, description="e.g. \"Uncontrolled when printed\".")
+
+
+class GuideInfo(Model):
+    """What the guide is: title, audience, people, and document control."""
+
+    title: PlainText
+    subtitle: PlainText | None = None
+    language: LanguageTag | None = Field(
+        None, description="BCP 47 language tag, e.g. en, en-GB, de; default: the project's, "
+        "else en.")
+    audience: PlainText | None = None
+    authors: tuple[PlainText, ...] = ()
+    owner: PlainText | None = Field(None, description="Team or person who owns the guide.")
+    keywords: tuple[PlainText, ...] = ()
+    date: IsoDate | None = Field(
+        None, description="Publication date (YYYY-MM-DD); stamped into the files' metadata.")
+    document: ControlledDocument | None = None
+
+
+class Group(Model):
+    """A titled bullet list in a subject's section."""
+
+    title: PlainText
+    intro: Markdown | None = None
+    items: tuple[InlineText, ...] = Field(min_length=1)
+
+
+class Subject(Model):
+    """One of the things compared: a role, a company type, a product."""
+
+    id: Identifier = Field(description="Short key used by comparisons, e.g. cmo.")
+    short: PlainText = Field(description="Short name or acronym, e.g. CMO.")
+    name: PlainText = Field(description="Full name, e.g. Chief Medical Officer.")
+    summary: Markdown
+    responsibilities: tuple[InlineText, ...] = ()
+    groups: tuple[Group, ...] = ()
+
+    @property
+    def heading(self) -> str:
+        """Return the section heading: ``Full Name (SHORT)``."""
+        return self.name if self.short == self.name else f"{self.name} ({self.short})"
+
+
+class MatrixRow(Model):
+    """One criterion of a matrix, with a cell for every subject."""
+
+    criterion: PlainText
+    values: dict[str, MatrixCell] = Field(description="One cell per subject id.")
+    note: InlineText | None = None
+
+
+class Matrix(Model):
+    """A comparison dimension laid out as criteria × subjects."""
+
+    kind: Literal["matrix"]
+    title: PlainText
+    intro: Markdown | None = None
+    corner: PlainText = Field("Criterion", description="Header of the criteria column.")
+    rows: tuple[MatrixRow, ...] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a per-subject dimension says of one subject: one line, or a list of lines."""
+
+    lines: tuple[tuple[markup.Inline, ...], ...]
+    is_list: bool = False
+
+
+def _entry(value: Any) -> Entry:
+    if isinstance(value, list):
+        if not value:
+            raise PydanticCustomError("empty_list", "expected at least one item")
+        lines = []
+        for number, item in enumerate(value, 1):
+            try:
+                lines.append(_markup(markup.parse_inlines, item))
+            except PydanticCustomError as exc:
+                raise PydanticCustomError("list_item", "item {number}: {problem}",
+                                          {"number": number, "problem": exc.message()}) from None
+        return Entry(tuple(lines), is_list=True)
+    return Entry((_markup(markup.parse_inlines, value),))
+
+
+PerSubjectEntry = Annotated[Entry, PlainValidator(_entry), WithJsonSchema({"anyOf": [
+    {"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}],
+    "description": "A line of Markdown, or a list of lines."})]
+
+
+class PerSubject(Model):
+    """A comparison dimension with one text or list per subject."""
+
+    kind: Literal["per-subject"]
+    title: PlainText
+    intro: Markdown | None = None
+    values: dict[str, PerSubjectEntry] = Field(description="One entry per subject id.")
+
+
+Comparison = Annotated[Matrix | PerSubject, Field(discriminator="kind")]
+
+
+class Section(Model):
+    """A closing section: conclusion, further reading."""
+
+    title: PlainText
+    body: Markdown
+
+
+class Guide(Model):
+    """A whole comparison guide, as one YAML file in ``content/`` describes it."""
+
+    guide: GuideInfo
+    intro: Markdown
+    subjects: tuple[Subject, ...] = Field(min_length=MIN_SUBJECTS, max_length=MAX_SUBJECTS)
+    comparisons_title: PlainText | None = Field(
+        None, description="Heading above the comparisons; default \"Comparing A, B, and C\".")
+    comparisons_intro: Markdown | None = None
+    comparisons: tuple[Comparison, ...] = ()
+    sections: tuple[Section, ...] = Field((), description="Closing sections, in order.")

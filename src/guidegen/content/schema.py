@@ -1,0 +1,37 @@
+"""JSON Schema of guidegen's YAML files, for editors (yaml-language-server).
+
+The schemas are generated from the models that validate the files; the package ships
+them in ``schema/`` (a test keeps them current) and ``guidegen schema`` writes them into
+a project, where the ``# yaml-language-server: $schema=...`` comments point.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMAS = {"guide": "guide.schema.json", "theme": "theme.schema.json",
+           "project": "project.schema.json"}
+
+
+def json_schema(name: str = "guide") -> dict[str, Any]:
+    """Return the JSON Schema of a guide file, ``theme.yaml`` or ``guidegen.yaml``."""
+    if name == "project":
+        from ..project.config import project_schema
+
+        schema = project_schema()
+    elif name == "theme":
+        from ..theme.theme import Theme
+
+        schema = Theme.model_json_schema()
+    else:
+        from .model import Guide
+
+        schema = Guide.model_json_schema()
+    return {"$schema": SCHEMA_DIALECT, **schema, "title": f"guidegen {name} file"}
+
+
+def json_schema_text(name: str = "guide") -> str:
+    """Return :func:`json_schema` as stable, indented JSON text ending in a newline."""
+    return json.dumps(json_schema(name), indent=2, ensure_ascii=False, sort_keys=False) + "\n"

@@ -1,0 +1,248 @@
+"""Read YAML into plain Python data plus a map from data paths to source locations.
+
+PyYAML's safe composer builds the node graph (with marks); we construct values
+ourselves so that nothing surprises the schema:
+
+* every scalar stays the text the author wrote (``1.10`` is ``"1.10"``, ``12:30`` is
+  ``"12:30"``); the schema decides what it means. Plain ``yes``/``no``/``on``/``off``
+  become :class:`Flag` strings so fields can tell a YAML 1.1 boolean from quoted text;
+* plain ``null``, ``~`` and empty values are ``None``;
+* duplicate keys, non-string keys, explicit tags other than the standard ones, and
+  characters that cannot go into XML are located errors;
+* the size a document expands to through its aliases is counted on the composed node
+  graph first, once per node, so an alias bomb is refused before any value is built.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import ContentError, Location, Problem
+from .markup import BAD_CHARACTERS
+
+MAX_BYTES = 1_000_000
+MAX_NODES = 100_000
+MAX_DEPTH = 64
+
+Path_ = tuple[str | int, ...]
+
+_STANDARD_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+try:  # the C parser is several times faster; both produce the same nodes and marks
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml missing
+    _Loader = yaml.SafeLoader
+
+
+class Flag(str):
+    """A plain (unquoted) scalar that YAML 1.1 reads as a boolean, kept as its text."""
+
+
+@dataclass
+class SourceMap:
+    """Where each value (and each mapping key) of a YAML file was written."""
+
+    file: str
+    values: dict[Path_, Location] = field(default_factory=dict)
+    keys: dict[Path_, Location] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    #: for literal block scalars (``|``): the file line and column of each text line
+    literal_lines: dict[Path_, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def locate(self, path: Path_, *, key: bool = False) -> Location:
+        """Return the location of ``path``, or of its nearest located ancestor."""
+        if key and path in self.keys:
+            return self.keys[path]
+        for end in range(len(path), -1, -1):
+            found = self.values.get(path[:end])
+            if found is not None:
+                return found
+        return Location(self.file, 1, 1)
+
+
+@dataclass
+class _Builder:
+    source: SourceMap
+    lines: list[str]
+
+    def at(self, node: yaml.Node) -> Location:
+        mark = node.start_mark
+        return Location(self.source.file, mark.line + 1, mark.column + 1)
+
+    def fail(self, node: yaml.Node, path: Path_, message: str) -> None:
+        self.source.problems.append(Problem(self.at(node), message, format_path(path)))
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        if len(path) > MAX_DEPTH:
+            self.fail(node, path, f"nested more than {MAX_DEPTH} levels deep")
+            return None
+        self.source.values.setdefault(path, self.at(node))
+        if node.tag not in _STANDARD_TAGS:
+            self.fail(node, path, f"tag {node.tag!r} is not allowed (only plain YAML data)")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)  # the composer makes only these three
+        return self.scalar(node, path)
+
+    def mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.fail(key_node, path, "merge keys ('<<') are not supported")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _NULL:
+                self.fail(key_node, path, "keys must be plain text")
+                continue
+            key = key_node.value
+            if key in result:
+                first = self.source.keys[(*path, key)]
+                self.fail(key_node, (*path, key),
+                          f"duplicate key {key!r} (first defined at {first})")
+                continue
+            self.source.keys[(*path, key)] = self.at(key_node)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+    def scalar(self, node: yaml.ScalarNode, path: Path_) -> str | None:
+        text = node.value
+        if not node.style and node.tag == _NULL:
+            return None
+        bad = BAD_CHARACTERS.search(text)
+        if bad:
+            self.fail(node, path, f"character U+{ord(bad.group()):04X} is not allowed in text")
+        if not node.style and node.tag == _BOOL:
+            return Flag(text)
+        if node.style == "|":
+            self.source.literal_lines[path] = _literal_lines(node, self.lines)
+        return text
+
+
+def _literal_lines(node: yaml.ScalarNode, lines: list[str]) -> list[tuple[int, int]]:
+    """Return (line, column) in the file of each line of a literal block's text."""
+    found = []
+    for number in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(lines))):
+        text = lines[number]
+        found.append((number + 1, len(text) - len(text.lstrip(" ")) + 1))
+    return found
+
+
+def format_path(path: Path_) -> str:
+    """Return ``path`` written the way the error messages show it: ``a.b[2].c``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def decode(data: bytes, file: str) -> str:
+    """Return ``data`` as text, or raise a located error naming the wrong encoding."""
+    for bom, name in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+                      (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
+        if data.startswith(bom):
+            raise ContentError.collect([Problem(
+                Location(file, 1, 1), f"file is encoded as {name}; save it as UTF-8")])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ContentError.collect([Problem(
+            Location(file, line, column),
+            f"byte 0x{data[exc.start]:02X} is not valid UTF-8; save the file as UTF-8 "
+            "(it looks like Latin-1 or Windows-1252)")]) from None
+
+
+def load_yaml(path: Path, display: str | None = None) -> tuple[Any, SourceMap]:
+    """Return the data of the YAML file at ``path`` and its :class:`SourceMap`.
+
+    Unreadable files and YAML syntax errors raise :class:`ContentError`. Problems in
+    well-formed YAML (duplicate keys, forbidden tags and characters) are collected in
+    ``SourceMap.problems`` so that schema errors can be reported alongside them.
+    """
+    file = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ContentError.collect([Problem(
+                Location(file), f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")])
+        text = decode(path.read_bytes(), file)
+    except OSError as exc:
+        raise ContentError.collect([Problem(Location(file), exc.strerror or str(exc))]) from None
+    return parse_yaml(text, file)
+
+
+def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
+    """Return the data of YAML ``text`` (named ``file`` in errors) and its :class:`SourceMap`.
+
+    Problems are reported as :func:`load_yaml` describes.
+    """
+    source = SourceMap(file)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+        raise ContentError.collect([Problem(where, f"invalid YAML: {exc.problem}")]) from None
+    except yaml.YAMLError as exc:
+        raise ContentError.collect([Problem(Location(file), f"invalid YAML: {exc}")]) from None
+    except RecursionError:
+        raise ContentError.collect(
+            [Problem(Location(file), "invalid YAML: nested too deeply")]) from None
+    if node is None:
+        return None, source
+    too_big = oversized_node(node, MAX_NODES)
+    if too_big is not None:
+        mark = too_big.start_mark
+        raise ContentError.collect([Problem(
+            Location(file, mark.line + 1, mark.column + 1),
+            f"document expands to more than {MAX_NODES:,} values "
+            "(aliases repeated too often?)")])
+    data = _Builder(source, text.splitlines()).build(node, ())
+    return data, source
+
+
+def oversized_node(root: yaml.Node, limit: int) -> yaml.Node | None:
+    """Return the first node whose expanded size passes ``limit`` values, else ``None``.
+
+    Aliases make several places share one node; each node's size is computed once (in
+    post-order, without recursion), so this costs one visit per node as written, not per
+    value the document would expand to. A node that contains itself is too big.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if sizes.get(id(node), -1) >= 0:  # done: shared through an alias
+            continue
+        children = _children(node)
+        if children_done:
+            sizes[id(node)] = size = 1 + sum(sizes[id(child)] for child in children)
+            if size > limit:
+                return node
+            continue
+        if sizes.get(id(node)) == -1:  # reached again while its children are pending
+            return node
+        sizes[id(node)] = -1
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if sizes.get(id(child), -1) < 0)
+    return None
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []

@@ -1,0 +1,191 @@
+"""The document tree: what a document says, in reading order, every label resolved.
+
+:mod:`guidegen.layout` builds one tree per document; every renderer (HTML, and through it
+the PDF; DOCX) walks the same tree, so all formats carry the same words in the same
+order by construction. The tree says *what* (a heading of level 2, a table with a header
+row, a paragraph whose role is ``legend``); how each thing looks is the templates'
+business: a ``role`` becomes a CSS class in HTML and a Word style through
+``word-styles.yaml``.
+
+Inline leaves are the Markdown nodes of :mod:`guidegen.content.markup`, plus
+:class:`Span`, inline content with a role. Every node is a frozen dataclass, so a tree
+is hashable, comparable and picklable.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal
+
+from ..content.markup import Code, Emph, LineBreak, Link, Strong, Text
+
+
+@dataclass(frozen=True)
+class Span:
+    """Inline content with a role (``label``, ``who``, ``mark-yes``, ``symbol``)."""
+
+    role: str
+    children: tuple[Inline, ...]
+
+
+Inline = Text | Code | LineBreak | Strong | Emph | Link | Span
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading: level 1 is the document's title, 2 a part, 3 a dimension or group."""
+
+    level: int
+    text: str
+    anchor: str = ""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of inline content; ``role`` names what it is (``subtitle``, ``legend``)."""
+
+    inlines: tuple[Inline, ...]
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """A bullet or numbered list; each item is a sequence of blocks."""
+
+    kind: ClassVar[str] = "list"  # its template is blocks/list.html.j2
+    items: tuple[tuple[Block, ...], ...]
+    ordered: bool = False
+    start: int = 1
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Labelled values shown side by side, such as the document-control block."""
+
+    items: tuple[tuple[str, str], ...]
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Image:
+    """A picture embedded in the document (the theme's logo), ``height_mm`` tall."""
+
+    data: bytes = field(repr=False)
+    mime: str
+    height_mm: float
+    alt: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell. ``header`` cells head a column (first row) or a row (first column)."""
+
+    inlines: tuple[Inline, ...]
+    note: tuple[Inline, ...] = ()
+    header: bool = False
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with one header row that repeats on every page it runs onto.
+
+    ``widths`` are the columns' shares of the text width, summing to 1; both renderers
+    use them, so the PDF and the DOCX break lines in the same columns.
+    """
+
+    head: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    widths: tuple[float, ...]
+    role: str = ""
+
+
+Orientation = Literal["portrait", "landscape"]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the document holding blocks, with page hints for print.
+
+    ``break_before`` starts it on a new page; ``orientation`` asks for pages turned
+    that way (None: as the surrounding pages).
+    """
+
+    children: tuple[Block, ...]
+    role: str = ""
+    anchor: str = ""
+    break_before: bool = False
+    orientation: Orientation | None = None
+
+
+Block = Heading | Paragraph | ListBlock | Fields | Image | Table | Section
+
+
+@dataclass(frozen=True)
+class Running:
+    """What the running header and footer print on every page but the first.
+
+    ``page`` is the page label as parts: ``("text", "Page ")``, ``("page", "")``,
+    ``("text", " of ")``, ``("pages", "")``.
+    """
+
+    title: str
+    control: str = ""
+    page: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the files say about themselves: PDF metadata, DOCX core and custom properties."""
+
+    title: str
+    language: str
+    subtitle: str = ""
+    author: str = ""
+    keywords: tuple[str, ...] = ()
+    audience: str = ""
+    version: str = ""
+    status: str = ""
+    date: datetime.datetime | None = None
+    custom: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """A whole document: metadata, running header and footer, and its blocks in order."""
+
+    meta: Metadata
+    running: Running
+    blocks: tuple[Block, ...]
+
+    def walk(self) -> Iterator[Block]:
+        """Return every block in reading order, sections before what they hold."""
+        return walk(self.blocks)
+
+
+def walk(blocks: tuple[Block, ...]) -> Iterator[Block]:
+    """Return ``blocks`` and every block inside them, in reading order."""
+    for block in blocks:
+        yield block
+        if isinstance(block, Section):
+            yield from walk(block.children)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from walk(item)
+
+
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    """Return the text of ``inlines`` without markup (a line break becomes a space)."""
+    parts: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text | Code):
+            parts.append(node.text)
+        elif isinstance(node, LineBreak):
+            parts.append(" ")
+        else:
+            parts.append(plain_text(node.children))
+    return "".join(parts)

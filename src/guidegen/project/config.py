@@ -1,0 +1,167 @@
+"""The project file, ``guidegen.yaml``: a project's options, read by every command.
+
+Like mkdocs, guidegen looks for the file in the working folder and then in the folders
+above it; the folders it names are relative to where it is. Its keys are the build
+options a project keeps, validated (with located errors, like a guide's) and published
+as JSON Schema from their one declaration in :mod:`guidegen.builder.options`; the command
+line wins over it. Reading it needs only PyYAML, so an up-to-date build stays cheap.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import typing
+from pathlib import Path
+from typing import Any
+
+from ..builder.options import MAX_TIME_LIMIT, BuildOptions, choices, option_fields
+from ..content.loader import display_name
+from ..content.markup import LANGUAGE_TAG
+from ..content.yamlsource import load_yaml
+from ..errors import ContentError, Problem, ProjectError
+
+PROJECT_FILE = "guidegen.yaml"
+
+
+def project_keys() -> dict[str, dataclasses.Field[Any]]:
+    """Return the options a project file may set, by key."""
+    return {f.metadata["key"]: f for f in option_fields().values() if f.metadata["key"]}
+
+
+class Project:
+    """A project: its root folder and the options its file sets (none without a file)."""
+
+    def __init__(self, root: Path, values: dict[str, Any], path: Path | None = None) -> None:
+        self.root = root
+        self.values = values  # option name -> value, folders already relative to root
+        self.path = path
+
+    def options(self, **given: Any) -> BuildOptions:
+        """Return the build options: defaults, then this project's, then ``given``."""
+        return BuildOptions().replace(**self.values).replace(**given)
+
+
+def find_project_file(start: Path | None = None) -> Path | None:
+    """Return the ``guidegen.yaml`` of the working folder or the nearest folder above it."""
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        path = candidate / PROJECT_FILE
+        if path.is_file():
+            return path
+    return None
+
+
+def load_project(path: Path | None = None) -> Project:
+    """Return the project of ``path`` (a ``guidegen.yaml``), found from here if not given.
+
+    Without a project file, the project is the working folder with guidegen's defaults.
+    """
+    if path is None:
+        path = find_project_file()
+        if path is None:
+            return Project(Path.cwd(), {})
+    try:
+        data, source = load_yaml(path, display_name(path))
+    except ContentError as exc:
+        raise ProjectError.collect(exc.problems) from None
+    data = {} if data is None else data
+    if not isinstance(data, dict):
+        raise ProjectError.collect([Problem(source.locate(()),
+                                            f"{PROJECT_FILE} must be a mapping of options")])
+    root = path.resolve().parent
+    values, problems = {}, list(source.problems)
+    keys = project_keys()
+    for key, value in data.items():
+        spec = keys.get(key)
+        if spec is None:
+            problems.append(Problem(source.locate((key,), key=True),
+                                    f"unknown key {key!r} (allowed: {', '.join(keys)})"))
+            continue
+        message = _problem(spec, value)
+        if message:
+            problems.append(Problem(source.locate((key,)), message, key))
+        elif value is not None:
+            values[spec.name] = _value(spec, value, root)
+    if problems:
+        raise ProjectError.collect(problems)
+    return Project(root, values, path)
+
+
+def _problem(spec: dataclasses.Field[Any], value: Any) -> str | None:
+    """Return what is wrong with ``value`` for option ``spec``, or None if it is right."""
+    if value is None:
+        return None
+    allowed = choices(spec.name)
+    kind = _kind(spec)
+    if kind == "list":
+        items = value if isinstance(value, list) else None
+        wrong = [v for v in items or () if v not in allowed]
+        if not items or wrong:
+            return (f"expected a list of {', '.join(allowed)}" if not items or not wrong
+                    else f"unknown value {wrong[0]!r} (one of: {', '.join(allowed)})")
+    elif allowed and value not in allowed:
+        return f"expected one of {', '.join(allowed)}, got {value!r}"
+    elif kind == "int" and not (str(value).isdigit() and int(value) >= 1):
+        return f"expected a whole number of at least 1, got {value!r}"
+    elif kind == "float" and not _in_range(value):
+        return f"expected a number of seconds above 0 and at most {MAX_TIME_LIMIT:g}"
+    elif spec.name == "language" and not re.match(LANGUAGE_TAG, str(value)):
+        return f"expected a language tag like en, en-GB or de, got {value!r}"
+    elif kind in ("path", "text") and (not isinstance(value, str) or not value.strip()):
+        return "expected a folder name" if kind == "path" else "expected text"
+    return None
+
+
+def _in_range(value: Any) -> bool:
+    try:
+        return 0 < float(value) <= MAX_TIME_LIMIT
+    except (TypeError, ValueError):
+        return False
+
+
+def _kind(spec: dataclasses.Field[Any]) -> str:
+    hint = typing.get_type_hints(BuildOptions)[spec.name]
+    names = {typing.get_origin(hint), hint, *typing.get_args(hint)}
+    if tuple in names:
+        return "list"
+    for kind, types in (("path", Path), ("int", int), ("float", float)):
+        if types in names:
+            return kind
+    return "text"
+
+
+def _value(spec: dataclasses.Field[Any], value: Any, root: Path) -> Any:
+    kind = _kind(spec)
+    if kind == "list":
+        return tuple(value)
+    if kind == "path":
+        path = root / value
+        relative = os.path.relpath(path)
+        return Path(path if relative.startswith("..") else relative)
+    return {"int": int, "float": float}.get(kind, str)(value)
+
+
+def project_schema() -> dict[str, Any]:
+    """Return the JSON Schema of ``guidegen.yaml``, from the options' declarations."""
+    properties = {}
+    for key, spec in project_keys().items():
+        allowed, kind = list(choices(spec.name)), _kind(spec)
+        schema: dict[str, Any] = (
+            {"type": "array", "items": {"enum": allowed}, "minItems": 1} if kind == "list"
+            else {"enum": allowed} if allowed
+            else {"type": "integer", "minimum": 1} if kind == "int"
+            else {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_TIME_LIMIT}
+            if kind == "float"
+            else {"type": "string", "pattern": LANGUAGE_TAG} if spec.name == "language"
+            else {"type": "string", "minLength": 1})
+        default = spec.default
+        if default is not None:
+            schema["default"] = list(default) if isinstance(default, tuple) else (
+                str(default) if isinstance(default, Path) else default)
+        properties[key] = {"description": spec.metadata["help"], **schema}
+    return {"type": "object", "additionalProperties": False, "properties": properties}
+
+
+__all__ = ["PROJECT_FILE", "Project", "find_project_file", "load_project", "project_schema"]

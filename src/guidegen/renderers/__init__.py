@@ -1,0 +1,87 @@
+"""Renderers turn one document tree into the bytes of one output format.
+
+Renderers are looked up by format name, like pandoc's writers. Each is a package with a
+``render(document, context) -> Rendered`` function; a renderer whose output depends on
+another's (the DOCX caches the PDF's page count in its NUMPAGES field) also has
+``prepare(document, context)``, which does everything else and returns the function that
+finishes the output given that count. Packages are imported only when their format is
+rendered, so ``guidegen check`` and an up-to-date build never load WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from ..layout.tree import Document
+    from ..theme import Templates
+
+# format name -> (package, file extension), in rendering order: the DOCX reuses the
+# PDF's page count.
+RENDERERS = {"pdf": ("guidegen.renderers.pdf", "pdf"), "docx": ("guidegen.renderers.docx", "docx"),
+             "html": ("guidegen.renderers.html", "html")}
+FORMATS = tuple(RENDERERS)
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What every renderer needs besides the document: templates and options.
+
+    ``pdf_variant`` is WeasyPrint's name of the PDF variant (None: plain tagged PDF).
+    ``pages_hint`` is the page count of the document's PDF when it was rendered first.
+    """
+
+    templates: Templates
+    pdf_variant: str | None = "pdf/ua-1"
+    pages_hint: int | None = None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One output in memory: its bytes and, where the format has them, its page count."""
+
+    data: bytes
+    pages: int | None = None
+
+
+Finisher = Callable[[int | None], Rendered]
+Preparer = Callable[["Document", RenderContext], Finisher]
+
+
+def check_formats(names: Iterable[str]) -> list[str]:
+    """Return the format ``names`` without repeats, in rendering order; reject unknown ones."""
+    chosen = set(names)
+    unknown = sorted(chosen - set(RENDERERS))
+    if unknown:
+        raise UsageError(f"unknown format {unknown[0]!r} (known: {', '.join(RENDERERS)})")
+    return [name for name in RENDERERS if name in chosen]
+
+
+def extension(name: str) -> str:
+    """Return the file extension of format ``name``, without importing its renderer."""
+    return RENDERERS[name][1]
+
+
+def get_renderer(name: str) -> Callable[[Document, RenderContext], Rendered]:
+    """Return the ``render`` function of the format called ``name``."""
+    check_formats([name])
+    return importlib.import_module(RENDERERS[name][0]).render
+
+
+def get_preparer(name: str) -> Preparer:
+    """Return the ``prepare`` function of format ``name`` (see the module's docstring)."""
+    check_formats([name])
+    module = importlib.import_module(RENDERERS[name][0])
+    if hasattr(module, "prepare"):
+        return module.prepare
+
+    def prepare(document: Document, context: RenderContext) -> Finisher:
+        result = module.render(document, context)
+        return lambda pages: result
+
+    return prepare

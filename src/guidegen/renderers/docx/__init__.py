@@ -1,0 +1,103 @@
+"""The DOCX renderer: the document tree as a real, editable Word file, via python-docx.
+
+Real Word styles for every part (from the reference document, :mod:`.styles`), real
+lists and tables (:mod:`.blocks`), header and footer with PAGE/NUMPAGES fields whose
+cached results are right, core and custom properties, and a zip written reproducibly
+(:mod:`.oxml`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.shared import Emu, Mm
+
+from ...layout.tree import Document, Metadata, Running
+from .. import Finisher, RenderContext, Rendered
+from . import oxml
+from .blocks import BlockWriter
+from .styles import reference_document
+
+CORE_PROPERTY_LIMIT = 255  # characters, in python-docx and Word alike
+
+
+def render(document: Document, context: RenderContext) -> Rendered:
+    """Return the document as DOCX bytes, identical for identical input."""
+    return prepare(document, context)(context.pages_hint)
+
+
+def prepare(document: Document, context: RenderContext) -> Finisher:
+    """Build the Word document; return the function that adds the page count and saves it."""
+    templates = context.templates
+    word = reference_document(templates)
+    set_page(word.sections[0], templates.theme)
+    writer = BlockWriter(word, templates.word_styles)
+    writer.add_blocks(document.blocks)
+    set_properties(word, document.meta)
+
+    def finish(pages: int | None) -> Rendered:
+        add_header_footer(word, document.running, writer.roles, pages)
+        return Rendered(oxml.save_reproducibly(word, document.meta.date))
+
+    return finish
+
+
+def set_page(section: Any, theme: Any) -> None:
+    """Give ``section`` the theme's paper and margins."""
+    width, height = theme.page_size_mm
+    margins = theme.margins
+    section.page_width, section.page_height = Mm(width), Mm(height)
+    section.top_margin, section.bottom_margin = Mm(margins.top), Mm(margins.bottom)
+    section.left_margin, section.right_margin = Mm(margins.left), Mm(margins.right)
+    section.header_distance = section.footer_distance = Mm(min(margins.top,
+                                                               margins.bottom) / 2)
+
+
+def add_header_footer(word: Any, running: Running, roles: Any, pages: int | None) -> None:
+    """Add the running title, the control line, and "Page X of Y" fields.
+
+    The first page has no header (the title block is there); later Word sections (pages
+    turned to landscape) repeat the first section's header and footer.
+    """
+    section = word.sections[0]
+    section.different_first_page_header_footer = True
+    oxml.empty_story(section.header, roles.header).add_run(running.title)
+    oxml.empty_story(section.first_page_header, roles.header)
+    for footer in (section.footer, section.first_page_footer):
+        paragraph = oxml.empty_story(footer, roles.footer)
+        width = section.page_width - section.left_margin - section.right_margin
+        paragraph.paragraph_format.tab_stops.add_tab_stop(Emu(width), WD_TAB_ALIGNMENT.RIGHT)
+        if running.control:
+            paragraph.add_run(running.control)
+        paragraph.add_run("\t")
+        for kind, text in running.page:
+            if kind == "text":
+                paragraph.add_run(text)
+            else:
+                oxml.add_field(paragraph, *(("PAGE", "1") if kind == "page"
+                                            else ("NUMPAGES", str(pages or 1))))
+
+
+def _property_text(text: str) -> str:
+    """Return ``text`` cut to the 255 characters a DOCX core property holds."""
+    return text if len(text) <= CORE_PROPERTY_LIMIT else text[:CORE_PROPERTY_LIMIT - 1] + "…"
+
+
+def set_properties(word: Any, meta: Metadata) -> None:
+    """Set core properties, the language, and the custom properties."""
+    core = word.core_properties
+    for name, value in (("title", meta.title), ("subject", meta.subtitle),
+                        ("author", meta.author), ("keywords", ", ".join(meta.keywords)),
+                        ("language", meta.language), ("comments", meta.audience),
+                        ("category", ""), ("last_modified_by", "guidegen"),
+                        ("version", meta.version), ("content_status", meta.status)):
+        setattr(core, name, _property_text(value))
+    core.revision = 1
+    oxml.set_core_dates(word, meta.date)
+    oxml.drop_thumbnail(word)
+    oxml.set_language(word, meta.language)
+    oxml.set_custom_properties(word, dict(meta.custom))
+
+
+__all__ = ["prepare", "render"]

@@ -1,0 +1,229 @@
+"""The document tree written into a python-docx document, block by block, run by run.
+
+Which Word style each part takes comes from the ``roles`` of ``word-styles.yaml``; this
+module only knows the tree. A block kind it has no writer for is written through its
+``children`` (or its ``inlines``), so a new kind of block still reaches the DOCX.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.shared import Mm
+
+from ...content.markup import Code, Emph, LineBreak, Link, Strong, Text
+from ...layout.tree import (
+    Block,
+    Cell,
+    Fields,
+    Heading,
+    Image,
+    Inline,
+    ListBlock,
+    Paragraph,
+    Section,
+    Span,
+    Table,
+)
+from ...theme.word_styles import WordStyles
+from . import oxml
+
+_INLINE_ROLES = {Strong: "strong", Emph: "emph", Code: "code", Link: "link"}
+
+
+class BlockWriter:
+    """Adds tree blocks to a python-docx document, in reading order."""
+
+    def __init__(self, document: Any, styles: WordStyles) -> None:
+        self.document = document
+        self.roles = styles.roles
+        self.lists = styles.lists
+        self.bookmarks = 0
+        # python-docx finds a style by name with an XPath search over every style, for
+        # each paragraph and run; the names do not change while we write, so remember.
+        part = document.part
+        lookup = part.get_style_id
+        by_name = functools.cache(lookup)
+        part.get_style_id = lambda style, kind: (
+            by_name(style, kind) if isinstance(style, str) or style is None
+            else lookup(style, kind))
+
+    def add_blocks(self, blocks: Sequence[Block], level: int = 0) -> None:
+        """Add ``blocks``; lists inside lists go ``level`` deep."""
+        for block in blocks:
+            self.add_block(block, level)
+
+    def add_block(self, block: Block, level: int = 0) -> None:
+        """Add one block of any kind."""
+        if isinstance(block, Heading):
+            styles = self.roles.headings
+            paragraph = self.document.add_paragraph(block.text,
+                                                    styles[min(block.level, len(styles)) - 1])
+            if block.anchor:
+                self.bookmarks += 1
+                oxml.add_bookmark(paragraph, block.anchor, self.bookmarks)
+        elif isinstance(block, Paragraph):
+            self.add_inlines(self.document.add_paragraph(
+                style=self.roles.paragraphs.get(block.role)), block.inlines)
+        elif isinstance(block, ListBlock):
+            self.add_list(block, level)
+        elif isinstance(block, Table):
+            self.add_table(block)
+        elif isinstance(block, Fields):
+            self.add_fields(block)
+        elif isinstance(block, Image):
+            self.document.add_picture(io.BytesIO(block.data), height=Mm(block.height_mm))
+        elif isinstance(block, Section):
+            self.add_section(block, level)
+        else:
+            self.add_other(block, level)
+
+    def add_other(self, block: Any, level: int) -> None:
+        """Add a block of a kind without a writer: its inlines, then its children."""
+        if getattr(block, "inlines", None):
+            self.add_inlines(self.document.add_paragraph(), block.inlines)
+        self.add_blocks(getattr(block, "children", ()), level)
+
+    # -- sections: page breaks and orientation -----------------------------------------
+
+    def add_section(self, section: Section, level: int) -> None:
+        """Add a section's blocks, on a new page or on pages turned as it asks."""
+        turned = section.orientation == "landscape"
+        if turned:
+            self._new_section(WD_ORIENT.LANDSCAPE)
+        elif section.break_before and self.document.paragraphs:
+            self.document.add_paragraph().paragraph_format.page_break_before = True
+        self.add_blocks(section.children, level)
+        if turned:
+            self._new_section(WD_ORIENT.PORTRAIT)
+
+    def _new_section(self, orientation: Any) -> None:
+        """Start a Word section on a new page, turned to ``orientation``."""
+        section = self.document.add_section(WD_SECTION.NEW_PAGE)
+        section.different_first_page_header_footer = False
+        width, height = sorted((section.page_width, section.page_height))
+        if orientation == WD_ORIENT.LANDSCAPE:
+            width, height = height, width
+        section.orientation = orientation
+        section.page_width, section.page_height = width, height
+
+    @property
+    def _width(self) -> int:
+        section = self.document.sections[-1]
+        return int(section.page_width - section.left_margin - section.right_margin)
+
+    # -- lists ---------------------------------------------------------------------------
+
+    def add_list(self, block: ListBlock, level: int) -> None:
+        """Add a list: each item's first paragraph is the list paragraph."""
+        levels = self.lists["number" if block.ordered else "bullet"]
+        style = levels[min(level, len(levels) - 1)].style
+        restart = oxml.restart_numbering(self.document, style, block.start) \
+            if block.ordered else None
+        for item in block.items:
+            lead = item[0] if item and isinstance(item[0], Paragraph) else None
+            paragraph = self.document.add_paragraph(style=style)
+            if restart:
+                oxml.use_numbering(paragraph, *restart)
+            if lead is not None:
+                self.add_inlines(paragraph, lead.inlines)
+            for child in item[1 if lead is not None else 0:]:
+                if isinstance(child, Paragraph):  # a further paragraph of the same item
+                    paragraph.add_run().add_break()
+                    self.add_inlines(paragraph, child.inlines)
+                else:
+                    self.add_block(child, level + 1)
+
+    # -- tables ----------------------------------------------------------------------------
+
+    def add_table(self, block: Table) -> None:
+        """Add a table with a repeating header row, in the widths the tree gives."""
+        table = self.document.add_table(rows=1 + len(block.rows), cols=len(block.head))
+        style = self.roles.tables.get(block.role)
+        if style:
+            table.style = self.document.styles[style]
+        oxml.set_table_look(table)
+        oxml.set_column_widths(table, _shares(self._width, block.widths))
+        header = table.rows[0]
+        oxml.mark_header_row(header)
+        oxml.keep_row_together(header)
+        cells = self.roles.cells
+        for cell, data in zip(header.cells, block.head, strict=True):
+            self._cell(cell, data, cells.corner if data.role == "corner" else cells.head)
+        for row, data_row in zip(table.rows[1:], block.rows, strict=True):
+            oxml.keep_row_together(row)
+            for cell, data in zip(row.cells, data_row, strict=True):
+                self._cell(cell, data, cells.row_head if data.header else cells.body)
+
+    def _cell(self, cell: Any, data: Cell, style: str) -> None:
+        paragraph = cell.paragraphs[0]
+        paragraph.style = style
+        self.add_inlines(paragraph, data.inlines)
+        if data.note:
+            note_style = self.roles.cells.row_note if data.header else self.roles.cells.cell_note
+            self.add_inlines(cell.add_paragraph(style=note_style), data.note)
+
+    def add_fields(self, block: Fields) -> None:
+        """Add labelled values as a borderless table: labels above, each value in its column."""
+        table = self.document.add_table(rows=2, cols=len(block.items))
+        style = self.roles.tables.get(block.role)
+        if style:
+            table.style = self.document.styles[style]
+        oxml.set_table_look(table, first_row=False, banded_rows=False)
+        oxml.set_column_widths(table, _shares(self._width, [1 / len(block.items)] *
+                                              len(block.items)))
+        for row in table.rows:
+            oxml.keep_row_together(row)
+        for column, (label, value) in enumerate(block.items):
+            for row, text, role in ((0, label, self.roles.fields.label),
+                                    (1, value, self.roles.fields.value)):
+                paragraph = table.rows[row].cells[column].paragraphs[0]
+                paragraph.style = role
+                paragraph.add_run(text)
+
+    # -- inlines ------------------------------------------------------------------------
+
+    def add_inlines(self, paragraph: Any, inlines: Sequence[Inline],
+                    styles: tuple[str, ...] = (), link: Any = None) -> None:
+        """Append ``inlines`` to ``paragraph`` as runs, styled by their nesting."""
+        for node in inlines:
+            if isinstance(node, Text):
+                self._run(paragraph, node.text, styles, link)
+            elif isinstance(node, LineBreak):
+                self._run(paragraph, "", styles, link).add_break()
+            elif isinstance(node, Code):
+                self._run(paragraph, node.text, self._styled(styles, "code"), link)
+            elif isinstance(node, Link):
+                target = link if link is not None else oxml.add_hyperlink(paragraph, node.href)
+                self.add_inlines(paragraph, node.children, self._styled(styles, "link"), target)
+            elif isinstance(node, Span):
+                self.add_inlines(paragraph, node.children, self._styled(styles, node.role),
+                                 link)
+            else:
+                self.add_inlines(paragraph, node.children,
+                                 self._styled(styles, _INLINE_ROLES[type(node)]), link)
+
+    def _styled(self, styles: tuple[str, ...], role: str) -> tuple[str, ...]:
+        style = self.roles.spans.get(role)
+        return (*styles, style) if style else styles
+
+    def _run(self, paragraph: Any, text: str, styles: tuple[str, ...], link: Any) -> Any:
+        run = paragraph.add_run(text, styles[-1] if styles else None)
+        spans = self.roles.spans
+        if spans.get("strong") in styles[:-1]:
+            run.bold = True
+        if spans.get("emph") in styles[:-1]:
+            run.italic = True
+        if link is not None:
+            link.append(run._r)
+        return run
+
+
+def _shares(width: int, fractions: Sequence[float]) -> list[int]:
+    """Return ``width`` (EMU) split in ``fractions``, the rounding left to the last."""
+    widths = [int(width * fraction) for fraction in fractions[:-1]]
+    return [*widths, width - sum(widths)]

@@ -1,0 +1,136 @@
+"""The Jinja side of the HTML renderer: one sandboxed environment over the template folders.
+
+User folders come first, the built-in ``templates/`` last (like mkdocs themes), so a
+user overrides single templates. Autoescape is on for every template whatever its
+suffix, undefined names are errors, and templates run in Jinja's sandbox. Failures
+become :class:`~guidegen.errors.TemplateError` located at ``template:line``.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import traceback
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+from pydantic import BaseModel
+
+from ...content.loader import display_name
+from ...errors import GuidegenError, Location, Problem, ResourceError, TemplateError
+
+DOCUMENT_TEMPLATE = "document.html.j2"
+STYLESHEET_TEMPLATE = "document.css.j2"
+FALLBACK_BLOCK = "blocks/block.html.j2"
+
+
+class GuideSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, closed also to pydantic's own methods on the models templates get.
+
+    Templates read the theme, a pydantic model: its fields are open, but ``BaseModel``'s
+    machinery is not (``parse_file`` alone can unpickle a file a template folder ships).
+    """
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Return whether a template may read ``obj.attr``."""
+        if isinstance(obj, BaseModel) and attr in _MODEL_MACHINERY \
+                and attr not in type(obj).model_fields:
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+
+_MODEL_MACHINERY = frozenset(dir(BaseModel))
+
+
+@cache
+def environment(folders: tuple[Path, ...]) -> SandboxedEnvironment:
+    """Return the Jinja environment that loads templates from ``folders``, first wins."""
+    env = GuideSandbox(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=True,  # a template edited between two builds in one process is seen
+    )
+    env.filters.update(kind=node_kind, template=block_template, css_string=css_string,
+                       css_content=css_content, data_url=data_url)
+    return env
+
+
+def node_kind(node: Any) -> str:
+    """Return the kind of a tree node: its ``kind``, else its lower-case class name."""
+    return getattr(node, "kind", None) or type(node).__name__.lower()
+
+
+def block_template(block: Any) -> list[str]:
+    """Return the templates that may draw ``block``: its kind's, then the fallback."""
+    return [f"blocks/{node_kind(block)}.html.j2", FALLBACK_BLOCK]
+
+
+def css_string(value: str) -> Markup:
+    """Return ``value`` as a quoted CSS string, safe inside a ``<style>`` element."""
+    if isinstance(value, Markup):
+        value = value.unescape()
+    escaped = re.sub(r"[\\\"'<>&\x00-\x1f\x7f]", lambda m: f"\\{ord(m.group()):x} ", value)
+    return Markup(f'"{escaped}"')
+
+
+def css_content(parts: Sequence[tuple[str, str]]) -> Markup:
+    """Return label parts (text and ``page``/``pages`` counters) as a CSS ``content``."""
+    return Markup(" ".join(css_string(text) if kind == "text" else f"counter({kind})"
+                           for kind, text in parts))
+
+
+def data_url(image: Any) -> str:
+    """Return an image block's bytes as a ``data:`` URL, so the HTML stays self-contained."""
+    return f"data:{image.mime};base64,{base64.b64encode(image.data).decode('ascii')}"
+
+
+def render_template(folders: Sequence[Path], name: str, **context: Any) -> str:
+    """Return template ``name`` rendered with ``context``; raise a located error on failure."""
+    with template_errors(folders):
+        return environment(tuple(folders)).get_template(name).render(**context)
+
+
+@contextmanager
+def template_errors(folders: Sequence[Path]) -> Iterator[None]:
+    """Turn any failure raised while rendering into a located :class:`TemplateError`."""
+    try:
+        yield
+    except GuidegenError:
+        raise
+    except jinja2.TemplateSyntaxError as exc:
+        where = Location(display_name(Path(exc.filename or exc.name or "?")), exc.lineno)
+        raise TemplateError.collect([Problem(where, exc.message or str(exc))]) from None
+    except jinja2.TemplateNotFound as exc:
+        raise ResourceError.collect([Problem(
+            Location(str(folders[0])), f"template {exc.name!r} not found in "
+            f"{', '.join(str(f) for f in folders)}")]) from None
+    except (Exception, RecursionError) as exc:
+        raise TemplateError.collect([Problem(_template_frame(exc, folders),
+                                             _describe(exc))]) from None
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return f"not allowed in templates: {exc}"
+    if isinstance(exc, OverflowError):
+        return f"refused: {exc}"
+    return str(exc) or type(exc).__name__
+
+
+def _template_frame(exc: BaseException, folders: Sequence[Path]) -> Location:
+    """Return the innermost template line in the traceback of ``exc``."""
+    found = Location(str(folders[-1] / DOCUMENT_TEMPLATE))
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith(".j2"):
+            found = Location(display_name(Path(frame.filename)), frame.lineno)
+    return found

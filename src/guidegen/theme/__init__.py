@@ -1,0 +1,51 @@
+"""The styling of a build: template folders, the theme they make, and the Word styles.
+
+:func:`load_templates` reads it all once; the result, :class:`Templates`, travels with
+every render (and to worker processes) so no part of guidegen loads the theme again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .folders import find_image, template_folders
+
+if TYPE_CHECKING:
+    from .theme import Theme
+    from .word_styles import WordStyles
+
+
+@dataclass(frozen=True)
+class Templates:
+    """The template folders in lookup order (the user's first) and their merged theme."""
+
+    folders: tuple[Path, ...]
+    theme: Theme
+
+    @cached_property
+    def word_styles(self) -> WordStyles:
+        """Return the validated Word styles of these folders, in terms of the theme."""
+        from .word_styles import load_word_styles
+
+        return load_word_styles(self.folders, self.theme)
+
+    def logo(self) -> tuple[bytes, str] | None:
+        """Return the theme's logo as bytes and MIME type, or None without a logo."""
+        if not self.theme.logo:
+            return None
+        path, mime = find_image(self.folders, self.theme.logo)
+        return path.read_bytes(), mime
+
+
+def load_templates(user: Path | None = None, paper: str | None = None) -> Templates:
+    """Return the templates of ``user``'s folder over the built-in ones, on ``paper``."""
+    from .theme import load_theme
+
+    folders = tuple(template_folders(user))
+    return Templates(folders, load_theme(folders).with_paper(paper))
+
+
+__all__ = ["Templates", "load_templates"]

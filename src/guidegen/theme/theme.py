@@ -1,0 +1,174 @@
+"""The theme: colours, fonts, sizes, paper and labels shared by every writer.
+
+The values live in the built-in ``templates/theme.yaml``; this module only declares their schema
+and loads them. A user templates folder may hold its own ``theme.yaml`` whose keys
+override the built-in ones, key by key; errors point into whichever file said it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints
+
+from ..content.loader import display_name, validate_data
+from ..content.model import Model
+from ..content.yamlsource import SourceMap, load_yaml
+from ..errors import ContentError, Problem, ResourceError, ThemeError
+
+THEME_FILE = "theme.yaml"
+PAPER_SIZES_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
+
+Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Points = Annotated[float, Field(gt=0, le=200)]
+Millimetres = Annotated[float, Field(ge=0, le=100)]
+
+
+class Font(Model):
+    """A font: ``family`` for the PDF (installed, embedded), ``word`` for the DOCX."""
+
+    family: Name
+    word: Name
+
+
+class Fonts(Model):
+    """The fonts of body text, headings, code and symbols."""
+
+    body: Font
+    heading: Font
+    mono: Font
+    symbols: Font
+
+
+class Margins(Model):
+    """Page margins in millimetres."""
+
+    top: Millimetres
+    bottom: Millimetres
+    left: Millimetres
+    right: Millimetres
+
+
+class Sizes(Model):
+    """Type sizes in points, and the line height as a multiple of the font size."""
+
+    body: Points
+    small: Points
+    title: Points
+    subtitle: Points
+    heading1: Points
+    heading2: Points
+    table: Points
+    line_height: Annotated[float, Field(ge=1, le=3)]
+
+
+class Colors(Model):
+    """Colours as ``#rrggbb``."""
+
+    text: Color
+    heading: Color
+    accent: Color
+    muted: Color
+    rule: Color
+    table_header: Color
+    table_stripe: Color
+    yes: Color
+    no: Color
+    partial: Color
+
+
+class MarkLabel(Model):
+    """How a matrix mark prints: a symbol and a word, never colour alone."""
+
+    symbol: Name
+    word: Name
+
+    def __str__(self) -> str:
+        return f"{self.symbol} {self.word}"
+
+
+class Labels(Model):
+    """Words the templates print around the content."""
+
+    yes: MarkLabel
+    no: MarkLabel
+    partial: MarkLabel
+    legend: Name
+    page: Annotated[str, StringConstraints(pattern=r"\{page\}.*\{pages\}|\{pages\}.*\{page\}")]
+    document: Name
+    version: Name
+    effective: Name
+    approver: Name
+    audience: Name
+    comparing: Annotated[str, StringConstraints(pattern=r"\{subjects\}")] = Field(
+        description="Default heading of the comparisons; {subjects} lists the subjects.")
+    separator: Annotated[str, StringConstraints(min_length=1)]
+
+
+class Theme(Model):
+    """Everything that styles a guide, for the PDF and the DOCX alike."""
+
+    paper: Literal["a4", "letter"]
+    margins: Margins
+    fonts: Fonts
+    sizes: Sizes
+    colors: Colors
+    logo: Annotated[str, StringConstraints(pattern=r"(?i)^[^/\\].*\.(png|jpe?g)$")] | None = Field(
+        None, description="A PNG or JPEG file in the templates folder, for the title block.")
+    logo_height: Millimetres
+    matrix_criteria_width: Annotated[float, Field(gt=5, lt=90)] = Field(
+        description="Per cent of a matrix's width given to the criteria column.")
+    labels: Labels
+
+    def with_paper(self, paper: str | None) -> Theme:
+        """Return this theme, on ``paper`` if given."""
+        return self if paper is None or paper == self.paper else self.model_copy(
+            update={"paper": paper})
+
+    @property
+    def page_size_mm(self) -> tuple[float, float]:
+        """Return the paper's (width, height) in millimetres."""
+        return PAPER_SIZES_MM[self.paper]
+
+
+def load_theme(folders: Sequence[Path]) -> Theme:
+    """Return the theme merged from ``theme.yaml`` in ``folders``, the first one winning."""
+    data: dict[str, Any] = {}
+    merged: SourceMap | None = None
+    for folder in reversed(folders):  # lowest priority first, each layer over the last
+        path = folder / THEME_FILE
+        if not path.is_file():
+            continue
+        try:
+            layer, source = load_yaml(path, display_name(path))
+        except ContentError as exc:
+            raise ThemeError.collect(exc.problems) from None
+        if not isinstance(layer, dict):
+            raise ThemeError.collect([Problem(source.locate(()), f"{THEME_FILE} must be a "
+                                              "mapping of theme keys")])
+        data = _merge(data, layer)
+        merged = source if merged is None else _merge_sources(merged, source)
+    if merged is None:
+        raise ResourceError(f"no {THEME_FILE} in {', '.join(map(str, folders))}")
+    return validate_data(data, merged, Theme, ThemeError)
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    result = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = _merge(result[key], value)
+        else:
+            result[key] = value
+    return result
+
+
+def _merge_sources(base: SourceMap, override: SourceMap) -> SourceMap:
+    merged = SourceMap(override.file)
+    merged.values = {**base.values, **override.values}
+    merged.keys = {**base.keys, **override.keys}
+    merged.problems = [*base.problems, *override.problems]
+    return merged
