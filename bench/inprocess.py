@@ -3,22 +3,25 @@
 Modes (each prints one JSON object on its last line):
 
 ``layers GUIDE RUNS``
-    guidegen's layers one by one, as :mod:`guidegen.writers.pdf` and
-    :mod:`guidegen.pipeline` chain them: YAML load + validation, theme, HTML render,
-    font check, WeasyPrint parse, layout and PDF write, DOCX write (one after the
-    other, in this process, whatever the pipeline overlaps). The first iteration (which
-    pays the lazy imports and caches) is reported apart from the warm median.
+    guidegen's layers one by one, in the order a build chains them
+    (:mod:`guidegen.builder.pipeline`, :mod:`guidegen.renderers.pdf`): YAML load +
+    validation, templates, layout (the document tree), font check, HTML render,
+    WeasyPrint parse, style + layout and PDF write, DOCX render (one after the other, in
+    this process, whatever a build overlaps). The first iteration (which pays the lazy
+    imports and caches) is reported apart from the warm median.
 ``rebuild GUIDE RUNS OUT``
-    ``guidegen.build([GUIDE], out=OUT, force=True)`` repeated in one process.
+    ``guidegen.build([GUIDE], BuildOptions(out=OUT, force=True))`` repeated in one process.
 ``typst GUIDE RUNS``
     ``typst.compile`` of the Typst version of the guide, in process.
+``alias GUIDE BOMB RUNS``
+    ``guidegen.content.loader.load`` of the guide, then of an alias bomb it must refuse
+    (``ContentError``), each repeated; and the refusal's peak of traced memory.
 ``modules ARG ...``
     Run the CLI's ``main(ARGS)`` and list which heavy modules it imported.
 """
 
 from __future__ import annotations
 
-import inspect
 import json
 import statistics
 import sys
@@ -28,6 +31,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 HEAVY_MODULES = ("weasyprint", "docx", "pydantic", "jinja2", "markdown_it", "yaml", "lxml")
 
@@ -39,56 +44,12 @@ def timed(function: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - started, result
 
 
-def summary(samples: list[float]) -> dict[str, Any]:
+def summary(samples: list[float], digits: int = 4) -> dict[str, Any]:
     """Return first run, warm median and all samples of one layer, in seconds."""
     warm = samples[1:] or samples
-    return {"first_s": round(samples[0], 4), "warm_median_s": round(statistics.median(warm), 4),
-            "samples_s": [round(s, 4) for s in samples]}
-
-
-def pdf_options(context: Any) -> dict[str, Any]:
-    """Return the WeasyPrint options guidegen's PDF writer passes (see writers/pdf.py)."""
-    return {"pdf_variant": context.pdf_variant, "pdf_tags": True, "pdf_identifier": b"guidegen"}
-
-
-def pdf_variants() -> dict[str, str | None]:
-    """Return guidegen's ``--pdf-variant`` table (it moved between modules over time)."""
-    from guidegen import writers
-
-    table = getattr(writers, "PDF_VARIANTS", None)
-    if table is None:
-        from guidegen.writers import pdf
-
-        table = pdf.PDF_VARIANTS
-    return table
-
-
-def import_weasyprint() -> Any:
-    """Import WeasyPrint as guidegen does (its fast library lookup, where it has one)."""
-    try:
-        from guidegen.weasy import import_weasyprint as guidegen_import
-    except ImportError:
-        import weasyprint
-
-        return weasyprint
-    return guidegen_import()
-
-
-def font_check() -> Callable[[list[str]], None] | None:
-    """Return guidegen's check that the theme's fonts are installed, if it has one."""
-    try:
-        from guidegen.fonts import require_fonts
-    except ImportError:
-        return None
-    return require_fonts
-
-
-def fetcher_for(context: Any) -> Any:
-    """Return the URL fetcher the PDF writer uses, or None if this version has none."""
-    from guidegen.writers import pdf
-
-    maker = getattr(pdf, "project_fetcher", None)
-    return maker(context.folders) if maker else None
+    return {"first_s": round(samples[0], digits),
+            "warm_median_s": round(statistics.median(warm), digits),
+            "samples_s": [round(s, digits) for s in samples]}
 
 
 def layers(guide_path: str, runs: int) -> dict[str, Any]:
@@ -99,55 +60,65 @@ def layers(guide_path: str, runs: int) -> dict[str, Any]:
     def add(name: str, seconds: float) -> None:
         times.setdefault(name, []).append(seconds)
 
-    imports["guidegen.pipeline"], _ = timed(lambda: __import__("guidegen.pipeline"))
-    from guidegen import folders, loader, pipeline, templating
-    from guidegen.theme import load_theme
-    from guidegen.writers import RenderContext
+    imports["guidegen.builder.pipeline"], _ = timed(
+        lambda: __import__("guidegen.builder.pipeline"))
+    from guidegen.builder.options import BuildOptions
+    from guidegen.builder.pipeline import source_date
+    from guidegen.content.loader import load
+    from guidegen.layout import layout_guide
+    from guidegen.renderers import RenderContext
+    from guidegen.renderers.html import render_html
+    from guidegen.renderers.pdf.fetcher import project_fetcher, refused_urls_as_errors
+    from guidegen.renderers.pdf.fonts import require_fonts
+    from guidegen.renderers.pdf.weasy import import_weasyprint
+    from guidegen.theme import load_templates
 
-    pages = 0
+    options = BuildOptions()
+    # the WeasyPrint options of guidegen.renderers.pdf.lay_out
+    pdf = {"pdf_variant": options.weasy_variant, "pdf_tags": True, "pdf_identifier": b"guidegen"}
+    pages, data, html = 0, b"", ""
     for _ in range(runs + 1):
-        seconds, guide = timed(lambda: loader.load(guide_path))
+        seconds, guide = timed(lambda: load(guide_path))
         add("load", seconds)
 
-        def theme_and_context(guide: Any = guide) -> Any:
-            folders_ = folders.template_folders(None)
-            theme = load_theme(list(reversed(folders_))).with_paper(None)
-            return RenderContext(theme=theme, folders=tuple(folders_),
-                                 date=pipeline.source_date(guide),
-                                 pdf_variant=pdf_variants()["ua-1"])
+        def templates_and_context() -> Any:
+            templates = load_templates(options.templates, options.paper)
+            return RenderContext(templates, options.weasy_variant)
 
-        seconds, context = timed(theme_and_context)
-        add("theme", seconds)
-        seconds, html = timed(lambda c=context, g=guide: templating.render_document(
-            g, c.theme, c.folders, c.date))
+        seconds, context = timed(templates_and_context)
+        add("templates", seconds)
+        seconds, document = timed(lambda g=guide, c=context: layout_guide(
+            g, c.templates, date=source_date(g), language=options.language))
+        add("layout", seconds)
+
+        fonts = context.templates.theme.fonts
+        families = [f.family for f in (fonts.body, fonts.heading, fonts.mono, fonts.symbols)]
+        add("fonts", timed(lambda f=families: require_fonts(f))[0])
+        seconds, html = timed(lambda d=document, c=context: render_html(d, c))
         add("html", seconds)
+
         if "weasyprint" not in imports:
             imports["weasyprint"], _ = timed(import_weasyprint)
         from weasyprint import HTML
 
-        check = font_check()
-        if check is not None:
-            fonts = context.theme.fonts
-            families = [f.family for f in (fonts.body, fonts.heading, fonts.mono, fonts.symbols)]
-            add("fonts", timed(lambda f=families, c=check: c(f))[0])
+        folders = context.templates.folders
+        with refused_urls_as_errors():
+            seconds, parsed = timed(lambda h=html, f=folders: HTML(
+                string=h, base_url=f[0].as_uri() + "/", url_fetcher=project_fetcher(f)))
+            add("weasyprint_parse", seconds)
+            seconds, laid_out = timed(lambda p=parsed: p.render(**pdf))
+            add("weasyprint_layout", seconds)
+            seconds, data = timed(lambda d=laid_out: d.write_pdf(**pdf))
+            add("pdf_write", seconds)
+        pages = len(laid_out.pages)
 
-        options = pdf_options(context)
-        base_url = context.folders[-1].as_uri() + "/"
-        seconds, parsed = timed(lambda c=context, h=html, u=base_url: HTML(
-            string=h, base_url=u, url_fetcher=fetcher_for(c)))
-        add("weasyprint_parse", seconds)
-        seconds, document = timed(lambda p=parsed, o=options: p.render(**o))
-        add("weasyprint_layout", seconds)
-        seconds, data = timed(lambda d=document, o=options: d.write_pdf(**o))
-        add("pdf_write", seconds)
-        pages = len(document.pages)
         if "docx" not in imports:
-            imports["docx"], _ = timed(lambda: __import__("guidegen.writers.docx"))
-        from guidegen.writers import docx
+            imports["docx"], _ = timed(lambda: __import__("guidegen.renderers.docx"))
+        from guidegen.renderers import docx
 
         docx_context = replace(context, pages_hint=pages)
-        seconds, _ = timed(lambda g=guide, c=docx_context: docx.write(g, c))
-        add("docx_write", seconds)
+        seconds, _ = timed(lambda d=document, c=docx_context: docx.render(d, c))
+        add("docx", seconds)
         add("total", sum(times[name][-1] for name in times if name != "total"))
     return {"layers": {name: summary(samples) for name, samples in times.items()},
             "imports_s": {k: round(v, 4) for k, v in imports.items()},
@@ -155,31 +126,21 @@ def layers(guide_path: str, runs: int) -> dict[str, Any]:
 
 
 def rebuild(guide_path: str, runs: int, out: str) -> dict[str, Any]:
-    """Time ``guidegen.build(..., force=True)`` ``runs`` + 1 times in one process."""
+    """Time ``guidegen.build([GUIDE], BuildOptions(out=OUT, force=True))`` ``runs`` + 1 times."""
     import guidegen
-    from guidegen import pipeline
 
-    accepted = inspect.signature(pipeline.build).parameters
-    kwargs: dict[str, Any] = {"out": out}
-    note = ""
-    if "force" in accepted:
-        kwargs["force"] = True
-    else:
-        note = "guidegen.build has no force= keyword yet; built without it"
-    samples = [timed(lambda: guidegen.build([guide_path], **kwargs))[0] for _ in range(runs + 1)]
-    return {**summary(samples), "force_supported": "force" in accepted,
-            "jobs_supported": "jobs" in accepted, "note": note}
+    options = guidegen.BuildOptions(out=Path(out), force=True)
+    samples = [timed(lambda: guidegen.build([guide_path], options))[0] for _ in range(runs + 1)]
+    return {**summary(samples), "jobs": options.processes}
 
 
 def typst_compile(guide_path: str, runs: int) -> dict[str, Any]:
     """Time the in-process Typst compile of the guide (fresh world, then incremental)."""
-    import guidegen
-
-    sys.path.insert(0, str(Path(__file__).parent))
     from measure import pdf_pages
+    from outline import load_document
     from typst_export import FONT_DIRS, compile_pdf, to_typst
 
-    export_s, source = timed(lambda: to_typst(guidegen.load(guide_path)))
+    export_s, source = timed(lambda: to_typst(*load_document(guide_path)))
     import_s, typst = timed(lambda: __import__("typst"))
     data = source.encode("utf-8")
     samples = [timed(lambda: compile_pdf(data))[0] for _ in range(runs + 1)]
@@ -195,6 +156,38 @@ def typst_compile(guide_path: str, runs: int) -> dict[str, Any]:
     return {**summary(samples), "compiler_reuse": summary(incremental),
             "export_s": round(export_s, 4), "import_s": round(import_s, 4),
             "pdf_bytes": len(pdf), "pages": pages, "source_chars": len(source)}
+
+
+def alias_bomb(guide_path: str, bomb_path: str, runs: int) -> dict[str, Any]:
+    """Time loading the guide, then refusing the alias bomb; the refusal's peak memory."""
+    import tracemalloc
+
+    from guidegen.content.loader import load
+    from guidegen.errors import ContentError
+
+    guide = [timed(lambda: load(guide_path))[0] for _ in range(runs + 1)]
+
+    def refuse() -> list[str]:
+        try:
+            load(bomb_path)
+        except ContentError as exc:
+            return exc.lines()
+        raise AssertionError(f"{bomb_path} loaded: the alias bomb was not refused")
+
+    bomb = [timed(refuse) for _ in range(runs + 1)]
+
+    def traced(function: Callable[[], Any]) -> int:
+        tracemalloc.start()
+        try:
+            function()
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    return {"guide": summary(guide, 6), "bomb": summary([s for s, _ in bomb], 6),
+            "bomb_peak_kb": round(traced(refuse) / 1024, 1),
+            "guide_peak_kb": round(traced(lambda: load(guide_path)) / 1024, 1),
+            "message": bomb[-1][1][0]}
 
 
 def modules(args: list[str]) -> dict[str, Any]:
@@ -225,6 +218,8 @@ def main(argv: list[str]) -> int:
         result = rebuild(rest[0], int(rest[1]), rest[2])
     elif mode == "typst" and len(rest) == 2:
         result = typst_compile(rest[0], int(rest[1]))
+    elif mode == "alias" and len(rest) == 3:
+        result = alias_bomb(rest[0], rest[1], int(rest[2]))
     elif mode == "modules":
         result = modules(rest)
     else:

@@ -1,10 +1,12 @@
 """Write a guide as pandoc Markdown, so pandoc typesets the same words as guidegen.
 
-The Markdown is generated from the validated model (``guidegen.load``), not from the
-YAML, so pandoc and guidegen see exactly the same text: title block, intro, one
-section per subject (summary, responsibilities, groups), the comparisons (matrices as
-pipe tables with "✓ Yes" / "— No" / "◐ Partial" and their key, per-subject
-dimensions as "**CMO:** text" bullets) and the closing sections.
+The Markdown is written from guidegen's document tree (``guidegen.layout``, the tree its
+HTML, PDF and DOCX renderers walk), so pandoc gets exactly guidegen's words in
+guidegen's order: the title block (title, subtitle, author, date and language as
+pandoc metadata; audience, document control and status as paragraphs), intro, one
+section per subject, the comparisons (matrices as pipe tables with "✓ Yes" / "— No" /
+"◐ Partial" and their key, per-subject dimensions as "**CMO:** text" bullets) and the
+closing sections.
 
 Usage: ``python bench/markdown_export.py content/cmo-cdmo-cro.yaml > guide.md``
 """
@@ -14,24 +16,29 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-from guidegen import markup
-from guidegen.model import Guide, Matrix
-from outline import Renderer, sections
+from guidegen.content import markup
+from guidegen.layout.tree import (
+    Block,
+    Cell,
+    Document,
+    Fields,
+    Heading,
+    Inline,
+    ListBlock,
+    Metadata,
+    Paragraph,
+    Span,
+    Table,
+    plain_text,
+)
+from outline import list_lines, load_document, parts
 
 # ASCII punctuation that means something to pandoc's Markdown inside a line; pandoc
 # accepts a backslash before any ASCII punctuation, so over-escaping is harmless.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~^$@#])")
-_LINE_START = re.compile(r"^(\s*)([-+*>=]|\d+[.)])")
-
-
-def theme_labels() -> Any:
-    """Return the labels of the built-in theme (mark words, key, audience ...)."""
-    from guidegen.folders import template_folders
-    from guidegen.theme import load_theme
-
-    return load_theme(list(reversed(template_folders()))).labels
+_LINE_START = re.compile(r"^(\s*)(>|(?:[-+*=]|\d+[.)])(?=\s|$))")
+STRONG_SPANS = ("label", "who")  # spans guidegen's stylesheet sets in bold
 
 
 def escape(text: str) -> str:
@@ -39,7 +46,7 @@ def escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", text)
 
 
-def inlines(nodes: Iterable[markup.Inline]) -> str:
+def inlines(nodes: Iterable[Inline]) -> str:
     """Return inline nodes as one line of Markdown."""
     out: list[str] = []
     for node in nodes:
@@ -49,12 +56,15 @@ def inlines(nodes: Iterable[markup.Inline]) -> str:
             out.append(f"`` {node.text} ``" if "`" in node.text else f"`{node.text}`")
         elif isinstance(node, markup.LineBreak):
             out.append("\\\n")
-        elif isinstance(node, markup.Strong):
+        elif isinstance(node, markup.Strong) or (isinstance(node, Span)
+                                                 and node.role in STRONG_SPANS):
             out.append(f"**{inlines(node.children)}**")
         elif isinstance(node, markup.Emph):
             out.append(f"*{inlines(node.children)}*")
         elif isinstance(node, markup.Link):
             out.append(f"[{inlines(node.children)}](<{node.href}>)")
+        elif isinstance(node, Span):  # a mark or a symbol: its words
+            out.append(inlines(node.children))
     return "".join(out)
 
 
@@ -63,133 +73,71 @@ def paragraph(text: str) -> str:
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text, count=1)
 
 
-def blocks(nodes: Sequence[markup.Block], indent: str = "", tight: bool = False) -> list[str]:
-    """Return Markdown blocks as lines (blank lines between blocks).
-
-    ``tight`` (inside a list item) puts a nested list right under the line before it,
-    so the outer list stays tight, as guidegen prints it.
-    """
-    lines: list[str] = []
-    for node in nodes:
-        if lines and not (tight and not isinstance(node, markup.Paragraph)):
-            lines.append("")
-        if isinstance(node, markup.Paragraph):
-            lines.append(indent + paragraph(inlines(node.inlines)))
-        else:
-            ordered = isinstance(node, markup.OrderedList)
-            start = node.start if isinstance(node, markup.OrderedList) else 1
-            for number, item in enumerate(node.items, start):
-                marker = f"{number}. " if ordered else "- "
-                lines += list_item(marker, item, indent)
-    return lines
-
-
-def list_item(marker: str, item: Sequence[markup.Block], indent: str) -> list[str]:
-    """Return one list item; nested blocks are indented under the marker."""
-    inner = indent + " " * len(marker)
-    body = blocks(item, inner, tight=True)
-    if not body:
-        return [indent + marker.rstrip()]
-    return [indent + marker + body[0][len(inner):], *body[1:]]
+def block(node: Block, indent: str = "") -> list[str]:
+    """Return one block of the tree as Markdown lines (none for what the metadata holds)."""
+    if isinstance(node, Heading):  # the title (level 1) is pandoc's metadata
+        return [] if node.level == 1 else ["#" * node.level + " " + escape(node.text)]
+    if isinstance(node, Paragraph):
+        if node.role == "subtitle":  # pandoc's metadata too
+            return []
+        if node.role in ("legend", "status"):  # small print; the status in capitals
+            text = plain_text(node.inlines)
+            return [indent + escape(text.upper() if node.role == "status" else text)]
+        return [indent + paragraph(inlines(node.inlines))]
+    if isinstance(node, ListBlock):
+        return list_lines(node, block, indent)
+    if isinstance(node, Fields):
+        return [" · ".join(f"{escape(k)}: **{escape(v)}**" for k, v in node.items)]
+    if isinstance(node, Table):
+        return table(node)
+    return []  # an image (the theme's logo)
 
 
-def bullets(items: Iterable[str], indent: str = "") -> list[str]:
-    """Return a tight bullet list of already formatted lines."""
-    return [f"{indent}- {item}" for item in items]
+def table(node: Table) -> list[str]:
+    """Return a table as a pipe table: the first column left-aligned, the others centred."""
+    def cell(value: Cell) -> str:
+        text = inlines(value.inlines)
+        text = f"**{text}**" if value.header else text
+        return (f"{text} {inlines(value.note)}" if value.note else text).replace("\n", " ")
+
+    lines = ["| " + " | ".join(inlines(c.inlines) for c in node.head) + " |",
+             "|" + "|".join([":---", *([":---:"] * (len(node.head) - 1))]) + "|"]
+    return lines + ["| " + " | ".join(map(cell, row)) + " |" for row in node.rows]
 
 
-def front_matter(guide: Guide) -> list[str]:
+def front_matter(meta: Metadata) -> list[str]:
     """Return the YAML metadata block pandoc reads the title, subtitle and language from."""
-    info = guide.guide
-
     def quoted(value: str) -> str:
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return '"' + escape(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
-    lines = ["---", f"title: {quoted(escape(info.title))}"]
-    if info.subtitle:
-        lines.append(f"subtitle: {quoted(escape(info.subtitle))}")
-    if info.authors:
-        lines.append("author: [" + ", ".join(quoted(escape(a)) for a in info.authors) + "]")
-    if info.date:
-        lines.append(f"date: {info.date.isoformat()}")
-    if info.keywords:
-        lines.append("keywords: [" + ", ".join(quoted(escape(k)) for k in info.keywords) + "]")
-    lines += [f"lang: {info.language}", "---"]
-    return lines
-
-
-def title_block(guide: Guide, labels: Any) -> list[str]:
-    """Return the audience and document-control lines guidegen prints under the title."""
-    info, doc = guide.guide, guide.guide.document
-    lines: list[str] = []
-    if info.audience:
-        lines += [f"**{escape(labels.audience)}:** {escape(info.audience)}", ""]
-    if doc:
-        fields = [(labels.document, doc.number), (labels.version, doc.version)]
-        if doc.effective:
-            fields.append((labels.effective, doc.effective.isoformat()))
-        if doc.approver:
-            fields.append((labels.approver, doc.approver))
-        lines += [" · ".join(f"{escape(k)}: **{escape(v)}**" for k, v in fields), ""]
-        if doc.status:
-            lines += [escape(doc.status.upper()), ""]
-    return lines
+    lines = ["---", f"title: {quoted(meta.title)}"]
+    if meta.subtitle:
+        lines.append(f"subtitle: {quoted(meta.subtitle)}")
+    if meta.author:  # guidegen joins the authors with "; "
+        lines.append("author: [" + ", ".join(map(quoted, meta.author.split("; "))) + "]")
+    if meta.date:
+        lines.append(f"date: {meta.date.date().isoformat()}")
+    if meta.keywords:
+        lines.append("keywords: [" + ", ".join(map(quoted, meta.keywords)) + "]")
+    return [*lines, f"lang: {meta.language}", "---"]
 
 
-def matrix(guide: Guide, comparison: Matrix, labels: Any) -> list[str]:
-    """Return a matrix as a pipe table, followed by the key of the marks it uses."""
-    def cell(text: str) -> str:
-        return text.replace("\n", " ")
-
-    header = [escape(comparison.corner), *(escape(s.short) for s in guide.subjects)]
-    lines = ["| " + " | ".join(header) + " |",
-             "|" + "|".join([":---", *([":---:"] * len(guide.subjects))]) + "|"]
-    used: list[Any] = []
-    for row in comparison.rows:
-        first = f"**{escape(row.criterion)}**"
-        if row.note:
-            first += f" {inlines(row.note)}"
-        cells = [first]
-        for subject in guide.subjects:
-            value = row.values[subject.id]
-            if value.mark is not None:
-                label = getattr(labels, value.mark.value)
-                text = f"{label.symbol} {escape(label.word)}"
-                if value.mark not in used:
-                    used.append(value.mark)
-            else:
-                text = inlines(value.text)
-            if value.note:
-                text += f" {inlines(value.note)}"
-            cells.append(cell(text))
-        lines.append("| " + " | ".join(cells) + " |")
-    if used:
-        order = [m for m in ("yes", "no", "partial") if any(u.value == m for u in used)]
-        keys = [f"{getattr(labels, m).symbol} {escape(getattr(labels, m).word)}" for m in order]
-        lines += ["", f"{escape(labels.legend)}: " + " · ".join(keys)]
-    return lines
-
-
-def to_markdown(guide: Guide, labels: Any | None = None) -> str:
-    """Return the whole guide as one pandoc Markdown document."""
-    labels = labels or theme_labels()
-    out = [*front_matter(guide), "", *title_block(guide, labels), *blocks(guide.intro)]
-
-    render = Renderer(blocks, bullets, inlines, lambda g, c: matrix(g, c, labels),
-                      lambda t: f"**{escape(t)}**")
-    for level, title, body in sections(guide, render):
-        out.extend(["", "#" * (level + 1) + " " + escape(title), "", *body])
+def to_markdown(document: Document) -> str:
+    """Return the whole document as one pandoc Markdown document."""
+    out = front_matter(document.meta)
+    for _, blocks in parts(document):
+        for node in blocks:
+            lines = block(node)
+            out += ["", *lines] if lines else []
     return "\n".join(out) + "\n"
 
 
 def main(argv: Sequence[str]) -> int:
     """Print the Markdown of the guide named on the command line."""
-    import guidegen
-
     if len(argv) != 1:
         print("usage: markdown_export.py GUIDE.yaml", file=sys.stderr)
         return 2
-    sys.stdout.write(to_markdown(guidegen.load(argv[0])))
+    sys.stdout.write(to_markdown(load_document(argv[0])[0]))
     return 0
 
 

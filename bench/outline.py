@@ -1,57 +1,65 @@
-"""The reading order of a guide, shared by the Markdown and Typst exporters."""
+"""The reading order of guidegen's document tree, shared by the Markdown and Typst exporters.
+
+Both exporters walk the tree guidegen's own renderers walk (``guidegen.layout``), so
+their words and order are guidegen's: :func:`parts` gives the blocks in reading order,
+:func:`list_lines` writes a list (the same syntax in Markdown and Typst).
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
-from guidegen.model import Guide, Matrix
+from guidegen.layout.tree import Block, Document, ListBlock, Paragraph, Section
 
 
-@dataclass(frozen=True)
-class Renderer:
-    """How one output language writes the pieces of a guide, as lists of lines."""
+def load_document(path: str | os.PathLike[str]) -> tuple[Document, Any]:
+    """Return the document tree of the guide at ``path`` as ``guidegen build`` lays it out,
+    and the theme it was laid out with."""
+    from guidegen.builder.options import BuildOptions
+    from guidegen.builder.pipeline import layout
+    from guidegen.content.loader import load
+    from guidegen.theme import load_templates
 
-    blocks: Callable[[Any], list[str]]
-    bullets: Callable[..., list[str]]
-    inlines: Callable[[Any], str]
-    matrix: Callable[[Guide, Any], list[str]]
-    strong: Callable[[str], str]
+    templates = load_templates()
+    return layout(load(path), templates, BuildOptions()), templates.theme
 
 
-def sections(guide: Guide, render: Renderer) -> Iterator[tuple[int, str, list[str]]]:
-    """Yield (level, heading, body lines) in reading order; parts are level 1."""
-    for subject in guide.subjects:
-        body = render.blocks(subject.summary)
-        if subject.responsibilities:
-            body += ["", *render.bullets(render.inlines(i) for i in subject.responsibilities)]
-        yield 1, subject.heading, body
-        for group in subject.groups:
-            intro = [*render.blocks(group.intro), ""] if group.intro else []
-            yield 2, group.title, intro + render.bullets(render.inlines(i) for i in group.items)
-    if guide.comparisons or guide.comparisons_intro:
-        yield 1, guide.comparisons_heading, render.blocks(guide.comparisons_intro or ())
-        for comparison in guide.comparisons:
-            body = [*render.blocks(comparison.intro), ""] if comparison.intro else []
-            if isinstance(comparison, Matrix):
-                body += render.matrix(guide, comparison)
+def parts(document: Document) -> Iterator[tuple[str, list[Block]]]:
+    """Yield (section role, blocks): the blocks in reading order, in runs that share their
+    innermost section (``title-block``, ``intro``, ``subject``, ``dimension matrix``...).
+    Sections are opened; lists and tables stay whole."""
+    def visit(blocks: tuple[Block, ...], role: str) -> Iterator[tuple[str, list[Block]]]:
+        run: list[Block] = []
+        for block in blocks:
+            if isinstance(block, Section):
+                if run:
+                    yield role, run
+                    run = []
+                yield from visit(block.children, block.role)
             else:
-                body += per_subject(guide, comparison, render)
-            yield 2, comparison.title, body
-    for closing in guide.sections:
-        yield 1, closing.title, render.blocks(closing.body)
+                run.append(block)
+        if run:
+            yield role, run
+
+    return visit(document.blocks, "")
 
 
-def per_subject(guide: Guide, comparison: Any, render: Renderer) -> list[str]:
-    """Return a per-subject dimension as bullets led by the subject's short name."""
+def list_lines(block: ListBlock, write: Callable[[Block, str], list[str]],
+               indent: str = "") -> list[str]:
+    """Return a tight list: ``- `` or ``N. `` markers, an item's further blocks indented
+    under its first line, a blank line only before an item's further paragraphs.
+    ``write(block, indent)`` returns the lines of one block of an item."""
     lines: list[str] = []
-    for subject in guide.subjects:
-        entry = comparison.values[subject.id]
-        who = render.strong(f"{subject.short}:")
-        if entry.is_list:
-            lines.append(f"- {who}")
-            lines += render.bullets((render.inlines(line) for line in entry.lines), "  ")
-        else:
-            lines.append(f"- {who} {render.inlines(entry.lines[0])}")
+    for number, item in enumerate(block.items, block.start):
+        marker = f"{number}. " if block.ordered else "- "
+        inner = indent + " " * len(marker)
+        body: list[str] = []
+        for child in item:
+            if body and isinstance(child, Paragraph):
+                body.append("")
+            body += write(child, inner)
+        lines.append((indent + marker + (body[0][len(inner):] if body else "")).rstrip())
+        lines += body[1:]
     return lines

@@ -7,14 +7,15 @@ from collections.abc import Callable
 from typing import Any
 
 LAYER_NAMES = {
-    "load": "YAML load + validation (loader.load)",
-    "theme": "theme + render context",
-    "html": "HTML render (templating.render_document)",
-    "fonts": "font check (fonts.require_fonts)",
+    "load": "YAML load + validation (content.loader.load)",
+    "templates": "templates (theme.load_templates) + RenderContext",
+    "layout": "layout: the document tree (layout_guide)",
+    "fonts": "font check (renderers.pdf.fonts.require_fonts)",
+    "html": "HTML render (renderers.html.render_html)",
     "weasyprint_parse": "WeasyPrint: parse HTML (weasyprint.HTML)",
     "weasyprint_layout": "WeasyPrint: style + layout (render)",
     "pdf_write": "WeasyPrint: PDF write (write_pdf)",
-    "docx_write": "DOCX write (writers.docx.write)",
+    "docx": "DOCX render (renderers.docx.render)",
     "total": "total (PDF + DOCX)",
 }
 HEAVY = ("weasyprint", "docx")
@@ -24,6 +25,8 @@ def seconds(value: float | None) -> str:
     """Return a duration for the table: ms below a second, else seconds."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
+    if value < 0.001:
+        return f"{value * 1000:.2f} ms"
     if value < 0.01:
         return f"{value * 1000:.1f} ms"
     if value < 1:
@@ -72,6 +75,19 @@ def _target(name: str, met: bool | None, measured: str, limit: str) -> dict[str,
             "limit": limit}
 
 
+# The limits of the targets, each a ratio of two numbers measured in the same run.
+COLD_VS_PANDOC = 0.60     # cold build (PDF + DOCX) / pandoc's PDF alone
+CHECK_VS_PANDOC = 0.30    # guidegen check GUIDE / pandoc's PDF
+HELP_VS_PANDOC = 0.10     # guidegen --help / pandoc's PDF
+UNCHANGED_VS_COLD = 0.15  # unchanged rebuild / cold build
+REBUILD_VS_TYPST = 10     # warm in-process rebuild / Typst's warm in-process compile
+SCALING_SLACK = 1.1       # largest content N: time / 1x time <= 1.1 x N
+SCALING_MEMORY = 4        # largest content: peak memory / the 1x build's peak memory
+JOBS_VS_MACHINE = 0.85    # --jobs 2 speed-up / the machine's speed-up of 2 processes
+BOMB_VS_LOAD = 2          # refusing the alias bomb / loading the guide, in process
+BOMB_ISSUE_S = 0.050      # what the issue asks for on its machine (shown, not a target)
+
+
 def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
     """Return each target with its numbers and whether it is met (None: not measured)."""
     m = results["measurements"]
@@ -82,66 +98,89 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
 
     r = ratio(paired, pandoc)
     targets.append(_target(
-        "cold guidegen build (PDF+DOCX) <= 0.75 x pandoc PDF alone", None if r is None else
-        r <= 0.75, f"{seconds(paired)} vs pandoc {seconds(pandoc)} = {times(r)}, runs taking "
-        "turns", "0.75×"))
+        f"cold guidegen build (PDF+DOCX) <= {COLD_VS_PANDOC:.2f} x pandoc PDF alone",
+        None if r is None else r <= COLD_VS_PANDOC,
+        f"{seconds(paired)} vs pandoc {seconds(pandoc)} = {times(r)}, runs taking turns",
+        f"{COLD_VS_PANDOC:.2f}×"))
 
     check, help_ = get(m, "cli", "check", "median_s"), get(m, "cli", "help", "median_s")
+    rc, rh = ratio(check, pandoc), ratio(help_, pandoc)
     loaded = {name: get(m, "cli", "modules", name, "imported") for name in ("check", "help")}
     heavy = sorted({mod for mods in loaded.values() if mods for mod in mods if mod in HEAVY})
-    ok = None if check is None or help_ is None or None in loaded.values() else (
-        check < 0.3 and help_ < 0.3 and not heavy)
+    ok = None if rc is None or rh is None or None in loaded.values() else (
+        rc <= CHECK_VS_PANDOC and rh <= HELP_VS_PANDOC and not heavy)
     targets.append(_target(
-        "`guidegen check` and `--help` < 0.3 s, without importing WeasyPrint", ok,
-        f"check {seconds(check)}, --help {seconds(help_)}; imports "
-        f"{', '.join(heavy) if heavy else 'neither weasyprint nor docx'}", "0.3 s"))
+        f"`guidegen check` <= {CHECK_VS_PANDOC:.2f} x and `--help` <= {HELP_VS_PANDOC:.2f} x "
+        "pandoc PDF, neither importing WeasyPrint or python-docx", ok,
+        f"check {seconds(check)} = {times(rc)}, --help {seconds(help_)} = {times(rh)} of "
+        f"pandoc {seconds(pandoc)}; imports "
+        f"{', '.join(heavy) if heavy else 'neither weasyprint nor docx'}",
+        f"{CHECK_VS_PANDOC:.2f}×, {HELP_VS_PANDOC:.2f}×"))
 
     same = get(m, "unchanged", "median_s")
     r = ratio(same, cold)
     skipped = get(m, "unchanged", "skipped")
     targets.append(_target(
-        "unchanged rebuild < 0.15 x cold build", None if r is None else r < 0.15,
-        f"{seconds(same)} = {times(r)} of cold"
+        f"unchanged rebuild <= {UNCHANGED_VS_COLD:.2f} x cold build",
+        None if r is None else r <= UNCHANGED_VS_COLD,
+        f"{seconds(same)} vs cold {seconds(cold)} = {times(r)}"
         f"{'' if skipped is None else ('; outputs skipped' if skipped else '; NOT skipped')}",
-        "0.15×"))
+        f"{UNCHANGED_VS_COLD:.2f}×"))
 
     warm = get(m, "rebuild", "warm_median_s")
     typst = get(m, "typst", "in_process", "warm_median_s")
     r = ratio(warm, typst)
     targets.append(_target(
-        "in-process rebuild (PDF+DOCX) within 10 x Typst in-process compile",
-        None if r is None else r <= 10,
-        f"{seconds(warm)} vs Typst {seconds(typst)} = {times(r)}", "10×"))
+        f"in-process rebuild (PDF+DOCX) <= {REBUILD_VS_TYPST} x Typst in-process compile",
+        None if r is None else r <= REBUILD_VS_TYPST,
+        f"{seconds(warm)} vs Typst {seconds(typst)} = {times(r)}", f"{REBUILD_VS_TYPST}×"))
 
     targets.append(_scaling_target(get(m, "scaling", "factors") or {}))
 
     speedup = get(m, "many", "speedup")
     supported = get(m, "many", "jobs_supported")
     machine = get(m, "many", "machine_parallel", "speedup")
+    share = ratio(speedup, machine)
+    j1, j2 = get(m, "many", "jobs1", "median_s"), get(m, "many", "jobs2", "median_s")
     targets.append(_target(
-        "--jobs 2 near 2x over --jobs 1 (met at >= 1.6x)",
-        None if speedup is None or not supported else speedup >= 1.6,
-        f"{times(speedup)}" + ("" if supported in (None, True) else " (--jobs missing)")
-        + ("" if machine is None else f"; the machine gave 2 CPU-bound processes "
-           f"{times(machine)}"),
-        "1.6×"))
+        f"--jobs 2 speed-up over --jobs 1 >= {JOBS_VS_MACHINE:.2f} x the machine's for 2 "
+        "CPU-bound processes",
+        None if share is None or not supported else share >= JOBS_VS_MACHINE,
+        f"{times(speedup)} ({seconds(j1)} -> {seconds(j2)}) vs the machine's "
+        f"{times(machine)} = {times(share)}"
+        + ("" if supported in (None, True) else " (--jobs missing)"),
+        f"{JOBS_VS_MACHINE:.2f}×"))
+
+    bomb, load = get(m, "alias", "bomb", "warm_median_s"), get(m, "alias", "guide",
+                                                                 "warm_median_s")
+    r = ratio(bomb, load)
+    targets.append(_target(
+        f"alias bomb refused in <= {BOMB_VS_LOAD} x the guide's load time, in process",
+        None if r is None else r <= BOMB_VS_LOAD,
+        f"{seconds(bomb)} vs the guide's {seconds(load)} = {times(r)}; "
+        f"{'under' if bomb is not None and bomb < BOMB_ISSUE_S else 'NOT under'} the "
+        f"issue's {seconds(BOMB_ISSUE_S)}; peak {get(m, 'alias', 'bomb_peak_kb')} KB traced",
+        f"{BOMB_VS_LOAD}×"))
     return targets
 
 
 def _scaling_target(factors: dict[str, Any]) -> dict[str, Any]:
-    name = "largest content: time within 1.1 x its growth factor of 1x, peak memory < 500 MB"
+    name = (f"largest content: time <= {SCALING_SLACK} x its growth factor of 1x, peak "
+            f"memory <= {SCALING_MEMORY} x 1x's")
     if "1" not in factors or len(factors) < 2:
         return _target(name, None, "not measured", "")
     top = max(factors, key=int)
-    base, big = factors["1"]["median_s"], factors[top]["median_s"]
-    r = big / base
-    peak = max(f.get("peak_rss_mb", 0) for f in factors.values())
-    limit = 1.1 * int(top)
+    base, big = factors["1"], factors[top]
+    r = big["median_s"] / base["median_s"]
+    memory = ratio(big.get("peak_rss_mb"), base.get("peak_rss_mb"))
+    limit = SCALING_SLACK * int(top)
     return _target(name.replace("largest content", f"{top}x content").replace(
-                       "1.1 x its growth factor", f"{limit:.0f}x"),
-                   r <= limit and peak < 500,
-                   f"{top}x takes {seconds(big)} = {times(r)} of 1x; peak {peak:.0f} MB",
-                   f"{limit:.0f}×, 500 MB")
+                       f"{SCALING_SLACK} x its growth factor", f"{limit:.0f}x"),
+                   r <= limit and memory is not None and memory <= SCALING_MEMORY,
+                   f"{seconds(big['median_s'])} vs 1x {seconds(base['median_s'])} = "
+                   f"{times(r)}; peak {big.get('peak_rss_mb', 0):.0f} MB vs 1x "
+                   f"{base.get('peak_rss_mb', 0):.0f} MB = {times(memory)}",
+                   f"{limit:.0f}×, {SCALING_MEMORY}×")
 
 
 def table(title: str, header: list[str], rows: list[list[str]]) -> list[str]:
@@ -210,19 +249,22 @@ def _layers(m: dict[str, Any]) -> list[str]:
 
 def _cli(m: dict[str, Any]) -> list[str]:
     cli = m["cli"]
+    pandoc = get(m, "pandoc", "pdf", "median_s")
     rows = []
     for key, label in (("python_startup", "python -c pass (interpreter alone)"),
                        ("import_cli", "python -c 'import guidegen.cli'"),
                        ("help", "guidegen --help"), ("check", "guidegen check GUIDE")):
         modules = get(cli, "modules", key, "imported")
         rows.append([label, seconds(cli[key]["median_s"]), spread(cli[key]),
+                     times(ratio(cli[key]["median_s"], pandoc)),
                      "" if modules is None else (", ".join(modules) or "none")])
-    return table("Start-up, cold process", ["", "median", "min–max", "heavy imports"], rows)
+    return table("Start-up, cold process", ["", "median", "min–max", "÷ pandoc PDF",
+                                            "heavy imports"], rows)
 
 
 def _scaling(m: dict[str, Any]) -> list[str]:
     factors = m["scaling"]["factors"]
-    base = factors["1"]["median_s"]
+    base, base_mb = factors["1"]["median_s"], factors["1"]["peak_rss_mb"]
     rows = []
     for factor, data in sorted(factors.items(), key=lambda item: int(item[0])):
         c, n = data["content"], int(factor)
@@ -230,9 +272,10 @@ def _scaling(m: dict[str, Any]) -> list[str]:
         rows.append([f"{factor}x  ({c['bullets']} bullets, {c['matrix_rows']} rows, "
                      f"{c['per_subject']} dims, {c['sections']} sections)",
                      str(data["pages"]), seconds(data["median_s"]),
-                     times(data["median_s"] / base), extra, f"{data['peak_rss_mb']:.0f}"])
-    return table("Scaling: cold guidegen build --force of the guide grown N times",
-                 ["", "pages", "median", "÷ 1x", "per extra 1x", "peak MB"], rows)
+                     times(data["median_s"] / base), extra, f"{data['peak_rss_mb']:.0f}",
+                     times(data["peak_rss_mb"] / base_mb)])
+    return table("Scaling: cold guidegen build --force --jobs 1 of the guide grown N times",
+                 ["", "pages", "median", "÷ 1x", "per extra 1x", "peak MB", "÷ 1x"], rows)
 
 
 def _many(m: dict[str, Any]) -> list[str]:
@@ -268,6 +311,20 @@ def _rebuilds(m: dict[str, Any]) -> list[str]:
     return table("Rebuilds", ["", "median", "vs cold", ""], rows)
 
 
+def _alias(m: dict[str, Any]) -> list[str]:
+    alias = m["alias"]
+    guide, bomb = alias["guide"], alias["bomb"]
+    rows = [["load the guide (content.loader.load)", seconds(guide["first_s"]),
+             seconds(guide["warm_median_s"]), "", f"{alias['guide_peak_kb']:.0f}"],
+            ["refuse tests/hostile/billion-laughs.yaml", seconds(bomb["first_s"]),
+             seconds(bomb["warm_median_s"]),
+             times(ratio(bomb["warm_median_s"], guide["warm_median_s"])),
+             f"{alias['bomb_peak_kb']:.0f}"]]
+    return [*table("Alias bomb, in process (first pays the imports; warm is the median)",
+                   ["", "first", "warm", "÷ guide", "peak KB traced"], rows),
+            f"  {alias['message']}"]
+
+
 def render(results: dict[str, Any]) -> str:
     """Return the whole report: header, one table per stage, targets, errors."""
     machine = results["machine"]
@@ -278,7 +335,7 @@ def render(results: dict[str, Any]) -> str:
              f"guidegen build --force: {'yes' if features['force'] else 'MISSING'}, "
              f"--jobs: {'yes' if features['jobs'] else 'MISSING'}"]
     m = results["measurements"]
-    for build in (_compare, _layers, _cli, _scaling, _many, _rebuilds):
+    for build in (_compare, _layers, _cli, _scaling, _many, _rebuilds, _alias):
         lines += _section(build, m)
     lines += ["", "Targets"]
     for t in results["targets"]:

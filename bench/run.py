@@ -36,6 +36,8 @@ DEFAULT_GUIDE = ROOT / "content" / "cmo-cdmo-cro.yaml"
 DEFAULT_JSON = ROOT / "bench" / "results" / "latest.json"
 FACTORS, QUICK_FACTORS = (1, 10, 100), (1, 10, 30)
 MANY_GUIDES = 24  # a packet: enough guides that per-process start-up is not the story
+ALIAS_BOMB = ROOT / "tests" / "hostile" / "billion-laughs.yaml"
+ALIAS_RUNS = 20  # loads take milliseconds: more runs for a steady median
 
 
 @dataclass
@@ -80,12 +82,12 @@ def stage_pandoc(bench: Bench) -> dict[str, Any]:
     """pandoc: the same words as Markdown, to PDF through WeasyPrint, and to DOCX."""
     import pypandoc
 
-    import guidegen
     from markdown_export import to_markdown
+    from outline import load_document
 
     pandoc = pypandoc.get_pandoc_path()
     source = bench.tmp / "guide.md"
-    source.write_text(to_markdown(guidegen.load(bench.guide)), encoding="utf-8")
+    source.write_text(to_markdown(load_document(bench.guide)[0]), encoding="utf-8")
     pdf = [pandoc, source, "--pdf-engine=weasyprint", "-V", "mainfont=Carlito",
            "-V", "fontsize=10.5pt", "-o"]
     version = run([pandoc, "--version"]).stdout.splitlines()[0]
@@ -104,11 +106,11 @@ def stage_pandoc(bench: Bench) -> dict[str, Any]:
 
 def stage_typst(bench: Bench) -> dict[str, Any]:
     """Typst: in-process compile (fresh world, and a reused compiler), and a cold process."""
-    import guidegen
+    from outline import load_document
     from typst_export import FONT_DIRS, to_typst
 
     source = bench.tmp / "guide.typ"
-    source.write_text(to_typst(guidegen.load(bench.guide)), encoding="utf-8")
+    source.write_text(to_typst(*load_document(bench.guide)), encoding="utf-8")
     code = ("import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], "
             f"font_paths={[str(d) for d in FONT_DIRS]!r}, pdf_standards=['ua-1'])")
     cold = repeat(lambda i: [PYTHON, "-c", code, source, bench.tmp / f"typst-{i}.pdf"],
@@ -217,15 +219,21 @@ def stage_unchanged(bench: Bench) -> dict[str, Any]:
 
 
 def stage_rebuild(bench: Bench) -> dict[str, Any]:
-    """``guidegen.build(force=True)`` repeated in one process: the warm rebuild time."""
+    """``guidegen.build`` with ``force=True`` repeated in one process: the warm rebuild time."""
     return python_json("inprocess.py", "rebuild", bench.guide, bench.runs,
                        bench.out("inprocess"))
+
+
+def stage_alias(bench: Bench) -> dict[str, Any]:
+    """An alias bomb refused by the loader, against loading the guide; both in process."""
+    return python_json("inprocess.py", "alias", bench.guide, ALIAS_BOMB,
+                       max(bench.runs, ALIAS_RUNS))
 
 
 STAGES: dict[str, Callable[[Bench], dict[str, Any]]] = {
     "guidegen": stage_guidegen, "pandoc": stage_pandoc, "typst": stage_typst,
     "layers": stage_layers, "cli": stage_cli, "scaling": stage_scaling, "many": stage_many,
-    "unchanged": stage_unchanged, "rebuild": stage_rebuild,
+    "unchanged": stage_unchanged, "rebuild": stage_rebuild, "alias": stage_alias,
 }
 
 

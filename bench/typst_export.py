@@ -1,10 +1,12 @@
 """Write a guide as a Typst document, so Typst typesets the same words as guidegen.
 
-Like :mod:`markdown_export`, the document is generated from the validated model, and
-it follows the theme (paper, margins, Carlito with DejaVu Sans for the symbols, sizes,
-colours, labels): title block, running header with the guide title and the current
-part, "Page X of Y" footer, subjects, matrices as real tables with a header row, the
-mark key, per-subject dimensions and the closing sections.
+Like :mod:`markdown_export`, the document is written from guidegen's document tree
+(``guidegen.layout``), so its words and their order are guidegen's, running header and
+footer included; the theme styles it (paper, margins, Carlito with DejaVu Sans for the
+symbols, sizes, colours): title block, running header with the guide title and the
+current part, "Page X of Y" footer, subjects, matrices as real tables with a header row
+and the tree's column widths, the mark key, per-subject dimensions and the closing
+sections.
 
 All text goes into Typst string literals (``#"..."``), so no character of the content
 can be read as Typst markup.
@@ -19,19 +21,24 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from guidegen import markup
-from guidegen.model import Guide, Matrix
-from outline import Renderer, sections
+from guidegen.content import markup
+from guidegen.layout.tree import (
+    Block,
+    Cell,
+    Document,
+    Fields,
+    Heading,
+    Inline,
+    ListBlock,
+    Paragraph,
+    Span,
+    Table,
+    plain_text,
+)
+from outline import list_lines, load_document, parts
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/crosextra"), Path("/usr/share/fonts/truetype/dejavu"))
-
-
-def builtin_theme() -> Any:
-    """Return guidegen's built-in theme."""
-    from guidegen.folders import template_folders
-    from guidegen.theme import load_theme
-
-    return load_theme(list(reversed(template_folders())))
+STRONG_SPANS = ("label", "who")  # spans guidegen's stylesheet sets in bold
 
 
 def string(text: str) -> str:
@@ -52,83 +59,133 @@ def language(tag: str) -> str:
     return f'lang: "{parts[0].lower()}"' + (f', region: "{region.upper()}"' if region else "")
 
 
-def inlines(nodes: Iterable[markup.Inline]) -> str:
-    """Return inline nodes as Typst markup."""
-    out: list[str] = []
-    for node in nodes:
-        if isinstance(node, markup.Text):
-            out.append(text(node.text))
-        elif isinstance(node, markup.Code):
-            out.append(f"#raw({string(node.text)})")
-        elif isinstance(node, markup.LineBreak):
-            out.append("#linebreak()")
-        elif isinstance(node, markup.Strong):
-            out.append(f"#strong[{inlines(node.children)}]")
-        elif isinstance(node, markup.Emph):
-            out.append(f"#emph[{inlines(node.children)}]")
-        elif isinstance(node, markup.Link):
-            out.append(f"#link({string(node.href)})[{inlines(node.children)}]")
-    return "".join(out)
+class Writer:
+    """Writes the blocks of one document tree as Typst, styled by guidegen's theme."""
+
+    def __init__(self, theme: Any) -> None:
+        self.theme = theme
+        c = theme.colors
+        self.marks = {"mark-yes": f'fill: rgb("{c.yes}"), weight: "bold"',
+                      "mark-no": f'fill: rgb("{c.no}")',
+                      "mark-partial": f'fill: rgb("{c.partial}"), style: "italic"'}
+
+    def small(self, body: str, style: str = "") -> str:
+        """Return ``body`` in the theme's small, muted type."""
+        return (f"#text(size: {self.theme.sizes.small}pt, {style}"
+                f'fill: rgb("{self.theme.colors.muted}"))[{body}]')
+
+    def inlines(self, nodes: Iterable[Inline]) -> str:
+        """Return inline nodes as Typst markup."""
+        out: list[str] = []
+        words = ""  # text nodes in a row become one string literal
+        for node in nodes:
+            if isinstance(node, markup.Text):
+                words += node.text
+                continue
+            out.append(text(words))
+            words = ""
+            if isinstance(node, markup.Code):
+                out.append(f"#raw({string(node.text)})")
+            elif isinstance(node, markup.LineBreak):
+                out.append("#linebreak()")
+            elif isinstance(node, markup.Strong) or (isinstance(node, Span)
+                                                     and node.role in STRONG_SPANS):
+                out.append(f"#strong[{self.inlines(node.children)}]")
+            elif isinstance(node, markup.Emph):
+                out.append(f"#emph[{self.inlines(node.children)}]")
+            elif isinstance(node, markup.Link):
+                out.append(f"#link({string(node.href)})[{self.inlines(node.children)}]")
+            elif isinstance(node, Span) and node.role in self.marks:
+                out.append(f"#text({self.marks[node.role]})[{text(plain_text(node.children))}]")
+            elif isinstance(node, Span):
+                out.append(self.inlines(node.children))
+        return "".join(out) + text(words)
+
+    def block(self, node: Block, indent: str = "") -> list[str]:
+        """Return one block of the tree as Typst markup lines."""
+        s, c = self.theme.sizes, self.theme.colors
+        if isinstance(node, Heading):
+            if node.level == 1:  # the document's title
+                return [f'#text(size: {s.title}pt, weight: "bold", fill: rgb("{c.heading}"))'
+                        f"[#title[{text(node.text)}]]"]
+            return ["=" * (node.level - 1) + " " + text(node.text)]
+        if isinstance(node, Paragraph):
+            if node.role == "subtitle":
+                return [f'#text(size: {s.subtitle}pt, fill: rgb("{c.muted}"))'
+                        f"[{self.inlines(node.inlines)}]"]
+            if node.role == "status":
+                return [self.small(text(plain_text(node.inlines).upper()), 'weight: "bold", ')]
+            if node.role == "legend":
+                return [self.small(text(plain_text(node.inlines)))]
+            return [indent + self.inlines(node.inlines)]
+        if isinstance(node, ListBlock):
+            return list_lines(node, self.block, indent)
+        if isinstance(node, Fields):
+            cells = ", ".join(f'[#text(size: {s.small - 0.5}pt, fill: rgb("{c.muted}"))'
+                              f"[{text(k.upper())}] \\ #strong[{text(v)}]]"
+                              for k, v in node.items)
+            return [f"#grid(columns: {len(node.items)}, column-gutter: 2.2em, {cells})"]
+        if isinstance(node, Table):
+            return self.table(node)
+        return []  # an image (the theme's logo)
+
+    def table(self, node: Table) -> list[str]:
+        """Return a table with a repeating header row; the tree's column widths."""
+        c = self.theme.colors
+
+        def cell(value: Cell) -> str:
+            body = self.inlines(value.inlines)
+            body = f"#strong[{body}]" if value.header else body
+            if value.note:
+                body += (f"#linebreak()#text(size: {self.theme.sizes.small}pt)"
+                         f"[{self.inlines(value.note)}]")
+            return f"[{body}]"
+
+        widths = ", ".join(f"{round(w * 100, 3):g}fr" for w in node.widths)
+        head = ", ".join(f"[{self.inlines(h.inlines)}]" for h in node.head)
+        return [
+            f"#table(columns: ({widths}), inset: 0.45em,",
+            f'  stroke: (bottom: 0.5pt + rgb("{c.rule}")),',
+            "  align: (x, y) => if x == 0 { left } else { center },",
+            f'  fill: (x, y) => if y == 0 {{ rgb("{c.table_header}") }} '
+            f'else if calc.even(y) {{ rgb("{c.table_stripe}") }},',
+            f"  table.header(repeat: true, {head}),",
+            *("  " + ", ".join(map(cell, row)) + "," for row in node.rows),
+            ")",
+        ]
 
 
-def blocks(nodes: Sequence[markup.Block], indent: str = "") -> list[str]:
-    """Return Markdown blocks as Typst markup lines (blank lines between blocks)."""
-    lines: list[str] = []
-    for node in nodes:
-        if lines:
-            lines.append("")
-        if isinstance(node, markup.Paragraph):
-            lines.append(indent + inlines(node.inlines))
-            continue
-        marker = "+ " if isinstance(node, markup.OrderedList) else "- "
-        if isinstance(node, markup.OrderedList) and node.start != 1:
-            lines.append(f"{indent}#set enum(start: {node.start})")
-        for item in node.items:
-            inner = indent + "  "
-            body = blocks(item, inner)
-            lines.append(indent + marker + (body[0][len(inner):] if body else ""))
-            lines += body[1:]
-    return lines
-
-
-def bullets(items: Iterable[str], indent: str = "") -> list[str]:
-    """Return a tight bullet list of already formatted Typst lines."""
-    return [f"{indent}- {item}" for item in items]
-
-
-def preamble(guide: Guide, theme: Any) -> list[str]:
+def preamble(document: Document, theme: Any) -> list[str]:
     """Return the set and show rules: page, header and footer, fonts, headings, lists."""
-    info, doc, c, s, m = guide.guide, guide.guide.document, theme.colors, theme.sizes, \
-        theme.margins
+    meta, running = document.meta, document.running
+    c, s, m = theme.colors, theme.sizes, theme.margins
     fonts = f"({string(theme.fonts.body.family)}, {string(theme.fonts.symbols.family)})"
-    control = " · ".join([doc.number, f"{theme.labels.version} {doc.version}",
-                          *([doc.status] if doc.status else [])]) if doc else ""
-    page_label = theme.labels.page.replace("{page}", "\x00").replace("{pages}", "\x01")
-    before, _, rest = page_label.partition("\x00")
-    between, _, after = rest.partition("\x01")
-    meta = [f"title: {string(info.title)}"]
-    if info.authors:
-        meta.append("author: (" + "".join(f"{string(a)}, " for a in info.authors) + ")")
-    if info.keywords:
-        meta.append("keywords: (" + "".join(f"{string(k)}, " for k in info.keywords) + ")")
-    if info.date:
-        d = info.date
-        meta.append(f"date: datetime(year: {d.year}, month: {d.month}, day: {d.day})")
+    page = "".join(text(value) if kind == "text" else
+                   "#counter(page).display()" if kind == "page" else
+                   "#counter(page).final().first()" for kind, value in running.page)
+    info = [f"title: {string(meta.title)}"]
+    if meta.author:  # guidegen joins the authors with "; "
+        info.append("author: (" + "".join(f"{string(a)}, "
+                                          for a in meta.author.split("; ")) + ")")
+    if meta.keywords:
+        info.append("keywords: (" + "".join(f"{string(k)}, " for k in meta.keywords) + ")")
+    if meta.date:
+        d = meta.date
+        info.append(f"date: datetime(year: {d.year}, month: {d.month}, day: {d.day})")
     return [
-        f"#set document({', '.join(meta)})",
+        f"#set document({', '.join(info)})",
         f'#set page(paper: "{theme.paper}", margin: (top: {m.top}mm, bottom: {m.bottom}mm, '
         f"left: {m.left}mm, right: {m.right}mm),",
         "  header: context if here().page() > 1 {",
         f'    set text(size: {s.small}pt, fill: rgb("{c.muted}"))',
         "    let parts = query(heading.where(level: 1).before(here()))",
-        f"    [{text(info.title)} #h(1fr) #if parts.len() > 0 {{ parts.last().body }}]",
+        f"    [{text(running.title)} #h(1fr) #if parts.len() > 0 {{ parts.last().body }}]",
         "  },",
         "  footer: context {",
         f'    set text(size: {s.small}pt, fill: rgb("{c.muted}"))',
-        f"    [{text(control)} #h(1fr) {text(before)}#counter(page).display()"
-        f"{text(between)}#counter(page).final().first(){text(after)}]",
+        f"    [{text(running.control)} #h(1fr) {page}]",
         "  })",
-        f"#set text(font: {fonts}, size: {s.body}pt, {language(info.language)}, "
+        f"#set text(font: {fonts}, size: {s.body}pt, {language(meta.language)}, "
         f'fill: rgb("{c.text}"))',
         f"#set par(leading: {round(s.line_height - 0.65, 2)}em, spacing: 1.1em)",
         "#set list(indent: 0.4em, body-indent: 0.6em)",
@@ -143,87 +200,15 @@ def preamble(guide: Guide, theme: Any) -> list[str]:
     ]
 
 
-def title_block(guide: Guide, theme: Any) -> list[str]:
-    """Return page 1's title, subtitle, audience and document-control fields."""
-    info, doc, labels, c, s = guide.guide, guide.guide.document, theme.labels, theme.colors, \
-        theme.sizes
-    lines = [f'#text(size: {s.title}pt, weight: "bold", fill: rgb("{c.heading}"))'
-             f"[#title[{text(info.title)}]]", ""]
-    if info.subtitle:
-        lines += [f'#text(size: {s.subtitle}pt, fill: rgb("{c.muted}"))[{text(info.subtitle)}]',
-                  ""]
-    if info.audience:
-        lines += [f"#strong[{text(labels.audience + ':')}] {text(info.audience)}", ""]
-    if doc:
-        fields = [(labels.document, doc.number), (labels.version, doc.version)]
-        if doc.effective:
-            fields.append((labels.effective, doc.effective.isoformat()))
-        if doc.approver:
-            fields.append((labels.approver, doc.approver))
-        cells = ", ".join(f'[#text(size: {s.small - 0.5}pt, fill: rgb("{c.muted}"))'
-                          f"[{text(k.upper())}] \\ #strong[{text(v)}]]" for k, v in fields)
-        lines += [f"#grid(columns: {len(fields)}, column-gutter: 2.2em, {cells})", ""]
-        if doc.status:
-            lines += [f'#text(size: {s.small}pt, weight: "bold", fill: rgb("{c.muted}"))'
-                      f"[{text(doc.status.upper())}]", ""]
-    return [*lines, f'#line(length: 100%, stroke: 2pt + rgb("{c.heading}"))', ""]
-
-
-def matrix(guide: Guide, comparison: Matrix, theme: Any) -> list[str]:
-    """Return a matrix as a table with a repeating header row, then the mark key."""
-    c, labels = theme.colors, theme.labels
-    styles = {"yes": f'fill: rgb("{c.yes}"), weight: "bold"', "no": f'fill: rgb("{c.no}")',
-              "partial": f'fill: rgb("{c.partial}"), style: "italic"'}
-    n = len(guide.subjects)
-    head = ", ".join(f"[{text(name)}]" for name in
-                     [comparison.corner, *(subject.short for subject in guide.subjects)])
-    rows: list[str] = []
-    used: list[str] = []
-    for row in comparison.rows:
-        first = f"#strong[{text(row.criterion)}]"
-        if row.note:
-            first += f"#linebreak()#text(size: {theme.sizes.small}pt)[{inlines(row.note)}]"
-        cells = [f"[{first}]"]
-        for subject in guide.subjects:
-            value = row.values[subject.id]
-            if value.mark is not None:
-                mark = value.mark.value
-                label = getattr(labels, mark)
-                body = f"#text({styles[mark]})[{text(f'{label.symbol} {label.word}')}]"
-                used += [] if mark in used else [mark]
-            else:
-                body = inlines(value.text)
-            if value.note:
-                body += f"#linebreak()#text(size: {theme.sizes.small}pt)[{inlines(value.note)}]"
-            cells.append(f"[{body}]")
-        rows.append("  " + ", ".join(cells) + ",")
-    lines = [
-        f"#table(columns: (36%, {', '.join(['1fr'] * n)}), inset: 0.45em,",
-        f'  stroke: (bottom: 0.5pt + rgb("{c.rule}")),',
-        "  align: (x, y) => if x == 0 { left } else { center },",
-        f'  fill: (x, y) => if y == 0 {{ rgb("{c.table_header}") }} '
-        f'else if calc.even(y) {{ rgb("{c.table_stripe}") }},',
-        f"  table.header(repeat: true, {head}),",
-        *rows,
-        ")",
-    ]
-    if used:
-        keys = " · ".join(f"{getattr(labels, m).symbol} {getattr(labels, m).word}"
-                          for m in ("yes", "no", "partial") if m in used)
-        lines += ["", f'#text(size: {theme.sizes.small}pt, fill: rgb("{c.muted}"))'
-                      f"[{text(f'{labels.legend}: {keys}')}]"]
-    return lines
-
-
-def to_typst(guide: Guide, theme: Any | None = None) -> str:
-    """Return the whole guide as one Typst document."""
-    theme = theme or builtin_theme()
-    out = [*preamble(guide, theme), "", *title_block(guide, theme), *blocks(guide.intro)]
-
-    render = Renderer(blocks, bullets, inlines, lambda g, c: matrix(g, c, theme),
-                      lambda t: f"#strong[{text(t)}]")
-    for level, title, body in sections(guide, render):
-        out.extend(["", "=" * level + " " + text(title), "", *body])
+def to_typst(document: Document, theme: Any) -> str:
+    """Return the whole document as one Typst document, styled by ``theme``."""
+    writer = Writer(theme)
+    out = preamble(document, theme)
+    for role, blocks in parts(document):
+        for node in blocks:
+            out += ["", *writer.block(node)]
+        if role == "title-block":  # the rule under the title block
+            out += ["", f'#line(length: 100%, stroke: 2pt + rgb("{theme.colors.heading}"))']
     return "\n".join(out) + "\n"
 
 
@@ -241,12 +226,10 @@ def compile_pdf(source: str | bytes, standards: Sequence[str] = ("ua-1",)) -> by
 
 def main(argv: Sequence[str]) -> int:
     """Print the Typst source of the guide named on the command line (``--pdf OUT``: compile)."""
-    import guidegen
-
     if len(argv) not in (1, 3) or (len(argv) == 3 and argv[1] != "--pdf"):
         print("usage: typst_export.py GUIDE.yaml [--pdf OUT.pdf]", file=sys.stderr)
         return 2
-    source = to_typst(guidegen.load(argv[0]))
+    source = to_typst(*load_document(argv[0]))
     if len(argv) == 3:
         Path(argv[2]).write_bytes(compile_pdf(source))
     else:

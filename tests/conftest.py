@@ -37,6 +37,22 @@ def cli() -> Callable[..., Result]:
     return run
 
 
+def wait_for(condition: Callable[[], object], timeout: float = 120.0) -> bool:
+    """Return True once ``condition()`` holds, checking often; False after ``timeout`` s.
+
+    Tests wait on what happened, never for a fixed time: the timeout is only a bound
+    for a machine far slower than any CI runner.
+    """
+    import threading
+
+    tick = threading.Event()
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return True
+        tick.wait(0.05)
+    return bool(condition())
+
+
 def write_yaml(folder: Path, name: str, text: str) -> Path:
     """Write ``text`` as ``folder/name`` and return the path."""
     path = folder / name

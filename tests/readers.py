@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import IO
 
 from .conftest import DATA
 
@@ -67,13 +69,13 @@ def html_text(data: bytes) -> str:
     return normalize("".join(parser.parts))
 
 
-def docx_text(path: Path) -> str:
-    """Return the body text of a DOCX, paragraphs and tables in document order."""
+def docx_text(path: Path | IO[bytes]) -> str:
+    """Return the body text of a DOCX (a path or a stream), paragraphs and tables in order."""
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    document = docx.Document(str(path))
+    document = docx.Document(path if not isinstance(path, Path) else str(path))
     parts = []
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
@@ -157,3 +159,107 @@ def docx_structure(path: Path) -> list[tuple[str, str]]:
                 for c, cell in enumerate(row.cells):
                     found.append(("TH" if r == 0 or c == 0 else "TD", normalize(cell.text)))
     return found
+
+
+def libreoffice_pdfs(documents: list[Path], out: Path, profile: Path) -> dict[Path, Path]:
+    """Return, for each DOCX of ``documents``, the PDF LibreOffice makes of it in ``out``."""
+    converted = {}
+    for document in documents:
+        result = subprocess.run(
+            [shutil.which("soffice") or "soffice", f"-env:UserInstallation={profile.as_uri()}",
+             "--headless", "--convert-to", "pdf", "--outdir", str(out), str(document)],
+            capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        converted[document] = out / f"{document.stem}.pdf"
+    return converted
+
+
+def pdf_pages(path: Path) -> int:
+    """Return the page count poppler's pdfinfo reads from a PDF."""
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True,
+                          check=True).stdout
+    return int(info.split("Pages:")[1].split()[0])
+
+
+def check_pdf_and_docx(pdf: Path, document: Path, work: Path) -> None:
+    """Assert what every reader guidegen's outputs are checked with says of a PDF + DOCX pair.
+
+    poppler reads the PDF's pages, text and embedded fonts; qpdf finds it well formed;
+    python-docx and pandoc read the DOCX's headings and table; LibreOffice converts the
+    DOCX with its page numbers filled in.
+    """
+    import docx
+    import pypandoc
+
+    pages = pdf_pages(pdf)
+    assert pages >= 1 and "Page 1 of" in pdf_text(pdf, "-f", "1", "-l", "1")
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    assert fonts and all(re.search(r"\s(yes)\s+(yes|no)\s+(yes|no)\s", f) for f in fonts)
+    assert subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True).returncode == 0
+    word = docx.Document(str(document))
+    headings = [p.text for p in word.paragraphs if p.style.name.startswith(("Title", "Heading"))]
+    assert headings and headings == [text for tag, text in pdf_structure(pdf, ("H1", "H2", "H3"))]
+    ast = pypandoc.convert_file(str(document), "json", format="docx")
+    assert '"Table"' in ast and '"Header"' in ast
+    converted = libreoffice_pdfs([document], work / "lo", work / "lo-profile")[document]
+    assert abs(pdf_pages(converted) - pages) <= 1
+    assert "Page 1 of" in pdf_text(converted, "-f", "1", "-l", "1")
+
+
+class StructNode:
+    """One element of a tagged PDF's structure tree: its tag, texts and children in order."""
+
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+        self.children: list[StructNode | str] = []
+
+    def text(self, skip: tuple[str, ...] = ()) -> str:
+        """Return the text inside this element, leaving out elements tagged ``skip``."""
+        return normalize(" ".join(
+            child if isinstance(child, str) else child.text(skip)
+            for child in self.children if isinstance(child, str) or child.tag not in skip))
+
+    def find(self, tag: str) -> list[StructNode]:
+        """Return every element tagged ``tag`` inside this one, in reading order."""
+        found = []
+        for child in self.children:
+            if isinstance(child, StructNode):
+                found += [child] if child.tag == tag else []
+                found += child.find(tag)
+        return found
+
+
+def pdf_struct_tree(path: Path) -> StructNode:
+    """Return the structure tree of a tagged PDF, as poppler's ``pdfinfo -struct-text``."""
+    dump = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True,
+                          text=True, check=True).stdout
+    root = StructNode("root")
+    stack: list[tuple[int, StructNode]] = [(-1, root)]
+    for line in dump.splitlines():
+        indent, body = len(line) - len(line.lstrip()), line.strip()
+        if not body:
+            continue
+        while stack[-1][0] >= indent:
+            stack.pop()
+        if body.startswith('"'):
+            stack[-1][1].children.append(body[1:-1])
+            continue
+        node = StructNode(re.split(r"[\s:<(]", body, maxsplit=1)[0])
+        stack[-1][1].children.append(node)
+        stack.append((indent, node))
+    return root
+
+
+def pdf_list_items(path: Path) -> list[str]:
+    """Return the text of every list item of a tagged PDF (marker and nested lists left out)."""
+    return [item.text(skip=("Lbl", "L")) for item in pdf_struct_tree(path).find("LI")
+            if any(isinstance(c, StructNode) and c.tag == "Lbl" for c in item.children)]
+
+
+def docx_list_items(path: Path) -> list[str]:
+    """Return the text of every list paragraph of a DOCX, in order."""
+    import docx
+
+    return [normalize(p.text) for p in docx.Document(str(path)).paragraphs
+            if p.style.name.startswith(("List Bullet", "List Number"))]

@@ -16,7 +16,7 @@ from guidegen.content.loader import load
 from guidegen.layout.tree import plain_text
 
 from .conftest import DATA, DEFAULT_GUIDE, build_logged, comparisons_heading
-from .readers import docx_structure, pdf_structure, pdf_text
+from .readers import docx_structure, libreoffice_pdfs, pdf_pages, pdf_structure, pdf_text
 
 STEMS = ["cmo-cdmo-cro", "five-subjects"]
 
@@ -170,21 +170,15 @@ def test_two_builds_are_byte_identical(a4, tmp_path):
 def libreoffice(a4, tmp_path_factory):
     """Return the PDFs LibreOffice makes of both DOCX files."""
     out = tmp_path_factory.mktemp("soffice")
-    profile = tmp_path_factory.mktemp("lo-profile")
-    for stem in STEMS:
-        result = subprocess.run(
-            [shutil.which("soffice") or "soffice", f"-env:UserInstallation={profile.as_uri()}",
-             "--headless", "--convert-to", "pdf", "--outdir", str(out),
-             str(a4.path(stem, "docx"))], capture_output=True, text=True, timeout=180)
-        assert result.returncode == 0, result.stderr
+    libreoffice_pdfs([a4.path(stem, "docx") for stem in STEMS], out,
+                     tmp_path_factory.mktemp("lo-profile"))
     return out
 
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_libreoffice_converts_it_with_page_numbers_filled_in(a4, libreoffice, stem):
     converted = libreoffice / f"{stem}.pdf"
-    pages = int(subprocess.run(["pdfinfo", str(converted)], capture_output=True, text=True,
-                               check=True).stdout.split("Pages:")[1].split()[0])
+    pages = pdf_pages(converted)
     ours = a4.outputs[(stem, "pdf")].pages
     assert abs(pages - ours) <= 1
     for page in range(1, pages + 1):

@@ -45,3 +45,13 @@ def test_documented_exit_codes_match_the_error_classes():
     for code in EXIT_CODES.values():
         if code:
             assert f"`{code}`" in README, code
+
+
+def test_the_installed_quick_start_is_what_the_install_test_runs():
+    section = README.split("### Installed, in a folder of your own", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+    commands = [line.split("#", 1)[0].strip() for line in block.splitlines()]
+    assert commands[:3] == ["pip install .", "guidegen new my-guides",
+                            "cd my-guides && guidegen build"]
+    install_test = (ROOT / "tests" / "test_install.py").read_text(encoding="utf-8")
+    assert '"new", "my-guides"' in install_test and '"--subjects",' in install_test

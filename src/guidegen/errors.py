@@ -8,9 +8,20 @@ The CLI prints them in one place; library callers catch :class:`GuidegenError`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Self
+
+
+def display_name(path: Path) -> str:
+    """Return ``path`` as messages show it: relative to the working folder when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 @dataclass(frozen=True, order=True)

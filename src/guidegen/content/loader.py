@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import ContentError, InputError, Location, Problem
+from ..errors import ContentError, InputError, Location, Problem, display_name
 from .yamlsource import Path_, SourceMap, format_path, load_yaml
 
 _MESSAGES = {
@@ -38,21 +38,12 @@ _MESSAGES = {
 }
 
 
-def display_name(path: Path) -> str:
-    """Return ``path`` as messages show it: relative to the working folder when inside it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
-
-
 def load(path: str | os.PathLike[str]) -> Any:
     """Return the validated :class:`~guidegen.model.Guide` of the YAML file at ``path``."""
     from .model import Guide
 
     path = Path(path)
-    data, source = load_yaml(path, display_name(path))
+    data, source = load_yaml(path)
     if not isinstance(data, dict) or not data:
         what = "empty" if not data else f"{_kind(data)}, not a mapping"
         raise ContentError.collect([Problem(

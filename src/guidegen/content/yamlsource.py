@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import ContentError, Location, Problem
+from ..errors import ContentError, Location, Problem, display_name
 from .markup import BAD_CHARACTERS
 
 MAX_BYTES = 1_000_000
@@ -171,7 +171,7 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, SourceMap]:
     well-formed YAML (duplicate keys, forbidden tags and characters) are collected in
     ``SourceMap.problems`` so that schema errors can be reported alongside them.
     """
-    file = display or str(path)
+    file = display or display_name(path)
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:

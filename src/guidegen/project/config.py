@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from ..builder.options import MAX_TIME_LIMIT, BuildOptions, choices, option_fields
-from ..content.loader import display_name
 from ..content.markup import LANGUAGE_TAG
 from ..content.yamlsource import load_yaml
 from ..errors import ContentError, Problem, ProjectError
@@ -63,7 +62,7 @@ def load_project(path: Path | None = None) -> Project:
         if path is None:
             return Project(Path.cwd(), {})
     try:
-        data, source = load_yaml(path, display_name(path))
+        data, source = load_yaml(path)
     except ContentError as exc:
         raise ProjectError.collect(exc.problems) from None
     data = {} if data is None else data

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
-from ..content.loader import display_name, validate_data
+from ..content.loader import validate_data
 from ..content.model import Model
 from ..content.yamlsource import SourceMap, load_yaml
 from ..errors import ContentError, Problem, ResourceError, ThemeError
@@ -143,7 +143,7 @@ def load_theme(folders: Sequence[Path]) -> Theme:
         if not path.is_file():
             continue
         try:
-            layer, source = load_yaml(path, display_name(path))
+            layer, source = load_yaml(path)
         except ContentError as exc:
             raise ThemeError.collect(exc.problems) from None
         if not isinstance(layer, dict):

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ..content.loader import display_name, validate_data
+from ..content.loader import validate_data
 from ..content.model import Model
 from ..content.yamlsource import SourceMap, load_yaml
 from ..errors import ContentError, Problem, ThemeError
@@ -135,7 +135,7 @@ def load_word_styles(folders: Sequence[Path], theme: Theme) -> WordStyles:
         path = folder / STYLES_FILE
         if path.is_file():
             try:
-                data, source = load_yaml(path, display_name(path))
+                data, source = load_yaml(path)
             except ContentError as exc:
                 raise ThemeError.collect(exc.problems) from None
             styles = validate_data(data, source, WordStyles, ThemeError)

@@ -22,8 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from ...content.loader import display_name
-from ...errors import Location, Problem, TemplateError
+from ...errors import Location, Problem, TemplateError, display_name
 from ...theme import Templates
 from ...theme.theme import Theme
 from ...theme.word_styles import (

@@ -22,8 +22,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from ...content.loader import display_name
-from ...errors import GuidegenError, Location, Problem, ResourceError, TemplateError
+from ...errors import GuidegenError, Location, Problem, ResourceError, TemplateError, display_name
 
 DOCUMENT_TEMPLATE = "document.html.j2"
 STYLESHEET_TEMPLATE = "document.css.j2"

@@ -1,0 +1,113 @@
+"""guidegen installs like any Python CLI: a wheel from a fresh clone works in an empty folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+from .readers import check_pdf_and_docx
+
+
+def fresh_clone(target: Path) -> Path:
+    """Copy what a fresh clone has (the files git tracks, symlinks as links) to ``target``."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
+                            check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source, copy = ROOT / name, target / name
+        if not source.exists() and not source.is_symlink():
+            continue  # deleted in the working tree, not yet committed
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink():
+            copy.symlink_to(os.readlink(source))
+        else:
+            shutil.copy2(source, copy)
+    return target
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return the bin folder of a new venv that has guidegen installed from a wheel.
+
+    The wheel is built from a fresh clone. The venv sees this environment's packages for
+    guidegen's dependencies (a .pth line, which does not run their .pth files, so the
+    editable guidegen of this checkout stays out), but guidegen itself only from the wheel.
+    """
+    work = tmp_path_factory.mktemp("install")
+    clone = fresh_clone(work / "clone")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(work / "dist"), str(clone)], check=True,
+                   capture_output=True)
+    (wheel,) = (work / "dist").glob("guidegen-*.whl")
+    venv = work / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    site = next((venv / "lib").glob("python3*/site-packages"))
+    (site / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--no-deps", "-q",
+                    str(wheel)], check=True, capture_output=True)
+    return venv / "bin"
+
+
+def run(bin_folder: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``guidegen ARGS`` in ``cwd``, with nothing of the checkout around."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PATH"] = f"{bin_folder}{os.pathsep}{env.get('PATH', '')}"
+    return subprocess.run(["guidegen", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_the_wheel_holds_the_templates_schemas_and_example(installed):
+    where = subprocess.run([str(installed / "python"), "-c",
+                            "import guidegen, pathlib; print(pathlib.Path(guidegen.__file__)"
+                            ".parent)"], capture_output=True, text=True, check=True)
+    package = Path(where.stdout.strip())
+    assert ROOT not in package.parents, "guidegen was imported from the checkout"
+    for name in ("templates/theme.yaml", "templates/word-styles.yaml",
+                 "templates/document.html.j2", "templates/blocks/table.html.j2",
+                 "schema/guide.schema.json", "schema/project.schema.json",
+                 "examples/cmo-cdmo-cro.yaml"):
+        assert (package / name).is_file(), name
+    assert not (package / "examples" / "cmo-cdmo-cro.yaml").is_symlink()
+
+
+def test_new_then_build_in_an_empty_folder(installed, tmp_path):
+    created = run(installed, tmp_path, "new", "my-guides")
+    assert created.returncode == 0, created.stderr
+    project = tmp_path / "my-guides"
+    assert sorted(p.name for p in project.iterdir()) == [
+        ".gitignore", "content", "guidegen.yaml", "schema", "templates"]
+    built = run(installed, project, "build")
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.startswith("wrote output/cmo-cdmo-cro.pdf  (")
+    output = project / "output"
+    check_pdf_and_docx(output / "cmo-cdmo-cro.pdf", output / "cmo-cdmo-cro.docx", tmp_path)
+    again = run(installed, project / "content", "build")  # from a folder inside the project
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("unchanged ") and "/my-guides/output/cmo-cdmo-cro.pdf" in again.stdout
+
+
+def test_a_skeleton_guide_builds_at_once(installed, tmp_path):
+    assert run(installed, tmp_path, "new", "team").returncode == 0
+    added = run(installed, tmp_path / "team", "new", "--guide", "QA vs QC", "--subjects",
+                "qa,qc")
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.strip() == "wrote content/qa-vs-qc.yaml"
+    built = run(installed, tmp_path / "team", "build", "content/qa-vs-qc.yaml")
+    assert built.returncode == 0, built.stderr
+    output = tmp_path / "team" / "output"
+    check_pdf_and_docx(output / "qa-vs-qc.pdf", output / "qa-vs-qc.docx", tmp_path)
+
+
+def test_the_editor_hints_point_at_schemas_the_project_has(installed, tmp_path):
+    assert run(installed, tmp_path, "new", "p").returncode == 0
+    project = tmp_path / "p"
+    for path in [project / "guidegen.yaml", *(project / "content").glob("*.yaml")]:
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema=")
+        assert (path.parent / first.split("=", 1)[1]).is_file(), path

@@ -1,0 +1,120 @@
+"""The project file and ``guidegen new``: one set of options, from defaults, file and command line."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from guidegen import BuildOptions
+from guidegen.builder.options import option_fields
+from guidegen.cli import main
+from guidegen.errors import ProjectError, UsageError
+from guidegen.project.config import load_project
+
+from .conftest import write_yaml
+
+
+def test_defaults_are_declared_once_and_the_cli_leaves_them_to_the_project():
+    build = {p.name: p for p in main.commands["build"].params}
+    assert set(option_fields()) - set(build) == {"content"}  # named guides take its place
+    for name, spec in option_fields().items():
+        if name == "content":
+            continue
+        assert build[name].default in (None, False, ()), name  # not given: project/default
+        assert str(spec.metadata["help"]).split(";")[0] in build[name].help
+    assert BuildOptions().formats == ("pdf", "docx") and BuildOptions().jobs is None
+
+
+def test_the_project_file_sets_options_and_the_command_line_wins(project, cli):
+    write_yaml(project, "guidegen.yaml", "output: site\nformats: [html]\npaper: letter\n")
+    options = load_project().options()
+    assert (options.out, options.formats, options.paper) == (Path("site"), ("html",), "letter")
+    assert cli("build").exit_code == 0
+    assert (project / "site" / "cmo-cdmo-cro.html").is_file()
+    assert cli("build", "-f", "pdf", "-o", "elsewhere").exit_code == 0
+    assert sorted(p.name for p in (project / "elsewhere").iterdir()) == [
+        ".guidegen-state.json", "cmo-cdmo-cro.pdf"]
+
+
+def test_the_project_file_is_found_from_a_folder_below_and_its_folders_are_its_own(
+        project, cli, monkeypatch):
+    write_yaml(project, "guidegen.yaml", "content: guides\noutput: out\nformats: [html]\n")
+    (project / "content").rename(project / "guides")
+    (project / "guides" / "deeper").mkdir()
+    monkeypatch.chdir(project / "guides" / "deeper")
+    result = cli("build")
+    assert result.exit_code == 0, result.output
+    assert (project / "out" / "cmo-cdmo-cro.html").is_file()
+
+
+def test_every_mistake_in_the_project_file_is_located(project, cli):
+    write_yaml(project, "guidegen.yaml",
+               "outptu: site\nformats: [pdf, odt]\njobs: 0\npaper: a5\nlanguage: 'de_DE'\n")
+    result = cli("check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "guidegen.yaml:1:1: error: unknown key 'outptu' (allowed: content, output, formats, "
+        "paper, templates, language, pdf_variant, jobs, time_limit)",
+        "guidegen.yaml:2:10: error: formats: unknown value 'odt' (one of: pdf, docx, html)",
+        "guidegen.yaml:3:7: error: jobs: expected a whole number of at least 1, got '0'",
+        "guidegen.yaml:4:8: error: paper: expected one of a4, letter, got 'a5'",
+        "guidegen.yaml:5:11: error: language: expected a language tag like en, en-GB or de, "
+        "got 'de_DE'",
+        "5 errors in 1 file"]
+
+
+def test_the_published_project_schema_accepts_a_new_projects_file(cli, tmp_path):
+    import jsonschema
+    import yaml
+
+    assert cli("new", str(tmp_path / "p")).exit_code == 0
+    schema = json.loads(cli("schema", "--project").stdout)
+    data = yaml.safe_load((tmp_path / "p" / "guidegen.yaml").read_text(encoding="utf-8"))
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(data)) == []
+    assert set(schema["properties"]) == {f.metadata["key"] for f in option_fields().values()
+                                         if f.metadata["key"]}
+
+
+def test_new_refuses_a_folder_that_is_not_empty(cli, tmp_path):
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "notes.txt").write_text("mine")
+    result = cli("new", str(tmp_path / "p"))
+    assert result.exit_code == 2
+    assert "is not an empty folder" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "p").iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--guide", "X", "--subjects", "only"), "--subjects needs 2 to 8 ids, got 1"),
+    (("--guide", "X", "--subjects", "a,A b"), "subject ids are lower-case words"),
+    (("--subjects", "a,b"), "--subjects goes with --guide")])
+def test_new_guide_refuses_bad_subjects(project, cli, args, message):
+    result = cli("new", *args)
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_options_refuse_impossible_values_as_usage_errors():
+    for change in ({"formats": ("odt",)}, {"jobs": 0}, {"time_limit": 0},
+                   {"pdf_variant": "x"}, {"language": "not a tag"}):
+        with pytest.raises(UsageError):
+            dataclasses.replace(BuildOptions(), **change)
+    assert BuildOptions(formats=("html", "pdf", "html")).formats == ("pdf", "html")
+
+
+def test_a_broken_project_file_is_a_located_yaml_error(project, cli):
+    write_yaml(project, "guidegen.yaml", "formats: [pdf\n")
+    result = cli("build")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("guidegen.yaml:2:1: error: invalid YAML")
+    with pytest.raises(ProjectError):
+        load_project(project / "guidegen.yaml")
+
+
+def test_schema_write_puts_every_schema_where_the_hints_point(project, cli):
+    result = cli("schema", "--write", "schema")
+    assert result.exit_code == 0
+    assert sorted(p.name for p in (project / "schema").iterdir()) == [
+        "guide.schema.json", "project.schema.json", "theme.schema.json"]
