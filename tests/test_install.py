@@ -89,7 +89,8 @@ def test_new_then_build_in_an_empty_folder(installed, tmp_path):
     check_pdf_and_docx(output / "cmo-cdmo-cro.pdf", output / "cmo-cdmo-cro.docx", tmp_path)
     again = run(installed, project / "content", "build")  # from a folder inside the project
     assert again.returncode == 0, again.stderr
-    assert again.stdout.startswith("unchanged ") and "/my-guides/output/cmo-cdmo-cro.pdf" in again.stdout
+    assert again.stdout.startswith("unchanged ")
+    assert "/my-guides/output/cmo-cdmo-cro.pdf" in again.stdout
 
 
 def test_a_skeleton_guide_builds_at_once(installed, tmp_path):

@@ -1,4 +1,4 @@
-"""The project file and ``guidegen new``: one set of options, from defaults, file and command line."""
+"""The project file and ``guidegen new``: options from defaults, the file, the command line."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import ContentError, InputError, Location, Problem, display_name
+from ..errors import ContentError, InputError, Location, Problem
 from .yamlsource import Path_, SourceMap, format_path, load_yaml
 
 _MESSAGES = {
