@@ -1,8 +1,10 @@
 """Timing helpers: run a command in a fresh process, time it, and read its peak memory.
 
-Each command runs with ``subprocess.Popen`` and is reaped with ``os.wait4``, which
-returns the resource usage of that one child (and the children it waited for), so the
-peak RSS is per command, not the running maximum of ``RUSAGE_CHILDREN``.
+Each command runs with ``subprocess.Popen`` in its own process group and is reaped with
+``os.wait4``, which returns the resource usage of that one child (and the children it
+waited for), so the peak RSS is per command, not the running maximum of
+``RUSAGE_CHILDREN``. Before the next command starts, whatever the last one left running
+in its process group has ended.
 """
 
 from __future__ import annotations
@@ -103,9 +105,10 @@ def run(command: Sequence[str | os.PathLike[str]], *, cwd: Path = ROOT,
         started = time.perf_counter()
         process = subprocess.Popen([str(c) for c in command], cwd=cwd,
                                    env=env or environment(), stdout=out, stderr=err,
-                                   stdin=subprocess.DEVNULL)
+                                   stdin=subprocess.DEVNULL, process_group=0)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
+        settle(process.pid)
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
@@ -118,6 +121,32 @@ def run(command: Sequence[str | os.PathLike[str]], *, cwd: Path = ROOT,
         raise CommandError(f"{shown} exited with {sample.returncode}:\n"
                             f"{sample.stderr.strip() or sample.stdout.strip()}")
     return sample
+
+
+def left_running(group: int) -> list[int]:
+    """Return the processes of process ``group`` that still run (zombies do not)."""
+    found = []
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            state, _, pgid = stat[stat.rindex(")") + 2:].split()[:3]
+            if int(pgid) == group and state != "Z":
+                found.append(int(entry))
+    return found
+
+
+def settle(group: int, timeout: float = 10.0) -> None:
+    """Wait (untimed) until what a command left running in its process group has ended.
+
+    A ``guidegen build`` that ends quickly can leave its PDF helper process finishing its
+    imports for a moment before it notices; it must not slow the next measured run.
+    """
+    deadline = time.monotonic() + timeout
+    while left_running(group) and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def repeat(make: Callable[[int], Sequence[str | os.PathLike[str]]], runs: int, *,

@@ -272,7 +272,8 @@ def main(argv: list[str]) -> int:
         "features": {"force": measure.option_supported(build_help, "--force"),
                      "jobs": measure.option_supported(build_help, "--jobs")},
         "measurements": {}, "errors": {}}
-    with tempfile.TemporaryDirectory(prefix="guidegen-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="guidegen-bench-",
+                                     ignore_cleanup_errors=True) as tmp:
         # Cache bytecode as a user's machine does (even where PYTHONDONTWRITEBYTECODE is
         # set), but in the scratch folder: the warm-up runs fill it, nothing else changes.
         os.environ.pop("PYTHONDONTWRITEBYTECODE", None)

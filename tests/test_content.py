@@ -7,8 +7,8 @@ import json
 import pytest
 
 from guidegen.content.loader import load
-from guidegen.content.schema import json_schema_text
 from guidegen.content.yamlsource import load_yaml
+from guidegen.project.schema import json_schema_text
 
 from .conftest import DEFAULT_GUIDE, ROOT
 from .readers import docx_text, html_text, missing_in_order, seed_pieces
@@ -47,7 +47,7 @@ def test_default_guide_matches_the_published_json_schema():
 
 
 def test_packaged_schema_files_are_current():
-    from guidegen.content.schema import SCHEMAS
+    from guidegen.project.schema import SCHEMAS
     from guidegen.theme.folders import package_folder
 
     for name, file in SCHEMAS.items():

@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .builder.options import BuildOptions
+from .version import __version__
 
 if TYPE_CHECKING:
     from .builder.pipeline import Output
     from .content.model import Guide
     from .renderers import Rendered
 
-__version__ = "0.2.0"
-__all__ = ["BuildOptions", "__version__", "build", "check", "load", "render"]
+__all__ = ["BuildOptions", "__version__", "build", "check", "load", "project_options", "render"]
 
 PathLike = str | os.PathLike[str]
 
@@ -36,14 +36,25 @@ def check(guides: Sequence[PathLike] = (), options: BuildOptions | None = None) 
     """Return the validated guides; raise one error listing every problem found."""
     from .builder.pipeline import check as check_guides
 
-    return check_guides(guides, options)
+    return check_guides(guides, options or project_options())
+
+
+def project_options() -> BuildOptions:
+    """Return the build options of the project around the working folder."""
+    from .project.config import load_project
+
+    return load_project().options()
 
 
 def build(guides: Sequence[PathLike] = (), options: BuildOptions | None = None) -> list[Output]:
-    """Build guides to files (default: the project's) and return what was written."""
+    """Build guides to files and return what was written.
+
+    Without ``options``, the project file's (``guidegen.yaml``, found from the working
+    folder) are used.
+    """
     from .builder.pipeline import build as build_guides
 
-    return build_guides(guides, options)
+    return build_guides(guides, options or project_options())
 
 
 def render(guide: Guide, formats: Sequence[str] = ("pdf", "docx"),

@@ -18,9 +18,9 @@ from typing import Any
 
 import click
 
-from . import __version__
 from .builder.options import BuildOptions, choices, option_fields
 from .errors import EXIT_CODES, GuidegenError
+from .version import __version__
 
 F = Callable[..., Any]
 
@@ -184,7 +184,7 @@ def new(ctx: click.Context, path: Path | None, title: str | None,
 def schema(name: str, output: Path | None, folder: Path | None) -> None:
     """Print the JSON Schema of guide files (or of theme.yaml, or guidegen.yaml)."""
     from .builder.outputs import write_files
-    from .content.schema import SCHEMAS, json_schema_text
+    from .project.schema import SCHEMAS, json_schema_text
 
     if folder is not None:
         files = {folder / file: json_schema_text(kind).encode() for kind, file in

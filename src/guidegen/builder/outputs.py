@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import __version__
 from ..errors import OutputError, ResourceError
+from ..version import __version__
 
 STATE_FILE = ".guidegen-state.json"
 TEMP_PREFIX = ".guidegen-"

@@ -61,14 +61,6 @@ class _Job:
     targets: dict[str, Path]
 
 
-def _options(options: BuildOptions | None) -> BuildOptions:
-    if options is not None:
-        return options
-    from ..project.config import load_project
-
-    return load_project().options()
-
-
 def find_guides(paths: Sequence[PathLike] = (), content: Path = Path("content")) -> list[Path]:
     """Return the guide files named by ``paths`` (files or folders), default ``content``."""
     found: list[Path] = []
@@ -99,7 +91,7 @@ def source_date(guide: Guide) -> datetime.datetime | None:
     return datetime.datetime.combine(day, datetime.time(), datetime.UTC)
 
 
-def check(guides: Sequence[PathLike] = (), options: BuildOptions | None = None) -> list[Guide]:
+def check(guides: Sequence[PathLike], options: BuildOptions) -> list[Guide]:
     """Return the validated guides; raise one error listing every problem found.
 
     The theme and the Word styles are validated too: what ``check`` accepts, ``build``
@@ -108,7 +100,6 @@ def check(guides: Sequence[PathLike] = (), options: BuildOptions | None = None) 
     from ..content.loader import load_all
     from ..theme import load_templates
 
-    options = _options(options)
     loaded = load_all(find_guides(guides, options.content))
     load_templates(options.templates, options.paper).word_styles  # noqa: B018 - validates
     return loaded
@@ -121,15 +112,12 @@ def layout(guide: Guide, templates: Templates, options: BuildOptions) -> Documen
     return layout_guide(guide, templates, date=source_date(guide), language=options.language)
 
 
-def build(guides: Sequence[PathLike] = (), options: BuildOptions | None = None) -> list[Output]:
+def build(guides: Sequence[PathLike], options: BuildOptions) -> list[Output]:
     """Build ``guides`` (default: every guide in the content folder) into the output folder.
 
-    Without ``options``, the project file's (``guidegen.yaml``, found from the working
-    folder) are used. Return one :class:`Output` per output file, written or found up to
-    date. Raise a :class:`~guidegen.errors.GuidegenError`, and write nothing, if anything
-    fails.
+    Return one :class:`Output` per output file, written or found up to date. Raise a
+    :class:`~guidegen.errors.GuidegenError`, and write nothing, if anything fails.
     """
-    options = _options(options)
     with Scheduler(options.formats, options.processes).warm_up() as scheduler:
         folders = template_folders(options.templates)
         remove_stale_temporaries(options.out)

@@ -2,5 +2,5 @@
 
 :func:`load` and :func:`load_all` are the entry points (:mod:`.loader`); the model is in
 :mod:`.model`, Markdown parsing in :mod:`.markup`, YAML with locations in
-:mod:`.yamlsource`, JSON Schemas in :mod:`.schema`.
+:mod:`.yamlsource`.
 """

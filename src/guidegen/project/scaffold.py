@@ -56,7 +56,7 @@ GITIGNORE = "/output/\n"
 
 def new_project(folder: Path) -> list[Path]:
     """Write a new project into ``folder`` (new or empty); return the files written."""
-    from ..content.schema import SCHEMAS, json_schema_text
+    from .schema import SCHEMAS, json_schema_text
 
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise UsageError(f"{folder} is not an empty folder; `guidegen new` starts a project "

@@ -18,7 +18,7 @@ SCHEMAS = {"guide": "guide.schema.json", "theme": "theme.schema.json",
 def json_schema(name: str = "guide") -> dict[str, Any]:
     """Return the JSON Schema of a guide file, ``theme.yaml`` or ``guidegen.yaml``."""
     if name == "project":
-        from ..project.config import project_schema
+        from .config import project_schema
 
         schema = project_schema()
     elif name == "theme":
@@ -26,7 +26,7 @@ def json_schema(name: str = "guide") -> dict[str, Any]:
 
         schema = Theme.model_json_schema()
     else:
-        from .model import Guide
+        from ..content.model import Guide
 
         schema = Guide.model_json_schema()
     return {"$schema": SCHEMA_DIALECT, **schema, "title": f"guidegen {name} file"}
