@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from .builder.options import BuildOptions, choices, option_fields
-from .errors import EXIT_CODES, GuidegenError
+from .errors import EXIT_CODES, GuidegenError, Problem, StrictError, collect_warnings
 from .version import __version__
 
 F = Callable[..., Any]
@@ -29,12 +29,22 @@ class GuidegenGroup(click.Group):
     """A click group that prints guidegen errors in one place, with their exit codes."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command; print guidegen errors and exit with their status."""
+        """Run the command; print its warnings, and guidegen errors with their status."""
+        with collect_warnings() as found:
+            try:
+                return self._invoke(ctx, found)
+            finally:
+                _echo_warnings(found)  # those not printed before an error
+
+    def _invoke(self, ctx: click.Context, found: list[Problem]) -> Any:
         try:
             return super().invoke(ctx)
         except GuidegenError as exc:
             if ctx.meta.get("guidegen.debug"):
                 raise
+            if isinstance(exc, StrictError):
+                found.clear()  # they are the errors now
+            _echo_warnings(found)
             for line in exc.lines():
                 click.echo(line, err=True)
             ctx.exit(exc.exit_code)
@@ -49,6 +59,13 @@ class GuidegenGroup(click.Group):
             click.echo(f"internal error: {type(exc).__name__}: {exc} "
                        "(run with --debug for the traceback)", err=True)
             ctx.exit(EXIT_CODES["internal"])
+
+
+def _echo_warnings(found: list[Problem]) -> None:
+    """Print the warnings of ``found`` (once) on standard error."""
+    for problem in found:
+        click.echo(str(problem), err=True)
+    found.clear()
 
 
 def _formats(ctx: click.Context, param: click.Parameter,
@@ -119,6 +136,7 @@ def main(ctx: click.Context, debug: bool, config: Path | None) -> None:
 @option("templates", "--templates")
 @option("language", "--language")
 @option("pdf_variant", "--pdf-variant")
+@option("strict", "--strict")
 @option("force", "--force")
 @option("jobs", "-j", "--jobs")
 @option("time_limit", "--time-limit")
@@ -134,13 +152,14 @@ def build(ctx: click.Context, guides: tuple[Path, ...], **given: Any) -> None:
 @main.command()
 @guides_argument
 @option("templates", "--templates")
+@option("strict", "--strict")
 @click.pass_context
-def check(ctx: click.Context, guides: tuple[Path, ...], templates: Path | None) -> None:
+def check(ctx: click.Context, guides: tuple[Path, ...], **given: Any) -> None:
     """Validate GUIDES, the theme and the Word styles without rendering anything."""
     from .builder.pipeline import check as check_guides
     from .builder.pipeline import find_guides
 
-    options = _options(ctx, {"templates": templates})
+    options = _options(ctx, given)
     for path, guide in zip(find_guides(guides, options.content),
                            check_guides(guides, options), strict=True):
         click.echo(f"ok {path}  ({len(guide.subjects)} subjects, "

@@ -1,18 +1,25 @@
-"""The one error hierarchy of guidegen.
+"""The one error hierarchy of guidegen, and its warnings.
 
 Every failure a user can cause or meet is a :class:`GuidegenError`. Each class
 carries the process exit status the CLI returns for it, and every error knows
 how to print itself, located where possible (``file:line:col: error: ...``).
 The CLI prints them in one place; library callers catch :class:`GuidegenError`.
+
+A warning is a :class:`Problem` of severity ``warning``: something that builds but a
+reader should look at (a layout that squeezes a column, a translation that lags its
+source). :func:`warn` records it in the warnings being collected
+(:func:`collect_warnings`); the CLI prints them, and ``--strict`` makes them errors.
 """
 
 from __future__ import annotations
 
+import contextvars
 import os
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
 
 
 def display_name(path: Path) -> str:
@@ -43,15 +50,59 @@ class Location:
 
 @dataclass(frozen=True)
 class Problem:
-    """One located message: where, what, and the dotted path inside the file."""
+    """One located message: where, what, the dotted path inside the file, how bad."""
 
     location: Location
     message: str
     path: str = ""
+    severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
-        return f"{self.location}: error: {where}{self.message}"
+        return f"{self.location}: {self.severity}: {where}{self.message}"
+
+    def as_error(self) -> Problem:
+        """Return this problem as an error (``--strict``)."""
+        return replace(self, severity="error")
+
+
+_WARNINGS: contextvars.ContextVar[list[Problem] | None] = contextvars.ContextVar(
+    "guidegen_warnings", default=None)
+
+
+def warn(location: Location, message: str, path: str = "") -> None:
+    """Record a warning at ``location`` in the warnings being collected (else drop it)."""
+    found = _WARNINGS.get()
+    if found is not None:
+        problem = Problem(location, message, path, "warning")
+        if problem not in found:
+            found.append(problem)
+
+
+def rewarn(problems: Iterable[Problem]) -> None:
+    """Record ``problems`` (warnings made elsewhere, such as in a worker process)."""
+    for problem in problems:
+        warn(problem.location, problem.message, problem.path)
+
+
+@contextmanager
+def collect_warnings() -> Iterator[list[Problem]]:
+    """Collect the warnings recorded inside; a collector inside another shares its list."""
+    outer = _WARNINGS.get()
+    if outer is not None:
+        yield outer
+        return
+    found: list[Problem] = []
+    token = _WARNINGS.set(found)
+    try:
+        yield found
+    finally:
+        _WARNINGS.reset(token)
+
+
+def warnings_so_far() -> list[Problem]:
+    """Return the warnings collected so far (empty outside a collector)."""
+    return list(_WARNINGS.get() or [])
 
 
 class GuidegenError(Exception):
@@ -89,6 +140,17 @@ class InputError(GuidegenError):
     """The user's content, theme or templates are wrong (exit status 1)."""
 
     exit_code = 1
+
+
+class StrictError(InputError):
+    """``--strict`` was asked for and there were warnings: they are errors now."""
+
+    @classmethod
+    def of(cls, warnings: Sequence[Problem]) -> StrictError:
+        """Return the error that the ``warnings`` make under ``--strict``."""
+        error = cls.collect(problem.as_error() for problem in warnings)
+        error.message += " (warnings are errors with --strict)"
+        return error
 
 
 class ContentError(InputError):

@@ -57,6 +57,8 @@ class BuildOptions:
         "one process.", "jobs"))
     time_limit: float = field(default=120.0, metadata=_about(
         "Seconds one document may take to render.", "time_limit"))
+    strict: bool = field(default=False, metadata=_about(
+        "Treat warnings (layout, translations, suspicious text) as errors.", "strict"))
     force: bool = field(default=False, metadata=_about(
         "Render even the outputs that are up to date."))
 

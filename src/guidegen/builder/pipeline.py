@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import UsageError
+from ..errors import StrictError, UsageError, warnings_so_far
 from ..renderers import RenderContext, Rendered, extension
 from ..theme.folders import template_folders
 from .options import BuildOptions
@@ -102,7 +102,15 @@ def check(guides: Sequence[PathLike], options: BuildOptions) -> list[Guide]:
 
     loaded = load_all(find_guides(guides, options.content))
     load_templates(options.templates, options.paper).word_styles  # noqa: B018 - validates
+    _refuse_warnings(options)
     return loaded
+
+
+def _refuse_warnings(options: BuildOptions) -> None:
+    """Raise the warnings collected so far as errors if ``options`` are strict."""
+    found = warnings_so_far()
+    if options.strict and found:
+        raise StrictError.of(found)
 
 
 def layout(guide: Guide, templates: Templates, options: BuildOptions) -> Document:
@@ -123,7 +131,7 @@ def build(guides: Sequence[PathLike], options: BuildOptions) -> list[Output]:
         remove_stale_temporaries(options.out)
         state = BuildState(options.out)
         settings = [folder_digest(folders), ",".join(options.formats), options.paper or "",
-                    options.pdf_variant, options.language,
+                    options.pdf_variant, options.language, str(options.strict),
                     os.environ.get("SOURCE_DATE_EPOCH", "")]
         every_job = [_Job(path, digest([*settings, _read(path)]),
                           {name: options.out / f"{path.stem}.{extension(name)}"
@@ -206,5 +214,6 @@ def _render_and_write(todo: list[_Job], state: BuildState, options: BuildOptions
             state.remember(target, job.key, result.data, result.pages)
             done[target] = Output(target, name, result.pages, len(result.data), seconds)
     files[state.path] = state.serialized()
+    _refuse_warnings(options)  # before anything is written
     write_files(files)
     return done

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from ..errors import GuidegenError, RenderError
+from ..errors import GuidegenError, RenderError, rewarn
 from ..native import die_with_parent
 from ..renderers import RenderContext, Rendered, get_preparer
 
@@ -88,10 +88,15 @@ class Scheduler:
             self.helper = None
 
     def run(self, tasks: Sequence[Task]) -> list[Results]:
-        """Return the rendered outputs of every task, in order."""
+        """Return the rendered outputs of every task, in order; record their warnings here."""
         if self.pool is not None:
-            return list(self.pool.map(render_task, tasks))
-        return [render_formats(task, self.helper) for task in tasks]
+            results = list(self.pool.map(render_task, tasks))
+        else:
+            results = [render_formats(task, self.helper) for task in tasks]
+        for result in results:
+            for rendered, _ in result.values():
+                rewarn(rendered.warnings)
+        return results
 
     def __enter__(self) -> Scheduler:
         return self

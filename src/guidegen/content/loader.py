@@ -55,6 +55,7 @@ def load(path: str | os.PathLike[str]) -> Any:
     except ValidationError as exc:
         problems += _problems(exc, source, Guide)
     _raise_problems(source, problems)
+    guide._source = source
     return guide
 
 

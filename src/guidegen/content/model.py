@@ -20,13 +20,15 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainValidator,
+    PrivateAttr,
     StringConstraints,
     WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
 
+from ..errors import Location
 from . import markup
-from .yamlsource import Flag
+from .yamlsource import Flag, SourceMap
 
 MIN_SUBJECTS, MAX_SUBJECTS = 2, 8
 
@@ -259,7 +261,13 @@ class Section(Model):
 
 
 class Guide(Model):
-    """A whole comparison guide, as one YAML file in ``content/`` describes it."""
+    """A whole comparison guide, as one YAML file in ``content/`` describes it.
+
+    A loaded guide knows where each of its values was written (:meth:`locate`), so
+    what is found later (a layout problem) can be reported at ``file:line:col``.
+    """
+
+    _source: SourceMap | None = PrivateAttr(None)
 
     guide: GuideInfo
     intro: Markdown
@@ -269,3 +277,7 @@ class Guide(Model):
     comparisons_intro: Markdown | None = None
     comparisons: tuple[Comparison, ...] = ()
     sections: tuple[Section, ...] = Field((), description="Closing sections, in order.")
+
+    def locate(self, *path: str | int) -> Location | None:
+        """Return where the value at ``path`` (e.g. ``"subjects", 0, "summary"``) was written."""
+        return None if self._source is None else self._source.locate(path)

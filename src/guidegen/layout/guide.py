@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from ..content import markup
 from ..content.model import Cell as MatrixCell
 from ..content.model import Guide, GuideInfo, Mark, Matrix, PerSubject, Subject
+from ..errors import Location
 from ..theme import Templates
 from ..theme.theme import Labels
 from .tree import (
@@ -77,14 +78,18 @@ class _GuideLayout:
 
     def blocks(self) -> list[Block]:
         guide = self.guide
+        at = guide.locate
         found: list[Block] = [self.title_block(),
-                              Section(blocks(guide.intro), role="intro")]
-        found += [self.subject(subject) for subject in guide.subjects]
+                              Section(blocks(guide.intro, at("intro")), role="intro",
+                                      source=at("intro"))]
+        found += [self.subject(n, subject) for n, subject in enumerate(guide.subjects)]
         if guide.comparisons or guide.comparisons_intro:
             found.append(self.comparisons())
-        found += [Section((Heading(2, section.title, f"section-{n}"), *blocks(section.body)),
-                          role="closing")
-                  for n, section in enumerate(guide.sections, 1)]
+        found += [Section((Heading(2, section.title, f"section-{n + 1}",
+                                   source=at("sections", n, "title")),
+                           *blocks(section.body, at("sections", n, "body"))),
+                          role="closing", source=at("sections", n))
+                  for n, section in enumerate(guide.sections)]
         return found
 
     # -- parts -------------------------------------------------------------------------
@@ -96,12 +101,15 @@ class _GuideLayout:
         if logo is not None:
             children.append(Image(logo[0], logo[1], self.templates.theme.logo_height,
                                   alt=info.owner or info.title, role="logo"))
-        children.append(Heading(1, info.title, "title"))
+        at = self.guide.locate
+        children.append(Heading(1, info.title, "title", source=at("guide", "title")))
         if info.subtitle:
-            children.append(Paragraph((markup.Text(info.subtitle),), "subtitle"))
+            children.append(Paragraph((markup.Text(info.subtitle),), "subtitle",
+                                      source=at("guide", "subtitle")))
         if info.audience:
             children.append(Paragraph((Span("label", (markup.Text(f"{labels.audience}:"),)),
-                                       markup.Text(f" {info.audience}")), "audience"))
+                                       markup.Text(f" {info.audience}")), "audience",
+                                      source=at("guide", "audience")))
         doc = info.document
         if doc is not None:
             fields = [(labels.document, doc.number), (labels.version, doc.version)]
@@ -109,59 +117,77 @@ class _GuideLayout:
                 fields.append((labels.effective, doc.effective.isoformat()))
             if doc.approver:
                 fields.append((labels.approver, doc.approver))
-            children.append(Fields(tuple(fields), "control"))
+            children.append(Fields(tuple(fields), "control", source=at("guide", "document")))
             if doc.status:
-                children.append(Paragraph((markup.Text(doc.status),), "status"))
-        return Section(tuple(children), role="title-block")
+                children.append(Paragraph((markup.Text(doc.status),), "status",
+                                          source=at("guide", "document", "status")))
+        return Section(tuple(children), role="title-block", source=at("guide"))
 
-    def subject(self, subject: Subject) -> Section:
-        children: list[Block] = [Heading(2, subject.heading, f"subject-{subject.id}"),
-                                 *blocks(subject.summary)]
+    def subject(self, index: int, subject: Subject) -> Section:
+        def at(*path: str | int) -> Location | None:
+            return self.guide.locate("subjects", index, *path)
+
+        children: list[Block] = [Heading(2, subject.heading, f"subject-{subject.id}",
+                                         source=at("name")),
+                                 *blocks(subject.summary, at("summary"))]
         if subject.responsibilities:
-            children.append(bullets(subject.responsibilities, "responsibilities"))
-        for n, group in enumerate(subject.groups, 1):
-            children += [Heading(3, group.title, f"subject-{subject.id}-{n}"),
-                         *blocks(group.intro or ()), bullets(group.items)]
-        return Section(tuple(children), role="subject")
+            children.append(bullets(subject.responsibilities, "responsibilities",
+                                    at("responsibilities")))
+        for n, group in enumerate(subject.groups):
+            children += [Heading(3, group.title, f"subject-{subject.id}-{n + 1}",
+                                 source=at("groups", n, "title")),
+                         *blocks(group.intro or (), at("groups", n, "intro")),
+                         bullets(group.items, source=at("groups", n, "items"))]
+        return Section(tuple(children), role="subject", source=at())
 
     def comparisons(self) -> Section:
         guide = self.guide
         heading = guide.comparisons_title or self.labels.comparing.format(
             subjects=join_names([s.short for s in guide.subjects]))
-        children: list[Block] = [Heading(2, heading, "comparisons"),
-                                 *blocks(guide.comparisons_intro or ())]
-        for n, comparison in enumerate(guide.comparisons, 1):
-            parts = (self.matrix(comparison) if isinstance(comparison, Matrix)
-                     else self.per_subject(comparison))
+        at = guide.locate
+        children: list[Block] = [
+            Heading(2, heading, "comparisons", source=at("comparisons_title")),
+            *blocks(guide.comparisons_intro or (), at("comparisons_intro"))]
+        for n, comparison in enumerate(guide.comparisons):
+            parts = (self.matrix(n, comparison) if isinstance(comparison, Matrix)
+                     else self.per_subject(n, comparison))
             children.append(Section(
-                (Heading(3, comparison.title, f"comparison-{n}"),
-                 *blocks(comparison.intro or ()), *parts),
-                role=f"dimension {comparison.kind}"))
-        return Section(tuple(children), role="comparisons")
+                (Heading(3, comparison.title, f"comparison-{n + 1}",
+                         source=at("comparisons", n, "title")),
+                 *blocks(comparison.intro or (), at("comparisons", n, "intro")), *parts),
+                role=f"dimension {comparison.kind}", source=at("comparisons", n)))
+        return Section(tuple(children), role="comparisons", source=at("comparisons"))
 
-    def matrix(self, matrix: Matrix) -> list[Block]:
+    def matrix(self, index: int, matrix: Matrix) -> list[Block]:
+        def at(*path: str | int) -> Location | None:
+            return self.guide.locate("comparisons", index, *path)
+
         subjects = self.guide.subjects
-        head = (Cell((markup.Text(matrix.corner),), header=True, role="corner"),
-                *(Cell((markup.Text(s.short),), header=True) for s in subjects))
+        head = (Cell((markup.Text(matrix.corner),), header=True, role="corner",
+                     source=at("corner")),
+                *(Cell((markup.Text(s.short),), header=True,
+                       source=self.guide.locate("subjects", n, "short"))
+                  for n, s in enumerate(subjects)))
         rows, used = [], set()
-        for row in matrix.rows:
-            cells = [Cell((markup.Text(row.criterion),), row.note or (), header=True)]
+        for r, row in enumerate(matrix.rows):
+            cells = [Cell((markup.Text(row.criterion),), row.note or (), header=True,
+                          source=at("rows", r, "criterion"))]
             for subject in subjects:
                 value = row.values[subject.id]
                 if value.mark is not None:
                     used.add(value.mark)
-                cells.append(self.cell(value))
+                cells.append(self.cell(value, at("rows", r, "values", subject.id)))
             rows.append(tuple(cells))
         first = self.templates.theme.matrix_criteria_width / 100
         widths = (first, *[(1 - first) / len(subjects)] * len(subjects))
-        table = Table(head, tuple(rows), widths, role="matrix")
+        table = Table(head, tuple(rows), widths, role="matrix", source=at())
         legend = self.legend([mark for mark in Mark if mark in used])
         return [table, legend] if legend else [table]
 
-    def cell(self, value: MatrixCell) -> Cell:
+    def cell(self, value: MatrixCell, source: Location | None) -> Cell:
         if value.mark is not None:
-            return Cell((self.mark(value.mark),), value.note, role="mark")
-        return Cell(value.text, value.note, role="text")
+            return Cell((self.mark(value.mark),), value.note, role="mark", source=source)
+        return Cell(value.text, value.note, role="text", source=source)
 
     def mark(self, mark: Mark) -> Span:
         label = getattr(self.labels, mark.value)
@@ -179,37 +205,43 @@ class _GuideLayout:
             inlines.append(self.mark(mark))
         return Paragraph(tuple(inlines), "legend")
 
-    def per_subject(self, dimension: PerSubject) -> list[Block]:
+    def per_subject(self, index: int, dimension: PerSubject) -> list[Block]:
         items: list[tuple[Block, ...]] = []
         for subject in self.guide.subjects:
             entry = dimension.values[subject.id]
+            at = self.guide.locate("comparisons", index, "values", subject.id)
             who = Span("who", (markup.Text(f"{subject.short}:"),))
             if entry.is_list:
-                items.append((Paragraph((who,)), bullets(entry.lines)))
+                items.append((Paragraph((who,), source=at), bullets(entry.lines, source=at)))
             else:
-                items.append((Paragraph((who, markup.Text(" "), *entry.lines[0])),))
-        return [ListBlock(tuple(items), role="per-subject")]
+                items.append((Paragraph((who, markup.Text(" "), *entry.lines[0]),
+                                        source=at),))
+        return [ListBlock(tuple(items), role="per-subject",
+                          source=self.guide.locate("comparisons", index, "values"))]
 
 
 # -- Markdown blocks → tree blocks ---------------------------------------------------------
 
-def blocks(nodes: Sequence[markup.Block]) -> tuple[Block, ...]:
-    """Return Markdown ``nodes`` as tree blocks."""
-    return tuple(_block(node) for node in nodes)
+def blocks(nodes: Sequence[markup.Block], source: Location | None = None
+           ) -> tuple[Block, ...]:
+    """Return Markdown ``nodes`` (written at ``source``) as tree blocks."""
+    return tuple(_block(node, source) for node in nodes)
 
 
-def _block(node: markup.Block) -> Block:
+def _block(node: markup.Block, source: Location | None) -> Block:
     if isinstance(node, markup.Paragraph):
-        return Paragraph(node.inlines)
-    items = tuple(blocks(item) for item in node.items)
+        return Paragraph(node.inlines, source=source)
+    items = tuple(blocks(item, source) for item in node.items)
     if isinstance(node, markup.OrderedList):
-        return ListBlock(items, ordered=True, start=node.start)
-    return ListBlock(items)
+        return ListBlock(items, ordered=True, start=node.start, source=source)
+    return ListBlock(items, source=source)
 
 
-def bullets(lines: Sequence[tuple[markup.Inline, ...]], role: str = "") -> ListBlock:
+def bullets(lines: Sequence[tuple[markup.Inline, ...]], role: str = "",
+            source: Location | None = None) -> ListBlock:
     """Return a bullet list with one single-paragraph item per line."""
-    return ListBlock(tuple((Paragraph(line),) for line in lines), role=role)
+    return ListBlock(tuple((Paragraph(line, source=source),) for line in lines), role=role,
+                     source=source)
 
 
 def join_names(names: Sequence[str]) -> str:

@@ -9,7 +9,9 @@ business: a ``role`` becomes a CSS class in HTML and a Word style through
 
 Inline leaves are the Markdown nodes of :mod:`guidegen.content.markup`, plus
 :class:`Span`, inline content with a role. Every node is a frozen dataclass, so a tree
-is hashable, comparable and picklable.
+is hashable, comparable and picklable. A block's ``source`` is where in the content it
+came from (for a warning about it at ``file:line:col``); it is not part of what the
+block says, so it is left out of comparisons.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 from ..content.markup import Code, Emph, LineBreak, Link, Strong, Text
+from ..errors import Location
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Heading:
     text: str
     anchor: str = ""
 
+    source: Location | None = field(default=None, compare=False, repr=False)
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -49,6 +53,7 @@ class Paragraph:
     inlines: tuple[Inline, ...]
     role: str = ""
 
+    source: Location | None = field(default=None, compare=False, repr=False)
 
 @dataclass(frozen=True)
 class ListBlock:
@@ -60,6 +65,7 @@ class ListBlock:
     start: int = 1
     role: str = ""
 
+    source: Location | None = field(default=None, compare=False, repr=False)
 
 @dataclass(frozen=True)
 class Fields:
@@ -68,6 +74,7 @@ class Fields:
     items: tuple[tuple[str, str], ...]
     role: str = ""
 
+    source: Location | None = field(default=None, compare=False, repr=False)
 
 @dataclass(frozen=True)
 class Image:
@@ -89,6 +96,7 @@ class Cell:
     header: bool = False
     role: str = ""
 
+    source: Location | None = field(default=None, compare=False, repr=False)
 
 @dataclass(frozen=True)
 class Table:
@@ -103,6 +111,7 @@ class Table:
     widths: tuple[float, ...]
     role: str = ""
 
+    source: Location | None = field(default=None, compare=False, repr=False)
 
 Orientation = Literal["portrait", "landscape"]
 
@@ -121,6 +130,7 @@ class Section:
     break_before: bool = False
     orientation: Orientation | None = None
 
+    source: Location | None = field(default=None, compare=False, repr=False)
 
 Block = Heading | Paragraph | ListBlock | Fields | Image | Table | Section
 

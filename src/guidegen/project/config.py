@@ -108,6 +108,8 @@ def _problem(spec: dataclasses.Field[Any], value: Any) -> str | None:
         return f"expected a number of seconds above 0 and at most {MAX_TIME_LIMIT:g}"
     elif spec.name == "language" and not re.match(LANGUAGE_TAG, str(value)):
         return f"expected a language tag like en, en-GB or de, got {value!r}"
+    elif kind == "bool" and value not in ("true", "false", "yes", "no"):
+        return f"expected true or false, got {value!r}"
     elif kind in ("path", "text") and (not isinstance(value, str) or not value.strip()):
         return "expected a folder name" if kind == "path" else "expected text"
     return None
@@ -125,7 +127,7 @@ def _kind(spec: dataclasses.Field[Any]) -> str:
     names = {typing.get_origin(hint), hint, *typing.get_args(hint)}
     if tuple in names:
         return "list"
-    for kind, types in (("path", Path), ("int", int), ("float", float)):
+    for kind, types in (("path", Path), ("bool", bool), ("int", int), ("float", float)):
         if types in names:
             return kind
     return "text"
@@ -139,6 +141,8 @@ def _value(spec: dataclasses.Field[Any], value: Any, root: Path) -> Any:
         path = root / value
         relative = os.path.relpath(path)
         return Path(path if relative.startswith("..") else relative)
+    if kind == "bool":
+        return value in ("true", "yes")
     return {"int": int, "float": float}.get(kind, str)(value)
 
 
@@ -150,6 +154,7 @@ def project_schema() -> dict[str, Any]:
         schema: dict[str, Any] = (
             {"type": "array", "items": {"enum": allowed}, "minItems": 1} if kind == "list"
             else {"enum": allowed} if allowed
+            else {"type": "boolean"} if kind == "bool"
             else {"type": "integer", "minimum": 1} if kind == "int"
             else {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_TIME_LIMIT}
             if kind == "float"

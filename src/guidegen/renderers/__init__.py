@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..errors import UsageError
+from ..errors import Problem, UsageError
 
 if TYPE_CHECKING:
     from ..layout.tree import Document
@@ -43,10 +43,15 @@ class RenderContext:
 
 @dataclass(frozen=True)
 class Rendered:
-    """One output in memory: its bytes and, where the format has them, its page count."""
+    """One output in memory: its bytes, and its page count where the format has pages.
+
+    ``warnings`` are what rendering it found worth a look (the PDF's layout preflight);
+    they travel back from helper and worker processes with the bytes.
+    """
 
     data: bytes
     pages: int | None = None
+    warnings: tuple[Problem, ...] = ()
 
 
 Finisher = Callable[[int | None], Rendered]
