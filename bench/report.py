@@ -48,9 +48,9 @@ def ratio(a: float | None, b: float | None) -> float | None:
     return a / b
 
 
-def times(value: float | None) -> str:
-    """Return a ratio as ``1.23×``."""
-    return "—" if value is None else f"{value:.2f}×"
+def times(value: float | None, digits: int = 2) -> str:
+    """Return a ratio as ``1.23×`` (targets show 3 digits: a limit's edge is visible)."""
+    return "—" if value is None else f"{value:.{digits}f}×"
 
 
 def cores(stat: dict[str, Any] | None) -> str:
@@ -100,7 +100,7 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
     targets.append(_target(
         f"cold guidegen build (PDF+DOCX) <= {COLD_VS_PANDOC:.2f} x pandoc PDF alone",
         None if r is None else r <= COLD_VS_PANDOC,
-        f"{seconds(paired)} vs pandoc {seconds(pandoc)} = {times(r)}, runs taking turns",
+        f"{seconds(paired)} vs pandoc {seconds(pandoc)} = {times(r, 3)}, runs taking turns",
         f"{COLD_VS_PANDOC:.2f}×"))
 
     check, help_ = get(m, "cli", "check", "median_s"), get(m, "cli", "help", "median_s")
@@ -112,7 +112,7 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
     targets.append(_target(
         f"`guidegen check` <= {CHECK_VS_PANDOC:.2f} x and `--help` <= {HELP_VS_PANDOC:.2f} x "
         "pandoc PDF, neither importing WeasyPrint or python-docx", ok,
-        f"check {seconds(check)} = {times(rc)}, --help {seconds(help_)} = {times(rh)} of "
+        f"check {seconds(check)} = {times(rc, 3)}, --help {seconds(help_)} = {times(rh, 3)} of "
         f"pandoc {seconds(pandoc)}; imports "
         f"{', '.join(heavy) if heavy else 'neither weasyprint nor docx'}",
         f"{CHECK_VS_PANDOC:.2f}×, {HELP_VS_PANDOC:.2f}×"))
@@ -123,7 +123,7 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
     targets.append(_target(
         f"unchanged rebuild <= {UNCHANGED_VS_COLD:.2f} x cold build",
         None if r is None else r <= UNCHANGED_VS_COLD,
-        f"{seconds(same)} vs cold {seconds(cold)} = {times(r)}"
+        f"{seconds(same)} vs cold {seconds(cold)} = {times(r, 3)}"
         f"{'' if skipped is None else ('; outputs skipped' if skipped else '; NOT skipped')}",
         f"{UNCHANGED_VS_COLD:.2f}×"))
 
@@ -133,7 +133,7 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
     targets.append(_target(
         f"in-process rebuild (PDF+DOCX) <= {REBUILD_VS_TYPST} x Typst in-process compile",
         None if r is None else r <= REBUILD_VS_TYPST,
-        f"{seconds(warm)} vs Typst {seconds(typst)} = {times(r)}", f"{REBUILD_VS_TYPST}×"))
+        f"{seconds(warm)} vs Typst {seconds(typst)} = {times(r, 3)}", f"{REBUILD_VS_TYPST}×"))
 
     targets.append(_scaling_target(get(m, "scaling", "factors") or {}))
 
@@ -147,7 +147,7 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
         "CPU-bound processes",
         None if share is None or not supported else share >= JOBS_VS_MACHINE,
         f"{times(speedup)} ({seconds(j1)} -> {seconds(j2)}) vs the machine's "
-        f"{times(machine)} = {times(share)}"
+        f"{times(machine)} = {times(share, 3)}"
         + ("" if supported in (None, True) else " (--jobs missing)"),
         f"{JOBS_VS_MACHINE:.2f}×"))
 
@@ -157,7 +157,7 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
     targets.append(_target(
         f"alias bomb refused in <= {BOMB_VS_LOAD} x the guide's load time, in process",
         None if r is None else r <= BOMB_VS_LOAD,
-        f"{seconds(bomb)} vs the guide's {seconds(load)} = {times(r)}; "
+        f"{seconds(bomb)} vs the guide's {seconds(load)} = {times(r, 3)}; "
         f"{'under' if bomb is not None and bomb < BOMB_ISSUE_S else 'NOT under'} the "
         f"issue's {seconds(BOMB_ISSUE_S)}; peak {get(m, 'alias', 'bomb_peak_kb')} KB traced",
         f"{BOMB_VS_LOAD}×"))
@@ -178,8 +178,8 @@ def _scaling_target(factors: dict[str, Any]) -> dict[str, Any]:
                        f"{SCALING_SLACK} x its growth factor", f"{limit:.0f}x"),
                    r <= limit and memory is not None and memory <= SCALING_MEMORY,
                    f"{seconds(big['median_s'])} vs 1x {seconds(base['median_s'])} = "
-                   f"{times(r)}; peak {big.get('peak_rss_mb', 0):.0f} MB vs 1x "
-                   f"{base.get('peak_rss_mb', 0):.0f} MB = {times(memory)}",
+                   f"{times(r, 3)}; peak {big.get('peak_rss_mb', 0):.0f} MB vs 1x "
+                   f"{base.get('peak_rss_mb', 0):.0f} MB = {times(memory, 3)}",
                    f"{limit:.0f}×, {SCALING_MEMORY}×")
 
 
@@ -304,7 +304,7 @@ def _rebuilds(m: dict[str, Any]) -> list[str]:
     warm = m.get("rebuild")
     if warm:
         typst = get(m, "typst", "in_process", "warm_median_s")
-        rows.append([f"in process: guidegen.build(force=True) (first "
+        rows.append([f"in process: guidegen.build, force=True (first "
                      f"{seconds(warm['first_s'])})", seconds(warm["warm_median_s"]),
                      f"{times(ratio(warm['warm_median_s'], cold))} cold",
                      f"{times(ratio(warm['warm_median_s'], typst))} Typst"])
