@@ -115,7 +115,7 @@ def letter(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 def document_of(guide, **options):
     """Return the document tree of a loaded ``guide``, laid out with the built-in templates."""
-    from guidegen.layout import layout_guide
+    from guidegen.layout.guide import layout_guide
     from guidegen.theme import load_templates
 
     return layout_guide(guide, load_templates(), **options)

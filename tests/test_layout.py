@@ -10,6 +10,7 @@ import pytest
 
 import guidegen
 from guidegen.content.markup import Strong, Text
+from guidegen.layout.guide import layout_guide
 from guidegen.layout.tree import Heading, Paragraph, Section, walk
 from guidegen.renderers import RenderContext, get_renderer
 from guidegen.theme import load_templates
@@ -102,7 +103,7 @@ def test_labels_are_resolved_in_the_tree_from_the_theme(tmp_path):
         '  yes: {symbol: "✓", word: "Ja"}\n', encoding="utf-8")
     guide = guidegen.load(DATA / "minimal.yaml")
     document = document_of(guide, language="de")
-    custom = guidegen.layout.layout_guide(guide, load_templates(tmp_path))
+    custom = layout_guide(guide, load_templates(tmp_path))
     texts = [b.text for b in walk(custom.blocks) if isinstance(b, Heading)]
     assert "Vergleich: A and B" in texts
     legend = next(b for b in walk(custom.blocks)

@@ -93,3 +93,18 @@ def test_a_failed_build_does_not_leave_its_pdf_for_the_next_one(project, monkeyp
     pdf = guidegen.render(minimal, ["pdf", "docx"], JOBS_2)["pdf"]
     with pikepdf.open(io.BytesIO(pdf.data)) as document:
         assert str(document.docinfo["/Title"]) == "Alpha vs Beta"
+
+
+def test_the_pdf_helpers_code_needs_neither_the_content_model_nor_jinja():
+    # the helper is forked before the content loads; whatever its code imports is on the
+    # critical path of a cold build (pydantic and the model alone were a fifth of it)
+    import subprocess
+    import sys
+
+    code = ("import sys; from guidegen.renderers.pdf import lay_out; "
+            "from guidegen.builder.scheduler import PdfHelper; "
+            "print(sorted(m for m in ('pydantic', 'jinja2', 'yaml', 'docx', "
+            "'guidegen.content.model', 'guidegen.layout.guide') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"

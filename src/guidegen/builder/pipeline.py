@@ -115,7 +115,7 @@ def _refuse_warnings(options: BuildOptions) -> None:
 
 def layout(guide: Guide, templates: Templates, options: BuildOptions) -> Document:
     """Return the document tree of ``guide`` for a build with ``options``."""
-    from ..layout import layout_guide
+    from ..layout.guide import layout_guide
 
     return layout_guide(guide, templates, date=source_date(guide), language=options.language)
 
