@@ -108,3 +108,51 @@ def test_the_pdf_helpers_code_needs_neither_the_content_model_nor_jinja():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"
+
+
+def weasyprint_in_a_fresh_process(cache: str) -> dict:
+    """Return what importing WeasyPrint the fast way did in a new process with ``cache``."""
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, sys; from guidegen.renderers.pdf.weasy import import_weasyprint; "
+            "import_weasyprint(); from weasyprint.text.ffi import ffi; "
+            "print(json.dumps({'pycparser': 'pycparser' in sys.modules, "
+            "'subsetter': 'fontTools.subset' in sys.modules, 'ffi': type(ffi).__name__}))")
+    import os
+
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, env={**os.environ, "XDG_CACHE_HOME": cache})
+    assert result.stderr == ""
+    return json.loads(result.stdout)
+
+
+def test_weasyprint_starts_from_compiled_declarations_cached_once(tmp_path):
+    first = weasyprint_in_a_fresh_process(str(tmp_path))
+    (compiled,) = (tmp_path / "guidegen").glob("weasyprint-ffi-*.py")
+    second = weasyprint_in_a_fresh_process(str(tmp_path))
+    assert first["ffi"] == second["ffi"] == "_CompiledFFI"
+    assert second == {"pycparser": False, "subsetter": False, "ffi": "_CompiledFFI"}
+    assert list((tmp_path / "guidegen").glob("weasyprint-ffi-*.py")) == [compiled]
+    compiled.chmod(0o666)  # someone else could have written it: not trusted, written again
+    assert weasyprint_in_a_fresh_process(str(tmp_path))["ffi"] == "_CompiledFFI"
+    assert compiled.stat().st_mode & 0o777 == 0o600
+
+
+def test_without_a_cache_weasyprint_imports_as_usual_and_pdfs_do_not_change(tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    plain = weasyprint_in_a_fresh_process(str(tmp_path / "file"))  # cannot cache: falls back
+    assert plain["ffi"] == "FFI" and plain["pycparser"]
+    import os
+    import subprocess
+    import sys
+
+    pdfs = []
+    for cache in (str(tmp_path / "file"), str(tmp_path / "cache")):
+        out = tmp_path / f"out-{len(pdfs)}"
+        subprocess.run([sys.executable, "-m", "guidegen", "build", str(DEFAULT_GUIDE), "-f",
+                        "pdf", "--force", "-o", str(out)], check=True, capture_output=True,
+                       env={**os.environ, "XDG_CACHE_HOME": cache})
+        pdfs.append((out / "cmo-cdmo-cro.pdf").read_bytes())
+    assert pdfs[0] == pdfs[1]
