@@ -88,7 +88,9 @@ def option(name: str, *flags: str, **extra: Any) -> Callable[[F], F]:
         help_text += f" [default: {shown}]"
     settings: dict[str, Any] = {"default": None, "help": help_text}
     allowed = choices(name)
-    if allowed and name != "formats":
+    if name == "roster":
+        settings["type"] = click.Path(dir_okay=False, path_type=Path)
+    elif allowed and name != "formats":
         settings["type"] = click.Choice(allowed)
     elif isinstance(default, Path) or name == "templates":
         settings["type"] = click.Path(file_okay=False, path_type=Path)
@@ -140,6 +142,8 @@ def main(ctx: click.Context, debug: bool, config: Path | None) -> None:
 @option("force", "--force")
 @option("jobs", "-j", "--jobs")
 @option("time_limit", "--time-limit")
+@option("roster", "--roster")
+@option("shard", "--shard", metavar="K/N")
 @click.pass_context
 def build(ctx: click.Context, guides: tuple[Path, ...], **given: Any) -> None:
     """Build GUIDES (default: every guide in the content folder) into the output folder."""

@@ -61,6 +61,13 @@ class BuildOptions:
         "Treat warnings (layout, translations, suspicious text) as errors.", "strict"))
     force: bool = field(default=False, metadata=_about(
         "Render even the outputs that are up to date."))
+    packets: Path | None = field(default=None, metadata=_about(
+        "Folder of the onboarding packets built, with the guides, when none are named.",
+        "packets"))
+    roster: Path | None = field(default=None, metadata=_about(
+        "A roster (CSV or XLSX): build one personalised packet per row."))
+    shard: str | None = field(default=None, metadata=_about(
+        "Build only the K-th of N equal slices of the roster, written K/N (e.g. 2/8)."))
 
     def __post_init__(self) -> None:
         formats = [f for f in typing.get_args(Format) if f in self.formats]
@@ -79,7 +86,9 @@ class BuildOptions:
         if not 0 < self.time_limit <= MAX_TIME_LIMIT:
             raise UsageError(f"--time-limit must be more than 0 and at most "
                              f"{MAX_TIME_LIMIT:g} seconds")
-        for name in ("content", "out", "templates"):
+        if self.shard is not None and self.shard_slice is None:
+            raise UsageError(f"--shard takes K/N with 1 <= K <= N, like 2/8; got {self.shard!r}")
+        for name in ("content", "out", "templates", "packets", "roster"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, Path):
                 object.__setattr__(self, name, Path(value))
@@ -88,6 +97,15 @@ class BuildOptions:
     def weasy_variant(self) -> str | None:
         """Return WeasyPrint's name of the PDF variant (None: plain tagged PDF)."""
         return PDF_VARIANTS[self.pdf_variant]
+
+    @property
+    def shard_slice(self) -> tuple[int, int] | None:
+        """Return the shard as (K, N), or None if not sharded (or malformed)."""
+        match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", self.shard or "")
+        if match is None:
+            return None
+        index, count = int(match.group(1)), int(match.group(2))
+        return (index, count) if 1 <= index <= count else None
 
     @property
     def processes(self) -> int:

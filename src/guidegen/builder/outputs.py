@@ -51,10 +51,14 @@ def write_files(files: dict[Path, bytes]) -> None:
                 temp.unlink(missing_ok=True)
 
 
-def remove_stale_temporaries(folder: Path) -> None:
-    """Delete temporary files a killed build may have left in ``folder``."""
+def remove_stale_temporaries(folder: Path, names: Iterable[str] = ("",)) -> None:
+    """Delete temporary files a killed build may have left in ``folder``.
+
+    With ``names``, only those of these output files (builds sharing a folder, like
+    roster shards, each clean up their own).
+    """
     if folder.is_dir():
-        for stale in folder.glob(f"{TEMP_PREFIX}*.tmp"):
+        for stale in (s for name in names for s in folder.glob(f"{TEMP_PREFIX}{name}*.tmp")):
             with contextlib.suppress(OSError):
                 stale.unlink()
 
@@ -99,8 +103,8 @@ class Record:
 class BuildState:
     """The inputs hash and output hash of every file written into one output folder."""
 
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / STATE_FILE
+    def __init__(self, folder: Path, name: str = STATE_FILE) -> None:
+        self.path = folder / name
         self.records: dict[str, Record] = {}
         with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
             raw = json.loads(self.path.read_text(encoding="utf-8"))

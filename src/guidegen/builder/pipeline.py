@@ -78,14 +78,18 @@ def find_guides(paths: Sequence[PathLike] = (), content: Path = Path("content"))
 
 def source_date(guide: Guide) -> datetime.datetime | None:
     """Return the date stamped into the files: ``SOURCE_DATE_EPOCH``, else the guide's."""
+    info = guide.guide
+    return stamp(info.date or (info.document.effective if info.document else None))
+
+
+def stamp(day: datetime.date | None) -> datetime.datetime | None:
+    """Return the date stamped into files: ``SOURCE_DATE_EPOCH`` if set, else ``day``."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
             return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
         except (ValueError, OverflowError, OSError):
             raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from None
-    info = guide.guide
-    day = info.date or (info.document.effective if info.document else None)
     if day is None:
         return None
     return datetime.datetime.combine(day, datetime.time(), datetime.UTC)
@@ -99,8 +103,13 @@ def check(guides: Sequence[PathLike], options: BuildOptions) -> list[Guide]:
     """
     from ..content.loader import load_all
     from ..theme import load_templates
+    from .packets import load_packets, sort_sources
 
-    loaded = load_all(find_guides(guides, options.content))
+    guide_files, packet_files = sort_sources(guides, options)
+    loaded = load_all(find_guides(guide_files, options.content)) if guide_files or \
+        not packet_files else []
+    if packet_files:
+        load_packets(packet_files, options)
     load_templates(options.templates, options.paper).word_styles  # noqa: B018 - validates
     _refuse_warnings(options)
     return loaded
@@ -126,22 +135,37 @@ def build(guides: Sequence[PathLike], options: BuildOptions) -> list[Output]:
     Return one :class:`Output` per output file, written or found up to date. Raise a
     :class:`~guidegen.errors.GuidegenError`, and write nothing, if anything fails.
     """
+    from .packets import build_packets, load_packets, sort_sources
+
+    guide_files, packet_files = sort_sources(guides, options)
+    if packet_files:
+        load_packets(packet_files, options)  # every problem before anything renders
     with Scheduler(options.formats, options.processes).warm_up() as scheduler:
-        folders = template_folders(options.templates)
-        remove_stale_temporaries(options.out)
-        state = BuildState(options.out)
-        settings = [folder_digest(folders), ",".join(options.formats), options.paper or "",
-                    options.pdf_variant, options.language, str(options.strict),
-                    os.environ.get("SOURCE_DATE_EPOCH", "")]
-        every_job = [_Job(path, digest([*settings, _read(path)]),
-                          {name: options.out / f"{path.stem}.{extension(name)}"
-                           for name in options.formats})
-                     for path in find_guides(guides, options.content)]
-        _refuse_shared_outputs(every_job)
-        todo, done = _plan(every_job, state, options.force)
-        if todo:
-            scheduler.start(len(todo))
-            done |= _render_and_write(todo, state, options, scheduler)
+        written = _build_guides(guide_files, options, scheduler) if guide_files or \
+            not packet_files else []
+        if packet_files:
+            written += build_packets(packet_files, options, scheduler)
+    return written
+
+
+def _build_guides(guides: Sequence[PathLike], options: BuildOptions,
+                  scheduler: Scheduler) -> list[Output]:
+    """Build the guide files ``guides``; return their outputs."""
+    folders = template_folders(options.templates)
+    remove_stale_temporaries(options.out)
+    state = BuildState(options.out)
+    settings = [folder_digest(folders), ",".join(options.formats), options.paper or "",
+                options.pdf_variant, options.language, str(options.strict),
+                os.environ.get("SOURCE_DATE_EPOCH", "")]
+    every_job = [_Job(path, digest([*settings, _read(path)]),
+                      {name: options.out / f"{path.stem}.{extension(name)}"
+                       for name in options.formats})
+                 for path in find_guides(guides, options.content)]
+    _refuse_shared_outputs(every_job)
+    todo, done = _plan(every_job, state, options.force)
+    if todo:
+        scheduler.start(len(todo))
+        done |= _render_and_write(todo, state, options, scheduler)
     return [done[target] for job in every_job for target in job.targets.values()]
 
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import GuidegenError, RenderError, rewarn
 from ..native import die_with_parent
-from ..renderers import RenderContext, Rendered, get_preparer
+from ..renderers import PageMap, RenderContext, Rendered, get_preparer
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -145,10 +145,10 @@ def _render(task: Task, helper: PdfHelper | None, started: float) -> Results:
             finish, seconds = finishers[name]
             began = time.perf_counter()
             with limited_time(task.time_limit, task.what(name)):
-                result = finish(context.pages_hint)
+                result = finish(context.page_map or PageMap(context.pages_hint))
             seconds += time.perf_counter() - began  # its own work, not the wait
         if result.pages is not None:
-            context = replace(context, pages_hint=result.pages)
+            context = replace(context, pages_hint=result.pages, page_map=result.page_map)
         results[name] = (result, seconds)
     return results
 

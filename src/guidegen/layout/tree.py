@@ -117,22 +117,49 @@ Orientation = Literal["portrait", "landscape"]
 
 
 @dataclass(frozen=True)
+class ContentsEntry:
+    """One line of a table of contents: a heading's level (1 the top), text and anchor."""
+
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Contents:
+    """A table of contents: each entry links to its heading and shows its page number.
+
+    The page numbers are the renderers' business: the PDF asks its layout (CSS
+    ``target-counter``), the DOCX caches the PDF's numbers in a real TOC field.
+    """
+
+    entries: tuple[ContentsEntry, ...]
+    role: str = "contents"
+
+    source: Location | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Section:
     """A part of the document holding blocks, with page hints for print.
 
-    ``break_before`` starts it on a new page; ``orientation`` asks for pages turned
-    that way (None: as the surrounding pages).
+    ``break_before`` starts it on a new page (``"right"``: on a right-hand page, a blank
+    page before it if need be); ``orientation`` asks for pages turned that way (None: as
+    the surrounding pages). A section with ``running`` is a part with its own running
+    header and footer and its own page numbering (a guide in a packet); it needs an
+    ``anchor``.
     """
 
     children: tuple[Block, ...]
     role: str = ""
     anchor: str = ""
-    break_before: bool = False
+    break_before: bool | Literal["right"] = False
     orientation: Orientation | None = None
+    running: Running | None = None
 
     source: Location | None = field(default=None, compare=False, repr=False)
 
-Block = Heading | Paragraph | ListBlock | Fields | Image | Table | Section
+Block = Heading | Paragraph | ListBlock | Fields | Image | Table | Section | Contents
 
 
 @dataclass(frozen=True)
@@ -140,12 +167,14 @@ class Running:
     """What the running header and footer print on every page but the first.
 
     ``page`` is the page label as parts: ``("text", "Page ")``, ``("page", "")``,
-    ``("text", " of ")``, ``("pages", "")``.
+    ``("text", " of ")``, ``("pages", "")``. ``blank`` is what a page left blank (before
+    a part that starts on a right-hand page) says.
     """
 
     title: str
     control: str = ""
     page: tuple[tuple[str, str], ...] = ()
+    blank: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,6 +204,11 @@ class Document:
     def walk(self) -> Iterator[Block]:
         """Return every block in reading order, sections before what they hold."""
         return walk(self.blocks)
+
+
+def parts(document: Document) -> list[Section]:
+    """Return the sections of ``document`` that have running headers of their own."""
+    return [b for b in document.blocks if isinstance(b, Section) and b.running is not None]
 
 
 def walk(blocks: tuple[Block, ...]) -> Iterator[Block]:

@@ -33,12 +33,31 @@ class RenderContext:
     """What every renderer needs besides the document: templates and options.
 
     ``pdf_variant`` is WeasyPrint's name of the PDF variant (None: plain tagged PDF).
-    ``pages_hint`` is the page count of the document's PDF when it was rendered first.
+    ``pages_hint`` is the page count of the document's PDF when it was rendered first,
+    ``page_map`` where that PDF put each anchor.
     """
 
     templates: Templates
     pdf_variant: str | None = "pdf/ua-1"
     pages_hint: int | None = None
+    page_map: PageMap | None = None
+
+
+@dataclass(frozen=True)
+class PageMap:
+    """Where the PDF's layout put things: its page count and the page of each anchor.
+
+    The DOCX takes its cached page numbers from it: NUMPAGES, each part's page count,
+    and the table of contents.
+    """
+
+    pages: int | None = None
+    anchors: tuple[tuple[str, int], ...] = ()
+    blank: tuple[int, ...] = ()  # pages left blank before a part on a right-hand page
+
+    def page_of(self, anchor: str) -> int | None:
+        """Return the page (from 1) where ``anchor`` landed, or None if it is not there."""
+        return dict(self.anchors).get(anchor)
 
 
 @dataclass(frozen=True)
@@ -52,9 +71,10 @@ class Rendered:
     data: bytes
     pages: int | None = None
     warnings: tuple[Problem, ...] = ()
+    page_map: PageMap | None = None
 
 
-Finisher = Callable[[int | None], Rendered]
+Finisher = Callable[[PageMap | None], Rendered]
 Preparer = Callable[["Document", RenderContext], Finisher]
 
 
@@ -87,6 +107,6 @@ def get_preparer(name: str) -> Preparer:
 
     def prepare(document: Document, context: RenderContext) -> Finisher:
         result = module.render(document, context)
-        return lambda pages: result
+        return lambda page_map: result
 
     return prepare

@@ -90,6 +90,26 @@ class MarkLabel(Model):
         return f"{self.symbol} {self.word}"
 
 
+class PacketLabels(Model):
+    """Words of an onboarding packet: cover, contents, blank pages, acknowledgement sheet."""
+
+    prepared_for: Name
+    name: Name
+    role: Name
+    site: Name
+    manager: Name
+    start_date: Name
+    contents: Name
+    blank_page: Name
+    acknowledgement: Name
+    statement: Name
+    document: Name
+    title: Name
+    version: Name
+    signature: Name
+    date: Name
+
+
 class Labels(Model):
     """Words the templates print around the content."""
 
@@ -106,6 +126,7 @@ class Labels(Model):
     comparing: Annotated[str, StringConstraints(pattern=r"\{subjects\}")] = Field(
         description="Default heading of the comparisons; {subjects} lists the subjects.")
     separator: Annotated[str, StringConstraints(min_length=1)]
+    packet: PacketLabels
 
 
 class Theme(Model):

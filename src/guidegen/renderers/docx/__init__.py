@@ -14,9 +14,10 @@ from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.shared import Emu, Mm
 
 from ...layout.tree import Document, Metadata, Running
-from .. import Finisher, RenderContext, Rendered
+from .. import Finisher, PageMap, RenderContext, Rendered
 from . import oxml
 from .blocks import BlockWriter
+from .parts import PartWriter
 from .styles import reference_document
 
 CORE_PROPERTY_LIMIT = 255  # characters, in python-docx and Word alike
@@ -24,20 +25,28 @@ CORE_PROPERTY_LIMIT = 255  # characters, in python-docx and Word alike
 
 def render(document: Document, context: RenderContext) -> Rendered:
     """Return the document as DOCX bytes, identical for identical input."""
-    return prepare(document, context)(context.pages_hint)
+    return prepare(document, context)(context.page_map or PageMap(context.pages_hint))
 
 
 def prepare(document: Document, context: RenderContext) -> Finisher:
-    """Build the Word document; return the function that adds the page count and saves it."""
+    """Build the Word document; return the function that adds the PDF's page numbers.
+
+    The finisher takes where the PDF's layout put things (:class:`PageMap`): the page
+    count, each part's pages, and the page of each contents entry.
+    """
     templates = context.templates
     word = reference_document(templates)
     set_page(word.sections[0], templates.theme)
     writer = BlockWriter(word, templates.word_styles)
-    writer.add_blocks(document.blocks)
+    parts = PartWriter(writer)
+    parts.add_blocks(document.blocks)
     set_properties(word, document.meta)
 
-    def finish(pages: int | None) -> Rendered:
-        add_header_footer(word, document.running, writer.roles, pages)
+    def finish(page_map: PageMap | None) -> Rendered:
+        add_header_footer(word, document.running, writer.roles,
+                          page_map.pages if page_map else None)
+        parts.finish(document.running, page_map)
+        writer.contents.fill(page_map)
         return Rendered(oxml.save_reproducibly(word, document.meta.date))
 
     return finish

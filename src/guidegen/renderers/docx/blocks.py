@@ -19,6 +19,7 @@ from ...content.markup import Code, Emph, LineBreak, Link, Strong, Text
 from ...layout.tree import (
     Block,
     Cell,
+    Contents,
     Fields,
     Heading,
     Image,
@@ -31,6 +32,7 @@ from ...layout.tree import (
 )
 from ...theme.word_styles import WordStyles
 from . import oxml
+from .toc import ContentsWriter
 
 _INLINE_ROLES = {Strong: "strong", Emph: "emph", Code: "code", Link: "link"}
 
@@ -43,6 +45,7 @@ class BlockWriter:
         self.roles = styles.roles
         self.lists = styles.lists
         self.bookmarks = 0
+        self.contents = ContentsWriter(document, self.roles)
         # python-docx finds a style by name with an XPath search over every style, for
         # each paragraph and run; the names do not change while we write, so remember.
         part = document.part
@@ -79,6 +82,8 @@ class BlockWriter:
             self.document.add_picture(io.BytesIO(block.data), height=Mm(block.height_mm))
         elif isinstance(block, Section):
             self.add_section(block, level)
+        elif isinstance(block, Contents):
+            self.contents.add(block, self._width)
         else:
             self.add_other(block, level)
 

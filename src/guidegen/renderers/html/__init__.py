@@ -10,7 +10,7 @@ import datetime
 
 from markupsafe import Markup
 
-from ...layout.tree import Document, Metadata
+from ...layout.tree import Document, Metadata, parts
 from .. import RenderContext, Rendered
 from .templating import DOCUMENT_TEMPLATE, STYLESHEET_TEMPLATE, render_template
 
@@ -23,7 +23,8 @@ def render(document: Document, context: RenderContext) -> Rendered:
 def render_html(document: Document, context: RenderContext) -> str:
     """Return the document as HTML text."""
     folders, theme = context.templates.folders, context.templates.theme
-    css = render_template(folders, STYLESHEET_TEMPLATE, theme=theme, document=document)
+    css = render_template(folders, STYLESHEET_TEMPLATE, theme=theme, document=document,
+                          parts=parts(document))
     return render_template(folders, DOCUMENT_TEMPLATE, document=document, theme=theme,
                            stylesheet=Markup(css), meta=html_meta(document.meta))
 

@@ -15,6 +15,7 @@ from ...layout.tree import Document
 from .. import RenderContext, Rendered
 from .fetcher import project_fetcher, refused_urls_as_errors
 from .fonts import require_fonts
+from .pagemap import page_map
 from .weasy import import_weasyprint
 
 
@@ -54,4 +55,4 @@ def lay_out(layout: Layout) -> Rendered:
         data = document.write_pdf(**options)
     if fetcher.refused:  # refused inside an SVG image, where WeasyPrint carries on
         raise TemplateError(fetcher.refused[0])
-    return Rendered(data, len(document.pages))
+    return Rendered(data, len(document.pages), page_map=page_map(document))

@@ -1,0 +1,244 @@
+"""Building onboarding packets: one PDF + DOCX per packet, or per new starter of a roster.
+
+A packet's outputs go to a folder of their own, ``OUT/<packet>/``, with its state file
+and its manifest. Everything is checked first (the packet file, its guides, the
+roster: every problem at once); then, without a roster, the packet is built like a
+guide, all or nothing. With a roster, the packets are rendered in batches (in parallel
+with ``--jobs``) and each batch is written as soon as it is done, atomically, with the
+state file: a run that is interrupted or killed leaves only complete files, and the
+next run skips what was written and finishes the rest. ``--shard K/N`` builds one
+contiguous slice of the roster; shards may share the output folder (each keeps its own
+state file and manifest).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..content.packet import guide_paths, is_packet_file
+from ..errors import ContentError, Problem, StrictError, UsageError, warnings_so_far
+from ..renderers import RenderContext, extension
+from ..theme.folders import template_folders
+from .manifest import Entry, manifest_csv, manifest_json
+from .options import BuildOptions
+from .outputs import BuildState, digest, folder_digest, remove_stale_temporaries, write_files
+from .scheduler import Scheduler, Task
+
+if TYPE_CHECKING:
+    from ..content.model import Guide
+    from ..content.packet import Packet
+    from ..content.roster import Recipient
+    from ..theme import Templates
+    from .pipeline import Output
+
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A checked packet: its file, model, guides (in order) and recipients (if a roster)."""
+
+    path: Path
+    packet: Packet
+    guides: tuple[Guide, ...]
+    recipients: tuple[Recipient, ...] | None
+
+
+def sort_sources(paths: Sequence[str | os.PathLike[str]],
+                 options: BuildOptions) -> tuple[list[Path], list[Path]]:
+    """Return the guide files and the packet files named by ``paths`` (or the defaults).
+
+    Without paths: every guide of the content folder and every packet of the packets
+    folder (if the project names one). A file is a packet if its top level has
+    ``packet:``; a folder holds guides or packets.
+    """
+    named = [Path(p) for p in paths]
+    if not named:
+        named = [options.content]
+        if options.packets is not None and options.packets.is_dir():
+            named.append(options.packets)
+    guides: list[Path] = []
+    packets: list[Path] = []
+    for path in named:
+        files = sorted(p for p in path.iterdir() if p.suffix in SUFFIXES) \
+            if path.is_dir() else [path]
+        for file in files:
+            (packets if is_packet_file(file) else guides).append(file)
+    if paths and not guides and not packets:
+        raise UsageError(f"no guides or packets found in {', '.join(map(str, paths))} "
+                         "(looked for *.yaml)")
+    return guides, packets
+
+
+def load_packets(paths: Sequence[Path], options: BuildOptions) -> list[Loaded]:
+    """Return the packets at ``paths``, checked with their guides and roster; raise all."""
+    from ..content.loader import load_all
+    from ..content.packet import load_packet
+    from ..content.roster import read_roster
+
+    if options.roster is not None and len(paths) != 1:
+        raise UsageError(f"--roster goes with one packet file; {len(paths)} were found")
+    if options.shard is not None and options.roster is None:
+        raise UsageError("--shard slices a roster; give --roster too")
+    loaded: list[Loaded] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            packet = load_packet(path)
+            guides = load_all(guide_paths(packet, options.content))
+            recipients = None
+            if options.roster is not None:
+                if packet.roster is None:
+                    raise UsageError(f"{path} has no 'roster:' section that says which "
+                                     "columns make a recipient")
+                recipients = tuple(read_roster(options.roster, packet.roster))
+            loaded.append(Loaded(path, packet, tuple(guides), recipients))
+        except ContentError as exc:
+            problems += exc.problems
+    if problems:
+        raise ContentError.collect(problems)
+    return loaded
+
+
+def packet_date(packet: Packet) -> datetime.datetime | None:
+    """Return the date stamped into a packet's files: ``SOURCE_DATE_EPOCH``, else its own."""
+    from .pipeline import stamp
+
+    return stamp(packet.packet.date)
+
+
+@dataclass(frozen=True)
+class _Job:
+    recipient: Recipient | None
+    key: str
+    targets: dict[str, Path]
+
+
+def build_packets(paths: Sequence[Path], options: BuildOptions,
+                  scheduler: Scheduler) -> list[Output]:
+    """Build every packet at ``paths``; return one :class:`Output` per file."""
+    from ..theme import load_templates
+
+    loaded = load_packets(paths, options)
+    templates = load_templates(options.templates, options.paper)
+    outputs: list[Output] = []
+    for packet in loaded:
+        outputs += _build_one(packet, templates, options, scheduler)
+    return outputs
+
+
+def _build_one(loaded: Loaded, templates: Templates, options: BuildOptions,
+               scheduler: Scheduler) -> list[Output]:
+    from .pipeline import Output
+
+    folder = options.out / loaded.path.stem
+    shard = options.shard_slice
+    tag = f"-{shard[0]}-of-{shard[1]}" if shard else ""
+    state = BuildState(folder, f".guidegen-state{tag}.json")
+    jobs = _jobs(loaded, folder, options)
+    remove_stale_temporaries(folder, [t.name for job in jobs for t in job.targets.values()])
+    done: dict[Path, Output] = {}
+    todo = []
+    for job in jobs:
+        records = {name: state.fresh(target, job.key) for name, target in job.targets.items()}
+        if not options.force and all(records.values()):
+            for name, target in job.targets.items():
+                record = records[name]
+                done[target] = Output(target, name, record.pages if record else None,
+                                      target.stat().st_size, 0.0, skipped=True)
+        else:
+            todo.append(job)
+    if todo:
+        scheduler.start(len(todo))
+        context = RenderContext(templates, options.weasy_variant)
+        for batch in _batches(todo, 1 if loaded.recipients is None else 2 * options.processes):
+            done |= _render_batch(batch, loaded, templates, context, options, scheduler, state)
+    outputs = [done[target] for job in jobs for target in job.targets.values()]
+    manifest = _manifest(loaded, jobs, outputs, state)
+    name = f"manifest{tag}"
+    write_files({folder / f"{name}.csv": manifest_csv(manifest),
+                 folder / f"{name}.json": manifest_json(manifest)})
+    return outputs
+
+
+def _jobs(loaded: Loaded, folder: Path, options: BuildOptions) -> list[_Job]:
+    from ..content.roster import shard
+
+    settings: list[bytes | str] = [folder_digest(template_folders(options.templates)),
+                ",".join(options.formats), options.paper or "", options.pdf_variant,
+                options.language, str(options.strict), os.environ.get("SOURCE_DATE_EPOCH", ""),
+                _read(loaded.path), *(_read(p) for p in guide_paths(loaded.packet,
+                                                                    options.content))]
+    recipients: Sequence[Recipient | None] = [None]
+    if loaded.recipients is not None:
+        recipients = list(loaded.recipients)
+        if options.shard_slice:
+            recipients = shard(list(loaded.recipients), *options.shard_slice)
+    jobs = []
+    for recipient in recipients:
+        stem = recipient.stem if recipient else loaded.path.stem
+        fields = [f"{k}={v}" for k, v in recipient.fields] if recipient else []
+        jobs.append(_Job(recipient, digest([*settings, *fields]),
+                         {name: folder / f"{stem}.{extension(name)}"
+                          for name in options.formats}))
+    return jobs
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _batches(jobs: list[_Job], size: int) -> Iterator[list[_Job]]:
+    for start in range(0, len(jobs), size):
+        yield jobs[start:start + size]
+
+
+def _render_batch(batch: list[_Job], loaded: Loaded, templates: Templates,
+                  context: RenderContext, options: BuildOptions, scheduler: Scheduler,
+                  state: BuildState) -> dict[Path, Output]:
+    """Lay out, render and write one batch of packets, then the state file."""
+    from ..layout.packet import layout_packet
+    from .pipeline import Output
+
+    tasks = [Task(layout_packet(loaded.packet, loaded.guides, templates,
+                                recipient=job.recipient, date=packet_date(loaded.packet),
+                                language=options.language),
+                  context, tuple(job.targets), options.time_limit) for job in batch]
+    files, done = {}, {}
+    for job, rendered in zip(batch, scheduler.run(tasks), strict=True):
+        for name, (result, seconds) in rendered.items():
+            target = job.targets[name]
+            files[target] = result.data
+            state.remember(target, job.key, result.data, result.pages)
+            done[target] = Output(target, name, result.pages, len(result.data), seconds)
+    found = warnings_so_far()
+    if options.strict and found:
+        raise StrictError.of(found)
+    write_files(files)
+    write_files({state.path: state.serialized()})
+    return done
+
+
+def _manifest(loaded: Loaded, jobs: list[_Job], outputs: list[Output],
+              state: BuildState) -> list[Entry]:
+    guides = tuple((g.guide.document.number if g.guide.document else "", g.guide.title,
+                    g.guide.document.version if g.guide.document else "")
+                   for g in loaded.guides)
+    by_target = {output.path: output for output in outputs}
+    entries = []
+    for job in jobs:
+        for name, target in job.targets.items():
+            output, record = by_target[target], state.records.get(target.name)
+            entries.append(Entry(target.name, name, job.recipient.name if job.recipient
+                                 else "", job.recipient.row if job.recipient else None,
+                                 loaded.packet.packet.title, guides, output.pages,
+                                 output.size, record.sha256 if record else ""))
+    return entries

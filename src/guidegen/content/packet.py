@@ -1,0 +1,212 @@
+"""An onboarding packet file: several guides behind one cover, one contents, one file.
+
+A packet file (``packets/new-starter.yaml``) names its guides (by name in the content
+folder, or by path relative to the packet file), what its cover shows, whether each
+guide starts on a right-hand page, whether it ends with an acknowledgement sheet, and,
+for personalised packets, which roster columns make the recipient's fields and the
+output's name. It is validated like a guide: every problem located, all at once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import ConfigDict, Field, PrivateAttr, StringConstraints
+
+from ..errors import ContentError, Location, Problem
+from .loader import validate_data
+from .model import ControlledDocument, IsoDate, LanguageTag, Markdown, Model, PlainText
+from .yamlsource import SourceMap, format_path, load_yaml
+
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+Pattern = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+# The recipient fields a cover can show; each has a printed label (theme labels.packet).
+RecipientField = Literal["name", "role", "site", "manager", "start_date"]
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+GUIDE_SUFFIXES = (".yaml", ".yml")
+
+
+class PacketInfo(Model):
+    """What the packet is: its title, language, date and optional document control."""
+
+    title: PlainText
+    subtitle: PlainText | None = None
+    language: LanguageTag | None = Field(
+        None, description="BCP 47 tag of the cover, contents and acknowledgement sheet; "
+        "default: the project's, else en.")
+    date: IsoDate | None = Field(None, description="Stamped into the files' metadata.")
+    document: ControlledDocument | None = None
+
+
+class Cover(Model):
+    """The cover page: logo, an introduction, and the recipient's fields."""
+
+    logo: bool = Field(True, description="Show the theme's logo.")
+    intro: Markdown | None = None
+    recipient: tuple[RecipientField, ...] = Field(
+        ("name", "role", "site", "manager", "start_date"),
+        description="Recipient fields shown under \"Prepared for\", in order; empty lines "
+        "to fill in by hand when the packet is built without a roster.")
+
+
+class GuideRef(Model):
+    """One guide of the packet: a name in the content folder or a path, and options."""
+
+    guide: PlainText = Field(description="A guide's name in the content folder (its file "
+                             "name without .yaml) or a path relative to the packet file.")
+    language: LanguageTag | None = Field(
+        None, description="Language to lay the guide out in; default: the guide's own.")
+    right_hand_start: bool | None = Field(
+        None, description="Start on a right-hand page; default: the packet's setting.")
+
+
+def _guide_ref(value: Any) -> Any:
+    return {"guide": value} if isinstance(value, str) else value
+
+
+class Roster(Model):
+    """How a roster (CSV or XLSX, one row per recipient) maps to recipient fields."""
+
+    columns: dict[Identifier, PlainText] = Field(
+        description="Each recipient field (a key such as first_name, start_date) and the "
+        "header of the roster column it is read from.", min_length=1)
+    optional: tuple[Identifier, ...] = Field(
+        (), description="Fields that may be empty; every other one is required.")
+    dates: tuple[Identifier, ...] = Field(
+        ("start_date",), description="Fields that hold dates (YYYY-MM-DD, or a date cell "
+        "in XLSX).")
+    name: Pattern = Field("{first_name} {last_name}", description="The recipient's name "
+                          "as printed, from fields in braces; ignored if 'name' is a column.")
+    file_name: Pattern = Field("{start_date}-{last_name}-{first_name}", description="Output "
+                               "file name (without extension) from fields in braces.")
+
+
+def _schema(schema: dict[str, Any]) -> None:
+    """Let a guide be named by a string alone in the packet's JSON Schema."""
+    guides = schema["properties"]["guides"]
+    guides["items"] = {"anyOf": [{"type": "string", "minLength": 1}, guides["items"]]}
+
+
+class Packet(Model):
+    """A whole packet file."""
+
+    _source: SourceMap | None = PrivateAttr(None)
+    _path: Path | None = PrivateAttr(None)
+
+    packet: PacketInfo
+    cover: Cover = Field(default_factory=lambda: Cover.model_validate({}))
+    model_config = ConfigDict(**Model.model_config, json_schema_extra=_schema)
+
+    guides: tuple[GuideRef, ...] = Field(
+        min_length=1, description="The guides in order: a name, or a mapping with 'guide' "
+        "and options.")
+    right_hand_start: bool = Field(
+        False, description="Start each guide on a right-hand page (duplex printing); blank "
+        "pages are marked \"This page is intentionally left blank\".")
+    acknowledgement: Literal["packet", "per-guide", "none"] = Field(
+        "packet", description="An acknowledgement sheet for the whole packet, one after "
+        "each guide, or none.")
+    roster: Roster | None = None
+
+    @property
+    def path(self) -> Path:
+        """Return the file this packet was read from."""
+        return self._path or Path("packet.yaml")
+
+    def locate(self, *path: str | int) -> Location | None:
+        """Return where the value at ``path`` was written."""
+        return None if self._source is None else self._source.locate(path)
+
+
+def _normalise(data: dict[str, Any]) -> dict[str, Any]:
+    guides = data.get("guides")
+    if isinstance(guides, list):
+        data = {**data, "guides": [_guide_ref(g) for g in guides]}
+    return data
+
+
+def load_packet(path: str | os.PathLike[str]) -> Packet:
+    """Return the validated packet of the YAML file at ``path``; raise located errors."""
+    path = Path(path)
+    data, source = load_yaml(path)
+    if not isinstance(data, dict) or "packet" not in data:
+        raise ContentError.collect([Problem(source.locate(()), "a packet file needs "
+                                            "'packet' (its title) and 'guides'")])
+    packet: Packet = validate_data(_normalise(data), source, Packet)
+    packet._source, packet._path = source, path
+    problems = roster_problems(packet, source)
+    if problems:
+        raise ContentError.collect(problems)
+    return packet
+
+
+def placeholders(pattern: str) -> list[str]:
+    """Return the field names in braces in ``pattern``."""
+    return PLACEHOLDER.findall(pattern)
+
+
+def fill(pattern: str, values: dict[str, str]) -> str:
+    """Return ``pattern`` with each ``{field}`` replaced by its value, taken as plain text."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), pattern)
+
+
+def roster_problems(packet: Packet, source: SourceMap) -> list[Problem]:
+    """Return what is inconsistent between the roster mapping and the cover."""
+    roster = packet.roster
+    if roster is None:
+        return []
+    known = set(roster.columns)
+    problems = []
+
+    def need(fields: list[str], *where: str | int) -> None:
+        for name in fields:
+            if name not in known and not (name == "name" and where[-1] == "recipient"):
+                problems.append(Problem(source.locate(where), f"{name!r} is not a roster "
+                                        f"column (known: {', '.join(sorted(known))})",
+                                        format_path(where)))
+
+    need(placeholders(roster.name) if "name" not in known else [], "roster", "name")
+    need(placeholders(roster.file_name), "roster", "file_name")
+    if not placeholders(roster.file_name):
+        problems.append(Problem(source.locate(("roster", "file_name")), "the file name "
+                                "needs at least one {field}, or every packet gets the same "
+                                "name", "roster.file_name"))
+    need(list(roster.optional), "roster", "optional")
+    need([d for d in roster.dates if d != "start_date" or "start_date" in known],
+         "roster", "dates")
+    need([f for f in packet.cover.recipient if f != "name"], "cover", "recipient")
+    bad = [p for p in (*placeholders(roster.name), *placeholders(roster.file_name))
+           if not re.fullmatch(r"[a-z][a-z0-9_]*", p)]
+    if bad:
+        problems.append(Problem(source.locate(("roster",)), f"{{{bad[0]}}} is not a field "
+                                "name (lower-case letters, digits and _)", "roster"))
+    return problems
+
+
+def guide_paths(packet: Packet, content: Path) -> list[Path]:
+    """Return the file of each guide of ``packet``, looked up in ``content`` or by path."""
+    found = []
+    for ref in packet.guides:
+        name = ref.guide
+        if "/" in name or "\\" in name or name.endswith(GUIDE_SUFFIXES):
+            found.append(packet.path.parent / name)
+            continue
+        candidates = [content / f"{name}{suffix}" for suffix in GUIDE_SUFFIXES]
+        found.append(next((c for c in candidates if c.exists()), candidates[0]))
+    return found
+
+
+def is_packet_file(path: Path) -> bool:
+    """Return whether the YAML file at ``path`` is a packet (its top level has ``packet``)."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(64_000)
+    except OSError:
+        return False
+    return re.search(rb"(?m)^packet\s*:", head) is not None
+
+
+__all__ = ["Packet", "fill", "guide_paths", "is_packet_file", "load_packet", "placeholders"]

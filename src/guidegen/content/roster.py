@@ -1,0 +1,282 @@
+"""A roster: one row per new starter, read from CSV or XLSX, checked before anything renders.
+
+Each row becomes a :class:`Recipient`: the packet's recipient fields read from the
+columns the packet file maps (``roster.columns``), the name as printed, and the output
+file name made from ``roster.file_name``, sanitised to a name every file system takes.
+A missing column, an empty required cell, a bad date, a control character or two rows
+that would write the same file are errors located at the cell (``hires.csv:14:3``,
+``hires.xlsx:Sheet1!C14``), all of them reported at once. A cell is always plain text:
+it is never read as Markdown, HTML or a template, and braces in it are not expanded.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import ContentError, Location, Problem, display_name
+from .markup import BAD_CHARACTERS
+from .packet import Roster, fill
+from .yamlsource import decode
+
+MAX_BYTES = 20_000_000
+MAX_ROWS = 100_000
+MAX_NAME = 100  # characters of an output file name, before its extension
+_RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$")
+
+
+@dataclass(frozen=True, order=True)
+class CellLocation(Location):
+    """A cell of a spreadsheet: prints as ``file:Sheet!C14``."""
+
+    sheet: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.sheet}!{column_letter(self.column or 1)}{self.line}"
+
+
+def column_letter(number: int) -> str:
+    """Return the spreadsheet letters of column ``number`` (1 → A, 27 → AA)."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One row of a roster: its fields as text, the printed name and the output name."""
+
+    row: int
+    fields: tuple[tuple[str, str], ...]
+    name: str
+    stem: str
+    location: Location
+
+    def value(self, field: str) -> str:
+        """Return the text of ``field`` (empty if the roster leaves it out)."""
+        return dict(self.fields).get(field, "")
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A roster's cells as text, each with its place: the header row, then the rows."""
+
+    header: Sequence[tuple[str, Location]]
+    rows: Sequence[tuple[int, Sequence[tuple[str, Location]]]]
+
+
+def read_roster(path: Path, roster: Roster) -> list[Recipient]:
+    """Return the recipients of the roster at ``path``; raise every problem at once."""
+    table = _read_table(path)
+    problems: list[Problem] = []
+    columns = _columns(table, roster, problems)
+    recipients = []
+    for number, cells in table.rows:
+        if not any(text for text, _ in cells):
+            continue  # a blank row
+        recipient = _recipient(number, cells, columns, roster, problems)
+        if recipient is not None:
+            recipients.append(recipient)
+    if not recipients and not problems:
+        problems.append(Problem(table.header[0][1] if table.header else
+                                Location(display_name(path)), "the roster has no rows"))
+    problems += _collisions(recipients)
+    if problems:
+        raise ContentError.collect(problems)
+    return recipients
+
+
+def _columns(table: _Table, roster: Roster, problems: list[Problem]) -> dict[str, int]:
+    """Return the index of each field's column; note missing and repeated headers."""
+    index: dict[str, int] = {}
+    for n, (text, where) in enumerate(table.header):
+        key = _key(text)
+        if key and key in index:
+            problems.append(Problem(where, f"column {text!r} appears twice"))
+        index.setdefault(key, n)
+    found = {}
+    first = table.header[0][1] if table.header else Location("roster")
+    for field, header in roster.columns.items():
+        if _key(header) in index:
+            found[field] = index[_key(header)]
+        else:
+            have = ", ".join(repr(t) for t, _ in table.header if t) or "none"
+            problems.append(Problem(first, f"no column {header!r} (for {field}); the "
+                                    f"header row has {have}"))
+    return found
+
+
+def _key(header: str) -> str:
+    return " ".join(header.split()).casefold()
+
+
+def _recipient(number: int, cells: Sequence[tuple[str, Location]], columns: dict[str, int],
+               roster: Roster, problems: list[Problem]) -> Recipient | None:
+    values: dict[str, str] = {}
+    before = len(problems)
+    for field, index in columns.items():
+        text, where = cells[index] if index < len(cells) else ("", _next_to(cells, index))
+        bad = BAD_CHARACTERS.search(text)
+        if bad:
+            problems.append(Problem(where, f"{field}: character U+{ord(bad.group()):04X} "
+                                    "is not allowed"))
+        elif not text and field not in roster.optional:
+            problems.append(Problem(where, f"{field}: empty, but required"))
+        elif text and field in roster.dates and not _is_date(text):
+            problems.append(Problem(where, f"{field}: expected a date like 2026-01-31, "
+                                    f"got {text!r}"))
+        values[field] = text
+    if len(problems) > before:
+        return None
+    name = values.get("name") or " ".join(fill(roster.name, values).split())
+    stem = safe_file_name(fill(roster.file_name, values))
+    where = cells[0][1] if cells else Location("roster")
+    if not stem:
+        problems.append(Problem(where, f"the file name {roster.file_name!r} is empty for "
+                                "this row"))
+        return None
+    return Recipient(number, tuple(values.items()), name, stem, where)
+
+
+def _next_to(cells: Sequence[tuple[str, Location]], index: int) -> Location:
+    last = cells[-1][1] if cells else Location("roster")
+    return Location(last.file, last.line, index + 1) if not isinstance(
+        last, CellLocation) else CellLocation(last.file, last.line, index + 1, last.sheet)
+
+
+def _is_date(text: str) -> bool:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _collisions(recipients: list[Recipient]) -> list[Problem]:
+    seen: dict[str, Recipient] = {}
+    problems = []
+    for recipient in recipients:
+        key = recipient.stem.casefold()
+        if key in seen:
+            problems.append(Problem(recipient.location, f"output name {recipient.stem!r} is "
+                                    f"also made by the row at {seen[key].location}; make "
+                                    "roster.file_name tell them apart"))
+        else:
+            seen[key] = recipient
+    return problems
+
+
+def safe_file_name(text: str) -> str:
+    """Return ``text`` as a file name every system takes: letters, digits, ``-``, ``_``, ``.``.
+
+    Path separators, reserved characters and spaces become ``-``; a name Windows
+    reserves (``CON``, ``NUL``) gets a leading ``_``; leading dots go.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = re.sub(r"[^\w.-]+", "-", text, flags=re.UNICODE)
+    text = re.sub(r"-{2,}", "-", text).strip("-._ ")[:MAX_NAME].strip("-._ ")
+    return f"_{text}" if _RESERVED.match(text) else text
+
+
+# -- reading the file ----------------------------------------------------------------------
+
+def _read_table(path: Path) -> _Table:
+    file = display_name(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ContentError.collect([Problem(
+                Location(file), f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")])
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ContentError.collect([Problem(Location(file), exc.strerror or str(exc))]) from None
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _xlsx_table(data, file)
+    if path.suffix.lower() != ".csv":
+        raise ContentError.collect([Problem(Location(file), "a roster is a .csv or .xlsx "
+                                            "file")])
+    return _csv_table(decode(data, file), file)
+
+
+def _csv_table(text: str, file: str) -> _Table:
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows, line = [], 1
+    try:
+        for record in reader:
+            rows.append((line, [(cell.strip(), Location(file, line, n + 1))
+                                for n, cell in enumerate(record)]))
+            line = reader.line_num + 1
+            if len(rows) > MAX_ROWS:
+                raise ContentError.collect([Problem(Location(file, line), "more than "
+                                                    f"{MAX_ROWS:,} rows")])
+    except csv.Error as exc:
+        raise ContentError.collect([Problem(Location(file, line), f"not valid CSV: {exc}")]
+                                   ) from None
+    if not rows:
+        raise ContentError.collect([Problem(Location(file, 1, 1), "the roster is empty; it "
+                                            "needs a header row")])
+    return _Table(rows[0][1], rows[1:])
+
+
+def _xlsx_table(data: bytes, file: str) -> _Table:
+    import zipfile
+
+    try:
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ContentError.collect([Problem(Location(file), f"not a readable .xlsx file: "
+                                            f"{exc}")]) from None
+    try:
+        sheet = book.worksheets[0]
+        rows = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > MAX_ROWS + 1:
+                raise ContentError.collect([Problem(Location(file), "more than "
+                                                    f"{MAX_ROWS:,} rows")])
+            rows.append((number, [(_cell_text(value), CellLocation(file, number, n + 1,
+                                                                   sheet.title))
+                                  for n, value in enumerate(values)]))
+    finally:
+        book.close()
+    if not rows:
+        raise ContentError.collect([Problem(CellLocation(file, 1, 1, sheet.title),
+                                            "the roster is empty; it needs a header row")])
+    return _Table(rows[0][1], rows[1:])
+
+
+def _cell_text(value: Any) -> str:
+    """Return a spreadsheet cell's value as the text it shows (a date as YYYY-MM-DD)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else \
+            value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def shard(recipients: list[Recipient], index: int, count: int) -> list[Recipient]:
+    """Return the ``index``-th (from 1) of ``count`` contiguous slices of ``recipients``."""
+    total = len(recipients)
+    return recipients[(index - 1) * total // count:index * total // count]
+
+
+__all__ = ["CellLocation", "Recipient", "read_roster", "safe_file_name", "shard"]

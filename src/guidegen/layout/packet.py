@@ -1,0 +1,216 @@
+"""An onboarding packet laid out as ONE document tree: cover, contents, guides, sign-off.
+
+Each guide keeps the tree :mod:`.guide` makes of it, inside a :class:`Section` with its
+own running header and footer (its title, its control line, its own "Page X of Y") and
+its anchors namespaced (``g2-section-1``), so two guides' "Conclusion" headings stay
+two link targets. A guide may start on a right-hand page; the page left blank before
+it says so. The contents list every guide and its parts; the acknowledgement sheet
+lists each guide's document number, title and version with lines to sign.
+
+Every printed word comes from :func:`packet_labels`, the one place that reads them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from ..content import markup
+from ..content.model import Guide
+from ..content.packet import Packet
+from ..content.roster import Recipient
+from ..theme import Templates
+from ..theme.theme import Labels, PacketLabels
+from .guide import DEFAULT_LANGUAGE, blocks, layout_guide, page_parts
+from .tree import (
+    Block,
+    Cell,
+    Contents,
+    ContentsEntry,
+    Document,
+    Fields,
+    Heading,
+    Image,
+    Metadata,
+    Paragraph,
+    Running,
+    Section,
+    Table,
+)
+
+COVER, CONTENTS, ACKNOWLEDGEMENT = "cover", "contents", "acknowledgement"
+
+
+def packet_labels(templates: Templates) -> tuple[Labels, PacketLabels]:
+    """Return the labels a packet prints: the theme's, and its packet words."""
+    labels = templates.theme.labels
+    return labels, labels.packet
+
+
+def guide_anchor(index: int) -> str:
+    """Return the anchor of the ``index``-th guide (from 0) of a packet."""
+    return f"g{index + 1}"
+
+
+def layout_packet(packet: Packet, guides: Sequence[Guide], templates: Templates, *,
+                  recipient: Recipient | None = None, date: datetime.datetime | None = None,
+                  language: str = DEFAULT_LANGUAGE) -> Document:
+    """Return the document tree of ``packet`` with ``guides`` (in its order) for ``recipient``.
+
+    Without a recipient, the cover and the acknowledgement sheet leave lines to fill in.
+    """
+    return _PacketLayout(packet, guides, templates, recipient,
+                         packet.packet.language or language).document(date)
+
+
+class _PacketLayout:
+    def __init__(self, packet: Packet, guides: Sequence[Guide], templates: Templates,
+                 recipient: Recipient | None, language: str) -> None:
+        self.packet = packet
+        self.guides = guides
+        self.templates = templates
+        self.recipient = recipient
+        self.language = language
+        self.labels, self.words = packet_labels(templates)
+
+    def document(self, date: datetime.datetime | None) -> Document:
+        info = self.packet.packet
+        parts = [self.guide(n, guide, date) for n, guide in enumerate(self.guides)]
+        ack = self.packet.acknowledgement
+        if ack == "per-guide":
+            parts = [dataclasses.replace(part, children=(*part.children, self.sign_off(
+                [guide], 2, f"{part.anchor}-{ACKNOWLEDGEMENT}", break_before=True)))
+                for part, guide in zip(parts, self.guides, strict=True)]
+        found: list[Block] = [self.cover(), self.contents(parts), *parts]
+        if ack == "packet":
+            found.append(self.sign_off(self.guides, 1, ACKNOWLEDGEMENT, break_before=True))
+        running = Running(info.title, self.control_line(), page_parts(self.labels.page),
+                          blank=self.words.blank_page)
+        return Document(self.metadata(date), running, tuple(found))
+
+    def metadata(self, date: datetime.datetime | None) -> Metadata:
+        info, doc = self.packet.packet, self.packet.packet.document
+        custom = [] if doc is None else [("Document number", doc.number),
+                                         ("Version", doc.version)]
+        if self.recipient is not None:
+            custom.append(("Recipient", self.recipient.name))
+        titles = "; ".join(guide.guide.title for guide in self.guides)
+        return Metadata(title=info.title, language=self.language,
+                        subtitle=info.subtitle or "", keywords=("onboarding",),
+                        audience=self.recipient.name if self.recipient else "",
+                        version=doc.version if doc else "", date=date,
+                        custom=(*custom, ("Guides", titles)))
+
+    def control_line(self) -> str:
+        doc = self.packet.packet.document
+        if doc is None:
+            return ""
+        parts = [doc.number, f"{self.labels.version} {doc.version}"]
+        return self.labels.separator.join(parts + ([doc.status] if doc.status else []))
+
+    # -- cover and contents --------------------------------------------------------------
+
+    def cover(self) -> Section:
+        info, cover, at = self.packet.packet, self.packet.cover, self.packet.locate
+        children: list[Block] = []
+        logo = self.templates.logo() if cover.logo else None
+        if logo is not None:
+            children.append(Image(logo[0], logo[1], self.templates.theme.logo_height,
+                                  alt=info.title, role="logo"))
+        children.append(Heading(1, info.title, COVER, source=at("packet", "title")))
+        if info.subtitle:
+            children.append(Paragraph((markup.Text(info.subtitle),), "subtitle",
+                                      source=at("packet", "subtitle")))
+        children += blocks(cover.intro or (), at("cover", "intro"))
+        if cover.recipient:
+            children += [
+                Paragraph((markup.Text(self.words.prepared_for),), "prepared-for"),
+                Fields(tuple((getattr(self.words, field), self.field(field))
+                             for field in cover.recipient), "recipient",
+                       source=at("cover", "recipient"))]
+        return Section(tuple(children), role=COVER)
+
+    def field(self, name: str) -> str:
+        """Return the recipient's ``name`` field as text (empty without a recipient)."""
+        if self.recipient is None:
+            return ""
+        return self.recipient.name if name == "name" else self.recipient.value(name)
+
+    def contents(self, parts: Sequence[Section]) -> Section:
+        entries = []
+        for part in parts:
+            for block in part.children:
+                entries += _entries(block)
+        if self.packet.acknowledgement == "packet":
+            entries.append(ContentsEntry(1, self.words.acknowledgement, ACKNOWLEDGEMENT))
+        return Section((Heading(1, self.words.contents, CONTENTS),
+                        Contents(tuple(entries))), role="contents-page", break_before=True)
+
+    # -- the guides ----------------------------------------------------------------------
+
+    def guide(self, index: int, guide: Guide, date: datetime.datetime | None) -> Section:
+        ref = self.packet.guides[index]
+        if ref.language:
+            guide = guide.model_copy(update={"guide": guide.guide.model_copy(
+                update={"language": ref.language})})
+        tree = layout_guide(guide, self.templates, date=date, language=self.language)
+        anchor = guide_anchor(index)
+        right = ref.right_hand_start if ref.right_hand_start is not None \
+            else self.packet.right_hand_start
+        running = dataclasses.replace(tree.running, blank=self.words.blank_page)
+        return Section(namespaced(tree.blocks, anchor), role=f"guide {tree.meta.language}",
+                       anchor=anchor, break_before="right" if right else True,
+                       running=running, source=self.packet.locate("guides", index))
+
+    # -- the acknowledgement sheet -------------------------------------------------------
+
+    def sign_off(self, guides: Sequence[Guide], level: int, anchor: str,
+                 break_before: bool) -> Section:
+        words = self.words
+        head = tuple(Cell((markup.Text(label),), header=True, role="corner" if n == 0 else "")
+                     for n, label in enumerate((words.document, words.title, words.version)))
+        rows = tuple(_record_row(guide) for guide in guides)
+        signature = Fields(((words.name, self.field("name")), (words.signature, ""),
+                            (words.date, "")), "signature")
+        return Section((Heading(level, words.acknowledgement, anchor),
+                        Paragraph((markup.Text(words.statement),), "statement"),
+                        Table(head, rows, (0.25, 0.6, 0.15), role="record"), signature),
+                       role=ACKNOWLEDGEMENT, anchor=f"{anchor}-sheet",
+                       break_before=break_before)
+
+
+def _record_row(guide: Guide) -> tuple[Cell, ...]:
+    doc = guide.guide.document
+    values = (doc.number if doc else "—", guide.guide.title, doc.version if doc else "—")
+    return tuple(Cell((markup.Text(value),), header=n == 0) for n, value in enumerate(values))
+
+
+def _entries(block: Block) -> list[ContentsEntry]:
+    """Return the contents entries of a guide's block: its title, then its parts."""
+    if isinstance(block, Heading) and block.level <= 2 and block.anchor:
+        return [ContentsEntry(block.level, block.text, block.anchor)]
+    if isinstance(block, Section) and block.role != ACKNOWLEDGEMENT:
+        return [entry for child in block.children for entry in _entries(child)]
+    return []
+
+
+def namespaced(found: tuple[Block, ...], prefix: str) -> tuple[Block, ...]:
+    """Return ``found`` with every anchor inside prefixed by ``prefix-``."""
+    return tuple(_namespaced(block, prefix) for block in found)
+
+
+def _namespaced(block: Any, prefix: str) -> Any:
+    changes: dict[str, Any] = {}
+    if getattr(block, "anchor", ""):
+        changes["anchor"] = f"{prefix}-{block.anchor}"
+    if isinstance(block, Section):
+        changes["children"] = namespaced(block.children, prefix)
+    elif isinstance(block, Contents):
+        changes["entries"] = tuple(dataclasses.replace(e, anchor=f"{prefix}-{e.anchor}")
+                                   for e in block.entries)
+    return dataclasses.replace(block, **changes) if changes else block
+
+
+__all__ = ["guide_anchor", "layout_packet", "namespaced", "packet_labels"]

@@ -1,0 +1,146 @@
+"""Parts of a document (the guides of a packet) as Word sections with their own furniture.
+
+Each part starts a Word section on a new page, numbered from 1, with its own header
+(the part's title; none on its first page, where its title block is) and footer (its
+control line and "Page X of Y", Y being a PAGEREF to a bookmark at the part's end, so
+Word and LibreOffice count the part's own pages). What follows the last part (the
+acknowledgement sheet) gets the document's own header and footer again. Where the PDF
+left a page blank before a part, for a right-hand start, the part's Word section
+begins with that page, marked as the PDF's is, and its numbering starts at 0.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu
+
+from ...layout.tree import Block, Running, Section
+from .. import PageMap
+from . import oxml
+
+END = "-end"
+
+
+@dataclasses.dataclass
+class _Part:
+    section: Section
+    index: int  # of its Word section (python-docx's Section objects move as sections are added)
+    first: Any  # the part's first body element
+
+
+class PartWriter:
+    """Starts a Word section per part, and finishes their headers and footers."""
+
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+        self.document = writer.document
+        self.parts: list[_Part] = []
+        self.front: list[int] = []  # Word sections after a part, with the document's own
+
+    def add_blocks(self, blocks: Sequence[Block]) -> None:
+        """Add the top-level ``blocks``, each part in a Word section of its own."""
+        after_part = False
+        for block in blocks:
+            if isinstance(block, Section) and (block.running is not None or after_part):
+                self.document.add_section(WD_SECTION.NEW_PAGE)
+                index = len(self.document.sections) - 1
+                body = self.document.element.body
+                count = len(body)
+                self.writer.add_block(dataclasses.replace(block, break_before=False))
+                first = body[count - 1] if len(body) >= count else None
+                if block.running is not None:
+                    self.parts.append(_Part(block, index, first))
+                    self._end_bookmark(block.anchor + END)
+                else:
+                    self.front.append(index)
+                after_part = block.running is not None
+            else:
+                self.writer.add_block(block)
+
+    def _end_bookmark(self, anchor: str) -> None:
+        body = self.document.element.body
+        last = body[-2] if len(body) > 1 else None  # body[-1] is the sectPr
+        if last is None or last.tag != qn("w:p"):
+            self.document.add_paragraph()
+        self.writer.bookmarks += 1
+        paragraph = self.document.paragraphs[-1]
+        oxml.add_bookmark(paragraph, anchor, self.writer.bookmarks)
+
+    def finish(self, running: Running, page_map: PageMap | None) -> None:
+        """Give every part its header, footer and numbering; the sections after, the document's."""
+        roles, sections = self.writer.roles, self.document.sections
+        for part in self.parts:
+            assert part.section.running is not None
+            blank = _blank_before(part, page_map)
+            if blank:
+                self._blank_page(part, running.blank or part.section.running.blank)
+            _number_from(sections[part.index], 0 if blank else 1)
+            pages = _pages(part.section.anchor, page_map)
+            _furniture(sections[part.index], part.section.running, roles, pages,
+                       f"PAGEREF {oxml.bookmark_name(part.section.anchor + END)}", blank)
+        for index in self.front:
+            _furniture(sections[index], dataclasses.replace(running, page=()), roles, None, "")
+
+    def _blank_page(self, part: _Part, text: str) -> None:
+        paragraph = self.document.add_paragraph(text, self.writer.roles.paragraphs.get(
+            "blank-page"))
+        paragraph.add_run().add_break(WD_BREAK.PAGE)
+        if part.first is not None:
+            part.first.addprevious(paragraph._p)
+
+
+def _blank_before(part: _Part, page_map: PageMap | None) -> bool:
+    start = page_map.page_of(part.section.anchor) if page_map else None
+    return bool(start and page_map and start - 1 in page_map.blank)
+
+
+def _pages(anchor: str, page_map: PageMap | None) -> int | None:
+    if page_map is None:
+        return None
+    start, end = page_map.page_of(anchor), page_map.page_of(anchor + END)
+    return end - start + 1 if start and end else None
+
+
+def _number_from(word: Any, start: int) -> None:
+    sect = word._sectPr
+    numbering = sect.find(qn("w:pgNumType"))
+    if numbering is None:
+        numbering = OxmlElement("w:pgNumType")
+        sect.append(numbering)
+    numbering.set(qn("w:start"), str(start))
+
+
+def _furniture(word: Any, running: Running, roles: Any, pages: int | None,
+               count_field: str, blank_first: bool = False) -> None:
+    """Give Word section ``word`` its own header and footer from ``running``.
+
+    ``blank_first``: its first page is a page left blank, with an empty footer too.
+    """
+    word.different_first_page_header_footer = True
+    for story in (word.header, word.first_page_header, word.footer, word.first_page_footer):
+        story.is_linked_to_previous = False
+    oxml.empty_story(word.header, roles.header).add_run(running.title)
+    oxml.empty_story(word.first_page_header, roles.header)
+    if blank_first:
+        oxml.empty_story(word.first_page_footer, roles.footer)
+    for footer in (word.footer,) if blank_first else (word.footer, word.first_page_footer):
+        paragraph = oxml.empty_story(footer, roles.footer)
+        width = word.page_width - word.left_margin - word.right_margin
+        paragraph.paragraph_format.tab_stops.add_tab_stop(Emu(width), WD_TAB_ALIGNMENT.RIGHT)
+        if running.control:
+            paragraph.add_run(running.control)
+        paragraph.add_run("\t")
+        for kind, text in running.page:
+            if kind == "text":
+                paragraph.add_run(text)
+            elif kind == "page":
+                oxml.add_field(paragraph, "PAGE", "1")
+            else:
+                oxml.add_field(paragraph, count_field, str(pages or 1))
