@@ -46,6 +46,16 @@ def test_default_guide_matches_the_published_json_schema():
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(data)) == []
 
 
+def test_example_packet_matches_the_published_json_schema():
+    import jsonschema
+
+    schema = json.loads((ROOT / "schema" / "packet.schema.json").read_text(encoding="utf-8"))
+    data, _ = load_yaml(ROOT / "packets" / "new-starter.yaml")
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(data)) == []
+    data["guides"].append({"guide": "x", "colour": "red"})
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(data)) != []
+
+
 def test_packaged_schema_files_are_current():
     from guidegen.project.schema import SCHEMAS
     from guidegen.theme.folders import package_folder
@@ -60,7 +70,9 @@ def test_packaged_schema_files_are_current():
 @pytest.mark.parametrize(("path", "hint"), [
     ("content/cmo-cdmo-cro.yaml", "../schema/guide.schema.json"),
     ("src/guidegen/templates/theme.yaml", "../schema/theme.schema.json"),
-    ("guidegen.yaml", "schema/project.schema.json")])
+    ("guidegen.yaml", "schema/project.schema.json"),
+    ("packets/new-starter.yaml", "../schema/packet.schema.json"),
+    ("packets/guides/qa-vs-qc.yaml", "../../schema/guide.schema.json")])
 def test_files_point_editors_at_a_schema_that_is_there(path, hint):
     first = (ROOT / path).read_text(encoding="utf-8").splitlines()[0]
     assert first == f"# yaml-language-server: $schema={hint}"

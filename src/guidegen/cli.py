@@ -157,17 +157,25 @@ def build(ctx: click.Context, guides: tuple[Path, ...], **given: Any) -> None:
 @guides_argument
 @option("templates", "--templates")
 @option("strict", "--strict")
+@option("roster", "--roster")
 @click.pass_context
 def check(ctx: click.Context, guides: tuple[Path, ...], **given: Any) -> None:
-    """Validate GUIDES, the theme and the Word styles without rendering anything."""
+    """Validate GUIDES (and packets, and a roster), the theme and the Word styles."""
+    from .builder.packets import load_packets, sort_sources
     from .builder.pipeline import check as check_guides
     from .builder.pipeline import find_guides
 
     options = _options(ctx, given)
-    for path, guide in zip(find_guides(guides, options.content),
-                           check_guides(guides, options), strict=True):
-        click.echo(f"ok {path}  ({len(guide.subjects)} subjects, "
-                   f"{len(guide.comparisons)} comparisons)")
+    guide_files, packet_files = sort_sources(guides, options)
+    checked = check_guides(guides, options)
+    if guide_files or not packet_files:
+        for path, guide in zip(find_guides(guide_files, options.content), checked,
+                               strict=True):
+            click.echo(f"ok {path}  ({len(guide.subjects)} subjects, "
+                       f"{len(guide.comparisons)} comparisons)")
+    for packet in load_packets(packet_files, options) if packet_files else []:
+        rows = "" if packet.recipients is None else f", {len(packet.recipients)} recipients"
+        click.echo(f"ok {packet.path}  ({len(packet.guides)} guides{rows})")
 
 
 @main.command()
@@ -198,6 +206,8 @@ def new(ctx: click.Context, path: Path | None, title: str | None,
 @click.option("--theme", "name", flag_value="theme", help="The theme file's schema instead.")
 @click.option("--project", "name", flag_value="project",
               help="The project file's schema instead.")
+@click.option("--packet", "name", flag_value="packet",
+              help="The packet files' schema instead.")
 @click.option("--guide", "name", flag_value="guide", default=True, hidden=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")

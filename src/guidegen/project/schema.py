@@ -12,15 +12,19 @@ from typing import Any
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMAS = {"guide": "guide.schema.json", "theme": "theme.schema.json",
-           "project": "project.schema.json"}
+           "project": "project.schema.json", "packet": "packet.schema.json"}
 
 
 def json_schema(name: str = "guide") -> dict[str, Any]:
-    """Return the JSON Schema of a guide file, ``theme.yaml`` or ``guidegen.yaml``."""
+    """Return the JSON Schema of a guide file, a packet file, ``theme.yaml`` or ``guidegen.yaml``."""
     if name == "project":
         from .config import project_schema
 
         schema = project_schema()
+    elif name == "packet":
+        from ..content.packet import Packet
+
+        schema = Packet.model_json_schema()
     elif name == "theme":
         from ..theme.theme import Theme
 

@@ -1,0 +1,316 @@
+"""Onboarding packets: the example packet and roster, read back with poppler, pypdf,
+python-docx and LibreOffice."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from pypdf import PdfReader
+
+import guidegen
+from guidegen import BuildOptions
+
+from .conftest import ROOT, wait_for
+from .readers import libreoffice_pdfs, normalize, pdf_pages, pdf_text
+
+ROSTER_HEADER = "First name,Last name,Role,Site,Manager,Start date\n"
+
+
+def copy_project(folder: Path) -> Path:
+    shutil.copytree(ROOT / "content", folder / "content")
+    shutil.copytree(ROOT / "packets", folder / "packets")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = copy_project(tmp_path_factory.mktemp("packets"))
+    options = BuildOptions(out=folder / "out", content=folder / "content", force=True, jobs=2)
+    packet = folder / "packets" / "new-starter.yaml"
+    guidegen.build([packet], options)
+    guidegen.build([packet], options.replace(roster=folder / "packets" /
+                                             "new-starter-roster.csv"))
+    return folder / "out" / "new-starter"
+
+
+def outline(reader, entries=None, depth=1):
+    """Return (depth, title, page) of every bookmark, in order."""
+    found = []
+    for entry in reader.outline if entries is None else entries:
+        if isinstance(entry, list):
+            found += outline(reader, entry, depth + 1)
+        else:
+            found.append((depth, entry.title, reader.get_destination_page_number(entry) + 1))
+    return found
+
+
+def contents_of(text: str) -> list[tuple[str, int]]:
+    """Return (entry, page) of a contents page's text: dotted leaders, then a number."""
+    return [(normalize(m.group(1)), int(m.group(2))) for m in
+            re.finditer(r"(?m)^\s*(\S.*?)\s*\.{3,}\s*(\d+)\s*$", text)]
+
+
+def test_contents_page_numbers_are_where_the_headings_land(built):
+    pdf = built / "new-starter.pdf"
+    marks = outline(PdfReader(pdf))
+    listed = contents_of(pdf_text(pdf, "-layout", "-f", "2", "-l", "2"))
+    expected = [(title, page) for depth, title, page in marks
+                if depth in (2, 3) and title != "Contents"]
+    assert listed == expected and len(listed) > 10
+    # two guides end with "Conclusion": two entries, two different pages
+    conclusions = [page for title, page in listed if title == "Conclusion"]
+    assert len(conclusions) == 3 and len(set(conclusions)) == 3
+
+
+def test_bookmarks_nest_packet_guide_section(built):
+    marks = outline(PdfReader(built / "new-starter.pdf"))
+    assert marks[0][:2] == (1, "Welcome to Northwind Biologics")
+    guides = [title for depth, title, _ in marks if depth == 2]
+    assert guides == ["Contents", "CMO vs CDMO vs CRO: A Comprehensive Guide",
+                      "QA vs QC: Quality Assurance and Quality Control",
+                      "GMP vs GCP vs GLP: The Good Practices", "Acknowledgement of training"]
+    assert (3, "Quality Control (QC)") in [m[:2] for m in marks]
+
+
+def test_each_guide_counts_its_own_pages_and_the_packet_its_own(built):
+    pdf = built / "new-starter.pdf"
+    runs: list[list[tuple[int, int]]] = []
+    for page in range(1, pdf_pages(pdf) + 1):
+        text = pdf_text(pdf, "-layout", "-f", str(page), "-l", str(page))
+        found = re.search(r"(\d+)\s+Page (\d+) of (\d+)", text)
+        if found is None:
+            continue
+        assert int(found.group(1)) == page  # the packet's page number beside it
+        if not runs or int(found.group(2)) == 1:
+            runs.append([])
+        runs[-1].append((int(found.group(2)), int(found.group(3))))
+    assert len(runs) == 3
+    for run in runs:
+        assert run == [(n, len(run)) for n in range(1, len(run) + 1)]
+
+
+def test_right_hand_starts_and_marked_blank_pages(built):
+    pdf = built / "new-starter.pdf"
+    starts = [page for depth, title, page in outline(PdfReader(pdf)) if depth == 2
+              and title not in ("Contents", "Acknowledgement of training")]
+    assert all(page % 2 == 1 for page in starts)
+    for page in starts:
+        before = normalize(pdf_text(pdf, "-f", str(page - 1), "-l", str(page - 1)))
+        if page - 1 > 2 and "Page" not in before:
+            assert before == "This page is intentionally left blank"
+
+
+def docx_contents(path: Path) -> list[tuple[str, str, str]]:
+    """Return (text, page, bookmark) of each entry of the DOCX's TOC field result."""
+    body = docx.Document(str(path)).element.body
+    instructions = [t.text for t in body.iter(qn("w:instrText"))]
+    assert any(i.strip().startswith("TOC ") for i in instructions)
+    entries = []
+    for link in body.iter(qn("w:hyperlink")):
+        texts = [t.text for t in link.iter(qn("w:t"))]
+        assert "PAGEREF" in "".join(t.text for t in link.iter(qn("w:instrText")))
+        entries.append((texts[0], texts[-1], link.get(qn("w:anchor"))))
+    return entries
+
+
+def test_docx_toc_field_caches_the_pdf_headings_and_pages(built):
+    pdf = built / "new-starter.pdf"
+    listed = contents_of(pdf_text(pdf, "-layout", "-f", "2", "-l", "2"))
+    entries = docx_contents(built / "new-starter.docx")
+    assert [(text, int(page)) for text, page, _ in entries] == listed
+    body = docx.Document(str(built / "new-starter.docx")).element.body
+    bookmarks = {b.get(qn("w:name")) for b in body.iter(qn("w:bookmarkStart"))}
+    assert {anchor for _, _, anchor in entries} <= bookmarks
+
+
+def test_docx_has_a_word_section_per_guide_with_its_own_header(built):
+    document = docx.Document(str(built / "new-starter.docx"))
+    headers = [s.header.paragraphs[0].text for s in document.sections
+               if not s.header.is_linked_to_previous]
+    assert headers[1:4] == ["CMO vs CDMO vs CRO: A Comprehensive Guide",
+                            "QA vs QC: Quality Assurance and Quality Control",
+                            "GMP vs GCP vs GLP: The Good Practices"]
+
+
+def test_libreoffice_shows_the_contents_filled_and_each_guides_pages(built, tmp_path):
+    pdf, document = built / "new-starter.pdf", built / "new-starter.docx"
+    converted = libreoffice_pdfs([document], tmp_path / "lo", tmp_path / "profile")[document]
+    listed = contents_of(pdf_text(pdf, "-layout", "-f", "2", "-l", "2"))
+    assert contents_of(pdf_text(converted, "-layout", "-f", "2", "-l", "2")) == listed
+    text = pdf_text(converted)
+    assert "This page is intentionally left blank" in text
+    assert "Page 1 of 3" in text and "Page 2 of 3" in text
+
+
+def test_personalised_packets_named_from_the_roster(built):
+    names = sorted(p.name for p in built.glob("2*.pdf"))
+    assert names == ["2026-12-01-Müller-Jonas.pdf", "2026-12-01-Okafor-Amara.pdf",
+                     "2026-12-08-García-López-María-José.pdf", "2026-12-08-Tanaka-Yuki.pdf",
+                     "2027-01-05-O-Neill-Tom.pdf"]
+    cover = normalize(pdf_text(built / "2026-12-08-Tanaka-Yuki.pdf", "-f", "1", "-l", "1"))
+    assert "Yuki Tanaka" in cover and "Clinical Research Associate" in cover
+    last = pdf_pages(built / "2026-12-08-Tanaka-Yuki.pdf")
+    sheet = normalize(pdf_text(built / "2026-12-08-Tanaka-Yuki.pdf", "-f", str(last)))
+    assert "Acknowledgement of training" in sheet and "QA-GD-014" in sheet
+    assert "Yuki Tanaka" in sheet and "2.1" in sheet
+    word = docx.Document(str(built / "2026-12-08-Tanaka-Yuki.docx"))
+    cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
+    assert "Yuki Tanaka" in cells and "QA-GD-014" in cells
+
+
+def test_manifest_lists_every_file_with_its_hash(built):
+    import csv
+    import hashlib
+    import json
+
+    rows = list(csv.DictReader((built / "manifest.csv").read_text(encoding="utf-8-sig")
+                               .splitlines()))
+    assert len(rows) == 10
+    for row in rows:
+        data = (built / row["file"]).read_bytes()
+        assert row["sha256"] == hashlib.sha256(data).hexdigest()
+        assert int(row["bytes"]) == len(data)
+        assert "QA-GD-014 QA vs QC: Quality Assurance and Quality Control v2.1" in row["guides"]
+    files = json.loads((built / "manifest.json").read_text(encoding="utf-8"))["files"]
+    assert files[0]["guides"][1] == {"number": "QA-GD-014", "title": "QA vs QC: Quality "
+                                     "Assurance and Quality Control", "version": "2.1"}
+
+
+def write_roster(folder: Path, rows: str, name: str = "hires.csv") -> Path:
+    path = folder / name
+    path.write_text(ROSTER_HEADER + rows, encoding="utf-8")
+    return path
+
+
+def test_roster_errors_are_located_all_at_once_and_nothing_is_written(tmp_path, cli,
+                                                                       monkeypatch):
+    monkeypatch.chdir(copy_project(tmp_path))
+    write_roster(tmp_path, "Ann,Lee,QC Analyst,Cork,,2026-12-01\n"
+                 "Bo,,QC Analyst,Cork,,2026-12-01\n"
+                 "Cy,Ng,QC Analyst,Cork,,1 Dec 2026\n"
+                 "Ann,Lee,QA Officer,Cork,,2026-12-01\n")
+    result = cli("build", "packets/new-starter.yaml", "--roster", "hires.csv")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:3] == [
+        "hires.csv:3:2: error: last_name: empty, but required",
+        "hires.csv:4:6: error: start_date: expected a date like 2026-01-31, got '1 Dec 2026'",
+        "hires.csv:5:1: error: output name '2026-12-01-Lee-Ann' is also made by the row at "
+        "hires.csv:2:1; make roster.file_name tell them apart"]
+    assert not (tmp_path / "output").exists()
+
+
+def test_xlsx_roster_errors_name_the_sheet_and_cell(tmp_path, cli, monkeypatch):
+    import datetime
+
+    import openpyxl
+
+    monkeypatch.chdir(copy_project(tmp_path))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Hires"
+    sheet.append(ROSTER_HEADER.strip().split(","))
+    sheet.append(["Ann", "Lee", "QC Analyst", "Cork", "", datetime.datetime(2026, 12, 1)])
+    sheet.append(["Bo", "Ng", "QC Analyst", "Cork", "", "tomorrow"])
+    book.save(tmp_path / "hires.xlsx")
+    result = cli("build", "packets/new-starter.yaml", "--roster", "hires.xlsx")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("hires.xlsx:Hires!F3: error: start_date: expected a date")
+    del sheet["D1"]
+    book.save(tmp_path / "hires.xlsx")
+    result = cli("check", "packets/new-starter.yaml", "--roster", "hires.xlsx")
+    assert result.stderr.startswith("hires.xlsx:Hires!A1: error: no column 'Site' (for site)")
+
+
+HOSTILE = ("{{ 7*7 }}", "<script>alert(1)</script>", "=cmd|' /C calc'!A0")
+
+
+def test_hostile_roster_cells_print_literally_and_the_manifest_escapes_them(tmp_path, cli,
+                                                                            monkeypatch):
+    monkeypatch.chdir(copy_project(tmp_path))
+    write_roster(tmp_path, f'"{HOSTILE[2]}",Lee,{HOSTILE[0]},{HOSTILE[1]},,2026-12-01\n')
+    result = cli("build", "packets/new-starter.yaml", "--roster", "hires.csv", "-j", "1")
+    assert result.exit_code == 0, result.stderr
+    folder = tmp_path / "output" / "new-starter"
+    (pdf,) = folder.glob("*.pdf")
+    assert pdf.name == "2026-12-01-Lee-cmd-C-calc-A0.pdf"
+    cover = normalize(pdf_text(pdf, "-f", "1", "-l", "1"))
+    for text in HOSTILE:
+        assert text in cover
+    assert "49" not in cover
+    word = docx.Document(str(pdf.with_suffix(".docx")))
+    cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
+    assert all(any(text in cell for cell in cells) for text in HOSTILE)
+    manifest = (folder / "manifest.csv").read_text(encoding="utf-8-sig")
+    assert f"'{HOSTILE[2]} Lee" in manifest and f",{HOSTILE[2]}" not in manifest
+
+
+def test_outputs_are_byte_identical_across_runs(built, tmp_path):
+    again = copy_project(tmp_path)
+    options = BuildOptions(out=again / "out", content=again / "content", force=True, jobs=1)
+    guidegen.build([again / "packets" / "new-starter.yaml"], options.replace(
+        roster=again / "packets" / "new-starter-roster.csv"))
+    for path in sorted((again / "out" / "new-starter").iterdir()):
+        if not path.name.startswith("."):
+            assert path.read_bytes() == (built / path.name).read_bytes(), path.name
+
+
+def test_shards_build_slices_with_their_own_manifests(tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(copy_project(tmp_path))
+    roster = "packets/new-starter-roster.csv"
+    for shard in ("1/2", "2/2"):
+        result = cli("build", "packets/new-starter.yaml", "--roster", roster, "--shard",
+                     shard, "-f", "html")
+        assert result.exit_code == 0, result.stderr
+    folder = tmp_path / "output" / "new-starter"
+    assert len(list(folder.glob("2*.html"))) == 5
+    first = (folder / "manifest-1-of-2.csv").read_text(encoding="utf-8-sig").splitlines()
+    second = (folder / "manifest-2-of-2.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(first) - 1 == 2 and len(second) - 1 == 3
+    assert cli("build", "packets/new-starter.yaml", "--shard", "3/2").exit_code == 2
+
+
+def test_a_killed_roster_build_leaves_complete_files_and_the_next_run_finishes(tmp_path):
+    folder = copy_project(tmp_path)
+    rows = "".join(f"Ann{n},Lee,QC Analyst,Cork,,2026-12-{n + 1:02d}\n" for n in range(12))
+    write_roster(folder, rows)
+    command = [sys.executable, "-m", "guidegen", "build", "packets/new-starter.yaml",
+               "--roster", "hires.csv", "--jobs", "1"]
+    out = folder / "output" / "new-starter"
+    process = subprocess.Popen(command, cwd=folder, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    assert wait_for(lambda: (out / ".guidegen-state.json").exists() or
+                    process.poll() is not None)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    written = [p for p in out.iterdir() if p.suffix in (".pdf", ".docx")]
+    assert 0 < len(written) < 24
+    for path in written:  # every file there is whole
+        if path.suffix == ".pdf":
+            assert subprocess.run(["qpdf", "--check", str(path)],
+                                  capture_output=True).returncode == 0
+        else:
+            assert zipfile.ZipFile(path).testzip() is None
+    again = subprocess.run(command, cwd=folder, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.count("unchanged") >= len(written) - 2  # the batch being renamed
+    assert len(list(out.glob("*.pdf"))) == 12
+    assert not list(out.glob(".guidegen-*.tmp"))
+
+
+def test_check_reports_a_packet_naming_an_unknown_guide(tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(copy_project(tmp_path))
+    packet = tmp_path / "packets" / "new-starter.yaml"
+    packet.write_text(packet.read_text(encoding="utf-8").replace(
+        "  - cmo-cdmo-cro\n", "  - no-such-guide\n"), encoding="utf-8")
+    result = cli("check", "packets/new-starter.yaml")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("content/no-such-guide.yaml: error: No such file")
