@@ -116,6 +116,8 @@ def docx_contents(path: Path) -> list[tuple[str, str, str]]:
     assert any(i.strip().startswith("TOC ") for i in instructions)
     entries = []
     for link in body.iter(qn("w:hyperlink")):
+        if link.get(qn("w:anchor")) is None:
+            continue  # a link to a web page
         texts = [t.text for t in link.iter(qn("w:t"))]
         assert "PAGEREF" in "".join(t.text for t in link.iter(qn("w:instrText")))
         entries.append((texts[0], texts[-1], link.get(qn("w:anchor"))))
@@ -314,3 +316,15 @@ def test_check_reports_a_packet_naming_an_unknown_guide(tmp_path, cli, monkeypat
     result = cli("check", "packets/new-starter.yaml")
     assert result.exit_code == 1
     assert result.stderr.startswith("content/no-such-guide.yaml: error: No such file")
+
+
+def test_a_guide_with_contents_true_gets_them_in_pdf_and_docx(tmp_path):
+    guide = tmp_path / "guide.yaml"
+    guide.write_text((ROOT / "tests" / "data" / "five-subjects.yaml").read_text(
+        encoding="utf-8").replace("\nintro: |", "\ncontents: true\nintro: |"), encoding="utf-8")
+    guidegen.build([guide], BuildOptions(out=tmp_path / "out", force=True, jobs=2))
+    pdf, document = tmp_path / "out" / "guide.pdf", tmp_path / "out" / "guide.docx"
+    listed = contents_of(pdf_text(pdf, "-layout", "-f", "1", "-l", "1"))
+    marks = [(title, page) for depth, title, page in outline(PdfReader(pdf)) if depth == 2]
+    assert listed == marks and len(listed) == 8
+    assert [(text, int(page)) for text, page, _ in docx_contents(document)] == listed

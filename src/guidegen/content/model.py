@@ -271,6 +271,8 @@ class Guide(Model):
 
     guide: GuideInfo
     intro: Markdown
+    contents: bool = Field(False, description="Print a table of contents after the title "
+                           "block (page numbers in the PDF, a filled-in TOC field in the DOCX).")
     subjects: tuple[Subject, ...] = Field(min_length=MIN_SUBJECTS, max_length=MAX_SUBJECTS)
     comparisons_title: PlainText | None = Field(
         None, description="Heading above the comparisons; default \"Comparing A, B, and C\".")

@@ -20,6 +20,8 @@ from ..theme.theme import Labels
 from .tree import (
     Block,
     Cell,
+    Contents,
+    ContentsEntry,
     Document,
     Fields,
     Heading,
@@ -32,6 +34,7 @@ from .tree import (
     Section,
     Span,
     Table,
+    walk,
 )
 
 DEFAULT_LANGUAGE = "en"
@@ -79,8 +82,7 @@ class _GuideLayout:
     def blocks(self) -> list[Block]:
         guide = self.guide
         at = guide.locate
-        found: list[Block] = [self.title_block(),
-                              Section(blocks(guide.intro, at("intro")), role="intro",
+        found: list[Block] = [Section(blocks(guide.intro, at("intro")), role="intro",
                                       source=at("intro"))]
         found += [self.subject(n, subject) for n, subject in enumerate(guide.subjects)]
         if guide.comparisons or guide.comparisons_intro:
@@ -90,7 +92,8 @@ class _GuideLayout:
                            *blocks(section.body, at("sections", n, "body"))),
                           role="closing", source=at("sections", n))
                   for n, section in enumerate(guide.sections)]
-        return found
+        contents = [contents_section(found)] if guide.contents else []
+        return [self.title_block(), *contents, *found]
 
     # -- parts -------------------------------------------------------------------------
 
@@ -242,6 +245,14 @@ def bullets(lines: Sequence[tuple[markup.Inline, ...]], role: str = "",
     """Return a bullet list with one single-paragraph item per line."""
     return ListBlock(tuple((Paragraph(line, source=source),) for line in lines), role=role,
                      source=source)
+
+
+def contents_section(found: Sequence[Block]) -> Section:
+    """Return a table of contents of the parts (level-2 headings) in ``found``."""
+    entries = [ContentsEntry(block.level, block.text, block.anchor)
+               for block in walk(tuple(found))
+               if isinstance(block, Heading) and block.level == 2 and block.anchor]
+    return Section((Contents(tuple(entries)),), role="guide-contents")
 
 
 def join_names(names: Sequence[str]) -> str:

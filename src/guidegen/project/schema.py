@@ -16,7 +16,7 @@ SCHEMAS = {"guide": "guide.schema.json", "theme": "theme.schema.json",
 
 
 def json_schema(name: str = "guide") -> dict[str, Any]:
-    """Return the JSON Schema of a guide file, a packet file, ``theme.yaml`` or ``guidegen.yaml``."""
+    """Return the JSON Schema of a guide or packet file, ``theme.yaml`` or ``guidegen.yaml``."""
     if name == "project":
         from .config import project_schema
 
