@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from docx.enum.text import WD_TAB_ALIGNMENT
-from docx.shared import Emu, Mm
+from docx.shared import Mm
 
 from ...layout.tree import Document, Metadata, Running
 from .. import Finisher, PageMap, RenderContext, Rendered
 from . import oxml
 from .blocks import BlockWriter
-from .parts import PartWriter
+from .parts import PartWriter, furniture
 from .styles import reference_document
 
 CORE_PROPERTY_LIMIT = 255  # characters, in python-docx and Word alike
@@ -69,23 +68,7 @@ def add_header_footer(word: Any, running: Running, roles: Any, pages: int | None
     The first page has no header (the title block is there); later Word sections (pages
     turned to landscape) repeat the first section's header and footer.
     """
-    section = word.sections[0]
-    section.different_first_page_header_footer = True
-    oxml.empty_story(section.header, roles.header).add_run(running.title)
-    oxml.empty_story(section.first_page_header, roles.header)
-    for footer in (section.footer, section.first_page_footer):
-        paragraph = oxml.empty_story(footer, roles.footer)
-        width = section.page_width - section.left_margin - section.right_margin
-        paragraph.paragraph_format.tab_stops.add_tab_stop(Emu(width), WD_TAB_ALIGNMENT.RIGHT)
-        if running.control:
-            paragraph.add_run(running.control)
-        paragraph.add_run("\t")
-        for kind, text in running.page:
-            if kind == "text":
-                paragraph.add_run(text)
-            else:
-                oxml.add_field(paragraph, *(("PAGE", "1") if kind == "page"
-                                            else ("NUMPAGES", str(pages or 1))))
+    furniture(word.sections[0], running, roles, pages, "NUMPAGES")
 
 
 def _property_text(text: str) -> str:

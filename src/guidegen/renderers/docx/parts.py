@@ -83,10 +83,10 @@ class PartWriter:
                 self._blank_page(part, running.blank or part.section.running.blank)
             _number_from(sections[part.index], 0 if blank else 1)
             pages = _pages(part.section.anchor, page_map)
-            _furniture(sections[part.index], part.section.running, roles, pages,
+            furniture(sections[part.index], part.section.running, roles, pages,
                        f"PAGEREF {oxml.bookmark_name(part.section.anchor + END)}", blank)
         for index in self.front:
-            _furniture(sections[index], dataclasses.replace(running, page=()), roles, None, "")
+            furniture(sections[index], dataclasses.replace(running, page=()), roles, None, "")
 
     def _blank_page(self, part: _Part, text: str) -> None:
         paragraph = self.document.add_paragraph(text, self.writer.roles.paragraphs.get(
@@ -117,7 +117,7 @@ def _number_from(word: Any, start: int) -> None:
     numbering.set(qn("w:start"), str(start))
 
 
-def _furniture(word: Any, running: Running, roles: Any, pages: int | None,
+def furniture(word: Any, running: Running, roles: Any, pages: int | None,
                count_field: str, blank_first: bool = False) -> None:
     """Give Word section ``word`` its own header and footer from ``running``.
 
