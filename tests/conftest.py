@@ -14,14 +14,19 @@ from guidegen import BuildOptions
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 DEFAULT_GUIDE = ROOT / "content" / "cmo-cdmo-cro.yaml"
+TRANSLATIONS = [ROOT / "content" / f"cmo-cdmo-cro.{language}.yaml" for language in ("de", "ja")]
 JOBS_1 = BuildOptions(jobs=1)  # everything in the calling process
 JOBS_2 = BuildOptions(jobs=2)  # the PDF laid out by the helper process
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Return a temporary project folder holding the default guide, as the working folder."""
-    shutil.copytree(ROOT / "content", tmp_path / "content")
+    """Return a temporary project folder holding the default guide, as the working folder.
+
+    Only the English guide: the tests of translations copy theirs (see ``TRANSLATIONS``).
+    """
+    (tmp_path / "content").mkdir()
+    shutil.copy(DEFAULT_GUIDE, tmp_path / "content")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -29,7 +29,7 @@ def title_of(pdf: bytes) -> str:
 @pytest.mark.parametrize(("template", "attribute"), [
     ('{{ theme.parse_file("x.pkl", proto="pickle", allow_pickle=True) }}', "parse_file"),
     ("{{ theme.model_dump_json() }}", "model_dump_json"),
-    ("{{ theme.labels.model_copy() }}", "model_copy"),
+    ("{{ theme.scripts.model_copy() }}", "model_copy"),
 ])
 def test_templates_cannot_call_pydantic_machinery(project, cli, template, attribute):
     write_yaml(project / "mine" / "blocks" if (project / "mine" / "blocks").mkdir(

@@ -100,7 +100,7 @@ def test_every_heading_has_a_unique_anchor_and_levels_nest():
 def test_labels_are_resolved_in_the_tree_from_the_theme(tmp_path):
     (tmp_path / "theme.yaml").write_text(
         'labels:\n  legend: "Legende"\n  comparing: "Vergleich: {subjects}"\n'
-        '  yes: {symbol: "✓", word: "Ja"}\n', encoding="utf-8")
+        '  mark_yes: "Ja"\n', encoding="utf-8")
     guide = guidegen.load(DATA / "minimal.yaml")
     document = document_of(guide, language="de")
     custom = layout_guide(guide, load_templates(tmp_path))

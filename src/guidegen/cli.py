@@ -184,12 +184,23 @@ def check(ctx: click.Context, guides: tuple[Path, ...], **given: Any) -> None:
               "instead.")
 @click.option("--subjects", help="With --guide: the subjects' ids, comma-separated "
               "(2 to 8). [default: a,b]")
+@click.option("--translate", "source", type=click.Path(dir_okay=False, exists=True,
+                                                       path_type=Path),
+              help="Start a translation of this guide instead (with --language), beside it.")
+@click.option("--language", help="With --translate: the translation's language tag, e.g. fr.")
 @click.pass_context
-def new(ctx: click.Context, path: Path | None, title: str | None,
-        subjects: str | None) -> None:
-    """Start a project in PATH, or add a skeleton guide to this project with --guide."""
+def new(ctx: click.Context, path: Path | None, title: str | None, subjects: str | None,
+        source: Path | None, language: str | None) -> None:
+    """Start a project in PATH, or add a skeleton guide (--guide) or a translation (--translate)."""
     from .project import scaffold
 
+    if source is not None or language is not None:
+        if source is None or language is None or title or subjects or path:
+            raise click.UsageError("--translate FILE goes with --language TAG, and alone")
+        from .project.translate import new_translation
+
+        click.echo(f"wrote {new_translation(source, language)}")
+        return
     if title is None:
         if subjects:
             raise click.UsageError("--subjects goes with --guide")
@@ -200,6 +211,30 @@ def new(ctx: click.Context, path: Path | None, title: str | None,
     ids = [s.strip() for s in (subjects or "a,b").split(",") if s.strip()]
     content = path or _options(ctx, {}).content
     click.echo(f"wrote {scaffold.new_guide(content, title, ids)}")
+
+
+@main.command()
+@guides_argument
+@click.option("--confirm", "confirmed", multiple=True,
+              type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Record that this translation matches its source as it is now (repeatable).")
+@click.pass_context
+def translations(ctx: click.Context, guides: tuple[Path, ...],
+                 confirmed: tuple[Path, ...]) -> None:
+    """List every translation among GUIDES (default: the content folder) and its state."""
+    from .builder.pipeline import find_guides
+    from .project import translate
+
+    if confirmed:
+        for path in confirmed:
+            digest = translate.confirm(path)
+            click.echo(f"confirmed {path}  (source {digest[:19]}…)")
+        return
+    found = translate.states(find_guides(guides, _options(ctx, {}).content))
+    for state in found:
+        click.echo(str(state))
+    if not found:
+        click.echo("no translations (a translation names its source with translation_of)")
 
 
 @main.command()

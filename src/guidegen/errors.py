@@ -100,6 +100,17 @@ def collect_warnings() -> Iterator[list[Problem]]:
         _WARNINGS.reset(token)
 
 
+@contextmanager
+def set_aside_warnings() -> Iterator[list[Problem]]:
+    """Collect the warnings recorded inside apart, away from any collector outside."""
+    found: list[Problem] = []
+    token = _WARNINGS.set(found)
+    try:
+        yield found
+    finally:
+        _WARNINGS.reset(token)
+
+
 def warnings_so_far() -> list[Problem]:
     """Return the warnings collected so far (empty outside a collector)."""
     return list(_WARNINGS.get() or [])

@@ -102,6 +102,7 @@ def check(guides: Sequence[PathLike], options: BuildOptions) -> list[Guide]:
     builds.
     """
     from ..content.loader import load_all
+    from ..layout.labels import labels_for
     from ..theme import load_templates
     from .packets import load_packets, sort_sources
 
@@ -110,7 +111,10 @@ def check(guides: Sequence[PathLike], options: BuildOptions) -> list[Guide]:
         not packet_files else []
     if packet_files:
         load_packets(packet_files, options)
-    load_templates(options.templates, options.paper).word_styles  # noqa: B018 - validates
+    templates = load_templates(options.templates, options.paper)
+    templates.word_styles  # noqa: B018 - validates
+    for guide in loaded:
+        labels_for(guide, templates, options.language)  # warns of a language without labels
     _refuse_warnings(options)
     return loaded
 
@@ -157,7 +161,7 @@ def _build_guides(guides: Sequence[PathLike], options: BuildOptions,
     settings = [folder_digest(folders), ",".join(options.formats), options.paper or "",
                 options.pdf_variant, options.language, str(options.strict),
                 os.environ.get("SOURCE_DATE_EPOCH", "")]
-    every_job = [_Job(path, digest([*settings, _read(path)]),
+    every_job = [_Job(path, digest([*settings, *_inputs(path)]),
                       {name: options.out / f"{path.stem}.{extension(name)}"
                        for name in options.formats})
                  for path in find_guides(guides, options.content)]
@@ -194,6 +198,15 @@ def _refuse_shared_outputs(jobs: list[_Job]) -> None:
                 raise UsageError(f"{owners[target]} and {job.path} would both write {target}; "
                                  "rename one, or build them into different folders")
             owners[target] = job.path
+
+
+def _inputs(path: Path) -> list[bytes]:
+    """Return the bytes a guide's outputs depend on: the file, and a translation's source."""
+    from ..content.translations import source_of
+
+    data = _read(path)
+    source = source_of(path, data)
+    return [data] if source is None else [data, _read(source)]
 
 
 def _read(path: Path) -> bytes:

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import ContentError, InputError, Location, Problem
+from ..errors import ContentError, GuidegenError, Location, Problem
 from .yamlsource import Path_, SourceMap, format_path, load_yaml
 
 _MESSAGES = {
@@ -38,8 +38,12 @@ _MESSAGES = {
 }
 
 
-def load(path: str | os.PathLike[str]) -> Any:
-    """Return the validated :class:`~guidegen.model.Guide` of the YAML file at ``path``."""
+def load(path: str | os.PathLike[str], *, translations: bool = True) -> Any:
+    """Return the validated :class:`~guidegen.model.Guide` of the YAML file at ``path``.
+
+    A translation (``translation_of``) is also checked against its source
+    (:mod:`.translations`), unless ``translations`` is false.
+    """
     from .model import Guide
 
     path = Path(path)
@@ -56,6 +60,10 @@ def load(path: str | os.PathLike[str]) -> Any:
         problems += _problems(exc, source, Guide)
     _raise_problems(source, problems)
     guide._source = source
+    if translations and guide.translation_of is not None:
+        from .translations import translation_problems
+
+        _raise_problems(source, translation_problems(guide, path))
     return guide
 
 
@@ -73,7 +81,7 @@ def load_all(paths: Iterable[str | os.PathLike[str]]) -> list[Any]:
 
 
 def validate_data(data: Any, source: SourceMap, model: type[BaseModel],
-                  error: type[InputError] = ContentError) -> Any:
+                  error: type[GuidegenError] = ContentError) -> Any:
     """Return ``model`` validated from ``data``, or raise ``error`` with located problems."""
     try:
         result = model.model_validate(data)
@@ -84,7 +92,7 @@ def validate_data(data: Any, source: SourceMap, model: type[BaseModel],
 
 
 def _raise_problems(source: SourceMap, problems: list[Problem],
-                    error: type[InputError] = ContentError) -> None:
+                    error: type[GuidegenError] = ContentError) -> None:
     """Raise the YAML problems of ``source`` with ``problems`` not already said there."""
     said = {p.path for p in source.problems}
     fresh = [p for p in problems

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
+    AfterValidator,
     BeforeValidator,
-    ConfigDict,
     Field,
     PlainValidator,
     PrivateAttr,
@@ -28,15 +27,12 @@ from pydantic_core import PydanticCustomError
 
 from ..errors import Location
 from . import markup
+from .base import Model
+from .labels import LabelOverrides
+from .languages import is_right_to_left
 from .yamlsource import Flag, SourceMap
 
 MIN_SUBJECTS, MAX_SUBJECTS = 2, 8
-
-
-class Model(BaseModel):
-    """Base of every model class: immutable, and unknown keys are errors."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
 
 def _expect_text(value: Any) -> str:
@@ -88,7 +84,19 @@ def _iso_date(value: Any) -> Any:
 
 IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date)]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=40)]
-LanguageTag = Annotated[str, StringConstraints(pattern=markup.LANGUAGE_TAG)]
+
+
+def _left_to_right(tag: str) -> str:
+    if is_right_to_left(tag):
+        raise PydanticCustomError(
+            "right_to_left", "'{tag}' is written right to left; whole guides in right-to-left "
+            "languages are not supported yet (their layout would print broken). Right-to-left "
+            "words inside a left-to-right guide are fine", {"tag": tag})
+    return tag
+
+
+LanguageTag = Annotated[str, StringConstraints(pattern=markup.LANGUAGE_TAG),
+                        AfterValidator(_left_to_right)]
 
 
 class Mark(enum.Enum):
@@ -209,7 +217,9 @@ class Matrix(Model):
     kind: Literal["matrix"]
     title: PlainText
     intro: Markdown | None = None
-    corner: PlainText = Field("Criterion", description="Header of the criteria column.")
+    corner: PlainText | None = Field(
+        None, description="Header of the criteria column; default: the language's "
+        "\"Criterion\" label.")
     rows: tuple[MatrixRow, ...] = Field(min_length=1)
 
 
@@ -260,6 +270,27 @@ class Section(Model):
     body: Markdown
 
 
+def _translation_of(value: Any) -> Any:
+    return {"source": value} if isinstance(value, str) else value
+
+
+class TranslationOf(Model):
+    """The source a translation follows, and the source's hash when it was last confirmed."""
+
+    source: PlainText = Field(description="The source guide, relative to this file.")
+    confirmed: Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")] | None = \
+        Field(None, description="Written by `guidegen translations --confirm`.")
+
+
+TranslationSource = Annotated[
+    TranslationOf, BeforeValidator(_translation_of),
+    WithJsonSchema({"anyOf": [
+        {"type": "string", "description": "The source guide, relative to this file."},
+        {"type": "object", "additionalProperties": False, "required": ["source"],
+         "properties": {"source": {"type": "string"},
+                        "confirmed": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"}}}]})]
+
+
 class Guide(Model):
     """A whole comparison guide, as one YAML file in ``content/`` describes it.
 
@@ -279,6 +310,11 @@ class Guide(Model):
     comparisons_intro: Markdown | None = None
     comparisons: tuple[Comparison, ...] = ()
     sections: tuple[Section, ...] = Field((), description="Closing sections, in order.")
+    labels: LabelOverrides | None = Field(  # type: ignore[valid-type]
+        None, description="Printed labels that replace those of the guide's language.")
+    translation_of: TranslationSource | None = Field(
+        None, description="The guide this one translates: its path relative to this file, "
+        "or {source, confirmed}; see `guidegen translations`.")
 
     def locate(self, *path: str | int) -> Location | None:
         """Return where the value at ``path`` (e.g. ``"subjects", 0, "summary"``) was written."""

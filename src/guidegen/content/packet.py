@@ -23,7 +23,7 @@ from .yamlsource import SourceMap, format_path, load_yaml
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 Pattern = Annotated[str, StringConstraints(min_length=1, max_length=200)]
-# The recipient fields a cover can show; each has a printed label (theme labels.packet).
+# The recipient fields a cover can show; each has a printed label (recipient_<field>).
 RecipientField = Literal["name", "role", "site", "manager", "start_date"]
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 GUIDE_SUFFIXES = (".yaml", ".yml")

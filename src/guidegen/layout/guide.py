@@ -2,21 +2,22 @@
 
 This is where it is decided which blocks a guide has and in what order: title block,
 control block, intro, one part per subject, the comparisons with their tables and keys,
-the closing sections. Every printed label is resolved here, from the theme.
+the closing sections. Every printed label is resolved here, once, in the guide's
+language (:mod:`.labels`).
 """
 
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Sequence
 
 from ..content import markup
+from ..content.labels import fill
 from ..content.model import Cell as MatrixCell
 from ..content.model import Guide, GuideInfo, Mark, Matrix, PerSubject, Subject
 from ..errors import Location
 from ..theme import Templates
-from ..theme.theme import Labels
+from .labels import Labels, labels_for
 from .tree import (
     Block,
     Cell,
@@ -42,20 +43,21 @@ DEFAULT_LANGUAGE = "en"
 
 def layout_guide(guide: Guide, templates: Templates, *, date: datetime.datetime | None = None,
                  language: str = DEFAULT_LANGUAGE) -> Document:
-    """Return the document tree of ``guide``, its labels taken from ``templates``."""
-    return _GuideLayout(guide, templates, guide.guide.language or language).document(date)
+    """Return the document tree of ``guide``, its labels in its language (else ``language``)."""
+    return _GuideLayout(guide, templates, labels_for(guide, templates, language)).document(date)
 
 
 class _GuideLayout:
-    def __init__(self, guide: Guide, templates: Templates, language: str) -> None:
+    def __init__(self, guide: Guide, templates: Templates, labels: Labels) -> None:
         self.guide = guide
         self.templates = templates
-        self.labels: Labels = templates.theme.labels
-        self.language = language
+        self.labels = labels
+        self.text = labels.texts
+        self.language = labels.language
 
     def document(self, date: datetime.datetime | None) -> Document:
         info = self.guide.guide
-        running = Running(info.title, self.control_line(info), page_parts(self.labels.page))
+        running = Running(info.title, self.control_line(info), self.labels.page_parts())
         return Document(self.metadata(date), running, tuple(self.blocks()))
 
     def metadata(self, date: datetime.datetime | None) -> Metadata:
@@ -76,8 +78,8 @@ class _GuideLayout:
         doc = info.document
         if doc is None:
             return ""
-        parts = [doc.number, f"{self.labels.version} {doc.version}"]
-        return self.labels.separator.join(parts + ([doc.status] if doc.status else []))
+        parts = [doc.number, f"{self.text.version} {doc.version}"]
+        return self.text.separator.join(parts + ([doc.status] if doc.status else []))
 
     def blocks(self) -> list[Block]:
         guide = self.guide
@@ -98,7 +100,7 @@ class _GuideLayout:
     # -- parts -------------------------------------------------------------------------
 
     def title_block(self) -> Section:
-        info, labels = self.guide.guide, self.labels
+        info, labels = self.guide.guide, self.text
         children: list[Block] = []
         logo = self.templates.logo()
         if logo is not None:
@@ -110,14 +112,14 @@ class _GuideLayout:
             children.append(Paragraph((markup.Text(info.subtitle),), "subtitle",
                                       source=at("guide", "subtitle")))
         if info.audience:
-            children.append(Paragraph((Span("label", (markup.Text(f"{labels.audience}:"),)),
-                                       markup.Text(f" {info.audience}")), "audience",
-                                      source=at("guide", "audience")))
+            children.append(Paragraph(self.captioned(labels.audience, "label",
+                                                     markup.Text(info.audience)),
+                                      "audience", source=at("guide", "audience")))
         doc = info.document
         if doc is not None:
             fields = [(labels.document, doc.number), (labels.version, doc.version)]
             if doc.effective:
-                fields.append((labels.effective, doc.effective.isoformat()))
+                fields.append((labels.effective, self.labels.date(doc.effective)))
             if doc.approver:
                 fields.append((labels.approver, doc.approver))
             children.append(Fields(tuple(fields), "control", source=at("guide", "document")))
@@ -130,8 +132,9 @@ class _GuideLayout:
         def at(*path: str | int) -> Location | None:
             return self.guide.locate("subjects", index, *path)
 
-        children: list[Block] = [Heading(2, subject.heading, f"subject-{subject.id}",
-                                         source=at("name")),
+        heading = subject.name if subject.short == subject.name else fill(
+            self.text.subject_heading, name=subject.name, short=subject.short)
+        children: list[Block] = [Heading(2, heading, f"subject-{subject.id}", source=at("name")),
                                  *blocks(subject.summary, at("summary"))]
         if subject.responsibilities:
             children.append(bullets(subject.responsibilities, "responsibilities",
@@ -145,8 +148,8 @@ class _GuideLayout:
 
     def comparisons(self) -> Section:
         guide = self.guide
-        heading = guide.comparisons_title or self.labels.comparing.format(
-            subjects=join_names([s.short for s in guide.subjects]))
+        heading = guide.comparisons_title or fill(
+            self.text.comparing, subjects=self.labels.join([s.short for s in guide.subjects]))
         at = guide.locate
         children: list[Block] = [
             Heading(2, heading, "comparisons", source=at("comparisons_title")),
@@ -166,7 +169,8 @@ class _GuideLayout:
             return self.guide.locate("comparisons", index, *path)
 
         subjects = self.guide.subjects
-        head = (Cell((markup.Text(matrix.corner),), header=True, role="corner",
+        head = (Cell((markup.Text(matrix.corner or self.text.criterion),), header=True,
+                     role="corner",
                      source=at("corner")),
                 *(Cell((markup.Text(s.short),), header=True,
                        source=self.guide.locate("subjects", n, "short"))
@@ -193,31 +197,36 @@ class _GuideLayout:
         return Cell(value.text, value.note, role="text", source=source)
 
     def mark(self, mark: Mark) -> Span:
-        label = getattr(self.labels, mark.value)
-        return Span(f"mark-{mark.value}", (Span("symbol", (markup.Text(label.symbol),)),
-                                           markup.Text(f" {label.word}")))
+        symbol, word = (getattr(self.text, f"mark_{mark.value}{part}")
+                        for part in ("_symbol", ""))
+        return Span(f"mark-{mark.value}", (Span("symbol", (markup.Text(symbol),)),
+                                           markup.Text(f" {word}")))
 
     def legend(self, marks: Sequence[Mark]) -> Paragraph | None:
         if not marks:
             return None
-        inlines: list[Inline] = [Span("label", (markup.Text(f"{self.labels.legend}:"),)),
-                                 markup.Text(" ")]
+        inlines: list[Inline] = list(self.captioned(self.text.legend, "label"))
         for n, mark in enumerate(marks):
             if n:
-                inlines.append(markup.Text(self.labels.separator))
+                inlines.append(markup.Text(self.text.separator))
             inlines.append(self.mark(mark))
         return Paragraph(tuple(inlines), "legend")
+
+    def captioned(self, label: str, role: str, *value: Inline) -> tuple[Inline, ...]:
+        """Return ``label`` and its colon as a span of ``role``, then the space and ``value``."""
+        head, gap = self.labels.caption(label)
+        return (Span(role, (markup.Text(head),)), *((markup.Text(gap),) if gap else ()), *value)
 
     def per_subject(self, index: int, dimension: PerSubject) -> list[Block]:
         items: list[tuple[Block, ...]] = []
         for subject in self.guide.subjects:
             entry = dimension.values[subject.id]
             at = self.guide.locate("comparisons", index, "values", subject.id)
-            who = Span("who", (markup.Text(f"{subject.short}:"),))
             if entry.is_list:
-                items.append((Paragraph((who,), source=at), bullets(entry.lines, source=at)))
+                items.append((Paragraph(self.captioned(subject.short, "who")[:1], source=at),
+                              bullets(entry.lines, source=at)))
             else:
-                items.append((Paragraph((who, markup.Text(" "), *entry.lines[0]),
+                items.append((Paragraph(self.captioned(subject.short, "who", *entry.lines[0]),
                                         source=at),))
         return [ListBlock(tuple(items), role="per-subject",
                           source=self.guide.locate("comparisons", index, "values"))]
@@ -254,16 +263,3 @@ def contents_section(found: Sequence[Block]) -> Section:
                if isinstance(block, Heading) and block.level == 2 and block.anchor]
     return Section((Contents(tuple(entries)),), role="guide-contents")
 
-
-def join_names(names: Sequence[str]) -> str:
-    """Return ``names`` as an English list: "A and B", "A, B, and C"."""
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + ", and " + names[-1]
-
-
-def page_parts(label: str) -> tuple[tuple[str, str], ...]:
-    """Return a page label (``"Page {page} of {pages}"``) as text and counter parts."""
-    pieces = re.split(r"\{(page|pages)\}", label)
-    return tuple(("text", piece) if i % 2 == 0 else (piece, "")
-                 for i, piece in enumerate(pieces) if piece or i % 2)

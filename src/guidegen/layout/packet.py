@@ -7,7 +7,9 @@ two link targets. A guide may start on a right-hand page; the page left blank be
 it says so. The contents list every guide and its parts; the acknowledgement sheet
 lists each guide's document number, title and version with lines to sign.
 
-Every printed word comes from :func:`packet_labels`, the one place that reads them.
+Every printed word comes from :func:`packet_labels`: the labels of the packet's language
+(:mod:`.labels`), the theme's overrides over them; each guide prints its own in its own
+language.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from ..content import markup
 from ..content.model import Guide
 from ..content.packet import Packet
 from ..content.roster import Recipient
+from ..errors import Location
 from ..theme import Templates
-from ..theme.theme import Labels, PacketLabels
-from .guide import DEFAULT_LANGUAGE, blocks, layout_guide, page_parts
+from .guide import DEFAULT_LANGUAGE, blocks, layout_guide
+from .labels import Labels, resolve_labels
 from .tree import (
     Block,
     Cell,
@@ -43,10 +46,11 @@ from .tree import (
 COVER, CONTENTS, ACKNOWLEDGEMENT = "cover", "contents", "acknowledgement"
 
 
-def packet_labels(templates: Templates) -> tuple[Labels, PacketLabels]:
-    """Return the labels a packet prints: the theme's, and its packet words."""
-    labels = templates.theme.labels
-    return labels, labels.packet
+def packet_labels(packet: Packet, templates: Templates, language: str) -> Labels:
+    """Return the labels a packet prints in ``language``, the theme's overrides over them."""
+    where = packet.locate("packet", "language") or packet.locate("packet") or \
+        Location(packet.packet.title)
+    return resolve_labels(language, templates.theme.labels, where=where)
 
 
 def guide_anchor(index: int) -> str:
@@ -73,7 +77,8 @@ class _PacketLayout:
         self.templates = templates
         self.recipient = recipient
         self.language = language
-        self.labels, self.words = packet_labels(templates)
+        self.labels = packet_labels(packet, templates, language)
+        self.words = self.labels.texts
 
     def document(self, date: datetime.datetime | None) -> Document:
         info = self.packet.packet
@@ -86,7 +91,7 @@ class _PacketLayout:
         found: list[Block] = [self.cover(), self.contents(parts), *parts]
         if ack == "packet":
             found.append(self.sign_off(self.guides, 1, ACKNOWLEDGEMENT, break_before=True))
-        running = Running(info.title, self.control_line(), page_parts(self.labels.page),
+        running = Running(info.title, self.control_line(), self.labels.page_parts(),
                           blank=self.words.blank_page)
         return Document(self.metadata(date), running, tuple(found))
 
@@ -107,8 +112,8 @@ class _PacketLayout:
         doc = self.packet.packet.document
         if doc is None:
             return ""
-        parts = [doc.number, f"{self.labels.version} {doc.version}"]
-        return self.labels.separator.join(parts + ([doc.status] if doc.status else []))
+        parts = [doc.number, f"{self.words.version} {doc.version}"]
+        return self.words.separator.join(parts + ([doc.status] if doc.status else []))
 
     # -- cover and contents --------------------------------------------------------------
 
@@ -126,8 +131,8 @@ class _PacketLayout:
         children += blocks(cover.intro or (), at("cover", "intro"))
         if cover.recipient:
             children += [
-                Paragraph((markup.Text(self.words.prepared_for),), "prepared-for"),
-                Fields(tuple((getattr(self.words, field), self.field(field))
+                Paragraph((markup.Text(self.words.cover_prepared_for),), "prepared-for"),
+                Fields(tuple((getattr(self.words, f"recipient_{field}"), self.field(field))
                              for field in cover.recipient), "recipient",
                        source=at("cover", "recipient"))]
         return Section(tuple(children), role=COVER)
@@ -144,7 +149,7 @@ class _PacketLayout:
             for block in part.children:
                 entries += _entries(block)
         if self.packet.acknowledgement == "packet":
-            entries.append(ContentsEntry(1, self.words.acknowledgement, ACKNOWLEDGEMENT))
+            entries.append(ContentsEntry(1, self.words.acknowledgement_title, ACKNOWLEDGEMENT))
         return Section((Heading(1, self.words.contents, CONTENTS),
                         Contents(tuple(entries))), role="contents-page", break_before=True)
 
@@ -170,12 +175,15 @@ class _PacketLayout:
                  break_before: bool) -> Section:
         words = self.words
         head = tuple(Cell((markup.Text(label),), header=True, role="corner" if n == 0 else "")
-                     for n, label in enumerate((words.document, words.title, words.version)))
+                     for n, label in enumerate((words.acknowledgement_document,
+                                                words.acknowledgement_document_title,
+                                                words.acknowledgement_version)))
         rows = tuple(_record_row(guide) for guide in guides)
-        signature = Fields(((words.name, self.field("name")), (words.signature, ""),
-                            (words.date, "")), "signature")
-        return Section((Heading(level, words.acknowledgement, anchor),
-                        Paragraph((markup.Text(words.statement),), "statement"),
+        signature = Fields(((words.acknowledgement_name, self.field("name")),
+                            (words.acknowledgement_signature, ""),
+                            (words.acknowledgement_date, "")), "signature")
+        return Section((Heading(level, words.acknowledgement_title, anchor),
+                        Paragraph((markup.Text(words.acknowledgement_statement),), "statement"),
                         Table(head, rows, (0.25, 0.6, 0.15), role="record"), signature),
                        role=ACKNOWLEDGEMENT, anchor=f"{anchor}-sheet",
                        break_before=break_before)

@@ -1,4 +1,4 @@
-"""The theme: colours, fonts, sizes, paper and labels shared by every writer.
+"""The theme: colours, fonts (per script), sizes, paper and label overrides of every writer.
 
 The values live in the built-in ``templates/theme.yaml``; this module only declares their schema
 and loads them. A user templates folder may hold its own ``theme.yaml`` whose keys
@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
+from ..content.labels import LabelOverrides
+from ..content.languages import script_of
 from ..content.loader import validate_data
 from ..content.model import Model
 from ..content.yamlsource import SourceMap, load_yaml
@@ -80,53 +82,23 @@ class Colors(Model):
     partial: Color
 
 
-class MarkLabel(Model):
-    """How a matrix mark prints: a symbol and a word, never colour alone."""
+class Scripts(Model):
+    """The fonts of the writing systems the body fonts lack, for PDF and DOCX.
 
-    symbol: Name
-    word: Name
+    Latin, Greek and Cyrillic are drawn by ``fonts.body`` and ``fonts.heading``. In the
+    PDF, every font stack (:meth:`Theme.font_stack`) names the body font, then the font
+    of the guide's own script, then the symbols font, then the others, so a word in
+    another script still prints. In the DOCX, East Asian text takes the font of the
+    guide's East Asian script (``w:eastAsia``), and right-to-left text the Arabic one
+    (``w:cs``).
+    """
 
-    def __str__(self) -> str:
-        return f"{self.symbol} {self.word}"
-
-
-class PacketLabels(Model):
-    """Words of an onboarding packet: cover, contents, blank pages, acknowledgement sheet."""
-
-    prepared_for: Name
-    name: Name
-    role: Name
-    site: Name
-    manager: Name
-    start_date: Name
-    contents: Name
-    blank_page: Name
-    acknowledgement: Name
-    statement: Name
-    document: Name
-    title: Name
-    version: Name
-    signature: Name
-    date: Name
-
-
-class Labels(Model):
-    """Words the templates print around the content."""
-
-    yes: MarkLabel
-    no: MarkLabel
-    partial: MarkLabel
-    legend: Name
-    page: Annotated[str, StringConstraints(pattern=r"\{page\}.*\{pages\}|\{pages\}.*\{page\}")]
-    document: Name
-    version: Name
-    effective: Name
-    approver: Name
-    audience: Name
-    comparing: Annotated[str, StringConstraints(pattern=r"\{subjects\}")] = Field(
-        description="Default heading of the comparisons; {subjects} lists the subjects.")
-    separator: Annotated[str, StringConstraints(min_length=1)]
-    packet: PacketLabels
+    japanese: Font
+    chinese_simplified: Font
+    chinese_traditional: Font
+    korean: Font
+    arabic: Font
+    hebrew: Font
 
 
 class Theme(Model):
@@ -142,7 +114,33 @@ class Theme(Model):
     logo_height: Millimetres
     matrix_criteria_width: Annotated[float, Field(gt=5, lt=90)] = Field(
         description="Per cent of a matrix's width given to the criteria column.")
-    labels: Labels
+    scripts: Scripts
+    labels: LabelOverrides | None = Field(  # type: ignore[valid-type]
+        None, description="Printed labels that replace those of every guide's language; "
+        "a guide's own labels: win.")
+
+    def font_stack(self, role: str, language: str) -> list[str]:
+        """Return the font families that draw ``role`` text (body, heading) in ``language``.
+
+        The role's font first, then the font of the language's script, the symbols font,
+        and every other script's font: what the PDF's CSS ``font-family`` lists.
+        """
+        own = self.script_font(language)
+        families = [getattr(self.fonts, role).family, *([own.family] if own else []),
+                    self.fonts.symbols.family,
+                    *(getattr(self.scripts, name).family for name in Scripts.model_fields)]
+        return list(dict.fromkeys(families))
+
+    def script_font(self, language: str) -> Font | None:
+        """Return the font of the script ``language`` is written in (None: the body font's)."""
+        own = script_of(language)
+        return None if own is None else getattr(self.scripts, own)
+
+    def east_asian_font(self, language: str) -> Font:
+        """Return the font DOCX text in Chinese, Japanese or Korean takes in ``language``."""
+        own = script_of(language)
+        return getattr(self.scripts, own if own and own not in ("arabic", "hebrew")
+                       else "japanese")
 
     def with_paper(self, paper: str | None) -> Theme:
         """Return this theme, on ``paper`` if given."""

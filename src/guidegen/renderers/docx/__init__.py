@@ -12,6 +12,7 @@ from typing import Any
 
 from docx.shared import Mm
 
+from ...content.languages import script_of
 from ...layout.tree import Document, Metadata, Running
 from .. import Finisher, PageMap, RenderContext, Rendered
 from . import oxml
@@ -34,7 +35,7 @@ def prepare(document: Document, context: RenderContext) -> Finisher:
     count, each part's pages, and the page of each contents entry.
     """
     templates = context.templates
-    word = reference_document(templates)
+    word = reference_document(templates, document.meta.language)
     set_page(word.sections[0], templates.theme)
     writer = BlockWriter(word, templates.word_styles)
     parts = PartWriter(writer)
@@ -88,7 +89,9 @@ def set_properties(word: Any, meta: Metadata) -> None:
     core.revision = 1
     oxml.set_core_dates(word, meta.date)
     oxml.drop_thumbnail(word)
-    oxml.set_language(word, meta.language)
+    oxml.set_language(word, meta.language,
+                      script_of(meta.language) in ("japanese", "korean", "chinese_simplified",
+                                                   "chinese_traditional"))
     oxml.set_custom_properties(word, dict(meta.custom))
 
 

@@ -162,14 +162,22 @@ def set_custom_properties(document: Any, properties: dict[str, str]) -> None:
     package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
-def set_language(document: Any, language: str) -> None:
-    """Set the language of the Normal style, which every other style inherits."""
-    rpr = document.styles["Normal"].element.get_or_add_rPr()
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), language)
+def set_language(document: Any, language: str, east_asian: bool = False) -> None:
+    """Set ``language`` on the document's defaults and the Normal style, which others inherit.
+
+    ``east_asian``: the language is Chinese, Japanese or Korean, so it is also the
+    language of East Asian text (``w:eastAsia``), which picks the glyphs and line breaks.
+    """
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    default_rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for rpr in (default_rpr, document.styles["Normal"].element.get_or_add_rPr()):
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.append(lang)
+        lang.set(qn("w:val"), language)
+        if east_asian:
+            lang.set(qn("w:eastAsia"), language)
 
 
 def drop_thumbnail(document: Any) -> None:

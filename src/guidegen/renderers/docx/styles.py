@@ -38,8 +38,12 @@ _KINDS = {"paragraph": WD_STYLE_TYPE.PARAGRAPH, "character": WD_STYLE_TYPE.CHARA
           "table": WD_STYLE_TYPE.TABLE}
 
 
-def reference_document(templates: Templates) -> docx.document.Document:
-    """Return a fresh reference document: the user's ``reference.docx`` or the themed default."""
+def reference_document(templates: Templates, language: str = "en") -> docx.document.Document:
+    """Return a fresh reference document: the user's ``reference.docx`` or the themed default.
+
+    The themed default's fonts are those of ``language``: its East Asian text takes the
+    theme's font for its script.
+    """
     theme, styles = templates.theme, templates.word_styles
     for folder in templates.folders:
         path = folder / REFERENCE_FILE
@@ -48,7 +52,7 @@ def reference_document(templates: Templates) -> docx.document.Document:
             _require_styles(document, styles, path)
             document.element.body.clear_content()  # its styles count, not its text
             return document
-    key = (theme.model_dump_json(), styles.model_dump_json())
+    key = (theme.model_dump_json(), styles.model_dump_json(), language)
     return docx.Document(io.BytesIO(_themed_reference(*key)))
 
 
@@ -97,21 +101,21 @@ def _require_styles(document: Any, styles: WordStyles, path: Path) -> None:
 
 
 @lru_cache(maxsize=8)
-def _themed_reference(theme_json: str, styles_json: str) -> bytes:
+def _themed_reference(theme_json: str, styles_json: str, language: str = "en") -> bytes:
     """Return the built-in reference document for a theme and styles (as JSON) as bytes."""
     document = docx.Document()
     apply_styles(document, Theme.model_validate_json(theme_json),
-                 WordStyles.model_validate_json(styles_json))
+                 WordStyles.model_validate_json(styles_json), language)
     document.element.body.clear_content()
     stream = io.BytesIO()
     document.save(stream)
     return stream.getvalue()
 
 
-def apply_styles(document: Any, theme: Theme, styles: WordStyles) -> None:
+def apply_styles(document: Any, theme: Theme, styles: WordStyles, language: str = "en") -> None:
     """Create or restyle every style of ``styles`` in ``document`` from ``theme``."""
-    resolve = _Resolver(theme)
-    _set_defaults(document, theme)
+    resolve = _Resolver(theme, language)
+    _set_defaults(document, resolve)
     for name, spec in styles.paragraph.items():
         style = _style(document, name, WD_STYLE_TYPE.PARAGRAPH)
         _reset(style.element)
@@ -164,8 +168,10 @@ class _Resolver:
     :mod:`guidegen.word_styles` has checked that every reference is a theme key.
     """
 
-    def __init__(self, theme: Theme) -> None:
+    def __init__(self, theme: Theme, language: str) -> None:
         self.theme = theme
+        self.east_asian = theme.east_asian_font(language).word  # w:eastAsia
+        self.complex = theme.scripts.arabic.word  # w:cs: Arabic, Hebrew
 
     def font(self, key: str) -> str:
         return getattr(self.theme.fonts, key).word
@@ -197,22 +203,26 @@ def _reset(element: Any) -> None:
             child.getparent().remove(child)
 
 
-def _set_defaults(document: Any, theme: Theme) -> None:
-    body = document.styles["Normal"]
-    _fonts(body.element.get_or_add_rPr(), theme.fonts.body.word)
+def _set_defaults(document: Any, resolve: _Resolver) -> None:
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for properties in (rpr, document.styles["Normal"].element.get_or_add_rPr()):
+        _fonts(properties, resolve.font("body"), resolve)
 
 
-def _fonts(rpr: Any, name: str) -> None:
+def _fonts(rpr: Any, name: str, resolve: _Resolver) -> None:
+    """Name ``name`` for Latin text, and the script fonts for East Asian and complex text."""
     fonts = rpr.get_or_add_rFonts()
-    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attribute), name)
+    for attribute, value in (("w:ascii", name), ("w:hAnsi", name),
+                             ("w:eastAsia", resolve.east_asian), ("w:cs", resolve.complex)):
+        fonts.set(qn(attribute), value)
     for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
         fonts.attrib.pop(qn(attribute), None)
 
 
 def _apply_font(font: Any, spec: CharacterStyle, resolve: _Resolver) -> None:
     if spec.font:
-        _fonts(font.element.get_or_add_rPr(), resolve.font(spec.font))
+        _fonts(font.element.get_or_add_rPr(), resolve.font(spec.font), resolve)
     if spec.size is not None:
         font.size = Pt(resolve.size(spec.size))
     if spec.color:
@@ -258,7 +268,7 @@ def _border(tag: str, color: str, eighths: int, space: int = 0) -> Any:
 
 
 def _apply_table(style: Any, spec: TableStyle, resolve: _Resolver) -> None:
-    _fonts(style.element.get_or_add_rPr(), resolve.font(spec.font))
+    _fonts(style.element.get_or_add_rPr(), resolve.font(spec.font), resolve)
     style.font.size = Pt(resolve.size(spec.size))
     style.paragraph_format.space_after = Pt(0)
     element = style.element

@@ -37,8 +37,11 @@ def prepare_layout(document: Document, context: RenderContext) -> Layout:
     """Return the document's HTML and what laying it out needs; check the fonts are there."""
     from ..html import render_html
 
-    fonts = context.templates.theme.fonts
-    require_fonts(f.family for f in (fonts.body, fonts.heading, fonts.mono, fonts.symbols))
+    theme = context.templates.theme
+    fonts = theme.fonts
+    own = theme.script_font(document.meta.language)  # the guide's script must print
+    require_fonts(f.family for f in (fonts.body, fonts.heading, fonts.mono, fonts.symbols,
+                                     *([own] if own else [])))
     html = render_html(document, context)
     return Layout(html, context.templates.folders, context.pdf_variant)
 

@@ -17,5 +17,6 @@ def require_fonts(families: Iterable[str]) -> None:
         names = ", ".join(repr(f) for f in missing)
         raise ResourceError(
             f"font {names} is not installed, and the PDF would silently use another "
-            "(install it, e.g. Debian's fonts-crosextra-carlito and fonts-dejavu-core, "
+            "(install it, e.g. Debian's fonts-crosextra-carlito, fonts-dejavu-core and "
+            "fonts-noto-cjk, "
             "or change fonts in theme.yaml)")

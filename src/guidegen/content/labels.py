@@ -1,0 +1,131 @@
+"""The schema of printed labels: every fixed string guidegen prints around the content.
+
+One class, :class:`LabelTexts`, declares every label key once, with what it is for and
+the placeholders it takes. A message catalogue (``guidegen/locales/<lang>.yaml``) gives
+all of them; a guide's or a theme's ``labels:`` (:data:`LabelOverrides`, made from the
+same declaration) may give any of them. Placeholders are ``{name}`` and are filled by
+:func:`fill`, never by ``str.format``: a label is data, not code.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import Field, ValidationInfo, create_model, field_validator
+from pydantic_core import PydanticCustomError
+
+from .base import Model
+
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def _label(about: str, *placeholders: str) -> Any:
+    return Field(description=about + (" Takes " + ", ".join(f"{{{p}}}" for p in placeholders)
+                                      + "." if placeholders else ""),
+                 json_schema_extra={"placeholders": list(placeholders)})
+
+
+class LabelTexts(Model):
+    """Every label guidegen prints, in one language: what a message catalogue gives."""
+
+    # title block and running footer
+    audience: str = _label('Before the audience in the title block ("For").')
+    document: str = _label("Caption of the document number in the control block.")
+    version: str = _label("Caption of the version, also in the footer's control line.")
+    effective: str = _label("Caption of the effective date.")
+    approver: str = _label("Caption of who approved the document.")
+    page: str = _label("The page number in the footer.", "page", "pages")
+    separator: str = _label("Between the parts of the footer's control line and of the key.")
+    colon: str = _label('Between a caption and its value ("For: ", "Key: "), spaces included.')
+    quoted: str = _label("A text in the language's quotation marks.", "text")
+    # subjects and comparisons
+    subject_heading: str = _label("A subject's heading, from its full and short name.",
+                                  "name", "short")
+    comparing: str = _label("Default heading of the comparisons; {subjects} is the subjects' "
+                            "short names joined as the language lists them.", "subjects")
+    criterion: str = _label("Default header of a matrix's criteria column.")
+    legend: str = _label("Before the key under a matrix.")
+    mark_yes: str = _label("The word of a yes mark.")
+    mark_no: str = _label("The word of a no mark.")
+    mark_partial: str = _label("The word of a partial mark.")
+    mark_yes_symbol: str = _label("The symbol of a yes mark (marks never rely on colour).")
+    mark_no_symbol: str = _label("The symbol of a no mark.")
+    mark_partial_symbol: str = _label("The symbol of a partial mark.")
+    # front and back matter (contents, covers, acknowledgement sheets, packets)
+    contents: str = _label("Heading of a table of contents.")
+    blank_page: str = _label("Printed on a page left blank on purpose.")
+    cover_prepared_for: str = _label("On a cover, before the recipient's details.")
+    recipient_name: str = _label("Recipient field: the person's name.")
+    recipient_role: str = _label("Recipient field: their role or job title.")
+    recipient_site: str = _label("Recipient field: their site or location.")
+    recipient_manager: str = _label("Recipient field: their manager.")
+    recipient_start_date: str = _label("Recipient field: their start date.")
+    acknowledgement_title: str = _label("Heading of the training acknowledgement sheet.")
+    acknowledgement_statement: str = _label("The sentence the reader signs.")
+    acknowledgement_document: str = _label("Acknowledgement table column: document number.")
+    acknowledgement_document_title: str = _label("Acknowledgement table column: title.")
+    acknowledgement_version: str = _label("Acknowledgement table column: version.")
+    acknowledgement_name: str = _label("Acknowledgement field: the signer's name.")
+    acknowledgement_signature: str = _label("Acknowledgement field: signature.")
+    acknowledgement_date: str = _label("Acknowledgement field: date.")
+    revision_history: str = _label("Heading of a revision history.")
+    revision_version: str = _label("Revision history column: version.")
+    revision_date: str = _label("Revision history column: date.")
+    revision_change: str = _label("Revision history column: what changed.")
+    revision_author: str = _label("Revision history column: who changed it.")
+    packet_page: str = _label("The page number across a whole packet.", "page", "pages")
+
+    _placeholders = field_validator("*")(lambda value, info: _valid_label(value, info))
+
+
+def _valid_label(value: Any, info: ValidationInfo) -> Any:
+    return value if value is None else check_placeholders(info.field_name or "", value)
+
+
+LABEL_KEYS = tuple(LabelTexts.model_fields)
+
+
+def placeholders(key: str) -> tuple[str, ...]:
+    """Return the placeholders label ``key`` takes (``page``, ``pages``)."""
+    extra = LabelTexts.model_fields[key].json_schema_extra
+    return tuple(extra["placeholders"]) if isinstance(extra, dict) else ()  # type: ignore[arg-type]
+
+
+def check_placeholders(key: str, value: str) -> str:
+    """Return ``value`` if it has exactly the placeholders label ``key`` takes, else raise."""
+    wanted = placeholders(key)
+    used = set(PLACEHOLDER.findall(value))
+    unknown, missing = used - set(wanted), set(wanted) - used
+    if unknown or missing:
+        needs = ", ".join(f"{{{n}}}" for n in wanted) or "no placeholder"
+        raise PydanticCustomError("placeholders", "{message}", {"message": (
+            f"takes {needs}" + (f", not {{{sorted(unknown)[0]}}}" if unknown else ""))})
+    if not value.strip():
+        raise PydanticCustomError("string_too_short", "must not be empty")
+    return value
+
+
+#: Any labels, none required: what a guide's or a theme's ``labels:`` may override.
+_OPTIONAL: dict[str, Any] = {key: (str | None, Field(None, description=field.description))
+                             for key, field in LabelTexts.model_fields.items()}
+LabelOverrides: type[Model] = create_model(
+    "LabelOverrides", __base__=Model,
+    __doc__="Labels that replace those of the guide's language (any of them).",
+    __validators__={"placeholders": field_validator("*")(
+        lambda value, info: _valid_label(value, info))},
+    **_OPTIONAL)
+
+
+class Catalogue(Model):
+    """A message catalogue: the labels of one language, and who wrote them."""
+
+    language: str = Field(description="The BCP 47 tag the catalogue is for.")
+    name: str = Field(description="The language's name, in that language.")
+    written_by: Literal["fluent speaker", "machine-assisted, needs review"]
+    labels: LabelTexts
+
+
+def fill(template: str, **values: str) -> str:
+    """Return ``template`` with each ``{name}`` replaced by ``values[name]``."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group()), template)

@@ -1,0 +1,155 @@
+"""Every printed label of a guide, resolved once, in the guide's language.
+
+A label comes from, first to last: the guide's ``labels:``, the theme's ``labels:``, the
+message catalogue of the guide's language (``guidegen/locales/<tag>.yaml``), that of its
+base language (``de-CH`` → ``de``), and English, with a located warning, never a key
+name. Dates and lists are written the way the language writes them, by Babel (CLDR);
+Babel is imported only when a date or a list is first formatted, so ``guidegen --help``
+and up-to-date builds never load it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from ..content.labels import Catalogue, LabelTexts, fill
+from ..content.languages import base_language, script_of, subtags
+from ..content.yamlsource import load_yaml
+from ..errors import Location, ResourceError, warn
+from ..theme.folders import package_folder
+
+if TYPE_CHECKING:
+    from ..content.model import Guide
+    from ..theme import Templates
+
+FALLBACK = "en"
+LOCALES = "locales"
+
+
+@cache
+def catalogue_tags() -> dict[str, str]:
+    """Return the tags of the built-in catalogues, by their lower-case form."""
+    folder = package_folder(LOCALES)
+    return {path.stem.lower(): path.stem for path in sorted(folder.glob("*.yaml"))}
+
+
+@cache
+def load_catalogue(tag: str) -> Catalogue:
+    """Return the built-in catalogue of ``tag`` (one of :func:`catalogue_tags`)."""
+    from ..content.loader import validate_data
+
+    data, source = load_yaml(package_folder(LOCALES) / f"{tag}.yaml")
+    catalogue: Catalogue = validate_data(data, source, Catalogue, ResourceError)
+    if catalogue.language != tag:
+        raise ResourceError(f"{source.file}: says it is {catalogue.language!r}, not {tag!r}")
+    return catalogue
+
+
+def catalogue_for(language: str) -> str | None:
+    """Return the tag of the catalogue for ``language``: its own, else its base's, else None.
+
+    ``de-CH`` takes ``de``; ``zh`` and ``zh-CN`` take ``zh-Hans`` (but ``zh-TW`` does not).
+    """
+    known = catalogue_tags()
+    parts = subtags(language)
+    for end in range(len(parts), 0, -1):
+        found = known.get("-".join(parts[:end]))
+        if found:
+            return found
+    if base_language(language) == "zh" and script_of(language) == "chinese_simplified":
+        return known.get("zh-hans")
+    return None
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The labels of one guide, and how its language writes dates, lists and quotes.
+
+    ``texts`` holds every label (:class:`~guidegen.content.labels.LabelTexts`);
+    ``language`` is the guide's tag; ``locales`` are the tags Babel tries, in order.
+    """
+
+    texts: LabelTexts
+    language: str
+    locales: tuple[str, ...] = (FALLBACK,)
+
+    def date(self, day: datetime.date) -> str:
+        """Return ``day`` written out: "24. November 2026", "2026年11月24日"."""
+        from babel.dates import format_date
+
+        return str(format_date(day, "long", locale=_babel_locale(self.locales)))
+
+    def join(self, names: Sequence[str]) -> str:
+        """Return ``names`` as the language lists them: "A, B, and C", "A, B und C"."""
+        from babel.lists import format_list
+
+        return str(format_list(list(names), locale=_babel_locale(self.locales)))
+
+    def quote(self, text: str) -> str:
+        """Return ``text`` in the language's quotation marks."""
+        return fill(self.texts.quoted, text=text)
+
+    def caption(self, label: str) -> tuple[str, str]:
+        """Return ``label`` with the language's colon, and the space that follows it.
+
+        "Key" → ("Key:", " "); in French ("Légende\u00a0:", " "); in Japanese ("凡例：", "").
+        """
+        colon = self.texts.colon
+        head = colon.rstrip(" ")
+        return label + head, colon[len(head):]
+
+    def page_parts(self, key: str = "page") -> tuple[tuple[str, str], ...]:
+        """Return a page label (``"Page {page} of {pages}"``) as text and counter parts."""
+        import re
+
+        pieces = re.split(r"\{(page|pages)\}", getattr(self.texts, key))
+        return tuple(("text", piece) if i % 2 == 0 else (piece, "")
+                     for i, piece in enumerate(pieces) if piece or i % 2)
+
+
+@cache
+def _babel_locale(tags: tuple[str, ...]) -> Any:
+    """Return Babel's locale for the first of ``tags`` it knows (English if none)."""
+    from babel import Locale, UnknownLocaleError
+
+    for tag in tags:
+        try:
+            return Locale.parse(tag.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            continue
+    return Locale.parse(FALLBACK)
+
+
+def resolve_labels(language: str, *overrides: Any, where: Location | None = None,
+                   what: str = "") -> Labels:
+    """Return the labels of a guide in ``language``, with ``overrides`` (first wins).
+
+    Each override is a ``labels:`` model (or None). A language without a catalogue, nor
+    one for its base language, gets English and a warning at ``where``.
+    """
+    tag = catalogue_for(language)
+    locales: tuple[str, ...] = (language, tag or FALLBACK)
+    if tag is None:
+        if where is not None:
+            warn(where, f"no labels for language {language!r}{what}; printing them in "
+                 f"English (built in: {', '.join(catalogue_tags().values())})", "guide.language")
+        tag, locales = FALLBACK, (FALLBACK,)
+    values = load_catalogue(tag).labels.model_dump()
+    for override in reversed([o for o in overrides if o is not None]):
+        values.update(override.model_dump(exclude_none=True))
+    return Labels(LabelTexts.model_validate(values), language, locales)
+
+
+def labels_for(guide: Guide, templates: Templates, language: str = FALLBACK) -> Labels:
+    """Return the labels of ``guide``: in its language, else ``language`` (the project's)."""
+    info = guide.guide
+    if info.language:
+        where, what = guide.locate("guide", "language"), ""
+    else:
+        where, what = guide.locate("guide"), " (the project's language; the guide names none)"
+    return resolve_labels(info.language or language, guide.labels, templates.theme.labels,
+                          where=where or Location(info.title), what=what)
