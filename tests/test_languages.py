@@ -84,6 +84,8 @@ def test_every_catalogue_has_every_label_and_says_who_wrote_it():
         catalogue = load_catalogue(catalogue_tags()[tag.lower()])
         assert set(catalogue.labels.model_dump()) == set(LABEL_KEYS)
         assert f"| `{tag}` | {catalogue.name} | {catalogue.written_by} |" in readme
+    for key in LABEL_KEYS:  # documented for whoever prints them
+        assert f"| `{key}` | {getattr(ENGLISH, key).replace('|', chr(92) + '|')} |" in readme
 
 
 def test_dates_and_lists_are_written_the_way_the_language_writes_them(built):

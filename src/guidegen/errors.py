@@ -92,12 +92,8 @@ def collect_warnings() -> Iterator[list[Problem]]:
     if outer is not None:
         yield outer
         return
-    found: list[Problem] = []
-    token = _WARNINGS.set(found)
-    try:
+    with set_aside_warnings() as found:
         yield found
-    finally:
-        _WARNINGS.reset(token)
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from ..content.languages import is_right_to_left
 from ..content.markup import LANGUAGE_TAG
 from ..errors import UsageError
 
@@ -81,6 +82,9 @@ class BuildOptions:
         _require_choice("pdf_variant", self.pdf_variant, PdfVariant)
         if not re.match(LANGUAGE_TAG, self.language):
             raise UsageError(f"{self.language!r} is not a language tag like en, en-GB or de")
+        if is_right_to_left(self.language):
+            raise UsageError(f"{self.language!r} is written right to left; whole guides in "
+                             "right-to-left languages are not supported yet")
         if self.jobs is not None and self.jobs < 1:
             raise UsageError("--jobs must be at least 1")
         if not 0 < self.time_limit <= MAX_TIME_LIMIT:
