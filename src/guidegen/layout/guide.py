@@ -170,8 +170,7 @@ class _GuideLayout:
 
         subjects = self.guide.subjects
         head = (Cell((markup.Text(matrix.corner or self.text.criterion),), header=True,
-                     role="corner",
-                     source=at("corner")),
+                     role="corner", source=at("corner")),
                 *(Cell((markup.Text(s.short),), header=True,
                        source=self.guide.locate("subjects", n, "short"))
                   for n, s in enumerate(subjects)))
