@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 import guidegen
 from guidegen.content.labels import LABEL_KEYS, fill
 from guidegen.errors import display_name
+from guidegen.layout.guide import layout_guide
 from guidegen.layout.labels import catalogue_for, catalogue_tags, load_catalogue
 from guidegen.layout.tree import Heading, Paragraph, plain_text, walk
 from guidegen.theme import load_templates
@@ -210,7 +211,7 @@ def test_label_overrides_in_the_guide_beat_the_theme_which_beats_the_catalogue(t
     path.write_text(text + 'labels:\n  mark_yes: "Trifft zu"\n  page: "S. {page}/{pages}"\n',
                     encoding="utf-8")
     guide = guidegen.load(path)
-    document = guidegen.layout.layout_guide(guide, load_templates(tmp_path))
+    document = layout_guide(guide, load_templates(tmp_path))
     legend = next(b for b in walk(document.blocks)
                   if isinstance(b, Paragraph) and b.role == "legend")
     assert "Zeichenerklärung" in str(legend) and "Trifft zu" in str(legend)  # theme, guide

@@ -202,9 +202,11 @@ def _refuse_shared_outputs(jobs: list[_Job]) -> None:
 
 def _inputs(path: Path) -> list[bytes]:
     """Return the bytes a guide's outputs depend on: the file, and a translation's source."""
+    data = _read(path)
+    if b"translation_of" not in data:  # most guides: no need to import the module
+        return [data]
     from ..content.translations import source_of
 
-    data = _read(path)
     source = source_of(path, data)
     return [data] if source is None else [data, _read(source)]
 
