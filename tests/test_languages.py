@@ -7,6 +7,7 @@ poppler, pikepdf, python-docx, fontconfig + fontTools and LibreOffice.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import zipfile
 
@@ -261,3 +262,20 @@ def test_right_to_left_words_inside_a_left_to_right_guide_keep_their_order(tmp_p
     assert any("In Hebrew שלום עולם, in Arabic مرحبا بالعالم, both" in p.text for p in words)
     assert uncovered("שלום עולם مرحبا بالعالم", load_templates().theme.font_stack("body", "en")) \
         == set()
+
+
+def test_a_packet_prints_its_cover_contents_and_sheet_in_its_language(project, cli):
+    shutil.copytree(ROOT / "packets", project / "packets")
+    packet = project / "packets" / "new-starter.yaml"
+    packet.write_text(packet.read_text(encoding="utf-8").replace("  language: en",
+                                                                 "  language: de"), "utf-8")
+    result = cli("build", "packets/new-starter.yaml", "-f", "pdf")
+    assert result.exit_code == 0, result.output
+    text = normalize(pdf_text(project / "output" / "new-starter" / "new-starter.pdf"))
+    german = load_catalogue("de").labels
+    for key in ("cover_prepared_for", "recipient_start_date", "contents",
+                "acknowledgement_title", "acknowledgement_statement",
+                "acknowledgement_signature", "blank_page"):
+        assert getattr(german, key).lower() in text.lower(), key
+    assert "Acknowledgement of training" not in text and "Prepared for" not in text.title()
+    assert "Comparing CMO, CDMO, and CRO" in text  # the English guide keeps its language
