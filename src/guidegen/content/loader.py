@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import ContentError, GuidegenError, Location, Problem
+from ..files import named_inside
 from .yamlsource import Path_, SourceMap, format_path, load_yaml
 
 _MESSAGES = {
@@ -38,16 +39,20 @@ _MESSAGES = {
 }
 
 
-def load(path: str | os.PathLike[str], *, translations: bool = True) -> Any:
+def load(path: str | os.PathLike[str], root: Path | None = None, *,
+         translations: bool = True) -> Any:
     """Return the validated :class:`~guidegen.model.Guide` of the YAML file at ``path``.
 
-    A translation (``translation_of``) is also checked against its source
+    A guide inside ``root`` (the project; default: the working folder) may not lead
+    out of it through a symlink; one named outside it is read where it is. A
+    translation (``translation_of``) is also checked against its source
     (:mod:`.translations`), unless ``translations`` is false.
     """
     from .model import Guide
 
     path = Path(path)
-    data, source = load_yaml(path)
+    root = root or Path.cwd()
+    data, source = load_yaml(path, root=root if named_inside(path, root) else None)
     if not isinstance(data, dict) or not data:
         what = "empty" if not data else f"{_kind(data)}, not a mapping"
         raise ContentError.collect([Problem(
@@ -67,12 +72,12 @@ def load(path: str | os.PathLike[str], *, translations: bool = True) -> Any:
     return guide
 
 
-def load_all(paths: Iterable[str | os.PathLike[str]]) -> list[Any]:
+def load_all(paths: Iterable[str | os.PathLike[str]], root: Path | None = None) -> list[Any]:
     """Return the guides at ``paths``; raise one error holding the problems of all files."""
     guides, problems = [], list[Problem]()
     for path in paths:
         try:
-            guides.append(load(path))
+            guides.append(load(path, root))
         except ContentError as exc:
             problems.extend(exc.problems)
     if problems:

@@ -7,13 +7,15 @@ images, raw HTML is never interpreted: it stays literal text).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from .characters import BAD_CHARACTERS
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.token import Token
     from markdown_it.tree import SyntaxTreeNode
 
 
@@ -85,13 +87,7 @@ class OrderedList:
 
 Block = Paragraph | BulletList | OrderedList
 
-# Characters outside XML 1.0's Char production, C1 controls and noncharacters:
-# lxml (python-docx) refuses the former, and none of them belongs in a printed guide.
-BAD_CHARACTERS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-    "\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff\U0010fffe\U0010ffff]"
-)
-
+MAX_NESTING = 24  # levels of lists, emphasis and links inside each other (the tokens' levels)
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"  # BCP 47, as far as guides need it
 
@@ -127,8 +123,19 @@ def parse_blocks(source: str) -> tuple[Block, ...]:
     """Return the blocks of Markdown ``source``; raise :class:`MarkupError` if unsupported."""
     from markdown_it.tree import SyntaxTreeNode
 
-    tree = SyntaxTreeNode(_parser().parse(source))
+    tokens = _parser().parse(source)
+    _check_nesting(tokens)
+    tree = SyntaxTreeNode(tokens)
     return tuple(_block(child) for child in tree.children)
+
+
+def _check_nesting(tokens: list[Token]) -> None:
+    """Raise :class:`MarkupError` if lists, emphasis and links nest too deeply."""
+    for token in tokens:
+        depth = token.level + max((child.level for child in token.children or ()), default=0)
+        if depth > MAX_NESTING:
+            raise MarkupError(f"lists, emphasis and links are nested more than {MAX_NESTING} "
+                              "levels deep", token.map[0] + 1 if token.map else None)
 
 
 def parse_inlines(source: str) -> tuple[Inline, ...]:

@@ -33,6 +33,7 @@ from .languages import is_right_to_left
 from .yamlsource import Flag, SourceMap
 
 MIN_SUBJECTS, MAX_SUBJECTS = 2, 8
+MIN_YEAR = 1000  # Word's document properties need four-digit years
 
 
 def _expect_text(value: Any) -> str:
@@ -79,6 +80,9 @@ def _iso_date(value: Any) -> Any:
         raise PydanticCustomError("date_format", "expected a date like 2026-01-31, got {got}",
                                   {"got": repr(value) if isinstance(value, str)
                                    else kind_of(value)})
+    if int(value.strip()[:4]) < MIN_YEAR:
+        raise PydanticCustomError("date_range", "dates start in the year {first}, got {got}",
+                                  {"first": MIN_YEAR, "got": repr(value.strip())})
     return value.strip()
 
 

@@ -22,11 +22,13 @@ from typing import Any
 
 import yaml
 
-from ..errors import ContentError, Location, Problem, display_name
-from .markup import BAD_CHARACTERS
+from ..errors import ContentError, Location, Problem, display_name, warn
+from ..files import read_file
+from .characters import BAD_CHARACTERS, UNREADABLE, describe, hidden_problem
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 100_000
+MAX_CHARACTERS = 4_000_000  # of text after aliases: four times the largest file
 MAX_DEPTH = 64
 
 Path_ = tuple[str | int, ...]
@@ -126,7 +128,20 @@ class _Builder:
             return Flag(text)
         if node.style == "|":
             self.source.literal_lines[path] = _literal_lines(node, self.lines)
+        hidden = hidden_problem(text)
+        if hidden is not None:
+            warn(self.where_in(node, path, hidden[0]), hidden[1], format_path(path))
         return text
+
+    def where_in(self, node: yaml.ScalarNode, path: Path_, index: int) -> Location:
+        """Return where character ``index`` of a scalar's text is (its line, in a block)."""
+        lines = self.source.literal_lines.get(path)
+        line = node.value.count("\n", 0, index)
+        if not lines or line >= len(lines):
+            return self.at(node)
+        number, column = lines[line]
+        return Location(self.source.file, number,
+                        column + index - (node.value.rfind("\n", 0, index) + 1))
 
 
 def _literal_lines(node: yaml.ScalarNode, lines: list[str]) -> list[tuple[int, int]]:
@@ -153,6 +168,10 @@ def decode(data: bytes, file: str) -> str:
         if data.startswith(bom):
             raise ContentError.collect([Problem(
                 Location(file, 1, 1), f"file is encoded as {name}; save it as UTF-8")])
+    if data.count(0) > len(data) // 4:  # ASCII text in UTF-16 or UTF-32: every other byte 0
+        raise ContentError.collect([Problem(
+            Location(file, 1, 1), "file is not UTF-8 (it looks like UTF-16 or UTF-32 "
+            "without a byte-order mark); save it as UTF-8")])
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -164,23 +183,19 @@ def decode(data: bytes, file: str) -> str:
             "(it looks like Latin-1 or Windows-1252)")]) from None
 
 
-def load_yaml(path: Path, display: str | None = None) -> tuple[Any, SourceMap]:
+def load_yaml(path: Path, display: str | None = None,
+              root: Path | None = None) -> tuple[Any, SourceMap]:
     """Return the data of the YAML file at ``path`` and its :class:`SourceMap`.
 
-    Unreadable files and YAML syntax errors raise :class:`ContentError`. Problems in
-    well-formed YAML (duplicate keys, forbidden tags and characters) are collected in
-    ``SourceMap.problems`` so that schema errors can be reported alongside them.
+    The file is read by :func:`guidegen.files.read_file` (a regular file of at most
+    :data:`MAX_BYTES`, not a symlink out of ``root``). Unreadable files and YAML syntax
+    errors raise :class:`ContentError`. Problems in well-formed YAML (duplicate keys,
+    forbidden tags and characters) are collected in ``SourceMap.problems`` so that
+    schema errors can be reported alongside them.
     """
     file = display or display_name(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ContentError.collect([Problem(
-                Location(file), f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")])
-        text = decode(path.read_bytes(), file)
-    except OSError as exc:
-        raise ContentError.collect([Problem(Location(file), exc.strerror or str(exc))]) from None
-    return parse_yaml(text, file)
+    data = read_file(path, MAX_BYTES, root=root, error=ContentError, display=file)
+    return parse_yaml(decode(data, file), file)
 
 
 def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
@@ -189,6 +204,12 @@ def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
     Problems are reported as :func:`load_yaml` describes.
     """
     source = SourceMap(file)
+    unreadable = [Problem(_text_location(text, found.start(), file),
+                          f"character {describe(found.group())} is not allowed in a YAML "
+                          "file (write it as an escape in double quotes, if it is meant)")
+                  for found, _ in zip(UNREADABLE.finditer(text), range(10), strict=False)]
+    if unreadable:
+        raise ContentError.collect(unreadable)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -202,41 +223,56 @@ def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
             [Problem(Location(file), "invalid YAML: nested too deeply")]) from None
     if node is None:
         return None, source
-    too_big = oversized_node(node, MAX_NODES)
+    too_big = oversized_node(node, MAX_NODES, MAX_CHARACTERS)
     if too_big is not None:
-        mark = too_big.start_mark
+        mark = too_big[0].start_mark
         raise ContentError.collect([Problem(
             Location(file, mark.line + 1, mark.column + 1),
-            f"document expands to more than {MAX_NODES:,} values "
+            f"document expands to more than {too_big[1]} "
             "(aliases repeated too often?)")])
     data = _Builder(source, text.splitlines()).build(node, ())
     return data, source
 
 
-def oversized_node(root: yaml.Node, limit: int) -> yaml.Node | None:
-    """Return the first node whose expanded size passes ``limit`` values, else ``None``.
+def _text_location(text: str, index: int, file: str) -> Location:
+    """Return the line and column of character ``index`` of ``text``."""
+    return Location(file, text.count("\n", 0, index) + 1,
+                    index - (text.rfind("\n", 0, index) + 1) + 1)
 
+
+def oversized_node(root: yaml.Node, values: int,
+                   characters: int) -> tuple[yaml.Node, str] | None:
+    """Return the first node whose expansion passes a budget, and which; else ``None``.
+
+    The budgets are ``values`` (nodes) and ``characters`` (of text, keys included).
     Aliases make several places share one node; each node's size is computed once (in
     post-order, without recursion), so this costs one visit per node as written, not per
     value the document would expand to. A node that contains itself is too big.
     """
-    sizes: dict[int, int] = {}
+    sizes: dict[int, tuple[int, int]] = {}
+    pending = (-1, -1)
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
-        if sizes.get(id(node), -1) >= 0:  # done: shared through an alias
+        if sizes.get(id(node), pending)[0] >= 0:  # done: shared through an alias
             continue
         children = _children(node)
         if children_done:
-            sizes[id(node)] = size = 1 + sum(sizes[id(child)] for child in children)
-            if size > limit:
-                return node
+            count = 1 + sum(sizes[id(child)][0] for child in children)
+            length = (len(node.value) if isinstance(node, yaml.ScalarNode) else 0) + sum(
+                sizes[id(child)][1] for child in children)
+            sizes[id(node)] = (count, length)
+            if count > values:
+                return node, f"{values:,} values"
+            if length > characters:
+                return node, f"{characters:,} characters of text"
             continue
-        if sizes.get(id(node)) == -1:  # reached again while its children are pending
-            return node
-        sizes[id(node)] = -1
+        if id(node) in sizes:  # reached again while its children are pending
+            return node, f"{values:,} values"
+        sizes[id(node)] = pending
         stack.append((node, True))
-        stack.extend((child, False) for child in children if sizes.get(id(child), -1) < 0)
+        stack.extend((child, False) for child in children
+                     if sizes.get(id(child), pending)[0] < 0)
     return None
 
 

@@ -39,7 +39,7 @@ class Project:
 
     def options(self, **given: Any) -> BuildOptions:
         """Return the build options: defaults, then this project's, then ``given``."""
-        return BuildOptions().replace(**self.values).replace(**given)
+        return BuildOptions(root=self.root).replace(**self.values).replace(**given)
 
 
 def find_project_file(start: Path | None = None) -> Path | None:
@@ -47,7 +47,7 @@ def find_project_file(start: Path | None = None) -> Path | None:
     folder = (start or Path.cwd()).resolve()
     for candidate in (folder, *folder.parents):
         path = candidate / PROJECT_FILE
-        if path.is_file():
+        if os.path.lexists(path):  # whatever it is: the reader says if it is not a file
             return path
     return None
 
@@ -62,7 +62,7 @@ def load_project(path: Path | None = None) -> Project:
         if path is None:
             return Project(Path.cwd(), {})
     try:
-        data, source = load_yaml(path)
+        data, source = load_yaml(path, root=path.parent)
     except ContentError as exc:
         raise ProjectError.collect(exc.problems) from None
     data = {} if data is None else data

@@ -12,7 +12,9 @@ import re
 from pathlib import Path
 
 from ..builder.outputs import write_files
+from ..content.yamlsource import MAX_BYTES
 from ..errors import UsageError
+from ..files import read_file
 from ..theme.folders import package_folder
 from .config import PROJECT_FILE
 
@@ -65,7 +67,7 @@ def new_project(folder: Path) -> list[Path]:
     files = {
         folder / PROJECT_FILE: PROJECT_TEXT.encode("utf-8"),
         folder / ".gitignore": GITIGNORE.encode("utf-8"),
-        folder / "content" / EXAMPLE_GUIDE: example.read_bytes(),
+        folder / "content" / EXAMPLE_GUIDE: read_file(example, MAX_BYTES),
         folder / "templates" / "README.md": TEMPLATES_README.encode("utf-8"),
         **{folder / "schema" / name: json_schema_text(kind).encode("utf-8")
            for kind, name in SCHEMAS.items()},

@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .folders import find_image, template_folders
+from .folders import load_image, template_folders
 
 if TYPE_CHECKING:
     from .theme import Theme
@@ -33,11 +33,24 @@ class Templates:
         return load_word_styles(self.folders, self.theme)
 
     def logo(self) -> tuple[bytes, str] | None:
-        """Return the theme's logo as bytes and MIME type, or None without a logo."""
-        if not self.theme.logo:
-            return None
-        path, mime = find_image(self.folders, self.theme.logo)
-        return path.read_bytes(), mime
+        """Return the theme's logo as bytes and MIME type, or None without a logo.
+
+        It is read and validated once (:func:`~.folders.load_image`): what ``check``
+        accepts, every writer embeds.
+        """
+        return self._logo
+
+    @cached_property
+    def reference(self) -> bytes | None:
+        """Return the user's ``reference.docx``, read and checked, or None without one."""
+        from .reference import find_reference, read_reference
+
+        path = find_reference(self.folders)
+        return None if path is None else read_reference(path, path.parent)
+
+    @cached_property
+    def _logo(self) -> tuple[bytes, str] | None:
+        return load_image(self.folders, self.theme.logo) if self.theme.logo else None
 
 
 def load_templates(user: Path | None = None, paper: str | None = None) -> Templates:

@@ -7,12 +7,14 @@ up-to-date build only needs these paths to hash.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from ..errors import Location, Problem, ResourceError, TemplateError
+from ..errors import Location, Problem, ResourceError, TemplateError, display_name
+from ..files import MAX_TEMPLATE_FILE, read_file
 
 
 @cache
@@ -39,28 +41,30 @@ def template_folders(user: Path | None = None) -> list[Path]:
     return [user.resolve(), builtin] if user is not None else [builtin]
 
 
-def find_asset(folders: Sequence[Path], name: str) -> Path:
-    """Return the file ``name`` from the first template folder that has it."""
+def find_file(folders: Sequence[Path], name: str) -> tuple[Path, Path]:
+    """Return the file ``name`` in the first template folder that has it, and that folder.
+
+    Whatever is there counts (a FIFO, a symlink out): the reader refuses it, by name.
+    """
     for folder in folders:
-        candidate = (folder / name).resolve()
-        if candidate.is_file() and candidate.is_relative_to(folder.resolve()):
-            return candidate
+        candidate = folder / name
+        if os.path.lexists(candidate):
+            return candidate, folder
     raise ResourceError.collect([Problem(Location(str(folders[0])),
-                                         f"asset {name!r} not found in the template folders")])
+                                         f"{name!r} not found in the template folders")])
 
 
-IMAGE_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
-
-
-def find_image(folders: Sequence[Path], name: str) -> tuple[Path, str]:
+def load_image(folders: Sequence[Path], name: str) -> tuple[bytes, str]:
     """Return the image ``name`` from the template folders and its MIME type.
 
-    Only PNG and JPEG are accepted, by their first bytes, as both writers embed them.
+    It is read by :func:`~guidegen.files.read_file` and must pass
+    :func:`~guidegen.theme.images.validate_image`: a PNG or JPEG every writer embeds.
     """
-    path = find_asset(folders, name)
-    with path.open("rb") as stream:
-        head = stream.read(8)
-    for signature, mime in IMAGE_SIGNATURES.items():
-        if head.startswith(signature):
-            return path, mime
-    raise TemplateError.collect([Problem(Location(str(path)), "not a PNG or JPEG image")])
+    from .images import ImageError, validate_image
+
+    path, folder = find_file(folders, name)
+    data = read_file(path, MAX_TEMPLATE_FILE, root=folder, error=TemplateError)
+    try:
+        return data, validate_image(data)
+    except ImageError as exc:
+        raise TemplateError.collect([Problem(Location(display_name(path)), str(exc))]) from None

@@ -7,6 +7,7 @@ override the built-in ones, key by key; errors point into whichever file said it
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -159,10 +160,10 @@ def load_theme(folders: Sequence[Path]) -> Theme:
     merged: SourceMap | None = None
     for folder in reversed(folders):  # lowest priority first, each layer over the last
         path = folder / THEME_FILE
-        if not path.is_file():
+        if not os.path.lexists(path):
             continue
         try:
-            layer, source = load_yaml(path)
+            layer, source = load_yaml(path, root=folder)
         except ContentError as exc:
             raise ThemeError.collect(exc.problems) from None
         if not isinstance(layer, dict):

@@ -6,6 +6,7 @@ file, theme references included, without importing python-docx.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Literal
@@ -19,9 +20,14 @@ from ..errors import ContentError, Problem, ThemeError
 from .theme import Theme
 
 STYLES_FILE = "word-styles.yaml"
-Points = float
-# A number of points, or the name of a theme entry ("body", "line_height").
-SizeRef = Annotated[float | str, Field(union_mode="left_to_right")]
+# Spacing and indents in points, within what Word accepts (at most 1584 pt).
+Points = Annotated[float, Field(ge=0, le=1584)]
+# A font size in points (Word: 1 to 1638), or the name of a theme entry ("body").
+SizeRef = Annotated[Annotated[float, Field(ge=1, le=1638)] | str,
+                    Field(union_mode="left_to_right")]
+# Line spacing as a multiple of the font size (Word: at most 132), or a theme entry name.
+SpacingRef = Annotated[Annotated[float, Field(gt=0, le=132)] | str,
+                       Field(union_mode="left_to_right")]
 
 
 class CharacterStyle(Model):
@@ -42,7 +48,7 @@ class ParagraphStyle(CharacterStyle):
     base: str | None = None
     space_before: Points | None = None
     space_after: Points | None = None
-    line_spacing: SizeRef | None = None
+    line_spacing: SpacingRef | None = None
     keep_with_next: bool | None = None
     keep_together: bool | None = None
     border_bottom: str | None = Field(None, description="Colour key of a rule below.")
@@ -133,9 +139,9 @@ def load_word_styles(folders: Sequence[Path], theme: Theme) -> WordStyles:
     """
     for folder in folders:
         path = folder / STYLES_FILE
-        if path.is_file():
+        if os.path.lexists(path):
             try:
-                data, source = load_yaml(path)
+                data, source = load_yaml(path, root=folder)
             except ContentError as exc:
                 raise ThemeError.collect(exc.problems) from None
             styles = validate_data(data, source, WordStyles, ThemeError)
@@ -165,6 +171,7 @@ def _unknown_references(styles: WordStyles, theme: Theme,
                     problems.append(Problem(
                         source.locate(path), f"{value!r} is not in the theme's {group} "
                         f"(known: {', '.join(known)})", ".".join(path)))
+    problems += _unknown_bases(styles, source)
     for kind, levels in styles.lists.items():
         for i, level in enumerate(levels):
             if level.style not in styles.paragraph:
@@ -172,6 +179,29 @@ def _unknown_references(styles: WordStyles, theme: Theme,
                                         f"{level.style!r} is not a "
                                         "paragraph style of this file", f"lists.{kind}[{i}].style"))
     return problems + _unknown_roles(styles, source)
+
+
+def _unknown_bases(styles: WordStyles, source: SourceMap) -> list[Problem]:
+    """Return the problems of paragraph styles with an unknown or circular ``base``.
+
+    A base must be a paragraph style of this file, not based on the style itself
+    through others: python-docx and Word resolve neither.
+    """
+    problems, paragraph = [], styles.paragraph
+    for name, spec in paragraph.items():
+        chain, base = [name], spec.base
+        while base in paragraph and base not in chain:
+            chain.append(base)
+            base = paragraph[base].base
+        path = ("paragraph", name, "base")
+        if spec.base is not None and spec.base not in paragraph:
+            message = f"{spec.base!r} is not a paragraph style of this file"
+        elif base == name:
+            message = f"styles based on each other: {' -> '.join([*chain, name])}"
+        else:
+            continue
+        problems.append(Problem(source.locate(path), message, ".".join(path)))
+    return problems
 
 
 def _unknown_roles(styles: WordStyles, source: SourceMap) -> list[Problem]:

@@ -22,6 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+ZIP_END = (2107, 12, 31, 23, 59, 58)  # zip times count two seconds
 
 
 def empty_story(story: Any, style: str) -> Any:
@@ -205,14 +206,16 @@ def save_reproducibly(document: Any, date: datetime.datetime | None) -> bytes:
 
     python-docx stamps every zip entry with the current time; this writes the same
     package through python-docx's own package writer, but with one fixed date (the
-    build's date, or 1980-01-01) and fixed permissions, in a single pass.
+    build's date, or 1980-01-01, the first date a zip holds; 2107-12-31 the last) and
+    fixed permissions, in a single pass.
     """
     from docx.opc.pkgwriter import PackageWriter
 
     stamp = ZIP_EPOCH
-    if date is not None and date.year >= 1980:
+    if date is not None:  # zip dates hold 1980 to 2107: a date outside takes the nearest
         when = date.astimezone(datetime.UTC)
-        stamp = (when.year, when.month, when.day, when.hour, when.minute, when.second)
+        stamp = max(ZIP_EPOCH, min(ZIP_END, (when.year, when.month, when.day, when.hour,
+                                              when.minute, when.second)))
     package = document.part.package
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:

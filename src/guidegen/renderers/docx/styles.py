@@ -24,6 +24,7 @@ from docx.shared import Pt, RGBColor
 
 from ...errors import Location, Problem, TemplateError, display_name
 from ...theme import Templates
+from ...theme.reference import find_reference
 from ...theme.theme import Theme
 from ...theme.word_styles import (
     CharacterStyle,
@@ -33,7 +34,6 @@ from ...theme.word_styles import (
     WordStyles,
 )
 
-REFERENCE_FILE = "reference.docx"
 _KINDS = {"paragraph": WD_STYLE_TYPE.PARAGRAPH, "character": WD_STYLE_TYPE.CHARACTER,
           "table": WD_STYLE_TYPE.TABLE}
 
@@ -45,13 +45,13 @@ def reference_document(templates: Templates, language: str = "en") -> docx.docum
     theme's font for its script.
     """
     theme, styles = templates.theme, templates.word_styles
-    for folder in templates.folders:
-        path = folder / REFERENCE_FILE
-        if path.is_file():
-            document = _open(path)
-            _require_styles(document, styles, path)
-            document.element.body.clear_content()  # its styles count, not its text
-            return document
+    data = templates.reference  # read and checked (:mod:`guidegen.theme.reference`)
+    path = find_reference(templates.folders)
+    if data is not None and path is not None:
+        document = _open(data, path)
+        _require_styles(document, styles, path)
+        document.element.body.clear_content()  # its styles count, not its text
+        return document
     key = (theme.model_dump_json(), styles.model_dump_json(), language)
     return docx.Document(io.BytesIO(_themed_reference(*key)))
 
@@ -82,9 +82,11 @@ def reference_sample(templates: Templates) -> bytes:
     return stream.getvalue()
 
 
-def _open(path: Path) -> docx.document.Document:
+def _open(data: bytes, path: Path) -> docx.document.Document:
     try:
-        return docx.Document(str(path))
+        return docx.Document(io.BytesIO(data))
+    except MemoryError:
+        raise
     except Exception as exc:  # python-docx raises several kinds for a bad package
         raise TemplateError.collect([Problem(Location(display_name(path)),
                                              f"not a usable .docx: {exc}")]) from None

@@ -10,14 +10,26 @@ import datetime
 
 from markupsafe import Markup
 
+from ...errors import TemplateError
 from ...layout.tree import Document, Metadata, parts
 from .. import RenderContext, Rendered
+from ..urls import base_url, refusal
 from .templating import DOCUMENT_TEMPLATE, STYLESHEET_TEMPLATE, render_template
+from .urls import fetched_urls
 
 
 def render(document: Document, context: RenderContext) -> Rendered:
-    """Return the document as one HTML file, its stylesheet inlined."""
-    return Rendered(render_html(document, context).encode("utf-8"))
+    """Return the document as one HTML file, its stylesheet inlined.
+
+    Every URL it would fetch must pass the PDF's URL policy (:mod:`..urls`).
+    """
+    html = render_html(document, context)
+    folders = context.templates.folders
+    for url in fetched_urls(html, base_url(folders)):
+        refused = refusal(url, folders)
+        if refused is not None:
+            raise TemplateError(refused)
+    return Rendered(html.encode("utf-8"))
 
 
 def render_html(document: Document, context: RenderContext) -> str:
@@ -34,6 +46,7 @@ def html_meta(meta: Metadata) -> dict[str, str]:
     found = {"author": meta.author, "description": meta.subtitle,
              "keywords": ", ".join(meta.keywords), "generator": "guidegen"}
     if meta.date is not None:
-        stamp = meta.date.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        when = meta.date.astimezone(datetime.UTC)
+        stamp = f"{when.year:04d}-{when:%m-%dT%H:%M:%S}Z"  # %Y pads no year below 1000
         found |= {"dcterms.created": stamp, "dcterms.modified": stamp}
     return {name: value for name, value in found.items() if value}

@@ -9,20 +9,24 @@ become :class:`~guidegen.errors.TemplateError` located at ``template:line``.
 from __future__ import annotations
 
 import base64
+import functools
+import os
 import re
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 from pydantic import BaseModel
 
 from ...errors import GuidegenError, Location, Problem, ResourceError, TemplateError, display_name
+from ...files import read_file
 
 DOCUMENT_TEMPLATE = "document.html.j2"
 STYLESHEET_TEMPLATE = "document.css.j2"
@@ -44,14 +48,75 @@ class GuideSandbox(SandboxedEnvironment):
         return super().is_safe_attribute(obj, attr, value)
 
 
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any,
+                   right: Any) -> Any:
+        """Return ``left operator right``, refusing results too large to be a document's."""
+        if operator == "**" and isinstance(right, int) and abs(right) > _MAX_EXPONENT:
+            raise OverflowError(f"exponent {right} is too large")
+        if operator == "*" and isinstance(left, int) and not isinstance(right, int):
+            left, right = right, left
+        if operator == "*" and isinstance(left, (str, list, tuple)) and isinstance(right, int) \
+                and len(left) * right > MAX_OUTPUT:
+            raise OverflowError(f"repeating a value {right} times makes more than "
+                                f"{MAX_OUTPUT:,} items")
+        return super().call_binop(context, operator, left, right)
+
+
 _MODEL_MACHINERY = frozenset(dir(BaseModel))
+MAX_TEMPLATE = 1 << 20  # bytes of one template file
+MAX_OUTPUT = 64 << 20  # characters a template may produce (and items a repetition)
+_MAX_EXPONENT = 4096
+
+
+class FolderLoader(jinja2.BaseLoader):
+    """Load templates from the template folders, first wins, through :func:`read_file`.
+
+    Like Jinja's ``FileSystemLoader``, but a template is a regular file of at most
+    :data:`MAX_TEMPLATE` bytes inside its folder: an include of a FIFO, a device or a
+    symlink out of the folder (``partials/x.j2 -> /etc/passwd``) is a located error.
+    """
+
+    def __init__(self, folders: Sequence[Path]) -> None:
+        self.folders = tuple(folders)
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        """Return the text of ``template``, its file name, and whether it is unchanged."""
+        pieces = split_template_path(template)  # refuses ".." and absolute names
+        for folder in self.folders:
+            path = folder.joinpath(*pieces)
+            if not os.path.lexists(path):
+                continue
+            data = read_file(path, MAX_TEMPLATE, root=folder, error=TemplateError)
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise TemplateError.collect([Problem(Location(display_name(path)),
+                                                     f"not UTF-8: {exc.reason}")]) from None
+            return text, str(path), functools.partial(_unchanged, path, _stamp(path))
+        raise jinja2.TemplateNotFound(template)
+
+
+def _unchanged(path: Path, stamp: tuple[int, int] | None) -> bool:
+    return _stamp(path) == stamp
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
 
 
 @cache
 def environment(folders: tuple[Path, ...]) -> SandboxedEnvironment:
     """Return the Jinja environment that loads templates from ``folders``, first wins."""
     env = GuideSandbox(
-        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        loader=FolderLoader(folders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -96,7 +161,13 @@ def data_url(image: Any) -> str:
 def render_template(folders: Sequence[Path], name: str, **context: Any) -> str:
     """Return template ``name`` rendered with ``context``; raise a located error on failure."""
     with template_errors(folders):
-        return environment(tuple(folders)).get_template(name).render(**context)
+        parts, size = [], 0
+        for part in environment(tuple(folders)).get_template(name).generate(**context):
+            size += len(part)
+            if size > MAX_OUTPUT:
+                raise OverflowError(f"the template makes more than {MAX_OUTPUT:,} characters")
+            parts.append(part)
+        return "".join(parts)
 
 
 @contextmanager
@@ -109,6 +180,8 @@ def template_errors(folders: Sequence[Path]) -> Iterator[None]:
     except jinja2.TemplateSyntaxError as exc:
         where = Location(display_name(Path(exc.filename or exc.name or "?")), exc.lineno)
         raise TemplateError.collect([Problem(where, exc.message or str(exc))]) from None
+    except MemoryError:
+        raise  # the process's memory limit: the scheduler says so
     except jinja2.TemplateNotFound as exc:
         raise ResourceError.collect([Problem(
             Location(str(folders[0])), f"template {exc.name!r} not found in "

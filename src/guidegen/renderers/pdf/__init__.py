@@ -13,6 +13,7 @@ from pathlib import Path
 from ...errors import TemplateError
 from ...layout.tree import Document
 from .. import RenderContext, Rendered
+from ..urls import base_url
 from .fetcher import project_fetcher, refused_urls_as_errors
 from .fonts import require_fonts
 from .pagemap import page_map
@@ -52,8 +53,7 @@ def lay_out(layout: Layout) -> Rendered:
     options = {"pdf_variant": layout.variant, "pdf_tags": True, "pdf_identifier": b"guidegen"}
     fetcher = project_fetcher(layout.folders)
     with refused_urls_as_errors():
-        # relative URLs resolve in the first templates folder: the user's, if given
-        document = HTML(string=layout.html, base_url=layout.folders[0].as_uri() + "/",
+        document = HTML(string=layout.html, base_url=base_url(layout.folders),
                         url_fetcher=fetcher).render(**options)
         data = document.write_pdf(**options)
     if fetcher.refused:  # refused inside an SVG image, where WeasyPrint carries on

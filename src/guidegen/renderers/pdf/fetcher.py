@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import logging
+import mimetypes
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ...errors import GuidegenError, RenderError, TemplateError
+from ...errors import GuidegenError, InputError, RenderError, TemplateError
+from ...files import MAX_TEMPLATE_FILE, read_file
+from ..urls import local_file, refusal
 
 
 def project_fetcher(folders: Sequence[Path]) -> Any:
     """Return a URL fetcher that allows ``data:`` URLs and files inside ``folders`` only.
 
+    What it may fetch is :mod:`guidegen.renderers.urls`' policy, shared with the HTML
+    renderer; files are read by :func:`guidegen.files.read_file` (regular files, capped).
     Its ``refused`` list names what it refused: WeasyPrint carries on after a refusal
     inside an SVG image, so the caller checks it.
     """
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-    roots = [folder.resolve() for folder in folders]
+    roots = tuple(folders)
 
     class ProjectFetcher(URLFetcher):
         """Fetch only what the project ships; refuse the rest and stop the render."""
@@ -26,27 +31,24 @@ def project_fetcher(folders: Sequence[Path]) -> Any:
         refused: list[str]
 
         def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
-            if url.startswith("data:") or _inside(url, roots):
-                return super().fetch(url, headers)
-            message = (f"refused to fetch {url!r}: only files in the template folders and "
-                       "data: URLs are allowed")
+            message = refusal(url, roots)
+            if message is None:
+                if url.lower().startswith("data:"):
+                    return super().fetch(url, headers)
+                path, root = local_file(url, roots) or (Path(), Path())  # a file, it said
+                try:
+                    data = read_file(path, MAX_TEMPLATE_FILE, root=root)
+                except InputError as exc:
+                    message = f"refused to fetch {url!r}: {exc.problems[0].message}"
+                else:
+                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, data, {"Content-Type": kind})
             self.refused.append(message)
             raise FatalURLFetchingError(message)
 
     fetcher = ProjectFetcher(timeout=5, allowed_protocols=("file", "data"))
     fetcher.refused = []
     return fetcher
-
-
-def _inside(url: str, roots: Sequence[Path]) -> bool:
-    from urllib.parse import urlsplit
-    from urllib.request import url2pathname
-
-    parts = urlsplit(url)
-    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-        return False
-    path = Path(url2pathname(parts.path)).resolve()
-    return any(path.is_relative_to(root) for root in roots)
 
 
 class refused_urls_as_errors:  # noqa: N801 - used as a context manager
@@ -60,6 +62,6 @@ class refused_urls_as_errors:  # noqa: N801 - used as a context manager
 
         if isinstance(exc, FatalURLFetchingError):
             raise TemplateError(f"{exc}") from None
-        if isinstance(exc, Exception) and not isinstance(exc, GuidegenError):
+        if isinstance(exc, Exception) and not isinstance(exc, GuidegenError | MemoryError):
             logging.getLogger("guidegen").debug("render failed", exc_info=exc)
             raise RenderError(f"PDF layout failed: {exc}") from exc

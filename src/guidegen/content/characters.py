@@ -1,0 +1,47 @@
+"""Which characters text may hold, which it may not, and which deserve a second look.
+
+* :data:`BAD_CHARACTERS` are errors wherever they appear: characters outside XML 1.0
+  (lxml, and so python-docx, refuse them), C1 controls, the line and paragraph
+  separators U+2028/U+2029 (WeasyPrint refuses them between lines), and the
+  non-characters (U+FDD0–U+FDEF, and the last two code points of every plane, U+FFFE
+  to U+10FFFF).
+* :data:`UNREADABLE` are characters the YAML reader refuses in a file's raw text; they
+  are reported with their line and column before YAML sees them.
+* :data:`HIDDEN` are characters that make text display differently from what it says:
+  bidirectional overrides and isolates, and zero-width characters. They are warnings
+  (errors with ``--strict``). The zero-width joiner and non-joiner are left alone
+  between two non-ASCII letters, where scripts such as Persian, Arabic and the Indic
+  ones (and emoji sequences) need them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
+BAD_CHARACTERS = re.compile(
+    f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029{_NONCHARACTERS}]")
+UNREADABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_JOINERS = "\u200c\u200d"
+_REORDERING = "\u202a-\u202e\u2066-\u2069"
+HIDDEN = re.compile(f"[{_REORDERING}\u200b\u2060\ufeff]"
+                    f"|(?<![^\\x00-\\x7f\\s])[{_JOINERS}]|[{_JOINERS}](?![^\\x00-\\x7f\\s])")
+
+
+def describe(character: str) -> str:
+    """Return how messages name ``character``: ``U+202E (RIGHT-TO-LEFT OVERRIDE)``."""
+    name = unicodedata.name(character, "")
+    return f"U+{ord(character):04X}" + (f" ({name})" if name else "")
+
+
+def hidden_problem(text: str) -> tuple[int, str] | None:
+    """Return where in ``text`` the first hidden character is, and what to say about it."""
+    found = HIDDEN.search(text)
+    if found is None:
+        return None
+    what = ("reorders the text around it" if re.match(f"[{_REORDERING}]", found.group())
+            else "is invisible")
+    return found.start(), (f"character {describe(found.group())} {what}: the text may not "
+                           "say what it shows; remove it unless it is meant")
