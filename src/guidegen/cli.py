@@ -10,6 +10,7 @@ python-docx) are imported inside commands.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -30,6 +31,7 @@ class GuidegenGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; print its warnings, and guidegen errors with their status."""
+        _show_progress_notes()
         with collect_warnings() as found:
             try:
                 return self._invoke(ctx, found)
@@ -48,17 +50,37 @@ class GuidegenGroup(click.Group):
             for line in exc.lines():
                 click.echo(line, err=True)
             ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("interrupted; no output was changed", err=True)
+        except KeyboardInterrupt as exc:  # Interrupted says what holds when it is not this
+            click.echo(getattr(exc, "message", "interrupted; no output was changed"),
+                       err=True)
             ctx.exit(EXIT_CODES["interrupted"])
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except MemoryError:
+            click.echo("error: guidegen ran out of memory", err=True)
+            ctx.exit(EXIT_CODES["render"])
         except Exception as exc:
             if ctx.meta.get("guidegen.debug"):
                 raise
             click.echo(f"internal error: {type(exc).__name__}: {exc} "
                        "(run with --debug for the traceback)", err=True)
             ctx.exit(EXIT_CODES["internal"])
+
+
+class _Notes(logging.Handler):
+    """Prints what the library says on its logger (a build waiting for another)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Print ``record``'s message on standard error."""
+        click.echo(record.getMessage(), err=True)
+
+
+def _show_progress_notes() -> None:
+    """Print what the library says on its ``guidegen`` logger at INFO and above."""
+    logger = logging.getLogger("guidegen")
+    if not any(isinstance(handler, _Notes) for handler in logger.handlers):
+        logger.addHandler(_Notes(logging.INFO))
+        logger.setLevel(logging.INFO)
 
 
 def _echo_warnings(found: list[Problem]) -> None:
@@ -96,7 +118,7 @@ def option(name: str, *flags: str, **extra: Any) -> Callable[[F], F]:
         settings["type"] = click.Path(file_okay=False, path_type=Path)
     elif isinstance(default, bool):
         settings.update(is_flag=True, default=False)
-    elif name == "jobs":
+    elif name == "jobs" or isinstance(default, int):
         settings["type"] = click.IntRange(min=1)
     elif isinstance(default, float):
         settings["type"] = click.FloatRange(min=0, min_open=True)
@@ -141,7 +163,9 @@ def main(ctx: click.Context, debug: bool, config: Path | None) -> None:
 @option("strict", "--strict")
 @option("force", "--force")
 @option("jobs", "-j", "--jobs")
+@option("jobs_over_cpus", "--jobs-over-cpus")
 @option("time_limit", "--time-limit")
+@option("memory_limit", "--memory-limit")
 @option("roster", "--roster")
 @option("shard", "--shard", metavar="K/N")
 @click.pass_context
@@ -244,8 +268,10 @@ def translations(ctx: click.Context, guides: tuple[Path, ...],
 @click.option("--packet", "name", flag_value="packet",
               help="The packet files' schema instead.")
 @click.option("--guide", "name", flag_value="guide", default=True, hidden=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True,
+                                                path_type=Path),
+              help="Write to this file (a regular file; - is standard output) instead of "
+              "standard output.")
 @click.option("--write", "folder", type=click.Path(file_okay=False, path_type=Path),
               help="Write every schema into this folder (a project's schema/, where the "
               "files' yaml-language-server comments point).")
@@ -260,26 +286,41 @@ def schema(name: str, output: Path | None, folder: Path | None) -> None:
         write_files(files)
         for written in files:
             click.echo(f"wrote {written}")
-    elif output is None:
-        click.echo(json_schema_text(name), nl=False)
     else:
-        write_files({output: json_schema_text(name).encode("utf-8")})
+        write_output(output, json_schema_text(name).encode("utf-8"))
 
 
 @main.command("reference-doc")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("reference.docx"), show_default=True, help="Where to write it.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True,
+                                                path_type=Path),
+              default=Path("reference.docx"), show_default=True,
+              help="Where to write it: a regular file, or - for standard output.")
 @option("templates", "--templates")
 @click.pass_context
 def reference_doc(ctx: click.Context, output: Path, templates: Path | None) -> None:
     """Write the Word reference document: restyle it, then put it in --templates."""
-    from .builder.outputs import write_files
     from .renderers.docx.styles import reference_sample
     from .theme import load_templates
 
     options = _options(ctx, {"templates": templates})
-    write_files({output: reference_sample(load_templates(options.templates))})
-    click.echo(f"wrote {output}")
+    if write_output(output, reference_sample(load_templates(options.templates))):
+        click.echo(f"wrote {output}")
+
+
+def write_output(path: Path | None, data: bytes) -> bool:
+    """Return whether ``data`` went to the regular file ``path`` (written atomically).
+
+    ``None`` or ``-`` is standard output.
+    """
+    from .builder.outputs import write_files
+
+    if path is None or str(path) == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return False
+    write_files({path: data})
+    return True
 
 
 def run() -> None:

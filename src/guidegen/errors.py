@@ -200,6 +200,14 @@ class OutputError(GuidegenError):
     exit_code = 4
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C, raised once the work it waited for was done; ``message`` says what holds."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 EXIT_CODES = {
     "ok": 0,
     "input": InputError.exit_code,

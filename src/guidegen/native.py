@@ -1,9 +1,11 @@
-"""Every call guidegen makes into C libraries through ctypes, in one place.
+"""Every call guidegen makes into C libraries (through ctypes) and into process limits.
 
 * fontconfig, to ask which family it would really use for a font name (WeasyPrint
   silently substitutes another when a font is missing); called through ctypes, so the
   check needs neither WeasyPrint nor its C bindings and runs in the main process;
-* Linux's ``prctl(PR_SET_PDEATHSIG)``, so helper processes die with their parent.
+* Linux's ``prctl(PR_SET_PDEATHSIG)``, so helper processes die with their parent;
+* ``setrlimit(RLIMIT_DATA)``, so one helper or worker process cannot take the machine's
+  memory.
 """
 
 from __future__ import annotations
@@ -86,3 +88,41 @@ def die_with_parent(parent: int) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the line above
         os._exit(1)
+
+
+def data_size() -> int | None:
+    """Return the bytes of data (heap and private mappings) this process holds, if known."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def limit_memory(megabytes: int) -> bool:
+    """Let this process take at most ``megabytes`` more memory than it holds now.
+
+    Sets the soft ``RLIMIT_DATA`` (Linux counts the heap and private mappings in it):
+    past it, allocations fail, as ``MemoryError`` in Python code; a C library may abort
+    the process instead, which is why guidegen sets it only in its helper and worker
+    processes. Return whether a limit was set.
+    """
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not POSIX
+        return False
+    held = data_size()
+    if held is None:
+        return False
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    limit = held + (megabytes << 20)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    except (OSError, ValueError):
+        return False
+    return True

@@ -28,6 +28,15 @@ PdfVariant = Literal["ua-1", "a-3b", "tagged"]
 # --pdf-variant name -> WeasyPrint's pdf_variant; every variant is tagged.
 PDF_VARIANTS: dict[str, str | None] = {"ua-1": "pdf/ua-1", "a-3b": "pdf/a-3b", "tagged": None}
 MAX_TIME_LIMIT = 86_400.0
+MAX_MEMORY_LIMIT = 1 << 20  # megabytes: a terabyte
+
+
+def cpu_count() -> int:
+    """Return the CPUs this process may run on (its affinity, else the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _about(help_text: str, key: str | None = None) -> dict[str, Any]:
@@ -54,10 +63,16 @@ class BuildOptions:
     pdf_variant: PdfVariant = field(default="ua-1", metadata=_about(
         "PDF/UA-1 (accessible), PDF/A-3b (archival), or plain tagged PDF.", "pdf_variant"))
     jobs: int | None = field(default=None, metadata=_about(
-        "Processes that may render at once; default: one per CPU, 1 renders everything in "
-        "one process.", "jobs"))
+        "Processes that may render at once; default: one per CPU, and never more than the "
+        "CPUs without --jobs-over-cpus; 1 renders everything in one process.", "jobs"))
+    jobs_over_cpus: bool = field(default=False, metadata=_about(
+        "Let --jobs start more processes than there are CPUs.", "jobs_over_cpus"))
     time_limit: float = field(default=120.0, metadata=_about(
-        "Seconds one document may take to render.", "time_limit"))
+        "Seconds loading the guides, rendering one document, or writing the files may "
+        "take.", "time_limit"))
+    memory_limit: int = field(default=1024, metadata=_about(
+        "Megabytes of memory a helper or worker process may take on top of what it held "
+        "when it started.", "memory_limit"))
     strict: bool = field(default=False, metadata=_about(
         "Treat warnings (layout, translations, suspicious text) as errors.", "strict"))
     force: bool = field(default=False, metadata=_about(
@@ -69,6 +84,9 @@ class BuildOptions:
         "A roster (CSV or XLSX): build one personalised packet per row."))
     shard: str | None = field(default=None, metadata=_about(
         "Build only the K-th of N equal slices of the roster, written K/N (e.g. 2/8)."))
+    root: Path | None = field(default=None, metadata=_about(
+        "The project's folder: no guide inside it may lead out of it through a symlink; "
+        "default: the working folder."))
 
     def __post_init__(self) -> None:
         formats = [f for f in typing.get_args(Format) if f in self.formats]
@@ -87,12 +105,15 @@ class BuildOptions:
                              "right-to-left languages are not supported yet")
         if self.jobs is not None and self.jobs < 1:
             raise UsageError("--jobs must be at least 1")
+        if not 1 <= self.memory_limit <= MAX_MEMORY_LIMIT:
+            raise UsageError(f"--memory-limit must be at least 1 and at most "
+                             f"{MAX_MEMORY_LIMIT} megabytes")
         if not 0 < self.time_limit <= MAX_TIME_LIMIT:
             raise UsageError(f"--time-limit must be more than 0 and at most "
                              f"{MAX_TIME_LIMIT:g} seconds")
         if self.shard is not None and self.shard_slice is None:
             raise UsageError(f"--shard takes K/N with 1 <= K <= N, like 2/8; got {self.shard!r}")
-        for name in ("content", "out", "templates", "packets", "roster"):
+        for name in ("content", "out", "templates", "packets", "roster", "root"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, Path):
                 object.__setattr__(self, name, Path(value))
@@ -113,8 +134,14 @@ class BuildOptions:
 
     @property
     def processes(self) -> int:
-        """Return how many processes may render at once."""
-        return self.jobs or os.cpu_count() or 1
+        """Return how many processes may render at once.
+
+        That is ``jobs``, but at most one per CPU unless ``jobs_over_cpus``.
+        """
+        cpus = cpu_count()
+        if self.jobs is None:
+            return cpus
+        return self.jobs if self.jobs_over_cpus else min(self.jobs, cpus)
 
     def replace(self, **changes: Any) -> BuildOptions:
         """Return these options with ``changes`` (None values are ignored)."""

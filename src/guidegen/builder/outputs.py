@@ -1,32 +1,79 @@
-"""Writing outputs: atomically, all or nothing, and remembering what produced them.
+"""Writing outputs: only over regular files, one writer per folder, all or nothing.
 
-:func:`write_files` writes every file to a temporary name in its own folder first,
-then renames them into place, so a failure leaves existing files untouched and a
-crash leaves no half-written output. :class:`BuildState` records, next to the
-outputs, a hash of everything that went into each file, so an unchanged guide is not
-rendered again.
+:func:`write_files` writes every file to a temporary name in its own folder first
+(``.guidegen-*.tmp``), then moves them into place. With several files, it first
+records the moves in a journal (``.guidegen-commit.json``) in their common folder, so
+that a process killed while moving leaves a journal that the next write into that
+folder (every build begins with one) finishes: the folder holds either the old set of
+files or the new set, once guidegen has run there again. Ctrl-C while files are moved
+waits for the moves and then says so (:class:`~guidegen.errors.Interrupted`).
+
+Every writer holds :func:`locked` on the folder it writes into, so two builds into one
+folder take turns instead of deleting each other's temporary files and state.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
+import logging
 import os
+import signal
+import stat
 import tempfile
-from collections.abc import Iterable
-from dataclasses import dataclass
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..errors import OutputError, ResourceError
-from ..version import __version__
+from ..errors import InputError, Interrupted, OutputError
+from ..files import MIB, read_file
 
-STATE_FILE = ".guidegen-state.json"
 TEMP_PREFIX = ".guidegen-"
+JOURNAL = ".guidegen-commit.json"
+_HELD: dict[str, int] = {}  # folder -> the descriptor holding its lock in this process
+_GUARD = threading.Lock()
+_FOLDER_LOCKS: dict[str, threading.RLock] = {}
 
 
 def write_files(files: dict[Path, bytes]) -> None:
-    """Write every file atomically; on any failure leave all existing files untouched."""
+    """Write every file, all or nothing; leave all existing files untouched on failure.
+
+    A target that exists must be a regular file: a device, a FIFO, a folder or a
+    symlink is refused, never replaced.
+    """
+    if not files:
+        return
+    for target in files:
+        _refuse_irregular(target)
+    folder = Path(os.path.commonpath([os.path.abspath(t.parent) for t in files]))
+    with locked(folder):
+        finish_interrupted_write(folder)
+        temporary = _write_temporaries(files)
+        try:
+            _commit(folder, temporary)
+        finally:
+            if not (folder / JOURNAL).exists():  # else the next write finishes the moves
+                for temp in temporary.values():
+                    with contextlib.suppress(OSError):
+                        temp.unlink(missing_ok=True)
+
+
+def _refuse_irregular(target: Path) -> None:
+    try:
+        mode = target.lstat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):
+        kind = "a symlink" if stat.S_ISLNK(mode) else "a folder" if stat.S_ISDIR(mode) \
+            else "a device, FIFO or socket"
+        raise OutputError(f"cannot write {target}: it is {kind}, and guidegen replaces only "
+                          "regular files")
+
+
+def _write_temporaries(files: dict[Path, bytes]) -> dict[Path, Path]:
+    """Return the temporary file written (and synced) for each target."""
     temporary: dict[Path, Path] = {}
     mode = 0o666 & ~_umask()
     target = Path()
@@ -41,21 +88,91 @@ def write_files(files: dict[Path, bytes]) -> None:
                 stream.write(data)
                 stream.flush()
                 os.fsync(stream.fileno())
-        for target, temp in temporary.items():
-            os.replace(temp, target)
-    except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
-    finally:
+    except BaseException as exc:
         for temp in temporary.values():
             with contextlib.suppress(OSError):
                 temp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise
+    return temporary
+
+
+def _commit(folder: Path, temporary: dict[Path, Path]) -> None:
+    """Move the temporary files into place, through a journal when there are several."""
+    journal = folder / JOURNAL
+    moves = [(os.path.relpath(temp, folder), os.path.relpath(target, folder))
+             for target, temp in temporary.items()]
+    with interrupts_deferred("interrupted after the outputs were written"):
+        try:
+            if len(moves) > 1:
+                _write_journal(journal, moves)
+            _move(folder, moves)
+            journal.unlink(missing_ok=True)
+            _sync_folder(folder)
+        except OSError as exc:
+            raise OutputError(f"cannot move the outputs into place in {folder}: "
+                              f"{exc.strerror or exc} (the next build into it finishes the "
+                              "move)") from None
+
+
+def _write_journal(journal: Path, moves: list[tuple[str, str]]) -> None:
+    handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=journal.parent)
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        json.dump(moves, stream)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.replace(name, journal)
+    _sync_folder(journal.parent)
+
+
+def _move(folder: Path, moves: list[tuple[str, str]]) -> None:
+    for temp, target in moves:
+        if (folder / temp).exists():
+            os.replace(folder / temp, folder / target)
+
+
+def _sync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not every file system syncs folders
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def finish_interrupted_write(folder: Path) -> bool:
+    """Finish the moves a killed write into ``folder`` recorded; return whether it did.
+
+    The caller holds :func:`locked` on ``folder``. A journal that cannot be read is
+    dropped (its temporary files are then stale, and removed by the next build).
+    """
+    journal = folder / JOURNAL
+    if not os.path.lexists(journal):
+        return False
+    try:
+        moves = json.loads(read_file(journal, MIB, root=folder))
+        pairs = [(str(temp), str(target)) for temp, target in moves]
+        if any(".." in Path(p).parts or os.path.isabs(p) for pair in pairs for p in pair):
+            raise ValueError("a move out of the folder")
+    except (InputError, ValueError, TypeError, RecursionError):
+        pairs = []
+    with interrupts_deferred("interrupted after finishing the write an earlier, killed "
+                             "build began"):
+        try:
+            _move(folder, [(t, p) for t, p in pairs if Path(t).name.startswith(TEMP_PREFIX)])
+            journal.unlink(missing_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot finish the write an earlier build began in {folder}: "
+                              f"{exc.strerror or exc}") from None
+    return bool(pairs)
 
 
 def remove_stale_temporaries(folder: Path, names: Iterable[str] = ("",)) -> None:
-    """Delete temporary files a killed build may have left in ``folder``.
+    """Delete temporary files a killed build left in ``folder`` (whose lock is held).
 
-    With ``names``, only those of these output files (builds sharing a folder, like
-    roster shards, each clean up their own).
+    With ``names``, only those of these output files. Under the lock every temporary
+    file is stale (they exist only while their writer holds it), so this is caution.
     """
     if folder.is_dir():
         for stale in (s for name in names for s in folder.glob(f"{TEMP_PREFIX}{name}*.tmp")):
@@ -69,63 +186,115 @@ def _umask() -> int:
     return mask
 
 
-def digest(parts: Iterable[bytes | str]) -> str:
-    """Return the SHA-256 of ``parts``, each length-prefixed so boundaries count."""
-    hasher = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(8, "big"))
-        hasher.update(data)
-    return hasher.hexdigest()
+@contextlib.contextmanager
+def interrupts_deferred(message: str) -> Iterator[None]:
+    """Run the block whole: Ctrl-C waits until it is done, and the time limit pauses.
+
+    A Ctrl-C that came meanwhile raises :class:`Interrupted` with ``message`` (what is
+    true once the block has run) after it.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    deferring = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    if deferring:
+        signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    remaining = signal.setitimer(signal.ITIMER_REAL, 0)[0]
+    try:
+        yield
+    finally:
+        if deferring:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        if remaining:
+            signal.setitimer(signal.ITIMER_REAL, remaining)
+    if caught:
+        raise Interrupted(message)
 
 
-def folder_digest(folders: Iterable[Path]) -> str:
-    """Return a hash of every file (name and bytes) in the template folders."""
-    parts: list[bytes | str] = [__version__]
-    for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            try:
-                parts += [str(path.relative_to(folder)), path.read_bytes()]
-            except OSError as exc:
-                raise ResourceError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return digest(parts)
+@contextlib.contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Hold the lock of ``folder`` (made if missing) inside: one writer at a time.
 
-
-@dataclass(frozen=True)
-class Record:
-    """What the state file remembers about one output file."""
-
-    key: str
-    sha256: str
-    pages: int | None
-
-
-class BuildState:
-    """The inputs hash and output hash of every file written into one output folder."""
-
-    def __init__(self, folder: Path, name: str = STATE_FILE) -> None:
-        self.path = folder / name
-        self.records: dict[str, Record] = {}
-        with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-            self.records = {name: Record(**entry) for name, entry in raw.items()}
-
-    def fresh(self, target: Path, key: str) -> Record | None:
-        """Return the record of ``target`` if it was built from ``key`` and is unmodified."""
-        record = self.records.get(target.name)
-        if record is None or record.key != key:
-            return None
+    Other processes wait for it (saying so on the ``guidegen`` logger); threads of this
+    process take turns; a thread that holds it may take it again. Forked children do
+    not keep it (see :func:`_forget_in_child`). A folder made here and still empty at
+    the end is removed again, so a failed first build leaves nothing behind.
+    """
+    key = os.path.realpath(folder)
+    with _GUARD:
+        turn = _FOLDER_LOCKS.setdefault(key, threading.RLock())
+    with turn:
+        if key in _HELD:  # this thread holds it already
+            yield
+            return
+        made, descriptor = _acquire(folder)
+        _HELD[key] = descriptor
         try:
-            data = target.read_bytes()
-        except OSError:
-            return None
-        return record if hashlib.sha256(data).hexdigest() == record.sha256 else None
+            yield
+        finally:
+            del _HELD[key]
+            try:
+                if made:
+                    with contextlib.suppress(OSError):
+                        folder.rmdir()  # only if still empty; waiters then start over
+            finally:
+                os.close(descriptor)  # releases the lock
 
-    def remember(self, target: Path, key: str, data: bytes, pages: int | None) -> None:
-        """Record that ``target`` now holds ``data``, built from ``key``."""
-        self.records[target.name] = Record(key, hashlib.sha256(data).hexdigest(), pages)
 
-    def serialized(self) -> bytes:
-        """Return the state as JSON bytes, stable for identical states."""
-        raw = {name: vars(record) for name, record in sorted(self.records.items())}
-        return (json.dumps(raw, indent=1, sort_keys=True) + "\n").encode("utf-8")
+def _acquire(folder: Path) -> tuple[bool, int]:
+    """Return whether ``folder`` was made, and a descriptor holding its lock."""
+    said = False
+    while True:
+        made = not folder.exists()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        except OSError as exc:
+            raise OutputError(f"cannot write into {folder}: {exc.strerror or exc}") from None
+        try:
+            said = _flock(descriptor, folder, said)
+            locked_one, now = os.fstat(descriptor), os.stat(folder)
+        except FileNotFoundError:  # removed by the build this one waited for
+            os.close(descriptor)
+            continue
+        except BaseException:
+            os.close(descriptor)
+            raise
+        if (locked_one.st_dev, locked_one.st_ino) == (now.st_dev, now.st_ino):
+            return made, descriptor
+        os.close(descriptor)
+
+
+def _flock(descriptor: int, folder: Path, said: bool) -> bool:
+    """Lock ``descriptor``, waiting (and saying so once) if need be; return if it was said."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: builds do not take turns
+        return said
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        if not said:
+            logging.getLogger("guidegen").info(
+                "waiting for another guidegen writing into %s to finish", folder)
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        return True
+    return said
+
+
+def _forget_in_child() -> None:
+    """Close, in a forked child, the locked folders' descriptors it inherited.
+
+    A lock belongs to the open file, which a child shares: a helper process forked
+    during a build would otherwise keep the folder locked after the build ends.
+    """
+    for descriptor in _HELD.values():
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
+    _HELD.clear()
+    _FOLDER_LOCKS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)

@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import StrictError, UsageError, warnings_so_far
+from ..errors import Interrupted, StrictError, UsageError, warnings_so_far
 from ..renderers import RenderContext, Rendered, extension
 from ..theme.folders import template_folders
 from .options import BuildOptions
-from .outputs import BuildState, digest, folder_digest, remove_stale_temporaries, write_files
-from .scheduler import Scheduler, Task
+from .outputs import finish_interrupted_write, locked, remove_stale_temporaries, write_files
+from .scheduler import Scheduler, Task, limited_time
+from .state import BuildState, digest, folder_digest, input_bytes
 
 if TYPE_CHECKING:
     from ..content.model import Guide
@@ -84,12 +85,17 @@ def source_date(guide: Guide) -> datetime.datetime | None:
 
 def stamp(day: datetime.date | None) -> datetime.datetime | None:
     """Return the date stamped into files: ``SOURCE_DATE_EPOCH`` if set, else ``day``."""
+    from ..content.model import MIN_YEAR
+
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
+            date = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
         except (ValueError, OverflowError, OSError):
             raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from None
+        if date.year < MIN_YEAR:
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is before the year {MIN_YEAR}")
+        return date
     if day is None:
         return None
     return datetime.datetime.combine(day, datetime.time(), datetime.UTC)
@@ -98,25 +104,49 @@ def stamp(day: datetime.date | None) -> datetime.datetime | None:
 def check(guides: Sequence[PathLike], options: BuildOptions) -> list[Guide]:
     """Return the validated guides; raise one error listing every problem found.
 
-    The theme and the Word styles are validated too: what ``check`` accepts, ``build``
-    builds.
+    The templates are checked as the writers need them (:func:`check_templates`), and
+    the dates: what ``check`` accepts, ``build`` builds.
     """
-    from ..content.loader import load_all
     from ..layout.labels import labels_for
     from ..theme import load_templates
     from .packets import load_packets, sort_sources
 
     guide_files, packet_files = sort_sources(guides, options)
-    loaded = load_all(find_guides(guide_files, options.content)) if guide_files or \
-        not packet_files else []
+    loaded = load_guides(find_guides(guide_files, options.content), options) if guide_files \
+        or not packet_files else []
     if packet_files:
         load_packets(packet_files, options)
     templates = load_templates(options.templates, options.paper)
-    templates.word_styles  # noqa: B018 - validates
+    check_templates(templates)
     for guide in loaded:
         labels_for(guide, templates, options.language)  # warns of a language without labels
+        source_date(guide)
     _refuse_warnings(options)
     return loaded
+
+
+def load_guides(paths: Sequence[Path], options: BuildOptions) -> list[Guide]:
+    """Return the guides at ``paths``, loaded within the time limit (see :func:`check`)."""
+    from ..content.loader import load_all
+
+    with limited_time(options.time_limit, "loading the guides"):
+        return load_all(paths, root=options.root)
+
+
+def check_templates(templates: Templates) -> None:
+    """Run every check the writers rely on over the templates: what passes, builds.
+
+    The template folders' files (regular, inside, not too large), the Word styles, the
+    logo (decoded), and a ``reference.docx`` (its package, then its styles, by the Word
+    writer's own check, which needs python-docx only then).
+    """
+    folder_digest(templates.folders)
+    templates.word_styles  # noqa: B018 - validates
+    templates.logo()
+    if templates.reference is not None:
+        from ..renderers.docx.styles import reference_document
+
+        reference_document(templates)
 
 
 def _refuse_warnings(options: BuildOptions) -> None:
@@ -144,11 +174,21 @@ def build(guides: Sequence[PathLike], options: BuildOptions) -> list[Output]:
     guide_files, packet_files = sort_sources(guides, options)
     if packet_files:
         load_packets(packet_files, options)  # every problem before anything renders
-    with Scheduler(options.formats, options.processes).warm_up() as scheduler:
-        written = _build_guides(guide_files, options, scheduler) if guide_files or \
-            not packet_files else []
-        if packet_files:
-            written += build_packets(packet_files, options, scheduler)
+    scheduler = Scheduler(options.formats, options.processes, options.memory_limit)
+    with scheduler.warm_up():
+        with locked(options.out):  # finish what a killed build began; its leftovers go
+            repaired = finish_interrupted_write(options.out)
+            remove_stale_temporaries(options.out)
+        try:
+            written = _build_guides(guide_files, options, scheduler) if guide_files or \
+                not packet_files else []
+            if packet_files:
+                written += build_packets(packet_files, options, scheduler)
+        except KeyboardInterrupt as exc:
+            if repaired and not isinstance(exc, Interrupted):
+                raise Interrupted("interrupted; the outputs are those of an earlier, killed "
+                                  "build, whose writing this one finished") from None
+            raise
     return written
 
 
@@ -156,7 +196,6 @@ def _build_guides(guides: Sequence[PathLike], options: BuildOptions,
                   scheduler: Scheduler) -> list[Output]:
     """Build the guide files ``guides``; return their outputs."""
     folders = template_folders(options.templates)
-    remove_stale_temporaries(options.out)
     state = BuildState(options.out)
     settings = [folder_digest(folders), ",".join(options.formats), options.paper or "",
                 options.pdf_variant, options.language, str(options.strict),
@@ -202,20 +241,14 @@ def _refuse_shared_outputs(jobs: list[_Job]) -> None:
 
 def _inputs(path: Path) -> list[bytes]:
     """Return the bytes a guide's outputs depend on: the file, and a translation's source."""
-    data = _read(path)
+    data = input_bytes(path)
     if b"translation_of" not in data:  # most guides: no need to import the module
         return [data]
     from ..content.translations import source_of
 
     source = source_of(path, data)
-    return [data] if source is None else [data, _read(source)]
+    return [data] if source is None else [data, input_bytes(source)]
 
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""  # the loader reports the file as missing, with its name
 
 
 def render(guide: Guide, formats: Sequence[str] = ("pdf", "docx"),
@@ -228,7 +261,7 @@ def render(guide: Guide, formats: Sequence[str] = ("pdf", "docx"),
     task = Task(layout(guide, templates, options),
                 RenderContext(templates, options.weasy_variant), options.formats,
                 options.time_limit)
-    with Scheduler(options.formats, options.processes) as scheduler:
+    with Scheduler(options.formats, options.processes, options.memory_limit) as scheduler:
         scheduler.start(1)
         rendered = scheduler.run([task])[0]
     return {name: result for name, (result, _) in rendered.items()}
@@ -237,10 +270,9 @@ def render(guide: Guide, formats: Sequence[str] = ("pdf", "docx"),
 def _render_and_write(todo: list[_Job], state: BuildState, options: BuildOptions,
                       scheduler: Scheduler) -> dict[Path, Output]:
     """Load, lay out and render every job, then write all the files at once."""
-    from ..content.loader import load_all
     from ..theme import load_templates
 
-    guides = load_all([job.path for job in todo])
+    guides = load_guides([job.path for job in todo], options)
     templates = load_templates(options.templates, options.paper)
     context = RenderContext(templates, options.weasy_variant)
     tasks = [Task(layout(guide, templates, options), context, tuple(job.targets),
@@ -252,7 +284,9 @@ def _render_and_write(todo: list[_Job], state: BuildState, options: BuildOptions
             files[target] = result.data
             state.remember(target, job.key, result.data, result.pages)
             done[target] = Output(target, name, result.pages, len(result.data), seconds)
-    files[state.path] = state.serialized()
     _refuse_warnings(options)  # before anything is written
-    write_files(files)
+    with locked(options.out), limited_time(options.time_limit, "writing the outputs"):
+        state.merge_latest()  # what other builds into this folder wrote meanwhile
+        files[state.path] = state.serialized()
+        write_files(files)
     return done

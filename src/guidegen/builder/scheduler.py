@@ -12,7 +12,13 @@ interface, :class:`Scheduler`:
   loop) and dies with it.
 * **Pool.** Several documents with ``jobs`` of 2 or more render in forked worker
   processes, whole documents each.
-* **Time limit.** Every render runs under :func:`limited_time`.
+* **Time limit.** Every render runs under :func:`limited_time` (the pipeline puts
+  loading and writing under it too).
+* **Memory limit.** Helper and worker processes may take ``memory_limit`` megabytes
+  on top of what they held after their imports (:func:`guidegen.native.limit_memory`);
+  a render past it stops with a :class:`RenderError`, or its process dies and this one
+  says so. This process sets no limit: C libraries (GLib) abort instead of failing.
+* **Ctrl-C** stops the pool's renders under way at once.
 """
 
 from __future__ import annotations
@@ -28,8 +34,9 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ..errors import GuidegenError, RenderError, rewarn
-from ..native import die_with_parent
+from ..native import die_with_parent, limit_memory
 from ..renderers import PageMap, RenderContext, Rendered, get_preparer
+from .options import option_fields
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -39,6 +46,7 @@ if TYPE_CHECKING:
 
 Results = dict[str, tuple[Rendered, float]]
 HELPED = "pdf"  # the format the helper process renders
+_DEFAULT_MEMORY: int = option_fields()["memory_limit"].default  # type: ignore[assignment]
 _SLACK = 10.0  # seconds the helper may overrun its own time limit before it is killed
 
 
@@ -59,16 +67,17 @@ class Task:
 class Scheduler:
     """Runs the renders of a build; use it as a context manager."""
 
-    def __init__(self, formats: Sequence[str], processes: int) -> None:
+    def __init__(self, formats: Sequence[str], processes: int, memory_limit: int) -> None:
         self.formats = tuple(formats)
         self.processes = processes
+        self.memory_limit = memory_limit
         self.helper: PdfHelper | None = None
         self.pool: Any = None
 
     def warm_up(self) -> Scheduler:
         """Start the PDF helper now if a build like this one may use it; return self."""
         if may_use_helper(self.formats, self.processes):
-            self.helper = PdfHelper.get()
+            self.helper = PdfHelper.get(self.memory_limit)
         return self
 
     def start(self, documents: int) -> None:
@@ -81,16 +90,22 @@ class Scheduler:
             if self.helper is not None:  # warmed up for one document; the pool takes over
                 self.helper.stop()
                 self.helper = None
-            self.pool = start_pool(min(self.processes, documents))
+            self.pool = start_pool(min(self.processes, documents), self.memory_limit)
         elif may_use_helper(self.formats, self.processes):
-            self.helper = PdfHelper.get()
+            self.helper = PdfHelper.get(self.memory_limit)
         else:
             self.helper = None
 
     def run(self, tasks: Sequence[Task]) -> list[Results]:
         """Return the rendered outputs of every task, in order; record their warnings here."""
         if self.pool is not None:
-            results = list(self.pool.map(render_task, tasks))
+            from concurrent.futures.process import BrokenProcessPool
+
+            try:
+                results = list(self.pool.map(render_task, tasks))
+            except BrokenProcessPool:
+                raise RenderError("a worker process stopped unexpectedly; "
+                                  f"{_memory_hint(self.memory_limit)}") from None
         else:
             results = [render_formats(task, self.helper) for task in tasks]
         for result in results:
@@ -104,6 +119,10 @@ class Scheduler:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         if self.pool is not None:
+            if exc is not None:  # Ctrl-C or a failure: stop the renders under way now
+                for process in list(getattr(self.pool, "_processes", None) or {}):
+                    with suppress(OSError):
+                        os.kill(process, signal.SIGKILL)
             self.pool.shutdown(cancel_futures=True)
             self.pool = None
 
@@ -168,28 +187,37 @@ class PdfHelper:
 
     _running: PdfHelper | None = None
 
-    def __init__(self, process: Any, connection: Connection) -> None:
+    def __init__(self, process: Any, connection: Connection, memory_limit: int) -> None:
         self.process = process
         self.connection = connection
+        self.memory_limit = memory_limit
         self.pending = False
         self.owner = os.getpid()
 
     @classmethod
-    def get(cls) -> PdfHelper:
-        """Return the running helper, starting one (which imports WeasyPrint) if needed."""
+    def get(cls, memory_limit: int | None = None) -> PdfHelper:
+        """Return the running helper, starting one (which imports WeasyPrint) if needed.
+
+        The helper may take ``memory_limit`` megabytes (default: the option's default)
+        on top of what it held after its imports; one started with another is replaced.
+        """
+        memory_limit = memory_limit or _DEFAULT_MEMORY
         helper = cls._running
-        if helper is not None and helper.owner != os.getpid():
-            helper = None  # inherited through a fork: it belongs to the parent
+        if helper is not None and (helper.owner != os.getpid()  # a parent's, through a fork
+                                   or helper.memory_limit != memory_limit):
+            if helper.owner == os.getpid():
+                helper.stop()
+            helper = None
         if helper is None or not helper.process.is_alive():
             import multiprocessing
 
             fork = multiprocessing.get_context("fork")
             ours, theirs = fork.Pipe()
-            process = fork.Process(target=_serve, args=(theirs, os.getpid()), daemon=True,
-                                   name="guidegen-pdf")
+            process = fork.Process(target=_serve, args=(theirs, os.getpid(), memory_limit),
+                                   daemon=True, name="guidegen-pdf")
             process.start()
             theirs.close()
-            helper = cls._running = cls(process, ours)
+            helper = cls._running = cls(process, ours, memory_limit)
         return helper
 
     def submit(self, layout: Layout, time_limit: float | None) -> None:
@@ -217,9 +245,12 @@ class PdfHelper:
         return value
 
     def _lost(self) -> None:
-        code = self.process.exitcode
         self.stop()
-        raise RenderError(f"the PDF helper process stopped unexpectedly (exit status {code})")
+        code = self.process.exitcode
+        how = (f"killed by {signal.Signals(-code).name}" if code is not None and code < 0
+               and -code in signal.valid_signals() else f"exit status {code}")
+        raise RenderError(f"the PDF helper process stopped unexpectedly ({how}); "
+                          f"{_memory_hint(self.memory_limit)}")
 
     def stop(self) -> None:
         """End the helper now."""
@@ -232,7 +263,7 @@ class PdfHelper:
             PdfHelper._running = None
 
 
-def _serve(connection: Connection, parent: int) -> None:
+def _serve(connection: Connection, parent: int, memory_limit: int) -> None:
     """Run in the helper: import WeasyPrint, then lay out each document that arrives."""
     from ..renderers.pdf import lay_out
     from ..renderers.pdf.weasy import import_weasyprint
@@ -241,6 +272,7 @@ def _serve(connection: Connection, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to report
     with suppress(Exception):
         import_weasyprint()  # while the caller loads the content; errors show when used
+    limit_memory(memory_limit)
     while True:
         try:
             cwd, layout, time_limit = connection.recv()
@@ -252,6 +284,9 @@ def _serve(connection: Connection, parent: int) -> None:
                 reply: tuple[str, Any] = ("ok", lay_out(layout))
         except GuidegenError as exc:
             reply = ("error", exc)
+        except MemoryError:
+            reply = ("error", RenderError(f"laying out the PDF ran out of memory; "
+                                          f"{_memory_hint(memory_limit)}"))
         except Exception as exc:
             reply = ("error", RenderError(f"{HELPED} renderer failed: {exc}"))
         try:
@@ -260,22 +295,25 @@ def _serve(connection: Connection, parent: int) -> None:
             return
 
 
-def start_pool(processes: int) -> Any:
+def start_pool(processes: int, memory_limit: int) -> Any:
     """Return a pool of forked worker processes that render whole documents, started now.
 
     Each worker imports WeasyPrint and the renderers as it starts, while this process
-    loads and validates the content.
+    loads and validates the content, then may take ``memory_limit`` megabytes more.
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_start_worker, initargs=(os.getpid(),))
+                               initializer=_start_worker, initargs=(os.getpid(), memory_limit))
     pool.submit(int)  # with fork, the first task starts every worker
     return pool
 
 
-def _start_worker(parent: int) -> None:
+_WORKER_MEMORY: list[int] = []  # the memory limit of this worker process, once set
+
+
+def _start_worker(parent: int, memory_limit: int) -> None:
     die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to report
     with suppress(Exception):  # errors show when the renderers are used
@@ -283,11 +321,23 @@ def _start_worker(parent: int) -> None:
         from ..renderers.pdf.weasy import import_weasyprint
 
         import_weasyprint()
+    limit_memory(memory_limit)
+    _WORKER_MEMORY.append(memory_limit)
 
 
 def render_task(task: Task) -> Results:
     """Return :func:`render_formats` of one task (a picklable target for worker processes)."""
-    return render_formats(task)
+    try:
+        return render_formats(task)
+    except MemoryError:
+        raise RenderError(f"rendering {task.document.meta.title!r} ran out of memory; "
+                          f"{_memory_hint(_WORKER_MEMORY[-1] if _WORKER_MEMORY else 0)}"
+                          ) from None
+
+
+def _memory_hint(megabytes: int) -> str:
+    return (f"it may have needed more than the {megabytes} MB of memory that --memory-limit "
+            "gives each helper and worker process")
 
 
 class _Expired(BaseException):

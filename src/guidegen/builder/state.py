@@ -1,0 +1,165 @@
+"""What produced each output: the state file, and the hashes of a build's inputs.
+
+:class:`BuildState` records, next to the outputs, a hash of everything that went into
+each file, so an unchanged guide is not rendered again. The state file is an
+optimisation: one that cannot be read (too large, nested too deeply, not JSON, not a
+regular file) is ignored with a warning, and every output is rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, Location, TemplateError, display_name, warn
+from ..files import MAX_TEMPLATE_FILE, MIB, inside, read_file
+from ..version import __version__
+
+STATE_FILE = ".guidegen-state.json"
+MAX_STATE = 8 * MIB  # thousands of outputs' records
+MAX_OUTPUT = 512 * MIB  # an output larger than this is never taken as up to date
+MAX_FOLDER_FILES = 2000  # files in one templates folder
+MAX_FOLDER_BYTES = 64 * MIB  # bytes of all the files of one templates folder
+
+
+def input_bytes(path: Path) -> bytes:
+    """Return the bytes of guide or packet file ``path`` for a hash; empty if unreadable.
+
+    Read like every input (:func:`~guidegen.files.read_file`): the loader then says
+    what is wrong with the file, with its name.
+    """
+    from ..content.yamlsource import MAX_BYTES
+
+    try:
+        return read_file(path, MAX_BYTES)
+    except InputError:
+        return b""
+
+
+def digest(parts: Iterable[bytes | str]) -> str:
+    """Return the SHA-256 of ``parts``, each length-prefixed so boundaries count."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def folder_digest(folders: Iterable[Path]) -> str:
+    """Return a hash of every file (name and bytes) in the template folders.
+
+    Every file is read by :func:`~guidegen.files.read_file`, so a templates folder may
+    hold no FIFO, device or symlink out, no file over 16 MB, and at most
+    :data:`MAX_FOLDER_FILES` files of :data:`MAX_FOLDER_BYTES` together.
+    """
+    parts: list[bytes | str] = [__version__]
+    for folder in folders:
+        total, files = 0, _folder_files(folder)
+        for path in files:
+            data = read_file(path, MAX_TEMPLATE_FILE, root=folder, error=TemplateError)
+            total += len(data)
+            if total > MAX_FOLDER_BYTES:
+                raise TemplateError(f"the files in {display_name(folder)} hold more than "
+                                    f"{MAX_FOLDER_BYTES // MIB} MB together; a templates "
+                                    "folder holds only templates, a theme and small images")
+            parts += [str(path.relative_to(folder)), data]
+    return digest(parts)
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    """Return every file under ``folder`` (symlinks to folders inside it are not followed)."""
+    found: list[Path] = []
+    for top, dirs, names in os.walk(folder):
+        for name in dirs:
+            if not inside(Path(top, name), folder):
+                found.append(Path(top, name))  # read_file names the symlink out
+        found += (Path(top, name) for name in names)
+        if len(found) > MAX_FOLDER_FILES:
+            raise TemplateError(f"{display_name(folder)} holds more than {MAX_FOLDER_FILES:,} "
+                                "files; is it the right templates folder?")
+    return sorted(found)
+
+
+@dataclass(frozen=True)
+class Record:
+    """What the state file remembers about one output file."""
+
+    key: str
+    sha256: str
+    pages: int | None
+
+
+class BuildState:
+    """The inputs hash and output hash of every file written into one output folder."""
+
+    def __init__(self, folder: Path, name: str = STATE_FILE) -> None:
+        self.path = folder / name
+        self.records: dict[str, Record] = {}
+        self.new: dict[str, Record] = {}  # what this build remembered
+        if os.path.lexists(self.path):
+            self.records = self._read()
+
+    def merge_latest(self) -> None:
+        """Take the state file's records as they are now, with this build's over them.
+
+        Builds into one folder run side by side and take turns to write (the caller
+        holds the folder's lock): none loses what another wrote meanwhile.
+        """
+        latest = self._read() if os.path.lexists(self.path) else {}
+        self.records = {**latest, **self.new}
+
+    def _read(self) -> dict[str, Record]:
+        """Return the records of the state file, or none (with a warning) if unreadable."""
+        try:
+            raw = _parse(read_file(self.path, MAX_STATE, root=self.path.parent))
+        except InputError as exc:
+            problem = exc.problems[0].message if exc.problems else exc.message
+        except (ValueError, TypeError, RecursionError) as exc:
+            problem = f"not a state file guidegen wrote ({type(exc).__name__})"
+        else:
+            return raw
+        warn(Location(display_name(self.path)), f"{problem}; ignored, so every output is "
+             "rendered again")
+        return {}
+
+    def fresh(self, target: Path, key: str) -> Record | None:
+        """Return the record of ``target`` if it was built from ``key`` and is unmodified."""
+        record = self.records.get(target.name)
+        if record is None or record.key != key:
+            return None
+        try:
+            data = read_file(target, MAX_OUTPUT, root=target.parent)
+        except InputError:
+            return None
+        return record if hashlib.sha256(data).hexdigest() == record.sha256 else None
+
+    def remember(self, target: Path, key: str, data: bytes, pages: int | None) -> None:
+        """Record that ``target`` now holds ``data``, built from ``key``."""
+        record = Record(key, hashlib.sha256(data).hexdigest(), pages)
+        self.records[target.name] = self.new[target.name] = record
+
+    def serialized(self) -> bytes:
+        """Return the state as JSON bytes, stable for identical states."""
+        raw = {name: vars(record) for name, record in sorted(self.records.items())}
+        return (json.dumps(raw, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _parse(data: bytes) -> dict[str, Record]:
+    """Return the records of state file ``data``; raise ValueError if it is not one."""
+    raw: Any = json.loads(data.decode("utf-8"))
+    if not isinstance(raw, dict):
+        raise ValueError("not a mapping")
+    records = {}
+    for name, entry in raw.items():
+        if not isinstance(entry, dict) or set(entry) != {"key", "sha256", "pages"} or not all(
+                isinstance(entry[k], str) for k in ("key", "sha256")) or not isinstance(
+                entry["pages"], int | None):
+            raise ValueError(f"bad record {name!r}")
+        records[name] = Record(**entry)
+    return records
