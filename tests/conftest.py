@@ -16,7 +16,8 @@ DATA = Path(__file__).resolve().parent / "data"
 DEFAULT_GUIDE = ROOT / "content" / "cmo-cdmo-cro.yaml"
 TRANSLATIONS = [ROOT / "content" / f"cmo-cdmo-cro.{language}.yaml" for language in ("de", "ja")]
 JOBS_1 = BuildOptions(jobs=1)  # everything in the calling process
-JOBS_2 = BuildOptions(jobs=2)  # the PDF laid out by the helper process
+# the PDF laid out by the helper process, whatever the CPUs
+JOBS_2 = BuildOptions(jobs=2, jobs_over_cpus=True)
 
 
 @pytest.fixture

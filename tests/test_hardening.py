@@ -22,41 +22,37 @@ from hypothesis import strategies as st
 from guidegen.content.loader import load
 from guidegen.errors import ContentError
 
+from .attacks import (
+    HOSTILE,
+    SECRET,
+    SECRET_BYTES,
+    alive,
+    big_guide,
+    children,
+    outputs,
+    use_guide,
+    uses_pango,
+)
 from .conftest import DATA, wait_for, write_yaml
 from .readers import docx_text, html_text, normalize, pdf_text
 
-HOSTILE = Path(__file__).resolve().parent / "hostile"
-SECRET = Path("/etc/passwd")
-SECRET_BYTES = SECRET.read_bytes().splitlines()[0]  # e.g. b"root:x:0:0:root:/root:/bin/bash"
-
-
-def use_guide(project: Path, name: str) -> Path:
-    """Replace the project's content with the hostile guide ``name``."""
-    shutil.rmtree(project / "content")
-    (project / "content").mkdir()
-    return Path(shutil.copy(HOSTILE / name, project / "content" / name))
-
-
-def outputs(project: Path) -> dict[str, bytes]:
-    folder = project / "output"
-    return {p.name: p.read_bytes() for p in folder.iterdir()} if folder.exists() else {}
-
-
 # -- nothing outside the project is fetched --------------------------------------------
 
+@pytest.mark.parametrize("fmt", ["pdf", "html"])  # one URL policy for both (issue 13.2)
 @pytest.mark.parametrize(("template", "url"), [
     ("img-file.html.j2", "file:///etc/passwd"),
+    ("img-loopback.html.j2", "http://127.0.0.1:8765/x"),
     ("attachment.html.j2", "file:///etc/passwd"),
     ("css-url.html.j2", "file:///etc/passwd"),
     ("css-import.html.j2", "file:///etc/passwd"),
     ("metadata-ip.html.j2", "http://169.254.169.254/latest/meta-data/"),
     ("relative-escape.html.j2", "file:///etc/passwd"),
 ])
-def test_templates_cannot_fetch_outside_the_project(project, cli, template, url):
+def test_templates_cannot_fetch_outside_the_project(project, cli, template, url, fmt):
     (project / "mine" / "blocks").mkdir(parents=True)
     shutil.copy(HOSTILE / "templates" / template, project / "mine" / "blocks" /
                 "heading.html.j2")
-    result = cli("build", "-f", "pdf", "--templates", "mine")
+    result = cli("build", "-f", fmt, "--templates", "mine")
     assert result.exit_code == 1
     assert f"refused to fetch {url!r}" in result.stderr
     assert outputs(project) == {}
@@ -252,13 +248,6 @@ def test_missing_template_is_named(project, cli):
     assert "template 'gone.j2' not found" in result.stderr
 
 
-def big_guide(rows: int) -> str:
-    """Return a valid guide whose matrix has ``rows`` rows (slow to lay out)."""
-    body = (DATA / "minimal.yaml").read_text(encoding="utf-8")
-    row = "      - criterion: Row {n}\n        values: {{alpha: yes, beta: no}}\n"
-    return body + "".join(row.format(n=n) for n in range(rows))
-
-
 def test_sigkill_mid_render_leaves_previous_outputs_and_no_temporary_files(project):
     guide = write_yaml(project / "content", "cmo-cdmo-cro.yaml", big_guide(5))
     command = [sys.executable, "-m", "guidegen", "build"]
@@ -278,35 +267,6 @@ def test_sigkill_mid_render_leaves_previous_outputs_and_no_temporary_files(proje
     assert outputs(project) == before
     assert list((project / "output").glob(".guidegen-*.tmp")) == []
     assert wait_for(lambda: not [pid for pid in helpers if alive(pid)]), "a helper outlived it"
-
-
-def uses_pango(pid: int) -> bool:
-    """Return whether process ``pid`` has mapped Pango (so it has imported WeasyPrint)."""
-    try:
-        return "libpango" in Path(f"/proc/{pid}/maps").read_text()
-    except OSError:
-        return False
-
-
-def alive(pid: int) -> bool:
-    """Return whether process ``pid`` exists and is not a zombie."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def children(pid: int) -> list[int]:
-    """Return the process ids whose parent is ``pid``."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
 
 
 def test_temporary_files_of_a_killed_write_are_cleaned_up(project, cli):
@@ -356,13 +316,30 @@ TEXT_FIELDS = [("guide", "title"), ("guide", "subtitle"), ("guide", "audience"),
                ("comparisons", 0, "rows", 0, "values", "alpha"), ("sections", 0, "body"),
                ("comparisons", 1, "values", "alpha"), ("comparisons", 1, "values", "beta", 0)]
 TRICKY = ["&#12;", "&#0;", "&#xFFFE;", "a &#11; b", "__x__", "<b>", "{{ x }}", "[a](b)", "- ",
-          "# h", "    code", "\u202eRTL", "\u0085", "x" * 300]
+          "# h", "    code", "\u202eRTL", "\u0085", "x" * 300, "a \u2029 c", "a\u2028b",
+          "\U0005fffe", "\U0010ffff", "&#x2029;", "*" * 60 + "x" + "*" * 60]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+# Every general category of Unicode but the surrogates (a UTF-8 file cannot hold them; the
+# encoding tests cover them), and every plane, each drawn whole, so that rare categories
+# (Zl, Zp, Cf, Co, Cn) and the planes beyond the first appear in every run.
+CATEGORIES = ["Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No", "Pc", "Pd",
+              "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So", "Zs", "Zl", "Zp", "Cc",
+              "Cf", "Co", "Cn"]
+IN_A_CATEGORY = st.sampled_from(CATEGORIES).flatmap(
+    lambda category: st.characters(categories=[category]))
+IN_A_PLANE = st.integers(0, 16).flatmap(lambda plane: st.characters(
+    min_codepoint=plane << 16, max_codepoint=plane << 16 | 0xFFFF, exclude_categories=["Cs"]))
+NONCHARACTERS = st.integers(0, 16).flatmap(
+    lambda plane: st.sampled_from([chr(plane << 16 | 0xFFFE), chr(plane << 16 | 0xFFFF)]))
+ANY_TEXT = st.lists(st.one_of(IN_A_CATEGORY, IN_A_PLANE, NONCHARACTERS, st.characters()),
+                    max_size=40).map("".join)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow],
           derandomize=True)
 @given(field=st.sampled_from(TEXT_FIELDS),
-       text=st.one_of(st.text(max_size=80), st.sampled_from(TRICKY)))
+       text=st.one_of(ANY_TEXT, st.text(max_size=80), st.sampled_from(TRICKY)))
 def test_any_unicode_in_any_text_field_gives_both_outputs_or_a_located_error(
         tmp_path_factory, field, text):
     import yaml
@@ -389,3 +366,4 @@ def test_any_unicode_in_any_text_field_gives_both_outputs_or_a_located_error(
     assert rendered["pdf"].data.startswith(b"%PDF-") and rendered["pdf"].pages >= 1
     with zipfile.ZipFile(io.BytesIO(rendered["docx"].data)) as package:
         assert "word/document.xml" in package.namelist()
+    assert docx.Document(io.BytesIO(rendered["docx"].data)).paragraphs

@@ -19,10 +19,10 @@ from .conftest import write_yaml
 
 def test_defaults_are_declared_once_and_the_cli_leaves_them_to_the_project():
     build = {p.name: p for p in main.commands["build"].params}
-    # named guides and packets take their place
-    assert set(option_fields()) - set(build) == {"content", "packets"}
+    # named guides and packets take their place; the project file's place is the root
+    assert set(option_fields()) - set(build) == {"content", "packets", "root"}
     for name, spec in option_fields().items():
-        if name in ("content", "packets"):
+        if name in ("content", "packets", "root"):
             continue
         assert build[name].default in (None, False, ()), name  # not given: project/default
         assert str(spec.metadata["help"]).split(";")[0] in build[name].help
@@ -58,7 +58,8 @@ def test_every_mistake_in_the_project_file_is_located(project, cli):
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "guidegen.yaml:1:1: error: unknown key 'outptu' (allowed: content, output, formats, "
-        "paper, templates, language, pdf_variant, jobs, time_limit, strict, packets)",
+        "paper, templates, language, pdf_variant, jobs, jobs_over_cpus, time_limit, "
+        "memory_limit, strict, packets)",
         "guidegen.yaml:2:10: error: formats: unknown value 'odt' (one of: pdf, docx, html)",
         "guidegen.yaml:3:7: error: jobs: expected a whole number of at least 1, got '0'",
         "guidegen.yaml:4:8: error: paper: expected one of a4, letter, got 'a5'",

@@ -24,9 +24,9 @@ def test_the_pdf_helper_process_gives_the_same_bytes_as_one_process():
 
 
 def test_the_helper_is_reused_by_later_builds_in_the_same_program(project):
-    guidegen.build(options=guidegen.BuildOptions(jobs=2, force=True))
+    guidegen.build(options=guidegen.BuildOptions(jobs=2, jobs_over_cpus=True, force=True))
     first = PdfHelper.get().process.pid
-    guidegen.build(options=guidegen.BuildOptions(jobs=2, force=True))
+    guidegen.build(options=guidegen.BuildOptions(jobs=2, jobs_over_cpus=True, force=True))
     assert PdfHelper.get().process.pid == first
 
 
@@ -60,7 +60,7 @@ def test_an_unexpected_writer_failure_is_reported(project, cli, monkeypatch):
 def test_jobs_build_several_guides_in_worker_processes(project, cli):
     for name in ("b", "c"):
         (project / "content" / f"{name}.yaml").write_bytes((DATA / "minimal.yaml").read_bytes())
-    result = cli("build", "--jobs", "2")
+    result = cli("build", "--jobs", "2", "--jobs-over-cpus")
     assert result.exit_code == 0, result.output
     written = sorted(p.name for p in (project / "output").iterdir()
                      if not p.name.startswith("."))
@@ -74,7 +74,7 @@ def test_errors_in_worker_processes_keep_their_locations(project, cli):
     (project / "content" / "b.yaml").write_bytes((DATA / "minimal.yaml").read_bytes())
     (project / "mine" / "blocks").mkdir(parents=True)
     (project / "mine" / "blocks" / "table.html.j2").write_text("\n{{ nope }}\n")
-    result = cli("build", "--jobs", "2", "--templates", "mine")
+    result = cli("build", "--jobs", "2", "--jobs-over-cpus", "--templates", "mine")
     assert result.exit_code == 1
     assert result.stderr.startswith("mine/blocks/table.html.j2:2: error: 'nope' is undefined")
     assert not (project / "output").exists()

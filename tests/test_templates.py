@@ -104,7 +104,8 @@ def test_a_theme_logo_appears_in_pdf_docx_and_html(project, cli):
 
 
 @pytest.mark.parametrize(("logo", "message"), [
-    ("../content/x.png", "asset '../content/x.png' not found in the template folders"),
+    ("../content/x.png", "content/x.png: error: is outside mine; guidegen reads no "
+     "file outside the folder it belongs to"),
     ("logo.svg", "theme.yaml:1:7: error: logo: "),
 ])
 def test_a_logo_outside_the_templates_or_not_an_image_is_refused(project, cli, logo, message):

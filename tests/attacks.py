@@ -1,0 +1,84 @@
+"""What the hostile-input tests share: the corpus, the secret, outputs, processes."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+from .conftest import DATA
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+SECRET = Path("/etc/passwd")
+SECRET_BYTES = SECRET.read_bytes().splitlines()[0]  # e.g. b"root:x:0:0:root:/root:/bin/bash"
+MINIMAL = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+
+
+def use_guide(project: Path, name: str) -> Path:
+    """Replace the project's content with the hostile guide ``name``."""
+    shutil.rmtree(project / "content")
+    (project / "content").mkdir()
+    return Path(shutil.copy(HOSTILE / name, project / "content" / name))
+
+
+def outputs(project: Path, folder: str = "output") -> dict[str, bytes]:
+    """Return every file of the project's output folder, by name, with its bytes."""
+    path = project / folder
+    return {p.name: p.read_bytes() for p in path.iterdir()} if path.exists() else {}
+
+
+def big_guide(rows: int) -> str:
+    """Return a valid guide whose matrix has ``rows`` rows (slow to lay out)."""
+    row = "      - criterion: Row {n}\n        values: {{alpha: yes, beta: no}}\n"
+    return MINIMAL + "".join(row.format(n=n) for n in range(rows))
+
+
+def guidegen_process(project: Path, *args: str) -> subprocess.Popen[bytes]:
+    """Return ``guidegen ARGS`` started in ``project`` as a process of its own."""
+    return subprocess.Popen([sys.executable, "-m", "guidegen", *args], cwd=project,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def uses_pango(pid: int) -> bool:
+    """Return whether process ``pid`` has mapped Pango (so it has imported WeasyPrint)."""
+    try:
+        return "libpango" in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
+
+
+def alive(pid: int) -> bool:
+    """Return whether process ``pid`` exists and is not a zombie."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def children(pid: int) -> list[int]:
+    """Return the process ids whose parent is ``pid``."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def png(width: int, height: int, rows: bytes | None = None) -> bytes:
+    """Return a 1-bit greyscale PNG of ``width`` x ``height`` (white unless ``rows``)."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body)))
+
+    if rows is None:
+        rows = (b"\x00" + b"\xff" * ((width + 7) // 8)) * height
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))

@@ -1,0 +1,150 @@
+"""Hostile input, second pass (issue 13): work bounded before it is done.
+
+Aliases are budgeted in characters as well as values, Markdown nesting is limited,
+processes are capped at the CPUs and each helper and worker at its memory, and Ctrl-C
+stops a pool's renders at once.
+"""
+
+from __future__ import annotations
+
+import signal
+import tracemalloc
+
+import pytest
+
+from guidegen import BuildOptions
+from guidegen.builder.options import cpu_count
+from guidegen.content.loader import load
+from guidegen.errors import ContentError
+
+from .attacks import MINIMAL, alive, children, guidegen_process, outputs, use_guide, uses_pango
+from .conftest import wait_for, write_yaml
+from .readers import docx_text, html_text, pdf_text
+
+# -- 3. aliases that repeat one long text ---------------------------------------------------
+
+
+def test_an_alias_repeating_a_long_text_is_refused_by_its_characters(tmp_path, monkeypatch):
+    from guidegen.content import yamlsource
+
+    text = MINIMAL + 'extra: &s "' + "x" * 60_000 + '"\nmore: [' + ", ".join(["*s"] * 15_000) \
+        + "]\n"
+    path = write_yaml(tmp_path, "g.yaml", text)
+    built = []
+    monkeypatch.setattr(yamlsource._Builder, "build",
+                        lambda self, node, path: built.append(path))
+    tracemalloc.start()
+    with pytest.raises(ContentError) as caught:
+        load(path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert str(caught.value.problems[0]).endswith(
+        "g.yaml:20:7: error: document expands to more than 4,000,000 characters of text "
+        "(aliases repeated too often?)")
+    assert built == []  # counted on the composed nodes, before any value is built
+    assert peak < 30_000_000  # the file's own size, a few times over
+
+
+def test_the_character_budget_leaves_real_guides_alone(project, cli):
+    assert cli("check").exit_code == 0
+
+
+# -- 7. Markdown nested too deeply -------------------------------------------------------------
+
+def test_emphasis_nested_600_and_400_deep_is_a_located_error(project, cli):
+    use_guide(project, "emphasis-600.yaml")
+    result = cli("check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        "content/emphasis-600.yaml:8:14: error: subjects[0].summary: lists, emphasis and "
+        "links are nested more than 24 levels deep",
+        "content/emphasis-600.yaml:12:14: error: subjects[1].summary: lists, emphasis and "
+        "links are nested more than 24 levels deep"]
+    assert cli("build").exit_code == 1
+    assert outputs(project) == {}
+
+
+def test_the_deepest_nesting_allowed_builds_in_every_format(project, cli):
+    def nested(depth: int) -> str:
+        return '"' + "*a " * depth + "deepest" + " a*" * depth + '"'
+
+    deepest = MINIMAL.replace("Alpha is first.", nested(23))  # 24 levels with the paragraph
+    write_yaml(project / "content", "cmo-cdmo-cro.yaml", deepest)
+    assert cli("build", "-f", "pdf,docx,html").exit_code == 0
+    out = project / "output"
+    for text in (pdf_text(out / "cmo-cdmo-cro.pdf"), docx_text(out / "cmo-cdmo-cro.docx"),
+                 html_text((out / "cmo-cdmo-cro.html").read_bytes())):
+        assert "deepest" in text
+    write_yaml(project / "content", "cmo-cdmo-cro.yaml", MINIMAL.replace("Alpha is first.",
+                                                                         nested(24)))
+    assert cli("check").exit_code == 1
+
+
+# -- 6. processes and memory ---------------------------------------------------------------------
+
+def test_jobs_are_capped_at_the_cpus_unless_asked_for_by_name():
+    assert BuildOptions(jobs=60).processes == cpu_count()
+    assert BuildOptions().processes == cpu_count()
+    assert BuildOptions(jobs=60, jobs_over_cpus=True).processes == 60
+    assert BuildOptions(jobs=1).processes == 1
+
+
+def test_jobs_over_cpus_is_a_project_key(project, cli):
+    write_yaml(project, "guidegen.yaml", "jobs: 60\njobs_over_cpus: true\nmemory_limit: 2048\n")
+    from guidegen.project.config import load_project
+
+    options = load_project(project / "guidegen.yaml").options()
+    assert (options.processes, options.memory_limit) == (60, 2048)
+
+
+@pytest.mark.parametrize("guides", [1, 2])  # the PDF helper; a pool of workers
+def test_a_render_over_its_memory_limit_stops_with_a_clear_message(project, guides):
+    if guides == 2:
+        write_yaml(project / "content", "second.yaml", MINIMAL)
+    process = guidegen_process(project, "build", "-j", "2", "--jobs-over-cpus",
+                               "--memory-limit", "1")
+    _, stderr = process.communicate()
+    message = stderr.decode().strip().splitlines()[-1]
+    assert process.returncode == 3, stderr
+    assert message.startswith("error: ")
+    assert message.endswith("it may have needed more than the 1 MB of memory that "
+                            "--memory-limit gives each helper and worker process")
+    assert "Traceback" not in stderr.decode()
+    assert outputs(project) == {}
+
+
+# -- 11. Ctrl-C with a pool -----------------------------------------------------------------------
+
+def test_ctrl_c_stops_the_pools_renders_at_once(project):
+    mine = project / "mine" / "blocks"
+    mine.mkdir(parents=True)
+    # a render that would take many minutes: far longer than the wait below allows
+    write_yaml(mine, "heading.html.j2", "<h2>{{ block.text }}</h2><table>{% for i in "
+               "range(99999) %}<tr><td>{{ i }}</td></tr>{% endfor %}</table>\n")
+    write_yaml(project / "content", "second.yaml", MINIMAL)
+    process = guidegen_process(project, "build", "-j", "2", "--jobs-over-cpus",
+                               "--templates", "mine", "--time-limit", "3600", "-f", "pdf")
+    workers: list[int] = []
+
+    def rendering() -> bool:  # both workers have WeasyPrint, and this one waits on them
+        workers[:] = children(process.pid)
+        return len(workers) >= 2 and all(uses_pango(pid) for pid in workers) and \
+            _state(process.pid) == "S"
+
+    assert wait_for(rendering), "the workers never started"
+    process.send_signal(signal.SIGINT)
+    assert wait_for(lambda: process.poll() is not None), "Ctrl-C waited for the renders"
+    _, stderr = process.communicate()
+    assert process.returncode == 130
+    assert stderr.decode().strip() == "interrupted; no output was changed"
+    assert wait_for(lambda: not [pid for pid in workers if alive(pid)])
+    assert outputs(project) == {}
+
+
+def _state(pid: int) -> str:
+    from pathlib import Path
+
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return ""
