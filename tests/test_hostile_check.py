@@ -75,8 +75,8 @@ def test_a_reference_docx_with_an_external_entity_is_refused(project, cli):
     reference_doc(project, cli, {}, entity)
     errors = check_and_build_fail(cli, "--templates", "mine")
     assert errors.startswith("mine/reference.docx: error: not a usable .docx: part "
-                             "word/styles.xml declares a DOCTYPE (entities), which a Word "
-                             "document never has")
+                             "word/styles.xml declares a DOCTYPE (entities), which an Office "
+                             "file never has")
 
 
 def test_a_good_reference_docx_gives_a_docx_python_docx_opens(project, cli):

@@ -107,7 +107,6 @@ def test_a_guide_linking_out_of_the_project_is_refused_one_named_outside_is_read
     (os.mkfifo, "is a FIFO (named pipe), not a regular file"),
     (lambda path: path.symlink_to("/dev/zero"), "is a symlink to /dev/zero, outside the "
                                                "working folder"),
-    (os.mkdir, "is a folder, not a regular file"),
 ])
 def test_a_guide_that_is_no_regular_file_is_refused_without_waiting(project, cli, make,
                                                                     message):
@@ -132,6 +131,12 @@ def test_a_fifo_in_a_templates_folder_is_refused_without_waiting(project, cli, n
     result = cli("build", "-f", "html", "--templates", "mine")
     assert result.exit_code == 1
     assert f"mine/{name}: error: is a FIFO (named pipe), not a regular file" in result.stderr
+
+
+def test_a_folder_is_no_file(tmp_path):
+    with pytest.raises(InputError) as caught:
+        read_file(tmp_path, 100)
+    assert caught.value.problems[0].message == "is a folder, not a regular file"
 
 
 def test_the_size_cap_holds_while_reading_whatever_the_size_says():
@@ -216,3 +221,34 @@ def test_files_the_pdf_fetches_are_read_with_the_same_rules(tmp_path):
         with pytest.raises(FatalURLFetchingError) as caught:
             fetcher.fetch((tmp_path / name).as_uri())
         assert str(caught.value) == f"refused to fetch {(tmp_path / name).as_uri()!r}: {message}"
+
+
+# -- rosters are read like every input ------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "make", "message"), [
+    ("hires.csv", os.mkfifo, "hires.csv: error: is a FIFO (named pipe), not a regular file"),
+    ("hires.xlsx", lambda path: _zip(path, {"xl/bomb.bin": bytes(40 << 20)}),
+     "hires.xlsx: error: not a readable .xlsx file: part xl/bomb.bin is larger than 32 MB"),
+    ("hires.xlsx", lambda path: _zip(path, {"xl/workbook.xml": b'<?xml version="1.0"?>'
+                                            b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/'
+                                            b'passwd">]><x>&e;</x>'}),
+     "hires.xlsx: error: not a readable .xlsx file: part xl/workbook.xml declares a DOCTYPE"),
+])
+def test_a_roster_that_is_a_fifo_a_zip_bomb_or_has_an_entity_is_refused(
+        tmp_path, monkeypatch, name, make, message):
+    from guidegen.content.packet import Roster
+    from guidegen.content.roster import read_roster
+
+    monkeypatch.chdir(tmp_path)
+    make(tmp_path / name)
+    with pytest.raises(ContentError) as caught:
+        read_roster(Path(name), Roster(columns={"first_name": "First name"}))
+    assert str(caught.value.problems[0]).startswith(message)
+
+
+def _zip(path: Path, parts: dict[str, bytes]) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for part, data in parts.items():
+            package.writestr(part, data)

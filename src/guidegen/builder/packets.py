@@ -26,8 +26,9 @@ from ..renderers import RenderContext, extension
 from ..theme.folders import template_folders
 from .manifest import Entry, manifest_csv, manifest_json
 from .options import BuildOptions
-from .outputs import BuildState, digest, folder_digest, remove_stale_temporaries, write_files
+from .outputs import locked, remove_stale_temporaries, write_files
 from .scheduler import Scheduler, Task
+from .state import BuildState, digest, folder_digest, input_bytes
 
 if TYPE_CHECKING:
     from ..content.model import Guide
@@ -141,7 +142,9 @@ def _build_one(loaded: Loaded, templates: Templates, options: BuildOptions,
     tag = f"-{shard[0]}-of-{shard[1]}" if shard else ""
     state = BuildState(folder, f".guidegen-state{tag}.json")
     jobs = _jobs(loaded, folder, options)
-    remove_stale_temporaries(folder, [t.name for job in jobs for t in job.targets.values()])
+    with locked(folder):  # no writer has temporary files in flight meanwhile
+        remove_stale_temporaries(folder, [t.name for job in jobs
+                                          for t in job.targets.values()])
     done: dict[Path, Output] = {}
     todo = []
     for job in jobs:
@@ -172,7 +175,7 @@ def _jobs(loaded: Loaded, folder: Path, options: BuildOptions) -> list[_Job]:
     settings: list[bytes | str] = [folder_digest(template_folders(options.templates)),
                 ",".join(options.formats), options.paper or "", options.pdf_variant,
                 options.language, str(options.strict), os.environ.get("SOURCE_DATE_EPOCH", ""),
-                _read(loaded.path), *(_read(p) for p in guide_paths(loaded.packet,
+                input_bytes(loaded.path), *(input_bytes(p) for p in guide_paths(loaded.packet,
                                                                     options.content))]
     recipients: Sequence[Recipient | None] = [None]
     if loaded.recipients is not None:
@@ -187,13 +190,6 @@ def _jobs(loaded: Loaded, folder: Path, options: BuildOptions) -> list[_Job]:
                          {name: folder / f"{stem}.{extension(name)}"
                           for name in options.formats}))
     return jobs
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""
 
 
 def _batches(jobs: list[_Job], size: int) -> Iterator[list[_Job]]:

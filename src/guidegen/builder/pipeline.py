@@ -115,7 +115,8 @@ def check(guides: Sequence[PathLike], options: BuildOptions) -> list[Guide]:
     loaded = load_guides(find_guides(guide_files, options.content), options) if guide_files \
         or not packet_files else []
     if packet_files:
-        load_packets(packet_files, options)
+        with limited_time(options.time_limit, "loading the packets"):
+            load_packets(packet_files, options)
     templates = load_templates(options.templates, options.paper)
     check_templates(templates)
     for guide in loaded:
@@ -172,8 +173,9 @@ def build(guides: Sequence[PathLike], options: BuildOptions) -> list[Output]:
     from .packets import build_packets, load_packets, sort_sources
 
     guide_files, packet_files = sort_sources(guides, options)
-    if packet_files:
-        load_packets(packet_files, options)  # every problem before anything renders
+    if packet_files:  # every problem before anything renders
+        with limited_time(options.time_limit, "loading the packets"):
+            load_packets(packet_files, options)
     scheduler = Scheduler(options.formats, options.processes, options.memory_limit)
     with scheduler.warm_up():
         with locked(options.out):  # finish what a killed build began; its leftovers go

@@ -19,7 +19,7 @@ from pydantic import ConfigDict, Field, PrivateAttr, StringConstraints
 from ..errors import ContentError, Location, Problem
 from .loader import validate_data
 from .model import ControlledDocument, IsoDate, LanguageTag, Markdown, Model, PlainText
-from .yamlsource import SourceMap, format_path, load_yaml
+from .yamlsource import SourceMap, format_path, load_yaml, read_source
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 Pattern = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -202,10 +202,9 @@ def guide_paths(packet: Packet, content: Path) -> list[Path]:
 def is_packet_file(path: Path) -> bool:
     """Return whether the YAML file at ``path`` is a packet (its top level has ``packet``)."""
     try:
-        with path.open("rb") as stream:
-            head = stream.read(64_000)
-    except OSError:
-        return False
+        head = read_source(path)[:64_000]
+    except ContentError:
+        return False  # the loader says what is wrong with it
     return re.search(rb"(?m)^packet\s*:", head) is not None
 
 

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ContentError, Location, Problem, display_name
+from ..files import read_file
+from ..zips import package_problem
 from .markup import BAD_CHARACTERS
 from .packet import Roster, fill
 from .yamlsource import decode
@@ -193,14 +195,7 @@ def safe_file_name(text: str) -> str:
 
 def _read_table(path: Path) -> _Table:
     file = display_name(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ContentError.collect([Problem(
-                Location(file), f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")])
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ContentError.collect([Problem(Location(file), exc.strerror or str(exc))]) from None
+    data = read_file(path, MAX_BYTES, error=ContentError, display=file)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _xlsx_table(data, file)
     if path.suffix.lower() != ".csv":
@@ -234,6 +229,10 @@ def _csv_table(text: str, file: str) -> _Table:
 def _xlsx_table(data: bytes, file: str) -> _Table:
     import zipfile
 
+    problem = package_problem(data)  # no zip bomb, no external entity for openpyxl
+    if problem is not None:
+        raise ContentError.collect([Problem(Location(file), f"not a readable .xlsx file: "
+                                            f"{problem}")])
     try:
         import openpyxl
 

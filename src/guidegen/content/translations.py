@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ContentError, Location, Problem, display_name, warn
 from . import markup
-from .yamlsource import Path_, format_path, parse_yaml
+from .yamlsource import Path_, format_path, parse_yaml, read_source
 
 if TYPE_CHECKING:
     from .model import Guide
@@ -99,7 +99,7 @@ def translation_problems(guide: Guide, path: Path) -> list[Problem]:
 
 def _warn_if_stale(path: Path, source_file: Path, confirmed: str | None,
                    here: Location) -> None:
-    current = source_file.read_bytes()
+    current = read_source(source_file)
     name = display_name(source_file)
     if confirmed is None:
         warn(here, f"not confirmed against {name} yet; once it is reviewed, run "
@@ -115,8 +115,8 @@ def changed_lines(path: Path, source_file: Path, confirmed: str, current: bytes)
     """Return which lines of the source changed since ``confirmed``, as a phrase."""
     copy = confirmed_copy(path, source_file, confirmed)
     try:
-        old = copy.read_bytes()
-    except OSError:
+        old = read_source(copy)
+    except ContentError:
         return (f"which lines cannot be said, as its confirmed copy {display_name(copy)} "
                 "is missing")
     if digest_of(old) != confirmed:
@@ -146,8 +146,8 @@ def describe_changes(old: Sequence[str], new: Sequence[str]) -> str:
 
 def _warn_if_untranslated(path: Path) -> None:
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
+        lines = read_source(path).decode("utf-8-sig").splitlines()
+    except (ContentError, UnicodeDecodeError):
         return
     marked = [n for n, line in enumerate(lines, 1) if TO_TRANSLATE in line]
     if marked:

@@ -183,6 +183,15 @@ def decode(data: bytes, file: str) -> str:
             "(it looks like Latin-1 or Windows-1252)")]) from None
 
 
+def read_source(path: Path, root: Path | None = None, display: str | None = None) -> bytes:
+    """Return the bytes of the source file at ``path`` (YAML, CSV): at most 1 MB.
+
+    Read by :func:`guidegen.files.read_file` (a regular file, not a symlink out of
+    ``root``); what is wrong is a located :class:`ContentError`.
+    """
+    return read_file(path, MAX_BYTES, root=root, error=ContentError, display=display)
+
+
 def load_yaml(path: Path, display: str | None = None,
               root: Path | None = None) -> tuple[Any, SourceMap]:
     """Return the data of the YAML file at ``path`` and its :class:`SourceMap`.
@@ -194,8 +203,7 @@ def load_yaml(path: Path, display: str | None = None,
     schema errors can be reported alongside them.
     """
     file = display or display_name(path)
-    data = read_file(path, MAX_BYTES, root=root, error=ContentError, display=file)
-    return parse_yaml(decode(data, file), file)
+    return parse_yaml(decode(read_source(path, root, file), file), file)
 
 
 def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:

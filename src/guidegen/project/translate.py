@@ -26,7 +26,7 @@ from ..content.translations import (
     source_of,
     source_path,
 )
-from ..content.yamlsource import Flag, load_yaml
+from ..content.yamlsource import Flag, load_yaml, read_source
 from ..errors import ContentError, UsageError, display_name, set_aside_warnings
 
 
@@ -76,7 +76,7 @@ def state_of(path: Path, source: Path) -> State:
     confirmed = guide.translation_of.confirmed
     if confirmed is None:
         return State(path, source, language, "not confirmed")
-    current = source.read_bytes()
+    current = read_source(source)
     if digest_of(current) != confirmed:
         return State(path, source, language, "source changed",
                      changed_lines(path, source, confirmed, current))
@@ -97,9 +97,9 @@ def confirm(path: Path) -> str:
         raise UsageError(f"{display_name(path)} is not a translation (it has no "
                          "translation_of)")
     source = source_path(path, named.source)
-    data = source.read_bytes()
+    data = read_source(source)
     confirmed = digest_of(data)
-    text = path.read_text(encoding="utf-8-sig")
+    text = read_source(path).decode("utf-8-sig")
     _, where = load_yaml(path)
     line = where.keys[("translation_of",)].line or 1
     write_files({path: _with_translation_of(text, line, named.source, confirmed).encode(),
@@ -196,6 +196,6 @@ _Dumper.add_representer(str, _text)
 
 def _read(path: Path) -> bytes:
     try:
-        return path.read_bytes()
-    except OSError:
+        return read_source(path)
+    except ContentError:
         return b""
