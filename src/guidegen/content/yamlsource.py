@@ -257,30 +257,34 @@ def oversized_node(root: yaml.Node, values: int,
     post-order, without recursion), so this costs one visit per node as written, not per
     value the document would expand to. A node that contains itself is too big.
     """
-    sizes: dict[int, tuple[int, int]] = {}
-    pending = (-1, -1)
+    counts: dict[int, int] = {}  # -1 while the node's children are pending
+    lengths: dict[int, int] = {}
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
-        if sizes.get(id(node), pending)[0] >= 0:  # done: shared through an alias
-            continue
-        children = _children(node)
+        key = id(node)
         if children_done:
-            count = 1 + sum(sizes[id(child)][0] for child in children)
-            length = (len(node.value) if isinstance(node, yaml.ScalarNode) else 0) + sum(
-                sizes[id(child)][1] for child in children)
-            sizes[id(node)] = (count, length)
-            if count > values:
-                return node, f"{values:,} values"
-            if length > characters:
-                return node, f"{characters:,} characters of text"
-            continue
-        if id(node) in sizes:  # reached again while its children are pending
+            count, length = 1, 0
+            for child in _children(node):
+                count, length = count + counts[id(child)], length + lengths[id(child)]
+            counts[key], lengths[key] = count, length
+        else:
+            seen = counts.get(key)
+            if seen is not None:
+                if seen < 0:  # reached again while its children are pending
+                    return node, f"{values:,} values"
+                continue  # done: shared through an alias
+            if not isinstance(node, yaml.ScalarNode):
+                counts[key] = -1
+                stack.append((node, True))
+                stack.extend((child, False) for child in _children(node)
+                             if counts.get(id(child), -1) < 0)
+                continue
+            counts[key], lengths[key] = 1, len(node.value)
+        if counts[key] > values:
             return node, f"{values:,} values"
-        sizes[id(node)] = pending
-        stack.append((node, True))
-        stack.extend((child, False) for child in children
-                     if sizes.get(id(child), pending)[0] < 0)
+        if lengths[key] > characters:
+            return node, f"{characters:,} characters of text"
     return None
 
 
