@@ -6,8 +6,9 @@ Modes (each prints one JSON object on its last line):
     guidegen's layers one by one, in the order a build chains them
     (:mod:`guidegen.builder.pipeline`, :mod:`guidegen.renderers.pdf`): YAML load +
     validation, templates, layout (the document tree), font check, HTML render,
-    WeasyPrint parse, style + layout and PDF write, DOCX render (one after the other, in
-    this process, whatever a build overlaps). The first iteration (which pays the lazy
+    WeasyPrint parse, style + layout and PDF write (with the page map the DOCX takes its
+    page numbers from), DOCX render (one after the other, in this process, whatever a
+    build overlaps). The first iteration (which pays the lazy
     imports and caches) is reported apart from the warm median.
 ``rebuild GUIDE RUNS OUT``
     ``guidegen.build([GUIDE], BuildOptions(out=OUT, force=True))`` repeated in one process.
@@ -65,11 +66,12 @@ def layers(guide_path: str, runs: int) -> dict[str, Any]:
     from guidegen.builder.options import BuildOptions
     from guidegen.builder.pipeline import source_date
     from guidegen.content.loader import load
-    from guidegen.layout import layout_guide
+    from guidegen.layout.guide import layout_guide
     from guidegen.renderers import RenderContext
     from guidegen.renderers.html import render_html
     from guidegen.renderers.pdf.fetcher import project_fetcher, refused_urls_as_errors
     from guidegen.renderers.pdf.fonts import require_fonts
+    from guidegen.renderers.pdf.pagemap import page_map
     from guidegen.renderers.pdf.weasy import import_weasyprint
     from guidegen.theme import load_templates
 
@@ -108,7 +110,8 @@ def layers(guide_path: str, runs: int) -> dict[str, Any]:
             add("weasyprint_parse", seconds)
             seconds, laid_out = timed(lambda p=parsed: p.render(**pdf))
             add("weasyprint_layout", seconds)
-            seconds, data = timed(lambda d=laid_out: d.write_pdf(**pdf))
+            seconds, (data, pages_found) = timed(lambda d=laid_out: (d.write_pdf(**pdf),
+                                                                     page_map(d)))
             add("pdf_write", seconds)
         pages = len(laid_out.pages)
 
@@ -116,7 +119,7 @@ def layers(guide_path: str, runs: int) -> dict[str, Any]:
             imports["docx"], _ = timed(lambda: __import__("guidegen.renderers.docx"))
         from guidegen.renderers import docx
 
-        docx_context = replace(context, pages_hint=pages)
+        docx_context = replace(context, pages_hint=pages, page_map=pages_found)
         seconds, _ = timed(lambda d=document, c=docx_context: docx.render(d, c))
         add("docx", seconds)
         add("total", sum(times[name][-1] for name in times if name != "total"))
@@ -144,7 +147,8 @@ def typst_compile(guide_path: str, runs: int) -> dict[str, Any]:
     import_s, typst = timed(lambda: __import__("typst"))
     data = source.encode("utf-8")
     samples = [timed(lambda: compile_pdf(data))[0] for _ in range(runs + 1)]
-    compiler = typst.Compiler(font_paths=[str(d) for d in FONT_DIRS if d.is_dir()])
+    compiler = typst.Compiler(font_paths=[str(d) for d in FONT_DIRS if d.is_dir()],
+                              ignore_system_fonts=True)
     incremental = [timed(lambda: compiler.compile(data, format="pdf",
                                                   pdf_standards=["ua-1"]))[0]
                    for _ in range(runs + 1)]

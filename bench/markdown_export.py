@@ -21,6 +21,7 @@ from guidegen.content import markup
 from guidegen.layout.tree import (
     Block,
     Cell,
+    Contents,
     Document,
     Fields,
     Heading,
@@ -90,6 +91,8 @@ def block(node: Block, indent: str = "") -> list[str]:
         return [" · ".join(f"{escape(k)}: **{escape(v)}**" for k, v in node.items)]
     if isinstance(node, Table):
         return table(node)
+    if isinstance(node, Contents):  # guidegen adds the page numbers
+        return [f"- {escape(entry.text)}" for entry in node.entries]
     return []  # an image (the theme's logo)
 
 

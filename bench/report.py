@@ -14,7 +14,7 @@ LAYER_NAMES = {
     "html": "HTML render (renderers.html.render_html)",
     "weasyprint_parse": "WeasyPrint: parse HTML (weasyprint.HTML)",
     "weasyprint_layout": "WeasyPrint: style + layout (render)",
-    "pdf_write": "WeasyPrint: PDF write (write_pdf)",
+    "pdf_write": "WeasyPrint: PDF write (write_pdf, page_map)",
     "docx": "DOCX render (renderers.docx.render)",
     "total": "total (PDF + DOCX)",
 }

@@ -112,7 +112,8 @@ def stage_typst(bench: Bench) -> dict[str, Any]:
     source = bench.tmp / "guide.typ"
     source.write_text(to_typst(*load_document(bench.guide)), encoding="utf-8")
     code = ("import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], "
-            f"font_paths={[str(d) for d in FONT_DIRS]!r}, pdf_standards=['ua-1'])")
+            f"font_paths={[str(d) for d in FONT_DIRS]!r}, ignore_system_fonts=True, "
+            "pdf_standards=['ua-1'])")
     cold = repeat(lambda i: [PYTHON, "-c", code, source, bench.tmp / f"typst-{i}.pdf"],
                   bench.runs)
     return {"in_process": python_json("inprocess.py", "typst", bench.guide, bench.runs),

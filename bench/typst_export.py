@@ -25,6 +25,7 @@ from guidegen.content import markup
 from guidegen.layout.tree import (
     Block,
     Cell,
+    Contents,
     Document,
     Fields,
     Heading,
@@ -37,6 +38,7 @@ from guidegen.layout.tree import (
 )
 from outline import list_lines, load_document, parts
 
+# The fonts guidegen's theme uses; Typst reads these only, not every font the machine has.
 FONT_DIRS = (Path("/usr/share/fonts/truetype/crosextra"), Path("/usr/share/fonts/truetype/dejavu"))
 STRONG_SPANS = ("label", "who")  # spans guidegen's stylesheet sets in bold
 
@@ -127,6 +129,8 @@ class Writer:
             return [f"#grid(columns: {len(node.items)}, column-gutter: 2.2em, {cells})"]
         if isinstance(node, Table):
             return self.table(node)
+        if isinstance(node, Contents):  # the parts, with their page numbers
+            return ["#outline(title: none, depth: 1)"]
         return []  # an image (the theme's logo)
 
     def table(self, node: Table) -> list[str]:
@@ -218,7 +222,7 @@ def compile_pdf(source: str | bytes, standards: Sequence[str] = ("ua-1",)) -> by
 
     data = source.encode("utf-8") if isinstance(source, str) else source
     options: dict[str, Any] = {"font_paths": [str(d) for d in FONT_DIRS if d.is_dir()],
-                               "format": "pdf"}
+                               "ignore_system_fonts": True, "format": "pdf"}
     if standards:
         options["pdf_standards"] = list(standards)
     return typst.compile(data, **options)

@@ -68,7 +68,8 @@ def load(path: str | os.PathLike[str], root: Path | None = None, *,
     if translations and guide.translation_of is not None:
         from .translations import translation_problems
 
-        _raise_problems(source, translation_problems(guide, path))
+        _raise_problems(source, translation_problems(
+            guide, path, lambda original: load(original, root, translations=False)))
     return guide
 
 

@@ -14,7 +14,7 @@ the source lines that changed since.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,15 +62,14 @@ def source_of(path: Path, data: bytes) -> Path | None:
     return source_path(path, named) if isinstance(named, str) and named.strip() else None
 
 
-def translation_problems(guide: Guide, path: Path) -> list[Problem]:
+def translation_problems(guide: Guide, path: Path,
+                         load: Callable[[Path], Guide]) -> list[Problem]:
     """Return the located errors of translation ``guide`` (at ``path``) against its source.
 
-    Also warns (:func:`~guidegen.errors.warn`) when the translation was never confirmed,
-    when its source changed since it was confirmed, and when texts are still marked to
-    translate.
+    ``load`` loads the source guide (the loader's own, without this check). Also warns
+    (:func:`~guidegen.errors.warn`) when the translation was never confirmed, when its
+    source changed since it was confirmed, and when texts are still marked to translate.
     """
-    from .loader import load
-
     named = guide.translation_of
     if named is None:
         return []
@@ -80,7 +79,7 @@ def translation_problems(guide: Guide, path: Path) -> list[Problem]:
         return [Problem(here, f"source {named.source!r} not found (looked for "
                         f"{display_name(source_file)})", "translation_of")]
     try:
-        source = load(source_file, translations=False)
+        source = load(source_file)
     except ContentError as exc:
         return [Problem(here, f"the source {display_name(source_file)} has errors; "
                         "fix them first", "translation_of"), *exc.problems]
