@@ -1,8 +1,9 @@
 """Every call guidegen makes into C libraries (through ctypes) and into process limits.
 
 * fontconfig, to ask which family it would really use for a font name (WeasyPrint
-  silently substitutes another when a font is missing); called through ctypes, so the
-  check needs neither WeasyPrint nor its C bindings and runs in the main process;
+  silently substitutes another when a font is missing) and which file holds it (the
+  layout measures text with its metrics); called through ctypes, so neither needs
+  WeasyPrint nor its C bindings and both run in the main process;
 * Linux's ``prctl(PR_SET_PDEATHSIG)``, so helper processes die with their parent;
 * ``setrlimit(RLIMIT_DATA)``, so one helper or worker process cannot take the machine's
   memory.
@@ -56,24 +57,50 @@ def matched_families(families: tuple[str, ...]) -> dict[str, str]:
 
     Without fontconfig every family is returned as itself: WeasyPrint will say so.
     """
+    found = _match([_pattern(family) for family in families], b"family")
+    return {family: family if value is None else value
+            for family, value in zip(families, found, strict=True)}
+
+
+Face = tuple[str, bool, bool]  # family, bold, italic
+
+
+@cache
+def font_files(faces: tuple[Face, ...]) -> dict[Face, str | None]:
+    """Return the file fontconfig uses for each face (None: no file, or no fontconfig)."""
+    patterns = [_pattern(family) + (b":weight=bold" if bold else b"") +
+                (b":slant=italic" if italic else b"") for family, bold, italic in faces]
+    return {face: path or None
+            for face, path in zip(faces, _match(patterns, b"file"), strict=True)}
+
+
+def _pattern(family: str) -> bytes:
+    # a pattern "name" escapes "-" and ":" with a backslash
+    escaped = family.replace("\\", "\\\\").replace("-", "\\-").replace(":", "\\:")
+    return escaped.encode("utf-8")
+
+
+def _match(patterns: list[bytes], key: bytes) -> list[str | None]:
+    """Return property ``key`` of the font fontconfig matches to each pattern.
+
+    Without fontconfig every answer is None; a pattern without a match answers "".
+    """
     library = _fontconfig()
     if library is None:
-        return {family: family for family in families}
+        return [None] * len(patterns)
     config = library.FcInitLoadConfigAndFonts()
-    found = {}
+    found: list[str | None] = []
     try:
-        for family in families:
-            # a pattern "name" escapes "-" and ":" with a backslash
-            escaped = family.replace("\\", "\\\\").replace("-", "\\-").replace(":", "\\:")
-            pattern = library.FcNameParse(escaped.encode("utf-8"))
+        for text in patterns:
+            pattern = library.FcNameParse(text)
             library.FcConfigSubstitute(config, pattern, _MATCH_PATTERN)
             library.FcDefaultSubstitute(pattern)
             result = ctypes.c_int()
             match = library.FcFontMatch(config, pattern, ctypes.byref(result))
-            name = ctypes.c_char_p()
-            got = match and library.FcPatternGetString(match, b"family", 0,
-                                                       ctypes.byref(name)) == _RESULT_MATCH
-            found[family] = name.value.decode("utf-8") if got and name.value else ""
+            value = ctypes.c_char_p()
+            got = match and library.FcPatternGetString(match, key, 0,
+                                                       ctypes.byref(value)) == _RESULT_MATCH
+            found.append(value.value.decode("utf-8") if got and value.value else "")
             if match:
                 library.FcPatternDestroy(match)
             library.FcPatternDestroy(pattern)

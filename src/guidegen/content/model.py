@@ -224,6 +224,9 @@ class Matrix(Model):
     corner: PlainText | None = Field(
         None, description="Header of the criteria column; default: the language's "
         "\"Criterion\" label.")
+    orientation: Literal["portrait", "landscape", "auto"] | None = Field(
+        None, description="Pages the matrix goes on: auto turns it to landscape pages when "
+        "its columns cannot fit upright. Default: the theme's matrix_orientation (auto).")
     rows: tuple[MatrixRow, ...] = Field(min_length=1)
 
 
@@ -295,6 +298,14 @@ TranslationSource = Annotated[
                         "confirmed": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"}}}]})]
 
 
+class Handout(Model):
+    """What the printed guide must fit in."""
+
+    pages: int = Field(ge=1, le=999, description="The most pages the PDF and the DOCX may "
+                       "take; the build tightens spacing, then type sizes, within the "
+                       "theme's bounds to fit, and fails naming what spilled over.")
+
+
 class Guide(Model):
     """A whole comparison guide, as one YAML file in ``content/`` describes it.
 
@@ -319,6 +330,7 @@ class Guide(Model):
     translation_of: TranslationSource | None = Field(
         None, description="The guide this one translates: its path relative to this file, "
         "or {source, confirmed}; see `guidegen translations`.")
+    handout: Handout | None = Field(None, description="A page budget: {pages: N}.")
 
     def locate(self, *path: str | int) -> Location | None:
         """Return where the value at ``path`` (e.g. ``"subjects", 0, "summary"``) was written."""

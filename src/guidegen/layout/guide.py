@@ -8,6 +8,7 @@ language (:mod:`.labels`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Sequence
 
@@ -30,6 +31,7 @@ from .tree import (
     Inline,
     ListBlock,
     Metadata,
+    Orientation,
     Paragraph,
     Running,
     Section,
@@ -37,6 +39,7 @@ from .tree import (
     Table,
     walk,
 )
+from .widths import field_widths, matrix_widths
 
 DEFAULT_LANGUAGE = "en"
 
@@ -122,7 +125,9 @@ class _GuideLayout:
                 fields.append((labels.effective, self.labels.date(doc.effective)))
             if doc.approver:
                 fields.append((labels.approver, doc.approver))
-            children.append(Fields(tuple(fields), "control", source=at("guide", "document")))
+            children.append(Fields(tuple(fields), "control",
+                                   field_widths(fields, self.templates.theme, self.language),
+                                   source=at("guide", "document")))
             if doc.status:
                 children.append(Paragraph((markup.Text(doc.status),), "status",
                                           source=at("guide", "document", "status")))
@@ -151,20 +156,33 @@ class _GuideLayout:
         heading = guide.comparisons_title or fill(
             self.text.comparing, subjects=self.labels.join([s.short for s in guide.subjects]))
         at = guide.locate
-        children: list[Block] = [
+        head: list[Block] = [
             Heading(2, heading, "comparisons", source=at("comparisons_title")),
             *blocks(guide.comparisons_intro or (), at("comparisons_intro"))]
-        for n, comparison in enumerate(guide.comparisons):
-            parts = (self.matrix(n, comparison) if isinstance(comparison, Matrix)
-                     else self.per_subject(n, comparison))
-            children.append(Section(
-                (Heading(3, comparison.title, f"comparison-{n + 1}",
-                         source=at("comparisons", n, "title")),
-                 *blocks(comparison.intro or (), at("comparisons", n, "intro")), *parts),
-                role=f"dimension {comparison.kind}", source=at("comparisons", n)))
-        return Section(tuple(children), role="comparisons", source=at("comparisons"))
+        parts = [self.dimension(n, comparison) for n, comparison in enumerate(guide.comparisons)]
+        if parts and parts[0].orientation == "landscape":
+            # the part's heading goes with its first dimension, not alone on the page before
+            first = dataclasses.replace(parts[0], orientation=None)
+            parts[0] = Section((*head, first), orientation="landscape", source=first.source)
+            head = []
+        return Section((*head, *parts), role="comparisons", source=at("comparisons"))
 
-    def matrix(self, index: int, matrix: Matrix) -> list[Block]:
+    def dimension(self, index: int, comparison: Matrix | PerSubject) -> Section:
+        at = self.guide.locate
+        turned: Orientation | None = None
+        if isinstance(comparison, Matrix):
+            parts, orientation = self.matrix(index, comparison)
+            turned = "landscape" if orientation == "landscape" else None
+        else:
+            parts = self.per_subject(index, comparison)
+        return Section((Heading(3, comparison.title, f"comparison-{index + 1}",
+                                source=at("comparisons", index, "title")),
+                        *blocks(comparison.intro or (), at("comparisons", index, "intro")),
+                        *parts),
+                       role=f"dimension {comparison.kind}", orientation=turned,
+                       source=at("comparisons", index))
+
+    def matrix(self, index: int, matrix: Matrix) -> tuple[list[Block], Orientation]:
         def at(*path: str | int) -> Location | None:
             return self.guide.locate("comparisons", index, *path)
 
@@ -184,11 +202,13 @@ class _GuideLayout:
                     used.add(value.mark)
                 cells.append(self.cell(value, at("rows", r, "values", subject.id)))
             rows.append(tuple(cells))
-        first = self.templates.theme.matrix_criteria_width / 100
-        widths = (first, *[(1 - first) / len(subjects)] * len(subjects))
+        theme = self.templates.theme
+        widths, orientation = matrix_widths(head, rows, theme,
+                                            matrix.orientation or theme.matrix_orientation,
+                                            self.language)
         table = Table(head, tuple(rows), widths, role="matrix", source=at())
         legend = self.legend([mark for mark in Mark if mark in used])
-        return [table, legend] if legend else [table]
+        return ([table, legend] if legend else [table]), orientation
 
     def cell(self, value: MatrixCell, source: Location | None) -> Cell:
         if value.mark is not None:

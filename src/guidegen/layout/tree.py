@@ -69,10 +69,15 @@ class ListBlock:
 
 @dataclass(frozen=True)
 class Fields:
-    """Labelled values shown side by side, such as the document-control block."""
+    """Labelled values shown side by side, such as the document-control block.
+
+    ``widths`` are the columns' shares of the text width where a renderer needs them
+    (the DOCX's table; the HTML sizes them itself); empty: equal shares.
+    """
 
     items: tuple[tuple[str, str], ...]
     role: str = ""
+    widths: tuple[float, ...] = ()
 
     source: Location | None = field(default=None, compare=False, repr=False)
 

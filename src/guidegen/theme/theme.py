@@ -66,6 +66,10 @@ class Sizes(Model):
     heading2: Points
     table: Points
     line_height: Annotated[float, Field(ge=1, le=3)]
+    spacing: Annotated[float, Field(gt=0, le=4)] = Field(
+        1.0, description="Multiplies the space around headings, paragraphs, lists and tables.")
+    cell_padding: Annotated[float, Field(ge=0, le=36)] = Field(
+        4.5, description="Points left and right of the text in a table cell.")
 
 
 class Colors(Model):
@@ -102,6 +106,26 @@ class Scripts(Model):
     hebrew: Font
 
 
+class Fit(Model):
+    """How far a build may tighten a guide to fit its pages (see :meth:`Theme.tightened`)."""
+
+    spacing: Annotated[float, Field(gt=0, le=1)] = Field(
+        0.55, description="The least share of sizes.spacing (tightened first).")
+    line_height: Annotated[float, Field(ge=1, le=3)] = Field(
+        1.24, description="The least line height (tightened with the spacing).")
+    size: Annotated[float, Field(gt=0.5, le=1)] = Field(
+        0.88, description="The least share of every type size (tightened last, for a page "
+        "budget only).")
+    last_page: Annotated[float, Field(ge=0, le=100)] = Field(
+        25, description="Per cent: a last page less full than this is pulled onto the page "
+        "before when a small tightening can.")
+
+
+Orientation = Literal["portrait", "landscape", "auto"]
+_TYPE_SIZES = ("body", "small", "title", "subtitle", "heading1", "heading2", "table",
+               "cell_padding")
+
+
 class Theme(Model):
     """Everything that styles a guide, for the PDF and the DOCX alike."""
 
@@ -114,7 +138,17 @@ class Theme(Model):
         None, description="A PNG or JPEG file in the templates folder, for the title block.")
     logo_height: Millimetres
     matrix_criteria_width: Annotated[float, Field(gt=5, lt=90)] = Field(
-        description="Per cent of a matrix's width given to the criteria column.")
+        description="Per cent of a matrix's width the criteria column would like.")
+    matrix_criteria_min: Annotated[float, Field(ge=1, le=80)] = Field(
+        12, description="Characters: the criteria column is never narrower (nor than its "
+        "longest word).")
+    matrix_column_min: Annotated[float, Field(ge=1, le=40)] = Field(
+        5, description="Characters: the narrowest a subject column may get; the layout "
+        "preflight warns below it.")
+    matrix_orientation: Orientation = Field(
+        "auto", description="auto turns a matrix that cannot fit on upright pages to "
+        "landscape pages.")
+    fit: Fit = Field(default_factory=lambda: Fit.model_validate({}))
     scripts: Scripts
     labels: LabelOverrides | None = Field(  # type: ignore[valid-type]
         None, description="Printed labels that replace those of every guide's language; "
@@ -147,6 +181,25 @@ class Theme(Model):
         """Return this theme, on ``paper`` if given."""
         return self if paper is None or paper == self.paper else self.model_copy(
             update={"paper": paper})
+
+    def tightened(self, level: float) -> Theme:
+        """Return this theme tightened to ``level``: 0 is as it is, 2 as tight as ``fit`` allows.
+
+        From 0 to 1 the spacing and the line height move to their bounds in ``fit`` (a
+        small tightening); from 1 to 2 every type size moves down to its floor as well.
+        Values are rounded, so a level always gives the same CSS and Word styles.
+        """
+        if level <= 0:
+            return self
+        sizes, fit = self.sizes, self.fit
+        first = min(level, 1.0)
+        scale = 1 - (min(level, 2.0) - first) * (1 - fit.size)
+        changed: dict[str, float] = {
+            name: round(getattr(sizes, name) * scale, 2) for name in _TYPE_SIZES}
+        changed["spacing"] = round(sizes.spacing * (1 - first * (1 - fit.spacing)), 3)
+        changed["line_height"] = round(
+            sizes.line_height - first * max(0.0, sizes.line_height - fit.line_height), 3)
+        return self.model_copy(update={"sizes": sizes.model_copy(update=changed)})
 
     @property
     def page_size_mm(self) -> tuple[float, float]:

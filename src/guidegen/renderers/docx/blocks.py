@@ -46,6 +46,7 @@ class BlockWriter:
         self.lists = styles.lists
         self.bookmarks = 0
         self.contents = ContentsWriter(document, self.roles)
+        self.upright_next = False  # a landscape section ended: turn upright before more
         # python-docx finds a style by name with an XPath search over every style, for
         # each paragraph and run; the names do not change while we write, so remember.
         part = document.part
@@ -62,6 +63,10 @@ class BlockWriter:
 
     def add_block(self, block: Block, level: int = 0) -> None:
         """Add one block of any kind."""
+        if self.upright_next and not (isinstance(block, Section) and
+                                      block.orientation == "landscape"):
+            self.upright_next = False
+            self._new_section(WD_ORIENT.PORTRAIT)
         if isinstance(block, Heading):
             styles = self.roles.headings
             paragraph = self.document.add_paragraph(block.text,
@@ -96,15 +101,19 @@ class BlockWriter:
     # -- sections: page breaks and orientation -----------------------------------------
 
     def add_section(self, section: Section, level: int) -> None:
-        """Add a section's blocks, on a new page or on pages turned as it asks."""
+        """Add a section's blocks, on a new page or on pages turned as it asks.
+
+        Pages turn upright again only when something follows (no empty last page), and
+        landscape sections in a row share their pages, as in the PDF.
+        """
         turned = section.orientation == "landscape"
-        if turned:
+        if turned and not self.upright_next:
             self._new_section(WD_ORIENT.LANDSCAPE)
-        elif section.break_before and self.document.paragraphs:
+        elif not turned and section.break_before and self.document.paragraphs:
             self.document.add_paragraph().paragraph_format.page_break_before = True
+        self.upright_next = False
         self.add_blocks(section.children, level)
-        if turned:
-            self._new_section(WD_ORIENT.PORTRAIT)
+        self.upright_next = turned
 
     def _new_section(self, orientation: Any) -> None:
         """Start a Word section on a new page, turned to ``orientation``."""
@@ -179,8 +188,8 @@ class BlockWriter:
         if style:
             table.style = self.document.styles[style]
         oxml.set_table_look(table, first_row=False, banded_rows=False)
-        oxml.set_column_widths(table, _shares(self._width, [1 / len(block.items)] *
-                                              len(block.items)))
+        shares = block.widths or [1 / len(block.items)] * len(block.items)
+        oxml.set_column_widths(table, _shares(self._width, shares))
         for row in table.rows:
             oxml.keep_row_together(row)
         for column, (label, value) in enumerate(block.items):
