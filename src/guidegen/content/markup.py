@@ -1,8 +1,9 @@
 """Markdown text → the small set of block and inline nodes every writer understands.
 
-Parsing is markdown-it-py's CommonMark; this module only maps its syntax tree onto
-our nodes and rejects constructs a guide has no place for (headings, code blocks,
-images, raw HTML is never interpreted: it stays literal text).
+Parsing is markdown-it-py's CommonMark, with bare ``https://`` and e-mail addresses made
+links; this module only maps its syntax tree onto our nodes and rejects constructs a
+guide has no place for (headings, code blocks, images, raw HTML is never interpreted:
+it stays literal text).
 """
 
 from __future__ import annotations
@@ -114,9 +115,20 @@ _UNSUPPORTED = {
 
 @cache
 def _parser() -> MarkdownIt:
+    """Return the parser: CommonMark, with bare web and e-mail addresses made links.
+
+    Only ``http(s)://`` addresses and e-mail addresses become links (linkify-it-py);
+    ``ftp:`` and ``//host`` stay text, as does a bare ``www.`` or ``example.org``.
+    """
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+    parser.enable("linkify")
+    linkify = parser.linkify
+    assert linkify is not None  # linkify-it-py is a dependency
+    linkify.set({"fuzzy_link": False, "fuzzy_email": True, "fuzzy_ip": False})
+    linkify.add("ftp:", None).add("//", None)
+    return parser
 
 
 def parse_blocks(source: str) -> tuple[Block, ...]:

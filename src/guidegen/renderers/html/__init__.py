@@ -10,7 +10,7 @@ import datetime
 
 from markupsafe import Markup
 
-from ...errors import TemplateError
+from ...errors import Location, TemplateError
 from ...layout.tree import Document, Metadata, parts
 from .. import RenderContext, Rendered
 from ..urls import base_url, refusal
@@ -32,13 +32,42 @@ def render(document: Document, context: RenderContext) -> Rendered:
     return Rendered(html.encode("utf-8"))
 
 
-def render_html(document: Document, context: RenderContext) -> str:
-    """Return the document as HTML text."""
+def render_html(document: Document, context: RenderContext,
+                sources: Sources | None = None) -> str:
+    """Return the document as HTML text.
+
+    With ``sources``, the elements drawn for blocks carry ``data-src``, an index into
+    ``sources.locations`` (the PDF's layout preflight maps what it finds back to the
+    content with it); the HTML output itself carries no such attributes.
+    """
     folders, theme = context.templates.folders, context.templates.theme
     css = render_template(folders, STYLESHEET_TEMPLATE, theme=theme, document=document,
                           parts=parts(document))
     return render_template(folders, DOCUMENT_TEMPLATE, document=document, theme=theme,
-                           stylesheet=Markup(css), meta=html_meta(document.meta))
+                           stylesheet=Markup(css), meta=html_meta(document.meta),
+                           source=sources or _no_source)
+
+
+class Sources:
+    """Where in the content each tagged HTML element came from (see :func:`render_html`)."""
+
+    def __init__(self) -> None:
+        self.locations: list[Location] = []
+        self._index: dict[Location, int] = {}
+
+    def __call__(self, block: object) -> Markup:
+        """Return the ``data-src`` attribute of the element drawn for ``block``."""
+        location = getattr(block, "source", None)
+        if location is None:
+            return Markup("")
+        index = self._index.setdefault(location, len(self.locations))
+        if index == len(self.locations):
+            self.locations.append(location)
+        return Markup(' data-src="%d"') % index
+
+
+def _no_source(block: object) -> Markup:
+    return Markup("")
 
 
 def html_meta(meta: Metadata) -> dict[str, str]:

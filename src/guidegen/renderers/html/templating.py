@@ -22,7 +22,7 @@ from typing import Any
 import jinja2
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pydantic import BaseModel
 
 from ...errors import GuidegenError, Location, Problem, ResourceError, TemplateError, display_name
@@ -125,7 +125,7 @@ def environment(folders: tuple[Path, ...]) -> SandboxedEnvironment:
         auto_reload=True,  # a template edited between two builds in one process is seen
     )
     env.filters.update(kind=node_kind, template=block_template, css_string=css_string,
-                       css_content=css_content, data_url=data_url)
+                       css_content=css_content, data_url=data_url, web_address=web_address)
     return env
 
 
@@ -156,6 +156,23 @@ def css_content(parts: Sequence[tuple[str, str]]) -> Markup:
 def data_url(image: Any) -> str:
     """Return an image block's bytes as a ``data:`` URL, so the HTML stays self-contained."""
     return f"data:{image.mime};base64,{base64.b64encode(image.data).decode('ascii')}"
+
+
+_ADDRESS = re.compile(r"^([a-z][a-z0-9+.-]*://[^/?#]*)(.*)$", re.I | re.S)
+
+
+def web_address(text: str) -> Markup:
+    """Return a web address as HTML that breaks only after a ``/`` (or ``?&=#``) of its path.
+
+    Its scheme and host are kept on one line (``url-host``); text that is not an
+    address is returned escaped and unchanged.
+    """
+    found = _ADDRESS.match(text)
+    if found is None:
+        return escape(text)
+    host, path = found.groups()
+    breaks = Markup("<wbr>").join(escape(part) for part in re.split(r"(?<=[/?&=#])", path))
+    return Markup('<span class="url-host">%s</span>%s') % (host, breaks)
 
 
 def render_template(folders: Sequence[Path], name: str, **context: Any) -> str:
