@@ -129,7 +129,8 @@ class GuidegenError(Exception):
     @classmethod
     def collect(cls, problems: Iterable[Problem]) -> Self:
         """Return one error holding ``problems`` sorted by place, with a summary line."""
-        ordered = sorted(set(problems), key=lambda p: (p.location, p.path, p.message))
+        ordered = sorted(set(problems), key=lambda p: (
+            p.location.file, p.location.line or 0, p.location.column or 0, p.path, p.message))
         files = {p.location.file for p in ordered}
         noun = "error" if len(ordered) == 1 else "errors"
         where = "file" if len(files) == 1 else "files"

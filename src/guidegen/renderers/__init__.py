@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..errors import Problem, UsageError
+from ..errors import Location, Problem, UsageError
 
 if TYPE_CHECKING:
     from ..layout.tree import Document
@@ -61,17 +61,39 @@ class PageMap:
 
 
 @dataclass(frozen=True)
+class Top:
+    """What a page starts with: the heading in effect there, and where its first block is."""
+
+    heading: str
+    source: Location
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """How a paged output's content fell onto its pages.
+
+    ``fills`` is the share of each page's text area its content takes; ``tops`` what
+    each page starts with (a page budget names what spilled over with it).
+    """
+
+    fills: tuple[float, ...]
+    tops: tuple[Top, ...]
+
+
+@dataclass(frozen=True)
 class Rendered:
     """One output in memory: its bytes, and its page count where the format has pages.
 
     ``warnings`` are what rendering it found worth a look (the PDF's layout preflight);
-    they travel back from helper and worker processes with the bytes.
+    they travel back from helper and worker processes with the bytes. ``pagination``
+    says how the PDF's content fell onto its pages.
     """
 
     data: bytes
     pages: int | None = None
     warnings: tuple[Problem, ...] = ()
     page_map: PageMap | None = None
+    pagination: Pagination | None = None
 
 
 Finisher = Callable[[PageMap | None], Rendered]

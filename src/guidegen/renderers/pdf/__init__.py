@@ -2,7 +2,10 @@
 
 Two steps: :func:`prepare_layout` draws the HTML (it needs Jinja and the tree),
 :func:`lay_out` runs WeasyPrint on it (it needs nothing else), so a helper process that
-only imported WeasyPrint can do the second step while this one builds the DOCX.
+only imported WeasyPrint can do the second step while this one builds the DOCX. After
+every layout the preflight (:mod:`.preflight`) reads the laid-out pages and reports
+what a reader would notice, located in the guide; a character no font has is an error
+(:mod:`.glyphs`).
 """
 
 from __future__ import annotations
@@ -10,23 +13,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...errors import TemplateError
+from ...errors import Location, TemplateError
 from ...layout.tree import Document
 from .. import RenderContext, Rendered
 from ..urls import base_url
 from .fetcher import project_fetcher, refused_urls_as_errors
 from .fonts import require_fonts
+from .glyphs import missing_characters, missing_glyph_error
 from .pagemap import page_map
+from .preflight import Limits, inspect
 from .weasy import import_weasyprint
 
 
 @dataclass(frozen=True)
 class Layout:
-    """What WeasyPrint needs to lay out one document; small and picklable."""
+    """What WeasyPrint needs to lay out one document; small and picklable.
+
+    ``sources`` are the places in the content the HTML's ``data-src`` attributes index;
+    ``fallback`` is where a finding outside every tagged element is reported.
+    """
 
     html: str
     folders: tuple[Path, ...]
     variant: str | None
+    sources: tuple[Location, ...]
+    fallback: Location
+    limits: Limits
 
 
 def render(document: Document, context: RenderContext) -> Rendered:
@@ -36,26 +48,44 @@ def render(document: Document, context: RenderContext) -> Rendered:
 
 def prepare_layout(document: Document, context: RenderContext) -> Layout:
     """Return the document's HTML and what laying it out needs; check the fonts are there."""
-    from ..html import render_html
+    from ...layout.metrics import Measure
+    from ..html import Sources, render_html
 
     theme = context.templates.theme
     fonts = theme.fonts
     own = theme.script_font(document.meta.language)  # the guide's script must print
     require_fonts(f.family for f in (fonts.body, fonts.heading, fonts.mono, fonts.symbols,
                                      *([own] if own else [])))
-    html = render_html(document, context)
-    return Layout(html, context.templates.folders, context.pdf_variant)
+    sources = Sources()
+    html = render_html(document, context, sources)
+    first = next((found for block in document.walk()
+                  if (found := getattr(block, "source", None)) is not None), None)
+    limits = Limits(column_chars=theme.matrix_column_min,
+                    ch=Measure(theme, document.meta.language).ch(1.0))
+    return Layout(html, context.templates.folders, context.pdf_variant,
+                  tuple(sources.locations), Location(first.file) if first else
+                  Location(document.meta.title), limits)
 
 
 def lay_out(layout: Layout) -> Rendered:
-    """Return the PDF WeasyPrint makes of ``layout``, fetching only what the project ships."""
+    """Return the PDF WeasyPrint makes of ``layout``, fetching only what the project ships.
+
+    Raise :class:`~guidegen.errors.ResourceError` if some text has no font to draw it.
+    """
     HTML = import_weasyprint().HTML  # noqa: N806 - the class, imported late
     options = {"pdf_variant": layout.variant, "pdf_tags": True, "pdf_identifier": b"guidegen"}
     fetcher = project_fetcher(layout.folders)
     with refused_urls_as_errors():
         document = HTML(string=layout.html, base_url=base_url(layout.folders),
                         url_fetcher=fetcher).render(**options)
-        data = document.write_pdf(**options)
+        warnings, pagination = inspect(document, layout.sources, layout.fallback,
+                                       layout.limits)
+        with missing_characters() as missing:
+            data = document.write_pdf(**options)
     if fetcher.refused:  # refused inside an SVG image, where WeasyPrint carries on
         raise TemplateError(fetcher.refused[0])
-    return Rendered(data, len(document.pages), page_map=page_map(document))
+    if missing.found:
+        raise missing_glyph_error(document, list(missing.found), layout.sources,
+                                  layout.fallback)
+    return Rendered(data, len(document.pages), tuple(warnings), page_map(document),
+                    pagination)
