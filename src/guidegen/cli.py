@@ -120,6 +120,8 @@ def option(name: str, *flags: str, **extra: Any) -> Callable[[F], F]:
         settings.update(is_flag=True, default=False)
     elif name == "jobs" or isinstance(default, int):
         settings["type"] = click.IntRange(min=1)
+    elif name == "pages":
+        settings["type"] = click.IntRange(min=1, max=999)
     elif isinstance(default, float):
         settings["type"] = click.FloatRange(min=0, min_open=True)
     return click.option(*flags, name, **{**settings, **extra})
@@ -160,6 +162,7 @@ def main(ctx: click.Context, debug: bool, config: Path | None) -> None:
 @option("templates", "--templates")
 @option("language", "--language")
 @option("pdf_variant", "--pdf-variant")
+@option("pages", "--pages")
 @option("strict", "--strict")
 @option("force", "--force")
 @option("jobs", "-j", "--jobs")

@@ -29,6 +29,7 @@ PdfVariant = Literal["ua-1", "a-3b", "tagged"]
 PDF_VARIANTS: dict[str, str | None] = {"ua-1": "pdf/ua-1", "a-3b": "pdf/a-3b", "tagged": None}
 MAX_TIME_LIMIT = 86_400.0
 MAX_MEMORY_LIMIT = 1 << 20  # megabytes: a terabyte
+MAX_PAGES = 999
 
 
 def cpu_count() -> int:
@@ -73,6 +74,10 @@ class BuildOptions:
     memory_limit: int = field(default=1024, metadata=_about(
         "Megabytes of memory a helper or worker process may take on top of what it held "
         "when it started.", "memory_limit"))
+    pages: int | None = field(default=None, metadata=_about(
+        "Page budget: fit every guide built into this many pages (tightening spacing, then "
+        "type sizes, within the theme's bounds), or fail naming what spilled over; "
+        "overrides a guide's handout.pages."))
     strict: bool = field(default=False, metadata=_about(
         "Treat warnings (layout, translations, suspicious text) as errors.", "strict"))
     force: bool = field(default=False, metadata=_about(
@@ -108,6 +113,8 @@ class BuildOptions:
         if not 1 <= self.memory_limit <= MAX_MEMORY_LIMIT:
             raise UsageError(f"--memory-limit must be at least 1 and at most "
                              f"{MAX_MEMORY_LIMIT} megabytes")
+        if self.pages is not None and not 1 <= self.pages <= MAX_PAGES:
+            raise UsageError(f"--pages must be from 1 to {MAX_PAGES}")
         if not 0 < self.time_limit <= MAX_TIME_LIMIT:
             raise UsageError(f"--time-limit must be more than 0 and at most "
                              f"{MAX_TIME_LIMIT:g} seconds")

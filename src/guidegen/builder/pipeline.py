@@ -164,6 +164,20 @@ def layout(guide: Guide, templates: Templates, options: BuildOptions) -> Documen
     return layout_guide(guide, templates, date=source_date(guide), language=options.language)
 
 
+def task(guide: Guide, templates: Templates, options: BuildOptions,
+         formats: Sequence[str]) -> Task:
+    """Return the task of rendering ``guide`` to ``formats``, fitted to its pages."""
+    from .fitting import Fit
+
+    handout = guide.handout
+    budget = options.pages or (handout.pages if handout else None)
+    where = guide.locate("handout", "pages") if handout and not options.pages else None
+    fit = Fit(guide, templates, options.language, source_date(guide), budget, where)
+    return Task(layout(guide, templates, options),
+                RenderContext(templates, options.weasy_variant), tuple(formats),
+                options.time_limit, fit)
+
+
 def build(guides: Sequence[PathLike], options: BuildOptions) -> list[Output]:
     """Build ``guides`` (default: every guide in the content folder) into the output folder.
 
@@ -201,7 +215,7 @@ def _build_guides(guides: Sequence[PathLike], options: BuildOptions,
     state = BuildState(options.out)
     settings = [folder_digest(folders), ",".join(options.formats), options.paper or "",
                 options.pdf_variant, options.language, str(options.strict),
-                os.environ.get("SOURCE_DATE_EPOCH", "")]
+                str(options.pages or ""), os.environ.get("SOURCE_DATE_EPOCH", "")]
     every_job = [_Job(path, digest([*settings, *_inputs(path)]),
                       {name: options.out / f"{path.stem}.{extension(name)}"
                        for name in options.formats})
@@ -260,12 +274,9 @@ def render(guide: Guide, formats: Sequence[str] = ("pdf", "docx"),
 
     options = (options or BuildOptions()).replace(formats=tuple(formats))
     templates = load_templates(options.templates, options.paper)
-    task = Task(layout(guide, templates, options),
-                RenderContext(templates, options.weasy_variant), options.formats,
-                options.time_limit)
     with Scheduler(options.formats, options.processes, options.memory_limit) as scheduler:
         scheduler.start(1)
-        rendered = scheduler.run([task])[0]
+        rendered = scheduler.run([task(guide, templates, options, options.formats)])[0]
     return {name: result for name, (result, _) in rendered.items()}
 
 
@@ -276,9 +287,8 @@ def _render_and_write(todo: list[_Job], state: BuildState, options: BuildOptions
 
     guides = load_guides([job.path for job in todo], options)
     templates = load_templates(options.templates, options.paper)
-    context = RenderContext(templates, options.weasy_variant)
-    tasks = [Task(layout(guide, templates, options), context, tuple(job.targets),
-                  options.time_limit) for job, guide in zip(todo, guides, strict=True)]
+    tasks = [task(guide, templates, options, tuple(job.targets))
+             for job, guide in zip(todo, guides, strict=True)]
     files, done = {}, {}
     for job, rendered in zip(todo, scheduler.run(tasks), strict=True):
         for name, (result, seconds) in rendered.items():

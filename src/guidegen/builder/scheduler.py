@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import GuidegenError, RenderError, rewarn
 from ..native import die_with_parent, limit_memory
-from ..renderers import PageMap, RenderContext, Rendered, get_preparer
+from ..renderers import Finisher, PageMap, RenderContext, Rendered, get_preparer
 from .options import option_fields
 
 if TYPE_CHECKING:
@@ -43,21 +43,28 @@ if TYPE_CHECKING:
 
     from ..layout.tree import Document
     from ..renderers.pdf import Layout
+    from .fitting import Fit
 
 Results = dict[str, tuple[Rendered, float]]
 HELPED = "pdf"  # the format the helper process renders
 _DEFAULT_MEMORY: int = option_fields()["memory_limit"].default  # type: ignore[assignment]
+PAGED = "docx"  # the format that takes the PDF's page count, and its tightness
 _SLACK = 10.0  # seconds the helper may overrun its own time limit before it is killed
 
 
 @dataclass(frozen=True)
 class Task:
-    """One document to render to ``formats``, each within ``time_limit`` seconds."""
+    """One document to render to ``formats``, each within ``time_limit`` seconds.
+
+    With ``fit``, the document may be laid out again, tighter, to fit its pages
+    (:mod:`.fitting`); the PDF and the DOCX then both take the tightened theme.
+    """
 
     document: Document
     context: RenderContext
     formats: tuple[str, ...]
     time_limit: float | None = None
+    fit: Fit | None = None
 
     def what(self, name: str) -> str:
         """Return how messages name rendering this document as ``name``."""
@@ -147,29 +154,73 @@ def render_formats(task: Task, helper: PdfHelper | None = None) -> Results:
 
 
 def _render(task: Task, helper: PdfHelper | None, started: float) -> Results:
+    finishers = _prepare(task, helper, task.formats)  # all but a PDF the helper lays out
+    results: Results = {}
+    if HELPED in task.formats or (task.fit is not None and PAGED in task.formats):
+        if helper is not None:
+            pdf = helper.result(task.time_limit)
+        else:
+            finish = finishers.pop(HELPED)[0] if HELPED in finishers \
+                else _preparer(task, HELPED)
+            with limited_time(task.time_limit, task.what(HELPED)):
+                pdf = finish(None)
+        if task.fit is not None:
+            level, pdf, fitted = _fit(task, task.fit, pdf, helper)
+            if level:  # the paged formats again, with the tightened theme
+                finishers |= _prepare(fitted, None, tuple(n for n in finishers if n == PAGED))
+        if HELPED in task.formats:
+            results[HELPED] = (pdf, time.perf_counter() - started)
+        task = replace(task, context=replace(task.context, pages_hint=pdf.pages,
+                                             page_map=pdf.page_map))
     context = task.context
-    finishers, results = {}, {}
-    for name in task.formats:  # everything that does not wait for the PDF's page count
+    for name in task.formats:
+        if name in results:
+            continue
+        finish, seconds = finishers[name]
+        began = time.perf_counter()
+        with limited_time(task.time_limit, task.what(name)):
+            result = finish(context.page_map or PageMap(context.pages_hint))
+        results[name] = (result, seconds + time.perf_counter() - began)  # not the wait
+    return {name: results[name] for name in task.formats}
+
+
+def _prepare(task: Task, helper: PdfHelper | None,
+             formats: tuple[str, ...]) -> dict[str, tuple[Finisher, float]]:
+    """Return the finishers of ``formats``, each with the seconds preparing it took."""
+    finishers = {}
+    for name in formats:
         if helper is not None and name == HELPED:
             continue
         began = time.perf_counter()
         with limited_time(task.time_limit, task.what(name)):
-            finish = get_preparer(name)(task.document, context)
+            finish = _preparer(task, name)
         finishers[name] = (finish, time.perf_counter() - began)
-    for name in task.formats:
-        if helper is not None and name == HELPED:
-            result = helper.result(task.time_limit)
-            seconds = time.perf_counter() - started
-        else:
-            finish, seconds = finishers[name]
-            began = time.perf_counter()
-            with limited_time(task.time_limit, task.what(name)):
-                result = finish(context.page_map or PageMap(context.pages_hint))
-            seconds += time.perf_counter() - began  # its own work, not the wait
-        if result.pages is not None:
-            context = replace(context, pages_hint=result.pages, page_map=result.page_map)
-        results[name] = (result, seconds)
-    return results
+    return finishers
+
+
+def _preparer(task: Task, name: str) -> Finisher:
+    return get_preparer(name)(task.document, task.context)
+
+
+def _fit(task: Task, fit: Fit, first: Rendered,
+         helper: PdfHelper | None) -> tuple[float, Rendered, Task]:
+    """Return the level the document fits its pages at, its PDF, and the task at it."""
+    from ..renderers.pdf import prepare_layout
+    from .fitting import settle
+
+    def lay(level: float) -> Rendered:
+        document, context = fit.document(level, task.context)
+        with limited_time(task.time_limit, task.what(HELPED)):
+            if helper is None:
+                return get_preparer(HELPED)(document, context)(None)
+            helper.submit(prepare_layout(document, context), task.time_limit)
+        return helper.result(task.time_limit)
+
+    level, pdf = settle(fit, first, lay)
+    if not level:
+        return level, first, task
+    document, context = fit.document(level, task.context)
+    return level, pdf, replace(task, document=document, context=context)
 
 
 def may_use_helper(formats: Sequence[str], processes: int) -> bool:

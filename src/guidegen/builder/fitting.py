@@ -1,0 +1,126 @@
+"""Fitting a guide to its pages: a page budget, and no near-empty last page.
+
+The PDF's first layout says how full each page is (its
+:class:`~guidegen.renderers.Pagination`). Most guides stop there. A guide over its page
+budget (``handout: {pages: N}`` or ``--pages N``), or one whose last page holds only a
+few lines (less than the theme's ``fit.last_page`` per cent), is laid out again with
+a tightened theme (:meth:`~guidegen.theme.theme.Theme.tightened`): spacing and line
+height first (a small tightening, all a guide without a budget may get), then type
+sizes down to their floor (a budget only). Both the PDF and the DOCX are then made
+with that same theme, so they paginate alike.
+
+Extra layouts are kept rare and few: the first try is the level the first layout's
+fullness predicts, with some margin; only if that fails is the tightest level tried.
+A budget that even the tightest level misses is an error naming what spilled over.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from ..errors import ContentError, Location, Problem
+from ..renderers import RenderContext, Rendered
+
+if TYPE_CHECKING:
+    from ..content.model import Guide
+    from ..layout.tree import Document
+    from ..theme import Templates
+
+SMALL, TIGHTEST = 1.0, 2.0  # the levels of Theme.tightened: spacing only; sizes too
+# how much less room a guide takes at level 1 (spacing), and at 2 on top (type sizes),
+# roughly: the prior of the first guess
+_SHRINK_SPACING, _SHRINK_SIZES = 0.15, 0.14
+_FULL = 0.95  # how full pages get, on average, before the next block goes over
+_MARGIN = 1.3  # the first guess asks for this much more than the prior says is needed
+
+
+@dataclass(frozen=True)
+class Fit:
+    """What laying one guide out again at another tightness takes; picklable.
+
+    ``budget`` is the most pages it may take (None: no budget), ``where`` is where the
+    budget was set (the guide's ``handout.pages``; None for ``--pages``).
+    """
+
+    guide: Guide
+    templates: Templates
+    language: str
+    date: datetime.datetime | None = None
+    budget: int | None = None
+    where: Location | None = None
+
+    def document(self, level: float, context: RenderContext
+                 ) -> tuple[Document, RenderContext]:
+        """Return the guide laid out with the theme tightened to ``level``, and its context."""
+        from ..layout import layout_guide
+        from ..theme import Templates
+
+        base = self.templates
+        templates = Templates(base.folders, base.theme.tightened(level)) if level else base
+        document = layout_guide(self.guide, templates, date=self.date,
+                                language=self.language)
+        return document, replace(context, templates=templates, pages_hint=None)
+
+
+Layer = Callable[[float], Rendered]  # lays the guide out at a level, returns its PDF
+
+
+def settle(fit: Fit, first: Rendered, lay: Layer) -> tuple[float, Rendered]:
+    """Return the level to render the guide at and its PDF, given its first PDF.
+
+    ``lay(level)`` lays the guide out again. Raise a located error if the guide cannot
+    fit its budget.
+    """
+    pages, pagination = first.pages or 1, first.pagination
+    if pagination is None:
+        return 0.0, first
+    last = pagination.fills[-1]
+    if fit.budget is None:
+        limit = fit.templates.theme.fit.last_page / 100
+        if pages < 2 or last >= limit:
+            return 0.0, first
+        target, top = pages - 1, SMALL
+    elif pages <= fit.budget:
+        return 0.0, first
+    else:
+        target, top = fit.budget, TIGHTEST
+    content = sum(pagination.fills)  # in pages
+    guess = min(top, _MARGIN * _level(1 - target * _FULL / content))
+    tried = lay(guess)
+    if (tried.pages or 1) > target and guess < top:
+        tried, guess = lay(top), top
+    if (tried.pages or 1) <= target:
+        return guess, tried
+    if fit.budget is not None:
+        raise _over_budget(fit, tried)
+    return 0.0, first
+
+
+def _level(shrink: float) -> float:
+    """Return the level the prior says makes a guide ``shrink`` (a share) shorter."""
+    shrink = max(shrink, 0.02)
+    if shrink <= _SHRINK_SPACING:
+        return shrink / _SHRINK_SPACING
+    return SMALL + (shrink - _SHRINK_SPACING) / _SHRINK_SIZES
+
+
+def _over_budget(fit: Fit, tightest: Rendered) -> ContentError:
+    """Return the error naming what spilled past the budget at the tightest level."""
+    budget = fit.budget or 1
+    pagination = tightest.pagination
+    top = pagination.tops[budget] if pagination and len(pagination.tops) > budget else None
+    spilled = f"“{top.heading}” spilled onto page {budget + 1}" if top and top.heading \
+        else f"the guide runs onto page {budget + 1}"
+    setting = "handout.pages" if fit.where is not None else "--pages"
+    message = (f"{spilled}: the guide takes {tightest.pages} pages even at the tightest "
+               f"spacing and type sizes the theme's fit allows, and its page budget "
+               f"({setting}) is {budget} page{'s' if budget != 1 else ''}; shorten it, "
+               "or allow more pages")
+    where = top.source if top is not None else (fit.where or Location("document"))
+    problems = [Problem(where, message)]
+    if fit.where is not None and fit.where != where:
+        problems.append(Problem(fit.where, f"the page budget of {budget} is set here"))
+    return ContentError.collect(problems)
