@@ -51,6 +51,8 @@ class ParagraphStyle(CharacterStyle):
     line_spacing: SpacingRef | None = None
     keep_with_next: bool | None = None
     keep_together: bool | None = None
+    hyphenate: bool | None = Field(None, description="false: never hyphenate this style's "
+                                   "lines (the document hyphenates the rest).")
     border_bottom: str | None = Field(None, description="Colour key of a rule below.")
     align: Literal["left", "center", "right", "justify"] | None = None
 
@@ -64,7 +66,7 @@ class TableStyle(Model):
     header_fill: str | None = None
     header_rule: str | None = None
     stripe_fill: str | None = None
-    cell_padding: Points = 4
+    cell_padding: SizeRef = 4
 
 
 class ListLevel(Model):
@@ -154,6 +156,7 @@ def load_word_styles(folders: Sequence[Path], theme: Theme) -> WordStyles:
 
 # which theme group each style field names an entry of
 _REFERENCES = {"font": "fonts", "size": "sizes", "line_spacing": "sizes", "color": "colors",
+               "cell_padding": "sizes",
                "border_bottom": "colors", "rule": "colors", "header_fill": "colors",
                "header_rule": "colors", "stripe_fill": "colors"}
 

@@ -46,6 +46,7 @@ def prepare(document: Document, context: RenderContext) -> Finisher:
         add_header_footer(word, document.running, writer.roles,
                           page_map.pages if page_map else None)
         parts.finish(document.running, page_map)
+        parts.furnish_turned(writer.turned, document.running, page_map)
         writer.contents.fill(page_map)
         return Rendered(oxml.save_reproducibly(word, document.meta.date))
 
@@ -66,8 +67,9 @@ def set_page(section: Any, theme: Any) -> None:
 def add_header_footer(word: Any, running: Running, roles: Any, pages: int | None) -> None:
     """Add the running title, the control line, and "Page X of Y" fields.
 
-    The first page has no header (the title block is there); later Word sections (pages
-    turned to landscape) repeat the first section's header and footer.
+    The first page has no header (the title block is there). The Word sections of pages
+    turned to landscape, and of the upright ones after them, get the furniture of the
+    part they are in (:meth:`PartWriter.furnish_turned`).
     """
     furniture(word.sections[0], running, roles, pages, "NUMPAGES")
 
@@ -92,6 +94,7 @@ def set_properties(word: Any, meta: Metadata) -> None:
     oxml.set_language(word, meta.language,
                       script_of(meta.language) in ("japanese", "korean", "chinese_simplified",
                                                    "chinese_traditional"))
+    oxml.set_auto_hyphenation(word)
     oxml.set_custom_properties(word, dict(meta.custom))
 
 

@@ -47,6 +47,7 @@ class BlockWriter:
         self.bookmarks = 0
         self.contents = ContentsWriter(document, self.roles)
         self.upright_next = False  # a landscape section ended: turn upright before more
+        self.turned: list[int] = []  # the Word sections started to turn the pages
         # python-docx finds a style by name with an XPath search over every style, for
         # each paragraph and run; the names do not change while we write, so remember.
         part = document.part
@@ -118,6 +119,7 @@ class BlockWriter:
     def _new_section(self, orientation: Any) -> None:
         """Start a Word section on a new page, turned to ``orientation``."""
         section = self.document.add_section(WD_SECTION.NEW_PAGE)
+        self.turned.append(len(self.document.sections) - 1)
         section.different_first_page_header_footer = False
         width, height = sorted((section.page_width, section.page_height))
         if orientation == WD_ORIENT.LANDSCAPE:

@@ -181,6 +181,28 @@ def set_language(document: Any, language: str, east_asian: bool = False) -> None
             lang.set(qn("w:eastAsia"), language)
 
 
+# the settings that come after w:autoHyphenation in the schema's fixed order, nearest first
+_AFTER_HYPHENATION = ("w:consecutiveHyphenLimit", "w:hyphenationZone", "w:doNotHyphenateCaps",
+                      "w:showEnvelope", "w:summaryLength", "w:clickAndTypeStyle",
+                      "w:defaultTableStyle", "w:evenAndOddHeaders", "w:characterSpacingControl",
+                      "w:savePreviewPicture", "w:updateFields", "w:compat", "w:rsids")
+
+
+def set_auto_hyphenation(document: Any) -> None:
+    """Turn on automatic hyphenation (in the language of the text) for the whole document."""
+    settings = document.settings.element
+    if settings.find(qn("w:autoHyphenation")) is not None:
+        return
+    element = OxmlElement("w:autoHyphenation")
+    element.set(qn("w:val"), "true")
+    later = next((found for name in _AFTER_HYPHENATION
+                  if (found := settings.find(qn(name))) is not None), None)
+    if later is not None:
+        later.addprevious(element)
+    else:
+        settings.append(element)
+
+
 def drop_thumbnail(document: Any) -> None:
     """Remove the template's thumbnail, which would show a blank page in file browsers."""
     package = document.part.package

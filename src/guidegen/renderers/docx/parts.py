@@ -88,6 +88,28 @@ class PartWriter:
         for index in self.front:
             furniture(sections[index], dataclasses.replace(running, page=()), roles, None, "")
 
+    def furnish_turned(self, turned: Sequence[int], running: Running,
+                       page_map: PageMap | None) -> None:
+        """Give the Word sections in ``turned`` the furniture of what they are in.
+
+        They are the sections a landscape matrix starts, and the upright ones after it:
+        they repeat the header and footer of the document or part they belong to (its
+        title, control line and "Page X of Y", at their own right margin), on every page.
+        """
+        sections = self.document.sections
+        owners = [(0, running, page_map.pages if page_map else None, "NUMPAGES")]
+        for part in self.parts:
+            assert part.section.running is not None
+            owners.append((part.index, part.section.running, _pages(part.section.anchor,
+                                                                    page_map),
+                           f"PAGEREF {oxml.bookmark_name(part.section.anchor + END)}"))
+        owners += [(index, dataclasses.replace(running, page=()), None, "")
+                   for index in self.front]
+        owners.sort(key=lambda owner: owner[0])
+        for index in turned:
+            _, own, pages, field = [owner for owner in owners if owner[0] < index][-1]
+            furniture(sections[index], own, self.writer.roles, pages, field, title_page=False)
+
     def _blank_page(self, part: _Part, text: str) -> None:
         paragraph = self.document.add_paragraph(text, self.writer.roles.paragraphs.get(
             "blank-page"))
@@ -118,12 +140,13 @@ def _number_from(word: Any, start: int) -> None:
 
 
 def furniture(word: Any, running: Running, roles: Any, pages: int | None,
-               count_field: str, blank_first: bool = False) -> None:
+               count_field: str, blank_first: bool = False, title_page: bool = True) -> None:
     """Give Word section ``word`` its own header and footer from ``running``.
 
     ``blank_first``: its first page is a page left blank, with an empty footer too.
+    ``title_page``: its first page has no header (a title block is there).
     """
-    word.different_first_page_header_footer = True
+    word.different_first_page_header_footer = title_page
     for story in (word.header, word.first_page_header, word.footer, word.first_page_footer):
         story.is_linked_to_previous = False
     oxml.empty_story(word.header, roles.header).add_run(running.title)

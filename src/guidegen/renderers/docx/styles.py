@@ -116,7 +116,7 @@ def _themed_reference(theme_json: str, styles_json: str, language: str = "en") -
 
 def apply_styles(document: Any, theme: Theme, styles: WordStyles, language: str = "en") -> None:
     """Create or restyle every style of ``styles`` in ``document`` from ``theme``."""
-    resolve = _Resolver(theme, language)
+    resolve = _Resolver(theme, language, styles)
     _set_defaults(document, resolve)
     for name, spec in styles.paragraph.items():
         style = _style(document, name, WD_STYLE_TYPE.PARAGRAPH)
@@ -124,7 +124,7 @@ def apply_styles(document: Any, theme: Theme, styles: WordStyles, language: str 
         if spec.base:
             style.base_style = document.styles[spec.base]
         _apply_font(style.font, spec, resolve)
-        _apply_paragraph(style, spec, resolve)
+        _apply_paragraph(style, name, spec, resolve)
     for name, character in styles.character.items():
         style = _style(document, name, WD_STYLE_TYPE.CHARACTER)
         _apply_font(style.font, character, resolve)
@@ -167,13 +167,15 @@ def _apply_list(document: Any, levels: list[ListLevel]) -> None:
 class _Resolver:
     """Turn theme references in a style (``body``, ``heading1``, ``accent``) into values.
 
-    :mod:`guidegen.word_styles` has checked that every reference is a theme key.
+    :mod:`guidegen.theme.word_styles` has checked that every reference is a theme key.
     """
 
-    def __init__(self, theme: Theme, language: str) -> None:
+    def __init__(self, theme: Theme, language: str = "en",
+                 styles: WordStyles | None = None) -> None:
         self.theme = theme
         self.east_asian = theme.east_asian_font(language).word  # w:eastAsia
         self.complex = theme.scripts.arabic.word  # w:cs: Arabic, Hebrew
+        self.styles = styles.paragraph if styles is not None else {}
 
     def font(self, key: str) -> str:
         return getattr(self.theme.fonts, key).word
@@ -186,6 +188,30 @@ class _Resolver:
 
     def hex(self, key: str) -> str:
         return getattr(self.theme.colors, key)[1:].upper()
+
+    def spacing(self, points: float) -> float:
+        """Return ``points`` of space between paragraphs, times the theme's spacing."""
+        return points * self.theme.sizes.spacing
+
+    def line_pitch(self, name: str) -> float:
+        """Return the distance from line to line of paragraph style ``name``, in points.
+
+        Like CSS's unitless ``line-height``, a style's ``line_spacing`` multiplies its
+        own type size, and a style without one takes its base style's multiple (Normal's
+        is the theme's line height); Word gets the result as an exact line pitch, so it
+        sets the lines as the PDF does.
+        """
+        size = multiple = None
+        seen: set[str] = set()
+        while name in self.styles and name not in seen:
+            seen.add(name)
+            spec = self.styles[name]
+            size = size if size is not None or spec.size is None else self.size(spec.size)
+            if multiple is None and spec.line_spacing is not None:
+                multiple = self.size(spec.line_spacing)
+            name = spec.base or ("Normal" if name != "Normal" else "")
+        sizes = self.theme.sizes
+        return round((size or sizes.body) * (multiple or sizes.line_height), 2)
 
 
 def _style(document: Any, name: str, kind: WD_STYLE_TYPE) -> Any:
@@ -235,30 +261,40 @@ def _apply_font(font: Any, spec: CharacterStyle, resolve: _Resolver) -> None:
             setattr(font, words, getattr(spec, ours))
 
 
+# what follows w:suppressAutoHyphens in a paragraph's properties, in the schema's order
+_AFTER_SUPPRESS_HYPHENS = ("w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+                           "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+                           "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                           "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
+                           "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+                           "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
           "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
 
 
-def _apply_paragraph(style: Any, spec: ParagraphStyle, resolve: _Resolver) -> None:
+def _apply_paragraph(style: Any, name: str, spec: ParagraphStyle, resolve: _Resolver) -> None:
     fmt = style.paragraph_format
     if spec.space_before is not None:
-        fmt.space_before = Pt(spec.space_before)
+        fmt.space_before = Pt(resolve.spacing(spec.space_before))
     if spec.space_after is not None:
-        fmt.space_after = Pt(spec.space_after)
-    if spec.line_spacing is not None:
-        fmt.line_spacing = resolve.size(spec.line_spacing)
+        fmt.space_after = Pt(resolve.spacing(spec.space_after))
+    fmt.line_spacing = Pt(resolve.line_pitch(name))  # exact
     if spec.keep_with_next is not None:
         fmt.keep_with_next = spec.keep_with_next
     if spec.keep_together is not None:
         fmt.keep_together = spec.keep_together
     if spec.align:
         fmt.alignment = _ALIGN[spec.align]
+    if spec.hyphenate is False:
+        suppress = OxmlElement("w:suppressAutoHyphens")
+        style.element.get_or_add_pPr().insert_element_before(
+            suppress, *_AFTER_SUPPRESS_HYPHENS)
     if spec.border_bottom:
         ppr = style.element.get_or_add_pPr()
         borders = OxmlElement("w:pBdr")
         borders.append(_border("w:bottom", resolve.hex(spec.border_bottom), 6, space=3))
-        ppr.insert_element_before(borders, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc",
-                                  "w:outlineLvl", "w:rPr")
+        ppr.insert_element_before(borders, "w:shd", "w:tabs", "w:suppressAutoHyphens",
+                                  "w:spacing", "w:ind", "w:jc", "w:outlineLvl", "w:rPr")
 
 
 def _border(tag: str, color: str, eighths: int, space: int = 0) -> Any:
@@ -276,7 +312,7 @@ def _apply_table(style: Any, spec: TableStyle, resolve: _Resolver) -> None:
     element = style.element
     for old in element.findall(qn("w:tblPr")) + element.findall(qn("w:tblStylePr")):
         element.remove(old)
-    padding = str(round(spec.cell_padding * 20))
+    padding = str(round(resolve.size(spec.cell_padding) * 20))
     borders = [_border(f"w:{side}", resolve.hex(spec.rule), 4)
                for side in ("top", "bottom", "insideH")] if spec.rule else []
     element.append(_xml("w:tblPr", [
