@@ -105,6 +105,10 @@ def build_logged(folder: Path, guides: list[Path], **options: object) -> Built:
 
 
 GUIDES = [DEFAULT_GUIDE, DATA / "five-subjects.yaml"]
+# Fixtures made to go wrong: five-mistakes does not load; eight-sites-portrait forces a
+# matrix too wide for upright pages, so its material numbers break without a hyphen.
+BROKEN = {"five-mistakes", "eight-sites-portrait"}
+GOOD_FIXTURES = [DEFAULT_GUIDE, *(p for p in sorted(DATA.glob("*.yaml")) if p.stem not in BROKEN)]
 
 
 @pytest.fixture(scope="session")

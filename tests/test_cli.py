@@ -73,7 +73,7 @@ def test_unchanged_guide_is_not_rendered_again_unless_forced(project, cli):
     again = cli("build")
     assert again.exit_code == 0
     assert again.stdout.splitlines() == [
-        "unchanged output/cmo-cdmo-cro.pdf  (3 pages, "
+        "unchanged output/cmo-cdmo-cro.pdf  (2 pages, "
         f"{(project / 'output' / 'cmo-cdmo-cro.pdf').stat().st_size / 1000:.1f} kB)",
         "unchanged output/cmo-cdmo-cro.docx  ("
         f"{(project / 'output' / 'cmo-cdmo-cro.docx').stat().st_size / 1000:.1f} kB)"]

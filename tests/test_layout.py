@@ -15,7 +15,7 @@ from guidegen.layout.tree import Heading, Paragraph, Section, walk
 from guidegen.renderers import RenderContext, get_renderer
 from guidegen.theme import load_templates
 
-from .conftest import DATA, DEFAULT_GUIDE, build_logged, document_of
+from .conftest import DATA, DEFAULT_GUIDE, GOOD_FIXTURES, build_logged, document_of
 from .readers import (
     docx_list_items,
     docx_structure,
@@ -27,7 +27,7 @@ from .readers import (
     pdf_text,
 )
 
-FIXTURES = [DEFAULT_GUIDE, *(p for p in sorted(DATA.glob("*.yaml")) if p.stem != "five-mistakes")]
+FIXTURES = GOOD_FIXTURES
 
 
 @pytest.fixture(scope="module")

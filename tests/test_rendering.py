@@ -44,7 +44,7 @@ def test_a_helper_that_dies_is_a_render_error_and_is_replaced(project, cli):
         assert "the PDF helper process stopped unexpectedly" in str(exc)
     else:
         raise AssertionError("no error")
-    assert render(guide, ["pdf", "docx"], JOBS_2)["pdf"].pages == 3  # a new helper
+    assert render(guide, ["pdf", "docx"], JOBS_2)["pdf"].pages == 2  # a new helper
 
 
 def test_an_unexpected_writer_failure_is_reported(project, cli, monkeypatch):

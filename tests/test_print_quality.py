@@ -1,0 +1,227 @@
+"""Print quality on real content: the fixtures in tests/data, on A4 and US Letter.
+
+Each fixture is written the way a team would write it (eight German subjects, a
+40-row matrix, a Japanese partner, a one-page handout, long chemical names). Each must
+build without a preflight warning, take the pages asserted here in the PDF and in
+LibreOffice's rendering of the DOCX alike, and break no word into pieces.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zipfile
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+import guidegen
+from guidegen.errors import collect_warnings
+
+from .conftest import DATA, DEFAULT_GUIDE, GOOD_FIXTURES
+from .readers import dehyphenate, docx_structure, libreoffice_pdfs, pdf_pages, pdf_text
+
+# pages of each fixture on A4 and on US Letter, in the PDF and in LibreOffice alike
+PAGES = {"cmo-cdmo-cro": (2, 2), "acht-dienstleister": (4, 4), "excipients": (1, 1),
+         "five-subjects": (5, 5), "forty-checks": (3, 3), "japanischer-partner": (1, 2),
+         "minimal": (1, 1), "qa-qc-one-page": (1, 1)}
+PAPERS = ("a4", "letter")
+STEMS = [path.stem for path in GOOD_FIXTURES]
+
+
+class Printed:
+    """The fixtures built on one paper: the PDFs, DOCX files and LibreOffice's PDFs."""
+
+    def __init__(self, folder, warnings, converted) -> None:
+        self.folder = folder
+        self.warnings = warnings
+        self.converted = converted
+
+    def pdf(self, stem):
+        return self.folder / f"{stem}.pdf"
+
+    def docx(self, stem):
+        return self.folder / f"{stem}.docx"
+
+    def libreoffice(self, stem):
+        return self.converted[self.docx(stem)]
+
+
+@pytest.fixture(scope="module", params=PAPERS)
+def printed(request, tmp_path_factory):
+    folder = tmp_path_factory.mktemp(request.param)
+    with collect_warnings() as found:
+        guidegen.build([str(path) for path in GOOD_FIXTURES], guidegen.BuildOptions(
+            out=folder, force=True, paper=request.param, formats=("pdf", "docx", "html")))
+    converted = libreoffice_pdfs([folder / f"{stem}.docx" for stem in STEMS],
+                                 tmp_path_factory.mktemp("lo"),
+                                 tmp_path_factory.mktemp("lo-profile"))
+    return Printed(folder, list(found), converted)
+
+
+def paper_of(printed):
+    return "letter" if "letter" in printed.folder.name else "a4"
+
+
+def test_every_fixture_builds_without_a_preflight_warning(printed):
+    assert [str(problem) for problem in printed.warnings] == []
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_pages_in_the_pdf_and_in_libreoffice(printed, stem):
+    expected = PAGES[stem][PAPERS.index(paper_of(printed))]
+    assert pdf_pages(printed.pdf(stem)) == expected
+    assert pdf_pages(printed.libreoffice(stem)) == expected
+
+
+def yaml_words(path):
+    return set(re.findall(r"\w+", path.read_text(encoding="utf-8")))
+
+
+CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af]")
+LABELS = {"Yes", "No", "Partial", "Key", "Page", "of", "Document", "Version", "Effective",
+          "Approved", "by", "For", "DOCUMENT", "VERSION", "EFFECTIVE", "APPROVED", "BY",
+          "Comparing", "and", "Criterion"}
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_no_word_of_the_pdf_is_a_fragment_of_a_word_of_the_guide(printed, stem):
+    source = DEFAULT_GUIDE if stem == DEFAULT_GUIDE.stem else DATA / f"{stem}.yaml"
+    vocabulary = yaml_words(source) | LABELS | {str(n) for n in range(1, 10)}  # page numbers
+    vocabulary |= {word.upper() for word in vocabulary}  # the control block's small caps
+    longer = sorted(vocabulary, key=len)
+    text = dehyphenate(pdf_text(printed.pdf(stem)))
+    # lines may break between any two characters of Japanese, so only the rest counts
+    printed_words = {word for word in re.findall(r"\w+", text) if not CJK.search(word)}
+    fragments = sorted(word for word in printed_words - vocabulary
+                       if any(word in other for other in longer if len(other) > len(word)))
+    assert fragments == []
+
+
+def test_the_default_guide_fits_two_pages(printed):
+    assert pdf_pages(printed.pdf("cmo-cdmo-cro")) == 2
+    text = pdf_text(printed.pdf("cmo-cdmo-cro"), "-f", "2", "-l", "2")
+    assert "Conclusion" in text and "Page 2 of 2" in text
+
+
+def page_sizes(path):
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "99", str(path)], capture_output=True,
+                          text=True, check=True).stdout
+    return [tuple(map(float, size)) for size in
+            re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)]
+
+
+def test_a_matrix_too_wide_to_stand_goes_on_landscape_pages(printed):
+    for path in (printed.pdf("acht-dienstleister"), printed.libreoffice("acht-dienstleister")):
+        sizes = page_sizes(path)
+        turned = [n for n, (width, height) in enumerate(sizes, 1) if width > height]
+        assert turned == [3], path
+        text = pdf_text(path, "-f", "3", "-l", "3")
+        assert "Pflichten nach EU-GMP-Leitfaden Kapitel 7" in text
+        assert "Verantwortung im Vergleich" in text  # the part's heading went with it
+        assert "Dienstleister in der Arzneimittelherstellung" in text  # running header
+        assert "Page 3 of 4" in text  # and footer, upright on the turned page
+    word = docx.Document(str(printed.docx("acht-dienstleister")))
+    assert [s.orientation for s in word.sections] == [0, 1, 0]  # portrait, landscape, ...
+    for section in word.sections[1:]:
+        assert not section.header.is_linked_to_previous
+        assert "NUMPAGES" in section.footer._element.xml
+        assert section.header.paragraphs[0].text.startswith("Dienstleister in der")
+
+
+def test_the_header_row_repeats_on_every_page_of_a_long_matrix(printed):
+    for path in (printed.pdf("forty-checks"), printed.libreoffice("forty-checks")):
+        for page in (2, 3):
+            lines = [line.split() for line in pdf_text(path, "-layout", "-f", str(page),
+                                                         "-l", str(page)).splitlines()]
+            assert ["Check", "QA", "QC", "Production", "Engineering"] in lines, (path, page)
+
+
+def test_a_japanese_name_prints_with_a_font_that_has_it(printed):
+    pdf = printed.pdf("japanischer-partner")
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                           check=True).stdout
+    assert "CJK" in fonts
+    for path in (pdf, printed.libreoffice("japanischer-partner")):
+        assert "武田薬品工業株式会社" in pdf_text(path)
+
+
+def test_the_budget_fixture_fits_one_page_by_tightening(printed):
+    assert pdf_pages(printed.pdf("qa-qc-one-page")) == 1
+    normal = docx.Document(str(printed.docx("qa-qc-one-page"))).styles["Normal"]
+    untouched = docx.Document(str(printed.docx("minimal"))).styles["Normal"]
+    assert normal.paragraph_format.line_spacing < untouched.paragraph_format.line_spacing
+
+
+def test_over_budget_fails_naming_what_spilled(tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    text = (DATA / "forty-checks.yaml").read_text(encoding="utf-8")
+    (tmp_path / "checks.yaml").write_text(text.replace("sections:", "handout: {pages: 1}\n"
+                                                       "sections:"), encoding="utf-8")
+    budget_line = text.splitlines().index("sections:") + 1
+    result = cli("build", "checks.yaml")
+    assert result.exit_code == 1
+    first, second = result.stderr.splitlines()[:2]
+    spilled = re.match(r"checks\.yaml:(\d+):\d+: error: “(.+)” spilled onto page 2: the "
+                       r"guide takes 2 pages even at the tightest spacing and type sizes",
+                       first)
+    assert spilled and spilled.group(2) == "The forty checks"  # its rows ran over
+    assert text.splitlines()[int(spilled.group(1)) - 1].strip().startswith("- criterion:")
+    assert first.endswith("its page budget (handout.pages) is 1 page; shorten it, or allow "
+                          "more pages")
+    assert second == f"checks.yaml:{budget_line}:18: error: the page budget of 1 is set here"
+    assert not (tmp_path / "output").exists()
+    result = cli("build", "checks.yaml", "--pages", "2")  # the option wins
+    assert result.exit_code == 0 and "(2 pages," in result.stdout
+
+
+def test_no_libreoffice_page_ends_with_a_heading(printed):
+    for stem in STEMS:
+        path = printed.libreoffice(stem)
+        headings = [text for tag, text in docx_structure(printed.docx(stem))
+                    if tag.startswith("H")]
+        pages = pdf_pages(path)
+        for page in range(1, pages):
+            lines = [line.strip() for line in pdf_text(path, "-f", str(page), "-l",
+                                                       str(page)).splitlines() if line.strip()]
+            body = [line for line in lines if not line.startswith("Page ")][:-1]  # footer
+            last = body[-1]
+            assert not any(heading.endswith(last) for heading in headings), (stem, page)
+
+
+def test_the_word_file_hyphenates_but_not_its_headings(printed):
+    path = printed.docx("acht-dienstleister")
+    with zipfile.ZipFile(path) as package:
+        settings = package.read("word/settings.xml").decode()
+        styles = package.read("word/styles.xml").decode()
+    assert '<w:autoHyphenation w:val="true"/>' in settings
+    for style in ("Title", "Heading1", "Heading2"):
+        definition = styles.split(f'w:styleId="{style}"')[1].split("</w:style>")[0]
+        assert "<w:suppressAutoHyphens/>" in definition
+    assert "‐" in pdf_text(printed.pdf("acht-dienstleister"))  # the PDF hyphenates too
+
+
+def test_bare_web_addresses_are_links_in_every_format(printed):
+    url = "https://intranet.example.org/quality/suppliers/approved-excipients"
+    links = [annotation.get_object()["/A"]["/URI"]
+             for page in PdfReader(printed.pdf("excipients")).pages
+             for annotation in page.get("/Annots", [])
+             if "/A" in annotation.get_object()]
+    assert url in links
+    word = docx.Document(str(printed.docx("excipients")))
+    assert url in [rel.target_ref for rel in word.part.rels.values() if rel.is_external]
+    html = (printed.folder / "excipients.html").read_text(encoding="utf-8")
+    assert f'<a href="{url}"><span class="url-host">https://intranet.example.org</span>' in html
+    lines = pdf_text(printed.pdf("excipients")).splitlines()
+    assert any("https://intranet.example.org/" in line for line in lines)  # host unbroken
+
+
+def test_the_control_block_is_a_borderless_table_with_a_column_per_value(printed):
+    word = docx.Document(str(printed.docx("acht-dienstleister")))
+    control = next(t for t in word.tables if t.style.name == "Control Block")
+    assert [c.text for c in control.rows[0].cells] == ["Document", "Version", "Effective",
+                                                       "Approved by"]
+    assert control.rows[1].cells[3].text == "Leitung Qualitätssicherung (Sachkundige Person)"
+    assert "w:tblBorders" not in control._tbl.xml.split("<w:tr")[0] or \
+        'w:val="single"' not in control._tbl.xml.split("<w:tr")[0]
