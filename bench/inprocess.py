@@ -6,9 +6,9 @@ Modes (each prints one JSON object on its last line):
     guidegen's layers one by one, in the order a build chains them
     (:mod:`guidegen.builder.pipeline`, :mod:`guidegen.renderers.pdf`): YAML load +
     validation, templates, layout (the document tree), font check, HTML render,
-    WeasyPrint parse, style + layout and PDF write (with the page map the DOCX takes its
-    page numbers from), DOCX render (one after the other, in this process, whatever a
-    build overlaps). The first iteration (which pays the lazy
+    WeasyPrint parse, style + layout, the layout preflight, and PDF write (with the page
+    map the DOCX takes its page numbers from), DOCX render (one after the other, in this
+    process, whatever a build overlaps). The first iteration (which pays the lazy
     imports and caches) is reported apart from the warm median.
 ``rebuild GUIDE RUNS OUT``
     ``guidegen.build([GUIDE], BuildOptions(out=OUT, force=True))`` repeated in one process.
@@ -68,10 +68,11 @@ def layers(guide_path: str, runs: int) -> dict[str, Any]:
     from guidegen.content.loader import load
     from guidegen.layout.guide import layout_guide
     from guidegen.renderers import RenderContext
-    from guidegen.renderers.html import render_html
+    from guidegen.renderers.html import Sources, render_html
     from guidegen.renderers.pdf.fetcher import project_fetcher, refused_urls_as_errors
     from guidegen.renderers.pdf.fonts import require_fonts
     from guidegen.renderers.pdf.pagemap import page_map
+    from guidegen.renderers.pdf.preflight import Limits, inspect
     from guidegen.renderers.pdf.weasy import import_weasyprint
     from guidegen.theme import load_templates
 
@@ -96,7 +97,8 @@ def layers(guide_path: str, runs: int) -> dict[str, Any]:
         fonts = context.templates.theme.fonts
         families = [f.family for f in (fonts.body, fonts.heading, fonts.mono, fonts.symbols)]
         add("fonts", timed(lambda f=families: require_fonts(f))[0])
-        seconds, html = timed(lambda d=document, c=context: render_html(d, c))
+        sources = Sources()  # the PDF's HTML, tagged for the preflight
+        seconds, html = timed(lambda d=document, c=context, s=sources: render_html(d, c, s))
         add("html", seconds)
 
         if "weasyprint" not in imports:
@@ -110,6 +112,10 @@ def layers(guide_path: str, runs: int) -> dict[str, Any]:
             add("weasyprint_parse", seconds)
             seconds, laid_out = timed(lambda p=parsed: p.render(**pdf))
             add("weasyprint_layout", seconds)
+            limits = Limits(column_chars=5, ch=0.5)
+            seconds, _ = timed(lambda d=laid_out, s=sources, lim=limits: inspect(
+                d, s.locations, s.locations[0], lim))
+            add("preflight", seconds)
             seconds, (data, pages_found) = timed(lambda d=laid_out: (d.write_pdf(**pdf),
                                                                      page_map(d)))
             add("pdf_write", seconds)

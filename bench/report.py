@@ -14,6 +14,7 @@ LAYER_NAMES = {
     "html": "HTML render (renderers.html.render_html)",
     "weasyprint_parse": "WeasyPrint: parse HTML (weasyprint.HTML)",
     "weasyprint_layout": "WeasyPrint: style + layout (render)",
+    "preflight": "layout preflight (renderers.pdf.preflight.inspect)",
     "pdf_write": "WeasyPrint: PDF write (write_pdf, page_map)",
     "docx": "DOCX render (renderers.docx.render)",
     "total": "total (PDF + DOCX)",
@@ -85,6 +86,7 @@ SCALING_SLACK = 1.1       # largest content N: time / 1x time <= 1.1 x N
 SCALING_MEMORY = 4        # largest content: peak memory / the 1x build's peak memory
 JOBS_VS_MACHINE = 0.85    # --jobs 2 speed-up / the machine's speed-up of 2 processes
 BOMB_VS_LOAD = 2          # refusing the alias bomb / loading the guide, in process
+PREFLIGHT_VS_COLD = 0.10  # the layout preflight's first run, in process / cold build
 BOMB_ISSUE_S = 0.050      # what the issue asks for on its machine (shown, not a target)
 
 
@@ -134,6 +136,14 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
         f"in-process rebuild (PDF+DOCX) <= {REBUILD_VS_TYPST} x Typst in-process compile",
         None if r is None else r <= REBUILD_VS_TYPST,
         f"{seconds(warm)} vs Typst {seconds(typst)} = {times(r, 3)}", f"{REBUILD_VS_TYPST}×"))
+
+    preflight = get(m, "layers", "layers", "preflight", "first_s")
+    r = ratio(preflight, cold)
+    targets.append(_target(
+        f"layout preflight <= {PREFLIGHT_VS_COLD:.2f} x cold build",
+        None if r is None else r <= PREFLIGHT_VS_COLD,
+        f"{seconds(preflight)} (its first run in a process) vs cold build {seconds(cold)} "
+        f"= {times(r, 3)}", f"{PREFLIGHT_VS_COLD:.2f}×"))
 
     targets.append(_scaling_target(get(m, "scaling", "factors") or {}))
 
