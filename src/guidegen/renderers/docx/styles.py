@@ -225,8 +225,13 @@ def _style(document: Any, name: str, kind: WD_STYLE_TYPE) -> Any:
 
 
 def _reset(element: Any) -> None:
-    """Remove the template's rules, tab stops and letter spacing: the spec says them all."""
-    for path in ("w:pPr/w:pBdr", "w:pPr/w:tabs", "w:rPr/w:spacing"):
+    """Remove the template's rules, tab stops, letter spacing and contextual spacing.
+
+    The spec says them all; contextual spacing (no space between paragraphs of one
+    style, in python-docx's list styles) would set list items closer than the PDF does.
+    """
+    for path in ("w:pPr/w:pBdr", "w:pPr/w:tabs", "w:rPr/w:spacing",
+                 "w:pPr/w:contextualSpacing"):
         for child in element.findall(qn(path.split("/")[0]) + "/" + qn(path.split("/")[1])):
             child.getparent().remove(child)
 
