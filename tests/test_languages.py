@@ -266,9 +266,12 @@ def test_right_to_left_words_inside_a_left_to_right_guide_keep_their_order(tmp_p
 
 def test_a_packet_prints_its_cover_contents_and_sheet_in_its_language(project, cli):
     shutil.copytree(ROOT / "packets", project / "packets")
+    shutil.copy(ROOT / "tests" / "data" / "minimal.yaml", project / "packets" / "guides")
     packet = project / "packets" / "new-starter.yaml"
     packet.write_text(packet.read_text(encoding="utf-8").replace("  language: en",
-                                                                 "  language: de"), "utf-8")
+                                                                 "  language: de").replace(
+        "  - cmo-cdmo-cro\n", "  - guides/minimal.yaml\n  - cmo-cdmo-cro\n"),  # one page:
+        "utf-8")                                                      # a blank page after
     result = cli("build", "packets/new-starter.yaml", "-f", "pdf")
     assert result.exit_code == 0, result.output
     text = normalize(pdf_text(project / "output" / "new-starter" / "new-starter.pdf"))

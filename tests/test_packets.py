@@ -143,14 +143,36 @@ def test_docx_has_a_word_section_per_guide_with_its_own_header(built):
                             "GMP vs GCP vs GLP: The Good Practices"]
 
 
+def page_labels(text: str) -> list[str]:
+    return re.findall(r"Page \d+ of \d+", text)
+
+
 def test_libreoffice_shows_the_contents_filled_and_each_guides_pages(built, tmp_path):
     pdf, document = built / "new-starter.pdf", built / "new-starter.docx"
     converted = libreoffice_pdfs([document], tmp_path / "lo", tmp_path / "profile")[document]
     listed = contents_of(pdf_text(pdf, "-layout", "-f", "2", "-l", "2"))
     assert contents_of(pdf_text(converted, "-layout", "-f", "2", "-l", "2")) == listed
-    text = pdf_text(converted)
-    assert "This page is intentionally left blank" in text
-    assert "Page 1 of 3" in text and "Page 2 of 3" in text
+    parts = [page_labels(pdf_text(path, "-f", "3")) for path in (pdf, converted)]
+    assert parts[0] == parts[1] and "Page 1 of 2" in parts[0]  # each guide's own pages
+
+
+def test_a_page_left_blank_before_a_right_hand_start_in_pdf_and_libreoffice(tmp_path):
+    """A one-page guide first: the next guide starts on page 5, after a marked blank page."""
+    folder = copy_project(tmp_path)
+    shutil.copy(ROOT / "tests" / "data" / "minimal.yaml", folder / "packets" / "guides")
+    packet = folder / "packets" / "new-starter.yaml"
+    packet.write_text(packet.read_text(encoding="utf-8").replace(
+        "  - cmo-cdmo-cro\n", "  - guides/minimal.yaml\n  - cmo-cdmo-cro\n"), "utf-8")
+    guidegen.build([packet], BuildOptions(out=folder / "out", content=folder / "content",
+                                          force=True, formats=("pdf", "docx")))
+    pdf, document = (folder / "out" / "new-starter" / f"new-starter.{ext}"
+                     for ext in ("pdf", "docx"))
+    converted = libreoffice_pdfs([document], tmp_path / "lo", tmp_path / "profile")[document]
+    for path in (pdf, converted):
+        assert normalize(pdf_text(path, "-f", "4", "-l", "4")) == \
+            "This page is intentionally left blank"
+        assert "Page 1 of 1" in pdf_text(path, "-f", "3", "-l", "3")
+        assert "Page 1 of 2" in pdf_text(path, "-f", "5", "-l", "5")
 
 
 def test_personalised_packets_named_from_the_roster(built):

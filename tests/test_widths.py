@@ -102,7 +102,7 @@ def test_the_theme_sets_the_default_orientation_and_a_guide_overrides_it():
     turned = Templates(base.folders, base.theme.model_copy(
         update={"matrix_orientation": "landscape"}))
     german, default = load(DATA / "acht-dienstleister.yaml"), load(DEFAULT_GUIDE)
-    from guidegen.layout import layout_guide
+    from guidegen.layout.guide import layout_guide
 
     assert tables(layout_guide(german, upright))[0][1] == "portrait"
     assert tables(layout_guide(default, turned))[0][1] == "landscape"
