@@ -55,7 +55,7 @@ class Fit:
     def document(self, level: float, context: RenderContext
                  ) -> tuple[Document, RenderContext]:
         """Return the guide laid out with the theme tightened to ``level``, and its context."""
-        from ..layout import layout_guide
+        from ..layout.guide import layout_guide
         from ..theme import Templates
 
         base = self.templates
