@@ -125,16 +125,16 @@ def word_styles(project: Path, old: str, new: str) -> None:
 
 @pytest.mark.parametrize(("old", "new", "message"), [
     ("Table Corner: {base: Table Heading", "Table Corner: {base: No Such Style",
-     "mine/word-styles.yaml:35:24: error: paragraph.Table Corner.base: 'No Such Style' is "
+     "mine/word-styles.yaml:40:24: error: paragraph.Table Corner.base: 'No Such Style' is "
      "not a paragraph style of this file"),
-    ("Audience: {base: Normal, space_after: 10}", "Audience: {base: Normal, space_after: 1e30}",
-     "mine/word-styles.yaml:25:41: error: paragraph.Audience.space_after: input should be "
+    ("Audience: {base: Normal, space_after: 10.5}", "Audience: {base: Normal, space_after: 1e30}",
+     "mine/word-styles.yaml:30:41: error: paragraph.Audience.space_after: input should be "
      "less than or equal to 1584"),
     ("Table Text: {base: Normal,", "Table Text: {base: Table Row Heading,",
-     "mine/word-styles.yaml:32:22: error: paragraph.Table Text.base: styles based on each "
+     "mine/word-styles.yaml:37:22: error: paragraph.Table Text.base: styles based on each "
      "other: Table Text -> Table Row Heading -> Table Text"),
     ("Footer: {font: body, size: small", "Footer: {font: body, size: 0.5",
-     "mine/word-styles.yaml:24:"),
+     "mine/word-styles.yaml:29:"),
 ])
 def test_word_styles_the_writer_cannot_apply_fail_check(project, cli, old, new, message):
     word_styles(project, old, new)

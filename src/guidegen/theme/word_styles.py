@@ -25,6 +25,9 @@ Points = Annotated[float, Field(ge=0, le=1584)]
 # A font size in points (Word: 1 to 1638), or the name of a theme entry ("body").
 SizeRef = Annotated[Annotated[float, Field(ge=1, le=1638)] | str,
                     Field(union_mode="left_to_right")]
+# Cell padding in points (Word: at most 1584), or the name of a theme entry ("cell_padding").
+PaddingRef = Annotated[Annotated[float, Field(ge=0, le=1584)] | str,
+                       Field(union_mode="left_to_right")]
 # Line spacing as a multiple of the font size (Word: at most 132), or a theme entry name.
 SpacingRef = Annotated[Annotated[float, Field(gt=0, le=132)] | str,
                        Field(union_mode="left_to_right")]
@@ -66,7 +69,7 @@ class TableStyle(Model):
     header_fill: str | None = None
     header_rule: str | None = None
     stripe_fill: str | None = None
-    cell_padding: SizeRef = 4
+    cell_padding: PaddingRef = 4
 
 
 class ListLevel(Model):
