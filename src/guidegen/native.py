@@ -88,25 +88,33 @@ def _match(patterns: list[bytes], key: bytes) -> list[str | None]:
     library = _fontconfig()
     if library is None:
         return [None] * len(patterns)
-    config = library.FcInitLoadConfigAndFonts()
+    config = _config(library)
     found: list[str | None] = []
-    try:
-        for text in patterns:
-            pattern = library.FcNameParse(text)
-            library.FcConfigSubstitute(config, pattern, _MATCH_PATTERN)
-            library.FcDefaultSubstitute(pattern)
-            result = ctypes.c_int()
-            match = library.FcFontMatch(config, pattern, ctypes.byref(result))
-            value = ctypes.c_char_p()
-            got = match and library.FcPatternGetString(match, key, 0,
-                                                       ctypes.byref(value)) == _RESULT_MATCH
-            found.append(value.value.decode("utf-8") if got and value.value else "")
-            if match:
-                library.FcPatternDestroy(match)
-            library.FcPatternDestroy(pattern)
-    finally:
-        library.FcConfigDestroy(config)
+    for text in patterns:
+        pattern = library.FcNameParse(text)
+        library.FcConfigSubstitute(config, pattern, _MATCH_PATTERN)
+        library.FcDefaultSubstitute(pattern)
+        result = ctypes.c_int()
+        match = library.FcFontMatch(config, pattern, ctypes.byref(result))
+        value = ctypes.c_char_p()
+        got = match and library.FcPatternGetString(match, key, 0,
+                                                   ctypes.byref(value)) == _RESULT_MATCH
+        found.append(value.value.decode("utf-8") if got and value.value else "")
+        if match:
+            library.FcPatternDestroy(match)
+        library.FcPatternDestroy(pattern)
     return found
+
+
+@cache
+def _config(library: ctypes.CDLL) -> int:
+    """Return fontconfig's configuration with the fonts installed, read once a process.
+
+    Reading it costs several milliseconds; the font check and the layout's metrics
+    both ask, and their answers are kept for the process anyway.
+    """
+    config: int = library.FcInitLoadConfigAndFonts()
+    return config
 
 
 def die_with_parent(parent: int) -> None:

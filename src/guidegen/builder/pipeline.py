@@ -23,7 +23,7 @@ from ..renderers import RenderContext, Rendered, extension
 from ..theme.folders import template_folders
 from .options import BuildOptions
 from .outputs import finish_interrupted_write, locked, remove_stale_temporaries, write_files
-from .scheduler import Scheduler, Task, limited_time
+from .scheduler import Scheduler, Task, expect_language, limited_time
 from .state import BuildState, digest, folder_digest, input_bytes
 
 if TYPE_CHECKING:
@@ -190,6 +190,7 @@ def build(guides: Sequence[PathLike], options: BuildOptions) -> list[Output]:
     if packet_files:  # every problem before anything renders
         with limited_time(options.time_limit, "loading the packets"):
             load_packets(packet_files, options)
+    expect_language(options.language)  # helpers load its hyphenation patterns ahead
     scheduler = Scheduler(options.formats, options.processes, options.memory_limit)
     with scheduler.warm_up():
         with locked(options.out):  # finish what a killed build began; its leftovers go

@@ -50,6 +50,17 @@ HELPED = "pdf"  # the format the helper process renders
 _DEFAULT_MEMORY: int = option_fields()["memory_limit"].default  # type: ignore[assignment]
 PAGED = "docx"  # the format that takes the PDF's page count, and its tightness
 _SLACK = 10.0  # seconds the helper may overrun its own time limit before it is killed
+_language = "en"  # the language the next documents most likely use (see expect_language)
+
+
+def expect_language(language: str) -> None:
+    """Say which language the documents of this build most likely use.
+
+    Helper and worker processes forked afterwards load its hyphenation patterns while
+    they wait for their first document, instead of during its layout (50 ms).
+    """
+    global _language  # read by the processes forked from this one
+    _language = language
 
 
 @dataclass(frozen=True)
@@ -317,12 +328,13 @@ class PdfHelper:
 def _serve(connection: Connection, parent: int, memory_limit: int) -> None:
     """Run in the helper: import WeasyPrint, then lay out each document that arrives."""
     from ..renderers.pdf import lay_out
-    from ..renderers.pdf.weasy import import_weasyprint
+    from ..renderers.pdf.weasy import import_weasyprint, warm_hyphenation
 
     die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to report
     with suppress(Exception):
         import_weasyprint()  # while the caller loads the content; errors show when used
+        warm_hyphenation(_language)
     limit_memory(memory_limit)
     while True:
         try:
@@ -369,9 +381,10 @@ def _start_worker(parent: int, memory_limit: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to report
     with suppress(Exception):  # errors show when the renderers are used
         from ..renderers import docx, html, pdf  # noqa: F401 - imported ahead of the first task
-        from ..renderers.pdf.weasy import import_weasyprint
+        from ..renderers.pdf.weasy import import_weasyprint, warm_hyphenation
 
         import_weasyprint()
+        warm_hyphenation(_language)
     limit_memory(memory_limit)
     _WORKER_MEMORY.append(memory_limit)
 

@@ -54,6 +54,20 @@ _DEFERRED = {"fontTools.subset": (), "fontTools.varLib": (),
 _LOCK = threading.Lock()
 
 
+def warm_hyphenation(language: str) -> None:
+    """Load the hyphenation patterns of ``language`` now, if pyphen has them.
+
+    WeasyPrint loads them during the first layout that hyphenates (pyphen then keeps
+    them): 50 ms for English. A helper or worker process calls this while it waits for
+    its first document, with the language the build's guides most likely use.
+    """
+    import pyphen
+
+    found = pyphen.language_fallback(language.replace("-", "_"))
+    if found:
+        pyphen.Pyphen(lang=found)
+
+
 def import_weasyprint() -> types.ModuleType:
     """Return the ``weasyprint`` module, imported with the tricks above."""
     with _LOCK:  # one import at a time: lookups and cffi are swapped process-wide meanwhile
