@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from ..layout.tree import Document
     from ..renderers.pdf import Layout
-    from .fitting import Fit
+    from .fitting import Fit, Layer
 
 Results = dict[str, tuple[Rendered, float]]
 HELPED = "pdf"  # the format the helper process renders
@@ -176,7 +176,9 @@ def _render(task: Task, helper: PdfHelper | None, started: float) -> Results:
             with limited_time(task.time_limit, task.what(HELPED)):
                 pdf = finish(None)
         if task.fit is not None:
-            level, pdf, fitted = _fit(task, task.fit, pdf, helper)
+            from .fitting import fit_task
+
+            level, pdf, fitted = fit_task(task, task.fit, pdf, _layer(task, helper))
             if level:  # the paged formats again, with the tightened theme
                 finishers |= _prepare(fitted, None, tuple(n for n in finishers if n == PAGED))
         if HELPED in task.formats:
@@ -213,25 +215,18 @@ def _preparer(task: Task, name: str) -> Finisher:
     return get_preparer(name)(task.document, task.context)
 
 
-def _fit(task: Task, fit: Fit, first: Rendered,
-         helper: PdfHelper | None) -> tuple[float, Rendered, Task]:
-    """Return the level the document fits its pages at, its PDF, and the task at it."""
+def _layer(task: Task, helper: PdfHelper | None) -> Layer:
+    """Return what lays a document of ``task`` out as a PDF: the helper, else this process."""
     from ..renderers.pdf import prepare_layout
-    from .fitting import settle
 
-    def lay(level: float) -> Rendered:
-        document, context = fit.document(level, task.context)
+    def lay(document: Document, context: RenderContext) -> Rendered:
         with limited_time(task.time_limit, task.what(HELPED)):
             if helper is None:
                 return get_preparer(HELPED)(document, context)(None)
             helper.submit(prepare_layout(document, context), task.time_limit)
         return helper.result(task.time_limit)
 
-    level, pdf = settle(fit, first, lay)
-    if not level:
-        return level, first, task
-    document, context = fit.document(level, task.context)
-    return level, pdf, replace(task, document=document, context=context)
+    return lay
 
 
 def may_use_helper(formats: Sequence[str], processes: int) -> bool:
