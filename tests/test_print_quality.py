@@ -244,3 +244,11 @@ def test_the_control_block_is_a_borderless_table_with_a_column_per_value(printed
     assert widths[3] > widths[1]  # each column as wide as its value needs
     assert "w:tblBorders" not in control._tbl.xml.split("<w:tr")[0] or \
         'w:val="single"' not in control._tbl.xml.split("<w:tr")[0]
+
+
+def test_a_docx_built_alone_is_fitted_as_with_the_pdf(printed, tmp_path):
+    guidegen.build([str(DATA / "qa-qc-one-page.yaml")], guidegen.BuildOptions(
+        out=tmp_path, force=True, paper=paper_of(printed), formats=("docx",)))
+    assert (tmp_path / "qa-qc-one-page.docx").read_bytes() == \
+        printed.docx("qa-qc-one-page").read_bytes()
+    assert not (tmp_path / "qa-qc-one-page.pdf").exists()
