@@ -350,3 +350,56 @@ def test_a_guide_with_contents_true_gets_them_in_pdf_and_docx(tmp_path):
     marks = [(title, page) for depth, title, page in outline(PdfReader(pdf)) if depth == 2]
     assert listed == marks and len(listed) == 8
     assert [(text, int(page)) for text, page, _ in docx_contents(document)] == listed
+
+
+HEAVY = ("pydantic", "jinja2", "babel", "weasyprint", "docx", "openpyxl",
+         "guidegen.content.model", "guidegen.content.packet")
+
+
+def test_an_up_to_date_build_of_this_checkout_loads_neither_model_nor_renderers(tmp_path):
+    # up to date is decided from bytes: the packet, the guides it names, the templates
+    folder = copy_project(tmp_path)
+    shutil.copy(ROOT / "guidegen.yaml", folder)
+    first = subprocess.run([sys.executable, "-m", "guidegen", "build", "--jobs", "1"],
+                           cwd=folder, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    assert "output/new-starter/new-starter.pdf" in first.stdout
+    code = ("import sys; from guidegen.cli import main; "
+            "main(['build'], standalone_mode=False); "
+            f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    again = subprocess.run([sys.executable, "-c", code], cwd=folder, capture_output=True,
+                           text=True)
+    assert again.returncode == 0, again.stderr
+    *lines, imported = again.stdout.splitlines()
+    assert imported == "[]"
+    assert len(lines) == len(first.stdout.splitlines()) == 8
+    assert all(line.startswith("unchanged ") for line in lines)
+
+
+def test_a_packet_is_rebuilt_when_its_guides_roster_or_outputs_change(tmp_path, cli,
+                                                                      monkeypatch):
+    monkeypatch.chdir(copy_project(tmp_path))
+    roster = write_roster(tmp_path, "Ann,Lee,QC Analyst,Cork,,2026-12-01\n"
+                          "Bo,Ng,QA Officer,Cork,,2026-12-02\n")
+    build = ("build", "packets/new-starter.yaml", "--roster", "hires.csv", "-f", "html")
+
+    def wrote() -> list[str]:
+        result = cli(*build)
+        assert result.exit_code == 0, result.stderr
+        return sorted(Path(line.split()[1]).name for line in result.stdout.splitlines()
+                      if line.startswith("wrote "))
+
+    assert wrote() == ["2026-12-01-Lee-Ann.html", "2026-12-02-Ng-Bo.html"]
+    assert wrote() == []
+    guide = tmp_path / "packets" / "guides" / "qa-vs-qc.yaml"
+    guide.write_text(guide.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert wrote() == ["2026-12-01-Lee-Ann.html", "2026-12-02-Ng-Bo.html"]
+    roster.write_text(roster.read_text(encoding="utf-8") + "Cy,Ho,QC Analyst,Cork,,"
+                      "2026-12-03\n", encoding="utf-8")
+    assert wrote() == ["2026-12-03-Ho-Cy.html"]
+    out = tmp_path / "output" / "new-starter"
+    (out / "2026-12-01-Lee-Ann.html").write_text("tampered", encoding="utf-8")
+    assert wrote() == ["2026-12-01-Lee-Ann.html"]
+    manifest = (out / "manifest.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(manifest) == 4 and "tampered" not in (out / "2026-12-01-Lee-Ann.html").read_text(
+        encoding="utf-8")

@@ -14,21 +14,29 @@ state file and manifest).
 from __future__ import annotations
 
 import datetime
+import json
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..content.packet import guide_paths, is_packet_file
-from ..errors import ContentError, Problem, StrictError, UsageError, warnings_so_far
+from ..content.packetfile import MAX_ROSTER_BYTES, is_packet_file, named_guides
+from ..errors import (
+    ContentError,
+    InputError,
+    Problem,
+    StrictError,
+    UsageError,
+    warnings_so_far,
+)
+from ..files import read_file
 from ..renderers import RenderContext, extension
-from ..theme.folders import template_folders
 from .manifest import Entry, manifest_csv, manifest_json
 from .options import BuildOptions
 from .outputs import locked, remove_stale_temporaries, write_files
 from .scheduler import Scheduler, Task
-from .state import BuildState, digest, folder_digest, input_bytes
+from .state import BuildState, digest, input_bytes
 
 if TYPE_CHECKING:
     from ..content.model import Guide
@@ -76,16 +84,20 @@ def sort_sources(paths: Sequence[str | os.PathLike[str]],
     return guides, packets
 
 
-def load_packets(paths: Sequence[Path], options: BuildOptions) -> list[Loaded]:
-    """Return the packets at ``paths``, checked with their guides and roster; raise all."""
-    from ..content.loader import load_all
-    from ..content.packet import load_packet
-    from ..content.roster import read_roster
-
+def _refuse_bad_options(paths: Sequence[Path], options: BuildOptions) -> None:
     if options.roster is not None and len(paths) != 1:
         raise UsageError(f"--roster goes with one packet file; {len(paths)} were found")
     if options.shard is not None and options.roster is None:
         raise UsageError("--shard slices a roster; give --roster too")
+
+
+def load_packets(paths: Sequence[Path], options: BuildOptions) -> list[Loaded]:
+    """Return the packets at ``paths``, checked with their guides and roster; raise all."""
+    from ..content.loader import load_all
+    from ..content.packet import guide_paths, load_packet
+    from ..content.roster import read_roster
+
+    _refuse_bad_options(paths, options)
     loaded: list[Loaded] = []
     problems: list[Problem] = []
     for path in paths:
@@ -114,34 +126,115 @@ def packet_date(packet: Packet) -> datetime.datetime | None:
 
 
 @dataclass(frozen=True)
+class Plan:
+    """One packet of a build: its outputs if up to date, else the packet, checked."""
+
+    path: Path
+    fresh: list[Output] | None = None
+    loaded: Loaded | None = None
+
+
+def plan_packets(paths: Sequence[Path], options: BuildOptions) -> list[Plan]:
+    """Return a :class:`Plan` for each packet at ``paths``; raise every problem at once.
+
+    Whether a packet's outputs are up to date is decided from bytes alone (the packet
+    file, its guides, the roster, the templates and the options, against the manifest
+    the last complete build of it recorded); only the others are loaded and checked,
+    so an unchanged build never imports the content model.
+    """
+    _refuse_bad_options(paths, options)
+    fresh = {path: None if options.force else up_to_date(path, options) for path in paths}
+    stale = [path for path in paths if fresh[path] is None]
+    loaded = iter(load_packets(stale, options) if stale else [])
+    return [Plan(path, fresh[path]) if fresh[path] is not None else Plan(path, None,
+                                                                          next(loaded))
+            for path in paths]
+
+
+def up_to_date(path: Path, options: BuildOptions) -> list[Output] | None:
+    """Return the outputs of the packet at ``path`` if every one is up to date, else None."""
+    from .pipeline import Output
+
+    data = input_bytes(path)
+    guides = named_guides(path, data, options.content)
+    if guides is None:
+        return None
+    folder, tag = _folder(path, options), _tag(options)
+    state = BuildState(folder, f".guidegen-state{tag}.json")
+    manifest = folder / f"manifest{tag}.json"
+    if state.fresh(manifest, _run_key(_sources(data, guides, options), options)) is None:
+        return None
+    outputs = []
+    for entry in json.loads(manifest.read_bytes())["files"]:
+        target, record = folder / entry["file"], state.records.get(entry["file"])
+        if record is None or state.fresh(target, record.key) is None:
+            return None
+        outputs.append(Output(target, entry["format"], record.pages, entry["bytes"], 0.0,
+                              skipped=True))
+    return outputs
+
+
+def _folder(path: Path, options: BuildOptions) -> Path:
+    return options.out / path.stem
+
+
+def _tag(options: BuildOptions) -> str:
+    shard = options.shard_slice
+    return f"-{shard[0]}-of-{shard[1]}" if shard else ""
+
+
+def _sources(packet: bytes, guides: Sequence[Path], options: BuildOptions) -> list[bytes | str]:
+    """Return everything a packet's outputs depend on but the roster: options, files."""
+    from .pipeline import inputs_of, settings_of
+
+    return [*settings_of(options), packet, *(data for guide in guides
+                                             for data in inputs_of(guide))]
+
+
+def _run_key(sources: list[bytes | str], options: BuildOptions) -> str:
+    """Return the key of a whole packet build: its sources, the roster, the shard."""
+    roster = b""
+    if options.roster is not None:
+        try:
+            roster = read_file(options.roster, MAX_ROSTER_BYTES)
+        except InputError:
+            roster = b"\0unreadable"  # never up to date: loading it says what is wrong
+    return digest([*sources, roster, str(options.shard_slice or "")])
+
+
+@dataclass(frozen=True)
 class _Job:
     recipient: Recipient | None
     key: str
     targets: dict[str, Path]
 
 
-def build_packets(paths: Sequence[Path], options: BuildOptions,
+def build_packets(plans: Sequence[Plan], options: BuildOptions,
                   scheduler: Scheduler) -> list[Output]:
-    """Build every packet at ``paths``; return one :class:`Output` per file."""
+    """Build every packet of ``plans`` not up to date; return one :class:`Output` per file."""
     from ..theme import load_templates
 
-    loaded = load_packets(paths, options)
-    templates = load_templates(options.templates, options.paper)
+    templates = load_templates(options.templates, options.paper) if any(
+        plan.loaded for plan in plans) else None
     outputs: list[Output] = []
-    for packet in loaded:
-        outputs += _build_one(packet, templates, options, scheduler)
+    for plan in plans:
+        if plan.loaded is None or templates is None:
+            outputs += plan.fresh or []
+        else:
+            outputs += _build_one(plan.loaded, templates, options, scheduler)
     return outputs
 
 
 def _build_one(loaded: Loaded, templates: Templates, options: BuildOptions,
                scheduler: Scheduler) -> list[Output]:
+    from ..content.packet import guide_paths
     from .pipeline import Output
 
-    folder = options.out / loaded.path.stem
-    shard = options.shard_slice
-    tag = f"-{shard[0]}-of-{shard[1]}" if shard else ""
+    folder, tag = _folder(loaded.path, options), _tag(options)
     state = BuildState(folder, f".guidegen-state{tag}.json")
-    jobs = _jobs(loaded, folder, options)
+    sources = _sources(input_bytes(loaded.path), guide_paths(loaded.packet, options.content),
+                       options)
+    jobs = _jobs(loaded, folder, sources, options)
     with locked(folder):  # no writer has temporary files in flight meanwhile
         remove_stale_temporaries(folder, [t.name for job in jobs
                                           for t in job.targets.values()])
@@ -163,20 +256,19 @@ def _build_one(loaded: Loaded, templates: Templates, options: BuildOptions,
             done |= _render_batch(batch, loaded, templates, context, options, scheduler, state)
     outputs = [done[target] for job in jobs for target in job.targets.values()]
     manifest = _manifest(loaded, jobs, outputs, state)
-    name = f"manifest{tag}"
-    write_files({folder / f"{name}.csv": manifest_csv(manifest),
-                 folder / f"{name}.json": manifest_json(manifest)})
+    files = {folder / f"manifest{tag}.csv": manifest_csv(manifest),
+             folder / f"manifest{tag}.json": manifest_json(manifest)}
+    run_key = _run_key(sources, options)
+    for target, data in files.items():  # the manifest says what a complete build made
+        state.remember(target, run_key, data, None)
+    write_files({**files, state.path: state.serialized()})
     return outputs
 
 
-def _jobs(loaded: Loaded, folder: Path, options: BuildOptions) -> list[_Job]:
+def _jobs(loaded: Loaded, folder: Path, sources: list[bytes | str],
+          options: BuildOptions) -> list[_Job]:
     from ..content.roster import shard
 
-    settings: list[bytes | str] = [folder_digest(template_folders(options.templates)),
-                ",".join(options.formats), options.paper or "", options.pdf_variant,
-                options.language, str(options.strict), os.environ.get("SOURCE_DATE_EPOCH", ""),
-                input_bytes(loaded.path), *(input_bytes(p) for p in guide_paths(loaded.packet,
-                                                                    options.content))]
     recipients: Sequence[Recipient | None] = [None]
     if loaded.recipients is not None:
         recipients = list(loaded.recipients)
@@ -186,7 +278,7 @@ def _jobs(loaded: Loaded, folder: Path, options: BuildOptions) -> list[_Job]:
     for recipient in recipients:
         stem = recipient.stem if recipient else loaded.path.stem
         fields = [f"{k}={v}" for k, v in recipient.fields] if recipient else []
-        jobs.append(_Job(recipient, digest([*settings, *fields]),
+        jobs.append(_Job(recipient, digest([*sources, *fields]),
                          {name: folder / f"{stem}.{extension(name)}"
                           for name in options.formats}))
     return jobs

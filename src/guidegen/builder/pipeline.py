@@ -184,12 +184,13 @@ def build(guides: Sequence[PathLike], options: BuildOptions) -> list[Output]:
     Return one :class:`Output` per output file, written or found up to date. Raise a
     :class:`~guidegen.errors.GuidegenError`, and write nothing, if anything fails.
     """
-    from .packets import build_packets, load_packets, sort_sources
+    from .packets import build_packets, plan_packets, sort_sources
 
     guide_files, packet_files = sort_sources(guides, options)
-    if packet_files:  # every problem before anything renders
+    packets = []
+    if packet_files:  # every problem of the packets to build before anything renders
         with limited_time(options.time_limit, "loading the packets"):
-            load_packets(packet_files, options)
+            packets = plan_packets(packet_files, options)
     expect_language(options.language)  # helpers load its hyphenation patterns ahead
     scheduler = Scheduler(options.formats, options.processes, options.memory_limit)
     with scheduler.warm_up():
@@ -199,8 +200,7 @@ def build(guides: Sequence[PathLike], options: BuildOptions) -> list[Output]:
         try:
             written = _build_guides(guide_files, options, scheduler) if guide_files or \
                 not packet_files else []
-            if packet_files:
-                written += build_packets(packet_files, options, scheduler)
+            written += build_packets(packets, options, scheduler)
         except KeyboardInterrupt as exc:
             if repaired and not isinstance(exc, Interrupted):
                 raise Interrupted("interrupted; the outputs are those of an earlier, killed "
@@ -212,12 +212,9 @@ def build(guides: Sequence[PathLike], options: BuildOptions) -> list[Output]:
 def _build_guides(guides: Sequence[PathLike], options: BuildOptions,
                   scheduler: Scheduler) -> list[Output]:
     """Build the guide files ``guides``; return their outputs."""
-    folders = template_folders(options.templates)
     state = BuildState(options.out)
-    settings = [folder_digest(folders), ",".join(options.formats), options.paper or "",
-                options.pdf_variant, options.language, str(options.strict),
-                str(options.pages or ""), os.environ.get("SOURCE_DATE_EPOCH", "")]
-    every_job = [_Job(path, digest([*settings, *_inputs(path)]),
+    settings = settings_of(options)
+    every_job = [_Job(path, digest([*settings, *inputs_of(path)]),
                       {name: options.out / f"{path.stem}.{extension(name)}"
                        for name in options.formats})
                  for path in find_guides(guides, options.content)]
@@ -256,7 +253,14 @@ def _refuse_shared_outputs(jobs: list[_Job]) -> None:
             owners[target] = job.path
 
 
-def _inputs(path: Path) -> list[bytes]:
+def settings_of(options: BuildOptions) -> list[str]:
+    """Return what, besides its files, an output depends on: templates and options."""
+    return [folder_digest(template_folders(options.templates)), ",".join(options.formats),
+            options.paper or "", options.pdf_variant, options.language, str(options.strict),
+            str(options.pages or ""), os.environ.get("SOURCE_DATE_EPOCH", "")]
+
+
+def inputs_of(path: Path) -> list[bytes]:
     """Return the bytes a guide's outputs depend on: the file, and a translation's source."""
     data = input_bytes(path)
     if b"translation_of" not in data:  # most guides: no need to import the module

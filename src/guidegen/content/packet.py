@@ -19,14 +19,14 @@ from pydantic import ConfigDict, Field, PrivateAttr, StringConstraints
 from ..errors import ContentError, Location, Problem
 from .loader import validate_data
 from .model import ControlledDocument, IsoDate, LanguageTag, Markdown, Model, PlainText
-from .yamlsource import SourceMap, format_path, load_yaml, read_source
+from .packetfile import guide_file, is_packet_file
+from .yamlsource import SourceMap, format_path, load_yaml
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 Pattern = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 # The recipient fields a cover can show; each has a printed label (recipient_<field>).
 RecipientField = Literal["name", "role", "site", "manager", "start_date"]
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-GUIDE_SUFFIXES = (".yaml", ".yml")
 
 
 class PacketInfo(Model):
@@ -188,24 +188,7 @@ def roster_problems(packet: Packet, source: SourceMap) -> list[Problem]:
 
 def guide_paths(packet: Packet, content: Path) -> list[Path]:
     """Return the file of each guide of ``packet``, looked up in ``content`` or by path."""
-    found = []
-    for ref in packet.guides:
-        name = ref.guide
-        if "/" in name or "\\" in name or name.endswith(GUIDE_SUFFIXES):
-            found.append(packet.path.parent / name)
-            continue
-        candidates = [content / f"{name}{suffix}" for suffix in GUIDE_SUFFIXES]
-        found.append(next((c for c in candidates if c.exists()), candidates[0]))
-    return found
-
-
-def is_packet_file(path: Path) -> bool:
-    """Return whether the YAML file at ``path`` is a packet (its top level has ``packet``)."""
-    try:
-        head = read_source(path)[:64_000]
-    except ContentError:
-        return False  # the loader says what is wrong with it
-    return re.search(rb"(?m)^packet\s*:", head) is not None
+    return [guide_file(ref.guide, packet.path, content) for ref in packet.guides]
 
 
 __all__ = ["Packet", "fill", "guide_paths", "is_packet_file", "load_packet", "placeholders"]

@@ -26,9 +26,10 @@ from ..files import read_file
 from ..zips import package_problem
 from .markup import BAD_CHARACTERS
 from .packet import Roster, fill
+from .packetfile import MAX_ROSTER_BYTES
 from .yamlsource import decode
 
-MAX_BYTES = 20_000_000
+MAX_BYTES = MAX_ROSTER_BYTES
 MAX_ROWS = 100_000
 MAX_NAME = 100  # characters of an output file name, before its extension
 _RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$")
