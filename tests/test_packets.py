@@ -20,7 +20,7 @@ import guidegen
 from guidegen import BuildOptions
 
 from .conftest import ROOT, wait_for
-from .readers import libreoffice_pdfs, normalize, pdf_pages, pdf_text
+from .readers import libreoffice_pdfs, normalize, pdf_pages, pdf_structure, pdf_text
 
 ROSTER_HEADER = "First name,Last name,Role,Site,Manager,Start date\n"
 
@@ -59,8 +59,14 @@ def contents_of(text: str) -> list[tuple[str, int]]:
             re.finditer(r"(?m)^\s*(\S.*?)\s*\.{3,}\s*(\d+)\s*$", text)]
 
 
-def test_contents_page_numbers_are_where_the_headings_land(built):
-    pdf = built / "new-starter.pdf"
+# the packet with lines to fill in, and one recipient's (its guides' pages from the
+# layout the roster's recipients share, see test_roster_pdfs_share_...)
+PACKETS = ("new-starter", "2026-12-08-Tanaka-Yuki")
+
+
+@pytest.mark.parametrize("name", PACKETS)
+def test_contents_page_numbers_are_where_the_headings_land(built, name):
+    pdf = built / f"{name}.pdf"
     marks = outline(PdfReader(pdf))
     listed = contents_of(pdf_text(pdf, "-layout", "-f", "2", "-l", "2"))
     expected = [(title, page) for depth, title, page in marks
@@ -81,8 +87,9 @@ def test_bookmarks_nest_packet_guide_section(built):
     assert (3, "Quality Control (QC)") in [m[:2] for m in marks]
 
 
-def test_each_guide_counts_its_own_pages_and_the_packet_its_own(built):
-    pdf = built / "new-starter.pdf"
+@pytest.mark.parametrize("name", PACKETS)
+def test_each_guide_counts_its_own_pages_and_the_packet_its_own(built, name):
+    pdf = built / f"{name}.pdf"
     runs: list[list[tuple[int, int]]] = []
     for page in range(1, pdf_pages(pdf) + 1):
         text = pdf_text(pdf, "-layout", "-f", str(page), "-l", str(page))
@@ -98,8 +105,9 @@ def test_each_guide_counts_its_own_pages_and_the_packet_its_own(built):
         assert run == [(n, len(run)) for n in range(1, len(run) + 1)]
 
 
-def test_right_hand_starts_and_marked_blank_pages(built):
-    pdf = built / "new-starter.pdf"
+@pytest.mark.parametrize("name", PACKETS)
+def test_right_hand_starts_and_marked_blank_pages(built, name):
+    pdf = built / f"{name}.pdf"
     starts = [page for depth, title, page in outline(PdfReader(pdf)) if depth == 2
               and title not in ("Contents", "Acknowledgement of training")]
     assert all(page % 2 == 1 for page in starts)
@@ -124,12 +132,13 @@ def docx_contents(path: Path) -> list[tuple[str, str, str]]:
     return entries
 
 
-def test_docx_toc_field_caches_the_pdf_headings_and_pages(built):
-    pdf = built / "new-starter.pdf"
+@pytest.mark.parametrize("name", PACKETS)
+def test_docx_toc_field_caches_the_pdf_headings_and_pages(built, name):
+    pdf = built / f"{name}.pdf"
     listed = contents_of(pdf_text(pdf, "-layout", "-f", "2", "-l", "2"))
-    entries = docx_contents(built / "new-starter.docx")
+    entries = docx_contents(built / f"{name}.docx")
     assert [(text, int(page)) for text, page, _ in entries] == listed
-    body = docx.Document(str(built / "new-starter.docx")).element.body
+    body = docx.Document(str(built / f"{name}.docx")).element.body
     bookmarks = {b.get(qn("w:name")) for b in body.iter(qn("w:bookmarkStart"))}
     assert {anchor for _, _, anchor in entries} <= bookmarks
 
@@ -403,3 +412,119 @@ def test_a_packet_is_rebuilt_when_its_guides_roster_or_outputs_change(tmp_path, 
     manifest = (out / "manifest.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(manifest) == 4 and "tampered" not in (out / "2026-12-01-Lee-Ann.html").read_text(
         encoding="utf-8")
+
+
+def internal_links(pdf: Path) -> list[tuple[str, int | None]]:
+    """Return (destination, page or None if it does not resolve) of each internal link."""
+    reader = PdfReader(pdf)
+    names = reader.named_destinations
+    found = []
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            link = annotation.get_object()
+            if link.get("/Subtype") == "/Link" and "/Dest" in link:
+                name = str(link["/Dest"])
+                found.append((name, reader.get_destination_page_number(names[name]) + 1
+                              if name in names else None))
+    return found
+
+
+@pytest.mark.parametrize("name", PACKETS)
+def test_every_link_resolves_and_the_tags_read_in_order(built, name):
+    pdf = built / f"{name}.pdf"
+    links = internal_links(pdf)
+    listed = contents_of(pdf_text(pdf, "-layout", "-f", "2", "-l", "2"))
+    assert len(links) > 10 and all(page is not None for _, page in links)
+    entries = [link for n, link in enumerate(links) if n == 0 or links[n - 1] != link]
+    # a contents entry is three links: its text, the dotted leader, the page number
+    assert [page for _, page in entries[:len(listed)]] == [page for _, page in listed]
+    assert subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True).returncode == 0
+    headings = [text for tag, text in pdf_structure(pdf, ("H1",))]
+    assert headings == ["Welcome to Northwind Biologics", "Contents",
+                        "CMO vs CDMO vs CRO: A Comprehensive Guide",
+                        "QA vs QC: Quality Assurance and Quality Control",
+                        "GMP vs GCP vs GLP: The Good Practices", "Acknowledgement of training"]
+
+
+def composed(monkeypatch) -> list[bool]:
+    """Return a list that records, for each PDF rendered in this process with a shared
+    layout, whether its pages were composed from it (False: laid out whole)."""
+    from guidegen.renderers.pdf import compose as module
+
+    calls: list[bool] = []
+    original = module.compose
+
+    def spy(document, context):
+        result = original(document, context)
+        calls.append(result is not None)
+        return result
+
+    monkeypatch.setattr(module, "compose", spy)
+    return calls
+
+
+def pdf_options(folder: Path, out: str) -> BuildOptions:
+    # jobs=1: every PDF renders in this process, where the spy sees it
+    return BuildOptions(out=folder / out, content=folder / "content", force=True, jobs=1,
+                        formats=("pdf",))
+
+
+TANAKA = "Yuki,Tanaka,Clinical Research Associate,Tokyo,Hiroshi Sato,2026-12-08\n"
+
+
+def test_roster_pdfs_share_the_guides_layout_and_equal_whole_layouts(built, tmp_path,
+                                                                     monkeypatch):
+    folder = copy_project(tmp_path)
+    calls = composed(monkeypatch)
+    packet = folder / "packets" / "new-starter.yaml"
+    guidegen.build([packet], pdf_options(folder, "shared").replace(
+        roster=folder / "packets" / "new-starter-roster.csv"))
+    assert calls == [True] * 5
+    alone = write_roster(folder, TANAKA, "alone.csv")  # one recipient: laid out whole
+    guidegen.build([packet], pdf_options(folder, "whole").replace(roster=alone))
+    assert calls == [True] * 5
+    name = "2026-12-08-Tanaka-Yuki.pdf"
+    whole = (folder / "whole" / "new-starter" / name).read_bytes()
+    assert (folder / "shared" / "new-starter" / name).read_bytes() == whole
+    assert (built / name).read_bytes() == whole  # composed in the worker processes
+
+
+def test_a_cover_that_needs_another_page_is_laid_out_whole(tmp_path, monkeypatch):
+    folder = copy_project(tmp_path)
+    calls = composed(monkeypatch)
+    role = ", ".join(["Senior Scientist for Downstream Process Development"] * 40)
+    write_roster(folder, f'Max,Long,"{role}",Cork,Bo Ng,2026-12-02\n' + TANAKA)
+    guidegen.build([folder / "packets" / "new-starter.yaml"],
+                   pdf_options(folder, "out").replace(roster=folder / "hires.csv"))
+    assert calls == [False, True]
+    pdf = folder / "out" / "new-starter" / "2026-12-02-Long-Max.pdf"
+    assert pdf_pages(pdf) > pdf_pages(pdf.with_name("2026-12-08-Tanaka-Yuki.pdf"))
+    marks = outline(PdfReader(pdf))
+    (contents,) = [page for depth, title, page in marks if title == "Contents"]
+    assert contents == 3  # after a cover of two pages
+    listed = contents_of(pdf_text(pdf, "-layout", "-f", "3", "-l", "3"))
+    assert listed == [(title, page) for depth, title, page in marks
+                      if depth in (2, 3) and title != "Contents"]
+    assert role.split(",")[0] in normalize(pdf_text(pdf, "-f", "1", "-l", "2"))
+
+
+def test_per_guide_sheets_are_personal_pages_inside_the_shared_guides(tmp_path, monkeypatch):
+    folder = copy_project(tmp_path)
+    packet = folder / "packets" / "new-starter.yaml"
+    packet.write_text(packet.read_text(encoding="utf-8").replace(
+        "acknowledgement: packet ", "acknowledgement: per-guide "), encoding="utf-8")
+    calls = composed(monkeypatch)
+    write_roster(folder, "Ann,Lee,QC Analyst,Cork,,2026-12-01\n" + TANAKA)
+    guidegen.build([packet], pdf_options(folder, "shared").replace(roster=folder / "hires.csv"))
+    guidegen.build([packet], pdf_options(folder, "whole").replace(
+        roster=write_roster(folder, TANAKA, "alone.csv")))
+    assert calls == [True, True]
+    name = "new-starter/2026-12-08-Tanaka-Yuki.pdf"
+    pdf = folder / "shared" / name
+    assert pdf.read_bytes() == (folder / "whole" / name).read_bytes()
+    sheets = [page for _, title, page in outline(PdfReader(pdf))
+              if title == "Acknowledgement of training"]
+    assert len(sheets) == 3
+    for page in sheets:
+        text = normalize(pdf_text(pdf, "-f", str(page), "-l", str(page)))
+        assert "Yuki Tanaka" in text and re.search(r"Page (\d+) of \1", text)

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from ..content.model import Guide
     from ..content.packet import Packet
     from ..content.roster import Recipient
+    from ..layout.tree import Document
     from ..theme import Templates
     from .pipeline import Output
 
@@ -251,7 +252,8 @@ def _build_one(loaded: Loaded, templates: Templates, options: BuildOptions,
             todo.append(job)
     if todo:
         scheduler.start(len(todo))
-        context = RenderContext(templates, options.weasy_variant)
+        context = RenderContext(templates, options.weasy_variant,
+                                shared=_shared(loaded, templates, options, len(todo)))
         for batch in _batches(todo, 1 if loaded.recipients is None else 2 * options.processes):
             done |= _render_batch(batch, loaded, templates, context, options, scheduler, state)
     outputs = [done[target] for job in jobs for target in job.targets.values()]
@@ -284,6 +286,29 @@ def _jobs(loaded: Loaded, folder: Path, sources: list[bytes | str],
     return jobs
 
 
+def _tree(loaded: Loaded, templates: Templates, options: BuildOptions,
+          recipient: Recipient | None) -> Document:
+    """Return the document tree of a packet for ``recipient`` (None: lines to fill in)."""
+    from ..layout.packet import layout_packet
+
+    return layout_packet(loaded.packet, loaded.guides, templates, recipient=recipient,
+                         date=packet_date(loaded.packet), language=options.language)
+
+
+def _shared(loaded: Loaded, templates: Templates, options: BuildOptions,
+            count: int) -> Document | None:
+    """Return the packet without a recipient, if ``count`` recipients' PDFs should share it.
+
+    Its layout is reused for every recipient's guides (see
+    :mod:`guidegen.renderers.pdf.compose`); laying it out costs about one whole packet
+    in each rendering process, so it pays once each has two recipients or more.
+    """
+    if loaded.recipients is None or "pdf" not in options.formats or \
+            count < 2 * options.processes:
+        return None
+    return _tree(loaded, templates, options, None)
+
+
 def _batches(jobs: list[_Job], size: int) -> Iterator[list[_Job]]:
     for start in range(0, len(jobs), size):
         yield jobs[start:start + size]
@@ -293,13 +318,10 @@ def _render_batch(batch: list[_Job], loaded: Loaded, templates: Templates,
                   context: RenderContext, options: BuildOptions, scheduler: Scheduler,
                   state: BuildState) -> dict[Path, Output]:
     """Lay out, render and write one batch of packets, then the state file."""
-    from ..layout.packet import layout_packet
     from .pipeline import Output
 
-    tasks = [Task(layout_packet(loaded.packet, loaded.guides, templates,
-                                recipient=job.recipient, date=packet_date(loaded.packet),
-                                language=options.language),
-                  context, tuple(job.targets), options.time_limit) for job in batch]
+    tasks = [Task(_tree(loaded, templates, options, job.recipient), context,
+                  tuple(job.targets), options.time_limit) for job in batch]
     files, done = {}, {}
     for job, rendered in zip(batch, scheduler.run(tasks), strict=True):
         for name, (result, seconds) in rendered.items():

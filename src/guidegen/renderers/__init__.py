@@ -34,13 +34,16 @@ class RenderContext:
 
     ``pdf_variant`` is WeasyPrint's name of the PDF variant (None: plain tagged PDF).
     ``pages_hint`` is the page count of the document's PDF when it was rendered first,
-    ``page_map`` where that PDF put each anchor.
+    ``page_map`` where that PDF put each anchor. ``shared`` is the document without its
+    personal parts (a packet without a recipient): the PDF renderer lays it out once and
+    lays out only the pages that differ from it, where that is exact.
     """
 
     templates: Templates
     pdf_variant: str | None = "pdf/ua-1"
     pages_hint: int | None = None
     page_map: PageMap | None = None
+    shared: Document | None = None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ self-contained file.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from markupsafe import Markup
 
@@ -49,11 +50,14 @@ def render_html(document: Document, context: RenderContext,
 
 
 class Sources:
-    """Where in the content each tagged HTML element came from (see :func:`render_html`)."""
+    """Where in the content each tagged HTML element came from (see :func:`render_html`).
 
-    def __init__(self) -> None:
-        self.locations: list[Location] = []
-        self._index: dict[Location, int] = {}
+    ``known`` places keep their indexes (those of another layout of the same content).
+    """
+
+    def __init__(self, known: Sequence[Location] = ()) -> None:
+        self.locations: list[Location] = list(known)
+        self._index: dict[Location, int] = {place: n for n, place in enumerate(known)}
 
     def __call__(self, block: object) -> Markup:
         """Return the ``data-src`` attribute of the element drawn for ``block``."""

@@ -5,13 +5,16 @@ Two steps: :func:`prepare_layout` draws the HTML (it needs Jinja and the tree),
 only imported WeasyPrint can do the second step while this one builds the DOCX. After
 every layout the preflight (:mod:`.preflight`) reads the laid-out pages and reports
 what a reader would notice, located in the guide; a character no font has is an error
-(:mod:`.glyphs`).
+(:mod:`.glyphs`). A roster's packets lay out only their own pages where that is exact
+(:mod:`.compose`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ...errors import Location, TemplateError
 from ...layout.tree import Document
@@ -42,12 +45,27 @@ class Layout:
 
 
 def render(document: Document, context: RenderContext) -> Rendered:
-    """Return the document as a PDF: page numbers, outline, metadata, embedded fonts."""
+    """Return the document as a PDF: page numbers, outline, metadata, embedded fonts.
+
+    With a shared document in ``context``, only the pages that differ from it are laid
+    out where that is exact (:mod:`.compose`).
+    """
+    if context.shared is not None:
+        from .compose import compose
+
+        composed = compose(document, context)
+        if composed is not None:
+            return composed
     return lay_out(prepare_layout(document, context))
 
 
-def prepare_layout(document: Document, context: RenderContext) -> Layout:
-    """Return the document's HTML and what laying it out needs; check the fonts are there."""
+def prepare_layout(document: Document, context: RenderContext,
+                   known: Sequence[Location] = ()) -> Layout:
+    """Return the document's HTML and what laying it out needs; check the fonts are there.
+
+    ``known`` are places in the content whose ``data-src`` indexes are kept (those of
+    another layout whose pages this one's go with).
+    """
     from ...layout.metrics import Measure
     from ..html import Sources, render_html
 
@@ -56,7 +74,7 @@ def prepare_layout(document: Document, context: RenderContext) -> Layout:
     own = theme.script_font(document.meta.language)  # the guide's script must print
     require_fonts(f.family for f in (fonts.body, fonts.heading, fonts.mono, fonts.symbols,
                                      *([own] if own else [])))
-    sources = Sources()
+    sources = Sources(known)
     html = render_html(document, context, sources)
     first = next((found for block in document.walk()
                   if (found := getattr(block, "source", None)) is not None), None)
@@ -72,18 +90,39 @@ def lay_out(layout: Layout) -> Rendered:
 
     Raise :class:`~guidegen.errors.ResourceError` if some text has no font to draw it.
     """
+    document, fetcher = laid_out(layout)
+    return written(document, layout, fetcher)
+
+
+def _options(variant: str | None) -> dict[str, Any]:
+    return {"pdf_variant": variant, "pdf_tags": True, "pdf_identifier": b"guidegen"}
+
+
+def laid_out(layout: Layout) -> tuple[Any, Any]:
+    """Return WeasyPrint's laid-out document of ``layout`` (its pages) and its URL fetcher."""
     HTML = import_weasyprint().HTML  # noqa: N806 - the class, imported late
-    options = {"pdf_variant": layout.variant, "pdf_tags": True, "pdf_identifier": b"guidegen"}
     fetcher = project_fetcher(layout.folders)
     with refused_urls_as_errors():
         document = HTML(string=layout.html, base_url=base_url(layout.folders),
-                        url_fetcher=fetcher).render(**options)
+                        url_fetcher=fetcher).render(**_options(layout.variant))
+    return document, fetcher
+
+
+def written(document: Any, layout: Layout, *fetchers: Any) -> Rendered:
+    """Return the PDF of WeasyPrint's laid-out ``document``, after the preflight.
+
+    ``layout`` is the one whose ``data-src`` indexes its pages carry; raise what any of
+    ``fetchers`` refused, and a :class:`~guidegen.errors.ResourceError` if some text
+    has no font to draw it.
+    """
+    with refused_urls_as_errors():
         warnings, pagination = inspect(document, layout.sources, layout.fallback,
                                        layout.limits)
         with missing_characters() as missing:
-            data = document.write_pdf(**options)
-    if fetcher.refused:  # refused inside an SVG image, where WeasyPrint carries on
-        raise TemplateError(fetcher.refused[0])
+            data = document.write_pdf(**_options(layout.variant))
+    for fetcher in fetchers:
+        if fetcher.refused:  # refused inside an SVG image, where WeasyPrint carries on
+            raise TemplateError(fetcher.refused[0])
     if missing.found:
         raise missing_glyph_error(document, list(missing.found), layout.sources,
                                   layout.fallback)
