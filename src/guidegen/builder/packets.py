@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from ..content.model import Guide
     from ..content.packet import Packet
     from ..content.roster import Recipient
+    from ..layout.packet import PacketLayout
     from ..layout.tree import Document
     from ..theme import Templates
     from .pipeline import Output
@@ -251,11 +252,15 @@ def _build_one(loaded: Loaded, templates: Templates, options: BuildOptions,
         else:
             todo.append(job)
     if todo:
+        from ..layout.packet import PacketLayout
+
         scheduler.start(len(todo))
+        layout = PacketLayout(loaded.packet, loaded.guides, templates,
+                              date=packet_date(loaded.packet), language=options.language)
         context = RenderContext(templates, options.weasy_variant,
-                                shared=_shared(loaded, templates, options, len(todo)))
+                                shared=_shared(layout, loaded, options, len(todo)))
         for batch in _batches(todo, 1 if loaded.recipients is None else 2 * options.processes):
-            done |= _render_batch(batch, loaded, templates, context, options, scheduler, state)
+            done |= _render_batch(batch, layout, context, options, scheduler, state)
     outputs = [done[target] for job in jobs for target in job.targets.values()]
     manifest = _manifest(loaded, jobs, outputs, state)
     files = {folder / f"manifest{tag}.csv": manifest_csv(manifest),
@@ -286,16 +291,7 @@ def _jobs(loaded: Loaded, folder: Path, sources: list[bytes | str],
     return jobs
 
 
-def _tree(loaded: Loaded, templates: Templates, options: BuildOptions,
-          recipient: Recipient | None) -> Document:
-    """Return the document tree of a packet for ``recipient`` (None: lines to fill in)."""
-    from ..layout.packet import layout_packet
-
-    return layout_packet(loaded.packet, loaded.guides, templates, recipient=recipient,
-                         date=packet_date(loaded.packet), language=options.language)
-
-
-def _shared(loaded: Loaded, templates: Templates, options: BuildOptions,
+def _shared(layout: PacketLayout, loaded: Loaded, options: BuildOptions,
             count: int) -> Document | None:
     """Return the packet without a recipient, if ``count`` recipients' PDFs should share it.
 
@@ -306,7 +302,7 @@ def _shared(loaded: Loaded, templates: Templates, options: BuildOptions,
     if loaded.recipients is None or "pdf" not in options.formats or \
             count < 2 * options.processes:
         return None
-    return _tree(loaded, templates, options, None)
+    return layout.document(None)
 
 
 def _batches(jobs: list[_Job], size: int) -> Iterator[list[_Job]]:
@@ -314,14 +310,14 @@ def _batches(jobs: list[_Job], size: int) -> Iterator[list[_Job]]:
         yield jobs[start:start + size]
 
 
-def _render_batch(batch: list[_Job], loaded: Loaded, templates: Templates,
-                  context: RenderContext, options: BuildOptions, scheduler: Scheduler,
+def _render_batch(batch: list[_Job], layout: PacketLayout, context: RenderContext,
+                  options: BuildOptions, scheduler: Scheduler,
                   state: BuildState) -> dict[Path, Output]:
     """Lay out, render and write one batch of packets, then the state file."""
     from .pipeline import Output
 
-    tasks = [Task(_tree(loaded, templates, options, job.recipient), context,
-                  tuple(job.targets), options.time_limit) for job in batch]
+    tasks = [Task(layout.document(job.recipient), context, tuple(job.targets),
+                  options.time_limit) for job in batch]
     files, done = {}, {}
     for job, rendered in zip(batch, scheduler.run(tasks), strict=True):
         for name, (result, seconds) in rendered.items():

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any
 
 from ..content import markup
@@ -65,50 +66,61 @@ def layout_packet(packet: Packet, guides: Sequence[Guide], templates: Templates,
 
     Without a recipient, the cover and the acknowledgement sheet leave lines to fill in.
     """
-    return _PacketLayout(packet, guides, templates, recipient,
-                         packet.packet.language or language).document(date)
+    return PacketLayout(packet, guides, templates, date=date,
+                        language=language).document(recipient)
 
 
-class _PacketLayout:
-    def __init__(self, packet: Packet, guides: Sequence[Guide], templates: Templates,
-                 recipient: Recipient | None, language: str) -> None:
+class PacketLayout:
+    """Lays out one packet for any number of recipients: its guides once, for all of them."""
+
+    def __init__(self, packet: Packet, guides: Sequence[Guide], templates: Templates, *,
+                 date: datetime.datetime | None = None,
+                 language: str = DEFAULT_LANGUAGE) -> None:
         self.packet = packet
         self.guides = guides
         self.templates = templates
-        self.recipient = recipient
-        self.language = language
-        self.labels = packet_labels(packet, templates, language)
+        self.date = date
+        self.language = packet.packet.language or language
+        self.labels = packet_labels(packet, templates, self.language)
         self.words = self.labels.texts
 
-    def document(self, date: datetime.datetime | None) -> Document:
+    def document(self, recipient: Recipient | None = None) -> Document:
+        """Return the packet's document tree for ``recipient`` (None: lines to fill in)."""
         info = self.packet.packet
-        parts = [self.guide(n, guide, date) for n, guide in enumerate(self.guides)]
+        parts = list(self.parts)
         ack = self.packet.acknowledgement
         if ack == "per-guide":
             parts = [dataclasses.replace(part, children=(*part.children, self.sign_off(
-                [guide], 2, f"{part.anchor}-{ACKNOWLEDGEMENT}", break_before=True)))
+                [guide], 2, f"{part.anchor}-{ACKNOWLEDGEMENT}", recipient)))
                 for part, guide in zip(parts, self.guides, strict=True)]
-        found: list[Block] = [self.cover(), self.contents(parts), *parts]
+        found: list[Block] = [self.cover(recipient), self.contents(parts), *parts]
         if ack == "packet":
-            found.append(self.sign_off(self.guides, 1, ACKNOWLEDGEMENT, break_before=True))
+            found.append(self.sign_off(self.guides, 1, ACKNOWLEDGEMENT, recipient))
         running = Running(info.title, self.control_line(), self.labels.page_parts(),
                           blank=self.words.blank_page)
-        return Document(self.metadata(date), running, tuple(found))
+        return Document(self.metadata(recipient), running, tuple(found))
 
-    def metadata(self, date: datetime.datetime | None) -> Metadata:
+    @cached_property
+    def parts(self) -> tuple[Section, ...]:
+        """Return each guide laid out as a part of the packet (the same for every recipient)."""
+        return tuple(self.guide(n, guide, self.date) for n, guide in enumerate(self.guides))
+
+    def metadata(self, recipient: Recipient | None) -> Metadata:
+        """Return what the files say about themselves, the recipient's name included."""
         info, doc = self.packet.packet, self.packet.packet.document
         custom = [] if doc is None else [("Document number", doc.number),
                                          ("Version", doc.version)]
-        if self.recipient is not None:
-            custom.append(("Recipient", self.recipient.name))
+        if recipient is not None:
+            custom.append(("Recipient", recipient.name))
         titles = "; ".join(guide.guide.title for guide in self.guides)
         return Metadata(title=info.title, language=self.language,
                         subtitle=info.subtitle or "", keywords=("onboarding",),
-                        audience=self.recipient.name if self.recipient else "",
-                        version=doc.version if doc else "", date=date,
+                        audience=recipient.name if recipient else "",
+                        version=doc.version if doc else "", date=self.date,
                         custom=(*custom, ("Guides", titles)))
 
     def control_line(self) -> str:
+        """Return the packet's document control line (number, version, status)."""
         doc = self.packet.packet.document
         if doc is None:
             return ""
@@ -117,7 +129,8 @@ class _PacketLayout:
 
     # -- cover and contents --------------------------------------------------------------
 
-    def cover(self) -> Section:
+    def cover(self, recipient: Recipient | None) -> Section:
+        """Return the cover: logo, title, introduction and the recipient's fields."""
         info, cover, at = self.packet.packet, self.packet.cover, self.packet.locate
         children: list[Block] = []
         logo = self.templates.logo() if cover.logo else None
@@ -132,18 +145,14 @@ class _PacketLayout:
         if cover.recipient:
             children += [
                 Paragraph((markup.Text(self.words.cover_prepared_for),), "prepared-for"),
-                Fields(tuple((getattr(self.words, f"recipient_{field}"), self.field(field))
+                Fields(tuple((getattr(self.words, f"recipient_{field}"),
+                              _field(recipient, field))
                              for field in cover.recipient), "recipient",
                        source=at("cover", "recipient"))]
         return Section(tuple(children), role=COVER)
 
-    def field(self, name: str) -> str:
-        """Return the recipient's ``name`` field as text (empty without a recipient)."""
-        if self.recipient is None:
-            return ""
-        return self.recipient.name if name == "name" else self.recipient.value(name)
-
     def contents(self, parts: Sequence[Section]) -> Section:
+        """Return the contents page: each guide and its parts, then the sheet."""
         entries = []
         for part in parts:
             for block in part.children:
@@ -156,6 +165,7 @@ class _PacketLayout:
     # -- the guides ----------------------------------------------------------------------
 
     def guide(self, index: int, guide: Guide, date: datetime.datetime | None) -> Section:
+        """Return the ``index``-th guide as a part with its own running header and anchors."""
         ref = self.packet.guides[index]
         if ref.language:
             guide = guide.model_copy(update={"guide": guide.guide.model_copy(
@@ -172,21 +182,28 @@ class _PacketLayout:
     # -- the acknowledgement sheet -------------------------------------------------------
 
     def sign_off(self, guides: Sequence[Guide], level: int, anchor: str,
-                 break_before: bool) -> Section:
+                 recipient: Recipient | None) -> Section:
+        """Return an acknowledgement sheet of ``guides`` with lines to sign."""
         words = self.words
         head = tuple(Cell((markup.Text(label),), header=True, role="corner" if n == 0 else "")
                      for n, label in enumerate((words.acknowledgement_document,
                                                 words.acknowledgement_document_title,
                                                 words.acknowledgement_version)))
         rows = tuple(_record_row(guide) for guide in guides)
-        signature = Fields(((words.acknowledgement_name, self.field("name")),
+        signature = Fields(((words.acknowledgement_name, _field(recipient, "name")),
                             (words.acknowledgement_signature, ""),
                             (words.acknowledgement_date, "")), "signature")
         return Section((Heading(level, words.acknowledgement_title, anchor),
                         Paragraph((markup.Text(words.acknowledgement_statement),), "statement"),
                         Table(head, rows, (0.25, 0.6, 0.15), role="record"), signature),
-                       role=ACKNOWLEDGEMENT, anchor=f"{anchor}-sheet",
-                       break_before=break_before)
+                       role=ACKNOWLEDGEMENT, anchor=f"{anchor}-sheet", break_before=True)
+
+
+def _field(recipient: Recipient | None, name: str) -> str:
+    """Return the recipient's ``name`` field as text (empty without a recipient)."""
+    if recipient is None:
+        return ""
+    return recipient.name if name == "name" else recipient.value(name)
 
 
 def _record_row(guide: Guide) -> tuple[Cell, ...]:
@@ -221,4 +238,4 @@ def _namespaced(block: Any, prefix: str) -> Any:
     return dataclasses.replace(block, **changes) if changes else block
 
 
-__all__ = ["guide_anchor", "layout_packet", "namespaced", "packet_labels"]
+__all__ = ["PacketLayout", "guide_anchor", "layout_packet", "namespaced", "packet_labels"]
