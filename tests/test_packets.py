@@ -528,3 +528,25 @@ def test_per_guide_sheets_are_personal_pages_inside_the_shared_guides(tmp_path, 
     for page in sheets:
         text = normalize(pdf_text(pdf, "-f", str(page), "-l", str(page)))
         assert "Yuki Tanaka" in text and re.search(r"Page (\d+) of \1", text)
+
+
+def test_a_sheet_that_counts_the_shared_pages_headings_is_laid_out_whole(tmp_path,
+                                                                         monkeypatch):
+    # numbered headings: the sheet's number depends on the guides' headings before it,
+    # which a recipient's own layout does not have; the check sees it and falls back
+    folder = copy_project(tmp_path)
+    templates = folder / "templates"
+    templates.mkdir()
+    builtin = Path(guidegen.__file__).parent / "templates" / "parts.css.j2"
+    (templates / "parts.css.j2").write_text(builtin.read_text(encoding="utf-8") + (
+        "\nbody { counter-reset: heading; } h1 { counter-increment: heading; }\n"
+        "section.acknowledgement h1::before { content: counter(heading) \". \"; }\n"),
+        encoding="utf-8")
+    calls = composed(monkeypatch)
+    write_roster(folder, "Ann,Lee,QC Analyst,Cork,,2026-12-01\n" + TANAKA)
+    guidegen.build([folder / "packets" / "new-starter.yaml"], pdf_options(folder, "out")
+                   .replace(roster=folder / "hires.csv", templates=templates))
+    assert calls == [False, False]
+    pdf = folder / "out" / "new-starter" / "2026-12-08-Tanaka-Yuki.pdf"
+    last = pdf_pages(pdf)
+    assert "6. Acknowledgement of training" in normalize(pdf_text(pdf, "-f", str(last)))
