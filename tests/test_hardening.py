@@ -185,6 +185,16 @@ def test_control_characters_are_located_errors(tmp_path):
         "in text"]
 
 
+def test_the_characters_refused_before_yaml_are_exactly_pyyamls_non_printable_ones():
+    import yaml.reader
+
+    from guidegen.content.characters import UNREADABLE
+
+    every = "".join(chr(code) for code in range(0x110000))
+    theirs = [m.start() for m in yaml.reader.Reader.NON_PRINTABLE.finditer(every)]
+    assert [m.start() for m in UNREADABLE.finditer(every)] == theirs and len(theirs) > 2000
+
+
 @pytest.mark.parametrize(("data", "message"), [
     ("guide:\n  title: Caf\u00e9\n".encode("latin-1"),
      "g.yaml:2:13: error: byte 0xE9 is not valid UTF-8; save the file as UTF-8"),

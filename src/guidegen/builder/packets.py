@@ -136,24 +136,33 @@ class Plan:
     loaded: Loaded | None = None
 
 
-def plan_packets(paths: Sequence[Path], options: BuildOptions) -> list[Plan]:
-    """Return a :class:`Plan` for each packet at ``paths``; raise every problem at once.
+def fresh_packets(paths: Sequence[Path], settings: list[str],
+                  options: BuildOptions) -> dict[Path, list[Output] | None]:
+    """Return the outputs of each packet at ``paths`` if every one is up to date, else None.
 
-    Whether a packet's outputs are up to date is decided from bytes alone (the packet
-    file, its guides, the roster, the templates and the options, against the manifest
-    the last complete build of it recorded); only the others are loaded and checked,
-    so an unchanged build never imports the content model.
+    Decided from bytes alone (the packet file, its guides, the roster, the ``settings``
+    of :func:`~guidegen.builder.pipeline.settings_of`, against the manifest the last
+    complete build of the packet recorded), so an unchanged build never imports the
+    content model.
     """
-    _refuse_bad_options(paths, options)
-    fresh = {path: None if options.force else up_to_date(path, options) for path in paths}
-    stale = [path for path in paths if fresh[path] is None]
+    if paths:
+        _refuse_bad_options(paths, options)
+    return {path: None if options.force else up_to_date(path, settings, options)
+            for path in paths}
+
+
+def plan_packets(fresh: dict[Path, list[Output] | None], options: BuildOptions) -> list[Plan]:
+    """Return a :class:`Plan` for each packet of ``fresh`` (see :func:`fresh_packets`).
+
+    The packets not up to date are loaded and checked: every problem at once.
+    """
+    stale = [path for path, outputs in fresh.items() if outputs is None]
     loaded = iter(load_packets(stale, options) if stale else [])
-    return [Plan(path, fresh[path]) if fresh[path] is not None else Plan(path, None,
-                                                                          next(loaded))
-            for path in paths]
+    return [Plan(path, outputs) if outputs is not None else Plan(path, None, next(loaded))
+            for path, outputs in fresh.items()]
 
 
-def up_to_date(path: Path, options: BuildOptions) -> list[Output] | None:
+def up_to_date(path: Path, settings: list[str], options: BuildOptions) -> list[Output] | None:
     """Return the outputs of the packet at ``path`` if every one is up to date, else None."""
     from .pipeline import Output
 
@@ -164,7 +173,7 @@ def up_to_date(path: Path, options: BuildOptions) -> list[Output] | None:
     folder, tag = _folder(path, options), _tag(options)
     state = BuildState(folder, f".guidegen-state{tag}.json")
     manifest = folder / f"manifest{tag}.json"
-    if state.fresh(manifest, _run_key(_sources(data, guides, options), options)) is None:
+    if state.fresh(manifest, _run_key(_sources(settings, data, guides), options)) is None:
         return None
     outputs = []
     for entry in json.loads(manifest.read_bytes())["files"]:
@@ -185,12 +194,11 @@ def _tag(options: BuildOptions) -> str:
     return f"-{shard[0]}-of-{shard[1]}" if shard else ""
 
 
-def _sources(packet: bytes, guides: Sequence[Path], options: BuildOptions) -> list[bytes | str]:
+def _sources(settings: list[str], packet: bytes, guides: Sequence[Path]) -> list[bytes | str]:
     """Return everything a packet's outputs depend on but the roster: options, files."""
-    from .pipeline import inputs_of, settings_of
+    from .pipeline import inputs_of
 
-    return [*settings_of(options), packet, *(data for guide in guides
-                                             for data in inputs_of(guide))]
+    return [*settings, packet, *(data for guide in guides for data in inputs_of(guide))]
 
 
 def _run_key(sources: list[bytes | str], options: BuildOptions) -> str:
@@ -211,7 +219,7 @@ class _Job:
     targets: dict[str, Path]
 
 
-def build_packets(plans: Sequence[Plan], options: BuildOptions,
+def build_packets(plans: Sequence[Plan], settings: list[str], options: BuildOptions,
                   scheduler: Scheduler) -> list[Output]:
     """Build every packet of ``plans`` not up to date; return one :class:`Output` per file."""
     from ..theme import load_templates
@@ -223,19 +231,19 @@ def build_packets(plans: Sequence[Plan], options: BuildOptions,
         if plan.loaded is None or templates is None:
             outputs += plan.fresh or []
         else:
-            outputs += _build_one(plan.loaded, templates, options, scheduler)
+            outputs += _build_one(plan.loaded, templates, settings, options, scheduler)
     return outputs
 
 
-def _build_one(loaded: Loaded, templates: Templates, options: BuildOptions,
-               scheduler: Scheduler) -> list[Output]:
+def _build_one(loaded: Loaded, templates: Templates, settings: list[str],
+               options: BuildOptions, scheduler: Scheduler) -> list[Output]:
     from ..content.packet import guide_paths
     from .pipeline import Output
 
     folder, tag = _folder(loaded.path, options), _tag(options)
     state = BuildState(folder, f".guidegen-state{tag}.json")
-    sources = _sources(input_bytes(loaded.path), guide_paths(loaded.packet, options.content),
-                       options)
+    sources = _sources(settings, input_bytes(loaded.path),
+                       guide_paths(loaded.packet, options.content))
     jobs = _jobs(loaded, folder, sources, options)
     with locked(folder):  # no writer has temporary files in flight meanwhile
         remove_stale_temporaries(folder, [t.name for job in jobs

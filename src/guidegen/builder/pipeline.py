@@ -184,23 +184,27 @@ def build(guides: Sequence[PathLike], options: BuildOptions) -> list[Output]:
     Return one :class:`Output` per output file, written or found up to date. Raise a
     :class:`~guidegen.errors.GuidegenError`, and write nothing, if anything fails.
     """
-    from .packets import build_packets, plan_packets, sort_sources
+    from .packets import build_packets, fresh_packets, plan_packets, sort_sources
 
     guide_files, packet_files = sort_sources(guides, options)
-    packets = []
-    if packet_files:  # every problem of the packets to build before anything renders
-        with limited_time(options.time_limit, "loading the packets"):
-            packets = plan_packets(packet_files, options)
     expect_language(options.language)  # helpers load its hyphenation patterns ahead
-    scheduler = Scheduler(options.formats, options.processes, options.memory_limit)
-    with scheduler.warm_up():
+    with Scheduler(options.formats, options.processes, options.memory_limit) as scheduler:
         with locked(options.out):  # finish what a killed build began; its leftovers go
             repaired = finish_interrupted_write(options.out)
             remove_stale_temporaries(options.out)
+        settings = settings_of(options)
+        plan = _plan_guides(guide_files, settings, options) if guide_files or \
+            not packet_files else None
+        fresh = fresh_packets(packet_files, settings, options)
+        if (plan is not None and plan.todo) or None in fresh.values():
+            # only now, so an up-to-date build forks nothing; its WeasyPrint import
+            # overlaps loading the content
+            scheduler.warm_up()
         try:
-            written = _build_guides(guide_files, options, scheduler) if guide_files or \
-                not packet_files else []
-            written += build_packets(packets, options, scheduler)
+            with limited_time(options.time_limit, "loading the packets"):
+                packets = plan_packets(fresh, options)  # every problem before any render
+            written = [] if plan is None else _build_guides(plan, options, scheduler)
+            written += build_packets(packets, settings, options, scheduler)
         except KeyboardInterrupt as exc:
             if repaired and not isinstance(exc, Interrupted):
                 raise Interrupted("interrupted; the outputs are those of an earlier, killed "
@@ -209,21 +213,37 @@ def build(guides: Sequence[PathLike], options: BuildOptions) -> list[Output]:
     return written
 
 
-def _build_guides(guides: Sequence[PathLike], options: BuildOptions,
-                  scheduler: Scheduler) -> list[Output]:
-    """Build the guide files ``guides``; return their outputs."""
+@dataclass(frozen=True)
+class _GuidePlan:
+    """The guides of a build: every job, those to render, the outputs up to date."""
+
+    jobs: list[_Job]
+    todo: list[_Job]
+    done: dict[Path, Output]
+    state: BuildState
+
+
+def _plan_guides(guides: Sequence[PathLike], settings: list[str],
+                 options: BuildOptions) -> _GuidePlan:
+    """Return which of the guide files ``guides`` to render, from their bytes alone."""
     state = BuildState(options.out)
-    settings = settings_of(options)
     every_job = [_Job(path, digest([*settings, *inputs_of(path)]),
                       {name: options.out / f"{path.stem}.{extension(name)}"
                        for name in options.formats})
                  for path in find_guides(guides, options.content)]
     _refuse_shared_outputs(every_job)
     todo, done = _plan(every_job, state, options.force)
-    if todo:
-        scheduler.start(len(todo))
-        done |= _render_and_write(todo, state, options, scheduler)
-    return [done[target] for job in every_job for target in job.targets.values()]
+    return _GuidePlan(every_job, todo, done, state)
+
+
+def _build_guides(plan: _GuidePlan, options: BuildOptions,
+                  scheduler: Scheduler) -> list[Output]:
+    """Build the guides ``plan`` says to render; return every guide's outputs."""
+    done = dict(plan.done)
+    if plan.todo:
+        scheduler.start(len(plan.todo))
+        done |= _render_and_write(plan.todo, plan.state, options, scheduler)
+    return [done[target] for job in plan.jobs for target in job.targets.values()]
 
 
 def _plan(jobs: list[_Job], state: BuildState,

@@ -23,7 +23,9 @@ _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
     chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
 BAD_CHARACTERS = re.compile(
     f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029{_NONCHARACTERS}]")
-UNREADABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# PyYAML's non-printable characters, as the small set they are: the complement of its
+# printable ranges compiles ten times faster, and every build reads a YAML file
+UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 _JOINERS = "\u200c\u200d"
 _REORDERING = "\u202a-\u202e\u2066-\u2069"
 HIDDEN = re.compile(f"[{_REORDERING}\u200b\u2060\ufeff]"
