@@ -4,10 +4,10 @@ This module is the whole of guidegen's speed machinery for rendering, behind one
 interface, :class:`Scheduler`:
 
 * **PDF helper.** With a second core, a forked helper process lays out the PDF while
-  this process builds the DOCX and the HTML. :meth:`Scheduler.warm_up` forks it as the
-  build starts, before the project and the content load, so its WeasyPrint import
-  (about half of a cold build) overlaps them; a build that turns out not to need it
-  leaves it idle. The DOCX waits only for the PDF's page count (the cached value of
+  this process builds the DOCX and the HTML. :meth:`Scheduler.warm_up` forks it as
+  soon as the build knows something must render, before the content loads, so its
+  WeasyPrint import (about half of a cold build) overlaps loading; an up-to-date
+  build forks nothing. The DOCX waits only for the PDF's page count (the cached value of
   its NUMPAGES field). The helper stays for later builds in the same program (a watch
   loop) and dies with it.
 * **Pool.** Several documents with ``jobs`` of 2 or more render in forked worker
