@@ -492,7 +492,7 @@ def test_roster_pdfs_share_the_guides_layout_and_equal_whole_layouts(built, tmp_
 def test_a_cover_that_needs_another_page_is_laid_out_whole(tmp_path, monkeypatch):
     folder = copy_project(tmp_path)
     calls = composed(monkeypatch)
-    role = ", ".join(["Senior Scientist for Downstream Process Development"] * 40)
+    role = ", ".join(["Senior Scientist for Downstream Process Development"] * 80)
     write_roster(folder, f'Max,Long,"{role}",Cork,Bo Ng,2026-12-02\n' + TANAKA)
     guidegen.build([folder / "packets" / "new-starter.yaml"],
                    pdf_options(folder, "out").replace(roster=folder / "hires.csv"))
@@ -501,8 +501,8 @@ def test_a_cover_that_needs_another_page_is_laid_out_whole(tmp_path, monkeypatch
     assert pdf_pages(pdf) > pdf_pages(pdf.with_name("2026-12-08-Tanaka-Yuki.pdf"))
     marks = outline(PdfReader(pdf))
     (contents,) = [page for depth, title, page in marks if title == "Contents"]
-    assert contents == 3  # after a cover of two pages
-    listed = contents_of(pdf_text(pdf, "-layout", "-f", "3", "-l", "3"))
+    assert contents > 2  # after a cover of two pages or more
+    listed = contents_of(pdf_text(pdf, "-layout", "-f", str(contents), "-l", str(contents)))
     assert listed == [(title, page) for depth, title, page in marks
                       if depth in (2, 3) and title != "Contents"]
     assert role.split(",")[0] in normalize(pdf_text(pdf, "-f", "1", "-l", "2"))
