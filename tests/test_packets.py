@@ -550,3 +550,35 @@ def test_a_sheet_that_counts_the_shared_pages_headings_is_laid_out_whole(tmp_pat
     pdf = folder / "out" / "new-starter" / "2026-12-08-Tanaka-Yuki.pdf"
     last = pdf_pages(pdf)
     assert "6. Acknowledgement of training" in normalize(pdf_text(pdf, "-f", str(last)))
+
+
+def test_a_composed_pdf_has_the_warnings_of_a_whole_layout(tmp_path):
+    # the preflight reads the pages of both layouts, each located in its own file
+    from dataclasses import replace
+
+    from guidegen.builder.packets import load_packets, packet_date
+    from guidegen.layout.packet import PacketLayout
+    from guidegen.renderers import RenderContext
+    from guidegen.renderers.pdf import compose, render
+    from guidegen.theme import load_templates
+
+    folder = copy_project(tmp_path)
+    shutil.copy(ROOT / "tests" / "data" / "eight-sites-portrait.yaml",
+                folder / "packets" / "guides")
+    packet = folder / "packets" / "new-starter.yaml"
+    packet.write_text(packet.read_text(encoding="utf-8").replace(
+        "  - guide: guides/gmp-gcp-glp.yaml\n",
+        "  - guide: guides/gmp-gcp-glp.yaml\n  - guides/eight-sites-portrait.yaml\n"),
+        encoding="utf-8")
+    options = BuildOptions(content=folder / "content", roster=write_roster(folder, TANAKA))
+    (loaded,) = load_packets([packet], options)
+    templates = load_templates(None, None)
+    layout = PacketLayout(loaded.packet, loaded.guides, templates,
+                          date=packet_date(loaded.packet))
+    document, context = layout.document(loaded.recipients[0]), RenderContext(templates)
+    whole = render(document, context)
+    shared = compose.compose(document, replace(context, shared=layout.document(None)))
+    assert shared is not None and shared.data == whole.data
+    assert shared.warnings == whole.warnings and len(whole.warnings) == 8
+    assert all(w.location.file.endswith("eight-sites-portrait.yaml") for w in whole.warnings)
+    assert shared.pagination == whole.pagination and shared.page_map == whole.page_map
