@@ -9,6 +9,10 @@ state file: a run that is interrupted or killed leaves only complete files, and 
 next run skips what was written and finishes the rest. ``--shard K/N`` builds one
 contiguous slice of the roster; shards may share the output folder (each keeps its own
 state file and manifest).
+
+Whether a packet is up to date is decided from bytes before anything is loaded
+(:func:`fresh_packets`), and the recipients' PDFs share one layout of the guides
+(:func:`_shared`, :mod:`guidegen.renderers.pdf.compose`).
 """
 
 from __future__ import annotations
