@@ -15,11 +15,11 @@ import os
 import re
 import typing
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from ..content.languages import is_right_to_left
-from ..content.markup import LANGUAGE_TAG
+from ..content.languages import LANGUAGE_TAG, is_right_to_left
 from ..errors import UsageError
 
 Format = Literal["pdf", "docx", "html"]
@@ -168,9 +168,15 @@ def option_fields() -> dict[str, dataclasses.Field[Any]]:
     return {f.name: f for f in dataclasses.fields(BuildOptions)}
 
 
+@cache
+def _hints() -> dict[str, Any]:
+    """Return the type hints of :class:`BuildOptions` (evaluated once: each option asks)."""
+    return typing.get_type_hints(BuildOptions)
+
+
 def choices(name: str) -> tuple[str, ...]:
     """Return the allowed values of option ``name`` (empty if any value of its type is)."""
-    hint = typing.get_type_hints(BuildOptions)[name]
+    hint = _hints()[name]
     for candidate in (hint, *typing.get_args(hint)):
         if typing.get_origin(candidate) is Literal:
             return typing.get_args(candidate)

@@ -20,7 +20,6 @@ import logging
 import os
 import signal
 import stat
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -58,6 +57,13 @@ def write_files(files: dict[Path, bytes]) -> None:
                         temp.unlink(missing_ok=True)
 
 
+def _mkstemp(**names: Path | str) -> tuple[int, str]:
+    """Return :func:`tempfile.mkstemp` of ``names``, imported only when a build writes."""
+    import tempfile
+
+    return tempfile.mkstemp(**names)  # type: ignore[call-overload]
+
+
 def _refuse_irregular(target: Path) -> None:
     try:
         mode = target.lstat().st_mode
@@ -80,7 +86,7 @@ def _write_temporaries(files: dict[Path, bytes]) -> dict[Path, Path]:
     try:
         for target, data in files.items():
             target.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.",
+            handle, name = _mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.",
                                             suffix=".tmp", dir=target.parent)
             temporary[target] = Path(name)
             os.fchmod(handle, mode)
@@ -117,7 +123,7 @@ def _commit(folder: Path, temporary: dict[Path, Path]) -> None:
 
 
 def _write_journal(journal: Path, moves: list[tuple[str, str]]) -> None:
-    handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=journal.parent)
+    handle, name = _mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=journal.parent)
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
         json.dump(moves, stream)
         stream.flush()

@@ -23,7 +23,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..content.packetfile import MAX_ROSTER_BYTES, is_packet_file, named_guides
 from ..errors import (
@@ -36,7 +36,6 @@ from ..errors import (
 )
 from ..files import read_file
 from ..renderers import RenderContext, extension
-from .manifest import Entry, manifest_csv, manifest_json
 from .options import BuildOptions
 from .outputs import locked, remove_stale_temporaries, write_files
 from .scheduler import Scheduler, Task
@@ -49,6 +48,7 @@ if TYPE_CHECKING:
     from ..layout.packet import PacketLayout
     from ..layout.tree import Document
     from ..theme import Templates
+    from .manifest import Entry
     from .pipeline import Output
 
 SUFFIXES = (".yaml", ".yml")
@@ -131,8 +131,7 @@ def packet_date(packet: Packet) -> datetime.datetime | None:
     return stamp(packet.packet.date)
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """One packet of a build: its outputs if up to date, else the packet, checked."""
 
     path: Path
@@ -242,6 +241,7 @@ def build_packets(plans: Sequence[Plan], settings: list[str], options: BuildOpti
 def _build_one(loaded: Loaded, templates: Templates, settings: list[str],
                options: BuildOptions, scheduler: Scheduler) -> list[Output]:
     from ..content.packet import guide_paths
+    from .manifest import manifest_csv, manifest_json
     from .pipeline import Output
 
     folder, tag = _folder(loaded.path, options), _tag(options)
@@ -347,6 +347,8 @@ def _render_batch(batch: list[_Job], layout: PacketLayout, context: RenderContex
 
 def _manifest(loaded: Loaded, jobs: list[_Job], outputs: list[Output],
               state: BuildState) -> list[Entry]:
+    from .manifest import Entry
+
     guides = tuple((g.guide.document.number if g.guide.document else "", g.guide.title,
                     g.guide.document.version if g.guide.document else "")
                    for g in loaded.guides)

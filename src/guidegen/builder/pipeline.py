@@ -16,7 +16,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import Interrupted, StrictError, UsageError, warnings_so_far
 from ..renderers import RenderContext, Rendered, extension
@@ -213,8 +213,7 @@ def build(guides: Sequence[PathLike], options: BuildOptions) -> list[Output]:
     return written
 
 
-@dataclass(frozen=True)
-class _GuidePlan:
+class _GuidePlan(NamedTuple):
     """The guides of a build: every job, those to render, the outputs up to date."""
 
     jobs: list[_Job]

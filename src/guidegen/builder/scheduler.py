@@ -34,7 +34,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ..errors import GuidegenError, RenderError, rewarn
-from ..native import die_with_parent, limit_memory
 from ..renderers import Finisher, PageMap, RenderContext, Rendered, get_preparer
 from .options import option_fields
 
@@ -322,6 +321,7 @@ class PdfHelper:
 
 def _serve(connection: Connection, parent: int, memory_limit: int) -> None:
     """Run in the helper: import WeasyPrint, then lay out each document that arrives."""
+    from ..native import die_with_parent, limit_memory  # ctypes: in the forked helper only
     from ..renderers.pdf import lay_out
     from ..renderers.pdf.weasy import import_weasyprint, warm_hyphenation
 
@@ -372,6 +372,8 @@ _WORKER_MEMORY: list[int] = []  # the memory limit of this worker process, once 
 
 
 def _start_worker(parent: int, memory_limit: int) -> None:
+    from ..native import die_with_parent, limit_memory  # ctypes: in the forked worker only
+
     die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to report
     with suppress(Exception):  # errors show when the renderers are used

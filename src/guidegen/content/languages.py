@@ -7,6 +7,8 @@ ask it.
 
 from __future__ import annotations
 
+LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"  # BCP 47, as far as guides need it
+
 # Languages written right to left. A whole guide in one of them is out of scope for now:
 # the layout and the templates are left to right.
 RIGHT_TO_LEFT = frozenset({"ar", "he", "iw", "fa", "ur", "yi", "ps", "sd", "ug", "ckb",

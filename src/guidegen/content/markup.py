@@ -90,7 +90,6 @@ Block = Paragraph | BulletList | OrderedList
 
 MAX_NESTING = 24  # levels of lists, emphasis and links inside each other (the tokens' levels)
 LINK_SCHEMES = ("http://", "https://", "mailto:")
-LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"  # BCP 47, as far as guides need it
 
 
 class MarkupError(ValueError):

@@ -29,7 +29,7 @@ from ..errors import Location
 from . import markup
 from .base import Model
 from .labels import LabelOverrides
-from .languages import is_right_to_left
+from .languages import LANGUAGE_TAG, is_right_to_left
 from .yamlsource import Flag, SourceMap
 
 MIN_SUBJECTS, MAX_SUBJECTS = 2, 8
@@ -99,7 +99,7 @@ def _left_to_right(tag: str) -> str:
     return tag
 
 
-LanguageTag = Annotated[str, StringConstraints(pattern=markup.LANGUAGE_TAG),
+LanguageTag = Annotated[str, StringConstraints(pattern=LANGUAGE_TAG),
                         AfterValidator(_left_to_right)]
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..builder.options import MAX_TIME_LIMIT, BuildOptions, choices, option_fields
-from ..content.markup import LANGUAGE_TAG
+from ..content.languages import LANGUAGE_TAG
 from ..content.yamlsource import load_yaml
 from ..errors import ContentError, Problem, ProjectError
 
