@@ -29,7 +29,9 @@ makes:
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
+import gc
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -61,6 +63,17 @@ class _Shared:
 
 
 _CACHE: list[_Shared] = []  # the shared layout of this process (one: a build's packet)
+
+
+@atexit.register
+def _release() -> None:
+    """Free the shared layout while WeasyPrint's libraries are still there to free it.
+
+    Left to the interpreter's teardown, Pango objects can be freed after what they need
+    (a crash at exit, seen under pytest); forked workers end without a teardown.
+    """
+    _CACHE.clear()
+    gc.collect()
 
 
 def compose(whole: Document, context: RenderContext) -> Rendered | None:
