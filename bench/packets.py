@@ -80,9 +80,8 @@ def main() -> int:
                              args.runs)
         one, one_mb, _ = timed([GUIDEGEN, "build", packet, "-o", tmp / "p", "--force"], tmp,
                                args.runs)
-        scratch, _, scratch_cpu = timed([GUIDEGEN, "build", packet, "--roster",
-                                         roster(tmp, 1), "-o", tmp / "s", "--force"], tmp,
-                                        args.runs)
+        scratch, _, _ = timed([GUIDEGEN, "build", packet, "--roster", roster(tmp, 1), "-o",
+                               tmp / "s", "--force"], tmp, args.runs)
         times, cpu, peak = {}, {}, 0.0
         for rows in (small, large):
             command = [GUIDEGEN, "build", packet, "--roster", roster(tmp, rows), "-o",
@@ -99,8 +98,8 @@ def main() -> int:
     print(f"per recipient from scratch: {scratch:.2f} s; in a {large}-row roster on 2 cores: "
           f"{times[large]:.3f} s = {speedup:.2f}x faster  (target >= 3x)  "
           f"[{verdict(speedup >= 3)}]")
-    print(f"  CPU time per recipient: from scratch {scratch_cpu:.2f} s, in the roster "
-          f"{cpu[large]:.3f} s; the roster build used {cpu[large] / times[large]:.2f} cores")
+    print(f"  CPU time per recipient in the roster: {cpu[large]:.3f} s (its workers "
+          f"included); the roster build used {cpu[large] / times[large]:.2f} cores")
     print(f"peak memory of the roster build: {peak:.0f} MB = {peak / one_mb:.2f}x the single "
           f"packet's {one_mb:.0f} MB  (target <= 600 MB)  [{verdict(peak <= 600)}]")
     growth = times[large] / times[small]
