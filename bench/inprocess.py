@@ -73,7 +73,7 @@ def layers(guide_path: str, runs: int) -> dict[str, Any]:
     from guidegen.renderers.pdf.fonts import require_fonts
     from guidegen.renderers.pdf.pagemap import page_map
     from guidegen.renderers.pdf.preflight import Limits, inspect
-    from guidegen.renderers.pdf.weasy import import_weasyprint
+    from guidegen.renderers.speed import import_weasyprint
     from guidegen.theme import load_templates
 
     options = BuildOptions()

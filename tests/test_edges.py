@@ -13,7 +13,7 @@ import pikepdf
 import pytest
 
 import guidegen
-from guidegen.builder.scheduler import PdfHelper
+from guidegen.builder.processes import PdfHelper
 from guidegen.errors import ContentError
 
 from .conftest import DATA, DEFAULT_GUIDE, JOBS_1, JOBS_2, write_yaml

@@ -8,7 +8,7 @@ import pikepdf
 import pytest
 
 import guidegen
-from guidegen.builder.scheduler import PdfHelper
+from guidegen.builder.processes import PdfHelper
 from guidegen.errors import RenderError
 
 from .conftest import DATA, DEFAULT_GUIDE, JOBS_1, JOBS_2
@@ -102,7 +102,7 @@ def test_the_pdf_helpers_code_needs_neither_the_content_model_nor_jinja():
     import sys
 
     code = ("import sys; from guidegen.renderers.pdf import lay_out; "
-            "from guidegen.builder.scheduler import PdfHelper; "
+            "from guidegen.builder.processes import PdfHelper; "
             "print(sorted(m for m in ('pydantic', 'jinja2', 'yaml', 'docx', "
             "'guidegen.content.model', 'guidegen.layout.guide') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -116,7 +116,7 @@ def weasyprint_in_a_fresh_process(cache: str) -> dict:
     import subprocess
     import sys
 
-    code = ("import json, sys; from guidegen.renderers.pdf.weasy import import_weasyprint; "
+    code = ("import json, sys; from guidegen.renderers.speed import import_weasyprint; "
             "import_weasyprint(); from weasyprint.text.ffi import ffi; "
             "print(json.dumps({'pycparser': 'pycparser' in sys.modules, "
             "'subsetter': 'fontTools.subset' in sys.modules, 'ffi': type(ffi).__name__}))")

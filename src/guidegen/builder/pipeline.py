@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING, NamedTuple
 from ..errors import Interrupted, StrictError, UsageError, warnings_so_far
 from ..renderers import RenderContext, Rendered, extension
 from ..theme.folders import template_folders
+from .limits import limited_time
 from .options import BuildOptions
 from .outputs import finish_interrupted_write, locked, remove_stale_temporaries, write_files
-from .scheduler import Scheduler, Task, expect_language, limited_time
+from .processes import expect_language
+from .scheduler import Scheduler, Task
 from .state import BuildState, digest, folder_digest, input_bytes
 
 if TYPE_CHECKING:

@@ -1,7 +1,8 @@
 """Where renders run: in this process, beside a PDF helper process, or in a worker pool.
 
-This module is the whole of guidegen's speed machinery for rendering, behind one
-interface, :class:`Scheduler`:
+This module is the one interface to guidegen's speed machinery for rendering,
+:class:`Scheduler`; the processes it uses are forked and spoken to by
+:mod:`.processes`, and the limits every render runs under are in :mod:`.limits`:
 
 * **PDF helper.** With a second core, a forked helper process lays out the PDF while
   this process builds the DOCX and the HTML. :meth:`Scheduler.warm_up` forks it as
@@ -25,41 +26,24 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from ..errors import GuidegenError, RenderError, rewarn
+from ..errors import RenderError, rewarn
 from ..renderers import Finisher, PageMap, RenderContext, Rendered, get_preparer
-from .options import option_fields
+from .limits import limited_time, memory_hint
+from .processes import HELPED, WORKER_MEMORY, PdfHelper, may_use_helper, start_pool
 
 if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
-
     from ..layout.tree import Document
-    from ..renderers.pdf import Layout
     from .fitting import Fit, Layer
 
 Results = dict[str, tuple[Rendered, float]]
-HELPED = "pdf"  # the format the helper process renders
-_DEFAULT_MEMORY: int = option_fields()["memory_limit"].default  # type: ignore[assignment]
 PAGED = "docx"  # the format that takes the PDF's page count, and its tightness
-_SLACK = 10.0  # seconds the helper may overrun its own time limit before it is killed
-_language = "en"  # the language the next documents most likely use (see expect_language)
-
-
-def expect_language(language: str) -> None:
-    """Say which language the documents of this build most likely use.
-
-    Helper and worker processes forked afterwards load its hyphenation patterns while
-    they wait for their first document, instead of during its layout (50 ms).
-    """
-    global _language  # read by the processes forked from this one
-    _language = language
 
 
 @dataclass(frozen=True)
@@ -122,7 +106,7 @@ class Scheduler:
                 results = list(self.pool.map(render_task, tasks))
             except BrokenProcessPool:
                 raise RenderError("a worker process stopped unexpectedly; "
-                                  f"{_memory_hint(self.memory_limit)}") from None
+                                  f"{memory_hint(self.memory_limit)}") from None
         else:
             results = [render_formats(task, self.helper) for task in tasks]
         for result in results:
@@ -228,200 +212,13 @@ def _layer(task: Task, helper: PdfHelper | None) -> Layer:
     return lay
 
 
-def may_use_helper(formats: Sequence[str], processes: int) -> bool:
-    """Return whether a PDF helper process can share the work of rendering ``formats``."""
-    import multiprocessing
-
-    return (processes > 1 and HELPED in formats and len(formats) > 1 and hasattr(os, "fork")
-            # one caller at a time: the helper answers in order, and timers need it
-            and threading.current_thread() is threading.main_thread()
-            and multiprocessing.parent_process() is None)  # not inside a worker
-
-
-class PdfHelper:
-    """A forked process that lays out PDFs, one document at a time, for this process."""
-
-    _running: PdfHelper | None = None
-
-    def __init__(self, process: Any, connection: Connection, memory_limit: int) -> None:
-        self.process = process
-        self.connection = connection
-        self.memory_limit = memory_limit
-        self.pending = False
-        self.owner = os.getpid()
-
-    @classmethod
-    def get(cls, memory_limit: int | None = None) -> PdfHelper:
-        """Return the running helper, starting one (which imports WeasyPrint) if needed.
-
-        The helper may take ``memory_limit`` megabytes (default: the option's default)
-        on top of what it held after its imports; one started with another is replaced.
-        """
-        memory_limit = memory_limit or _DEFAULT_MEMORY
-        helper = cls._running
-        if helper is not None and (helper.owner != os.getpid()  # a parent's, through a fork
-                                   or helper.memory_limit != memory_limit):
-            if helper.owner == os.getpid():
-                helper.stop()
-            helper = None
-        if helper is None or not helper.process.is_alive():
-            import multiprocessing
-
-            fork = multiprocessing.get_context("fork")
-            ours, theirs = fork.Pipe()
-            process = fork.Process(target=_serve, args=(theirs, os.getpid(), memory_limit),
-                                   daemon=True, name="guidegen-pdf")
-            process.start()
-            theirs.close()
-            helper = cls._running = cls(process, ours, memory_limit)
-        return helper
-
-    def submit(self, layout: Layout, time_limit: float | None) -> None:
-        """Start laying out ``layout`` (see :mod:`guidegen.renderers.pdf`)."""
-        try:
-            self.connection.send((os.getcwd(), layout, time_limit))
-        except OSError:
-            self._lost()
-        self.pending = True
-
-    def result(self, time_limit: float | None) -> Rendered:
-        """Return the PDF of the document last submitted, or raise its error."""
-        wait = None if time_limit is None else time_limit + _SLACK
-        try:
-            if not self.connection.poll(wait):
-                self.stop()
-                raise RenderError(f"the PDF helper did not answer within {wait:g} s and "
-                                  "was stopped (see --time-limit)")
-            outcome, value = self.connection.recv()
-        except (EOFError, OSError):
-            self._lost()
-        self.pending = False
-        if outcome == "error":
-            raise value
-        return value
-
-    def _lost(self) -> None:
-        self.stop()
-        code = self.process.exitcode
-        how = (f"killed by {signal.Signals(-code).name}" if code is not None and code < 0
-               and -code in signal.valid_signals() else f"exit status {code}")
-        raise RenderError(f"the PDF helper process stopped unexpectedly ({how}); "
-                          f"{_memory_hint(self.memory_limit)}")
-
-    def stop(self) -> None:
-        """End the helper now."""
-        with suppress(OSError):
-            self.connection.close()
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join()
-        if PdfHelper._running is self:
-            PdfHelper._running = None
-
-
-def _serve(connection: Connection, parent: int, memory_limit: int) -> None:
-    """Run in the helper: import WeasyPrint, then lay out each document that arrives."""
-    from ..native import die_with_parent, limit_memory  # ctypes: in the forked helper only
-    from ..renderers.pdf import lay_out
-    from ..renderers.pdf.weasy import import_weasyprint, warm_hyphenation
-
-    die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to report
-    with suppress(Exception):
-        import_weasyprint()  # while the caller loads the content; errors show when used
-        warm_hyphenation(_language)
-    limit_memory(memory_limit)
-    while True:
-        try:
-            cwd, layout, time_limit = connection.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            os.chdir(cwd)  # error messages name files relative to the caller's folder
-            with limited_time(time_limit, "laying out the PDF"):
-                reply: tuple[str, Any] = ("ok", lay_out(layout))
-        except GuidegenError as exc:
-            reply = ("error", exc)
-        except MemoryError:
-            reply = ("error", RenderError(f"laying out the PDF ran out of memory; "
-                                          f"{_memory_hint(memory_limit)}"))
-        except Exception as exc:
-            reply = ("error", RenderError(f"{HELPED} renderer failed: {exc}"))
-        try:
-            connection.send(reply)
-        except (OSError, ValueError):
-            return
-
-
-def start_pool(processes: int, memory_limit: int) -> Any:
-    """Return a pool of forked worker processes that render whole documents, started now.
-
-    Each worker imports WeasyPrint and the renderers as it starts, while this process
-    loads and validates the content, then may take ``memory_limit`` megabytes more.
-    """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_start_worker, initargs=(os.getpid(), memory_limit))
-    pool.submit(int)  # with fork, the first task starts every worker
-    return pool
-
-
-_WORKER_MEMORY: list[int] = []  # the memory limit of this worker process, once set
-
-
-def _start_worker(parent: int, memory_limit: int) -> None:
-    from ..native import die_with_parent, limit_memory  # ctypes: in the forked worker only
-
-    die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to report
-    with suppress(Exception):  # errors show when the renderers are used
-        from ..renderers import docx, html, pdf  # noqa: F401 - imported ahead of the first task
-        from ..renderers.pdf.weasy import import_weasyprint, warm_hyphenation
-
-        import_weasyprint()
-        warm_hyphenation(_language)
-    limit_memory(memory_limit)
-    _WORKER_MEMORY.append(memory_limit)
-
-
 def render_task(task: Task) -> Results:
     """Return :func:`render_formats` of one task (a picklable target for worker processes)."""
     try:
         return render_formats(task)
     except MemoryError:
         raise RenderError(f"rendering {task.document.meta.title!r} ran out of memory; "
-                          f"{_memory_hint(_WORKER_MEMORY[-1] if _WORKER_MEMORY else 0)}"
+                          f"{memory_hint(WORKER_MEMORY[-1] if WORKER_MEMORY else 0)}"
                           ) from None
 
 
-def _memory_hint(megabytes: int) -> str:
-    return (f"it may have needed more than the {megabytes} MB of memory that --memory-limit "
-            "gives each helper and worker process")
-
-
-class _Expired(BaseException):
-    """Raised by the timer; a BaseException, so no ``except Exception`` in a library eats it."""
-
-
-@contextmanager
-def limited_time(seconds: float | None, what: str) -> Iterator[None]:
-    """Stop the work inside with a :class:`RenderError` once ``seconds`` have passed."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise _Expired
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    try:
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        yield
-    except _Expired:
-        raise RenderError(f"{what} took longer than {seconds:g} s and was stopped "
-                          "(see --time-limit)") from None
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)

@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from ...errors import GuidegenError, Location, Problem, ResourceError, TemplateError, display_name
 from ...files import read_file
+from ..speed import template_cache
 
 DOCUMENT_TEMPLATE = "document.html.j2"
 STYLESHEET_TEMPLATE = "document.css.j2"
@@ -123,6 +124,7 @@ def environment(folders: tuple[Path, ...]) -> SandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=True,  # a template edited between two builds in one process is seen
+        bytecode_cache=template_cache(),
     )
     env.filters.update(kind=node_kind, template=block_template, css_string=css_string,
                        css_content=css_content, data_url=data_url, web_address=web_address)

@@ -19,13 +19,13 @@ from typing import Any
 from ...errors import Location, TemplateError
 from ...layout.tree import Document
 from .. import RenderContext, Rendered
+from ..speed import import_weasyprint
 from ..urls import base_url
 from .fetcher import project_fetcher, refused_urls_as_errors
 from .fonts import require_fonts
 from .glyphs import missing_characters, missing_glyph_error
 from .pagemap import page_map
 from .preflight import Limits, inspect
-from .weasy import import_weasyprint
 
 
 @dataclass(frozen=True)

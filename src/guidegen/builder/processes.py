@@ -1,0 +1,208 @@
+"""The processes renders may run in: the PDF helper, and a pool of workers.
+
+:class:`~guidegen.builder.scheduler.Scheduler` decides which to use; this module forks
+and talks to them. Both are forked (so they start with what this process has imported),
+make themselves die with their parent before anything else, ignore Ctrl-C (the caller
+reports it), import WeasyPrint and load the hyphenation patterns while the caller loads
+the content, and then take at most ``memory_limit`` megabytes more.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from contextlib import suppress
+from typing import TYPE_CHECKING, Any
+
+from ..errors import GuidegenError, RenderError
+from ..renderers import Rendered
+from .limits import limited_time, memory_hint
+from .options import option_fields
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from multiprocessing.connection import Connection
+
+    from ..renderers.pdf import Layout
+
+HELPED = "pdf"  # the format the helper process renders
+_DEFAULT_MEMORY: int = option_fields()["memory_limit"].default  # type: ignore[assignment]
+_SLACK = 10.0  # seconds the helper may overrun its own time limit before it is killed
+_language = "en"  # the language the next documents most likely use (see expect_language)
+WORKER_MEMORY: list[int] = []  # the memory limit of this worker process, once set
+
+
+def expect_language(language: str) -> None:
+    """Say which language the documents of this build most likely use.
+
+    Helper and worker processes forked afterwards load its hyphenation patterns while
+    they wait for their first document, instead of during its layout (50 ms).
+    """
+    global _language  # read by the processes forked from this one
+    _language = language
+
+
+def may_use_helper(formats: Sequence[str], processes: int) -> bool:
+    """Return whether a PDF helper process can share the work of rendering ``formats``."""
+    import multiprocessing
+
+    return (processes > 1 and HELPED in formats and len(formats) > 1 and hasattr(os, "fork")
+            # one caller at a time: the helper answers in order, and timers need it
+            and threading.current_thread() is threading.main_thread()
+            and multiprocessing.parent_process() is None)  # not inside a worker
+
+
+class PdfHelper:
+    """A forked process that lays out PDFs, one document at a time, for this process."""
+
+    _running: PdfHelper | None = None
+
+    def __init__(self, process: Any, connection: Connection, memory_limit: int) -> None:
+        self.process = process
+        self.connection = connection
+        self.memory_limit = memory_limit
+        self.pending = False
+        self.owner = os.getpid()
+
+    @classmethod
+    def get(cls, memory_limit: int | None = None) -> PdfHelper:
+        """Return the running helper, starting one (which imports WeasyPrint) if needed.
+
+        The helper may take ``memory_limit`` megabytes (default: the option's default)
+        on top of what it held after its imports; one started with another is replaced.
+        """
+        memory_limit = memory_limit or _DEFAULT_MEMORY
+        helper = cls._running
+        if helper is not None and (helper.owner != os.getpid()  # a parent's, through a fork
+                                   or helper.memory_limit != memory_limit):
+            if helper.owner == os.getpid():
+                helper.stop()
+            helper = None
+        if helper is None or not helper.process.is_alive():
+            import multiprocessing
+
+            fork = multiprocessing.get_context("fork")
+            ours, theirs = fork.Pipe()
+            process = fork.Process(target=_serve, args=(theirs, os.getpid(), memory_limit),
+                                   daemon=True, name="guidegen-pdf")
+            process.start()
+            theirs.close()
+            helper = cls._running = cls(process, ours, memory_limit)
+        return helper
+
+    def submit(self, layout: Layout, time_limit: float | None) -> None:
+        """Start laying out ``layout`` (see :mod:`guidegen.renderers.pdf`)."""
+        try:
+            self.connection.send((os.getcwd(), layout, time_limit))
+        except OSError:
+            self._lost()
+        self.pending = True
+
+    def result(self, time_limit: float | None) -> Rendered:
+        """Return the PDF of the document last submitted, or raise its error."""
+        wait = None if time_limit is None else time_limit + _SLACK
+        try:
+            if not self.connection.poll(wait):
+                self.stop()
+                raise RenderError(f"the PDF helper did not answer within {wait:g} s and "
+                                  "was stopped (see --time-limit)")
+            outcome, value = self.connection.recv()
+        except (EOFError, OSError):
+            self._lost()
+        self.pending = False
+        if outcome == "error":
+            raise value
+        return value
+
+    def _lost(self) -> None:
+        self.stop()
+        code = self.process.exitcode
+        how = (f"killed by {signal.Signals(-code).name}" if code is not None and code < 0
+               and -code in signal.valid_signals() else f"exit status {code}")
+        raise RenderError(f"the PDF helper process stopped unexpectedly ({how}); "
+                          f"{memory_hint(self.memory_limit)}")
+
+    def stop(self) -> None:
+        """End the helper now."""
+        with suppress(OSError):
+            self.connection.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        if PdfHelper._running is self:
+            PdfHelper._running = None
+
+
+def _become_child(parent: int) -> None:
+    """Make this forked process die with ``parent`` and leave Ctrl-C to it, first thing."""
+    from ..native import die_with_parent  # ctypes: in forked processes only
+
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to report
+
+
+def _serve(connection: Connection, parent: int, memory_limit: int) -> None:
+    """Run in the helper: import WeasyPrint, then lay out each document that arrives."""
+    _become_child(parent)
+    from ..native import limit_memory
+    from ..renderers.pdf import lay_out
+    from ..renderers.speed import import_weasyprint, warm_hyphenation
+
+    with suppress(Exception):
+        import_weasyprint()  # while the caller loads the content; errors show when used
+        warm_hyphenation(_language)
+    limit_memory(memory_limit)
+    while True:
+        try:
+            cwd, layout, time_limit = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            os.chdir(cwd)  # error messages name files relative to the caller's folder
+            with limited_time(time_limit, "laying out the PDF"):
+                reply: tuple[str, Any] = ("ok", lay_out(layout))
+        except GuidegenError as exc:
+            reply = ("error", exc)
+        except MemoryError:
+            reply = ("error", RenderError(f"laying out the PDF ran out of memory; "
+                                          f"{memory_hint(memory_limit)}"))
+        except Exception as exc:
+            reply = ("error", RenderError(f"{HELPED} renderer failed: {exc}"))
+        try:
+            connection.send(reply)
+        except (OSError, ValueError):
+            return
+
+
+def start_pool(processes: int, memory_limit: int) -> Any:
+    """Return a pool of forked worker processes that render whole documents, started now.
+
+    Each worker imports WeasyPrint and the renderers as it starts, while this process
+    loads and validates the content, then may take ``memory_limit`` megabytes more.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_start_worker, initargs=(os.getpid(), memory_limit))
+    pool.submit(int)  # with fork, the first task starts every worker
+    return pool
+
+
+
+
+def _start_worker(parent: int, memory_limit: int) -> None:
+    _become_child(parent)
+    from ..native import limit_memory
+
+    with suppress(Exception):  # errors show when the renderers are used
+        from ..renderers import docx, html, pdf  # noqa: F401 - imported ahead of the first task
+        from ..renderers.speed import import_weasyprint, warm_hyphenation
+
+        import_weasyprint()
+        warm_hyphenation(_language)
+    limit_memory(memory_limit)
+    WORKER_MEMORY.append(memory_limit)
+
+
