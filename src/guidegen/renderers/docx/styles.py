@@ -216,7 +216,10 @@ class _Resolver:
 
 def _style(document: Any, name: str, kind: WD_STYLE_TYPE) -> Any:
     styles = document.styles
-    existing = next((s for s in styles if s.name == name), None)
+    try:  # python-docx finds it by name with one XPath query
+        existing = styles[name]
+    except KeyError:
+        existing = None
     if existing is not None and existing.type == kind:
         return existing
     style = styles.add_style(name, kind)
