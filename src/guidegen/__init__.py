@@ -16,7 +16,7 @@ from .builder.options import BuildOptions
 from .version import __version__
 
 if TYPE_CHECKING:
-    from .builder.pipeline import Output
+    from .builder.jobs import Output
     from .content.model import Guide
     from .renderers import Rendered
 

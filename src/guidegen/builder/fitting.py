@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from ..content.model import Guide
     from ..layout.tree import Document
     from ..theme import Templates
-    from .scheduler import Task
 
 SMALL, TIGHTEST = 1.0, 2.0  # the levels of Theme.tightened: spacing only; sizes too
 # how much less room a guide takes at level 1 (spacing), and at 2 on top (type sizes),
@@ -67,18 +66,6 @@ class Fit:
 
 
 Layer = Callable[["Document", RenderContext], Rendered]  # lays a document out as a PDF
-
-
-def fit_task(task: Task, fit: Fit, first: Rendered, lay: Layer) -> tuple[float, Rendered, Task]:
-    """Return the level ``task``'s document fits its pages at, its PDF, and the task at it.
-
-    ``first`` is the PDF of the document as it is; ``lay`` lays a document out again.
-    """
-    level, pdf = settle(fit, first, lambda tried: lay(*fit.document(tried, task.context)))
-    if not level:
-        return level, first, task
-    document, context = fit.document(level, task.context)
-    return level, pdf, replace(task, document=document, context=context)
 
 
 def settle(fit: Fit, first: Rendered,

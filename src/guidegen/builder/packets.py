@@ -30,14 +30,14 @@ from ..errors import (
     ContentError,
     InputError,
     Problem,
-    StrictError,
     UsageError,
-    warnings_so_far,
 )
 from ..files import read_file
 from ..renderers import RenderContext, extension
+from .jobs import Output, collect, commit, inputs_of, stamp
+from .jobs import plan as plan_jobs
 from .options import BuildOptions
-from .outputs import locked, remove_stale_temporaries, write_files
+from .outputs import locked, remove_stale_temporaries
 from .scheduler import Scheduler, Task
 from .state import BuildState, digest, input_bytes
 
@@ -49,7 +49,6 @@ if TYPE_CHECKING:
     from ..layout.tree import Document
     from ..theme import Templates
     from .manifest import Entry
-    from .pipeline import Output
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -126,8 +125,6 @@ def load_packets(paths: Sequence[Path], options: BuildOptions) -> list[Loaded]:
 
 def packet_date(packet: Packet) -> datetime.datetime | None:
     """Return the date stamped into a packet's files: ``SOURCE_DATE_EPOCH``, else its own."""
-    from .pipeline import stamp
-
     return stamp(packet.packet.date)
 
 
@@ -144,7 +141,7 @@ def fresh_packets(paths: Sequence[Path], settings: list[str],
     """Return the outputs of each packet at ``paths`` if every one is up to date, else None.
 
     Decided from bytes alone (the packet file, its guides, the roster, the ``settings``
-    of :func:`~guidegen.builder.pipeline.settings_of`, against the manifest the last
+    of :func:`~guidegen.builder.jobs.settings_of`, against the manifest the last
     complete build of the packet recorded), so an unchanged build never imports the
     content model.
     """
@@ -167,8 +164,6 @@ def plan_packets(fresh: dict[Path, list[Output] | None], options: BuildOptions) 
 
 def up_to_date(path: Path, settings: list[str], options: BuildOptions) -> list[Output] | None:
     """Return the outputs of the packet at ``path`` if every one is up to date, else None."""
-    from .pipeline import Output
-
     data = input_bytes(path)
     guides = named_guides(path, data, options.content)
     if guides is None:
@@ -199,8 +194,6 @@ def _tag(options: BuildOptions) -> str:
 
 def _sources(settings: list[str], packet: bytes, guides: Sequence[Path]) -> list[bytes | str]:
     """Return everything a packet's outputs depend on but the roster: options, files."""
-    from .pipeline import inputs_of
-
     return [*settings, packet, *(data for guide in guides for data in inputs_of(guide))]
 
 
@@ -242,7 +235,6 @@ def _build_one(loaded: Loaded, templates: Templates, settings: list[str],
                options: BuildOptions, scheduler: Scheduler) -> list[Output]:
     from ..content.packet import guide_paths
     from .manifest import manifest_csv, manifest_json
-    from .pipeline import Output
 
     folder, tag = _folder(loaded.path, options), _tag(options)
     state = BuildState(folder, f".guidegen-state{tag}.json")
@@ -252,17 +244,7 @@ def _build_one(loaded: Loaded, templates: Templates, settings: list[str],
     with locked(folder):  # no writer has temporary files in flight meanwhile
         remove_stale_temporaries(folder, [t.name for job in jobs
                                           for t in job.targets.values()])
-    done: dict[Path, Output] = {}
-    todo = []
-    for job in jobs:
-        records = {name: state.fresh(target, job.key) for name, target in job.targets.items()}
-        if not options.force and all(records.values()):
-            for name, target in job.targets.items():
-                record = records[name]
-                done[target] = Output(target, name, record.pages if record else None,
-                                      target.stat().st_size, 0.0, skipped=True)
-        else:
-            todo.append(job)
+    todo, done = plan_jobs(jobs, state, options.force)
     if todo:
         from ..layout.packet import PacketLayout
 
@@ -280,7 +262,7 @@ def _build_one(loaded: Loaded, templates: Templates, settings: list[str],
     run_key = _run_key(sources, options)
     for target, data in files.items():  # the manifest says what a complete build made
         state.remember(target, run_key, data, None)
-    write_files({**files, state.path: state.serialized()})
+    commit(files, state, options, folder)
     return outputs
 
 
@@ -326,22 +308,10 @@ def _render_batch(batch: list[_Job], layout: PacketLayout, context: RenderContex
                   options: BuildOptions, scheduler: Scheduler,
                   state: BuildState) -> dict[Path, Output]:
     """Lay out, render and write one batch of packets, then the state file."""
-    from .pipeline import Output
-
     tasks = [Task(layout.document(job.recipient), context, tuple(job.targets),
                   options.time_limit) for job in batch]
-    files, done = {}, {}
-    for job, rendered in zip(batch, scheduler.run(tasks), strict=True):
-        for name, (result, seconds) in rendered.items():
-            target = job.targets[name]
-            files[target] = result.data
-            state.remember(target, job.key, result.data, result.pages)
-            done[target] = Output(target, name, result.pages, len(result.data), seconds)
-    found = warnings_so_far()
-    if options.strict and found:
-        raise StrictError.of(found)
-    write_files(files)
-    write_files({state.path: state.serialized()})
+    files, done = collect(batch, scheduler.run(tasks), state)
+    commit(files, state, options, state.path.parent)
     return done
 
 

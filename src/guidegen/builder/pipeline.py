@@ -18,15 +18,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..errors import Interrupted, StrictError, UsageError, warnings_so_far
+from ..errors import Interrupted, UsageError
 from ..renderers import RenderContext, Rendered, extension
-from ..theme.folders import template_folders
+from .jobs import (
+    Output,
+    collect,
+    commit,
+    inputs_of,
+    plan,
+    refuse_warnings,
+    settings_of,
+    stamp,
+)
 from .limits import limited_time
 from .options import BuildOptions
-from .outputs import finish_interrupted_write, locked, remove_stale_temporaries, write_files
+from .outputs import finish_interrupted_write, locked, remove_stale_temporaries
 from .processes import expect_language
 from .scheduler import Scheduler, Task
-from .state import BuildState, digest, folder_digest, input_bytes
+from .state import BuildState, digest, folder_digest
 
 if TYPE_CHECKING:
     from ..content.model import Guide
@@ -35,24 +44,6 @@ if TYPE_CHECKING:
 
 GUIDE_SUFFIXES = (".yaml", ".yml")
 PathLike = str | os.PathLike[str]
-
-
-@dataclass(frozen=True)
-class Output:
-    """One output file of a build: where, which format, pages, bytes, render seconds."""
-
-    path: Path
-    format: str
-    pages: int | None
-    size: int
-    seconds: float
-    skipped: bool = False
-
-    def __str__(self) -> str:
-        pages = f"{self.pages} page{'s' if self.pages != 1 else ''}, " if self.pages else ""
-        if self.skipped:
-            return f"unchanged {self.path}  ({pages}{self.size / 1000:.1f} kB)"
-        return f"wrote {self.path}  ({pages}{self.size / 1000:.1f} kB, {self.seconds:.2f} s)"
 
 
 @dataclass(frozen=True)
@@ -85,24 +76,6 @@ def source_date(guide: Guide) -> datetime.datetime | None:
     return stamp(info.date or (info.document.effective if info.document else None))
 
 
-def stamp(day: datetime.date | None) -> datetime.datetime | None:
-    """Return the date stamped into files: ``SOURCE_DATE_EPOCH`` if set, else ``day``."""
-    from ..content.model import MIN_YEAR
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            date = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
-        except (ValueError, OverflowError, OSError):
-            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from None
-        if date.year < MIN_YEAR:
-            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is before the year {MIN_YEAR}")
-        return date
-    if day is None:
-        return None
-    return datetime.datetime.combine(day, datetime.time(), datetime.UTC)
-
-
 def check(guides: Sequence[PathLike], options: BuildOptions) -> list[Guide]:
     """Return the validated guides; raise one error listing every problem found.
 
@@ -124,7 +97,7 @@ def check(guides: Sequence[PathLike], options: BuildOptions) -> list[Guide]:
     for guide in loaded:
         labels_for(guide, templates, options.language)  # warns of a language without labels
         source_date(guide)
-    _refuse_warnings(options)
+    refuse_warnings(options)
     return loaded
 
 
@@ -151,12 +124,6 @@ def check_templates(templates: Templates) -> None:
 
         reference_document(templates)
 
-
-def _refuse_warnings(options: BuildOptions) -> None:
-    """Raise the warnings collected so far as errors if ``options`` are strict."""
-    found = warnings_so_far()
-    if options.strict and found:
-        raise StrictError.of(found)
 
 
 def layout(guide: Guide, templates: Templates, options: BuildOptions) -> Document:
@@ -233,7 +200,7 @@ def _plan_guides(guides: Sequence[PathLike], settings: list[str],
                        for name in options.formats})
                  for path in find_guides(guides, options.content)]
     _refuse_shared_outputs(every_job)
-    todo, done = _plan(every_job, state, options.force)
+    todo, done = plan(every_job, state, options.force)
     return _GuidePlan(every_job, todo, done, state)
 
 
@@ -247,21 +214,6 @@ def _build_guides(plan: _GuidePlan, options: BuildOptions,
     return [done[target] for job in plan.jobs for target in job.targets.values()]
 
 
-def _plan(jobs: list[_Job], state: BuildState,
-          force: bool) -> tuple[list[_Job], dict[Path, Output]]:
-    """Return the jobs to render, and the outputs found up to date."""
-    todo, done = [], {}
-    for job in jobs:
-        records = {name: state.fresh(target, job.key) for name, target in job.targets.items()}
-        if force or not all(records.values()):
-            todo.append(job)
-            continue
-        for name, target in job.targets.items():
-            record = records[name]
-            done[target] = Output(target, name, record.pages if record else None,
-                                  target.stat().st_size, 0.0, skipped=True)
-    return todo, done
-
 
 def _refuse_shared_outputs(jobs: list[_Job]) -> None:
     """Raise a usage error if two guides would write the same output file."""
@@ -272,25 +224,6 @@ def _refuse_shared_outputs(jobs: list[_Job]) -> None:
                 raise UsageError(f"{owners[target]} and {job.path} would both write {target}; "
                                  "rename one, or build them into different folders")
             owners[target] = job.path
-
-
-def settings_of(options: BuildOptions) -> list[str]:
-    """Return what, besides its files, an output depends on: templates and options."""
-    return [folder_digest(template_folders(options.templates)), ",".join(options.formats),
-            options.paper or "", options.pdf_variant, options.language, str(options.strict),
-            str(options.pages or ""), os.environ.get("SOURCE_DATE_EPOCH", "")]
-
-
-def inputs_of(path: Path) -> list[bytes]:
-    """Return the bytes a guide's outputs depend on: the file, and a translation's source."""
-    data = input_bytes(path)
-    if b"translation_of" not in data:  # most guides: no need to import the module
-        return [data]
-    from ..content.translations import source_of
-
-    source = source_of(path, data)
-    return [data] if source is None else [data, input_bytes(source)]
-
 
 
 def render(guide: Guide, formats: Sequence[str] = ("pdf", "docx"),
@@ -315,16 +248,6 @@ def _render_and_write(todo: list[_Job], state: BuildState, options: BuildOptions
     templates = load_templates(options.templates, options.paper)
     tasks = [task(guide, templates, options, tuple(job.targets))
              for job, guide in zip(todo, guides, strict=True)]
-    files, done = {}, {}
-    for job, rendered in zip(todo, scheduler.run(tasks), strict=True):
-        for name, (result, seconds) in rendered.items():
-            target = job.targets[name]
-            files[target] = result.data
-            state.remember(target, job.key, result.data, result.pages)
-            done[target] = Output(target, name, result.pages, len(result.data), seconds)
-    _refuse_warnings(options)  # before anything is written
-    with locked(options.out), limited_time(options.time_limit, "writing the outputs"):
-        state.merge_latest()  # what other builds into this folder wrote meanwhile
-        files[state.path] = state.serialized()
-        write_files(files)
+    files, done = collect(todo, scheduler.run(tasks), state)
+    commit(files, state, options, options.out)
     return done

@@ -159,8 +159,6 @@ def _render(task: Task, helper: PdfHelper | None, started: float) -> Results:
             with limited_time(task.time_limit, task.what(HELPED)):
                 pdf = finish(None)
         if task.fit is not None:
-            from .fitting import fit_task
-
             level, pdf, fitted = fit_task(task, task.fit, pdf, _layer(task, helper))
             if level:  # the paged formats again, with the tightened theme
                 finishers |= _prepare(fitted, None, tuple(n for n in finishers if n == PAGED))
@@ -178,6 +176,20 @@ def _render(task: Task, helper: PdfHelper | None, started: float) -> Results:
             result = finish(context.page_map or PageMap(context.pages_hint))
         results[name] = (result, seconds + time.perf_counter() - began)  # not the wait
     return {name: results[name] for name in task.formats}
+
+
+def fit_task(task: Task, fit: Fit, first: Rendered, lay: Layer) -> tuple[float, Rendered, Task]:
+    """Return the level ``task``'s document fits its pages at, its PDF, and the task at it.
+
+    ``first`` is the PDF of the document as it is; ``lay`` lays a document out again.
+    """
+    from .fitting import settle
+
+    level, pdf = settle(fit, first, lambda tried: lay(*fit.document(tried, task.context)))
+    if not level:
+        return level, first, task
+    document, context = fit.document(level, task.context)
+    return level, pdf, replace(task, document=document, context=context)
 
 
 def _prepare(task: Task, helper: PdfHelper | None,

@@ -1,0 +1,142 @@
+"""What guides and packets have in common as jobs of a build: planned, rendered, written.
+
+A job is something whose outputs depend on known inputs (its ``key``, a hash of them)
+and go to known files (its ``targets``, by format). The pipeline (guides) and the
+packets use the same steps: :func:`plan` finds the outputs still up to date,
+:func:`collect` records what was rendered, :func:`commit` writes it — after the
+``--strict`` check, in the locked output folder, under the time limit, all files and
+the state file in one atomic write.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+from ..errors import StrictError, UsageError, warnings_so_far
+from ..renderers import Rendered
+from ..theme.folders import template_folders
+from .limits import limited_time
+from .options import BuildOptions
+from .outputs import locked, write_files
+from .state import BuildState, folder_digest, input_bytes
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output file of a build: where, which format, pages, bytes, render seconds."""
+
+    path: Path
+    format: str
+    pages: int | None
+    size: int
+    seconds: float
+    skipped: bool = False
+
+    def __str__(self) -> str:
+        pages = f"{self.pages} page{'s' if self.pages != 1 else ''}, " if self.pages else ""
+        if self.skipped:
+            return f"unchanged {self.path}  ({pages}{self.size / 1000:.1f} kB)"
+        return f"wrote {self.path}  ({pages}{self.size / 1000:.1f} kB, {self.seconds:.2f} s)"
+
+
+class Job(Protocol):
+    """What every job has: the hash of its inputs, and its output file of each format."""
+
+    @property
+    def key(self) -> str:
+        """Return the hash of everything the job's outputs depend on."""
+
+    @property
+    def targets(self) -> dict[str, Path]:
+        """Return the job's output file of each format."""
+
+
+J = TypeVar("J", bound=Job)
+
+
+def plan(jobs: Sequence[J], state: BuildState, force: bool) -> tuple[list[J], dict[Path, Output]]:
+    """Return the jobs to render, and the outputs found up to date."""
+    todo, done = [], {}
+    for job in jobs:
+        records = {name: state.fresh(target, job.key) for name, target in job.targets.items()}
+        if force or not all(records.values()):
+            todo.append(job)
+            continue
+        for name, target in job.targets.items():
+            record = records[name]
+            done[target] = Output(target, name, record.pages if record else None,
+                                  target.stat().st_size, 0.0, skipped=True)
+    return todo, done
+
+
+def collect(jobs: Iterable[Job], results: Iterable[dict[str, tuple[Rendered, float]]],
+            state: BuildState) -> tuple[dict[Path, bytes], dict[Path, Output]]:
+    """Return the files the rendered ``results`` of ``jobs`` make, and their outputs.
+
+    Each is recorded in ``state`` with its job's key.
+    """
+    files, done = {}, {}
+    for job, rendered in zip(jobs, results, strict=True):
+        for name, (result, seconds) in rendered.items():
+            target = job.targets[name]
+            files[target] = result.data
+            state.remember(target, job.key, result.data, result.pages)
+            done[target] = Output(target, name, result.pages, len(result.data), seconds)
+    return files, done
+
+
+def refuse_warnings(options: BuildOptions) -> None:
+    """Raise the warnings collected so far as errors if ``options`` are strict."""
+    found = warnings_so_far()
+    if options.strict and found:
+        raise StrictError.of(found)
+
+
+def commit(files: dict[Path, bytes], state: BuildState, options: BuildOptions,
+           folder: Path) -> None:
+    """Write ``files`` and ``state`` into ``folder`` at once (see the module's docstring)."""
+    refuse_warnings(options)  # before anything is written
+    with locked(folder), limited_time(options.time_limit, "writing the outputs"):
+        state.merge_latest()  # what other builds into this folder wrote meanwhile
+        write_files({**files, state.path: state.serialized()})
+
+
+def settings_of(options: BuildOptions) -> list[str]:
+    """Return what, besides its files, an output depends on: templates and options."""
+    return [folder_digest(template_folders(options.templates)), ",".join(options.formats),
+            options.paper or "", options.pdf_variant, options.language, str(options.strict),
+            str(options.pages or ""), os.environ.get("SOURCE_DATE_EPOCH", "")]
+
+
+def inputs_of(path: Path) -> list[bytes]:
+    """Return the bytes a guide's outputs depend on: the file, and a translation's source."""
+    data = input_bytes(path)
+    if b"translation_of" not in data:  # most guides: no need to import the module
+        return [data]
+    from ..content.translations import source_of
+
+    source = source_of(path, data)
+    return [data] if source is None else [data, input_bytes(source)]
+
+
+def stamp(day: datetime.date | None) -> datetime.datetime | None:
+    """Return the date stamped into files: ``SOURCE_DATE_EPOCH`` if set, else ``day``."""
+    from ..content.model import MIN_YEAR
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            date = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from None
+        if date.year < MIN_YEAR:
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is before the year {MIN_YEAR}")
+        return date
+    if day is None:
+        return None
+    return datetime.datetime.combine(day, datetime.time(), datetime.UTC)
