@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 
 import docx
+from docx.enum.text import WD_LINE_SPACING
 import pytest
 
 from .conftest import write_yaml
@@ -100,6 +101,10 @@ def test_a_theme_logo_appears_in_pdf_docx_and_html(project, cli):
     document = docx.Document(str(out / "cmo-cdmo-cro.docx"))
     assert len(document.inline_shapes) == 1
     assert round(document.inline_shapes[0].height.mm) == 12
+    # its line grows with it: an exact line pitch (as text has) would crop it to a strip
+    (holder,) = [p for p in document.paragraphs if p._p.xpath(".//w:drawing")]
+    spacing = holder.style.paragraph_format
+    assert spacing.line_spacing_rule != WD_LINE_SPACING.EXACTLY
     assert 'src="data:image/png;base64,' in (out / "cmo-cdmo-cro.html").read_text("utf-8")
 
 

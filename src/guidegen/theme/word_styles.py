@@ -52,6 +52,8 @@ class ParagraphStyle(CharacterStyle):
     space_before: Points | None = None
     space_after: Points | None = None
     line_spacing: SpacingRef | None = None
+    exact: bool = Field(True, description="false: the line grows with what it holds (a "
+                        "picture) instead of the exact line pitch the PDF has.")
     keep_with_next: bool | None = None
     keep_together: bool | None = None
     hyphenate: bool | None = Field(None, description="false: never hyphenate this style's "

@@ -85,7 +85,10 @@ class BlockWriter:
         elif isinstance(block, Fields):
             self.add_fields(block)
         elif isinstance(block, Image):
-            self.document.add_picture(io.BytesIO(block.data), height=Mm(block.height_mm))
+            paragraphs = self.roles.paragraphs
+            picture = self.document.add_paragraph(
+                style=paragraphs.get(block.role) or paragraphs.get("image"))
+            picture.add_run().add_picture(io.BytesIO(block.data), height=Mm(block.height_mm))
         elif isinstance(block, Section):
             self.add_section(block, level)
         elif isinstance(block, Contents):

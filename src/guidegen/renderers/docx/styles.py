@@ -286,7 +286,8 @@ def _apply_paragraph(style: Any, name: str, spec: ParagraphStyle, resolve: _Reso
         fmt.space_before = Pt(resolve.spacing(spec.space_before))
     if spec.space_after is not None:
         fmt.space_after = Pt(resolve.spacing(spec.space_after))
-    fmt.line_spacing = Pt(resolve.line_pitch(name))  # exact
+    # exact, as the PDF's line pitch; single (growing with a picture) where asked
+    fmt.line_spacing = Pt(resolve.line_pitch(name)) if spec.exact else 1.0
     if spec.keep_with_next is not None:
         fmt.keep_with_next = spec.keep_with_next
     if spec.keep_together is not None:
