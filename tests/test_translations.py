@@ -105,6 +105,17 @@ def test_list_items_document_number_and_version_are_kept(translated, cli):
         f"({SOURCE}:{line_of(translated, SOURCE, '- Developing and implementing data')}:7)"]
 
 
+def test_a_list_added_to_a_closing_section_is_a_located_error(translated, cli):
+    edit(translated, GERMAN, "  - title: Fazit\n    body: >\n",
+         "  - title: Fazit\n    body: |\n      - Erstens.\n      - Zweitens.\n\n")
+    result = cli("check", GERMAN)
+    assert result.exit_code == 1
+    body = line_of(translated, GERMAN, "- Erstens.")
+    assert result.stderr.splitlines()[0].startswith(
+        f"{GERMAN}:{body - 1}:11: error: sections[0].body: has 2 list items; the source "
+        "has 0")
+
+
 def test_a_stale_source_hash_warns_naming_the_changed_lines(translated, cli):
     edit(translated, SOURCE, "Regulatory compliance\n", "Regulatory compliance and audits\n")
     edit(translated, SOURCE, "ensuring compliance with regulatory standards",

@@ -164,6 +164,8 @@ def structure_problems(guide: Guide, source: Guide) -> Iterator[Problem]:
     yield from compare.subjects()
     yield from compare.comparisons()
     yield from compare.count(("sections",), guide.sections, source.sections, "sections")
+    for n, (mine, theirs) in enumerate(zip(guide.sections, source.sections, strict=False)):
+        yield from compare.markdown(("sections", n, "body"), mine.body, theirs.body)
     for field in ("intro", "comparisons_intro"):
         yield from compare.markdown((field,), getattr(guide, field), getattr(source, field))
 
