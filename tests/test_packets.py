@@ -195,6 +195,8 @@ def test_personalised_packets_named_from_the_roster(built):
     sheet = normalize(pdf_text(built / "2026-12-08-Tanaka-Yuki.pdf", "-f", str(last)))
     assert "Acknowledgement of training" in sheet and "QA-GD-014" in sheet
     assert "Yuki Tanaka" in sheet and "2.1" in sheet
+    # "the documents listed above": the statement follows the list, as it says
+    assert sheet.index("QA-GD-014") < sheet.index("I have read and understood the documents")
     word = docx.Document(str(built / "2026-12-08-Tanaka-Yuki.docx"))
     cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
     assert "Yuki Tanaka" in cells and "QA-GD-014" in cells

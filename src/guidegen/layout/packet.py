@@ -193,9 +193,11 @@ class PacketLayout:
         signature = Fields(((words.acknowledgement_name, _field(recipient, "name")),
                             (words.acknowledgement_signature, ""),
                             (words.acknowledgement_date, "")), "signature")
+        # the statement speaks of "the documents listed above": it follows their list
         return Section((Heading(level, words.acknowledgement_title, anchor),
+                        Table(head, rows, (0.25, 0.6, 0.15), role="record"),
                         Paragraph((markup.Text(words.acknowledgement_statement),), "statement"),
-                        Table(head, rows, (0.25, 0.6, 0.15), role="record"), signature),
+                        signature),
                        role=ACKNOWLEDGEMENT, anchor=f"{anchor}-sheet", break_before=True)
 
 
