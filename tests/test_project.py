@@ -40,6 +40,30 @@ def test_the_project_file_sets_options_and_the_command_line_wins(project, cli):
         ".guidegen-state.json", "cmo-cdmo-cro.pdf"]
 
 
+def test_flags_left_off_the_command_line_keep_the_project_files_value(project, cli):
+    write_yaml(project, "guidegen.yaml", "strict: true\n")
+    write_yaml(project / "content", "cmo-cdmo-cro.yaml", (project / "content" /
+               "cmo-cdmo-cro.yaml").read_text(encoding="utf-8").replace(
+                   "  language: en\n", "  language: ko\n"))  # no catalogue: a warning
+    result = cli("check")
+    assert result.exit_code == 1, result.output
+    assert "warnings are errors with --strict" in result.stderr
+
+
+def test_strict_options_make_warnings_errors_in_the_library_too(project):
+    import guidegen
+    from guidegen.errors import StrictError, collect_warnings
+
+    guide = project / "content" / "cmo-cdmo-cro.yaml"
+    guide.write_text(guide.read_text(encoding="utf-8").replace(
+        "  language: en\n", "  language: ko\n"), encoding="utf-8")
+    with pytest.raises(StrictError):
+        guidegen.check([guide], BuildOptions(strict=True))
+    with collect_warnings() as found:
+        assert guidegen.check([guide], BuildOptions())
+    assert [p.severity for p in found] == ["warning"]
+
+
 def test_the_project_file_is_found_from_a_folder_below_and_its_folders_are_its_own(
         project, cli, monkeypatch):
     write_yaml(project, "guidegen.yaml", "content: guides\noutput: out\nformats: [html]\n")

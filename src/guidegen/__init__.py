@@ -33,10 +33,16 @@ def load(path: PathLike) -> Guide:
 
 
 def check(guides: Sequence[PathLike] = (), options: BuildOptions | None = None) -> list[Guide]:
-    """Return the validated guides; raise one error listing every problem found."""
-    from .builder.pipeline import check as check_guides
+    """Return the validated guides; raise one error listing every problem found.
 
-    return check_guides(guides, options or project_options())
+    Warnings are collected (so ``strict`` options make them errors); collect them yourself
+    with :func:`guidegen.errors.collect_warnings` around the call to see them.
+    """
+    from .builder.pipeline import check as check_guides
+    from .errors import collect_warnings
+
+    with collect_warnings():
+        return check_guides(guides, options or project_options())
 
 
 def project_options() -> BuildOptions:
@@ -50,11 +56,13 @@ def build(guides: Sequence[PathLike] = (), options: BuildOptions | None = None) 
     """Build guides to files and return what was written.
 
     Without ``options``, the project file's (``guidegen.yaml``, found from the working
-    folder) are used.
+    folder) are used. Warnings are collected as :func:`check` says.
     """
     from .builder.pipeline import build as build_guides
+    from .errors import collect_warnings
 
-    return build_guides(guides, options or project_options())
+    with collect_warnings():
+        return build_guides(guides, options or project_options())
 
 
 def render(guide: Guide, formats: Sequence[str] = ("pdf", "docx"),

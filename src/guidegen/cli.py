@@ -116,8 +116,8 @@ def option(name: str, *flags: str, **extra: Any) -> Callable[[F], F]:
         settings["type"] = click.Choice(allowed)
     elif isinstance(default, Path) or name == "templates":
         settings["type"] = click.Path(file_okay=False, path_type=Path)
-    elif isinstance(default, bool):
-        settings.update(is_flag=True, default=False)
+    elif isinstance(default, bool):  # not given: None, so the project file's value stands
+        settings.update(is_flag=True, default=None)
     elif name == "jobs" or isinstance(default, int):
         settings["type"] = click.IntRange(min=1)
     elif name == "pages":

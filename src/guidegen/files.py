@@ -121,11 +121,3 @@ def named_inside(path: Path, root: Path) -> bool:
     named = Path(os.path.abspath(path))
     return named.is_relative_to(os.path.abspath(root)) or named.is_relative_to(
         os.path.realpath(root))
-
-
-def is_regular_file(path: Path) -> bool:
-    """Return whether ``path`` exists as a regular file or a symlink to one."""
-    try:
-        return stat.S_ISREG(path.stat().st_mode)
-    except (OSError, ValueError):
-        return False

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 # PDF's page count.
 RENDERERS = {"pdf": ("guidegen.renderers.pdf", "pdf"), "docx": ("guidegen.renderers.docx", "docx"),
              "html": ("guidegen.renderers.html", "html")}
-FORMATS = tuple(RENDERERS)
 
 
 @dataclass(frozen=True)

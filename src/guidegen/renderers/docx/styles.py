@@ -33,6 +33,7 @@ from ...theme.word_styles import (
     TableStyle,
     WordStyles,
 )
+from .oxml import save_reproducibly
 
 _KINDS = {"paragraph": WD_STYLE_TYPE.PARAGRAPH, "character": WD_STYLE_TYPE.CHARACTER,
           "table": WD_STYLE_TYPE.TABLE}
@@ -77,9 +78,7 @@ def reference_sample(templates: Templates) -> bytes:
         for row in table.rows:
             for cell in row.cells:
                 cell.text = name
-    stream = io.BytesIO()
-    document.save(stream)
-    return stream.getvalue()
+    return save_reproducibly(document, None)
 
 
 def _open(data: bytes, path: Path) -> docx.document.Document:
