@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 
 import docx
-from docx.enum.text import WD_LINE_SPACING
 import pytest
+from docx.enum.text import WD_LINE_SPACING
 
 from .conftest import write_yaml
 
