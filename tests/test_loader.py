@@ -199,3 +199,31 @@ def test_errors_of_all_files_come_together(tmp_path):
     files = {p.location.file.rsplit("/", 1)[-1] for p in caught.value.problems}
     assert files == {"a.yaml", "b.yaml"}
     assert caught.value.message.endswith("in 2 files")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("guide:\n  title: GMP vs GDP: The GxP Family\n",
+     "g.yaml:2:20: error: invalid YAML: mapping values are not allowed in this context; a "
+     "colon followed by a space starts a key: put text that holds ': ' in quotes"),
+    ("guide:\n  title: x\n\tsubtitle: y\n",
+     "g.yaml:3:1: error: invalid YAML: found a tab character that violates indentation; "
+     "indent with spaces, not tabs"),
+    ("subjects:\n  - id: a\n   short: A\n",
+     "g.yaml:3:4: error: invalid YAML: did not find expected '-' indicator; the items of "
+     "one list, and the keys of one mapping, start in the same column"),
+])
+def test_yaml_mistakes_say_what_to_do(tmp_path, text, expected):
+    with pytest.raises(ContentError) as caught:
+        load(write_yaml(tmp_path, "g.yaml", text))
+    said = str(caught.value.problems[0])
+    assert said.split("g.yaml", 1)[1].startswith(expected.split("g.yaml", 1)[1]), said
+
+
+def test_a_wrong_id_says_what_an_id_looks_like_not_a_pattern(tmp_path):
+    text = (DATA / "minimal.yaml").read_text(encoding="utf-8").replace("id: alpha", "id: Alpha")
+    with pytest.raises(ContentError) as caught:
+        load(write_yaml(tmp_path, "g.yaml", text))
+    message = str(caught.value.problems[0])
+    assert "expected an id of lower-case letters, digits, - and _, starting with a letter " \
+           "(like cmo), got 'Alpha'" in message
+    assert "pattern" not in message

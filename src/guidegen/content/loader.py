@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import ContentError, GuidegenError, Location, Problem
 from ..files import named_inside
+from .base import EXPECTED
 from .yamlsource import Path_, SourceMap, format_path, load_yaml
 
 _MESSAGES = {
@@ -145,6 +146,8 @@ def _problem(error: Any, source: SourceMap, root: type[BaseModel]) -> Problem:
         message = _MESSAGES[kind].format(**fields)
     except KeyError:  # not one of ours, or without the details ours name
         message = _lower(error["msg"])
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") in EXPECTED:
+        message = f"expected {EXPECTED[ctx['pattern']]}, got {given!r}"
     lines = source.literal_lines.get(path, [])
     if kind == "markdown" and 0 < ctx.get("line", 0) <= len(lines):  # point at the line
         line, column = lines[ctx["line"] - 1]

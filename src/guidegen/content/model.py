@@ -27,7 +27,7 @@ from pydantic_core import PydanticCustomError
 
 from ..errors import Location
 from . import markup
-from .base import Model
+from .base import Model, matching
 from .labels import LabelOverrides
 from .languages import LANGUAGE_TAG, is_right_to_left
 from .yamlsource import Flag, SourceMap
@@ -87,7 +87,9 @@ def _iso_date(value: Any) -> Any:
 
 
 IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date)]
-Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=40)]
+Identifier = Annotated[str, matching(
+    r"^[a-z][a-z0-9_-]*$", "an id of lower-case letters, digits, - and _, starting with a "
+    "letter (like cmo)", max_length=40)]
 
 
 def _left_to_right(tag: str) -> str:
@@ -99,7 +101,7 @@ def _left_to_right(tag: str) -> str:
     return tag
 
 
-LanguageTag = Annotated[str, StringConstraints(pattern=LANGUAGE_TAG),
+LanguageTag = Annotated[str, matching(LANGUAGE_TAG, "a language tag like en, en-GB or de"),
                         AfterValidator(_left_to_right)]
 
 

@@ -17,12 +17,15 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, PrivateAttr, StringConstraints
 
 from ..errors import ContentError, Location, Problem
+from .base import matching
 from .loader import validate_data
 from .model import ControlledDocument, IsoDate, LanguageTag, Markdown, Model, PlainText
 from .packetfile import guide_file, is_packet_file
 from .yamlsource import SourceMap, format_path, load_yaml
 
-Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+Identifier = Annotated[str, matching(
+    r"^[a-z][a-z0-9_]*$", "a name of lower-case letters, digits and _, starting with a "
+    "letter (like start_date)", max_length=40)]
 Pattern = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 # The recipient fields a cover can show; each has a printed label (recipient_<field>).
 RecipientField = Literal["name", "role", "site", "manager", "start_date"]

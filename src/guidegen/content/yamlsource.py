@@ -153,6 +153,29 @@ def _literal_lines(node: yaml.ScalarNode, lines: list[str]) -> list[tuple[int, i
     return found
 
 
+# What PyYAML's messages usually mean for someone writing a guide, and what to do.
+_HINTS = {
+    "mapping values are not allowed": "a colon followed by a space starts a key: put "
+    "text that holds ': ' in quotes, or line this key up with the ones above it",
+    "tab character": "indent with spaces, not tabs",
+    "found character '\\t'": "indent with spaces, not tabs",
+    "did not find expected '-' indicator": "the items of one list, and the keys of one "
+    "mapping, start in the same column: check this line's indentation",
+    "did not find expected key": "the keys of one mapping start in the same column: "
+    "check this line's indentation",
+    "could not find expected ':'": "a key needs ': ' after it; text that starts with a "
+    "special character ([ { * & ! | > % @ `) goes in quotes",
+    "found undefined alias": "a '*' starts an alias: put text that starts with '*' in "
+    "quotes",
+}
+
+
+def _hint(problem: str) -> str:
+    """Return what PyYAML's ``problem`` usually means for a guide's author, as "; ..."."""
+    found = next((hint for key, hint in _HINTS.items() if key in problem), "")
+    return f"; {found}" if found else ""
+
+
 def format_path(path: Path_) -> str:
     """Return ``path`` written the way the error messages show it: ``a.b[2].c``."""
     text = ""
@@ -223,7 +246,8 @@ def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
-        raise ContentError.collect([Problem(where, f"invalid YAML: {exc.problem}")]) from None
+        raise ContentError.collect([Problem(
+            where, f"invalid YAML: {exc.problem}{_hint(exc.problem or '')}")]) from None
     except yaml.YAMLError as exc:
         raise ContentError.collect([Problem(Location(file), f"invalid YAML: {exc}")]) from None
     except RecursionError:

@@ -14,17 +14,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
+from ..content.base import Model, matching
 from ..content.labels import LabelOverrides
 from ..content.languages import script_of
 from ..content.loader import validate_data
-from ..content.model import Model
 from ..content.yamlsource import SourceMap, load_yaml
 from ..errors import ContentError, Problem, ResourceError, ThemeError
 
 THEME_FILE = "theme.yaml"
 PAPER_SIZES_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
 
-Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+Color = Annotated[str, matching(r"^#[0-9a-fA-F]{6}$", "a colour like #1d6a96")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Points = Annotated[float, Field(gt=0, le=200)]
 Millimetres = Annotated[float, Field(ge=0, le=100)]
