@@ -81,9 +81,7 @@ def test_every_mistake_in_the_project_file_is_located(project, cli):
     result = cli("check")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "guidegen.yaml:1:1: error: unknown key 'outptu' (allowed: content, output, formats, "
-        "paper, templates, language, pdf_variant, jobs, jobs_over_cpus, time_limit, "
-        "memory_limit, strict, packets)",
+        "guidegen.yaml:1:1: error: unknown key 'outptu' (did you mean 'output'?)",
         "guidegen.yaml:2:10: error: formats: unknown value 'odt' (one of: pdf, docx, html)",
         "guidegen.yaml:3:7: error: jobs: expected a whole number of at least 1, got '0'",
         "guidegen.yaml:4:8: error: paper: expected one of a4, letter, got 'a5'",

@@ -276,8 +276,9 @@ def translations(ctx: click.Context, guides: tuple[Path, ...],
               help="Write to this file (a regular file; - is standard output) instead of "
               "standard output.")
 @click.option("--write", "folder", type=click.Path(file_okay=False, path_type=Path),
-              help="Write every schema into this folder (a project's schema/, where the "
-              "files' yaml-language-server comments point).")
+              is_flag=False, flag_value=Path("schema"),
+              help="Write every schema into this folder (default: schema/, where a "
+              "project's yaml-language-server comments point).")
 def schema(name: str, output: Path | None, folder: Path | None) -> None:
     """Print the JSON Schema of guide files (or of theme.yaml, or guidegen.yaml)."""
     from .builder.outputs import write_files

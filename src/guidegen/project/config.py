@@ -13,6 +13,7 @@ import dataclasses
 import os
 import re
 import typing
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,7 @@ def load_project(path: Path | None = None) -> Project:
         spec = keys.get(key)
         if spec is None:
             problems.append(Problem(source.locate((key,), key=True),
-                                    f"unknown key {key!r} (allowed: {', '.join(keys)})"))
+                                    f"unknown key {key!r} ({_suggest(key, keys)})"))
             continue
         message = _problem(spec, value)
         if message:
@@ -86,6 +87,14 @@ def load_project(path: Path | None = None) -> Project:
     if problems:
         raise ProjectError.collect(problems)
     return Project(root, values, path)
+
+
+def _suggest(key: str, keys: Iterable[str]) -> str:
+    """Return "did you mean 'x'?" for a near key, else the keys allowed."""
+    import difflib
+
+    near = difflib.get_close_matches(str(key), list(keys), n=1)
+    return f"did you mean {near[0]!r}?" if near else f"allowed: {', '.join(keys)}"
 
 
 def _problem(spec: dataclasses.Field[Any], value: Any) -> str | None:
