@@ -167,7 +167,10 @@ def test_japanese_embeds_a_cjk_font_and_every_character_has_a_glyph(built, tmp_p
     text = pdf_text(path)
     assert "最高医療責任者（CMO）" in text and "凡例：" in text
     stack = load_templates().theme.font_stack("body", "ja")
-    assert stack[:2] == ["Carlito", "Noto Sans CJK JP"]
+    # Japanese first: its Latin letters (CMO) are drawn to sit with its own characters
+    assert stack[:2] == ["Noto Sans CJK JP", "Carlito"]
+    assert load_templates().theme.font_stack("body", "de")[:1] == ["Carlito"]
+    assert not any("Carlito" in line for line in fonts)  # no Latin font needed at all
     assert uncovered(text, stack) == set()
     assert uncovered("楔形文字 𒀀", stack) == {"𒀀"}  # the check can fail
     # LibreOffice renders the DOCX's Japanese with a CJK font too

@@ -91,11 +91,11 @@ class Scripts(Model):
     """The fonts of the writing systems the body fonts lack, for PDF and DOCX.
 
     Latin, Greek and Cyrillic are drawn by ``fonts.body`` and ``fonts.heading``. In the
-    PDF, every font stack (:meth:`Theme.font_stack`) names the body font, then the font
-    of the guide's own script, then the symbols font, then the others, so a word in
-    another script still prints. In the DOCX, East Asian text takes the font of the
-    guide's East Asian script (``w:eastAsia``), and right-to-left text the Arabic one
-    (``w:cs``).
+    PDF, every font stack (:meth:`Theme.font_stack`) names the body font and the font of
+    the guide's own script (that one first in Chinese, Japanese and Korean), then the
+    symbols font, then the others, so a word in another script still prints. In the
+    DOCX, East Asian text takes the font of the guide's East Asian script
+    (``w:eastAsia``), and right-to-left text the Arabic one (``w:cs``).
     """
 
     japanese: Font
@@ -122,6 +122,7 @@ class Fit(Model):
 
 
 Orientation = Literal["portrait", "landscape", "auto"]
+_CJK = ("japanese", "chinese_simplified", "chinese_traditional", "korean")
 _TYPE_SIZES = ("body", "small", "title", "subtitle", "heading1", "heading2", "table",
                "cell_padding")
 
@@ -158,11 +159,15 @@ class Theme(Model):
         """Return the font families that draw ``role`` text (body, heading) in ``language``.
 
         The role's font first, then the font of the language's script, the symbols font,
-        and every other script's font: what the PDF's CSS ``font-family`` lists.
+        and every other script's font: what the PDF's CSS ``font-family`` lists. In Chinese,
+        Japanese and Korean the script's font comes first: its Latin letters and digits
+        are drawn to sit with its own characters (a Latin font's look small beside them).
         """
         own = self.script_font(language)
-        families = [getattr(self.fonts, role).family, *([own.family] if own else []),
-                    self.fonts.symbols.family,
+        role_font = getattr(self.fonts, role).family
+        leading = [own.family, role_font] if own and script_of(language) in _CJK else \
+            [role_font, *([own.family] if own else [])]
+        families = [*leading, self.fonts.symbols.family,
                     *(getattr(self.scripts, name).family for name in Scripts.model_fields)]
         return list(dict.fromkeys(families))
 
