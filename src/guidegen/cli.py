@@ -280,7 +280,7 @@ def translations(ctx: click.Context, guides: tuple[Path, ...],
               help="Write every schema into this folder (default: schema/, where a "
               "project's yaml-language-server comments point).")
 def schema(name: str, output: Path | None, folder: Path | None) -> None:
-    """Print the JSON Schema of guide files (or of theme.yaml, or guidegen.yaml)."""
+    """Print the JSON Schema of guide files (or of theme.yaml, guidegen.yaml, packet files)."""
     from .builder.outputs import write_files
     from .project.schema import SCHEMAS, json_schema_text
 

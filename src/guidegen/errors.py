@@ -184,7 +184,7 @@ class UsageError(GuidegenError):
 
 
 class RenderError(GuidegenError):
-    """Laying out a document failed: time limit, missing font, renderer fault."""
+    """Rendering a document failed: time or memory limit, renderer fault (exit status 3)."""
 
     exit_code = 3
 

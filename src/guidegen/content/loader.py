@@ -1,4 +1,4 @@
-"""``load``: YAML files → validated :class:`~guidegen.model.Guide` objects.
+"""``load``: YAML files → validated :class:`~guidegen.content.model.Guide` objects.
 
 Everything is checked before anything is rendered: YAML syntax, the schema, and the
 references between subjects and comparisons. Every problem of every file is
@@ -42,7 +42,7 @@ _MESSAGES = {
 
 def load(path: str | os.PathLike[str], root: Path | None = None, *,
          translations: bool = True) -> Any:
-    """Return the validated :class:`~guidegen.model.Guide` of the YAML file at ``path``.
+    """Return the validated :class:`~guidegen.content.model.Guide` of the YAML file at ``path``.
 
     A guide inside ``root`` (the project; default: the working folder) may not lead
     out of it through a symlink; one named outside it is read where it is. A

@@ -3,7 +3,7 @@
 The model is declared once, here, with pydantic: it validates the YAML data, it is
 what every writer reads, and it is published as JSON Schema (``guidegen schema``).
 Unknown keys are rejected everywhere. Markdown fields hold parsed nodes
-(:mod:`guidegen.markup`), never raw Markdown.
+(:mod:`guidegen.content.markup`), never raw Markdown.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The renderers' speed tricks, all of them, fenced in this module.
+"""The renderers' speed tricks, fenced in this module (others are named below).
 
 A cold build's critical path is the main process loading the guide and drawing its
 HTML, then the PDF helper process laying it out; the helper imports WeasyPrint
@@ -29,7 +29,15 @@ bytes are the same), and the HTML from 36 ms to 6.5 ms with the last:
   template's name and source (:func:`template_cache`).
 
 Any failure of a trick falls back to the plain way, so the worst case is the usual speed.
-The cache folder is used only if it is a folder this user alone can write.
+The compiled declarations are loaded only from a file this user alone can write, the
+compiled templates only from such a folder.
+
+Speed work outside the renderers lives where its subject does, each with what it buys:
+the PDF helper and the worker pool (:mod:`guidegen.builder.scheduler`), shared layouts
+of a roster's packets (:mod:`guidegen.renderers.pdf.compose`), up-to-date builds
+decided from bytes (:mod:`guidegen.builder.jobs`, :mod:`guidegen.content.packetfile`),
+text measured from the font files without fontTools (:mod:`guidegen.layout.metrics`),
+and the command line ending with ``os._exit`` (:func:`guidegen.cli.run`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The schema of ``templates/word-styles.yaml``: Word styles written in terms of the theme.
 
-Kept apart from :mod:`guidegen.docx_styles` so that ``guidegen check`` validates the
+Kept apart from :mod:`guidegen.renderers.docx.styles` so that ``guidegen check`` validates the
 file, theme references included, without importing python-docx.
 """
 

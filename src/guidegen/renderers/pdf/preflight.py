@@ -36,7 +36,12 @@ _FIRST_WORD = re.compile(r"^\S+")
 
 @dataclass(frozen=True)
 class Limits:
-    """What the preflight holds a layout to, from the theme."""
+    """What the preflight holds a layout to: the theme's column floor, and the issue's 15%.
+
+    The last-page share is the preflight's own (a warning); the theme's ``fit.last_page``
+    is when a build tightens a guide to pull such a page back, which is a different
+    question.
+    """
 
     column_chars: float  # the narrowest a table column may be, in characters
     ch: float  # the width of one character, in em of the text's size
