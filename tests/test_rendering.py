@@ -156,3 +156,24 @@ def test_without_a_cache_weasyprint_imports_as_usual_and_pdfs_do_not_change(tmp_
                        env={**os.environ, "XDG_CACHE_HOME": cache})
         pdfs.append((out / "cmo-cdmo-cro.pdf").read_bytes())
     assert pdfs[0] == pdfs[1]
+
+
+def test_a_bug_in_the_pdf_helper_is_an_internal_error_as_in_one_process(project, cli,
+                                                                          monkeypatch):
+    # the helper is forked from this process, so it runs the patched code too
+    import guidegen.renderers.pdf as pdf
+
+    def broken(layout, *args, **kwargs):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(pdf, "lay_out", broken)
+    from guidegen.builder.processes import PdfHelper
+
+    if PdfHelper._running is not None:
+        PdfHelper._running.stop()  # a helper forked before the patch would not see it
+    helped = cli("build", "content/cmo-cdmo-cro.yaml", "-j", "2", "--force")
+    alone = cli("build", "content/cmo-cdmo-cro.yaml", "-j", "1", "--force")
+    assert helped.exit_code == alone.exit_code == 70
+    assert "internal error: HelperCrashError: KeyError: 'boom' (in the PDF helper process)" \
+        in helped.stderr
+    PdfHelper._running.stop()  # not to be reused by later tests with the patch in it

@@ -53,6 +53,23 @@ def may_use_helper(formats: Sequence[str], processes: int) -> bool:
             and multiprocessing.parent_process() is None)  # not inside a worker
 
 
+class HelperCrashError(RuntimeError):
+    """An unexpected exception in the helper, raised again here: an internal error (70).
+
+    It keeps the exception's type and message, and the helper's traceback as a note, so
+    ``--debug`` shows where it happened.
+    """
+
+    @classmethod
+    def of(cls, exc: Exception) -> HelperCrashError:
+        """Return ``exc``, raised in the helper, as an exception this process can raise."""
+        import traceback
+
+        crash = cls(f"{type(exc).__name__}: {exc} (in the PDF helper process)")
+        crash.add_note("".join(traceback.format_exception(exc)))
+        return crash
+
+
 class PdfHelper:
     """A forked process that lays out PDFs, one document at a time, for this process."""
 
@@ -111,7 +128,7 @@ class PdfHelper:
         except (EOFError, OSError):
             self._lost()
         self.pending = False
-        if outcome == "error":
+        if outcome in ("error", "crash"):
             raise value
         return value
 
@@ -167,8 +184,8 @@ def _serve(connection: Connection, parent: int, memory_limit: int) -> None:
         except MemoryError:
             reply = ("error", RenderError(f"laying out the PDF ran out of memory; "
                                           f"{memory_hint(memory_limit)}"))
-        except Exception as exc:
-            reply = ("error", RenderError(f"{HELPED} renderer failed: {exc}"))
+        except Exception as exc:  # a bug: the caller reports it as in its own process
+            reply = ("crash", HelperCrashError.of(exc))
         try:
             connection.send(reply)
         except (OSError, ValueError):
