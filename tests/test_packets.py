@@ -191,6 +191,7 @@ def test_personalised_packets_named_from_the_roster(built):
                      "2027-01-05-O-Neill-Tom.pdf"]
     cover = normalize(pdf_text(built / "2026-12-08-Tanaka-Yuki.pdf", "-f", "1", "-l", "1"))
     assert "Yuki Tanaka" in cover and "Clinical Research Associate" in cover
+    assert "Start date December 8, 2026" in cover and "2026-12-08" not in cover
     last = pdf_pages(built / "2026-12-08-Tanaka-Yuki.pdf")
     sheet = normalize(pdf_text(built / "2026-12-08-Tanaka-Yuki.pdf", "-f", str(last)))
     assert "Acknowledgement of training" in sheet and "QA-GD-014" in sheet
@@ -199,7 +200,7 @@ def test_personalised_packets_named_from_the_roster(built):
     assert sheet.index("QA-GD-014") < sheet.index("I have read and understood the documents")
     word = docx.Document(str(built / "2026-12-08-Tanaka-Yuki.docx"))
     cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
-    assert "Yuki Tanaka" in cells and "QA-GD-014" in cells
+    assert "Yuki Tanaka" in cells and "QA-GD-014" in cells and "December 8, 2026" in cells
 
 
 def test_manifest_lists_every_file_with_its_hash(built):
@@ -207,15 +208,16 @@ def test_manifest_lists_every_file_with_its_hash(built):
     import hashlib
     import json
 
-    rows = list(csv.DictReader((built / "manifest.csv").read_text(encoding="utf-8-sig")
-                               .splitlines()))
+    rows = list(csv.DictReader((built / "manifest-new-starter-roster.csv").read_text(
+        encoding="utf-8-sig").splitlines()))
     assert len(rows) == 10
     for row in rows:
         data = (built / row["file"]).read_bytes()
         assert row["sha256"] == hashlib.sha256(data).hexdigest()
         assert int(row["bytes"]) == len(data)
         assert "QA-GD-014 QA vs QC: Quality Assurance and Quality Control v2.1" in row["guides"]
-    files = json.loads((built / "manifest.json").read_text(encoding="utf-8"))["files"]
+    files = json.loads((built / "manifest-new-starter-roster.json").read_text(
+        encoding="utf-8"))["files"]
     assert files[0]["guides"][1] == {"number": "QA-GD-014", "title": "QA vs QC: Quality "
                                      "Assurance and Quality Control", "version": "2.1"}
 
@@ -284,7 +286,7 @@ def test_hostile_roster_cells_print_literally_and_the_manifest_escapes_them(tmp_
     word = docx.Document(str(pdf.with_suffix(".docx")))
     cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
     assert all(any(text in cell for cell in cells) for text in HOSTILE)
-    manifest = (folder / "manifest.csv").read_text(encoding="utf-8-sig")
+    manifest = (folder / "manifest-hires.csv").read_text(encoding="utf-8-sig")
     assert f"'{HOSTILE[2]} Lee" in manifest and f",{HOSTILE[2]}" not in manifest
 
 
@@ -307,8 +309,8 @@ def test_shards_build_slices_with_their_own_manifests(tmp_path, cli, monkeypatch
         assert result.exit_code == 0, result.stderr
     folder = tmp_path / "output" / "new-starter"
     assert len(list(folder.glob("2*.html"))) == 5
-    first = (folder / "manifest-1-of-2.csv").read_text(encoding="utf-8-sig").splitlines()
-    second = (folder / "manifest-2-of-2.csv").read_text(encoding="utf-8-sig").splitlines()
+    first, second = ((folder / f"manifest-new-starter-roster-{k}-of-2.csv").read_text(
+        encoding="utf-8-sig").splitlines() for k in (1, 2))
     assert len(first) - 1 == 2 and len(second) - 1 == 3
     assert cli("build", "packets/new-starter.yaml", "--shard", "3/2").exit_code == 2
 
@@ -411,7 +413,7 @@ def test_a_packet_is_rebuilt_when_its_guides_roster_or_outputs_change(tmp_path, 
     out = tmp_path / "output" / "new-starter"
     (out / "2026-12-01-Lee-Ann.html").write_text("tampered", encoding="utf-8")
     assert wrote() == ["2026-12-01-Lee-Ann.html"]
-    manifest = (out / "manifest.csv").read_text(encoding="utf-8-sig").splitlines()
+    manifest = (out / "manifest-hires.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(manifest) == 4 and "tampered" not in (out / "2026-12-01-Lee-Ann.html").read_text(
         encoding="utf-8")
 

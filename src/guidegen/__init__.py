@@ -35,14 +35,17 @@ def load(path: PathLike) -> Guide:
 def check(guides: Sequence[PathLike] = (), options: BuildOptions | None = None) -> list[Guide]:
     """Return the validated guides; raise one error listing every problem found.
 
-    Warnings are collected (so ``strict`` options make them errors); collect them yourself
-    with :func:`guidegen.errors.collect_warnings` around the call to see them.
+    Packets named (or in the project's packets folder) are checked too, with their
+    guides and roster; what ``check`` accepts, ``build`` builds. Warnings are collected
+    (so ``strict`` options make them errors); collect them yourself with
+    :func:`guidegen.errors.collect_warnings` around the call to see them.
     """
     from .builder.pipeline import check as check_guides
     from .errors import collect_warnings
 
     with collect_warnings():
-        return check_guides(guides, options or project_options())
+        checked = check_guides(guides, options or project_options())
+    return [guide for _, guide in checked.guides]
 
 
 def project_options() -> BuildOptions:

@@ -188,19 +188,13 @@ def build(ctx: click.Context, guides: tuple[Path, ...], **given: Any) -> None:
 @click.pass_context
 def check(ctx: click.Context, guides: tuple[Path, ...], **given: Any) -> None:
     """Validate GUIDES (and packets, and a roster), the theme and the Word styles."""
-    from .builder.packets import load_packets, sort_sources
     from .builder.pipeline import check as check_guides
-    from .builder.pipeline import find_guides
 
-    options = _options(ctx, given)
-    guide_files, packet_files = sort_sources(guides, options)
-    checked = check_guides(guides, options)
-    if guide_files or not packet_files:
-        for path, guide in zip(find_guides(guide_files, options.content), checked,
-                               strict=True):
-            click.echo(f"ok {path}  ({len(guide.subjects)} subjects, "
-                       f"{len(guide.comparisons)} comparisons)")
-    for packet in load_packets(packet_files, options) if packet_files else []:
+    checked = check_guides(guides, _options(ctx, given))
+    for path, guide in checked.guides:
+        click.echo(f"ok {path}  ({len(guide.subjects)} subjects, "
+                   f"{len(guide.comparisons)} comparisons)")
+    for packet in checked.packets:
         rows = "" if packet.recipients is None else f", {len(packet.recipients)} recipients"
         click.echo(f"ok {packet.path}  ({len(packet.guides)} guides{rows})")
 

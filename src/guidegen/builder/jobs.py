@@ -4,12 +4,13 @@ A job is something whose outputs depend on known inputs (its ``key``, a hash of 
 and go to known files (its ``targets``, by format). The pipeline (guides) and the
 packets use the same steps: :func:`plan` finds the outputs still up to date,
 :func:`collect` records what was rendered, :func:`commit` writes it — after the
-``--strict`` check, in the locked output folder, under the time limit, all files and
-the state file in one atomic write.
+``--strict`` check, in the locked output folders, under the time limit, all files and
+their state files in one atomic write.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 from collections.abc import Iterable, Sequence
@@ -97,13 +98,29 @@ def refuse_warnings(options: BuildOptions) -> None:
         raise StrictError.of(found)
 
 
-def commit(files: dict[Path, bytes], state: BuildState, options: BuildOptions,
-           folder: Path) -> None:
-    """Write ``files`` and ``state`` into ``folder`` at once (see the module's docstring)."""
+Batch = tuple[dict[Path, bytes], BuildState]  # files rendered, and their folder's state
+
+
+def commit(batches: Sequence[Batch], options: BuildOptions) -> None:
+    """Write the files of every batch, each with its state file, at once.
+
+    The batches may be in several folders (the guides', each packet's): every folder
+    is locked (parents first, as every writer takes them), and all the files go in one
+    atomic write (see the module's docstring).
+    """
+    if not batches:
+        return
     refuse_warnings(options)  # before anything is written
-    with locked(folder), limited_time(options.time_limit, "writing the outputs"):
-        state.merge_latest()  # what other builds into this folder wrote meanwhile
-        write_files({**files, state.path: state.serialized()})
+    folders = sorted({state.path.parent for _, state in batches}, key=lambda f: f.parts)
+    with contextlib.ExitStack() as stack, limited_time(options.time_limit,
+                                                       "writing the outputs"):
+        for folder in folders:
+            stack.enter_context(locked(folder))
+        files: dict[Path, bytes] = {}
+        for written, state in batches:
+            state.merge_latest()  # what other builds into this folder wrote meanwhile
+            files |= {**written, state.path: state.serialized()}
+        write_files(files)
 
 
 def settings_of(options: BuildOptions) -> list[str]:

@@ -1,14 +1,16 @@
 """Building onboarding packets: one PDF + DOCX per packet, or per new starter of a roster.
 
 A packet's outputs go to a folder of their own, ``OUT/<packet>/``, with its state file
-and its manifest. Everything is checked first (the packet file, its guides, the
-roster: every problem at once); then, without a roster, the packet is built like a
-guide, all or nothing. With a roster, the packets are rendered in batches (in parallel
-with ``--jobs``) and each batch is written as soon as it is done, atomically, with the
-state file: a run that is interrupted or killed leaves only complete files, and the
-next run skips what was written and finishes the rest. ``--shard K/N`` builds one
-contiguous slice of the roster; shards may share the output folder (each keeps its own
-state file and manifest).
+and its manifests. Everything is checked first (the packet file, its guides, the
+roster, the labels of every language it prints: every problem at once); then, without
+a roster, the packet is built like a guide, all or nothing: its files are written with
+the build's guides, once everything has rendered. With a roster, the packets are
+rendered in batches (in parallel with ``--jobs``) and each batch is written as soon as
+it is done, atomically, with the state file: a run that is interrupted or killed
+leaves only complete files, and the next run skips what was written and finishes the
+rest. Each roster keeps its own manifest (:func:`_manifest_name`). ``--shard K/N``
+builds one contiguous slice of the roster; shards may share the output folder (each
+keeps its own state file and manifest).
 
 Whether a packet is up to date is decided from bytes before anything is loaded
 (:func:`fresh_packets`), and the recipients' PDFs share one layout of the guides
@@ -34,7 +36,7 @@ from ..errors import (
 )
 from ..files import read_file
 from ..renderers import RenderContext, extension
-from .jobs import Output, collect, commit, inputs_of, stamp
+from .jobs import Batch, Output, collect, commit, inputs_of, stamp
 from .jobs import plan as plan_jobs
 from .options import BuildOptions
 from .outputs import locked, remove_stale_temporaries
@@ -86,7 +88,8 @@ def sort_sources(paths: Sequence[str | os.PathLike[str]],
     if paths and not guides and not packets:
         raise UsageError(f"no guides or packets found in {', '.join(map(str, paths))} "
                          "(looked for *.yaml)")
-    return guides, packets
+    once = {path.resolve(): path for path in reversed(packets)}  # named twice: built once
+    return guides, [path for path in packets if once[path.resolve()] is path]
 
 
 def _refuse_bad_options(paths: Sequence[Path], options: BuildOptions) -> None:
@@ -94,6 +97,13 @@ def _refuse_bad_options(paths: Sequence[Path], options: BuildOptions) -> None:
         raise UsageError(f"--roster goes with one packet file; {len(paths)} were found")
     if options.shard is not None and options.roster is None:
         raise UsageError("--shard slices a roster; give --roster too")
+    owners: dict[Path, Path] = {}
+    for path in paths:
+        folder = _folder(path, options)
+        if folder in owners:
+            raise UsageError(f"{owners[folder]} and {path} would both write into {folder}; "
+                             "rename one, or build them into different folders")
+        owners[folder] = path
 
 
 def load_packets(paths: Sequence[Path], options: BuildOptions) -> list[Loaded]:
@@ -101,14 +111,20 @@ def load_packets(paths: Sequence[Path], options: BuildOptions) -> list[Loaded]:
     from ..content.loader import load_all
     from ..content.packet import guide_paths, load_packet
     from ..content.roster import read_roster
+    from ..layout.packet import PacketLayout
+    from ..theme import load_templates
 
     _refuse_bad_options(paths, options)
     loaded: list[Loaded] = []
     problems: list[Problem] = []
+    templates = load_templates(options.templates, options.paper)
     for path in paths:
         try:
-            packet = load_packet(path)
-            guides = load_all(guide_paths(packet, options.content))
+            packet = load_packet(path, root=options.root)
+            guides = load_all(guide_paths(packet, options.content), root=options.root)
+            packet_date(packet)  # SOURCE_DATE_EPOCH is a date
+            # every label it prints, in its language: a warning now, before any render
+            PacketLayout(packet, guides, templates, language=options.language).guide_labels()
             recipients = None
             if options.roster is not None:
                 if packet.roster is None:
@@ -168,9 +184,9 @@ def up_to_date(path: Path, settings: list[str], options: BuildOptions) -> list[O
     guides = named_guides(path, data, options.content)
     if guides is None:
         return None
-    folder, tag = _folder(path, options), _tag(options)
-    state = BuildState(folder, f".guidegen-state{tag}.json")
-    manifest = folder / f"manifest{tag}.json"
+    folder = _folder(path, options)
+    state = BuildState(folder, _state_name(options))
+    manifest = folder / f"{_manifest_name(options)}.json"
     if state.fresh(manifest, _run_key(_sources(settings, data, guides), options)) is None:
         return None
     outputs = []
@@ -187,9 +203,25 @@ def _folder(path: Path, options: BuildOptions) -> Path:
     return options.out / path.stem
 
 
-def _tag(options: BuildOptions) -> str:
+def _shard_tag(options: BuildOptions) -> str:
     shard = options.shard_slice
     return f"-{shard[0]}-of-{shard[1]}" if shard else ""
+
+
+def _state_name(options: BuildOptions) -> str:
+    """Return the name of the state file of a build (each shard keeps its own)."""
+    return f".guidegen-state{_shard_tag(options)}.json"
+
+
+def _manifest_name(options: BuildOptions) -> str:
+    """Return the manifest's name (no suffix) of a build: one per roster and shard.
+
+    ``manifest`` for the packet without a roster; ``manifest-april`` for the roster
+    ``april.csv``; ``manifest-april-2-of-4`` for its second of four shards. Building one
+    never replaces another's record of who received what.
+    """
+    roster = f"-{options.roster.stem}" if options.roster is not None else ""
+    return f"manifest{roster}{_shard_tag(options)}"
 
 
 def _sources(settings: list[str], packet: bytes, guides: Sequence[Path]) -> list[bytes | str]:
@@ -216,28 +248,36 @@ class _Job:
 
 
 def build_packets(plans: Sequence[Plan], settings: list[str], options: BuildOptions,
-                  scheduler: Scheduler) -> list[Output]:
-    """Build every packet of ``plans`` not up to date; return one :class:`Output` per file."""
+                  scheduler: Scheduler) -> tuple[list[Output], list[Batch]]:
+    """Build every packet of ``plans`` not up to date.
+
+    Return one :class:`Output` per file, and the files still to write (with
+    :func:`~guidegen.builder.jobs.commit`): every packet's manifest, and the packets
+    without a roster. A roster's packets are written batch by batch as they render.
+    """
     from ..theme import load_templates
 
     templates = load_templates(options.templates, options.paper) if any(
         plan.loaded for plan in plans) else None
     outputs: list[Output] = []
+    batches: list[Batch] = []
     for plan in plans:
         if plan.loaded is None or templates is None:
             outputs += plan.fresh or []
         else:
-            outputs += _build_one(plan.loaded, templates, settings, options, scheduler)
-    return outputs
+            made, batch = _build_one(plan.loaded, templates, settings, options, scheduler)
+            outputs += made
+            batches.append(batch)
+    return outputs, batches
 
 
 def _build_one(loaded: Loaded, templates: Templates, settings: list[str],
-               options: BuildOptions, scheduler: Scheduler) -> list[Output]:
+               options: BuildOptions, scheduler: Scheduler) -> tuple[list[Output], Batch]:
     from ..content.packet import guide_paths
     from .manifest import manifest_csv, manifest_json
 
-    folder, tag = _folder(loaded.path, options), _tag(options)
-    state = BuildState(folder, f".guidegen-state{tag}.json")
+    folder = _folder(loaded.path, options)
+    state = BuildState(folder, _state_name(options))
     sources = _sources(settings, input_bytes(loaded.path),
                        guide_paths(loaded.packet, options.content))
     jobs = _jobs(loaded, folder, sources, options)
@@ -245,6 +285,7 @@ def _build_one(loaded: Loaded, templates: Templates, settings: list[str],
         remove_stale_temporaries(folder, [t.name for job in jobs
                                           for t in job.targets.values()])
     todo, done = plan_jobs(jobs, state, options.force)
+    files: dict[Path, bytes] = {}
     if todo:
         from ..layout.packet import PacketLayout
 
@@ -254,16 +295,20 @@ def _build_one(loaded: Loaded, templates: Templates, settings: list[str],
         context = RenderContext(templates, options.weasy_variant,
                                 shared=_shared(layout, loaded, options, len(todo)))
         for batch in _batches(todo, 1 if loaded.recipients is None else 2 * options.processes):
-            done |= _render_batch(batch, layout, context, options, scheduler, state)
+            rendered, made = _render_batch(batch, layout, context, options, scheduler, state)
+            done |= made
+            if loaded.recipients is None:
+                files |= rendered  # written with the build's other files
+            else:
+                commit([(rendered, state)], options)  # a roster's: as they are done
     outputs = [done[target] for job in jobs for target in job.targets.values()]
-    manifest = _manifest(loaded, jobs, outputs, state)
-    files = {folder / f"manifest{tag}.csv": manifest_csv(manifest),
-             folder / f"manifest{tag}.json": manifest_json(manifest)}
+    manifest, name = _manifest(loaded, jobs, outputs, state), _manifest_name(options)
+    records = {folder / f"{name}.csv": manifest_csv(manifest),
+               folder / f"{name}.json": manifest_json(manifest)}
     run_key = _run_key(sources, options)
-    for target, data in files.items():  # the manifest says what a complete build made
+    for target, data in records.items():  # the manifest says what a complete build made
         state.remember(target, run_key, data, None)
-    commit(files, state, options, folder)
-    return outputs
+    return outputs, ({**files, **records}, state)
 
 
 def _jobs(loaded: Loaded, folder: Path, sources: list[bytes | str],
@@ -306,13 +351,11 @@ def _batches(jobs: list[_Job], size: int) -> Iterator[list[_Job]]:
 
 def _render_batch(batch: list[_Job], layout: PacketLayout, context: RenderContext,
                   options: BuildOptions, scheduler: Scheduler,
-                  state: BuildState) -> dict[Path, Output]:
-    """Lay out, render and write one batch of packets, then the state file."""
+                  state: BuildState) -> tuple[dict[Path, bytes], dict[Path, Output]]:
+    """Return the files of one batch of packets, laid out and rendered, and their outputs."""
     tasks = [Task(layout.document(job.recipient), context, tuple(job.targets),
                   options.time_limit) for job in batch]
-    files, done = collect(batch, scheduler.run(tasks), state)
-    commit(files, state, options, state.path.parent)
-    return done
+    return collect(batch, scheduler.run(tasks), state)
 
 
 def _manifest(loaded: Loaded, jobs: list[_Job], outputs: list[Output],

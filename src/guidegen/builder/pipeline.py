@@ -1,9 +1,11 @@
 """The library API behind the CLI: check guides, build them, write the outputs safely.
 
 The pipeline is content → layout → render → write. Like mkdocs, everything is gathered
-and checked first (all guides, theme, templates), then laid out and rendered in memory,
-and only when every requested output has rendered are the files written, atomically
-(:mod:`.outputs`). A failed build leaves the previous outputs untouched. Outputs whose
+and checked first (all guides and packets, theme, templates), then laid out and
+rendered in memory, and only when every requested output has rendered are the files
+written, atomically and all at once (:mod:`.outputs`). A failed build leaves the
+previous outputs untouched; only a roster's packets are written batch by batch as they
+render (:mod:`.packets`), the guides built with them still at the end. Outputs whose
 inputs (guide, templates, theme, options) have not changed since they were written are
 not rendered again unless ``force``. Where renders run is the scheduler's business
 (:mod:`.scheduler`).
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from ..errors import Interrupted, UsageError
 from ..renderers import RenderContext, Rendered, extension
 from .jobs import (
+    Batch,
     Output,
     collect,
     commit,
@@ -41,6 +44,7 @@ if TYPE_CHECKING:
     from ..content.model import Guide
     from ..layout.tree import Document
     from ..theme import Templates
+    from .packets import Loaded
 
 GUIDE_SUFFIXES = (".yaml", ".yml")
 PathLike = str | os.PathLike[str]
@@ -76,29 +80,40 @@ def source_date(guide: Guide) -> datetime.datetime | None:
     return stamp(info.date or (info.document.effective if info.document else None))
 
 
-def check(guides: Sequence[PathLike], options: BuildOptions) -> list[Guide]:
-    """Return the validated guides; raise one error listing every problem found.
+class Checked(NamedTuple):
+    """What ``check`` validated: each guide with its file, and each packet, loaded."""
 
-    The templates are checked as the writers need them (:func:`check_templates`), and
-    the dates: what ``check`` accepts, ``build`` builds.
+    guides: list[tuple[Path, Guide]]
+    packets: list[Loaded]
+
+
+def check(guides: Sequence[PathLike], options: BuildOptions) -> Checked:
+    """Return the validated guides and packets; raise one error listing every problem found.
+
+    The templates are checked as the writers need them (:func:`check_templates`), the
+    dates, the labels and the output files: what ``check`` accepts, ``build`` builds.
     """
     from ..layout.labels import labels_for
     from ..theme import load_templates
     from .packets import load_packets, sort_sources
 
     guide_files, packet_files = sort_sources(guides, options)
-    loaded = load_guides(find_guides(guide_files, options.content), options) if guide_files \
-        or not packet_files else []
+    paths = find_guides(guide_files, options.content) if guide_files or not packet_files \
+        else []
+    _refuse_shared_outputs([_Job(path, "", _targets(path, options)) for path in paths])
+    loaded = load_guides(paths, options) if paths else []
+    packets = []
     if packet_files:
         with limited_time(options.time_limit, "loading the packets"):
-            load_packets(packet_files, options)
+            packets = load_packets(packet_files, options)  # labels and dates too
     templates = load_templates(options.templates, options.paper)
     check_templates(templates)
+    stamp(None)  # SOURCE_DATE_EPOCH, whatever is checked
     for guide in loaded:
         labels_for(guide, templates, options.language)  # warns of a language without labels
         source_date(guide)
     refuse_warnings(options)
-    return loaded
+    return Checked(list(zip(paths, loaded, strict=True)), packets)
 
 
 def load_guides(paths: Sequence[Path], options: BuildOptions) -> list[Guide]:
@@ -172,8 +187,11 @@ def build(guides: Sequence[PathLike], options: BuildOptions) -> list[Output]:
         try:
             with limited_time(options.time_limit, "loading the packets"):
                 packets = plan_packets(fresh, options)  # every problem before any render
-            written = [] if plan is None else _build_guides(plan, options, scheduler)
-            written += build_packets(packets, settings, options, scheduler)
+            written, batches = ([], []) if plan is None else \
+                _build_guides(plan, options, scheduler)
+            made, pending = build_packets(packets, settings, options, scheduler)
+            commit([*pending, *batches], options)  # once all rendered, all at once
+            written += made
         except KeyboardInterrupt as exc:
             if repaired and not isinstance(exc, Interrupted):
                 raise Interrupted("interrupted; the outputs are those of an earlier, killed "
@@ -195,23 +213,28 @@ def _plan_guides(guides: Sequence[PathLike], settings: list[str],
                  options: BuildOptions) -> _GuidePlan:
     """Return which of the guide files ``guides`` to render, from their bytes alone."""
     state = BuildState(options.out)
-    every_job = [_Job(path, digest([*settings, *inputs_of(path)]),
-                      {name: options.out / f"{path.stem}.{extension(name)}"
-                       for name in options.formats})
+    every_job = [_Job(path, digest([*settings, *inputs_of(path)]), _targets(path, options))
                  for path in find_guides(guides, options.content)]
     _refuse_shared_outputs(every_job)
     todo, done = plan(every_job, state, options.force)
     return _GuidePlan(every_job, todo, done, state)
 
 
+def _targets(path: Path, options: BuildOptions) -> dict[str, Path]:
+    """Return the output file of each format of the guide at ``path``."""
+    return {name: options.out / f"{path.stem}.{extension(name)}" for name in options.formats}
+
+
 def _build_guides(plan: _GuidePlan, options: BuildOptions,
-                  scheduler: Scheduler) -> list[Output]:
-    """Build the guides ``plan`` says to render; return every guide's outputs."""
-    done = dict(plan.done)
+                  scheduler: Scheduler) -> tuple[list[Output], list[Batch]]:
+    """Render the guides ``plan`` says to; return every guide's outputs, and what to write."""
+    done, batches = dict(plan.done), []
     if plan.todo:
         scheduler.start(len(plan.todo))
-        done |= _render_and_write(plan.todo, plan.state, options, scheduler)
-    return [done[target] for job in plan.jobs for target in job.targets.values()]
+        files, rendered = _render(plan.todo, plan.state, options, scheduler)
+        done |= rendered
+        batches.append((files, plan.state))
+    return [done[target] for job in plan.jobs for target in job.targets.values()], batches
 
 
 
@@ -239,15 +262,13 @@ def render(guide: Guide, formats: Sequence[str] = ("pdf", "docx"),
     return {name: result for name, (result, _) in rendered.items()}
 
 
-def _render_and_write(todo: list[_Job], state: BuildState, options: BuildOptions,
-                      scheduler: Scheduler) -> dict[Path, Output]:
-    """Load, lay out and render every job, then write all the files at once."""
+def _render(todo: list[_Job], state: BuildState, options: BuildOptions,
+            scheduler: Scheduler) -> tuple[dict[Path, bytes], dict[Path, Output]]:
+    """Return the files of every job, loaded, laid out and rendered, and their outputs."""
     from ..theme import load_templates
 
     guides = load_guides([job.path for job in todo], options)
     templates = load_templates(options.templates, options.paper)
     tasks = [task(guide, templates, options, tuple(job.targets))
              for job, guide in zip(todo, guides, strict=True)]
-    files, done = collect(todo, scheduler.run(tasks), state)
-    commit(files, state, options, options.out)
-    return done
+    return collect(todo, scheduler.run(tasks), state)

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, PrivateAttr, StringConstraints
 
 from ..errors import ContentError, Location, Problem
+from ..files import named_inside
 from .base import matching
 from .loader import validate_data
 from .model import ControlledDocument, IsoDate, LanguageTag, Markdown, Model, PlainText
@@ -131,10 +132,15 @@ def _normalise(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def load_packet(path: str | os.PathLike[str]) -> Packet:
-    """Return the validated packet of the YAML file at ``path``; raise located errors."""
+def load_packet(path: str | os.PathLike[str], root: Path | None = None) -> Packet:
+    """Return the validated packet of the YAML file at ``path``; raise located errors.
+
+    Like a guide, a packet file inside ``root`` (the project; default: the working
+    folder) may not lead out of it through a symlink.
+    """
     path = Path(path)
-    data, source = load_yaml(path)
+    root = root or Path.cwd()
+    data, source = load_yaml(path, root=root if named_inside(path, root) else None)
     if not isinstance(data, dict) or "packet" not in data:
         raise ContentError.collect([Problem(source.locate(()), "a packet file needs "
                                             "'packet' (its title) and 'guides'")])

@@ -45,9 +45,13 @@ DEFAULT_LANGUAGE = "en"
 
 
 def layout_guide(guide: Guide, templates: Templates, *, date: datetime.datetime | None = None,
-                 language: str = DEFAULT_LANGUAGE) -> Document:
-    """Return the document tree of ``guide``, its labels in its language (else ``language``)."""
-    return _GuideLayout(guide, templates, labels_for(guide, templates, language)).document(date)
+                 language: str = DEFAULT_LANGUAGE, labels: Labels | None = None) -> Document:
+    """Return the document tree of ``guide``, its labels in its language (else ``language``).
+
+    ``labels``: the labels resolved already (a packet resolves its guides' own).
+    """
+    labels = labels or labels_for(guide, templates, language)
+    return _GuideLayout(guide, templates, labels).document(date)
 
 
 class _GuideLayout:

@@ -125,18 +125,19 @@ def _babel_locale(tags: tuple[str, ...]) -> Any:
 
 
 def resolve_labels(language: str, *overrides: Any, where: Location | None = None,
-                   what: str = "") -> Labels:
+                   what: str = "", key: str = "guide.language") -> Labels:
     """Return the labels of a guide in ``language``, with ``overrides`` (first wins).
 
     Each override is a ``labels:`` model (or None). A language without a catalogue, nor
-    one for its base language, gets English and a warning at ``where``.
+    one for its base language, gets English and a warning at ``where``, about the key
+    ``key`` (the dotted path that names the language).
     """
     tag = catalogue_for(language)
     locales: tuple[str, ...] = (language, tag or FALLBACK)
     if tag is None:
         if where is not None:
             warn(where, f"no labels for language {language!r}{what}; printing them in "
-                 f"English (built in: {', '.join(catalogue_tags().values())})", "guide.language")
+                 f"English (built in: {', '.join(catalogue_tags().values())})", key)
         tag, locales = FALLBACK, (FALLBACK,)
     values = load_catalogue(tag).labels.model_dump()
     for override in reversed([o for o in overrides if o is not None]):

@@ -27,7 +27,7 @@ from ..content.roster import Recipient
 from ..errors import Location
 from ..theme import Templates
 from .guide import DEFAULT_LANGUAGE, blocks, layout_guide
-from .labels import Labels, resolve_labels
+from .labels import Labels, labels_for, resolve_labels
 from .tree import (
     Block,
     Cell,
@@ -49,9 +49,13 @@ COVER, CONTENTS, ACKNOWLEDGEMENT = "cover", "contents", "acknowledgement"
 
 def packet_labels(packet: Packet, templates: Templates, language: str) -> Labels:
     """Return the labels a packet prints in ``language``, the theme's overrides over them."""
-    where = packet.locate("packet", "language") or packet.locate("packet") or \
-        Location(packet.packet.title)
-    return resolve_labels(language, templates.theme.labels, where=where)
+    if packet.packet.language:
+        where, what = packet.locate("packet", "language"), ""
+    else:
+        where, what = packet.locate("packet"), " (the project's language; the packet " \
+            "names none)"
+    return resolve_labels(language, templates.theme.labels, where=where or Location(
+        packet.packet.title), what=what, key="packet.language")
 
 
 def guide_anchor(index: int) -> str:
@@ -146,10 +150,18 @@ class PacketLayout:
             children += [
                 Paragraph((markup.Text(self.words.cover_prepared_for),), "prepared-for"),
                 Fields(tuple((getattr(self.words, f"recipient_{field}"),
-                              _field(recipient, field))
+                              self.printed(recipient, field))
                              for field in cover.recipient), "recipient",
                        source=at("cover", "recipient"))]
         return Section(tuple(children), role=COVER)
+
+    def printed(self, recipient: Recipient | None, field: str) -> str:
+        """Return the recipient's ``field`` as printed: a date as the language writes it."""
+        text = _field(recipient, field)
+        roster = self.packet.roster
+        if text and roster is not None and field in roster.dates:
+            return self.labels.date(datetime.date.fromisoformat(text))
+        return text
 
     def contents(self, parts: Sequence[Section]) -> Section:
         """Return the contents page: each guide and its parts, then the sheet."""
@@ -164,13 +176,30 @@ class PacketLayout:
 
     # -- the guides ----------------------------------------------------------------------
 
+    def guide_labels(self) -> list[Labels]:
+        """Return the labels each guide prints, in its language; warn of one without them.
+
+        A guide's language is its entry's in the packet, else its own, else the packet's
+        (whose warning, if it has no labels, is the packet's).
+        """
+        return [self._labels(index, guide) for index, guide in enumerate(self.guides)]
+
+    def _labels(self, index: int, guide: Guide) -> Labels:
+        ref, overrides = self.packet.guides[index], (guide.labels, self.templates.theme.labels)
+        if ref.language:
+            return resolve_labels(ref.language, *overrides, where=self.packet.locate(
+                "guides", index, "language"), key=f"guides[{index}].language")
+        if guide.guide.language:
+            return labels_for(guide, self.templates, self.language)
+        return resolve_labels(self.language, *overrides)
+
     def guide(self, index: int, guide: Guide, date: datetime.datetime | None) -> Section:
         """Return the ``index``-th guide as a part with its own running header and anchors."""
-        ref = self.packet.guides[index]
+        ref, labels = self.packet.guides[index], self._labels(index, guide)
         if ref.language:
             guide = guide.model_copy(update={"guide": guide.guide.model_copy(
                 update={"language": ref.language})})
-        tree = layout_guide(guide, self.templates, date=date, language=self.language)
+        tree = layout_guide(guide, self.templates, date=date, labels=labels)
         anchor = guide_anchor(index)
         right = ref.right_hand_start if ref.right_hand_start is not None \
             else self.packet.right_hand_start
