@@ -3,6 +3,7 @@ python-docx and LibreOffice."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import signal
@@ -156,13 +157,62 @@ def page_labels(text: str) -> list[str]:
     return re.findall(r"Page \d+ of \d+", text)
 
 
-def test_libreoffice_shows_the_contents_filled_and_each_guides_pages(built, tmp_path):
-    pdf, document = built / "new-starter.pdf", built / "new-starter.docx"
-    converted = libreoffice_pdfs([document], tmp_path / "lo", tmp_path / "profile")[document]
-    listed = contents_of(pdf_text(pdf, "-layout", "-f", "2", "-l", "2"))
-    assert contents_of(pdf_text(converted, "-layout", "-f", "2", "-l", "2")) == listed
-    parts = [page_labels(pdf_text(path, "-f", "3")) for path in (pdf, converted)]
-    assert parts[0] == parts[1] and "Page 1 of 2" in parts[0]  # each guide's own pages
+@pytest.fixture(scope="module")
+def shown(built, tmp_path_factory) -> dict[str, Path]:
+    """Return LibreOffice's PDF of each of the PACKETS' DOCX, by name."""
+    work = tmp_path_factory.mktemp("libreoffice")
+    documents = [built / f"{name}.docx" for name in PACKETS]
+    converted = libreoffice_pdfs(documents, work / "lo", work / "profile")
+    return {document.stem: converted[document] for document in documents}
+
+
+@pytest.mark.parametrize("name", PACKETS)
+def test_the_docx_numbers_its_pages_as_its_contents_say_in_libreoffice(built, shown, name):
+    """Word numbers a page one way: the packet's, as its contents list it (the PDF's)."""
+    pdf, converted = built / f"{name}.pdf", shown[name]
+    listed = contents_of(pdf_text(converted, "-layout", "-f", "2", "-l", "2"))
+    # LibreOffice lays the example out on the PDF's pages: so the cached numbers hold
+    assert listed == contents_of(pdf_text(pdf, "-layout", "-f", "2", "-l", "2"))
+    pages = pdf_pages(converted)
+    assert pages == pdf_pages(pdf) == 9
+    for title, page in listed:
+        assert title in normalize(pdf_text(converted, "-f", str(page), "-l", str(page)))
+    # no number on the cover; then the packet's, the acknowledgement sheet's included
+    labels = [page_labels(pdf_text(converted, "-f", str(n), "-l", str(n)))
+              for n in range(1, pages + 1)]
+    assert labels == [[]] + [[f"Page {n} of {pages}"] for n in range(2, pages + 1)]
+    assert normalize(pdf_text(converted, "-f", "1", "-l", "1")).startswith(
+        "Welcome to Northwind Biologics Your onboarding packet")  # no header either
+    body = docx.Document(str(built / f"{name}.docx")).element.body
+    assert not [n for n in body.iter(qn("w:pgNumType")) if n.get(qn("w:start"))]
+
+
+def label_gaps(pdf: Path, page: int, labels: tuple[str, ...]) -> list[float]:
+    """Return the distances (points) between the tops of ``labels`` on ``page``."""
+    tops: dict[str, float] = {}
+    for found in re.finditer(r'<word xMin="[\d.]+" yMin="([\d.]+)"[^>]*>([^<]*)</word>',
+                             pdf_text(pdf, "-bbox", "-f", str(page), "-l", str(page))):
+        tops.setdefault(found.group(2), float(found.group(1)))
+    return [tops[b] - tops[a] for a, b in itertools.pairwise(labels)]
+
+
+RECIPIENT, SIGNATURE = ("Name", "Role", "Site", "Manager", "Start"), ("Name", "Signature",
+                                                                      "Date")
+
+
+@pytest.mark.parametrize("name", PACKETS)
+def test_docx_fill_in_fields_are_rows_with_the_room_the_pdf_gives(built, shown, name):
+    pdf, last = built / f"{name}.pdf", pdf_pages(built / f"{name}.pdf")
+    for page, labels in ((1, RECIPIENT), (last, SIGNATURE)):
+        want, got = label_gaps(pdf, page, labels), label_gaps(shown[name], page, labels)
+        assert all(abs(g - w) < 0.1 * w for g, w in zip(got, want, strict=True)), (got, want)
+    assert min(label_gaps(shown[name], last, SIGNATURE)) > 35  # points: room to sign
+    word = docx.Document(str(built / f"{name}.docx"))
+    section = word.sections[0]
+    width = section.page_width - section.left_margin - section.right_margin
+    fields = [(len(t.rows), len(t.columns), sum(c.width for c in t.columns))
+              for t in word.tables if t.cell(0, 0).text == "Name"]
+    assert fields == [(5, 2, width), (3, 2, width)]  # label and a line as wide as the page
 
 
 def test_a_page_left_blank_before_a_right_hand_start_in_pdf_and_libreoffice(tmp_path):
@@ -180,8 +230,11 @@ def test_a_page_left_blank_before_a_right_hand_start_in_pdf_and_libreoffice(tmp_
     for path in (pdf, converted):
         assert normalize(pdf_text(path, "-f", "4", "-l", "4")) == \
             "This page is intentionally left blank"
-        assert "Page 1 of 1" in pdf_text(path, "-f", "3", "-l", "3")
-        assert "Page 1 of 2" in pdf_text(path, "-f", "5", "-l", "5")
+    assert "Page 1 of 1" in pdf_text(pdf, "-f", "3", "-l", "3")  # each guide's own, and
+    assert "Page 1 of 2" in pdf_text(pdf, "-f", "5", "-l", "5")
+    pages = pdf_pages(converted)  # the DOCX's: the packet's, the blank page counted
+    assert f"Page 3 of {pages}" in pdf_text(converted, "-f", "3", "-l", "3")
+    assert f"Page 5 of {pages}" in pdf_text(converted, "-f", "5", "-l", "5")
 
 
 def test_personalised_packets_named_from_the_roster(built):

@@ -72,6 +72,8 @@ class TableStyle(Model):
     header_rule: str | None = None
     stripe_fill: str | None = None
     cell_padding: PaddingRef = 4
+    rule_above: bool = Field(True, description="false: no rule above the first row (rows "
+                             "of lines to write on).")
 
 
 class ListLevel(Model):
@@ -101,6 +103,14 @@ class FieldRoles(Model):
     value: str
 
 
+class FieldRows(FieldRoles):
+    """A fields block written as rows: each label beside a line as wide as the page."""
+
+    label_width: Points = Field(85, description="Width of the labels' column, in points.")
+    height: Points = Field(20, description="Least height of a row, in points (room to "
+                           "write); label and value sit at its foot.")
+
+
 class Roles(Model):
     """Which style each part of the document tree takes in Word."""
 
@@ -111,6 +121,9 @@ class Roles(Model):
     tables: dict[str, str] = Field(description="Table style by table or fields role.")
     cells: CellRoles
     fields: FieldRoles
+    field_rows: dict[str, FieldRows] = Field(
+        default_factory=dict, description="Fields blocks written as rows instead of side "
+        "by side, by role (the cover's recipient, the signature lines).")
     header: str
     footer: str
 
@@ -120,6 +133,8 @@ class Roles(Model):
         named += [(f"paragraphs.{role}", name) for role, name in self.paragraphs.items()]
         named += [(f"cells.{key}", name) for key, name in self.cells.model_dump().items()]
         named += [(f"fields.{key}", name) for key, name in self.fields.model_dump().items()]
+        named += [(f"field_rows.{role}.{key}", getattr(rows, key)) for role, rows in
+                  self.field_rows.items() for key in ("label", "value")]
         return [*named, ("header", self.header), ("footer", self.footer)]
 
 

@@ -71,7 +71,7 @@ def add_header_footer(word: Any, running: Running, roles: Any, pages: int | None
     turned to landscape, and of the upright ones after them, get the furniture of the
     part they are in (:meth:`PartWriter.furnish_turned`).
     """
-    furniture(word.sections[0], running, roles, pages, "NUMPAGES")
+    furniture(word.sections[0], running, roles, pages)
 
 
 def _property_text(text: str) -> str:

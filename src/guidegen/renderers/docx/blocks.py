@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.shared import Mm
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
+from docx.shared import Mm, Pt
 
 from ...content.markup import Code, Emph, LineBreak, Link, Strong, Text
 from ...layout.tree import (
@@ -30,7 +31,7 @@ from ...layout.tree import (
     Span,
     Table,
 )
-from ...theme.word_styles import WordStyles
+from ...theme.word_styles import FieldRows, WordStyles
 from . import oxml
 from .toc import ContentsWriter
 
@@ -187,12 +188,14 @@ class BlockWriter:
             self.add_inlines(cell.add_paragraph(style=note_style), data.note)
 
     def add_fields(self, block: Fields) -> None:
-        """Add labelled values as a borderless table: labels above, each value in its column."""
-        table = self.document.add_table(rows=2, cols=len(block.items))
-        style = self.roles.tables.get(block.role)
-        if style:
-            table.style = self.document.styles[style]
-        oxml.set_table_look(table, first_row=False, banded_rows=False)
+        """Add labelled values as a table: labels above, each value in its column.
+
+        A role of ``field_rows`` is written as rows instead (:meth:`add_field_rows`).
+        """
+        if block.role in self.roles.field_rows:
+            self.add_field_rows(block, self.roles.field_rows[block.role])
+            return
+        table = self._fields_table(block, 2, len(block.items))
         shares = block.widths or [1 / len(block.items)] * len(block.items)
         oxml.set_column_widths(table, _shares(self._width, shares))
         for row in table.rows:
@@ -203,6 +206,29 @@ class BlockWriter:
                 paragraph = table.rows[row].cells[column].paragraphs[0]
                 paragraph.style = role
                 paragraph.add_run(text)
+
+    def add_field_rows(self, block: Fields, rows: FieldRows) -> None:
+        """Add labelled values as rows: each label beside a line as wide as the page."""
+        table = self._fields_table(block, len(block.items), 2)
+        label_width = int(Pt(rows.label_width))
+        oxml.set_column_widths(table, [label_width, self._width - label_width])
+        for row, (label, value) in zip(table.rows, block.items, strict=True):
+            oxml.keep_row_together(row)
+            row.height, row.height_rule = Pt(rows.height), WD_ROW_HEIGHT_RULE.AT_LEAST
+            for cell, text, style in zip(row.cells, (label, value), (rows.label, rows.value),
+                                         strict=True):
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+                cell.paragraphs[0].style = style
+                cell.paragraphs[0].add_run(text)
+
+    def _fields_table(self, block: Fields, rows: int, columns: int) -> Any:
+        """Return a new table of ``rows`` by ``columns`` in the style of ``block``'s role."""
+        table = self.document.add_table(rows=rows, cols=columns)
+        style = self.roles.tables.get(block.role)
+        if style:
+            table.style = self.document.styles[style]
+        oxml.set_table_look(table, first_row=False, banded_rows=False)
+        return table
 
     # -- inlines ------------------------------------------------------------------------
 

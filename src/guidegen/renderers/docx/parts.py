@@ -1,12 +1,16 @@
 """Parts of a document (the guides of a packet) as Word sections with their own furniture.
 
-Each part starts a Word section on a new page, numbered from 1, with its own header
-(the part's title; none on its first page, where its title block is) and footer (its
-control line and "Page X of Y", Y being a PAGEREF to a bookmark at the part's end, so
-Word and LibreOffice count the part's own pages). What follows the last part (the
-acknowledgement sheet) gets the document's own header and footer again. Where the PDF
-left a page blank before a part, for a right-hand start, the part's Word section
-begins with that page, marked as the PDF's is, and its numbering starts at 0.
+Each part starts a Word section on a new page with its own header (the part's title;
+none on its first page, where its title block is) and footer (its control line, and
+"Page X of Y"). The pages are numbered through the whole document, as the contents
+list them (the page numbers of the PDF's layout), in the document's language: "Page 5
+of 9" is the document's fifth page, in Word and LibreOffice alike. (The PDF prints each
+guide's own page count too; Word numbers a page one way only.) The cover has no header
+or footer;
+what follows the last part (the acknowledgement sheet) gets the document's own header
+and footer again, numbered. Where the PDF left a page blank before a part, for a
+right-hand start, the part's Word section begins with that page, marked as the PDF's
+is, and counted.
 """
 
 from __future__ import annotations
@@ -17,15 +21,11 @@ from typing import Any
 
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Emu
 
 from ...layout.tree import Block, Running, Section
 from .. import PageMap
 from . import oxml
-
-END = "-end"
 
 
 @dataclasses.dataclass
@@ -57,36 +57,29 @@ class PartWriter:
                 first = body[count - 1] if len(body) >= count else None
                 if block.running is not None:
                     self.parts.append(_Part(block, index, first))
-                    self._end_bookmark(block.anchor + END)
                 else:
                     self.front.append(index)
                 after_part = block.running is not None
             else:
                 self.writer.add_block(block)
 
-    def _end_bookmark(self, anchor: str) -> None:
-        body = self.document.element.body
-        last = body[-2] if len(body) > 1 else None  # body[-1] is the sectPr
-        if last is None or last.tag != qn("w:p"):
-            self.document.add_paragraph()
-        self.writer.bookmarks += 1
-        paragraph = self.document.paragraphs[-1]
-        oxml.add_bookmark(paragraph, anchor, self.writer.bookmarks)
-
     def finish(self, running: Running, page_map: PageMap | None) -> None:
-        """Give every part its header, footer and numbering; the sections after, the document's."""
+        """Give every part its header and footer; the sections after it, the document's.
+
+        With parts, the first page (the cover) has neither, as in the PDF.
+        """
+        if not self.parts:
+            return
         roles, sections = self.writer.roles, self.document.sections
+        pages = page_map.pages if page_map else None
+        furniture(sections[0], running, roles, pages, bare_first=True)
         for part in self.parts:
-            assert part.section.running is not None
             blank = _blank_before(part, page_map)
             if blank:
-                self._blank_page(part, running.blank or part.section.running.blank)
-            _number_from(sections[part.index], 0 if blank else 1)
-            pages = _pages(part.section.anchor, page_map)
-            furniture(sections[part.index], part.section.running, roles, pages,
-                       f"PAGEREF {oxml.bookmark_name(part.section.anchor + END)}", blank)
+                self._blank_page(part, running.blank or _running(part, running).blank)
+            furniture(sections[part.index], _running(part, running), roles, pages, blank)
         for index in self.front:
-            furniture(sections[index], dataclasses.replace(running, page=()), roles, None, "")
+            furniture(sections[index], running, roles, pages, title_page=False)
 
     def furnish_turned(self, turned: Sequence[int], running: Running,
                        page_map: PageMap | None) -> None:
@@ -97,18 +90,14 @@ class PartWriter:
         title, control line and "Page X of Y", at their own right margin), on every page.
         """
         sections = self.document.sections
-        owners = [(0, running, page_map.pages if page_map else None, "NUMPAGES")]
-        for part in self.parts:
-            assert part.section.running is not None
-            owners.append((part.index, part.section.running, _pages(part.section.anchor,
-                                                                    page_map),
-                           f"PAGEREF {oxml.bookmark_name(part.section.anchor + END)}"))
-        owners += [(index, dataclasses.replace(running, page=()), None, "")
-                   for index in self.front]
+        owners = [(0, running)]
+        owners += [(part.index, _running(part, running)) for part in self.parts]
+        owners += [(index, running) for index in self.front]
         owners.sort(key=lambda owner: owner[0])
+        pages = page_map.pages if page_map else None
         for index in turned:
-            _, own, pages, field = [owner for owner in owners if owner[0] < index][-1]
-            furniture(sections[index], own, self.writer.roles, pages, field, title_page=False)
+            _, own = [owner for owner in owners if owner[0] < index][-1]
+            furniture(sections[index], own, self.writer.roles, pages, title_page=False)
 
     def _blank_page(self, part: _Part, text: str) -> None:
         paragraph = self.document.add_paragraph(text, self.writer.roles.paragraphs.get(
@@ -118,32 +107,28 @@ class PartWriter:
             part.first.addprevious(paragraph._p)
 
 
+def _running(part: _Part, document: Running) -> Running:
+    """Return the furniture of ``part``: its title and control line, the document's numbers.
+
+    The page label is the document's (its language), as the numbers are.
+    """
+    assert part.section.running is not None
+    return dataclasses.replace(part.section.running, page=document.page)
+
+
 def _blank_before(part: _Part, page_map: PageMap | None) -> bool:
     start = page_map.page_of(part.section.anchor) if page_map else None
     return bool(start and page_map and start - 1 in page_map.blank)
 
 
-def _pages(anchor: str, page_map: PageMap | None) -> int | None:
-    if page_map is None:
-        return None
-    start, end = page_map.page_of(anchor), page_map.page_of(anchor + END)
-    return end - start + 1 if start and end else None
-
-
-def _number_from(word: Any, start: int) -> None:
-    sect = word._sectPr
-    numbering = sect.find(qn("w:pgNumType"))
-    if numbering is None:
-        numbering = OxmlElement("w:pgNumType")
-        sect.append(numbering)
-    numbering.set(qn("w:start"), str(start))
-
-
 def furniture(word: Any, running: Running, roles: Any, pages: int | None,
-               count_field: str, blank_first: bool = False, title_page: bool = True) -> None:
+              bare_first: bool = False, title_page: bool = True) -> None:
     """Give Word section ``word`` its own header and footer from ``running``.
 
-    ``blank_first``: its first page is a page left blank, with an empty footer too.
+    "Page X of Y" counts the document's pages (``pages``: their number, for readers that
+    do not update fields).
+
+    ``bare_first``: its first page has no header nor footer (a cover, a page left blank).
     ``title_page``: its first page has no header (a title block is there).
     """
     word.different_first_page_header_footer = title_page
@@ -151,9 +136,9 @@ def furniture(word: Any, running: Running, roles: Any, pages: int | None,
         story.is_linked_to_previous = False
     oxml.empty_story(word.header, roles.header).add_run(running.title)
     oxml.empty_story(word.first_page_header, roles.header)
-    if blank_first:
+    if bare_first:
         oxml.empty_story(word.first_page_footer, roles.footer)
-    for footer in (word.footer,) if blank_first else (word.footer, word.first_page_footer):
+    for footer in (word.footer,) if bare_first else (word.footer, word.first_page_footer):
         paragraph = oxml.empty_story(footer, roles.footer)
         width = word.page_width - word.left_margin - word.right_margin
         paragraph.paragraph_format.tab_stops.add_tab_stop(Emu(width), WD_TAB_ALIGNMENT.RIGHT)
@@ -166,4 +151,4 @@ def furniture(word: Any, running: Running, roles: Any, pages: int | None,
             elif kind == "page":
                 oxml.add_field(paragraph, "PAGE", "1")
             else:
-                oxml.add_field(paragraph, count_field, str(pages or 1))
+                oxml.add_field(paragraph, "NUMPAGES", str(pages or 1))

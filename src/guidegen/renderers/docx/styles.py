@@ -321,8 +321,9 @@ def _apply_table(style: Any, spec: TableStyle, resolve: _Resolver) -> None:
     for old in element.findall(qn("w:tblPr")) + element.findall(qn("w:tblStylePr")):
         element.remove(old)
     padding = str(round(resolve.size(spec.cell_padding) * 20))
+    sides = ("top", "bottom", "insideH") if spec.rule_above else ("bottom", "insideH")
     borders = [_border(f"w:{side}", resolve.hex(spec.rule), 4)
-               for side in ("top", "bottom", "insideH")] if spec.rule else []
+               for side in sides] if spec.rule else []
     element.append(_xml("w:tblPr", [
         _xml("w:tblBorders", borders),
         _xml("w:tblCellMar", [_width(f"w:{side}", padding) for side in ("top", "left",
