@@ -94,13 +94,16 @@ def test_each_guide_counts_its_own_pages_and_the_packet_its_own(built, name):
     runs: list[list[tuple[int, int]]] = []
     for page in range(1, pdf_pages(pdf) + 1):
         text = pdf_text(pdf, "-layout", "-f", str(page), "-l", str(page))
-        found = re.search(r"(\d+)\s+Page (\d+) of (\d+)", text)
+        found = re.search(r"Packet page (\d+) of (\d+)\s+Page (\d+) of (\d+)", text)
         if found is None:
             continue
-        assert int(found.group(1)) == page  # the packet's page number beside it
-        if not runs or int(found.group(2)) == 1:
+        # the packet's page number beside it, labelled as the packet's
+        assert (int(found.group(1)), int(found.group(2))) == (page, pdf_pages(pdf))
+        own = re.search(r"Page (\d+) of (\d+)\s*$", text.strip())  # the guide's own
+        assert own is not None
+        if not runs or int(own.group(1)) == 1:
             runs.append([])
-        runs[-1].append((int(found.group(2)), int(found.group(3))))
+        runs[-1].append((int(own.group(1)), int(own.group(2))))
     assert len(runs) == 3
     for run in runs:
         assert run == [(n, len(run)) for n in range(1, len(run) + 1)]
@@ -154,7 +157,7 @@ def test_docx_has_a_word_section_per_guide_with_its_own_header(built):
 
 
 def page_labels(text: str) -> list[str]:
-    return re.findall(r"Page \d+ of \d+", text)
+    return re.findall(r"(?:Packet page|Page) \d+ of \d+", text)
 
 
 @pytest.fixture(scope="module")
@@ -177,10 +180,10 @@ def test_the_docx_numbers_its_pages_as_its_contents_say_in_libreoffice(built, sh
     assert pages == pdf_pages(pdf) == 9
     for title, page in listed:
         assert title in normalize(pdf_text(converted, "-f", str(page), "-l", str(page)))
-    # no number on the cover; then the packet's, the acknowledgement sheet's included
+    # no number on the cover; then the packet's, labelled as such, the sheet's included
     labels = [page_labels(pdf_text(converted, "-f", str(n), "-l", str(n)))
               for n in range(1, pages + 1)]
-    assert labels == [[]] + [[f"Page {n} of {pages}"] for n in range(2, pages + 1)]
+    assert labels == [[]] + [[f"Packet page {n} of {pages}"] for n in range(2, pages + 1)]
     assert normalize(pdf_text(converted, "-f", "1", "-l", "1")).startswith(
         "Welcome to Northwind Biologics Your onboarding packet")  # no header either
     body = docx.Document(str(built / f"{name}.docx")).element.body
@@ -233,8 +236,8 @@ def test_a_page_left_blank_before_a_right_hand_start_in_pdf_and_libreoffice(tmp_
     assert "Page 1 of 1" in pdf_text(pdf, "-f", "3", "-l", "3")  # each guide's own, and
     assert "Page 1 of 2" in pdf_text(pdf, "-f", "5", "-l", "5")
     pages = pdf_pages(converted)  # the DOCX's: the packet's, the blank page counted
-    assert f"Page 3 of {pages}" in pdf_text(converted, "-f", "3", "-l", "3")
-    assert f"Page 5 of {pages}" in pdf_text(converted, "-f", "5", "-l", "5")
+    assert f"Packet page 3 of {pages}" in pdf_text(converted, "-f", "3", "-l", "3")
+    assert f"Packet page 5 of {pages}" in pdf_text(converted, "-f", "5", "-l", "5")
 
 
 def test_personalised_packets_named_from_the_roster(built):

@@ -101,7 +101,8 @@ class PacketLayout:
         if ack == "packet":
             found.append(self.sign_off(self.guides, 1, ACKNOWLEDGEMENT, recipient))
         running = Running(info.title, self.control_line(), self.labels.page_parts(),
-                          blank=self.words.blank_page)
+                          blank=self.words.blank_page,
+                          whole=self.labels.page_parts("packet_page"))
         return Document(self.metadata(recipient), running, tuple(found))
 
     @cached_property

@@ -173,13 +173,15 @@ class Running:
 
     ``page`` is the page label as parts: ``("text", "Page ")``, ``("page", "")``,
     ``("text", " of ")``, ``("pages", "")``. ``blank`` is what a page left blank (before
-    a part that starts on a right-hand page) says.
+    a part that starts on a right-hand page) says. A document of parts that number their
+    own pages (a packet) has ``whole``, the label of its own page numbers, likewise.
     """
 
     title: str
     control: str = ""
     page: tuple[tuple[str, str], ...] = ()
     blank: str = ""
+    whole: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

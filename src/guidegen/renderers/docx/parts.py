@@ -72,14 +72,14 @@ class PartWriter:
             return
         roles, sections = self.writer.roles, self.document.sections
         pages = page_map.pages if page_map else None
-        furniture(sections[0], running, roles, pages, bare_first=True)
+        furniture(sections[0], _numbers(running), roles, pages, bare_first=True)
         for part in self.parts:
             blank = _blank_before(part, page_map)
             if blank:
                 self._blank_page(part, running.blank or _running(part, running).blank)
             furniture(sections[part.index], _running(part, running), roles, pages, blank)
         for index in self.front:
-            furniture(sections[index], running, roles, pages, title_page=False)
+            furniture(sections[index], _numbers(running), roles, pages, title_page=False)
 
     def furnish_turned(self, turned: Sequence[int], running: Running,
                        page_map: PageMap | None) -> None:
@@ -90,9 +90,9 @@ class PartWriter:
         title, control line and "Page X of Y", at their own right margin), on every page.
         """
         sections = self.document.sections
-        owners = [(0, running)]
+        owners = [(0, _numbers(running))]
         owners += [(part.index, _running(part, running)) for part in self.parts]
-        owners += [(index, running) for index in self.front]
+        owners += [(index, _numbers(running)) for index in self.front]
         owners.sort(key=lambda owner: owner[0])
         pages = page_map.pages if page_map else None
         for index in turned:
@@ -110,10 +110,16 @@ class PartWriter:
 def _running(part: _Part, document: Running) -> Running:
     """Return the furniture of ``part``: its title and control line, the document's numbers.
 
-    The page label is the document's (its language), as the numbers are.
+    Word has one page number: the document's, through all its parts, so the label is
+    the document's own ("Packet page 5 of 9", in its language), as the PDF's middle one.
     """
     assert part.section.running is not None
-    return dataclasses.replace(part.section.running, page=document.page)
+    return dataclasses.replace(part.section.running, page=_numbers(document).page)
+
+
+def _numbers(document: Running) -> Running:
+    """Return ``document``'s furniture labelled with its own page numbers."""
+    return dataclasses.replace(document, page=document.whole or document.page)
 
 
 def _blank_before(part: _Part, page_map: PageMap | None) -> bool:
