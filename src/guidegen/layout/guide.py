@@ -18,7 +18,7 @@ from ..content.model import Cell as MatrixCell
 from ..content.model import Guide, GuideInfo, Mark, Matrix, PerSubject, Subject
 from ..errors import Location
 from ..theme import Templates
-from .labels import Labels, labels_for
+from .labels import Labels, control_line, labels_for
 from .tree import (
     Block,
     Cell,
@@ -82,11 +82,7 @@ class _GuideLayout:
             date=date, custom=tuple((name, value) for name, value in custom if value))
 
     def control_line(self, info: GuideInfo) -> str:
-        doc = info.document
-        if doc is None:
-            return ""
-        parts = [doc.number, f"{self.text.version} {doc.version}"]
-        return self.text.separator.join(parts + ([doc.status] if doc.status else []))
+        return control_line(info.document, self.text)
 
     def blocks(self) -> list[Block]:
         guide = self.guide

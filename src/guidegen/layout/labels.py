@@ -154,3 +154,15 @@ def labels_for(guide: Guide, templates: Templates, language: str = FALLBACK) -> 
         where, what = guide.locate("guide"), " (the project's language; the guide names none)"
     return resolve_labels(info.language or language, guide.labels, templates.theme.labels,
                           where=where or Location(info.title), what=what)
+
+
+def control_line(document: Any, texts: LabelTexts) -> str:
+    """Return a controlled document's line for the footer: number, version and status.
+
+    ``document`` is a guide's or a packet's ``document`` block (None: no line).
+    """
+    if document is None:
+        return ""
+    parts = [document.number, f"{texts.version} {document.version}"]
+    return texts.separator.join(parts + ([document.status] if document.status else []))
+

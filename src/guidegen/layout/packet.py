@@ -27,7 +27,7 @@ from ..content.roster import Recipient
 from ..errors import Location
 from ..theme import Templates
 from .guide import DEFAULT_LANGUAGE, blocks, layout_guide
-from .labels import Labels, labels_for, resolve_labels
+from .labels import Labels, control_line, labels_for, resolve_labels
 from .tree import (
     Block,
     Cell,
@@ -61,17 +61,6 @@ def packet_labels(packet: Packet, templates: Templates, language: str) -> Labels
 def guide_anchor(index: int) -> str:
     """Return the anchor of the ``index``-th guide (from 0) of a packet."""
     return f"g{index + 1}"
-
-
-def layout_packet(packet: Packet, guides: Sequence[Guide], templates: Templates, *,
-                  recipient: Recipient | None = None, date: datetime.datetime | None = None,
-                  language: str = DEFAULT_LANGUAGE) -> Document:
-    """Return the document tree of ``packet`` with ``guides`` (in its order) for ``recipient``.
-
-    Without a recipient, the cover and the acknowledgement sheet leave lines to fill in.
-    """
-    return PacketLayout(packet, guides, templates, date=date,
-                        language=language).document(recipient)
 
 
 class PacketLayout:
@@ -126,11 +115,7 @@ class PacketLayout:
 
     def control_line(self) -> str:
         """Return the packet's document control line (number, version, status)."""
-        doc = self.packet.packet.document
-        if doc is None:
-            return ""
-        parts = [doc.number, f"{self.words.version} {doc.version}"]
-        return self.words.separator.join(parts + ([doc.status] if doc.status else []))
+        return control_line(self.packet.packet.document, self.words)
 
     # -- cover and contents --------------------------------------------------------------
 
@@ -270,4 +255,4 @@ def _namespaced(block: Any, prefix: str) -> Any:
     return dataclasses.replace(block, **changes) if changes else block
 
 
-__all__ = ["PacketLayout", "guide_anchor", "layout_packet", "namespaced", "packet_labels"]
+__all__ = ["PacketLayout", "guide_anchor", "namespaced", "packet_labels"]
