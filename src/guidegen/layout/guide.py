@@ -18,6 +18,7 @@ from ..content.model import Cell as MatrixCell
 from ..content.model import Guide, GuideInfo, Mark, Matrix, PerSubject, Subject
 from ..errors import Location
 from ..theme import Templates
+from ..tree.roles import ListRole, SpanRole
 from .labels import Labels, control_line, labels_for
 from .tree import (
     Block,
@@ -42,6 +43,8 @@ from .tree import (
 from .widths import field_widths, matrix_widths
 
 DEFAULT_LANGUAGE = "en"
+MARK_ROLES: dict[Mark, SpanRole] = {Mark.YES: "mark-yes", Mark.NO: "mark-no",
+                                    Mark.PARTIAL: "mark-partial"}
 
 
 def layout_guide(guide: Guide, templates: Templates, *, date: datetime.datetime | None = None,
@@ -179,7 +182,7 @@ class _GuideLayout:
                                 source=at("comparisons", index, "title")),
                         *blocks(comparison.intro or (), at("comparisons", index, "intro")),
                         *parts),
-                       role=f"dimension {comparison.kind}", orientation=turned,
+                       role="dimension", orientation=turned,
                        source=at("comparisons", index))
 
     def matrix(self, index: int, matrix: Matrix) -> tuple[list[Block], Orientation]:
@@ -218,8 +221,8 @@ class _GuideLayout:
     def mark(self, mark: Mark) -> Span:
         symbol, word = (getattr(self.text, f"mark_{mark.value}{part}")
                         for part in ("_symbol", ""))
-        return Span(f"mark-{mark.value}", (Span("symbol", (markup.Text(symbol),)),
-                                           markup.Text(f" {word}")))
+        return Span(MARK_ROLES[mark], (Span("symbol", (markup.Text(symbol),)),
+                                       markup.Text(f" {word}")))
 
     def legend(self, marks: Sequence[Mark]) -> Paragraph | None:
         if not marks:
@@ -231,7 +234,7 @@ class _GuideLayout:
             inlines.append(self.mark(mark))
         return Paragraph(tuple(inlines), "legend")
 
-    def captioned(self, label: str, role: str, *value: Inline) -> tuple[Inline, ...]:
+    def captioned(self, label: str, role: SpanRole, *value: Inline) -> tuple[Inline, ...]:
         """Return ``label`` and its colon as a span of ``role``, then the space and ``value``."""
         head, gap = self.labels.caption(label)
         return (Span(role, (markup.Text(head),)), *((markup.Text(gap),) if gap else ()), *value)
@@ -268,7 +271,7 @@ def _block(node: markup.Block, source: Location | None) -> Block:
     return ListBlock(items, source=source)
 
 
-def bullets(lines: Sequence[tuple[markup.Inline, ...]], role: str = "",
+def bullets(lines: Sequence[tuple[markup.Inline, ...]], role: ListRole | None = None,
             source: Location | None = None) -> ListBlock:
     """Return a bullet list with one single-paragraph item per line."""
     return ListBlock(tuple((Paragraph(line, source=source),) for line in lines), role=role,

@@ -18,7 +18,7 @@ import dataclasses
 import datetime
 from collections.abc import Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, Final
 
 from ..content import markup
 from ..content.model import Guide
@@ -44,7 +44,9 @@ from .tree import (
     Table,
 )
 
-COVER, CONTENTS, ACKNOWLEDGEMENT = "cover", "contents", "acknowledgement"
+COVER: Final = "cover"  # the cover's role and anchor
+CONTENTS: Final = "contents"  # the contents' anchor
+ACKNOWLEDGEMENT: Final = "acknowledgement"  # the acknowledgement sheet's role and anchor
 
 
 def packet_labels(packet: Packet, templates: Templates, language: str) -> Labels:
@@ -190,7 +192,7 @@ class PacketLayout:
         right = ref.right_hand_start if ref.right_hand_start is not None \
             else self.packet.right_hand_start
         running = dataclasses.replace(tree.running, blank=self.words.blank_page)
-        return Section(namespaced(tree.blocks, anchor), role=f"guide {tree.meta.language}",
+        return Section(namespaced(tree.blocks, anchor), role="guide",
                        anchor=anchor, break_before="right" if right else True,
                        running=running, source=self.packet.locate("guides", index))
 
@@ -200,7 +202,7 @@ class PacketLayout:
                  recipient: Recipient | None) -> Section:
         """Return an acknowledgement sheet of ``guides`` with lines to sign."""
         words = self.words
-        head = tuple(Cell((markup.Text(label),), header=True, role="corner" if n == 0 else "")
+        head = tuple(Cell((markup.Text(label),), header=True, role="corner" if n == 0 else None)
                      for n, label in enumerate((words.acknowledgement_document,
                                                 words.acknowledgement_document_title,
                                                 words.acknowledgement_version)))

@@ -23,13 +23,24 @@ from typing import ClassVar, Literal
 
 from ..content.markup import Code, Emph, LineBreak, Link, Strong, Text
 from ..errors import Location
+from ..tree.roles import (
+    CellRole,
+    ContentsRole,
+    FieldsRole,
+    ImageRole,
+    ListRole,
+    ParagraphRole,
+    SectionRole,
+    SpanRole,
+    TableRole,
+)
 
 
 @dataclass(frozen=True)
 class Span:
     """Inline content with a role (``label``, ``who``, ``mark-yes``, ``symbol``)."""
 
-    role: str
+    role: SpanRole
     children: tuple[Inline, ...]
 
 
@@ -51,7 +62,7 @@ class Paragraph:
     """A paragraph of inline content; ``role`` names what it is (``subtitle``, ``legend``)."""
 
     inlines: tuple[Inline, ...]
-    role: str = ""
+    role: ParagraphRole | None = None
 
     source: Location | None = field(default=None, compare=False, repr=False)
 
@@ -63,7 +74,7 @@ class ListBlock:
     items: tuple[tuple[Block, ...], ...]
     ordered: bool = False
     start: int = 1
-    role: str = ""
+    role: ListRole | None = None
 
     source: Location | None = field(default=None, compare=False, repr=False)
 
@@ -76,7 +87,7 @@ class Fields:
     """
 
     items: tuple[tuple[str, str], ...]
-    role: str = ""
+    role: FieldsRole | None = None
     widths: tuple[float, ...] = ()
 
     source: Location | None = field(default=None, compare=False, repr=False)
@@ -89,7 +100,7 @@ class Image:
     mime: str
     height_mm: float
     alt: str = ""
-    role: str = ""
+    role: ImageRole | None = None
 
 
 @dataclass(frozen=True)
@@ -99,7 +110,7 @@ class Cell:
     inlines: tuple[Inline, ...]
     note: tuple[Inline, ...] = ()
     header: bool = False
-    role: str = ""
+    role: CellRole | None = None
 
     source: Location | None = field(default=None, compare=False, repr=False)
 
@@ -114,7 +125,7 @@ class Table:
     head: tuple[Cell, ...]
     rows: tuple[tuple[Cell, ...], ...]
     widths: tuple[float, ...]
-    role: str = ""
+    role: TableRole | None = None
 
     source: Location | None = field(default=None, compare=False, repr=False)
 
@@ -139,7 +150,7 @@ class Contents:
     """
 
     entries: tuple[ContentsEntry, ...]
-    role: str = "contents"
+    role: ContentsRole = "contents"
 
     source: Location | None = field(default=None, compare=False, repr=False)
 
@@ -156,7 +167,7 @@ class Section:
     """
 
     children: tuple[Block, ...]
-    role: str = ""
+    role: SectionRole | None = None
     anchor: str = ""
     break_before: bool | Literal["right"] = False
     orientation: Orientation | None = None

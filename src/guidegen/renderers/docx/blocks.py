@@ -78,7 +78,7 @@ class BlockWriter:
                 oxml.add_bookmark(paragraph, block.anchor, self.bookmarks)
         elif isinstance(block, Paragraph):
             self.add_inlines(self.document.add_paragraph(
-                style=self.roles.paragraphs.get(block.role)), block.inlines)
+                style=self.roles.paragraphs.get(block.role or "")), block.inlines)
         elif isinstance(block, ListBlock):
             self.add_list(block, level)
         elif isinstance(block, Table):
@@ -88,7 +88,7 @@ class BlockWriter:
         elif isinstance(block, Image):
             paragraphs = self.roles.paragraphs
             picture = self.document.add_paragraph(
-                style=paragraphs.get(block.role) or paragraphs.get("image"))
+                style=paragraphs.get(block.role or "") or paragraphs.get("image"))
             picture.add_run().add_picture(io.BytesIO(block.data), height=Mm(block.height_mm))
         elif isinstance(block, Section):
             self.add_section(block, level)
@@ -163,7 +163,7 @@ class BlockWriter:
     def add_table(self, block: Table) -> None:
         """Add a table with a repeating header row, in the widths the tree gives."""
         table = self.document.add_table(rows=1 + len(block.rows), cols=len(block.head))
-        style = self.roles.tables.get(block.role)
+        style = self.roles.tables.get(block.role or "")
         if style:
             table.style = self.document.styles[style]
         oxml.set_table_look(table)
@@ -224,7 +224,7 @@ class BlockWriter:
     def _fields_table(self, block: Fields, rows: int, columns: int) -> Any:
         """Return a new table of ``rows`` by ``columns`` in the style of ``block``'s role."""
         table = self.document.add_table(rows=rows, cols=columns)
-        style = self.roles.tables.get(block.role)
+        style = self.roles.tables.get(block.role or "")
         if style:
             table.style = self.document.styles[style]
         oxml.set_table_look(table, first_row=False, banded_rows=False)

@@ -41,7 +41,7 @@ from .. import PageMap, RenderContext, Rendered
 from . import Layout, laid_out, prepare_layout, written
 from .pagemap import page_map
 
-FILLER = "guidegen-filler"  # the role of a filler section, and its anchors' prefix
+FILLER = "guidegen-filler"  # the prefix of a filler section's anchors (its role: "filler")
 Break = bool | Literal["right"]
 
 
@@ -180,7 +180,7 @@ class _Planner:
         fillers: list[Block] = []
         for page in range(first, first + count):
             self.fillers.append(page)
-            fillers.append(Section((), role=FILLER, anchor=f"{FILLER}-{len(self.fillers)}",
+            fillers.append(Section((), role="filler", anchor=f"{FILLER}-{len(self.fillers)}",
                                    break_before=opening if page == first else True))
         return fillers
 

@@ -1,0 +1,92 @@
+"""The document tree owns its vocabulary: one closed set of roles, each node its own."""
+
+from __future__ import annotations
+
+from typing import Literal, get_args, get_origin, get_type_hints
+
+import pytest
+
+import guidegen
+from guidegen.layout import tree
+from guidegen.tree.roles import ROLES, Role
+
+from .conftest import GOOD_FIXTURES, ROOT, document_of
+
+ROLE_HOLDERS = (tree.Section, tree.Paragraph, tree.ListBlock, tree.Fields, tree.Table,
+                tree.Cell, tree.Image, tree.Contents, tree.Span)
+
+
+def packet_document(recipient=None):
+    """Return the tree of the example packet (lines to fill in, or for ``recipient``)."""
+    from guidegen.content.loader import load_all
+    from guidegen.content.packet import guide_paths, load_packet
+    from guidegen.layout.packet import PacketLayout
+    from guidegen.theme import load_templates
+
+    packet = load_packet(ROOT / "packets" / "new-starter.yaml")
+    guides = load_all(guide_paths(packet, ROOT / "content"))
+    return PacketLayout(packet, guides, load_templates(None, None)).document(recipient)
+
+
+def allowed(kind) -> set[str | None]:
+    """Return the roles the ``role`` field of node type ``kind`` takes (None: no role)."""
+    hints = get_type_hints(kind)
+    return _names(hints["role"]) if "role" in hints else {None}
+
+
+def _names(hint) -> set[str | None]:
+    if hint is type(None):
+        return {None}
+    if get_origin(hint) is Literal:
+        return set(get_args(hint))
+    return set().union(*(_names(part) for part in get_args(hint)))
+
+
+def used_roles(document) -> set[tuple[type, str | None]]:
+    """Return (node type, role) of every block, cell and span of ``document``."""
+    found: set[tuple[type, str | None]] = set()
+
+    def inlines(nodes):
+        for node in nodes:
+            if isinstance(node, tree.Span):
+                found.add((tree.Span, node.role))
+            inlines(getattr(node, "children", ()))
+
+    for block in document.walk():
+        found.add((type(block), getattr(block, "role", None)))
+        if isinstance(block, tree.Paragraph):
+            inlines(block.inlines)
+        elif isinstance(block, tree.Table):
+            for cell in (*block.head, *(cell for row in block.rows for cell in row)):
+                found.add((tree.Cell, cell.role))
+                inlines(cell.inlines + cell.note)
+    return found
+
+
+def test_roles_are_declared_once_as_plain_names():
+    assert len(ROLES) == len(set(ROLES)) > 30
+    assert all(name == name.lower() and " " not in name for name in ROLES)
+    assert {name for group in get_args(Role) for name in get_args(group)} == set(ROLES)
+
+
+@pytest.mark.parametrize("kind", ROLE_HOLDERS, ids=lambda k: k.__name__)
+def test_each_node_type_takes_roles_of_its_own_group(kind):
+    own = allowed(kind) - {None}
+    assert own and own <= set(ROLES)
+    others = [other for other in ROLE_HOLDERS if other is not kind]
+    assert not any(own & (allowed(other) - {None}) for other in others
+                   if {kind, other} != {tree.Cell, tree.Span})
+
+
+@pytest.mark.parametrize("guide", GOOD_FIXTURES, ids=lambda p: p.stem)
+def test_every_role_a_guide_uses_is_declared_for_its_node(guide):
+    for kind, role in used_roles(document_of(guidegen.load(guide))):
+        assert role in allowed(kind), (kind.__name__, role)
+
+
+def test_every_role_a_packet_uses_is_declared_for_its_node():
+    used = used_roles(packet_document())
+    for kind, role in used:
+        assert role in allowed(kind), (kind.__name__, role)
+    assert {(tree.Section, "guide"), (tree.Section, "cover"),
+            (tree.Fields, "signature")} <= used
