@@ -129,14 +129,6 @@ def test_schema_is_json_schema_of_the_guide(cli):
     assert "colors" in theme["properties"]
 
 
-def test_debug_shows_the_traceback(project, cli):
-    shutil.copy(DATA / "five-mistakes.yaml", project / "content" / "broken.yaml")
-    from guidegen.errors import ContentError
-
-    with pytest.raises(ContentError):
-        cli("--debug", "check")
-
-
 def test_library_api_matches_the_cli(project):
     import guidegen
 

@@ -1,7 +1,8 @@
 """The ``guidegen`` command line: thin commands over the library API.
 
 Errors are printed here and only here: every :class:`~guidegen.errors.GuidegenError`
-becomes its lines on stderr and its exit status; ``--debug`` shows tracebacks. The
+becomes its lines on stderr (on a terminal with each source line and a caret) and its
+exit status; ``--debug``, before or after the command, adds the traceback. The
 build options are made from their one declaration
 (:class:`~guidegen.builder.options.BuildOptions`); an option not given leaves the project
 file's value (``guidegen.yaml``), else the default. Heavy modules (pydantic, WeasyPrint,
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,14 @@ from typing import Any
 import click
 
 from .builder.options import BuildOptions, choices, option_fields
-from .errors import EXIT_CODES, GuidegenError, Problem, StrictError, collect_warnings
+from .errors import (
+    EXIT_CODES,
+    GuidegenError,
+    Problem,
+    StrictError,
+    collect_warnings,
+    source_excerpt,
+)
 from .version import __version__
 
 F = Callable[..., Any]
@@ -29,6 +38,14 @@ F = Callable[..., Any]
 class GuidegenGroup(click.Group):
     """A click group that prints guidegen errors in one place, with their exit codes."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Take ``--debug`` before the command or after it (not after ``--``)."""
+        end = args.index("--") if "--" in args else len(args)
+        if "--debug" in args[:end]:
+            ctx.meta["guidegen.debug"] = True
+            args = [arg for n, arg in enumerate(args) if n >= end or arg != "--debug"]
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; print its warnings, and guidegen errors with their status."""
         _show_progress_notes()
@@ -36,19 +53,21 @@ class GuidegenGroup(click.Group):
             try:
                 return self._invoke(ctx, found)
             finally:
-                _echo_warnings(found)  # those not printed before an error
+                _echo_problems(found)  # those not printed before an error
 
     def _invoke(self, ctx: click.Context, found: list[Problem]) -> Any:
+        debug = bool(ctx.meta.get("guidegen.debug"))
         try:
             return super().invoke(ctx)
         except GuidegenError as exc:
-            if ctx.meta.get("guidegen.debug"):
-                raise
+            if debug:
+                _echo_traceback(exc)
             if isinstance(exc, StrictError):
                 found.clear()  # they are the errors now
-            _echo_warnings(found)
-            for line in exc.lines():
-                click.echo(line, err=True)
+            _echo_problems(found)
+            _echo_problems(exc.problems)
+            if exc.summary():
+                click.echo(exc.summary(), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt as exc:  # Interrupted says what holds when it is not this
             click.echo(getattr(exc, "message", "interrupted; no output was changed"),
@@ -60,11 +79,39 @@ class GuidegenGroup(click.Group):
             click.echo("error: guidegen ran out of memory", err=True)
             ctx.exit(EXIT_CODES["render"])
         except Exception as exc:
-            if ctx.meta.get("guidegen.debug"):
-                raise
-            click.echo(f"internal error: {type(exc).__name__}: {exc} "
-                       "(run with --debug for the traceback)", err=True)
+            if debug:
+                _echo_traceback(exc)
+            click.echo(f"internal error: {type(exc).__name__}: {exc}"
+                       + ("" if debug else " (run with --debug for the traceback)"), err=True)
             ctx.exit(EXIT_CODES["internal"])
+
+
+def _echo_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:
+    """Print ``problems`` on standard error, each ``file:line:col: severity: message``.
+
+    On a terminal, each is followed by its source line with a caret under the column
+    (the caret coloured unless ``NO_COLOR`` is set). A list of collected warnings is
+    emptied, so that each is printed once.
+    """
+    excerpts = sys.stderr.isatty()
+    colour = excerpts and not os.environ.get("NO_COLOR")
+    files: dict[str, list[str] | None] = {}
+    for problem in problems:
+        click.echo(str(problem), err=True)
+        for line in source_excerpt(problem.location, files) if excerpts else ():
+            if colour and line.endswith("^"):
+                line = line[:-1] + click.style("^", fg=_COLOURS[problem.severity], bold=True)
+            click.echo(line, err=True, color=colour)
+    if isinstance(problems, list):
+        problems.clear()
+
+
+_COLOURS = {"error": "red", "warning": "yellow", "hint": "cyan"}
+
+
+def _echo_traceback(exc: BaseException) -> None:
+    """Print the traceback of ``exc`` (``--debug``), notes included, on standard error."""
+    click.echo("".join(traceback.format_exception(exc)), err=True, nl=False)
 
 
 class _Notes(logging.Handler):
@@ -81,13 +128,6 @@ def _show_progress_notes() -> None:
     if not any(isinstance(handler, _Notes) for handler in logger.handlers):
         logger.addHandler(_Notes(logging.INFO))
         logger.setLevel(logging.INFO)
-
-
-def _echo_warnings(found: list[Problem]) -> None:
-    """Print the warnings of ``found`` (once) on standard error."""
-    for problem in found:
-        click.echo(str(problem), err=True)
-    found.clear()
 
 
 def _formats(ctx: click.Context, param: click.Parameter,
@@ -144,13 +184,14 @@ def _options(ctx: click.Context, given: dict[str, Any]) -> BuildOptions:
 
 @click.group(cls=GuidegenGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="guidegen")
-@click.option("--debug", is_flag=True, help="Show tracebacks instead of short messages.")
+@click.option("--debug", is_flag=True, help="Show the traceback of an error too, after "
+              "the messages (before or after the command).")
 @click.option("-c", "--config", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="The project file. [default: guidegen.yaml here or in a folder above]")
 @click.pass_context
 def main(ctx: click.Context, debug: bool, config: Path | None) -> None:
     """Turn comparison guides written in YAML into print-ready PDF and Word files."""
-    ctx.meta["guidegen.debug"] = debug
+    ctx.meta["guidegen.debug"] = debug or ctx.meta.get("guidegen.debug", False)
     ctx.meta["guidegen.config"] = config
 
 
