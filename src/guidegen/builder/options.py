@@ -21,8 +21,8 @@ from typing import Any, Literal
 
 from ..content.languages import LANGUAGE_TAG, is_right_to_left
 from ..errors import UsageError
+from ..renderers import Format
 
-Format = Literal["pdf", "docx", "html"]
 Paper = Literal["a4", "letter"]
 PdfVariant = Literal["ua-1", "a-3b", "tagged"]
 # --pdf-variant name -> WeasyPrint's pdf_variant; every variant is tagged.

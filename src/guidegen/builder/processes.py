@@ -16,7 +16,7 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from ..errors import GuidegenError, RenderError
-from ..renderers import Rendered
+from ..renderers import RENDERERS, Rendered, helped
 from .limits import limited_time, memory_hint
 from .options import option_fields
 
@@ -24,9 +24,6 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from multiprocessing.connection import Connection
 
-    from ..renderers.pdf import Layout
-
-HELPED = "pdf"  # the format the helper process renders
 _DEFAULT_MEMORY: int = option_fields()["memory_limit"].default  # type: ignore[assignment]
 _SLACK = 10.0  # seconds the helper may overrun its own time limit before it is killed
 _language = "en"  # the language the next documents most likely use (see expect_language)
@@ -44,10 +41,15 @@ def expect_language(language: str) -> None:
 
 
 def may_use_helper(formats: Sequence[str], processes: int) -> bool:
-    """Return whether a PDF helper process can share the work of rendering ``formats``."""
+    """Return whether a helper process can share the work of rendering ``formats``.
+
+    It may when one of them ``runs_in_helper`` (the PDF) and there is another to render
+    meanwhile.
+    """
     import multiprocessing
 
-    return (processes > 1 and HELPED in formats and len(formats) > 1 and hasattr(os, "fork")
+    return (processes > 1 and helped(formats) is not None and len(formats) > 1
+            and hasattr(os, "fork")
             # one caller at a time: the helper answers in order, and timers need it
             and threading.current_thread() is threading.main_thread()
             and multiprocessing.parent_process() is None)  # not inside a worker
@@ -71,7 +73,11 @@ class HelperCrashError(RuntimeError):
 
 
 class PdfHelper:
-    """A forked process that lays out PDFs, one document at a time, for this process."""
+    """A forked process that lays out documents, one at a time, for this process.
+
+    It lays out the format that ``runs_in_helper`` (the PDF: see
+    :data:`~guidegen.renderers.RENDERERS`), from what its ``prepare_layout`` made here.
+    """
 
     _running: PdfHelper | None = None
 
@@ -108,8 +114,8 @@ class PdfHelper:
             helper = cls._running = cls(process, ours, memory_limit)
         return helper
 
-    def submit(self, layout: Layout, time_limit: float | None) -> None:
-        """Start laying out ``layout`` (see :mod:`guidegen.renderers.pdf`)."""
+    def submit(self, layout: object, time_limit: float | None) -> None:
+        """Start laying out ``layout``, what the renderer's ``prepare_layout`` returned."""
         try:
             self.connection.send((os.getcwd(), layout, time_limit))
         except OSError:
@@ -160,15 +166,14 @@ def _become_child(parent: int) -> None:
 
 
 def _serve(connection: Connection, parent: int, memory_limit: int) -> None:
-    """Run in the helper: import WeasyPrint, then lay out each document that arrives."""
+    """Run in the helper: warm its renderer up, then lay out each document that arrives."""
     _become_child(parent)
     from ..native import limit_memory
-    from ..renderers.pdf import lay_out
-    from ..renderers.speed import import_weasyprint, warm_hyphenation
 
-    with suppress(Exception):
-        import_weasyprint()  # while the caller loads the content; errors show when used
-        warm_hyphenation(_language)
+    renderer = next(r for r in RENDERERS.values() if r.runs_in_helper)
+    lay_out = renderer.module().lay_out
+    with suppress(Exception):  # while the caller loads the content; errors show when used
+        renderer.warm_up(_language)
     limit_memory(memory_limit)
     while True:
         try:
@@ -177,12 +182,13 @@ def _serve(connection: Connection, parent: int, memory_limit: int) -> None:
             return
         try:
             os.chdir(cwd)  # error messages name files relative to the caller's folder
-            with limited_time(time_limit, "laying out the PDF"):
+            with limited_time(time_limit, f"laying out the {renderer.name.upper()}"):
                 reply: tuple[str, Any] = ("ok", lay_out(layout))
         except GuidegenError as exc:
             reply = ("error", exc)
         except MemoryError:
-            reply = ("error", RenderError(f"laying out the PDF ran out of memory; "
+            reply = ("error", RenderError(f"laying out the {renderer.name.upper()} ran out "
+                                          "of memory; "
                                           f"{memory_hint(memory_limit)}"))
         except Exception as exc:  # a bug: the caller reports it as in its own process
             reply = ("crash", HelperCrashError.of(exc))
@@ -213,12 +219,9 @@ def _start_worker(parent: int, memory_limit: int) -> None:
     _become_child(parent)
     from ..native import limit_memory
 
-    with suppress(Exception):  # errors show when the renderers are used
-        from ..renderers import docx, html, pdf  # noqa: F401 - imported ahead of the first task
-        from ..renderers.speed import import_weasyprint, warm_hyphenation
-
-        import_weasyprint()
-        warm_hyphenation(_language)
+    for renderer in RENDERERS.values():  # imported ahead of the first task
+        with suppress(Exception):  # errors show when the renderers are used
+            renderer.warm_up(_language)
     limit_memory(memory_limit)
     WORKER_MEMORY.append(memory_limit)
 

@@ -1,5 +1,9 @@
 """Where renders run: in this process, beside a PDF helper process, or in a worker pool.
 
+Which format lays out pages, which take its page map and which a helper may lay out is
+the renderers' registry's to say (:data:`~guidegen.renderers.RENDERERS`); the PDF is all
+of the first and the last, the DOCX takes its page map.
+
 This module is the one interface to guidegen's speed machinery for rendering,
 :class:`Scheduler`; the processes it uses are forked and spoken to by
 :mod:`.processes`, and the limits every render runs under are in :mod:`.limits`:
@@ -34,16 +38,24 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ..errors import RenderError, rewarn
-from ..renderers import Finisher, PageMap, RenderContext, Rendered, get_preparer
+from ..renderers import (
+    RENDERERS,
+    Finisher,
+    PageMap,
+    RenderContext,
+    Rendered,
+    get_preparer,
+    helped,
+    paginating,
+)
 from .limits import limited_time, memory_hint
-from .processes import HELPED, WORKER_MEMORY, PdfHelper, may_use_helper, start_pool
+from .processes import WORKER_MEMORY, PdfHelper, may_use_helper, start_pool
 
 if TYPE_CHECKING:
     from ..layout.tree import Document
     from .fitting import Fit, Layer
 
 Results = dict[str, tuple[Rendered, float]]
-PAGED = "docx"  # the format that takes the PDF's page count, and its tightness
 
 
 @dataclass(frozen=True)
@@ -131,11 +143,10 @@ class Scheduler:
 def render_formats(task: Task, helper: PdfHelper | None = None) -> Results:
     """Return every format of ``task`` rendered, each with the seconds it took."""
     started = time.perf_counter()
-    if helper is not None and HELPED in task.formats:
-        from ..renderers.pdf import prepare_layout
-
-        with limited_time(task.time_limit, task.what(HELPED)):
-            layout = prepare_layout(task.document, task.context)
+    aside = helped(task.formats) if helper is not None else None
+    if aside is not None and helper is not None:
+        with limited_time(task.time_limit, task.what(aside.name)):
+            layout = aside.module().prepare_layout(task.document, task.context)
         helper.submit(layout, task.time_limit)
     else:
         helper = None
@@ -148,24 +159,31 @@ def render_formats(task: Task, helper: PdfHelper | None = None) -> Results:
 
 
 def _render(task: Task, helper: PdfHelper | None, started: float) -> Results:
-    finishers = _prepare(task, helper, task.formats)  # all but a PDF the helper lays out
+    """Return every format of ``task``, the paginating one first.
+
+    Those that take its page map follow, laid out again at the tightened theme if the
+    document was fitted to its pages.
+    """
+    finishers = _prepare(task, helper, task.formats)  # all but what the helper lays out
     results: Results = {}
-    if HELPED in task.formats or (task.fit is not None and PAGED in task.formats):
+    paged = [name for name in task.formats if RENDERERS[name].needs_page_map]
+    pages = paginating(RENDERERS)  # a fitted document takes its page count and fullness
+    if pages is not None and (pages.name in task.formats or (task.fit is not None and paged)):
         if helper is not None:
-            pdf = helper.result(task.time_limit)
+            first = helper.result(task.time_limit)
         else:
-            finish = finishers.pop(HELPED)[0] if HELPED in finishers \
-                else _preparer(task, HELPED)
-            with limited_time(task.time_limit, task.what(HELPED)):
-                pdf = finish(None)
+            finish = finishers.pop(pages.name)[0] if pages.name in finishers \
+                else _preparer(task, pages.name)
+            with limited_time(task.time_limit, task.what(pages.name)):
+                first = finish(None)
         if task.fit is not None:
-            level, pdf, fitted = fit_task(task, task.fit, pdf, _layer(task, helper))
-            if level:  # the paged formats again, with the tightened theme
-                finishers |= _prepare(fitted, None, tuple(n for n in finishers if n == PAGED))
-        if HELPED in task.formats:
-            results[HELPED] = (pdf, time.perf_counter() - started)
-        task = replace(task, context=replace(task.context, pages_hint=pdf.pages,
-                                             page_map=pdf.page_map))
+            level, first, fitted = fit_task(task, task.fit, first, _layer(task, helper))
+            if level:  # the formats that follow the pages again, with the tightened theme
+                finishers |= _prepare(fitted, None, tuple(n for n in finishers if n in paged))
+        if pages.name in task.formats:
+            results[pages.name] = (first, time.perf_counter() - started)
+        task = replace(task, context=replace(task.context, pages_hint=first.pages,
+                                             page_map=first.page_map))
     context = task.context
     for name in task.formats:
         if name in results:
@@ -197,7 +215,7 @@ def _prepare(task: Task, helper: PdfHelper | None,
     """Return the finishers of ``formats``, each with the seconds preparing it took."""
     finishers = {}
     for name in formats:
-        if helper is not None and name == HELPED:
+        if helper is not None and RENDERERS[name].runs_in_helper:
             continue
         began = time.perf_counter()
         with limited_time(task.time_limit, task.what(name)):
@@ -211,14 +229,15 @@ def _preparer(task: Task, name: str) -> Finisher:
 
 
 def _layer(task: Task, helper: PdfHelper | None) -> Layer:
-    """Return what lays a document of ``task`` out as a PDF: the helper, else this process."""
-    from ..renderers.pdf import prepare_layout
+    """Return what lays a document of ``task`` out in pages: the helper, else this process."""
+    pages = paginating(RENDERERS)
+    assert pages is not None  # only a document some format paginates is fitted
 
     def lay(document: Document, context: RenderContext) -> Rendered:
-        with limited_time(task.time_limit, task.what(HELPED)):
-            if helper is None:
-                return get_preparer(HELPED)(document, context)(None)
-            helper.submit(prepare_layout(document, context), task.time_limit)
+        with limited_time(task.time_limit, task.what(pages.name)):
+            if helper is None or not pages.runs_in_helper:
+                return get_preparer(pages.name)(document, context)(None)
+            helper.submit(pages.module().prepare_layout(document, context), task.time_limit)
         return helper.result(task.time_limit)
 
     return lay

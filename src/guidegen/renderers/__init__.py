@@ -6,6 +6,15 @@ another's (the DOCX caches the PDF's page count in its NUMPAGES field) also has
 ``prepare(document, context)``, which does everything else and returns the function that
 finishes the output given that count. Packages are imported only when their format is
 rendered, so ``guidegen check`` and an up-to-date build never load WeasyPrint.
+
+What the builder needs to know of a format without importing it is declared here, once,
+in :data:`RENDERERS` (a :class:`Renderer` each): its file extension, whether it lays out
+pages (``paginates``: its page count and fullness drive page fitting), whether it takes
+the paginating format's page map (``needs_page_map``), and whether a helper process may
+lay it out while this one renders the others (``runs_in_helper``; such a package also has
+``prepare_layout(document, context)``, whose picklable result ``lay_out(layout)`` turns
+into the output). A package may have ``warm_up(language)``: what a freshly forked helper or
+worker does while it waits for its first document.
 """
 
 from __future__ import annotations
@@ -13,7 +22,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from types import ModuleType
+from typing import TYPE_CHECKING, Literal, cast
 
 from ..errors import Location, Problem, UsageError
 
@@ -21,10 +31,38 @@ if TYPE_CHECKING:
     from ..layout.tree import Document
     from ..theme import Templates
 
-# format name -> (package, file extension), in rendering order: the DOCX reuses the
-# PDF's page count.
-RENDERERS = {"pdf": ("guidegen.renderers.pdf", "pdf"), "docx": ("guidegen.renderers.docx", "docx"),
-             "html": ("guidegen.renderers.html", "html")}
+Format = Literal["pdf", "docx", "html"]
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """What guidegen knows of one output format before its package is imported."""
+
+    name: Format
+    package: str
+    extension: str
+    paginates: bool = False  # lays out pages: its page count and fullness fit a document
+    needs_page_map: bool = False  # takes the paginating format's page map (and its fit)
+    runs_in_helper: bool = False  # a helper process may lay it out (prepare_layout/lay_out)
+
+    def module(self) -> ModuleType:
+        """Return the renderer's package, imported now if it was not yet."""
+        return importlib.import_module(self.package)
+
+    def warm_up(self, language: str) -> None:
+        """Import the package and run its ``warm_up(language)``, if it has one."""
+        warm = getattr(self.module(), "warm_up", None)
+        if warm is not None:
+            warm(language)
+
+
+# every format, in rendering order: the paginating one first, as the others take its pages
+RENDERERS: dict[str, Renderer] = {renderer.name: renderer for renderer in (
+    Renderer("pdf", "guidegen.renderers.pdf", "pdf", paginates=True, runs_in_helper=True),
+    Renderer("docx", "guidegen.renderers.docx", "docx", needs_page_map=True),
+    Renderer("html", "guidegen.renderers.html", "html"),
+)}
+FORMATS: tuple[Format, ...] = tuple(r.name for r in RENDERERS.values())
 
 
 @dataclass(frozen=True)
@@ -111,23 +149,37 @@ def check_formats(names: Iterable[str]) -> list[str]:
     return [name for name in RENDERERS if name in chosen]
 
 
+def renderer(name: str) -> Renderer:
+    """Return the :class:`Renderer` of format ``name``; a usage error if there is none."""
+    check_formats([name])
+    return RENDERERS[name]
+
+
 def extension(name: str) -> str:
     """Return the file extension of format ``name``, without importing its renderer."""
-    return RENDERERS[name][1]
+    return renderer(name).extension
+
+
+def paginating(formats: Iterable[str]) -> Renderer | None:
+    """Return the renderer among ``formats`` that lays out pages, if one does."""
+    return next((RENDERERS[f] for f in formats if RENDERERS[f].paginates), None)
+
+
+def helped(formats: Iterable[str]) -> Renderer | None:
+    """Return the renderer among ``formats`` a helper process may lay out, if one may."""
+    return next((RENDERERS[f] for f in formats if RENDERERS[f].runs_in_helper), None)
 
 
 def get_renderer(name: str) -> Callable[[Document, RenderContext], Rendered]:
     """Return the ``render`` function of the format called ``name``."""
-    check_formats([name])
-    return importlib.import_module(RENDERERS[name][0]).render
+    return cast(Callable[["Document", RenderContext], Rendered], renderer(name).module().render)
 
 
 def get_preparer(name: str) -> Preparer:
     """Return the ``prepare`` function of format ``name`` (see the module's docstring)."""
-    check_formats([name])
-    module = importlib.import_module(RENDERERS[name][0])
+    module = renderer(name).module()
     if hasattr(module, "prepare"):
-        return module.prepare
+        return cast(Preparer, module.prepare)
 
     def prepare(document: Document, context: RenderContext) -> Finisher:
         result = module.render(document, context)

@@ -19,7 +19,7 @@ from typing import Any
 from ...errors import Location, TemplateError
 from ...layout.tree import Document
 from .. import RenderContext, Rendered
-from ..speed import import_weasyprint
+from ..speed import import_weasyprint, warm_hyphenation
 from ..urls import base_url
 from .fetcher import project_fetcher, refused_urls_as_errors
 from .fonts import require_fonts
@@ -42,6 +42,12 @@ class Layout:
     sources: tuple[Location, ...]
     fallback: Location
     limits: Limits
+
+
+def warm_up(language: str) -> None:
+    """Import WeasyPrint and load ``language``'s hyphenation patterns (a fresh helper's wait)."""
+    import_weasyprint()
+    warm_hyphenation(language)
 
 
 def render(document: Document, context: RenderContext) -> Rendered:
