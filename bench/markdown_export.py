@@ -17,20 +17,25 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 
-from guidegen.content import markup
-from guidegen.layout.tree import (
+from guidegen.tree import (
     Block,
     Cell,
+    Code,
     Contents,
     Document,
+    Emph,
     Fields,
     Heading,
     Inline,
+    LineBreak,
+    Link,
     ListBlock,
     Metadata,
     Paragraph,
     Span,
+    Strong,
     Table,
+    Text,
     plain_text,
 )
 from outline import list_lines, load_document, parts
@@ -51,18 +56,18 @@ def inlines(nodes: Iterable[Inline]) -> str:
     """Return inline nodes as one line of Markdown."""
     out: list[str] = []
     for node in nodes:
-        if isinstance(node, markup.Text):
+        if isinstance(node, Text):
             out.append(escape(node.text))
-        elif isinstance(node, markup.Code):
+        elif isinstance(node, Code):
             out.append(f"`` {node.text} ``" if "`" in node.text else f"`{node.text}`")
-        elif isinstance(node, markup.LineBreak):
+        elif isinstance(node, LineBreak):
             out.append("\\\n")
-        elif isinstance(node, markup.Strong) or (isinstance(node, Span)
+        elif isinstance(node, Strong) or (isinstance(node, Span)
                                                  and node.role in STRONG_SPANS):
             out.append(f"**{inlines(node.children)}**")
-        elif isinstance(node, markup.Emph):
+        elif isinstance(node, Emph):
             out.append(f"*{inlines(node.children)}*")
-        elif isinstance(node, markup.Link):
+        elif isinstance(node, Link):
             out.append(f"[{inlines(node.children)}](<{node.href}>)")
         elif isinstance(node, Span):  # a mark or a symbol: its words
             out.append(inlines(node.children))

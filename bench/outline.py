@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from guidegen.layout.tree import Block, Document, ListBlock, Paragraph, Section
+from guidegen.tree import Block, Document, ListBlock, Paragraph, Section
 
 
 def load_document(path: str | os.PathLike[str]) -> tuple[Document, Any]:

@@ -21,19 +21,24 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from guidegen.content import markup
-from guidegen.layout.tree import (
+from guidegen.tree import (
     Block,
     Cell,
+    Code,
     Contents,
     Document,
+    Emph,
     Fields,
     Heading,
     Inline,
+    LineBreak,
+    Link,
     ListBlock,
     Paragraph,
     Span,
+    Strong,
     Table,
+    Text,
     plain_text,
 )
 from outline import list_lines, load_document, parts
@@ -81,21 +86,21 @@ class Writer:
         out: list[str] = []
         words = ""  # text nodes in a row become one string literal
         for node in nodes:
-            if isinstance(node, markup.Text):
+            if isinstance(node, Text):
                 words += node.text
                 continue
             out.append(text(words))
             words = ""
-            if isinstance(node, markup.Code):
+            if isinstance(node, Code):
                 out.append(f"#raw({string(node.text)})")
-            elif isinstance(node, markup.LineBreak):
+            elif isinstance(node, LineBreak):
                 out.append("#linebreak()")
-            elif isinstance(node, markup.Strong) or (isinstance(node, Span)
+            elif isinstance(node, Strong) or (isinstance(node, Span)
                                                      and node.role in STRONG_SPANS):
                 out.append(f"#strong[{self.inlines(node.children)}]")
-            elif isinstance(node, markup.Emph):
+            elif isinstance(node, Emph):
                 out.append(f"#emph[{self.inlines(node.children)}]")
-            elif isinstance(node, markup.Link):
+            elif isinstance(node, Link):
                 out.append(f"#link({string(node.href)})[{self.inlines(node.children)}]")
             elif isinstance(node, Span) and node.role in self.marks:
                 out.append(f"#text({self.marks[node.role]})[{text(plain_text(node.children))}]")

@@ -133,7 +133,7 @@ def document_of(guide, **options):
 
 def comparisons_heading(guide) -> str:
     """Return the heading the layout gives the comparisons part of ``guide``."""
-    from guidegen.layout.tree import Heading
+    from guidegen.tree import Heading
 
     return next(block.text for block in document_of(guide).walk()
                 if isinstance(block, Heading) and block.anchor == "comparisons")

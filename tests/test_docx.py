@@ -12,7 +12,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from guidegen.content.loader import load
-from guidegen.layout.tree import plain_text
+from guidegen.tree import plain_text
 
 from .conftest import DATA, DEFAULT_GUIDE, build_logged, comparisons_heading
 from .readers import docx_structure, libreoffice_pdfs, pdf_pages, pdf_structure, pdf_text

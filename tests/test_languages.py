@@ -21,8 +21,8 @@ from guidegen.content.labels import LABEL_KEYS, fill
 from guidegen.errors import display_name
 from guidegen.layout.guide import layout_guide
 from guidegen.layout.labels import catalogue_for, catalogue_tags, load_catalogue
-from guidegen.layout.tree import Heading, Paragraph, plain_text, walk
 from guidegen.theme import load_templates
+from guidegen.tree import Heading, Paragraph, plain_text, walk
 
 from .conftest import DATA, DEFAULT_GUIDE, ROOT, TRANSLATIONS, build_logged, document_of
 from .readers import libreoffice_pdfs, normalize, pdf_text

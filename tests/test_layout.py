@@ -9,11 +9,10 @@ import docx
 import pytest
 
 import guidegen
-from guidegen.content.markup import Strong, Text
 from guidegen.layout.guide import layout_guide
-from guidegen.layout.tree import Heading, Paragraph, Section, walk
 from guidegen.renderers import RenderContext, get_renderer
 from guidegen.theme import load_templates
+from guidegen.tree import Heading, Paragraph, Section, Strong, Text, walk
 
 from .conftest import DATA, DEFAULT_GUIDE, GOOD_FIXTURES, build_logged, document_of
 from .readers import (

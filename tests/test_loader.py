@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from guidegen.content.loader import load, load_all
-from guidegen.content.markup import BulletList, Emph, Link, Paragraph, Strong, Text
 from guidegen.content.model import Mark
 from guidegen.errors import ContentError
+from guidegen.tree import Emph, Link, ListBlock, Paragraph, Strong, Text
 
 from .conftest import DATA, DEFAULT_GUIDE, comparisons_heading, document_of, write_yaml
 
@@ -146,7 +146,7 @@ def test_markdown_becomes_nodes():
     assert paragraph.inlines[1] == Strong((Text("this"),))
     assert paragraph.inlines[3] == Emph((Text("that"),))
     assert paragraph.inlines[5] == Link("https://example.org", (Text("the site"),))
-    assert bullets == BulletList(((Paragraph((Text("one"),)),), (Paragraph((Text("two"),)),)))
+    assert bullets == ListBlock(((Paragraph((Text("one"),)),), (Paragraph((Text("two"),)),)))
 
 
 @pytest.mark.parametrize(("markdown", "message"), [

@@ -174,8 +174,8 @@ def test_each_roster_keeps_its_own_manifest(tmp_path, cli, monkeypatch):
 def test_the_cover_prints_a_roster_date_as_its_language_writes_dates(tmp_path):
     from guidegen.builder.packets import load_packets
     from guidegen.layout.packet import PacketLayout
-    from guidegen.layout.tree import Fields
     from guidegen.theme import load_templates
+    from guidegen.tree import Fields
 
     folder = copy_project(tmp_path)
     packet = folder / "packets" / "new-starter.yaml"

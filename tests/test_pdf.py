@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from guidegen.content.loader import load
-from guidegen.layout.tree import plain_text
+from guidegen.tree import plain_text
 
 from .conftest import DATA, DEFAULT_GUIDE, build_logged, comparisons_heading
 from .readers import missing_in_order, pdf_structure, pdf_tagged_text, pdf_text, seed_pieces

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 import guidegen
 from guidegen.errors import collect_warnings
-from guidegen.layout.tree import Fields
+from guidegen.tree import Fields
 
 from .conftest import DATA, DEFAULT_GUIDE, GOOD_FIXTURES, document_of
 from .readers import (

@@ -7,7 +7,7 @@ from typing import Literal, get_args, get_origin, get_type_hints
 import pytest
 
 import guidegen
-from guidegen.layout import tree
+from guidegen import tree
 from guidegen.tree.roles import ROLES, Role
 
 from .conftest import GOOD_FIXTURES, ROOT, document_of
@@ -90,3 +90,31 @@ def test_every_role_a_packet_uses_is_declared_for_its_node():
         assert role in allowed(kind), (kind.__name__, role)
     assert {(tree.Section, "guide"), (tree.Section, "cover"),
             (tree.Fields, "signature")} <= used
+
+
+def test_the_tree_imports_nothing_of_guidegen_but_errors():
+    # the ground floor: content (Markdown), the layout and every renderer build on it
+    import ast
+
+    folder = ROOT / "src" / "guidegen" / "tree"
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                assert node.level == 1 or (node.level == 2 and node.module == "errors"), \
+                    (path.name, node.module)
+            elif isinstance(node, ast.ImportFrom | ast.Import):
+                names = [node.module] if isinstance(node, ast.ImportFrom) else \
+                    [alias.name for alias in node.names]
+                assert not any(name and name.startswith("guidegen") for name in names)
+
+
+def test_markdown_is_read_into_tree_nodes():
+    from guidegen.content.markup import parse_blocks
+
+    found = parse_blocks("A **bold** [link](https://example.org)\n\n3. three\n4. four")
+    assert found == (tree.Paragraph((tree.Text("A "), tree.Strong((tree.Text("bold"),)),
+                                     tree.Text(" "), tree.Link("https://example.org",
+                                                               (tree.Text("link"),)))),
+                     tree.ListBlock(((tree.Paragraph((tree.Text("three"),)),),
+                                     (tree.Paragraph((tree.Text("four"),)),)),
+                                    ordered=True, start=3))

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from guidegen.content.loader import load
 from guidegen.layout.metrics import FontMetrics, Measure
-from guidegen.layout.tree import Section, Table, plain_text
 from guidegen.layout.widths import Column, allot, measure_columns, text_widths
 from guidegen.native import font_files
 from guidegen.theme import Templates, load_templates
+from guidegen.tree import Section, Table, plain_text
 
 from .conftest import DATA, DEFAULT_GUIDE, document_of
 
@@ -34,7 +34,7 @@ def tables(document):
 
 
 def walk_section(section):
-    from guidegen.layout.tree import walk
+    from guidegen.tree import walk
 
     return walk(section.children)
 

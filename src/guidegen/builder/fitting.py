@@ -26,8 +26,8 @@ from ..renderers import RenderContext, Rendered
 
 if TYPE_CHECKING:
     from ..content.model import Guide
-    from ..layout.tree import Document
     from ..theme import Templates
+    from ..tree import Document
 
 SMALL, TIGHTEST = 1.0, 2.0  # the levels of Theme.tightened: spacing only; sizes too
 # how much less room a guide takes at level 1 (spacing), and at 2 on top (type sizes),

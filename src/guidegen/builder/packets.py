@@ -48,8 +48,8 @@ if TYPE_CHECKING:
     from ..content.packet import Packet
     from ..content.roster import Recipient
     from ..layout.packet import PacketLayout
-    from ..layout.tree import Document
     from ..theme import Templates
+    from ..tree import Document
     from .manifest import Entry
 
 SUFFIXES = (".yaml", ".yml")

@@ -42,8 +42,8 @@ from .state import BuildState, digest, folder_digest
 
 if TYPE_CHECKING:
     from ..content.model import Guide
-    from ..layout.tree import Document
     from ..theme import Templates
+    from ..tree import Document
     from .packets import Loaded
 
 GUIDE_SUFFIXES = (".yaml", ".yml")

@@ -52,7 +52,7 @@ from .limits import limited_time, memory_hint
 from .processes import WORKER_MEMORY, PdfHelper, may_use_helper, start_pool
 
 if TYPE_CHECKING:
-    from ..layout.tree import Document
+    from ..tree import Document
     from .fitting import Fit, Layer
 
 Results = dict[str, tuple[Rendered, float]]

@@ -1,17 +1,19 @@
-"""Markdown text → the small set of block and inline nodes every writer understands.
+"""Markdown text → nodes of the document tree: paragraphs, lists and their inlines.
 
 Parsing is markdown-it-py's CommonMark, with bare ``https://`` and e-mail addresses made
-links; this module only maps its syntax tree onto our nodes and rejects constructs a
-guide has no place for (headings, code blocks, images, raw HTML is never interpreted:
-it stays literal text).
+links; this module only maps its syntax tree onto the tree's nodes (:mod:`guidegen.tree`)
+and rejects constructs a guide has no place for (headings, code blocks, images, raw HTML
+is never interpreted: it stays literal text). The layout gives the blocks it takes
+from here their place in the content (``source``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from ..tree.blocks import ListBlock, Paragraph
+from ..tree.inlines import Code, Emph, Inline, LineBreak, Link, Strong, Text
 from .characters import BAD_CHARACTERS
 
 if TYPE_CHECKING:
@@ -20,73 +22,7 @@ if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
 
 
-@dataclass(frozen=True)
-class Text:
-    """Literal text."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Code:
-    """Inline code, set in a monospace font."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class LineBreak:
-    """A hard line break inside a paragraph."""
-
-
-@dataclass(frozen=True)
-class Strong:
-    """Strong emphasis (bold)."""
-
-    children: tuple[Inline, ...]
-
-
-@dataclass(frozen=True)
-class Emph:
-    """Emphasis (italic)."""
-
-    children: tuple[Inline, ...]
-
-
-@dataclass(frozen=True)
-class Link:
-    """A hyperlink to an absolute ``http``, ``https`` or ``mailto`` address."""
-
-    href: str
-    children: tuple[Inline, ...]
-
-
-Inline = Text | Code | LineBreak | Strong | Emph | Link
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    """A paragraph of inline content."""
-
-    inlines: tuple[Inline, ...]
-
-
-@dataclass(frozen=True)
-class BulletList:
-    """An unordered list; each item is a sequence of blocks."""
-
-    items: tuple[tuple[Block, ...], ...]
-
-
-@dataclass(frozen=True)
-class OrderedList:
-    """A numbered list starting at ``start``; each item is a sequence of blocks."""
-
-    items: tuple[tuple[Block, ...], ...]
-    start: int = 1
-
-
-Block = Paragraph | BulletList | OrderedList
+Block = Paragraph | ListBlock  # what Markdown text holds: paragraphs and lists
 
 MAX_NESTING = 24  # levels of lists, emphasis and links inside each other (the tokens' levels)
 LINK_SCHEMES = ("http://", "https://", "mailto:")
@@ -169,8 +105,8 @@ def _block(node: SyntaxTreeNode) -> Block:
     if node.type in ("bullet_list", "ordered_list"):
         items = tuple(_item(child) for child in node.children)
         if node.type == "bullet_list":
-            return BulletList(items)
-        return OrderedList(items, int(node.attrs.get("start", 1)))
+            return ListBlock(items)
+        return ListBlock(items, ordered=True, start=int(node.attrs.get("start", 1)))
     raise MarkupError(_UNSUPPORTED.get(node.type, f"{node.type} is not supported"), _line(node))
 
 

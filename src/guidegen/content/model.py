@@ -2,15 +2,17 @@
 
 The model is declared once, here, with pydantic: it validates the YAML data, it is
 what every writer reads, and it is published as JSON Schema (``guidegen schema``).
-Unknown keys are rejected everywhere. Markdown fields hold parsed nodes
-(:mod:`guidegen.content.markup`), never raw Markdown.
+Unknown keys are rejected everywhere. Markdown fields hold the document tree's nodes
+(:mod:`guidegen.tree`, parsed by :mod:`guidegen.content.markup`), never raw Markdown.
 """
 
 from __future__ import annotations
 
 import datetime
 import enum
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -18,14 +20,15 @@ from pydantic import (
     AfterValidator,
     BeforeValidator,
     Field,
-    PlainValidator,
+    GetCoreSchemaHandler,
     PrivateAttr,
     StringConstraints,
     WithJsonSchema,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, core_schema
 
 from ..errors import Location
+from ..tree.inlines import Inline
 from . import markup
 from .base import Model, matching
 from .labels import LabelOverrides
@@ -62,16 +65,32 @@ def _markup(parse: Any, value: Any) -> Any:
                                    "line": exc.line or 0}) from None
 
 
+@dataclass(frozen=True)
+class _Plain:
+    """Pydantic's ``PlainValidator``, without building the schema of the type it makes.
+
+    Those types hold document-tree nodes (:mod:`guidegen.tree`), plain dataclasses that
+    pydantic would otherwise describe field by field each time this module is imported,
+    only to serialize them, which nothing does. Their JSON Schema is given beside.
+    """
+
+    validate: Callable[[Any], Any]
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler
+                                     ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(self.validate)
+
+
 PlainText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Markdown = Annotated[
     tuple[markup.Block, ...],
-    PlainValidator(lambda v: _markup(markup.parse_blocks, v), json_schema_input_type=str),
+    _Plain(functools.partial(_markup, markup.parse_blocks)),
     WithJsonSchema({"type": "string", "description": "Markdown: paragraphs, lists, "
                     "**bold**, *italic*, `code`, [links](https://example.org)."}),
 ]
 InlineText = Annotated[
-    tuple[markup.Inline, ...],
-    PlainValidator(lambda v: _markup(markup.parse_inlines, v), json_schema_input_type=str),
+    tuple[Inline, ...],
+    _Plain(functools.partial(_markup, markup.parse_inlines)),
     WithJsonSchema({"type": "string", "description": "One line of Markdown: **bold**, "
                     "*italic*, `code`, [links](https://example.org)."}),
 ]
@@ -122,8 +141,8 @@ class Cell:
     """A matrix cell: a :class:`Mark` or free text, and an optional note."""
 
     mark: Mark | None = None
-    text: tuple[markup.Inline, ...] = ()
-    note: tuple[markup.Inline, ...] = ()
+    text: tuple[Inline, ...] = ()
+    note: tuple[Inline, ...] = ()
 
 
 def _cell(value: Any) -> Cell:
@@ -151,7 +170,7 @@ def _cell(value: Any) -> Cell:
 
 _CELL_SCHEMA = {"type": "string", "description": "yes, no, partial, or short text "
                 "(unquoted yes/no/true/false are accepted as marks)"}
-MatrixCell = Annotated[Cell, PlainValidator(_cell), WithJsonSchema({"anyOf": [
+MatrixCell = Annotated[Cell, _Plain(_cell), WithJsonSchema({"anyOf": [
     _CELL_SCHEMA, {"type": "boolean"},
     {"type": "object", "additionalProperties": False, "required": ["value"],
      "properties": {"value": {"anyOf": [_CELL_SCHEMA, {"type": "boolean"}]},
@@ -236,7 +255,7 @@ class Matrix(Model):
 class Entry:
     """What a per-subject dimension says of one subject: one line, or a list of lines."""
 
-    lines: tuple[tuple[markup.Inline, ...], ...]
+    lines: tuple[tuple[Inline, ...], ...]
     is_list: bool = False
 
 
@@ -255,7 +274,7 @@ def _entry(value: Any) -> Entry:
     return Entry((_markup(markup.parse_inlines, value),))
 
 
-PerSubjectEntry = Annotated[Entry, PlainValidator(_entry), WithJsonSchema({"anyOf": [
+PerSubjectEntry = Annotated[Entry, _Plain(_entry), WithJsonSchema({"anyOf": [
     {"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}],
     "description": "A line of Markdown, or a list of lines."})]
 

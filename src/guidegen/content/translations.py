@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ContentError, Location, Problem, display_name, warn
-from . import markup
+from ..tree.blocks import Block, ListBlock
 from .yamlsource import Path_, format_path, parse_yaml, read_source
 
 if TYPE_CHECKING:
@@ -284,10 +284,10 @@ class _Compare:
                 yield self.problem(path, f"the source has {shape} here{self.there(path)}")
 
 
-def _list_items(blocks: Sequence[markup.Block]) -> int:
+def _list_items(blocks: Sequence[Block]) -> int:
     """Return how many list items the Markdown ``blocks`` hold, nested ones included."""
     count = 0
     for block in blocks:
-        if isinstance(block, markup.BulletList | markup.OrderedList):
+        if isinstance(block, ListBlock):
             count += len(block.items) + sum(_list_items(item) for item in block.items)
     return count

@@ -1,4 +1,4 @@
-"""A validated guide laid out as one document tree (:mod:`guidegen.layout.tree`).
+"""A validated guide laid out as one document tree (:mod:`guidegen.tree`).
 
 This is where it is decided which blocks a guide has and in what order: title block,
 control block, intro, one part per subject, the comparisons with their tables and keys,
@@ -12,15 +12,12 @@ import dataclasses
 import datetime
 from collections.abc import Sequence
 
-from ..content import markup
 from ..content.labels import fill
 from ..content.model import Cell as MatrixCell
 from ..content.model import Guide, GuideInfo, Mark, Matrix, PerSubject, Subject
 from ..errors import Location
 from ..theme import Templates
-from ..tree.roles import ListRole, SpanRole
-from .labels import Labels, control_line, labels_for
-from .tree import (
+from ..tree import (
     Block,
     Cell,
     Contents,
@@ -38,8 +35,11 @@ from .tree import (
     Section,
     Span,
     Table,
+    Text,
     walk,
 )
+from ..tree.roles import ListRole, SpanRole
+from .labels import Labels, control_line, labels_for
 from .widths import field_widths, matrix_widths
 
 DEFAULT_LANGUAGE = "en"
@@ -115,11 +115,11 @@ class _GuideLayout:
         at = self.guide.locate
         children.append(Heading(1, info.title, "title", source=at("guide", "title")))
         if info.subtitle:
-            children.append(Paragraph((markup.Text(info.subtitle),), "subtitle",
+            children.append(Paragraph((Text(info.subtitle),), "subtitle",
                                       source=at("guide", "subtitle")))
         if info.audience:
             children.append(Paragraph(self.captioned(labels.audience, "label",
-                                                     markup.Text(info.audience)),
+                                                     Text(info.audience)),
                                       "audience", source=at("guide", "audience")))
         doc = info.document
         if doc is not None:
@@ -132,7 +132,7 @@ class _GuideLayout:
                                    field_widths(fields, self.templates.theme, self.language),
                                    source=at("guide", "document")))
             if doc.status:
-                children.append(Paragraph((markup.Text(doc.status),), "status",
+                children.append(Paragraph((Text(doc.status),), "status",
                                           source=at("guide", "document", "status")))
         return Section(tuple(children), role="title-block", source=at("guide"))
 
@@ -190,14 +190,14 @@ class _GuideLayout:
             return self.guide.locate("comparisons", index, *path)
 
         subjects = self.guide.subjects
-        head = (Cell((markup.Text(matrix.corner or self.text.criterion),), header=True,
+        head = (Cell((Text(matrix.corner or self.text.criterion),), header=True,
                      role="corner", source=at("corner")),
-                *(Cell((markup.Text(s.short),), header=True,
+                *(Cell((Text(s.short),), header=True,
                        source=self.guide.locate("subjects", n, "short"))
                   for n, s in enumerate(subjects)))
         rows, used = [], set()
         for r, row in enumerate(matrix.rows):
-            cells = [Cell((markup.Text(row.criterion),), row.note or (), header=True,
+            cells = [Cell((Text(row.criterion),), row.note or (), header=True,
                           source=at("rows", r, "criterion"))]
             for subject in subjects:
                 value = row.values[subject.id]
@@ -221,8 +221,8 @@ class _GuideLayout:
     def mark(self, mark: Mark) -> Span:
         symbol, word = (getattr(self.text, f"mark_{mark.value}{part}")
                         for part in ("_symbol", ""))
-        return Span(MARK_ROLES[mark], (Span("symbol", (markup.Text(symbol),)),
-                                       markup.Text(f" {word}")))
+        return Span(MARK_ROLES[mark], (Span("symbol", (Text(symbol),)),
+                                       Text(f" {word}")))
 
     def legend(self, marks: Sequence[Mark]) -> Paragraph | None:
         if not marks:
@@ -230,14 +230,14 @@ class _GuideLayout:
         inlines: list[Inline] = list(self.captioned(self.text.legend, "label"))
         for n, mark in enumerate(marks):
             if n:
-                inlines.append(markup.Text(self.text.separator))
+                inlines.append(Text(self.text.separator))
             inlines.append(self.mark(mark))
         return Paragraph(tuple(inlines), "legend")
 
     def captioned(self, label: str, role: SpanRole, *value: Inline) -> tuple[Inline, ...]:
         """Return ``label`` and its colon as a span of ``role``, then the space and ``value``."""
         head, gap = self.labels.caption(label)
-        return (Span(role, (markup.Text(head),)), *((markup.Text(gap),) if gap else ()), *value)
+        return (Span(role, (Text(head),)), *((Text(gap),) if gap else ()), *value)
 
     def per_subject(self, index: int, dimension: PerSubject) -> list[Block]:
         items: list[tuple[Block, ...]] = []
@@ -254,24 +254,23 @@ class _GuideLayout:
                           source=self.guide.locate("comparisons", index, "values"))]
 
 
-# -- Markdown blocks → tree blocks ---------------------------------------------------------
+# -- Markdown blocks, placed -----------------------------------------------------------------
 
-def blocks(nodes: Sequence[markup.Block], source: Location | None = None
-           ) -> tuple[Block, ...]:
-    """Return Markdown ``nodes`` (written at ``source``) as tree blocks."""
-    return tuple(_block(node, source) for node in nodes)
-
-
-def _block(node: markup.Block, source: Location | None) -> Block:
-    if isinstance(node, markup.Paragraph):
-        return Paragraph(node.inlines, source=source)
-    items = tuple(blocks(item, source) for item in node.items)
-    if isinstance(node, markup.OrderedList):
-        return ListBlock(items, ordered=True, start=node.start, source=source)
-    return ListBlock(items, source=source)
+def blocks(nodes: Sequence[Block], source: Location | None = None) -> tuple[Block, ...]:
+    """Return the blocks of Markdown text written at ``source``, each knowing it came from there."""
+    return tuple(_placed(node, source) for node in nodes)
 
 
-def bullets(lines: Sequence[tuple[markup.Inline, ...]], role: ListRole | None = None,
+def _placed(node: Block, source: Location | None) -> Block:
+    if isinstance(node, ListBlock):
+        return dataclasses.replace(node, items=tuple(blocks(item, source) for item in node.items),
+                                   source=source)
+    if isinstance(node, Paragraph):  # Markdown holds nothing else
+        return dataclasses.replace(node, source=source)
+    return node
+
+
+def bullets(lines: Sequence[tuple[Inline, ...]], role: ListRole | None = None,
             source: Location | None = None) -> ListBlock:
     """Return a bullet list with one single-paragraph item per line."""
     return ListBlock(tuple((Paragraph(line, source=source),) for line in lines), role=role,

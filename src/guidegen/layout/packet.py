@@ -20,15 +20,12 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import Any, Final
 
-from ..content import markup
 from ..content.model import Guide
 from ..content.packet import Packet
 from ..content.roster import Recipient
 from ..errors import Location
 from ..theme import Templates
-from .guide import DEFAULT_LANGUAGE, blocks, layout_guide
-from .labels import Labels, control_line, labels_for, resolve_labels
-from .tree import (
+from ..tree import (
     Block,
     Cell,
     Contents,
@@ -42,7 +39,10 @@ from .tree import (
     Running,
     Section,
     Table,
+    Text,
 )
+from .guide import DEFAULT_LANGUAGE, blocks, layout_guide
+from .labels import Labels, control_line, labels_for, resolve_labels
 
 COVER: Final = "cover"  # the cover's role and anchor
 CONTENTS: Final = "contents"  # the contents' anchor
@@ -131,12 +131,12 @@ class PacketLayout:
                                   alt=info.title, role="logo"))
         children.append(Heading(1, info.title, COVER, source=at("packet", "title")))
         if info.subtitle:
-            children.append(Paragraph((markup.Text(info.subtitle),), "subtitle",
+            children.append(Paragraph((Text(info.subtitle),), "subtitle",
                                       source=at("packet", "subtitle")))
         children += blocks(cover.intro or (), at("cover", "intro"))
         if cover.recipient:
             children += [
-                Paragraph((markup.Text(self.words.cover_prepared_for),), "prepared-for"),
+                Paragraph((Text(self.words.cover_prepared_for),), "prepared-for"),
                 Fields(tuple((getattr(self.words, f"recipient_{field}"),
                               self.printed(recipient, field))
                              for field in cover.recipient), "recipient",
@@ -202,7 +202,7 @@ class PacketLayout:
                  recipient: Recipient | None) -> Section:
         """Return an acknowledgement sheet of ``guides`` with lines to sign."""
         words = self.words
-        head = tuple(Cell((markup.Text(label),), header=True, role="corner" if n == 0 else None)
+        head = tuple(Cell((Text(label),), header=True, role="corner" if n == 0 else None)
                      for n, label in enumerate((words.acknowledgement_document,
                                                 words.acknowledgement_document_title,
                                                 words.acknowledgement_version)))
@@ -213,7 +213,7 @@ class PacketLayout:
         # the statement speaks of "the documents listed above": it follows their list
         return Section((Heading(level, words.acknowledgement_title, anchor),
                         Table(head, rows, (0.25, 0.6, 0.15), role="record"),
-                        Paragraph((markup.Text(words.acknowledgement_statement),), "statement"),
+                        Paragraph((Text(words.acknowledgement_statement),), "statement"),
                         signature),
                        role=ACKNOWLEDGEMENT, anchor=f"{anchor}-sheet", break_before=True)
 
@@ -228,7 +228,7 @@ def _field(recipient: Recipient | None, name: str) -> str:
 def _record_row(guide: Guide) -> tuple[Cell, ...]:
     doc = guide.guide.document
     values = (doc.number if doc else "—", guide.guide.title, doc.version if doc else "—")
-    return tuple(Cell((markup.Text(value),), header=n == 0) for n, value in enumerate(values))
+    return tuple(Cell((Text(value),), header=n == 0) for n, value in enumerate(values))
 
 
 def _entries(block: Block) -> list[ContentsEntry]:

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..theme.theme import Theme
+from ..tree import Cell, Inline, Orientation, Span, plain_text
 from .metrics import Measure
-from .tree import Cell, Inline, Orientation, Span, plain_text
 
 POINTS_PER_MM = 72 / 25.4
 # where a line may break inside a run of letters without a hyphen being added

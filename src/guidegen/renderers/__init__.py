@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Literal, cast
 from ..errors import Location, Problem, UsageError
 
 if TYPE_CHECKING:
-    from ..layout.tree import Document
     from ..theme import Templates
+    from ..tree import Document
 
 Format = Literal["pdf", "docx", "html"]
 

@@ -13,7 +13,7 @@ from typing import Any
 from docx.shared import Mm
 
 from ...content.languages import script_of
-from ...layout.tree import Document, Metadata, Running
+from ...tree import Document, Metadata, Running
 from .. import Finisher, PageMap, RenderContext, Rendered
 from . import oxml
 from .blocks import BlockWriter

@@ -16,22 +16,27 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
 from docx.shared import Mm, Pt
 
-from ...content.markup import Code, Emph, LineBreak, Link, Strong, Text
-from ...layout.tree import (
+from ...theme.word_styles import FieldRows, WordStyles
+from ...tree import (
     Block,
     Cell,
+    Code,
     Contents,
+    Emph,
     Fields,
     Heading,
     Image,
     Inline,
+    LineBreak,
+    Link,
     ListBlock,
     Paragraph,
     Section,
     Span,
+    Strong,
     Table,
+    Text,
 )
-from ...theme.word_styles import FieldRows, WordStyles
 from . import oxml
 from .toc import ContentsWriter
 

@@ -23,7 +23,7 @@ from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
 from docx.shared import Emu
 
-from ...layout.tree import Block, Running, Section
+from ...tree import Block, Running, Section
 from .. import PageMap
 from . import oxml
 

@@ -16,7 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu
 
-from ...layout.tree import Contents
+from ...tree import Contents
 from .. import PageMap
 from .oxml import bookmark_name
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from markupsafe import Markup
 
 from ...errors import Location, TemplateError
-from ...layout.tree import Document, Metadata, parts
+from ...tree import Document, Metadata, parts
 from .. import RenderContext, Rendered
 from ..urls import base_url, refusal
 from .templating import DOCUMENT_TEMPLATE, STYLESHEET_TEMPLATE, render_template

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import Location, TemplateError
-from ...layout.tree import Document
+from ...tree import Document
 from .. import RenderContext, Rendered
 from ..speed import import_weasyprint, warm_hyphenation
 from ..urls import base_url

@@ -36,7 +36,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ...layout.tree import Block, Document, Section, walk
+from ...tree import Block, Document, Section, walk
 from .. import PageMap, RenderContext, Rendered
 from . import Layout, laid_out, prepare_layout, written
 from .pagemap import page_map

@@ -1,29 +1,27 @@
-"""The document tree: what a document says, in reading order, every label resolved.
+"""The blocks of a document: headings, paragraphs, lists, fields, pictures, tables, parts.
 
 :mod:`guidegen.layout` builds one tree per document; every renderer (HTML, and through it
 the PDF; DOCX) walks the same tree, so all formats carry the same words in the same
 order by construction. The tree says *what* (a heading of level 2, a table with a header
-row, a paragraph whose role is ``legend``); how each thing looks is the templates'
-business: a ``role`` becomes a CSS class in HTML and a Word style through
-``word-styles.yaml``.
+row, a paragraph whose role is ``legend``); how each thing looks is the style sheet's
+business: a role (:mod:`.roles`) becomes a CSS class in HTML and a Word style in the
+DOCX.
 
-Inline leaves are the Markdown nodes of :mod:`guidegen.content.markup`, plus
-:class:`Span`, inline content with a role. Every node is a frozen dataclass, so a tree
-is hashable, comparable and picklable. A block's ``source`` is where in the content it
-came from (for a warning about it at ``file:line:col``); it is not part of what the
-block says, so it is left out of comparisons.
+Every node is a frozen dataclass, so a tree is hashable, comparable and picklable. A
+block's ``source`` is where in the content it came from (for a warning about it at
+``file:line:col``); it is not part of what the block says, so it is left out of
+comparisons.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
-from ..content.markup import Code, Emph, LineBreak, Link, Strong, Text
 from ..errors import Location
-from ..tree.roles import (
+from .inlines import Inline
+from .roles import (
     CellRole,
     ContentsRole,
     FieldsRole,
@@ -31,20 +29,8 @@ from ..tree.roles import (
     ListRole,
     ParagraphRole,
     SectionRole,
-    SpanRole,
     TableRole,
 )
-
-
-@dataclass(frozen=True)
-class Span:
-    """Inline content with a role (``label``, ``who``, ``mark-yes``, ``symbol``)."""
-
-    role: SpanRole
-    children: tuple[Inline, ...]
-
-
-Inline = Text | Code | LineBreak | Strong | Emph | Link | Span
 
 
 @dataclass(frozen=True)
@@ -195,40 +181,6 @@ class Running:
     whole: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
-class Metadata:
-    """What the files say about themselves: PDF metadata, DOCX core and custom properties."""
-
-    title: str
-    language: str
-    subtitle: str = ""
-    author: str = ""
-    keywords: tuple[str, ...] = ()
-    audience: str = ""
-    version: str = ""
-    status: str = ""
-    date: datetime.datetime | None = None
-    custom: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class Document:
-    """A whole document: metadata, running header and footer, and its blocks in order."""
-
-    meta: Metadata
-    running: Running
-    blocks: tuple[Block, ...]
-
-    def walk(self) -> Iterator[Block]:
-        """Return every block in reading order, sections before what they hold."""
-        return walk(self.blocks)
-
-
-def parts(document: Document) -> list[Section]:
-    """Return the sections of ``document`` that have running headers of their own."""
-    return [b for b in document.blocks if isinstance(b, Section) and b.running is not None]
-
-
 def walk(blocks: tuple[Block, ...]) -> Iterator[Block]:
     """Return ``blocks`` and every block inside them, in reading order."""
     for block in blocks:
@@ -238,16 +190,3 @@ def walk(blocks: tuple[Block, ...]) -> Iterator[Block]:
         elif isinstance(block, ListBlock):
             for item in block.items:
                 yield from walk(item)
-
-
-def plain_text(inlines: tuple[Inline, ...]) -> str:
-    """Return the text of ``inlines`` without markup (a line break becomes a space)."""
-    parts: list[str] = []
-    for node in inlines:
-        if isinstance(node, Text | Code):
-            parts.append(node.text)
-        elif isinstance(node, LineBreak):
-            parts.append(" ")
-        else:
-            parts.append(plain_text(node.children))
-    return "".join(parts)

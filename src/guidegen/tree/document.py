@@ -1,0 +1,43 @@
+"""A whole document: what it says about itself, its running header and footer, its blocks."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .blocks import Block, Running, Section, walk
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the files say about themselves: PDF metadata, DOCX core and custom properties."""
+
+    title: str
+    language: str
+    subtitle: str = ""
+    author: str = ""
+    keywords: tuple[str, ...] = ()
+    audience: str = ""
+    version: str = ""
+    status: str = ""
+    date: datetime.datetime | None = None
+    custom: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """A whole document: metadata, running header and footer, and its blocks in order."""
+
+    meta: Metadata
+    running: Running
+    blocks: tuple[Block, ...]
+
+    def walk(self) -> Iterator[Block]:
+        """Return every block in reading order, sections before what they hold."""
+        return walk(self.blocks)
+
+
+def parts(document: Document) -> list[Section]:
+    """Return the sections of ``document`` that have running headers of their own."""
+    return [b for b in document.blocks if isinstance(b, Section) and b.running is not None]
