@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import ContentError, GuidegenError, Location, Problem
 from ..files import named_inside
 from .base import EXPECTED
+from .slips import mark_problems, translation_hint
 from .yamlsource import Path_, SourceMap, format_path, load_yaml
 
 _MESSAGES = {
@@ -59,13 +60,15 @@ def load(path: str | os.PathLike[str], root: Path | None = None, *,
         raise ContentError.collect([Problem(
             source.locate(()), f"the guide is {what}; it needs at least "
             "'guide', 'intro' and 'subjects'")])
-    problems = reference_problems(data, source)
+    problems = reference_problems(data, source) + mark_problems(data, source)
     try:
         guide = Guide.model_validate(data)
     except ValidationError as exc:
         problems += _problems(exc, source, Guide)
     _raise_problems(source, problems)
     guide._source = source
+    if guide.translation_of is None:
+        translation_hint(path)
     if translations and guide.translation_of is not None:
         from .translations import translation_problems
 

@@ -76,6 +76,12 @@ def parse_blocks(source: str) -> tuple[Block, ...]:
     return tuple(_block(child) for child in tree.children)
 
 
+def paragraph_lines(source: str) -> list[tuple[int, int]]:
+    """Return the lines of each paragraph of Markdown ``source``: (first, end), from 0."""
+    return [(token.map[0], token.map[1]) for token in _parser().parse(source)
+            if token.type == "paragraph_open" and token.map]
+
+
 def _check_nesting(tokens: list[Token]) -> None:
     """Raise :class:`MarkupError` if lists, emphasis and links nest too deeply."""
     for token in tokens:

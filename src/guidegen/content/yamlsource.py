@@ -25,6 +25,7 @@ import yaml
 from ..errors import ContentError, Location, Problem, display_name, warn
 from ..files import read_file
 from .characters import BAD_CHARACTERS, UNREADABLE, describe, hidden_problem
+from .slips import markdown_slips, scalar_slips
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 100_000
@@ -59,6 +60,8 @@ class SourceMap:
     problems: list[Problem] = field(default_factory=list)
     #: for literal block scalars (``|``): the file line and column of each text line
     literal_lines: dict[Path_, list[tuple[int, int]]] = field(default_factory=dict)
+    #: the values written in quotes or as a block: text as written, never a mark
+    quoted: set[Path_] = field(default_factory=set)
 
     def locate(self, path: Path_, *, key: bool = False) -> Location:
         """Return the location of ``path``, or of its nearest located ancestor."""
@@ -126,8 +129,12 @@ class _Builder:
             self.fail(node, path, f"character U+{ord(bad.group()):04X} is not allowed in text")
         if not node.style and node.tag == _BOOL:
             return Flag(text)
+        if node.style:
+            self.source.quoted.add(path)
+        scalar_slips(node, self.lines, self.source.file, path)
         if node.style == "|":
-            self.source.literal_lines[path] = _literal_lines(node, self.lines)
+            lines = self.source.literal_lines[path] = _literal_lines(node, self.lines)
+            markdown_slips(text, lines, self.source.file, path)
         hidden = hidden_problem(text)
         if hidden is not None:
             warn(self.where_in(node, path, hidden[0]), hidden[1], format_path(path))
