@@ -40,7 +40,7 @@ _DROPPED = re.compile(r"\s+#(?=[^\s#])")  # a comment glued to a word: "#1", "#t
 def scalar_slips(node: yaml.ScalarNode, lines: list[str], file: str, path: Path_) -> None:
     """Warn of list items joined to the text above, and of text dropped as a comment."""
     style = node.style or None  # plain: None from PyYAML, "" from libyaml
-    if style in (None, "'", '"', ">"):
+    if node.start_mark.line != node.end_mark.line and style in (None, "'", '"', ">"):
         for number, column in _folded_items(node, lines):
             warn(Location(file, number + 1, column + 1), _joined_message(lines[number],
                  style, path), _format(path))
@@ -88,7 +88,7 @@ def _joined_message(line: str, style: str | None, path: Path_) -> str:
 
 def _dropped_comment(node: yaml.ScalarNode, lines: list[str], file: str, path: Path_) -> None:
     end = node.end_mark
-    if end.line >= len(lines):
+    if end.line >= len(lines) or lines[end.line].find("#", end.column) < 0:
         return
     rest = lines[end.line][end.column:]
     found = _DROPPED.match(rest)
