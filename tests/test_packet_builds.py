@@ -132,8 +132,8 @@ def test_check_loads_each_packet_once_and_prints_what_it_checked(tmp_path, cli,
     monkeypatch.chdir(copy_project(tmp_path))
     reads: list[Path] = []
     original = roster.read_roster
-    monkeypatch.setattr(roster, "read_roster", lambda path, spec: reads.append(path) or
-                        original(path, spec))
+    monkeypatch.setattr(roster, "read_roster", lambda path, *rest: reads.append(path) or
+                        original(path, *rest))
     result = cli("check", "content/cmo-cdmo-cro.yaml", "packets/new-starter.yaml",
                  "--roster", "packets/new-starter-roster.csv")
     assert result.exit_code == 0, result.stderr

@@ -173,7 +173,8 @@ guides_argument = click.argument("guides", nargs=-1, type=click.Path(path_type=P
 def _project(ctx: click.Context) -> Any:
     from .project.config import load_project
 
-    return load_project(ctx.meta.get("guidegen.config"))
+    return load_project(ctx.meta.get("guidegen.config"),
+                        allow_outside=bool(ctx.meta.get("guidegen.allow_outside")))
 
 
 def _options(ctx: click.Context, given: dict[str, Any]) -> BuildOptions:
@@ -188,11 +189,15 @@ def _options(ctx: click.Context, given: dict[str, Any]) -> BuildOptions:
               "the messages (before or after the command).")
 @click.option("-c", "--config", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="The project file. [default: guidegen.yaml here or in a folder above]")
+@click.option("--allow-outside", is_flag=True,
+              help="Let the project file name folders (content, output, templates, packets) "
+              "outside the project's folder.")
 @click.pass_context
-def main(ctx: click.Context, debug: bool, config: Path | None) -> None:
+def main(ctx: click.Context, debug: bool, config: Path | None, allow_outside: bool) -> None:
     """Turn comparison guides written in YAML into print-ready PDF and Word files."""
     ctx.meta["guidegen.debug"] = debug or ctx.meta.get("guidegen.debug", False)
     ctx.meta["guidegen.config"] = config
+    ctx.meta["guidegen.allow_outside"] = allow_outside
 
 
 @main.command()
@@ -287,12 +292,14 @@ def translations(ctx: click.Context, guides: tuple[Path, ...],
     from .builder.pipeline import find_guides
     from .project import translate
 
+    options = _options(ctx, {})
+    root = options.root or Path.cwd()
     if confirmed:
         for path in confirmed:
-            digest = translate.confirm(path)
+            digest = translate.confirm(path, root)
             click.echo(f"confirmed {path}  (source {digest[:19]}…)")
         return
-    found = translate.states(find_guides(guides, _options(ctx, {}).content))
+    found = translate.states(find_guides(guides, options.content), root)
     for state in found:
         click.echo(str(state))
     if not found:

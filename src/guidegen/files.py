@@ -8,6 +8,11 @@ the hash of the template folders are all read by :func:`read_file`, which
   refused without being read, and opening never blocks;
 * refuses a file outside its ``root`` (a templates folder, the project, the output
   folder), whether named so (``../x``) or led there by a symlink;
+* decides that root by one rule for every input (:func:`named_root`,
+  :func:`reference_root`): what the user names inside the project stays inside it, what
+  they name outside it is read where it is, and a file named by another file (a
+  packet's guides, a translation's source) must lie inside the project (or beside a file
+  the user named outside it);
 * reads at most ``limit`` bytes, counted while reading (a file's reported size is not
   trusted: it may grow, or be a pseudo-file that reports 0);
 * raises errors located at the file, of the class its caller names.
@@ -52,23 +57,67 @@ def read_file(path: Path, limit: int, *, root: Path | None = None,
         real = outside_root(path, root)
         if real is not None:
             how = f"is a symlink to {real}, " if named_inside(path, root or path) else "is "
-            raise refuse(f"{how}outside {_folder(root or path)}; guidegen reads no file "
+            raise refuse(f"{how}outside {folder_name(root or path)}; guidegen reads no file "
                          "outside the folder it belongs to")
         descriptor = os.open(path, _OPEN_FLAGS)
         try:
             opened = _opened(descriptor)  # what was opened, were a link swapped meanwhile
             if root is not None and opened is not None and not opened.is_relative_to(
                     os.path.realpath(root)):
-                raise refuse(f"leads to {opened}, outside {_folder(root)}")
+                raise refuse(f"leads to {opened}, outside {folder_name(root)}")
             return _read(descriptor, limit, refuse)
         finally:
             os.close(descriptor)
     except OSError as exc:
         raise refuse(exc.strerror or str(exc)) from None
+    except UnicodeEncodeError:
+        raise refuse(unencodable()) from None
 
 
-def _folder(root: Path) -> str:
-    name = display_name(root)
+def unencodable() -> str:
+    """Return what a message says of a name the file system's encoding cannot hold."""
+    import sys
+
+    return (f"the name cannot be written in this system's file-name encoding "
+            f"({sys.getfilesystemencoding()}); run guidegen in a UTF-8 locale "
+            "(LC_ALL=C.UTF-8)")
+
+
+def named_root(path: Path, project: Path) -> Path | None:
+    """Return the folder a file the user named must stay inside: the project, or None.
+
+    A file named inside the project may not lead out of it (through a symlink); one
+    named outside it is read where it is: the user chose it.
+    """
+    return project if named_inside(path, project) else None
+
+
+def reference_root(path: Path, referrer: Path, project: Path,
+                   *given: Path) -> Path | None:
+    """Return the folder a file named by the file ``referrer`` must stay inside.
+
+    That is the project (``path`` named inside it), one of the folders ``given`` by the
+    user or the project file (the content folder, where a packet's guides are looked up
+    by name), or, for a ``referrer`` the user named outside the project, that file's
+    own folder. None: ``path`` lies outside them all, and is never read (a packet's
+    guide ``../../x.yaml``, a translation's source ``/etc/x``).
+    """
+    roots = [project, *given]
+    if not named_inside(referrer, project):
+        roots.append(referrer.parent)
+    return next((root for root in roots if named_inside(path, root)), None)
+
+
+def outside_message(path: Path, project: Path) -> str:
+    """Return what a message says of a file named outside the project by another file."""
+    folder = folder_name(project)
+    return (f"{display_name(path)} is outside the project ({folder}); a file named by "
+            "another file must be inside the project")
+
+
+def folder_name(root: Path) -> str:
+    """Return how messages name the folder ``root`` ("the working folder" for ``.``)."""
+    name = display_name(Path(os.path.normpath(root)))
     return "the working folder" if name == "." else name
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from ..errors import StrictError, UsageError, warnings_so_far
+from ..files import named_root, reference_root
 from ..renderers import Rendered
 from ..theme.folders import template_folders
 from .limits import limited_time
@@ -120,7 +121,7 @@ def commit(batches: Sequence[Batch], options: BuildOptions) -> None:
         for written, state in batches:
             state.merge_latest()  # what other builds into this folder wrote meanwhile
             files |= {**written, state.path: state.serialized()}
-        write_files(files)
+        write_files(files, root=options.out)
 
 
 def settings_of(options: BuildOptions) -> list[str]:
@@ -130,15 +131,36 @@ def settings_of(options: BuildOptions) -> list[str]:
             str(options.pages or ""), os.environ.get("SOURCE_DATE_EPOCH", "")]
 
 
-def inputs_of(path: Path) -> list[bytes]:
-    """Return the bytes a guide's outputs depend on: the file, and a translation's source."""
-    data = input_bytes(path)
+OUTSIDE = b"\0outside the project"  # what a file that may not be read hashes as
+
+
+def inputs_of(path: Path, project: Path, named_by: Path | None = None,
+              given: Sequence[Path] = ()) -> list[bytes]:
+    """Return the bytes a guide's outputs depend on: the file, and a translation's source.
+
+    Each is read inside the folder the one rule gives it
+    (:func:`~guidegen.files.named_root`, :func:`~guidegen.files.reference_root`, with
+    the folders ``given``): a file outside it is never read (the loader says why).
+    """
+    root = named_root(path, project) if named_by is None else \
+        reference_root(path, named_by, project, *given)
+    if named_by is not None and root is None:
+        return [OUTSIDE]
+    data = input_bytes(path, root)
     if b"translation_of" not in data:  # most guides: no need to import the module
         return [data]
     from ..content.translations import source_of
 
     source = source_of(path, data)
-    return [data] if source is None else [data, input_bytes(source)]
+    if source is None:
+        return [data]
+    source_root = reference_root(source, path, project)
+    return [data, OUTSIDE if source_root is None else input_bytes(source, source_root)]
+
+
+def project_root(options: BuildOptions) -> Path:
+    """Return the project's folder: the one every input must stay inside."""
+    return options.root or Path.cwd()
 
 
 def stamp(day: datetime.date | None) -> datetime.datetime | None:

@@ -2,11 +2,15 @@
 
 :func:`write_files` writes every file to a temporary name in its own folder first
 (``.guidegen-*.tmp``), then moves them into place. With several files, it first
-records the moves in a journal (``.guidegen-commit.json``) in their common folder, so
-that a process killed while moving leaves a journal that the next write into that
-folder (every build begins with one) finishes: the folder holds either the old set of
-files or the new set, once guidegen has run there again. Ctrl-C while files are moved
-waits for the moves and then says so (:class:`~guidegen.errors.Interrupted`).
+records the moves in a journal (``.guidegen-commit.json``) in each folder written
+into, naming that folder's files only, so that a process killed while moving leaves
+journals that the next write into each folder (every build begins with one) finishes:
+the folder holds either the old set of files or the new set, once guidegen has run
+there again. The finisher trusts a journal no more than any input (it may have been
+planted, or committed to a repository): it moves only a temporary file of guidegen's
+name onto a plain name directly in its folder, over a regular file or nothing. Ctrl-C
+while files are moved waits for the moves and then says so
+(:class:`~guidegen.errors.Interrupted`).
 
 Every writer holds :func:`locked` on the folder it writes into, so two builds into one
 folder take turns instead of deleting each other's temporary files and state.
@@ -34,27 +38,49 @@ _GUARD = threading.Lock()
 _FOLDER_LOCKS: dict[str, threading.RLock] = {}
 
 
-def write_files(files: dict[Path, bytes]) -> None:
+def write_files(files: dict[Path, bytes], root: Path | None = None) -> None:
     """Write every file, all or nothing; leave all existing files untouched on failure.
 
     A target that exists must be a regular file: a device, a FIFO, a folder or a
-    symlink is refused, never replaced.
+    symlink is refused, never replaced. With ``root``, every target's folder must lie
+    inside it, symlinks followed (:func:`refuse_outside`).
     """
     if not files:
         return
     for target in files:
         _refuse_irregular(target)
-    folder = Path(os.path.commonpath([os.path.abspath(t.parent) for t in files]))
-    with locked(folder):
-        finish_interrupted_write(folder)
+        if root is not None:
+            refuse_outside(target.parent, root)
+    folders = sorted({Path(os.path.abspath(t.parent)) for t in files}, key=lambda f: f.parts)
+    with contextlib.ExitStack() as stack:
+        for folder in folders:  # parents first, as every writer takes them
+            stack.enter_context(locked(folder))
+            finish_interrupted_write(folder)
         temporary = _write_temporaries(files)
         try:
-            _commit(folder, temporary)
+            _commit(folders, temporary)
         finally:
-            if not (folder / JOURNAL).exists():  # else the next write finishes the moves
-                for temp in temporary.values():
+            for temp in temporary.values():
+                if not (temp.parent / JOURNAL).exists():  # else the next write finishes it
                     with contextlib.suppress(OSError):
                         temp.unlink(missing_ok=True)
+
+
+def refuse_outside(folder: Path, root: Path) -> None:
+    """Raise an :class:`OutputError` if ``folder`` is, or leads, outside ``root``.
+
+    A folder that does not exist yet counts where it would be made.
+    """
+    from ..files import outside_root
+
+    try:
+        real = outside_root(folder, root)
+    except (OSError, ValueError):  # a name the file system cannot hold
+        real = folder
+    if real is not None:
+        how = "leads to" if os.path.abspath(real) != os.path.abspath(folder) else "is"
+        raise OutputError(f"cannot write into {folder}: it {how} {real}, outside {root}; "
+                          "guidegen writes only inside the folder it was given")
 
 
 def _mkstemp(**names: Path | str) -> tuple[int, str]:
@@ -104,18 +130,25 @@ def _write_temporaries(files: dict[Path, bytes]) -> dict[Path, Path]:
     return temporary
 
 
-def _commit(folder: Path, temporary: dict[Path, Path]) -> None:
-    """Move the temporary files into place, through a journal when there are several."""
-    journal = folder / JOURNAL
-    moves = [(os.path.relpath(temp, folder), os.path.relpath(target, folder))
-             for target, temp in temporary.items()]
+def _commit(folders: list[Path], temporary: dict[Path, Path]) -> None:
+    """Move the temporary files into place, through journals when there are several.
+
+    Each folder's journal names only that folder's files, by their plain names.
+    """
+    moves: dict[Path, list[tuple[str, str]]] = {folder: [] for folder in folders}
+    for target, temp in temporary.items():
+        moves[Path(os.path.abspath(target.parent))].append((temp.name, target.name))
+    folder = folders[0]
     with interrupts_deferred("interrupted after the outputs were written"):
         try:
-            if len(moves) > 1:
-                _write_journal(journal, moves)
-            _move(folder, moves)
-            journal.unlink(missing_ok=True)
-            _sync_folder(folder)
+            if len(temporary) > 1:
+                for folder, pairs in moves.items():
+                    _write_journal(folder / JOURNAL, pairs)
+            for folder, pairs in moves.items():
+                _move(folder, pairs)
+            for folder in moves:
+                (folder / JOURNAL).unlink(missing_ok=True)
+                _sync_folder(folder)
         except OSError as exc:
             raise OutputError(f"cannot move the outputs into place in {folder}: "
                               f"{exc.strerror or exc} (the next build into it finishes the "
@@ -159,19 +192,42 @@ def finish_interrupted_write(folder: Path) -> bool:
     try:
         moves = json.loads(read_file(journal, MIB, root=folder))
         pairs = [(str(temp), str(target)) for temp, target in moves]
-        if any(".." in Path(p).parts or os.path.isabs(p) for pair in pairs for p in pair):
-            raise ValueError("a move out of the folder")
     except (InputError, ValueError, TypeError, RecursionError):
         pairs = []
+    pairs = [(temp, target) for temp, target in pairs if _may_move(folder, temp, target)]
     with interrupts_deferred("interrupted after finishing the write an earlier, killed "
                              "build began"):
         try:
-            _move(folder, [(t, p) for t, p in pairs if Path(t).name.startswith(TEMP_PREFIX)])
+            _move(folder, pairs)
             journal.unlink(missing_ok=True)
         except OSError as exc:
             raise OutputError(f"cannot finish the write an earlier build began in {folder}: "
                               f"{exc.strerror or exc}") from None
     return bool(pairs)
+
+
+def plain_name(name: str) -> bool:
+    """Return whether ``name`` names a file directly in a folder: no separator, no ``..``."""
+    return name not in ("", ".", "..") and not any(c in name for c in ("/", "\\", "\0"))
+
+
+def _may_move(folder: Path, temp: str, target: str) -> bool:
+    """Return whether a journal's move of ``temp`` onto ``target`` is one guidegen makes.
+
+    That is: plain names in ``folder``, a temporary file of guidegen's name that is a
+    regular file, and a target that is a regular file or absent.
+    """
+    if not (plain_name(temp) and plain_name(target) and temp.startswith(TEMP_PREFIX)
+            and temp.endswith(".tmp")):
+        return False
+    try:
+        if not stat.S_ISREG(os.lstat(folder / temp).st_mode):
+            return False
+        return stat.S_ISREG(os.lstat(folder / target).st_mode)
+    except FileNotFoundError:
+        return True  # the target is absent (or the move was made: _move skips it)
+    except (OSError, ValueError):
+        return False
 
 
 def remove_stale_temporaries(folder: Path, names: Iterable[str] = ("",)) -> None:

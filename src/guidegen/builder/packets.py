@@ -31,15 +31,16 @@ from ..content.packetfile import MAX_ROSTER_BYTES, is_packet_file, named_guides
 from ..errors import (
     ContentError,
     InputError,
+    OutputError,
     Problem,
     UsageError,
 )
-from ..files import read_file
+from ..files import named_root, read_file
 from ..renderers import RenderContext, extension
-from .jobs import Batch, Output, collect, commit, inputs_of, stamp
+from .jobs import Batch, Output, collect, commit, inputs_of, project_root, stamp
 from .jobs import plan as plan_jobs
 from .options import BuildOptions
-from .outputs import locked, remove_stale_temporaries
+from .outputs import locked, plain_name, remove_stale_temporaries
 from .scheduler import Scheduler, Task
 from .state import BuildState, digest, input_bytes
 
@@ -108,8 +109,7 @@ def _refuse_bad_options(paths: Sequence[Path], options: BuildOptions) -> None:
 
 def load_packets(paths: Sequence[Path], options: BuildOptions) -> list[Loaded]:
     """Return the packets at ``paths``, checked with their guides and roster; raise all."""
-    from ..content.loader import load_all
-    from ..content.packet import guide_paths, load_packet
+    from ..content.packet import load_guides, load_packet
     from ..content.roster import read_roster
     from ..layout.packet import PacketLayout
     from ..theme import load_templates
@@ -118,10 +118,11 @@ def load_packets(paths: Sequence[Path], options: BuildOptions) -> list[Loaded]:
     loaded: list[Loaded] = []
     problems: list[Problem] = []
     templates = load_templates(options.templates, options.paper)
+    project = project_root(options)
     for path in paths:
         try:
-            packet = load_packet(path, root=options.root)
-            guides = load_all(guide_paths(packet, options.content), root=options.root)
+            packet = load_packet(path, root=project)
+            guides = load_guides(packet, options.content, project)
             packet_date(packet)  # SOURCE_DATE_EPOCH is a date
             # every label it prints, in its language: a warning now, before any render
             PacketLayout(packet, guides, templates, language=options.language).guide_labels()
@@ -130,7 +131,8 @@ def load_packets(paths: Sequence[Path], options: BuildOptions) -> list[Loaded]:
                 if packet.roster is None:
                     raise UsageError(f"{path} has no 'roster:' section that says which "
                                      "columns make a recipient")
-                recipients = tuple(read_roster(options.roster, packet.roster))
+                recipients = tuple(read_roster(options.roster, packet.roster,
+                                               named_root(options.roster, project)))
             loaded.append(Loaded(path, packet, tuple(guides), recipients))
         except ContentError as exc:
             problems += exc.problems
@@ -180,14 +182,16 @@ def plan_packets(fresh: dict[Path, list[Output] | None], options: BuildOptions) 
 
 def up_to_date(path: Path, settings: list[str], options: BuildOptions) -> list[Output] | None:
     """Return the outputs of the packet at ``path`` if every one is up to date, else None."""
-    data = input_bytes(path)
+    project = project_root(options)
+    data = input_bytes(path, named_root(path, project))
     guides = named_guides(path, data, options.content)
     if guides is None:
         return None
     folder = _folder(path, options)
     state = BuildState(folder, _state_name(options))
     manifest = folder / f"{_manifest_name(options)}.json"
-    if state.fresh(manifest, _run_key(_sources(settings, data, guides), options)) is None:
+    if state.fresh(manifest, _run_key(_sources(settings, data, path, guides, options),
+                                      options)) is None:
         return None
     outputs = []
     for entry in json.loads(manifest.read_bytes())["files"]:
@@ -200,7 +204,23 @@ def up_to_date(path: Path, settings: list[str], options: BuildOptions) -> list[O
 
 
 def _folder(path: Path, options: BuildOptions) -> Path:
-    return options.out / path.stem
+    """Return the folder of the packet at ``path``: ``OUT/<its name>``, a folder of its own.
+
+    The name must be a plain folder name that is not hidden (``...yaml`` would write
+    above the output folder, ``..yaml`` into it); the folder, if it exists, must be one
+    (not a symlink, which could lead anywhere).
+    """
+    name = path.stem
+    if not plain_name(name) or name.startswith("."):
+        raise UsageError(f"{path}: a packet's files go into a folder named after the file, "
+                         f"and {name!r} is not a name guidegen gives a folder; rename the "
+                         "file (letters, digits, - and _)")
+    folder = options.out / name
+    if os.path.islink(folder) or (os.path.lexists(folder) and not folder.is_dir()):
+        raise OutputError(f"cannot write into {folder}: it is not a folder but "
+                          f"{'a symlink' if os.path.islink(folder) else 'a file'}; a "
+                          "packet's files go into a folder of its own")
+    return folder
 
 
 def _shard_tag(options: BuildOptions) -> str:
@@ -224,9 +244,16 @@ def _manifest_name(options: BuildOptions) -> str:
     return f"manifest{roster}{_shard_tag(options)}"
 
 
-def _sources(settings: list[str], packet: bytes, guides: Sequence[Path]) -> list[bytes | str]:
-    """Return everything a packet's outputs depend on but the roster: options, files."""
-    return [*settings, packet, *(data for guide in guides for data in inputs_of(guide))]
+def _sources(settings: list[str], packet: bytes, path: Path, guides: Sequence[Path],
+             options: BuildOptions) -> list[bytes | str]:
+    """Return everything a packet's outputs depend on but the roster: options, files.
+
+    ``packet`` holds the bytes of the packet file at ``path``; ``guides`` are the files it
+    names, read only inside the project or the content folder.
+    """
+    project = project_root(options)
+    return [*settings, packet, *(data for guide in guides for data in inputs_of(
+        guide, project, named_by=path, given=(options.content,)))]
 
 
 def _run_key(sources: list[bytes | str], options: BuildOptions) -> str:
@@ -234,7 +261,8 @@ def _run_key(sources: list[bytes | str], options: BuildOptions) -> str:
     roster = b""
     if options.roster is not None:
         try:
-            roster = read_file(options.roster, MAX_ROSTER_BYTES)
+            roster = read_file(options.roster, MAX_ROSTER_BYTES,
+                               root=named_root(options.roster, project_root(options)))
         except InputError:
             roster = b"\0unreadable"  # never up to date: loading it says what is wrong
     return digest([*sources, roster, str(options.shard_slice or "")])
@@ -278,8 +306,9 @@ def _build_one(loaded: Loaded, templates: Templates, settings: list[str],
 
     folder = _folder(loaded.path, options)
     state = BuildState(folder, _state_name(options))
-    sources = _sources(settings, input_bytes(loaded.path),
-                       guide_paths(loaded.packet, options.content))
+    project = project_root(options)
+    sources = _sources(settings, input_bytes(loaded.path, named_root(loaded.path, project)),
+                       loaded.path, guide_paths(loaded.packet, options.content), options)
     jobs = _jobs(loaded, folder, sources, options)
     with locked(folder):  # no writer has temporary files in flight meanwhile
         remove_stale_temporaries(folder, [t.name for job in jobs

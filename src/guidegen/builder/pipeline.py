@@ -29,6 +29,7 @@ from .jobs import (
     commit,
     inputs_of,
     plan,
+    project_root,
     refuse_warnings,
     settings_of,
     stamp,
@@ -213,7 +214,9 @@ def _plan_guides(guides: Sequence[PathLike], settings: list[str],
                  options: BuildOptions) -> _GuidePlan:
     """Return which of the guide files ``guides`` to render, from their bytes alone."""
     state = BuildState(options.out)
-    every_job = [_Job(path, digest([*settings, *inputs_of(path)]), _targets(path, options))
+    project = project_root(options)
+    every_job = [_Job(path, digest([*settings, *inputs_of(path, project)]),
+                      _targets(path, options))
                  for path in find_guides(guides, options.content)]
     _refuse_shared_outputs(every_job)
     todo, done = plan(every_job, state, options.force)

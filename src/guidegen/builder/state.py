@@ -27,16 +27,16 @@ MAX_FOLDER_FILES = 2000  # files in one templates folder
 MAX_FOLDER_BYTES = 64 * MIB  # bytes of all the files of one templates folder
 
 
-def input_bytes(path: Path) -> bytes:
+def input_bytes(path: Path, root: Path | None = None) -> bytes:
     """Return the bytes of guide or packet file ``path`` for a hash; empty if unreadable.
 
-    Read like every input (:func:`~guidegen.files.read_file`): the loader then says
-    what is wrong with the file, with its name.
+    Read like every input (:func:`~guidegen.files.read_file`, inside ``root``): the
+    loader then says what is wrong with the file, with its name.
     """
     from ..content.yamlsource import MAX_BYTES
 
     try:
-        return read_file(path, MAX_BYTES)
+        return read_file(path, MAX_BYTES, root=root)
     except InputError:
         return b""
 

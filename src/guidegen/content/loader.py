@@ -17,8 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import ContentError, GuidegenError, Location, Problem
-from ..files import named_inside
+from ..errors import ContentError, GuidegenError, Location, Problem, display_name
+from ..files import named_root, outside_message, reference_root
 from .base import EXPECTED
 from .slips import mark_problems, translation_hint
 from .yamlsource import Path_, SourceMap, format_path, load_yaml
@@ -42,11 +42,14 @@ _MESSAGES = {
 
 
 def load(path: str | os.PathLike[str], root: Path | None = None, *,
-         translations: bool = True) -> Any:
+         translations: bool = True, named_by: Path | None = None,
+         given: Sequence[Path] = ()) -> Any:
     """Return the validated :class:`~guidegen.content.model.Guide` of the YAML file at ``path``.
 
     A guide inside ``root`` (the project; default: the working folder) may not lead
-    out of it through a symlink; one named outside it is read where it is. A
+    out of it through a symlink; one the user named outside it is read where it is, but
+    one named by another file (``named_by``: a packet, a translation) must be inside it,
+    or inside a folder ``given`` by the user (:func:`~guidegen.files.reference_root`). A
     translation (``translation_of``) is also checked against its source
     (:mod:`.translations`), unless ``translations`` is false.
     """
@@ -54,7 +57,7 @@ def load(path: str | os.PathLike[str], root: Path | None = None, *,
 
     path = Path(path)
     root = root or Path.cwd()
-    data, source = load_yaml(path, root=root if named_inside(path, root) else None)
+    data, source = load_yaml(path, root=input_root(path, root, named_by, given))
     if not isinstance(data, dict) or not data:
         what = "empty" if not data else f"{_kind(data)}, not a mapping"
         raise ContentError.collect([Problem(
@@ -73,16 +76,37 @@ def load(path: str | os.PathLike[str], root: Path | None = None, *,
         from .translations import translation_problems
 
         _raise_problems(source, translation_problems(
-            guide, path, lambda original: load(original, root, translations=False)))
+            guide, path, root, lambda original: load(original, root, translations=False,
+                                                     named_by=path)))
     return guide
 
 
-def load_all(paths: Iterable[str | os.PathLike[str]], root: Path | None = None) -> list[Any]:
-    """Return the guides at ``paths``; raise one error holding the problems of all files."""
+def input_root(path: Path, root: Path, named_by: Path | None,
+               given: Sequence[Path] = ()) -> Path | None:
+    """Return the folder the file at ``path`` must stay inside (see :func:`load`).
+
+    Raise a :class:`ContentError` for a file ``named_by`` another outside the project.
+    """
+    if named_by is None:
+        return named_root(path, root)
+    inside = reference_root(path, named_by, root, *given)
+    if inside is None:
+        raise ContentError.collect([Problem(Location(display_name(path)),
+                                            outside_message(path, root))])
+    return inside
+
+
+def load_all(paths: Iterable[str | os.PathLike[str]], root: Path | None = None, *,
+             named_by: Path | None = None, given: Sequence[Path] = ()) -> list[Any]:
+    """Return the guides at ``paths``; raise one error holding the problems of all files.
+
+    ``named_by`` is the file that names them (a packet), if not the user; ``given`` the
+    folders besides the project they may be in (see :func:`load`).
+    """
     guides, problems = [], list[Problem]()
     for path in paths:
         try:
-            guides.append(load(path, root))
+            guides.append(load(path, root, named_by=named_by, given=given))
         except ContentError as exc:
             problems.extend(exc.problems)
     if problems:

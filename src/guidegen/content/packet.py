@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, PrivateAttr, StringConstraints
 
 from ..errors import ContentError, Location, Problem
-from ..files import named_inside
+from ..files import named_root, outside_message, reference_root
 from .base import matching
 from .loader import validate_data
 from .model import ControlledDocument, IsoDate, LanguageTag, Markdown, Model, PlainText
@@ -139,8 +139,7 @@ def load_packet(path: str | os.PathLike[str], root: Path | None = None) -> Packe
     folder) may not lead out of it through a symlink.
     """
     path = Path(path)
-    root = root or Path.cwd()
-    data, source = load_yaml(path, root=root if named_inside(path, root) else None)
+    data, source = load_yaml(path, root=named_root(path, root or Path.cwd()))
     if not isinstance(data, dict) or "packet" not in data:
         raise ContentError.collect([Problem(source.locate(()), "a packet file needs "
                                             "'packet' (its title) and 'guides'")])
@@ -200,4 +199,24 @@ def guide_paths(packet: Packet, content: Path) -> list[Path]:
     return [guide_file(ref.guide, packet.path, content) for ref in packet.guides]
 
 
-__all__ = ["Packet", "fill", "guide_paths", "is_packet_file", "load_packet", "placeholders"]
+def load_guides(packet: Packet, content: Path, root: Path) -> list[Any]:
+    """Return the guides of ``packet``, each inside the project ``root``; raise all problems.
+
+    A guide the packet names outside the project (``../../x.yaml``, ``/etc/x.yaml``) is
+    never read: a located error at its line in the packet file (see
+    :func:`~guidegen.files.reference_root`).
+    """
+    from .loader import load_all
+
+    paths = guide_paths(packet, content)
+    problems = [Problem(packet.locate("guides", n) or Location(str(packet.path)),
+                        outside_message(path, root), f"guides[{n}]")
+                for n, path in enumerate(paths)
+                if reference_root(path, packet.path, root, content) is None]
+    if problems:
+        raise ContentError.collect(problems)
+    return load_all(paths, root, named_by=packet.path, given=(content,))
+
+
+__all__ = ["Packet", "fill", "guide_paths", "is_packet_file", "load_guides", "load_packet",
+           "placeholders"]

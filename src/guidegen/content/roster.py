@@ -77,9 +77,12 @@ class _Table:
     rows: Sequence[tuple[int, Sequence[tuple[str, Location]]]]
 
 
-def read_roster(path: Path, roster: Roster) -> list[Recipient]:
-    """Return the recipients of the roster at ``path``; raise every problem at once."""
-    table = _read_table(path)
+def read_roster(path: Path, roster: Roster, root: Path | None = None) -> list[Recipient]:
+    """Return the recipients of the roster at ``path``; raise every problem at once.
+
+    The file may not lead out of ``root`` (the project, for a roster named inside it).
+    """
+    table = _read_table(path, root)
     problems: list[Problem] = []
     columns = _columns(table, roster, problems)
     recipients = []
@@ -194,9 +197,9 @@ def safe_file_name(text: str) -> str:
 
 # -- reading the file ----------------------------------------------------------------------
 
-def _read_table(path: Path) -> _Table:
+def _read_table(path: Path, root: Path | None) -> _Table:
     file = display_name(path)
-    data = read_file(path, MAX_BYTES, error=ContentError, display=file)
+    data = read_file(path, MAX_BYTES, root=root, error=ContentError, display=file)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _xlsx_table(data, file)
     if path.suffix.lower() != ".csv":

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ContentError, Location, Problem, display_name, warn
+from ..files import outside_message, reference_root
 from ..tree.blocks import Block, ListBlock
 from .yamlsource import Path_, format_path, parse_yaml, read_source
 
@@ -62,11 +63,12 @@ def source_of(path: Path, data: bytes) -> Path | None:
     return source_path(path, named) if isinstance(named, str) and named.strip() else None
 
 
-def translation_problems(guide: Guide, path: Path,
+def translation_problems(guide: Guide, path: Path, project: Path,
                          load: Callable[[Path], Guide]) -> list[Problem]:
     """Return the located errors of translation ``guide`` (at ``path``) against its source.
 
-    ``load`` loads the source guide (the loader's own, without this check). Also warns
+    ``load`` loads the source guide (the loader's own, without this check), which must
+    be inside the ``project`` (:func:`~guidegen.files.reference_root`). Also warns
     (:func:`~guidegen.errors.warn`) when the translation was never confirmed, when its
     source changed since it was confirmed, and when texts are still marked to translate.
     """
@@ -75,6 +77,9 @@ def translation_problems(guide: Guide, path: Path,
         return []
     here = guide.locate("translation_of") or Location(display_name(path))
     source_file = source_path(path, named.source)
+    root = reference_root(source_file, path, project)
+    if root is None:
+        return [Problem(here, outside_message(source_file, project), "translation_of")]
     if not source_file.is_file():
         return [Problem(here, f"source {named.source!r} not found (looked for "
                         f"{display_name(source_file)})", "translation_of")]
@@ -91,30 +96,34 @@ def translation_problems(guide: Guide, path: Path,
         problems.append(Problem(guide.locate("guide") or here, "a translation names its "
                                 "language (guide.language)", "guide"))
     if not problems:
-        _warn_if_stale(path, source_file, named.confirmed, here)
+        _warn_if_stale(path, source_file, named.confirmed, here, root)
         _warn_if_untranslated(path)
     return problems
 
 
 def _warn_if_stale(path: Path, source_file: Path, confirmed: str | None,
-                   here: Location) -> None:
-    current = read_source(source_file)
+                   here: Location, root: Path) -> None:
+    current = read_source(source_file, root)
     name = display_name(source_file)
     if confirmed is None:
         warn(here, f"not confirmed against {name} yet; once it is reviewed, run "
              f"`guidegen translations --confirm {display_name(path)}`", "translation_of")
     elif digest_of(current) != confirmed:
         warn(here, f"{name} changed since this translation was confirmed: "
-             f"{changed_lines(path, source_file, confirmed, current)}; update the "
+             f"{changed_lines(path, source_file, confirmed, current, root)}; update the "
              f"translation, then run `guidegen translations --confirm {display_name(path)}`",
              "translation_of")
 
 
-def changed_lines(path: Path, source_file: Path, confirmed: str, current: bytes) -> str:
-    """Return which lines of the source changed since ``confirmed``, as a phrase."""
+def changed_lines(path: Path, source_file: Path, confirmed: str, current: bytes,
+                  root: Path) -> str:
+    """Return which lines of the source changed since ``confirmed``, as a phrase.
+
+    The confirmed copy is read only inside ``root`` (the translation's project).
+    """
     copy = confirmed_copy(path, source_file, confirmed)
     try:
-        old = read_source(copy)
+        old = read_source(copy, root)
     except ContentError:
         return (f"which lines cannot be said, as its confirmed copy {display_name(copy)} "
                 "is missing")

@@ -20,7 +20,8 @@ from typing import Any
 from ..builder.options import MAX_TIME_LIMIT, BuildOptions, choices, option_fields
 from ..content.languages import LANGUAGE_TAG
 from ..content.yamlsource import load_yaml
-from ..errors import ContentError, Problem, ProjectError
+from ..errors import ContentError, Location, Problem, ProjectError, display_name
+from ..files import folder_name, named_inside, outside_root
 
 PROJECT_FILE = "guidegen.yaml"
 
@@ -30,17 +31,41 @@ def project_keys() -> dict[str, dataclasses.Field[Any]]:
     return {f.metadata["key"]: f for f in option_fields().values() if f.metadata["key"]}
 
 
-class Project:
-    """A project: its root folder and the options its file sets (none without a file)."""
+FOLDERS = ("content", "out", "templates", "packets")  # the options that name folders
 
-    def __init__(self, root: Path, values: dict[str, Any], path: Path | None = None) -> None:
+
+class Project:
+    """A project: its root folder and the options its file sets (none without a file).
+
+    The folders the project gives (from its file, else the defaults) must lie inside its
+    root, symlinks followed, unless ``allow_outside`` (the ``--allow-outside`` flag): a
+    cloned project must not read or write elsewhere on its own say-so.
+    """
+
+    def __init__(self, root: Path, values: dict[str, Any], path: Path | None = None,
+                 allow_outside: bool = False) -> None:
         self.root = root
         self.values = values  # option name -> value, folders already relative to root
         self.path = path
+        self.allow_outside = allow_outside
 
     def options(self, **given: Any) -> BuildOptions:
-        """Return the build options: defaults, then this project's, then ``given``."""
-        return BuildOptions(root=self.root).replace(**self.values).replace(**given)
+        """Return the build options: defaults, then this project's, then ``given``.
+
+        Raise a :class:`ProjectError` if a folder not given leads out of the project.
+        """
+        options = BuildOptions(root=self.root).replace(**self.values).replace(**given)
+        if not self.allow_outside:  # a default folder (relative to here) is checked
+            for name in FOLDERS:      # where it lies in the project: a symlink out
+                folder = getattr(options, name)
+                if given.get(name) is None and name not in self.values and \
+                        folder is not None and named_inside(folder, self.root):
+                    message = outside_folder(folder, self.root)
+                    if message:
+                        where = Location(display_name(self.path or self.root))
+                        key = option_fields()[name].metadata["key"]
+                        raise ProjectError.collect([Problem(where, message, key)])
+        return options
 
 
 def find_project_file(start: Path | None = None) -> Path | None:
@@ -53,15 +78,17 @@ def find_project_file(start: Path | None = None) -> Path | None:
     return None
 
 
-def load_project(path: Path | None = None) -> Project:
+def load_project(path: Path | None = None, allow_outside: bool = False) -> Project:
     """Return the project of ``path`` (a ``guidegen.yaml``), found from here if not given.
 
     Without a project file, the project is the working folder with guidegen's defaults.
+    A folder the file names outside the project (``content: ../..``, a symlinked
+    ``templates``) is a located error unless ``allow_outside``.
     """
     if path is None:
         path = find_project_file()
         if path is None:
-            return Project(Path.cwd(), {})
+            return Project(Path.cwd(), {}, allow_outside=allow_outside)
     try:
         data, source = load_yaml(path, root=path.parent)
     except ContentError as exc:
@@ -80,13 +107,28 @@ def load_project(path: Path | None = None) -> Project:
                                     f"unknown key {key!r} ({_suggest(key, keys)})"))
             continue
         message = _problem(spec, value)
+        if message is None and value is not None:
+            values[spec.name] = _value(spec, value, root)
+            if spec.name in FOLDERS and not allow_outside:
+                message = outside_folder(values[spec.name], root)
         if message:
             problems.append(Problem(source.locate((key,)), message, key))
-        elif value is not None:
-            values[spec.name] = _value(spec, value, root)
     if problems:
         raise ProjectError.collect(problems)
-    return Project(root, values, path)
+    return Project(root, values, path, allow_outside)
+
+
+def outside_folder(folder: Path | None, root: Path) -> str | None:
+    """Return why the project's ``folder`` may not be used (outside ``root``), or None."""
+    if folder is None:
+        return None
+    real = outside_root(folder, root)
+    if real is None:
+        return None
+    how = (f"{display_name(folder)} is a symlink to {real}, outside" if named_inside(
+        folder, root) else f"{display_name(Path(os.path.normpath(folder)))} is outside")
+    return (f"{how} the project ({folder_name(root)}); guidegen uses a folder outside the "
+            "project only when you name it on the command line or run with --allow-outside")
 
 
 def _suggest(key: str, keys: Iterable[str]) -> str:

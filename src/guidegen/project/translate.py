@@ -28,6 +28,7 @@ from ..content.translations import (
 )
 from ..content.yamlsource import Flag, load_yaml, read_source
 from ..errors import ContentError, UsageError, display_name, set_aside_warnings
+from ..files import named_root, reference_root
 
 
 @dataclass(frozen=True)
@@ -49,23 +50,26 @@ class State:
                 f"{display_name(self.source)}  {self.state}{detail}")
 
 
-def states(paths: Sequence[Path]) -> list[State]:
-    """Return the state of every translation among the guide files ``paths``."""
+def states(paths: Sequence[Path], root: Path) -> list[State]:
+    """Return the state of every translation among the guide files ``paths``.
+
+    ``root`` is the project: no file outside it is read but those the user named.
+    """
     found = []
     for path in paths:
-        source = source_of(path, _read(path))
+        source = source_of(path, _read(path, named_root(path, root)))
         if source is not None:
-            found.append(state_of(path, source))
+            found.append(state_of(path, source, root))
     return found
 
 
-def state_of(path: Path, source: Path) -> State:
-    """Return the state of the translation at ``path`` of ``source``."""
+def state_of(path: Path, source: Path, root: Path) -> State:
+    """Return the state of the translation at ``path`` of ``source``, in project ``root``."""
     from ..content.loader import load
 
     try:
         with set_aside_warnings():
-            guide = load(path)
+            guide = load(path, root)
     except ContentError as exc:
         ours = [p for p in exc.problems if p.location.file == display_name(path)]
         first = (ours or list(exc.problems))[0]
@@ -76,34 +80,39 @@ def state_of(path: Path, source: Path) -> State:
     confirmed = guide.translation_of.confirmed
     if confirmed is None:
         return State(path, source, language, "not confirmed")
-    current = read_source(source)
+    inside = reference_root(source, path, root) or root  # load() refused it otherwise
+    current = read_source(source, inside)
     if digest_of(current) != confirmed:
         return State(path, source, language, "source changed",
-                     changed_lines(path, source, confirmed, current))
+                     changed_lines(path, source, confirmed, current, inside))
     return State(path, source, language, "current")
 
 
-def confirm(path: Path) -> str:
+def confirm(path: Path, root: Path) -> str:
     """Record that the translation at ``path`` matches its source now; return the hash.
 
-    Refuses (with the loader's located errors) a translation whose structure differs.
+    Refuses (with the loader's located errors) a translation whose structure differs,
+    or whose source lies outside the project ``root``; the confirmed copy is written
+    only inside it (a ``confirmed/`` that leads out is refused).
     """
     from ..content.loader import load
 
     with set_aside_warnings():
-        guide = load(path)
+        guide = load(path, root)
     named = guide.translation_of
     if named is None:
         raise UsageError(f"{display_name(path)} is not a translation (it has no "
                          "translation_of)")
     source = source_path(path, named.source)
-    data = read_source(source)
+    inside = reference_root(source, path, root) or root  # load() refused it otherwise
+    data = read_source(source, inside)
     confirmed = digest_of(data)
-    text = read_source(path).decode("utf-8-sig")
-    _, where = load_yaml(path)
+    home = named_root(path, root)
+    text = read_source(path, home).decode("utf-8-sig")
+    _, where = load_yaml(path, root=home)
     line = where.keys[("translation_of",)].line or 1
     write_files({path: _with_translation_of(text, line, named.source, confirmed).encode(),
-                 confirmed_copy(path, source, confirmed): data})
+                 confirmed_copy(path, source, confirmed): data}, root=home or path.parent)
     return confirmed
 
 
@@ -194,8 +203,8 @@ def _text(dumper: yaml.SafeDumper, text: str) -> Any:
 _Dumper.add_representer(str, _text)
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path, root: Path | None) -> bytes:
     try:
-        return read_source(path)
+        return read_source(path, root)
     except ContentError:
         return b""
