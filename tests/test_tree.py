@@ -118,3 +118,12 @@ def test_markdown_is_read_into_tree_nodes():
                      tree.ListBlock(((tree.Paragraph((tree.Text("three"),)),),
                                      (tree.Paragraph((tree.Text("four"),)),)),
                                     ordered=True, start=3))
+
+
+def test_the_layout_decides_the_script_of_a_document_once():
+    from .conftest import TRANSLATIONS
+
+    english, japanese = (document_of(guidegen.load(path)) for path in
+                         (GOOD_FIXTURES[0], TRANSLATIONS[1]))
+    assert (english.meta.script, japanese.meta.script) == (None, "japanese")
+    assert "japanese" in tree.EAST_ASIAN and packet_document().meta.script is None

@@ -7,6 +7,8 @@ ask it.
 
 from __future__ import annotations
 
+from ..tree.document import Script
+
 LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"  # BCP 47, as far as guides need it
 
 # Languages written right to left. A whole guide in one of them is out of scope for now:
@@ -16,7 +18,7 @@ RIGHT_TO_LEFT = frozenset({"ar", "he", "iw", "fa", "ur", "yi", "ps", "sd", "ug",
 
 # The script a language is written in, where it is not Latin, Greek or Cyrillic (which
 # the body fonts draw). Keys are the theme's ``scripts:`` entries.
-_SCRIPTS = {"ja": "japanese", "ko": "korean", "ar": "arabic", "fa": "arabic",
+_SCRIPTS: dict[str, Script] = {"ja": "japanese", "ko": "korean", "ar": "arabic", "fa": "arabic",
             "ur": "arabic", "ps": "arabic", "sd": "arabic", "ug": "arabic",
             "ckb": "arabic", "he": "hebrew", "iw": "hebrew", "yi": "hebrew"}
 _TRADITIONAL = ("hant", "tw", "hk", "mo")
@@ -39,7 +41,7 @@ def is_right_to_left(tag: str) -> bool:
     return base_language(tag) in RIGHT_TO_LEFT and "latn" not in parts
 
 
-def script_of(tag: str) -> str | None:
+def script_of(tag: str) -> Script | None:
     """Return the theme's script key for ``tag`` (``japanese``), or None for Latin and the like.
 
     Chinese is ``chinese_traditional`` when the tag says Hant, TW, HK or MO, else

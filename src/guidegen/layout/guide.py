@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Sequence
 
 from ..content.labels import fill
+from ..content.languages import script_of
 from ..content.model import Cell as MatrixCell
 from ..content.model import Guide, GuideInfo, Mark, Matrix, PerSubject, Subject
 from ..errors import Location
@@ -40,7 +41,7 @@ from ..tree import (
 )
 from ..tree.roles import ListRole, SpanRole
 from .labels import Labels, control_line, labels_for
-from .widths import field_widths, matrix_widths
+from .widths import matrix_widths
 
 DEFAULT_LANGUAGE = "en"
 MARK_ROLES: dict[Mark, SpanRole] = {Mark.YES: "mark-yes", Mark.NO: "mark-no",
@@ -78,7 +79,8 @@ class _GuideLayout:
             ("Approver", doc.approver or ""), ("Status", doc.status or "")]
         custom.append(("Owner", info.owner or ""))
         return Metadata(
-            title=info.title, language=self.language, subtitle=info.subtitle or "",
+            title=info.title, language=self.language, script=script_of(self.language),
+            subtitle=info.subtitle or "",
             author="; ".join(info.authors or ([info.owner] if info.owner else [])),
             keywords=info.keywords, audience=info.audience or "",
             version=doc.version if doc else "", status=(doc.status or "") if doc else "",
@@ -110,8 +112,7 @@ class _GuideLayout:
         children: list[Block] = []
         logo = self.templates.logo()
         if logo is not None:
-            children.append(Image(logo[0], logo[1], self.templates.theme.logo_height,
-                                  alt=info.owner or info.title, role="logo"))
+            children.append(Image(logo[0], logo[1], alt=info.owner or info.title))
         at = self.guide.locate
         children.append(Heading(1, info.title, "title", source=at("guide", "title")))
         if info.subtitle:
@@ -128,9 +129,7 @@ class _GuideLayout:
                 fields.append((labels.effective, self.labels.date(doc.effective)))
             if doc.approver:
                 fields.append((labels.approver, doc.approver))
-            children.append(Fields(tuple(fields), "control",
-                                   field_widths(fields, self.templates.theme, self.language),
-                                   source=at("guide", "document")))
+            children.append(Fields(tuple(fields), "control", source=at("guide", "document")))
             if doc.status:
                 children.append(Paragraph((Text(doc.status),), "status",
                                           source=at("guide", "document", "status")))

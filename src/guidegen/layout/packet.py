@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import Any, Final
 
+from ..content.languages import script_of
 from ..content.model import Guide
 from ..content.packet import Packet
 from ..content.roster import Recipient
@@ -110,6 +111,7 @@ class PacketLayout:
             custom.append(("Recipient", recipient.name))
         titles = "; ".join(guide.guide.title for guide in self.guides)
         return Metadata(title=info.title, language=self.language,
+                        script=script_of(self.language),
                         subtitle=info.subtitle or "", keywords=("onboarding",),
                         audience=recipient.name if recipient else "",
                         version=doc.version if doc else "", date=self.date,
@@ -127,8 +129,7 @@ class PacketLayout:
         children: list[Block] = []
         logo = self.templates.logo() if cover.logo else None
         if logo is not None:
-            children.append(Image(logo[0], logo[1], self.templates.theme.logo_height,
-                                  alt=info.title, role="logo"))
+            children.append(Image(logo[0], logo[1], alt=info.title))
         children.append(Heading(1, info.title, COVER, source=at("packet", "title")))
         if info.subtitle:
             children.append(Paragraph((Text(info.subtitle),), "subtitle",

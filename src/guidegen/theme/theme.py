@@ -20,6 +20,7 @@ from ..content.languages import script_of
 from ..content.loader import validate_data
 from ..content.yamlsource import SourceMap, load_yaml
 from ..errors import ContentError, Problem, ResourceError, ThemeError
+from ..tree.document import EAST_ASIAN
 
 THEME_FILE = "theme.yaml"
 PAPER_SIZES_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
@@ -122,7 +123,6 @@ class Fit(Model):
 
 
 Orientation = Literal["portrait", "landscape", "auto"]
-_CJK = ("japanese", "chinese_simplified", "chinese_traditional", "korean")
 _TYPE_SIZES = ("body", "small", "title", "subtitle", "heading1", "heading2", "table",
                "cell_padding")
 
@@ -165,7 +165,7 @@ class Theme(Model):
         """
         own = self.script_font(language)
         role_font = getattr(self.fonts, role).family
-        leading = [own.family, role_font] if own and script_of(language) in _CJK else \
+        leading = [own.family, role_font] if own and script_of(language) in EAST_ASIAN else \
             [role_font, *([own.family] if own else [])]
         families = [*leading, self.fonts.symbols.family,
                     *(getattr(self.scripts, name).family for name in Scripts.model_fields)]

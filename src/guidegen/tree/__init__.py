@@ -24,11 +24,11 @@ from .blocks import (
     Table,
     walk,
 )
-from .document import Document, Metadata, parts
+from .document import EAST_ASIAN, Document, Metadata, Script, parts
 from .inlines import Code, Emph, Inline, LineBreak, Link, Span, Strong, Text, plain_text
 from .roles import ROLES, Role
 
-__all__ = ["ROLES", "Block", "Cell", "Code", "Contents", "ContentsEntry", "Document", "Emph",
-           "Fields", "Heading", "Image", "Inline", "LineBreak", "Link", "ListBlock", "Metadata",
-           "Orientation", "Paragraph", "Role", "Running", "Section", "Span", "Strong", "Table",
-           "Text", "parts", "plain_text", "walk"]
+__all__ = ["EAST_ASIAN", "ROLES", "Block", "Cell", "Code", "Contents", "ContentsEntry",
+           "Document", "Emph", "Fields", "Heading", "Image", "Inline", "LineBreak", "Link",
+           "ListBlock", "Metadata", "Orientation", "Paragraph", "Role", "Running", "Script",
+           "Section", "Span", "Strong", "Table", "Text", "parts", "plain_text", "walk"]

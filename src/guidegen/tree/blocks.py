@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal
+from typing import Literal
 
 from ..errors import Location
 from .inlines import Inline
@@ -56,7 +56,6 @@ class Paragraph:
 class ListBlock:
     """A bullet or numbered list; each item is a sequence of blocks."""
 
-    kind: ClassVar[str] = "list"  # its template is blocks/list.html.j2
     items: tuple[tuple[Block, ...], ...]
     ordered: bool = False
     start: int = 1
@@ -66,27 +65,24 @@ class ListBlock:
 
 @dataclass(frozen=True)
 class Fields:
-    """Labelled values shown side by side, such as the document-control block.
-
-    ``widths`` are the columns' shares of the text width where a renderer needs them
-    (the DOCX's table; the HTML sizes them itself); empty: equal shares.
-    """
+    """Labelled values, such as the document-control block: each label with its value."""
 
     items: tuple[tuple[str, str], ...]
     role: FieldsRole | None = None
-    widths: tuple[float, ...] = ()
 
     source: Location | None = field(default=None, compare=False, repr=False)
 
 @dataclass(frozen=True)
 class Image:
-    """A picture embedded in the document (the theme's logo), ``height_mm`` tall."""
+    """A picture embedded in the document: the theme's logo, as tall as the theme says.
+
+    ``alt`` is the text that stands for it where it is not seen (a screen reader).
+    """
 
     data: bytes = field(repr=False)
     mime: str
-    height_mm: float
     alt: str = ""
-    role: ImageRole | None = None
+    role: ImageRole = "logo"
 
 
 @dataclass(frozen=True)

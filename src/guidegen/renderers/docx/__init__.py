@@ -12,8 +12,7 @@ from typing import Any
 
 from docx.shared import Mm
 
-from ...content.languages import script_of
-from ...tree import Document, Metadata, Running
+from ...tree import EAST_ASIAN, Document, Metadata, Running
 from .. import Finisher, PageMap, RenderContext, Rendered
 from . import oxml
 from .blocks import BlockWriter
@@ -37,7 +36,7 @@ def prepare(document: Document, context: RenderContext) -> Finisher:
     templates = context.templates
     word = reference_document(templates, document.meta.language)
     set_page(word.sections[0], templates.theme)
-    writer = BlockWriter(word, templates.word_styles)
+    writer = BlockWriter(word, templates.word_styles, templates.theme, document.meta.language)
     parts = PartWriter(writer)
     parts.add_blocks(document.blocks)
     set_properties(word, document.meta)
@@ -91,9 +90,7 @@ def set_properties(word: Any, meta: Metadata) -> None:
     core.revision = 1
     oxml.set_core_dates(word, meta.date)
     oxml.drop_thumbnail(word)
-    oxml.set_language(word, meta.language,
-                      script_of(meta.language) in ("japanese", "korean", "chinese_simplified",
-                                                   "chinese_traditional"))
+    oxml.set_language(word, meta.language, meta.script in EAST_ASIAN)
     oxml.set_auto_hyphenation(word)
     oxml.set_custom_properties(word, dict(meta.custom))
 

@@ -16,6 +16,8 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
 from docx.shared import Mm, Pt
 
+from ...layout.widths import field_widths
+from ...theme.theme import Theme
 from ...theme.word_styles import FieldRows, WordStyles
 from ...tree import (
     Block,
@@ -46,8 +48,10 @@ _INLINE_ROLES = {Strong: "strong", Emph: "emph", Code: "code", Link: "link"}
 class BlockWriter:
     """Adds tree blocks to a python-docx document, in reading order."""
 
-    def __init__(self, document: Any, styles: WordStyles) -> None:
+    def __init__(self, document: Any, styles: WordStyles, theme: Theme, language: str) -> None:
         self.document = document
+        self.theme = theme
+        self.language = language  # the document's: Word draws all its text in its fonts
         self.roles = styles.roles
         self.lists = styles.lists
         self.bookmarks = 0
@@ -94,7 +98,8 @@ class BlockWriter:
             paragraphs = self.roles.paragraphs
             picture = self.document.add_paragraph(
                 style=paragraphs.get(block.role or "") or paragraphs.get("image"))
-            picture.add_run().add_picture(io.BytesIO(block.data), height=Mm(block.height_mm))
+            picture.add_run().add_picture(io.BytesIO(block.data),
+                                          height=Mm(self.theme.logo_height))
         elif isinstance(block, Section):
             self.add_section(block, level)
         elif isinstance(block, Contents):
@@ -195,13 +200,16 @@ class BlockWriter:
     def add_fields(self, block: Fields) -> None:
         """Add labelled values as a table: labels above, each value in its column.
 
+        Each column is as wide as its label or value needs, as the PDF's flowing row of
+        fields (:func:`~guidegen.layout.widths.field_widths`).
+
         A role of ``field_rows`` is written as rows instead (:meth:`add_field_rows`).
         """
         if block.role in self.roles.field_rows:
             self.add_field_rows(block, self.roles.field_rows[block.role])
             return
         table = self._fields_table(block, 2, len(block.items))
-        shares = block.widths or [1 / len(block.items)] * len(block.items)
+        shares = field_widths(block.items, self.theme, self.language)
         oxml.set_column_widths(table, _shares(self._width, shares))
         for row in table.rows:
             oxml.keep_row_together(row)

@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from ...errors import GuidegenError, Location, Problem, ResourceError, TemplateError, display_name
 from ...files import read_file
+from ...tree import ListBlock
 from ..speed import template_cache
 
 DOCUMENT_TEMPLATE = "document.html.j2"
@@ -131,9 +132,13 @@ def environment(folders: tuple[Path, ...]) -> SandboxedEnvironment:
     return env
 
 
+# a node's kind, where it is not its class's name in lower case: blocks/<kind>.html.j2
+KINDS: dict[type, str] = {ListBlock: "list"}
+
+
 def node_kind(node: Any) -> str:
-    """Return the kind of a tree node: its ``kind``, else its lower-case class name."""
-    return getattr(node, "kind", None) or type(node).__name__.lower()
+    """Return the kind of a tree node, by its class: ``list``, ``paragraph``, ``text``."""
+    return KINDS.get(type(node)) or type(node).__name__.lower()
 
 
 def block_template(block: Any) -> list[str]:
