@@ -103,48 +103,34 @@ def pdf_text(path: Path, *options: str) -> str:
 
 def pdf_tagged_text(path: Path) -> str:
     """Return all text of a tagged PDF in its logical (structure tree) order."""
-    dump = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True,
-                          text=True, check=True).stdout
-    return normalize(" ".join(line.strip()[1:-1] for line in dump.splitlines()
-                              if line.strip().startswith('"')))
+    return pdf_struct_tree(path).text()
 
 
 def pdf_structure(path: Path, kinds: tuple[str, ...] = ("H1", "H2", "H3", "TH", "TD")
                   ) -> list[tuple[str, str]]:
     """Return (tag, text) of the tagged PDF's structure elements of ``kinds``, in order.
 
-    Reads poppler's ``pdfinfo -struct-text`` dump: an indented tree of tags with the
-    text of each marked-content span. WeasyPrint tags each page's part of a long table
-    as its own Table with a copy of the header row; a header row straight after table
-    cells (no heading between, so the same table) is skipped, and a table reads as one.
+    An element's text leaves out what elements of ``kinds`` inside it hold. WeasyPrint
+    tags each page's part of a long table as its own Table with a copy of the header
+    row; a header row straight after table cells (no heading between, so the same table)
+    is skipped, and a table reads as one.
     """
-    dump = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True,
-                          text=True, check=True).stdout
     found: list[list[str]] = []
-    stack: list[tuple[int, list[str] | None]] = []
-    skip_below: int | None = None
-    for line in dump.splitlines():
-        indent = len(line) - len(line.lstrip())
-        body = line.strip()
-        if skip_below is not None:
-            if indent > skip_below:
+
+    def visit(node: StructNode, owner: list[str] | None) -> None:
+        for child in node.children:
+            if isinstance(child, str):
+                if owner is not None:
+                    owner.append(child)
                 continue
-            skip_below = None
-        while stack and stack[-1][0] >= indent:
-            stack.pop()
-        if body.startswith('"'):
-            owner = next((entry for _, entry in reversed(stack) if entry is not None), None)
-            if owner is not None:
-                owner.append(body[1:-1])
-            continue
-        tag = re.split(r"[\s:<(]", body, maxsplit=1)[0]
-        if tag == "THead" and found and found[-1][0] in ("TH", "TD"):
-            skip_below = indent
-            continue
-        entry = [tag] if tag in kinds else None
-        if entry is not None:
-            found.append(entry)
-        stack.append((indent, entry))
+            if child.tag == "THead" and found and found[-1][0] in ("TH", "TD"):
+                continue
+            entry = [child.tag] if child.tag in kinds else None
+            if entry is not None:
+                found.append(entry)
+            visit(child, entry if entry is not None else owner)
+
+    visit(pdf_struct_tree(path), None)
     return [(entry[0], normalize(" ".join(entry[1:]))) for entry in found]
 
 
@@ -243,24 +229,90 @@ class StructNode:
 
 
 def pdf_struct_tree(path: Path) -> StructNode:
-    """Return the structure tree of a tagged PDF, as poppler's ``pdfinfo -struct-text``."""
-    dump = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True,
-                          text=True, check=True).stdout
+    """Return the structure tree of a tagged PDF, with each marked-content span's text.
+
+    pypdf reads the tree and the text of each page (its fonts' ToUnicode maps); a span's
+    text is what pypdf extracts between the ``BDC`` naming its MCID and the ``EMC``
+    (the same as poppler's ``pdfinfo -struct-text`` after :func:`normalize`, which
+    takes many seconds on a packet). Each file's tree is read once per test session.
+    """
+    import hashlib
+
+    data = path.read_bytes()
+    key = hashlib.sha256(data).hexdigest()
+    if key not in _STRUCT_TREES:
+        _STRUCT_TREES[key] = _read_struct_tree(data)
+    return _STRUCT_TREES[key]
+
+
+_STRUCT_TREES: dict[str, StructNode] = {}
+
+
+def _read_struct_tree(data: bytes) -> StructNode:
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    reader = PdfReader(io.BytesIO(data))
+    numbers = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+    spans: dict[int, dict[int, str]] = {}
+
+    def span(page: object, mcid: int) -> str | None:
+        number = numbers[page.idnum]  # type: ignore[attr-defined]
+        if number not in spans:
+            spans[number] = _marked_texts(reader.pages[number])
+        return spans[number].get(mcid)
+
+    def visit(kid: object, parent: StructNode, page: object) -> None:
+        kid = kid.get_object()  # type: ignore[attr-defined]
+        if isinstance(kid, ArrayObject):
+            for each in kid:
+                visit(each, parent, page)
+        elif isinstance(kid, int) or (isinstance(kid, DictionaryObject)
+                                      and kid.get("/Type") == "/MCR"):
+            if isinstance(kid, DictionaryObject):
+                page, kid = kid.raw_get("/Pg") if "/Pg" in kid else page, kid["/MCID"]
+            text = span(page, int(kid))
+            if text is not None:
+                parent.children.append(text)
+        elif isinstance(kid, DictionaryObject) and "/S" in kid:  # not an annotation's OBJR
+            node = StructNode(str(kid["/S"])[1:])
+            parent.children.append(node)
+            if "/K" in kid:
+                visit(kid.raw_get("/K"), node, kid.raw_get("/Pg") if "/Pg" in kid else page)
+
     root = StructNode("root")
-    stack: list[tuple[int, StructNode]] = [(-1, root)]
-    for line in dump.splitlines():
-        indent, body = len(line) - len(line.lstrip()), line.strip()
-        if not body:
-            continue
-        while stack[-1][0] >= indent:
-            stack.pop()
-        if body.startswith('"'):
-            stack[-1][1].children.append(body[1:-1])
-            continue
-        node = StructNode(re.split(r"[\s:<(]", body, maxsplit=1)[0])
-        stack[-1][1].children.append(node)
-        stack.append((indent, node))
+    visit(reader.trailer["/Root"]["/StructTreeRoot"].raw_get("/K"), root, None)
     return root
+
+
+def _marked_texts(page: object) -> dict[int, str]:
+    """Return the text pypdf extracts from ``page`` inside each marked-content id (MCID)."""
+    from pypdf.generic import DictionaryObject
+
+    texts: dict[int, list[str]] = {}
+    marks: list[int | None] = []  # the MCID of each marked-content sequence we are in
+
+    def before(operator: bytes, operands: list, cm: object, tm: object) -> None:
+        if operator == b"BDC":
+            properties = operands[1].get_object() if len(operands) > 1 else None
+            mcid = properties.get("/MCID") if isinstance(properties, DictionaryObject) \
+                else None
+            marks.append(None if mcid is None else int(mcid))
+            if mcid is not None:
+                texts.setdefault(int(mcid), [])
+        elif operator == b"BMC":
+            marks.append(None)
+        elif operator == b"EMC" and marks:
+            marks.pop()
+
+    def shown(text: str, *state: object) -> None:
+        if text and marks and marks[-1] is not None:
+            texts[marks[-1]].append(text)
+
+    page.extract_text(visitor_operand_before=before, visitor_text=shown)  # type: ignore
+    return {mcid: "".join(parts) for mcid, parts in texts.items()}
 
 
 def pdf_list_items(path: Path) -> list[str]:
