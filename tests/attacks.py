@@ -36,26 +36,11 @@ def big_guide(rows: int) -> str:
     return MINIMAL + "".join(row.format(n=n) for n in range(rows))
 
 
-def guidegen_process(project: Path, *args: str) -> subprocess.Popen[bytes]:
+def guidegen_process(project: Path, *args: str,
+                     env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     """Return ``guidegen ARGS`` started in ``project`` as a process of its own."""
     return subprocess.Popen([sys.executable, "-m", "guidegen", *args], cwd=project,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
-def uses_pango(pid: int) -> bool:
-    """Return whether process ``pid`` has mapped Pango (so it has imported WeasyPrint)."""
-    try:
-        return "libpango" in Path(f"/proc/{pid}/maps").read_text()
-    except OSError:
-        return False
-
-
-def alive(pid: int) -> bool:
-    """Return whether process ``pid`` exists and is not a zombie."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
 
 
 def children(pid: int) -> list[int]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -33,6 +35,15 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
+def hook() -> Iterator[Callable[[str], None]]:
+    """Return :func:`guidegen.testhook.arm` for builds in this process; disarmed after."""
+    from guidegen import testhook
+
+    yield testhook.arm
+    testhook.arm(None)
+
+
+@pytest.fixture
 def cli() -> Callable[..., Result]:
     """Return a function that runs ``guidegen ARGS`` in-process and returns click's result."""
     from guidegen.cli import main
@@ -43,20 +54,46 @@ def cli() -> Callable[..., Result]:
     return run
 
 
-def wait_for(condition: Callable[[], object], timeout: float = 120.0) -> bool:
-    """Return True once ``condition()`` holds, checking often; False after ``timeout`` s.
+def hooked(spec: str) -> dict[str, str]:
+    """Return this process's environment with ``GUIDEGEN_TEST_HOOK=spec``.
 
-    Tests wait on what happened, never for a fixed time: the timeout is only a bound
-    for a machine far slower than any CI runner.
+    A guidegen started with it stops where ``spec`` says (see :mod:`guidegen.testhook`).
     """
-    import threading
+    return {**os.environ, "GUIDEGEN_TEST_HOOK": spec}
 
-    tick = threading.Event()
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return True
-        tick.wait(0.05)
-    return bool(condition())
+
+def paused(process: subprocess.Popen[bytes], count: int = 1) -> list[int]:
+    """Return the ids of the ``count`` processes of ``process`` a ``pause`` hook stopped.
+
+    Reads ``process``'s standard error up to the hook's ``count``-th line, so it waits
+    exactly until they are there; fails if the process ends first.
+    """
+    assert process.stderr is not None
+    found: list[int] = []
+    while len(found) < count:
+        line = process.stderr.readline().decode()
+        assert line, f"the process ended before the hook stopped it: {process.wait()}"
+        if line.startswith("guidegen test hook: "):
+            found.append(int(line.split()[-1]))
+    return found
+
+
+def exited(pid: int, timeout: float = 120.0) -> bool:
+    """Return True once process ``pid`` has ended (or is gone); False after ``timeout`` s.
+
+    Waits on the kernel's notice that it ended (a pidfd), never by checking again and
+    again; the timeout only bounds a machine far slower than any CI runner.
+    """
+    import select
+
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([handle], [], [], timeout)[0])
+    finally:
+        os.close(handle)
 
 
 def write_yaml(folder: Path, name: str, text: str) -> Path:

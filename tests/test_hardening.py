@@ -26,14 +26,12 @@ from .attacks import (
     HOSTILE,
     SECRET,
     SECRET_BYTES,
-    alive,
     big_guide,
     children,
     outputs,
     use_guide,
-    uses_pango,
 )
-from .conftest import DATA, wait_for, write_yaml
+from .conftest import DATA, exited, hooked, paused, write_yaml
 from .readers import docx_text, html_text, normalize, pdf_text
 
 # -- nothing outside the project is fetched --------------------------------------------
@@ -260,23 +258,22 @@ def test_missing_template_is_named(project, cli):
 
 def test_sigkill_mid_render_leaves_previous_outputs_and_no_temporary_files(project):
     guide = write_yaml(project / "content", "cmo-cdmo-cro.yaml", big_guide(5))
-    command = [sys.executable, "-m", "guidegen", "build"]
+    command = [sys.executable, "-m", "guidegen", "build", "-j", "2", "--jobs-over-cpus"]
     subprocess.run(command, cwd=project, check=True, capture_output=True)
     before = outputs(project)
-    guide.write_text(big_guide(3000), encoding="utf-8")
-    process = subprocess.Popen([*command, "--time-limit", "600"], cwd=project,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    # mid-render: the PDF helper has loaded Pango (WeasyPrint is imported) and lays out
-    # 3000 rows, which takes far longer than this wait
-    assert wait_for(lambda: any(uses_pango(pid) for pid in children(process.pid))), \
-        "the PDF helper never started"
-    assert process.poll() is None, "the build finished before it could be killed"
+    guide.write_text(big_guide(300), encoding="utf-8")
+    # stopped in the middle of the render (guidegen.testhook): the PDF helper has the
+    # document to lay out, the DOCX is still to come
+    process = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env=hooked("render=pause"))
+    assert paused(process) == [process.pid]
     helpers = children(process.pid)
+    assert helpers, "the PDF helper never started"
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert outputs(project) == before
     assert list((project / "output").glob(".guidegen-*.tmp")) == []
-    assert wait_for(lambda: not [pid for pid in helpers if alive(pid)]), "a helper outlived it"
+    assert all(exited(pid) for pid in helpers), "a helper outlived it"
 
 
 def test_temporary_files_of_a_killed_write_are_cleaned_up(project, cli):

@@ -17,8 +17,8 @@ from guidegen.builder.options import cpu_count
 from guidegen.content.loader import load
 from guidegen.errors import ContentError
 
-from .attacks import MINIMAL, alive, children, guidegen_process, outputs, use_guide, uses_pango
-from .conftest import wait_for, write_yaml
+from .attacks import MINIMAL, children, guidegen_process, outputs, use_guide
+from .conftest import exited, hooked, paused, write_yaml
 from .readers import docx_text, html_text, pdf_text
 
 # -- 3. aliases that repeat one long text ---------------------------------------------------
@@ -116,35 +116,16 @@ def test_a_render_over_its_memory_limit_stops_with_a_clear_message(project, guid
 # -- 11. Ctrl-C with a pool -----------------------------------------------------------------------
 
 def test_ctrl_c_stops_the_pools_renders_at_once(project):
-    mine = project / "mine" / "blocks"
-    mine.mkdir(parents=True)
-    # a render that would take many minutes: far longer than the wait below allows
-    write_yaml(mine, "heading.html.j2", "<h2>{{ block.text }}</h2><table>{% for i in "
-               "range(99999) %}<tr><td>{{ i }}</td></tr>{% endfor %}</table>\n")
     write_yaml(project / "content", "second.yaml", MINIMAL)
-    process = guidegen_process(project, "build", "-j", "2", "--jobs-over-cpus",
-                               "--templates", "mine", "--time-limit", "3600", "-f", "pdf")
-    workers: list[int] = []
-
-    def rendering() -> bool:  # both workers have WeasyPrint, and this one waits on them
-        workers[:] = children(process.pid)
-        return len(workers) >= 2 and all(uses_pango(pid) for pid in workers) and \
-            _state(process.pid) == "S"
-
-    assert wait_for(rendering), "the workers never started"
+    # each worker stops in the middle of its render and stays there (guidegen.testhook)
+    process = guidegen_process(project, "build", "-j", "2", "--jobs-over-cpus", "-f", "pdf",
+                               env=hooked("render=pause"))
+    workers = paused(process, 2)
+    assert sorted(workers) == sorted(children(process.pid))  # the pool's, both rendering
     process.send_signal(signal.SIGINT)
-    assert wait_for(lambda: process.poll() is not None), "Ctrl-C waited for the renders"
+    assert exited(process.pid), "Ctrl-C waited for the renders"
     _, stderr = process.communicate()
     assert process.returncode == 130
     assert stderr.decode().strip() == "interrupted; no output was changed"
-    assert wait_for(lambda: not [pid for pid in workers if alive(pid)])
+    assert all(exited(pid) for pid in workers), "a worker outlived the build"
     assert outputs(project) == {}
-
-
-def _state(pid: int) -> str:
-    from pathlib import Path
-
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return ""

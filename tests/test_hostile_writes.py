@@ -143,30 +143,22 @@ def test_ctrl_c_while_files_are_moved_lets_them_finish_and_says_so(project, cli)
     assert cli("build").stdout.startswith("unchanged")  # the whole new set, and its state
 
 
-def test_ctrl_c_before_the_moves_changes_nothing_and_says_so(project, cli, monkeypatch):
+def test_ctrl_c_before_the_moves_changes_nothing_and_says_so(project, cli, hook):
     assert cli("build", "-f", "docx").exit_code == 0
     before = outputs(project)
-
-    def interrupted(*args: object) -> None:
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr("guidegen.renderers.docx.prepare", interrupted)
+    hook("before-commit=interrupt")  # rendered, nothing written yet (guidegen.testhook)
     result = cli("build", "-f", "docx", "--force", "-j", "1")
     assert result.exit_code == 130
     assert result.stderr == "interrupted; no output was changed\n"
     assert outputs(project) == before
 
 
-def test_ctrl_c_after_finishing_a_killed_builds_moves_says_so(project, cli, monkeypatch):
+def test_ctrl_c_after_finishing_a_killed_builds_moves_says_so(project, cli, hook):
     out = project / "output"
     out.mkdir()
     (out / ".guidegen-x.tmp").write_bytes(b"what the killed build wrote")
     (out / ".guidegen-commit.json").write_text('[[".guidegen-x.tmp", "x.html"]]')
-
-    def interrupted(*args: object) -> None:
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr("guidegen.renderers.docx.prepare", interrupted)
+    hook("render=interrupt")
     result = cli("build", "-f", "docx", "-j", "1")
     assert result.exit_code == 130
     assert result.stderr == ("interrupted; the outputs are those of an earlier, killed build, "

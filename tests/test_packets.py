@@ -20,7 +20,7 @@ from pypdf import PdfReader
 import guidegen
 from guidegen import BuildOptions
 
-from .conftest import ROOT, wait_for
+from .conftest import ROOT, hooked
 from .readers import libreoffice_pdfs, normalize, pdf_pages, pdf_structure, pdf_text
 
 ROSTER_HEADER = "First name,Last name,Role,Site,Manager,Start date\n"
@@ -378,23 +378,24 @@ def test_a_killed_roster_build_leaves_complete_files_and_the_next_run_finishes(t
     command = [sys.executable, "-m", "guidegen", "build", "packets/new-starter.yaml",
                "--roster", "hires.csv", "--jobs", "1"]
     out = folder / "output" / "new-starter"
-    process = subprocess.Popen(command, cwd=folder, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    assert wait_for(lambda: (out / ".guidegen-state.json").exists() or
-                    process.poll() is not None)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    written = [p for p in out.iterdir() if p.suffix in (".pdf", ".docx")]
-    assert 0 < len(written) < 24
-    for path in written:  # every file there is whole
-        if path.suffix == ".pdf":
-            assert subprocess.run(["qpdf", "--check", str(path)],
+    # killed once the second batch of two recipients is written (see guidegen.testhook)
+    killed = subprocess.run(command, cwd=folder, capture_output=True,
+                            env=hooked("after-commit:2=kill"))
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    written = sorted(p.name for p in out.iterdir() if p.suffix in (".pdf", ".docx"))
+    assert written == [f"2026-12-{day:02d}-Lee-Ann{day - 1}.{kind}"
+                       for day in range(1, 5) for kind in ("docx", "pdf")]
+    for name in written:  # every file there is whole
+        if name.endswith(".pdf"):
+            assert subprocess.run(["qpdf", "--check", str(out / name)],
                                   capture_output=True).returncode == 0
         else:
-            assert zipfile.ZipFile(path).testzip() is None
+            assert zipfile.ZipFile(out / name).testzip() is None
     again = subprocess.run(command, cwd=folder, capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
-    assert again.stdout.count("unchanged") >= len(written) - 2  # the batch being renamed
+    unchanged = sorted(Path(line.split()[1]).name for line in again.stdout.splitlines()
+                       if line.startswith("unchanged "))
+    assert unchanged == written
     assert len(list(out.glob("*.pdf"))) == 12
     assert not list(out.glob(".guidegen-*.tmp"))
 

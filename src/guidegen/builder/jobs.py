@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from .. import testhook
 from ..errors import StrictError, UsageError, warnings_so_far
 from ..files import named_root, reference_root
 from ..renderers import Rendered
@@ -112,6 +113,7 @@ def commit(batches: Sequence[Batch], options: BuildOptions) -> None:
     if not batches:
         return
     refuse_warnings(options)  # before anything is written
+    testhook.reached("before-commit")
     folders = sorted({state.path.parent for _, state in batches}, key=lambda f: f.parts)
     with contextlib.ExitStack() as stack, limited_time(options.time_limit,
                                                        "writing the outputs"):
@@ -122,6 +124,7 @@ def commit(batches: Sequence[Batch], options: BuildOptions) -> None:
             state.merge_latest()  # what other builds into this folder wrote meanwhile
             files |= {**written, state.path: state.serialized()}
         write_files(files, root=options.out)
+    testhook.reached("after-commit")
 
 
 def settings_of(options: BuildOptions) -> list[str]:

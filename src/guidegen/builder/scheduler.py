@@ -37,6 +37,7 @@ from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from .. import testhook
 from ..errors import RenderError, rewarn
 from ..renderers import (
     RENDERERS,
@@ -151,6 +152,7 @@ def render_formats(task: Task, helper: PdfHelper | None = None) -> Results:
     else:
         helper = None
     try:
+        testhook.reached("render")
         return _render(task, helper, started)
     except BaseException:
         if helper is not None and helper.pending:
