@@ -88,6 +88,7 @@ JOBS_VS_MACHINE = 0.85    # --jobs 2 speed-up / the machine's speed-up of 2 proc
 BOMB_VS_LOAD = 2          # refusing the alias bomb / loading the guide, in process
 PREFLIGHT_VS_COLD = 0.10  # the layout preflight's first run, in process / cold build
 BOMB_ISSUE_S = 0.050      # what the issue asks for on its machine (shown, not a target)
+IMPORT_VS_BUILD = 0.50    # guidegen import of the 40-row DOCX / building it (PDF + DOCX)
 
 
 def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
@@ -171,6 +172,15 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
         f"{'under' if bomb is not None and bomb < BOMB_ISSUE_S else 'NOT under'} the "
         f"issue's {seconds(BOMB_ISSUE_S)}; peak {get(m, 'alias', 'bomb_peak_kb')} KB traced",
         f"{BOMB_VS_LOAD}×"))
+
+    imported, built = get(m, "import", "import", "median_s"), get(m, "import", "build",
+                                                                  "median_s")
+    r = ratio(imported, built)
+    targets.append(_target(
+        f"`guidegen import` of the 40-row fixture's DOCX <= {IMPORT_VS_BUILD:.2f} x building it "
+        "(PDF + DOCX)", None if r is None else r <= IMPORT_VS_BUILD,
+        f"{seconds(imported)} vs build {seconds(built)} = {times(r, 3)}; vs the DOCX alone "
+        f"{seconds(get(m, 'import', 'build_docx', 'median_s'))}", f"{IMPORT_VS_BUILD:.2f}×"))
     return targets
 
 
@@ -335,6 +345,19 @@ def _alias(m: dict[str, Any]) -> list[str]:
             f"  {alias['message']}"]
 
 
+def _import(m: dict[str, Any]) -> list[str]:
+    data = m["import"]
+    built = data["build"]["median_s"]
+    rows = [[label, seconds(stat["median_s"]), spread(stat), cores(stat),
+             f"{stat['peak_rss_mb']:.0f}", times(ratio(stat["median_s"], built))]
+            for label, stat in (("guidegen build --force, PDF + DOCX", data["build"]),
+                                ("guidegen build --force -f docx", data["build_docx"]),
+                                ("guidegen import of that DOCX", data["import"]))]
+    return table(f"Import: {data['guide']} ({data['matrix_rows']} matrix rows), cold "
+                 "processes taking turns", ["", "median", "min–max", "cores", "peak MB",
+                                            "÷ build"], rows)
+
+
 def render(results: dict[str, Any]) -> str:
     """Return the whole report: header, one table per stage, targets, errors."""
     machine = results["machine"]
@@ -345,7 +368,7 @@ def render(results: dict[str, Any]) -> str:
              f"guidegen build --force: {'yes' if features['force'] else 'MISSING'}, "
              f"--jobs: {'yes' if features['jobs'] else 'MISSING'}"]
     m = results["measurements"]
-    for build in (_compare, _layers, _cli, _scaling, _many, _rebuilds, _alias):
+    for build in (_compare, _layers, _cli, _scaling, _many, _rebuilds, _alias, _import):
         lines += _section(build, m)
     lines += ["", "Targets"]
     for t in results["targets"]:

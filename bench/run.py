@@ -38,6 +38,7 @@ FACTORS, QUICK_FACTORS = (1, 10, 100), (1, 10, 30)
 MANY_GUIDES = 24  # a packet: enough guides that per-process start-up is not the story
 ALIAS_BOMB = ROOT / "tests" / "hostile" / "billion-laughs.yaml"
 ALIAS_RUNS = 20  # loads take milliseconds: more runs for a steady median
+FORTY_ROWS = ROOT / "tests" / "data" / "forty-checks.yaml"  # the 40-row matrix, imported
 
 
 @dataclass
@@ -231,10 +232,38 @@ def stage_alias(bench: Bench) -> dict[str, Any]:
                        max(bench.runs, ALIAS_RUNS))
 
 
+def stage_import(bench: Bench) -> dict[str, Any]:
+    """The 40-row fixture built (PDF + DOCX, and DOCX alone), then its DOCX imported.
+
+    Cold processes taking turns (build, DOCX build, import), so a busy moment hits all
+    three; each import writes a new guide file from the same DOCX.
+    """
+    folder = bench.tmp / "import"
+    docx = bench.out("forty-docx-warm") / f"{FORTY_ROWS.stem}.docx"
+    both, alone, imported = measure.Stat([], []), measure.Stat([], []), measure.Stat([], [])
+
+    def import_(i: int) -> list[str | Path]:
+        return [GUIDEGEN, "import", docx, "-o", folder / f"forty-{i}.yaml"]
+
+    run(bench.build(FORTY_ROWS, bench.out("forty-warm")))
+    run([*bench.build(FORTY_ROWS, bench.out("forty-docx-warm")), "-f", "docx"])
+    run(import_(-1))
+    for i in range(bench.runs):
+        both.add(run(bench.build(FORTY_ROWS, bench.out(f"forty-{i}"))))
+        alone.add(run([*bench.build(FORTY_ROWS, bench.out(f"forty-docx-{i}")), "-f", "docx"]))
+        imported.add(run(import_(i)))
+    rows = len(scaling.load_raw(FORTY_ROWS)["comparisons"][0]["rows"])
+    return {"guide": str(FORTY_ROWS.relative_to(ROOT)), "matrix_rows": rows,
+            "build": both.to_json(), "build_docx": alone.to_json(),
+            "import": {**imported.to_json(), "output": imported.last.stdout.strip()
+                       if imported.last else ""}}
+
+
 STAGES: dict[str, Callable[[Bench], dict[str, Any]]] = {
     "guidegen": stage_guidegen, "pandoc": stage_pandoc, "typst": stage_typst,
     "layers": stage_layers, "cli": stage_cli, "scaling": stage_scaling, "many": stage_many,
     "unchanged": stage_unchanged, "rebuild": stage_rebuild, "alias": stage_alias,
+    "import": stage_import,
 }
 
 

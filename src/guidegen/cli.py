@@ -336,6 +336,32 @@ def schema(name: str, output: Path | None, folder: Path | None) -> None:
         write_output(output, json_schema_text(name).encode("utf-8"))
 
 
+@main.command("import")
+@click.argument("source", metavar="FILE", type=click.Path(dir_okay=False, exists=True,
+                                                         path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The guide file to write. [default: <content folder>/<FILE's name>.yaml]")
+@click.option("--force", is_flag=True, help="Replace the guide file if it exists.")
+@click.option("--sheet", help="Of an .xlsx file: the sheet holding the matrix. "
+              "[default: the first]")
+@click.option("--header-row", type=click.IntRange(min=1), metavar="N",
+              help="Of an .xlsx file: the row naming the subjects. [default: the first "
+              "naming two or more]")
+@click.pass_context
+def import_(ctx: click.Context, source: Path, output: Path | None, force: bool,
+            sheet: str | None, header_row: int | None) -> None:
+    """Import a Word document or an Excel matrix (FILE.docx, FILE.xlsx) as a guide."""
+    from .readers import import_guide
+
+    options = _options(ctx, {})
+    imported = import_guide(source, output, content=options.content, force=force, sheet=sheet,
+                            header_row=header_row, language=options.language)
+    click.echo(f"wrote {imported.guide}  ({imported.subjects} subjects, "
+               f"{imported.comparisons} comparisons)")
+    for picture in imported.pictures:
+        click.echo(f"wrote {picture}")
+
+
 @main.command("reference-doc")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True,
                                                 path_type=Path),

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal, Self
+from typing import ClassVar, Literal, Self
 
 
 def display_name(path: Path) -> str:
@@ -40,6 +40,9 @@ class Location:
     file: str
     line: int | None = None
     column: int | None = None
+    #: whether ``line`` is a line of the file's text (an error may show it), not a row or
+    #: a paragraph of a spreadsheet or Word document
+    in_text: ClassVar[bool] = True
 
     def __str__(self) -> str:
         parts = [self.file]
@@ -134,7 +137,7 @@ def source_excerpt(location: Location, lines: dict[str, list[str] | None] | None
     nothing when the file cannot be read (it is read by the rules of
     :func:`guidegen.files.read_file`). ``lines`` caches files read by earlier calls.
     """
-    if location.line is None:
+    if location.line is None or not location.in_text:
         return []
     cache = {} if lines is None else lines
     if location.file not in cache:

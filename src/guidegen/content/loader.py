@@ -21,7 +21,7 @@ from ..errors import ContentError, GuidegenError, Location, Problem, display_nam
 from ..files import named_root, outside_message, reference_root
 from .base import EXPECTED
 from .slips import mark_problems, translation_hint
-from .yamlsource import Path_, SourceMap, format_path, load_yaml
+from .yamlsource import Path_, SourceMap, format_path, load_yaml, parse_yaml
 
 _MESSAGES = {
     "string_type": "expected text, got {got}",
@@ -53,11 +53,25 @@ def load(path: str | os.PathLike[str], root: Path | None = None, *,
     translation (``translation_of``) is also checked against its source
     (:mod:`.translations`), unless ``translations`` is false.
     """
-    from .model import Guide
-
     path = Path(path)
     root = root or Path.cwd()
     data, source = load_yaml(path, root=input_root(path, root, named_by, given))
+    return _guide(data, source, path, root, translations)
+
+
+def load_text(text: str, file: str) -> Any:
+    """Return the validated :class:`~guidegen.content.model.Guide` of YAML ``text``.
+
+    ``file`` names it in errors; it is what :func:`load` checks of a file that is not
+    written yet (an imported guide), a translation's source aside.
+    """
+    data, source = parse_yaml(text, file)
+    return _guide(data, source, Path(file), Path.cwd(), translations=False)
+
+
+def _guide(data: Any, source: SourceMap, path: Path, root: Path, translations: bool) -> Any:
+    from .model import Guide
+
     if not isinstance(data, dict) or not data:
         what = "empty" if not data else f"{_kind(data)}, not a mapping"
         raise ContentError.collect([Problem(
@@ -297,4 +311,4 @@ def _value_problems(values: Any, path: Path_, ids: list[str], source: SourceMap)
     return problems
 
 
-__all__ = ["load", "load_all", "reference_problems", "validate_data"]
+__all__ = ["load", "load_all", "load_text", "reference_problems", "validate_data"]

@@ -124,7 +124,7 @@ def _inlines(nodes: list[SyntaxTreeNode]) -> tuple[Inline, ...]:
     result: list[Inline] = []
     for node in nodes:
         inline = _inline(node)
-        if inline is None:
+        if inline is None or inline == Text(""):  # markdown-it leaves some by delimiters
             continue
         if isinstance(inline, Text) and result and isinstance(result[-1], Text):
             result[-1] = Text(result[-1].text + inline.text)

@@ -19,11 +19,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..errors import ContentError, Location, Problem, display_name
 from ..files import read_file
-from ..zips import package_problem
+from ..spreadsheets import XLSX_SUFFIXES, CellLocation, open_workbook, sheet_rows
 from .markup import BAD_CHARACTERS
 from .packet import Roster, fill
 from .packetfile import MAX_ROSTER_BYTES
@@ -33,25 +32,6 @@ MAX_BYTES = MAX_ROSTER_BYTES
 MAX_ROWS = 100_000
 MAX_NAME = 100  # characters of an output file name, before its extension
 _RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$")
-
-
-@dataclass(frozen=True, order=True)
-class CellLocation(Location):
-    """A cell of a spreadsheet: prints as ``file:Sheet!C14``."""
-
-    sheet: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.sheet}!{column_letter(self.column or 1)}{self.line}"
-
-
-def column_letter(number: int) -> str:
-    """Return the spreadsheet letters of column ``number`` (1 → A, 27 → AA)."""
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 @dataclass(frozen=True)
@@ -200,7 +180,7 @@ def safe_file_name(text: str) -> str:
 def _read_table(path: Path, root: Path | None) -> _Table:
     file = display_name(path)
     data = read_file(path, MAX_BYTES, root=root, error=ContentError, display=file)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in XLSX_SUFFIXES:
         return _xlsx_table(data, file)
     if path.suffix.lower() != ".csv":
         raise ContentError.collect([Problem(Location(file), "a roster is a .csv or .xlsx "
@@ -231,49 +211,16 @@ def _csv_table(text: str, file: str) -> _Table:
 
 
 def _xlsx_table(data: bytes, file: str) -> _Table:
-    import zipfile
-
-    problem = package_problem(data)  # no zip bomb, no external entity for openpyxl
-    if problem is not None:
-        raise ContentError.collect([Problem(Location(file), f"not a readable .xlsx file: "
-                                            f"{problem}")])
-    try:
-        import openpyxl
-
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ContentError.collect([Problem(Location(file), f"not a readable .xlsx file: "
-                                            f"{exc}")]) from None
+    book = open_workbook(data, file)
     try:
         sheet = book.worksheets[0]
-        rows = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number > MAX_ROWS + 1:
-                raise ContentError.collect([Problem(Location(file), "more than "
-                                                    f"{MAX_ROWS:,} rows")])
-            rows.append((number, [(_cell_text(value), CellLocation(file, number, n + 1,
-                                                                   sheet.title))
-                                  for n, value in enumerate(values)]))
+        rows = list(sheet_rows(sheet, file, MAX_ROWS + 1))
     finally:
         book.close()
     if not rows:
         raise ContentError.collect([Problem(CellLocation(file, 1, 1, sheet.title),
                                             "the roster is empty; it needs a header row")])
     return _Table(rows[0][1], rows[1:])
-
-
-def _cell_text(value: Any) -> str:
-    """Return a spreadsheet cell's value as the text it shows (a date as YYYY-MM-DD)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else \
-            value.isoformat(sep=" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def shard(recipients: list[Recipient], index: int, count: int) -> list[Recipient]:

@@ -78,6 +78,9 @@ class _GuideLayout:
             ("Effective date", doc.effective.isoformat() if doc.effective else ""),
             ("Approver", doc.approver or ""), ("Status", doc.status or "")]
         custom.append(("Owner", info.owner or ""))
+        # the authors as written: the author property falls back to the owner, so that
+        # alone cannot tell `guidegen import` whether the guide named its authors
+        custom.append(("Authors", "; ".join(info.authors)))
         return Metadata(
             title=info.title, language=self.language, script=script_of(self.language),
             subtitle=info.subtitle or "",

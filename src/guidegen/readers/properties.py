@@ -1,0 +1,104 @@
+"""A Word document's properties → the ``guide:`` block of a guide.
+
+As guidegen writes them into a DOCX, and as Word's File ▸ Properties shows them:
+
+=====================  ===========================================================
+guide key              from
+=====================  ===========================================================
+title, subtitle        the Title and Subtitle paragraphs, else the title and
+                       subject properties
+language               the language property, else the mark words of its tables
+audience               the comments (description) property
+owner                  the custom property "Owner"
+authors                the custom property "Authors", else the author (creator)
+                       property, ``;``-separated, unless it only repeats the owner
+keywords               the keywords property, ``,``-separated
+date                   the created property's day
+document.number        the custom property "Document number", else the identifier
+document.version       the custom property "Version", else the version property
+document.effective     the custom property "Effective date"
+document.approver      the custom property "Approver"
+document.status        the custom property "Status", else the content status
+=====================  ===========================================================
+
+A document block needs a number and a version: a version or status without a number
+is not kept, with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..content.languages import LANGUAGE_TAG, is_right_to_left
+from ..errors import Location, warn
+from .docx.model import WordDocument
+from .yamltext import Plain
+
+_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
+
+
+def properties(document: WordDocument, title: str, subtitle: str | None, language: str,
+               audience: str | None = None) -> dict[str, Any]:
+    """Return the ``guide:`` block: ``title``, ``subtitle`` as found, the rest from properties."""
+    core, custom = document.properties, document.custom
+    info: dict[str, Any] = {"title": title}
+    subtitle = subtitle or core.get("subject")
+    if subtitle:
+        info["subtitle"] = subtitle
+    if language and re.fullmatch(LANGUAGE_TAG, language):
+        if is_right_to_left(language):
+            warn(Location(document.file), f"the document's language {language!r} is written "
+                 "right to left, which guides do not support yet; the guide names no language")
+        else:
+            info["language"] = language
+    audience = core.get("description") or audience
+    if audience:
+        info["audience"] = " ".join(audience.split())
+    owner = custom.get("Owner", "")
+    if owner:
+        info["owner"] = owner
+    authors = _split(custom.get("Authors") or core.get("creator", ""), ";")
+    if authors and (authors != [owner] or "Authors" in custom):
+        info["authors"] = authors
+    keywords = _split(core.get("keywords", ""), ",;")
+    if keywords:
+        info["keywords"] = keywords
+    created = _DATE.match(core.get("created", ""))
+    if created and not created.group(1).startswith(("1601", "1980", "1900")):
+        info["date"] = Plain(created.group(1))
+    document_block = _document(document)
+    if document_block:
+        info["document"] = document_block
+    return info
+
+
+def _split(text: str, separators: str) -> list[str]:
+    return [part.strip() for part in re.split(f"[{separators}]", text) if part.strip()]
+
+
+def _document(document: WordDocument) -> dict[str, Any]:
+    core, custom = document.properties, document.custom
+    found: dict[str, Any] = {
+        "number": custom.get("Document number") or core.get("identifier", ""),
+        "version": custom.get("Version") or core.get("version", ""),
+        "effective": custom.get("Effective date", ""),
+        "approver": custom.get("Approver", ""),
+        "status": custom.get("Status") or core.get("contentStatus", ""),
+    }
+    found = {key: " ".join(value.split()) for key, value in found.items() if value.strip()}
+    if "effective" in found:
+        matched = _DATE.match(found["effective"])
+        if matched:
+            found["effective"] = Plain(matched.group(1))
+        else:
+            del found["effective"]
+    if found and not ("number" in found and "version" in found):
+        kept = ", ".join(f"{key} {value!r}" for key, value in found.items())
+        warn(Location(document.file), f"the document's properties give {kept} but no "
+             "document number and version together, so no document block is written")
+        return {}
+    return found
+
+
+__all__ = ["properties"]
