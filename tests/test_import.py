@@ -280,7 +280,7 @@ def test_an_excel_matrix_imports_as_a_skeleton_that_builds(project, cli):
     sheet.append(["Audits on site", "✓", "✗", "◐", None])
     sheet.append(["Tests incoming *material*", "No", "Yes", "Partial (sampling only)", ""])
     sheet.append(["Signs the CoA", True, False, None, ""])
-    sheet.append(["Keeps the <retained> samples", "[QA]", "Yes", "No", None])
+    sheet.append(["Keeps the <retained> samples", "[QA]", "Yes", "Nope", None])
     book.save(project / "matrix.xlsx")
     result = _import(cli, project / "matrix.xlsx", "--header-row", "3")
     data = yaml.safe_load((project / "content" / "matrix.yaml").read_text(encoding="utf-8"))
@@ -296,6 +296,8 @@ def test_an_excel_matrix_imports_as_a_skeleton_that_builds(project, cli):
     guide = load(project / "content" / "matrix.yaml")
     cell = guide.comparisons[0].rows[4].values["qa"]
     assert cell.text[0].text == "[QA]"  # literal text, not a link
+    nope = guide.comparisons[0].rows[4].values["production"]  # text, not a misspelt "No"
+    assert (nope.mark, nope.text[0].text) == (None, "Nope")
     assert guide.comparisons[0].rows[2].criterion == "Tests incoming *material*"
     assert _warnings(result) == ["matrix.xlsx:Supplier checks!D7: warning: an empty matrix "
                                  "cell, written as '–'"]

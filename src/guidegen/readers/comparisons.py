@@ -23,7 +23,7 @@ from .docx.model import Block, Cell, Paragraph, Table
 from .draft import Draft, plain
 from .markdown import inline_markdown, markup_text
 from .marks import FoundMark, read_mark
-from .yamltext import Path_, Plain
+from .yamltext import Path_, Plain, Quoted
 
 NOTE_HEADERS = {
     "note", "notes", "comment", "comments", "remark", "remarks", "anmerkung", "anmerkungen",
@@ -187,7 +187,7 @@ class Comparisons:
             value: str = Plain(mark.mark.value)
             note = note or (inline_markdown((tree.Text(mark.note),)).text if mark.note else "")
         else:
-            value = self.draft.inline([first], path)
+            value = text_cell(self.draft.inline([first], path))
         return {"value": value, "note": note} if note else value
 
     def mark(self, paragraph: Paragraph) -> FoundMark | None:
@@ -265,6 +265,11 @@ class Comparisons:
         return inline_markdown(line).text
 
 
+def text_cell(text: str) -> str:
+    """Return a matrix cell's text, quoted if it is one word (text, not a misspelt mark)."""
+    return Quoted(text) if re.fullmatch(r"[^\W\d_]+", text) else text
+
+
 def drop_prefix(nodes: Sequence[tree.Inline], count: int) -> list[tree.Inline]:
     """Return inline ``nodes`` without their first ``count`` characters of text."""
     result: list[tree.Inline] = []
@@ -332,4 +337,4 @@ def _where(row: Sequence[Cell]) -> Any:
     return next(b.location for cell in row for b in cell.blocks)
 
 
-__all__ = ["Comparisons", "Known", "drop_prefix", "match_subjects"]
+__all__ = ["Comparisons", "Known", "drop_prefix", "match_subjects", "text_cell"]

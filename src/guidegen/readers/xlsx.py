@@ -23,7 +23,7 @@ from ..errors import ContentError, Location, Problem, UsageError, display_name, 
 from ..files import read_file
 from ..spreadsheets import CellLocation, open_workbook, sheet_rows
 from ..zips import MAX_TOTAL
-from .comparisons import EMPTY_CELL, NOTE_HEADERS
+from .comparisons import EMPTY_CELL, NOTE_HEADERS, text_cell
 from .draft import Draft, make_id
 from .markdown import inline_markdown
 from .marks import languages_of, read_mark
@@ -140,7 +140,7 @@ class XlsxGuide:
                     values[sid] = Plain(mark.mark.value) if not mark.note else {
                         "value": Plain(mark.mark.value), "note": _literal(mark.note)}
                 elif text:
-                    values[sid] = _literal(text)
+                    values[sid] = text_cell(_literal(text))
                 else:
                     warn(where, f"an empty matrix cell, written as {EMPTY_CELL!r}")
                     values[sid] = EMPTY_CELL

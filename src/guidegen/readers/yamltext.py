@@ -41,6 +41,12 @@ class Plain(str):
     __slots__ = ()
 
 
+class Quoted(str):
+    """Text always in double quotes: a matrix cell of one word is then text (``"Nope"``)."""
+
+    __slots__ = ()
+
+
 def guide_text(data: Mapping[str, Any], notes: Mapping[Path_, Sequence[str]] | None = None,
                header: Sequence[str] = ()) -> str:
     """Return ``data`` as the text of a guide file, starting with the schema comment line."""
@@ -156,14 +162,14 @@ def _flow_scalar(value: Any) -> str | None:
         return None
     if isinstance(value, Plain):
         return str(value)
-    if plain_ok(value) and not (_FLOW_UNSAFE & set(value)):
+    if plain_ok(value) and not (_FLOW_UNSAFE & set(value)) and not isinstance(value, Quoted):
         return value
     return None if len(value) > 40 else double_quoted(value)
 
 
 def scalar(text: str) -> str:
     """Return ``text`` as a scalar on one line: plain if YAML reads it back unchanged."""
-    if isinstance(text, Plain) or plain_ok(text):
+    if isinstance(text, Plain) or (plain_ok(text) and not isinstance(text, Quoted)):
         return str(text)
     return double_quoted(text)
 
@@ -172,7 +178,7 @@ def plain_ok(text: str) -> bool:
     """Return whether ``text`` written plain is read back as the same text (YAML 1.1)."""
     if not text or "\n" in text or text != text.strip():
         return False
-    dumped = yaml.safe_dump(text, allow_unicode=True, width=10**9)
+    dumped = yaml.safe_dump(str(text), allow_unicode=True, width=10**9)
     return not dumped.startswith(("'", '"', "|", ">")) and dumped.split("\n", 1)[0] == text
 
 
@@ -184,4 +190,5 @@ def double_quoted(text: str) -> str:
     return written
 
 
-__all__ = ["SCHEMA_LINE", "Plain", "Prose", "double_quoted", "guide_text", "plain_ok", "scalar"]
+__all__ = ["SCHEMA_LINE", "Plain", "Prose", "Quoted", "double_quoted", "guide_text", "plain_ok",
+           "scalar"]
