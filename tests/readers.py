@@ -374,8 +374,11 @@ def chromium_probe(html: Path, width: int, profile: Path) -> dict:
     import json
 
     probed = html.with_name(f"{html.stem}-probe-{width}.html")
-    probed.write_text(html.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"),
-                      encoding="utf-8")
+    text = html.read_text(encoding="utf-8")
+    # the probe is a script, which the output's Content-Security-Policy stops: measuring
+    # the layout, the probe's copy goes without it
+    text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", text, count=1)
+    probed.write_text(text.replace("</body>", PROBE + "</body>"), encoding="utf-8")
     dom = chromium(probed, width, profile, "--dump-dom")
     found = re.search(r'data-probe="([^"]*)"', dom)
     assert found, dom[:500]

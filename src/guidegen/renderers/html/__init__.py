@@ -1,13 +1,18 @@
 """The HTML renderer: the document tree drawn by the Jinja templates, stylesheet inlined.
 
 The PDF renderer lays out the same HTML with WeasyPrint; ``-f html`` writes it as one
-self-contained file.
+self-contained file, behind two walls: nothing in it may fetch what the PDF may not, or
+run at all (:mod:`.urls`, read as a browser reads it), and its first element in
+``<head>`` is a Content-Security-Policy that lets a browser load only the styles and
+images the file itself holds, should anything have slipped past the first wall.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
+from xml.etree.ElementTree import Element
 
 from markupsafe import Markup
 
@@ -16,21 +21,53 @@ from ...tree import Document, Metadata, parts
 from .. import RenderContext, Rendered
 from ..urls import base_url, refusal
 from .templating import DOCUMENT_TEMPLATE, STYLESHEET_TEMPLATE, render_template
-from .urls import fetched_urls
+from .urls import parse, resolved, scan
+
+#: what a browser may load for the HTML output: inline styles and data: images only
+CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                           "base-uri 'none'; form-action 'none'")
+_POLICY = f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
+_HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.IGNORECASE)
+_XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
 def render(document: Document, context: RenderContext) -> Rendered:
-    """Return the document as one HTML file, its stylesheet inlined.
+    """Return the document as one HTML file, its stylesheet inlined, behind its policy.
 
-    Every URL it would fetch must pass the PDF's URL policy (:mod:`..urls`).
+    Every URL it would fetch must pass the PDF's URL policy (:mod:`..urls`); nothing in
+    it may run (:mod:`.urls`); its ``<head>`` starts with the Content-Security-Policy.
     """
-    html = render_html(document, context)
+    html = with_policy(render_html(document, context))
+    root = parse(html)
+    found = scan(root)
+    if found.active:
+        raise TemplateError(f"refused: {found.active[0]}; the HTML a template writes may "
+                            "not run anything or load another page")
     folders = context.templates.folders
-    for url in fetched_urls(html, base_url(folders)):
+    for url in resolved(found, base_url(folders)):
         refused = refusal(url, folders)
         if refused is not None:
             raise TemplateError(refused)
+    if not policy_first(root):
+        raise TemplateError("the document template's HTML has no <head> where its "
+                            "Content-Security-Policy can go first; write a plain <head> "
+                            "in document.html.j2")
     return Rendered(html.encode("utf-8"))
+
+
+def with_policy(html: str) -> str:
+    """Return ``html`` with the Content-Security-Policy ``<meta>`` first in its ``<head>``."""
+    head = _HEAD.search(html)
+    return html if head is None else html[:head.end()] + _POLICY + html[head.end():]
+
+
+def policy_first(root: Element) -> bool:
+    """Return whether the document's ``<head>`` begins with the policy, as a browser reads it."""
+    head = root.find(f"{_XHTML}head")
+    children = list(head) if head is not None else []
+    first = next((e for e in children if isinstance(e.tag, str)), None)
+    return first is not None and first.tag == f"{_XHTML}meta" and dict(first.attrib) == {
+        "http-equiv": "Content-Security-Policy", "content": CONTENT_SECURITY_POLICY}
 
 
 def render_html(document: Document, context: RenderContext,

@@ -1,77 +1,111 @@
-"""Every URL an HTML document would fetch, so ``-f html`` keeps the PDF's URL policy.
+"""What an HTML document would fetch or run, read as a browser reads it.
 
-A browser or WeasyPrint fetches what these name: ``src``, ``srcset``, ``data``,
-``poster`` and ``background`` attributes, ``href`` of anything but a plain link (``<a>``
-and ``<area>`` are followed only when clicked, unless they are attachments), ``<base
-href>``, a refresh ``<meta>``, and in CSS (``<style>`` elements and ``style``
-attributes) ``url()``, ``src()``, ``image-set()`` and ``@import``. CSS is read by
-tinycss2, WeasyPrint's own CSS parser, so escapes cannot hide a URL.
+``-f html`` keeps the PDF's URL policy: :func:`scan` finds every URL the document
+would make a browser fetch, and everything that would run or fetch on its own, which
+is refused outright. The document is parsed by tinyhtml5, the HTML5 parser WeasyPrint
+ships (it follows the WHATWG parsing rules browsers follow), so markup a simpler parser
+reads differently (``<!-->``, ``--!>``, SVG's foreign content) hides nothing.
+
+Fetched are: ``src``, ``data``, ``poster``, ``background`` and the like, every
+candidate of ``srcset`` and ``imagesrcset``, ``href`` of anything but a plain link
+(``<a>`` and ``<area>`` are followed only when clicked, unless they are attachments),
+``<base href>``, and in CSS (``<style>`` elements, SVG's included, and ``style``
+attributes) ``url()``, ``src()``, ``image-set()`` and ``@import``, read by tinycss2,
+WeasyPrint's own CSS parser, so escapes cannot hide a URL. Refused whatever they name
+are scripts (``<script>``, ``on*`` handlers), documents inside the document
+(``<iframe>``, ``srcdoc``, ``<object>``, ``<embed>``), SVG animations (they can set a
+``href``) and a refresh ``<meta>`` (with or without ``url=``).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from html.parser import HTMLParser
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
+from xml.etree.ElementTree import Element
 
 import tinycss2
 
-_FETCHED = frozenset({"src", "data", "poster", "background", "manifest"})
+_FETCHED = frozenset({"src", "data", "poster", "background", "manifest", "lowsrc",
+                      "dynsrc", "action", "formaction", "ping", "codebase", "archive",
+                      "icon", "profile"})
+_CANDIDATES = frozenset({"srcset", "imagesrcset"})
 _LINKS = frozenset({"a", "area"})
-_REFRESH = re.compile(r"url\s*=\s*['\"]?([^'\"]*)", re.I)
+_ACTIVE = {  # elements refused whatever they hold, and why
+    "script": "a script", "iframe": "a document inside the document",
+    "frame": "a document inside the document", "frameset": "frames",
+    "object": "an embedded object", "embed": "an embedded object",
+    "applet": "an embedded object", "portal": "a document inside the document",
+    "animate": "an SVG animation", "set": "an SVG animation",
+    "animatemotion": "an SVG animation", "animatetransform": "an SVG animation",
+    "discard": "an SVG animation",
+}
 
 
-def fetched_urls(html: str, base: str) -> list[str]:
-    """Return every URL ``html`` would fetch, in document order, resolved against ``base``.
+@dataclass
+class Scan:
+    """What a document would fetch (``urls``, as written) and what it would run."""
 
-    A ``<base href>`` in the document moves what relative URLs resolve against, as it
-    would for a browser; it counts as fetched itself.
-    """
-    scanner = _Scanner()
-    scanner.feed(html)
-    scanner.close()
-    inner = urljoin(base, scanner.base) if scanner.base is not None else base
-    return [urljoin(inner, url.strip()) for url in scanner.urls]
+    urls: list[str] = field(default_factory=list)
+    active: list[str] = field(default_factory=list)  # a message for each
+    base: str | None = None
 
 
-class _Scanner(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.urls: list[str] = []
-        self.in_style = False
-        self.base: str | None = None
+def parse(html: str) -> Element:
+    """Return the tree a browser builds from ``html`` (tinyhtml5, WeasyPrint's parser)."""
+    import tinyhtml5
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        rel = values.get("rel", "").lower().split()
-        for name, value in values.items():
-            if name in _FETCHED:
-                self.urls.append(value)
-            elif name == "srcset":
-                self.urls += [item.split()[0] for item in value.split(",") if item.split()]
-            elif name in ("href", "xlink:href") and (tag not in _LINKS or "attachment" in rel):
-                self.urls.append(value)
-            elif name == "style":
-                self.urls += css_urls(value, declarations=True)
-        refresh = _REFRESH.search(values.get("content", ""))
-        if tag == "meta" and values.get("http-equiv", "").lower() == "refresh" and refresh:
-            self.urls.append(refresh.group(1))
-        if tag == "base" and "href" in values and self.base is None:
-            self.base = values["href"].strip()
-        self.in_style = tag == "style"
+    root: Element = tinyhtml5.parse(html)
+    return root
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        self.in_style = False
 
-    def handle_endtag(self, tag: str) -> None:
-        self.in_style = False
+def scan(root: Element) -> Scan:
+    """Return every URL the document ``root`` would fetch, and what in it would run."""
+    found = Scan()
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue  # a comment
+        _scan_element(element, _local(element.tag), found)
+    return found
 
-    def handle_data(self, data: str) -> None:
-        if self.in_style:
-            self.urls += css_urls(data)
+
+def resolved(found: Scan, base: str) -> list[str]:
+    """Return the URLs of ``found``, resolved against ``base`` (or the document's own)."""
+    inner = urljoin(base, found.base) if found.base is not None else base
+    return [urljoin(inner, url.strip()) for url in found.urls]
+
+
+def _local(name: str) -> str:
+    """Return a tag's or an attribute's name without its namespace, in lower case."""
+    return name.rsplit("}", 1)[-1].lower()
+
+
+def _scan_element(element: Element, tag: str, found: Scan) -> None:
+    if tag in _ACTIVE:
+        found.active.append(f"<{tag}> is {_ACTIVE[tag]}")
+    values = {_local(name): value for name, value in element.attrib.items()}
+    rel = values.get("rel", "").lower().split()
+    for name, value in values.items():
+        if name.startswith("on"):
+            found.active.append(f"the {name} attribute of <{tag}> is a script")
+        elif name == "srcdoc":
+            found.active.append(f"the srcdoc attribute of <{tag}> is a document inside "
+                                "the document")
+        elif name in _FETCHED:
+            found.urls.append(value)
+        elif name in _CANDIDATES:
+            found.urls += [item.split()[0] for item in value.split(",") if item.split()]
+        elif name == "href" and (tag not in _LINKS or "attachment" in rel):
+            found.urls.append(value)
+        elif name == "style":
+            found.urls += css_urls(value, declarations=True)
+    if tag == "meta" and values.get("http-equiv", "").strip().lower() == "refresh":
+        found.active.append("a refresh <meta> loads another page")
+    if tag == "base" and "href" in values and found.base is None:
+        found.base = values["href"].strip()
+    if tag == "style":
+        found.urls += css_urls("".join(element.itertext()))
 
 
 def css_urls(css: str, *, declarations: bool = False) -> list[str]:
