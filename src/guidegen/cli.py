@@ -264,7 +264,7 @@ def new(ctx: click.Context, path: Path | None, title: str | None, subjects: str 
     if source is not None or language is not None:
         if source is None or language is None or title or subjects or path:
             raise click.UsageError("--translate FILE goes with --language TAG, and alone")
-        from .project.translate import new_translation
+        from .project.starter import new_translation
 
         click.echo(f"wrote {new_translation(source, language)}")
         return

@@ -14,6 +14,7 @@ the source lines that changed since.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 
 CONFIRMED_FOLDER = "confirmed"
 TO_TRANSLATE = "TODO(translate): "  # what `guidegen new --translate` puts before each text
+TO_TRANSLATE_COMMENT = "# TODO(translate)"  # and on the line above a text it cannot mark
+_MARKED = re.compile(re.escape(TO_TRANSLATE) + "|" + re.escape(TO_TRANSLATE_COMMENT) + r"\s*$")
 
 
 def digest_of(data: bytes) -> str:
@@ -157,9 +160,10 @@ def _warn_if_untranslated(path: Path) -> None:
         lines = read_source(path).decode("utf-8-sig").splitlines()
     except (ContentError, UnicodeDecodeError):
         return
-    marked = [n for n, line in enumerate(lines, 1) if TO_TRANSLATE in line]
+    marked = [(n, found.start()) for n, line in enumerate(lines, 1)
+              if (found := _MARKED.search(line))]
     if marked:
-        warn(Location(display_name(path), marked[0], lines[marked[0] - 1].find(TO_TRANSLATE) + 1),
+        warn(Location(display_name(path), marked[0][0], marked[0][1] + 1),
              f"{len(marked)} text{'s' if len(marked) > 1 else ''} still marked "
              f"{TO_TRANSLATE.strip()!r} (the first here)")
 

@@ -1,11 +1,11 @@
-"""``guidegen translations`` and ``guidegen new --translate``: keeping translations in step.
+"""``guidegen translations``: keeping translations in step.
 
 :func:`states` says of every translation whether it is current, lags its source, or
 differs from it in structure; :func:`confirm` records that a translation matches its
 source as it is now (the source's hash in ``translation_of.confirmed``, and a copy of the
-source in ``confirmed/``, from which later warnings name the lines that changed);
-:func:`new_translation` writes a starting file with the source's structure and marks, its
-texts marked to translate. The checks themselves are :mod:`guidegen.content.translations`.
+source in ``confirmed/``, from which later warnings name the lines that changed). The
+starting file of a translation is :mod:`.starter`'s; the checks themselves are
+:mod:`guidegen.content.translations`.
 """
 
 from __future__ import annotations
@@ -13,20 +13,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from ..builder.outputs import write_files
 from ..content.translations import (
-    TO_TRANSLATE,
     changed_lines,
     confirmed_copy,
     digest_of,
     source_of,
     source_path,
 )
-from ..content.yamlsource import Flag, load_yaml, read_source
+from ..content.yamlsource import load_yaml, read_source
 from ..errors import ContentError, UsageError, display_name, set_aside_warnings
 from ..files import named_root, reference_root
 
@@ -132,75 +130,6 @@ def _with_translation_of(text: str, line: int, source: str, confirmed: str) -> s
 
 def _scalar(text: str) -> str:
     return yaml.safe_dump(text, allow_unicode=True, width=1000).removesuffix("\n...\n").strip()
-
-
-# -- guidegen new --translate ----------------------------------------------------------------
-
-KEEP = {"id", "kind", "language", "date", "number", "version", "effective"}
-
-
-def new_translation(source: Path, language: str) -> Path:
-    """Write the starting translation of ``source`` into ``language``; return its path."""
-    from ..builder.options import BuildOptions
-    from ..content.loader import load
-
-    BuildOptions(language=language)  # a language tag, or a usage error
-    with set_aside_warnings():
-        guide = load(source)
-    if guide.translation_of is not None:
-        raise UsageError(f"{display_name(source)} is itself a translation; translate the "
-                         "original")
-    target = source.with_name(f"{source.stem}.{language}{source.suffix}")
-    if target.exists():
-        raise UsageError(f"{display_name(target)} exists already")
-    data, _ = load_yaml(source)
-    data.pop("labels", None)  # labels are the language's; the translation has its own
-    data["guide"]["language"] = language
-    body = _mark(data, ())
-    text = HEADER.format(language=language, source=source.name, mark=TO_TRANSLATE.strip(),
-                         target=display_name(target))
-    text += yaml.dump({"translation_of": source.name, **body}, Dumper=_Dumper,
-                      allow_unicode=True, sort_keys=False, width=88)
-    write_files({target: text.encode("utf-8")})
-    return target
-
-
-HEADER = """\
-# yaml-language-server: $schema=../schema/guide.schema.json
-# The {language} translation of {source}, started by `guidegen new --translate`.
-# Translate every text that starts with {mark!r} and remove the mark. Keep the
-# ids, the marks (yes, no, partial), the rows, the number of list items, and the document
-# number and version: `guidegen check` compares them with {source}. Once it is reviewed,
-# `guidegen translations --confirm {target}` records it as current.
-"""
-
-
-def _mark(value: Any, path: tuple[str | int, ...]) -> Any:
-    """Return ``value`` with every text to translate marked; marks and ids kept."""
-    if isinstance(value, dict):
-        return {key: _mark(item, (*path, key)) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_mark(item, (*path, n)) for n, item in enumerate(value)]
-    if not isinstance(value, str):
-        return value
-    key = next((p for p in reversed(path) if isinstance(p, str)), "")
-    in_values = "values" in path and "rows" in path and key != "note"
-    if key in KEEP or isinstance(value, Flag) or (
-            in_values and value.strip().lower() in ("yes", "no", "partial", "true", "false")):
-        return str(value)
-    return TO_TRANSLATE + value
-
-
-class _Dumper(yaml.SafeDumper):
-    """Writes text with line breaks as literal blocks, so Markdown stays as it was."""
-
-
-def _text(dumper: yaml.SafeDumper, text: str) -> Any:
-    style = "|" if "\n" in text.rstrip("\n") else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
-
-
-_Dumper.add_representer(str, _text)
 
 
 def _read(path: Path, root: Path | None) -> bytes:
