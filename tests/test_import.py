@@ -269,6 +269,78 @@ def test_a_loose_guide_with_merged_cells_symbols_and_review_marks_imports_and_bu
     _built(project, guide)
 
 
+PANDOC_GUIDE = """\
+---
+title: "GMP vs GCP"
+subtitle: Two rulebooks, two worlds
+lang: en-GB
+---
+
+Both are *good practices*; they govern different work. See
+[ICH](https://www.ich.org) for the texts.
+
+# Good Manufacturing Practice (GMP)
+
+GMP governs how medicines are **made**.
+
+- Batch records
+- Qualified Person release
+
+# Good Clinical Practice (GCP)
+
+GCP governs how trials are **run**.
+
+- Informed consent
+- Monitoring
+
+# Compared
+
+| Question | GMP | GCP |
+|---|---|---|
+| Applies to factories | Yes | No |
+| Applies to trial sites | No | Yes |
+| Inspected by the authority | ✓ Yes | ◐ Partial sponsor audits first |
+
+## Who to ask
+
+- GMP: the site's QA department.
+- GCP: the sponsor's clinical QA.
+
+# Further reading
+
+1. EudraLex Volume 4
+2. ICH E6(R3)
+"""
+
+
+def test_a_docx_written_by_pandoc_imports_and_builds(project, cli):
+    import pypandoc
+
+    (project / "gmp-gcp.md").write_text(PANDOC_GUIDE, encoding="utf-8")
+    pypandoc.convert_file(str(project / "gmp-gcp.md"), "docx",
+                          outputfile=str(project / "gmp-gcp.docx"))
+    result = _import(cli, project / "gmp-gcp.docx")
+    data = yaml.safe_load((project / "content" / "gmp-gcp.yaml").read_text(encoding="utf-8"))
+    assert (data["guide"]["title"], data["guide"]["subtitle"]) == ("GMP vs GCP",
+                                                                   "Two rulebooks, two worlds")
+    assert data["intro"].strip() == ("Both are *good practices*; they govern different work. "
+                                     "See [ICH](https://www.ich.org) for the texts.")
+    assert [(s["id"], s["responsibilities"]) for s in data["subjects"]] == [
+        ("gmp", ["Batch records", "Qualified Person release"]),
+        ("gcp", ["Informed consent", "Monitoring"])]
+    matrix, where = data["comparisons"]
+    assert [row["values"] for row in matrix["rows"]] == [
+        {"gmp": True, "gcp": False}, {"gmp": False, "gcp": True},
+        {"gmp": True, "gcp": {"value": "partial", "note": "sponsor audits first"}}]
+    assert (matrix["title"], where["title"]) == ("Compared", "Who to ask")
+    assert where["values"] == {"gmp": "the site’s QA department.",  # pandoc's apostrophes
+                               "gcp": "the sponsor’s clinical QA."}
+    assert data["sections"] == [{"title": "Further reading",
+                                 "body": "1. EudraLex Volume 4\n2. ICH E6(R3)\n"}]
+    assert _warnings(result) == []
+    _built(project, project / "content" / "gmp-gcp.yaml")
+
+
 def test_an_excel_matrix_imports_as_a_skeleton_that_builds(project, cli):
     book = openpyxl.Workbook()
     sheet = book.active
@@ -302,6 +374,35 @@ def test_an_excel_matrix_imports_as_a_skeleton_that_builds(project, cli):
     assert _warnings(result) == ["matrix.xlsx:Supplier checks!D7: warning: an empty matrix "
                                  "cell, written as '–'"]
     _built(project, project / "content" / "matrix.yaml")
+
+
+def test_a_document_that_is_only_a_table_takes_its_subjects_from_the_header_row(project, cli):
+    document = word.new_document(language="de")
+    document.add_heading("Reinraumklassen im Überblick", 0)
+    document.add_paragraph("Welche Tätigkeit in welcher Reinraumklasse erlaubt ist.")
+    document.add_paragraph("Erlaubte Tätigkeiten")
+    word.table(document, [["Tätigkeit", "Klasse A", "Klasse B", "Klasse C"],
+                          ["Aseptische Abfüllung", "Ja", "Nein", "Nein"],
+                          ["Umkleiden", "Nein", "Teilweise", "Ja"]])
+    document.add_paragraph("Stand: Annex 1 (2022).")
+    word.save(document, project / "reinraum.docx")
+    result = _import(cli, project / "reinraum.docx")
+    data = yaml.safe_load((project / "content" / "reinraum.yaml").read_text(encoding="utf-8"))
+    assert [(s["id"], s["short"]) for s in data["subjects"]] == [
+        ("klasse-a", "Klasse A"), ("klasse-b", "Klasse B"), ("klasse-c", "Klasse C")]
+    matrix = data["comparisons"][0]
+    assert (matrix["title"], matrix["corner"]) == ("Erlaubte Tätigkeiten", "Tätigkeit")
+    assert matrix["intro"] == "Stand: Annex 1 (2022)."
+    assert matrix["rows"][1]["values"] == {"klasse-a": False, "klasse-b": "partial",
+                                           "klasse-c": True}
+    assert data["intro"] == "Welche Tätigkeit in welcher Reinraumklasse erlaubt ist."
+    warnings = _warnings(result)
+    assert "reinraum.docx: warning: Klasse A, Klasse B, Klasse C: each heads a column of a " \
+        "comparison but has no part of its own; the summary says what to write" in warnings
+    assert any(re.fullmatch(r'reinraum\.docx: paragraph \d+ "Stand: Annex 1 \(2022\)\.": '
+                            r"warning: text after a comparison's table, moved to its intro "
+                            r"\(before the table\)", w) for w in warnings), warnings
+    _built(project, project / "content" / "reinraum.yaml")
 
 
 def test_the_sheet_and_header_row_are_chosen_and_bad_choices_say_so(project, cli):

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import tree
 from ..errors import warn
 from .docx.inlines import inlines, trim
-from .docx.model import Block, Cell, Paragraph, Table
+from .docx.model import Block, Cell, Paragraph, Run, Table
 from .draft import Draft, plain
 from .markdown import inline_markdown, markup_text
 from .marks import FoundMark, read_mark
@@ -154,7 +154,7 @@ class Comparisons:
             texts = [plain(cell.paragraphs) for cell in row]
             if not any(texts):
                 continue
-            criterion = row[0].paragraphs
+            criterion = lines(row[0].paragraphs)
             if not texts[0]:
                 warn(_where(row), "a row without a criterion (its first cell is empty), left "
                      "out")
@@ -174,7 +174,7 @@ class Comparisons:
 
     def cell(self, cell: Cell, path: Path_) -> Any:
         """Return a matrix cell: a mark, short text, or either with a note."""
-        paragraphs = [p for p in cell.paragraphs if p.text.strip() or p.pictures]
+        paragraphs = [p for p in lines(cell.paragraphs) if p.text.strip() or p.pictures]
         if not paragraphs:
             where = cell.blocks[0].location if cell.blocks else None
             if where is not None:
@@ -263,6 +263,24 @@ class Comparisons:
                 lines.insert(0, inline_markdown(line).text)
             return lines
         return inline_markdown(line).text
+
+
+def lines(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
+    """Return ``paragraphs`` split at their line breaks: a cell's value, then its note."""
+    found: list[Paragraph] = []
+    for paragraph in paragraphs:
+        runs: list[Run] = []
+        for run in paragraph.runs:
+            parts = run.text.split("\n")
+            for n, part in enumerate(parts):
+                if n:
+                    found.append(replace(paragraph, runs=tuple(runs)))
+                    runs = []
+                if part:
+                    runs.append(replace(run, text=part))
+        found.append(replace(paragraph, runs=tuple(runs),
+                             pictures=paragraph.pictures if not found else ()))
+    return found
 
 
 def text_cell(text: str) -> str:

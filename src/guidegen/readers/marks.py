@@ -4,7 +4,8 @@ The words are those of every language guidegen prints (``Yes``/``No``/``Partial`
 ``Ja``/``Nein``/``Teilweise``, ``はい``/``いいえ``/``一部``, …, from
 ``guidegen/locales/*.yaml``), in any letter case, alone, after or before a symbol
 (``✓ Yes``, as guidegen prints them), or followed by a note in parentheses
-(``Partial (vendor dependent)``). Spreadsheet booleans (``TRUE``/``FALSE``) are marks too.
+(``Partial (vendor dependent)``), or a symbol and word followed by the note (``◐ Partial
+vendor dependent``). Spreadsheet booleans (``TRUE``/``FALSE``) are marks too.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ _SYMBOLS = {
     Mark.PARTIAL: "◐◑◒◓◔◕½~",
 }
 _WITH_NOTE = re.compile(r"^(?P<mark>[^()\[\]]+?)\s*[(\[](?P<note>[^()\[\]]+)[)\]]$")
+# a mark as guidegen prints one, symbol and word, and more words after it: "◐ Partial vendor
+# dependent" (a word alone is not enough: "No later than day 30" is text)
+_AFTER_PRINTED = re.compile(r"^(?P<mark>\S \w+)[\s,;:–—-]+(?P<note>\w.*)$")
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ def read_mark(text: str) -> FoundMark | None:
     found = _bare_mark(text)
     if found is not None:
         return found
-    matched = _WITH_NOTE.match(text)
+    matched = _WITH_NOTE.match(text) or _AFTER_PRINTED.match(text)
     if matched:
         found = _bare_mark(matched.group("mark"))
         if found is not None:

@@ -31,7 +31,7 @@ from ..content.model import MAX_SUBJECTS, MIN_SUBJECTS
 from ..errors import ContentError, Location, Problem, warn
 from ..layout.labels import Labels, resolve_labels
 from .comparisons import Comparisons, Known, match_subjects
-from .docx.model import Block, Paragraph, Table, WordDocument
+from .docx.model import Block, Paragraph, Run, Table, WordDocument
 from .draft import Draft, make_id, plain
 from .marks import languages_of
 from .parts import Part, Plan, split, table_marks
@@ -67,6 +67,8 @@ class WordGuide:
         if title is None:
             title, blocks, level = self.lone_title(blocks, level)
         preface, parts = split(blocks, level)
+        if not parts:
+            preface, parts = _table_as_part(preface, level)
         marks = [mark for part in parts for table in part.tables()
                  for mark in table_marks(table)]
         language = front.get("language") or languages_of(marks) or ""
@@ -160,6 +162,11 @@ class WordGuide:
         if not MIN_SUBJECTS <= len(found) <= MAX_SUBJECTS:
             raise ContentError.collect([Problem(Location(self.document.file), _count_problem(
                 [k.short for k, _ in found]))])
+        added = [k.short for k, part in found if part is None]
+        if added:
+            warn(Location(self.document.file), f"{', '.join(added)}: "
+                 f"{'each heads' if len(added) > 1 else 'heads'} a column of a comparison but "
+                 "has no part of its own; the summary says what to write")
         self.draft.data["subjects"] = [self.subject(n, known, part)
                                        for n, (known, part) in enumerate(found)]
         return [k for k, _ in found]
@@ -202,8 +209,6 @@ class WordGuide:
         path: Path_ = ("subjects", index)
         data: dict[str, Any] = {"id": known.id, "short": known.short, "name": known.name}
         if part is None:
-            warn(Location(self.document.file), f"the subject {known.short!r} heads a column "
-                 "of a comparison but has no part of its own; its summary says what to write")
             data["summary"] = Prose(_PLACEHOLDER.format(short=known.short))
             return data
         body, items, tail = _ending_list(part.blocks)
@@ -371,6 +376,27 @@ def _ending_list(blocks: Sequence[Block]) -> tuple[list[Block], list[Paragraph],
 
 def _blank(block: Block) -> bool:
     return isinstance(block, Paragraph) and not block.text.strip()
+
+
+def _table_as_part(blocks: list[Block], level: int) -> tuple[list[Block], list[Part]]:
+    """Return a document without headings split before its first table, made a part.
+
+    A document that is only a title, some text and a comparison table holds its
+    subjects in the table's header row. The part's title is the short paragraph right
+    before the table, if there is one, else "At a glance".
+    """
+    first = next((n for n, b in enumerate(blocks) if isinstance(b, Table) and b.rows), None)
+    if first is None:
+        return blocks, []
+    before = blocks[first - 1] if first else None
+    title = "At a glance"
+    if isinstance(before, Paragraph) and 0 < len(before.text.strip()) <= 60 and \
+            before.list is None and not before.text.strip().endswith("."):
+        title, first = before.text.strip().rstrip(":："), first - 1
+    table = blocks[first] if isinstance(blocks[first], Table) else blocks[first + 1]
+    heading = Paragraph(table.location, "", (Run(title),), heading=level)
+    start = first + 1 if isinstance(blocks[first], Paragraph) else first
+    return blocks[:first], [Part(heading, blocks[start:])]
 
 
 def _count_problem(shorts: list[str]) -> str:

@@ -24,6 +24,7 @@ SCHEMA_LINE = "# yaml-language-server: $schema=../schema/guide.schema.json"
 _FLOW_UNSAFE = set(",[]{}")
 _BREAKS = {"\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
 _SPACED_LISTS = ("subjects", "comparisons", "sections")  # a blank line between their items
+_FLOW_LISTS = ("authors", "keywords")  # lists of a few words, on the key's line
 _TIGHT_AFTER = {"comparisons_intro": "comparisons_title"}
 
 Path_ = tuple[str | int, ...]
@@ -133,6 +134,8 @@ class _Writer:
             return None
         if isinstance(value, Mapping) and ("rows" not in path or "values" not in path[-2:]):
             return None  # only a matrix row's cells, and a cell with a note, on one line
+        if not isinstance(value, Mapping) and path[-1] not in _FLOW_LISTS:
+            return None  # responsibilities and items: one per line, as people write them
         written = _flow(value)
         if written is None or len(head) + 1 + len(written) > WIDTH:
             return None
