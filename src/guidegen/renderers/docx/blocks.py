@@ -98,8 +98,10 @@ class BlockWriter:
             paragraphs = self.roles.paragraphs
             picture = self.document.add_paragraph(
                 style=paragraphs.get(block.role or "") or paragraphs.get("image"))
-            picture.add_run().add_picture(io.BytesIO(block.data),
-                                          height=Mm(self.theme.logo_height))
+            shape = picture.add_run().add_picture(io.BytesIO(block.data),
+                                                  height=Mm(self.theme.logo_height))
+            if block.alt:
+                oxml.describe_picture(shape, block.alt)
         elif isinstance(block, Section):
             self.add_section(block, level)
         elif isinstance(block, Contents):

@@ -82,6 +82,11 @@ def add_hyperlink(paragraph: Any, url: str) -> Any:
     return link
 
 
+def describe_picture(shape: Any, text: str) -> None:
+    """Give inline picture ``shape`` its alternative text, what a screen reader says for it."""
+    shape._inline.docPr.set("descr", text)
+
+
 def mark_header_row(row: Any) -> None:
     """Flag ``row`` to repeat at the top of every page the table runs onto."""
     _row_flag(row, "w:tblHeader")

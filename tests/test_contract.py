@@ -1,0 +1,323 @@
+"""The renderers' contract: every field of every tree node reaches every format.
+
+A small document holds every kind of node. For each field of each node type, the test
+changes that field's value in one node (:data:`CHANGES`), renders the document in every
+format (the DOCX with the unchanged document's page map, so that it changes only where
+it draws the field itself) and asserts that each output changed. A field a format
+deliberately leaves out is listed in :data:`IGNORED` with the reason; the test fails as
+well when a listed field does change that output, so the list stays true. A new field
+without an entry here fails the test.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import struct
+import zlib
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+import pytest
+
+from guidegen.renderers import (
+    FORMATS,
+    RENDERERS,
+    PageMap,
+    RenderContext,
+    Rendered,
+    get_preparer,
+    paginating,
+)
+from guidegen.theme import load_templates
+from guidegen.tree import (
+    Cell,
+    Code,
+    Contents,
+    ContentsEntry,
+    Document,
+    Emph,
+    Fields,
+    Heading,
+    Image,
+    LineBreak,
+    Link,
+    ListBlock,
+    Metadata,
+    Paragraph,
+    Running,
+    Section,
+    Span,
+    Strong,
+    Table,
+    Text,
+)
+
+
+def png(red: int) -> bytes:
+    """Return a small PNG picture of one colour."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + \
+            struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\0" + bytes((red, 90, 160)) * 60 for _ in range(20))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 60, 20, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+PAGE = (("text", "Page "), ("page", ""), ("text", " of "), ("pages", ""))
+PART = Running("Part one's title", "PT-1 · Version 2", PAGE, "Part's blank page")
+BASE = Document(
+    Metadata("Contract guide", "en", None, "What every renderer draws", "Ada Author",
+             ("quality",), "New staff", "1.0", "Draft",
+             datetime.datetime(2026, 3, 4, 5, 6, 7, tzinfo=datetime.UTC), (("Owner", "QA"),)),
+    Running("Contract guide", "CG-1 · Version 1.0", PAGE, "This page is left blank",
+            (("text", "Packet page "), ("page", ""))),
+    (Section((Image(png(200), "image/png", "Logo of the QA team"),
+              Heading(1, "Contract guide", "title"),
+              Paragraph((Text("What every renderer draws"),), "subtitle"),
+              Fields((("Document", "CG-1"), ("Version", "1.0")), "control")),
+             role="cover"),
+     Section((Contents((ContentsEntry(1, "Part one", "part-one"),
+                        ContentsEntry(2, "Details", "details"))),), role="guide-contents"),
+     Section((Heading(2, "Part one", "part-one"),
+              Paragraph((Text("Plain, "), Code("code"), LineBreak(), Strong((Text("strong"),)),
+                         Text(", "), Emph((Text("emphasis"),)), Text(", "),
+                         Link("https://example.org/a", (Text("a link"),)), Text(" and "),
+                         Span("label", (Text("Label:"),)))),
+              ListBlock(((Paragraph((Span("who", (Text("QA:"),)), Text(" tests"))),),
+                         (Paragraph((Text("second item"),)),)), role="per-subject"),
+              Heading(3, "Details", "details"),
+              ListBlock(((Paragraph((Text("first step"),)),), (Paragraph((Text("next"),)),)),
+                        ordered=True),
+              Table((Cell((Text("Criterion"),), header=True, role="corner"),
+                     Cell((Text("QA"),), header=True), Cell((Text("QC"),), header=True)),
+                    ((Cell((Text("Scope"),), (Text("row note"),), header=True),
+                      Cell((Text("whole system"),), (Text("cell note"),), role="text"),
+                      Cell((Text("the product"),), role="text")),
+                     (Cell((Text("Timing"),), header=True), Cell((Text("always"),), role="text"),
+                      Cell((Text("at release"),), role="text"))),
+                    (0.3, 0.35, 0.35), "matrix")),
+             role="guide", anchor="part", break_before="right", running=PART),
+     Section((Heading(2, "Sign-off", "sign-off"), Paragraph((Text("Signed."),), "statement")),
+             role="acknowledgement", anchor="sign-off-sheet", break_before=True)),
+)
+
+
+# The same guide without parts (a guide as a guide is built): its own page labels
+SIMPLE = dataclasses.replace(BASE, running=dataclasses.replace(BASE.running, whole=()),
+                             blocks=(*BASE.blocks[:2], dataclasses.replace(
+                                 BASE.blocks[2], role="subject", anchor="", running=None,
+                                 break_before=False), *BASE.blocks[3:]))
+
+
+class Change(NamedTuple):
+    """The new value of a field, in the ``nth`` node of its type (from 0, in reading order).
+
+    ``document`` is the one changed (the guide without parts: a field only such a
+    document shows).
+    """
+
+    value: Any
+    nth: int = 0
+    document: Document = BASE
+
+
+CHANGES: dict[tuple[type, str], Change] = {
+    (Text, "text"): Change("Changed words"),
+    (Code, "text"): Change("other_code"),
+    (Strong, "children"): Change((Text("STRONGER"),)),
+    (Emph, "children"): Change((Text("more emphasis"),)),
+    (Link, "href"): Change("https://example.org/b"),
+    (Link, "children"): Change((Text("another link"),)),
+    (Span, "role"): Change("who"),
+    (Span, "children"): Change((Text("Caption:"),)),
+    (Heading, "level"): Change(2),
+    (Heading, "text"): Change("Another title"),
+    (Heading, "anchor"): Change("renamed"),
+    (Paragraph, "inlines"): Change((Text("Another subtitle"),)),
+    (Paragraph, "role"): Change("legend"),
+    (ListBlock, "items"): Change(((Paragraph((Text("only item"),)),),)),
+    (ListBlock, "ordered"): Change(True),
+    (ListBlock, "start"): Change(4, nth=1),
+    (ListBlock, "role"): Change("responsibilities"),
+    (Fields, "items"): Change((("Document", "CG-2"), ("Version", "1.1"))),
+    (Fields, "role"): Change("signature"),
+    (Image, "data"): Change(png(20)),
+    (Image, "mime"): Change("image/x-png"),
+    (Image, "alt"): Change("The QA team's logo"),
+    (Cell, "inlines"): Change((Text("Criteria"),)),
+    (Cell, "note"): Change((Text("a note"),), nth=5),  # a body cell (heads have none)
+    (Cell, "header"): Change(False, nth=3),  # the first row's head
+    (Cell, "role"): Change(None),
+    (Table, "head"): Change((Cell((Text("What"),), header=True, role="corner"),
+                             Cell((Text("QA"),), header=True), Cell((Text("QC"),), header=True))),
+    (Table, "rows"): Change(((Cell((Text("Scope"),), header=True),
+                              Cell((Text("all"),), role="text"),
+                              Cell((Text("some"),), role="text")),)),
+    (Table, "widths"): Change((0.5, 0.25, 0.25)),
+    (Table, "role"): Change(None),
+    (ContentsEntry, "level"): Change(2),
+    (ContentsEntry, "text"): Change("The first part"),
+    (ContentsEntry, "anchor"): Change("details"),
+    (Contents, "entries"): Change((ContentsEntry(1, "Part one", "part-one"),)),
+    (Section, "children"): Change((Heading(1, "Only a title", "title"),)),
+    (Section, "role"): Change("title-block"),
+    (Section, "anchor"): Change("cover"),
+    (Section, "break_before"): Change(True, nth=1),
+    (Section, "orientation"): Change("landscape", nth=2, document=SIMPLE),
+    (Section, "running"): Change(None, nth=2),
+    (Running, "title"): Change("Another running title"),
+    (Running, "control"): Change("CG-1 · Version 9"),
+    (Running, "page"): Change((("text", "Seite "), ("page", "")), document=SIMPLE),
+    (Running, "blank"): Change("Intentionally blank"),
+    (Running, "whole"): Change((("text", "Sheet "), ("page", ""))),
+    (Metadata, "title"): Change("Another title"),
+    (Metadata, "language"): Change("de"),
+    (Metadata, "script"): Change("japanese"),
+    (Metadata, "subtitle"): Change("Another subtitle"),
+    (Metadata, "author"): Change("Bo Author"),
+    (Metadata, "keywords"): Change(("quality", "audit")),
+    (Metadata, "audience"): Change("Every starter"),
+    (Metadata, "version"): Change("2.0"),
+    (Metadata, "status"): Change("Approved"),
+    (Metadata, "date"): Change(datetime.datetime(2027, 3, 4, 5, 6, 7, tzinfo=datetime.UTC)),
+    (Metadata, "custom"): Change((("Owner", "QC"),)),
+    (Document, "meta"): Change(dataclasses.replace(BASE.meta, title="Other")),
+    (Document, "running"): Change(dataclasses.replace(BASE.running, title="Other")),
+    (Document, "blocks"): Change(BASE.blocks[:1]),
+}
+
+_NOT_OUTPUT = "where the block came from, for located warnings; not part of what it says"
+ALL = dict.fromkeys(FORMATS, _NOT_OUTPUT)
+# (node type, field) -> {format: why that format leaves the field out}
+IGNORED: dict[tuple[type, str], dict[str, str]] = {
+    **{(kind, "source"): ALL for kind in (Heading, Paragraph, ListBlock, Fields, Cell, Table,
+                                          Contents, Section)},
+    (Image, "role"): dict.fromkeys(FORMATS, "a picture has one role (logo): no other value"),
+    (Contents, "role"): dict.fromkeys(FORMATS, "contents have one role: no other value"),
+    (Image, "mime"): {"docx": "python-docx reads the picture's type from its bytes"},
+    (Section, "role"): {"docx": "Word has no sections to style: a section's blocks carry "
+                                "their own styles"},
+    (Section, "anchor"): {"docx": "Word bookmarks paragraphs: links and the contents point "
+                                  "at headings' anchors"},
+    (ListBlock, "role"): {"docx": "a Word list's style follows its kind and depth (List "
+                                  "Bullet, List Number 2); no list role has a style of its own"},
+    (Metadata, "script"): dict.fromkeys(("pdf", "html"), "the stylesheet's fonts follow the "
+                                        "language (the theme's font stacks), as the script does"),
+    **{(Metadata, name): dict.fromkeys(("pdf", "html"), f"printed ({where}); the PDF's "
+                                       "document information and HTML's <meta> have no field "
+                                       "for it")
+       for name, where in (("audience", "the title block"), ("version", "the control line"),
+                           ("status", "the control line"),
+                           ("custom", "the control block and line"))},
+}
+
+
+def node_types() -> list[type]:
+    """Return every node type of the tree: the dataclasses its modules declare."""
+    from guidegen.tree import blocks, document, inlines
+
+    return [value for module in (inlines, blocks, document) for value in vars(module).values()
+            if isinstance(value, type) and dataclasses.is_dataclass(value)
+            and value.__module__ == module.__name__]
+
+
+def every_field() -> list[tuple[type, str]]:
+    return [(kind, field.name) for kind in node_types() for field in dataclasses.fields(kind)]
+
+
+def changed(node: Any, kind: type, name: str, change: Change, seen: list[int]) -> Any:
+    """Return ``node`` with field ``name`` of the ``change.nth`` node of type ``kind`` changed."""
+    if isinstance(node, tuple):
+        return tuple(changed(item, kind, name, change, seen) for item in node)
+    if not dataclasses.is_dataclass(node) or isinstance(node, type):
+        return node
+    updates = {}
+    if type(node) is kind:
+        seen[0] += 1
+        if seen[0] == change.nth + 1:
+            updates[name] = change.value
+    for field in dataclasses.fields(node):
+        if field.name not in updates:
+            value = getattr(node, field.name)
+            new = changed(value, kind, name, change, seen)
+            if new is not value:
+                updates[field.name] = new
+    return dataclasses.replace(node, **updates) if updates else node
+
+
+@lru_cache(maxsize=2)  # the unchanged documents
+def outputs(document: Document, page_map: PageMap | None = None) -> dict[str, Rendered]:
+    """Return ``document`` in every format, each as a build makes it.
+
+    A format that takes the paginating one's page map gets ``page_map`` if given (so
+    that it changes only where it draws a field itself, not where the pages moved).
+    """
+    context = RenderContext(load_templates(None, None))
+    found: dict[str, Rendered] = {}
+    pages = None
+    for name, renderer in RENDERERS.items():
+        finish = get_preparer(name)(document, context)
+        found[name] = finish((page_map or pages) if renderer.needs_page_map else None)
+        if renderer.paginates:
+            pages = found[name].page_map
+    return found
+
+
+def test_every_field_of_every_node_is_changed_or_listed():
+    fields = every_field()
+    assert len(fields) > 60
+    missing = [f"{kind.__name__}.{name}" for kind, name in fields if (kind, name) not in CHANGES
+               and set(IGNORED.get((kind, name), ())) != set(FORMATS)]
+    assert not missing, f"say how to change these, or why no format uses them: {missing}"
+    stale = [key for key in [*CHANGES, *IGNORED] if key not in fields]
+    assert not stale
+
+
+@pytest.mark.parametrize(("kind", "name"), sorted(CHANGES, key=lambda k: (k[0].__name__, k[1])),
+                         ids=lambda v: v.__name__ if isinstance(v, type) else v)
+def test_every_format_draws_the_field(kind, name):
+    change = CHANGES[(kind, name)]
+    seen = [0]
+    document = changed(change.document, kind, name, change, seen)
+    assert seen[0] > change.nth, f"the document has no {kind.__name__} number {change.nth}"
+    assert document != change.document
+    before = outputs(change.document)
+    paged = paginating(FORMATS)
+    after = outputs(document, before[paged.name].page_map if paged else None)
+    ignored = IGNORED.get((kind, name), {})
+    drawn = {fmt: before[fmt].data != after[fmt].data for fmt in FORMATS}
+    assert drawn == {fmt: fmt not in ignored for fmt in FORMATS}, \
+        f"{kind.__name__}.{name}: False where a format leaves it out (make it draw it, or " \
+        "list why not in IGNORED), True where a listed format draws it (unlist it)"
+
+
+def test_the_logo_says_what_it_is_in_the_pdf_and_the_docx(tmp_path):
+    # read back by pikepdf (the PDF's structure tree) and pandoc (the DOCX)
+    import io
+
+    import pikepdf
+    import pypandoc
+
+    built = outputs(BASE)
+    with pikepdf.open(io.BytesIO(built["pdf"].data)) as pdf:
+        figures = list(_elements(pdf.Root.StructTreeRoot, "/Figure"))
+        assert [str(figure.Alt) for figure in figures] == ["Logo of the QA team"]
+    word = tmp_path / "logo.docx"
+    word.write_bytes(built["docx"].data)
+    assert "![Logo of the QA team]" in pypandoc.convert_file(str(word), "markdown")
+
+
+def _elements(node, kind):
+    """Return the structure elements of type ``kind`` under ``node``, in order."""
+    import pikepdf
+
+    children = node.get("/K")
+    if children is None:
+        return
+    for child in children if isinstance(children, pikepdf.Array) else [children]:
+        if isinstance(child, pikepdf.Dictionary):
+            if child.get("/S") == kind:
+                yield child
+            yield from _elements(child, kind)
