@@ -15,7 +15,7 @@ import logging
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from pathlib import Path
 from typing import Any
 
@@ -216,6 +216,7 @@ def main(ctx: click.Context, debug: bool, config: Path | None, allow_outside: bo
 @option("time_limit", "--time-limit")
 @option("memory_limit", "--memory-limit")
 @option("roster", "--roster")
+@option("roster_encoding", "--roster-encoding", metavar="ENCODING")
 @option("shard", "--shard", metavar="K/N")
 @click.pass_context
 def build(ctx: click.Context, guides: tuple[Path, ...], **given: Any) -> None:
@@ -231,6 +232,7 @@ def build(ctx: click.Context, guides: tuple[Path, ...], **given: Any) -> None:
 @option("templates", "--templates")
 @option("strict", "--strict")
 @option("roster", "--roster")
+@option("roster_encoding", "--roster-encoding", metavar="ENCODING")
 @click.pass_context
 def check(ctx: click.Context, guides: tuple[Path, ...], **given: Any) -> None:
     """Validate GUIDES (and packets, and a roster), the theme and the Word styles."""
@@ -241,8 +243,13 @@ def check(ctx: click.Context, guides: tuple[Path, ...], **given: Any) -> None:
         click.echo(f"ok {path}  ({len(guide.subjects)} subjects, "
                    f"{len(guide.comparisons)} comparisons)")
     for packet in checked.packets:
-        rows = "" if packet.recipients is None else f", {len(packet.recipients)} recipients"
-        click.echo(f"ok {packet.path}  ({len(packet.guides)} guides{rows})")
+        rows = "" if packet.recipients is None else f", {_count(packet.recipients, 'recipient')}"
+        click.echo(f"ok {packet.path}  ({_count(packet.guides, 'guide')}{rows})")
+
+
+def _count(items: Sized, noun: str) -> str:
+    """Return how many ``items`` there are, with ``noun`` in the singular or the plural."""
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
 
 
 @main.command()

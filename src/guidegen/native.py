@@ -1,9 +1,10 @@
 """Every call guidegen makes into C libraries (through ctypes) and into process limits.
 
 * fontconfig, to ask which family it would really use for a font name (WeasyPrint
-  silently substitutes another when a font is missing) and which file holds it (the
-  layout measures text with its metrics); called through ctypes, so neither needs
-  WeasyPrint nor its C bindings and both run in the main process;
+  silently substitutes another when a font is missing), which file holds it (the
+  layout measures text with its metrics), and which characters no installed font has
+  (a roster's cells are checked before anything renders); called through ctypes, so
+  none needs WeasyPrint nor its C bindings and all run in the main process;
 * Linux's ``prctl(PR_SET_PDEATHSIG)``, so helper processes die with their parent;
 * ``setrlimit(RLIMIT_DATA)``, so one helper or worker process cannot take the machine's
   memory.
@@ -15,6 +16,7 @@ import ctypes
 import ctypes.util
 import os
 import signal
+from collections.abc import Iterable
 from contextlib import suppress
 from functools import cache
 
@@ -72,6 +74,50 @@ def font_files(faces: tuple[Face, ...]) -> dict[Face, str | None]:
                 (b":slant=italic" if italic else b"") for family, bold, italic in faces]
     return {face: path or None
             for face, path in zip(faces, _match(patterns, b"file"), strict=True)}
+
+
+_COVERING: list[tuple[int, ctypes.c_void_p]] = []  # fonts matched so far: pattern, charset
+
+
+def uncovered(characters: Iterable[str]) -> list[str]:
+    """Return those of ``characters`` that no installed font has (none without fontconfig).
+
+    Each character is looked up first in the character sets of the fonts already found
+    (fast), and only then asked of fontconfig, which matches the font that covers it
+    best: if that one lacks it, every font does, and Pango would draw an empty box.
+    """
+    library = _fontconfig()
+    if library is None:
+        return []
+    _charset_functions(library)
+    config = _config(library)
+    missing = []
+    for char in characters:
+        code = ord(char)
+        if any(library.FcCharSetHasChar(charset, code) for _, charset in _COVERING):
+            continue
+        pattern = library.FcNameParse(f":charset={code:x}".encode("ascii"))
+        library.FcConfigSubstitute(config, pattern, _MATCH_PATTERN)
+        library.FcDefaultSubstitute(pattern)
+        match = library.FcFontMatch(config, pattern, ctypes.byref(ctypes.c_int()))
+        library.FcPatternDestroy(pattern)
+        charset = ctypes.c_void_p()
+        if match and library.FcPatternGetCharSet(match, b"charset", 0, ctypes.byref(
+                charset)) == _RESULT_MATCH and library.FcCharSetHasChar(charset, code):
+            _COVERING.append((match, charset))  # kept: the charset belongs to the match
+            continue
+        if match:
+            library.FcPatternDestroy(match)
+        missing.append(char)
+    return missing
+
+
+@cache
+def _charset_functions(library: ctypes.CDLL) -> None:
+    library.FcPatternGetCharSet.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int,
+                                            ctypes.POINTER(ctypes.c_void_p)]
+    library.FcCharSetHasChar.argtypes = [ctypes.c_void_p, ctypes.c_uint32]
+    library.FcCharSetHasChar.restype = ctypes.c_int
 
 
 def _pattern(family: str) -> bytes:

@@ -30,6 +30,7 @@ PDF_VARIANTS: dict[str, str | None] = {"ua-1": "pdf/ua-1", "a-3b": "pdf/a-3b", "
 MAX_TIME_LIMIT = 86_400.0
 MAX_MEMORY_LIMIT = 1 << 20  # megabytes: a terabyte
 MAX_PAGES = 999
+MAX_SHARDS = 100_000  # as many as a roster may have rows
 
 
 def cpu_count() -> int:
@@ -87,6 +88,9 @@ class BuildOptions:
         "packets"))
     roster: Path | None = field(default=None, metadata=_about(
         "A roster (CSV or XLSX): build one personalised packet per row."))
+    roster_encoding: str | None = field(default=None, metadata=_about(
+        "The encoding of a CSV roster that is not UTF-8 (e.g. cp1252); default: UTF-8, "
+        "else the most likely one, with a warning."))
     shard: str | None = field(default=None, metadata=_about(
         "Build only the K-th of N equal slices of the roster, written K/N (e.g. 2/8)."))
     root: Path | None = field(default=None, metadata=_about(
@@ -118,8 +122,12 @@ class BuildOptions:
         if not 0 < self.time_limit <= MAX_TIME_LIMIT:
             raise UsageError(f"--time-limit must be more than 0 and at most "
                              f"{MAX_TIME_LIMIT:g} seconds")
+        if self.roster_encoding is not None and not _known_encoding(self.roster_encoding):
+            raise UsageError(f"--roster-encoding {self.roster_encoding!r} is not an encoding "
+                             "Python knows (e.g. utf-8, cp1252, latin-1)")
         if self.shard is not None and self.shard_slice is None:
-            raise UsageError(f"--shard takes K/N with 1 <= K <= N, like 2/8; got {self.shard!r}")
+            raise UsageError(f"--shard takes K/N with 1 <= K <= N <= {MAX_SHARDS:,}, like "
+                             f"2/8; got {self.shard!r}")
         for name in ("content", "out", "templates", "packets", "roster", "root"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, Path):
@@ -137,7 +145,7 @@ class BuildOptions:
         if match is None:
             return None
         index, count = int(match.group(1)), int(match.group(2))
-        return (index, count) if 1 <= index <= count else None
+        return (index, count) if 1 <= index <= count <= MAX_SHARDS else None
 
     @property
     def processes(self) -> int:
@@ -154,6 +162,15 @@ class BuildOptions:
         """Return these options with ``changes`` (None values are ignored)."""
         return dataclasses.replace(self, **{k: v for k, v in changes.items()
                                             if v is not None})
+
+
+def _known_encoding(name: str) -> bool:
+    import codecs
+
+    try:
+        return codecs.lookup(name).name != "" and not name.lower().startswith(("rot", "hex"))
+    except LookupError:
+        return False
 
 
 def _require_choice(name: str, value: Any, choices: Any, *, optional: bool = False) -> None:

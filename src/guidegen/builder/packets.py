@@ -31,9 +31,12 @@ from ..content.packetfile import MAX_ROSTER_BYTES, is_packet_file, named_guides
 from ..errors import (
     ContentError,
     InputError,
+    Location,
     OutputError,
     Problem,
     UsageError,
+    display_name,
+    warn,
 )
 from ..files import named_root, read_file
 from ..renderers import RenderContext, extension
@@ -132,13 +135,27 @@ def load_packets(paths: Sequence[Path], options: BuildOptions) -> list[Loaded]:
                     raise UsageError(f"{path} has no 'roster:' section that says which "
                                      "columns make a recipient")
                 recipients = tuple(read_roster(options.roster, packet.roster,
-                                               named_root(options.roster, project)))
+                                               named_root(options.roster, project),
+                                               options.roster_encoding))
+                _warn_if_empty_shard(recipients, options)
             loaded.append(Loaded(path, packet, tuple(guides), recipients))
         except ContentError as exc:
             problems += exc.problems
     if problems:
         raise ContentError.collect(problems)
     return loaded
+
+
+def _warn_if_empty_shard(recipients: Sequence[Recipient], options: BuildOptions) -> None:
+    """Warn that ``--shard K/N`` holds no recipient of ``recipients`` (N is too many)."""
+    from ..content.roster import shard
+
+    if options.roster is not None and options.shard_slice is not None and \
+            not shard(list(recipients), *options.shard_slice):
+        index, count = options.shard_slice
+        warn(Location(display_name(options.roster)), f"--shard {index}/{count} holds no "
+             f"recipient: the roster has {len(recipients)}, so shard it into at most as "
+             "many")
 
 
 def packet_date(packet: Packet) -> datetime.datetime | None:
@@ -265,7 +282,8 @@ def _run_key(sources: list[bytes | str], options: BuildOptions) -> str:
                                root=named_root(options.roster, project_root(options)))
         except InputError:
             roster = b"\0unreadable"  # never up to date: loading it says what is wrong
-    return digest([*sources, roster, str(options.shard_slice or "")])
+    return digest([*sources, roster, options.roster_encoding or "",
+                   str(options.shard_slice or "")])
 
 
 @dataclass(frozen=True)

@@ -47,3 +47,27 @@ def hidden_problem(text: str) -> tuple[int, str] | None:
             else "is invisible")
     return found.start(), (f"character {describe(found.group())} {what}: the text may not "
                            "say what it shows; remove it unless it is meant")
+
+
+# Debian's font package by script (ISO 15924); other scripts: fonts-noto-core
+_PACKAGES = {"Hani": "fonts-noto-cjk", "Hira": "fonts-noto-cjk", "Kana": "fonts-noto-cjk",
+             "Hang": "fonts-noto-cjk", "Bopo": "fonts-noto-cjk", "Thai": "fonts-thai-tlwg",
+             "Zsye": "fonts-noto-color-emoji"}
+_OTHER = "fonts-noto-core"
+
+
+def missing_font_message(characters: list[str]) -> str:
+    """Return what to say of ``characters`` that no installed font has, by script."""
+    from fontTools import unicodedata as scripts
+
+    by_script: dict[str, list[str]] = {}
+    for char in characters:
+        by_script.setdefault(scripts.script(char), []).append(char)
+    parts = []
+    for script, chars in by_script.items():
+        shown = " ".join(f"{c} (U+{ord(c):04X})" for c in chars)
+        package = _PACKAGES.get(script, _OTHER)
+        parts.append(f"{shown}: no installed font has these {scripts.script_name(script)} "
+                     f"characters, so they would print as empty boxes; install one "
+                     f"(Debian: {package})")
+    return "; ".join(parts)

@@ -86,6 +86,11 @@ class Roster(Model):
                           "as printed, from fields in braces; ignored if 'name' is a column.")
     file_name: Pattern = Field("{start_date}-{last_name}-{first_name}", description="Output "
                                "file name (without extension) from fields in braces.")
+    sheet: PlainText | None = Field(None, description="The sheet of an XLSX roster to read, "
+                                    "by its name; default: the first.")
+    header_row: int = Field(1, ge=1, le=1000, description="The row of the column headers; "
+                            "the rows above it (a title, a date) are skipped: its line in a "
+                            "CSV file, its row number in an XLSX sheet.")
 
 
 def _schema(schema: dict[str, Any]) -> None:

@@ -1,36 +1,42 @@
 """A roster: one row per new starter, read from CSV or XLSX, checked before anything renders.
 
 Each row becomes a :class:`Recipient`: the packet's recipient fields read from the
-columns the packet file maps (``roster.columns``), the name as printed, and the output
+columns the packet file maps (``roster.columns``, under the header in row
+``roster.header_row`` of sheet ``roster.sheet``), the name as printed, and the output
 file name made from ``roster.file_name``, sanitised to a name every file system takes.
-A missing column, an empty required cell, a bad date, a control character or two rows
-that would write the same file are errors located at the cell (``hires.csv:14:3``,
-``hires.xlsx:Sheet1!C14``), all of them reported at once. A cell is always plain text:
-it is never read as Markdown, HTML or a template, and braces in it are not expanded.
+A missing column, an empty required cell, a bad date, a control character, a field too
+long to print, a character no installed font has, or two rows that would write the same
+file are errors located at the cell (``hires.csv:14:3``, ``hires.xlsx:Sheet1!C14``),
+all of them reported at once; bidirectional and invisible characters are warnings, as
+in a guide. A cell is always plain text: it is never read as Markdown, HTML or a
+template, and braces in it are not expanded. The file itself is read by
+:mod:`.rostertable`.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
+import os
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ContentError, Location, Problem, display_name
-from ..files import read_file
-from ..spreadsheets import XLSX_SUFFIXES, CellLocation, open_workbook, sheet_rows
+from ..errors import ContentError, Location, Problem, display_name, warn
+from ..files import read_file, unencodable
+from ..spreadsheets import CellLocation, column_letter
+from .characters import hidden_problem, missing_font_message
 from .markup import BAD_CHARACTERS
 from .packet import Roster, fill
 from .packetfile import MAX_ROSTER_BYTES
-from .yamlsource import decode
+from .rostertable import Cell, table_rows
 
 MAX_BYTES = MAX_ROSTER_BYTES
 MAX_ROWS = 100_000
+MAX_FIELD = 200  # characters of one recipient field
 MAX_NAME = 100  # characters of an output file name, before its extension
+MIN_YEAR = 1000
 _RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$")
 
 
@@ -43,61 +49,76 @@ class Recipient:
     name: str
     stem: str
     location: Location
+    places: tuple[tuple[str, Location], ...] = ()  # where each field was read
 
     def value(self, field: str) -> str:
         """Return the text of ``field`` (empty if the roster leaves it out)."""
         return dict(self.fields).get(field, "")
 
-
-@dataclass(frozen=True)
-class _Table:
-    """A roster's cells as text, each with its place: the header row, then the rows."""
-
-    header: Sequence[tuple[str, Location]]
-    rows: Sequence[tuple[int, Sequence[tuple[str, Location]]]]
+    def place(self, field: str) -> Location:
+        """Return the cell ``field`` was read from (the row's first cell if unknown)."""
+        return dict(self.places).get(field, self.location)
 
 
-def read_roster(path: Path, roster: Roster, root: Path | None = None) -> list[Recipient]:
+def read_roster(path: Path, roster: Roster, root: Path | None = None,
+                encoding: str | None = None) -> list[Recipient]:
     """Return the recipients of the roster at ``path``; raise every problem at once.
 
-    The file may not lead out of ``root`` (the project, for a roster named inside it).
+    The file may not lead out of ``root`` (the project, for a roster named inside it);
+    ``encoding`` is a CSV file's, if the user named it.
     """
-    table = _read_table(path, root)
+    file = display_name(path)
+    data = read_file(path, MAX_BYTES, root=root, error=ContentError, display=file)
+    rows = table_rows(data, file, path.suffix.lower(), encoding=encoding, sheet=roster.sheet)
     problems: list[Problem] = []
-    columns = _columns(table, roster, problems)
-    recipients = []
-    for number, cells in table.rows:
-        if not any(text for text, _ in cells):
-            continue  # a blank row
-        recipient = _recipient(number, cells, columns, roster, problems)
-        if recipient is not None:
-            recipients.append(recipient)
+    header: Sequence[Cell] | None = None
+    columns: dict[str, int] = {}
+    recipients: list[Recipient] = []
+    count = 0
+    for number, cells in rows:
+        if number < roster.header_row:
+            continue  # a title above the header
+        if header is None:
+            header = cells
+            columns = _columns(header, number, file, roster, problems)
+        elif any(text for text, _ in cells):  # not a blank row
+            count += 1
+            if count > MAX_ROWS:
+                raise ContentError.collect([Problem(cells[0][1], f"more than {MAX_ROWS:,} "
+                                                    "rows; split the roster")])
+            recipient = _recipient(number, cells, columns, roster, problems)
+            if recipient is not None:
+                recipients.append(recipient)
+    if header is None:
+        raise ContentError.collect([Problem(Location(file, 1, 1), "the roster is empty; it "
+                                            f"needs a header row (row {roster.header_row})")])
     if not recipients and not problems:
-        problems.append(Problem(table.header[0][1] if table.header else
-                                Location(display_name(path)), "the roster has no rows"))
-    problems += _collisions(recipients)
+        problems.append(Problem(header[0][1] if header else Location(file),
+                                "the roster has no rows"))
+    problems += _collisions(recipients) + _fontless(recipients)
     if problems:
         raise ContentError.collect(problems)
     return recipients
 
 
-def _columns(table: _Table, roster: Roster, problems: list[Problem]) -> dict[str, int]:
+def _columns(header: Sequence[Cell], number: int, file: str, roster: Roster,
+             problems: list[Problem]) -> dict[str, int]:
     """Return the index of each field's column; note missing and repeated headers."""
     index: dict[str, int] = {}
-    for n, (text, where) in enumerate(table.header):
+    for n, (text, where) in enumerate(header):
         key = _key(text)
         if key and key in index:
             problems.append(Problem(where, f"column {text!r} appears twice"))
         index.setdefault(key, n)
     found = {}
-    first = table.header[0][1] if table.header else Location("roster")
-    for field, header in roster.columns.items():
-        if _key(header) in index:
-            found[field] = index[_key(header)]
+    first = header[0][1] if header else Location(file, number, 1)
+    for field, name in roster.columns.items():
+        if _key(name) in index:
+            found[field] = index[_key(name)]
         else:
-            have = ", ".join(repr(t) for t, _ in table.header if t) or "none"
-            problems.append(Problem(first, f"no column {header!r} (for {field}); the "
-                                    f"header row has {have}"))
+            have = ", ".join(repr(t) for t, _ in header if t) or "none"
+            problems.append(Problem(first, f"no column {name!r} (for {field}); the header "
+                                    f"row (row {number}, roster.header_row) has {have}"))
     return found
 
 
@@ -105,22 +126,20 @@ def _key(header: str) -> str:
     return " ".join(header.split()).casefold()
 
 
-def _recipient(number: int, cells: Sequence[tuple[str, Location]], columns: dict[str, int],
+def _recipient(number: int, cells: Sequence[Cell], columns: dict[str, int],
                roster: Roster, problems: list[Problem]) -> Recipient | None:
     values: dict[str, str] = {}
+    places: dict[str, Location] = {}
     before = len(problems)
     for field, index in columns.items():
         text, where = cells[index] if index < len(cells) else ("", _next_to(cells, index))
-        bad = BAD_CHARACTERS.search(text)
-        if bad:
-            problems.append(Problem(where, f"{field}: character U+{ord(bad.group()):04X} "
-                                    "is not allowed"))
-        elif not text and field not in roster.optional:
-            problems.append(Problem(where, f"{field}: empty, but required"))
-        elif text and field in roster.dates and not _is_date(text):
-            problems.append(Problem(where, f"{field}: expected a date like 2026-01-31, "
-                                    f"got {text!r}"))
-        values[field] = text
+        message = _field_problem(field, text, roster)
+        if message:
+            problems.append(Problem(where, f"{field}: {message}"))
+        hidden = hidden_problem(text)
+        if hidden is not None:
+            warn(where, f"{field}: {hidden[1]}")
+        values[field], places[field] = text, where
     if len(problems) > before:
         return None
     name = values.get("name") or " ".join(fill(roster.name, values).split())
@@ -130,23 +149,46 @@ def _recipient(number: int, cells: Sequence[tuple[str, Location]], columns: dict
         problems.append(Problem(where, f"the file name {roster.file_name!r} is empty for "
                                 "this row"))
         return None
-    return Recipient(number, tuple(values.items()), name, stem, where)
+    try:
+        os.fsencode(stem)
+    except UnicodeEncodeError:
+        problems.append(Problem(where, f"the file name {stem!r}: {unencodable()}"))
+        return None
+    return Recipient(number, tuple(values.items()), name, stem, where, tuple(places.items()))
 
 
-def _next_to(cells: Sequence[tuple[str, Location]], index: int) -> Location:
+def _field_problem(field: str, text: str, roster: Roster) -> str | None:
+    """Return what is wrong with the cell ``text`` of ``field``, or None."""
+    bad = BAD_CHARACTERS.search(text)
+    if bad:
+        return f"character U+{ord(bad.group()):04X} is not allowed"
+    if len(text) > MAX_FIELD:
+        return (f"{len(text):,} characters; a roster field holds at most {MAX_FIELD} "
+                "(it is printed on the cover)")
+    if not text and field not in roster.optional:
+        return "empty, but required"
+    if text and field in roster.dates:
+        return _date_problem(text)
+    return None
+
+
+def _next_to(cells: Sequence[Cell], index: int) -> Location:
     last = cells[-1][1] if cells else Location("roster")
     return Location(last.file, last.line, index + 1) if not isinstance(
         last, CellLocation) else CellLocation(last.file, last.line, index + 1, last.sheet)
 
 
-def _is_date(text: str) -> bool:
+def _date_problem(text: str) -> str | None:
+    """Return what is wrong with ``text`` as a date, or None."""
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return False
+        return f"expected a date like 2026-01-31, got {text!r}"
     try:
-        datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(text)
     except ValueError:
-        return False
-    return True
+        return f"expected a date like 2026-01-31, got {text!r}"
+    if day.year < MIN_YEAR:
+        return f"the year {day.year} is before {MIN_YEAR}; a typo?"
+    return None
 
 
 def _collisions(recipients: list[Recipient]) -> list[Problem]:
@@ -163,6 +205,31 @@ def _collisions(recipients: list[Recipient]) -> list[Problem]:
     return problems
 
 
+def _fontless(recipients: Iterable[Recipient]) -> list[Problem]:
+    """Return a problem at each recipient whose fields hold a character no font has.
+
+    The PDF would print such a character as an empty box (the build fails then), so it
+    is said here, at the row, by ``check`` as by ``build``.
+    """
+    from ..native import uncovered
+
+    wanted = {char for recipient in recipients for _, text in recipient.fields
+              for char in text if ord(char) > 0xFF and _printed(char)}
+    missing = set(uncovered(sorted(wanted))) if wanted else set()
+    problems = []
+    for recipient in recipients if missing else ():
+        for field, text in recipient.fields:
+            chars = list(dict.fromkeys(char for char in text if char in missing))
+            if chars:
+                problems.append(Problem(recipient.place(field), f"{field}: "
+                                        f"{missing_font_message(chars)}"))
+    return problems
+
+
+def _printed(char: str) -> bool:
+    return unicodedata.category(char)[0] not in "ZC"
+
+
 def safe_file_name(text: str) -> str:
     """Return ``text`` as a file name every system takes: letters, digits, ``-``, ``_``, ``.``.
 
@@ -175,58 +242,11 @@ def safe_file_name(text: str) -> str:
     return f"_{text}" if _RESERVED.match(text) else text
 
 
-# -- reading the file ----------------------------------------------------------------------
-
-def _read_table(path: Path, root: Path | None) -> _Table:
-    file = display_name(path)
-    data = read_file(path, MAX_BYTES, root=root, error=ContentError, display=file)
-    if path.suffix.lower() in XLSX_SUFFIXES:
-        return _xlsx_table(data, file)
-    if path.suffix.lower() != ".csv":
-        raise ContentError.collect([Problem(Location(file), "a roster is a .csv or .xlsx "
-                                            "file")])
-    return _csv_table(decode(data, file), file)
-
-
-def _csv_table(text: str, file: str) -> _Table:
-    first = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows, line = [], 1
-    try:
-        for record in reader:
-            rows.append((line, [(cell.strip(), Location(file, line, n + 1))
-                                for n, cell in enumerate(record)]))
-            line = reader.line_num + 1
-            if len(rows) > MAX_ROWS:
-                raise ContentError.collect([Problem(Location(file, line), "more than "
-                                                    f"{MAX_ROWS:,} rows")])
-    except csv.Error as exc:
-        raise ContentError.collect([Problem(Location(file, line), f"not valid CSV: {exc}")]
-                                   ) from None
-    if not rows:
-        raise ContentError.collect([Problem(Location(file, 1, 1), "the roster is empty; it "
-                                            "needs a header row")])
-    return _Table(rows[0][1], rows[1:])
-
-
-def _xlsx_table(data: bytes, file: str) -> _Table:
-    book = open_workbook(data, file)
-    try:
-        sheet = book.worksheets[0]
-        rows = list(sheet_rows(sheet, file, MAX_ROWS + 1))
-    finally:
-        book.close()
-    if not rows:
-        raise ContentError.collect([Problem(CellLocation(file, 1, 1, sheet.title),
-                                            "the roster is empty; it needs a header row")])
-    return _Table(rows[0][1], rows[1:])
-
-
 def shard(recipients: list[Recipient], index: int, count: int) -> list[Recipient]:
     """Return the ``index``-th (from 1) of ``count`` contiguous slices of ``recipients``."""
     total = len(recipients)
     return recipients[(index - 1) * total // count:index * total // count]
 
 
-__all__ = ["CellLocation", "Recipient", "read_roster", "safe_file_name", "shard"]
+__all__ = ["CellLocation", "Recipient", "column_letter", "read_roster", "safe_file_name",
+           "shard"]

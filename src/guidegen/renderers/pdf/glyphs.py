@@ -15,13 +15,9 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Any
 
+from ...content.characters import missing_font_message
 from ...errors import Location, Problem, ResourceError
 
-# Debian's font package by script (ISO 15924); other scripts: fonts-noto-core
-_PACKAGES = {"Hani": "fonts-noto-cjk", "Hira": "fonts-noto-cjk", "Kana": "fonts-noto-cjk",
-             "Hang": "fonts-noto-cjk", "Bopo": "fonts-noto-cjk", "Thai": "fonts-thai-tlwg",
-             "Zsye": "fonts-noto-color-emoji"}
-_OTHER = "fonts-noto-core"
 _NOTDEF = ".notdef glyph rendered"
 
 
@@ -64,21 +60,5 @@ def missing_glyph_error(document: Any, characters: Sequence[str],
     for char in characters:  # only outside every tagged block (a running header)
         if not any(char in found for found in places.values()):
             places.setdefault(fallback, {})[char] = None
-    return ResourceError.collect(Problem(where, _message(list(chars)))
+    return ResourceError.collect(Problem(where, missing_font_message(list(chars)))
                                  for where, chars in places.items())
-
-
-def _message(characters: list[str]) -> str:
-    from fontTools import unicodedata as scripts
-
-    by_script: dict[str, list[str]] = {}
-    for char in characters:
-        by_script.setdefault(scripts.script(char), []).append(char)
-    parts = []
-    for script, chars in by_script.items():
-        shown = " ".join(f"{c} (U+{ord(c):04X})" for c in chars)
-        package = _PACKAGES.get(script, _OTHER)
-        parts.append(f"{shown}: no installed font has these {scripts.script_name(script)} "
-                     f"characters, so they would print as empty boxes; install one "
-                     f"(Debian: {package})")
-    return "; ".join(parts)
