@@ -553,8 +553,8 @@ def test_roster_pdfs_share_the_guides_layout_and_equal_whole_layouts(built, tmp_
 def test_a_cover_that_needs_another_page_is_laid_out_whole(tmp_path, monkeypatch):
     folder = copy_project(tmp_path)
     calls = composed(monkeypatch)
-    role = ", ".join(["Senior Scientist for Downstream Process Development"] * 80)
-    write_roster(folder, f'Max,Long,"{role}",Cork,Bo Ng,2026-12-02\n' + TANAKA)
+    role = ", ".join(["Senior Scientist for Downstream Process Development"] * 18)
+    write_roster(folder, f'Max,Long,"{role}","{role}","{role}",2026-12-02\n' + TANAKA)
     guidegen.build([folder / "packets" / "new-starter.yaml"],
                    pdf_options(folder, "out").replace(roster=folder / "hires.csv"))
     assert calls == [False, True]

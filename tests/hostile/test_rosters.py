@@ -117,7 +117,7 @@ def test_a_field_too_long_to_print_is_refused_at_its_cell(small, cli):
     result = cli("check", "packets/pk.yaml", "--roster", "packets/long.csv")
     assert result.exit_code == 1
     assert result.stderr.startswith("packets/long.csv:2:2: error: last_name: 20,480 "
-                                    "characters; a roster field holds at most 200")
+                                    "characters; a roster field holds at most 1,000")
 
 
 # -- what a cell says --------------------------------------------------------------------

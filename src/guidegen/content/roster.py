@@ -34,7 +34,7 @@ from .rostertable import Cell, table_rows
 
 MAX_BYTES = MAX_ROSTER_BYTES
 MAX_ROWS = 100_000
-MAX_FIELD = 200  # characters of one recipient field
+MAX_FIELD = 1_000  # characters of one recipient field (a cover holds a few)
 MAX_NAME = 100  # characters of an output file name, before its extension
 MIN_YEAR = 1000
 _RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$")
@@ -163,7 +163,7 @@ def _field_problem(field: str, text: str, roster: Roster) -> str | None:
     if bad:
         return f"character U+{ord(bad.group()):04X} is not allowed"
     if len(text) > MAX_FIELD:
-        return (f"{len(text):,} characters; a roster field holds at most {MAX_FIELD} "
+        return (f"{len(text):,} characters; a roster field holds at most {MAX_FIELD:,} "
                 "(it is printed on the cover)")
     if not text and field not in roster.optional:
         return "empty, but required"
