@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from click.testing import CliRunner, Result
@@ -17,9 +18,21 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 DEFAULT_GUIDE = ROOT / "content" / "cmo-cdmo-cro.yaml"
 TRANSLATIONS = [ROOT / "content" / f"cmo-cdmo-cro.{language}.yaml" for language in ("de", "ja")]
+T = TypeVar("T")
 JOBS_1 = BuildOptions(jobs=1)  # everything in the calling process
 # the PDF laid out by the helper process, whatever the CPUs
 JOBS_2 = BuildOptions(jobs=2, jobs_over_cpus=True)
+
+
+# The slowest test files go first, so that each of the two workers starts on one and
+# neither is left with a long file at the end (pytest-xdist hands out whole files in
+# collection order, see --no-loadscope-reorder in pyproject.toml).
+SLOW_FILES = ("test_packets.py", "test_print_quality.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the tests of ``SLOW_FILES`` first, each file's tests in their order."""
+    items.sort(key=lambda item: item.path.name not in SLOW_FILES)
 
 
 @pytest.fixture
@@ -104,22 +117,29 @@ def write_yaml(folder: Path, name: str, text: str) -> Path:
 
 
 class Built:
-    """Outputs of one build, and the WeasyPrint warnings logged while making them."""
+    """Outputs of one build, and the warnings made while making them.
 
-    def __init__(self, folder: Path, outputs: list, warnings: list[str]) -> None:
+    ``warnings`` are WeasyPrint's logged warnings; ``problems`` guidegen's own (located)
+    warnings, as text.
+    """
+
+    def __init__(self, folder: Path, outputs: list, warnings: list[str],
+                 problems: list[str] | None = None) -> None:
         self.folder = folder
         self.outputs = {(o.path.stem, o.format): o for o in outputs}
         self.warnings = warnings
+        self.problems = problems or []
 
     def path(self, stem: str, fmt: str) -> Path:
         return self.outputs[(stem, fmt)].path
 
 
 def build_logged(folder: Path, guides: list[Path], **options: object) -> Built:
-    """Build ``guides`` into ``folder``, collecting every WeasyPrint warning logged."""
+    """Build ``guides`` into ``folder``, collecting every warning (WeasyPrint's and ours)."""
     import logging
 
     import guidegen
+    from guidegen.errors import collect_warnings
 
     class Collect(logging.Handler):
         def __init__(self) -> None:
@@ -134,14 +154,35 @@ def build_logged(folder: Path, guides: list[Path], **options: object) -> Built:
     logger.addHandler(handler)
     try:
         options.setdefault("formats", ("pdf", "docx", "html"))
-        outputs = guidegen.build([str(g) for g in guides],
-                                 guidegen.BuildOptions(out=folder, force=True, **options))
+        with collect_warnings() as found:
+            outputs = guidegen.build([str(g) for g in guides],
+                                     guidegen.BuildOptions(out=folder, force=True, **options))
     finally:
         logger.removeHandler(handler)
-    return Built(folder, outputs, handler.messages)
+    return Built(folder, outputs, handler.messages, [str(problem) for problem in found])
 
 
-GUIDES = [DEFAULT_GUIDE, DATA / "five-subjects.yaml"]
+def once_per_run(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], T]) -> T:
+    """Return ``make(folder)``, made once per test run even with several xdist workers.
+
+    The first worker to ask makes it in a folder all workers share, the others wait for
+    it on a file lock (no polling) and read what it made (pickled). Tests only read it.
+    """
+    import fcntl
+    import pickle
+
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return make(factory.mktemp(name))
+    shared = factory.getbasetemp().parent  # the run's folder, above each worker's own
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        made = shared / name / ".made.pickle"
+        if not made.exists():
+            (shared / name).mkdir()
+            made.write_bytes(pickle.dumps(make(shared / name)))
+        return pickle.loads(made.read_bytes())
+
+
 # Fixtures made to go wrong: five-mistakes does not load; eight-sites-portrait forces a
 # matrix too wide for upright pages, so its material numbers break without a hyphen.
 BROKEN = {"five-mistakes", "eight-sites-portrait"}
@@ -150,14 +191,45 @@ GOOD_FIXTURES = [DEFAULT_GUIDE, *(p for p in sorted(DATA.glob("*.yaml")) if p.st
 
 @pytest.fixture(scope="session")
 def a4(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """Return both test guides built on A4 in every format."""
-    return build_logged(tmp_path_factory.mktemp("a4"), GUIDES)
+    """Return every good fixture built on A4 in every format, once per test run."""
+    return once_per_run(tmp_path_factory, "a4",
+                        lambda folder: build_logged(folder, GOOD_FIXTURES, paper="a4"))
 
 
 @pytest.fixture(scope="session")
 def letter(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """Return both test guides built on US Letter in every format."""
-    return build_logged(tmp_path_factory.mktemp("letter"), GUIDES, paper="letter")
+    """Return every good fixture built on US Letter in every format, once per test run."""
+    return once_per_run(tmp_path_factory, "letter",
+                        lambda folder: build_logged(folder, GOOD_FIXTURES, paper="letter"))
+
+
+def libreoffice_of(built: Built, factory: pytest.TempPathFactory, name: str) -> dict[str, Path]:
+    """Return, by stem, the PDF LibreOffice makes of each DOCX of ``built``, once per run.
+
+    One LibreOffice process converts them all.
+    """
+    from .readers import libreoffice_pdfs
+
+    def convert(folder: Path) -> dict[str, Path]:
+        documents = [path for (stem, fmt), path in sorted(
+            (key, output.path) for key, output in built.outputs.items()) if fmt == "docx"]
+        converted = libreoffice_pdfs(documents, folder, folder / "profile")
+        return {document.stem: pdf for document, pdf in converted.items()}
+
+    return once_per_run(factory, name, convert)
+
+
+@pytest.fixture(scope="session")
+def a4_libreoffice(a4: Built, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Return, by stem, LibreOffice's PDF of each DOCX of ``a4``."""
+    return libreoffice_of(a4, tmp_path_factory, "a4-libreoffice")
+
+
+@pytest.fixture(scope="session")
+def letter_libreoffice(letter: Built, tmp_path_factory: pytest.TempPathFactory
+                       ) -> dict[str, Path]:
+    """Return, by stem, LibreOffice's PDF of each DOCX of ``letter``."""
+    return libreoffice_of(letter, tmp_path_factory, "letter-libreoffice")
 
 
 def document_of(guide, **options):

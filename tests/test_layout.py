@@ -14,7 +14,7 @@ from guidegen.renderers import RenderContext, get_renderer
 from guidegen.theme import load_templates
 from guidegen.tree import Heading, Paragraph, Section, Strong, Text, walk
 
-from .conftest import DATA, DEFAULT_GUIDE, GOOD_FIXTURES, build_logged, document_of
+from .conftest import DATA, DEFAULT_GUIDE, GOOD_FIXTURES, document_of
 from .readers import (
     docx_list_items,
     docx_structure,
@@ -30,8 +30,8 @@ FIXTURES = GOOD_FIXTURES
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_logged(tmp_path_factory.mktemp("fixtures"), FIXTURES, formats=("pdf", "docx"))
+def built(a4):
+    return a4  # every fixture, built once per test run (see conftest)
 
 
 @pytest.mark.parametrize("guide", FIXTURES, ids=lambda p: p.stem)

@@ -17,7 +17,6 @@ import pytest
 from pypdf import PdfReader
 
 import guidegen
-from guidegen.errors import collect_warnings
 from guidegen.tree import Fields
 
 from .conftest import DATA, DEFAULT_GUIDE, GOOD_FIXTURES, document_of
@@ -25,7 +24,6 @@ from .readers import (
     dehyphenate,
     docx_structure,
     docx_text,
-    libreoffice_pdfs,
     pdf_pages,
     pdf_text,
 )
@@ -41,9 +39,10 @@ STEMS = [path.stem for path in GOOD_FIXTURES]
 class Printed:
     """The fixtures built on one paper: the PDFs, DOCX files and LibreOffice's PDFs."""
 
-    def __init__(self, folder, warnings, converted) -> None:
-        self.folder = folder
-        self.warnings = warnings
+    def __init__(self, paper, built, converted) -> None:
+        self.paper = paper
+        self.folder = built.folder
+        self.warnings = built.problems
         self.converted = converted
 
     def pdf(self, stem):
@@ -53,27 +52,23 @@ class Printed:
         return self.folder / f"{stem}.docx"
 
     def libreoffice(self, stem):
-        return self.converted[self.docx(stem)]
+        return self.converted[stem]
 
 
 @pytest.fixture(scope="module", params=PAPERS)
-def printed(request, tmp_path_factory):
-    folder = tmp_path_factory.mktemp(request.param)
-    with collect_warnings() as found:
-        guidegen.build([str(path) for path in GOOD_FIXTURES], guidegen.BuildOptions(
-            out=folder, force=True, paper=request.param, formats=("pdf", "docx", "html")))
-    converted = libreoffice_pdfs([folder / f"{stem}.docx" for stem in STEMS],
-                                 tmp_path_factory.mktemp("lo"),
-                                 tmp_path_factory.mktemp("lo-profile"))
-    return Printed(folder, list(found), converted)
+def printed(request):
+    """Return the fixtures on each paper (the session's builds, see conftest)."""
+    paper = request.param
+    return Printed(paper, request.getfixturevalue(paper),
+                   request.getfixturevalue(f"{paper}_libreoffice"))
 
 
 def paper_of(printed):
-    return "letter" if "letter" in printed.folder.name else "a4"
+    return printed.paper
 
 
 def test_every_fixture_builds_without_a_preflight_warning(printed):
-    assert [str(problem) for problem in printed.warnings] == []
+    assert printed.warnings == []
 
 
 @pytest.mark.parametrize("stem", STEMS)
