@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from .. import testhook
-from ..errors import StrictError, UsageError, warnings_so_far
+from ..errors import OutputError, StrictError, UsageError, warnings_so_far
 from ..files import named_root, reference_root
 from ..renderers import Rendered
 from ..theme.folders import template_folders
@@ -48,7 +48,7 @@ class Output:
 
 
 class Job(Protocol):
-    """What every job has: the hash of its inputs, and its output file of each format."""
+    """What every job has: its inputs' hash, its output file of each format, its owner."""
 
     @property
     def key(self) -> str:
@@ -58,12 +58,22 @@ class Job(Protocol):
     def targets(self) -> dict[str, Path]:
         """Return the job's output file of each format."""
 
+    @property
+    def owner(self) -> str:
+        """Return the build the job's outputs belong to ("the guide content/x.yaml")."""
+
 
 J = TypeVar("J", bound=Job)
 
 
 def plan(jobs: Sequence[J], state: BuildState, force: bool) -> tuple[list[J], dict[Path, Output]]:
-    """Return the jobs to render, and the outputs found up to date."""
+    """Return the jobs to render, and the outputs found up to date.
+
+    Raise an :class:`OutputError` if a job's output exists and another build made it.
+    """
+    for job in jobs:
+        for target in job.targets.values():
+            refuse_taken(target, job.owner, state)
     todo, done = [], {}
     for job in jobs:
         records = {name: state.fresh(target, job.key) for name, target in job.targets.items()}
@@ -88,7 +98,7 @@ def collect(jobs: Iterable[Job], results: Iterable[dict[str, tuple[Rendered, flo
         for name, (result, seconds) in rendered.items():
             target = job.targets[name]
             files[target] = result.data
-            state.remember(target, job.key, result.data, result.pages)
+            state.remember(target, job.key, result.data, result.pages, job.owner)
             done[target] = Output(target, name, result.pages, len(result.data), seconds)
     return files, done
 
@@ -122,9 +132,29 @@ def commit(batches: Sequence[Batch], options: BuildOptions) -> None:
         files: dict[Path, bytes] = {}
         for written, state in batches:
             state.merge_latest()  # what other builds into this folder wrote meanwhile
+            for target in written:
+                refuse_taken(target, state.new[target.name].owner, state)
             files |= {**written, state.path: state.serialized()}
         write_files(files, root=options.out)
     testhook.reached("after-commit")
+
+
+def refuse_taken(target: Path, owner: str, state: BuildState) -> None:
+    """Raise an :class:`OutputError` if ``target`` exists and a build but ``owner`` made it."""
+    made_by = state.taken(target, owner)
+    if made_by is not None:
+        raise OutputError(f"cannot write {target}: {made_by} made it, and {owner} would "
+                          "replace it; build one of them into another folder (-o), or "
+                          "remove the file first")
+
+
+def owner_name(what: str, path: Path, project: Path) -> str:
+    """Return how an owner is named: ``what`` and its file, relative to the ``project``."""
+    try:
+        shown = path.resolve().relative_to(project.resolve()).as_posix()
+    except ValueError:
+        shown = str(path.resolve())
+    return f"{what} {shown}"
 
 
 def settings_of(options: BuildOptions) -> list[str]:

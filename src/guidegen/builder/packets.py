@@ -40,7 +40,17 @@ from ..errors import (
 )
 from ..files import named_root, read_file
 from ..renderers import RenderContext, extension
-from .jobs import Batch, Output, collect, commit, inputs_of, project_root, stamp
+from .jobs import (
+    Batch,
+    Output,
+    collect,
+    commit,
+    inputs_of,
+    owner_name,
+    project_root,
+    refuse_taken,
+    stamp,
+)
 from .jobs import plan as plan_jobs
 from .options import BuildOptions
 from .outputs import locked, plain_name, remove_stale_temporaries
@@ -137,6 +147,7 @@ def load_packets(paths: Sequence[Path], options: BuildOptions) -> list[Loaded]:
                 recipients = tuple(read_roster(options.roster, packet.roster,
                                                named_root(options.roster, project),
                                                options.roster_encoding))
+                _refuse_own_name(path, recipients)
                 _warn_if_empty_shard(recipients, options)
             loaded.append(Loaded(path, packet, tuple(guides), recipients))
         except ContentError as exc:
@@ -144,6 +155,15 @@ def load_packets(paths: Sequence[Path], options: BuildOptions) -> list[Loaded]:
     if problems:
         raise ContentError.collect(problems)
     return loaded
+
+
+def _refuse_own_name(path: Path, recipients: Sequence[Recipient]) -> None:
+    """Raise a located error for recipients whose files would be the packet's own."""
+    problems = [Problem(r.location, f"the file name {r.stem!r} is the packet's own (its "
+                        "files built without a roster); make roster.file_name tell them "
+                        "apart") for r in recipients if r.stem.casefold() == path.stem.casefold()]
+    if problems:
+        raise ContentError.collect(problems)
 
 
 def _warn_if_empty_shard(recipients: Sequence[Recipient], options: BuildOptions) -> None:
@@ -206,14 +226,15 @@ def up_to_date(path: Path, settings: list[str], options: BuildOptions) -> list[O
         return None
     folder = _folder(path, options)
     state = BuildState(folder, _state_name(options))
-    manifest = folder / f"{_manifest_name(options)}.json"
-    if state.fresh(manifest, _run_key(_sources(settings, data, path, guides, options),
-                                      options)) is None:
+    manifest, owner = folder / f"{_manifest_name(options)}.json", _owner(path, options)
+    made = state.fresh(manifest, _run_key(_sources(settings, data, path, guides, options),
+                                          options))
+    if made is None or made.owner != owner:
         return None
     outputs = []
     for entry in json.loads(manifest.read_bytes())["files"]:
         target, record = folder / entry["file"], state.records.get(entry["file"])
-        if record is None or state.fresh(target, record.key) is None:
+        if record is None or record.owner != owner or state.fresh(target, record.key) is None:
             return None
         outputs.append(Output(target, entry["format"], record.pages, entry["bytes"], 0.0,
                               skipped=True))
@@ -291,6 +312,7 @@ class _Job:
     recipient: Recipient | None
     key: str
     targets: dict[str, Path]
+    owner: str
 
 
 def build_packets(plans: Sequence[Plan], settings: list[str], options: BuildOptions,
@@ -331,6 +353,10 @@ def _build_one(loaded: Loaded, templates: Templates, settings: list[str],
     with locked(folder):  # no writer has temporary files in flight meanwhile
         remove_stale_temporaries(folder, [t.name for job in jobs
                                           for t in job.targets.values()])
+    name, owner = _manifest_name(options), _owner(loaded.path, options)
+    manifests = (folder / f"{name}.csv", folder / f"{name}.json")
+    for target in manifests:  # another build's record is never replaced
+        refuse_taken(target, owner, state)
     todo, done = plan_jobs(jobs, state, options.force)
     files: dict[Path, bytes] = {}
     if todo:
@@ -349,12 +375,12 @@ def _build_one(loaded: Loaded, templates: Templates, settings: list[str],
             else:
                 commit([(rendered, state)], options)  # a roster's: as they are done
     outputs = [done[target] for job in jobs for target in job.targets.values()]
-    manifest, name = _manifest(loaded, jobs, outputs, state), _manifest_name(options)
-    records = {folder / f"{name}.csv": manifest_csv(manifest),
-               folder / f"{name}.json": manifest_json(manifest)}
+    manifest = _manifest(loaded, jobs, outputs, state)
+    records = dict(zip(manifests, (manifest_csv(manifest), manifest_json(manifest)),
+                       strict=True))
     run_key = _run_key(sources, options)
     for target, data in records.items():  # the manifest says what a complete build made
-        state.remember(target, run_key, data, None)
+        state.remember(target, run_key, data, None, owner)
     return outputs, ({**files, **records}, state)
 
 
@@ -368,13 +394,27 @@ def _jobs(loaded: Loaded, folder: Path, sources: list[bytes | str],
         if options.shard_slice:
             recipients = shard(list(loaded.recipients), *options.shard_slice)
     jobs = []
+    owner = _owner(loaded.path, options)
     for recipient in recipients:
         stem = recipient.stem if recipient else loaded.path.stem
         fields = [f"{k}={v}" for k, v in recipient.fields] if recipient else []
         jobs.append(_Job(recipient, digest([*sources, *fields]),
                          {name: folder / f"{stem}.{extension(name)}"
-                          for name in options.formats}))
+                          for name in options.formats}, owner))
     return jobs
+
+
+def _owner(path: Path, options: BuildOptions) -> str:
+    """Return the build a packet's files belong to: the packet, with its roster if any.
+
+    The shards of one roster are one build; another roster, or the packet without one,
+    is another, and never replaces its files (:func:`~guidegen.builder.jobs.plan`).
+    """
+    project = project_root(options)
+    owner = owner_name("the packet", path, project)
+    if options.roster is not None:
+        owner += " with " + owner_name("the roster", options.roster, project)
+    return owner
 
 
 def _shared(layout: PacketLayout, loaded: Loaded, options: BuildOptions,

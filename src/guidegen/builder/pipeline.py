@@ -28,6 +28,7 @@ from .jobs import (
     collect,
     commit,
     inputs_of,
+    owner_name,
     plan,
     project_root,
     refuse_warnings,
@@ -58,6 +59,7 @@ class _Job:
     path: Path
     key: str
     targets: dict[str, Path]
+    owner: str = ""
 
 
 def find_guides(paths: Sequence[PathLike] = (), content: Path = Path("content")) -> list[Path]:
@@ -216,7 +218,7 @@ def _plan_guides(guides: Sequence[PathLike], settings: list[str],
     state = BuildState(options.out)
     project = project_root(options)
     every_job = [_Job(path, digest([*settings, *inputs_of(path, project)]),
-                      _targets(path, options))
+                      _targets(path, options), owner_name("the guide", path, project))
                  for path in find_guides(guides, options.content)]
     _refuse_shared_outputs(every_job)
     todo, done = plan(every_job, state, options.force)

@@ -1,9 +1,13 @@
 """What produced each output: the state file, and the hashes of a build's inputs.
 
 :class:`BuildState` records, next to the outputs, a hash of everything that went into
-each file, so an unchanged guide is not rendered again. The state file is an
-optimisation: one that cannot be read (too large, nested too deeply, not JSON, not a
-regular file) is ignored with a warning, and every output is rendered again.
+each file, so an unchanged guide is not rendered again, and which build made it (its
+*owner*: a guide file, a packet file, a packet file with a roster), so that no build
+replaces another's file without saying so (:meth:`BuildState.taken`). A folder may hold
+several state files (each shard of a roster keeps its own); owners are read from all of
+them. The state file is an optimisation: one that cannot be read (too large, nested too
+deeply, not JSON, not a regular file) is ignored with a warning, and every output is
+rendered again.
 """
 
 from __future__ import annotations
@@ -93,6 +97,7 @@ class Record:
     key: str
     sha256: str
     pages: int | None
+    owner: str = ""  # the build that made it ("": one from before owners were recorded)
 
 
 class BuildState:
@@ -113,6 +118,20 @@ class BuildState:
         """
         latest = self._read() if os.path.lexists(self.path) else {}
         self.records = {**latest, **self.new}
+
+    def taken(self, target: Path, owner: str) -> str | None:
+        """Return the build that made ``target``, if it exists and another build made it.
+
+        The records of every state file in the folder count (each shard keeps its own).
+        """
+        if not os.path.lexists(target):
+            return None
+        records = [self.records, *(_parse_quietly(other) for other in sorted(
+            self.path.parent.glob(f"{STATE_FILE.removesuffix('.json')}*.json"))
+            if other != self.path)]
+        made_by = next((found.owner for found in (r.get(target.name) for r in records)
+                        if found is not None and found.owner), "")
+        return made_by if made_by and made_by != owner else None
 
     def _read(self) -> dict[str, Record]:
         """Return the records of the state file, or none (with a warning) if unreadable."""
@@ -139,9 +158,10 @@ class BuildState:
             return None
         return record if hashlib.sha256(data).hexdigest() == record.sha256 else None
 
-    def remember(self, target: Path, key: str, data: bytes, pages: int | None) -> None:
-        """Record that ``target`` now holds ``data``, built from ``key``."""
-        record = Record(key, hashlib.sha256(data).hexdigest(), pages)
+    def remember(self, target: Path, key: str, data: bytes, pages: int | None,
+                 owner: str) -> None:
+        """Record that ``target`` now holds ``data``, built from ``key`` by ``owner``."""
+        record = Record(key, hashlib.sha256(data).hexdigest(), pages, owner)
         self.records[target.name] = self.new[target.name] = record
 
     def serialized(self) -> bytes:
@@ -157,9 +177,17 @@ def _parse(data: bytes) -> dict[str, Record]:
         raise ValueError("not a mapping")
     records = {}
     for name, entry in raw.items():
-        if not isinstance(entry, dict) or set(entry) != {"key", "sha256", "pages"} or not all(
-                isinstance(entry[k], str) for k in ("key", "sha256")) or not isinstance(
-                entry["pages"], int | None):
+        if not isinstance(entry, dict) or set(entry) - {"owner"} != {"key", "sha256", "pages"} \
+                or not all(isinstance(entry.get(k, ""), str) for k in ("key", "sha256", "owner")) \
+                or not isinstance(entry["pages"], int | None):
             raise ValueError(f"bad record {name!r}")
         records[name] = Record(**entry)
     return records
+
+
+def _parse_quietly(path: Path) -> dict[str, Record]:
+    """Return the records of the state file at ``path``, or none if it cannot be read."""
+    try:
+        return _parse(read_file(path, MAX_STATE, root=path.parent))
+    except (InputError, ValueError, TypeError, RecursionError):
+        return {}
