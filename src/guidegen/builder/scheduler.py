@@ -142,7 +142,16 @@ class Scheduler:
 
 
 def render_formats(task: Task, helper: PdfHelper | None = None) -> Results:
-    """Return every format of ``task`` rendered, each with the seconds it took."""
+    """Return every format of ``task`` rendered, each with the seconds it took.
+
+    The whole document, every format and every layout of it (a fitted one, one a
+    format lays out only for its page count), renders within the task's time limit.
+    """
+    with limited_time(task.time_limit, f"rendering {task.document.meta.title!r}"):
+        return _render_formats(task, helper)
+
+
+def _render_formats(task: Task, helper: PdfHelper | None) -> Results:
     started = time.perf_counter()
     aside = helped(task.formats) if helper is not None else None
     if aside is not None and helper is not None:

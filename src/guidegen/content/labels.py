@@ -92,10 +92,26 @@ def placeholders(key: str) -> tuple[str, ...]:
     return tuple(extra["placeholders"]) if isinstance(extra, dict) else ()  # type: ignore[arg-type]
 
 
+MAX_LABEL = 300  # characters of one label: it may print on every page
+
+
 def check_placeholders(key: str, value: str) -> str:
-    """Return ``value`` if it has exactly the placeholders label ``key`` takes, else raise."""
+    """Return ``value`` if it has exactly the placeholders label ``key`` takes, else raise.
+
+    Each placeholder appears once, and a label holds at most :data:`MAX_LABEL`
+    characters: labels print again and again (every page's footer, every mark), so what
+    they cost is capped where it grows, not only by the size of the file they are in.
+    """
+    if len(value) > MAX_LABEL:
+        raise PydanticCustomError("label_too_long", "{message}", {"message": (
+            f"{len(value):,} characters; a label holds at most {MAX_LABEL}")})
+    found = PLACEHOLDER.findall(value)
+    twice = sorted({name for name in found if found.count(name) > 1})
+    if twice:
+        raise PydanticCustomError("placeholders", "{message}", {"message": (
+            f"{{{twice[0]}}} appears {found.count(twice[0]):,} times; once is enough")})
     wanted = placeholders(key)
-    used = set(PLACEHOLDER.findall(value))
+    used = set(found)
     unknown, missing = used - set(wanted), set(wanted) - used
     if unknown or missing:
         needs = ", ".join(f"{{{n}}}" for n in wanted) or "no placeholder"
