@@ -106,9 +106,11 @@ def sort_sources(paths: Sequence[str | os.PathLike[str]],
     return guides, [path for path in packets if once[path.resolve()] is path]
 
 
-def _refuse_bad_options(paths: Sequence[Path], options: BuildOptions) -> None:
+def refuse_bad_options(paths: Sequence[Path], options: BuildOptions) -> None:
+    """Raise a usage error if ``--roster`` or ``--shard`` do not fit the packets ``paths``."""
     if options.roster is not None and len(paths) != 1:
-        raise UsageError(f"--roster goes with one packet file; {len(paths)} were found")
+        raise UsageError(f"--roster goes with exactly one packet file; {len(paths)} "
+                         f"{'was' if len(paths) == 1 else 'were'} named or found")
     if options.shard is not None and options.roster is None:
         raise UsageError("--shard slices a roster; give --roster too")
     owners: dict[Path, Path] = {}
@@ -127,7 +129,7 @@ def load_packets(paths: Sequence[Path], options: BuildOptions) -> list[Loaded]:
     from ..layout.packet import PacketLayout
     from ..theme import load_templates
 
-    _refuse_bad_options(paths, options)
+    refuse_bad_options(paths, options)
     loaded: list[Loaded] = []
     problems: list[Problem] = []
     templates = load_templates(options.templates, options.paper)
@@ -200,8 +202,7 @@ def fresh_packets(paths: Sequence[Path], settings: list[str],
     complete build of the packet recorded), so an unchanged build never imports the
     content model.
     """
-    if paths:
-        _refuse_bad_options(paths, options)
+    refuse_bad_options(paths, options)  # --roster without a packet, too
     return {path: None if options.force else up_to_date(path, settings, options)
             for path in paths}
 

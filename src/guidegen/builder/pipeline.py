@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import Interrupted, UsageError
-from ..renderers import RenderContext, Rendered, extension
+from ..renderers import RENDERERS, RenderContext, Rendered, extension
 from .jobs import (
     Batch,
     Output,
@@ -40,7 +40,7 @@ from .options import BuildOptions
 from .outputs import finish_interrupted_write, locked, remove_stale_temporaries
 from .processes import expect_language
 from .scheduler import Scheduler, Task
-from .state import BuildState, digest, folder_digest
+from .state import BuildState, digest, folder_digest, folder_files
 
 if TYPE_CHECKING:
     from ..content.model import Guide
@@ -98,9 +98,10 @@ def check(guides: Sequence[PathLike], options: BuildOptions) -> Checked:
     """
     from ..layout.labels import labels_for
     from ..theme import load_templates
-    from .packets import load_packets, sort_sources
+    from .packets import load_packets, refuse_bad_options, sort_sources
 
     guide_files, packet_files = sort_sources(guides, options)
+    refuse_bad_options(packet_files, options)  # --roster goes with one packet
     paths = find_guides(guide_files, options.content) if guide_files or not packet_files \
         else []
     _refuse_shared_outputs([_Job(path, "", _targets(path, options)) for path in paths])
@@ -111,12 +112,28 @@ def check(guides: Sequence[PathLike], options: BuildOptions) -> Checked:
             packets = load_packets(packet_files, options)  # labels and dates too
     templates = load_templates(options.templates, options.paper)
     check_templates(templates)
+    if any(RENDERERS[name].paginates or RENDERERS[name].needs_page_map
+           for name in options.formats):  # a PDF is laid out, as it is or for its page map
+        from ..renderers.pdf.fonts import require_theme_fonts
+
+        require_theme_fonts(templates.theme, _languages(loaded, packets, options))
     stamp(None)  # SOURCE_DATE_EPOCH, whatever is checked
     for guide in loaded:
         labels_for(guide, templates, options.language)  # warns of a language without labels
         source_date(guide)
     refuse_warnings(options)
     return Checked(list(zip(paths, loaded, strict=True)), packets)
+
+
+def _languages(guides: Sequence[Guide], packets: Sequence[Loaded],
+               options: BuildOptions) -> list[str]:
+    """Return the languages the PDFs of ``guides`` and ``packets`` are written in."""
+    found = [options.language]
+    for packet in packets:
+        found += [packet.packet.packet.language or options.language,
+                  *(guide.guide.language or options.language for guide in packet.guides)]
+    found += (guide.guide.language or options.language for guide in guides)
+    return list(dict.fromkeys(found))
 
 
 def load_guides(paths: Sequence[Path], options: BuildOptions) -> list[Guide]:
@@ -130,11 +147,17 @@ def load_guides(paths: Sequence[Path], options: BuildOptions) -> list[Guide]:
 def check_templates(templates: Templates) -> None:
     """Run every check the writers rely on over the templates: what passes, builds.
 
-    The template folders' files (regular, inside, not too large), the Word styles, the
-    logo (decoded), and a ``reference.docx`` (its package, then its styles, by the Word
-    writer's own check, which needs python-docx only then).
+    The template folders' files (regular, inside, not too large), the user's templates
+    (compiled: a syntax error is located), the Word styles, the logo (decoded), and a
+    ``reference.docx`` (its package, then its styles, by the Word writer's own check,
+    which needs python-docx only then).
     """
+    from ..renderers.html.templating import compile_templates
+
     folder_digest(templates.folders)
+    compile_templates(templates.folders, [
+        path.relative_to(folder).as_posix() for folder in templates.folders[:-1]
+        for path in folder_files(folder) if path.name.endswith(".j2") and path.is_file()])
     templates.word_styles  # noqa: B018 - validates
     templates.logo()
     if templates.reference is not None:

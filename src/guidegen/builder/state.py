@@ -64,7 +64,7 @@ def folder_digest(folders: Iterable[Path]) -> str:
     """
     parts: list[bytes | str] = [__version__]
     for folder in folders:
-        total, files = 0, _folder_files(folder)
+        total, files = 0, folder_files(folder)
         for path in files:
             data = read_file(path, MAX_TEMPLATE_FILE, root=folder, error=TemplateError)
             total += len(data)
@@ -76,7 +76,7 @@ def folder_digest(folders: Iterable[Path]) -> str:
     return digest(parts)
 
 
-def _folder_files(folder: Path) -> list[Path]:
+def folder_files(folder: Path) -> list[Path]:
     """Return every file under ``folder`` (symlinks to folders inside it are not followed)."""
     found: list[Path] = []
     for top, dirs, names in os.walk(folder):

@@ -182,6 +182,23 @@ def web_address(text: str) -> Markup:
     return Markup('<span class="url-host">%s</span>%s') % (host, breaks)
 
 
+def compile_templates(folders: Sequence[Path], names: Sequence[str]) -> None:
+    """Compile the templates ``names`` of ``folders``; raise every syntax error, located.
+
+    What ``check`` asks of the templates a user's folder overrides: that they parse, as
+    every build needs; running them is the build's.
+    """
+    env, problems = environment(tuple(folders)), list[Problem]()
+    for name in names:
+        try:
+            with template_errors(folders):
+                env.get_template(name)
+        except TemplateError as exc:
+            problems += exc.problems
+    if problems:
+        raise TemplateError.collect(problems)
+
+
 def render_template(folders: Sequence[Path], name: str, **context: Any) -> str:
     """Return template ``name`` rendered with ``context``; raise a located error on failure."""
     with template_errors(folders):

@@ -22,7 +22,7 @@ from .. import RenderContext, Rendered
 from ..speed import import_weasyprint, warm_hyphenation
 from ..urls import base_url
 from .fetcher import project_fetcher, refused_urls_as_errors
-from .fonts import require_fonts
+from .fonts import require_theme_fonts
 from .glyphs import missing_characters, missing_glyph_error
 from .pagemap import page_map
 from .preflight import Limits, inspect
@@ -76,10 +76,7 @@ def prepare_layout(document: Document, context: RenderContext,
     from ..html import Sources, render_html
 
     theme = context.templates.theme
-    fonts = theme.fonts
-    own = theme.script_font(document.meta.language)  # the guide's script must print
-    require_fonts(f.family for f in (fonts.body, fonts.heading, fonts.mono, fonts.symbols,
-                                     *([own] if own else [])))
+    require_theme_fonts(theme, [document.meta.language])  # the guide's script must print
     sources = Sources(known)
     html = render_html(document, context, sources)
     first = next((found for block in document.walk()

@@ -3,9 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ...errors import ResourceError
 from ...native import matched_families
+
+if TYPE_CHECKING:
+    from ...theme.theme import Theme
+
+
+def require_theme_fonts(theme: Theme, languages: Iterable[str]) -> None:
+    """Raise :class:`ResourceError` naming each font the PDF of ``languages`` lacks.
+
+    The theme's body, heading, code and symbols fonts, and the font of each language's
+    script: what every PDF in those languages draws with (``check`` asks, as ``build``).
+    """
+    fonts = theme.fonts
+    scripts = [font for language in languages if (font := theme.script_font(language))]
+    require_fonts(f.family for f in (fonts.body, fonts.heading, fonts.mono, fonts.symbols,
+                                     *scripts))
 
 
 def require_fonts(families: Iterable[str]) -> None:
