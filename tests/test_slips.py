@@ -131,10 +131,15 @@ def test_a_file_named_like_a_translation_without_translation_of_gets_a_hint(proj
     guide(project, "qa.bak.yaml")  # a backup, not Bashkir
     result = cli("check", "--strict")  # a hint is no warning: strict passes
     assert result.exit_code == 0
-    assert result.stderr.splitlines() == [
-        "content/qa.fr.yaml:1:1: hint: named like the fr translation of qa.yaml, but it has "
-        "no translation_of: add 'translation_of: qa.yaml' so that check keeps it in step "
-        "with its source (or rename the file)"]
+    said = ("content/qa.fr.yaml:1:1: hint: named like the fr translation of qa.yaml, but it "
+            "has no translation_of: add 'translation_of: qa.yaml' so that check keeps it in "
+            "step with its source (or rename the file)")
+    assert result.stderr.splitlines() == [said]
+    guide(project, "qa.fr.yaml", criterion="Audits #1")  # a warning, an error when strict
+    strict = cli("check", "--strict")
+    assert strict.exit_code == 1
+    assert strict.stderr.splitlines()[0] == said  # the hint is still said
+    assert ": error: comparisons[0].rows[0].criterion: YAML reads '#1'" in strict.stderr
 
 
 def test_the_fixture_guides_have_no_slips():

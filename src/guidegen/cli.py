@@ -62,8 +62,8 @@ class GuidegenGroup(click.Group):
         except GuidegenError as exc:
             if debug:
                 _echo_traceback(exc)
-            if isinstance(exc, StrictError):
-                found.clear()  # they are the errors now
+            if isinstance(exc, StrictError):  # the warnings are the errors now; hints stay
+                found[:] = [problem for problem in found if problem.severity == "hint"]
             _echo_problems(found)
             _echo_problems(exc.problems)
             if exc.summary():
