@@ -69,6 +69,7 @@ def layers(guide_path: str, runs: int) -> dict[str, Any]:
     from guidegen.layout.guide import layout_guide
     from guidegen.renderers import RenderContext
     from guidegen.renderers.html import Sources, render_html
+    from guidegen.renderers.pdf.engine import Laid
     from guidegen.renderers.pdf.fetcher import project_fetcher, refused_urls_as_errors
     from guidegen.renderers.pdf.fonts import require_fonts
     from guidegen.renderers.pdf.pagemap import page_map
@@ -110,13 +111,13 @@ def layers(guide_path: str, runs: int) -> dict[str, Any]:
             seconds, parsed = timed(lambda h=html, f=folders: HTML(
                 string=h, base_url=f[0].as_uri() + "/", url_fetcher=project_fetcher(f)))
             add("weasyprint_parse", seconds)
-            seconds, laid_out = timed(lambda p=parsed: p.render(**pdf))
+            seconds, laid_out = timed(lambda p=parsed: Laid(p.render(**pdf), options.weasy_variant))
             add("weasyprint_layout", seconds)
             limits = Limits(column_chars=5, ch=0.5)
             seconds, _ = timed(lambda d=laid_out, s=sources, lim=limits: inspect(
                 d, s.locations, s.locations[0], lim))
             add("preflight", seconds)
-            seconds, (data, pages_found) = timed(lambda d=laid_out: (d.write_pdf(**pdf),
+            seconds, (data, pages_found) = timed(lambda d=laid_out: (d.write_pdf(),
                                                                      page_map(d)))
             add("pdf_write", seconds)
         pages = len(laid_out.pages)

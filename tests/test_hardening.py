@@ -57,21 +57,20 @@ def test_templates_cannot_fetch_outside_the_project(project, cli, template, url,
 
 
 def test_the_fetcher_allows_project_files_and_data_urls_only(tmp_path):
-    from weasyprint.urls import FatalURLFetchingError
-
+    from guidegen.renderers.pdf.engine import URLRefusedError
     from guidegen.renderers.pdf.fetcher import project_fetcher
     from guidegen.theme.folders import builtin_templates
 
     BUILTIN_TEMPLATES = builtin_templates()  # noqa: N806
     fetcher = project_fetcher([BUILTIN_TEMPLATES])
-    assert fetcher.fetch((BUILTIN_TEMPLATES / "theme.yaml").as_uri()).read()
-    assert fetcher.fetch("data:text/plain,hi").read() == b"hi"
+    assert fetcher.open((BUILTIN_TEMPLATES / "theme.yaml").as_uri())
+    assert fetcher.open("data:text/plain,hi") == b"hi"
     (tmp_path / "link").symlink_to(SECRET)
     for url in [SECRET.as_uri(), "http://169.254.169.254/", "https://example.org/x.css",
                 (BUILTIN_TEMPLATES / ".." / ".." / ".." / "etc" / "passwd").as_uri(),
                 (tmp_path / "link").as_uri(), "ftp://example.org/x"]:
-        with pytest.raises(FatalURLFetchingError):
-            fetcher.fetch(url)
+        with pytest.raises(URLRefusedError):
+            fetcher.open(url)
 
 
 def test_content_urls_stay_text_and_nothing_is_fetched(project, cli):

@@ -206,8 +206,7 @@ def test_utf16_without_a_bom_and_raw_controls_are_named_with_a_place(tmp_path, d
 
 
 def test_files_the_pdf_fetches_are_read_with_the_same_rules(tmp_path):
-    from weasyprint.urls import FatalURLFetchingError
-
+    from guidegen.renderers.pdf.engine import URLRefusedError
     from guidegen.renderers.pdf.fetcher import project_fetcher
 
     (tmp_path / "ok.png").write_bytes(png(4, 4))
@@ -215,11 +214,11 @@ def test_files_the_pdf_fetches_are_read_with_the_same_rules(tmp_path):
     with (tmp_path / "huge.png").open("wb") as sparse:
         sparse.truncate(1 << 30)
     fetcher = project_fetcher([tmp_path])
-    assert fetcher.fetch((tmp_path / "ok.png").as_uri()).read() == png(4, 4)
+    assert fetcher.open((tmp_path / "ok.png").as_uri()) == png(4, 4)
     for name, message in (("pipe.png", "is a FIFO (named pipe), not a regular file"),
                           ("huge.png", "file is 1,073,741,824 bytes; the limit is 16,777,216")):
-        with pytest.raises(FatalURLFetchingError) as caught:
-            fetcher.fetch((tmp_path / name).as_uri())
+        with pytest.raises(URLRefusedError) as caught:
+            fetcher.open((tmp_path / name).as_uri())
         assert str(caught.value) == f"refused to fetch {(tmp_path / name).as_uri()!r}: {message}"
 
 

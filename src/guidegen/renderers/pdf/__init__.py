@@ -2,7 +2,8 @@
 
 Two steps: :func:`prepare_layout` draws the HTML (it needs Jinja and the tree),
 :func:`lay_out` runs WeasyPrint on it (it needs nothing else), so a helper process that
-only imported WeasyPrint can do the second step while this one builds the DOCX. After
+only imported WeasyPrint can do the second step while this one builds the DOCX.
+WeasyPrint itself is behind :mod:`.engine`, the only module that knows its inside. After
 every layout the preflight (:mod:`.preflight`) reads the laid-out pages and reports
 what a reader would notice, located in the guide; a character no font has is an error
 (:mod:`.glyphs`). A roster's packets lay out only their own pages where that is exact
@@ -19,11 +20,13 @@ from typing import Any
 from ...errors import Location, TemplateError
 from ...tree import Document
 from .. import RenderContext, Rendered
-from ..speed import import_weasyprint, warm_hyphenation
+from ..speed import warm_hyphenation
 from ..urls import base_url
+from . import engine
+from .engine import Laid
 from .fetcher import project_fetcher, refused_urls_as_errors
 from .fonts import require_theme_fonts
-from .glyphs import missing_characters, missing_glyph_error
+from .glyphs import missing_glyph_error
 from .pagemap import page_map
 from .preflight import Limits, inspect
 
@@ -46,7 +49,7 @@ class Layout:
 
 def warm_up(language: str) -> None:
     """Import WeasyPrint and load ``language``'s hyphenation patterns (a fresh helper's wait)."""
-    import_weasyprint()
+    engine.load()
     warm_hyphenation(language)
 
 
@@ -97,22 +100,17 @@ def lay_out(layout: Layout) -> Rendered:
     return written(document, layout, fetcher)
 
 
-def _options(variant: str | None) -> dict[str, Any]:
-    return {"pdf_variant": variant, "pdf_tags": True, "pdf_identifier": b"guidegen"}
-
-
-def laid_out(layout: Layout) -> tuple[Any, Any]:
-    """Return WeasyPrint's laid-out document of ``layout`` (its pages) and its URL fetcher."""
-    HTML = import_weasyprint().HTML  # noqa: N806 - the class, imported late
+def laid_out(layout: Layout) -> tuple[Laid, Any]:
+    """Return the laid-out pages of ``layout`` and its URL fetcher."""
     fetcher = project_fetcher(layout.folders)
     with refused_urls_as_errors():
-        document = HTML(string=layout.html, base_url=base_url(layout.folders),
-                        url_fetcher=fetcher).render(**_options(layout.variant))
+        document = engine.lay_out(layout.html, base_url(layout.folders), fetcher,
+                                  layout.variant)
     return document, fetcher
 
 
-def written(document: Any, layout: Layout, *fetchers: Any) -> Rendered:
-    """Return the PDF of WeasyPrint's laid-out ``document``, after the preflight.
+def written(document: Laid, layout: Layout, *fetchers: Any) -> Rendered:
+    """Return the PDF of the laid-out ``document``, after the preflight.
 
     ``layout`` is the one whose ``data-src`` indexes its pages carry; raise what any of
     ``fetchers`` refused, and a :class:`~guidegen.errors.ResourceError` if some text
@@ -121,13 +119,12 @@ def written(document: Any, layout: Layout, *fetchers: Any) -> Rendered:
     with refused_urls_as_errors():
         warnings, pagination = inspect(document, layout.sources, layout.fallback,
                                        layout.limits)
-        with missing_characters() as missing:
-            data = document.write_pdf(**_options(layout.variant))
+        with engine.glyph_misses() as missing:
+            data = document.write_pdf()
     for fetcher in fetchers:
         if fetcher.refused:  # refused inside an SVG image, where WeasyPrint carries on
             raise TemplateError(fetcher.refused[0])
-    if missing.found:
-        raise missing_glyph_error(document, list(missing.found), layout.sources,
-                                  layout.fallback)
+    if missing:
+        raise missing_glyph_error(document, list(missing), layout.sources, layout.fallback)
     return Rendered(data, len(document.pages), tuple(warnings), page_map(document),
                     pagination)

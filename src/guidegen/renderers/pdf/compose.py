@@ -39,6 +39,7 @@ from typing import Any, Literal
 from ...tree import Block, Document, Section, walk
 from .. import PageMap, RenderContext, Rendered
 from . import Layout, laid_out, prepare_layout, written
+from .engine import Laid
 from .pagemap import page_map
 
 FILLER = "guidegen-filler"  # the prefix of a filler section's anchors (its role: "filler")
@@ -57,8 +58,8 @@ class Skeleton:
 @dataclass
 class _Shared:
     layout: Layout
-    document: Any  # WeasyPrint's laid-out document
-    fetcher: Any
+    document: Laid
+    fetcher: Any  # its URL fetcher (engine.url_fetcher), which may have refused something
     map: PageMap
 
 
@@ -214,17 +215,17 @@ def _anchors(blocks: Sequence[Block]) -> Iterator[str]:
 # -- the check -----------------------------------------------------------------------
 
 
-def lines_up(personal: Any, shared: Any, plan: Skeleton) -> bool:
+def lines_up(personal: Laid, shared: Laid, plan: Skeleton) -> bool:
     """Return whether the laid-out skeleton ``personal`` fits the ``shared`` layout."""
     mine, theirs = page_map(personal), page_map(shared)
     if mine.pages != theirs.pages or mine.blank != theirs.blank:
         return False
     fillers = set(plan.fillers)
     where = dict(theirs.anchors)
-    for anchor, page in mine.anchors:
+    for anchor, number in mine.anchors:
         expected = plan.fillers[int(anchor.rsplit("-", 1)[1]) - 1] \
             if anchor.startswith(f"{FILLER}-") else where.get(anchor)
-        if page != expected:
+        if number != expected:
             return False
     for number, (page, other) in enumerate(zip(personal.pages, shared.pages,
                                                strict=True), start=1):
@@ -232,34 +233,9 @@ def lines_up(personal: Any, shared: Any, plan: Skeleton) -> bool:
             if sum(a.startswith(f"{FILLER}-") for a in page.anchors) != 1 or \
                     plan.personal & set(other.anchors):
                 return False
-        elif generated_text(page) != generated_text(other):
+        elif page.generated_text() != other.generated_text():
             return False
     return True
 
 
-def generated_text(page: Any) -> list[str]:
-    """Return the text the stylesheet generated on ``page``, in order.
-
-    Margin boxes (running header and footer, page numbers) and ``::before``,
-    ``::after`` and ``::marker`` content (counters, strings): what a page takes from the
-    pages before it.
-    """
-    from weasyprint.formatting_structure import boxes
-
-    found: list[str] = []
-
-    def visit(box: Any, generated: bool) -> None:
-        generated = generated or isinstance(box, boxes.MarginBox) or \
-            "::" in (getattr(box, "element_tag", None) or "")
-        if isinstance(box, boxes.TextBox):
-            if generated:
-                found.append(box.text)
-        elif isinstance(box, boxes.ParentBox):
-            for child in box.children:
-                visit(child, generated)
-
-    visit(page._page_box, False)
-    return found
-
-
-__all__ = ["FILLER", "Skeleton", "compose", "generated_text", "lines_up", "skeleton"]
+__all__ = ["FILLER", "Skeleton", "compose", "lines_up", "skeleton"]

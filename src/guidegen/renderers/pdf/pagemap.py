@@ -8,20 +8,18 @@ blank before a part that starts on a right-hand page.
 
 from __future__ import annotations
 
-from typing import Any
-
 from .. import PageMap
+from .engine import Laid
 
 
-def page_map(document: Any) -> PageMap:
+def page_map(document: Laid) -> PageMap:
     """Return the page count, each anchor's first page and the blank pages of ``document``."""
     anchors: dict[str, int] = {}
     blank = []
     for number, page in enumerate(document.pages, start=1):
         for anchor in page.anchors:
             anchors.setdefault(anchor, number)
-        box = getattr(page, "_page_box", None)
-        if box is not None and box.page_type.blank:
+        if page.blank:
             blank.append(number)
     return PageMap(len(document.pages), tuple(sorted(anchors.items(), key=lambda a: a[1])),
                    tuple(blank))

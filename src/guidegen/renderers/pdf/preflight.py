@@ -1,7 +1,8 @@
 """The layout preflight: what WeasyPrint's laid-out pages say that a reader would notice.
 
-After every PDF layout, :func:`inspect` walks the boxes of each page (the rendered
-document's box tree; the PDF is never parsed again) and reports, as located warnings:
+After every PDF layout, :func:`inspect` walks the boxes of each page (the laid-out
+document, read through :mod:`.engine`; the PDF is never parsed again) and reports, as
+located warnings:
 
 * a table column narrower than ``matrix_column_min`` characters;
 * a word broken across lines without a hyphen (it could not be hyphenated);
@@ -21,12 +22,12 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from ...errors import Location, Problem
 from .. import Pagination, Top
+from .engine import Box, Laid, Page
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _SLACK = 1.0  # CSS pixels a box may stick out before it counts as outside
@@ -76,13 +77,13 @@ class _Walk:
                                          severity="warning"))
 
 
-def inspect(document: Any, sources: Sequence[Location], fallback: Location,
+def inspect(document: Laid, sources: Sequence[Location], fallback: Location,
             limits: Limits) -> tuple[list[Problem], Pagination]:
-    """Return the warnings about a rendered WeasyPrint ``document``, and its pagination."""
+    """Return the warnings about a laid-out ``document``, and its pagination."""
     walk = _Walk(sources, fallback, limits)
     pages = document.pages
     for number, page in enumerate(pages, 1):
-        _page(walk, page._page_box, number, last=number == len(pages))
+        _page(walk, page, number, last=number == len(pages))
     if len(pages) > 1 and walk.fills[-1] < limits.last_page:
         top = walk.tops[-1]
         walk.warn("last-page", None, f"the last page is only {walk.fills[-1]:.0%} full "
@@ -93,37 +94,36 @@ def inspect(document: Any, sources: Sequence[Location], fallback: Location,
     return walk.problems, Pagination(tuple(walk.fills), tuple(walk.tops))
 
 
-def _page(walk: _Walk, page: Any, number: int, last: bool) -> None:
-    """Inspect one page box."""
-    top, height = page.content_box_y(), page.height
-    area = (page.content_box_x(), top, page.content_box_x() + page.width, top + height)
+def _page(walk: _Walk, page: Page, number: int, last: bool) -> None:
+    """Inspect one page."""
+    left, top, width, height = page.area
+    area = (left, top, left + width, top + height)
     bottom = top
     first: Top | None = None
     last_line: tuple[str, int | None] | None = None
-    flow = [child for child in page.children if type(child).__name__ != "MarginBox"]
     repeated: set[int] = set()  # the lines of a table's header row, repeated on each page
-    for box, src in _boxes(flow, None):
-        kind = type(box).__name__
-        if kind == "TableRowGroupBox" and box.is_header:
-            repeated.update(id(line) for line in box.descendants())
-        if kind == "LineBox" or kind.endswith("ReplacedBox"):
-            bottom = max(bottom, box.position_y + box.margin_height())
-            if box.element_tag in HEADINGS:
-                walk.heading = _text(box)
-            if first is None and id(box) not in repeated:
-                first = Top(walk.heading, walk.where(src))
-            last_line = (box.element_tag, src)
-        if kind in ("TextBox", "TableBox") or kind.endswith("ReplacedBox"):
-            _outside(walk, box, src, area)
-        if kind == "TableBox":
-            walk.table = (src, _headers(box))
-        elif kind == "TableRowGroupBox" and box.is_header:
-            walk.header_rows.update(id(row.element) for row in box.children)
-        elif kind == "TableRowBox" and id(box.element) not in walk.header_rows:
-            _row(walk, box, src, number)
-        elif kind == "TableCellBox":
+    for box in page.boxes():
+        kind = box.kind
+        if kind == "row-group" and box.is_header:
+            repeated.update(line.key for line in box.descendants())
+        if kind in ("line", "picture"):
+            bottom = max(bottom, box.bottom)
+            if box.tag in HEADINGS:
+                walk.heading = box.all_text
+            if first is None and box.key not in repeated:
+                first = Top(walk.heading, walk.where(box.src))
+            last_line = (box.tag, box.src)
+        if kind in ("text", "table", "picture"):
+            _outside(walk, box, area)
+        if kind == "table":
+            walk.table = (box.src, _headers(box))
+        elif kind == "row-group" and box.is_header:
+            walk.header_rows.update(row.element_key for row in box.children)
+        elif kind == "row" and box.element_key not in walk.header_rows:
+            _row(walk, box, number)
+        elif kind == "cell":
             _column(walk, box)
-        _line_breaks(walk, box, src)
+        _line_breaks(walk, box)
     walk.tops.append(first or Top(walk.heading, walk.fallback))
     walk.fills.append(max(0.0, min(1.0, (bottom - top) / height)) if height else 1.0)
     if last_line is not None and last_line[0] in HEADINGS and not last:
@@ -131,41 +131,22 @@ def _page(walk: _Walk, page: Any, number: int, last: bool) -> None:
                   f"the last line of page {number}: what it heads starts on the next page")
 
 
-def _boxes(children: Sequence[Any], src: int | None) -> Iterator[tuple[Any, int | None]]:
-    """Return every box under ``children`` in order, with the nearest ``data-src``."""
-    for box in children:
-        found = _source(box, src)
-        yield box, found
-        yield from _boxes(getattr(box, "children", ()), found)
-
-
-def _source(box: Any, src: int | None) -> int | None:
-    """Return the ``data-src`` of ``box``'s element, else ``src``."""
-    element = box.element
-    if element is not None and "::" not in (box.element_tag or ""):
-        tagged = element.get("data-src")
-        if tagged is not None and tagged.isdigit():
-            return int(tagged)
-    return src
-
-
-def _outside(walk: _Walk, box: Any, src: int | None,
-             area: tuple[float, float, float, float]) -> None:
+def _outside(walk: _Walk, box: Box, area: tuple[float, float, float, float]) -> None:
     left, top, right, bottom = area
-    x, y = box.position_x, box.position_y
-    if (x < left - _SLACK or x + box.margin_width() > right + _SLACK
+    x, y = box.x, box.y
+    if (x < left - _SLACK or x + box.outer_width > right + _SLACK
             or y < top - _SLACK or y > bottom + _SLACK):
-        text = f" ({_quote(box.text)})" if hasattr(box, "text") else ""
-        walk.warn("outside", src, f"content sticks out of the page's text area{text}; "
+        text = f" ({_quote(box.text)})" if box.text is not None else ""
+        walk.warn("outside", box.src, f"content sticks out of the page's text area{text}; "
                   "its column or the page is too narrow for it")
 
 
-def _row(walk: _Walk, box: Any, src: int | None, page: int) -> None:
+def _row(walk: _Walk, box: Box, page: int) -> None:
     """Note a body row's page; warn once it is met on a second one (it was split)."""
-    key = id(box.element)
+    key = box.element_key
     seen = walk.rows.get(key)
-    cells = [_source(cell, None) for cell in box.children]
-    here = next((cell for cell in cells if cell is not None), src)
+    here = next((cell for cell in (c.own_src for c in box.children) if cell is not None),
+                box.src)
     if seen is None:
         walk.rows[key] = (page, here)
     elif seen[0] != page:
@@ -173,24 +154,24 @@ def _row(walk: _Walk, box: Any, src: int | None, page: int) -> None:
                   f"across pages {seen[0]} and {page}; shorten its cells")
 
 
-def _headers(table: Any) -> dict[int, str]:
+def _headers(table: Box) -> dict[int, str]:
     """Return the text of each column's header cell, by column."""
     found = {}
     for group in table.children:
-        if getattr(group, "is_header", False):
+        if group.is_header:
             for row in group.children:
                 for cell in row.children:
-                    found[getattr(cell, "grid_x", 0)] = _text(cell)
+                    found[cell.column] = cell.all_text
     return found
 
 
-def _column(walk: _Walk, cell: Any) -> None:
+def _column(walk: _Walk, cell: Box) -> None:
     limits = walk.limits
-    size = cell.style["font_size"]
+    size = cell.font_size
     chars = cell.width / (limits.ch * size) if size else limits.column_chars
     if chars < limits.column_chars:
         src, headers = walk.table
-        column = getattr(cell, "grid_x", 0)
+        column = cell.column
         name = headers.get(column) or f"{column + 1}"
         walk.warn(f"column-{column}", src, f"the column {_quote(name)} is {chars:.1f} "
                   f"characters wide (less than {limits.column_chars:g}): its words break "
@@ -198,32 +179,30 @@ def _column(walk: _Walk, cell: Any) -> None:
                   "or fewer columns")
 
 
-def _line_breaks(walk: _Walk, box: Any, src: int | None) -> None:
+def _line_breaks(walk: _Walk, box: Box) -> None:
     """Warn about each line of ``box`` that ends inside a word without a hyphen."""
-    lines = [child for child in getattr(box, "children", ())
-             if type(child).__name__ == "LineBox"]
+    lines = [child for child in box.children if child.kind == "line"]
     for line, following in itertools.pairwise(lines):
         before, after = _edge_text(line, last=True), _edge_text(following, last=False)
         if before is None or after is None:
             continue
-        end, start = before.text, after.text
-        if end.endswith(before.style["hyphenate_character"]) or \
+        end, start = before.text or "", after.text or ""
+        if not end or not start or end.endswith(before.hyphen) or \
                 not _joins(end[-1], start[0]):
             continue
         head, tail = _LAST_WORD.search(end), _FIRST_WORD.search(start)
         if head is None or tail is None:
             continue
         word = head.group() + tail.group()
-        if word in _element_text(box):
-            walk.warn("broken-word", _source(before, src),
+        if word in box.element_text:
+            walk.warn("broken-word", before.src,
                       f"{_quote(word)} is broken across lines without a hyphen "
                       f"({_quote(head.group())} | {_quote(tail.group())}): it is wider "
                       "than its column and cannot be hyphenated")
 
 
-def _edge_text(line: Any, last: bool) -> Any:
-    texts = [box for box in line.descendants()
-             if type(box).__name__ == "TextBox" and "::" not in (box.element_tag or "")]
+def _edge_text(line: Box, last: bool) -> Box | None:
+    texts = [box for box in line.descendants() if box.kind == "text" and not box.generated]
     return (texts[-1] if last else texts[0]) if texts else None
 
 
@@ -238,15 +217,6 @@ def _breaks_anywhere(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F", "H") or \
         "\u0e00" <= char <= "\u0fff" or "\u1000" <= char <= "\u109f" or \
         "\u1780" <= char <= "\u17ff"
-
-
-def _element_text(box: Any) -> str:
-    element = box.element
-    return " ".join("".join(element.itertext()).split()) if element is not None else ""
-
-
-def _text(box: Any) -> str:
-    return "".join(b.text for b in box.descendants() if type(b).__name__ == "TextBox")
 
 
 def _quote(text: str) -> str:

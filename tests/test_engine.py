@@ -1,0 +1,132 @@
+"""WeasyPrint behind one adapter (renderers/pdf/engine.py): its API, and that it is the only one.
+
+The adapter's small typed API is what the preflight, the page map, composed packets and
+the missing-glyph error read; these tests hold it to what WeasyPrint lays out, so a
+WeasyPrint release that changes its inside fails here, in one module's tests.
+"""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from guidegen.renderers.pdf import engine
+
+from .conftest import ROOT
+from .test_preflight import uncovered_character
+
+PAGE = "<style>@page { size: 100mm 80mm; margin: 10mm; @bottom-center { content: " \
+       "'Page ' counter(page) } } section.next { break-before: right }</style>"
+
+
+def laid(body: str, fetcher=None) -> engine.Laid:
+    fetcher = fetcher or engine.url_fetcher(lambda url: None)
+    return engine.lay_out(f"<html lang='en'>{PAGE}<body>{body}</body></html>",
+                          ROOT.as_uri() + "/", fetcher, "pdf/ua-1")
+
+
+def test_pages_anchors_blank_pages_and_geometry():
+    document = laid("<h1 id='one'>One</h1><section class='next' id='two'><p>Two</p></section>")
+    assert len(document.pages) == 3
+    assert [page.anchors for page in document.pages] == [["one"], [], ["two"]]
+    assert [page.blank for page in document.pages] == [False, True, False]
+    left, top, width, height = document.pages[0].area
+    mm = 96 / 25.4  # CSS pixels
+    assert (round(left / mm), round(top / mm), round(width / mm), round(height / mm)) == \
+        (10, 10, 80, 60)
+    assert document.pages[0].generated_text() == ["Page 1"]
+    assert document.pages[2].generated_text() == ["Page 3"]
+
+
+def test_boxes_say_what_they_are_and_where_they_came_from():
+    document = laid("<p data-src='4'>Hello <b>you</b></p><table data-src='7'><thead><tr>"
+                    "<th data-src='8'>Head</th></tr></thead><tbody><tr><td>Cell</td></tr>"
+                    "</tbody></table><img alt='x' src='data:image/png;base64,"
+                    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC'>")
+    boxes = list(document.pages[0].boxes())
+    texts = {box.text: box for box in boxes if box.kind == "text"}
+    assert texts["you"].src == 4 and texts["you"].tag == "b"
+    assert texts["Cell"].src == 7 and texts["Head"].src == 8
+    kinds = {box.kind for box in boxes}
+    assert {"line", "text", "table", "row-group", "row", "cell", "picture"} <= kinds
+    assert "margin" not in kinds
+    header = next(box for box in boxes if box.kind == "row-group" and box.is_header)
+    assert [cell.all_text for row in header.children for cell in row.children] == ["Head"]
+    cell = next(box for box in boxes if box.kind == "cell" and box.all_text == "Cell")
+    assert cell.column == 0 and cell.own_src is None and cell.font_size > 0
+    line = next(box for box in boxes if box.kind == "line")
+    assert line.bottom > line.y and line.outer_width >= line.width > 0
+    assert texts["Hello "].element_text == "Hello you"
+    assert line.key == line.key and line.key != cell.key
+    assert {box.kind for box in document.pages[0].boxes(margins=True)} >= {"margin"}
+
+
+def test_a_copy_of_pages_writes_a_pdf_of_those_pages():
+    document = laid("<p>One</p><p style='break-before: page'>Two</p>")
+    pdf = document.copy(document.pages[1:]).write_pdf()
+    assert pdf.startswith(b"%PDF-") and pdf.count(b"/Type /Page\n") <= 1
+    assert len(document.copy(document.pages[1:]).pages) == 1
+
+
+def test_a_refused_url_stops_the_layout_and_is_listed():
+    def fetch(url):
+        if url.startswith("data:"):
+            return None
+        raise engine.URLRefusedError(f"refused to fetch {url!r}")
+
+    fetcher = engine.url_fetcher(fetch)
+    with pytest.raises(engine.URLRefusedError) as caught:
+        laid("<img src='https://x.test/a.png'>", fetcher)
+    assert str(caught.value) == "refused to fetch 'https://x.test/a.png'"
+    assert fetcher.refused == ["refused to fetch 'https://x.test/a.png'"]
+    assert engine.url_fetcher(lambda url: engine.Fetched(b"hi", "text/plain")).open("a") == b"hi"
+
+
+def test_the_glyph_miss_hook_hears_characters_no_font_has():
+    char = uncovered_character()
+    document = laid(f"<p>{char}</p>")
+    with engine.glyph_misses() as missing:
+        document.write_pdf()
+    assert list(missing) == [char]
+    with engine.glyph_misses() as missing:
+        laid("<p>plain</p>").write_pdf()
+    assert not missing
+
+
+def test_only_the_engine_touches_weasyprint():
+    # the speed tricks import it (renderers/speed.py); everything else asks the engine
+    allowed = {ROOT / "src/guidegen/renderers/pdf/engine.py",
+               ROOT / "src/guidegen/renderers/speed.py"}
+    for path in sorted((ROOT / "src" / "guidegen").rglob("*.py")):
+        if path in allowed:
+            continue
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            elif isinstance(node, ast.Attribute):
+                assert node.attr != "_page_box", path
+                continue
+            else:
+                continue
+            assert not any(name.split(".")[0] == "weasyprint" for name in names), path
+        assert "import_weasyprint" not in source, path
+
+
+def test_whatever_the_engine_does_first_imports_weasyprint_with_the_speed_tricks(tmp_path):
+    # a fetcher is made before the layout: WeasyPrint must not be imported plainly there
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = ("import json; from guidegen.renderers.pdf import engine; "
+            "engine.url_fetcher(lambda url: None); from weasyprint.text.ffi import ffi; "
+            "print(json.dumps(type(ffi).__name__))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
+    assert json.loads(found.stdout) == "_CompiledFFI"
