@@ -71,11 +71,11 @@ def layers(guide_path: str, runs: int) -> dict[str, Any]:
     from guidegen.renderers.html import Sources, render_html
     from guidegen.renderers.pdf.engine import Laid
     from guidegen.renderers.pdf.fetcher import project_fetcher, refused_urls_as_errors
-    from guidegen.renderers.pdf.fonts import require_fonts
     from guidegen.renderers.pdf.pagemap import page_map
     from guidegen.renderers.pdf.preflight import Limits, inspect
     from guidegen.renderers.speed import import_weasyprint
     from guidegen.theme import load_templates
+    from guidegen.theme.fonts import require_fonts
 
     options = BuildOptions()
     # the WeasyPrint options of guidegen.renderers.pdf.lay_out

@@ -10,7 +10,7 @@ LAYER_NAMES = {
     "load": "YAML load + validation (content.loader.load)",
     "templates": "templates (theme.load_templates) + RenderContext",
     "layout": "layout: the document tree (layout_guide)",
-    "fonts": "font check (renderers.pdf.fonts.require_fonts)",
+    "fonts": "font check (theme.fonts.require_fonts)",
     "html": "HTML render (renderers.html.render_html)",
     "weasyprint_parse": "WeasyPrint: parse HTML (weasyprint.HTML)",
     "weasyprint_layout": "WeasyPrint: style + layout (render)",

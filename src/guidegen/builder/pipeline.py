@@ -114,7 +114,7 @@ def check(guides: Sequence[PathLike], options: BuildOptions) -> Checked:
     check_templates(templates)
     if any(RENDERERS[name].paginates or RENDERERS[name].needs_page_map
            for name in options.formats):  # a PDF is laid out, as it is or for its page map
-        from ..renderers.pdf.fonts import require_theme_fonts
+        from ..theme.fonts import require_theme_fonts
 
         require_theme_fonts(templates.theme, _languages(loaded, packets, options))
     stamp(None)  # SOURCE_DATE_EPOCH, whatever is checked
@@ -152,12 +152,14 @@ def check_templates(templates: Templates) -> None:
     ``reference.docx`` (its package, then its styles, by the Word writer's own check,
     which needs python-docx only then).
     """
-    from ..renderers.html.templating import compile_templates
-
     folder_digest(templates.folders)
-    compile_templates(templates.folders, [
-        path.relative_to(folder).as_posix() for folder in templates.folders[:-1]
-        for path in folder_files(folder) if path.name.endswith(".j2") and path.is_file()])
+    overrides = [path.relative_to(folder).as_posix() for folder in templates.folders[:-1]
+                 for path in folder_files(folder)
+                 if path.name.endswith(".j2") and path.is_file()]
+    if overrides:  # Jinja is imported only then
+        from ..renderers.html.templating import compile_templates
+
+        compile_templates(templates.folders, overrides)
     templates.word_styles  # noqa: B018 - validates
     templates.logo()
     if templates.reference is not None:

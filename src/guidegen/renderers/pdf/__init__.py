@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import Location, TemplateError
+from ...theme.fonts import require_theme_fonts
 from ...tree import Document
 from .. import RenderContext, Rendered
 from ..speed import warm_hyphenation
@@ -25,7 +26,6 @@ from ..urls import base_url
 from . import engine
 from .engine import Laid
 from .fetcher import project_fetcher, refused_urls_as_errors
-from .fonts import require_theme_fonts
 from .glyphs import missing_glyph_error
 from .pagemap import page_map
 from .preflight import Limits, inspect

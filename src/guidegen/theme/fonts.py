@@ -1,15 +1,19 @@
-"""Check that the theme's fonts are installed before WeasyPrint silently substitutes others."""
+"""Check that the theme's fonts are installed before WeasyPrint silently substitutes others.
+
+Asked by the PDF renderer before each layout, and by ``check``: kept apart from the
+renderer, so that ``check`` imports none of it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ...errors import ResourceError
-from ...native import matched_families
+from ..errors import ResourceError
+from ..native import matched_families
 
 if TYPE_CHECKING:
-    from ...theme.theme import Theme
+    from .theme import Theme
 
 
 def require_theme_fonts(theme: Theme, languages: Iterable[str]) -> None:
