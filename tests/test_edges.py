@@ -166,11 +166,11 @@ def test_a_fake_logo_and_a_list_theme_and_a_bad_style_reference_are_located(proj
     (project / "mine" / "theme.yaml").unlink()
     from guidegen.theme.folders import builtin_templates
 
-    styles = (builtin_templates() / "word-styles.yaml").read_text()
-    write_yaml(project / "mine", "word-styles.yaml", styles.replace("color: accent", "color: x"))
+    styles = (builtin_templates() / "styles.yaml").read_text()
+    write_yaml(project / "mine", "styles.yaml", styles.replace("color: accent", "color: x"))
     result = cli("check", "--templates", "mine")
     assert result.exit_code == 1
-    assert "mine/word-styles.yaml:" in result.stderr and "'x' is not in the theme's colors" \
+    assert "mine/styles.yaml:" in result.stderr and "'x' is not in the theme's colors" \
         in result.stderr
 
 

@@ -16,7 +16,6 @@ import pytest
 
 from guidegen.content.loader import load
 from guidegen.errors import ContentError
-from guidegen.theme.folders import builtin_templates
 
 from .attacks import MINIMAL, outputs, png, use_guide
 from .conftest import write_yaml
@@ -114,30 +113,23 @@ def test_dates_before_the_year_1000_are_errors_in_check(project, cli, monkeypatc
     assert result.stderr == "error: SOURCE_DATE_EPOCH='-30610224001' is before the year 1000\n"
 
 
-# -- 13. Word styles and logos the writers cannot use ----------------------------------------
+# -- 13. Style sheets and logos the writers cannot use ---------------------------------------
 
-def word_styles(project: Path, old: str, new: str) -> None:
-    text = (builtin_templates() / "word-styles.yaml").read_text(encoding="utf-8")
-    assert old in text
-    (project / "mine").mkdir(exist_ok=True)
-    write_yaml(project / "mine", "word-styles.yaml", text.replace(old, new))
-
-
-@pytest.mark.parametrize(("old", "new", "message"), [
-    ("Table Corner: {base: Table Heading", "Table Corner: {base: No Such Style",
-     "mine/word-styles.yaml:40:24: error: paragraph.Table Corner.base: 'No Such Style' is "
-     "not a paragraph style of this file"),
-    ("Audience: {base: Normal, space_after: 10.5}", "Audience: {base: Normal, space_after: 1e30}",
-     "mine/word-styles.yaml:30:41: error: paragraph.Audience.space_after: input should be "
-     "less than or equal to 1584"),
-    ("Table Text: {base: Normal,", "Table Text: {base: Table Row Heading,",
-     "mine/word-styles.yaml:37:22: error: paragraph.Table Text.base: styles based on each "
-     "other: Table Text -> Table Row Heading -> Table Text"),
-    ("Footer: {font: body, size: small", "Footer: {font: body, size: 0.5",
-     "mine/word-styles.yaml:29:"),
+@pytest.mark.parametrize(("text", "message"), [
+    ("paragraphs:\n  table-corner: {base: no-such-role}\n",
+     "mine/styles.yaml:2:24: error: paragraphs.table-corner.base: 'no-such-role' is not a "
+     "paragraph role"),
+    ("paragraphs:\n  audience: {space_after: 1e30}\n",
+     "mine/styles.yaml:2:27: error: paragraphs.audience.space_after: input should be less "
+     "than or equal to 1584"),
+    ("paragraphs:\n  table-cell: {base: table-row-head}\n",
+     "mine/styles.yaml:2:22: error: paragraphs.table-cell.base: roles based on each other: "
+     "table-cell -> table-row-head -> table-cell"),
+    ("paragraphs:\n  footer: {size: 0.5}\n", "mine/styles.yaml:2:18: error: "),
 ])
-def test_word_styles_the_writer_cannot_apply_fail_check(project, cli, old, new, message):
-    word_styles(project, old, new)
+def test_style_sheets_the_writers_cannot_apply_fail_check(project, cli, text, message):
+    (project / "mine").mkdir(exist_ok=True)
+    write_yaml(project / "mine", "styles.yaml", text)
     assert message in check_and_build_fail(cli, "--templates", "mine")
     assert not (project / "output").exists()
 

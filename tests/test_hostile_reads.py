@@ -56,7 +56,7 @@ def test_the_jinja_loader_itself_refuses_the_symlink(project):
     assert SECRET_BYTES.decode() not in str(caught.value.problems[0])
 
 
-@pytest.mark.parametrize("name", ["theme.yaml", "word-styles.yaml", "reference.docx",
+@pytest.mark.parametrize("name", ["theme.yaml", "styles.yaml", "reference.docx",
                                   "logo.png", "blocks/heading.html.j2"])
 def test_no_file_of_a_templates_folder_is_read_through_a_symlink_out(project, cli, name):
     mine = project / "mine"

@@ -68,9 +68,10 @@ def test_the_wheel_holds_the_templates_schemas_and_example(installed):
                             ".parent)"], capture_output=True, text=True, check=True)
     package = Path(where.stdout.strip())
     assert ROOT not in package.parents, "guidegen was imported from the checkout"
-    for name in ("templates/theme.yaml", "templates/word-styles.yaml",
+    for name in ("templates/theme.yaml", "templates/styles.yaml",
                  "templates/document.html.j2", "templates/blocks/table.html.j2",
                  "schema/guide.schema.json", "schema/project.schema.json",
+                 "schema/styles.schema.json",
                  "examples/cmo-cdmo-cro.yaml"):
         assert (package / name).is_file(), name
     assert not (package / "examples" / "cmo-cdmo-cro.yaml").is_symlink()

@@ -141,4 +141,5 @@ def test_schema_write_puts_every_schema_where_the_hints_point(project, cli):
     result = cli("schema", "--write", "schema")
     assert result.exit_code == 0
     assert sorted(p.name for p in (project / "schema").iterdir()) == [
-        "guide.schema.json", "packet.schema.json", "project.schema.json", "theme.schema.json"]
+        "guide.schema.json", "packet.schema.json", "project.schema.json", "styles.schema.json",
+        "theme.schema.json"]

@@ -55,3 +55,23 @@ def test_the_installed_quick_start_is_what_the_install_test_runs():
                             "cd my-guides && guidegen build"]
     install_test = (ROOT / "tests" / "test_install.py").read_text(encoding="utf-8")
     assert '"new", "my-guides"' in install_test and '"--subjects",' in install_test
+
+
+def test_the_restyling_example_is_a_valid_style_sheet_that_restyles(tmp_path):
+    import json
+
+    import jsonschema
+    import yaml
+
+    from guidegen.theme import load_templates
+
+    section = README.split("## Restyling", 1)[1].split("\n## ", 1)[0]
+    example = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+    schema = json.loads((ROOT / "schema" / "styles.schema.json").read_text(encoding="utf-8"))
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(
+        yaml.safe_load(example))) == []
+    (tmp_path / "styles.yaml").write_text(example, encoding="utf-8")
+    styles, builtin = load_templates(tmp_path).styles, load_templates().styles
+    assert styles.paragraph("heading").size == 18 != builtin.paragraph("heading").size
+    assert styles.paragraph("heading").border_after is None
+    assert styles.spans["who"].italic and not builtin.spans["who"].italic

@@ -12,8 +12,8 @@ from guidegen.tree.roles import ROLES, Role
 
 from .conftest import GOOD_FIXTURES, ROOT, document_of
 
-ROLE_HOLDERS = (tree.Section, tree.Paragraph, tree.ListBlock, tree.Fields, tree.Table,
-                tree.Cell, tree.Image, tree.Contents, tree.Span)
+ROLE_HOLDERS = (tree.Section, tree.Heading, tree.Paragraph, tree.ListBlock, tree.Fields,
+                tree.Table, tree.Cell, tree.Image, tree.Contents, tree.Span)
 
 
 def packet_document(recipient=None):

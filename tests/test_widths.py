@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from guidegen.content.loader import load
-from guidegen.layout.metrics import FontMetrics, Measure
+from guidegen.layout.metrics import Face, FontMetrics, Measure
 from guidegen.layout.widths import Column, allot, measure_columns, text_widths
 from guidegen.native import font_files
 from guidegen.theme import Templates, load_templates
@@ -73,8 +73,8 @@ def test_every_column_holds_its_longest_word(stem):
         padding = 2 * theme.sizes.cell_padding
         for column, share in enumerate(table.widths):
             cells = [table.head[column], *(row[column] for row in table.rows)]
-            longest = max(measure.width(word, theme.sizes.table,
-                                        bold=cell.header or cell.role == "mark")
+            longest = max(measure.width(word, Face(theme.sizes.table,
+                                                   bold=cell.header or cell.role == "mark"))
                           for cell in cells for word in words(plain_text(cell.inlines)))
             assert share * width >= longest + padding - 0.01, (stem, column)
         criteria = theme.matrix_criteria_min * measure.ch(theme.sizes.table) + padding
@@ -156,7 +156,7 @@ def test_the_docx_and_the_pdf_html_take_the_same_widths():
     html = render_html(document, RenderContext(templates))
     shares = [float(w) / 100 for w in re.findall(r'<col style="width: ([\d.]+)%">', html)]
     assert shares == pytest.approx(table.widths, abs=1e-3)
-    measured = measure_columns(table.head, table.rows, templates.theme)
+    measured = measure_columns(table.head, table.rows, templates.styles)
     assert len(measured) == len(table.widths) == 9
 
 

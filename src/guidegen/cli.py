@@ -319,6 +319,8 @@ def translations(ctx: click.Context, guides: tuple[Path, ...],
               help="The project file's schema instead.")
 @click.option("--packet", "name", flag_value="packet",
               help="The packet files' schema instead.")
+@click.option("--styles", "name", flag_value="styles",
+              help="The style sheet's (styles.yaml) schema instead.")
 @click.option("--guide", "name", flag_value="guide", default=True, hidden=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True,
                                                 path_type=Path),
@@ -329,7 +331,7 @@ def translations(ctx: click.Context, guides: tuple[Path, ...],
               help="Write every schema into this folder (default: schema/, where a "
               "project's yaml-language-server comments point).")
 def schema(name: str, output: Path | None, folder: Path | None) -> None:
-    """Print the JSON Schema of guide files (or of theme.yaml, guidegen.yaml, packet files)."""
+    """Print the JSON Schema of guide files (or theme.yaml, styles.yaml, packet files...)."""
     from .builder.outputs import write_files
     from .project.schema import SCHEMAS, json_schema_text
 

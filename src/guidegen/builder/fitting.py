@@ -56,10 +56,9 @@ class Fit:
                  ) -> tuple[Document, RenderContext]:
         """Return the guide laid out with the theme tightened to ``level``, and its context."""
         from ..layout.guide import layout_guide
-        from ..theme import Templates
 
         base = self.templates
-        templates = Templates(base.folders, base.theme.tightened(level)) if level else base
+        templates = base.with_theme(base.theme.tightened(level)) if level else base
         document = layout_guide(self.guide, templates, date=self.date,
                                 language=self.language)
         return document, replace(context, templates=templates, pages_hint=None)

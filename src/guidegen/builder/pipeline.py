@@ -148,10 +148,12 @@ def check_templates(templates: Templates) -> None:
     """Run every check the writers rely on over the templates: what passes, builds.
 
     The template folders' files (regular, inside, not too large), the user's templates
-    (compiled: a syntax error is located), the Word styles, the logo (decoded), and a
+    (compiled: a syntax error is located), the style sheet, the logo (decoded), and a
     ``reference.docx`` (its package, then its styles, by the Word writer's own check,
     which needs python-docx only then).
     """
+    from ..theme.sheet import warn_old_word_styles
+
     folder_digest(templates.folders)
     overrides = [path.relative_to(folder).as_posix() for folder in templates.folders[:-1]
                  for path in folder_files(folder)
@@ -160,7 +162,8 @@ def check_templates(templates: Templates) -> None:
         from ..renderers.html.templating import compile_templates
 
         compile_templates(templates.folders, overrides)
-    templates.word_styles  # noqa: B018 - validates
+    templates.styles  # noqa: B018 - validates
+    warn_old_word_styles(templates.folders)
     templates.logo()
     if templates.reference is not None:
         from ..renderers.docx.styles import reference_document

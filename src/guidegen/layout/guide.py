@@ -95,7 +95,7 @@ class _GuideLayout:
     def blocks(self) -> list[Block]:
         guide = self.guide
         at = guide.locate
-        found: list[Block] = [Section(blocks(guide.intro, at("intro")), role="intro",
+        found: list[Block] = [Section(lead(blocks(guide.intro, at("intro"))), role="intro",
                                       source=at("intro"))]
         found += [self.subject(n, subject) for n, subject in enumerate(guide.subjects)]
         if guide.comparisons or guide.comparisons_intro:
@@ -208,7 +208,7 @@ class _GuideLayout:
                 cells.append(self.cell(value, at("rows", r, "values", subject.id)))
             rows.append(tuple(cells))
         theme = self.templates.theme
-        widths, orientation = matrix_widths(head, rows, theme,
+        widths, orientation = matrix_widths(head, rows, self.templates.styles,
                                             matrix.orientation or theme.matrix_orientation,
                                             self.language)
         table = Table(head, tuple(rows), widths, role="matrix", source=at())
@@ -270,6 +270,13 @@ def _placed(node: Block, source: Location | None) -> Block:
     if isinstance(node, Paragraph):  # Markdown holds nothing else
         return dataclasses.replace(node, source=source)
     return node
+
+
+def lead(found: tuple[Block, ...]) -> tuple[Block, ...]:
+    """Return ``found`` with its first block, a paragraph, in the ``lead`` role."""
+    if found and isinstance(found[0], Paragraph) and found[0].role is None:
+        return (dataclasses.replace(found[0], role="lead"), *found[1:])
+    return found
 
 
 def bullets(lines: Sequence[tuple[Inline, ...]], role: ListRole | None = None,

@@ -1,5 +1,9 @@
 """Text widths for the layout's decisions, read from the theme's font files.
 
+Text is measured in a :class:`Face` taken from the style sheet (:mod:`guidegen.theme.resolve`):
+the font, size, weight, slant, capitals and letter spacing of the role it is set in,
+as the PDF and the DOCX set it.
+
 The layout decides a matrix's column widths before any renderer runs, so the PDF and
 the DOCX get the same ones; to do so it measures words itself. Each font file's advance
 widths and character map (its ``hmtx`` and ``cmap`` tables) are read once, straight from
@@ -17,10 +21,13 @@ import unicodedata
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-from ..native import Face, font_files
+from ..native import Face as NativeFace
+from ..native import font_files
+from ..theme.resolve import ParagraphLook, SpanLook
 from ..theme.theme import Theme
 
 ESTIMATE = 0.55  # em: the advance of a character no font of the theme has
@@ -56,34 +63,72 @@ class FontMetrics:
         return self.advances[min(glyph, len(self.advances) - 1)] / self.units
 
 
-class Measure:
-    """Measures text as the PDF sets it: in the theme's body font stack for a language.
+@dataclass(frozen=True)
+class Face:
+    """How text is set, as far as its width goes: a theme font, size, weight, slant, caps."""
 
-    The stack is the body font, the font of the language's script, the symbols font,
+    size: float
+    font: str = "body"
+    bold: bool = False
+    italic: bool = False
+    caps: bool = False
+    letter_spacing: float = 0.0
+
+    @classmethod
+    def of(cls, look: ParagraphLook) -> Face:
+        """Return the face of a paragraph role of the style sheet."""
+        return cls(look.size, look.font, look.bold, look.italic, look.caps,
+                   look.letter_spacing)
+
+    def within(self, span: SpanLook) -> Face:
+        """Return this face with what a span role of the style sheet sets."""
+        changes = {key: value for key in ("size", "font", "bold", "italic", "caps",
+                                          "letter_spacing")
+                   if (value := getattr(span, key)) is not None}
+        return replace(self, **changes) if changes else self
+
+
+class Measure:
+    """Measures text as the PDF sets it: in the theme's font stacks for a language.
+
+    A face's stack is its font, the font of the language's script, the symbols font,
     then the other scripts' fonts (:meth:`~guidegen.theme.theme.Theme.font_stack`); a
     font's file is read only when a character is missing from those before it.
     """
 
     def __init__(self, theme: Theme, language: str = "en") -> None:
-        self.families = tuple(theme.font_stack("body", language))
-        styles = [(bold, italic) for bold in (False, True) for italic in (False, True)]
-        self.files = font_files(tuple((family, *style) for style in styles
-                                      for family in self.families))
+        self.theme = theme
+        self.language = language
+        self.stacks: dict[str, tuple[tuple[str, ...], dict[NativeFace, str | None]]] = {}
 
-    def width(self, text: str, size: float, bold: bool = False, italic: bool = False) -> float:
-        """Return the width of ``text`` set at ``size`` points, in points."""
-        faces = _Faces(self.files, self.families, bold, italic)
-        return size * sum(_advance(faces, char) for char in text)
+    def width(self, text: str, face: Face) -> float:
+        """Return the width of ``text`` set in ``face``, in points."""
+        families, files = self._stack(face.font)
+        faces = _Faces(files, families, face.bold, face.italic)
+        if face.caps:
+            text = text.upper()
+        advance = face.size * sum(_advance(faces, char) for char in text)
+        return advance + face.letter_spacing * len(text)
 
-    def ch(self, size: float) -> float:
+    def ch(self, size: float, font: str = "body") -> float:
         """Return the width of one character (the digit zero, CSS's ``ch``) at ``size``."""
-        return self.width("0", size)
+        return self.width("0", Face(size, font))
+
+    def _stack(self, font: str) -> tuple[tuple[str, ...], dict[NativeFace, str | None]]:
+        found = self.stacks.get(font)
+        if found is None:
+            families = tuple(self.theme.font_stack(font, self.language))
+            styles = [(bold, italic) for bold in (False, True) for italic in (False, True)]
+            files = font_files(tuple((family, *style) for style in styles
+                                     for family in families))
+            found = self.stacks[font] = (families, files)
+        return found
 
 
 class _Faces:
     """The fonts of a stack in one weight and slant, each read when first needed."""
 
-    def __init__(self, files: dict[Face, str | None], families: Sequence[str], bold: bool,
+    def __init__(self, files: dict[NativeFace, str | None], families: Sequence[str], bold: bool,
                  italic: bool) -> None:
         self.paths = [files.get((family, bold, italic)) for family in families]
 

@@ -130,7 +130,8 @@ class PacketLayout:
         logo = self.templates.logo() if cover.logo else None
         if logo is not None:
             children.append(Image(logo[0], logo[1], alt=info.title))
-        children.append(Heading(1, info.title, COVER, source=at("packet", "title")))
+        children.append(Heading(1, info.title, COVER, role="cover-title",
+                                source=at("packet", "title")))
         if info.subtitle:
             children.append(Paragraph((Text(info.subtitle),), "subtitle",
                                       source=at("packet", "subtitle")))
@@ -213,10 +214,16 @@ class PacketLayout:
                             (words.acknowledgement_date, "")), "signature")
         # the statement speaks of "the documents listed above": it follows their list
         return Section((Heading(level, words.acknowledgement_title, anchor),
-                        Table(head, rows, (0.25, 0.6, 0.15), role="record"),
+                        Table(head, rows, self.record_columns(len(head)), role="record"),
                         Paragraph((Text(words.acknowledgement_statement),), "statement"),
                         signature),
                        role=ACKNOWLEDGEMENT, anchor=f"{anchor}-sheet", break_before=True)
+
+
+    def record_columns(self, count: int) -> tuple[float, ...]:
+        """Return the acknowledgement sheet's column shares, as the style sheet gives them."""
+        columns = self.templates.styles.tables["record"].columns
+        return columns if columns and len(columns) == count else (1 / count,) * count
 
 
 def _field(recipient: Recipient | None, name: str) -> str:

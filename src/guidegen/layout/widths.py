@@ -18,9 +18,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..theme.resolve import Styles, TableLook
 from ..theme.theme import Theme
 from ..tree import Cell, Inline, Orientation, Span, plain_text
-from .metrics import Measure
+from .metrics import Face, Measure
 
 POINTS_PER_MM = 72 / 25.4
 # where a line may break inside a run of letters without a hyphen being added
@@ -38,16 +39,17 @@ class Column:
     firm: bool = False  # squeezed only after every other column
 
 
-def matrix_widths(head: Sequence[Cell], rows: Sequence[Sequence[Cell]], theme: Theme,
+def matrix_widths(head: Sequence[Cell], rows: Sequence[Sequence[Cell]], styles: Styles,
                   orientation: str, language: str = "en"
                   ) -> tuple[tuple[float, ...], Orientation]:
     """Return a matrix's column shares (summing to 1) and the pages it goes on.
 
     ``orientation`` is ``portrait``, ``landscape``, or ``auto``: landscape only if the
-    columns do not fit upright. Text is measured as set in ``language``'s fonts.
+    columns do not fit upright. Text is measured as the style sheet sets each cell's
+    role, in ``language``'s fonts.
     """
-    columns = measure_columns(head, rows, theme, language)
-    upright, turned = text_widths(theme)
+    columns = measure_columns(head, rows, styles, language)
+    upright, turned = text_widths(styles.theme)
     needed = sum(column.least for column in columns)
     chosen: Orientation = "portrait"
     if orientation == "landscape" or (orientation == "auto" and needed > upright):
@@ -57,19 +59,20 @@ def matrix_widths(head: Sequence[Cell], rows: Sequence[Sequence[Cell]], theme: T
     return tuple(w / width for w in widths), chosen
 
 
-def field_widths(items: Sequence[tuple[str, str]], theme: Theme,
-                 language: str = "en") -> tuple[float, ...]:
+def field_widths(items: Sequence[tuple[str, str]], styles: Styles, language: str = "en",
+                 role: str = "control") -> tuple[float, ...]:
     """Return the shares of the text width of a fields block's columns (label over value).
 
-    Each column is as wide as its label or value on one line, plus a gap; the last takes
+    Each column is as wide as its label or value on one line (as the style sheet sets
+    the fields role's labels and values), plus the gap between columns; the last takes
     what is left. If they do not fit, each gets a share in proportion, and values wrap.
     """
-    measure = Measure(theme, language)
-    size = theme.sizes.small
-    gap = 2.2 * size
-    natural = [max(measure.width(label.upper(), size), measure.width(value, size, bold=True))
-               + gap for label, value in items]
-    width = text_widths(theme)[0]
+    measure = Measure(styles.theme, language)
+    look = styles.fields[role]
+    label, value = (Face.of(styles.paragraph(part)) for part in (look.label, look.value))
+    natural = [max(measure.width(text, label), measure.width(content, value)) + look.gap
+               for text, content in items]
+    width = text_widths(styles.theme)[0]
     if sum(natural) > width:
         return tuple(n / sum(natural) for n in natural)
     shares = [n / width for n in natural[:-1]]
@@ -84,18 +87,20 @@ def text_widths(theme: Theme) -> tuple[float, float]:
 
 
 def measure_columns(head: Sequence[Cell], rows: Sequence[Sequence[Cell]],
-                    theme: Theme, language: str = "en") -> list[Column]:
+                    styles: Styles, language: str = "en", role: str = "matrix") -> list[Column]:
     """Return what each column of a matrix needs: the criteria column first."""
+    theme = styles.theme
     measure = Measure(theme, language)
-    sizes = theme.sizes
-    padding = 2 * sizes.cell_padding
-    ch = measure.ch(sizes.table)
+    table = styles.tables[role]
+    padding = 2 * table.padding_horizontal
+    faces = _CellFaces(styles, table)
+    ch = measure.ch(faces.body.size, faces.body.font)
     criteria = theme.matrix_criteria_width / 100
     count = len(head)
     columns = []
     for index in range(count):
-        cells = [head[index], *(row[index] for row in rows)]
-        widths = [_widths(measure, cell, sizes.table, sizes.small) for cell in cells]
+        cells = [(head[index], True), *((row[index], False) for row in rows)]
+        widths = [_widths(measure, cell, faces, heading) for cell, heading in cells]
         longest = max(word for word, _ in widths)
         natural = max(line for _, line in widths) + padding
         if index == 0:
@@ -106,6 +111,24 @@ def measure_columns(head: Sequence[Cell], rows: Sequence[Sequence[Cell]],
             columns.append(Column(max(longest + padding, floor), floor,
                                   (1 - criteria) / (count - 1), natural))
     return columns
+
+
+class _CellFaces:
+    """The faces of a table's cells and notes, by the roles its style gives them."""
+
+    def __init__(self, styles: Styles, table: TableLook) -> None:
+        self.styles = styles
+        cells = table.cells
+        self.head, self.corner, self.row_head, self.body, self.row_note, self.cell_note = (
+            Face.of(styles.paragraph(role)) for role in (
+                cells.head, cells.corner, cells.row_head, cells.body, cells.row_note,
+                cells.cell_note))
+
+    def of(self, cell: Cell, heading: bool) -> tuple[Face, Face]:
+        """Return the faces of ``cell``'s text and of its note (``heading``: the header row)."""
+        if heading:
+            return (self.corner if cell.role == "corner" else self.head), self.row_note
+        return (self.row_head, self.row_note) if cell.header else (self.body, self.cell_note)
 
 
 def allot(columns: Sequence[Column], width: float) -> list[float]:
@@ -152,39 +175,37 @@ def squeeze(columns: Sequence[Column], width: float) -> list[float]:
     return widths
 
 
-def _widths(measure: Measure, cell: Cell, size: float, small: float) -> tuple[float, float]:
+def _widths(measure: Measure, cell: Cell, faces: _CellFaces,
+            heading: bool) -> tuple[float, float]:
     """Return the widths of ``cell``'s widest unbreakable piece and of its text on one line.
 
     A note counts for the first (it must fit too) but not for the second: it is small
     print, and wraps.
     """
+    text_face, note_face = faces.of(cell, heading)
     widest = line = 0.0
-    for inlines, at in ((cell.inlines, size), (cell.note, small)):
-        pieces = _pieces(inlines, cell.header, False)
-        if at == size:
-            line = sum(measure.width(text, at, bold, italic) for text, bold, italic in pieces)
-        for text, bold, italic in pieces:
+    for inlines, face in ((cell.inlines, text_face), (cell.note, note_face)):
+        pieces = _pieces(inlines, face, faces.styles)
+        if face is text_face:
+            line = sum(measure.width(text, at) for text, at in pieces)
+        for text, at in pieces:
             for word in _BREAKS.split(text):
-                widest = max(widest, measure.width(word, at, bold, italic))
+                widest = max(widest, measure.width(word, at))
     return widest, line
 
 
-def _pieces(inlines: Sequence[Inline], bold: bool, italic: bool
-            ) -> list[tuple[str, bool, bool]]:
-    """Return the text of ``inlines`` in runs of one face: (text, bold, italic)."""
-    found: list[tuple[str, bool, bool]] = []
+_INLINE_ROLES = {"Strong": "strong", "Emph": "emph", "Code": "code", "Link": "link"}
+
+
+def _pieces(inlines: Sequence[Inline], face: Face, styles: Styles) -> list[tuple[str, Face]]:
+    """Return the text of ``inlines`` in runs of one face, as the style sheet sets its spans."""
+    found: list[tuple[str, Face]] = []
     for node in inlines:
-        if isinstance(node, Span):
-            found += _pieces(node.children, bold or node.role in _BOLD,
-                             italic or node.role in _ITALIC)
-        elif hasattr(node, "children"):
-            kind = type(node).__name__
-            found += _pieces(node.children, bold or kind == "Strong", italic or kind == "Emph")
+        role = node.role if isinstance(node, Span) else _INLINE_ROLES.get(type(node).__name__)
+        span = styles.spans.get(role) if role else None
+        inner = face.within(span) if span is not None else face
+        if hasattr(node, "children"):
+            found += _pieces(node.children, inner, styles)
         else:
-            found.append((plain_text((node,)), bold, italic))
+            found.append((plain_text((node,)), inner))
     return found
-
-
-# the inline roles the built-in stylesheet sets bold or italic
-_BOLD = frozenset({"mark-yes", "label", "who"})
-_ITALIC = frozenset({"mark-partial"})

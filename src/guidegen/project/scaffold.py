@@ -43,10 +43,16 @@ file; everything else keeps coming from guidegen. Start small:
         accent: "#aa0000"
       logo: logo.png            # a PNG or JPEG in this folder
 
-- `blocks/<kind>.html.j2` changes how one kind of block looks in the PDF and HTML
-  (heading, paragraph, list, fields, image, table, section); `document.css.j2` is the
-  print stylesheet.
-- `reference.docx` restyles the Word file: write one with `guidegen reference-doc`,
+- `styles.yaml` with only the roles and keys you change restyles the PDF, the HTML and
+  the Word file alike (guidegen's README, "Restyling", lists every role):
+
+      paragraphs:
+        heading: {color: accent, size: 18}
+
+- `blocks/<kind>.html.j2` changes the HTML of one kind of block in the PDF and HTML
+  (heading, paragraph, list, fields, image, table, section); `document.css.j2` holds
+  the pages and what is not a role's look.
+- `reference.docx` restyles the Word file alone: write one with `guidegen reference-doc`,
   restyle it in Word or LibreOffice, and save it here.
 
 `guidegen check` validates what you put here. What a guide says lives in its YAML file;

@@ -12,11 +12,16 @@ from typing import Any
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMAS = {"guide": "guide.schema.json", "theme": "theme.schema.json",
-           "project": "project.schema.json", "packet": "packet.schema.json"}
+           "project": "project.schema.json", "packet": "packet.schema.json",
+           "styles": "styles.schema.json"}
 
 
 def json_schema(name: str = "guide") -> dict[str, Any]:
-    """Return the JSON Schema of a guide or packet file, ``theme.yaml`` or ``guidegen.yaml``."""
+    """Return the JSON Schema of one kind of file, a key of :data:`SCHEMAS`.
+
+    Guide and packet files, ``theme.yaml``, ``styles.yaml`` and (``project``)
+    ``guidegen.yaml``.
+    """
     if name == "project":
         from .config import project_schema
 
@@ -29,6 +34,10 @@ def json_schema(name: str = "guide") -> dict[str, Any]:
         from ..theme.theme import Theme
 
         schema = Theme.model_json_schema()
+    elif name == "styles":
+        from ..theme.sheet import style_sheet_schema
+
+        schema = style_sheet_schema()
     else:
         from ..content.model import Guide
 

@@ -1,4 +1,4 @@
-"""The styling of a build: template folders, the theme they make, and the Word styles.
+"""The styling of a build: template folders, the theme they make, and the style sheet.
 
 :func:`load_templates` reads it all once; the result, :class:`Templates`, travels with
 every render (and to worker processes) so no part of guidegen loads the theme again.
@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 from .folders import load_image, template_folders
 
 if TYPE_CHECKING:
+    from .resolve import Styles
+    from .styles import StyleSheet
     from .theme import Theme
-    from .word_styles import WordStyles
 
 
 @dataclass(frozen=True)
@@ -26,11 +27,26 @@ class Templates:
     theme: Theme
 
     @cached_property
-    def word_styles(self) -> WordStyles:
-        """Return the validated Word styles of these folders, in terms of the theme."""
-        from .word_styles import load_word_styles
+    def style_sheet(self) -> StyleSheet:
+        """Return the validated style sheet of these folders, in terms of the theme."""
+        from .sheet import load_styles
 
-        return load_word_styles(self.folders, self.theme)
+        return load_styles(self.folders, self.theme)
+
+    @cached_property
+    def styles(self) -> Styles:
+        """Return the style sheet resolved for the theme: every role's look in numbers."""
+        from .resolve import resolve
+
+        return resolve(self.style_sheet, self.theme)
+
+    def with_theme(self, theme: Theme) -> Templates:
+        """Return these templates with ``theme`` (a tightened one), the style sheet kept."""
+        changed = Templates(self.folders, theme)
+        for name in ("style_sheet", "reference", "_logo"):
+            if name in self.__dict__:
+                changed.__dict__[name] = self.__dict__[name]
+        return changed
 
     def logo(self) -> tuple[bytes, str] | None:
         """Return the theme's logo as bytes and MIME type, or None without a logo.

@@ -7,10 +7,9 @@ override the built-in ones, key by key; errors point into whichever file said it
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -18,9 +17,9 @@ from ..content.base import Model, matching
 from ..content.labels import LabelOverrides
 from ..content.languages import script_of
 from ..content.loader import validate_data
-from ..content.yamlsource import SourceMap, load_yaml
-from ..errors import ContentError, Problem, ResourceError, ThemeError
+from ..errors import ThemeError
 from ..tree.document import EAST_ASIAN
+from .layers import load_layers
 
 THEME_FILE = "theme.yaml"
 PAPER_SIZES_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
@@ -160,13 +159,15 @@ class Theme(Model):
 
         The role's font first, then the font of the language's script, the symbols font,
         and every other script's font: what the PDF's CSS ``font-family`` lists. In Chinese,
-        Japanese and Korean the script's font comes first: its Latin letters and digits
-        are drawn to sit with its own characters (a Latin font's look small beside them).
+        Japanese and Korean the script's font comes before the body and heading fonts: its
+        Latin letters and digits are drawn to sit with its own characters (a Latin font's
+        look small beside them); symbols and code keep their own font first.
         """
         own = self.script_font(language)
         role_font = getattr(self.fonts, role).family
-        leading = [own.family, role_font] if own and script_of(language) in EAST_ASIAN else \
-            [role_font, *([own.family] if own else [])]
+        text = role in ("body", "heading")  # a symbol or code keeps its own font first
+        leading = [own.family, role_font] if own and text and script_of(language) in EAST_ASIAN \
+            else [role_font, *([own.family] if own else [])]
         families = [*leading, self.fonts.symbols.family,
                     *(getattr(self.scripts, name).family for name in Scripts.model_fields)]
         return list(dict.fromkeys(families))
@@ -201,7 +202,8 @@ class Theme(Model):
         scale = 1 - (min(level, 2.0) - first) * (1 - fit.size)
         changed: dict[str, float] = {
             name: round(getattr(sizes, name) * scale, 2) for name in _TYPE_SIZES}
-        changed["spacing"] = round(sizes.spacing * (1 - first * (1 - fit.spacing)), 3)
+        # the space between blocks (points in the style sheet) shrinks with the type too
+        changed["spacing"] = round(sizes.spacing * (1 - first * (1 - fit.spacing)) * scale, 3)
         changed["line_height"] = round(
             sizes.line_height - first * max(0.0, sizes.line_height - fit.line_height), 3)
         return self.model_copy(update={"sizes": sizes.model_copy(update=changed)})
@@ -214,39 +216,5 @@ class Theme(Model):
 
 def load_theme(folders: Sequence[Path]) -> Theme:
     """Return the theme merged from ``theme.yaml`` in ``folders``, the first one winning."""
-    data: dict[str, Any] = {}
-    merged: SourceMap | None = None
-    for folder in reversed(folders):  # lowest priority first, each layer over the last
-        path = folder / THEME_FILE
-        if not os.path.lexists(path):
-            continue
-        try:
-            layer, source = load_yaml(path, root=folder)
-        except ContentError as exc:
-            raise ThemeError.collect(exc.problems) from None
-        if not isinstance(layer, dict):
-            raise ThemeError.collect([Problem(source.locate(()), f"{THEME_FILE} must be a "
-                                              "mapping of theme keys")])
-        data = _merge(data, layer)
-        merged = source if merged is None else _merge_sources(merged, source)
-    if merged is None:
-        raise ResourceError(f"no {THEME_FILE} in {', '.join(map(str, folders))}")
-    return validate_data(data, merged, Theme, ThemeError)
-
-
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    result = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(result.get(key), dict):
-            result[key] = _merge(result[key], value)
-        else:
-            result[key] = value
-    return result
-
-
-def _merge_sources(base: SourceMap, override: SourceMap) -> SourceMap:
-    merged = SourceMap(override.file)
-    merged.values = {**base.values, **override.values}
-    merged.keys = {**base.keys, **override.keys}
-    merged.problems = [*base.problems, *override.problems]
-    return merged
+    data, source = load_layers(folders, THEME_FILE, "theme keys")
+    return validate_data(data, source, Theme, ThemeError)

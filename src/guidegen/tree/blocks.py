@@ -25,6 +25,7 @@ from .roles import (
     CellRole,
     ContentsRole,
     FieldsRole,
+    HeadingRole,
     ImageRole,
     ListRole,
     ParagraphRole,
@@ -35,11 +36,15 @@ from .roles import (
 
 @dataclass(frozen=True)
 class Heading:
-    """A heading: level 1 is the document's title, 2 a part, 3 a dimension or group."""
+    """A heading: level 1 is the document's title, 2 a part, 3 a dimension or group.
+
+    ``role``: a heading that is not its level's usual one (a packet's cover title).
+    """
 
     level: int
     text: str
     anchor: str = ""
+    role: HeadingRole | None = None
 
     source: Location | None = field(default=None, compare=False, repr=False)
 

@@ -28,8 +28,13 @@ SectionRole = Literal[
     "acknowledgement",  # a packet's acknowledgement sheet
     "filler",  # a page held for content laid out elsewhere (renderers.pdf.compose)
 ]
+# A heading that is not its level's usual one.
+HeadingRole = Literal[
+    "cover-title",  # the title on a packet's cover
+]
 # A paragraph.
 ParagraphRole = Literal[
+    "lead",  # the first paragraph of a guide's introduction
     "subtitle",  # under the title
     "audience",  # who the document is for, after its label
     "status",  # the control status ("Uncontrolled when printed")
@@ -73,10 +78,10 @@ SpanRole = Literal[
     "symbol",  # the symbol of a mark (drawn with the symbols font)
 ]
 
-Role = (SectionRole | ParagraphRole | ListRole | FieldsRole | TableRole | CellRole
-        | ImageRole | ContentsRole | SpanRole)
+Role = (SectionRole | HeadingRole | ParagraphRole | ListRole | FieldsRole | TableRole
+        | CellRole | ImageRole | ContentsRole | SpanRole)
 
 ROLES: tuple[str, ...] = tuple(name for group in get_args(Role) for name in get_args(group))
 
-__all__ = ["ROLES", "CellRole", "ContentsRole", "FieldsRole", "ImageRole", "ListRole",
-           "ParagraphRole", "Role", "SectionRole", "SpanRole", "TableRole"]
+__all__ = ["ROLES", "CellRole", "ContentsRole", "FieldsRole", "HeadingRole", "ImageRole",
+           "ListRole", "ParagraphRole", "Role", "SectionRole", "SpanRole", "TableRole"]

@@ -12,6 +12,7 @@ from typing import Any
 
 from docx.shared import Mm
 
+from ...theme.resolve import Styles
 from ...tree import EAST_ASIAN, Document, Metadata, Running
 from .. import Finisher, PageMap, RenderContext, Rendered
 from . import oxml
@@ -20,6 +21,7 @@ from .parts import PartWriter, furniture
 from .styles import reference_document
 
 CORE_PROPERTY_LIMIT = 255  # characters, in python-docx and Word alike
+POINTS_PER_MM = 72 / 25.4
 
 
 def render(document: Document, context: RenderContext) -> Rendered:
@@ -35,14 +37,15 @@ def prepare(document: Document, context: RenderContext) -> Finisher:
     """
     templates = context.templates
     word = reference_document(templates, document.meta.language)
-    set_page(word.sections[0], templates.theme)
-    writer = BlockWriter(word, templates.word_styles, templates.theme, document.meta.language)
+    set_page(word.sections[0], templates.theme, templates.styles)
+    writer = BlockWriter(word, templates.styles, document.meta.language)
     parts = PartWriter(writer)
     parts.add_blocks(document.blocks)
+    writer.spacing.finish()
     set_properties(word, document.meta)
 
     def finish(page_map: PageMap | None) -> Rendered:
-        add_header_footer(word, document.running, writer.roles,
+        add_header_footer(word, document.running, writer.styles,
                           page_map.pages if page_map else None)
         parts.finish(document.running, page_map)
         parts.furnish_turned(writer.turned, document.running, page_map)
@@ -52,25 +55,32 @@ def prepare(document: Document, context: RenderContext) -> Finisher:
     return finish
 
 
-def set_page(section: Any, theme: Any) -> None:
-    """Give ``section`` the theme's paper and margins."""
+def set_page(section: Any, theme: Any, styles: Styles) -> None:
+    """Give ``section`` the theme's paper and margins, its header and footer where the PDF's are.
+
+    The style sheet's gap is between the text and the header's last line (the footer's
+    first); Word measures from the edge of the paper to the header's top (footer's foot).
+    """
     width, height = theme.page_size_mm
     margins = theme.margins
     section.page_width, section.page_height = Mm(width), Mm(height)
     section.top_margin, section.bottom_margin = Mm(margins.top), Mm(margins.bottom)
     section.left_margin, section.right_margin = Mm(margins.left), Mm(margins.right)
-    section.header_distance = section.footer_distance = Mm(min(margins.top,
-                                                               margins.bottom) / 2)
+    for role, margin, gap, side in (("header", margins.top, styles.header_gap, "header"),
+                                    ("footer", margins.bottom, styles.footer_gap, "footer")):
+        look = styles.paragraph(role)
+        line = (look.line_pitch or look.size * 1.2) / POINTS_PER_MM
+        setattr(section, f"{side}_distance", Mm(max(0.0, margin - gap - line)))
 
 
-def add_header_footer(word: Any, running: Running, roles: Any, pages: int | None) -> None:
+def add_header_footer(word: Any, running: Running, styles: Styles, pages: int | None) -> None:
     """Add the running title, the control line, and "Page X of Y" fields.
 
     The first page has no header (the title block is there). The Word sections of pages
     turned to landscape, and of the upright ones after them, get the furniture of the
     part they are in (:meth:`PartWriter.furnish_turned`).
     """
-    furniture(word.sections[0], running, roles, pages)
+    furniture(word.sections[0], running, styles, pages)
 
 
 def _property_text(text: str) -> str:

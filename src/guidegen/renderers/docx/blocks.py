@@ -1,8 +1,9 @@
 """The document tree written into a python-docx document, block by block, run by run.
 
-Which Word style each part takes comes from the ``roles`` of ``word-styles.yaml``; this
-module only knows the tree. A block kind it has no writer for is written through its
-``children`` (or its ``inlines``), so a new kind of block still reaches the DOCX.
+Which Word style each part takes comes from the style sheet (``styles.yaml``): the style
+of its role; this module only knows the tree. A block kind it has no writer for is
+written through its ``children`` (or its ``inlines``), so a new kind of block still
+reaches the DOCX.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from typing import Any
 
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 
 from ...layout.widths import field_widths
-from ...theme.theme import Theme
-from ...theme.word_styles import FieldRows, WordStyles
+from ...theme.resolve import FieldsLook, SpanLook, Styles
 from ...tree import (
     Block,
     Cell,
@@ -40,22 +40,23 @@ from ...tree import (
     Text,
 )
 from . import oxml
+from .spacing import BlockSpacing
 from .toc import ContentsWriter
 
 _INLINE_ROLES = {Strong: "strong", Emph: "emph", Code: "code", Link: "link"}
+_HEADING_ROLES = ("title", "heading", "subheading")  # of heading levels 1, 2, 3 (and deeper)
 
 
 class BlockWriter:
     """Adds tree blocks to a python-docx document, in reading order."""
 
-    def __init__(self, document: Any, styles: WordStyles, theme: Theme, language: str) -> None:
+    def __init__(self, document: Any, styles: Styles, language: str) -> None:
         self.document = document
-        self.theme = theme
+        self.styles = styles
         self.language = language  # the document's: Word draws all its text in its fonts
-        self.roles = styles.roles
-        self.lists = styles.lists
         self.bookmarks = 0
-        self.contents = ContentsWriter(document, self.roles)
+        self.contents = ContentsWriter(document, styles)
+        self.spacing = BlockSpacing(document, styles)
         self.upright_next = False  # a landscape section ended: turn upright before more
         self.turned: list[int] = []  # the Word sections started to turn the pages
         # python-docx finds a style by name with an XPath search over every style, for
@@ -79,27 +80,32 @@ class BlockWriter:
             self.upright_next = False
             self._new_section(WD_ORIENT.PORTRAIT)
         if isinstance(block, Heading):
-            styles = self.roles.headings
-            paragraph = self.document.add_paragraph(block.text,
-                                                    styles[min(block.level, len(styles)) - 1])
+            role = block.role or _HEADING_ROLES[min(block.level, len(_HEADING_ROLES)) - 1]
+            paragraph = self.document.add_paragraph(block.text, self.style(role))
             if block.anchor:
                 self.bookmarks += 1
                 oxml.add_bookmark(paragraph, block.anchor, self.bookmarks)
         elif isinstance(block, Paragraph):
-            self.add_inlines(self.document.add_paragraph(
-                style=self.roles.paragraphs.get(block.role or "")), block.inlines)
+            self.add_inlines(self.document.add_paragraph(style=self.style(block.role)),
+                             block.inlines)
         elif isinstance(block, ListBlock):
             self.add_list(block, level)
-        elif isinstance(block, Table):
-            self.add_table(block)
-        elif isinstance(block, Fields):
-            self.add_fields(block)
+        elif isinstance(block, Table | Fields):
+            start = self.spacing.start()
+            if isinstance(block, Table):
+                self.add_table(block)
+            else:
+                self.add_fields(block)
+            table = self.styles.tables.get(block.role or "")
+            look = table or self.styles.fields.get(block.role or "")
+            if look is not None:
+                self.spacing.ask(start, look.space_before, look.space_after,
+                                 keep_intro=table is not None and table.keep_intro)
         elif isinstance(block, Image):
-            paragraphs = self.roles.paragraphs
-            picture = self.document.add_paragraph(
-                style=paragraphs.get(block.role or "") or paragraphs.get("image"))
+            picture = self.document.add_paragraph(style=self.style(
+                block.role if block.role in self.styles.paragraphs else "logo"))
             shape = picture.add_run().add_picture(io.BytesIO(block.data),
-                                                  height=Mm(self.theme.logo_height))
+                                                  height=Mm(self.styles.theme.logo_height))
             if block.alt:
                 oxml.describe_picture(shape, block.alt)
         elif isinstance(block, Section):
@@ -108,6 +114,10 @@ class BlockWriter:
             self.contents.add(block, self._width)
         else:
             self.add_other(block, level)
+
+    def style(self, role: str | None) -> str:
+        """Return the Word style of paragraph role ``role`` (body text's if it has none)."""
+        return self.styles.paragraph(role or "body").word
 
     def add_other(self, block: Any, level: int) -> None:
         """Add a block of a kind without a writer: its inlines, then its children."""
@@ -126,11 +136,15 @@ class BlockWriter:
         turned = section.orientation == "landscape"
         if turned and not self.upright_next:
             self._new_section(WD_ORIENT.LANDSCAPE)
-        elif not turned and section.break_before and self.document.paragraphs:
-            self.document.add_paragraph().paragraph_format.page_break_before = True
         self.upright_next = False
+        start = self.spacing.start()
         self.add_blocks(section.children, level)
         self.upright_next = turned
+        if not turned and section.break_before and start:
+            self.spacing.break_before(start)
+        look = self.styles.sections.get(section.role or "")
+        if look is not None:
+            self.spacing.ask(start, look.space_before, look.space_after, look.border_after)
 
     def _new_section(self, orientation: Any) -> None:
         """Start a Word section on a new page, turned to ``orientation``."""
@@ -152,8 +166,9 @@ class BlockWriter:
 
     def add_list(self, block: ListBlock, level: int) -> None:
         """Add a list: each item's first paragraph is the list paragraph."""
-        levels = self.lists["number" if block.ordered else "bullet"]
-        style = levels[min(level, len(levels) - 1)].style
+        list_level = self.styles.list_level(block.ordered, level)
+        style = self.style(list_level.role)
+        start = self.spacing.start()
         restart = oxml.restart_numbering(self.document, style, block.start) \
             if block.ordered else None
         for item in block.items:
@@ -169,115 +184,124 @@ class BlockWriter:
                     self.add_inlines(paragraph, child.inlines)
                 else:
                     self.add_block(child, level + 1)
+        self.spacing.ask(start, list_level.space_before, list_level.space_after,
+                         keep_intro=list_level.keep_intro)
 
     # -- tables ----------------------------------------------------------------------------
 
     def add_table(self, block: Table) -> None:
         """Add a table with a repeating header row, in the widths the tree gives."""
         table = self.document.add_table(rows=1 + len(block.rows), cols=len(block.head))
-        style = self.roles.tables.get(block.role or "")
-        if style:
-            table.style = self.document.styles[style]
-        oxml.set_table_look(table)
+        look = self.styles.tables.get(block.role or "") or self.styles.tables["matrix"]
+        table.style = self.document.styles[look.word]
+        oxml.set_table_look(table, banded_rows=look.stripes is not None)
         oxml.set_column_widths(table, _shares(self._width, block.widths))
         header = table.rows[0]
         oxml.mark_header_row(header)
         oxml.keep_row_together(header)
-        cells = self.roles.cells
+        cells = look.cells
         for cell, data in zip(header.cells, block.head, strict=True):
-            self._cell(cell, data, cells.corner if data.role == "corner" else cells.head)
+            self._cell(cell, data, cells.corner if data.role == "corner" else cells.head,
+                       cells.row_note)
         for row, data_row in zip(table.rows[1:], block.rows, strict=True):
             oxml.keep_row_together(row)
             for cell, data in zip(row.cells, data_row, strict=True):
-                self._cell(cell, data, cells.row_head if data.header else cells.body)
+                self._cell(cell, data, cells.row_head if data.header else cells.body,
+                           cells.row_note if data.header else cells.cell_note)
 
-    def _cell(self, cell: Any, data: Cell, style: str) -> None:
+    def _cell(self, cell: Any, data: Cell, role: str, note: str) -> None:
         paragraph = cell.paragraphs[0]
-        paragraph.style = style
+        paragraph.style = self.style(role)
         self.add_inlines(paragraph, data.inlines)
         if data.note:
-            note_style = self.roles.cells.row_note if data.header else self.roles.cells.cell_note
-            self.add_inlines(cell.add_paragraph(style=note_style), data.note)
+            self.add_inlines(cell.add_paragraph(style=self.style(note)), data.note)
 
     def add_fields(self, block: Fields) -> None:
         """Add labelled values as a table: labels above, each value in its column.
 
         Each column is as wide as its label or value needs, as the PDF's flowing row of
-        fields (:func:`~guidegen.layout.widths.field_widths`).
-
-        A role of ``field_rows`` is written as rows instead (:meth:`add_field_rows`).
+        fields (:func:`~guidegen.layout.widths.field_widths`). A role laid out in rows is
+        written as rows instead (:meth:`add_field_rows`).
         """
-        if block.role in self.roles.field_rows:
-            self.add_field_rows(block, self.roles.field_rows[block.role])
+        look = self.styles.fields.get(block.role or "") or self.styles.fields["control"]
+        if look.layout == "rows":
+            self.add_field_rows(block, look)
             return
-        table = self._fields_table(block, 2, len(block.items))
-        shares = field_widths(block.items, self.theme, self.language)
+        table = self._fields_table(look, 2, len(block.items))
+        shares = field_widths(block.items, self.styles, self.language, block.role or "control")
         oxml.set_column_widths(table, _shares(self._width, shares))
         for row in table.rows:
             oxml.keep_row_together(row)
         for column, (label, value) in enumerate(block.items):
-            for row, text, role in ((0, label, self.roles.fields.label),
-                                    (1, value, self.roles.fields.value)):
+            for row, text, role in ((0, label, look.label), (1, value, look.value)):
                 paragraph = table.rows[row].cells[column].paragraphs[0]
-                paragraph.style = role
+                paragraph.style = self.style(role)
                 paragraph.add_run(text)
 
-    def add_field_rows(self, block: Fields, rows: FieldRows) -> None:
+    def add_field_rows(self, block: Fields, rows: FieldsLook) -> None:
         """Add labelled values as rows: each label beside a line as wide as the page."""
-        table = self._fields_table(block, len(block.items), 2)
+        table = self._fields_table(rows, len(block.items), 2)
         label_width = int(Pt(rows.label_width))
         oxml.set_column_widths(table, [label_width, self._width - label_width])
         for row, (label, value) in zip(table.rows, block.items, strict=True):
             oxml.keep_row_together(row)
-            row.height, row.height_rule = Pt(rows.height), WD_ROW_HEIGHT_RULE.AT_LEAST
-            for cell, text, style in zip(row.cells, (label, value), (rows.label, rows.value),
-                                         strict=True):
+            row.height, row.height_rule = Pt(rows.row_height), WD_ROW_HEIGHT_RULE.AT_LEAST
+            for cell, text, role in zip(row.cells, (label, value), (rows.label, rows.value),
+                                        strict=True):
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
-                cell.paragraphs[0].style = style
+                cell.paragraphs[0].style = self.style(role)
                 cell.paragraphs[0].add_run(text)
 
-    def _fields_table(self, block: Fields, rows: int, columns: int) -> Any:
-        """Return a new table of ``rows`` by ``columns`` in the style of ``block``'s role."""
+    def _fields_table(self, look: FieldsLook, rows: int, columns: int) -> Any:
+        """Return a new table of ``rows`` by ``columns`` in the style of ``look``."""
         table = self.document.add_table(rows=rows, cols=columns)
-        style = self.roles.tables.get(block.role or "")
-        if style:
-            table.style = self.document.styles[style]
+        table.style = self.document.styles[look.word]
         oxml.set_table_look(table, first_row=False, banded_rows=False)
         return table
 
     # -- inlines ------------------------------------------------------------------------
 
     def add_inlines(self, paragraph: Any, inlines: Sequence[Inline],
-                    styles: tuple[str, ...] = (), link: Any = None) -> None:
+                    spans: tuple[SpanLook, ...] = (), link: Any = None) -> None:
         """Append ``inlines`` to ``paragraph`` as runs, styled by their nesting."""
         for node in inlines:
             if isinstance(node, Text):
-                self._run(paragraph, node.text, styles, link)
+                self._run(paragraph, node.text, spans, link)
             elif isinstance(node, LineBreak):
-                self._run(paragraph, "", styles, link).add_break()
+                self._run(paragraph, "", spans, link).add_break()
             elif isinstance(node, Code):
-                self._run(paragraph, node.text, self._styled(styles, "code"), link)
+                self._run(paragraph, node.text, self._styled(spans, "code"), link)
             elif isinstance(node, Link):
                 target = link if link is not None else oxml.add_hyperlink(paragraph, node.href)
-                self.add_inlines(paragraph, node.children, self._styled(styles, "link"), target)
+                self.add_inlines(paragraph, node.children, self._styled(spans, "link"), target)
             elif isinstance(node, Span):
-                self.add_inlines(paragraph, node.children, self._styled(styles, node.role),
-                                 link)
+                self.add_inlines(paragraph, node.children, self._styled(spans, node.role), link)
             else:
                 self.add_inlines(paragraph, node.children,
-                                 self._styled(styles, _INLINE_ROLES[type(node)]), link)
+                                 self._styled(spans, _INLINE_ROLES[type(node)]), link)
 
-    def _styled(self, styles: tuple[str, ...], role: str) -> tuple[str, ...]:
-        style = self.roles.spans.get(role)
-        return (*styles, style) if style else styles
+    def _styled(self, spans: tuple[SpanLook, ...], role: str) -> tuple[SpanLook, ...]:
+        look = self.styles.spans.get(role)
+        return (*spans, look) if look is not None else spans
 
-    def _run(self, paragraph: Any, text: str, styles: tuple[str, ...], link: Any) -> Any:
-        run = paragraph.add_run(text, styles[-1] if styles else None)
-        spans = self.roles.spans
-        if spans.get("strong") in styles[:-1]:
-            run.bold = True
-        if spans.get("emph") in styles[:-1]:
-            run.italic = True
+    def _run(self, paragraph: Any, text: str, spans: tuple[SpanLook, ...], link: Any) -> Any:
+        """Add a run in the innermost span's character style.
+
+        A run takes one character style; what the spans around it set and it does not
+        (a bold mark around a symbol) is written on the run, as CSS would inherit it.
+        """
+        run = paragraph.add_run(text, spans[-1].word if spans else None)
+        font = run.font
+        for outer in spans[-2::-1]:
+            for ours, words in (("bold", "bold"), ("italic", "italic"), ("caps", "all_caps"),
+                                ("underline", "underline")):
+                value = getattr(outer, ours)
+                if value is not None and getattr(spans[-1], ours) is None \
+                        and getattr(font, words) is None:
+                    setattr(font, words, value)
+            if outer.color is not None and spans[-1].color is None \
+                    and font.color.rgb is None:
+                font.color.rgb = RGBColor.from_string(outer.color[1:].upper())
         if link is not None:
             link.append(run._r)
         return run

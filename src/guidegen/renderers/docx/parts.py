@@ -23,6 +23,7 @@ from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
 from docx.shared import Emu
 
+from ...theme.resolve import Styles
 from ...tree import Block, Running, Section
 from .. import PageMap
 from . import oxml
@@ -70,16 +71,16 @@ class PartWriter:
         """
         if not self.parts:
             return
-        roles, sections = self.writer.roles, self.document.sections
+        styles, sections = self.writer.styles, self.document.sections
         pages = page_map.pages if page_map else None
-        furniture(sections[0], _numbers(running), roles, pages, bare_first=True)
+        furniture(sections[0], _numbers(running), styles, pages, bare_first=True)
         for part in self.parts:
             blank = _blank_before(part, page_map)
             if blank:
                 self._blank_page(part, running.blank or _running(part, running).blank)
-            furniture(sections[part.index], _running(part, running), roles, pages, blank)
+            furniture(sections[part.index], _running(part, running), styles, pages, blank)
         for index in self.front:
-            furniture(sections[index], _numbers(running), roles, pages, title_page=False)
+            furniture(sections[index], _numbers(running), styles, pages, title_page=False)
 
     def furnish_turned(self, turned: Sequence[int], running: Running,
                        page_map: PageMap | None) -> None:
@@ -97,11 +98,10 @@ class PartWriter:
         pages = page_map.pages if page_map else None
         for index in turned:
             _, own = [owner for owner in owners if owner[0] < index][-1]
-            furniture(sections[index], own, self.writer.roles, pages, title_page=False)
+            furniture(sections[index], own, self.writer.styles, pages, title_page=False)
 
     def _blank_page(self, part: _Part, text: str) -> None:
-        paragraph = self.document.add_paragraph(text, self.writer.roles.paragraphs.get(
-            "blank-page"))
+        paragraph = self.document.add_paragraph(text, self.writer.style("blank-page"))
         paragraph.add_run().add_break(WD_BREAK.PAGE)
         if part.first is not None:
             part.first.addprevious(paragraph._p)
@@ -127,7 +127,7 @@ def _blank_before(part: _Part, page_map: PageMap | None) -> bool:
     return bool(start and page_map and start - 1 in page_map.blank)
 
 
-def furniture(word: Any, running: Running, roles: Any, pages: int | None,
+def furniture(word: Any, running: Running, styles: Styles, pages: int | None,
               bare_first: bool = False, title_page: bool = True) -> None:
     """Give Word section ``word`` its own header and footer from ``running``.
 
@@ -140,12 +140,13 @@ def furniture(word: Any, running: Running, roles: Any, pages: int | None,
     word.different_first_page_header_footer = title_page
     for story in (word.header, word.first_page_header, word.footer, word.first_page_footer):
         story.is_linked_to_previous = False
-    oxml.empty_story(word.header, roles.header).add_run(running.title)
-    oxml.empty_story(word.first_page_header, roles.header)
+    header, footer_style = (styles.paragraph(role).word for role in ("header", "footer"))
+    oxml.empty_story(word.header, header).add_run(running.title)
+    oxml.empty_story(word.first_page_header, header)
     if bare_first:
-        oxml.empty_story(word.first_page_footer, roles.footer)
+        oxml.empty_story(word.first_page_footer, footer_style)
     for footer in (word.footer,) if bare_first else (word.footer, word.first_page_footer):
-        paragraph = oxml.empty_story(footer, roles.footer)
+        paragraph = oxml.empty_story(footer, footer_style)
         width = word.page_width - word.left_margin - word.right_margin
         paragraph.paragraph_format.tab_stops.add_tab_stop(Emu(width), WD_TAB_ALIGNMENT.RIGHT)
         if running.control:

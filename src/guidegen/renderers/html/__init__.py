@@ -20,6 +20,7 @@ from ...errors import Location, TemplateError
 from ...tree import Document, Metadata, parts
 from .. import RenderContext, Rendered
 from ..urls import base_url, refusal
+from .css import role_css
 from .templating import DOCUMENT_TEMPLATE, STYLESHEET_TEMPLATE, render_template
 from .urls import parse, resolved, scan
 
@@ -79,8 +80,10 @@ def render_html(document: Document, context: RenderContext,
     content with it); the HTML output itself carries no such attributes.
     """
     folders, theme = context.templates.folders, context.templates.theme
+    look = context.templates.styles
     css = render_template(folders, STYLESHEET_TEMPLATE, theme=theme, document=document,
-                          parts=parts(document))
+                          parts=parts(document), look=look,
+                          styles=role_css(look, document.meta.language))
     return render_template(folders, DOCUMENT_TEMPLATE, document=document, theme=theme,
                            stylesheet=Markup(css), meta=html_meta(document.meta),
                            source=sources or _no_source)

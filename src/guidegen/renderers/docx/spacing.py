@@ -1,0 +1,149 @@
+"""The space around lists, tables and sections, which Word gives only to paragraphs.
+
+In the PDF a list, a table or a section has margins of its own (and a section may have
+a rule under it), which collapse with those of the paragraphs around it: the space
+between two blocks is the largest of the margins that meet there. Word collapses a
+paragraph's space after with the next one's space before the same way, but has no
+space around a table or a run of paragraphs. So each block's space is given to the
+paragraphs that meet it, as direct formatting once everything is written: its space
+before to the paragraph before it (or, first in the document, to its own first), its
+space after to its own last paragraph (or, when it ends in a table, to the next one),
+and a section's rule to its last paragraph.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from docx.text.paragraph import Paragraph
+
+from ...theme.resolve import Rule, Styles
+
+
+@dataclass
+class _Space:
+    elements: list[Any]  # the block's body elements (paragraphs and tables)
+    before: float
+    after: float
+    rule: Rule | None
+    keep_intro: bool
+
+
+class BlockSpacing:
+    """Collects the space blocks ask for while they are written; gives it out at the end."""
+
+    def __init__(self, document: Any, styles: Styles) -> None:
+        self.document = document
+        self.body = document.element.body
+        self.looks = {look.word: look for look in styles.paragraphs.values()}
+        self.asked: list[_Space] = []
+
+    def start(self) -> int:
+        """Return where the next block starts among the body's elements."""
+        return len(self._content())
+
+    def ask(self, start: int, before: float, after: float, rule: Rule | None = None,
+            keep_intro: bool = False) -> None:
+        """Record the space around the block written since ``start``, and its rule.
+
+        ``keep_intro``: the paragraph before it stays on the page where it starts.
+        """
+        if before or after or rule is not None or keep_intro:
+            self.asked.append(_Space(self._content()[start:], before, after, rule,
+                                     keep_intro))
+
+    def break_before(self, start: int) -> None:
+        """Start the block written since ``start`` on a new page.
+
+        Its first paragraph breaks the page; a block that starts with a table gets an
+        empty paragraph before it that does.
+        """
+        content = self._content()
+        if start < len(content) and _is_paragraph(content[start]):
+            Paragraph(content[start], self.document._body).paragraph_format \
+                .page_break_before = True
+            return
+        holder = self.document.add_paragraph()
+        holder.paragraph_format.page_break_before = True
+        if start < len(content):
+            content[start].addprevious(holder._p)
+
+    def finish(self) -> None:
+        """Give every block's space to the paragraphs around it."""
+        content = self._content()
+        where = {id(element): n for n, element in enumerate(content)}
+        for space in self.asked:
+            elements = [e for e in space.elements if id(e) in where]
+            if not elements:
+                continue
+            first, last = where[id(elements[0])], where[id(elements[-1])]
+            if space.before:
+                self._before(content, first, space.before)
+            if space.keep_intro and first and _is_paragraph(content[first - 1]):
+                Paragraph(content[first - 1], self.document._body).paragraph_format \
+                    .keep_with_next = True
+            if space.rule is not None:
+                self._rule(content[last], space.rule)
+            if space.after:
+                self._after(content, last, space.after)
+
+    def _before(self, content: list[Any], first: int, points: float) -> None:
+        previous = content[first - 1] if first else None
+        if previous is not None and _is_paragraph(previous):
+            self._widen(previous, "space_after", points)
+        elif previous is None and _is_paragraph(content[first]):
+            self._widen(content[first], "space_before", points)
+
+    def _after(self, content: list[Any], last: int, points: float) -> None:
+        if _is_paragraph(content[last]):
+            self._widen(content[last], "space_after", points)
+        elif last + 1 < len(content) and _is_paragraph(content[last + 1]):
+            self._widen(content[last + 1], "space_before", points)
+
+    def _widen(self, element: Any, side: str, points: float) -> None:
+        """Make a paragraph's space on ``side`` at least ``points``."""
+        paragraph = Paragraph(element, self.document._body)
+        own = getattr(paragraph.paragraph_format, side) if element.pPr is not None else None
+        if own is None:
+            look = self.looks.get(paragraph.style.name if paragraph.style else "")
+            own = Pt(getattr(look, side) if look is not None else 0)
+        if own.pt < points:
+            setattr(paragraph.paragraph_format, side, Pt(points))
+
+    def _rule(self, element: Any, rule: Rule) -> None:
+        """Draw ``rule`` under a paragraph (or under a table's last row)."""
+        border = OxmlElement("w:bottom")
+        for key, value in (("w:val", "single"), ("w:sz", str(round(rule.width * 8))),
+                           ("w:space", str(round(rule.padding))),
+                           ("w:color", rule.color[1:].upper())):
+            border.set(qn(key), value)
+        if _is_paragraph(element):
+            borders = OxmlElement("w:pBdr")
+            borders.append(border)
+            element.get_or_add_pPr().insert_element_before(
+                borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind",
+                "w:jc", "w:outlineLvl", "w:rPr")
+            return
+        border.set(qn("w:space"), "0")
+        for cell in element.findall(qn("w:tr"))[-1].findall(qn("w:tc")):
+            borders = OxmlElement("w:tcBorders")
+            borders.append(copy.deepcopy(border))
+            cell.get_or_add_tcPr().insert_element_before(
+                borders, "w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText",
+                "w:vAlign", "w:hideMark")
+
+    def _content(self) -> list[Any]:
+        """Return the body's paragraphs and tables, section breaks left out."""
+        return [child for child in self.body
+                if child.tag == qn("w:tbl") or (child.tag == qn("w:p") and
+                                                child.find(qn("w:pPr") + "/" + qn("w:sectPr"))
+                                                is None)]
+
+
+def _is_paragraph(element: Any) -> bool:
+    return bool(element.tag == qn("w:p"))
