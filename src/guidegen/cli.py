@@ -235,7 +235,7 @@ def build(ctx: click.Context, guides: tuple[Path, ...], **given: Any) -> None:
 @option("roster_encoding", "--roster-encoding", metavar="ENCODING")
 @click.pass_context
 def check(ctx: click.Context, guides: tuple[Path, ...], **given: Any) -> None:
-    """Validate GUIDES (and packets, and a roster), the theme and the Word styles."""
+    """Validate GUIDES (and packets, and a roster), the theme and the style sheet."""
     from .builder.pipeline import check as check_guides
 
     checked = check_guides(guides, _options(ctx, given))

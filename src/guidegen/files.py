@@ -1,6 +1,6 @@
 """Reading the files guidegen is given: one function, the same rules for every input.
 
-Guides, ``guidegen.yaml``, ``theme.yaml``, ``word-styles.yaml``, templates (through the
+Guides, ``guidegen.yaml``, ``theme.yaml``, ``styles.yaml``, templates (through the
 Jinja loader), ``reference.docx``, the logo, files the PDF fetches, the state file and
 the hash of the template folders are all read by :func:`read_file`, which
 
