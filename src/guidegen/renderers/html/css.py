@@ -11,7 +11,8 @@ rules of one resolved style sheet and language are made once (:func:`role_css`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from markupsafe import Markup
 
@@ -69,7 +70,7 @@ class StyleRules:
                 yield _rule(look.html, _paragraph(look, self.family))
         for span in self.styles.spans.values():
             if span.html:
-                yield _rule(span.html, list(_span(span, self.family)))
+                yield _rule(span.html, _span(span, self.family))
         for kind, levels in self.styles.lists.items():
             yield from _list(kind, levels, self.styles)
         for table in self.styles.tables.values():
@@ -112,21 +113,48 @@ def _lh(look: ParagraphLook) -> str:
     return "normal" if look.line_height is None else f"{look.line_height:g}"
 
 
-def _paragraph(look: ParagraphLook, family: object, box: bool = False) -> list[str]:
+def _bold(value: bool) -> str:
+    return "bold" if value else "normal"
+
+
+def _italic(value: bool) -> str:
+    return "italic" if value else "normal"
+
+
+def _caps(value: bool) -> str:
+    return "uppercase" if value else "none"
+
+
+def _spacing(value: float) -> str:
+    return _pt(value) if value else "normal"
+
+
+# a text property of a look, the CSS property it is, and how its value is written
+_TEXT: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
+    ("size", "font-size", _pt), ("bold", "font-weight", _bold),
+    ("italic", "font-style", _italic), ("color", "color", str),
+    ("caps", "text-transform", _caps), ("letter_spacing", "letter-spacing", _spacing))
+
+
+def _text(look: ParagraphLook | SpanLook, family: Callable[[str], str]) -> list[str]:
+    """Return the declarations of what ``look`` says of its text (a span: what it sets)."""
+    found = [] if look.font is None else [f"font-family: {family(look.font)}"]
+    for name, css, write in _TEXT:
+        value = getattr(look, name)
+        if value is not None:
+            found.append(f"{css}: {write(value)}")
+    return found
+
+
+def _paragraph(look: ParagraphLook, family: Callable[[str], str],
+               box: bool = False) -> list[str]:
     """Return every declaration of a paragraph role's look (``box``: a page's margin box)."""
-    found = [f"font-family: {family(look.font)}",  # type: ignore[operator]
-             f"font-size: {_pt(look.size)}",
-             f"font-weight: {'bold' if look.bold else 'normal'}",
-             f"font-style: {'italic' if look.italic else 'normal'}",
-             f"color: {look.color}",
-             f"text-transform: {'uppercase' if look.caps else 'none'}",
-             f"letter-spacing: {_pt(look.letter_spacing) if look.letter_spacing else 'normal'}",
-             f"line-height: {_lh(look)}",
+    found = [*_text(look, family), f"line-height: {_lh(look)}",
              f"hyphens: {'auto' if look.hyphenate else 'manual'}"]
     if box:
         return found
-    found[5:5] = [f"text-align: {look.align}"]
-    found.append(f"margin: {_pt(look.space_before)} 0 {_pt(look.space_after)}")
+    found += [f"text-align: {look.align}",
+              f"margin: {_pt(look.space_before)} 0 {_pt(look.space_after)}"]
     if look.underline:
         found.append("text-decoration: underline")
     if look.indent:
@@ -142,24 +170,12 @@ def _paragraph(look: ParagraphLook, family: object, box: bool = False) -> list[s
     return found
 
 
-def _span(look: SpanLook, family: object) -> Iterator[str]:
+def _span(look: SpanLook, family: Callable[[str], str]) -> list[str]:
     """Return the declarations of what a span role sets."""
-    if look.font is not None:
-        yield f"font-family: {family(look.font)}"  # type: ignore[operator]
-    if look.size is not None:
-        yield f"font-size: {_pt(look.size)}"
-    if look.bold is not None:
-        yield f"font-weight: {'bold' if look.bold else 'normal'}"
-    if look.italic is not None:
-        yield f"font-style: {'italic' if look.italic else 'normal'}"
-    if look.color is not None:
-        yield f"color: {look.color}"
-    if look.caps is not None:
-        yield f"text-transform: {'uppercase' if look.caps else 'none'}"
-    if look.letter_spacing is not None:
-        yield f"letter-spacing: {_pt(look.letter_spacing) if look.letter_spacing else 'normal'}"
+    found = _text(look, family)
     if look.underline is not None:
-        yield f"text-decoration: {'underline' if look.underline else 'none'}"
+        found.append(f"text-decoration: {'underline' if look.underline else 'none'}")
+    return found
 
 
 def _list(kind: str, levels: tuple[LevelLook, ...], styles: Styles) -> Iterator[str]:
