@@ -130,11 +130,12 @@ CHANGES: dict[tuple[type, str], Change] = {
     (Emph, "children"): Change((Text("more emphasis"),)),
     (Link, "href"): Change("https://example.org/b"),
     (Link, "children"): Change((Text("another link"),)),
-    (Span, "role"): Change("who"),
+    (Span, "role"): Change("mark-partial"),  # a label and a subject's name look alike
     (Span, "children"): Change((Text("Caption:"),)),
     (Heading, "level"): Change(2),
     (Heading, "text"): Change("Another title"),
     (Heading, "anchor"): Change("renamed"),
+    (Heading, "role"): Change("cover-title"),
     (Paragraph, "inlines"): Change((Text("Another subtitle"),)),
     (Paragraph, "role"): Change("legend"),
     (ListBlock, "items"): Change(((Paragraph((Text("only item"),)),),)),
@@ -197,12 +198,11 @@ IGNORED: dict[tuple[type, str], dict[str, str]] = {
     (Image, "role"): dict.fromkeys(FORMATS, "a picture has one role (logo): no other value"),
     (Contents, "role"): dict.fromkeys(FORMATS, "contents have one role: no other value"),
     (Image, "mime"): {"docx": "python-docx reads the picture's type from its bytes"},
-    (Section, "role"): {"docx": "Word has no sections to style: a section's blocks carry "
-                                "their own styles"},
     (Section, "anchor"): {"docx": "Word bookmarks paragraphs: links and the contents point "
                                   "at headings' anchors"},
-    (ListBlock, "role"): {"docx": "a Word list's style follows its kind and depth (List "
-                                  "Bullet, List Number 2); no list role has a style of its own"},
+    (ListBlock, "role"): dict.fromkeys(("pdf", "docx"), "a list looks as its kind and depth "
+                                       "say (styles.yaml: lists); no list role has a look of "
+                                       "its own"),
     (Metadata, "script"): dict.fromkeys(("pdf", "html"), "the stylesheet's fonts follow the "
                                         "language (the theme's font stacks), as the script does"),
     **{(Metadata, name): dict.fromkeys(("pdf", "html"), f"printed ({where}); the PDF's "
