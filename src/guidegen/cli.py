@@ -280,7 +280,9 @@ def new(ctx: click.Context, path: Path | None, title: str | None, subjects: str 
             raise click.UsageError("--subjects goes with --guide")
         for written in scaffold.new_project(path or Path(".")):
             click.echo(f"wrote {written}")
-        click.echo(f"next: cd {path or '.'} && guidegen build")
+        import shlex
+
+        click.echo(f"next: cd {shlex.quote(str(path or '.'))} && guidegen build")
         return
     ids = [s.strip() for s in (subjects or "a,b").split(",") if s.strip()]
     content = path or _options(ctx, {}).content

@@ -74,17 +74,34 @@ def plan(jobs: Sequence[J], state: BuildState, force: bool) -> tuple[list[J], di
     for job in jobs:
         for target in job.targets.values():
             refuse_taken(target, job.owner, state)
-    todo, done = [], {}
+    todo: list[J] = []
+    done: dict[Path, Output] = {}
     for job in jobs:
-        records = {name: state.fresh(target, job.key) for name, target in job.targets.items()}
-        if force or not all(records.values()):
+        found = {} if force else _fresh_outputs(job, state)
+        if found is None or force:
             todo.append(job)
-            continue
-        for name, target in job.targets.items():
-            record = records[name]
-            done[target] = Output(target, name, record.pages if record else None,
-                                  target.stat().st_size, 0.0, skipped=True)
+        else:
+            done |= found
     return todo, done
+
+
+def _fresh_outputs(job: Job, state: BuildState) -> dict[Path, Output] | None:
+    """Return the outputs of ``job`` if every one is up to date, else None.
+
+    A file that went missing meanwhile (its folder removed during the build) is not up
+    to date: the job renders again.
+    """
+    found = {}
+    for name, target in job.targets.items():
+        record = state.fresh(target, job.key)
+        if record is None:
+            return None
+        try:
+            size = target.stat().st_size
+        except OSError:
+            return None
+        found[target] = Output(target, name, record.pages, size, 0.0, skipped=True)
+    return found
 
 
 def collect(jobs: Iterable[Job], results: Iterable[dict[str, tuple[Rendered, float]]],

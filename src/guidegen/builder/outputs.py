@@ -25,7 +25,7 @@ import os
 import signal
 import stat
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import InputError, Interrupted, OutputError
@@ -230,14 +230,14 @@ def _may_move(folder: Path, temp: str, target: str) -> bool:
         return False
 
 
-def remove_stale_temporaries(folder: Path, names: Iterable[str] = ("",)) -> None:
-    """Delete temporary files a killed build left in ``folder`` (whose lock is held).
+def remove_stale_temporaries(folder: Path) -> None:
+    """Delete the temporary files a killed write left in ``folder`` (whose lock is held).
 
-    With ``names``, only those of these output files. Under the lock every temporary
-    file is stale (they exist only while their writer holds it), so this is caution.
+    Outputs', state files', manifests' and journals' alike: under the lock every
+    temporary file is stale (they exist only while their writer holds it).
     """
     if folder.is_dir():
-        for stale in (s for name in names for s in folder.glob(f"{TEMP_PREFIX}{name}*.tmp")):
+        for stale in folder.glob(f"{TEMP_PREFIX}*.tmp"):
             with contextlib.suppress(OSError):
                 stale.unlink()
 

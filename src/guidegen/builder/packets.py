@@ -20,6 +20,7 @@ Whether a packet is up to date is decided from bytes before anything is loaded
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import os
 from collections.abc import Iterator, Sequence
@@ -31,6 +32,7 @@ from ..content.packetfile import MAX_ROSTER_BYTES, is_packet_file, named_guides
 from ..errors import (
     ContentError,
     InputError,
+    Interrupted,
     Location,
     OutputError,
     Problem,
@@ -53,7 +55,12 @@ from .jobs import (
 )
 from .jobs import plan as plan_jobs
 from .options import BuildOptions
-from .outputs import locked, plain_name, remove_stale_temporaries
+from .outputs import (
+    finish_interrupted_write,
+    locked,
+    plain_name,
+    remove_stale_temporaries,
+)
 from .scheduler import Scheduler, Task
 from .state import BuildState, digest, input_bytes
 
@@ -67,6 +74,7 @@ if TYPE_CHECKING:
     from .manifest import Entry
 
 SUFFIXES = (".yaml", ".yml")
+MAX_MANIFEST = 64 << 20  # a manifest of a 100,000-row roster
 
 
 @dataclass(frozen=True)
@@ -203,6 +211,12 @@ def fresh_packets(paths: Sequence[Path], settings: list[str],
     content model.
     """
     refuse_bad_options(paths, options)  # --roster without a packet, too
+    for path in paths:  # finish what a killed build began there; its leftovers go
+        folder = _folder(path, options)
+        if folder.is_dir():
+            with locked(folder):
+                finish_interrupted_write(folder)
+                remove_stale_temporaries(folder)
     return {path: None if options.force else up_to_date(path, settings, options)
             for path in paths}
 
@@ -232,8 +246,15 @@ def up_to_date(path: Path, settings: list[str], options: BuildOptions) -> list[O
                                           options))
     if made is None or made.owner != owner:
         return None
+    try:  # what the manifest lists: it may have gone, or be another file, meanwhile
+        listed = read_file(manifest, MAX_MANIFEST, root=folder)
+        if hashlib.sha256(listed).hexdigest() != made.sha256:
+            return None
+        entries = json.loads(listed)["files"]
+    except (InputError, ValueError, TypeError, KeyError, RecursionError):
+        return None
     outputs = []
-    for entry in json.loads(manifest.read_bytes())["files"]:
+    for entry in entries:
         target, record = folder / entry["file"], state.records.get(entry["file"])
         if record is None or record.owner != owner or state.fresh(target, record.key) is None:
             return None
@@ -351,9 +372,6 @@ def _build_one(loaded: Loaded, templates: Templates, settings: list[str],
     sources = _sources(settings, input_bytes(loaded.path, named_root(loaded.path, project)),
                        loaded.path, guide_paths(loaded.packet, options.content), options)
     jobs = _jobs(loaded, folder, sources, options)
-    with locked(folder):  # no writer has temporary files in flight meanwhile
-        remove_stale_temporaries(folder, [t.name for job in jobs
-                                          for t in job.targets.values()])
     name, owner = _manifest_name(options), _owner(loaded.path, options)
     manifests = (folder / f"{name}.csv", folder / f"{name}.json")
     for target in manifests:  # another build's record is never replaced
@@ -368,13 +386,19 @@ def _build_one(loaded: Loaded, templates: Templates, settings: list[str],
                               date=packet_date(loaded.packet), language=options.language)
         context = RenderContext(templates, options.weasy_variant,
                                 shared=_shared(layout, loaded, options, len(todo)))
-        for batch in _batches(todo, 1 if loaded.recipients is None else 2 * options.processes):
-            rendered, made = _render_batch(batch, layout, context, options, scheduler, state)
-            done |= made
-            if loaded.recipients is None:
-                files |= rendered  # written with the build's other files
-            else:
-                commit([(rendered, state)], options)  # a roster's: as they are done
+        try:
+            for batch in _batches(todo, 1 if loaded.recipients is None else
+                                  2 * options.processes):
+                rendered, made = _render_batch(batch, layout, context, options, scheduler,
+                                               state)
+                done |= made
+                if loaded.recipients is None:
+                    files |= rendered  # written with the build's other files
+                else:
+                    commit([(rendered, state)], options)  # a roster's: as they are done
+        except KeyboardInterrupt:
+            _interrupted(todo, state)
+            raise
     outputs = [done[target] for job in jobs for target in job.targets.values()]
     manifest = _manifest(loaded, jobs, outputs, state)
     records = dict(zip(manifests, (manifest_csv(manifest), manifest_json(manifest)),
@@ -383,6 +407,21 @@ def _build_one(loaded: Loaded, templates: Templates, settings: list[str],
     for target, data in records.items():  # the manifest says what a complete build made
         state.remember(target, run_key, data, None, owner)
     return outputs, ({**files, **records}, state)
+
+
+def _interrupted(todo: Sequence[_Job], state: BuildState) -> None:
+    """Raise what is true after Ctrl-C if some of ``todo`` were written: how many.
+
+    A roster's packets are written batch by batch; those whose files hold what this
+    build rendered (read back, by their hash) were written, each whole.
+    """
+    written = sum(1 for job in todo if all(
+        target.name in state.new and state.fresh(target, job.key) is not None
+        for target in job.targets.values()))
+    if written:
+        raise Interrupted(f"interrupted after {written} of the {len(todo)} packets to "
+                          "build were written, each whole; the next build skips them and "
+                          "builds the rest") from None
 
 
 def _jobs(loaded: Loaded, folder: Path, sources: list[bytes | str],

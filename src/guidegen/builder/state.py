@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Location, TemplateError, display_name, warn
+from ..errors import InputError, Location, Problem, TemplateError, display_name, warn
 from ..files import MAX_TEMPLATE_FILE, MIB, inside, read_file
 from ..version import __version__
 
@@ -29,6 +29,7 @@ MAX_STATE = 8 * MIB  # thousands of outputs' records
 MAX_OUTPUT = 512 * MIB  # an output larger than this is never taken as up to date
 MAX_FOLDER_FILES = 2000  # files in one templates folder
 MAX_FOLDER_BYTES = 64 * MIB  # bytes of all the files of one templates folder
+MAX_FOLDER_DEPTH = 32  # folders inside each other in one templates folder
 
 
 def input_bytes(path: Path, root: Path | None = None) -> bytes:
@@ -77,16 +78,38 @@ def folder_digest(folders: Iterable[Path]) -> str:
 
 
 def folder_files(folder: Path) -> list[Path]:
-    """Return every file under ``folder`` (symlinks to folders inside it are not followed)."""
+    """Return every file under ``folder`` (symlinks to folders inside it are not followed).
+
+    Walked without recursion, at most :data:`MAX_FOLDER_DEPTH` folders deep and over at
+    most :data:`MAX_FOLDER_FILES` entries: a folder a thousand folders deep is refused,
+    named, not a crash.
+    """
     found: list[Path] = []
-    for top, dirs, names in os.walk(folder):
-        for name in dirs:
-            if not inside(Path(top, name), folder):
-                found.append(Path(top, name))  # read_file names the symlink out
-        found += (Path(top, name) for name in names)
-        if len(found) > MAX_FOLDER_FILES:
-            raise TemplateError(f"{display_name(folder)} holds more than {MAX_FOLDER_FILES:,} "
-                                "files; is it the right templates folder?")
+    entries = 0
+    pending = [(folder, 0)]
+    while pending:
+        top, depth = pending.pop()
+        try:
+            with os.scandir(top) as listing:
+                children = sorted(listing, key=lambda entry: entry.name)
+        except OSError as exc:
+            raise TemplateError.collect([Problem(Location(display_name(top)),
+                                                 exc.strerror or str(exc))]) from None
+        entries += len(children)
+        if entries > MAX_FOLDER_FILES:
+            raise TemplateError(f"{display_name(folder)} holds more than "
+                                f"{MAX_FOLDER_FILES:,} files and folders; is it the right "
+                                "templates folder?")
+        for entry in children:
+            path = Path(entry.path)
+            if entry.is_dir(follow_symlinks=False):
+                if depth + 1 > MAX_FOLDER_DEPTH:
+                    raise TemplateError.collect([Problem(Location(display_name(path)), (
+                        f"folders nested more than {MAX_FOLDER_DEPTH} deep in a templates "
+                        "folder"))])
+                pending.append((path, depth + 1))
+            elif not entry.is_symlink() or not os.path.isdir(path) or not inside(path, folder):
+                found.append(path)  # a file; read_file names a symlink out
     return sorted(found)
 
 

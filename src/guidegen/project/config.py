@@ -20,7 +20,7 @@ from typing import Any
 from ..builder.options import MAX_TIME_LIMIT, BuildOptions, choices, option_fields
 from ..content.languages import LANGUAGE_TAG
 from ..content.yamlsource import load_yaml
-from ..errors import ContentError, Location, Problem, ProjectError, display_name
+from ..errors import ContentError, Location, Problem, ProjectError, UsageError, display_name
 from ..files import folder_name, named_inside, outside_root
 
 PROJECT_FILE = "guidegen.yaml"
@@ -109,13 +109,27 @@ def load_project(path: Path | None = None, allow_outside: bool = False) -> Proje
         message = _problem(spec, value)
         if message is None and value is not None:
             values[spec.name] = _value(spec, value, root)
-            if spec.name in FOLDERS and not allow_outside:
+            message = _refused(spec, values[spec.name])
+            if message is None and spec.name in FOLDERS and not allow_outside:
                 message = outside_folder(values[spec.name], root)
         if message:
             problems.append(Problem(source.locate((key,)), message, key))
     if problems:
         raise ProjectError.collect(problems)
     return Project(root, values, path, allow_outside)
+
+
+def _refused(spec: dataclasses.Field[Any], value: Any) -> str | None:
+    """Return what the build options' one validator says of ``value``, or None.
+
+    Its messages begin with the command line's option; here the problem is located at
+    the project file's key instead.
+    """
+    try:
+        BuildOptions(**{spec.name: value})
+    except UsageError as exc:
+        return exc.message.removeprefix("--" + spec.name.replace("_", "-") + " ")
+    return None
 
 
 def outside_folder(folder: Path | None, root: Path) -> str | None:
@@ -153,7 +167,7 @@ def _problem(spec: dataclasses.Field[Any], value: Any) -> str | None:
                     else f"unknown value {wrong[0]!r} (one of: {', '.join(allowed)})")
     elif allowed and value not in allowed:
         return f"expected one of {', '.join(allowed)}, got {value!r}"
-    elif kind == "int" and not (str(value).isdigit() and int(value) >= 1):
+    elif kind == "int" and not (re.fullmatch("[0-9]+", str(value)) and int(value) >= 1):
         return f"expected a whole number of at least 1, got {value!r}"
     elif kind == "float" and not _in_range(value):
         return f"expected a number of seconds above 0 and at most {MAX_TIME_LIMIT:g}"

@@ -8,6 +8,7 @@ from the installed package, so it works in any empty folder.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from ..theme.folders import package_folder
 from .config import PROJECT_FILE
 
 EXAMPLE_GUIDE = "cmo-cdmo-cro.yaml"
+MAX_SLUG = 60  # characters of a new guide's file name
 
 PROJECT_TEXT = """\
 # yaml-language-server: $schema=schema/project.schema.json
@@ -66,7 +68,11 @@ def new_project(folder: Path) -> list[Path]:
     """Write a new project into ``folder`` (new or empty); return the files written."""
     from .schema import SCHEMAS, json_schema_text
 
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+    try:
+        taken = folder.exists() and (not folder.is_dir() or any(folder.iterdir()))
+    except OSError as exc:  # a name too long, a folder that cannot be read
+        raise UsageError(f"cannot start a project in {folder}: {exc.strerror or exc}") from None
+    if taken:
         raise UsageError(f"{folder} is not an empty folder; `guidegen new` starts a project "
                          "in a new or empty folder")
     example = package_folder("examples") / EXAMPLE_GUIDE
@@ -92,12 +98,24 @@ def new_guide(content: Path, title: str, ids: list[str]) -> Path:
     bad = [i for i in ids if not re.fullmatch(r"[a-z][a-z0-9_-]{0,39}", i)]
     if bad or len(set(ids)) != len(ids):
         raise UsageError(f"subject ids are lower-case words, each once: {bad or ids}")
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "guide"
-    path = content / f"{slug}.yaml"
-    if path.exists():
+    path = content / f"{slug_of(title)}.yaml"
+    if os.path.lexists(path):
         raise UsageError(f"{path} exists already; choose another title")
     write_files({path: skeleton(title, ids).encode("utf-8")})
     return path
+
+
+def slug_of(title: str) -> str:
+    """Return the file name (without ``.yaml``) of a guide titled ``title``.
+
+    Lower-case letters, digits and ``-``, at most :data:`MAX_SLUG` characters (cut at a
+    word), so that any title makes a name every file system takes.
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    if len(slug) > MAX_SLUG:
+        cut = slug[:MAX_SLUG + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:MAX_SLUG]
+    return slug or "guide"
 
 
 def skeleton(title: str, ids: list[str]) -> str:

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from ..content.base import Model, matching
 from ..content.labels import LabelOverrides
@@ -46,13 +47,33 @@ class Fonts(Model):
     symbols: Font
 
 
+MIN_TEXT_MM = 100.0  # the least width and height margins leave on any paper, either way up
+
+
 class Margins(Model):
-    """Page margins in millimetres."""
+    """Page margins in millimetres.
+
+    Together they leave at least :data:`MIN_TEXT_MM` across and down on every paper a
+    build may choose (``--paper``), landscape pages included, so every writer has room
+    for a table's columns and a signature line's label.
+    """
 
     top: Millimetres
     bottom: Millimetres
     left: Millimetres
     right: Millimetres
+
+    @model_validator(mode="after")
+    def _room_left(self) -> Margins:
+        side = min(min(size) for size in PAPER_SIZES_MM.values())
+        for axis, total in (("left and right", self.left + self.right),
+                            ("top and bottom", self.top + self.bottom)):
+            if side - total < MIN_TEXT_MM:
+                raise PydanticCustomError("margins", "{message}", {"message": (
+                    f"{axis} together take {total:g} mm of a {side:g} mm page, leaving "
+                    f"{side - total:g} mm; they may take at most {side - MIN_TEXT_MM:g} mm "
+                    f"({MIN_TEXT_MM:g} mm stay for the text)")})
+        return self
 
 
 class Sizes(Model):

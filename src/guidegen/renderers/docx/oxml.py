@@ -52,9 +52,19 @@ def add_field(paragraph: Any, instruction: str, result: str) -> None:
 
 
 def bookmark_name(anchor: str) -> str:
-    """Return ``anchor`` as a Word bookmark name: a letter, then letters, digits and ``_``."""
+    """Return ``anchor`` as a Word bookmark name: a letter, then letters, digits and ``_``.
+
+    Word takes at most 40 characters. An anchor that does not fit as it is (too long, or
+    holding other characters) ends in a hash of itself, so two anchors never share a
+    name (two long subject ids that begin alike, ``a-b`` and ``a_b``).
+    """
     name = re.sub(r"[^A-Za-z0-9_]", "_", anchor)
-    return (name if name[:1].isalpha() else f"b_{name}")[:40]
+    name = name if name[:1].isalpha() else f"b_{name}"
+    if name == anchor and len(name) <= 40:
+        return name
+    import hashlib
+
+    return f"{name[:29]}_{hashlib.sha256(anchor.encode()).hexdigest()[:10]}"
 
 
 def add_bookmark(paragraph: Any, anchor: str, ident: int) -> None:
