@@ -138,6 +138,10 @@ def load_packets(paths: Sequence[Path], options: BuildOptions) -> list[Loaded]:
     from ..theme import load_templates
 
     refuse_bad_options(paths, options)
+    if options.pages is not None:
+        for path in paths:
+            warn(Location(display_name(path)), f"--pages {options.pages} is a page budget "
+                 "for guides built on their own; a packet lays its guides out as they are")
     loaded: list[Loaded] = []
     problems: list[Problem] = []
     templates = load_templates(options.templates, options.paper)

@@ -202,6 +202,7 @@ def build(guides: Sequence[PathLike], options: BuildOptions) -> list[Output]:
     from .packets import build_packets, fresh_packets, plan_packets, sort_sources
 
     guide_files, packet_files = sort_sources(guides, options)
+    _refuse_output_in_templates(options)
     expect_language(options.language)  # helpers load its hyphenation patterns ahead
     with Scheduler(options.formats, options.processes, options.memory_limit) as scheduler:
         with locked(options.out):  # finish what a killed build began; its leftovers go
@@ -269,6 +270,22 @@ def _build_guides(plan: _GuidePlan, options: BuildOptions,
         batches.append((files, plan.state))
     return [done[target] for job in plan.jobs for target in job.targets.values()], batches
 
+
+
+def _refuse_output_in_templates(options: BuildOptions) -> None:
+    """Raise a usage error if the output folder and the templates folder overlap.
+
+    Every file in a templates folder is an input of every output: a build writing into
+    it would change its own inputs, and nothing would ever be up to date.
+    """
+    if options.templates is None:
+        return
+    out, templates = (Path(os.path.realpath(p)) for p in (options.out, options.templates))
+    if out.is_relative_to(templates) or templates.is_relative_to(out):
+        raise UsageError(f"the output folder {options.out} and the templates folder "
+                         f"{options.templates} overlap: the files a build writes would "
+                         "change its own templates, so nothing would ever be unchanged; "
+                         "write into another folder")
 
 
 def _refuse_shared_outputs(jobs: list[_Job]) -> None:

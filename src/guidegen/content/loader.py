@@ -56,6 +56,12 @@ def load(path: str | os.PathLike[str], root: Path | None = None, *,
     path = Path(path)
     root = root or Path.cwd()
     data, source = load_yaml(path, root=input_root(path, root, named_by, given))
+    if isinstance(data, dict) and "packet" in data and "guide" not in data:
+        raise ContentError.collect([Problem(
+            source.locate(("packet",), key=True), "this is a packet file, not a guide"
+            + (f"; {display_name(named_by)} names it among its guides, and a packet holds "
+               "guides, not other packets" if named_by is not None else
+               "; build or check it as a packet (its top level starts with 'packet:')"))])
     return _guide(data, source, path, root, translations)
 
 

@@ -8,6 +8,7 @@ a project, where the ``# yaml-language-server: $schema=...`` comments point.
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -46,5 +47,14 @@ def json_schema(name: str = "guide") -> dict[str, Any]:
 
 
 def json_schema_text(name: str = "guide") -> str:
-    """Return :func:`json_schema` as stable, indented JSON text ending in a newline."""
+    """Return :func:`json_schema` as stable, indented JSON text ending in a newline.
+
+    Under ``python -OO`` the models' docstrings, where many descriptions come from, are
+    gone: the schema the package ships is returned instead (a test keeps it equal to
+    the generated one).
+    """
+    if sys.flags.optimize >= 2:
+        from ..theme.folders import package_folder
+
+        return (package_folder("schema") / SCHEMAS[name]).read_text(encoding="utf-8")
     return json.dumps(json_schema(name), indent=2, ensure_ascii=False, sort_keys=False) + "\n"

@@ -81,12 +81,25 @@ def starting_text(text: str, source: str, language: str, target: str) -> str:
     out = io.StringIO()
     yaml.dump(data, out)
     body = out.getvalue()
-    header = HEADER.format(language=language, source=source, mark=TO_TRANSLATE.strip(),
-                           target=target)
+    header = HEADER.format(language=language, source=_in_comment(source),
+                           mark=TO_TRANSLATE.strip(), target=_in_comment(target, command=True))
     first, _, rest = body.partition("\n")
     if first.startswith(SCHEMA_COMMENT):  # the source's, where it points
         return f"{first}\n{header}{rest}"
     return f"{SCHEMA_COMMENT} $schema=../schema/guide.schema.json\n{header}{body}"
+
+
+def _in_comment(name: str, *, command: bool = False) -> str:
+    """Return a file ``name`` as the header's comment shows it: on its line, whatever it holds.
+
+    A line break in a file name would end the comment and put the rest into the YAML;
+    control characters are written as escapes. ``command``: quoted for a shell, too.
+    """
+    import shlex
+
+    shown = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]",
+                   lambda found: repr(found.group())[1:-1], name)
+    return shlex.quote(shown) if command else shown
 
 
 def _round_trip(text: str) -> Any:

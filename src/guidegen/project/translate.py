@@ -10,9 +10,11 @@ starting file of a translation is :mod:`.starter`'s; the checks themselves are
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -24,7 +26,7 @@ from ..content.translations import (
     source_of,
     source_path,
 )
-from ..content.yamlsource import load_yaml, read_source
+from ..content.yamlsource import read_source
 from ..errors import ContentError, UsageError, display_name, set_aside_warnings
 from ..files import named_root, reference_root
 
@@ -107,25 +109,92 @@ def confirm(path: Path, root: Path) -> str:
     confirmed = digest_of(data)
     home = named_root(path, root)
     text = read_source(path, home).decode("utf-8-sig")
-    _, where = load_yaml(path, root=home)
-    line = where.keys[("translation_of",)].line or 1
-    write_files({path: _with_translation_of(text, line, named.source, confirmed).encode(),
+    write_files({path: with_translation_of(text, display_name(path), named.source,
+                                           confirmed).encode(),
                  confirmed_copy(path, source, confirmed): data}, root=home or path.parent)
     return confirmed
 
 
-def _with_translation_of(text: str, line: int, source: str, confirmed: str) -> str:
-    """Return ``text`` with the top-level ``translation_of`` at ``line`` replaced."""
-    lines = text.splitlines(keepends=True)
-    end = line  # the key's line, then its indented value
-    while end < len(lines) and (lines[end][:1] in (" ", "\t") or not lines[end].strip()):
-        end += 1
-    while end > line and (not lines[end - 1].strip()
-                          or lines[end - 1].lstrip().startswith("#")):
-        end -= 1
-    block = ("translation_of:  # confirmed: written by `guidegen translations --confirm`\n"
-             f"  source: {_scalar(source)}\n  confirmed: {confirmed}\n")
-    return "".join([*lines[:line - 1], block, *lines[end:]])
+def with_translation_of(text: str, file: str, source: str, confirmed: str) -> str:
+    """Return the translation ``text`` with its ``translation_of`` saying ``confirmed``.
+
+    Only that value changes, in the style it was written in (a block, or a flow mapping
+    when the file is written in flow style); an anchor on the source's name stays on it,
+    so aliases elsewhere keep their text. The result is read back: if anything but
+    ``translation_of`` would read differently (an anchor inside it used elsewhere), the
+    file is left as it is and the error says what to write by hand.
+    """
+    events = list(yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    key, value, end, anchor = _translation_of_events(events)
+    if isinstance(end, yaml.MappingEndEvent) and not value.flow_style:
+        end = events[events.index(end) - 1]  # a block ends where the next key begins
+    shown = (f"&{anchor} " if anchor else "") + _scalar(source)
+    if getattr(events[2], "flow_style", False):  # one flow mapping: the value too
+        new = (f"{text[:value.start_mark.index]}{{source: {shown}, confirmed: {confirmed}}}"
+               f"{text[end.end_mark.index:]}")
+    else:
+        first = text.rfind("\n", 0, key.start_mark.index) + 1
+        last = text.find("\n", end.end_mark.index)
+        block = ("translation_of:  # confirmed: written by `guidegen translations "
+                 f"--confirm`\n  source: {shown}\n  confirmed: {confirmed}\n")
+        new = text[:first] + block + (text[last + 1:] if last >= 0 else "")
+    if not _reads_the_same(text, new, file, {"source": source, "confirmed": confirmed}):
+        raise UsageError(f"{file}: cannot record the confirmation in translation_of without "
+                         "changing the rest of the file (an anchor in it is used elsewhere); "
+                         f"write it by hand: translation_of: {{source: {_scalar(source)}, "
+                         f"confirmed: {confirmed}}}")
+    return new
+
+
+def _translation_of_events(events: list[Any]) -> tuple[Any, Any, Any, str | None]:
+    """Return the top-level ``translation_of``'s events: key, value's first and last.
+
+    And the anchor on the source's name, if any.
+    """
+    n = 3  # after the stream, the document and the top mapping's start
+    while n < len(events) and not isinstance(events[n], yaml.MappingEndEvent):
+        value = _node_end(events, n) + 1
+        last = _node_end(events, value)
+        key = events[n]
+        if isinstance(key, yaml.ScalarEvent) and key.value == "translation_of":
+            return key, events[value], events[last], _source_anchor(events, value, last)
+        n = last + 1
+    raise UsageError("translation_of not found")  # load() found it: not reached
+
+
+def _node_end(events: list[Any], n: int) -> int:
+    """Return the index of the last event of the node whose first event is ``n``."""
+    depth = 0
+    for m in range(n, len(events)):
+        if isinstance(events[m], yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+        elif isinstance(events[m], yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+        if depth == 0:
+            return m
+    return len(events) - 1
+
+
+def _source_anchor(events: list[Any], first: int, last: int) -> str | None:
+    """Return the anchor on the source's name in the value at ``first`` to ``last``."""
+    if first == last:
+        return getattr(events[first], "anchor", None)
+    return next((getattr(value, "anchor", None) for key, value in itertools.pairwise(
+        events[first + 1:last]) if isinstance(key, yaml.ScalarEvent) and key.value == "source"),
+        None)
+
+
+def _reads_the_same(old: str, new: str, file: str, recorded: dict[str, str]) -> bool:
+    """Return whether ``new`` reads as ``old`` but for ``translation_of``, ``recorded``."""
+    from ..content.yamlsource import parse_yaml
+
+    try:
+        before, _ = parse_yaml(old, file)
+        after, _ = parse_yaml(new, file)
+    except ContentError:
+        return False
+    return isinstance(after, dict) and after.pop("translation_of", None) == recorded and \
+        {k: v for k, v in before.items() if k != "translation_of"} == after
 
 
 def _scalar(text: str) -> str:
