@@ -157,8 +157,8 @@ def source_excerpt(location: Location, lines: dict[str, list[str] | None] | None
 def _lines_of(file: str) -> list[str] | None:
     from .files import read_file
 
-    try:
-        data = read_file(Path(file), _EXCERPT_BYTES)
+    try:  # in its own folder only: never through a symlink that leads elsewhere
+        data = read_file(Path(file), _EXCERPT_BYTES, root=Path(file).parent)
     except (GuidegenError, OSError, ValueError):
         return None
     return re.split(r"\r\n|\r|\n", data.decode("utf-8-sig", errors="replace"))

@@ -208,3 +208,24 @@ def test_a_default_output_folder_that_links_out_is_refused_unless_named(small, c
     assert named.exit_code == 0, named.stderr
     assert (small.outside / "ab.html").is_file()
     os.remove(small.outside / "ab.html")
+
+
+def test_a_symlink_out_in_content_is_never_opened_not_even_to_sort_it(small, cli,
+                                                                      monkeypatch):
+    """Sorting guides from packets reads a file's first lines: only inside the project."""
+    (small.outside / "pk.yaml").write_text(PACKET.replace("Welcome", SECRET), "utf-8")
+    (small.root / "content" / "lnk.yaml").symlink_to(small.outside / "pk.yaml")
+    opened = []
+    real_open = os.open
+
+    def recording(path, *args, **kwargs):
+        opened.append(os.path.realpath(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", recording)
+    result = cli("check")
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert result.stderr.startswith("content/lnk.yaml: error: is a symlink to ")
+    assert SECRET not in result.stdout + result.stderr
+    assert not [path for path in opened if path.startswith(str(small.outside))]

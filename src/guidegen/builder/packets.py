@@ -106,7 +106,8 @@ def sort_sources(paths: Sequence[str | os.PathLike[str]],
         files = sorted(p for p in path.iterdir() if p.suffix in SUFFIXES) \
             if path.is_dir() else [path]
         for file in files:
-            (packets if is_packet_file(file) else guides).append(file)
+            inside = named_root(file, project_root(options))
+            (packets if is_packet_file(file, inside) else guides).append(file)
     if paths and not guides and not packets:
         raise UsageError(f"no guides or packets found in {', '.join(map(str, paths))} "
                          "(looked for *.yaml)")

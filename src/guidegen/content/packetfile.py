@@ -18,10 +18,13 @@ GUIDE_SUFFIXES = (".yaml", ".yml")
 MAX_ROSTER_BYTES = 20_000_000  # a roster (CSV or XLSX) is read up to this size
 
 
-def is_packet_file(path: Path) -> bool:
-    """Return whether the YAML file at ``path`` is a packet (its top level has ``packet``)."""
+def is_packet_file(path: Path, root: Path | None = None) -> bool:
+    """Return whether the YAML file at ``path`` is a packet (its top level has ``packet``).
+
+    Read only inside ``root`` (the project, for a file named inside it).
+    """
     try:
-        head = read_source(path)[:64_000]
+        head = read_source(path, root)[:64_000]
     except ContentError:
         return False  # the loader says what is wrong with it
     return re.search(rb"(?m)^packet\s*:", head) is not None
