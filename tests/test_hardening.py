@@ -240,8 +240,9 @@ def test_disk_full_leaves_previous_outputs_and_no_temporary_files(project, cli, 
 
 
 def test_missing_font_is_named(project, cli):
-    write_yaml(project, "theme.yaml", "fonts:\n  body: {family: No Such Font, word: X}\n")
-    result = cli("build", "--templates", ".")
+    (project / "mine").mkdir()
+    write_yaml(project / "mine", "theme.yaml", "fonts:\n  body: {family: No Such Font, word: X}\n")
+    result = cli("build", "--templates", "mine")
     assert result.exit_code == 5
     assert "font 'No Such Font' is not installed" in result.stderr
     assert outputs(project) == {}

@@ -54,13 +54,13 @@ def add_field(paragraph: Any, instruction: str, result: str) -> None:
 def bookmark_name(anchor: str) -> str:
     """Return ``anchor`` as a Word bookmark name: a letter, then letters, digits and ``_``.
 
-    Word takes at most 40 characters. An anchor that does not fit as it is (too long, or
-    holding other characters) ends in a hash of itself, so two anchors never share a
-    name (two long subject ids that begin alike, ``a-b`` and ``a_b``).
+    Word takes at most 40 characters: a longer name is cut and ends in a hash of the
+    whole anchor, so two long anchors that begin alike (two long subject ids) never
+    share a name. (``guidegen import`` reads a subject's id back from a name that fits.)
     """
     name = re.sub(r"[^A-Za-z0-9_]", "_", anchor)
     name = name if name[:1].isalpha() else f"b_{name}"
-    if name == anchor and len(name) <= 40:
+    if len(name) <= 40:
         return name
     import hashlib
 
