@@ -225,6 +225,26 @@ def test_a_runaway_render_stops_at_the_time_limit(project, cli):
     assert outputs(project) == {}
 
 
+def test_a_time_limit_whose_alarm_is_swallowed_still_stops_the_work():
+    # as in a finalizer run by the garbage collector, where an exception is only printed
+    from guidegen.builder.limits import limited_time
+    from guidegen.errors import RenderError
+
+    swallowed: list[BaseException] = []
+    with pytest.raises(RenderError, match=r"^work took longer than 0\.1 s"), \
+            limited_time(0.1, "work"):
+        for _ in range(2):  # work that only the alarm ends (or many seconds of counting)
+            try:
+                for _ in range(10**9):
+                    pass
+            except BaseException as exc:
+                if swallowed:
+                    raise
+                swallowed.append(exc)
+        pytest.fail("the alarm did not ring again after it was swallowed")
+    assert len(swallowed) == 1
+
+
 def test_disk_full_leaves_previous_outputs_and_no_temporary_files(project, cli, monkeypatch):
     assert cli("build").exit_code == 0
     before = outputs(project)

@@ -60,10 +60,16 @@ def limited_time(seconds: float | None, what: str) -> Iterator[None]:
             signal.setitimer(signal.ITIMER_REAL, 0)
 
 
+# After the deadline the timer rings again every _AGAIN seconds until the limit is left:
+# an alarm that lands in a finalizer (a ``__del__`` run by the garbage collector, such as
+# WeasyPrint's font configuration's) is swallowed there, and the work would run on.
+_AGAIN = 1.0
+
+
 def _arm() -> None:
-    """Set the timer to the earliest deadline of the limits in force."""
+    """Set the timer to the earliest deadline of the limits in force, then every _AGAIN s."""
     left = min(deadline for deadline, _, _ in _LIMITS) - time.monotonic()
-    signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+    signal.setitimer(signal.ITIMER_REAL, max(left, 0.001), _AGAIN)
 
 
 def _earliest() -> tuple[float, str, float] | None:
