@@ -233,6 +233,10 @@ def test_a_page_left_blank_before_a_right_hand_start_in_pdf_and_libreoffice(tmp_
     for path in (pdf, converted):
         assert normalize(pdf_text(path, "-f", "4", "-l", "4")) == \
             "This page is intentionally left blank"
+        # at the head of the page's lower half, in Word as in the PDF
+        top = float(re.search(r'yMin="([\d.]+)"', pdf_text(path, "-bbox", "-f", "4", "-l",
+                                                            "4")).group(1))
+        assert 421 < top < 460, (path.suffix, top)
     assert "Page 1 of 1" in pdf_text(pdf, "-f", "3", "-l", "3")  # each guide's own, and
     assert "Page 1 of 2" in pdf_text(pdf, "-f", "5", "-l", "5")
     pages = pdf_pages(converted)  # the DOCX's: the packet's, the blank page counted

@@ -21,7 +21,7 @@ from typing import Any
 
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
-from docx.shared import Emu
+from docx.shared import Emu, Mm
 
 from ...theme.resolve import Styles
 from ...tree import Block, Running, Section
@@ -101,7 +101,15 @@ class PartWriter:
             furniture(sections[index], own, self.writer.styles, pages, title_page=False)
 
     def _blank_page(self, part: _Part, text: str) -> None:
+        """Add a page that says it was left blank, its words where the PDF's are.
+
+        The PDF prints them at the head of the page's lower half (the footer's gap below
+        its middle); Word's paragraph goes there by its space before.
+        """
         paragraph = self.document.add_paragraph(text, self.writer.style("blank-page"))
+        section, styles = self.document.sections[0], self.writer.styles
+        middle = section.page_height / 2 - section.top_margin + Mm(styles.footer_gap)
+        paragraph.paragraph_format.space_before = Emu(max(0, int(middle)))
         paragraph.add_run().add_break(WD_BREAK.PAGE)
         if part.first is not None:
             part.first.addprevious(paragraph._p)
