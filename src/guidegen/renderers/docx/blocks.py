@@ -291,20 +291,32 @@ class BlockWriter:
         (a bold mark around a symbol) is written on the run, as CSS would inherit it.
         """
         run = paragraph.add_run(text, spans[-1].word if spans else None)
-        font = run.font
-        for outer in spans[-2::-1]:
-            for ours, words in (("bold", "bold"), ("italic", "italic"), ("caps", "all_caps"),
-                                ("underline", "underline")):
-                value = getattr(outer, ours)
-                if value is not None and getattr(spans[-1], ours) is None \
-                        and getattr(font, words) is None:
-                    setattr(font, words, value)
-            if outer.color is not None and spans[-1].color is None \
-                    and font.color.rgb is None:
-                font.color.rgb = RGBColor.from_string(outer.color[1:].upper())
+        if len(spans) > 1:
+            font = run.font
+            for name, value in _inherited(spans):
+                if name == "color":
+                    font.color.rgb = RGBColor.from_string(value[1:].upper())
+                else:
+                    setattr(font, name, value)
         if link is not None:
             link.append(run._r)
         return run
+
+
+@functools.cache
+def _inherited(spans: tuple[SpanLook, ...]) -> tuple[tuple[str, Any], ...]:
+    """Return what the outer ``spans`` set and the innermost does not.
+
+    As (python-docx font property, value) pairs, each the nearest span's.
+    """
+    found: dict[str, Any] = {}
+    for outer in spans[-2::-1]:
+        for ours, words in (("bold", "bold"), ("italic", "italic"), ("caps", "all_caps"),
+                            ("underline", "underline"), ("color", "color")):
+            value = getattr(outer, ours)
+            if value is not None and getattr(spans[-1], ours) is None:
+                found.setdefault(words, value)
+    return tuple(found.items())
 
 
 def _shares(width: int, fractions: Sequence[float]) -> list[int]:

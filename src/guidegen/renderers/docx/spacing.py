@@ -44,8 +44,15 @@ class BlockSpacing:
         self.asked: list[_Space] = []
 
     def start(self) -> int:
-        """Return where the next block starts among the body's elements."""
-        return len(self._content())
+        """Return where the next block starts: the place among the body's children.
+
+        The body's last child is its section properties; what is written goes before it.
+        """
+        return len(self.body) - 1
+
+    def written(self, start: int) -> list[Any]:
+        """Return the paragraphs and tables written since ``start``."""
+        return [child for child in self.body[start:len(self.body) - 1] if _content(child)]
 
     def ask(self, start: int, before: float, after: float, rule: Rule | None = None,
             keep_intro: bool = False) -> None:
@@ -54,8 +61,7 @@ class BlockSpacing:
         ``keep_intro``: the paragraph before it stays on the page where it starts.
         """
         if before or after or rule is not None or keep_intro:
-            self.asked.append(_Space(self._content()[start:], before, after, rule,
-                                     keep_intro))
+            self.asked.append(_Space(self.written(start), before, after, rule, keep_intro))
 
     def break_before(self, start: int) -> None:
         """Start the block written since ``start`` on a new page.
@@ -63,15 +69,15 @@ class BlockSpacing:
         Its first paragraph breaks the page; a block that starts with a table gets an
         empty paragraph before it that does.
         """
-        content = self._content()
-        if start < len(content) and _is_paragraph(content[start]):
-            Paragraph(content[start], self.document._body).paragraph_format \
+        written = self.written(start)
+        if written and _is_paragraph(written[0]):
+            Paragraph(written[0], self.document._body).paragraph_format \
                 .page_break_before = True
             return
         holder = self.document.add_paragraph()
         holder.paragraph_format.page_break_before = True
-        if start < len(content):
-            content[start].addprevious(holder._p)
+        if written:
+            written[0].addprevious(holder._p)
 
     def finish(self) -> None:
         """Give every block's space to the paragraphs around it."""
@@ -139,10 +145,17 @@ class BlockSpacing:
 
     def _content(self) -> list[Any]:
         """Return the body's paragraphs and tables, section breaks left out."""
-        return [child for child in self.body
-                if child.tag == qn("w:tbl") or (child.tag == qn("w:p") and
-                                                child.find(qn("w:pPr") + "/" + qn("w:sectPr"))
-                                                is None)]
+        return [child for child in self.body if _content(child)]
+
+
+def _content(element: Any) -> bool:
+    """Return whether a body child is a paragraph or table (not a section break)."""
+    return bool(element.tag == _TABLE or (element.tag == _PARAGRAPH and
+                                          element.find(_SECTION_BREAK) is None))
+
+
+_TABLE, _PARAGRAPH = qn("w:tbl"), qn("w:p")
+_SECTION_BREAK = qn("w:pPr") + "/" + qn("w:sectPr")
 
 
 def _is_paragraph(element: Any) -> bool:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -99,15 +98,27 @@ def _require_styles(document: Any, styles: Styles, path: Path) -> None:
                 "which guidegen needs (start from `guidegen reference-doc`)")])
 
 
-@lru_cache(maxsize=8)
+_MADE: dict[tuple[str, str], bytes] = {}
+_KEEP = 8  # style sheets, themes and languages whose reference documents are kept
+
+
 def _generated_reference(key: str, styles: Styles, language: str) -> bytes:
-    """Return the generated reference document of ``styles`` (whose digest is ``key``)."""
-    document = docx.Document()
-    apply_styles(document, styles, language)
-    document.element.body.clear_content()
-    stream = io.BytesIO()
-    document.save(stream)
-    return stream.getvalue()
+    """Return the generated reference document of ``styles`` (whose digest is ``key``).
+
+    Made once per style sheet, theme and language (``key``: equal keys, equal styles),
+    whichever build, page fitting level or worker asks.
+    """
+    found = _MADE.get((key, language))
+    if found is None:
+        document = docx.Document()
+        apply_styles(document, styles, language)
+        document.element.body.clear_content()
+        stream = io.BytesIO()
+        document.save(stream)
+        if len(_MADE) >= _KEEP:
+            _MADE.pop(next(iter(_MADE)))
+        found = _MADE[(key, language)] = stream.getvalue()
+    return found
 
 
 def apply_styles(document: Any, styles: Styles, language: str = "en") -> None:
