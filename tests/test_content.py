@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from guidegen.common.yamlsource import load_yaml
 from guidegen.content.loader import load
-from guidegen.content.yamlsource import load_yaml
 from guidegen.project.schema import json_schema_text
 
 from .conftest import DEFAULT_GUIDE, ROOT

@@ -120,7 +120,7 @@ def test_python_tags_are_rejected_and_never_run(project, cli):
 
 
 def test_alias_bomb_is_refused_before_any_value_is_built(monkeypatch):
-    from guidegen.content import yamlsource
+    from guidegen.common import yamlsource
 
     built = []
     monkeypatch.setattr(yamlsource._Builder, "build",
@@ -185,7 +185,7 @@ def test_control_characters_are_located_errors(tmp_path):
 def test_the_characters_refused_before_yaml_are_exactly_pyyamls_non_printable_ones():
     import yaml.reader
 
-    from guidegen.content.characters import UNREADABLE
+    from guidegen.common.characters import UNREADABLE
 
     every = "".join(chr(code) for code in range(0x110000))
     theirs = [m.start() for m in yaml.reader.Reader.NON_PRINTABLE.finditer(every)]

@@ -25,7 +25,7 @@ from .readers import docx_text, html_text, pdf_text
 
 
 def test_an_alias_repeating_a_long_text_is_refused_by_its_characters(tmp_path, monkeypatch):
-    from guidegen.content import yamlsource
+    from guidegen.common import yamlsource
 
     text = MINIMAL + 'extra: &s "' + "x" * 60_000 + '"\nmore: [' + ", ".join(["*s"] * 15_000) \
         + "]\n"

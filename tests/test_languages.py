@@ -17,7 +17,7 @@ import pytest
 from docx.oxml.ns import qn
 
 import guidegen
-from guidegen.content.labels import LABEL_KEYS, fill
+from guidegen.common.labels import LABEL_KEYS, fill
 from guidegen.errors import display_name
 from guidegen.layout.guide import layout_guide
 from guidegen.layout.labels import catalogue_for, catalogue_tags, load_catalogue

@@ -40,7 +40,7 @@ def test_confirm_keeps_an_anchor_the_file_still_uses(small, cli):
 def test_confirm_of_a_flow_style_translation_keeps_the_translation(small, cli):
     import json
 
-    from guidegen.content.yamlsource import parse_yaml
+    from guidegen.common.yamlsource import parse_yaml
 
     path = german(small, lambda text: text)
     data, _ = parse_yaml(path.read_text(encoding="utf-8"), "de")

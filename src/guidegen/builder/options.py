@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from ..content.languages import LANGUAGE_TAG, is_right_to_left
+from ..common.language import LANGUAGE_TAG, is_right_to_left
 from ..errors import UsageError
 from ..renderers import Format
 

@@ -213,8 +213,6 @@ def start_pool(processes: int, memory_limit: int) -> Any:
     return pool
 
 
-
-
 def _start_worker(parent: int, memory_limit: int) -> None:
     _become_child(parent)
     from ..native import limit_memory
@@ -222,6 +220,9 @@ def _start_worker(parent: int, memory_limit: int) -> None:
     for renderer in RENDERERS.values():  # imported ahead of the first task
         with suppress(Exception):  # errors show when the renderers are used
             renderer.warm_up(_language)
+    with suppress(Exception):  # what unpickling a task imports: not under the memory limit
+        from .. import tree  # noqa: F401
+        from ..content import model  # noqa: F401
     limit_memory(memory_limit)
     WORKER_MEMORY.append(memory_limit)
 

@@ -38,7 +38,7 @@ def input_bytes(path: Path, root: Path | None = None) -> bytes:
     Read like every input (:func:`~guidegen.files.read_file`, inside ``root``): the
     loader then says what is wrong with the file, with its name.
     """
-    from ..content.yamlsource import MAX_BYTES
+    from ..common.yamlsource import MAX_BYTES
 
     try:
         return read_file(path, MAX_BYTES, root=root)

@@ -1,6 +1,6 @@
-"""Content: guide files read as YAML with locations, validated into the typed model.
+"""Content: guide and packet files validated into the typed model.
 
 :func:`load` and :func:`load_all` are the entry points (:mod:`.loader`); the model is in
-:mod:`.model`, Markdown parsing in :mod:`.markup`, YAML with locations in
-:mod:`.yamlsource`.
+:mod:`.model`, Markdown parsing in :mod:`.markup`. YAML with locations and the
+validation every file shares are on the ground floor (:mod:`guidegen.common`).
 """

@@ -7,38 +7,18 @@ reported in one :class:`~guidegen.errors.ContentError`, each with ``file:line:co
 
 from __future__ import annotations
 
-import difflib
 import os
-import types
-import typing
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from ..errors import ContentError, GuidegenError, Location, Problem, display_name
+from ..common.models import kind_of, raise_problems, validation_problems
+from ..common.yamlsource import Path_, SourceMap, format_path, load_yaml, parse_yaml
+from ..errors import ContentError, Location, Problem, display_name
 from ..files import named_root, outside_message, reference_root
-from .base import EXPECTED
-from .slips import mark_problems, translation_hint
-from .yamlsource import Path_, SourceMap, format_path, load_yaml, parse_yaml
-
-_MESSAGES = {
-    "string_type": "expected text, got {got}",
-    "tuple_type": "expected a list, got {got}",
-    "list_type": "expected a list, got {got}",
-    "dict_type": "expected a mapping, got {got}",
-    "model_type": "expected a mapping, got {got}",
-    "model_attributes_type": "expected a mapping, got {got}",
-    "date_from_datetime_parsing": "expected a date like 2026-01-31, got {input!r}",
-    "date_parsing": "expected a date like 2026-01-31, got {input!r}",
-    "date_type": "expected a date like 2026-01-31, got {got}",
-    "string_too_short": "must not be empty",
-    "union_tag_not_found": "missing 'kind' (one of: {expected})",
-    "too_short": "needs at least {min_length} items, got {count}",
-    "too_long": "takes at most {max_length} items, got {count}",
-    "union_tag_invalid": "unknown kind {tag!r} (one of: {expected})",
-}
+from .slips import mark_problems, markdown_slips, translation_hint
 
 
 def load(path: str | os.PathLike[str], root: Path | None = None, *,
@@ -55,7 +35,8 @@ def load(path: str | os.PathLike[str], root: Path | None = None, *,
     """
     path = Path(path)
     root = root or Path.cwd()
-    data, source = load_yaml(path, root=input_root(path, root, named_by, given))
+    data, source = load_yaml(path, root=input_root(path, root, named_by, given),
+                             literal=markdown_slips)
     if isinstance(data, dict) and "packet" in data and "guide" not in data:
         raise ContentError.collect([Problem(
             source.locate(("packet",), key=True), "this is a packet file, not a guide"
@@ -71,7 +52,7 @@ def load_text(text: str, file: str) -> Any:
     ``file`` names it in errors; it is what :func:`load` checks of a file that is not
     written yet (an imported guide), a translation's source aside.
     """
-    data, source = parse_yaml(text, file)
+    data, source = parse_yaml(text, file, markdown_slips)
     return _guide(data, source, Path(file), Path.cwd(), translations=False)
 
 
@@ -79,7 +60,7 @@ def _guide(data: Any, source: SourceMap, path: Path, root: Path, translations: b
     from .model import Guide
 
     if not isinstance(data, dict) or not data:
-        what = "empty" if not data else f"{_kind(data)}, not a mapping"
+        what = "empty" if not data else f"{kind_of(data)}, not a mapping"
         raise ContentError.collect([Problem(
             source.locate(()), f"the guide is {what}; it needs at least "
             "'guide', 'intro' and 'subjects'")])
@@ -87,15 +68,15 @@ def _guide(data: Any, source: SourceMap, path: Path, root: Path, translations: b
     try:
         guide = Guide.model_validate(data)
     except ValidationError as exc:
-        problems += _problems(exc, source, Guide)
-    _raise_problems(source, problems)
+        problems += validation_problems(exc, source, Guide)
+    raise_problems(source, problems)
     guide._source = source
     if guide.translation_of is None:
         translation_hint(path)
     if translations and guide.translation_of is not None:
         from .translations import translation_problems
 
-        _raise_problems(source, translation_problems(
+        raise_problems(source, translation_problems(
             guide, path, root, lambda original: load(original, root, translations=False,
                                                      named_by=path)))
     return guide
@@ -132,133 +113,6 @@ def load_all(paths: Iterable[str | os.PathLike[str]], root: Path | None = None, 
     if problems:
         raise ContentError.collect(problems)
     return guides
-
-
-def validate_data(data: Any, source: SourceMap, model: type[BaseModel],
-                  error: type[GuidegenError] = ContentError) -> Any:
-    """Return ``model`` validated from ``data``, or raise ``error`` with located problems."""
-    try:
-        result = model.model_validate(data)
-    except ValidationError as exc:
-        _raise_problems(source, _problems(exc, source, model), error)
-    _raise_problems(source, [], error)
-    return result
-
-
-def _raise_problems(source: SourceMap, problems: list[Problem],
-                    error: type[GuidegenError] = ContentError) -> None:
-    """Raise the YAML problems of ``source`` with ``problems`` not already said there."""
-    said = {p.path for p in source.problems}
-    fresh = [p for p in problems
-             if not any(p.path == s or p.path.startswith((s + ".", s + "[")) for s in said)]
-    if source.problems or fresh:
-        raise error.collect([*source.problems, *fresh])
-
-
-def _kind(value: Any) -> str:
-    from .model import kind_of
-
-    return kind_of(value)
-
-
-def _problems(exc: ValidationError, source: SourceMap, root: type[BaseModel]) -> list[Problem]:
-    """Return one located problem per error of ``exc``, without knock-on length errors."""
-    errors = exc.errors()
-    deeper = {e["loc"][:n] for e in errors for n in range(len(e["loc"]))}
-    return [_problem(e, source, root) for e in errors
-            if not (e["type"] in ("too_short", "too_long") and e["loc"] in deeper)]
-
-
-def _problem(error: Any, source: SourceMap, root: type[BaseModel]) -> Problem:
-    loc: tuple[Any, ...] = error["loc"]
-    kind = error["type"]
-    path, here = _walk(root, loc)
-    ctx = error.get("ctx") or {}
-    if kind == "extra_forbidden":
-        _, model = _walk(root, loc[:-1])
-        allowed = list(getattr(model, "model_fields", ()))
-        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        message = f"unknown key {loc[-1]!r}" + (
-            f" (did you mean {hint[0]!r}?)" if hint else
-            f" (allowed: {', '.join(allowed)})" if allowed else "")
-        return Problem(source.locate(path, key=True), message, format_path(path[:-1]))
-    if kind == "missing":
-        return Problem(source.locate(path[:-1]), f"missing required key {path[-1]!r}",
-                       format_path(path[:-1]))
-    given = error.get("input")
-    fields = {"got": _kind(given), "input": given,
-              "count": len(given) if isinstance(given, (list, dict)) else 0,
-              "expected": ", ".join(_tagged_members(here)), **ctx}
-    try:
-        message = _MESSAGES[kind].format(**fields)
-    except KeyError:  # not one of ours, or without the details ours name
-        message = _lower(error["msg"])
-    if kind == "string_pattern_mismatch" and ctx.get("pattern") in EXPECTED:
-        message = f"expected {EXPECTED[ctx['pattern']]}, got {given!r}"
-    lines = source.literal_lines.get(path, [])
-    if kind == "markdown" and 0 < ctx.get("line", 0) <= len(lines):  # point at the line
-        line, column = lines[ctx["line"] - 1]
-        return Problem(Location(source.file, line, column), str(ctx["problem"]),
-                       format_path(path))
-    return Problem(source.locate(path), message, format_path(path))
-
-
-def _lower(message: str) -> str:
-    if message[1:2].islower():
-        return message[:1].lower() + message[1:]
-    return message
-
-
-def _walk(root: type[BaseModel], loc: Sequence[Any]) -> tuple[Path_, Any]:
-    """Return ``loc`` without discriminator tags, and the declared type it ends in."""
-    current: Any = root
-    path: list[Any] = []
-    for part in loc:
-        current = _unwrap(current)
-        tagged = _tagged_members(current)
-        if isinstance(part, str) and part in tagged:
-            current = tagged[part]
-            continue
-        path.append(part)
-        current = _child(current, part)
-    return tuple(path), _unwrap(current)
-
-
-def _unwrap(tp: Any) -> Any:
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, types.UnionType):
-            members = [a for a in typing.get_args(tp) if a is not type(None)]
-            if len(members) != 1:
-                return tp
-            tp = members[0]
-        else:
-            return tp
-
-
-def _tagged_members(tp: Any) -> dict[str, Any]:
-    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
-        return {}
-    tags = {}
-    for member in typing.get_args(tp):
-        field = getattr(member, "model_fields", {}).get("kind")
-        for tag in typing.get_args(field.annotation) if field else ():
-            tags[tag] = member
-    return tags
-
-
-def _child(tp: Any, part: Any) -> Any:
-    if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(part, str):
-        field = tp.model_fields.get(part)
-        return field.annotation if field else None
-    origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if origin in (tuple, list) and args:
-        return args[0]
-    if origin is dict and len(args) == 2:
-        return args[1]
-    return None
 
 
 def reference_problems(data: dict[str, Any], source: SourceMap) -> list[Problem]:
@@ -317,4 +171,4 @@ def _value_problems(values: Any, path: Path_, ids: list[str], source: SourceMap)
     return problems
 
 
-__all__ = ["load", "load_all", "load_text", "reference_problems", "validate_data"]
+__all__ = ["load", "load_all", "load_text", "reference_problems"]

@@ -12,9 +12,9 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
+from ..common.characters import BAD_CHARACTERS
 from ..tree.blocks import ListBlock, Paragraph
 from ..tree.inlines import Code, Emph, Inline, LineBreak, Link, Strong, Text
-from .characters import BAD_CHARACTERS
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BeforeValidator,
     Field,
     GetCoreSchemaHandler,
@@ -27,13 +26,12 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, core_schema
 
+from ..common.labels import LabelOverrides
+from ..common.models import Identifier, LanguageTag, Model, PlainText, kind_of
+from ..common.yamlsource import Flag, SourceMap
 from ..errors import Location
 from ..tree.inlines import Inline
 from . import markup
-from .base import Model, matching
-from .labels import LabelOverrides
-from .languages import LANGUAGE_TAG, is_right_to_left
-from .yamlsource import Flag, SourceMap
 
 MIN_SUBJECTS, MAX_SUBJECTS = 2, 8
 MIN_YEAR = 1000  # Word's document properties need four-digit years
@@ -44,15 +42,6 @@ def _expect_text(value: Any) -> str:
         raise PydanticCustomError("string_type", "expected text, got {got}",
                                   {"got": kind_of(value)})
     return value
-
-
-def kind_of(value: Any) -> str:
-    """Return how an error message names the YAML kind of ``value``."""
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    return "nothing" if value is None else "text"
 
 
 def _markup(parse: Any, value: Any) -> Any:
@@ -81,7 +70,6 @@ class _Plain:
         return core_schema.no_info_plain_validator_function(self.validate)
 
 
-PlainText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Markdown = Annotated[
     tuple[markup.Block, ...],
     _Plain(functools.partial(_markup, markup.parse_blocks)),
@@ -106,22 +94,6 @@ def _iso_date(value: Any) -> Any:
 
 
 IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date)]
-Identifier = Annotated[str, matching(
-    r"^[a-z][a-z0-9_-]*$", "an id of lower-case letters, digits, - and _, starting with a "
-    "letter (like cmo)", max_length=40)]
-
-
-def _left_to_right(tag: str) -> str:
-    if is_right_to_left(tag):
-        raise PydanticCustomError(
-            "right_to_left", "'{tag}' is written right to left; whole guides in right-to-left "
-            "languages are not supported yet (their layout would print broken). Right-to-left "
-            "words inside a left-to-right guide are fine", {"tag": tag})
-    return tag
-
-
-LanguageTag = Annotated[str, matching(LANGUAGE_TAG, "a language tag like en, en-GB or de"),
-                        AfterValidator(_left_to_right)]
 
 
 class Mark(enum.Enum):

@@ -16,13 +16,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, PrivateAttr, StringConstraints
 
+from ..common.models import LanguageTag, Model, PlainText, matching, validate_data
+from ..common.yamlsource import SourceMap, format_path, load_yaml
 from ..errors import ContentError, Location, Problem
 from ..files import named_root, outside_message, reference_root
-from .base import matching
-from .loader import validate_data
-from .model import ControlledDocument, IsoDate, LanguageTag, Markdown, Model, PlainText
+from .model import ControlledDocument, IsoDate, Markdown
 from .packetfile import guide_file, is_packet_file
-from .yamlsource import SourceMap, format_path, load_yaml
+from .slips import markdown_slips
 
 Identifier = Annotated[str, matching(
     r"^[a-z][a-z0-9_]*$", "a name of lower-case letters, digits and _, starting with a "
@@ -144,7 +144,8 @@ def load_packet(path: str | os.PathLike[str], root: Path | None = None) -> Packe
     folder) may not lead out of it through a symlink.
     """
     path = Path(path)
-    data, source = load_yaml(path, root=named_root(path, root or Path.cwd()))
+    data, source = load_yaml(path, root=named_root(path, root or Path.cwd()),
+                             literal=markdown_slips)
     if not isinstance(data, dict) or "packet" not in data:
         raise ContentError.collect([Problem(source.locate(()), "a packet file needs "
                                             "'packet' (its title) and 'guides'")])

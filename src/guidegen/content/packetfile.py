@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..common.yamlsource import decode, parse_yaml, read_source
 from ..errors import ContentError
-from .yamlsource import decode, parse_yaml, read_source
 
 GUIDE_SUFFIXES = (".yaml", ".yml")
 MAX_ROSTER_BYTES = 20_000_000  # a roster (CSV or XLSX) is read up to this size

@@ -23,11 +23,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..common.characters import BAD_CHARACTERS, hidden_problem, missing_font_message
 from ..errors import ContentError, Location, Problem, display_name, warn
 from ..files import read_file, unencodable
 from ..spreadsheets import CellLocation, column_letter
-from .characters import hidden_problem, missing_font_message
-from .markup import BAD_CHARACTERS
 from .packet import Roster, fill
 from .packetfile import MAX_ROSTER_BYTES
 from .rostertable import Cell, table_rows

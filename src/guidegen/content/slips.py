@@ -1,14 +1,13 @@
-"""Slips that change a guide's text without a word from YAML or Markdown: found and said.
+"""Slips that change a guide's text without a word from Markdown: found and said.
 
-* **A list item joined to the one above.** A line starting ``- `` that YAML folds into
-  the text above (a list item indented one space too far continues the previous item;
-  a list in a folded ``>`` block is one paragraph), or that Markdown takes into the
-  paragraph above (in a literal ``|`` block, a marker indented four spaces past the text):
-  a located warning at the line (:func:`scalar_slips`).
-* **A comment that was text.** In an unquoted value, `` #`` starts a YAML comment:
-  ``criterion: Supplier audits #1 priority`` prints "Supplier audits". A ``#`` right
-  before a letter or digit is text that was meant; a located warning names what was
-  dropped and says to quote the value (:func:`scalar_slips`).
+The slips YAML itself makes (a list item folded into the text above, a comment that was
+text) are found as any YAML file is read (:mod:`guidegen.common.slips`); these are the
+content's:
+
+* **A list item joined to the one above.** In a literal ``|`` block, a marker indented
+  four spaces past the text is taken by Markdown into the paragraph above: a located
+  warning at the line (:func:`markdown_slips`, which the guide and packet loaders give
+  the YAML reader for each literal block).
 * **A mark misspelt.** A matrix cell that is a near miss of a mark word (``partal``,
   ``yse``; or of a word of the guide's language, ``Teilwiese``, ``Si``) would print as
   text: a located error with "did you mean" (:func:`mark_problems`). Quoted text is
@@ -26,84 +25,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..common.slips import MARKER, format_at, shorten
 from ..errors import Location, Problem, display_name, hint, warn
 
-if TYPE_CHECKING:  # yamlsource calls this module as it reads
-    import yaml
-
-    from .yamlsource import Path_, SourceMap
-
-_MARKER = re.compile(r"[-*+](?: |$)")  # a bullet list item's marker, at a line's start
-_DROPPED = re.compile(r"\s+#(?=[^\s#])")  # a comment glued to a word: "#1", "#tag"
-
-
-def scalar_slips(node: yaml.ScalarNode, lines: list[str], file: str, path: Path_) -> None:
-    """Warn of list items joined to the text above, and of text dropped as a comment."""
-    style = node.style or None  # plain: None from PyYAML, "" from libyaml
-    if node.start_mark.line != node.end_mark.line and style in (None, "'", '"', ">"):
-        for number, column in _folded_items(node, lines):
-            warn(Location(file, number + 1, column + 1), _joined_message(lines[number],
-                 style, path), _format(path))
-    if style is None and node.value:
-        _dropped_comment(node, lines, file, path)
-
-
-def _folded_items(node: yaml.ScalarNode, lines: list[str]) -> Iterator[tuple[int, int]]:
-    """Yield (line, column), from 0, of each list marker YAML joins to the line above."""
-    first, last = node.start_mark.line, min(node.end_mark.line, len(lines) - 1)
-    if node.style == ">":  # the text starts on the line after the indicator
-        block = [n for n in range(first + 1, last + 1) if lines[n].strip()]
-        if not block:
-            return
-        indent = _indent(lines[block[0]])
-        for number in range(block[0] + 1, last + 1):
-            above = lines[number - 1]
-            if _indent(lines[number]) == indent and above.strip() and \
-                    _indent(above) == indent and _MARKER.match(lines[number][indent:]):
-                yield number, indent
-        return
-    for number in range(first + 1, last + 1):
-        text = lines[number].lstrip(" ")
-        if _MARKER.match(text) and lines[number - 1].strip():
-            yield number, len(lines[number]) - len(text)
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _joined_message(line: str, style: str | None, path: Path_) -> str:
-    shown = _shorten(line.strip())
-    if style == ">":
-        return (f"{shown!r} is not a list item: a folded block (>) joins this line to the "
-                "one above, so it prints inside that paragraph; write a list in a literal "
-                "block (|)")
-    if path and isinstance(path[-1], int):
-        return (f"{shown!r} is not a list item: YAML joins this line to the item above, so "
-                "it prints inside it; start its '-' in the same column as the items above")
-    return (f"{shown!r} is not a list item: YAML joins this line to the text above, so it "
-            "prints inside it; write a list in a literal block (|), or indent this line "
-            "as its own item")
-
-
-def _dropped_comment(node: yaml.ScalarNode, lines: list[str], file: str, path: Path_) -> None:
-    end = node.end_mark
-    if end.line >= len(lines) or lines[end.line].find("#", end.column) < 0:
-        return
-    rest = lines[end.line][end.column:]
-    found = _DROPPED.match(rest)
-    if found is None:
-        return
-    dropped = rest[found.end() - 1:].rstrip()
-    warn(Location(file, end.line + 1, end.column + found.end()),
-         f"YAML reads {dropped!r} as a comment and drops it, so the value is "
-         f"{_shorten(node.value)!r}; quote the value to keep the text "
-         f"(\"{_shorten(node.value)} {_shorten(dropped)}\")", _format(path))
-
-
-def _shorten(text: str, most: int = 40) -> str:
-    return text if len(text) <= most else text[:most - 1] + "…"
-
+if TYPE_CHECKING:
+    from ..common.yamlsource import Path_, SourceMap
 
 def markdown_slips(text: str, lines: list[tuple[int, int]], file: str, path: Path_) -> None:
     """Warn of list items Markdown takes into the paragraph above, in a literal block.
@@ -114,23 +40,17 @@ def markdown_slips(text: str, lines: list[tuple[int, int]], file: str, path: Pat
     from .markup import paragraph_lines
 
     rows = text.split("\n")
-    if not any(_MARKER.match(row.lstrip(" ")) for row in rows[1:]):
+    if not any(MARKER.match(row.lstrip(" ")) for row in rows[1:]):
         return
     for first, end in paragraph_lines(text):
         for number in range(first + 1, min(end, len(rows), len(lines))):
             stripped = rows[number].lstrip(" ")
-            if _MARKER.match(stripped):
+            if MARKER.match(stripped):
                 line, column = lines[number]  # the column of the line's first character
                 warn(Location(file, line, column),
-                     f"{_shorten(stripped)!r} is not a list item: Markdown takes this line "
+                     f"{shorten(stripped)!r} is not a list item: Markdown takes this line "
                      "into the paragraph above (its '-' is indented 4 or more spaces past "
-                     "that text); indent it like the items above", _format(path))
-
-
-def _format(path: Path_) -> str:
-    from .yamlsource import format_path
-
-    return format_path(path)
+                     "that text); indent it like the items above", format_at(path))
 
 
 # -- marks -----------------------------------------------------------------------------------
@@ -157,7 +77,7 @@ def mark_problems(data: dict[str, Any], source: SourceMap) -> list[Problem]:
     for at, text in cells:
         message = _near_mark(text, words, printed)
         if message:
-            problems.append(Problem(source.locate(at), message, _format(at)))
+            problems.append(Problem(source.locate(at), message, format_at(at)))
     return problems
 
 

@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..common.yamlsource import Path_, format_path, parse_yaml, read_source
 from ..errors import ContentError, Location, Problem, display_name, warn
 from ..files import outside_message, reference_root
 from ..tree.blocks import Block, ListBlock
-from .yamlsource import Path_, format_path, parse_yaml, read_source
 
 if TYPE_CHECKING:
     from .model import Guide

@@ -12,8 +12,8 @@ import dataclasses
 import datetime
 from collections.abc import Sequence
 
-from ..content.labels import fill
-from ..content.languages import script_of
+from ..common.labels import fill
+from ..common.language import script_of
 from ..content.model import Cell as MatrixCell
 from ..content.model import Guide, GuideInfo, Mark, Matrix, PerSubject, Subject
 from ..errors import Location

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from ..content.labels import Catalogue, LabelTexts, fill
-from ..content.languages import base_language, script_of, subtags
-from ..content.yamlsource import load_yaml
+from ..common.labels import Catalogue, LabelTexts, fill
+from ..common.language import base_language, script_of, subtags
+from ..common.yamlsource import load_yaml
 from ..errors import Location, ResourceError, warn
 from ..theme.folders import package_folder
 
@@ -40,7 +40,7 @@ def catalogue_tags() -> dict[str, str]:
 @cache
 def load_catalogue(tag: str) -> Catalogue:
     """Return the built-in catalogue of ``tag`` (one of :func:`catalogue_tags`)."""
-    from ..content.loader import validate_data
+    from ..common.models import validate_data
 
     data, source = load_yaml(package_folder(LOCALES) / f"{tag}.yaml")
     catalogue: Catalogue = validate_data(data, source, Catalogue, ResourceError)
@@ -69,7 +69,7 @@ def catalogue_for(language: str) -> str | None:
 class Labels:
     """The labels of one guide, and how its language writes dates, lists and quotes.
 
-    ``texts`` holds every label (:class:`~guidegen.content.labels.LabelTexts`);
+    ``texts`` holds every label (:class:`~guidegen.common.labels.LabelTexts`);
     ``language`` is the guide's tag; ``locales`` are the tags Babel tries, in order.
     """
 

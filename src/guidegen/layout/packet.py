@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import Any, Final
 
-from ..content.languages import script_of
+from ..common.language import script_of
 from ..content.model import Guide
 from ..content.packet import Packet
 from ..content.roster import Recipient

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from ..builder.options import MAX_TIME_LIMIT, BuildOptions, choices, option_fields
-from ..content.languages import LANGUAGE_TAG
-from ..content.yamlsource import load_yaml
+from ..common.language import LANGUAGE_TAG
+from ..common.yamlsource import load_yaml
 from ..errors import ContentError, Location, Problem, ProjectError, UsageError, display_name
 from ..files import folder_name, named_inside, outside_root
 

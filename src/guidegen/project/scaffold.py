@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from ..builder.outputs import write_files
-from ..content.yamlsource import MAX_BYTES
+from ..common.yamlsource import MAX_BYTES
 from ..errors import UsageError
 from ..files import read_file
 from ..theme.folders import package_folder

@@ -26,10 +26,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..builder.outputs import write_files
+from ..common.yamlsource import read_source
 from ..content import markup
 from ..content import model as schema
 from ..content.translations import TO_TRANSLATE, TO_TRANSLATE_COMMENT
-from ..content.yamlsource import read_source
 from ..errors import UsageError, display_name, set_aside_warnings
 
 HEADER = """\

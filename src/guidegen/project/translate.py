@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from ..builder.outputs import write_files
+from ..common.yamlsource import read_source
 from ..content.translations import (
     changed_lines,
     confirmed_copy,
@@ -26,7 +27,6 @@ from ..content.translations import (
     source_of,
     source_path,
 )
-from ..content.yamlsource import read_source
 from ..errors import ContentError, UsageError, display_name, set_aside_warnings
 from ..files import named_root, reference_root
 
@@ -186,7 +186,7 @@ def _source_anchor(events: list[Any], first: int, last: int) -> str | None:
 
 def _reads_the_same(old: str, new: str, file: str, recorded: dict[str, str]) -> bool:
     """Return whether ``new`` reads as ``old`` but for ``translation_of``, ``recorded``."""
-    from ..content.yamlsource import parse_yaml
+    from ..common.yamlsource import parse_yaml
 
     try:
         before, _ = parse_yaml(old, file)

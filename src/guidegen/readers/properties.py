@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..content.languages import LANGUAGE_TAG, is_right_to_left
+from ..common.language import LANGUAGE_TAG, is_right_to_left
 from ..errors import Location, warn
 from .docx.model import WordDocument
 from .yamltext import Plain

@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ..content.labels import fill
+from ..common.labels import fill
 from ..content.model import MAX_SUBJECTS, MIN_SUBJECTS
 from ..errors import ContentError, Location, Problem, warn
 from ..layout.labels import Labels, resolve_labels

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..content.yamlsource import SourceMap, load_yaml
+from ..common.yamlsource import SourceMap, load_yaml
 from ..errors import ContentError, Problem, ResourceError, ThemeError
 
 

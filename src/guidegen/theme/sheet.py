@@ -18,8 +18,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..content.loader import validate_data
-from ..content.yamlsource import SourceMap
+from ..common.models import validate_data
+from ..common.yamlsource import SourceMap
 from ..errors import Location, Problem, ThemeError, display_name, warn
 from .folders import builtin_templates
 from .layers import load_layers, read_layer

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PlainValidator, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from ..content.base import Model, matching
+from ..common.models import Model, matching
 
 STYLES_FILE = "styles.yaml"
 # the file the Word styles were declared in before the style sheet; a user's is ignored

@@ -14,10 +14,9 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
-from ..content.base import Model, matching
-from ..content.labels import LabelOverrides
-from ..content.languages import script_of
-from ..content.loader import validate_data
+from ..common.labels import LabelOverrides
+from ..common.language import script_of
+from ..common.models import Color, Model, validate_data
 from ..errors import ThemeError
 from ..tree.document import EAST_ASIAN
 from .layers import load_layers
@@ -25,7 +24,6 @@ from .layers import load_layers
 THEME_FILE = "theme.yaml"
 PAPER_SIZES_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
 
-Color = Annotated[str, matching(r"^#[0-9a-fA-F]{6}$", "a colour like #1d6a96")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Points = Annotated[float, Field(gt=0, le=200)]
 Millimetres = Annotated[float, Field(ge=0, le=100)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ...content.characters import missing_font_message
+from ...common.characters import missing_font_message
 from ...errors import Location, Problem, ResourceError
 from .engine import Laid
 

@@ -16,6 +16,7 @@ ourselves so that nothing surprises the schema:
 from __future__ import annotations
 
 import codecs
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ import yaml
 from ..errors import ContentError, Location, Problem, display_name, warn
 from ..files import read_file
 from .characters import BAD_CHARACTERS, UNREADABLE, describe, hidden_problem
-from .slips import markdown_slips, scalar_slips
+from .slips import scalar_slips
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 100_000
@@ -74,10 +75,16 @@ class SourceMap:
         return Location(self.file, 1, 1)
 
 
+# what a reader does with each literal block (``|``): its text, the file's line and column
+# of each of its lines, the file's name, its path (the content checks its Markdown)
+LiteralCheck = Callable[[str, list[tuple[int, int]], str, "Path_"], None]
+
+
 @dataclass
 class _Builder:
     source: SourceMap
     lines: list[str]
+    literal: LiteralCheck | None = None
 
     def at(self, node: yaml.Node) -> Location:
         mark = node.start_mark
@@ -134,7 +141,8 @@ class _Builder:
         scalar_slips(node, self.lines, self.source.file, path)
         if node.style == "|":
             lines = self.source.literal_lines[path] = _literal_lines(node, self.lines)
-            markdown_slips(text, lines, self.source.file, path)
+            if self.literal is not None:
+                self.literal(text, lines, self.source.file, path)
         hidden = hidden_problem(text)
         if hidden is not None:
             warn(self.where_in(node, path, hidden[0]), hidden[1], format_path(path))
@@ -222,21 +230,23 @@ def read_source(path: Path, root: Path | None = None, display: str | None = None
     return read_file(path, MAX_BYTES, root=root, error=ContentError, display=display)
 
 
-def load_yaml(path: Path, display: str | None = None,
-              root: Path | None = None) -> tuple[Any, SourceMap]:
+def load_yaml(path: Path, display: str | None = None, root: Path | None = None,
+              literal: LiteralCheck | None = None) -> tuple[Any, SourceMap]:
     """Return the data of the YAML file at ``path`` and its :class:`SourceMap`.
 
     The file is read by :func:`guidegen.files.read_file` (a regular file of at most
     :data:`MAX_BYTES`, not a symlink out of ``root``). Unreadable files and YAML syntax
     errors raise :class:`ContentError`. Problems in well-formed YAML (duplicate keys,
     forbidden tags and characters) are collected in ``SourceMap.problems`` so that
-    schema errors can be reported alongside them.
+    schema errors can be reported alongside them. ``literal`` is called on each literal
+    block as it is read (the content's Markdown checks).
     """
     file = display or display_name(path)
-    return parse_yaml(decode(read_source(path, root, file), file), file)
+    return parse_yaml(decode(read_source(path, root, file), file), file, literal)
 
 
-def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
+def parse_yaml(text: str, file: str,
+               literal: LiteralCheck | None = None) -> tuple[Any, SourceMap]:
     """Return the data of YAML ``text`` (named ``file`` in errors) and its :class:`SourceMap`.
 
     Problems are reported as :func:`load_yaml` describes.
@@ -269,7 +279,7 @@ def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
             Location(file, mark.line + 1, mark.column + 1),
             f"document expands to more than {too_big[1]} "
             "(aliases repeated too often?)")])
-    data = _Builder(source, text.splitlines()).build(node, ())
+    data = _Builder(source, text.splitlines(), literal).build(node, ())
     return data, source
 
 

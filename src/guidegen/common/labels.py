@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
-from .base import Model
+from .models import Model
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 

@@ -1,0 +1,63 @@
+"""The import order the README's module map promises, read from the code itself."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from .conftest import ROOT
+
+PACKAGE = ROOT / "src" / "guidegen"
+
+
+def imported(path: Path) -> set[str]:
+    """Return the guidegen modules ``path`` imports, anywhere in it, as dotted names."""
+    module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    package = module.rsplit(".", 1)[0] if path.name != "__init__.py" else \
+        module.removesuffix(".__init__")
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[:len(package.split(".")) - node.level + 1]
+                name = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                name = node.module or ""
+            names = [f"{name}.{alias.name}" for alias in node.names] if not node.module \
+                else [name]
+            found.update(n for n in names if n.startswith("guidegen"))
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("guidegen"))
+    return found
+
+
+def imports_of(*parts: str) -> dict[str, set[str]]:
+    """Return what each module under ``src/guidegen/PARTS`` imports."""
+    where = PACKAGE.joinpath(*parts)
+    files = [where] if where.suffix == ".py" else sorted(where.rglob("*.py"))
+    return {str(f.relative_to(PACKAGE)): imported(f) for f in files}
+
+
+def reaching(modules: dict[str, set[str]], *layers: str) -> dict[str, set[str]]:
+    """Return, by module, what it imports of the subpackages ``layers``."""
+    found = {name: {m for m in names if m.split(".")[1] in layers}
+             for name, names in modules.items()}
+    return {name: names for name, names in found.items() if names}
+
+
+def test_the_relative_imports_are_read_right():
+    assert "guidegen.common.yamlsource" in imported(PACKAGE / "common" / "models.py")
+    assert "guidegen.errors" in imported(PACKAGE / "common" / "models.py")
+    assert "guidegen.theme.folders" in imported(PACKAGE / "theme" / "__init__.py")
+
+
+def test_the_ground_floor_imports_nothing_above_it():
+    above = ("content", "theme", "layout", "renderers", "builder", "project", "cli")
+    assert reaching(imports_of("common"), *above) == {}
+
+
+def test_the_theme_and_the_project_file_read_without_the_content():
+    assert reaching(imports_of("theme"), "content", "layout", "renderers", "builder",
+                    "project", "cli") == {}
+    assert reaching(imports_of("project", "config.py"), "content", "layout", "renderers",
+                    "cli") == {}
