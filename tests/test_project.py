@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from guidegen import BuildOptions
-from guidegen.builder.options import option_fields
+from guidegen.builder.options import Flag, Whole, option_fields
 from guidegen.cli import main
 from guidegen.errors import ProjectError, UsageError
 from guidegen.project.config import load_project
@@ -25,7 +26,8 @@ def test_defaults_are_declared_once_and_the_cli_leaves_them_to_the_project():
         if name in ("content", "packets", "root"):
             continue
         assert build[name].default in (None, False, ()), name  # not given: project/default
-        assert str(spec.metadata["help"]).split(";")[0] in build[name].help
+        assert spec.help.split(";")[0] in build[name].help
+        assert set(build[name].opts) | set(build[name].secondary_opts) == set(spec.flags)
     assert BuildOptions().formats == ("pdf", "docx") and BuildOptions().jobs is None
 
 
@@ -98,8 +100,8 @@ def test_the_published_project_schema_accepts_a_new_projects_file(cli, tmp_path)
     schema = json.loads(cli("schema", "--project").stdout)
     data = yaml.safe_load((tmp_path / "p" / "guidegen.yaml").read_text(encoding="utf-8"))
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(data)) == []
-    assert set(schema["properties"]) == {f.metadata["key"] for f in option_fields().values()
-                                         if f.metadata["key"]}
+    assert set(schema["properties"]) == {spec.key for spec in option_fields().values()
+                                         if spec.key}
 
 
 def test_new_refuses_a_folder_that_is_not_empty(cli, tmp_path):
@@ -118,6 +120,48 @@ def test_new_refuses_a_folder_that_is_not_empty(cli, tmp_path):
 def test_new_guide_refuses_bad_subjects(project, cli, args, message):
     result = cli("new", *args)
     assert result.exit_code == 2 and message in result.stderr
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("jobs", "0", "expected a whole number of at least 1, got '0'"),
+    ("memory_limit", "2000000", "expected a whole number of at least 1 and at most 1048576"),
+    ("time_limit", "0", "expected a number of seconds above 0 and at most 86400, got '0'"),
+    ("paper", "a5", "expected one of a4, letter, got 'a5'"),
+    ("language", "de_DE", "expected a language tag like en, en-GB or de, got 'de_DE'"),
+    ("language", "ar", "'ar' is written right to left"),
+    ("strict", "maybe", "expected true or false, got 'maybe'"),
+    ("formats", "pdf,odt", "unknown value 'odt' (one of: pdf, docx, html)")])
+def test_one_validator_says_the_same_on_the_command_line_in_the_project_file_and_the_api(
+        project, cli, name, value, message):
+    spec = option_fields()[name]
+    flag = spec.flag
+    given = cli("build", flag, value) if not isinstance(spec.kind, Flag) else None
+    if given is not None:
+        assert given.exit_code == 2 and message in given.stderr, given.stderr
+    written = f"[{value}]" if name == "formats" else value
+    write_yaml(project, "guidegen.yaml", f"{spec.key}: {written}\n")
+    from_file = cli("check")
+    assert from_file.exit_code == 1
+    assert from_file.stderr.startswith(f"guidegen.yaml:1:{len(spec.key) + 3}: error: "
+                                       f"{spec.key}: {message.split(', got')[0]}")
+    typed = int(value) if isinstance(spec.kind, Whole) else value
+    with pytest.raises(UsageError, match=f"^{flag}: {re.escape(message.split(', got')[0])}"):
+        BuildOptions(**{name: typed})
+
+
+def test_what_the_outputs_depend_on_is_declared_with_each_option():
+    affecting = {name for name, spec in option_fields().items() if spec.affects_output}
+    assert affecting == {"formats", "paper", "templates", "language", "pdf_variant", "pages",
+                         "strict"}
+    assert [name for name, _ in BuildOptions().output_settings()] == [
+        name for name in option_fields() if name in affecting]
+    from guidegen.builder.jobs import settings_of
+
+    same = settings_of(BuildOptions())
+    assert settings_of(BuildOptions(jobs=1, time_limit=5, force=True, out=Path("x"))) == same
+    for changed in ({"paper": "letter"}, {"language": "de"}, {"strict": True},
+                    {"formats": ("pdf",)}, {"pages": 2}, {"pdf_variant": "a-3b"}):
+        assert settings_of(BuildOptions(**changed)) != same, changed
 
 
 def test_options_refuse_impossible_values_as_usage_errors():

@@ -66,7 +66,7 @@ def test_the_restyling_example_is_a_valid_style_sheet_that_restyles(tmp_path):
     from guidegen.theme import load_templates
 
     section = README.split("## Restyling", 1)[1].split("\n## ", 1)[0]
-    example = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+    example = re.search(r"```yaml[^\n]*\n(.*?)```", section, re.S).group(1)
     schema = json.loads((ROOT / "schema" / "styles.schema.json").read_text(encoding="utf-8"))
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(
         yaml.safe_load(example))) == []
@@ -75,3 +75,141 @@ def test_the_restyling_example_is_a_valid_style_sheet_that_restyles(tmp_path):
     assert styles.paragraph("heading").size == 18 != builtin.paragraph("heading").size
     assert styles.paragraph("heading").border_after is None
     assert styles.spans["who"].italic and not builtin.spans["who"].italic
+
+
+# -- parts generated from the code: `python -m tests.test_readme` rewrites them --------------
+
+GENERATED = re.compile(r"(<!-- generated: (?P<name>[a-z-]+) [^\n]*-->\n)(?P<body>.*?)"
+                       r"(<!-- end of generated part -->)", re.S)
+
+
+def option_table() -> str:
+    """Return the README's table of the options of ``guidegen build``, from their declaration."""
+    from guidegen.builder.options import option_fields
+
+    rows = ["| Option | Meaning |", "| --- | --- |"]
+    specs = option_fields()
+    for param in main.commands["build"].params:
+        spec = specs.get(str(param.name))
+        if spec is None:
+            continue
+        metavar = spec.kind.metavar().replace("|", "\\|")
+        meaning = " ".join(filter(None, (spec.help, spec.doc)))
+        if spec.default not in (None, False) and "default" not in spec.help:
+            meaning += f" Default: `{spec.kind.shown(spec.default)}`."
+        rows.append(f"| `{', '.join(spec.flags)}{' ' + metavar if metavar else ''}` | "
+                    f"{meaning} |")
+    return "\n".join(rows) + "\n"
+
+
+def help_of(*command: str) -> str:
+    """Return ``guidegen COMMAND --help`` as printed 80 columns wide, in a text block."""
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, [*command, "--help"], terminal_width=80,
+                                prog_name="guidegen")
+    assert result.exit_code == 0, result.output
+    return f"```text\n{result.output}```\n"
+
+
+def generated_parts() -> dict[str, str]:
+    """Return every part of the README generated from the code, by its marker's name."""
+    return {"build-options": option_table(), "help": help_of(), "check-help": help_of("check")}
+
+
+def regenerated(text: str) -> str:
+    """Return the README ``text`` with every generated part made again from the code."""
+    parts = generated_parts()
+    return GENERATED.sub(lambda m: m.group(1) + parts[m.group("name")] + m.group(4), text)
+
+
+def test_the_generated_parts_are_the_codes():
+    found = [m.group("name") for m in GENERATED.finditer(README)]
+    assert sorted(found) == sorted(generated_parts())
+    assert regenerated(README) == README, "run `python -m tests.test_readme` to regenerate"
+
+
+def test_the_option_table_lists_what_the_code_declares():
+    table = option_table()
+    assert "| `-j, --jobs N` | Processes that may render at once;" in table
+    assert "| `--paper a4\\|letter` |" in table and "Default: `120`." in table
+
+
+# -- every YAML example is valid against the schema it names ---------------------------------
+
+SCHEMA_NAMES = ("guide", "packet", "theme", "project", "styles")
+FOREIGN = ("github-actions",)  # examples of other tools' files
+
+
+def yaml_examples() -> list[tuple[int, list[str], str]]:
+    """Return each ```yaml block of the README: its line, the words after yaml, its text."""
+    return [(README[:m.start()].count("\n") + 1, m.group(1).split(), m.group(2))
+            for m in re.finditer(r"(?m)^```yaml([^\n]*)\n(.*?)^```", README, re.S)]
+
+
+def yaml_1_2(text: str) -> object:
+    """Return ``text`` read as editors read YAML (1.2): no dates, true and false only."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, pattern) for tag, pattern in resolvers
+                if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
+                                 re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                 list("tTfF"))
+    return yaml.load(text, Loader)  # a SafeLoader, with YAML 1.2's scalars
+
+
+def test_every_yaml_example_names_its_schema():
+    examples = yaml_examples()
+    assert len(examples) >= 7
+    for line, words, _ in examples:
+        names = [w for w in words if w != "fragment"]
+        known = bool(names) and all(n in SCHEMA_NAMES for n in names)
+        assert known or (len(names) == 1 and names[0] in FOREIGN), \
+            f"README.md:{line}: name the schema after ```yaml ({', '.join(SCHEMA_NAMES)})"
+
+
+def test_every_yaml_example_is_valid_against_the_shipped_schemas():
+    import copy
+    import json
+
+    import jsonschema
+
+    from guidegen.theme.folders import package_folder
+
+    schemas = {name: json.loads((package_folder("schema") / f"{name}.schema.json")
+                                .read_text(encoding="utf-8")) for name in SCHEMA_NAMES}
+    checked = 0
+    for line, words, text in yaml_examples():
+        data = yaml_1_2(text)
+        for name in (w for w in words if w in SCHEMA_NAMES):
+            schema = schemas[name]
+            if "fragment" in words:  # some keys of a file: each as the file would hold it
+                schema = copy.deepcopy(schema)
+                schema.pop("required", None)
+            errors = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in
+                      jsonschema.Draft202012Validator(schema).iter_errors(data)]
+            assert errors == [], f"README.md:{line}: not a valid {name} file: {errors}"
+            checked += 1
+    assert checked >= 7
+
+
+def test_the_schema_check_finds_a_mistake():
+    import json
+
+    import jsonschema
+
+    from guidegen.theme.folders import package_folder
+
+    schema = json.loads((package_folder("schema") / "project.schema.json").read_text())
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(
+        yaml_1_2("jobs: 0\npaper: a5\n")))
+
+
+if __name__ == "__main__":  # rewrite the README's generated parts
+    (ROOT / "README.md").write_text(regenerated(README), encoding="utf-8")

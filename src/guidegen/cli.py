@@ -21,7 +21,7 @@ from typing import Any
 
 import click
 
-from .builder.options import BuildOptions, choices, option_fields
+from .builder.options import BuildOptions, Choices, Flag, Option, OptionError, option_fields
 from .errors import (
     EXIT_CODES,
     GuidegenError,
@@ -130,41 +130,44 @@ def _show_progress_notes() -> None:
         logger.setLevel(logging.INFO)
 
 
-def _formats(ctx: click.Context, param: click.Parameter,
-             values: tuple[str, ...]) -> tuple[str, ...] | None:
-    chosen = [f.strip().lower() for value in values for f in value.split(",") if f.strip()]
-    known = choices("formats")
-    unknown = [f for f in chosen if f not in known]
-    if unknown:
-        raise click.BadParameter(f"{', '.join(unknown)} (choose from {', '.join(known)})")
-    return tuple(chosen) or None
+class OptionType(click.ParamType):
+    """The click type of a build option: its value checked by its one declaration."""
+
+    def __init__(self, spec: Option) -> None:
+        self.spec = spec
+        self.name = spec.name
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        """Return ``value`` as the option holds it, or fail saying what it expected."""
+        try:
+            return self.spec.check(value)
+        except OptionError as exc:
+            self.fail(str(exc), param, ctx)
 
 
-def option(name: str, *flags: str, **extra: Any) -> Callable[[F], F]:
+def _joined(ctx: click.Context, param: click.Parameter, values: tuple[Any, ...]) -> Any:
+    """Return the values of a repeated list option as one (None if not given)."""
+    if not values:
+        return None
+    spec = option_fields()[str(param.name)]
+    return spec.check([item for value in values for item in value])
+
+
+def option(name: str) -> Callable[[F], F]:
     """Return the click option for the build option ``name``, from its declaration."""
     spec = option_fields()[name]
-    default = spec.default
-    shown = ",".join(default) if isinstance(default, tuple) else default
-    help_text = str(spec.metadata["help"])
-    if shown not in (None, False) and "default" not in help_text:
-        help_text += f" [default: {shown}]"
-    settings: dict[str, Any] = {"default": None, "help": help_text}
-    allowed = choices(name)
-    if name == "roster":
-        settings["type"] = click.Path(dir_okay=False, path_type=Path)
-    elif allowed and name != "formats":
-        settings["type"] = click.Choice(allowed)
-    elif isinstance(default, Path) or name == "templates":
-        settings["type"] = click.Path(file_okay=False, path_type=Path)
-    elif isinstance(default, bool):  # not given: None, so the project file's value stands
-        settings.update(is_flag=True, default=None)
-    elif name == "jobs" or isinstance(default, int):
-        settings["type"] = click.IntRange(min=1)
-    elif name == "pages":
-        settings["type"] = click.IntRange(min=1, max=999)
-    elif isinstance(default, float):
-        settings["type"] = click.FloatRange(min=0, min_open=True)
-    return click.option(*flags, name, **{**settings, **extra})
+    help_text, kind = spec.help, spec.kind
+    if spec.default not in (None, False) and "default" not in help_text:
+        help_text += f" [default: {kind.shown(spec.default)}]"
+    settings: dict[str, Any] = {"default": None, "help": help_text}  # None: not given
+    if isinstance(kind, Flag):  # not given: None, so the project file's value stands
+        settings["is_flag"] = True
+    else:
+        settings.update(type=OptionType(spec), metavar=kind.metavar())
+    if isinstance(kind, Choices):
+        settings.update(multiple=True, callback=_joined)
+    return click.option(*spec.flags, name, **settings)
 
 
 guides_argument = click.argument("guides", nargs=-1, type=click.Path(path_type=Path))
@@ -202,22 +205,22 @@ def main(ctx: click.Context, debug: bool, config: Path | None, allow_outside: bo
 
 @main.command()
 @guides_argument
-@option("formats", "-f", "--format", multiple=True, callback=_formats)
-@option("out", "-o", "--out")
-@option("paper", "--paper")
-@option("templates", "--templates")
-@option("language", "--language")
-@option("pdf_variant", "--pdf-variant")
-@option("pages", "--pages")
-@option("strict", "--strict")
-@option("force", "--force")
-@option("jobs", "-j", "--jobs")
-@option("jobs_over_cpus", "--jobs-over-cpus")
-@option("time_limit", "--time-limit")
-@option("memory_limit", "--memory-limit")
-@option("roster", "--roster")
-@option("roster_encoding", "--roster-encoding", metavar="ENCODING")
-@option("shard", "--shard", metavar="K/N")
+@option("formats")
+@option("out")
+@option("paper")
+@option("templates")
+@option("language")
+@option("pdf_variant")
+@option("pages")
+@option("strict")
+@option("force")
+@option("jobs")
+@option("jobs_over_cpus")
+@option("time_limit")
+@option("memory_limit")
+@option("roster")
+@option("roster_encoding")
+@option("shard")
 @click.pass_context
 def build(ctx: click.Context, guides: tuple[Path, ...], **given: Any) -> None:
     """Build GUIDES (default: every guide in the content folder) into the output folder."""
@@ -229,10 +232,10 @@ def build(ctx: click.Context, guides: tuple[Path, ...], **given: Any) -> None:
 
 @main.command()
 @guides_argument
-@option("templates", "--templates")
-@option("strict", "--strict")
-@option("roster", "--roster")
-@option("roster_encoding", "--roster-encoding", metavar="ENCODING")
+@option("templates")
+@option("strict")
+@option("roster")
+@option("roster_encoding")
 @click.pass_context
 def check(ctx: click.Context, guides: tuple[Path, ...], **given: Any) -> None:
     """Validate GUIDES (and packets, and a roster), the theme and the style sheet."""
@@ -378,7 +381,7 @@ def import_(ctx: click.Context, source: Path, output: Path | None, force: bool,
                                                 path_type=Path),
               default=Path("reference.docx"), show_default=True,
               help="Where to write it: a regular file, or - for standard output.")
-@option("templates", "--templates")
+@option("templates")
 @click.pass_context
 def reference_doc(ctx: click.Context, output: Path, templates: Path | None) -> None:
     """Write the Word reference document: restyle it, then put it in --templates."""

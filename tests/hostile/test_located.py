@@ -19,8 +19,8 @@ from .small import PROJECT_FILE
 @pytest.mark.parametrize("line, message", [
     ("jobs: ²", "guidegen.yaml:5:7: error: jobs: expected a whole number of at least 1, "
      "got '²'"),
-    ("memory_limit: 99999999999", "guidegen.yaml:5:15: error: memory_limit: must be at "
-     "least 1 and at most 1048576 megabytes"),
+    ("memory_limit: 99999999999", "guidegen.yaml:5:15: error: memory_limit: expected a "
+     "whole number of at least 1 and at most 1048576, got '99999999999'"),
 ], ids=["superscript-two", "memory-limit"])
 def test_a_bad_project_value_is_located_for_every_command(small, cli, line, message):
     small.write("guidegen.yaml", PROJECT_FILE + line + "\n")

@@ -22,11 +22,10 @@ from .. import testhook
 from ..errors import OutputError, StrictError, UsageError, warnings_so_far
 from ..files import named_root, reference_root
 from ..renderers import Rendered
-from ..theme.folders import template_folders
 from .limits import limited_time
 from .options import BuildOptions
 from .outputs import locked, write_files
-from .state import BuildState, folder_digest, input_bytes
+from .state import BuildState, input_bytes
 
 
 @dataclass(frozen=True)
@@ -175,10 +174,13 @@ def owner_name(what: str, path: Path, project: Path) -> str:
 
 
 def settings_of(options: BuildOptions) -> list[str]:
-    """Return what, besides its files, an output depends on: templates and options."""
-    return [folder_digest(template_folders(options.templates)), ",".join(options.formats),
-            options.paper or "", options.pdf_variant, options.language, str(options.strict),
-            str(options.pages or ""), os.environ.get("SOURCE_DATE_EPOCH", "")]
+    """Return what, besides its files, an output depends on.
+
+    The options declared ``affects_output`` (the templates as the hash of their files),
+    and ``SOURCE_DATE_EPOCH``.
+    """
+    return [*(f"{name}={value}" for name, value in options.output_settings()),
+            os.environ.get("SOURCE_DATE_EPOCH", "")]
 
 
 OUTSIDE = b"\0outside the project"  # what a file that may not be read hashes as

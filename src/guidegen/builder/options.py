@@ -1,11 +1,18 @@
-"""The options of a build, declared once: names, types, choices, defaults and help.
+"""The options of a build, declared once: names, kinds, defaults, help, and what they affect.
 
-:class:`BuildOptions` is the one object that carries them to the pipeline, whichever
-way they were given: the command line's options (:mod:`guidegen.cli` makes its click
-options from the fields here), the project file ``guidegen.yaml``
-(:mod:`guidegen.project.config` validates its keys, and writes its JSON Schema, from the
-fields that have a ``key``), or the library API. Later sources win: defaults, then the
-project file, then what was given.
+:class:`BuildOptions` is the one object that carries them to the builder, whichever way
+they were given, and each field's :class:`Option` (its ``metadata["option"]``) is the one
+place its values are checked: :meth:`Option.check` is what the command line's option
+types call (:mod:`guidegen.cli` makes its click options from these declarations, flags
+included), what the project file's loader calls on each key
+(:mod:`guidegen.project.config`, which also writes its JSON Schema from them), and what
+:class:`BuildOptions` calls on every field when it is made, so the library API takes
+nothing the other two refuse. Later sources win: defaults, then the project file, then
+what was given. A field that ``affects_output`` goes into the hash that decides whether
+an output is up to date (:meth:`BuildOptions.output_settings`); the others (where files
+go, how many processes, time and memory limits) do not.
+
+This module imports neither click nor pydantic: an up-to-date build needs only it.
 """
 
 from __future__ import annotations
@@ -14,16 +21,16 @@ import dataclasses
 import os
 import re
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from ..common.language import LANGUAGE_TAG, is_right_to_left
+from ..common.paper import Paper
 from ..errors import UsageError
-from ..renderers import Format
+from ..renderers import FORMATS, Format
 
-Paper = Literal["a4", "letter"]
 PdfVariant = Literal["ua-1", "a-3b", "tagged"]
 # --pdf-variant name -> WeasyPrint's pdf_variant; every variant is tagged.
 PDF_VARIANTS: dict[str, str | None] = {"ua-1": "pdf/ua-1", "a-3b": "pdf/a-3b", "tagged": None}
@@ -31,6 +38,11 @@ MAX_TIME_LIMIT = 86_400.0
 MAX_MEMORY_LIMIT = 1 << 20  # megabytes: a terabyte
 MAX_PAGES = 999
 MAX_SHARDS = 100_000  # as many as a roster may have rows
+MAX_SHARDS = 100_000  # as many as a roster may have rows
+
+
+class OptionError(ValueError):
+    """A value an option does not take; the message says what it expected, in plain words."""
 
 
 def cpu_count() -> int:
@@ -41,97 +53,403 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def _about(help_text: str, key: str | None = None) -> dict[str, Any]:
-    """Return a field's metadata; ``key`` is its name in ``guidegen.yaml`` (None: not one)."""
-    return {"help": help_text, "key": key}
+# -- kinds of values: how each is written, checked and published ---------------------------
+
+@dataclass(frozen=True)
+class Kind:
+    """What values an option takes. ``check`` takes them as any source writes them.
+
+    The command line and the project file give text (a YAML scalar stays the text it was
+    written as), lists of text, or ``None``; the library API gives Python values.
+    """
+
+    def metavar(self) -> str:
+        """Return how help and the README name a value (``N``, ``DIR``, ``a4|letter``)."""
+        return "TEXT"
+
+    def check(self, value: object) -> object:
+        """Return ``value`` as the option holds it; raise :class:`OptionError` if it is wrong."""
+        if not isinstance(value, str) or not value.strip():
+            raise OptionError(f"expected text, got {value!r}")
+        return value.strip()
+
+    def schema(self) -> dict[str, Any]:
+        """Return the JSON Schema of the option's value in ``guidegen.yaml``."""
+        return {"type": "string", "minLength": 1}
+
+    def shown(self, value: object) -> str:
+        """Return ``value`` as the help and the README show a default."""
+        return str(value)
+
+    def fingerprint(self, value: object) -> str:
+        """Return what of ``value`` the outputs depend on, for their inputs' hash."""
+        return "" if value is None else self.shown(value)
+
+
+@dataclass(frozen=True)
+class Choice(Kind):
+    """One of a few names."""
+
+    choices: tuple[str, ...]
+
+    def metavar(self) -> str:
+        """Return the choices as the README's option table writes them."""
+        return "|".join(self.choices)
+
+    def check(self, value: object) -> object:
+        """Return ``value`` if it is one of the choices."""
+        if value not in self.choices:
+            raise OptionError(f"expected one of {', '.join(self.choices)}, got {value!r}")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        """Return an enumeration of the choices."""
+        return {"enum": list(self.choices)}
+
+
+@dataclass(frozen=True)
+class Choices(Choice):
+    """Several of a few names: a list, or text separated by commas; kept once each, in order."""
+
+    def metavar(self) -> str:
+        """Return the choices, comma-separated."""
+        return ",".join(self.choices)
+
+    def check(self, value: object) -> object:
+        """Return the names of ``value`` once each, in the choices' order."""
+        items = [v.strip().lower() for v in value.split(",") if v.strip()] \
+            if isinstance(value, str) else value
+        if not isinstance(items, list | tuple) or not items:
+            raise OptionError(f"expected a list of {', '.join(self.choices)}")
+        wrong = [item for item in items if item not in self.choices]
+        if wrong:
+            raise OptionError(f"unknown value {wrong[0]!r} (one of: {', '.join(self.choices)})")
+        return tuple(name for name in self.choices if name in items)
+
+    def schema(self) -> dict[str, Any]:
+        """Return a list of the choices."""
+        return {"type": "array", "items": {"enum": list(self.choices)}, "minItems": 1}
+
+    def shown(self, value: object) -> str:
+        """Return the names comma-separated."""
+        return ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
+
+
+@dataclass(frozen=True)
+class Whole(Kind):
+    """A whole number from ``low`` to ``high``."""
+
+    low: int = 1
+    high: int | None = None
+
+    def metavar(self) -> str:
+        """Return ``N``."""
+        return "N"
+
+    def check(self, value: object) -> object:
+        """Return ``value`` as an int within the bounds."""
+        number = value if isinstance(value, int) and not isinstance(value, bool) else \
+            int(value) if isinstance(value, str) and re.fullmatch(r"\s*[0-9]+\s*", value) \
+            else None
+        if number is None or number < self.low or (self.high is not None and number > self.high):
+            upto = f" and at most {self.high}" if self.high is not None else ""
+            raise OptionError(f"expected a whole number of at least {self.low}{upto}, "
+                              f"got {value!r}")
+        return number
+
+    def schema(self) -> dict[str, Any]:
+        """Return an integer schema with the bounds."""
+        return {"type": "integer", "minimum": self.low,
+                **({"maximum": self.high} if self.high is not None else {})}
+
+
+@dataclass(frozen=True)
+class Seconds(Kind):
+    """A number of seconds above 0 and at most ``high``."""
+
+    high: float = MAX_TIME_LIMIT
+
+    def metavar(self) -> str:
+        """Return ``SECONDS``."""
+        return "SECONDS"
+
+    def check(self, value: object) -> object:
+        """Return ``value`` as a float within the bounds."""
+        try:
+            number = float(value) if isinstance(value, int | float | str) and \
+                not isinstance(value, bool) else None
+        except ValueError:
+            number = None
+        if number is None or not 0 < number <= self.high:
+            raise OptionError(f"expected a number of seconds above 0 and at most "
+                              f"{self.high:g}, got {value!r}")
+        return number
+
+    def schema(self) -> dict[str, Any]:
+        """Return a number schema with the bounds."""
+        return {"type": "number", "exclusiveMinimum": 0, "maximum": self.high}
+
+    def shown(self, value: object) -> str:
+        """Return the seconds without a needless ``.0``."""
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@dataclass(frozen=True)
+class Flag(Kind):
+    """On or off: a flag on the command line, true or false in the project file."""
+
+    def metavar(self) -> str:
+        """Return nothing: a flag takes no value."""
+        return ""
+
+    def check(self, value: object) -> object:
+        """Return ``value`` as a bool."""
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "yes", "false", "no"):
+            return value.strip().lower() in ("true", "yes")
+        raise OptionError(f"expected true or false, got {value!r}")
+
+    def schema(self) -> dict[str, Any]:
+        """Return a boolean schema."""
+        return {"type": "boolean"}
+
+
+@dataclass(frozen=True)
+class Place(Kind):
+    """A folder (or a file, if ``file``); relative to the project file when written there."""
+
+    file: bool = False
+
+    def metavar(self) -> str:
+        """Return FILE or DIR."""
+        return "FILE" if self.file else "DIR"
+
+    def check(self, value: object) -> object:
+        """Return ``value`` as a path."""
+        if isinstance(value, os.PathLike):
+            value = os.fspath(value)
+        if not isinstance(value, str) or not value.strip():
+            raise OptionError("expected a file name" if self.file else "expected a folder name")
+        return Path(value)
+
+    def from_project(self, path: Path, root: Path) -> Path:
+        """Return ``path``, written in the project file at ``root``, as the build names it."""
+        where = root / path
+        relative = os.path.relpath(where)
+        return Path(where if relative.startswith("..") else relative)
+
+
+@dataclass(frozen=True)
+class TemplateFolder(Place):
+    """A templates folder: the outputs depend on every file in it and in the built-in one."""
+
+    def fingerprint(self, value: object) -> str:
+        """Return the hash of every file of the template folders (the built-in one alone)."""
+        from ..theme.folders import template_folders
+        from .state import folder_digest
+
+        return folder_digest(template_folders(value if isinstance(value, Path) else None))
+
+
+@dataclass(frozen=True)
+class Tag(Kind):
+    """A BCP 47 language tag of a language written left to right."""
+
+    def metavar(self) -> str:
+        """Return ``TAG``."""
+        return "TAG"
+
+    def check(self, value: object) -> object:
+        """Return ``value`` if it is such a tag."""
+        if not isinstance(value, str) or not re.match(LANGUAGE_TAG, value):
+            raise OptionError(f"expected a language tag like en, en-GB or de, got {value!r}")
+        if is_right_to_left(value):
+            raise OptionError(f"{value!r} is written right to left; whole guides in "
+                              "right-to-left languages are not supported yet")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        """Return a string schema with the tag's pattern."""
+        return {"type": "string", "pattern": LANGUAGE_TAG}
+
+
+@dataclass(frozen=True)
+class Encoding(Kind):
+    """The name of a text encoding Python knows (``cp1252``)."""
+
+    def metavar(self) -> str:
+        """Return ``ENCODING``."""
+        return "ENCODING"
+
+    def check(self, value: object) -> object:
+        """Return ``value`` if Python has a text encoding of that name."""
+        import codecs
+
+        try:
+            known = isinstance(value, str) and bool(codecs.lookup(value).name) and \
+                not value.lower().startswith(("rot", "hex"))
+        except LookupError:
+            known = False
+        if not known:
+            raise OptionError(f"expected an encoding Python knows (e.g. utf-8, cp1252, "
+                              f"latin-1), got {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class Slice(Kind):
+    """The K-th of N slices, written K/N."""
+
+    def metavar(self) -> str:
+        """Return ``K/N``."""
+        return "K/N"
+
+    def check(self, value: object) -> object:
+        """Return ``value`` if it reads as K/N with 1 <= K <= N."""
+        if not isinstance(value, str) or shard_slice(value) is None:
+            raise OptionError(f"expected K/N with 1 <= K <= N <= {MAX_SHARDS:,}, like 2/8, "
+                              f"got {value!r}")
+        return value
+
+
+def shard_slice(text: str) -> tuple[int, int] | None:
+    """Return ``K/N`` as (K, N), or None if it is not a slice."""
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+    if match is None:
+        return None
+    index, count = int(match.group(1)), int(match.group(2))
+    return (index, count) if 1 <= index <= count <= MAX_SHARDS else None
+
+
+# -- the declaration ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Option:
+    """One build option: its kind, help, command-line flags and project-file key.
+
+    ``affects_output``: the outputs depend on it (or whether they may be written), so a
+    change makes them out of date. ``doc`` is what the README's option table says beyond
+    the help.
+    """
+
+    name: str
+    default: Any
+    kind: Kind
+    help: str
+    flags: tuple[str, ...] = ()
+    key: str | None = None
+    affects_output: bool = False
+    doc: str = ""
+
+    def check(self, value: object) -> object:
+        """Return ``value`` as the option holds it (None only where the default is None).
+
+        Raise :class:`OptionError` saying what it expected.
+        """
+        if value is None:
+            if self.default is None:
+                return None
+            raise OptionError(f"expected a value (default: {self.kind.shown(self.default)})")
+        return self.kind.check(value)
+
+    @property
+    def flag(self) -> str:
+        """Return the long flag that names the option in messages (``--jobs``)."""
+        return next((f for f in self.flags if f.startswith("--")),
+                    "--" + self.name.replace("_", "-"))
+
+
+def about(kind: Kind, help: str, *flags: str, key: str | None = None,
+          affects_output: bool = False, doc: str = "") -> dict[str, Option]:
+    """Return a field's metadata: its :class:`Option` (name and default set by the class)."""
+    return {"option": Option("", None, kind, help, flags, key, affects_output, doc)}
 
 
 @dataclass(frozen=True)
 class BuildOptions:
     """Everything that decides what a build writes and how it runs."""
 
-    content: Path = field(default=Path("content"), metadata=_about(
-        "Folder of the guides built when none are named.", "content"))
-    out: Path = field(default=Path("output"), metadata=_about(
-        "Folder for the outputs.", "output"))
-    formats: tuple[Format, ...] = field(default=("pdf", "docx"), metadata=_about(
-        "Formats to write.", "formats"))
-    paper: Paper | None = field(default=None, metadata=_about(
-        "Paper size; default: the theme's (a4).", "paper"))
-    templates: Path | None = field(default=None, metadata=_about(
-        "Folder of templates (and theme.yaml) that override the built-in ones.", "templates"))
-    language: str = field(default="en", metadata=_about(
-        "Language of guides that do not name theirs.", "language"))
-    pdf_variant: PdfVariant = field(default="ua-1", metadata=_about(
-        "PDF/UA-1 (accessible), PDF/A-3b (archival), or plain tagged PDF.", "pdf_variant"))
-    jobs: int | None = field(default=None, metadata=_about(
-        "Processes that may render at once; default: one per CPU, and never more than the "
-        "CPUs without --jobs-over-cpus; 1 renders everything in one process.", "jobs"))
-    jobs_over_cpus: bool = field(default=False, metadata=_about(
-        "Let --jobs start more processes than there are CPUs.", "jobs_over_cpus"))
-    time_limit: float = field(default=120.0, metadata=_about(
-        "Seconds loading the guides, rendering one document, or writing the files may "
-        "take.", "time_limit"))
-    memory_limit: int = field(default=1024, metadata=_about(
-        "Megabytes of memory a helper or worker process may take on top of what it held "
-        "when it started.", "memory_limit"))
-    pages: int | None = field(default=None, metadata=_about(
-        "Page budget: fit every guide built into this many pages (tightening spacing, then "
-        "type sizes, within the theme's bounds), or fail naming what spilled over; "
-        "overrides a guide's handout.pages."))
-    strict: bool = field(default=False, metadata=_about(
-        "Treat warnings (layout, translations, suspicious text) as errors.", "strict"))
-    force: bool = field(default=False, metadata=_about(
-        "Render even the outputs that are up to date."))
-    packets: Path | None = field(default=None, metadata=_about(
-        "Folder of the onboarding packets built, with the guides, when none are named.",
-        "packets"))
-    roster: Path | None = field(default=None, metadata=_about(
-        "A roster (CSV or XLSX): build one personalised packet per row."))
-    roster_encoding: str | None = field(default=None, metadata=_about(
-        "The encoding of a CSV roster that is not UTF-8 (e.g. cp1252); default: UTF-8, "
-        "else the most likely one, with a warning."))
-    shard: str | None = field(default=None, metadata=_about(
-        "Build only the K-th of N equal slices of the roster, written K/N (e.g. 2/8)."))
-    root: Path | None = field(default=None, metadata=_about(
-        "The project's folder: no guide inside it may lead out of it through a symlink; "
-        "default: the working folder."))
+    content: Path = field(default=Path("content"), metadata=about(
+        Place(), "Folder of the guides built when none are named.",
+        key="content"))
+    out: Path = field(default=Path("output"), metadata=about(
+        Place(), "Folder for the outputs.", "-o", "--out", key="output"))
+    formats: tuple[Format, ...] = field(default=("pdf", "docx"), metadata=about(
+        Choices(FORMATS), "Formats to write.", "-f", "--format", key="formats",
+        affects_output=True, doc="Repeat the option or separate the formats with commas."))
+    paper: Paper | None = field(default=None, metadata=about(
+        Choice(typing.get_args(Paper)), "Paper size; default: the theme's (a4).",
+        "--paper", key="paper", affects_output=True))
+    templates: Path | None = field(default=None, metadata=about(
+        TemplateFolder(), "Folder of templates (and theme.yaml) that override the built-in "
+        "ones.", "--templates", key="templates", affects_output=True,
+        doc="See Restyling."))
+    language: str = field(default="en", metadata=about(
+        Tag(), "Language of guides that do not name theirs.", "--language",
+        key="language", affects_output=True))
+    pdf_variant: PdfVariant = field(default="ua-1", metadata=about(
+        Choice(typing.get_args(PdfVariant)), "PDF/UA-1 (accessible), PDF/A-3b "
+        "(archival), or plain tagged PDF.", "--pdf-variant", key="pdf_variant",
+        affects_output=True))
+    jobs: int | None = field(default=None, metadata=about(
+        Whole(1), "Processes that may render at once; default: one per CPU, and never "
+        "more than the CPUs without --jobs-over-cpus; 1 renders everything in one process.",
+        "-j", "--jobs", key="jobs",
+        doc="With two or more, one document is laid out as a PDF by a helper process while "
+        "the main one builds its DOCX, and several documents render side by side in worker "
+        "processes."))
+    jobs_over_cpus: bool = field(default=False, metadata=about(
+        Flag(), "Let --jobs start more processes than there are CPUs.",
+        "--jobs-over-cpus", key="jobs_over_cpus"))
+    time_limit: float = field(default=120.0, metadata=about(
+        Seconds(), "Seconds loading the guides, rendering one document (all its formats "
+        "together), or writing the files may take.", "--time-limit", key="time_limit",
+        doc="Past it the build stops, writing nothing (exit 3)."))
+    memory_limit: int = field(default=1024, metadata=about(
+        Whole(1, MAX_MEMORY_LIMIT), "Megabytes of memory a helper or worker process may "
+        "take on top of what it held when it started.", "--memory-limit", key="memory_limit",
+        doc="Past it the render stops (exit 3)."))
+    pages: int | None = field(default=None, metadata=about(
+        Whole(1, MAX_PAGES), "Page budget: fit every guide built into this many pages "
+        "(tightening spacing, then type sizes, within the theme's bounds), or fail naming "
+        "what spilled over; overrides a guide's handout.pages.", "--pages",
+        affects_output=True, doc="See Page budgets; not a project-file key."))
+    strict: bool = field(default=False, metadata=about(
+        Flag(), "Treat warnings (layout, translations, suspicious text) as errors.",
+        "--strict", key="strict", affects_output=True,
+        doc="The layout preflight's among them: exit 1, nothing written; `check` takes it "
+        "too."))
+    force: bool = field(default=False, metadata=about(
+        Flag(), "Render even the outputs that are up to date.", "--force"))
+    packets: Path | None = field(default=None, metadata=about(
+        Place(), "Folder of the onboarding packets built, with the guides, when none "
+        "are named.", key="packets"))
+    roster: Path | None = field(default=None, metadata=about(
+        Place(file=True), "A roster (CSV or XLSX): build one personalised packet per "
+        "row.", "--roster", doc="With exactly one packet (see Packets); with none (guides "
+        "only) or several, a usage error (exit 2)."))
+    roster_encoding: str | None = field(default=None, metadata=about(
+        Encoding(), "The encoding of a CSV roster that is not UTF-8 (e.g. cp1252); default: "
+        "UTF-8, else the most likely one, with a warning.", "--roster-encoding",
+        doc="With `--roster`."))
+    shard: str | None = field(default=None, metadata=about(
+        Slice(), "Build only the K-th of N equal slices of the roster, written K/N "
+        "(e.g. 2/8).", "--shard",
+        doc="With `--roster`; N at most 100,000; a shard that holds nobody is a warning."))
+    root: Path | None = field(default=None, metadata=about(
+        Place(), "The project's folder: no guide inside it may lead out of it through "
+        "a symlink; default: the working folder."))
+
+    options: ClassVar[dict[str, Option]]  # by name, set below
 
     def __post_init__(self) -> None:
-        formats = [f for f in typing.get_args(Format) if f in self.formats]
-        unknown = sorted(set(self.formats) - set(formats))
-        if unknown or not formats:
-            raise UsageError(f"unknown format {unknown[0]!r} (known: "
-                             f"{', '.join(typing.get_args(Format))})" if unknown
-                             else "no format to write")
-        object.__setattr__(self, "formats", tuple(formats))  # in rendering order, once each
-        _require_choice("paper", self.paper, Paper, optional=True)
-        _require_choice("pdf_variant", self.pdf_variant, PdfVariant)
-        if not re.match(LANGUAGE_TAG, self.language):
-            raise UsageError(f"{self.language!r} is not a language tag like en, en-GB or de")
-        if is_right_to_left(self.language):
-            raise UsageError(f"{self.language!r} is written right to left; whole guides in "
-                             "right-to-left languages are not supported yet")
-        if self.jobs is not None and self.jobs < 1:
-            raise UsageError("--jobs must be at least 1")
-        if not 1 <= self.memory_limit <= MAX_MEMORY_LIMIT:
-            raise UsageError(f"--memory-limit must be at least 1 and at most "
-                             f"{MAX_MEMORY_LIMIT} megabytes")
-        if self.pages is not None and not 1 <= self.pages <= MAX_PAGES:
-            raise UsageError(f"--pages must be from 1 to {MAX_PAGES}")
-        if not 0 < self.time_limit <= MAX_TIME_LIMIT:
-            raise UsageError(f"--time-limit must be more than 0 and at most "
-                             f"{MAX_TIME_LIMIT:g} seconds")
-        if self.roster_encoding is not None and not _known_encoding(self.roster_encoding):
-            raise UsageError(f"--roster-encoding {self.roster_encoding!r} is not an encoding "
-                             "Python knows (e.g. utf-8, cp1252, latin-1)")
-        if self.shard is not None and self.shard_slice is None:
-            raise UsageError(f"--shard takes K/N with 1 <= K <= N <= {MAX_SHARDS:,}, like "
-                             f"2/8; got {self.shard!r}")
-        for name in ("content", "out", "templates", "packets", "roster", "root"):
-            value = getattr(self, name)
-            if value is not None and not isinstance(value, Path):
-                object.__setattr__(self, name, Path(value))
+        for name, spec in self.options.items():
+            try:
+                value = spec.check(getattr(self, name))
+            except OptionError as exc:
+                raise UsageError(f"{spec.flag}: {exc}") from None
+            object.__setattr__(self, name, value)
 
     @property
     def weasy_variant(self) -> str | None:
@@ -140,12 +458,8 @@ class BuildOptions:
 
     @property
     def shard_slice(self) -> tuple[int, int] | None:
-        """Return the shard as (K, N), or None if not sharded (or malformed)."""
-        match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", self.shard or "")
-        if match is None:
-            return None
-        index, count = int(match.group(1)), int(match.group(2))
-        return (index, count) if 1 <= index <= count <= MAX_SHARDS else None
+        """Return the shard as (K, N), or None if not sharded."""
+        return None if self.shard is None else shard_slice(self.shard)
 
     @property
     def processes(self) -> int:
@@ -158,46 +472,33 @@ class BuildOptions:
             return cpus
         return self.jobs if self.jobs_over_cpus else min(self.jobs, cpus)
 
+    def output_settings(self) -> Iterator[tuple[str, str]]:
+        """Yield the name of every option the outputs depend on, and what they depend on.
+
+        That is the value as written, but for the templates folder the hash of its files
+        (and of the built-in ones), which a build reads for it.
+        """
+        for name, spec in self.options.items():
+            if spec.affects_output:
+                yield name, spec.kind.fingerprint(getattr(self, name))
+
     def replace(self, **changes: Any) -> BuildOptions:
         """Return these options with ``changes`` (None values are ignored)."""
         return dataclasses.replace(self, **{k: v for k, v in changes.items()
                                             if v is not None})
 
 
-def _known_encoding(name: str) -> bool:
-    import codecs
-
-    try:
-        return codecs.lookup(name).name != "" and not name.lower().startswith(("rot", "hex"))
-    except LookupError:
-        return False
-
-
-def _require_choice(name: str, value: Any, choices: Any, *, optional: bool = False) -> None:
-    allowed = typing.get_args(choices)
-    if (value is None and optional) or value in allowed:
-        return
-    raise UsageError(f"unknown {name.replace('_', '-')} {value!r} (known: {', '.join(allowed)})")
+def _declare() -> dict[str, Option]:
+    found = {}
+    for spec in dataclasses.fields(BuildOptions):
+        declared: Option = spec.metadata["option"]
+        found[spec.name] = dataclasses.replace(declared, name=spec.name, default=spec.default)
+    return found
 
 
-def option_fields() -> dict[str, dataclasses.Field[Any]]:
-    """Return the fields of :class:`BuildOptions` by name."""
-    return {f.name: f for f in dataclasses.fields(BuildOptions)}
+BuildOptions.options = _declare()
 
 
-@cache
-def _hints() -> dict[str, Any]:
-    """Return the type hints of :class:`BuildOptions` (evaluated once: each option asks)."""
-    return typing.get_type_hints(BuildOptions)
-
-
-def choices(name: str) -> tuple[str, ...]:
-    """Return the allowed values of option ``name`` (empty if any value of its type is)."""
-    hint = _hints()[name]
-    for candidate in (hint, *typing.get_args(hint)):
-        if typing.get_origin(candidate) is Literal:
-            return typing.get_args(candidate)
-        for inner in typing.get_args(candidate):
-            if typing.get_origin(inner) is Literal:
-                return typing.get_args(inner)
-    return ()
+def option_fields() -> dict[str, Option]:
+    """Return the declaration of every option, by name, in declaration order."""
+    return BuildOptions.options

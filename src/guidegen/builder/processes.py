@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from multiprocessing.connection import Connection
 
-_DEFAULT_MEMORY: int = option_fields()["memory_limit"].default  # type: ignore[assignment]
+_DEFAULT_MEMORY: int = option_fields()["memory_limit"].default
 _SLACK = 10.0  # seconds the helper may overrun its own time limit before it is killed
 _language = "en"  # the language the next documents most likely use (see expect_language)
 WORKER_MEMORY: list[int] = []  # the memory limit of this worker process, once set

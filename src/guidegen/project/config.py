@@ -9,26 +9,22 @@ line wins over it. Reading it needs only PyYAML, so an up-to-date build stays ch
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import re
-import typing
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..builder.options import MAX_TIME_LIMIT, BuildOptions, choices, option_fields
-from ..common.language import LANGUAGE_TAG
+from ..builder.options import BuildOptions, Option, OptionError, Place, option_fields
 from ..common.yamlsource import load_yaml
-from ..errors import ContentError, Location, Problem, ProjectError, UsageError, display_name
+from ..errors import ContentError, Location, Problem, ProjectError, display_name
 from ..files import folder_name, named_inside, outside_root
 
 PROJECT_FILE = "guidegen.yaml"
 
 
-def project_keys() -> dict[str, dataclasses.Field[Any]]:
+def project_keys() -> dict[str, Option]:
     """Return the options a project file may set, by key."""
-    return {f.metadata["key"]: f for f in option_fields().values() if f.metadata["key"]}
+    return {spec.key: spec for spec in option_fields().values() if spec.key}
 
 
 FOLDERS = ("content", "out", "templates", "packets")  # the options that name folders
@@ -63,7 +59,7 @@ class Project:
                     message = outside_folder(folder, self.root)
                     if message:
                         where = Location(display_name(self.path or self.root))
-                        key = option_fields()[name].metadata["key"]
+                        key = option_fields()[name].key or name
                         raise ProjectError.collect([Problem(where, message, key)])
         return options
 
@@ -106,30 +102,23 @@ def load_project(path: Path | None = None, allow_outside: bool = False) -> Proje
             problems.append(Problem(source.locate((key,), key=True),
                                     f"unknown key {key!r} ({_suggest(key, keys)})"))
             continue
-        message = _problem(spec, value)
-        if message is None and value is not None:
-            values[spec.name] = _value(spec, value, root)
-            message = _refused(spec, values[spec.name])
-            if message is None and spec.name in FOLDERS and not allow_outside:
-                message = outside_folder(values[spec.name], root)
-        if message:
-            problems.append(Problem(source.locate((key,)), message, key))
+        if value is None:
+            continue
+        try:
+            checked = spec.check(value)
+        except OptionError as exc:
+            problems.append(Problem(source.locate((key,)), str(exc), key))
+            continue
+        if isinstance(spec.kind, Place) and isinstance(checked, Path):
+            checked = spec.kind.from_project(checked, root)
+            message = outside_folder(checked, root) if spec.name in FOLDERS and \
+                not allow_outside else None
+            if message:
+                problems.append(Problem(source.locate((key,)), message, key))
+        values[spec.name] = checked
     if problems:
         raise ProjectError.collect(problems)
     return Project(root, values, path, allow_outside)
-
-
-def _refused(spec: dataclasses.Field[Any], value: Any) -> str | None:
-    """Return what the build options' one validator says of ``value``, or None.
-
-    Its messages begin with the command line's option; here the problem is located at
-    the project file's key instead.
-    """
-    try:
-        BuildOptions(**{spec.name: value})
-    except UsageError as exc:
-        return exc.message.removeprefix("--" + spec.name.replace("_", "-") + " ")
-    return None
 
 
 def outside_folder(folder: Path | None, root: Path) -> str | None:
@@ -153,83 +142,16 @@ def _suggest(key: str, keys: Iterable[str]) -> str:
     return f"did you mean {near[0]!r}?" if near else f"allowed: {', '.join(keys)}"
 
 
-def _problem(spec: dataclasses.Field[Any], value: Any) -> str | None:
-    """Return what is wrong with ``value`` for option ``spec``, or None if it is right."""
-    if value is None:
-        return None
-    allowed = choices(spec.name)
-    kind = _kind(spec)
-    if kind == "list":
-        items = value if isinstance(value, list) else None
-        wrong = [v for v in items or () if v not in allowed]
-        if not items or wrong:
-            return (f"expected a list of {', '.join(allowed)}" if not items or not wrong
-                    else f"unknown value {wrong[0]!r} (one of: {', '.join(allowed)})")
-    elif allowed and value not in allowed:
-        return f"expected one of {', '.join(allowed)}, got {value!r}"
-    elif kind == "int" and not (re.fullmatch("[0-9]+", str(value)) and int(value) >= 1):
-        return f"expected a whole number of at least 1, got {value!r}"
-    elif kind == "float" and not _in_range(value):
-        return f"expected a number of seconds above 0 and at most {MAX_TIME_LIMIT:g}"
-    elif spec.name == "language" and not re.match(LANGUAGE_TAG, str(value)):
-        return f"expected a language tag like en, en-GB or de, got {value!r}"
-    elif kind == "bool" and value not in ("true", "false", "yes", "no"):
-        return f"expected true or false, got {value!r}"
-    elif kind in ("path", "text") and (not isinstance(value, str) or not value.strip()):
-        return "expected a folder name" if kind == "path" else "expected text"
-    return None
-
-
-def _in_range(value: Any) -> bool:
-    try:
-        return 0 < float(value) <= MAX_TIME_LIMIT
-    except (TypeError, ValueError):
-        return False
-
-
-def _kind(spec: dataclasses.Field[Any]) -> str:
-    hint = typing.get_type_hints(BuildOptions)[spec.name]
-    names = {typing.get_origin(hint), hint, *typing.get_args(hint)}
-    if tuple in names:
-        return "list"
-    for kind, types in (("path", Path), ("bool", bool), ("int", int), ("float", float)):
-        if types in names:
-            return kind
-    return "text"
-
-
-def _value(spec: dataclasses.Field[Any], value: Any, root: Path) -> Any:
-    kind = _kind(spec)
-    if kind == "list":
-        return tuple(value)
-    if kind == "path":
-        path = root / value
-        relative = os.path.relpath(path)
-        return Path(path if relative.startswith("..") else relative)
-    if kind == "bool":
-        return value in ("true", "yes")
-    return {"int": int, "float": float}.get(kind, str)(value)
-
-
 def project_schema() -> dict[str, Any]:
     """Return the JSON Schema of ``guidegen.yaml``, from the options' declarations."""
     properties = {}
     for key, spec in project_keys().items():
-        allowed, kind = list(choices(spec.name)), _kind(spec)
-        schema: dict[str, Any] = (
-            {"type": "array", "items": {"enum": allowed}, "minItems": 1} if kind == "list"
-            else {"enum": allowed} if allowed
-            else {"type": "boolean"} if kind == "bool"
-            else {"type": "integer", "minimum": 1} if kind == "int"
-            else {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_TIME_LIMIT}
-            if kind == "float"
-            else {"type": "string", "pattern": LANGUAGE_TAG} if spec.name == "language"
-            else {"type": "string", "minLength": 1})
+        schema = spec.kind.schema()
         default = spec.default
         if default is not None:
             schema["default"] = list(default) if isinstance(default, tuple) else (
                 str(default) if isinstance(default, Path) else default)
-        properties[key] = {"description": spec.metadata["help"], **schema}
+        properties[key] = {"description": spec.help, **schema}
     return {"type": "object", "additionalProperties": False, "properties": properties}
 
 

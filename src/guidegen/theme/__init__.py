@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..common.paper import Paper
 from .folders import load_image, template_folders
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class Templates:
         return load_image(self.folders, self.theme.logo) if self.theme.logo else None
 
 
-def load_templates(user: Path | None = None, paper: str | None = None) -> Templates:
+def load_templates(user: Path | None = None, paper: Paper | None = None) -> Templates:
     """Return the templates of ``user``'s folder over the built-in ones, on ``paper``."""
     from .theme import load_theme
 

@@ -17,12 +17,12 @@ from pydantic_core import PydanticCustomError
 from ..common.labels import LabelOverrides
 from ..common.language import script_of
 from ..common.models import Color, Model, validate_data
+from ..common.paper import PAPER_SIZES_MM, Paper
 from ..errors import ThemeError
 from ..tree.document import EAST_ASIAN
 from .layers import load_layers
 
 THEME_FILE = "theme.yaml"
-PAPER_SIZES_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Points = Annotated[float, Field(gt=0, le=200)]
@@ -148,7 +148,7 @@ _TYPE_SIZES = ("body", "small", "title", "subtitle", "heading1", "heading2", "ta
 class Theme(Model):
     """Everything that styles a guide, for the PDF and the DOCX alike."""
 
-    paper: Literal["a4", "letter"]
+    paper: Paper
     margins: Margins
     fonts: Fonts
     sizes: Sizes
@@ -202,7 +202,7 @@ class Theme(Model):
         return getattr(self.scripts, own if own and own not in ("arabic", "hebrew")
                        else "japanese")
 
-    def with_paper(self, paper: str | None) -> Theme:
+    def with_paper(self, paper: Paper | None) -> Theme:
         """Return this theme, on ``paper`` if given."""
         return self if paper is None or paper == self.paper else self.model_copy(
             update={"paper": paper})
