@@ -65,8 +65,10 @@ def layers(guide_path: str, runs: int) -> dict[str, Any]:
         lambda: __import__("guidegen.builder.pipeline"))
     from guidegen.builder.options import BuildOptions
     from guidegen.builder.pipeline import source_date
+    from guidegen.common.language import Language
     from guidegen.content.loader import load
     from guidegen.layout.guide import layout_guide
+    from guidegen.layout.labels import labels_for
     from guidegen.renderers import RenderContext
     from guidegen.renderers.html import Sources, render_html
     from guidegen.renderers.pdf.engine import Laid
@@ -92,7 +94,8 @@ def layers(guide_path: str, runs: int) -> dict[str, Any]:
         seconds, context = timed(templates_and_context)
         add("templates", seconds)
         seconds, document = timed(lambda g=guide, c=context: layout_guide(
-            g, c.templates, date=source_date(g), language=options.language))
+            g, c.templates, labels_for(g, c.templates, Language.of(options.language)),
+            date=source_date(g)))
         add("layout", seconds)
 
         fonts = context.templates.theme.fonts

@@ -127,7 +127,7 @@ def front_matter(meta: Metadata) -> list[str]:
         lines.append(f"date: {meta.date.date().isoformat()}")
     if meta.keywords:
         lines.append("keywords: [" + ", ".join(map(quoted, meta.keywords)) + "]")
-    return [*lines, f"lang: {meta.language}", "---"]
+    return [*lines, f"lang: {meta.language.tag}", "---"]
 
 
 def to_markdown(document: Document) -> str:

@@ -194,7 +194,7 @@ def preamble(document: Document, theme: Any) -> list[str]:
         f'    set text(size: {s.small}pt, fill: rgb("{c.muted}"))',
         f"    [{text(running.control)} #h(1fr) {page}]",
         "  })",
-        f"#set text(font: {fonts}, size: {s.body}pt, {language(meta.language)}, "
+        f"#set text(font: {fonts}, size: {s.body}pt, {language(meta.language.tag)}, "
         f'fill: rgb("{c.text}"))',
         f"#set par(leading: {round(s.line_height - 0.65, 2)}em, spacing: 1.1em)",
         "#set list(indent: 0.4em, body-indent: 0.6em)",

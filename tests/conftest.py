@@ -232,12 +232,19 @@ def letter_libreoffice(letter: Built, tmp_path_factory: pytest.TempPathFactory
     return libreoffice_of(letter, tmp_path_factory, "letter-libreoffice")
 
 
-def document_of(guide, **options):
-    """Return the document tree of a loaded ``guide``, laid out with the built-in templates."""
+def document_of(guide, language="en", templates=None, **options):
+    """Return the document tree of a loaded ``guide``, laid out with the built-in templates.
+
+    ``language`` is the project's (the guide's own wins), ``templates`` others.
+    """
+    from guidegen.common.language import Language
     from guidegen.layout.guide import layout_guide
+    from guidegen.layout.labels import labels_for
     from guidegen.theme import load_templates
 
-    return layout_guide(guide, load_templates(), **options)
+    templates = templates or load_templates()
+    labels = labels_for(guide, templates, Language.of(language))
+    return layout_guide(guide, templates, labels, **options)
 
 
 def comparisons_heading(guide) -> str:

@@ -211,12 +211,13 @@ def test_a_reference_document_missing_a_style_is_named(project, cli):
 def test_the_reference_document_is_the_same_bytes_whenever_it_is_written(monkeypatch):
     import time
 
+    from guidegen.common.language import Language
     from guidegen.renderers.docx.styles import reference_sample
     from guidegen.theme import load_templates
 
     written = []
     for moment in (1_700_000_000, 1_800_000_000):  # zip entries would carry the time
         monkeypatch.setattr(time, "time", lambda moment=moment: float(moment))
-        written.append(reference_sample(load_templates()))
+        written.append(reference_sample(load_templates(), Language.of("en")))
     assert written[0] == written[1]
     assert docx.Document(io.BytesIO(written[0])).styles["Guide Matrix"] is not None

@@ -18,8 +18,8 @@ from docx.oxml.ns import qn
 
 import guidegen
 from guidegen.common.labels import LABEL_KEYS, fill
+from guidegen.common.language import Language
 from guidegen.errors import display_name
-from guidegen.layout.guide import layout_guide
 from guidegen.layout.labels import catalogue_for, catalogue_tags, load_catalogue
 from guidegen.theme import load_templates
 from guidegen.tree import Heading, Paragraph, plain_text, walk
@@ -166,10 +166,10 @@ def test_japanese_embeds_a_cjk_font_and_every_character_has_a_glyph(built, tmp_p
     assert cjk and all(re.search(r"\syes\s+yes\s+yes\s", line) for line in cjk)
     text = pdf_text(path)
     assert "最高医療責任者（CMO）" in text and "凡例：" in text
-    stack = load_templates().theme.font_stack("body", "ja")
+    stack = load_templates().theme.font_stack("body", Language.of("ja"))
     # Japanese first: its Latin letters (CMO) are drawn to sit with its own characters
     assert stack[:2] == ["Noto Sans CJK JP", "Carlito"]
-    assert load_templates().theme.font_stack("body", "de")[:1] == ["Carlito"]
+    assert load_templates().theme.font_stack("body", Language.of("de"))[:1] == ["Carlito"]
     assert not any("Carlito" in line for line in fonts)  # no Latin font needed at all
     assert uncovered(text, stack) == set()
     assert uncovered("楔形文字 𒀀", stack) == {"𒀀"}  # the check can fail
@@ -215,7 +215,7 @@ def test_label_overrides_in_the_guide_beat_the_theme_which_beats_the_catalogue(t
     path.write_text(text + 'labels:\n  mark_yes: "Trifft zu"\n  page: "S. {page}/{pages}"\n',
                     encoding="utf-8")
     guide = guidegen.load(path)
-    document = layout_guide(guide, load_templates(tmp_path))
+    document = document_of(guide, templates=load_templates(tmp_path))
     legend = next(b for b in walk(document.blocks)
                   if isinstance(b, Paragraph) and b.role == "legend")
     assert "Zeichenerklärung" in str(legend) and "Trifft zu" in str(legend)  # theme, guide
@@ -263,8 +263,8 @@ def test_right_to_left_words_inside_a_left_to_right_guide_keep_their_order(tmp_p
         re.sub(r" ,", ",", text)
     words = docx.Document(str(built.path("words", "docx"))).paragraphs
     assert any("In Hebrew שלום עולם, in Arabic مرحبا بالعالم, both" in p.text for p in words)
-    assert uncovered("שלום עולם مرحبا بالعالم", load_templates().theme.font_stack("body", "en")) \
-        == set()
+    stack = load_templates().theme.font_stack("body", Language.of("en"))
+    assert uncovered("שלום עולם مرحبا بالعالم", stack) == set()
 
 
 def test_a_packet_prints_its_cover_contents_and_sheet_in_its_language(project, cli):

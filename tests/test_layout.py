@@ -9,7 +9,6 @@ import docx
 import pytest
 
 import guidegen
-from guidegen.layout.guide import layout_guide
 from guidegen.renderers import RenderContext, get_renderer
 from guidegen.theme import load_templates
 from guidegen.tree import Heading, Paragraph, Section, Strong, Text, walk
@@ -102,13 +101,13 @@ def test_labels_are_resolved_in_the_tree_from_the_theme(tmp_path):
         '  mark_yes: "Ja"\n', encoding="utf-8")
     guide = guidegen.load(DATA / "minimal.yaml")
     document = document_of(guide, language="de")
-    custom = layout_guide(guide, load_templates(tmp_path))
+    custom = document_of(guide, templates=load_templates(tmp_path))
     texts = [b.text for b in walk(custom.blocks) if isinstance(b, Heading)]
     assert "Vergleich: A and B" in texts
     legend = next(b for b in walk(custom.blocks)
                   if isinstance(b, Paragraph) and b.role == "legend")
     assert "Legende:" in str(legend) and "Ja" in str(legend)
-    assert document.meta.language == "de" and custom.meta.language == "en"
+    assert document.meta.language.tag == "de" and custom.meta.language.tag == "en"
 
 
 def test_sections_carry_page_hints_that_both_renderers_honour(tmp_path):

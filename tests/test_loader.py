@@ -40,7 +40,7 @@ def test_minimal_guide_loads():
     guide = load(DATA / "minimal.yaml")
     assert comparisons_heading(guide) == "Comparing A and B"
     assert guide.guide.language is None  # the project's language, else English
-    assert document_of(guide).meta.language == "en"
+    assert document_of(guide).meta.language.tag == "en"
 
 
 @pytest.mark.parametrize(("snippet", "expected"), [

@@ -12,6 +12,7 @@ import pytest
 
 import guidegen
 from guidegen import BuildOptions
+from guidegen.common.language import Language
 from guidegen.errors import ContentError
 
 from .test_packets import ROSTER_HEADER, TANAKA, copy_project, write_roster
@@ -185,7 +186,8 @@ def test_the_cover_prints_a_roster_date_as_its_language_writes_dates(tmp_path):
     roster.write_text(ROSTER_HEADER + TANAKA, encoding="utf-8")
     (loaded,) = load_packets([packet], BuildOptions(content=folder / "content",
                                                      roster=roster))
-    layout = PacketLayout(loaded.packet, loaded.guides, load_templates(None, None))
+    layout = PacketLayout(loaded.packet, loaded.guides, load_templates(None, None),
+                          language=Language.of("en"))
     assert loaded.recipients is not None
     cover = layout.document(loaded.recipients[0]).blocks[0]
     (fields,) = [block for block in cover.children if isinstance(block, Fields)]

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 import guidegen
 from guidegen import BuildOptions
+from guidegen.common.language import Language
 
 from .conftest import ROOT, hooked
 from .readers import libreoffice_pdfs, normalize, pdf_pages, pdf_structure, pdf_text
@@ -639,7 +640,7 @@ def test_a_composed_pdf_has_the_warnings_of_a_whole_layout(tmp_path):
     (loaded,) = load_packets([packet], options)
     templates = load_templates(None, None)
     layout = PacketLayout(loaded.packet, loaded.guides, templates,
-                          date=packet_date(loaded.packet))
+                          language=Language.of("en"), date=packet_date(loaded.packet))
     document, context = layout.document(loaded.recipients[0]), RenderContext(templates)
     whole = render(document, context)
     shared = compose.compose(document, replace(context, shared=layout.document(None)))

@@ -8,6 +8,7 @@ import pytest
 
 import guidegen
 from guidegen import tree
+from guidegen.common.language import Language
 from guidegen.tree.roles import ROLES, Role
 
 from .conftest import GOOD_FIXTURES, ROOT, document_of
@@ -25,7 +26,8 @@ def packet_document(recipient=None):
 
     packet = load_packet(ROOT / "packets" / "new-starter.yaml")
     guides = load_all(guide_paths(packet, ROOT / "content"))
-    return PacketLayout(packet, guides, load_templates(None, None)).document(recipient)
+    return PacketLayout(packet, guides, load_templates(None, None),
+                        language=Language.of("en")).document(recipient)
 
 
 def allowed(kind) -> set[str | None]:
@@ -92,15 +94,17 @@ def test_every_role_a_packet_uses_is_declared_for_its_node():
             (tree.Fields, "signature")} <= used
 
 
-def test_the_tree_imports_nothing_of_guidegen_but_errors():
-    # the ground floor: content (Markdown), the layout and every renderer build on it
+def test_the_tree_imports_nothing_of_guidegen_but_errors_and_the_language_type():
+    # the ground floor: content (Markdown), the layout and every renderer build on it; a
+    # document's language is the typed value of common.language (standard library only)
     import ast
 
     folder = ROOT / "src" / "guidegen" / "tree"
     for path in sorted(folder.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.level:
-                assert node.level == 1 or (node.level == 2 and node.module == "errors"), \
+                assert node.level == 1 or (node.level == 2 and node.module in (
+                    "errors", "common.language")), \
                     (path.name, node.module)
             elif isinstance(node, ast.ImportFrom | ast.Import):
                 names = [node.module] if isinstance(node, ast.ImportFrom) else \
@@ -125,5 +129,5 @@ def test_the_layout_decides_the_script_of_a_document_once():
 
     english, japanese = (document_of(guidegen.load(path)) for path in
                          (GOOD_FIXTURES[0], TRANSLATIONS[1]))
-    assert (english.meta.script, japanese.meta.script) == (None, "japanese")
-    assert "japanese" in tree.EAST_ASIAN and packet_document().meta.script is None
+    assert (english.meta.language.script, japanese.meta.language.script) == (None, "japanese")
+    assert japanese.meta.language.east_asian and packet_document().meta.language.script is None

@@ -11,6 +11,7 @@ from fontTools.ttLib import TTFont
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from guidegen.common.language import Language
 from guidegen.content.loader import load
 from guidegen.layout.metrics import Face, FontMetrics, Measure
 from guidegen.layout.widths import Column, allot, measure_columns, text_widths
@@ -19,6 +20,8 @@ from guidegen.theme import Templates, load_templates
 from guidegen.tree import Section, Table, plain_text
 
 from .conftest import DATA, DEFAULT_GUIDE, document_of
+
+ENGLISH = Language.of("en")
 
 
 def tables(document):
@@ -66,7 +69,7 @@ def test_the_default_matrix_keeps_the_theme_shares_upright():
                                   "japanischer-partner", "five-subjects"])
 def test_every_column_holds_its_longest_word(stem):
     templates = load_templates()
-    theme, measure = templates.theme, Measure(templates.theme)
+    theme, measure = templates.theme, Measure(templates.theme, ENGLISH)
     for table, orientation in tables(document_of(load(DATA / f"{stem}.yaml"))):
         upright, turned = text_widths(theme)
         width = turned if orientation == "landscape" else upright
@@ -91,7 +94,7 @@ def test_eight_german_subjects_turn_to_landscape_and_a_guide_can_say_otherwise(t
     [(table, orientation)] = tables(document_of(forced))
     assert orientation == "portrait" and sum(table.widths) == pytest.approx(1)
     theme = load_templates().theme
-    minimum = theme.matrix_column_min * Measure(theme).ch(theme.sizes.table)
+    minimum = theme.matrix_column_min * Measure(theme, ENGLISH).ch(theme.sizes.table)
     assert min(table.widths) * text_widths(theme)[0] >= minimum  # squeezed, not below
 
 
@@ -102,14 +105,12 @@ def test_the_theme_sets_the_default_orientation_and_a_guide_overrides_it():
     turned = Templates(base.folders, base.theme.model_copy(
         update={"matrix_orientation": "landscape"}))
     german, default = load(DATA / "acht-dienstleister.yaml"), load(DEFAULT_GUIDE)
-    from guidegen.layout.guide import layout_guide
-
-    assert tables(layout_guide(german, upright))[0][1] == "portrait"
-    assert tables(layout_guide(default, turned))[0][1] == "landscape"
+    assert tables(document_of(german, templates=upright))[0][1] == "portrait"
+    assert tables(document_of(default, templates=turned))[0][1] == "landscape"
     said = default.model_copy(update={"comparisons": (
         default.comparisons[0].model_copy(update={"orientation": "portrait"}),
         *default.comparisons[1:])})
-    assert tables(layout_guide(said, turned))[0][1] == "portrait"
+    assert tables(document_of(said, templates=turned))[0][1] == "portrait"
 
 
 def test_a_turned_first_matrix_takes_the_part_heading_with_it():
@@ -156,7 +157,7 @@ def test_the_docx_and_the_pdf_html_take_the_same_widths():
     html = render_html(document, RenderContext(templates))
     shares = [float(w) / 100 for w in re.findall(r'<col style="width: ([\d.]+)%">', html)]
     assert shares == pytest.approx(table.widths, abs=1e-3)
-    measured = measure_columns(table.head, table.rows, templates.styles)
+    measured = measure_columns(table.head, table.rows, templates.styles, ENGLISH)
     assert len(measured) == len(table.widths) == 9
 
 

@@ -385,11 +385,13 @@ def import_(ctx: click.Context, source: Path, output: Path | None, force: bool,
 @click.pass_context
 def reference_doc(ctx: click.Context, output: Path, templates: Path | None) -> None:
     """Write the Word reference document: restyle it, then put it in --templates."""
+    from .common.language import Language
     from .renderers.docx.styles import reference_sample
     from .theme import load_templates
 
     options = _options(ctx, {"templates": templates})
-    if write_output(output, reference_sample(load_templates(options.templates))):
+    sample = reference_sample(load_templates(options.templates), Language.of(options.language))
+    if write_output(output, sample):
         click.echo(f"wrote {output}")
 
 

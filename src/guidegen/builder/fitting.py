@@ -26,6 +26,7 @@ from ..renderers import RenderContext, Rendered
 
 if TYPE_CHECKING:
     from ..content.model import Guide
+    from ..layout.labels import Labels
     from ..theme import Templates
     from ..tree import Document
 
@@ -47,7 +48,7 @@ class Fit:
 
     guide: Guide
     templates: Templates
-    language: str
+    labels: Labels
     date: datetime.datetime | None = None
     budget: int | None = None
     where: Location | None = None
@@ -59,8 +60,7 @@ class Fit:
 
         base = self.templates
         templates = base.with_theme(base.theme.tightened(level)) if level else base
-        document = layout_guide(self.guide, templates, date=self.date,
-                                language=self.language)
+        document = layout_guide(self.guide, templates, self.labels, date=self.date)
         return document, replace(context, templates=templates, pages_hint=None)
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from ..common.language import Language
 from ..content.packetfile import MAX_ROSTER_BYTES, is_packet_file, named_guides
 from ..errors import (
     ContentError,
@@ -153,7 +154,8 @@ def load_packets(paths: Sequence[Path], options: BuildOptions) -> list[Loaded]:
             guides = load_guides(packet, options.content, project)
             packet_date(packet)  # SOURCE_DATE_EPOCH is a date
             # every label it prints, in its language: a warning now, before any render
-            PacketLayout(packet, guides, templates, language=options.language).guide_labels()
+            PacketLayout(packet, guides, templates,
+                         language=Language.of(options.language)).guide_labels()
             recipients = None
             if options.roster is not None:
                 if packet.roster is None:
@@ -388,7 +390,8 @@ def _build_one(loaded: Loaded, templates: Templates, settings: list[str],
 
         scheduler.start(len(todo))
         layout = PacketLayout(loaded.packet, loaded.guides, templates,
-                              date=packet_date(loaded.packet), language=options.language)
+                              date=packet_date(loaded.packet),
+                              language=Language.of(options.language))
         context = RenderContext(templates, options.weasy_variant,
                                 shared=_shared(layout, loaded, options, len(todo)))
         try:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from ..common.language import Language
 from ..errors import Interrupted, UsageError
 from ..renderers import RENDERERS, RenderContext, Rendered, extension
 from .jobs import (
@@ -44,6 +45,7 @@ from .state import BuildState, digest, folder_digest, folder_files
 
 if TYPE_CHECKING:
     from ..content.model import Guide
+    from ..layout.labels import Labels
     from ..theme import Templates
     from ..tree import Document
     from .packets import Loaded
@@ -111,7 +113,7 @@ def check(guides: Sequence[PathLike], options: BuildOptions) -> Checked:
         with limited_time(options.time_limit, "loading the packets"):
             packets = load_packets(packet_files, options)  # labels and dates too
     templates = load_templates(options.templates, options.paper)
-    check_templates(templates)
+    check_templates(templates, language(options))
     if any(RENDERERS[name].paginates or RENDERERS[name].needs_page_map
            for name in options.formats):  # a PDF is laid out, as it is or for its page map
         from ..theme.fonts import require_theme_fonts
@@ -119,21 +121,21 @@ def check(guides: Sequence[PathLike], options: BuildOptions) -> Checked:
         require_theme_fonts(templates.theme, _languages(loaded, packets, options))
     stamp(None)  # SOURCE_DATE_EPOCH, whatever is checked
     for guide in loaded:
-        labels_for(guide, templates, options.language)  # warns of a language without labels
+        labels_for(guide, templates, language(options))  # warns of a language without labels
         source_date(guide)
     refuse_warnings(options)
     return Checked(list(zip(paths, loaded, strict=True)), packets)
 
 
 def _languages(guides: Sequence[Guide], packets: Sequence[Loaded],
-               options: BuildOptions) -> list[str]:
+               options: BuildOptions) -> list[Language]:
     """Return the languages the PDFs of ``guides`` and ``packets`` are written in."""
     found = [options.language]
     for packet in packets:
         found += [packet.packet.packet.language or options.language,
                   *(guide.guide.language or options.language for guide in packet.guides)]
     found += (guide.guide.language or options.language for guide in guides)
-    return list(dict.fromkeys(found))
+    return [Language.of(tag) for tag in dict.fromkeys(found)]
 
 
 def load_guides(paths: Sequence[Path], options: BuildOptions) -> list[Guide]:
@@ -144,7 +146,7 @@ def load_guides(paths: Sequence[Path], options: BuildOptions) -> list[Guide]:
         return load_all(paths, root=options.root)
 
 
-def check_templates(templates: Templates) -> None:
+def check_templates(templates: Templates, language: Language) -> None:
     """Run every check the writers rely on over the templates: what passes, builds.
 
     The template folders' files (regular, inside, not too large), the user's templates
@@ -168,15 +170,23 @@ def check_templates(templates: Templates) -> None:
     if templates.reference is not None:
         from ..renderers.docx.styles import reference_document
 
-        reference_document(templates)
+        reference_document(templates, language)
 
 
 
-def layout(guide: Guide, templates: Templates, options: BuildOptions) -> Document:
+def language(options: BuildOptions) -> Language:
+    """Return the language of the guides and packets of a build that name none."""
+    return Language.of(options.language)
+
+
+def layout(guide: Guide, templates: Templates, options: BuildOptions,
+           labels: Labels | None = None) -> Document:
     """Return the document tree of ``guide`` for a build with ``options``."""
     from ..layout.guide import layout_guide
+    from ..layout.labels import labels_for
 
-    return layout_guide(guide, templates, date=source_date(guide), language=options.language)
+    labels = labels or labels_for(guide, templates, language(options))
+    return layout_guide(guide, templates, labels, date=source_date(guide))
 
 
 def task(guide: Guide, templates: Templates, options: BuildOptions,
@@ -187,8 +197,11 @@ def task(guide: Guide, templates: Templates, options: BuildOptions,
     handout = guide.handout
     budget = options.pages or (handout.pages if handout else None)
     where = guide.locate("handout", "pages") if handout and not options.pages else None
-    fit = Fit(guide, templates, options.language, source_date(guide), budget, where)
-    return Task(layout(guide, templates, options),
+    from ..layout.labels import labels_for
+
+    labels = labels_for(guide, templates, language(options))
+    fit = Fit(guide, templates, labels, source_date(guide), budget, where)
+    return Task(layout(guide, templates, options, labels),
                 RenderContext(templates, options.weasy_variant), tuple(formats),
                 options.time_limit, fit)
 
@@ -203,7 +216,7 @@ def build(guides: Sequence[PathLike], options: BuildOptions) -> list[Output]:
 
     guide_files, packet_files = sort_sources(guides, options)
     _refuse_output_in_templates(options)
-    expect_language(options.language)  # helpers load its hyphenation patterns ahead
+    expect_language(language(options))  # helpers load its hyphenation patterns ahead
     with Scheduler(options.formats, options.processes, options.memory_limit) as scheduler:
         with locked(options.out):  # finish what a killed build began; its leftovers go
             repaired = finish_interrupted_write(options.out)

@@ -24,13 +24,15 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from multiprocessing.connection import Connection
 
+    from ..common.language import Language
+
 _DEFAULT_MEMORY: int = option_fields()["memory_limit"].default
 _SLACK = 10.0  # seconds the helper may overrun its own time limit before it is killed
-_language = "en"  # the language the next documents most likely use (see expect_language)
+_language: Language | None = None  # what the next documents most likely use (expect_language)
 WORKER_MEMORY: list[int] = []  # the memory limit of this worker process, once set
 
 
-def expect_language(language: str) -> None:
+def expect_language(language: Language) -> None:
     """Say which language the documents of this build most likely use.
 
     Helper and worker processes forked afterwards load its hyphenation patterns while

@@ -13,7 +13,6 @@ import datetime
 from collections.abc import Sequence
 
 from ..common.labels import fill
-from ..common.language import script_of
 from ..content.model import Cell as MatrixCell
 from ..content.model import Guide, GuideInfo, Mark, Matrix, PerSubject, Subject
 from ..errors import Location
@@ -40,21 +39,20 @@ from ..tree import (
     walk,
 )
 from ..tree.roles import ListRole, SpanRole
-from .labels import Labels, control_line, labels_for
+from .labels import Labels, control_line
 from .widths import matrix_widths
 
-DEFAULT_LANGUAGE = "en"
 MARK_ROLES: dict[Mark, SpanRole] = {Mark.YES: "mark-yes", Mark.NO: "mark-no",
                                     Mark.PARTIAL: "mark-partial"}
 
 
-def layout_guide(guide: Guide, templates: Templates, *, date: datetime.datetime | None = None,
-                 language: str = DEFAULT_LANGUAGE, labels: Labels | None = None) -> Document:
-    """Return the document tree of ``guide``, its labels in its language (else ``language``).
+def layout_guide(guide: Guide, templates: Templates, labels: Labels, *,
+                 date: datetime.datetime | None = None) -> Document:
+    """Return the document tree of ``guide``, printing ``labels`` (in the guide's language).
 
-    ``labels``: the labels resolved already (a packet resolves its guides' own).
+    The labels are resolved once, by whoever lays the guide out (:func:`.labels_for`; a
+    packet resolves its guides' own), and carry the document's :class:`Language`.
     """
-    labels = labels or labels_for(guide, templates, language)
     return _GuideLayout(guide, templates, labels).document(date)
 
 
@@ -82,7 +80,7 @@ class _GuideLayout:
         # alone cannot tell `guidegen import` whether the guide named its authors
         custom.append(("Authors", "; ".join(info.authors)))
         return Metadata(
-            title=info.title, language=self.language, script=script_of(self.language),
+            title=info.title, language=self.language,
             subtitle=info.subtitle or "",
             author="; ".join(info.authors or ([info.owner] if info.owner else [])),
             keywords=info.keywords, audience=info.audience or "",

@@ -17,7 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..common.labels import Catalogue, LabelTexts, fill
-from ..common.language import base_language, script_of, subtags
+from ..common.language import Language, base_language, script_of, subtags
 from ..common.yamlsource import load_yaml
 from ..errors import Location, ResourceError, warn
 from ..theme.folders import package_folder
@@ -70,11 +70,11 @@ class Labels:
     """The labels of one guide, and how its language writes dates, lists and quotes.
 
     ``texts`` holds every label (:class:`~guidegen.common.labels.LabelTexts`);
-    ``language`` is the guide's tag; ``locales`` are the tags Babel tries, in order.
+    ``language`` is the guide's; ``locales`` are the tags Babel tries, in order.
     """
 
     texts: LabelTexts
-    language: str
+    language: Language
     locales: tuple[str, ...] = (FALLBACK,)
 
     def date(self, day: datetime.date) -> str:
@@ -124,7 +124,7 @@ def _babel_locale(tags: tuple[str, ...]) -> Any:
     return Locale.parse(FALLBACK)
 
 
-def resolve_labels(language: str, *overrides: Any, where: Location | None = None,
+def resolve_labels(language: Language, *overrides: Any, where: Location | None = None,
                    what: str = "", key: str = "guide.language") -> Labels:
     """Return the labels of a guide in ``language``, with ``overrides`` (first wins).
 
@@ -132,11 +132,11 @@ def resolve_labels(language: str, *overrides: Any, where: Location | None = None
     one for its base language, gets English and a warning at ``where``, about the key
     ``key`` (the dotted path that names the language).
     """
-    tag = catalogue_for(language)
-    locales: tuple[str, ...] = (language, tag or FALLBACK)
+    tag = catalogue_for(language.tag)
+    locales: tuple[str, ...] = (language.tag, tag or FALLBACK)
     if tag is None:
         if where is not None:
-            warn(where, f"no labels for language {language!r}{what}; printing them in "
+            warn(where, f"no labels for language {language.tag!r}{what}; printing them in "
                  f"English (built in: {', '.join(catalogue_tags().values())})", key)
         tag, locales = FALLBACK, (FALLBACK,)
     values = load_catalogue(tag).labels.model_dump()
@@ -145,14 +145,15 @@ def resolve_labels(language: str, *overrides: Any, where: Location | None = None
     return Labels(LabelTexts.model_validate(values), language, locales)
 
 
-def labels_for(guide: Guide, templates: Templates, language: str = FALLBACK) -> Labels:
+def labels_for(guide: Guide, templates: Templates, language: Language) -> Labels:
     """Return the labels of ``guide``: in its language, else ``language`` (the project's)."""
     info = guide.guide
     if info.language:
         where, what = guide.locate("guide", "language"), ""
     else:
         where, what = guide.locate("guide"), " (the project's language; the guide names none)"
-    return resolve_labels(info.language or language, guide.labels, templates.theme.labels,
+    own = Language.of(info.language) if info.language else language
+    return resolve_labels(own, guide.labels, templates.theme.labels,
                           where=where or Location(info.title), what=what)
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
+from ..common.language import Language
 from ..native import Face as NativeFace
 from ..native import font_files
 from ..theme.resolve import ParagraphLook, SpanLook
@@ -96,7 +97,7 @@ class Measure:
     font's file is read only when a character is missing from those before it.
     """
 
-    def __init__(self, theme: Theme, language: str = "en") -> None:
+    def __init__(self, theme: Theme, language: Language) -> None:
         self.theme = theme
         self.language = language
         self.stacks: dict[str, tuple[tuple[str, ...], dict[NativeFace, str | None]]] = {}

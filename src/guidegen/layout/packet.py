@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import Any, Final
 
-from ..common.language import script_of
+from ..common.language import Language
 from ..content.model import Guide
 from ..content.packet import Packet
 from ..content.roster import Recipient
@@ -42,7 +42,7 @@ from ..tree import (
     Table,
     Text,
 )
-from .guide import DEFAULT_LANGUAGE, blocks, layout_guide
+from .guide import blocks, layout_guide
 from .labels import Labels, control_line, labels_for, resolve_labels
 
 COVER: Final = "cover"  # the cover's role and anchor
@@ -50,7 +50,7 @@ CONTENTS: Final = "contents"  # the contents' anchor
 ACKNOWLEDGEMENT: Final = "acknowledgement"  # the acknowledgement sheet's role and anchor
 
 
-def packet_labels(packet: Packet, templates: Templates, language: str) -> Labels:
+def packet_labels(packet: Packet, templates: Templates, language: Language) -> Labels:
     """Return the labels a packet prints in ``language``, the theme's overrides over them."""
     if packet.packet.language:
         where, what = packet.locate("packet", "language"), ""
@@ -70,13 +70,14 @@ class PacketLayout:
     """Lays out one packet for any number of recipients: its guides once, for all of them."""
 
     def __init__(self, packet: Packet, guides: Sequence[Guide], templates: Templates, *,
-                 date: datetime.datetime | None = None,
-                 language: str = DEFAULT_LANGUAGE) -> None:
+                 language: Language, date: datetime.datetime | None = None) -> None:
+        """Lay out ``packet`` in its language, else ``language`` (the project's)."""
         self.packet = packet
         self.guides = guides
         self.templates = templates
         self.date = date
-        self.language = packet.packet.language or language
+        own = packet.packet.language
+        self.language = Language.of(own) if own else language
         self.labels = packet_labels(packet, templates, self.language)
         self.words = self.labels.texts
 
@@ -111,7 +112,6 @@ class PacketLayout:
             custom.append(("Recipient", recipient.name))
         titles = "; ".join(guide.guide.title for guide in self.guides)
         return Metadata(title=info.title, language=self.language,
-                        script=script_of(self.language),
                         subtitle=info.subtitle or "", keywords=("onboarding",),
                         audience=recipient.name if recipient else "",
                         version=doc.version if doc else "", date=self.date,
@@ -177,7 +177,7 @@ class PacketLayout:
     def _labels(self, index: int, guide: Guide) -> Labels:
         ref, overrides = self.packet.guides[index], (guide.labels, self.templates.theme.labels)
         if ref.language:
-            return resolve_labels(ref.language, *overrides, where=self.packet.locate(
+            return resolve_labels(Language.of(ref.language), *overrides, where=self.packet.locate(
                 "guides", index, "language"), key=f"guides[{index}].language")
         if guide.guide.language:
             return labels_for(guide, self.templates, self.language)
@@ -189,7 +189,7 @@ class PacketLayout:
         if ref.language:
             guide = guide.model_copy(update={"guide": guide.guide.model_copy(
                 update={"language": ref.language})})
-        tree = layout_guide(guide, self.templates, date=date, labels=labels)
+        tree = layout_guide(guide, self.templates, labels, date=date)
         anchor = guide_anchor(index)
         right = ref.right_hand_start if ref.right_hand_start is not None \
             else self.packet.right_hand_start

@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..common.language import Language
 from ..theme.resolve import Styles, TableLook
 from ..theme.theme import Theme
 from ..tree import Cell, Inline, Orientation, Span, plain_text
@@ -40,7 +41,7 @@ class Column:
 
 
 def matrix_widths(head: Sequence[Cell], rows: Sequence[Sequence[Cell]], styles: Styles,
-                  orientation: str, language: str = "en"
+                  orientation: str, language: Language
                   ) -> tuple[tuple[float, ...], Orientation]:
     """Return a matrix's column shares (summing to 1) and the pages it goes on.
 
@@ -59,7 +60,7 @@ def matrix_widths(head: Sequence[Cell], rows: Sequence[Sequence[Cell]], styles: 
     return tuple(w / width for w in widths), chosen
 
 
-def field_widths(items: Sequence[tuple[str, str]], styles: Styles, language: str = "en",
+def field_widths(items: Sequence[tuple[str, str]], styles: Styles, language: Language,
                  role: str = "control") -> tuple[float, ...]:
     """Return the shares of the text width of a fields block's columns (label over value).
 
@@ -87,7 +88,7 @@ def text_widths(theme: Theme) -> tuple[float, float]:
 
 
 def measure_columns(head: Sequence[Cell], rows: Sequence[Sequence[Cell]],
-                    styles: Styles, language: str = "en", role: str = "matrix") -> list[Column]:
+                    styles: Styles, language: Language, role: str = "matrix") -> list[Column]:
     """Return what each column of a matrix needs: the criteria column first."""
     theme = styles.theme
     measure = Measure(theme, language)

@@ -27,6 +27,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..common.labels import fill
+from ..common.language import LANGUAGE_TAG, Language
 from ..content.model import MAX_SUBJECTS, MIN_SUBJECTS
 from ..errors import ContentError, Location, Problem, warn
 from ..layout.labels import Labels, resolve_labels
@@ -72,7 +73,8 @@ class WordGuide:
         marks = [mark for part in parts for table in part.tables()
                  for mark in table_marks(table)]
         language = front.get("language") or languages_of(marks) or ""
-        self.labels = resolve_labels(language or self.default_language)
+        tag = language if re.fullmatch(LANGUAGE_TAG, language) else self.default_language
+        self.labels = resolve_labels(Language.of(tag))
         plan = plan_parts(parts, self.ours)
         info = properties(self.document, title, front.get("subtitle"), language,
                           front.get("audience"))

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Literal, cast
 from ..errors import Location, Problem, UsageError
 
 if TYPE_CHECKING:
+    from ..common.language import Language
     from ..theme import Templates
     from ..tree import Document
 
@@ -49,8 +50,11 @@ class Renderer:
         """Return the renderer's package, imported now if it was not yet."""
         return importlib.import_module(self.package)
 
-    def warm_up(self, language: str) -> None:
-        """Import the package and run its ``warm_up(language)``, if it has one."""
+    def warm_up(self, language: Language | None) -> None:
+        """Import the package and run its ``warm_up(language)``, if it has one.
+
+        ``language`` is the one the coming documents most likely use (None: unknown).
+        """
         warm = getattr(self.module(), "warm_up", None)
         if warm is not None:
             warm(language)

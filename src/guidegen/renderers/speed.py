@@ -68,8 +68,8 @@ _DEFERRED = {"fontTools.subset": (), "fontTools.varLib": (),
 _LOCK = threading.Lock()
 
 
-def warm_hyphenation(language: str) -> None:
-    """Load the hyphenation patterns of ``language`` now, if pyphen has them.
+def warm_hyphenation(name: str) -> None:
+    """Load the hyphenation patterns called ``name`` (``de_CH``) now, if pyphen has them.
 
     WeasyPrint loads them during the first layout that hyphenates (pyphen then keeps
     them): 50 ms for English. A helper or worker process calls this while it waits for
@@ -77,7 +77,7 @@ def warm_hyphenation(language: str) -> None:
     """
     import pyphen
 
-    found = pyphen.language_fallback(language.replace("-", "_"))
+    found = pyphen.language_fallback(name)
     if found:
         pyphen.Pyphen(lang=found)
 

@@ -13,10 +13,11 @@ from ..errors import ResourceError
 from ..native import matched_families
 
 if TYPE_CHECKING:
+    from ..common.language import Language
     from .theme import Theme
 
 
-def require_theme_fonts(theme: Theme, languages: Iterable[str]) -> None:
+def require_theme_fonts(theme: Theme, languages: Iterable[Language]) -> None:
     """Raise :class:`ResourceError` naming each font the PDF of ``languages`` lacks.
 
     The theme's body, heading, code and symbols fonts, and the font of each language's

@@ -15,11 +15,10 @@ from pydantic import Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..common.labels import LabelOverrides
-from ..common.language import script_of
+from ..common.language import Language
 from ..common.models import Color, Model, validate_data
 from ..common.paper import PAPER_SIZES_MM, Paper
 from ..errors import ThemeError
-from ..tree.document import EAST_ASIAN
 from .layers import load_layers
 
 THEME_FILE = "theme.yaml"
@@ -173,7 +172,7 @@ class Theme(Model):
         None, description="Printed labels that replace those of every guide's language; "
         "a guide's own labels: win.")
 
-    def font_stack(self, role: str, language: str) -> list[str]:
+    def font_stack(self, role: str, language: Language) -> list[str]:
         """Return the font families that draw ``role`` text (body, heading) in ``language``.
 
         The role's font first, then the font of the language's script, the symbols font,
@@ -185,22 +184,22 @@ class Theme(Model):
         own = self.script_font(language)
         role_font = getattr(self.fonts, role).family
         text = role in ("body", "heading")  # a symbol or code keeps its own font first
-        leading = [own.family, role_font] if own and text and script_of(language) in EAST_ASIAN \
+        leading = [own.family, role_font] if own and text and language.east_asian \
             else [role_font, *([own.family] if own else [])]
         families = [*leading, self.fonts.symbols.family,
                     *(getattr(self.scripts, name).family for name in Scripts.model_fields)]
         return list(dict.fromkeys(families))
 
-    def script_font(self, language: str) -> Font | None:
+    def script_font(self, language: Language) -> Font | None:
         """Return the font of the script ``language`` is written in (None: the body font's)."""
-        own = script_of(language)
+        own = language.script
         return None if own is None else getattr(self.scripts, own)
 
-    def east_asian_font(self, language: str) -> Font:
+    def east_asian_font(self, language: Language) -> Font:
         """Return the font DOCX text in Chinese, Japanese or Korean takes in ``language``."""
-        own = script_of(language)
-        return getattr(self.scripts, own if own and own not in ("arabic", "hebrew")
-                       else "japanese")
+        font: Font = getattr(self.scripts, language.script if language.east_asian and
+                             language.script else "japanese")
+        return font
 
     def with_paper(self, paper: Paper | None) -> Theme:
         """Return this theme, on ``paper`` if given."""

@@ -5,7 +5,8 @@ renderers → builder): the Markdown reader emits its nodes, the layout builds w
 documents of them, and each renderer walks them. Like pandoc's AST: inline nodes
 (:mod:`.inlines`), blocks (:mod:`.blocks`), a document with its metadata
 (:mod:`.document`), and the closed set of roles a node may have (:mod:`.roles`). It
-imports nothing of guidegen beyond :mod:`guidegen.errors` (a block's source location).
+imports nothing of guidegen beyond :mod:`guidegen.errors` (a block's source location)
+and :mod:`guidegen.common.language` (a document's language).
 """
 
 from .blocks import (
@@ -24,11 +25,11 @@ from .blocks import (
     Table,
     walk,
 )
-from .document import EAST_ASIAN, Document, Metadata, Script, parts
+from .document import Document, Metadata, parts
 from .inlines import Code, Emph, Inline, LineBreak, Link, Span, Strong, Text, plain_text
 from .roles import ROLES, Role
 
-__all__ = ["EAST_ASIAN", "ROLES", "Block", "Cell", "Code", "Contents", "ContentsEntry",
+__all__ = ["ROLES", "Block", "Cell", "Code", "Contents", "ContentsEntry",
            "Document", "Emph", "Fields", "Heading", "Image", "Inline", "LineBreak", "Link",
-           "ListBlock", "Metadata", "Orientation", "Paragraph", "Role", "Running", "Script",
+           "ListBlock", "Metadata", "Orientation", "Paragraph", "Role", "Running",
            "Section", "Span", "Strong", "Table", "Text", "parts", "plain_text", "walk"]

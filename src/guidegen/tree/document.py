@@ -5,30 +5,22 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
 
+from ..common.language import Language
 from .blocks import Block, Running, Section, walk
-
-# The writing system of a document's language where it is not Latin, Greek or Cyrillic
-# (which the body fonts draw): the theme's ``scripts:`` entries.
-Script = Literal["japanese", "korean", "chinese_simplified", "chinese_traditional",
-                 "arabic", "hebrew"]
-EAST_ASIAN: frozenset[Script] = frozenset({"japanese", "korean", "chinese_simplified",
-                                           "chinese_traditional"})
 
 
 @dataclass(frozen=True)
 class Metadata:
     """What the files say about themselves: PDF metadata, DOCX core and custom properties.
 
-    ``language`` is a BCP 47 tag; ``script`` the writing system it is written in,
-    decided once by the layout (None: Latin, Greek or Cyrillic), so that no renderer
-    needs to know languages.
+    ``language`` is resolved once by the layout: its tag, and the writing system it is
+    written in (``language.script``; None: Latin, Greek or Cyrillic), so that no
+    renderer needs to know languages.
     """
 
     title: str
-    language: str
-    script: Script | None = None
+    language: Language
     subtitle: str = ""
     author: str = ""
     keywords: tuple[str, ...] = ()

@@ -13,7 +13,7 @@ from typing import Any
 from docx.shared import Mm
 
 from ...theme.resolve import Styles
-from ...tree import EAST_ASIAN, Document, Metadata, Running
+from ...tree import Document, Metadata, Running
 from .. import Finisher, PageMap, RenderContext, Rendered
 from . import oxml
 from .blocks import BlockWriter
@@ -93,14 +93,14 @@ def set_properties(word: Any, meta: Metadata) -> None:
     core = word.core_properties
     for name, value in (("title", meta.title), ("subject", meta.subtitle),
                         ("author", meta.author), ("keywords", ", ".join(meta.keywords)),
-                        ("language", meta.language), ("comments", meta.audience),
+                        ("language", meta.language.tag), ("comments", meta.audience),
                         ("category", ""), ("last_modified_by", "guidegen"),
                         ("version", meta.version), ("content_status", meta.status)):
         setattr(core, name, _property_text(value))
     core.revision = 1
     oxml.set_core_dates(word, meta.date)
     oxml.drop_thumbnail(word)
-    oxml.set_language(word, meta.language, meta.script in EAST_ASIAN)
+    oxml.set_language(word, meta.language.tag, meta.language.east_asian)
     oxml.set_auto_hyphenation(word)
     oxml.set_custom_properties(word, dict(meta.custom))
 

@@ -17,6 +17,7 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
 from docx.shared import Mm, Pt, RGBColor
 
+from ...common.language import Language
 from ...layout.widths import field_widths
 from ...theme.resolve import FieldsLook, SpanLook, Styles
 from ...tree import (
@@ -50,7 +51,7 @@ _HEADING_ROLES = ("title", "heading", "subheading")  # of heading levels 1, 2, 3
 class BlockWriter:
     """Adds tree blocks to a python-docx document, in reading order."""
 
-    def __init__(self, document: Any, styles: Styles, language: str) -> None:
+    def __init__(self, document: Any, styles: Styles, language: Language) -> None:
         self.document = document
         self.styles = styles
         self.language = language  # the document's: Word draws all its text in its fonts

@@ -23,6 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
+from ...common.language import Language
 from ...errors import Location, Problem, TemplateError, display_name
 from ...theme import Templates
 from ...theme.reference import find_reference
@@ -35,7 +36,7 @@ _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
           "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
 
 
-def reference_document(templates: Templates, language: str = "en") -> docx.document.Document:
+def reference_document(templates: Templates, language: Language) -> docx.document.Document:
     """Return a fresh reference document: the user's ``reference.docx`` or the generated one.
 
     The generated one's fonts are those of ``language``: its East Asian text takes the
@@ -52,14 +53,14 @@ def reference_document(templates: Templates, language: str = "en") -> docx.docum
     return docx.Document(io.BytesIO(_generated_reference(styles.key, styles, language)))
 
 
-def reference_sample(templates: Templates) -> bytes:
+def reference_sample(templates: Templates, language: Language) -> bytes:
     """Return the generated reference document, one sample paragraph per style, as bytes.
 
     Restyle it in Word or LibreOffice and save it as ``reference.docx`` in a templates
     folder: the Word writer then takes every style from it.
     """
     styles = templates.styles
-    document = docx.Document(io.BytesIO(_generated_reference(styles.key, styles, "en")))
+    document = docx.Document(io.BytesIO(_generated_reference(styles.key, styles, language)))
     for name, kind in styles.word_names():
         if kind == "paragraph":
             document.add_paragraph(f"{name}: paragraph style used by guidegen", name)
@@ -98,11 +99,11 @@ def _require_styles(document: Any, styles: Styles, path: Path) -> None:
                 "which guidegen needs (start from `guidegen reference-doc`)")])
 
 
-_MADE: dict[tuple[str, str], bytes] = {}
+_MADE: dict[tuple[str, Language], bytes] = {}
 _KEEP = 8  # style sheets, themes and languages whose reference documents are kept
 
 
-def _generated_reference(key: str, styles: Styles, language: str) -> bytes:
+def _generated_reference(key: str, styles: Styles, language: Language) -> bytes:
     """Return the generated reference document of ``styles`` (whose digest is ``key``).
 
     Made once per style sheet, theme and language (``key``: equal keys, equal styles),
@@ -121,7 +122,7 @@ def _generated_reference(key: str, styles: Styles, language: str) -> bytes:
     return found
 
 
-def apply_styles(document: Any, styles: Styles, language: str = "en") -> None:
+def apply_styles(document: Any, styles: Styles, language: Language) -> None:
     """Create or restyle in ``document`` the Word style of every role of ``styles``."""
     fonts = _Fonts(styles, language)
     _set_defaults(document, fonts)
@@ -148,7 +149,7 @@ def apply_styles(document: Any, styles: Styles, language: str = "en") -> None:
 class _Fonts:
     """The Word fonts of the theme's font keys, with the script fonts of a language."""
 
-    def __init__(self, styles: Styles, language: str) -> None:
+    def __init__(self, styles: Styles, language: Language) -> None:
         theme = styles.theme
         self.theme = theme
         self.east_asian = theme.east_asian_font(language).word  # w:eastAsia

@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ...common.language import Language
 from ...theme.resolve import (
     FieldsLook,
     LevelLook,
@@ -37,7 +38,7 @@ _MARKER_GAP = 0.2  # em between a list marker and its text (the list item's left
 class StyleRules:
     """The CSS of a resolved style sheet in one language, as the stylesheet template uses it."""
 
-    def __init__(self, styles: Styles, language: str) -> None:
+    def __init__(self, styles: Styles, language: Language) -> None:
         self.styles = styles
         self.language = language
         self._rules = Markup("\n".join(self._all_rules()))
@@ -82,11 +83,11 @@ class StyleRules:
                 yield _rule(section.html, list(_section(section)))
 
 
-_MADE: dict[tuple[str, str], StyleRules] = {}
+_MADE: dict[tuple[str, Language], StyleRules] = {}
 _KEEP = 32  # style sheets and languages whose rules are kept
 
 
-def role_css(styles: Styles, language: str) -> StyleRules:
+def role_css(styles: Styles, language: Language) -> StyleRules:
     """Return the CSS of ``styles`` in ``language``.
 
     Made once per style sheet, theme and language: a build renders many documents, and

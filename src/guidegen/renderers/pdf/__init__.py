@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ...common.language import Language
 from ...errors import Location, TemplateError
 from ...theme.fonts import require_theme_fonts
 from ...tree import Document
@@ -47,10 +48,11 @@ class Layout:
     limits: Limits
 
 
-def warm_up(language: str) -> None:
+def warm_up(language: Language | None) -> None:
     """Import WeasyPrint and load ``language``'s hyphenation patterns (a fresh helper's wait)."""
     engine.load()
-    warm_hyphenation(language)
+    if language is not None:
+        warm_hyphenation(language.hyphenation)
 
 
 def render(document: Document, context: RenderContext) -> Rendered:
