@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
+from guidegen.common.language import Language
 from guidegen.renderers import (
     FORMATS,
     RENDERERS,
@@ -68,7 +69,7 @@ def png(red: int) -> bytes:
 PAGE = (("text", "Page "), ("page", ""), ("text", " of "), ("pages", ""))
 PART = Running("Part one's title", "PT-1 · Version 2", PAGE, "Part's blank page")
 BASE = Document(
-    Metadata("Contract guide", "en", None, "What every renderer draws", "Ada Author",
+    Metadata("Contract guide", Language.of("en"), "What every renderer draws", "Ada Author",
              ("quality",), "New staff", "1.0", "Draft",
              datetime.datetime(2026, 3, 4, 5, 6, 7, tzinfo=datetime.UTC), (("Owner", "QA"),)),
     Running("Contract guide", "CG-1 · Version 1.0", PAGE, "This page is left blank",
@@ -174,8 +175,7 @@ CHANGES: dict[tuple[type, str], Change] = {
     (Running, "blank"): Change("Intentionally blank"),
     (Running, "whole"): Change((("text", "Sheet "), ("page", ""))),
     (Metadata, "title"): Change("Another title"),
-    (Metadata, "language"): Change("de"),
-    (Metadata, "script"): Change("japanese"),
+    (Metadata, "language"): Change(Language.of("ja")),  # its tag and its script
     (Metadata, "subtitle"): Change("Another subtitle"),
     (Metadata, "author"): Change("Bo Author"),
     (Metadata, "keywords"): Change(("quality", "audit")),
@@ -203,8 +203,6 @@ IGNORED: dict[tuple[type, str], dict[str, str]] = {
     (ListBlock, "role"): dict.fromkeys(("pdf", "docx"), "a list looks as its kind and depth "
                                        "say (styles.yaml: lists); no list role has a look of "
                                        "its own"),
-    (Metadata, "script"): dict.fromkeys(("pdf", "html"), "the stylesheet's fonts follow the "
-                                        "language (the theme's font stacks), as the script does"),
     **{(Metadata, name): dict.fromkeys(("pdf", "html"), f"printed ({where}); the PDF's "
                                        "document information and HTML's <meta> have no field "
                                        "for it")
