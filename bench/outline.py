@@ -18,12 +18,11 @@ def load_document(path: str | os.PathLike[str]) -> tuple[Document, Any]:
     """Return the document tree of the guide at ``path`` as ``guidegen build`` lays it out,
     and the theme it was laid out with."""
     from guidegen.builder.options import BuildOptions
-    from guidegen.builder.pipeline import layout
+    from guidegen.builder.session import Session
     from guidegen.content.loader import load
-    from guidegen.theme import load_templates
 
-    templates = load_templates()
-    return layout(load(path), templates, BuildOptions()), templates.theme
+    with Session(BuildOptions()) as session, session.building():
+        return session.document(load(path)), session.templates.theme
 
 
 def parts(document: Document) -> Iterator[tuple[str, list[Block]]]:

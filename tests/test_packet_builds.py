@@ -173,7 +173,8 @@ def test_each_roster_keeps_its_own_manifest(tmp_path, cli, monkeypatch):
 
 
 def test_the_cover_prints_a_roster_date_as_its_language_writes_dates(tmp_path):
-    from guidegen.builder.packets import load_packets
+    from guidegen.builder.packetload import load_packets
+    from guidegen.builder.session import Session
     from guidegen.layout.packet import PacketLayout
     from guidegen.theme import load_templates
     from guidegen.tree import Fields
@@ -184,8 +185,8 @@ def test_the_cover_prints_a_roster_date_as_its_language_writes_dates(tmp_path):
                                                                  "language: de"), "utf-8")
     roster = folder / "hires.csv"
     roster.write_text(ROSTER_HEADER + TANAKA, encoding="utf-8")
-    (loaded,) = load_packets([packet], BuildOptions(content=folder / "content",
-                                                     roster=roster))
+    (loaded,) = load_packets(Session(BuildOptions(content=folder / "content",
+                                                  roster=roster)), [packet])
     layout = PacketLayout(loaded.packet, loaded.guides, load_templates(None, None),
                           language=Language.of("en"))
     assert loaded.recipients is not None

@@ -622,7 +622,8 @@ def test_a_composed_pdf_has_the_warnings_of_a_whole_layout(tmp_path):
     # the preflight reads the pages of both layouts, each located in its own file
     from dataclasses import replace
 
-    from guidegen.builder.packets import load_packets, packet_date
+    from guidegen.builder.packetload import load_packets, packet_date
+    from guidegen.builder.session import Session
     from guidegen.layout.packet import PacketLayout
     from guidegen.renderers import RenderContext
     from guidegen.renderers.pdf import compose, render
@@ -637,7 +638,7 @@ def test_a_composed_pdf_has_the_warnings_of_a_whole_layout(tmp_path):
         "  - guide: guides/gmp-gcp-glp.yaml\n  - guides/eight-sites-portrait.yaml\n"),
         encoding="utf-8")
     options = BuildOptions(content=folder / "content", roster=write_roster(folder, TANAKA))
-    (loaded,) = load_packets([packet], options)
+    (loaded,) = load_packets(Session(options), [packet])
     templates = load_templates(None, None)
     layout = PacketLayout(loaded.packet, loaded.guides, templates,
                           language=Language.of("en"), date=packet_date(loaded.packet))

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from guidegen import BuildOptions
-from guidegen.builder.options import Flag, Whole, option_fields
+from guidegen.builder.kinds import Flag, Whole
+from guidegen.builder.options import option_fields
 from guidegen.cli import main
 from guidegen.errors import ProjectError, UsageError
 from guidegen.project.config import load_project

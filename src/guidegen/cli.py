@@ -21,7 +21,8 @@ from typing import Any
 
 import click
 
-from .builder.options import BuildOptions, Choices, Flag, Option, OptionError, option_fields
+from .builder.kinds import Choices, Flag, OptionError
+from .builder.options import BuildOptions, Option, option_fields
 from .errors import (
     EXIT_CODES,
     GuidegenError,

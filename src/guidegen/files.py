@@ -15,14 +15,22 @@ the hash of the template folders are all read by :func:`read_file`, which
   the user named outside it);
 * reads at most ``limit`` bytes, counted while reading (a file's reported size is not
   trusted: it may grow, or be a pseudo-file that reports 0);
-* raises errors located at the file, of the class its caller names.
+* raises errors located at the file, of the class its caller names;
+* inside :func:`reading_once` (a build), reads each input from disk once: a later read
+  of the same file returns the same bytes, after the same checks of where it leads and
+  how large it may be. The hash that says whether an output is up to date and the
+  content it is built from are then one reading of the file. What a build writes and
+  reads back (its state files, its outputs, a journal) is read ``current``: from disk.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 from .errors import InputError, Location, Problem, display_name
@@ -41,33 +49,74 @@ class FileRefusedError(InputError):
     """A file was not read: not a regular file, a symlink out of its folder, too large."""
 
 
+class ReadOnce:
+    """The input files of one build, each read from disk once (see :func:`reading_once`).
+
+    ``files`` holds each file's bytes and where the system said it led, by absolute
+    path; ``reads`` counts the reads from disk, by the same path.
+    """
+
+    def __init__(self) -> None:
+        self.owner = os.getpid()  # a forked process reads for itself
+        self.files: dict[str, tuple[bytes, Path | None]] = {}
+        self.reads: Counter[str] = Counter()
+
+
+_READING: ContextVar[ReadOnce | None] = ContextVar("guidegen_reading", default=None)
+
+
+@contextlib.contextmanager
+def reading_once(reads: ReadOnce | None = None) -> Iterator[ReadOnce]:
+    """Inside, read each input file from disk once; yield the :class:`ReadOnce` doing it."""
+    once = reads or ReadOnce()
+    token = _READING.set(once)
+    try:
+        yield once
+    finally:
+        _READING.reset(token)
+
+
 def read_file(path: Path, limit: int, *, root: Path | None = None,
-              error: type[InputError] = FileRefusedError, display: str | None = None) -> bytes:
+              error: type[InputError] = FileRefusedError, display: str | None = None,
+              current: bool = False) -> bytes:
     """Return the bytes of the regular file ``path``, refusing what the module names.
 
     ``root`` is the folder the file belongs to; ``error`` the class raised (located at
-    ``display``, else the path as messages show it).
+    ``display``, else the path as messages show it). ``current``: read it from disk even
+    inside :func:`reading_once` (a file the build itself writes).
     """
     where = Location(display or display_name(path))
 
     def refuse(message: str) -> InputError:
         return error.collect([Problem(where, message)])
 
+    once = None if current else _READING.get()
+    if once is not None and once.owner != os.getpid():
+        once = None
     try:
         real = outside_root(path, root)
         if real is not None:
             how = f"is a symlink to {real}, " if named_inside(path, root or path) else "is "
             raise refuse(f"{how}outside {folder_name(root or path)}; guidegen reads no file "
                          "outside the folder it belongs to")
+        key = os.path.abspath(path)
+        if once is not None and key in once.files:
+            data, opened = once.files[key]
+            _check_opened(opened, root, refuse)
+            if len(data) > limit:
+                raise refuse(f"file is {len(data):,} bytes; the limit is {limit:,}")
+            return data
         descriptor = os.open(path, _OPEN_FLAGS)
         try:
             opened = _opened(descriptor)  # what was opened, were a link swapped meanwhile
-            if root is not None and opened is not None and not opened.is_relative_to(
-                    os.path.realpath(root)):
-                raise refuse(f"leads to {opened}, outside {folder_name(root)}")
-            return _read(descriptor, limit, refuse)
+            _check_opened(opened, root, refuse)
+            data = _read(descriptor, limit, refuse)
         finally:
             os.close(descriptor)
+        if once is not None:
+            once.files[key] = data, opened
+            once.reads[key] += 1
+        return data
     except OSError as exc:
         raise refuse(exc.strerror or str(exc)) from None
     except UnicodeEncodeError:
@@ -119,6 +168,14 @@ def folder_name(root: Path) -> str:
     """Return how messages name the folder ``root`` ("the working folder" for ``.``)."""
     name = display_name(Path(os.path.normpath(root)))
     return "the working folder" if name == "." else name
+
+
+def _check_opened(opened: Path | None, root: Path | None,
+                  refuse: Callable[[str], InputError]) -> None:
+    """Refuse the file that was opened, ``opened``, if it lies outside ``root``."""
+    if root is not None and opened is not None and not opened.is_relative_to(
+            os.path.realpath(root)):
+        raise refuse(f"leads to {opened}, outside {folder_name(root)}")
 
 
 def _opened(descriptor: int) -> Path | None:

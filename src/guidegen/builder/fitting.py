@@ -1,4 +1,7 @@
-"""Fitting a guide to its pages: a page budget, and no near-empty last page.
+"""Fitting a document to its pages: a page budget, and no near-empty last page.
+
+Any job may be fitted (its ``fitting``, :class:`~guidegen.builder.jobs.Fitting`): what
+lays it out again is its draft. Guides are; packets are not yet.
 
 The PDF's first layout says how full each page is (its
 :class:`~guidegen.renderers.Pagination`). Most guides stop there. A guide over its page
@@ -16,7 +19,6 @@ A budget that even the tightest level misses is an error naming what spilled ove
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -25,10 +27,9 @@ from ..errors import ContentError, Location, Problem
 from ..renderers import RenderContext, Rendered
 
 if TYPE_CHECKING:
-    from ..content.model import Guide
-    from ..layout.labels import Labels
     from ..theme import Templates
     from ..tree import Document
+    from .jobs import Draft
 
 SMALL, TIGHTEST = 1.0, 2.0  # the levels of Theme.tightened: spacing only; sizes too
 # how much less room a guide takes at level 1 (spacing), and at 2 on top (type sizes),
@@ -40,28 +41,24 @@ _MARGIN = 1.3  # the first guess asks for this much more than the prior says is 
 
 @dataclass(frozen=True)
 class Fit:
-    """What laying one guide out again at another tightness takes; picklable.
+    """What laying one document out again at another tightness takes; picklable.
 
-    ``budget`` is the most pages it may take (None: no budget), ``where`` is where the
-    budget was set (the guide's ``handout.pages``; None for ``--pages``).
+    ``draft`` lays it out (any job's: :class:`~guidegen.builder.jobs.Draft`); ``budget``
+    is the most pages it may take (None: no budget), ``where`` is where the budget was
+    set (the guide's ``handout.pages``; None for ``--pages``).
     """
 
-    guide: Guide
+    draft: Draft
     templates: Templates
-    labels: Labels
-    date: datetime.datetime | None = None
     budget: int | None = None
     where: Location | None = None
 
     def document(self, level: float, context: RenderContext
                  ) -> tuple[Document, RenderContext]:
-        """Return the guide laid out with the theme tightened to ``level``, and its context."""
-        from ..layout.guide import layout_guide
-
+        """Return the document laid out with the theme tightened to ``level``, and its context."""
         base = self.templates
         templates = base.with_theme(base.theme.tightened(level)) if level else base
-        document = layout_guide(self.guide, templates, self.labels, date=self.date)
-        return document, replace(context, templates=templates, pages_hint=None)
+        return self.draft.lay(templates), replace(context, templates=templates, pages_hint=None)
 
 
 Layer = Callable[["Document", RenderContext], Rendered]  # lays a document out as a PDF

@@ -1,11 +1,15 @@
-"""What guides and packets have in common as jobs of a build: planned, rendered, written.
+"""One job model for all a build makes: guides, packets, and a roster's recipients.
 
-A job is something whose outputs depend on known inputs (its ``key``, a hash of them)
-and go to known files (its ``targets``, by format). The pipeline (guides) and the
-packets use the same steps: :func:`plan` finds the outputs still up to date,
-:func:`collect` records what was rendered, :func:`commit` writes it — after the
-``--strict`` check, in the locked output folders, under the time limit, all files and
-their state files in one atomic write.
+A :class:`Job` is one document: the hash of everything its outputs depend on (its
+``key``), its output file of each format (its ``targets``), the build its files belong
+to (its ``owner``: no build replaces another's file, :func:`refuse_taken`), what lays it
+out (its ``draft``, a :class:`Draft`, set once its source is loaded) and whether it is
+fitted to its pages (its ``fitting``). Every job goes through one cycle, which the build session
+runs (:meth:`~guidegen.builder.session.Session.run`): :func:`plan` finds the outputs
+still up to date (from bytes, before anything is loaded), the session renders the
+others, :func:`collect` records what was rendered in its folder's state, and
+:func:`commit` writes it — after the ``--strict`` check, in the locked output folders,
+under the time limit, all files and their state files in one atomic write.
 """
 
 from __future__ import annotations
@@ -13,19 +17,23 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol
 
 from .. import testhook
-from ..errors import OutputError, StrictError, UsageError, warnings_so_far
+from ..errors import Location, OutputError, StrictError, UsageError, warnings_so_far
 from ..files import named_root, reference_root
 from ..renderers import Rendered
 from .limits import limited_time
 from .options import BuildOptions
 from .outputs import locked, write_files
 from .state import BuildState, input_bytes
+
+if TYPE_CHECKING:
+    from ..theme import Templates
+    from ..tree import Document
 
 
 @dataclass(frozen=True)
@@ -46,26 +54,48 @@ class Output:
         return f"wrote {self.path}  ({pages}{self.size / 1000:.1f} kB, {self.seconds:.2f} s)"
 
 
-class Job(Protocol):
-    """What every job has: its inputs' hash, its output file of each format, its owner."""
+class Draft(Protocol):
+    """What lays one document out, given the templates; picklable (a worker may lay it out).
 
-    @property
-    def key(self) -> str:
-        """Return the hash of everything the job's outputs depend on."""
+    The templates are the build's, or tightened ones when the document is fitted to its
+    pages (:mod:`.fitting`).
+    """
 
-    @property
-    def targets(self) -> dict[str, Path]:
-        """Return the job's output file of each format."""
-
-    @property
-    def owner(self) -> str:
-        """Return the build the job's outputs belong to ("the guide content/x.yaml")."""
+    def lay(self, templates: Templates) -> Document:
+        """Return the document laid out with ``templates``."""
 
 
-J = TypeVar("J", bound=Job)
+@dataclass(frozen=True)
+class Fitting:
+    """How a job is fitted to its pages: its page budget, and where that was set.
+
+    Without a budget (None), a near-empty last page is still pulled onto the one before;
+    ``where`` is None for ``--pages``.
+    """
+
+    budget: int | None = None
+    where: Location | None = None
 
 
-def plan(jobs: Sequence[J], state: BuildState, force: bool) -> tuple[list[J], dict[Path, Output]]:
+@dataclass(frozen=True)
+class Job:
+    """One document a build makes (see the module's docstring).
+
+    ``source`` is the guide or packet file it comes from; ``owner`` names the build its
+    files belong to ("the guide content/x.yaml", :func:`owner_name`); ``draft`` is None
+    while the job is planned from bytes alone, before its source is loaded.
+    """
+
+    source: Path
+    key: str
+    targets: dict[str, Path]
+    owner: str = ""
+    draft: Draft | None = None
+    fitting: Fitting | None = None
+
+
+def plan(jobs: Sequence[Job], state: BuildState,
+         force: bool) -> tuple[list[Job], dict[Path, Output]]:
     """Return the jobs to render, and the outputs found up to date.
 
     Raise an :class:`OutputError` if a job's output exists and another build made it.
@@ -73,7 +103,7 @@ def plan(jobs: Sequence[J], state: BuildState, force: bool) -> tuple[list[J], di
     for job in jobs:
         for target in job.targets.values():
             refuse_taken(target, job.owner, state)
-    todo: list[J] = []
+    todo: list[Job] = []
     done: dict[Path, Output] = {}
     for job in jobs:
         found = {} if force else _fresh_outputs(job, state)
@@ -117,6 +147,23 @@ def collect(jobs: Iterable[Job], results: Iterable[dict[str, tuple[Rendered, flo
             state.remember(target, job.key, result.data, result.pages, job.owner)
             done[target] = Output(target, name, result.pages, len(result.data), seconds)
     return files, done
+
+
+def batches(jobs: list[Job], size: int) -> Iterator[list[Job]]:
+    """Yield ``jobs`` in batches of ``size``."""
+    for start in range(0, len(jobs), size):
+        yield jobs[start:start + size]
+
+
+def refuse_shared_outputs(jobs: Iterable[Job]) -> None:
+    """Raise a usage error if two jobs would write the same output file."""
+    owners: dict[Path, Path] = {}
+    for job in jobs:
+        for target in job.targets.values():
+            if target in owners:
+                raise UsageError(f"{owners[target]} and {job.source} would both write "
+                                 f"{target}; rename one, or build them into different folders")
+            owners[target] = job.source
 
 
 def refuse_warnings(options: BuildOptions) -> None:
@@ -173,13 +220,14 @@ def owner_name(what: str, path: Path, project: Path) -> str:
     return f"{what} {shown}"
 
 
-def settings_of(options: BuildOptions) -> list[str]:
+def settings_of(options: BuildOptions | dict[str, str]) -> list[str]:
     """Return what, besides its files, an output depends on.
 
-    The options declared ``affects_output`` (the templates as the hash of their files),
-    and ``SOURCE_DATE_EPOCH``.
+    The options declared ``affects_output`` (their fingerprints, if given: the
+    templates' is the hash of their files), and ``SOURCE_DATE_EPOCH``.
     """
-    return [*(f"{name}={value}" for name, value in options.output_settings()),
+    fingerprints = options if isinstance(options, dict) else dict(options.output_settings())
+    return [*(f"{name}={value}" for name, value in fingerprints.items()),
             os.environ.get("SOURCE_DATE_EPOCH", "")]
 
 
@@ -208,11 +256,6 @@ def inputs_of(path: Path, project: Path, named_by: Path | None = None,
         return [data]
     source_root = reference_root(source, path, project)
     return [data, OUTSIDE if source_root is None else input_bytes(source, source_root)]
-
-
-def project_root(options: BuildOptions) -> Path:
-    """Return the project's folder: the one every input must stay inside."""
-    return options.root or Path.cwd()
 
 
 def stamp(day: datetime.date | None) -> datetime.datetime | None:

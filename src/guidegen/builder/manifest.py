@@ -12,7 +12,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..content.model import Guide
+    from ..content.packet import Packet
+    from ..content.roster import Recipient
+    from .jobs import Job, Output
+    from .state import BuildState
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ("file", "format", "recipient", "row", "packet", "guides", "pages", "bytes",
@@ -32,6 +41,27 @@ class Entry:
     pages: int | None
     bytes: int
     sha256: str
+
+
+def entries(packet: Packet, guides: Sequence[Guide], recipients: Sequence[Recipient | None],
+            jobs: Sequence[Job], outputs: Sequence[Output], state: BuildState) -> list[Entry]:
+    """Return the manifest of a packet's build: an entry per output file of each job.
+
+    ``recipients`` are the jobs' (None: the packet without one); ``state`` holds the
+    hashes of the files written.
+    """
+    documents = tuple((g.guide.document.number if g.guide.document else "", g.guide.title,
+                       g.guide.document.version if g.guide.document else "") for g in guides)
+    by_target = {output.path: output for output in outputs}
+    found = []
+    for recipient, job in zip(recipients, jobs, strict=True):
+        for name, target in job.targets.items():
+            output, record = by_target[target], state.records.get(target.name)
+            found.append(Entry(target.name, name, recipient.name if recipient else "",
+                               recipient.row if recipient else None, packet.packet.title,
+                               documents, output.pages, output.size,
+                               record.sha256 if record else ""))
+    return found
 
 
 def spreadsheet_safe(text: str) -> str:

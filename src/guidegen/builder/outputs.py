@@ -190,7 +190,7 @@ def finish_interrupted_write(folder: Path) -> bool:
     if not os.path.lexists(journal):
         return False
     try:
-        moves = json.loads(read_file(journal, MIB, root=folder))
+        moves = json.loads(read_file(journal, MIB, root=folder, current=True))
         pairs = [(str(temp), str(target)) for temp, target in moves]
     except (InputError, ValueError, TypeError, RecursionError):
         pairs = []

@@ -1,119 +1,80 @@
-"""Building onboarding packets: one PDF + DOCX per packet, or per new starter of a roster.
+"""Onboarding packets as jobs of a build session: one PDF + DOCX per packet, or per starter.
 
 A packet's outputs go to a folder of their own, ``OUT/<packet>/``, with its state file
 and its manifests. Everything is checked first (the packet file, its guides, the
-roster, the labels of every language it prints: every problem at once); then, without
-a roster, the packet is built like a guide, all or nothing: its files are written with
-the build's guides, once everything has rendered. With a roster, the packets are
-rendered in batches (in parallel with ``--jobs``) and each batch is written as soon as
-it is done, atomically, with the state file: a run that is interrupted or killed
-leaves only complete files, and the next run skips what was written and finishes the
-rest. Each roster keeps its own manifest (:func:`_manifest_name`). ``--shard K/N``
-builds one contiguous slice of the roster; shards may share the output folder (each
-keeps its own state file and manifest).
+roster, the labels of every language it prints: every problem at once); then each
+packet, or each recipient of a roster, is one :class:`~.jobs.Job` (laid out by a
+:class:`PacketDraft`) through the session's cycle. Without a roster the packet is built
+like a guide, all or nothing: its files are written with the build's guides, once
+everything has rendered. With a roster, the packets are rendered in batches (in
+parallel with ``--jobs``) and each batch is written as soon as it is done, atomically,
+with the state file: a run that is interrupted or killed leaves only complete files,
+and the next run skips what was written and finishes the rest. Each roster keeps its
+own manifest (:func:`_manifest_name`). ``--shard K/N`` builds one contiguous slice of
+the roster; shards may share the output folder (each keeps its own state file and
+manifest).
 
 Whether a packet is up to date is decided from bytes before anything is loaded
-(:func:`fresh_packets`), and the recipients' PDFs share one layout of the guides
+(:func:`plan_packets`), and the recipients' PDFs share one layout of the guides
 (:func:`_shared`, :mod:`guidegen.renderers.pdf.compose`).
 """
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-from ..common.language import Language
-from ..content.packetfile import MAX_ROSTER_BYTES, is_packet_file, named_guides
+from ..content.packetfile import MAX_ROSTER_BYTES, named_guides
 from ..errors import (
-    ContentError,
     InputError,
     Interrupted,
-    Location,
     OutputError,
-    Problem,
     UsageError,
-    display_name,
-    warn,
 )
 from ..files import named_root, read_file
-from ..renderers import RenderContext, extension
-from .jobs import (
-    Batch,
-    Output,
-    collect,
-    commit,
-    inputs_of,
-    owner_name,
-    project_root,
-    refuse_taken,
-    stamp,
-)
+from ..renderers import extension
+from .jobs import Batch, Job, Output, inputs_of, owner_name, refuse_taken
 from .jobs import plan as plan_jobs
 from .options import BuildOptions
-from .outputs import (
-    finish_interrupted_write,
-    locked,
-    plain_name,
-    remove_stale_temporaries,
-)
-from .scheduler import Scheduler, Task
+from .outputs import finish_interrupted_write, locked, plain_name, remove_stale_temporaries
+from .packetload import Loaded, load_packets, packet_date
 from .state import BuildState, digest, input_bytes
 
 if TYPE_CHECKING:
-    from ..content.model import Guide
-    from ..content.packet import Packet
     from ..content.roster import Recipient
     from ..layout.packet import PacketLayout
     from ..theme import Templates
     from ..tree import Document
-    from .manifest import Entry
+    from .session import Session
 
-SUFFIXES = (".yaml", ".yml")
+
 MAX_MANIFEST = 64 << 20  # a manifest of a 100,000-row roster
 
 
 @dataclass(frozen=True)
-class Loaded:
-    """A checked packet: its file, model, guides (in order) and recipients (if a roster)."""
+class PacketDraft:
+    """Lays out one packet for one recipient (None: lines to fill in); picklable.
 
-    path: Path
-    packet: Packet
-    guides: tuple[Guide, ...]
-    recipients: tuple[Recipient, ...] | None
-
-
-def sort_sources(paths: Sequence[str | os.PathLike[str]],
-                 options: BuildOptions) -> tuple[list[Path], list[Path]]:
-    """Return the guide files and the packet files named by ``paths`` (or the defaults).
-
-    Without paths: every guide of the content folder and every packet of the packets
-    folder (if the project names one). A file is a packet if its top level has
-    ``packet:``; a folder holds guides or packets.
+    ``layout`` holds the packet's guides laid out once for all its recipients.
     """
-    named = [Path(p) for p in paths]
-    if not named:
-        named = [options.content]
-        if options.packets is not None and options.packets.is_dir():
-            named.append(options.packets)
-    guides: list[Path] = []
-    packets: list[Path] = []
-    for path in named:
-        files = sorted(p for p in path.iterdir() if p.suffix in SUFFIXES) \
-            if path.is_dir() else [path]
-        for file in files:
-            inside = named_root(file, project_root(options))
-            (packets if is_packet_file(file, inside) else guides).append(file)
-    if paths and not guides and not packets:
-        raise UsageError(f"no guides or packets found in {', '.join(map(str, paths))} "
-                         "(looked for *.yaml)")
-    once = {path.resolve(): path for path in reversed(packets)}  # named twice: built once
-    return guides, [path for path in packets if once[path.resolve()] is path]
+
+    layout: PacketLayout
+    recipient: Recipient | None
+
+    def lay(self, templates: Templates) -> Document:
+        """Return the packet's document tree for the recipient, laid out with ``templates``."""
+        layout = self.layout
+        if templates is not layout.templates:  # tightened: every guide laid out again
+            from ..layout.packet import PacketLayout
+
+            layout = PacketLayout(layout.packet, layout.guides, templates,
+                                  language=layout.language, date=layout.date)
+        return layout.document(self.recipient)
 
 
 def refuse_bad_options(paths: Sequence[Path], options: BuildOptions) -> None:
@@ -132,129 +93,66 @@ def refuse_bad_options(paths: Sequence[Path], options: BuildOptions) -> None:
         owners[folder] = path
 
 
-def load_packets(paths: Sequence[Path], options: BuildOptions) -> list[Loaded]:
-    """Return the packets at ``paths``, checked with their guides and roster; raise all."""
-    from ..content.packet import load_guides, load_packet
-    from ..content.roster import read_roster
-    from ..layout.packet import PacketLayout
-    from ..theme import load_templates
-
-    refuse_bad_options(paths, options)
-    if options.pages is not None:
-        for path in paths:
-            warn(Location(display_name(path)), f"--pages {options.pages} is a page budget "
-                 "for guides built on their own; a packet lays its guides out as they are")
-    loaded: list[Loaded] = []
-    problems: list[Problem] = []
-    templates = load_templates(options.templates, options.paper)
-    project = project_root(options)
-    for path in paths:
-        try:
-            packet = load_packet(path, root=project)
-            guides = load_guides(packet, options.content, project)
-            packet_date(packet)  # SOURCE_DATE_EPOCH is a date
-            # every label it prints, in its language: a warning now, before any render
-            PacketLayout(packet, guides, templates,
-                         language=Language.of(options.language)).guide_labels()
-            recipients = None
-            if options.roster is not None:
-                if packet.roster is None:
-                    raise UsageError(f"{path} has no 'roster:' section that says which "
-                                     "columns make a recipient")
-                recipients = tuple(read_roster(options.roster, packet.roster,
-                                               named_root(options.roster, project),
-                                               options.roster_encoding))
-                _refuse_own_name(path, recipients)
-                _warn_if_empty_shard(recipients, options)
-            loaded.append(Loaded(path, packet, tuple(guides), recipients))
-        except ContentError as exc:
-            problems += exc.problems
-    if problems:
-        raise ContentError.collect(problems)
-    return loaded
-
-
-def _refuse_own_name(path: Path, recipients: Sequence[Recipient]) -> None:
-    """Raise a located error for recipients whose files would be the packet's own."""
-    problems = [Problem(r.location, f"the file name {r.stem!r} is the packet's own (its "
-                        "files built without a roster); make roster.file_name tell them "
-                        "apart") for r in recipients if r.stem.casefold() == path.stem.casefold()]
-    if problems:
-        raise ContentError.collect(problems)
-
-
-def _warn_if_empty_shard(recipients: Sequence[Recipient], options: BuildOptions) -> None:
-    """Warn that ``--shard K/N`` holds no recipient of ``recipients`` (N is too many)."""
-    from ..content.roster import shard
-
-    if options.roster is not None and options.shard_slice is not None and \
-            not shard(list(recipients), *options.shard_slice):
-        index, count = options.shard_slice
-        warn(Location(display_name(options.roster)), f"--shard {index}/{count} holds no "
-             f"recipient: the roster has {len(recipients)}, so shard it into at most as "
-             "many")
-
-
-def packet_date(packet: Packet) -> datetime.datetime | None:
-    """Return the date stamped into a packet's files: ``SOURCE_DATE_EPOCH``, else its own."""
-    return stamp(packet.packet.date)
-
-
-class Plan(NamedTuple):
-    """One packet of a build: its outputs if up to date, else the packet, checked."""
+@dataclass
+class PacketPlan:
+    """One packet of a build: its folder, sources and outputs if up to date, else loaded."""
 
     path: Path
+    folder: Path
+    sources: list[bytes | str]  # everything its outputs depend on but the roster
     fresh: list[Output] | None = None
     loaded: Loaded | None = None
 
+    @property
+    def stale(self) -> bool:
+        """Return whether the packet is to build (some output is not up to date)."""
+        return self.fresh is None
 
-def fresh_packets(paths: Sequence[Path], settings: list[str],
-                  options: BuildOptions) -> dict[Path, list[Output] | None]:
-    """Return the outputs of each packet at ``paths`` if every one is up to date, else None.
 
-    Decided from bytes alone (the packet file, its guides, the roster, the ``settings``
-    of :func:`~guidegen.builder.jobs.settings_of`, against the manifest the last
-    complete build of the packet recorded), so an unchanged build never imports the
-    content model.
+def plan_packets(session: Session, paths: Sequence[Path]) -> list[PacketPlan]:
+    """Return a plan of each packet at ``paths``: up to date, decided from bytes alone.
+
+    From the packet file, its guides, the roster and the build's settings, against the
+    manifest the last complete build of the packet recorded, so an unchanged build never
+    imports the content model.
     """
+    options = session.options
     refuse_bad_options(paths, options)  # --roster without a packet, too
-    for path in paths:  # finish what a killed build began there; its leftovers go
+    plans = []
+    for path in paths:
         folder = _folder(path, options)
-        if folder.is_dir():
+        if folder.is_dir():  # finish what a killed build began there; its leftovers go
             with locked(folder):
                 finish_interrupted_write(folder)
                 remove_stale_temporaries(folder)
-    return {path: None if options.force else up_to_date(path, settings, options)
-            for path in paths}
+        data = input_bytes(path, named_root(path, session.project))
+        guides = named_guides(path, data, options.content)
+        sources = _sources(session, data, path, guides or [])
+        plan = PacketPlan(path, folder, sources)
+        if guides is not None and not options.force:
+            plan.fresh = _up_to_date(session, plan)
+        plans.append(plan)
+    return plans
 
 
-def plan_packets(fresh: dict[Path, list[Output] | None], options: BuildOptions) -> list[Plan]:
-    """Return a :class:`Plan` for each packet of ``fresh`` (see :func:`fresh_packets`).
-
-    The packets not up to date are loaded and checked: every problem at once.
-    """
-    stale = [path for path, outputs in fresh.items() if outputs is None]
-    loaded = iter(load_packets(stale, options) if stale else [])
-    return [Plan(path, outputs) if outputs is not None else Plan(path, None, next(loaded))
-            for path, outputs in fresh.items()]
+def load_stale(session: Session, plans: Sequence[PacketPlan]) -> None:
+    """Load and check every packet of ``plans`` that is to build: every problem at once."""
+    stale = [plan for plan in plans if plan.stale]
+    for plan, loaded in zip(stale, load_packets(session, [p.path for p in stale]) if stale
+                            else [], strict=True):
+        plan.loaded = loaded
 
 
-def up_to_date(path: Path, settings: list[str], options: BuildOptions) -> list[Output] | None:
-    """Return the outputs of the packet at ``path`` if every one is up to date, else None."""
-    project = project_root(options)
-    data = input_bytes(path, named_root(path, project))
-    guides = named_guides(path, data, options.content)
-    if guides is None:
-        return None
-    folder = _folder(path, options)
-    state = BuildState(folder, _state_name(options))
-    manifest, owner = folder / f"{_manifest_name(options)}.json", _owner(path, options)
-    made = state.fresh(manifest, _run_key(_sources(settings, data, path, guides, options),
-                                          options))
+def _up_to_date(session: Session, plan: PacketPlan) -> list[Output] | None:
+    """Return the outputs of the packet of ``plan`` if every one is up to date, else None."""
+    options, folder = session.options, plan.folder
+    state = session.state(folder, _state_name(options))
+    manifest, owner = folder / f"{_manifest_name(options)}.json", _owner(session, plan.path)
+    made = state.fresh(manifest, _run_key(session, plan.sources))
     if made is None or made.owner != owner:
         return None
     try:  # what the manifest lists: it may have gone, or be another file, meanwhile
-        listed = read_file(manifest, MAX_MANIFEST, root=folder)
+        listed = read_file(manifest, MAX_MANIFEST, root=folder, current=True)
         if hashlib.sha256(listed).hexdigest() != made.sha256:
             return None
         entries = json.loads(listed)["files"]
@@ -311,113 +209,84 @@ def _manifest_name(options: BuildOptions) -> str:
     return f"manifest{roster}{_shard_tag(options)}"
 
 
-def _sources(settings: list[str], packet: bytes, path: Path, guides: Sequence[Path],
-             options: BuildOptions) -> list[bytes | str]:
+def _sources(session: Session, packet: bytes, path: Path,
+             guides: Sequence[Path]) -> list[bytes | str]:
     """Return everything a packet's outputs depend on but the roster: options, files.
 
     ``packet`` holds the bytes of the packet file at ``path``; ``guides`` are the files it
     names, read only inside the project or the content folder.
     """
-    project = project_root(options)
-    return [*settings, packet, *(data for guide in guides for data in inputs_of(
-        guide, project, named_by=path, given=(options.content,)))]
+    return [*session.settings, packet, *(data for guide in guides for data in inputs_of(
+        guide, session.project, named_by=path, given=(session.options.content,)))]
 
 
-def _run_key(sources: list[bytes | str], options: BuildOptions) -> str:
+def _run_key(session: Session, sources: list[bytes | str]) -> str:
     """Return the key of a whole packet build: its sources, the roster, the shard."""
+    options = session.options
     roster = b""
     if options.roster is not None:
         try:
             roster = read_file(options.roster, MAX_ROSTER_BYTES,
-                               root=named_root(options.roster, project_root(options)))
+                               root=named_root(options.roster, session.project))
         except InputError:
             roster = b"\0unreadable"  # never up to date: loading it says what is wrong
     return digest([*sources, roster, options.roster_encoding or "",
                    str(options.shard_slice or "")])
 
 
-@dataclass(frozen=True)
-class _Job:
-    recipient: Recipient | None
-    key: str
-    targets: dict[str, Path]
-    owner: str
+def build_packets(session: Session, plans: Sequence[PacketPlan],
+                  pending: list[Batch]) -> list[Output]:
+    """Build every packet of ``plans`` not up to date; return one output per file.
 
-
-def build_packets(plans: Sequence[Plan], settings: list[str], options: BuildOptions,
-                  scheduler: Scheduler) -> tuple[list[Output], list[Batch]]:
-    """Build every packet of ``plans`` not up to date.
-
-    Return one :class:`Output` per file, and the files still to write (with
-    :func:`~guidegen.builder.jobs.commit`): every packet's manifest, and the packets
-    without a roster. A roster's packets are written batch by batch as they render.
+    The files still to write (with :func:`~.jobs.commit`) go to ``pending``: every
+    packet's manifest, and the packets without a roster. A roster's packets are written
+    batch by batch as they render.
     """
-    from ..theme import load_templates
-
-    templates = load_templates(options.templates, options.paper) if any(
-        plan.loaded for plan in plans) else None
     outputs: list[Output] = []
-    batches: list[Batch] = []
     for plan in plans:
-        if plan.loaded is None or templates is None:
+        if plan.loaded is None:
             outputs += plan.fresh or []
         else:
-            made, batch = _build_one(plan.loaded, templates, settings, options, scheduler)
-            outputs += made
-            batches.append(batch)
-    return outputs, batches
+            outputs += _build_one(session, plan, plan.loaded, pending)
+    return outputs
 
 
-def _build_one(loaded: Loaded, templates: Templates, settings: list[str],
-               options: BuildOptions, scheduler: Scheduler) -> tuple[list[Output], Batch]:
-    from ..content.packet import guide_paths
-    from .manifest import manifest_csv, manifest_json
+def _build_one(session: Session, plan: PacketPlan, loaded: Loaded,
+               pending: list[Batch]) -> list[Output]:
+    from ..layout.packet import PacketLayout
+    from .manifest import entries, manifest_csv, manifest_json
 
-    folder = _folder(loaded.path, options)
-    state = BuildState(folder, _state_name(options))
-    project = project_root(options)
-    sources = _sources(settings, input_bytes(loaded.path, named_root(loaded.path, project)),
-                       loaded.path, guide_paths(loaded.packet, options.content), options)
-    jobs = _jobs(loaded, folder, sources, options)
-    name, owner = _manifest_name(options), _owner(loaded.path, options)
+    options, folder = session.options, plan.folder
+    state = session.state(folder, _state_name(options))
+    layout = PacketLayout(loaded.packet, loaded.guides, session.templates,
+                          language=session.language, date=packet_date(loaded.packet))
+    recipients = _recipients(loaded, options)
+    jobs = [_job(session, plan, layout, recipient) for recipient in recipients]
+    name, owner = _manifest_name(options), _owner(session, plan.path)
     manifests = (folder / f"{name}.csv", folder / f"{name}.json")
     for target in manifests:  # another build's record is never replaced
         refuse_taken(target, owner, state)
-    todo, done = plan_jobs(jobs, state, options.force)
-    files: dict[Path, bytes] = {}
-    if todo:
-        from ..layout.packet import PacketLayout
-
-        scheduler.start(len(todo))
-        layout = PacketLayout(loaded.packet, loaded.guides, templates,
-                              date=packet_date(loaded.packet),
-                              language=Language.of(options.language))
-        context = RenderContext(templates, options.weasy_variant,
-                                shared=_shared(layout, loaded, options, len(todo)))
-        try:
-            for batch in _batches(todo, 1 if loaded.recipients is None else
-                                  2 * options.processes):
-                rendered, made = _render_batch(batch, layout, context, options, scheduler,
-                                               state)
-                done |= made
-                if loaded.recipients is None:
-                    files |= rendered  # written with the build's other files
-                else:
-                    commit([(rendered, state)], options)  # a roster's: as they are done
-        except KeyboardInterrupt:
-            _interrupted(todo, state)
-            raise
-    outputs = [done[target] for job in jobs for target in job.targets.values()]
-    manifest = _manifest(loaded, jobs, outputs, state)
+    roster = loaded.recipients is not None
+    planned = plan_jobs(jobs, state, options.force)
+    context = session.context(shared=_shared(layout, loaded, options, len(planned[0])))
+    try:
+        outputs, files = session.run(jobs, state, planned=planned, context=context,
+                                     batch=2 * options.processes if roster else None,
+                                     write_as_done=roster)
+    except KeyboardInterrupt:
+        _interrupted(planned[0], state)
+        raise
+    manifest = entries(loaded.packet, loaded.guides, recipients, jobs, outputs, state)
     records = dict(zip(manifests, (manifest_csv(manifest), manifest_json(manifest)),
                        strict=True))
-    run_key = _run_key(sources, options)
+    run_key = _run_key(session, plan.sources)
     for target, data in records.items():  # the manifest says what a complete build made
         state.remember(target, run_key, data, None, owner)
-    return outputs, ({**files, **records}, state)
+    pending.append(({**files, **records}, state))
+    return outputs
 
 
-def _interrupted(todo: Sequence[_Job], state: BuildState) -> None:
+def _interrupted(todo: Sequence[Job], state: BuildState) -> None:
     """Raise what is true after Ctrl-C if some of ``todo`` were written: how many.
 
     A roster's packets are written batch by batch; those whose files hold what this
@@ -432,36 +301,38 @@ def _interrupted(todo: Sequence[_Job], state: BuildState) -> None:
                           "builds the rest") from None
 
 
-def _jobs(loaded: Loaded, folder: Path, sources: list[bytes | str],
-          options: BuildOptions) -> list[_Job]:
+def _recipients(loaded: Loaded, options: BuildOptions) -> list[Recipient | None]:
+    """Return whom the build makes packets for: the roster's slice, else nobody (None)."""
     from ..content.roster import shard
 
-    recipients: Sequence[Recipient | None] = [None]
-    if loaded.recipients is not None:
-        recipients = list(loaded.recipients)
-        if options.shard_slice:
-            recipients = shard(list(loaded.recipients), *options.shard_slice)
-    jobs = []
-    owner = _owner(loaded.path, options)
-    for recipient in recipients:
-        stem = recipient.stem if recipient else loaded.path.stem
-        fields = [f"{k}={v}" for k, v in recipient.fields] if recipient else []
-        jobs.append(_Job(recipient, digest([*sources, *fields]),
-                         {name: folder / f"{stem}.{extension(name)}"
-                          for name in options.formats}, owner))
-    return jobs
+    if loaded.recipients is None:
+        return [None]
+    if options.shard_slice:
+        return list(shard(list(loaded.recipients), *options.shard_slice))
+    return list(loaded.recipients)
 
 
-def _owner(path: Path, options: BuildOptions) -> str:
+def _job(session: Session, plan: PacketPlan, layout: PacketLayout,
+         recipient: Recipient | None) -> Job:
+    """Return the job of the packet for ``recipient``: its key, files and draft."""
+    stem = recipient.stem if recipient else plan.path.stem
+    fields = [f"{k}={v}" for k, v in recipient.fields] if recipient else []
+    files: dict[str, Path] = {name: plan.folder / f"{stem}.{extension(name)}"
+                              for name in session.options.formats}
+    return Job(plan.path, digest([*plan.sources, *fields]), files,
+               _owner(session, plan.path), PacketDraft(layout, recipient))
+
+
+def _owner(session: Session, path: Path) -> str:
     """Return the build a packet's files belong to: the packet, with its roster if any.
 
     The shards of one roster are one build; another roster, or the packet without one,
     is another, and never replaces its files (:func:`~guidegen.builder.jobs.plan`).
     """
-    project = project_root(options)
-    owner = owner_name("the packet", path, project)
-    if options.roster is not None:
-        owner += " with " + owner_name("the roster", options.roster, project)
+    roster = session.options.roster
+    owner = owner_name("the packet", path, session.project)
+    if roster is not None:
+        owner += " with " + owner_name("the roster", roster, session.project)
     return owner
 
 
@@ -477,36 +348,3 @@ def _shared(layout: PacketLayout, loaded: Loaded, options: BuildOptions,
             count < 2 * options.processes:
         return None
     return layout.document(None)
-
-
-def _batches(jobs: list[_Job], size: int) -> Iterator[list[_Job]]:
-    for start in range(0, len(jobs), size):
-        yield jobs[start:start + size]
-
-
-def _render_batch(batch: list[_Job], layout: PacketLayout, context: RenderContext,
-                  options: BuildOptions, scheduler: Scheduler,
-                  state: BuildState) -> tuple[dict[Path, bytes], dict[Path, Output]]:
-    """Return the files of one batch of packets, laid out and rendered, and their outputs."""
-    tasks = [Task(layout.document(job.recipient), context, tuple(job.targets),
-                  options.time_limit) for job in batch]
-    return collect(batch, scheduler.run(tasks), state)
-
-
-def _manifest(loaded: Loaded, jobs: list[_Job], outputs: list[Output],
-              state: BuildState) -> list[Entry]:
-    from .manifest import Entry
-
-    guides = tuple((g.guide.document.number if g.guide.document else "", g.guide.title,
-                    g.guide.document.version if g.guide.document else "")
-                   for g in loaded.guides)
-    by_target = {output.path: output for output in outputs}
-    entries = []
-    for job in jobs:
-        for name, target in job.targets.items():
-            output, record = by_target[target], state.records.get(target.name)
-            entries.append(Entry(target.name, name, job.recipient.name if job.recipient
-                                 else "", job.recipient.row if job.recipient else None,
-                                 loaded.packet.packet.title, guides, output.pages,
-                                 output.size, record.sha256 if record else ""))
-    return entries

@@ -159,7 +159,7 @@ class BuildState:
     def _read(self) -> dict[str, Record]:
         """Return the records of the state file, or none (with a warning) if unreadable."""
         try:
-            raw = _parse(read_file(self.path, MAX_STATE, root=self.path.parent))
+            raw = _parse(read_file(self.path, MAX_STATE, root=self.path.parent, current=True))
         except InputError as exc:
             problem = exc.problems[0].message if exc.problems else exc.message
         except (ValueError, TypeError, RecursionError) as exc:
@@ -176,7 +176,7 @@ class BuildState:
         if record is None or record.key != key:
             return None
         try:
-            data = read_file(target, MAX_OUTPUT, root=target.parent)
+            data = read_file(target, MAX_OUTPUT, root=target.parent, current=True)
         except InputError:
             return None
         return record if hashlib.sha256(data).hexdigest() == record.sha256 else None
@@ -211,6 +211,6 @@ def _parse(data: bytes) -> dict[str, Record]:
 def _parse_quietly(path: Path) -> dict[str, Record]:
     """Return the records of the state file at ``path``, or none if it cannot be read."""
     try:
-        return _parse(read_file(path, MAX_STATE, root=path.parent))
+        return _parse(read_file(path, MAX_STATE, root=path.parent, current=True))
     except (InputError, ValueError, TypeError, RecursionError):
         return {}

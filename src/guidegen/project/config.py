@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..builder.options import BuildOptions, Option, OptionError, Place, option_fields
+from ..builder.kinds import OptionError, Place
+from ..builder.options import BuildOptions, Option, option_fields
 from ..common.yamlsource import load_yaml
 from ..errors import ContentError, Location, Problem, ProjectError, display_name
 from ..files import folder_name, named_inside, outside_root
