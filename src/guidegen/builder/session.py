@@ -28,7 +28,6 @@ from ..content.packetfile import GUIDE_SUFFIXES, is_packet_file
 from ..errors import Interrupted, UsageError
 from ..files import ReadOnce, named_root, reading_once
 from ..renderers import RenderContext, Rendered
-from .fitting import Fit
 from .jobs import (
     Batch,
     Job,
@@ -177,9 +176,11 @@ class Session:
         """Return the task of rendering ``job``'s document, fitted to its pages if it is."""
         if job.draft is None:
             raise RuntimeError(f"{job.source} was not loaded")  # a bug in guidegen
-        templates = self.templates
-        fit = None if job.fitting is None else Fit(job.draft, templates, job.fitting.budget,
-                                                   job.fitting.where)
+        templates, fit = self.templates, None
+        if job.fitting is not None:  # imported only when a build renders
+            from .fitting import Fit
+
+            fit = Fit(job.draft, templates, job.fitting.budget, job.fitting.where)
         return Task(job.draft.lay(templates), context or self.context(), tuple(job.targets),
                     self.options.time_limit, fit)
 
