@@ -61,3 +61,25 @@ def test_the_theme_and_the_project_file_read_without_the_content():
                     "project", "cli") == {}
     assert reaching(imports_of("project", "config.py"), "content", "layout", "renderers",
                     "cli") == {}
+
+
+def test_the_public_api_returns_concrete_types():
+    # mypy --strict (tests/test_lint.py) refuses a function that returns Any as another type
+    import typing
+
+    import guidegen
+    from guidegen.builder.jobs import Output
+    from guidegen.content.model import Guide
+    from guidegen.renderers import Rendered
+
+    names = {"Guide": Guide, "Output": Output, "Rendered": Rendered}
+    returns = {function.__name__: typing.get_type_hints(function, localns=names)["return"]
+               for function in (guidegen.load, guidegen.check, guidegen.build, guidegen.render)}
+    assert returns == {"load": Guide, "check": list[Guide], "build": list[Output],
+                       "render": dict[str, Rendered]}
+    assert isinstance(guidegen.load(ROOT / "tests" / "data" / "minimal.yaml"), Guide)
+
+
+def test_mypy_is_configured_strict():
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert "\nstrict = true" in text.split("[tool.mypy]", 1)[1].split("\n[", 1)[0]

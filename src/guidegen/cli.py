@@ -17,7 +17,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sized
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -32,6 +32,11 @@ from .errors import (
     source_excerpt,
 )
 from .version import __version__
+
+if TYPE_CHECKING:  # generic in click's types from 8.2; subscripted only for the checker
+    _ParamType = click.ParamType[Any, Any]
+else:
+    _ParamType = click.ParamType
 
 F = Callable[..., Any]
 
@@ -131,7 +136,7 @@ def _show_progress_notes() -> None:
         logger.setLevel(logging.INFO)
 
 
-class OptionType(click.ParamType):
+class OptionType(_ParamType):
     """The click type of a build option: its value checked by its one declaration."""
 
     def __init__(self, spec: Option) -> None:
@@ -223,7 +228,7 @@ def main(ctx: click.Context, debug: bool, config: Path | None, allow_outside: bo
 @option("roster_encoding")
 @option("shard")
 @click.pass_context
-def build(ctx: click.Context, guides: tuple[Path, ...], **given: Any) -> None:
+def build(ctx: click.Context, /, guides: tuple[Path, ...], **given: Any) -> None:
     """Build GUIDES (default: every guide in the content folder) into the output folder."""
     from .builder.pipeline import build as build_guides
 
@@ -238,7 +243,7 @@ def build(ctx: click.Context, guides: tuple[Path, ...], **given: Any) -> None:
 @option("roster")
 @option("roster_encoding")
 @click.pass_context
-def check(ctx: click.Context, guides: tuple[Path, ...], **given: Any) -> None:
+def check(ctx: click.Context, /, guides: tuple[Path, ...], **given: Any) -> None:
     """Validate GUIDES (and packets, and a roster), the theme and the style sheet."""
     from .builder.pipeline import check as check_guides
 

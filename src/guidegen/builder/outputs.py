@@ -83,11 +83,11 @@ def refuse_outside(folder: Path, root: Path) -> None:
                           "guidegen writes only inside the folder it was given")
 
 
-def _mkstemp(**names: Path | str) -> tuple[int, str]:
-    """Return :func:`tempfile.mkstemp` of ``names``, imported only when a build writes."""
+def _mkstemp(prefix: str, suffix: str, folder: Path) -> tuple[int, str]:
+    """Return :func:`tempfile.mkstemp` in ``folder``, imported only when a build writes."""
     import tempfile
 
-    return tempfile.mkstemp(**names)  # type: ignore[call-overload]
+    return tempfile.mkstemp(suffix, prefix, folder)
 
 
 def _refuse_irregular(target: Path) -> None:
@@ -112,8 +112,7 @@ def _write_temporaries(files: dict[Path, bytes]) -> dict[Path, Path]:
     try:
         for target, data in files.items():
             target.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = _mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.",
-                                            suffix=".tmp", dir=target.parent)
+            handle, name = _mkstemp(f"{TEMP_PREFIX}{target.name}.", ".tmp", target.parent)
             temporary[target] = Path(name)
             os.fchmod(handle, mode)
             with os.fdopen(handle, "wb") as stream:
@@ -156,7 +155,7 @@ def _commit(folders: list[Path], temporary: dict[Path, Path]) -> None:
 
 
 def _write_journal(journal: Path, moves: list[tuple[str, str]]) -> None:
-    handle, name = _mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=journal.parent)
+    handle, name = _mkstemp(TEMP_PREFIX, ".tmp", journal.parent)
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
         json.dump(moves, stream)
         stream.flush()

@@ -138,7 +138,8 @@ class PdfHelper:
         self.pending = False
         if outcome in ("error", "crash"):
             raise value
-        return value
+        rendered: Rendered = value
+        return rendered
 
     def _lost(self) -> None:
         self.stop()

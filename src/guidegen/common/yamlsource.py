@@ -128,7 +128,7 @@ class _Builder:
         return result
 
     def scalar(self, node: yaml.ScalarNode, path: Path_) -> str | None:
-        text = node.value
+        text: str = node.value
         if not node.style and node.tag == _NULL:
             return None
         bad = BAD_CHARACTERS.search(text)

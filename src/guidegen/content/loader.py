@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -20,10 +20,13 @@ from ..errors import ContentError, Location, Problem, display_name
 from ..files import named_root, outside_message, reference_root
 from .slips import mark_problems, markdown_slips, translation_hint
 
+if TYPE_CHECKING:
+    from .model import Guide
+
 
 def load(path: str | os.PathLike[str], root: Path | None = None, *,
          translations: bool = True, named_by: Path | None = None,
-         given: Sequence[Path] = ()) -> Any:
+         given: Sequence[Path] = ()) -> Guide:
     """Return the validated :class:`~guidegen.content.model.Guide` of the YAML file at ``path``.
 
     A guide inside ``root`` (the project; default: the working folder) may not lead
@@ -46,7 +49,7 @@ def load(path: str | os.PathLike[str], root: Path | None = None, *,
     return _guide(data, source, path, root, translations)
 
 
-def load_text(text: str, file: str) -> Any:
+def load_text(text: str, file: str) -> Guide:
     """Return the validated :class:`~guidegen.content.model.Guide` of YAML ``text``.
 
     ``file`` names it in errors; it is what :func:`load` checks of a file that is not
@@ -56,7 +59,7 @@ def load_text(text: str, file: str) -> Any:
     return _guide(data, source, Path(file), Path.cwd(), translations=False)
 
 
-def _guide(data: Any, source: SourceMap, path: Path, root: Path, translations: bool) -> Any:
+def _guide(data: Any, source: SourceMap, path: Path, root: Path, translations: bool) -> Guide:
     from .model import Guide
 
     if not isinstance(data, dict) or not data:
@@ -98,13 +101,14 @@ def input_root(path: Path, root: Path, named_by: Path | None,
 
 
 def load_all(paths: Iterable[str | os.PathLike[str]], root: Path | None = None, *,
-             named_by: Path | None = None, given: Sequence[Path] = ()) -> list[Any]:
+             named_by: Path | None = None, given: Sequence[Path] = ()) -> list[Guide]:
     """Return the guides at ``paths``; raise one error holding the problems of all files.
 
     ``named_by`` is the file that names them (a packet), if not the user; ``given`` the
     folders besides the project they may be in (see :func:`load`).
     """
-    guides, problems = [], list[Problem]()
+    guides: list[Guide] = []
+    problems: list[Problem] = []
     for path in paths:
         try:
             guides.append(load(path, root, named_by=named_by, given=given))

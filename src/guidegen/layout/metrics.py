@@ -61,7 +61,7 @@ class FontMetrics:
         glyph = glyphs(code) if callable(glyphs) else glyphs + code - start
         if not glyph:
             return None
-        return self.advances[min(glyph, len(self.advances) - 1)] / self.units
+        return float(self.advances[min(glyph, len(self.advances) - 1)] / self.units)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..builder.outputs import write_files
+from ..common.models import PlainText
 from ..common.yamlsource import read_source
 from ..content import markup
 from ..content import model as schema
@@ -45,7 +46,7 @@ MARK_WORDS = {"yes", "no", "partial", "true", "false"}
 _LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]+")
 _Leaf = typing.Literal["text", "inline", "markdown", "cell", "entry"]
 _LEAVES: list[tuple[Any, _Leaf]] = [
-    (schema.PlainText, "text"), (schema.InlineText, "inline"),
+    (PlainText, "text"), (schema.InlineText, "inline"),
     (schema.Markdown, "markdown"), (schema.MatrixCell, "cell"),
     (schema.PerSubjectEntry, "entry")]
 
@@ -246,8 +247,10 @@ def _marked(value: str, leaf: _Leaf) -> str | None:
                                for p in getattr(value, "fold_pos", [])]
         if hasattr(value, "comment"):
             marked.comment = value.comment
-        return marked
-    return DoubleQuotedScalarString(text)
+        result: str = marked
+        return result
+    quoted: str = DoubleQuotedScalarString(text)
+    return quoted
 
 
 def _same_structure(before: str, after: str) -> bool:

@@ -77,7 +77,7 @@ def state_of(path: Path, source: Path, root: Path) -> State:
                      f"{len(exc.problems)} problem{'s' * (len(exc.problems) > 1)}, "
                      f"first: {first}")
     language = guide.guide.language or ""
-    confirmed = guide.translation_of.confirmed
+    confirmed = guide.translation_of.confirmed if guide.translation_of else None
     if confirmed is None:
         return State(path, source, language, "not confirmed")
     inside = reference_root(source, path, root) or root  # load() refused it otherwise

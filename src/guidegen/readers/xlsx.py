@@ -17,11 +17,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..content import markup
 from ..content.model import MAX_SUBJECTS, MIN_SUBJECTS
 from ..errors import ContentError, Location, Problem, UsageError, display_name, warn
 from ..files import read_file
 from ..spreadsheets import CellLocation, open_workbook, sheet_rows
+from ..tree import Text
 from ..zips import MAX_TOTAL
 from .comparisons import EMPTY_CELL, NOTE_HEADERS, text_cell
 from .draft import Draft, make_id
@@ -170,7 +170,7 @@ class XlsxGuide:
 
 def _literal(text: str) -> str:
     """Return spreadsheet text as Markdown that prints it as written (one line)."""
-    return inline_markdown((markup.Text(" ".join(text.split())),)).text
+    return inline_markdown((Text(" ".join(text.split())),)).text
 
 
 def _trimmed(cells: Cells) -> Cells:

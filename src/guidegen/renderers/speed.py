@@ -88,16 +88,13 @@ def import_weasyprint() -> types.ModuleType:
         if "weasyprint" in sys.modules:
             return sys.modules["weasyprint"]
         if not sys.platform.startswith("linux"):
-            import weasyprint
-
-            return weasyprint
+            return importlib.import_module("weasyprint")
         try:
             with _fast_lookups(), _deferred_modules(), _compiled_declarations():
-                import weasyprint
+                return importlib.import_module("weasyprint")
         except Exception:  # any trick failing: WeasyPrint's own import
             _forget("weasyprint")
-            import weasyprint
-        return weasyprint
+            return importlib.import_module("weasyprint")
 
 
 def _forget(package: str) -> None:

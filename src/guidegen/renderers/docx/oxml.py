@@ -258,9 +258,10 @@ def save_reproducibly(document: Any, date: datetime.datetime | None) -> bytes:
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
         writer: Any = _FixedDateWriter(archive, stamp)  # what PackageWriter writes through
         parts = list(package.iter_parts())
-        PackageWriter._write_content_types_stream(writer, parts)
-        PackageWriter._write_pkg_rels(writer, package.rels)
-        PackageWriter._write_parts(writer, parts)
+        package_writer: Any = PackageWriter  # its parts' writers are untyped internals
+        package_writer._write_content_types_stream(writer, parts)
+        package_writer._write_pkg_rels(writer, package.rels)
+        package_writer._write_parts(writer, parts)
     return output.getvalue()
 
 

@@ -313,7 +313,7 @@ def url_fetcher(fetch: Callable[[str], Fetched | None]) -> Any:
     import_weasyprint()  # first, with the speed tricks
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-    class Fetcher(URLFetcher):
+    class Fetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
         """WeasyPrint's fetcher over ``fetch``."""
 
         refused: list[str]
