@@ -67,9 +67,8 @@ class Checked(NamedTuple):
 
 @dataclass
 class _Build:
-    """What one build of a session reads and keeps: its files, settings and folder states."""
+    """What one build of a session keeps: its settings and its output folders' states."""
 
-    reads: ReadOnce
     fingerprints: dict[str, str] | None = None  # of the options the outputs depend on
     states: dict[tuple[Path, str], BuildState] = field(default_factory=dict)
 
@@ -82,7 +81,7 @@ class Session:
         self.language = Language.of(options.language)
         self.project = options.root or Path.cwd()
         self.scheduler = Scheduler(options.formats, options.processes, options.memory_limit)
-        self.reads = ReadOnce()  # the last build's
+        self.reads = ReadOnce()  # the files the last build read (see files.reading_once)
         self._build: _Build | None = None
         self._templates: tuple[str, Templates] | None = None  # with their settings' hash
 
@@ -110,7 +109,7 @@ class Session:
             yield
             return
         with reading_once() as reads:
-            self.reads, self._build = reads, _Build(reads)
+            self.reads, self._build = reads, _Build()
             try:
                 yield
             finally:
