@@ -228,19 +228,26 @@ def built(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
     """
     from guidegen.content.loader import load_all
     from guidegen.content.packet import guide_paths, load_packet
+    from guidegen.common.language import Language
     from guidegen.layout.guide import layout_guide
+    from guidegen.layout.labels import labels_for
     from guidegen.layout.packet import PacketLayout
+
+    english = Language.of("en")
+
+    def lay_out(guide, templates):
+        return layout_guide(guide, templates, labels_for(guide, templates, english))
 
     folder = tmp_path_factory.mktemp("parity")
     templates = load_templates()
-    found = {path.stem: render(layout_guide(guidegen.load(path), templates), templates,
+    found = {path.stem: render(lay_out(guidegen.load(path), templates), templates,
                                folder, path.stem) for path in FIXTURES}
     tight = templates.with_theme(templates.theme.tightened(1.7))
-    found["tightened"] = render(layout_guide(guidegen.load(DEFAULT_GUIDE), tight), tight,
+    found["tightened"] = render(lay_out(guidegen.load(DEFAULT_GUIDE), tight), tight,
                                 folder, "tightened")
     packet = load_packet(ROOT / "packets" / "new-starter.yaml")
     guides = load_all(guide_paths(packet, ROOT / "content"))
-    found["new-starter"] = render(PacketLayout(packet, guides, templates).document(),
+    found["new-starter"] = render(PacketLayout(packet, guides, templates, language=english).document(),
                                   templates, folder, "new-starter")
     return found
 
@@ -257,7 +264,10 @@ def test_every_role_looks_the_same_in_the_pdf_and_in_word(built, stem):
     html_path, docx_path = built[stem]
     pdf, word = HtmlRoles(html_path, styles), word_roles(docx_path, styles)
     theme = styles.theme
-    language = re.search(r'<html lang="([^"]+)"', html_path.read_text("utf-8")).group(1)
+    from guidegen.common.language import Language
+
+    tag = re.search(r'<html lang="([^"]+)"', html_path.read_text("utf-8")).group(1)
+    language = Language.of(tag)
     margin_boxes = {"header", "footer", "blank-page"}
     said = {role for role, found in pdf.found.items() if any(text for text, _ in found)}
     assert said - margin_boxes == {role for role, found in word.items()
@@ -394,10 +404,11 @@ def test_an_old_word_styles_file_is_named_as_not_read(project, cli):
 # -- generated once, from one place ---------------------------------------------------------
 
 def test_every_role_with_a_selector_has_a_rule_that_says_all_of_it():
+    from guidegen.common.language import Language
     from guidegen.renderers.html.css import role_css
 
-    styles = _styles()
-    rules = role_css(styles, "en").rules()
+    styles, english = _styles(), Language.of("en")
+    rules = role_css(styles, english).rules()
     for role, look in styles.paragraphs.items():
         if look.html:
             rule = re.search(re.escape(look.html) + r" \{ ([^}]*) \}", rules).group(1)
@@ -405,17 +416,19 @@ def test_every_role_with_a_selector_has_a_rule_that_says_all_of_it():
             assert {"font-family", "font-size", "font-weight", "font-style", "color",
                     "text-align", "text-transform", "letter-spacing", "line-height",
                     "margin", "hyphens"} <= said, role
-    assert role_css(load_templates().styles, "en") is role_css(styles, "en")  # made once
+    assert role_css(load_templates().styles, english) is role_css(styles, english)  # made once
 
 
 def test_the_layout_measures_in_the_faces_of_the_style_sheet(project):
+    from guidegen.common.language import Language
     from guidegen.layout.widths import field_widths
 
+    english = Language.of("en")
     items = [("Document", "TRN-GD-001"), ("Version", "1.0"), ("Approved by", "Someone")]
-    builtin = field_widths(items, load_templates().styles)
+    builtin = field_widths(items, load_templates().styles, english)
     write_yaml(project, "styles.yaml", "paragraphs:\n  control-label: {size: 14}\n"
                "fields:\n  control: {gap: 40}\n")
-    bigger = field_widths(items, load_templates(project).styles)
+    bigger = field_widths(items, load_templates(project).styles, english)
     assert bigger[0] > builtin[0] and bigger[1] > builtin[1]
 
 
