@@ -226,9 +226,9 @@ def built(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
     Each is laid out once and rendered by both writers with the same templates; the
     default guide also with the theme tightened as page fitting tightens it.
     """
+    from guidegen.common.language import Language
     from guidegen.content.loader import load_all
     from guidegen.content.packet import guide_paths, load_packet
-    from guidegen.common.language import Language
     from guidegen.layout.guide import layout_guide
     from guidegen.layout.labels import labels_for
     from guidegen.layout.packet import PacketLayout
@@ -247,8 +247,8 @@ def built(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
                                 folder, "tightened")
     packet = load_packet(ROOT / "packets" / "new-starter.yaml")
     guides = load_all(guide_paths(packet, ROOT / "content"))
-    found["new-starter"] = render(PacketLayout(packet, guides, templates, language=english).document(),
-                                  templates, folder, "new-starter")
+    layout = PacketLayout(packet, guides, templates, language=english)
+    found["new-starter"] = render(layout.document(), templates, folder, "new-starter")
     return found
 
 
