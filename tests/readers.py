@@ -156,18 +156,24 @@ def docx_structure(path: Path) -> list[tuple[str, str]]:
     return found
 
 
-def libreoffice_pdfs(documents: list[Path], out: Path, profile: Path) -> dict[Path, Path]:
+def libreoffice_pdfs(documents: list[Path], out: Path, profile: Path,
+                     to: str = "pdf") -> dict[Path, Path]:
     """Return, for each DOCX of ``documents``, the PDF LibreOffice makes of it in ``out``.
 
-    One LibreOffice process converts them all; their names must differ.
+    One LibreOffice process converts them all; their names must differ. ``to`` is
+    another format to convert to: ``docx`` opens and saves each in LibreOffice (as
+    ``docx:MS Word 2007 XML``, what its File ▸ Save As ▸ Word writes); ``out`` must then
+    be another folder than theirs.
     """
     assert len({document.stem for document in documents}) == len(documents)
+    assert to == "pdf" or all(document.parent != out for document in documents)
     result = subprocess.run(
         [shutil.which("soffice") or "soffice", f"-env:UserInstallation={profile.as_uri()}",
-         "--headless", "--convert-to", "pdf", "--outdir", str(out), *map(str, documents)],
+         "--headless", "--convert-to", "docx:MS Word 2007 XML" if to == "docx" else to,
+         "--outdir", str(out), *map(str, documents)],
         capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
-    converted = {document: out / f"{document.stem}.pdf" for document in documents}
+    converted = {document: out / f"{document.stem}.{to}" for document in documents}
     assert all(path.is_file() for path in converted.values()), result.stderr
     return converted
 

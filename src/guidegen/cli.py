@@ -28,7 +28,9 @@ from .errors import (
     GuidegenError,
     Problem,
     StrictError,
+    UsageError,
     collect_warnings,
+    display_name,
     source_excerpt,
 )
 from .version import __version__
@@ -361,25 +363,76 @@ def schema(name: str, output: Path | None, folder: Path | None) -> None:
                                                          path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="The guide file to write. [default: <content folder>/<FILE's name>.yaml]")
-@click.option("--force", is_flag=True, help="Replace the guide file if it exists.")
+@click.option("--force", is_flag=True, help="Replace the guide file if it exists; with "
+              "--update, update from a DOCX built from another revision of GUIDE.")
 @click.option("--sheet", help="Of an .xlsx file: the sheet holding the matrix. "
               "[default: the first]")
 @click.option("--header-row", type=click.IntRange(min=1), metavar="N",
               help="Of an .xlsx file: the row naming the subjects. [default: the first "
               "naming two or more]")
+@click.option("--update", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              metavar="GUIDE", help="Bring the edits in FILE, a DOCX that guidegen built "
+              "from GUIDE and a reviewer edited, home to GUIDE.")
+@click.option("--dry-run", is_flag=True, help="With --update: print the changes, write "
+              "nothing.")
+@click.option("--accept-changes", is_flag=True, help="With --update: apply the DOCX's "
+              "tracked changes. [default: refuse a DOCX that has any]")
+@click.option("--reject-changes", is_flag=True, help="With --update: ignore the DOCX's "
+              "tracked changes (take the text as it was before them).")
 @click.pass_context
 def import_(ctx: click.Context, source: Path, output: Path | None, force: bool,
-            sheet: str | None, header_row: int | None) -> None:
-    """Import a Word document or an Excel matrix (FILE.docx, FILE.xlsx) as a guide."""
+            sheet: str | None, header_row: int | None, update: Path | None, dry_run: bool,
+            accept_changes: bool, reject_changes: bool) -> None:
+    """Import a Word document or an Excel matrix (FILE.docx, FILE.xlsx) as a guide.
+
+    With --update GUIDE, FILE is a DOCX built from GUIDE and reviewed in Word: its
+    edits go back into GUIDE (see the README's "Importing and reviewing in Word").
+    """
+    options = _options(ctx, {})
+    if update is not None:
+        _update(options, update, source, force, dry_run, accept_changes, reject_changes,
+                output is not None or sheet is not None or header_row is not None)
+        return
+    if dry_run or accept_changes or reject_changes:
+        raise UsageError("--dry-run, --accept-changes and --reject-changes go with --update")
     from .readers import import_guide
 
-    options = _options(ctx, {})
     imported = import_guide(source, output, content=options.content, force=force, sheet=sheet,
                             header_row=header_row, language=options.language)
     click.echo(f"wrote {imported.guide}  ({imported.subjects} subjects, "
                f"{imported.comparisons} comparisons)")
     for picture in imported.pictures:
         click.echo(f"wrote {picture}")
+
+
+def _update(options: BuildOptions, guide: Path, reviewed: Path, force: bool, dry_run: bool,
+            accept: bool, reject: bool, importing: bool) -> None:
+    """Run ``import --update``: print the diff, and say what was written."""
+    from .readers.update import update_guide
+
+    if importing:
+        raise UsageError("-o, --sheet and --header-row are for importing a new guide, not "
+                         "with --update")
+    if accept and reject:
+        raise UsageError("--accept-changes and --reject-changes: choose one")
+    updated = update_guide(guide, reviewed, changes="accept" if accept else
+                           "reject" if reject else "refuse", force=force, dry_run=dry_run,
+                           templates=options.templates, language=options.language,
+                           root=options.root)
+    if updated.diff:
+        click.echo(updated.diff, nl=False)
+    name = display_name(guide)
+    if not updated.diff:
+        click.echo(f"{name}: unchanged (no edits in {display_name(reviewed)})")
+    elif not updated.written:
+        click.echo(f"{name}: {updated.edits} edit{'s' * (updated.edits != 1)} "
+                   "(--dry-run: nothing written)")
+    else:
+        click.echo(f"updated {name}  ({updated.edits} edit{'s' * (updated.edits != 1)} from "
+                   f"{display_name(reviewed)})")
+    if updated.unconfirmed:
+        click.echo(f"{name}: not confirmed any more; once reviewed: guidegen translations "
+                   f"--confirm {name}")
 
 
 @main.command("reference-doc")

@@ -16,6 +16,7 @@ ourselves so that nothing surprises the schema:
 from __future__ import annotations
 
 import codecs
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +64,8 @@ class SourceMap:
     literal_lines: dict[Path_, list[tuple[int, int]]] = field(default_factory=dict)
     #: the values written in quotes or as a block: text as written, never a mark
     quoted: set[Path_] = field(default_factory=set)
+    #: the file's hash (:func:`digest_of` of its bytes): the revision a build was made from
+    digest: str = ""
 
     def locate(self, path: Path_, *, key: bool = False) -> Location:
         """Return the location of ``path``, or of its nearest located ancestor."""
@@ -242,7 +245,15 @@ def load_yaml(path: Path, display: str | None = None, root: Path | None = None,
     block as it is read (the content's Markdown checks).
     """
     file = display or display_name(path)
-    return parse_yaml(decode(read_source(path, root, file), file), file, literal)
+    data = read_source(path, root, file)
+    found, source = parse_yaml(decode(data, file), file, literal)
+    source.digest = digest_of(data)
+    return found, source
+
+
+def digest_of(data: bytes) -> str:
+    """Return the content hash recorded for a file's bytes: ``sha256:<hex>``."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def parse_yaml(text: str, file: str,
@@ -251,7 +262,7 @@ def parse_yaml(text: str, file: str,
 
     Problems are reported as :func:`load_yaml` describes.
     """
-    source = SourceMap(file)
+    source = SourceMap(file, digest=digest_of(text.encode("utf-8")))
     unreadable = [Problem(_text_location(text, found.start(), file),
                           f"character {describe(found.group())} is not allowed in a YAML "
                           "file (write it as an escape in double quotes, if it is meant)")

@@ -49,14 +49,18 @@ def load(path: str | os.PathLike[str], root: Path | None = None, *,
     return _guide(data, source, path, root, translations)
 
 
-def load_text(text: str, file: str) -> Guide:
+def load_text(text: str, file: str, path: Path | None = None,
+              root: Path | None = None) -> Guide:
     """Return the validated :class:`~guidegen.content.model.Guide` of YAML ``text``.
 
     ``file`` names it in errors; it is what :func:`load` checks of a file that is not
-    written yet (an imported guide), a translation's source aside.
+    written yet (an imported guide), a translation's source aside. With ``path``, the
+    text is checked as :func:`load` checks the file at ``path`` (in project ``root``):
+    the new text of that file (an updated guide), a translation against its source too.
     """
     data, source = parse_yaml(text, file, markdown_slips)
-    return _guide(data, source, Path(file), Path.cwd(), translations=False)
+    return _guide(data, source, path or Path(file), root or Path.cwd(),
+                  translations=path is not None)
 
 
 def _guide(data: Any, source: SourceMap, path: Path, root: Path, translations: bool) -> Guide:

@@ -328,3 +328,8 @@ class Guide(Model):
     def locate(self, *path: str | int) -> Location | None:
         """Return where the value at ``path`` (e.g. ``"subjects", 0, "summary"``) was written."""
         return None if self._source is None else self._source.locate(path)
+
+    @property
+    def revision(self) -> str:
+        """Return the hash of the file the guide was read from (``sha256:…``), if known."""
+        return "" if self._source is None else self._source.digest

@@ -13,13 +13,12 @@ the source lines that changed since.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..common.yamlsource import Path_, format_path, parse_yaml, read_source
+from ..common.yamlsource import Path_, digest_of, format_path, parse_yaml, read_source
 from ..errors import ContentError, Location, Problem, display_name, warn
 from ..files import outside_message, reference_root
 from ..tree.blocks import Block, ListBlock
@@ -31,11 +30,6 @@ CONFIRMED_FOLDER = "confirmed"
 TO_TRANSLATE = "TODO(translate): "  # what `guidegen new --translate` puts before each text
 TO_TRANSLATE_COMMENT = "# TODO(translate)"  # and on the line above a text it cannot mark
 _MARKED = re.compile(re.escape(TO_TRANSLATE) + "|" + re.escape(TO_TRANSLATE_COMMENT) + r"\s*$")
-
-
-def digest_of(data: bytes) -> str:
-    """Return the content hash recorded for a source: ``sha256:<hex>``."""
-    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def source_path(translation: Path, source: str) -> Path:

@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Sequence
 
 from ..common.labels import fill
+from ..common.yamlsource import format_path
 from ..content.model import Cell as MatrixCell
 from ..content.model import Guide, GuideInfo, Mark, Matrix, PerSubject, Subject
 from ..errors import Location
@@ -85,7 +86,8 @@ class _GuideLayout:
             author="; ".join(info.authors or ([info.owner] if info.owner else [])),
             keywords=info.keywords, audience=info.audience or "",
             version=doc.version if doc else "", status=(doc.status or "") if doc else "",
-            date=date, custom=tuple((name, value) for name, value in custom if value))
+            date=date, custom=tuple((name, value) for name, value in custom if value),
+            revision=self.guide.revision)
 
     def control_line(self, info: GuideInfo) -> str:
         return control_line(info.document, self.text)
@@ -93,14 +95,16 @@ class _GuideLayout:
     def blocks(self) -> list[Block]:
         guide = self.guide
         at = guide.locate
-        found: list[Block] = [Section(lead(blocks(guide.intro, at("intro"))), role="intro",
-                                      source=at("intro"))]
+        found: list[Block] = [Section(lead(blocks(guide.intro, at("intro"), "intro")),
+                                      role="intro", source=at("intro"))]
         found += [self.subject(n, subject) for n, subject in enumerate(guide.subjects)]
         if guide.comparisons or guide.comparisons_intro:
             found.append(self.comparisons())
         found += [Section((Heading(2, section.title, f"section-{n + 1}",
+                                   key=key("sections", n, "title"),
                                    source=at("sections", n, "title")),
-                           *blocks(section.body, at("sections", n, "body"))),
+                           *blocks(section.body, at("sections", n, "body"),
+                                   key("sections", n, "body"))),
                           role="closing", source=at("sections", n))
                   for n, section in enumerate(guide.sections)]
         contents = [contents_section(found)] if guide.contents else []
@@ -115,24 +119,32 @@ class _GuideLayout:
         if logo is not None:
             children.append(Image(logo[0], logo[1], alt=info.owner or info.title))
         at = self.guide.locate
-        children.append(Heading(1, info.title, "title", source=at("guide", "title")))
+        children.append(Heading(1, info.title, "title", key=key("guide", "title"),
+                                source=at("guide", "title")))
         if info.subtitle:
             children.append(Paragraph((Text(info.subtitle),), "subtitle",
+                                      key=key("guide", "subtitle"),
                                       source=at("guide", "subtitle")))
         if info.audience:
             children.append(Paragraph(self.captioned(labels.audience, "label",
                                                      Text(info.audience)),
-                                      "audience", source=at("guide", "audience")))
+                                      "audience", key=key("guide", "audience"),
+                                      source=at("guide", "audience")))
         doc = info.document
         if doc is not None:
-            fields = [(labels.document, doc.number), (labels.version, doc.version)]
+            fields = [(labels.document, doc.number, "number"),
+                      (labels.version, doc.version, "version")]
             if doc.effective:
-                fields.append((labels.effective, self.labels.date(doc.effective)))
+                fields.append((labels.effective, self.labels.date(doc.effective), "effective"))
             if doc.approver:
-                fields.append((labels.approver, doc.approver))
-            children.append(Fields(tuple(fields), "control", source=at("guide", "document")))
+                fields.append((labels.approver, doc.approver, "approver"))
+            children.append(Fields(tuple((label, value) for label, value, _ in fields),
+                                   "control", tuple(key("guide", "document", name)
+                                                    for _, _, name in fields),
+                                   source=at("guide", "document")))
             if doc.status:
                 children.append(Paragraph((Text(doc.status),), "status",
+                                          key=key("guide", "document", "status"),
                                           source=at("guide", "document", "status")))
         return Section(tuple(children), role="title-block", source=at("guide"))
 
@@ -140,18 +152,25 @@ class _GuideLayout:
         def at(*path: str | int) -> Location | None:
             return self.guide.locate("subjects", index, *path)
 
+        def here(*path: str | int) -> str:
+            return key("subjects", index, *path)
+
         heading = subject.name if subject.short == subject.name else fill(
             self.text.subject_heading, name=subject.name, short=subject.short)
-        children: list[Block] = [Heading(2, heading, f"subject-{subject.id}", source=at("name")),
-                                 *blocks(subject.summary, at("summary"))]
+        children: list[Block] = [Heading(2, heading, f"subject-{subject.id}", key=here("name"),
+                                         source=at("name")),
+                                 *blocks(subject.summary, at("summary"), here("summary"))]
         if subject.responsibilities:
             children.append(bullets(subject.responsibilities, "responsibilities",
-                                    at("responsibilities")))
+                                    at("responsibilities"), here("responsibilities")))
         for n, group in enumerate(subject.groups):
             children += [Heading(3, group.title, f"subject-{subject.id}-{n + 1}",
+                                 key=here("groups", n, "title"),
                                  source=at("groups", n, "title")),
-                         *blocks(group.intro or (), at("groups", n, "intro")),
-                         bullets(group.items, source=at("groups", n, "items"))]
+                         *blocks(group.intro or (), at("groups", n, "intro"),
+                                 here("groups", n, "intro")),
+                         bullets(group.items, source=at("groups", n, "items"),
+                                 key=here("groups", n, "items"))]
         return Section(tuple(children), role="subject", source=at())
 
     def comparisons(self) -> Section:
@@ -160,8 +179,9 @@ class _GuideLayout:
             self.text.comparing, subjects=self.labels.join([s.short for s in guide.subjects]))
         at = guide.locate
         head: list[Block] = [
-            Heading(2, heading, "comparisons", source=at("comparisons_title")),
-            *blocks(guide.comparisons_intro or (), at("comparisons_intro"))]
+            Heading(2, heading, "comparisons", key="comparisons_title",
+                    source=at("comparisons_title")),
+            *blocks(guide.comparisons_intro or (), at("comparisons_intro"), "comparisons_intro")]
         parts = [self.dimension(n, comparison) for n, comparison in enumerate(guide.comparisons)]
         if parts and parts[0].orientation == "landscape":
             # the part's heading goes with its first dimension, not alone on the page before
@@ -179,8 +199,10 @@ class _GuideLayout:
         else:
             parts = self.per_subject(index, comparison)
         return Section((Heading(3, comparison.title, f"comparison-{index + 1}",
+                                key=key("comparisons", index, "title"),
                                 source=at("comparisons", index, "title")),
-                        *blocks(comparison.intro or (), at("comparisons", index, "intro")),
+                        *blocks(comparison.intro or (), at("comparisons", index, "intro"),
+                                key("comparisons", index, "intro")),
                         *parts),
                        role="dimension", orientation=turned,
                        source=at("comparisons", index))
@@ -189,21 +211,26 @@ class _GuideLayout:
         def at(*path: str | int) -> Location | None:
             return self.guide.locate("comparisons", index, *path)
 
+        def here(*path: str | int) -> str:
+            return key("comparisons", index, *path)
+
         subjects = self.guide.subjects
         head = (Cell((Text(matrix.corner or self.text.criterion),), header=True,
-                     role="corner", source=at("corner")),
-                *(Cell((Text(s.short),), header=True,
+                     role="corner", key=here("corner"), source=at("corner")),
+                *(Cell((Text(s.short),), header=True, key=key("subjects", n, "short"),
                        source=self.guide.locate("subjects", n, "short"))
                   for n, s in enumerate(subjects)))
         rows, used = [], set()
         for r, row in enumerate(matrix.rows):
             cells = [Cell((Text(row.criterion),), row.note or (), header=True,
+                          key=here("rows", r, "criterion"), note_key=here("rows", r, "note"),
                           source=at("rows", r, "criterion"))]
             for subject in subjects:
                 value = row.values[subject.id]
                 if value.mark is not None:
                     used.add(value.mark)
-                cells.append(self.cell(value, at("rows", r, "values", subject.id)))
+                cells.append(self.cell(value, at("rows", r, "values", subject.id),
+                                       here("rows", r, "values", subject.id)))
             rows.append(tuple(cells))
         theme = self.templates.theme
         widths, orientation = matrix_widths(head, rows, self.templates.styles,
@@ -213,10 +240,12 @@ class _GuideLayout:
         legend = self.legend([mark for mark in Mark if mark in used])
         return ([table, legend] if legend else [table]), orientation
 
-    def cell(self, value: MatrixCell, source: Location | None) -> Cell:
+    def cell(self, value: MatrixCell, source: Location | None, where: str) -> Cell:
         if value.mark is not None:
-            return Cell((self.mark(value.mark),), value.note, role="mark", source=source)
-        return Cell(value.text, value.note, role="text", source=source)
+            return Cell((self.mark(value.mark),), value.note, role="mark", key=where,
+                        note_key=f"{where}.note", source=source)
+        return Cell(value.text, value.note, role="text", key=where, note_key=f"{where}.note",
+                    source=source)
 
     def mark(self, mark: Mark) -> Span:
         symbol, word = (getattr(self.text, f"mark_{mark.value}{part}")
@@ -244,29 +273,40 @@ class _GuideLayout:
         for subject in self.guide.subjects:
             entry = dimension.values[subject.id]
             at = self.guide.locate("comparisons", index, "values", subject.id)
+            here = key("comparisons", index, "values", subject.id)
             if entry.is_list:
-                items.append((Paragraph(self.captioned(subject.short, "who")[:1], source=at),
-                              bullets(entry.lines, source=at)))
+                items.append((Paragraph(self.captioned(subject.short, "who")[:1], key=here,
+                                        source=at),
+                              bullets(entry.lines, source=at, key=here)))
             else:
                 items.append((Paragraph(self.captioned(subject.short, "who", *entry.lines[0]),
-                                        source=at),))
+                                        key=here, source=at),))
         return [ListBlock(tuple(items), role="per-subject",
                           source=self.guide.locate("comparisons", index, "values"))]
 
 
 # -- Markdown blocks, placed -----------------------------------------------------------------
 
-def blocks(nodes: Sequence[Block], source: Location | None = None) -> tuple[Block, ...]:
-    """Return the blocks of Markdown text written at ``source``, each knowing it came from there."""
-    return tuple(_placed(node, source) for node in nodes)
+def key(*path: str | int) -> str:
+    """Return the key of the guide's value at ``path``: its path as messages show it."""
+    return format_path(path)
 
 
-def _placed(node: Block, source: Location | None) -> Block:
+def blocks(nodes: Sequence[Block], source: Location | None = None,
+           where: str = "") -> tuple[Block, ...]:
+    """Return the blocks of Markdown text written at ``source``, each knowing it came from there.
+
+    ``where`` is the text's key, which each of its paragraphs carries.
+    """
+    return tuple(_placed(node, source, where) for node in nodes)
+
+
+def _placed(node: Block, source: Location | None, where: str) -> Block:
     if isinstance(node, ListBlock):
-        return dataclasses.replace(node, items=tuple(blocks(item, source) for item in node.items),
-                                   source=source)
+        return dataclasses.replace(node, items=tuple(blocks(item, source, where)
+                                                     for item in node.items), source=source)
     if isinstance(node, Paragraph):  # Markdown holds nothing else
-        return dataclasses.replace(node, source=source)
+        return dataclasses.replace(node, source=source, key=where)
     return node
 
 
@@ -278,10 +318,13 @@ def lead(found: tuple[Block, ...]) -> tuple[Block, ...]:
 
 
 def bullets(lines: Sequence[tuple[Inline, ...]], role: ListRole | None = None,
-            source: Location | None = None) -> ListBlock:
-    """Return a bullet list with one single-paragraph item per line."""
-    return ListBlock(tuple((Paragraph(line, source=source),) for line in lines), role=role,
-                     source=source)
+            source: Location | None = None, key: str = "") -> ListBlock:
+    """Return a bullet list with one single-paragraph item per line.
+
+    ``key`` is the list's in the guide: item ``n``'s paragraph has ``key[n]``.
+    """
+    return ListBlock(tuple((Paragraph(line, key=f"{key}[{n}]" if key else "", source=source),)
+                           for n, line in enumerate(lines)), role=role, source=source)
 
 
 def contents_section(found: Sequence[Block]) -> Section:

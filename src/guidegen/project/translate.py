@@ -19,14 +19,8 @@ from typing import Any
 import yaml
 
 from ..builder.outputs import write_files
-from ..common.yamlsource import read_source
-from ..content.translations import (
-    changed_lines,
-    confirmed_copy,
-    digest_of,
-    source_of,
-    source_path,
-)
+from ..common.yamlsource import digest_of, read_source
+from ..content.translations import changed_lines, confirmed_copy, source_of, source_path
 from ..errors import ContentError, UsageError, display_name, set_aside_warnings
 from ..files import named_root, reference_root
 
@@ -115,30 +109,36 @@ def confirm(path: Path, root: Path) -> str:
     return confirmed
 
 
-def with_translation_of(text: str, file: str, source: str, confirmed: str) -> str:
+def with_translation_of(text: str, file: str, source: str, confirmed: str | None,
+                        why: str = "") -> str:
     """Return the translation ``text`` with its ``translation_of`` saying ``confirmed``.
 
     Only that value changes, in the style it was written in (a block, or a flow mapping
     when the file is written in flow style); an anchor on the source's name stays on it,
     so aliases elsewhere keep their text. The result is read back: if anything but
     ``translation_of`` would read differently (an anchor inside it used elsewhere), the
-    file is left as it is and the error says what to write by hand.
+    file is left as it is and the error says what to write by hand. ``confirmed`` None
+    withdraws a confirmation (the source alone, with a comment saying ``why``).
     """
     events = list(yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
     key, value, end, anchor = _translation_of_events(events)
     if isinstance(end, yaml.MappingEndEvent) and not value.flow_style:
         end = events[events.index(end) - 1]  # a block ends where the next key begins
     shown = (f"&{anchor} " if anchor else "") + _scalar(source)
+    recorded: str | dict[str, str] = source
+    if confirmed is not None:
+        recorded = {"source": source, "confirmed": confirmed}
     if getattr(events[2], "flow_style", False):  # one flow mapping: the value too
-        new = (f"{text[:value.start_mark.index]}{{source: {shown}, confirmed: {confirmed}}}"
-               f"{text[end.end_mark.index:]}")
+        written = shown if confirmed is None else f"{{source: {shown}, confirmed: {confirmed}}}"
+        new = f"{text[:value.start_mark.index]}{written}{text[end.end_mark.index:]}"
     else:
         first = text.rfind("\n", 0, key.start_mark.index) + 1
         last = text.find("\n", end.end_mark.index)
-        block = ("translation_of:  # confirmed: written by `guidegen translations "
+        block = (f"translation_of: {shown}  # {why}\n" if confirmed is None else
+                 "translation_of:  # confirmed: written by `guidegen translations "
                  f"--confirm`\n  source: {shown}\n  confirmed: {confirmed}\n")
         new = text[:first] + block + (text[last + 1:] if last >= 0 else "")
-    if not _reads_the_same(text, new, file, {"source": source, "confirmed": confirmed}):
+    if not _reads_the_same(text, new, file, recorded):
         raise UsageError(f"{file}: cannot record the confirmation in translation_of without "
                          "changing the rest of the file (an anchor in it is used elsewhere); "
                          f"write it by hand: translation_of: {{source: {_scalar(source)}, "
@@ -184,7 +184,7 @@ def _source_anchor(events: list[Any], first: int, last: int) -> str | None:
         None)
 
 
-def _reads_the_same(old: str, new: str, file: str, recorded: dict[str, str]) -> bool:
+def _reads_the_same(old: str, new: str, file: str, recorded: str | dict[str, str]) -> bool:
     """Return whether ``new`` reads as ``old`` but for ``translation_of``, ``recorded``."""
     from ..common.yamlsource import parse_yaml
 

@@ -62,6 +62,20 @@ def guide_text(data: Mapping[str, Any], notes: Mapping[Path_, Sequence[str]] | N
     return "\n".join(lines) + "\n"
 
 
+def entry_lines(key: str, value: Any, path: Path_, indent: int) -> list[str]:
+    """Return the lines of ``key: value`` at ``indent``, as :func:`guide_text` writes them.
+
+    ``path`` is the key's place in the guide, which decides what goes on one line (a
+    matrix row's cells do).
+    """
+    return _Writer({}).entry(key, value, path, indent)
+
+
+def item_lines(value: Any, path: Path_, indent: int) -> list[str]:
+    """Return the lines of the list item ``value`` at ``indent``, as :func:`guide_text` does."""
+    return _Writer({}).item(value, path, indent)
+
+
 class _Writer:
     def __init__(self, notes: Mapping[Path_, Sequence[str]]) -> None:
         self.notes = notes
@@ -193,5 +207,5 @@ def double_quoted(text: str) -> str:
     return written
 
 
-__all__ = ["SCHEMA_LINE", "Plain", "Prose", "Quoted", "double_quoted", "guide_text", "plain_ok",
-           "scalar"]
+__all__ = ["SCHEMA_LINE", "Plain", "Prose", "Quoted", "double_quoted", "entry_lines",
+           "guide_text", "item_lines", "plain_ok", "scalar"]

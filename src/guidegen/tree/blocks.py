@@ -10,7 +10,11 @@ DOCX.
 Every node is a frozen dataclass, so a tree is hashable, comparable and picklable. A
 block's ``source`` is where in the content it came from (for a warning about it at
 ``file:line:col``); it is not part of what the block says, so it is left out of
-comparisons.
+comparisons. A block's ``key`` is the value of the guide it shows, as its path in the
+guide file (``subjects[0].summary``, ``comparisons[1].rows[2].values.qa``): the DOCX
+keeps it with the block (invisible in print), so that ``guidegen import --update`` can
+bring a reviewer's edits home to that value. Blocks the layout makes up (a matrix's key,
+a table of contents) have none.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ class Heading:
     text: str
     anchor: str = ""
     role: HeadingRole | None = None
+    key: str = ""
 
     source: Location | None = field(default=None, compare=False, repr=False)
 
@@ -54,6 +59,7 @@ class Paragraph:
 
     inlines: tuple[Inline, ...]
     role: ParagraphRole | None = None
+    key: str = ""
 
     source: Location | None = field(default=None, compare=False, repr=False)
 
@@ -70,10 +76,14 @@ class ListBlock:
 
 @dataclass(frozen=True)
 class Fields:
-    """Labelled values, such as the document-control block: each label with its value."""
+    """Labelled values, such as the document-control block: each label with its value.
+
+    ``keys``: the key of each value (see the module), or none.
+    """
 
     items: tuple[tuple[str, str], ...]
     role: FieldsRole | None = None
+    keys: tuple[str, ...] = ()
 
     source: Location | None = field(default=None, compare=False, repr=False)
 
@@ -92,12 +102,17 @@ class Image:
 
 @dataclass(frozen=True)
 class Cell:
-    """A table cell. ``header`` cells head a column (first row) or a row (first column)."""
+    """A table cell. ``header`` cells head a column (first row) or a row (first column).
+
+    ``key`` is the key of its text, ``note_key`` the key its note has (or would have).
+    """
 
     inlines: tuple[Inline, ...]
     note: tuple[Inline, ...] = ()
     header: bool = False
     role: CellRole | None = None
+    key: str = ""
+    note_key: str = ""
 
     source: Location | None = field(default=None, compare=False, repr=False)
 

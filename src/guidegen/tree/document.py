@@ -16,7 +16,9 @@ class Metadata:
 
     ``language`` is resolved once by the layout: its tag, and the writing system it is
     written in (``language.script``; None: Latin, Greek or Cyrillic), so that no
-    renderer needs to know languages.
+    renderer needs to know languages. ``revision`` is the hash of the guide file the
+    document was built from (``sha256:…``; empty for a packet), which the DOCX keeps so
+    that ``guidegen import --update`` knows which revision a reviewer's copy shows.
     """
 
     title: str
@@ -29,6 +31,7 @@ class Metadata:
     status: str = ""
     date: datetime.datetime | None = None
     custom: tuple[tuple[str, str], ...] = ()
+    revision: str = ""
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ def read_docx(path: Path) -> WordDocument:
     styles = read_styles(package.xml(package.related(main, "styles")))
     numbering = read_numbering(package.xml(package.related(main, "numbering")))
     reader = BodyReader(package, main, styles, numbering)
+    reader.paged = b"lastRenderedPageBreak" in (package.read(main) or b"")
     blocks = tuple(reader.blocks(body))
     return WordDocument(package.file, _core(package), _custom(package), blocks,
                         _comments(package, main, reader.comment_places),

@@ -10,6 +10,8 @@ through the whole document, tables and text boxes included.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..ooxml import Element, Package, attr, flag, qn
 from .model import Block, Cell, Change, ListPlace, Paragraph, ParagraphLocation, Run, Table, excerpt
 from .runs import Context, Found, RunReader, child_of, children, chosen, content_of, integer
@@ -45,19 +47,22 @@ class BodyReader(RunReader):
                 found += self.blocks(child)
             elif child.tag == qn("mc:AlternateContent"):
                 found += self.blocks(chosen(child))
+            elif child.tag in (qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
+                self.bookmark(child, None)
         return found
 
     def paragraph(self, element: Element) -> list[Block]:
         """Return the paragraph ``element``, then the paragraphs of its text boxes."""
         self.count += 1
-        number = self.count
+        number, page = self.count, self.page if self.paged else 0
         properties = element.find(qn("w:pPr"))
         style_id = attr(child_of(properties, "w:pStyle"), "w:val")
-        found = Found(contents=self.contents > 0 or self._in_contents())
+        found = Found(contents=self.contents > 0 or self._in_contents(),
+                      keys=list(dict.fromkeys(self.keys.values())))
         self.inline(element, found, Context())
         runs = tuple(_joined(found.runs))
         text = "".join(run.text for run in runs if not _deleted(run))
-        location = ParagraphLocation(self.file, number, None, excerpt(text))
+        location = ParagraphLocation(self.file, number, None, excerpt(text), page)
         for comment in found.comments:
             self.comment_places.setdefault(comment, location)
         outline = integer(attr(child_of(properties, "w:outlineLvl"), "w:val"))
@@ -69,7 +74,8 @@ class BodyReader(RunReader):
             role=role, list=self.list_place(properties, style_id),
             bookmarks=tuple(found.bookmarks), pictures=tuple(found.pictures),
             unmapped=tuple(found.unmapped), comments=tuple(found.comments),
-            change=_mark_change(properties))
+            change=_mark_change(properties), keys=tuple(found.keys),
+            restyled=_change(child_of(properties, "w:pPrChange"), "format"))
         return [paragraph, *found.after]
 
     def list_place(self, properties: Element | None, style_id: str) -> ListPlace | None:
@@ -92,8 +98,12 @@ class BodyReader(RunReader):
         """Return the table ``element`` with its cells' blocks, spans and merges."""
         first = self.count + 1
         rows: list[tuple[Cell, ...]] = []
+        changes: list[Change | None] = []
         header_rows = 0
         for row in children(element, "w:tr"):
+            marks = child_of(row, "w:trPr")
+            changes.append(_change(child_of(marks, "w:ins"), "insert") or
+                           _change(child_of(marks, "w:del"), "delete"))
             if flag(child_of(child_of(row, "w:trPr"), "w:tblHeader")) and header_rows == len(rows):
                 header_rows += 1
             cells = []
@@ -108,8 +118,10 @@ class BodyReader(RunReader):
             rows.append(tuple(cells))
         style = attr(child_of(child_of(element, "w:tblPr"), "w:tblStyle"), "w:val")
         start = next((c.text for row in rows for c in row if c.text.strip()), "")
-        return Table(ParagraphLocation(self.file, first, None, excerpt(start)), tuple(rows),
-                     self.styles.name(style) if style else "", header_rows)
+        page = next((p.location.page for row in rows for c in row for p in c.paragraphs), 0)
+        return Table(ParagraphLocation(self.file, first, None, excerpt(start), page), tuple(rows),
+                     self.styles.name(style) if style else "", header_rows,
+                     tuple(changes) if any(changes) else ())
 
 # -- helpers ---------------------------------------------------------------------------------
 
@@ -123,25 +135,27 @@ def _joined(runs: list[Run]) -> list[Run]:
     for run in runs:
         if joined and _same_format(joined[-1], run):
             last = joined[-1]
-            joined[-1] = Run(last.text + run.text, last.bold, last.italic, last.code, last.link,
-                             last.group, last.style, last.change, last.field)
+            joined[-1] = replace(last, text=last.text + run.text)
         elif run.text:
             joined.append(run)
     return joined
 
 
 def _same_format(a: Run, b: Run) -> bool:
-    return (a.bold, a.italic, a.code, a.link, a.group, a.style, a.change, a.field) == (
-        b.bold, b.italic, b.code, b.link, b.group, b.style, b.change, b.field)
+    return replace(a, text="") == replace(b, text="")
 
 
 def _mark_change(properties: Element | None) -> Change | None:
     marks = child_of(properties, "w:rPr")
-    for tag, kind in (("w:ins", "insert"), ("w:del", "delete")):
-        found = child_of(marks, tag)
-        if found is not None:
-            return Change(kind, attr(found, "w:author"), attr(found, "w:date"))
-    return None
+    return _change(child_of(marks, "w:ins"), "insert") or _change(child_of(marks, "w:del"),
+                                                                  "delete")
+
+
+def _change(element: Element | None, kind: str) -> Change | None:
+    """Return the tracked change ``element`` records (None if there is none)."""
+    if element is None:
+        return None
+    return Change(kind, attr(element, "w:author"), attr(element, "w:date"))
 
 
 

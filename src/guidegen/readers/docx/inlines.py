@@ -24,7 +24,9 @@ _ORDER = {"link": 0, "emph": 1, "strong": 2}
 def shown_runs(runs: Sequence[Run], changes: Changes = "accept") -> list[Run]:
     """Return the runs a reader sees with tracked changes accepted (or rejected)."""
     dropped = "delete" if changes == "accept" else "insert"
-    return [run for run in runs if run.change is None or run.change.kind != dropped]
+    return [run if changes == "accept" or run.restyled is None else
+            replace(run, bold=run.was[0], italic=run.was[1], restyled=None)
+            for run in runs if run.change is None or run.change.kind != dropped]
 
 
 def inlines(runs: Sequence[Run], changes: Changes = "accept") -> tuple[Inline, ...]:

@@ -23,15 +23,18 @@ class ParagraphLocation(Location):
     """A paragraph of a Word document: prints as ``old.docx: paragraph 37 "Text of it…"``.
 
     ``line`` is the paragraph's number, counted from 1 through the whole document
-    (tables and text boxes included), in reading order.
+    (tables and text boxes included), in reading order; ``page`` the page it starts on
+    when the file says (Word notes where its pages broke when it saves), else 0.
     """
 
     excerpt: str = ""
+    page: int = 0
     in_text: ClassVar[bool] = False  # a paragraph's number, not a line of text to show
 
     def __str__(self) -> str:
         quoted = f' "{self.excerpt}"' if self.excerpt else ""
-        return f"{self.file}: paragraph {self.line}{quoted}"
+        page = f"page {self.page}, " if self.page else ""
+        return f"{self.file}: {page}paragraph {self.line}{quoted}"
 
 
 def excerpt(text: str) -> str:
@@ -55,7 +58,9 @@ class Run:
 
     ``link`` is the address of the hyperlink the run is in (``group`` tells two links
     to the same address apart); ``field`` the instruction of the field whose shown text
-    it is (``DATE``), empty for ordinary text.
+    it is (``DATE``), empty for ordinary text; ``change`` the tracked change that
+    inserted or deleted it, ``restyled`` the one that changed its formatting (``was``
+    bold and italic before).
     """
 
     text: str
@@ -67,6 +72,8 @@ class Run:
     style: str = ""
     change: Change | None = None
     field: str = ""
+    restyled: Change | None = None  # a tracked change of its formatting
+    was: tuple[bool, bool] = (False, False)  # bold, italic before that change
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,9 @@ class Paragraph:
 
     ``heading`` is 1 for Heading 1 (0: not a heading); ``role`` is ``title``,
     ``subtitle``, ``contents`` (an entry of a table of contents), ``textbox`` (a
-    paragraph of a text box) or empty.
+    paragraph of a text box) or empty. ``keys`` are the names of the guidegen key
+    bookmarks (``_gg…``) open in it: which value of a guide it shows, in a DOCX that
+    guidegen built (:func:`guidegen.renderers.docx.oxml.key_bookmark_name`).
     """
 
     location: ParagraphLocation
@@ -116,6 +125,8 @@ class Paragraph:
     unmapped: tuple[Unmapped, ...] = ()
     comments: tuple[str, ...] = ()
     change: Change | None = None  # of the paragraph mark: the paragraph was split or joined
+    keys: tuple[str, ...] = ()
+    restyled: Change | None = None  # a tracked change of the paragraph's formatting
 
     @property
     def text(self) -> str:
@@ -155,6 +166,7 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     style: str = ""
     header_rows: int = 0
+    row_changes: tuple[Change | None, ...] = ()  # a tracked change inserting or deleting each
 
     @property
     def merged(self) -> bool:

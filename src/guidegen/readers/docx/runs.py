@@ -10,8 +10,9 @@ so the fields open are the reader's, not a paragraph's.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from ...tree.keys import KEY_PREFIX
 from ..ooxml import Element, Package, attr, flag, qn
 from .model import Block, Change, Paragraph, ParagraphLocation, Picture, Run, Unmapped
 from .styles import Styles, is_monospace
@@ -50,6 +51,7 @@ class Found:
     comments: list[str] = field(default_factory=list)
     after: list[Block] = field(default_factory=list)  # a text box's paragraphs
     contents: bool = False
+    keys: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,23 @@ class RunReader:
         self.links = 0
         self.contents = 0  # table-of-contents content controls we are inside
         self.comment_places: dict[str, ParagraphLocation] = {}
+        self.keys: dict[str, str] = {}  # the key bookmarks open, by id
+        self.page = 1
+        self.paged = False  # whether Word noted where its pages broke
+
+    def bookmark(self, element: Element, found: Found | None) -> None:
+        """Note a bookmark's start or end: a guidegen key stays open until its end."""
+        ident = attr(element, "w:id")
+        if element.tag == qn("w:bookmarkEnd"):
+            self.keys.pop(ident, None)
+            return
+        name = attr(element, "w:name")
+        if name.startswith(KEY_PREFIX):
+            self.keys[ident] = name
+            if found is not None and name not in found.keys:
+                found.keys.append(name)
+        elif found is not None and name and not name.startswith("_"):  # _GoBack, _Toc…
+            found.bookmarks.append(name)
 
     def blocks(self, container: Element) -> list[Block]:
         """Return the paragraphs and tables of ``container`` (a text box's)."""
@@ -110,10 +129,8 @@ class RunReader:
                 self.inline(content_of(child), found, context)
             elif tag == qn("mc:AlternateContent"):
                 self.inline(chosen(child), found, context)
-            elif tag == qn("w:bookmarkStart"):
-                name = attr(child, "w:name")
-                if name and not name.startswith("_"):  # _GoBack, _Toc…: Word's own
-                    found.bookmarks.append(name)
+            elif tag in (qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
+                self.bookmark(child, found)
             elif tag == qn("w:commentRangeStart"):
                 found.comments.append(attr(child, "w:id"))
             elif tag in (qn("m:oMath"), qn("m:oMathPara")):
@@ -134,6 +151,14 @@ class RunReader:
                    bool(style_italic) if italic is None else italic,
                    style_code or is_monospace(font), context.link, context.group,
                    self.styles.name(style_id) if style_id else "", context.change)
+        restyled = child_of(properties, "w:rPrChange")
+        if restyled is not None:
+            was = restyled.find(qn("w:rPr"))
+            old_bold, old_italic = flag(child_of(was, "w:b")), flag(child_of(was, "w:i"))
+            base = replace(base, restyled=Change("format", attr(restyled, "w:author"),
+                                                 attr(restyled, "w:date")),
+                           was=(bool(style_bold) if old_bold is None else old_bold,
+                                bool(style_italic) if old_italic is None else old_italic))
         hidden = flag(child_of(properties, "w:vanish")) or False
         for child in element:
             text = self._piece(child, found, font)
@@ -155,6 +180,8 @@ class RunReader:
             return "\n" if attr(child, "w:type") in _BREAKS_THAT_ARE_LINES else None
         if tag == qn("w:cr"):
             return "\n"
+        if tag == qn("w:lastRenderedPageBreak"):
+            self.page += 1
         if tag == qn("w:noBreakHyphen"):
             return "-"
         if tag == qn("w:sym"):
@@ -299,9 +326,7 @@ def _symbol_text(text: str, font: str) -> str:
 
 def _in_textbox(block: Block) -> Block:
     if isinstance(block, Paragraph):
-        return Paragraph(block.location, block.style, block.runs, 0, "textbox", None,
-                         block.bookmarks, block.pictures, block.unmapped, block.comments,
-                         block.change)
+        return replace(block, heading=0, role="textbox", list=None)
     return block
 
 

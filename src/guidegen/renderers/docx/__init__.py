@@ -21,6 +21,8 @@ from .parts import PartWriter, furniture
 from .styles import reference_document
 
 CORE_PROPERTY_LIMIT = 255  # characters, in python-docx and Word alike
+# the custom property holding the hash of the guide file a DOCX was built from
+REVISION_PROPERTY = "Source revision"
 POINTS_PER_MM = 72 / 25.4
 
 
@@ -102,7 +104,10 @@ def set_properties(word: Any, meta: Metadata) -> None:
     oxml.drop_thumbnail(word)
     oxml.set_language(word, meta.language.tag, meta.language.east_asian)
     oxml.set_auto_hyphenation(word)
-    oxml.set_custom_properties(word, dict(meta.custom))
+    custom = dict(meta.custom)
+    if meta.revision:
+        custom[REVISION_PROPERTY] = meta.revision
+    oxml.set_custom_properties(word, custom)
 
 
-__all__ = ["prepare", "render"]
+__all__ = ["REVISION_PROPERTY", "prepare", "render"]

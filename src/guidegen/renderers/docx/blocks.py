@@ -40,6 +40,7 @@ from ...tree import (
     Table,
     Text,
 )
+from ...tree.keys import key_bookmark_name
 from . import oxml
 from .spacing import BlockSpacing
 from .toc import ContentsWriter
@@ -86,9 +87,11 @@ class BlockWriter:
             if block.anchor:
                 self.bookmarks += 1
                 oxml.add_bookmark(paragraph, block.anchor, self.bookmarks)
+            self.add_key(paragraph, block.key)
         elif isinstance(block, Paragraph):
-            self.add_inlines(self.document.add_paragraph(style=self.style(block.role)),
-                             block.inlines)
+            paragraph = self.document.add_paragraph(style=self.style(block.role))
+            self.add_inlines(paragraph, block.inlines)
+            self.add_key(paragraph, block.key)
         elif isinstance(block, ListBlock):
             self.add_list(block, level)
         elif isinstance(block, Table | Fields):
@@ -115,6 +118,13 @@ class BlockWriter:
             self.contents.add(block, self._width)
         else:
             self.add_other(block, level)
+
+    def add_key(self, paragraph: Any, key: str) -> None:
+        """Keep ``key``, the guide's value ``paragraph`` shows, in a bookmark around it."""
+        if key:
+            self.bookmarks += 1
+            oxml.add_bookmark(paragraph, key, self.bookmarks,
+                              key_bookmark_name(key, self.bookmarks))
 
     def style(self, role: str | None) -> str:
         """Return the Word style of paragraph role ``role`` (body text's if it has none)."""
@@ -185,6 +195,8 @@ class BlockWriter:
                     self.add_inlines(paragraph, child.inlines)
                 else:
                     self.add_block(child, level + 1)
+            if lead is not None:
+                self.add_key(paragraph, lead.key)
         self.spacing.ask(start, list_level.space_before, list_level.space_after,
                          keep_intro=list_level.keep_intro)
 
@@ -214,8 +226,11 @@ class BlockWriter:
         paragraph = cell.paragraphs[0]
         paragraph.style = self.style(role)
         self.add_inlines(paragraph, data.inlines)
+        self.add_key(paragraph, data.key)
         if data.note:
-            self.add_inlines(cell.add_paragraph(style=self.style(note)), data.note)
+            noted = cell.add_paragraph(style=self.style(note))
+            self.add_inlines(noted, data.note)
+            self.add_key(noted, data.note_key)
 
     def add_fields(self, block: Fields) -> None:
         """Add labelled values as a table: labels above, each value in its column.
@@ -238,13 +253,15 @@ class BlockWriter:
                 paragraph = table.rows[row].cells[column].paragraphs[0]
                 paragraph.style = self.style(role)
                 paragraph.add_run(text)
+            self.add_key(table.rows[1].cells[column].paragraphs[0], _key(block, column))
 
     def add_field_rows(self, block: Fields, rows: FieldsLook) -> None:
         """Add labelled values as rows: each label beside a line as wide as the page."""
         table = self._fields_table(rows, len(block.items), 2)
         label_width = int(Pt(rows.label_width))
         oxml.set_column_widths(table, [label_width, self._width - label_width])
-        for row, (label, value) in zip(table.rows, block.items, strict=True):
+        for index, (row, (label, value)) in enumerate(zip(table.rows, block.items,
+                                                          strict=True)):
             oxml.keep_row_together(row)
             row.height, row.height_rule = Pt(rows.row_height), WD_ROW_HEIGHT_RULE.AT_LEAST
             for cell, text, role in zip(row.cells, (label, value), (rows.label, rows.value),
@@ -252,6 +269,7 @@ class BlockWriter:
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
                 cell.paragraphs[0].style = self.style(role)
                 cell.paragraphs[0].add_run(text)
+            self.add_key(row.cells[1].paragraphs[0], _key(block, index))
 
     def _fields_table(self, look: FieldsLook, rows: int, columns: int) -> Any:
         """Return a new table of ``rows`` by ``columns`` in the style of ``look``."""
@@ -318,6 +336,11 @@ def _inherited(spans: tuple[SpanLook, ...]) -> tuple[tuple[str, Any], ...]:
             if value is not None and getattr(spans[-1], ours) is None:
                 found.setdefault(words, value)
     return tuple(found.items())
+
+
+def _key(block: Fields, index: int) -> str:
+    """Return the key of ``block``'s value ``index``, if it has one."""
+    return block.keys[index] if index < len(block.keys) else ""
 
 
 def _shares(width: int, fractions: Sequence[float]) -> list[int]:

@@ -67,11 +67,14 @@ def bookmark_name(anchor: str) -> str:
     return f"{name[:29]}_{hashlib.sha256(anchor.encode()).hexdigest()[:10]}"
 
 
-def add_bookmark(paragraph: Any, anchor: str, ident: int) -> None:
-    """Mark the whole of ``paragraph`` as the bookmark ``anchor`` (a link target)."""
+def add_bookmark(paragraph: Any, anchor: str, ident: int, name: str | None = None) -> None:
+    """Mark the whole of ``paragraph`` as the bookmark ``anchor`` (a link target).
+
+    ``name``: the bookmark's name as it is (a key's), instead of one made from ``anchor``.
+    """
     start = OxmlElement("w:bookmarkStart")
     start.set(qn("w:id"), str(ident))
-    start.set(qn("w:name"), bookmark_name(anchor))
+    start.set(qn("w:name"), name or bookmark_name(anchor))
     end = OxmlElement("w:bookmarkEnd")
     end.set(qn("w:id"), str(ident))
     p = paragraph._p
