@@ -1,12 +1,20 @@
-"""guidegen installs like any Python CLI: a wheel from a fresh clone works in an empty folder."""
+"""guidegen installs like any Python CLI: the release built from a fresh clone.
+
+``python -m build`` makes the sdist and, from it, the wheel; ``twine check`` passes on
+both; the wheel, installed in a new venv, works in an empty folder.
+"""
 
 from __future__ import annotations
 
+import email
 import os
+import re
 import shutil
 import subprocess
 import sys
 import sysconfig
+import tarfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -32,19 +40,33 @@ def fresh_clone(target: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Return the bin folder of a new venv that has guidegen installed from a wheel.
+def dist(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Return the sdist and the wheel ``python -m build`` makes from a fresh clone.
 
-    The wheel is built from a fresh clone. The venv sees this environment's packages for
-    guidegen's dependencies (a .pth line, which does not run their .pth files, so the
-    editable guidegen of this checkout stays out), but guidegen itself only from the wheel.
+    As a release is built: the sdist first, then the wheel from the unpacked sdist, so a
+    file the sdist leaves out is missing from the wheel too. Without build isolation (the
+    test environment has the build requirements; nothing is downloaded).
+    """
+    work = tmp_path_factory.mktemp("dist")
+    clone = fresh_clone(work / "clone")
+    built = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir",
+                            str(work / "dist"), str(clone)], capture_output=True, text=True)
+    assert built.returncode == 0, built.stdout + built.stderr
+    (sdist,) = (work / "dist").glob("guidegen-*.tar.gz")
+    (wheel,) = (work / "dist").glob("guidegen-*.whl")
+    return sdist, wheel
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory, dist: tuple[Path, Path]) -> Path:
+    """Return the bin folder of a new venv that has guidegen installed from the wheel.
+
+    The venv sees this environment's packages for guidegen's dependencies (a .pth line,
+    which does not run their .pth files, so the editable guidegen of this checkout stays
+    out), but guidegen itself only from the wheel.
     """
     work = tmp_path_factory.mktemp("install")
-    clone = fresh_clone(work / "clone")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(work / "dist"), str(clone)], check=True,
-                   capture_output=True)
-    (wheel,) = (work / "dist").glob("guidegen-*.whl")
+    wheel = dist[1]
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     site = next((venv / "lib").glob("python3*/site-packages"))
@@ -113,3 +135,45 @@ def test_the_editor_hints_point_at_schemas_the_project_has(installed, tmp_path):
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("# yaml-language-server: $schema=")
         assert (path.parent / first.split("=", 1)[1]).is_file(), path
+
+
+def test_twine_check_passes_on_the_sdist_and_the_wheel(dist):
+    checked = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", *map(str, dist)],
+                             capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.count("PASSED") == 2, checked.stdout
+
+
+def test_the_release_says_its_version_licence_and_home(dist):
+    from guidegen import __version__
+
+    sdist, wheel = dist
+    assert sdist.name == f"guidegen-{__version__}.tar.gz"
+    assert wheel.name.startswith(f"guidegen-{__version__}-py3-none-any")
+    with zipfile.ZipFile(wheel) as archive:
+        info = f"guidegen-{__version__}.dist-info"
+        metadata = email.message_from_bytes(archive.read(f"{info}/METADATA"))
+        assert archive.read(f"{info}/licenses/LICENSE").startswith(b"MIT License")
+        assert "guidegen/py.typed" in archive.namelist()
+    assert metadata["Version"] == __version__
+    assert metadata["License-Expression"] == "MIT"
+    assert metadata["Description-Content-Type"] == "text/markdown"
+    assert "Operating System :: Microsoft :: Windows" in metadata.get_all("Classifier")
+    urls = dict(url.split(", ", 1) for url in metadata.get_all("Project-URL"))
+    assert set(urls) == {"Homepage", "Documentation", "Source", "Issues", "Changelog"}
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    assert {"LICENSE", "README.md", "CHANGELOG.md", "pyproject.toml",
+            "src/guidegen/templates/theme.yaml", "src/guidegen/schema/guide.schema.json",
+            "src/guidegen/examples/cmo-cdmo-cro.yaml"} <= names
+
+
+def test_the_changelog_describes_this_version_first():
+    from guidegen import __version__
+
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    versions = re.findall(r"^## \[([^\]]+)\](?: - (\d{4}-\d{2}-\d{2}))?$", changelog, re.M)
+    assert versions[0] == ("Unreleased", "")  # Keep a Changelog: where the next entries go
+    assert versions[1][0] == __version__ and versions[1][1], versions
+    for version, _ in versions:  # every heading links to its changes
+        assert re.search(rf"^\[{re.escape(version)}\]: https://", changelog, re.M), version

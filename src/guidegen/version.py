@@ -1,3 +1,3 @@
 """guidegen's version, apart so that every layer can name it without importing the API."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
