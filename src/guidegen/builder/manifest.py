@@ -47,19 +47,23 @@ def entries(packet: Packet, guides: Sequence[Guide], recipients: Sequence[Recipi
             jobs: Sequence[Job], outputs: Sequence[Output], state: BuildState) -> list[Entry]:
     """Return the manifest of a packet's build: an entry per output file of each job.
 
-    ``recipients`` are the jobs' (None: the packet without one); ``state`` holds the
+    ``recipients`` are the jobs' (None: the packet without one), each listed with the
+    guides of their curriculum; ``state`` holds the
     hashes of the files written.
     """
-    documents = tuple((g.guide.document.number if g.guide.document else "", g.guide.title,
-                       g.guide.document.version if g.guide.document else "") for g in guides)
+    from ..content.curricula import chosen
+
+    documents = [(g.guide.document.number if g.guide.document else "", g.guide.title,
+                  g.guide.document.version if g.guide.document else "") for g in guides]
     by_target = {output.path: output for output in outputs}
     found = []
     for recipient, job in zip(recipients, jobs, strict=True):
+        theirs = tuple(documents[n] for n in chosen(recipient, len(guides)))
         for name, target in job.targets.items():
             output, record = by_target[target], state.records.get(target.name)
             found.append(Entry(target.name, name, recipient.name if recipient else "",
                                recipient.row if recipient else None, packet.packet.title,
-                               documents, output.pages, output.size,
+                               theirs, output.pages, output.size,
                                record.sha256 if record else ""))
     return found
 

@@ -37,6 +37,7 @@ class Loaded:
 
 def load_packets(session: Session, paths: Sequence[Path]) -> list[Loaded]:
     """Return the packets at ``paths``, checked with their guides and roster; raise all."""
+    from ..content.curricula import with_curricula
     from ..content.packet import load_guides, load_packet
     from ..content.roster import read_roster
     from ..layout.packet import PacketLayout
@@ -61,9 +62,9 @@ def load_packets(session: Session, paths: Sequence[Path]) -> list[Loaded]:
                 if packet.roster is None:
                     raise UsageError(f"{path} has no 'roster:' section that says which "
                                      "columns make a recipient")
-                recipients = tuple(read_roster(options.roster, packet.roster,
-                                               named_root(options.roster, project),
-                                               options.roster_encoding))
+                recipients = tuple(with_curricula(packet, read_roster(
+                    options.roster, packet.roster, named_root(options.roster, project),
+                    options.roster_encoding)))
                 _refuse_own_name(path, recipients)
                 _warn_if_empty_shard(recipients, options)
             loaded.append(Loaded(path, packet, tuple(guides), recipients))

@@ -24,7 +24,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,6 +49,7 @@ from .state import BuildState, digest, input_bytes
 if TYPE_CHECKING:
     from ..content.roster import Recipient
     from ..layout.packet import PacketLayout
+    from ..renderers import RenderContext
     from ..theme import Templates
     from ..tree import Document
     from .session import Session
@@ -65,6 +67,13 @@ class PacketDraft:
 
     layout: PacketLayout
     recipient: Recipient | None
+
+    @property
+    def chosen(self) -> tuple[int, ...]:
+        """Return the indexes of the guides the recipient gets (their curriculum)."""
+        from ..content.curricula import chosen
+
+        return chosen(self.recipient, len(self.layout.guides))
 
     def lay(self, templates: Templates) -> Document:
         """Return the packet's document tree for the recipient, laid out with ``templates``."""
@@ -268,9 +277,9 @@ def _build_one(session: Session, plan: PacketPlan, loaded: Loaded,
         refuse_taken(target, owner, state)
     roster = loaded.recipients is not None
     planned = plan_jobs(jobs, state, options.force)
-    context = session.context(shared=_shared(layout, loaded, options, len(planned[0])))
     try:
-        outputs, files = session.run(jobs, state, planned=planned, context=context,
+        outputs, files = session.run(jobs, state, planned=planned,
+                                     context=_contexts(session, layout, loaded, planned[0]),
                                      batch=2 * options.processes if roster else None,
                                      write_as_done=roster)
     except KeyboardInterrupt:
@@ -336,15 +345,30 @@ def _owner(session: Session, path: Path) -> str:
     return owner
 
 
-def _shared(layout: PacketLayout, loaded: Loaded, options: BuildOptions,
-            count: int) -> Document | None:
-    """Return the packet without a recipient, if ``count`` recipients' PDFs should share it.
+def _contexts(session: Session, layout: PacketLayout, loaded: Loaded,
+              todo: Sequence[Job]) -> Callable[[Job], RenderContext]:
+    """Return the render context of each job: with its curriculum's shared layout, if any.
 
-    Its layout is reused for every recipient's guides (see
-    :mod:`guidegen.renderers.pdf.compose`); laying it out costs about one whole packet
-    in each rendering process, so it pays once each has two recipients or more.
+    The packet without a recipient, with a curriculum's guides, is laid out once (in
+    each rendering process) and reused for the guides of every recipient of that
+    curriculum (see :mod:`guidegen.renderers.pdf.compose`); as laying it out costs about
+    one whole packet in each process, it is shared only by a curriculum with two
+    recipients to render per process or more.
     """
-    if loaded.recipients is None or "pdf" not in options.formats or \
-            count < 2 * options.processes:
-        return None
-    return layout.document(None)
+    options, plain = session.options, session.context()
+    contexts: dict[tuple[int, ...], RenderContext] = {}
+    if loaded.recipients is not None and "pdf" in options.formats:
+        counts = Counter(_draft(job).chosen for job in todo)
+        contexts = {chosen: session.context(shared=layout.document(None, chosen))
+                    for chosen, count in counts.items() if count >= 2 * options.processes}
+
+    def context(job: Job) -> RenderContext:
+        return contexts.get(_draft(job).chosen, plain)
+
+    return context
+
+
+def _draft(job: Job) -> PacketDraft:
+    """Return the draft of a packet's job."""
+    assert isinstance(job.draft, PacketDraft)  # a packet's jobs are laid out by one
+    return job.draft

@@ -184,7 +184,8 @@ class Session:
                     self.options.time_limit, fit)
 
     def run(self, jobs: Sequence[Job], state: BuildState, *, load: Loader | None = None,
-            planned: Planned | None = None, context: RenderContext | None = None,
+            planned: Planned | None = None,
+            context: RenderContext | Callable[[Job], RenderContext] | None = None,
             batch: int | None = None,
             write_as_done: bool = False) -> tuple[list[Output], dict[Path, bytes]]:
         """Plan, render and collect ``jobs`` (their outputs in ``state``'s folder).
@@ -193,7 +194,8 @@ class Session:
         jobs planned from bytes their drafts, once they are to render; with ``batch``,
         jobs render that many at a time, and ``write_as_done`` commits each batch as soon
         as it has rendered (a roster's). Return every job's outputs, and the files still
-        to write (:func:`~.jobs.commit`, with ``state``).
+        to write (:func:`~.jobs.commit`, with ``state``). ``context`` is what renders
+        them (the session's by default), or what gives each job its own.
         """
         todo, done = planned or plan(jobs, state, self.options.force)
         done = dict(done)
@@ -202,7 +204,8 @@ class Session:
             self.scheduler.start(len(todo))
             for part in batches(todo, batch or len(todo)):
                 ready = load(part) if load is not None else part
-                tasks = [self.task(job, context) for job in ready]
+                tasks = [self.task(job, context(job) if callable(context) else context)
+                         for job in ready]
                 rendered, made = collect(ready, self.scheduler.run(tasks), state)
                 done |= made
                 if write_as_done:

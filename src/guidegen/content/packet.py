@@ -65,6 +65,10 @@ class GuideRef(Model):
         None, description="Language to lay the guide out in; default: the guide's own.")
     right_hand_start: bool | None = Field(
         None, description="Start on a right-hand page; default: the packet's setting.")
+    audience: dict[Identifier, tuple[PlainText, ...]] | None = Field(
+        None, alias="for", description="Whom the guide is for: roster fields, each with "
+        "the values that get it (for: {role: [QC Analyst, QA Officer]}); a recipient gets "
+        "it if every field's value is listed (case and spaces aside); default: everyone.")
 
 
 def _guide_ref(value: Any) -> Any:
@@ -192,6 +196,8 @@ def roster_problems(packet: Packet, source: SourceMap) -> list[Problem]:
     need([d for d in roster.dates if d != "start_date" or "start_date" in known],
          "roster", "dates")
     need([f for f in packet.cover.recipient if f != "name"], "cover", "recipient")
+    for n, ref in enumerate(packet.guides):
+        need(list(ref.audience or ()), "guides", n, "for")
     bad = [p for p in (*placeholders(roster.name), *placeholders(roster.file_name))
            if not re.fullmatch(r"[a-z][a-z0-9_]*", p)]
     if bad:

@@ -49,6 +49,7 @@ class Recipient:
     stem: str
     location: Location
     places: tuple[tuple[str, Location], ...] = ()  # where each field was read
+    guides: tuple[int, ...] | None = None  # the packet's guides they get (None: all)
 
     def value(self, field: str) -> str:
         """Return the text of ``field`` (empty if the roster leaves it out)."""

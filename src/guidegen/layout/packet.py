@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections.abc import Sequence
-from functools import cached_property
 from typing import Any, Final
 
 from ..common.language import Language
@@ -80,37 +79,55 @@ class PacketLayout:
         self.language = Language.of(own) if own else language
         self.labels = packet_labels(packet, templates, self.language)
         self.words = self.labels.texts
+        self._trees: dict[int, Document] = {}  # each guide laid out, by index
+        self._parts: dict[tuple[int, ...], tuple[Section, ...]] = {}  # by curriculum
 
-    def document(self, recipient: Recipient | None = None) -> Document:
-        """Return the packet's document tree for ``recipient`` (None: lines to fill in)."""
+    def document(self, recipient: Recipient | None = None,
+                 chosen: Sequence[int] | None = None) -> Document:
+        """Return the packet's document tree for ``recipient`` (None: lines to fill in).
+
+        It holds the recipient's guides (their curriculum), else those ``chosen`` (the
+        indexes of the packet's guides), else every guide.
+        """
         info = self.packet.packet
-        parts = list(self.parts)
+        if chosen is None:
+            chosen = recipient.guides if recipient is not None and \
+                recipient.guides is not None else range(len(self.guides))
+        indexes = tuple(chosen)
+        guides = [self.guides[n] for n in indexes]
+        parts = list(self.parts(indexes))
         ack = self.packet.acknowledgement
         if ack == "per-guide":
             parts = [dataclasses.replace(part, children=(*part.children, self.sign_off(
                 [guide], 2, f"{part.anchor}-{ACKNOWLEDGEMENT}", recipient)))
-                for part, guide in zip(parts, self.guides, strict=True)]
+                for part, guide in zip(parts, guides, strict=True)]
         found: list[Block] = [self.cover(recipient), self.contents(parts), *parts]
         if ack == "packet":
-            found.append(self.sign_off(self.guides, 1, ACKNOWLEDGEMENT, recipient))
+            found.append(self.sign_off(guides, 1, ACKNOWLEDGEMENT, recipient))
         running = Running(info.title, self.control_line(), self.labels.page_parts(),
                           blank=self.words.blank_page,
                           whole=self.labels.page_parts("packet_page"))
-        return Document(self.metadata(recipient), running, tuple(found))
+        return Document(self.metadata(recipient, guides), running, tuple(found))
 
-    @cached_property
-    def parts(self) -> tuple[Section, ...]:
-        """Return each guide laid out as a part of the packet (the same for every recipient)."""
-        return tuple(self.guide(n, guide, self.date) for n, guide in enumerate(self.guides))
+    def parts(self, chosen: tuple[int, ...]) -> tuple[Section, ...]:
+        """Return the guides ``chosen`` (indexes) laid out as the packet's parts, in order.
 
-    def metadata(self, recipient: Recipient | None) -> Metadata:
+        Each guide is laid out once, and each curriculum's parts made once: every
+        recipient of a curriculum gets the same parts (which their PDFs share).
+        """
+        if chosen not in self._parts:
+            self._parts[chosen] = tuple(self.guide(index, position)
+                                        for position, index in enumerate(chosen))
+        return self._parts[chosen]
+
+    def metadata(self, recipient: Recipient | None, guides: Sequence[Guide]) -> Metadata:
         """Return what the files say about themselves, the recipient's name included."""
         info, doc = self.packet.packet, self.packet.packet.document
         custom = [] if doc is None else [("Document number", doc.number),
                                          ("Version", doc.version)]
         if recipient is not None:
             custom.append(("Recipient", recipient.name))
-        titles = "; ".join(guide.guide.title for guide in self.guides)
+        titles = "; ".join(guide.guide.title for guide in guides)
         return Metadata(title=info.title, language=self.language,
                         subtitle=info.subtitle or "", keywords=("onboarding",),
                         audience=recipient.name if recipient else "",
@@ -183,20 +200,31 @@ class PacketLayout:
             return labels_for(guide, self.templates, self.language)
         return resolve_labels(self.language, *overrides)
 
-    def guide(self, index: int, guide: Guide, date: datetime.datetime | None) -> Section:
-        """Return the ``index``-th guide as a part with its own running header and anchors."""
-        ref, labels = self.packet.guides[index], self._labels(index, guide)
-        if ref.language:
-            guide = guide.model_copy(update={"guide": guide.guide.model_copy(
-                update={"language": ref.language})})
-        tree = layout_guide(guide, self.templates, labels, date=date)
-        anchor = guide_anchor(index)
+    def guide(self, index: int, position: int) -> Section:
+        """Return the ``index``-th guide as the ``position``-th part (from 0) of a packet.
+
+        The part has the guide's own running header, and its anchors namespaced by its
+        position (``g2-...``).
+        """
+        ref, tree = self.packet.guides[index], self.tree(index)
+        anchor = guide_anchor(position)
         right = ref.right_hand_start if ref.right_hand_start is not None \
             else self.packet.right_hand_start
         running = dataclasses.replace(tree.running, blank=self.words.blank_page)
         return Section(namespaced(tree.blocks, anchor), role="guide",
                        anchor=anchor, break_before="right" if right else True,
                        running=running, source=self.packet.locate("guides", index))
+
+    def tree(self, index: int) -> Document:
+        """Return the ``index``-th guide laid out in its language (once per packet)."""
+        if index not in self._trees:
+            guide, ref = self.guides[index], self.packet.guides[index]
+            labels = self._labels(index, guide)
+            if ref.language:
+                guide = guide.model_copy(update={"guide": guide.guide.model_copy(
+                    update={"language": ref.language})})
+            self._trees[index] = layout_guide(guide, self.templates, labels, date=self.date)
+        return self._trees[index]
 
     # -- the acknowledgement sheet -------------------------------------------------------
 

@@ -6,8 +6,9 @@ personal pages per recipient saves most of the layout (measured in ``bench/packe
 It is done only where it is exact, so the PDF is byte for byte the one a whole layout
 makes:
 
-1. **Shared layout.** The document without a recipient (``RenderContext.shared``) is
-   laid out once per process and kept (:func:`_shared`).
+1. **Shared layout.** The document without a recipient (``RenderContext.shared``; one per
+   curriculum: the packet with the guides its recipients get) is laid out once per
+   process and kept (:func:`_shared`).
 2. **Skeleton.** The recipient's tree is compared with it: parts that are equal are
    shared, the others personal. Every page run of shared content is replaced by empty
    *filler* sections, one per page it takes in the shared layout, inside the same
@@ -63,7 +64,10 @@ class _Shared:
     map: PageMap
 
 
-_CACHE: list[_Shared] = []  # the shared layout of this process (one: a build's packet)
+# the shared layouts of this process, the latest used last: one per curriculum of the
+# packet being built (a roster's recipients come in roster order, curricula mixed)
+_CACHE: list[_Shared] = []
+MAX_SHARED = 6  # layouts kept; each holds a whole packet's pages
 
 
 @atexit.register
@@ -100,13 +104,19 @@ def compose(whole: Document, context: RenderContext) -> Rendered | None:
 
 
 def _shared(layout: Layout) -> _Shared:
-    """Return the shared layout of ``layout``, laid out once per process."""
-    if _CACHE and _CACHE[0].layout == layout:
-        return _CACHE[0]
-    _CACHE.clear()  # one at a time: a process builds one packet's recipients at a time
-    document, fetcher = laid_out(layout)
-    _CACHE.append(_Shared(layout, document, fetcher, page_map(document)))
-    return _CACHE[0]
+    """Return the shared layout of ``layout``, laid out once per process.
+
+    Up to :data:`MAX_SHARED` are kept (the least recently used goes first).
+    """
+    found = next((shared for shared in _CACHE if shared.layout == layout), None)
+    if found is None:
+        document, fetcher = laid_out(layout)
+        found = _Shared(layout, document, fetcher, page_map(document))
+        del _CACHE[:max(0, len(_CACHE) - MAX_SHARED + 1)]
+    else:
+        _CACHE.remove(found)
+    _CACHE.append(found)
+    return found
 
 
 # -- the skeleton --------------------------------------------------------------------

@@ -1,0 +1,163 @@
+"""Curricula: each recipient of a roster gets the packet's guides meant for them, read
+back with pypdf (bookmarks), poppler (the contents page, page counts) and the manifest."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+import guidegen
+
+from .readers import pdf_pages, pdf_text
+from .test_packets import (
+    ROSTER_HEADER,
+    composed,
+    contents_of,
+    copy_project,
+    outline,
+    pdf_options,
+    write_roster,
+)
+
+TITLES = {"cmo": "CMO vs CDMO vs CRO: A Comprehensive Guide",
+          "qa": "QA vs QC: Quality Assurance and Quality Control",
+          "gmp": "GMP vs GCP vs GLP: The Good Practices"}
+# three roles, three curricula: everyone gets the first guide
+CURRICULA = {"QC Analyst": ("cmo", "qa"), "Process Engineer": ("cmo",),
+             "Clinical Research Associate": ("cmo", "gmp")}
+ROWS = ("Amara,Okafor,QC Analyst,Dublin,,2026-12-01\n"
+        "Jonas,Müller,Process Engineer,Basel,,2026-12-01\n"
+        "Yuki,Tanaka,Clinical Research Associate,Tokyo,,2026-12-08\n")
+MORE = ("Ann,Lee,qc  analyst,Cork,,2026-12-02\n"  # case and spaces aside
+        "Bo,Ng,Process Engineer,Cork,,2026-12-02\n"
+        "Cy,Wu,Clinical Research Associate,Cork,,2026-12-02\n")
+
+
+def with_curricula(folder: Path, extra: str = "") -> Path:
+    """Return the example packet with its second and third guides for some roles."""
+    packet = folder / "packets" / "new-starter.yaml"
+    packet.write_text(packet.read_text(encoding="utf-8").replace(
+        "  - guides/qa-vs-qc.yaml\n  - guide: guides/gmp-gcp-glp.yaml\n",
+        "  - {guide: guides/qa-vs-qc.yaml, for: {role: [QC Analyst, QA Officer]}}\n"
+        "  - guide: guides/gmp-gcp-glp.yaml\n"
+        "    for: {role: [Clinical Research Associate, QA Officer]}\n").replace(
+        "    start_date: Start date\n", f"    start_date: Start date\n{extra}"),
+        encoding="utf-8")
+    return packet
+
+
+@pytest.fixture(scope="module")
+def three(tmp_path_factory):
+    """Build a roster of three roles, two recipients each (their PDFs share a layout per
+    curriculum), and the same three roles once each (laid out whole)."""
+    folder = copy_project(tmp_path_factory.mktemp("curricula"))
+    packet = with_curricula(folder)
+    calls = composed(pytest.MonkeyPatch())
+    guidegen.build([packet], pdf_options(folder, "shared").replace(
+        roster=write_roster(folder, ROWS + MORE)))
+    guidegen.build([packet], pdf_options(folder, "whole").replace(
+        roster=write_roster(folder, ROWS, "alone.csv")))
+    return folder, list(calls)
+
+
+def test_three_roles_get_three_packets_of_their_own_guides(three):
+    folder, calls = three
+    shared = folder / "shared" / "new-starter"
+    with (shared / "manifest-hires.csv").open(encoding="utf-8-sig") as stream:
+        manifest = {row["recipient"]: row for row in csv.DictReader(stream)}
+    listed_in = {row["recipient"]: row["guides"] for row in json.loads(
+        (shared / "manifest-hires.json").read_text(encoding="utf-8"))["files"]}
+    pages = {}
+    for name, row in zip(("2026-12-01-Okafor-Amara", "2026-12-01-Müller-Jonas",
+                          "2026-12-08-Tanaka-Yuki"), ROWS.splitlines(), strict=True):
+        role = row.split(",")[2]
+        titles = [TITLES[key] for key in CURRICULA[role]]
+        pdf = shared / f"{name}.pdf"
+        marks = outline(PdfReader(pdf))
+        assert [title for depth, title, _ in marks if depth == 2] == [
+            "Contents", *titles, "Acknowledgement of training"]
+        listed = contents_of(pdf_text(pdf, "-layout", "-f", "2", "-l", "2"))
+        assert [title for title, _ in listed if title in TITLES.values()] == titles
+        assert listed == [(title, page) for depth, title, page in marks
+                          if depth in (2, 3) and title != "Contents"]
+        text = pdf_text(pdf)
+        assert all(title in text for title in titles)
+        assert not any(title in text for title in set(TITLES.values()) - set(titles))
+        recipient = " ".join(row.split(",")[:2])
+        assert manifest[recipient]["pages"] == str(pdf_pages(pdf))
+        assert [guide["title"] for guide in listed_in[recipient]] == titles
+        assert manifest[recipient]["guides"].count("; ") == len(titles) - 1
+        pages[role] = pdf_pages(pdf)
+    assert pages["Process Engineer"] < min(pages["QC Analyst"],
+                                           pages["Clinical Research Associate"])
+    # each curriculum's PDFs share its layout, byte for byte what a whole layout makes
+    assert calls == [True] * 6
+    for name in ("2026-12-01-Okafor-Amara", "2026-12-01-Müller-Jonas",
+                 "2026-12-08-Tanaka-Yuki"):
+        whole = folder / "whole" / "new-starter" / f"{name}.pdf"
+        assert (shared / f"{name}.pdf").read_bytes() == whole.read_bytes()
+    lee = PdfReader(shared / "2026-12-02-Lee-Ann.pdf")
+    assert [title for depth, title, _ in outline(lee) if depth == 2][1:3] == [
+        TITLES["cmo"], TITLES["qa"]]
+
+
+def test_a_guides_column_picks_guides_and_bad_cells_are_located(tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(copy_project(tmp_path))
+    packet = with_curricula(tmp_path, "    guides: Guides\n")
+    packet.write_text(packet.read_text(encoding="utf-8").replace(
+        "  optional: [manager]", "  optional: [manager, guides]"), encoding="utf-8")
+    header = ROSTER_HEADER.strip() + ",Guides\n"
+    (tmp_path / "hires.csv").write_text(
+        header + "Ann,Lee,QC Analyst,Cork,,2026-12-01,gmp-gcp-glp; CMO-CDMO-CRO\n"
+        "Bo,Ng,QC Analyst,Cork,,2026-12-01,\n"
+        "Cy,Wu,QC Analyst,Cork,,2026-12-01,qa-vs-qc;gcp\n"
+        "Ed,Yo,QC Analyst,Cork,,2026-12-01,;\n", encoding="utf-8")
+    result = cli("check", "packets/new-starter.yaml", "--roster", "hires.csv")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        "hires.csv:4:7: error: guides: no guide 'gcp' in the packet (its guides: "
+        "cmo-cdmo-cro, gmp-gcp-glp, qa-vs-qc; separate names with ';')",
+        "hires.csv:5:1: error: Ed Yo: no guide of the packet is for this recipient (the "
+        "guides cell names none)"]
+    (tmp_path / "hires.csv").write_text(
+        header + "Ann,Lee,Warehouse Operator,Cork,,2026-12-01,gmp-gcp-glp; CMO-CDMO-CRO\n"
+        "Bo,Ng,QC Analyst,Cork,,2026-12-01,guides/qa-vs-qc.yaml\n"
+        "Cy,Wu,QC Analyst,Cork,,2026-12-01,\n", encoding="utf-8")
+    result = cli("build", "packets/new-starter.yaml", "--roster", "hires.csv", "-f", "pdf")
+    assert result.exit_code == 0, result.stderr
+    folder = tmp_path / "output" / "new-starter"
+    for name, keys in (("Lee-Ann", ("cmo", "gmp")), ("Ng-Bo", ("qa",)),
+                       ("Wu-Cy", ("cmo", "qa"))):  # an empty cell: its role's guides
+        marks = outline(PdfReader(folder / f"2026-12-01-{name}.pdf"))
+        assert [title for depth, title, _ in marks if depth == 2][1:-1] == [
+            TITLES[key] for key in keys]
+
+
+def test_a_recipient_no_guide_is_for_is_an_error_at_the_row(tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(copy_project(tmp_path))
+    packet = with_curricula(tmp_path)
+    packet.write_text(packet.read_text(encoding="utf-8").replace(
+        "  - cmo-cdmo-cro\n", "  - {guide: cmo-cdmo-cro, for: {site: [Cork]}}\n"),
+        encoding="utf-8")
+    write_roster(tmp_path, "Ann,Lee,QC Analyst,Cork,,2026-12-01\n"
+                 "Bo,Ng,Warehouse Operator,Basel,,2026-12-01\n")
+    result = cli("check", "packets/new-starter.yaml", "--roster", "hires.csv")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "hires.csv:3:1: error: Bo Ng: no guide of the packet is for this recipient (no "
+        "guide's 'for:' matches this row)")
+
+
+def test_for_names_roster_fields(tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(copy_project(tmp_path))
+    packet = with_curricula(tmp_path)
+    packet.write_text(packet.read_text(encoding="utf-8").replace(
+        "for: {role: [QC", "for: {department: [QC"), encoding="utf-8")
+    result = cli("check", "packets/new-starter.yaml")
+    assert result.exit_code == 1
+    assert "packets/new-starter.yaml:24:" in result.stderr
+    assert "'department' is not a roster column" in result.stderr
