@@ -67,10 +67,10 @@ def three(tmp_path_factory):
 def test_three_roles_get_three_packets_of_their_own_guides(three):
     folder, calls = three
     shared = folder / "shared" / "new-starter"
-    with (shared / "manifest-hires.csv").open(encoding="utf-8-sig") as stream:
+    with (shared / "manifest-hires.csv.csv").open(encoding="utf-8-sig") as stream:
         manifest = {row["recipient"]: row for row in csv.DictReader(stream)}
     listed_in = {row["recipient"]: row["guides"] for row in json.loads(
-        (shared / "manifest-hires.json").read_text(encoding="utf-8"))["files"]}
+        (shared / "manifest-hires.csv.json").read_text(encoding="utf-8"))["files"]}
     pages = {}
     for name, row in zip(("2026-12-01-Okafor-Amara", "2026-12-01-Müller-Jonas",
                           "2026-12-08-Tanaka-Yuki"), ROWS.splitlines(), strict=True):

@@ -164,9 +164,9 @@ def test_each_roster_keeps_its_own_manifest(tmp_path, cli, monkeypatch):
         assert result.exit_code == 0, result.stderr
     folder = tmp_path / "output" / "new-starter"
     assert manifest_rows(folder, "manifest") == [("new-starter.html", "")]
-    assert manifest_rows(folder, "manifest-march") == [("2026-03-02-Lee-Ann.html", "Ann Lee")]
-    assert manifest_rows(folder, "manifest-april") == manifest_rows(
-        folder, "manifest-april-1-of-1") == [("2026-12-08-Tanaka-Yuki.html", "Yuki Tanaka")]
+    assert manifest_rows(folder, "manifest-march.csv") == [("2026-03-02-Lee-Ann.html", "Ann Lee")]
+    assert manifest_rows(folder, "manifest-april.csv") == manifest_rows(
+        folder, "manifest-april.csv-1-of-1") == [("2026-12-08-Tanaka-Yuki.html", "Yuki Tanaka")]
     # each record stays what its build made: building march again changes nothing
     again = cli(*build, "--roster", str(march))
     assert again.exit_code == 0 and again.stdout.startswith("unchanged ")

@@ -269,7 +269,7 @@ def test_manifest_lists_every_file_with_its_hash(built):
     import hashlib
     import json
 
-    rows = list(csv.DictReader((built / "manifest-new-starter-roster.csv").read_text(
+    rows = list(csv.DictReader((built / "manifest-new-starter-roster.csv.csv").read_text(
         encoding="utf-8-sig").splitlines()))
     assert len(rows) == 10
     for row in rows:
@@ -277,10 +277,11 @@ def test_manifest_lists_every_file_with_its_hash(built):
         assert row["sha256"] == hashlib.sha256(data).hexdigest()
         assert int(row["bytes"]) == len(data)
         assert "QA-GD-014 QA vs QC: Quality Assurance and Quality Control v2.1" in row["guides"]
-    files = json.loads((built / "manifest-new-starter-roster.json").read_text(
+    files = json.loads((built / "manifest-new-starter-roster.csv.json").read_text(
         encoding="utf-8"))["files"]
     assert files[0]["guides"][1] == {"number": "QA-GD-014", "title": "QA vs QC: Quality "
-                                     "Assurance and Quality Control", "version": "2.1"}
+                                     "Assurance and Quality Control", "version": "2.1",
+                                     "effective": "2026-11-24"}
 
 
 def write_roster(folder: Path, rows: str, name: str = "hires.csv") -> Path:
@@ -347,7 +348,7 @@ def test_hostile_roster_cells_print_literally_and_the_manifest_escapes_them(tmp_
     word = docx.Document(str(pdf.with_suffix(".docx")))
     cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
     assert all(any(text in cell for cell in cells) for text in HOSTILE)
-    manifest = (folder / "manifest-hires.csv").read_text(encoding="utf-8-sig")
+    manifest = (folder / "manifest-hires.csv.csv").read_text(encoding="utf-8-sig")
     assert f"'{HOSTILE[2]} Lee" in manifest and f",{HOSTILE[2]}" not in manifest
 
 
@@ -370,7 +371,7 @@ def test_shards_build_slices_with_their_own_manifests(tmp_path, cli, monkeypatch
         assert result.exit_code == 0, result.stderr
     folder = tmp_path / "output" / "new-starter"
     assert len(list(folder.glob("2*.html"))) == 5
-    first, second = ((folder / f"manifest-new-starter-roster-{k}-of-2.csv").read_text(
+    first, second = ((folder / f"manifest-new-starter-roster.csv-{k}-of-2.csv").read_text(
         encoding="utf-8-sig").splitlines() for k in (1, 2))
     assert len(first) - 1 == 2 and len(second) - 1 == 3
     assert cli("build", "packets/new-starter.yaml", "--shard", "3/2").exit_code == 2
@@ -475,7 +476,7 @@ def test_a_packet_is_rebuilt_when_its_guides_roster_or_outputs_change(tmp_path, 
     out = tmp_path / "output" / "new-starter"
     (out / "2026-12-01-Lee-Ann.html").write_text("tampered", encoding="utf-8")
     assert wrote() == ["2026-12-01-Lee-Ann.html"]
-    manifest = (out / "manifest-hires.csv").read_text(encoding="utf-8-sig").splitlines()
+    manifest = (out / "manifest-hires.csv.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(manifest) == 4 and "tampered" not in (out / "2026-12-01-Lee-Ann.html").read_text(
         encoding="utf-8")
 

@@ -229,6 +229,7 @@ def main(ctx: click.Context, debug: bool, config: Path | None, allow_outside: bo
 @option("roster")
 @option("roster_encoding")
 @option("shard")
+@option("lms_export")
 @click.pass_context
 def build(ctx: click.Context, /, guides: tuple[Path, ...], **given: Any) -> None:
     """Build GUIDES (default: every guide in the content folder) into the output folder."""

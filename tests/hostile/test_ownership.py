@@ -42,7 +42,7 @@ def test_two_rosters_making_one_file_name_do_not_replace_each_other(small, cli):
     assert {name: (folder / name).read_bytes() for name in small.files("output/pk")} == before
     again = cli("build", "packets/pk.yaml", "--roster", "packets/april.csv", "-f", "html")
     assert again.stdout.startswith("unchanged output/pk/2026-12-01-Okafor-Amara.html")
-    assert manifest_matches(folder, "manifest-april")
+    assert manifest_matches(folder, "manifest-april.csv")
     # into a folder of its own, May's roster builds
     elsewhere = cli("build", "packets/pk.yaml", "--roster", "packets/may.csv", "-f", "html",
                     "-o", "may")
@@ -69,15 +69,17 @@ def test_a_roster_named_like_a_shard_does_not_replace_the_shards_manifest(small,
                      shard, "-f", "html")
         assert result.exit_code == 0, result.stderr
     folder = small.root / "output" / "pk"
-    shard_manifest = (folder / "manifest-r-1-of-2.csv").read_bytes()
+    shard_manifest = (folder / "manifest-r.csv-1-of-2.csv").read_bytes()
+    # its manifest has a name of its own (the roster's extension kept); its files not
     result = cli("build", "packets/pk.yaml", "--roster", "packets/r-1-of-2.csv", "-f", "html")
     assert result.exit_code == 4
-    assert result.stderr.startswith("error: cannot write output/pk/manifest-r-1-of-2.csv: "
-                                    "the packet packets/pk.yaml with the roster packets/r.csv "
-                                    "made it, and the packet packets/pk.yaml with the roster "
-                                    "packets/r-1-of-2.csv would replace it")
-    assert (folder / "manifest-r-1-of-2.csv").read_bytes() == shard_manifest
-    rows = list(csv.reader((folder / "manifest-r-1-of-2.csv").read_text(
+    assert result.stderr.startswith("error: cannot write output/pk/2026-12-01-Okafor-Amara"
+                                    ".html: the packet packets/pk.yaml with the roster "
+                                    "packets/r.csv made it, and the packet packets/pk.yaml "
+                                    "with the roster packets/r-1-of-2.csv would replace it")
+    assert (folder / "manifest-r.csv-1-of-2.csv").read_bytes() == shard_manifest
+    assert not (folder / "manifest-r-1-of-2.csv.csv").exists()
+    rows = list(csv.reader((folder / "manifest-r.csv-1-of-2.csv").read_text(
         encoding="utf-8-sig").splitlines()))
     assert [r[0] for r in rows[1:]] == ["2026-12-01-Okafor-Amara.html"]
 

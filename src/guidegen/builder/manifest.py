@@ -1,7 +1,9 @@
 """The manifest of a packet build: who received which version of which guide, provably.
 
-One row per output file: the recipient (and their roster row), the guides with their
-document numbers and versions, pages, bytes and SHA-256. Written next to the outputs as
+One row per output file: the recipient (their identifying fields and roster row), the
+packet's document number and version, the guides of their curriculum with document
+numbers, versions and effective dates, pages, bytes and SHA-256, the date the file was
+built and guidegen's version. Written next to the outputs as
 ``manifest.csv`` (opens in a spreadsheet) and ``manifest.json`` (for programs). A cell
 that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage
 return first) is written with a leading ``'``, so a hostile roster cell stays text.
@@ -24,8 +26,13 @@ if TYPE_CHECKING:
     from .state import BuildState
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-COLUMNS = ("file", "format", "recipient", "row", "packet", "guides", "pages", "bytes",
-           "sha256")
+# the columns of the CSV manifest; the roster's identifying fields follow "recipient"
+COLUMNS = ("file", "format", "recipient", "row", "packet", "packet_number",
+           "packet_version", "guides", "pages", "bytes", "sha256", "built", "guidegen")
+# the LMS export's columns, in this order (README: Packets, "Training records")
+LMS_COLUMNS = ("user_id", "user_name", "document_number", "document_title",
+               "document_version", "assigned_date")
+Record = tuple[str, str, str, str]  # a guide's document number, title, version, effective
 
 
 @dataclass(frozen=True)
@@ -35,37 +42,57 @@ class Entry:
     file: str
     format: str
     recipient: str
+    ids: tuple[tuple[str, str], ...]  # the roster's identifying fields (roster.id)
     row: int | None
     packet: str
-    guides: tuple[tuple[str, str, str], ...]  # (document number, title, version)
+    packet_number: str
+    packet_version: str
+    guides: tuple[Record, ...]
     pages: int | None
     bytes: int
     sha256: str
+    built: str  # the date the file was first built with these bytes (YYYY-MM-DD)
+    guidegen: str  # the version of guidegen that built it
 
 
 def entries(packet: Packet, guides: Sequence[Guide], recipients: Sequence[Recipient | None],
-            jobs: Sequence[Job], outputs: Sequence[Output], state: BuildState) -> list[Entry]:
+            jobs: Sequence[Job], outputs: Sequence[Output], state: BuildState, *,
+            built: str, earlier: dict[tuple[str, str], str]) -> list[Entry]:
     """Return the manifest of a packet's build: an entry per output file of each job.
 
     ``recipients`` are the jobs' (None: the packet without one), each listed with the
-    guides of their curriculum; ``state`` holds the
-    hashes of the files written.
+    guides of their curriculum; ``state`` holds the hashes of the files written.
+    ``built`` is this build's date; a file an earlier manifest listed with the same
+    hash keeps the date it had there (``earlier``, by file name and hash).
     """
     from ..content.curricula import chosen
+    from ..version import __version__
 
-    documents = [(g.guide.document.number if g.guide.document else "", g.guide.title,
-                  g.guide.document.version if g.guide.document else "") for g in guides]
+    records = [_record(guide) for guide in guides]
+    fields = packet.roster.ids if packet.roster is not None else ()
+    number, version = (packet.packet.document.number, packet.packet.document.version) \
+        if packet.packet.document else ("", "")
     by_target = {output.path: output for output in outputs}
     found = []
     for recipient, job in zip(recipients, jobs, strict=True):
-        theirs = tuple(documents[n] for n in chosen(recipient, len(guides)))
+        theirs = tuple(records[n] for n in chosen(recipient, len(guides)))
+        ids = tuple((field, recipient.value(field) if recipient else "") for field in fields)
         for name, target in job.targets.items():
             output, record = by_target[target], state.records.get(target.name)
-            found.append(Entry(target.name, name, recipient.name if recipient else "",
+            sha = record.sha256 if record else ""
+            found.append(Entry(target.name, name, recipient.name if recipient else "", ids,
                                recipient.row if recipient else None, packet.packet.title,
-                               theirs, output.pages, output.size,
-                               record.sha256 if record else ""))
+                               number, version, theirs, output.pages, output.size, sha,
+                               earlier.get((target.name, sha), built), __version__))
     return found
+
+
+def _record(guide: Guide) -> Record:
+    doc = guide.guide.document
+    if doc is None:
+        return "", guide.guide.title, "", ""
+    return doc.number, guide.guide.title, doc.version, doc.effective.isoformat() \
+        if doc.effective else ""
 
 
 def spreadsheet_safe(text: str) -> str:
@@ -73,18 +100,29 @@ def spreadsheet_safe(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
-def manifest_csv(entries: list[Entry]) -> bytes:
-    """Return the manifest as CSV (UTF-8 with a byte-order mark, for spreadsheets)."""
+def _csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
+    """Return a CSV file (UTF-8 with a byte-order mark, for spreadsheets), formula-safe."""
     stream = io.StringIO()
     writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for entry in entries:
-        guides = "; ".join(f"{number} {title} v{version}".strip()
-                           for number, title, version in entry.guides)
-        row = (entry.file, entry.format, entry.recipient, entry.row, entry.packet, guides,
-               entry.pages, entry.bytes, entry.sha256)
+    writer.writerow(header)
+    for row in rows:
         writer.writerow(["" if v is None else spreadsheet_safe(str(v)) for v in row])
     return ("\ufeff" + stream.getvalue()).encode("utf-8")
+
+
+def manifest_csv(entries: list[Entry], fields: Sequence[str] = ()) -> bytes:
+    """Return the manifest as CSV, with a column for each identifying field ``fields``."""
+    rows = []
+    for entry in entries:
+        guides = "; ".join(" ".join(part for part in (
+            number, title, f"v{version}" if version else "",
+            f"(effective {effective})" if effective else "") if part)
+            for number, title, version, effective in entry.guides)
+        rows.append((entry.file, entry.format, entry.recipient,
+                     *(value for _, value in entry.ids), entry.row, entry.packet,
+                     entry.packet_number, entry.packet_version, guides, entry.pages,
+                     entry.bytes, entry.sha256, entry.built, entry.guidegen))
+    return _csv((*COLUMNS[:3], *fields, *COLUMNS[3:]), rows)
 
 
 def manifest_json(entries: list[Entry]) -> bytes:
@@ -92,6 +130,35 @@ def manifest_json(entries: list[Entry]) -> bytes:
     rows = []
     for entry in entries:
         row = asdict(entry)
-        row["guides"] = [{"number": n, "title": t, "version": v} for n, t, v in entry.guides]
+        row["ids"] = dict(entry.ids)
+        row["guides"] = [{"number": n, "title": t, "version": v, "effective": e}
+                         for n, t, v, e in entry.guides]
         rows.append(row)
     return (json.dumps({"files": rows}, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def built_dates(manifest: bytes) -> dict[tuple[str, str], str]:
+    """Return the date each file of an earlier ``manifest`` (JSON) was built, by name and hash."""
+    try:
+        files = json.loads(manifest)["files"]
+        return {(str(f["file"]), str(f["sha256"])): str(f["built"]) for f in files
+                if isinstance(f.get("built"), str)}
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        return {}
+
+
+def lms_csv(manifest: bytes) -> bytes:
+    """Return the LMS export of a manifest (JSON): a row per recipient and document.
+
+    The user is identified by the roster's first identifying field; each document is a
+    guide of their curriculum, assigned on the date their packet was built.
+    """
+    rows, seen = [], set()
+    for entry in json.loads(manifest)["files"]:
+        if entry["row"] in seen:
+            continue  # the recipient's other formats
+        seen.add(entry["row"])
+        user = next(iter(entry["ids"].values()), "")
+        rows += [(user, entry["recipient"], guide["number"], guide["title"], guide["version"],
+                  entry["built"]) for guide in entry["guides"]]
+    return _csv(LMS_COLUMNS, rows)

@@ -175,6 +175,11 @@ class BuildOptions:
         Slice(), "Build only the K-th of N equal slices of the roster, written K/N "
         "(e.g. 2/8).", "--shard",
         doc="With `--roster`; N at most 100,000; a shard that holds nobody is a warning."))
+    lms_export: Path | None = field(default=None, metadata=about(
+        Place(file=True), "Also write a CSV file a learning-management system can "
+        "import: a row per recipient and guide (user_id, user_name, document_number, "
+        "document_title, document_version, assigned_date).", "--lms-export",
+        doc="With `--roster` and a packet whose roster names `id` (see Packets)."))
     root: Path | None = field(default=None, metadata=about(
         Place(), "The project's folder: no guide inside it may lead out of it through "
         "a symlink; default: the working folder."))

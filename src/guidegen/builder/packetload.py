@@ -62,6 +62,10 @@ def load_packets(session: Session, paths: Sequence[Path]) -> list[Loaded]:
                 if packet.roster is None:
                     raise UsageError(f"{path} has no 'roster:' section that says which "
                                      "columns make a recipient")
+                if options.lms_export is not None and not packet.roster.ids:
+                    raise UsageError(f"--lms-export names each user by the roster field "
+                                     f"that identifies them; {path} names none (roster.id,"
+                                     " e.g. id: employee_id)")
                 recipients = tuple(with_curricula(packet, read_roster(
                     options.roster, packet.roster, named_root(options.roster, project),
                     options.roster_encoding)))

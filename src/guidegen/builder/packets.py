@@ -39,10 +39,16 @@ from ..errors import (
 )
 from ..files import named_root, read_file
 from ..renderers import extension
-from .jobs import Batch, Job, Output, inputs_of, owner_name, refuse_taken
+from .jobs import Batch, Job, Output, inputs_of, owner_name, refuse_taken, stamp
 from .jobs import plan as plan_jobs
 from .options import BuildOptions
-from .outputs import finish_interrupted_write, locked, plain_name, remove_stale_temporaries
+from .outputs import (
+    finish_interrupted_write,
+    locked,
+    plain_name,
+    remove_stale_temporaries,
+    write_files,
+)
 from .packetload import Loaded, load_packets, packet_date
 from .state import BuildState, digest, input_bytes
 
@@ -91,8 +97,9 @@ def refuse_bad_options(paths: Sequence[Path], options: BuildOptions) -> None:
     if options.roster is not None and len(paths) != 1:
         raise UsageError(f"--roster goes with exactly one packet file; {len(paths)} "
                          f"{'was' if len(paths) == 1 else 'were'} named or found")
-    if options.shard is not None and options.roster is None:
-        raise UsageError("--shard slices a roster; give --roster too")
+    for flag, given in (("--shard", options.shard), ("--lms-export", options.lms_export)):
+        if given is not None and options.roster is None:
+            raise UsageError(f"{flag} goes with a roster; give --roster too")
     owners: dict[Path, Path] = {}
     for path in paths:
         folder = _folder(path, options)
@@ -111,6 +118,7 @@ class PacketPlan:
     sources: list[bytes | str]  # everything its outputs depend on but the roster
     fresh: list[Output] | None = None
     loaded: Loaded | None = None
+    manifest: bytes | None = None  # the JSON manifest, once built or found up to date
 
     @property
     def stale(self) -> bool:
@@ -165,6 +173,7 @@ def _up_to_date(session: Session, plan: PacketPlan) -> list[Output] | None:
         if hashlib.sha256(listed).hexdigest() != made.sha256:
             return None
         entries = json.loads(listed)["files"]
+        plan.manifest = listed
     except (InputError, ValueError, TypeError, KeyError, RecursionError):
         return None
     outputs = []
@@ -210,11 +219,12 @@ def _state_name(options: BuildOptions) -> str:
 def _manifest_name(options: BuildOptions) -> str:
     """Return the manifest's name (no suffix) of a build: one per roster and shard.
 
-    ``manifest`` for the packet without a roster; ``manifest-april`` for the roster
-    ``april.csv``; ``manifest-april-2-of-4`` for its second of four shards. Building one
-    never replaces another's record of who received what.
+    ``manifest`` for the packet without a roster; ``manifest-april.csv`` for the roster
+    ``april.csv`` (its extension kept: ``april.xlsx`` keeps its own);
+    ``manifest-april.csv-2-of-4`` for its second of four shards. Building one never
+    replaces another's record of who received what.
     """
-    roster = f"-{options.roster.stem}" if options.roster is not None else ""
+    roster = f"-{options.roster.name}" if options.roster is not None else ""
     return f"manifest{roster}{_shard_tag(options)}"
 
 
@@ -263,7 +273,7 @@ def build_packets(session: Session, plans: Sequence[PacketPlan],
 def _build_one(session: Session, plan: PacketPlan, loaded: Loaded,
                pending: list[Batch]) -> list[Output]:
     from ..layout.packet import PacketLayout
-    from .manifest import entries, manifest_csv, manifest_json
+    from .manifest import built_dates, entries, manifest_csv, manifest_json
 
     options, folder = session.options, plan.folder
     state = session.state(folder, _state_name(options))
@@ -285,14 +295,44 @@ def _build_one(session: Session, plan: PacketPlan, loaded: Loaded,
     except KeyboardInterrupt:
         _interrupted(planned[0], state)
         raise
-    manifest = entries(loaded.packet, loaded.guides, recipients, jobs, outputs, state)
-    records = dict(zip(manifests, (manifest_csv(manifest), manifest_json(manifest)),
+    manifest = entries(loaded.packet, loaded.guides, recipients, jobs, outputs, state,
+                       built=_today(), earlier=built_dates(_listed(manifests[1])))
+    fields = loaded.packet.roster.ids if loaded.packet.roster is not None else ()
+    plan.manifest = manifest_json(manifest)
+    records = dict(zip(manifests, (manifest_csv(manifest, fields), plan.manifest),
                        strict=True))
     run_key = _run_key(session, plan.sources)
     for target, data in records.items():  # the manifest says what a complete build made
         state.remember(target, run_key, data, None, owner)
     pending.append(({**files, **records}, state))
     return outputs
+
+
+def _listed(manifest: Path) -> bytes:
+    """Return the bytes of an earlier ``manifest`` in its folder (empty if there is none)."""
+    try:
+        return read_file(manifest, MAX_MANIFEST, root=manifest.parent, current=True)
+    except InputError:
+        return b""
+
+
+def _today() -> str:
+    """Return the date of this build: ``SOURCE_DATE_EPOCH``'s if set, else today's (UTC)."""
+    import datetime
+
+    return (stamp(None) or datetime.datetime.now(datetime.UTC)).date().isoformat()
+
+
+def export_lms(session: Session, plans: Sequence[PacketPlan]) -> None:
+    """Write ``--lms-export``: a row per recipient and guide of the roster's packet."""
+    from .manifest import lms_csv
+
+    target = session.options.lms_export
+    if target is None:
+        return
+    manifest = next((plan.manifest for plan in plans if plan.manifest is not None), None)
+    if manifest is not None:
+        write_files({target: lms_csv(manifest)})
 
 
 def _interrupted(todo: Sequence[Job], state: BuildState) -> None:

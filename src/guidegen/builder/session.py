@@ -249,7 +249,7 @@ class Session:
         See :func:`guidegen.builder.pipeline.build`.
         """
         from .guides import build_guides, plan_guides
-        from .packets import build_packets, load_stale, plan_packets
+        from .packets import build_packets, export_lms, load_stale, plan_packets
 
         expect_language(self.language)  # helpers load its hyphenation patterns ahead
         with self.building(), self.scheduler:
@@ -270,6 +270,7 @@ class Session:
                 written = [] if guides is None else build_guides(self, guides, pending)
                 written += build_packets(self, packets, pending)
                 commit(pending, self.options)  # once all rendered, all at once
+                export_lms(self, packets)
             except KeyboardInterrupt as exc:
                 if repaired and not isinstance(exc, Interrupted):
                     raise Interrupted("interrupted; the outputs are those of an earlier, "

@@ -95,6 +95,15 @@ class Roster(Model):
     header_row: int = Field(1, ge=1, le=1000, description="The row of the column headers; "
                             "the rows above it (a title, a date) are skipped: its line in a "
                             "CSV file, its row number in an XLSX sheet.")
+    id: Identifier | tuple[Identifier, ...] | None = Field(
+        None, description="The field (or fields) that identify a recipient, such as "
+        "employee_id: each is unique in the roster, and the manifest and the LMS export "
+        "carry it.")
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Return the identifying fields (``id``), in order."""
+        return (self.id,) if isinstance(self.id, str) else self.id or ()
 
 
 def _schema(schema: dict[str, Any]) -> None:
@@ -193,6 +202,7 @@ def roster_problems(packet: Packet, source: SourceMap) -> list[Problem]:
                                 "needs at least one {field}, or every packet gets the same "
                                 "name", "roster.file_name"))
     need(list(roster.optional), "roster", "optional")
+    need(list(roster.ids), "roster", "id")
     need([d for d in roster.dates if d != "start_date" or "start_date" in known],
          "roster", "dates")
     need([f for f in packet.cover.recipient if f != "name"], "cover", "recipient")

@@ -5,10 +5,11 @@ columns the packet file maps (``roster.columns``, under the header in row
 ``roster.header_row`` of sheet ``roster.sheet``), the name as printed, and the output
 file name made from ``roster.file_name``, sanitised to a name every file system takes.
 A missing column, an empty required cell, a bad date, a control character, a field too
-long to print, a character no installed font has, or two rows that would write the same
-file are errors located at the cell (``hires.csv:14:3``, ``hires.xlsx:Sheet1!C14``),
-all of them reported at once; bidirectional and invisible characters are warnings, as
-in a guide. A cell is always plain text: it is never read as Markdown, HTML or a
+long to print, a character no installed font has, two rows that would write the same
+file, or an identifying field (``roster.id``) repeated are errors located at the cell
+(``hires.csv:14:3``, ``hires.xlsx:Sheet1!C14``), a CSV row with more cells than the
+header at its row, all of them reported at once; bidirectional and invisible characters
+are warnings, as in a guide. A cell is always plain text: it is never read as Markdown, HTML or a
 template, and braces in it are not expanded. The file itself is read by
 :mod:`.rostertable`.
 """
@@ -69,7 +70,8 @@ def read_roster(path: Path, roster: Roster, root: Path | None = None,
     """
     file = display_name(path)
     data = read_file(path, MAX_BYTES, root=root, error=ContentError, display=file)
-    rows = table_rows(data, file, path.suffix.lower(), encoding=encoding, sheet=roster.sheet)
+    kind = path.suffix.lower()
+    rows = table_rows(data, file, kind, encoding=encoding, sheet=roster.sheet)
     problems: list[Problem] = []
     header: Sequence[Cell] | None = None
     columns: dict[str, int] = {}
@@ -86,6 +88,12 @@ def read_roster(path: Path, roster: Roster, root: Path | None = None,
             if count > MAX_ROWS:
                 raise ContentError.collect([Problem(cells[0][1], f"more than {MAX_ROWS:,} "
                                                     "rows; split the roster")])
+            if kind == ".csv" and len(cells) > len(header) and \
+                    any(text for text, _ in cells[len(header):]):
+                problems.append(Problem(cells[0][1], f"this row has {len(cells)} cells, "
+                                        f"the header {len(header)}: a cell holding the "
+                                        "separator needs quotes (\"Lee, Ann\")"))
+                continue
             recipient = _recipient(number, cells, columns, roster, problems)
             if recipient is not None:
                 recipients.append(recipient)
@@ -95,7 +103,8 @@ def read_roster(path: Path, roster: Roster, root: Path | None = None,
     if not recipients and not problems:
         problems.append(Problem(header[0][1] if header else Location(file),
                                 "the roster has no rows"))
-    problems += _collisions(recipients) + _fontless(recipients)
+    problems += _collisions(recipients) + _duplicate_ids(recipients, roster.ids) + \
+        _fontless(recipients)
     if problems:
         raise ContentError.collect(problems)
     return recipients
@@ -202,6 +211,25 @@ def _collisions(recipients: list[Recipient]) -> list[Problem]:
                                     "roster.file_name tell them apart"))
         else:
             seen[key] = recipient
+    return problems
+
+
+def _duplicate_ids(recipients: list[Recipient], fields: Sequence[str]) -> list[Problem]:
+    """Return a problem at each cell repeating an identifying field's value (roster.id)."""
+    problems = []
+    for field in fields:
+        seen: dict[str, Recipient] = {}
+        for recipient in recipients:
+            value = recipient.value(field).strip()
+            if not value:
+                continue
+            if value.casefold() in seen:
+                problems.append(Problem(recipient.place(field), f"{field}: {value!r} is "
+                                        "also in the row at "
+                                        f"{seen[value.casefold()].location}; roster.id says "
+                                        "it identifies one recipient"))
+            else:
+                seen[value.casefold()] = recipient
     return problems
 
 
