@@ -1,6 +1,19 @@
-"""Benchmark of onboarding packets: the targets of issue 12, as ratios measured in one run.
+"""Benchmark of onboarding packets: the targets of issues 21 and 12, as ratios in one run.
 
-    .venv/bin/python bench/packets.py [--runs 3] [--rows 20,200]
+    .venv/bin/python bench/packets.py [--runs 2] [--rows 200]          # issue 21
+    .venv/bin/python bench/packets.py --issue 12 [--runs 3] [--rows 20,200]
+
+Issue 21 (curricula), a 4-guide packet whose guides are for three roles:
+
+* A roster of 200 recipients in 3 curricula on 2 cores (``--jobs 2``) against one
+  packet built from scratch (a cold ``guidegen build`` of a one-row roster, each
+  curriculum in turn), the runs interleaved: CPU time per recipient of the whole
+  process tree (workers and the PDF helper included, :func:`measure.run_tree`)
+  ≤ 0.3 × the from-scratch packet's. Wall time is printed with the load average beside
+  it (on a shared machine it moves with the load; CPU time does not).
+* Peak memory of the whole process tree: the largest sum of its processes' PSS.
+
+Issue 12:
 
 * A packet of 4 guides (cover, contents, acknowledgement sheet), PDF + DOCX, against
   building the same 4 guides alone: target ≤ 2×.
@@ -26,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from measure import GUIDEGEN, ROOT, run
+from measure import GUIDEGEN, ROOT, TreeSample, run, run_tree
 
 GUIDES = [ROOT / "content" / "cmo-cdmo-cro.yaml", ROOT / "packets" / "guides" / "qa-vs-qc.yaml",
           ROOT / "packets" / "guides" / "gmp-gcp-glp.yaml",
@@ -67,28 +80,99 @@ def verdict(met: bool) -> str:
     return "MET" if met else "MISSED"
 
 
+ROLES = ("QC Analyst", "Process Engineer", "Clinical Research Associate")
+FOR = {"guides/qa-vs-qc.yaml": ["QC Analyst"],
+       "guides/gmp-gcp-glp.yaml": ["Clinical Research Associate"],
+       "guides/five-subjects.yaml": ["QC Analyst", "Process Engineer"]}
+
+
+def curricula_project(tmp: Path) -> Path:
+    """Return the 4-guide packet with three of its guides for some of the three roles."""
+    packet = project(tmp)
+    text = packet.read_text(encoding="utf-8")
+    text = text[:text.index("guides:")] + "guides:\n  - cmo-cdmo-cro\n" + "".join(
+        f"  - {{guide: {guide}, for: {{role: [{', '.join(roles)}]}}}}\n"
+        for guide, roles in FOR.items()) + text[text.index("right_hand_start:"):]
+    packet.write_text(text, encoding="utf-8")
+    return packet
+
+
+def curricula_roster(tmp: Path, rows: int, roles: tuple[str, ...] = ROLES,
+                     name: str = "") -> Path:
+    path = tmp / f"{name or f'curricula-{rows}'}.csv"
+    path.write_text(HEADER + "".join(
+        f"Ann{n},Lee{n},{roles[n % len(roles)]},Cork,Bo Ng,2026-12-{n % 28 + 1:02d}\n"
+        for n in range(rows)), encoding="utf-8")
+    return path
+
+
+def median(samples: list[TreeSample], what: str) -> float:
+    return statistics.median(getattr(sample, what) for sample in samples)
+
+
+def issue21(runs: int, rows: int) -> None:
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        packet = curricula_project(tmp)
+        roster_file = curricula_roster(tmp, rows)
+        singles = [curricula_roster(tmp, 1, (role,), f"one-{n}")
+                   for n, role in enumerate(ROLES)]
+        scratch: list[TreeSample] = []
+        roster: list[TreeSample] = []
+        for _ in range(runs):  # interleaved: the load falls on both alike
+            for single in singles:
+                scratch.append(run_tree([GUIDEGEN, "build", packet, "--roster", single, "-o",
+                                         tmp / f"{single.stem}", "--jobs", "2", "--force"],
+                                        cwd=tmp))
+            roster.append(run_tree([GUIDEGEN, "build", packet, "--roster", roster_file, "-o",
+                                    tmp / "r", "--jobs", "2", "--force"], cwd=tmp))
+    one_cpu, each_cpu = median(scratch, "cpu_seconds"), median(roster, "cpu_seconds") / rows
+    ratio = each_cpu / one_cpu
+    print(f"issue 21: {rows} recipients in 3 curricula, --jobs 2, {runs} runs interleaved "
+          f"with {len(scratch)} from-scratch packets")
+    print(f"CPU per recipient (whole process tree): {each_cpu:.3f} s; one packet from "
+          f"scratch: {one_cpu:.2f} s = {ratio:.2f}x  (target <= 0.3x)  "
+          f"[{verdict(ratio <= 0.3)}]")
+    loads = ", ".join(f"{sample.load:.1f}" for sample in roster)
+    print(f"wall per recipient: {median(roster, 'seconds') / rows:.3f} s (load average "
+          f"before each roster run: {loads}); one packet from scratch: "
+          f"{median(scratch, 'seconds'):.2f} s (load "
+          f"{median(scratch, 'load'):.1f})")
+    peak, alone = max(s.peak_mb for s in roster), max(s.peak_mb for s in scratch)
+    print(f"peak memory of the whole tree (sum of PSS): roster {peak:.0f} MB; one packet "
+          f"from scratch {alone:.0f} MB")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--rows", default="20,200")
+    parser.add_argument("--issue", type=int, choices=(12, 21), default=21)
+    parser.add_argument("--runs", type=int)
+    parser.add_argument("--rows")
     args = parser.parse_args()
-    small, large = (int(n) for n in args.rows.split(","))
+    if args.issue == 21:
+        issue21(args.runs or 2, int(args.rows or 200))
+        return 0
+    return issue12(args.runs or 3, args.rows or "20,200")
+
+
+def issue12(runs: int, rows: str) -> int:
+    small, large = (int(n) for n in rows.split(","))
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         packet = project(tmp)
         guides, _, _ = timed([GUIDEGEN, "build", *GUIDES, "-o", tmp / "g", "--force"], tmp,
-                             args.runs)
+                             runs)
         one, one_mb, _ = timed([GUIDEGEN, "build", packet, "-o", tmp / "p", "--force"], tmp,
-                               args.runs)
+                               runs)
         scratch, _, _ = timed([GUIDEGEN, "build", packet, "--roster", roster(tmp, 1), "-o",
-                               tmp / "s", "--force"], tmp, args.runs)
+                               tmp / "s", "--force"], tmp, runs)
         times, cpu, peak = {}, {}, 0.0
         for rows in (small, large):
             command = [GUIDEGEN, "build", packet, "--roster", roster(tmp, rows), "-o",
                        tmp / f"r{rows}", "--jobs", "2"]
             seconds, mb, cpu_seconds = timed([*command, "--force"], tmp, 1)
             times[rows], cpu[rows], peak = seconds / rows, cpu_seconds / rows, max(peak, mb)
-        unchanged, _, _ = timed(command, tmp, args.runs)
+        unchanged, _, _ = timed(command, tmp, runs)
         pdf_only, _, _ = timed([GUIDEGEN, "build", packet, "--roster", roster(tmp, small),
                                 "-o", tmp / "pdf", "--jobs", "2", "-f", "pdf", "--force"], tmp,
                                1)
