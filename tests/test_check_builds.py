@@ -47,6 +47,23 @@ def test_fonts_are_not_asked_of_a_project_that_writes_only_html(project, cli):
     assert cli("build", "--templates", "mine").exit_code == 0
 
 
+VAI = ("ab.yaml:3:8: error: ꔀ (U+A500) ꔁ (U+A501): no installed font has these Vai "
+       "characters, so they would print as empty boxes; install one (Debian: fonts-noto-core)")
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_guide_text_no_font_has_fails_check_as_it_fails_build(project, cli, command):
+    (project / "content" / "cmo-cdmo-cro.yaml").unlink()
+    guide = (ROOT / "tests" / "data" / "minimal.yaml").read_text("utf-8")
+    assert "intro: Two things compared.\n" in guide
+    write_yaml(project / "content", "ab.yaml", guide.replace(
+        "intro: Two things compared.", "intro: Two things compared ꔀ and ꔁꔀ, 日本."))
+    result = cli(command)
+    assert result.exit_code == 5
+    assert result.stderr.splitlines() == [f"content/{VAI}", "1 error in 1 file"]
+    assert not (project / "output").exists()
+
+
 @pytest.mark.parametrize("command", ["check", "build"])
 def test_a_template_syntax_error_fails_check_as_it_fails_build(project, cli, command):
     templates(project, "blocks/heading.html.j2", "<h2>\n{% if block.level %}\n</h2>\n")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ..common.language import Language
 from ..content.packetfile import GUIDE_SUFFIXES
-from ..errors import UsageError
+from ..errors import Location, Problem, ResourceError, UsageError
 from ..renderers import RENDERERS, extension
 from .jobs import (
     Fitting,
@@ -35,6 +35,7 @@ from .state import BuildState, digest, folder_digest, folder_files
 
 if TYPE_CHECKING:
     from ..content.model import Guide
+    from ..content.packet import Packet
     from ..layout.labels import Labels
     from ..theme import Templates
     from ..tree import Document
@@ -208,3 +209,27 @@ def check_fonts(session: Session, guides: Sequence[Guide], packets: Sequence[Loa
     found += (guide.guide.language or default for guide in guides)
     require_theme_fonts(session.templates.theme,
                         [Language.of(tag) for tag in dict.fromkeys(found)])
+    require_glyphs([*(packet.packet for packet in packets),
+                    *(guide for packet in packets for guide in packet.guides), *guides])
+
+
+def require_glyphs(documents: Sequence[Guide | Packet]) -> None:
+    """Raise :class:`ResourceError` at each character of ``documents`` no installed font has.
+
+    The PDF's layout finds them too (and fails): ``check`` says so first, at the place
+    each was first written.
+    """
+    from ..common.characters import missing_font_message
+    from ..native import uncovered
+
+    first: dict[str, Location] = {}
+    for document in documents:
+        for char, where in document.characters().items():
+            first.setdefault(char, where)
+    missing = uncovered(sorted(first)) if first else []
+    by_place: dict[Location, list[str]] = {}
+    for char in missing:
+        by_place.setdefault(first[char], []).append(char)
+    if by_place:
+        raise ResourceError.collect(Problem(where, missing_font_message(chars))
+                                    for where, chars in by_place.items())

@@ -56,6 +56,11 @@ _PACKAGES = {"Hani": "fonts-noto-cjk", "Hira": "fonts-noto-cjk", "Kana": "fonts-
 _OTHER = "fonts-noto-core"
 
 
+def printed(char: str) -> bool:
+    """Return whether ``char`` is drawn (not a space, control or format character)."""
+    return unicodedata.category(char)[0] not in "ZC"
+
+
 def missing_font_message(characters: list[str]) -> str:
     """Return what to say of ``characters`` that no installed font has, by script."""
     from fontTools import unicodedata as scripts

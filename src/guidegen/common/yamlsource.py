@@ -26,7 +26,7 @@ import yaml
 
 from ..errors import ContentError, Location, Problem, display_name, warn
 from ..files import read_file
-from .characters import BAD_CHARACTERS, UNREADABLE, describe, hidden_problem
+from .characters import BAD_CHARACTERS, UNREADABLE, describe, hidden_problem, printed
 from .slips import scalar_slips
 
 MAX_BYTES = 1_000_000
@@ -66,6 +66,9 @@ class SourceMap:
     quoted: set[Path_] = field(default_factory=set)
     #: the file's hash (:func:`digest_of` of its bytes): the revision a build was made from
     digest: str = ""
+    #: where each printed character above U+00FF was first written (``check`` asks the
+    #: fonts for them, as the PDF's layout does)
+    characters: dict[str, Location] = field(default_factory=dict)
 
     def locate(self, path: Path_, *, key: bool = False) -> Location:
         """Return the location of ``path``, or of its nearest located ancestor."""
@@ -149,7 +152,15 @@ class _Builder:
         hidden = hidden_problem(text)
         if hidden is not None:
             warn(self.where_in(node, path, hidden[0]), hidden[1], format_path(path))
+        if not text.isascii():
+            self._note_characters(node, path, text)
         return text
+
+    def _note_characters(self, node: yaml.ScalarNode, path: Path_, text: str) -> None:
+        seen = self.source.characters
+        for index, char in enumerate(text):
+            if char not in seen and ord(char) > 0xFF and printed(char):
+                seen[char] = self.where_in(node, path, index)
 
     def where_in(self, node: yaml.ScalarNode, path: Path_, index: int) -> Location:
         """Return where character ``index`` of a scalar's text is (its line, in a block)."""

@@ -333,3 +333,7 @@ class Guide(Model):
     def revision(self) -> str:
         """Return the hash of the file the guide was read from (``sha256:…``), if known."""
         return "" if self._source is None else self._source.digest
+
+    def characters(self) -> dict[str, Location]:
+        """Return where each printed character above U+00FF was first written in the file."""
+        return {} if self._source is None else self._source.characters

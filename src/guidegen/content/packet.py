@@ -142,6 +142,10 @@ class Packet(Model):
         """Return where the value at ``path`` was written."""
         return None if self._source is None else self._source.locate(path)
 
+    def characters(self) -> dict[str, Location]:
+        """Return where each printed character above U+00FF was first written in the file."""
+        return {} if self._source is None else self._source.characters
+
 
 def _normalise(data: dict[str, Any]) -> dict[str, Any]:
     guides = data.get("guides")

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..common.characters import BAD_CHARACTERS, hidden_problem, missing_font_message
+from ..common.characters import BAD_CHARACTERS, hidden_problem, missing_font_message, printed
 from ..errors import ContentError, Location, Problem, display_name, warn
 from ..files import read_file, unencodable
 from ..spreadsheets import CellLocation, column_letter
@@ -242,7 +242,7 @@ def _fontless(recipients: Iterable[Recipient]) -> list[Problem]:
     from ..native import uncovered
 
     wanted = {char for recipient in recipients for _, text in recipient.fields
-              for char in text if ord(char) > 0xFF and _printed(char)}
+              for char in text if ord(char) > 0xFF and printed(char)}
     missing = set(uncovered(sorted(wanted))) if wanted else set()
     problems = []
     for recipient in recipients if missing else ():
@@ -252,10 +252,6 @@ def _fontless(recipients: Iterable[Recipient]) -> list[Problem]:
                 problems.append(Problem(recipient.place(field), f"{field}: "
                                         f"{missing_font_message(chars)}"))
     return problems
-
-
-def _printed(char: str) -> bool:
-    return unicodedata.category(char)[0] not in "ZC"
 
 
 def safe_file_name(text: str) -> str:
