@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from ...common.yamlsource import format_path
 from ...content import model
 from ...errors import Location, warn
 from ..yamltext import Path_
@@ -39,13 +40,6 @@ class Edit:
     where: Location | None = None
 
 
-def shown(path: Path_) -> str:
-    """Return ``path`` as messages show it: ``subjects[0].summary``."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
-
 
 def write(edits: Sequence[Edit], yaml: YamlEdits, file: str) -> int:
     """Put ``edits`` into ``yaml``; return how many were put (conflicting ones are not)."""
@@ -59,9 +53,9 @@ def write(edits: Sequence[Edit], yaml: YamlEdits, file: str) -> int:
         if len(values) > 1:
             said = " or ".join(repr(str(edit.value)) for edit in values.values())
             for edit in found:
-                warn(edit.where or Location(file), f"{shown(path)} would become {said}: "
+                warn(edit.where or Location(file), f"{format_path(path)} would become {said}: "
                      "the places it is shown were edited differently, so it is left as it "
-                     "was", shown(path))
+                     "was", format_path(path))
             continue
         _set(yaml, path, found[0].value)
         count += 1
@@ -81,7 +75,7 @@ def _set(yaml: YamlEdits, path: Path_, value: Any) -> None:
         return
     parent = path[:-1]
     if not yaml.has(parent):
-        raise KeyError(shown(parent))
+        raise KeyError(format_path(parent))
     yaml.add(parent, str(path[-1]), value, after=keys_before(parent, str(path[-1])))
 
 
@@ -105,4 +99,4 @@ def _model_at(path: Path_) -> type[BaseModel] | None:
     return known.get(shape)
 
 
-__all__ = ["Action", "Edit", "keys_before", "shown", "write"]
+__all__ = ["Action", "Edit", "keys_before", "write"]

@@ -16,13 +16,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from ...common.yamlsource import format_path
 from ...content.model import Guide
 from ...errors import Location, warn
 from ..docx.inlines import Changes
 from ..docx.model import Paragraph, Run
 from ..yamltext import Path_, Plain, Prose, Quoted
 from .body import Matched, is_item, is_markdown, parse_key
-from .edits import Edit, shown
+from .edits import Edit
 from .expected import CellSlot, Expected, Para, TableSlot
 from .found import FoundPara, line_of
 from .lines import Line
@@ -170,7 +171,7 @@ class Review:
         for end in range(len(path) - 1, 0, -1):
             if isinstance(path[end], int) and path[end - 1] in REMOVABLE:
                 item = path[:end + 1]
-                prefix = shown(item)
+                prefix = format_path(item)
                 keys = [k for k in self.expected.all_keys() if k.startswith(prefix + ".")]
                 tables = [t for t in self.expected.tables() if t.owner == prefix]
                 if all(k in deleted for k in keys) and not any(

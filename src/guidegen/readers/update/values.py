@@ -26,7 +26,7 @@ from ..yamltext import Path_, Plain, Prose
 from .expected import lines_of
 from .found import FoundPara
 from .lines import Line
-from .yamledit import keep_breaks
+from .yamlscalars import keep_breaks
 
 
 class NotAppliedError(Exception):

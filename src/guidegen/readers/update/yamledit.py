@@ -22,41 +22,39 @@ value by value and with whether each value is written plain (``yes`` is a mark,
 
 from __future__ import annotations
 
-import difflib
 import itertools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
+from ...common.yamlsource import format_path
 from ..yamltext import INDENT, Path_, Plain, Prose, Quoted, double_quoted, item_lines, plain_ok
 from ..yamltext import entry_lines as _entry_lines
+from .yamlcheck import same, tagged, written
+from .yamlscalars import (
+    WIDTH,
+    content_indent,
+    flow_mapping,
+    flow_scalar,
+    keep_breaks,
+    one_line,
+    one_paragraph,
+    source_lines,
+)
 
 try:  # the C parser is several times faster; both give the same nodes and marks
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml missing
     _Loader = yaml.SafeLoader
 
-WIDTH = 88  # of a folded block's lines, indentation included
-_FLOW_UNSAFE = set(",[]{}#")
 
 
 class EditError(Exception):
     """An edit that cannot be written without changing more than it should."""
 
 
-@dataclass(frozen=True)
-class Scalar:
-    """A scalar as compared after editing: its text, and whether it is written plain.
-
-    ``plain`` None: a text just written, which may be plain or quoted (its trailing
-    line break, which a block scalar adds, does not count).
-    """
-
-    value: str | None
-    plain: bool | None
 
 
 @dataclass(frozen=True)
@@ -136,7 +134,7 @@ class YamlEdits:
         """
         node = self._known(path).node
         if isinstance(value, Prose) and isinstance(node, yaml.ScalarNode) and \
-                node.style == ">" and _one_paragraph(value):
+                node.style == ">" and one_paragraph(value):
             value = Prose(" ".join(value.split("\n")))
         self._sets[path] = value
 
@@ -151,22 +149,22 @@ class YamlEdits:
         """Add ``value`` before the old item ``index`` of the list at ``path`` (at its end)."""
         place = self._known(path)
         if not isinstance(place.node, yaml.SequenceNode) or not place.node.value:
-            raise EditError(f"{_shown(path)}: not a list with items to write a new one like")
+            raise EditError(f"{format_path(path)}: not a list with items to write a new one like")
         self._inserts.setdefault(path, []).append((index, value))
 
     def add(self, path: Path_, key: str, value: Any, after: Sequence[str] = ()) -> None:
         """Add ``key: value`` to the mapping at ``path``, after the last key of ``after`` it has."""
         place = self._known(path)
         if not isinstance(place.node, yaml.MappingNode):
-            raise EditError(f"{_shown(path)}: not a mapping")
+            raise EditError(f"{format_path(path)}: not a mapping")
         if (*path, key) in self._places:
-            raise EditError(f"{_shown((*path, key))}: exists already")
+            raise EditError(f"{format_path((*path, key))}: exists already")
         self._adds.setdefault(path, []).append((key, value, tuple(after)))
 
     def _known(self, path: Path_) -> _Place:
         place = self._places.get(path)
         if place is None:
-            raise EditError(f"{_shown(path)}: no such value")
+            raise EditError(f"{format_path(path)}: no such value")
         return place
 
     # -- writing -----------------------------------------------------------------------------
@@ -217,11 +215,11 @@ class YamlEdits:
         place = self._places[path]
         node = place.node
         if isinstance(value, dict):
-            written = _flow_mapping(value)
+            written = flow_mapping(value)
         elif isinstance(node, yaml.ScalarNode):
             written = self._scalar(value, node, place.flow)
         else:
-            written = _flow_scalar(value) if place.flow else _one_line(value)
+            written = flow_scalar(value) if place.flow else one_line(value)
         start, end = self._span(path)
         if not isinstance(node, yaml.ScalarNode) and not place.flow and place.key is not None:
             start = place.key.end_mark.index + 1  # right after the key's colon
@@ -232,7 +230,7 @@ class YamlEdits:
         """Return ``value`` written in the style of the scalar ``node``, where it can be."""
         text = str(value)
         if flow:
-            return _flow_scalar(value)
+            return flow_scalar(value)
         if node.style in ("|", ">") or "\n" in text.strip("\n"):
             return self._block(text, node)
         if isinstance(value, Plain):
@@ -248,7 +246,7 @@ class YamlEdits:
         start = node.start_mark.index
         if node.style in ("|", ">"):
             header = self.text[start:self.text.index("\n", start)]
-            indent = _content_indent(self.text, start, node.end_mark.index)
+            indent = content_indent(self.text, start, node.end_mark.index)
         else:
             header, indent = "|", self._indent_of(node) + INDENT
         text = text.strip("\n")
@@ -257,7 +255,7 @@ class YamlEdits:
         lines = text.split("\n")
         if header.startswith(">"):
             old = node.value.strip("\n") if node.style == ">" else ""
-            lines = keep_breaks(_source_lines(self.text, node) if old else [], text,
+            lines = keep_breaks(source_lines(self.text, node) if old else [], text,
                                 WIDTH - indent).split("\n")
         pad = " " * indent
         return header + "".join("\n" + (pad + line if line else "") for line in lines)
@@ -285,7 +283,7 @@ class YamlEdits:
         assert place.key is not None
         start = self._line_start(place.key.start_mark.index)
         if self.text[start:place.key.start_mark.index].strip():
-            raise EditError(f"{_shown(path)}: shares its line with another key")
+            raise EditError(f"{format_path(path)}: shares its line with another key")
         end = self._line_end(self._end(place.node)) + 1
         return _Splice(start, min(end, len(self.text)), "")
 
@@ -326,7 +324,7 @@ class YamlEdits:
             return _Splice(at, at, ("" if self.text[at - 1:at] == "\n" else "\n") + lines)
         at = self._line_start(first.start_mark.index)
         if self.text[at:first.start_mark.index].strip():  # the first key follows a dash
-            raise EditError(f"{_shown(path)}: no line for {key!r} before its first key")
+            raise EditError(f"{format_path(path)}: no line for {key!r} before its first key")
         return _Splice(at, at, lines)
 
     # -- flow collections, written again whole --------------------------------------------------
@@ -342,7 +340,7 @@ class YamlEdits:
         """Return the node at ``path`` written in flow style, with the edits inside it."""
         if path in self._sets:
             value = self._sets[path]
-            return _flow_mapping(value) if isinstance(value, dict) else _flow_scalar(value)
+            return flow_mapping(value) if isinstance(value, dict) else flow_scalar(value)
         node = self._places[path].node
         if isinstance(node, yaml.SequenceNode):
             parts = [self._flow_text((*path, n)) for n in range(len(node.value))
@@ -350,13 +348,13 @@ class YamlEdits:
             for offset, (index, value) in enumerate(sorted(self._inserts.get(path, []),
                                                             key=lambda item: item[0])):
                 kept = sum(1 for n in range(index) if (*path, n) not in self._deletes)
-                parts.insert(kept + offset, _flow_scalar(value))
+                parts.insert(kept + offset, flow_scalar(value))
             return "[" + ", ".join(parts) + "]"
         if isinstance(node, yaml.MappingNode):
             parts = [f"{self.text[k.start_mark.index:k.end_mark.index]}: "
                      f"{self._flow_text((*path, k.value))}" for k, _ in node.value
                      if (*path, k.value) not in self._deletes]
-            parts += [f"{key}: {_flow_scalar(value)}" for key, value, _ in
+            parts += [f"{key}: {flow_scalar(value)}" for key, value, _ in
                       self._adds.get(path, [])]
             return "{" + ", ".join(parts) + "}"
         return self.text[slice(*self._span(path))]
@@ -416,144 +414,29 @@ class YamlEdits:
     def _check(self, text: str) -> None:
         """Raise :class:`EditError` unless ``text`` reads as the old data with the edits."""
         try:
-            after = _tagged(yaml.compose(text, Loader=_Loader))
+            after = tagged(yaml.compose(text, Loader=_Loader))
         except yaml.YAMLError as exc:
             raise EditError(f"the edited file would not be YAML ({exc})") from None
-        expected = self._expected(_tagged(yaml.compose(self.text, Loader=_Loader)), ())
-        if not _same(after, expected):
+        expected = self._expected(tagged(yaml.compose(self.text, Loader=_Loader)), ())
+        if not same(after, expected):
             raise EditError("the edited file would read differently than intended")
 
     def _expected(self, data: Any, path: Path_) -> Any:
         """Return the old ``data`` at ``path`` with the edits applied, as it should read."""
         if path in self._sets:
-            return _written(self._sets[path])
+            return written(self._sets[path])
         if isinstance(data, list):
             kept = [(n, self._expected(item, (*path, n))) for n, item in enumerate(data)
                     if (*path, n) not in self._deletes]
-            new = [(index - 0.5, _written(value)) for index, value in self._inserts.get(path, [])]
+            new = [(index - 0.5, written(value)) for index, value in self._inserts.get(path, [])]
             return [value for _, value in sorted([*kept, *new], key=lambda item: item[0])]
         if isinstance(data, dict):
             items = [(key, self._expected(value, (*path, key))) for key, value in data.items()]
             for key, value, after in self._adds.get(path, []):
                 at = max((n + 1 for n, (k, _) in enumerate(items) if k in after), default=0)
-                items.insert(at, (key, _written(value)))
+                items.insert(at, (key, written(value)))
             return {key: value for key, value in items if (*path, key) not in self._deletes}
         return data
 
 
-# -- scalar writing ----------------------------------------------------------------------------
-
-def _one_line(value: Any) -> str:
-    text = str(value)
-    if isinstance(value, Plain) or (plain_ok(text) and not isinstance(value, Quoted)):
-        return text
-    return double_quoted(text)
-
-
-def _flow_scalar(value: Any) -> str:
-    text = str(value)
-    if isinstance(value, Plain):
-        return text
-    if plain_ok(text) and not (_FLOW_UNSAFE & set(text)) and not isinstance(value, Quoted):
-        return text
-    return double_quoted(text)
-
-
-def _flow_mapping(value: dict[str, Any]) -> str:
-    return "{" + ", ".join(f"{key}: {_flow_scalar(item)}" for key, item in value.items()) + "}"
-
-
-def _content_indent(text: str, start: int, end: int) -> int:
-    """Return the indentation of a block scalar's first line of text."""
-    for line in text[start:end].split("\n")[1:]:
-        if line.strip():
-            return len(line) - len(line.lstrip(" "))
-    return INDENT
-
-
-def keep_breaks(old: Sequence[str], text: str, width: int) -> str:
-    """Return one line ``text`` broken into lines where the ``old`` lines broke the same words.
-
-    So that an edited paragraph's unchanged lines stay as they were; a line longer than
-    ``width`` is broken again at its last space that fits (the first, if none).
-    """
-    old_words = [word for line in old for word in line.split(" ") if word]
-    breaks: set[int] = set()
-    count = 0
-    for line in old:
-        count += len([word for word in line.split(" ") if word])
-        breaks.add(count - 1)
-    words = text.split(" ")
-    after: set[int] = set()
-    matcher = difflib.SequenceMatcher(None, old_words, words, autojunk=False)
-    for old_at, new_at, size in matcher.get_matching_blocks():
-        after |= {new_at + k for k in range(size) if old_at + k in breaks}
-    lines: list[list[str]] = [[]]
-    for n, word in enumerate(words):
-        if lines[-1] and len(" ".join([*lines[-1], word])) > max(width, 20):
-            lines.append([])
-        lines[-1].append(word)
-        if n in after and n < len(words) - 1:
-            lines.append([])
-    return "\n".join(" ".join(line) for line in lines if line)
-
-
-def _one_paragraph(text: str) -> bool:
-    """Return whether Markdown ``text`` is one paragraph of plain lines (folding keeps it)."""
-    lines = text.strip("\n").split("\n")
-    return all(line.strip() and line == line.strip() and not line.endswith("\\")
-               and not re.match(r"([-+*>#]|[0-9]+[.)])(\s|$)", line) for line in lines)
-
-
-def _source_lines(text: str, node: yaml.ScalarNode) -> list[str]:
-    """Return the lines of text of a block scalar as the file has them, unindented."""
-    lines = text[node.start_mark.index:node.end_mark.index].split("\n")[1:]
-    return [line.strip() for line in lines if line.strip()]
-
-
-# -- comparing -----------------------------------------------------------------------------------
-
-def _tagged(node: yaml.Node | None) -> Any:
-    """Return the data of ``node`` with each scalar a :class:`Scalar` (its text, plain?)."""
-    if isinstance(node, yaml.MappingNode):
-        return {key.value: _tagged(value) for key, value in node.value}
-    if isinstance(node, yaml.SequenceNode):
-        return [_tagged(item) for item in node.value]
-    if isinstance(node, yaml.ScalarNode):
-        return Scalar(node.value, not node.style)
-    return None
-
-
-def _written(value: Any) -> Any:
-    """Return a value being written as :func:`_tagged` should read it back."""
-    if isinstance(value, dict):
-        return {key: _written(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_written(item) for item in value]
-    return Scalar(str(value), True if isinstance(value, Plain) else None)
-
-
-def _same(after: Any, expected: Any) -> bool:
-    """Return whether ``after`` reads as ``expected`` (see :class:`Scalar`)."""
-    if isinstance(expected, dict):
-        return isinstance(after, dict) and list(after) == list(expected) and all(
-            _same(after[key], value) for key, value in expected.items())
-    if isinstance(expected, list):
-        return isinstance(after, list) and len(after) == len(expected) and all(
-            _same(a, e) for a, e in zip(after, expected, strict=True))
-    if isinstance(expected, Scalar) and isinstance(after, Scalar):
-        if expected.plain is None:  # a text: never a plain word YAML reads as something else
-            return (after.value or "").rstrip("\n") == (expected.value or "").rstrip("\n") \
-                and not (after.plain and not plain_ok(after.value or ""))
-        return after == expected
-    return bool(after == expected)
-
-
-def _shown(path: Path_) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
-
-
-__all__ = ["EditError", "Scalar", "YamlEdits"]
+__all__ = ["EditError", "YamlEdits"]
