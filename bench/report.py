@@ -181,6 +181,13 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
         "(PDF + DOCX)", None if r is None else r <= IMPORT_VS_BUILD,
         f"{seconds(imported)} vs build {seconds(built)} = {times(r, 3)}; vs the DOCX alone "
         f"{seconds(get(m, 'import', 'build_docx', 'median_s'))}", f"{IMPORT_VS_BUILD:.2f}×"))
+    updated = get(m, "import", "update", "median_s")
+    r = ratio(updated, built)
+    targets.append(_target(
+        f"`guidegen import --update` from the 40-row fixture's DOCX <= {IMPORT_VS_BUILD:.2f} x "
+        "building it (PDF + DOCX)", None if r is None else r <= IMPORT_VS_BUILD,
+        f"{seconds(updated)} vs build {seconds(built)} = {times(r, 3)}",
+        f"{IMPORT_VS_BUILD:.2f}×"))
     return targets
 
 
@@ -352,7 +359,9 @@ def _import(m: dict[str, Any]) -> list[str]:
              f"{stat['peak_rss_mb']:.0f}", times(ratio(stat["median_s"], built))]
             for label, stat in (("guidegen build --force, PDF + DOCX", data["build"]),
                                 ("guidegen build --force -f docx", data["build_docx"]),
-                                ("guidegen import of that DOCX", data["import"]))]
+                                ("guidegen import of that DOCX", data["import"]),
+                                *((("guidegen import --update from it (unedited)",
+                                    data["update"]),) if "update" in data else ()))]
     return table(f"Import: {data['guide']} ({data['matrix_rows']} matrix rows), cold "
                  "processes taking turns", ["", "median", "min–max", "cores", "peak MB",
                                             "÷ build"], rows)

@@ -235,28 +235,36 @@ def stage_alias(bench: Bench) -> dict[str, Any]:
 def stage_import(bench: Bench) -> dict[str, Any]:
     """The 40-row fixture built (PDF + DOCX, and DOCX alone), then its DOCX imported.
 
-    Cold processes taking turns (build, DOCX build, import), so a busy moment hits all
-    three; each import writes a new guide file from the same DOCX.
+    Cold processes taking turns (build, DOCX build, import, update), so a busy moment
+    hits all four; each import writes a new guide file from the same DOCX, and each
+    ``import --update`` reads that DOCX back against the fixture it was built from (no
+    edits: it reads, matches and compares everything, and writes nothing).
     """
     folder = bench.tmp / "import"
     docx = bench.out("forty-docx-warm") / f"{FORTY_ROWS.stem}.docx"
-    both, alone, imported = measure.Stat([], []), measure.Stat([], []), measure.Stat([], [])
+    both, alone = measure.Stat([], []), measure.Stat([], [])
+    imported, updated = measure.Stat([], []), measure.Stat([], [])
 
     def import_(i: int) -> list[str | Path]:
         return [GUIDEGEN, "import", docx, "-o", folder / f"forty-{i}.yaml"]
 
+    update = [GUIDEGEN, "import", "--update", FORTY_ROWS, docx]
     run(bench.build(FORTY_ROWS, bench.out("forty-warm")))
     run([*bench.build(FORTY_ROWS, bench.out("forty-docx-warm")), "-f", "docx"])
     run(import_(-1))
+    run(update)
     for i in range(bench.runs):
         both.add(run(bench.build(FORTY_ROWS, bench.out(f"forty-{i}"))))
         alone.add(run([*bench.build(FORTY_ROWS, bench.out(f"forty-docx-{i}")), "-f", "docx"]))
         imported.add(run(import_(i)))
+        updated.add(run(update))
     rows = len(scaling.load_raw(FORTY_ROWS)["comparisons"][0]["rows"])
     return {"guide": str(FORTY_ROWS.relative_to(ROOT)), "matrix_rows": rows,
             "build": both.to_json(), "build_docx": alone.to_json(),
             "import": {**imported.to_json(), "output": imported.last.stdout.strip()
-                       if imported.last else ""}}
+                       if imported.last else ""},
+            "update": {**updated.to_json(), "output": updated.last.stdout.strip()
+                       if updated.last else ""}}
 
 
 STAGES: dict[str, Callable[[Bench], dict[str, Any]]] = {
