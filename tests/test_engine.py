@@ -130,3 +130,21 @@ def test_whatever_the_engine_does_first_imports_weasyprint_with_the_speed_tricks
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True, env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
     assert json.loads(found.stdout) == "_CompiledFFI"
+
+
+def test_the_stand_in_for_cffi_looks_each_name_up_once():
+    # WeasyPrint calls ffi.new, ffi.NULL, ffi.gc thousands of times per PDF (speed.py)
+    from guidegen.renderers.speed import _CompiledFFI
+
+    lookups = []
+
+    class Compiled:
+        def __getattr__(self, name):
+            lookups.append(name)
+            return f"compiled {name}"
+
+    ffi = _CompiledFFI()
+    ffi.__dict__["_ffi"] = Compiled()
+    assert [ffi.new, ffi.new, ffi.NULL, ffi.new] == ["compiled new", "compiled new",
+                                                     "compiled NULL", "compiled new"]
+    assert lookups == ["new", "NULL"]
