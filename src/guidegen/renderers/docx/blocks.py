@@ -61,14 +61,7 @@ class BlockWriter:
         self.spacing = BlockSpacing(document, styles)
         self.upright_next = False  # a landscape section ended: turn upright before more
         self.turned: list[int] = []  # the Word sections started to turn the pages
-        # python-docx finds a style by name with an XPath search over every style, for
-        # each paragraph and run; the names do not change while we write, so remember.
-        part = document.part
-        lookup = part.get_style_id
-        by_name = functools.cache(lookup)
-        part.get_style_id = lambda style, kind: (
-            by_name(style, kind) if isinstance(style, str) or style is None
-            else lookup(style, kind))
+        oxml.remember_style_ids(document)
 
     def add_blocks(self, blocks: Sequence[Block], level: int = 0) -> None:
         """Add ``blocks``; lists inside lists go ``level`` deep."""
@@ -318,7 +311,7 @@ class BlockWriter:
                 else:
                     setattr(font, name, value)
         if link is not None:
-            link.append(run._r)
+            oxml.add_to_link(link, run)
         return run
 
 

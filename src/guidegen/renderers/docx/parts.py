@@ -52,10 +52,9 @@ class PartWriter:
             if isinstance(block, Section) and (block.running is not None or after_part):
                 self.document.add_section(WD_SECTION.NEW_PAGE)
                 index = len(self.document.sections) - 1
-                body = self.document.element.body
-                count = len(body)
+                start = oxml.body_end(self.document)
                 self.writer.add_block(dataclasses.replace(block, break_before=False))
-                first = body[count - 1] if len(body) >= count else None
+                first = oxml.body_element(self.document, start)
                 if block.running is not None:
                     self.parts.append(_Part(block, index, first))
                 else:
@@ -112,7 +111,7 @@ class PartWriter:
         paragraph.paragraph_format.space_before = Emu(max(0, int(middle)))
         paragraph.add_run().add_break(WD_BREAK.PAGE)
         if part.first is not None:
-            part.first.addprevious(paragraph._p)
+            oxml.move_before(paragraph, part.first)
 
 
 def _running(part: _Part, document: Running) -> Running:

@@ -13,16 +13,13 @@ and a section's rule to its last paragraph.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Pt
-from docx.text.paragraph import Paragraph
 
 from ...theme.resolve import Rule, Styles
+from . import oxml
 
 
 @dataclass
@@ -39,20 +36,16 @@ class BlockSpacing:
 
     def __init__(self, document: Any, styles: Styles) -> None:
         self.document = document
-        self.body = document.element.body
         self.looks = {look.word: look for look in styles.paragraphs.values()}
         self.asked: list[_Space] = []
 
     def start(self) -> int:
-        """Return where the next block starts: the place among the body's children.
-
-        The body's last child is its section properties; what is written goes before it.
-        """
-        return len(self.body) - 1
+        """Return where the next block starts in the body (:func:`.oxml.body_end`)."""
+        return oxml.body_end(self.document)
 
     def written(self, start: int) -> list[Any]:
         """Return the paragraphs and tables written since ``start``."""
-        return [child for child in self.body[start:len(self.body) - 1] if _content(child)]
+        return oxml.blocks(self.document, start)
 
     def ask(self, start: int, before: float, after: float, rule: Rule | None = None,
             keep_intro: bool = False) -> None:
@@ -70,14 +63,14 @@ class BlockSpacing:
         empty paragraph before it that does.
         """
         written = self.written(start)
-        if written and _is_paragraph(written[0]):
-            Paragraph(written[0], self.document._body).paragraph_format \
+        if written and oxml.is_paragraph(written[0]):
+            oxml.paragraph(self.document, written[0]).paragraph_format \
                 .page_break_before = True
             return
         holder = self.document.add_paragraph()
         holder.paragraph_format.page_break_before = True
         if written:
-            written[0].addprevious(holder._p)
+            oxml.move_before(holder, written[0])
 
     def finish(self) -> None:
         """Give every block's space to the paragraphs around it."""
@@ -90,73 +83,42 @@ class BlockSpacing:
             first, last = where[id(elements[0])], where[id(elements[-1])]
             if space.before:
                 self._before(content, first, space.before)
-            if space.keep_intro and first and _is_paragraph(content[first - 1]):
-                Paragraph(content[first - 1], self.document._body).paragraph_format \
+            if space.keep_intro and first and oxml.is_paragraph(content[first - 1]):
+                oxml.paragraph(self.document, content[first - 1]).paragraph_format \
                     .keep_with_next = True
             if space.rule is not None:
-                self._rule(content[last], space.rule)
+                oxml.rule_under(content[last], _border(space.rule))
             if space.after:
                 self._after(content, last, space.after)
 
     def _before(self, content: list[Any], first: int, points: float) -> None:
         previous = content[first - 1] if first else None
-        if previous is not None and _is_paragraph(previous):
+        if previous is not None and oxml.is_paragraph(previous):
             self._widen(previous, "space_after", points)
-        elif previous is None and _is_paragraph(content[first]):
+        elif previous is None and oxml.is_paragraph(content[first]):
             self._widen(content[first], "space_before", points)
 
     def _after(self, content: list[Any], last: int, points: float) -> None:
-        if _is_paragraph(content[last]):
+        if oxml.is_paragraph(content[last]):
             self._widen(content[last], "space_after", points)
-        elif last + 1 < len(content) and _is_paragraph(content[last + 1]):
+        elif last + 1 < len(content) and oxml.is_paragraph(content[last + 1]):
             self._widen(content[last + 1], "space_before", points)
 
     def _widen(self, element: Any, side: str, points: float) -> None:
         """Make a paragraph's space on ``side`` at least ``points``."""
-        paragraph = Paragraph(element, self.document._body)
-        own = getattr(paragraph.paragraph_format, side) if element.pPr is not None else None
+        paragraph = oxml.paragraph(self.document, element)
+        own = getattr(paragraph.paragraph_format, side)
         if own is None:
             look = self.looks.get(paragraph.style.name if paragraph.style else "")
             own = Pt(getattr(look, side) if look is not None else 0)
         if own.pt < points:
             setattr(paragraph.paragraph_format, side, Pt(points))
 
-    def _rule(self, element: Any, rule: Rule) -> None:
-        """Draw ``rule`` under a paragraph (or under a table's last row)."""
-        border = OxmlElement("w:bottom")
-        for key, value in (("w:val", "single"), ("w:sz", str(round(rule.width * 8))),
-                           ("w:space", str(round(rule.padding))),
-                           ("w:color", rule.color[1:].upper())):
-            border.set(qn(key), value)
-        if _is_paragraph(element):
-            borders = OxmlElement("w:pBdr")
-            borders.append(border)
-            element.get_or_add_pPr().insert_element_before(
-                borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind",
-                "w:jc", "w:outlineLvl", "w:rPr")
-            return
-        border.set(qn("w:space"), "0")
-        for cell in element.findall(qn("w:tr"))[-1].findall(qn("w:tc")):
-            borders = OxmlElement("w:tcBorders")
-            borders.append(copy.deepcopy(border))
-            cell.get_or_add_tcPr().insert_element_before(
-                borders, "w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText",
-                "w:vAlign", "w:hideMark")
-
     def _content(self) -> list[Any]:
         """Return the body's paragraphs and tables, section breaks left out."""
-        return [child for child in self.body if _content(child)]
+        return oxml.blocks(self.document)
 
 
-def _content(element: Any) -> bool:
-    """Return whether a body child is a paragraph or table (not a section break)."""
-    return bool(element.tag == _TABLE or (element.tag == _PARAGRAPH and
-                                          element.find(_SECTION_BREAK) is None))
-
-
-_TABLE, _PARAGRAPH = qn("w:tbl"), qn("w:p")
-_SECTION_BREAK = qn("w:pPr") + "/" + qn("w:sectPr")
-
-
-def _is_paragraph(element: Any) -> bool:
-    return bool(element.tag == qn("w:p"))
+def _border(rule: Rule) -> oxml.Border:
+    """Return the style sheet's ``rule`` as a Word border, its padding the space above it."""
+    return oxml.Border(rule.width, rule.padding, rule.color)

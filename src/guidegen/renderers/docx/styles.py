@@ -19,8 +19,6 @@ from typing import Any
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from ...common.language import Language
@@ -28,7 +26,7 @@ from ...errors import Location, Problem, TemplateError, display_name
 from ...theme import Templates
 from ...theme.reference import find_reference
 from ...theme.resolve import FieldsLook, LevelLook, ParagraphLook, Rule, SpanLook, Styles, TableLook
-from .oxml import save_reproducibly
+from . import oxml
 
 _KINDS = {"paragraph": WD_STYLE_TYPE.PARAGRAPH, "character": WD_STYLE_TYPE.CHARACTER,
           "table": WD_STYLE_TYPE.TABLE}
@@ -48,7 +46,7 @@ def reference_document(templates: Templates, language: Language) -> docx.documen
     if data is not None and path is not None:
         document = _open(data, path)
         _require_styles(document, styles, path)
-        document.element.body.clear_content()  # its styles count, not its text
+        oxml.clear_body(document)  # its styles count, not its text
         return document
     return docx.Document(io.BytesIO(_generated_reference(styles.key, styles, language)))
 
@@ -76,7 +74,7 @@ def reference_sample(templates: Templates, language: Language) -> bytes:
             for row in table.rows:
                 for cell in row.cells:
                     cell.text = name
-    return save_reproducibly(document, None)
+    return oxml.save_reproducibly(document, None)
 
 
 def _open(data: bytes, path: Path) -> docx.document.Document:
@@ -113,7 +111,7 @@ def _generated_reference(key: str, styles: Styles, language: Language) -> bytes:
     if found is None:
         document = docx.Document()
         apply_styles(document, styles, language)
-        document.element.body.clear_content()
+        oxml.clear_body(document)
         stream = io.BytesIO()
         document.save(stream)
         if len(_MADE) >= _KEEP:
@@ -130,7 +128,7 @@ def apply_styles(document: Any, styles: Styles, language: Language) -> None:
             for look in styles.paragraphs.values()}  # first all, so that bases are there
     for look in styles.paragraphs.values():
         style = made[look.word]
-        _reset(style.element)
+        oxml.reset_style(style)
         base = None if look.base is None else styles.paragraph(look.base)
         if base is not None:
             style.base_style = made[base.word]
@@ -155,18 +153,10 @@ class _Fonts:
         self.east_asian = theme.east_asian_font(language).word  # w:eastAsia
         self.complex = theme.scripts.arabic.word  # w:cs: Arabic, Hebrew
 
-    def name(self, key: str) -> str:
-        return str(getattr(self.theme.fonts, key).word)
-
-    def set(self, rpr: Any, key: str) -> None:
-        """Name font ``key`` for Latin text, the script fonts for East Asian and complex."""
-        fonts = rpr.get_or_add_rFonts()
-        name = self.name(key)
-        for attribute, value in (("w:ascii", name), ("w:hAnsi", name),
-                                 ("w:eastAsia", self.east_asian), ("w:cs", self.complex)):
-            fonts.set(qn(attribute), value)
-        for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
-            fonts.attrib.pop(qn(attribute), None)
+    def of(self, key: str) -> oxml.Fonts:
+        """Return font ``key`` for Latin text, with the script fonts for East Asian and complex."""
+        return oxml.Fonts(str(getattr(self.theme.fonts, key).word), self.east_asian,
+                          self.complex)
 
 
 def _style(document: Any, name: str, kind: WD_STYLE_TYPE) -> Any:
@@ -182,30 +172,15 @@ def _style(document: Any, name: str, kind: WD_STYLE_TYPE) -> Any:
     return style
 
 
-def _reset(element: Any) -> None:
-    """Remove the template's rules, tab stops, letter spacing and contextual spacing.
-
-    The style sheet says them all; contextual spacing (no space between paragraphs of
-    one style, in python-docx's list styles) would set list items closer than the PDF.
-    """
-    for path in ("w:pPr/w:pBdr", "w:pPr/w:tabs", "w:rPr/w:spacing",
-                 "w:pPr/w:contextualSpacing", "w:pPr/w:suppressAutoHyphens"):
-        for child in element.findall(qn(path.split("/")[0]) + "/" + qn(path.split("/")[1])):
-            child.getparent().remove(child)
-
-
 def _set_defaults(document: Any, fonts: _Fonts) -> None:
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    for properties in (rpr, document.styles["Normal"].element.get_or_add_rPr()):
-        fonts.set(properties, "body")
+    oxml.set_default_fonts(document, fonts.of("body"))
 
 
 def _apply_text(style: Any, look: ParagraphLook | SpanLook, fonts: _Fonts) -> None:
     """Set what ``look`` says of the text: font, size, weight, slant, colour, caps, spacing."""
     font = style.font
     if look.font is not None:
-        fonts.set(font.element.get_or_add_rPr(), look.font)
+        oxml.set_fonts(style, fonts.of(look.font))
     if look.size is not None:  # Word holds half points; python-docx would cut, not round
         font.size = Pt(round(look.size * 2) / 2)
     if look.color is not None:
@@ -215,28 +190,11 @@ def _apply_text(style: Any, look: ParagraphLook | SpanLook, fonts: _Fonts) -> No
         if getattr(look, ours) is not None:
             setattr(font, words, getattr(look, ours))
     if look.letter_spacing is not None:
-        rpr = font.element.get_or_add_rPr()
-        for old in rpr.findall(qn("w:spacing")):
-            rpr.remove(old)
-        spacing = _attrs(OxmlElement("w:spacing"), val=str(round(look.letter_spacing * 20)))
-        rpr.insert_element_before(spacing, *_AFTER_SPACING)
+        oxml.set_letter_spacing(style, look.letter_spacing)
 
 
 def _apply_span(style: Any, look: SpanLook, fonts: _Fonts) -> None:
     _apply_text(style, look, fonts)
-
-
-# what follows a w:spacing in run properties, and w:suppressAutoHyphens in paragraph
-# properties, in the schema's order
-_AFTER_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u",
-                  "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs",
-                  "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
-_AFTER_SUPPRESS_HYPHENS = ("w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
-                           "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
-                           "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
-                           "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
-                           "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
-                           "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 
 
 def _apply_paragraph(style: Any, look: ParagraphLook, base: ParagraphLook | None,
@@ -257,132 +215,50 @@ def _apply_paragraph(style: Any, look: ParagraphLook, base: ParagraphLook | None
     if look.indent:
         fmt.left_indent = Pt(look.indent)
     if not look.hyphenate or (base is not None and not base.hyphenate):
-        suppress = OxmlElement("w:suppressAutoHyphens")  # on, or off again below a base's
-        if look.hyphenate:
-            suppress.set(qn("w:val"), "0")
-        style.element.get_or_add_pPr().insert_element_before(suppress,
-                                                             *_AFTER_SUPPRESS_HYPHENS)
+        oxml.suppress_hyphens(style, not look.hyphenate)  # or not again, below a base's
     if look.border_after is not None:
-        borders = _xml("w:pBdr", [_border("w:bottom", look.border_after)])
-        style.element.get_or_add_pPr().insert_element_before(
-            borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc",
-            "w:outlineLvl", "w:rPr")
+        oxml.set_rule_under(style, _border(look.border_after))
 
 
 def _apply_list(document: Any, levels: Sequence[LevelLook], styles: Styles) -> None:
     """Define one multi-level Word list and tie each level's paragraph style to it."""
-    numbering = document.part.numbering_part.element
-    abstract_id = 1 + max((int(a.get(qn("w:abstractNumId")))
-                           for a in numbering.findall(qn("w:abstractNum"))), default=-1)
-    abstract = _attrs(OxmlElement("w:abstractNum"), abstractNumId=str(abstract_id))
-    abstract.append(_attrs(OxmlElement("w:multiLevelType"), val="multilevel"))
+    num_id = oxml.define_list(document, [
+        oxml.ListLevel(level.format, level.marker, level.indent, min(level.indent, 14),
+                       level.color) for level in levels])
     for ilvl, level in enumerate(levels):
-        hanging = str(round(min(level.indent, 14) * 20))
-        parts = [
-            _attrs(OxmlElement("w:start"), val="1"),
-            _attrs(OxmlElement("w:numFmt"), val=level.format),
-            _attrs(OxmlElement("w:lvlText"), val=level.marker),
-            _attrs(OxmlElement("w:lvlJc"), val="left"),
-            _xml("w:pPr", [_attrs(OxmlElement("w:ind"), left=str(round(level.indent * 20)),
-                                  hanging=hanging)]),
-        ]
-        if level.color is not None:
-            parts.append(_xml("w:rPr", [_attrs(OxmlElement("w:color"),
-                                               val=level.color[1:].upper())]))
-        abstract.append(_xml("w:lvl", parts))
-        abstract[-1].set(qn("w:ilvl"), str(ilvl))
-    first_num = numbering.find(qn("w:num"))
-    if first_num is None:
-        numbering.append(abstract)
-    else:
-        first_num.addprevious(abstract)
-    num_id = numbering.add_num(abstract_id).numId
-    for ilvl, level in enumerate(levels):
-        style = document.styles[styles.paragraph(level.role).word]
-        num_pr = style.element.get_or_add_pPr().get_or_add_numPr()
-        num_pr.get_or_add_numId().val = num_id
-        num_pr.get_or_add_ilvl().val = ilvl
+        oxml.use_list(document.styles[styles.paragraph(level.role).word], num_id, ilvl)
 
 
-def _border(tag: str, rule: Rule, space: float | None = None) -> Any:
-    """Return a border element of ``rule`` (its width in eighths of a point)."""
-    element = OxmlElement(tag)
-    padding = rule.padding if space is None else space
-    for key, value in (("w:val", "single"), ("w:sz", str(round(rule.width * 8))),
-                       ("w:space", str(round(padding))), ("w:color", rule.color[1:].upper())):
-        element.set(qn(key), value)
-    return element
+def _border(rule: Rule, space: float | None = None) -> oxml.Border:
+    """Return ``rule`` as a Word border, ``space`` points from the text (else its padding)."""
+    return oxml.Border(rule.width, rule.padding if space is None else space, rule.color)
 
 
 def _table_base(style: Any, cell: ParagraphLook, padding: tuple[float, float],
-                borders: list[Any], fonts: _Fonts) -> Any:
-    """Give a table style its cells' font, its padding and rules; return its element."""
-    fonts.set(style.element.get_or_add_rPr(), cell.font)
+                borders: dict[str, oxml.Border], fonts: _Fonts) -> None:
+    """Give a table style its cells' font, its padding and rules."""
+    oxml.set_fonts(style, fonts.of(cell.font))
     style.font.size = Pt(round(cell.size * 2) / 2)
     style.paragraph_format.space_after = Pt(0)
-    element = style.element
-    for old in element.findall(qn("w:tblPr")) + element.findall(qn("w:tblStylePr")):
-        element.remove(old)
-    vertical, horizontal = (str(round(value * 20)) for value in padding)
-    element.append(_xml("w:tblPr", [
-        _xml("w:tblBorders", borders),
-        _xml("w:tblCellMar", [_width("w:top", vertical), _width("w:left", horizontal),
-                              _width("w:bottom", vertical), _width("w:right", horizontal)]),
-    ]))
-    return element
+    oxml.set_table_frame(style, borders, padding)
 
 
 def _apply_table(style: Any, table: TableLook, styles: Styles, fonts: _Fonts) -> None:
     """Set a table role's rules, header row and stripes on its Word table style."""
     sides = ("top", "bottom", "insideH") if table.rule_above else ("bottom", "insideH")
-    borders = [_border(f"w:{side}", table.rule, 0) for side in sides] if table.rule else []
-    element = _table_base(style, styles.paragraph(table.cells.body),
-                          (table.padding_vertical, table.padding_horizontal), borders, fonts)
+    borders = {side: _border(table.rule, 0) for side in sides} if table.rule else {}
+    _table_base(style, styles.paragraph(table.cells.body),
+                (table.padding_vertical, table.padding_horizontal), borders, fonts)
     head = styles.paragraph(table.cells.head)
-    run = [_xml("w:b")] if head.bold else []
-    run.append(_attrs(OxmlElement("w:color"), val=head.color[1:].upper()))
-    cell = []
-    if table.header_rule is not None:
-        cell.append(_xml("w:tcBorders", [_border("w:bottom", table.header_rule, 0)]))
-    if table.header_fill is not None:
-        cell.append(_shading(table.header_fill))
-    element.append(_conditional("firstRow", [_xml("w:rPr", run), _xml("w:tblPr"),
-                                             _xml("w:tcPr", cell)]))
+    rule = None if table.header_rule is None else _border(table.header_rule, 0)
+    oxml.set_header_row(style, bool(head.bold), head.color, rule, table.header_fill)
     if table.stripes is not None:
-        element.append(_conditional("band2Horz", [_xml("w:tblPr"), _xml("w:tcPr", [
-            _shading(table.stripes)])]))
+        oxml.set_stripes(style, table.stripes)
 
 
 def _apply_fields(style: Any, fields: FieldsLook, styles: Styles, fonts: _Fonts) -> None:
     """Set a fields role's rules (rows: under each) and padding on its Word table style."""
-    borders = [_border(f"w:{side}", fields.rule, 0) for side in ("bottom", "insideH")] \
-        if fields.rule is not None and fields.layout == "rows" else []
+    borders = {side: _border(fields.rule, 0) for side in ("bottom", "insideH")} \
+        if fields.rule is not None and fields.layout == "rows" else {}
     _table_base(style, styles.paragraph(fields.value), (fields.padding, fields.padding),
                 borders, fonts)
-
-
-def _conditional(kind: str, parts: list[Any]) -> Any:
-    element = _xml("w:tblStylePr", parts)
-    element.set(qn("w:type"), kind)
-    return element
-
-
-def _shading(fill: str) -> Any:
-    return _attrs(OxmlElement("w:shd"), val="clear", color="auto", fill=fill[1:].upper())
-
-
-def _xml(tag: str, children: Sequence[Any] = ()) -> Any:
-    element = OxmlElement(tag)
-    for child in children:
-        element.append(child)
-    return element
-
-
-def _attrs(element: Any, **values: str) -> Any:
-    for key, value in values.items():
-        element.set(qn(f"w:{key}"), value)
-    return element
-
-
-def _width(tag: str, twips: str) -> Any:
-    return _attrs(OxmlElement(tag), w=twips, type="dxa")

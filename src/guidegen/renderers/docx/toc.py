@@ -13,14 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Emu
 
 from ...theme.resolve import Styles
 from ...tree import Contents
 from .. import PageMap
-from .oxml import bookmark_name
+from . import oxml
 
 UNKNOWN_PAGE = "?"
 
@@ -48,55 +46,19 @@ class ContentsWriter:
             paragraph.paragraph_format.tab_stops.add_tab_stop(
                 Emu(width), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
             if n == 0:
-                _field_start(paragraph._p, instruction(self.styles))
-            link = OxmlElement("w:hyperlink")
-            link.set(qn("w:anchor"), bookmark_name(entry.anchor))
-            link.set(qn("w:history"), "1")
-            paragraph._p.append(link)
-            link.append(_run(entry.text))
-            link.append(_run("\t"))
-            _field_start(link, f"PAGEREF {bookmark_name(entry.anchor)} \\h")
-            number = _run(UNKNOWN_PAGE)
-            link.append(number)
-            link.append(_char("end"))
-            self.numbers.append((entry.anchor, number))
+                oxml.begin_field(paragraph, instruction(self.styles))
+            link = oxml.add_internal_link(paragraph, entry.anchor)
+            oxml.add_link_text(link, entry.text)
+            oxml.add_link_text(link, "\t")
+            oxml.begin_field(link, f"PAGEREF {oxml.bookmark_name(entry.anchor)} \\h")
+            self.numbers.append((entry.anchor, oxml.add_link_text(link, UNKNOWN_PAGE)))
+            oxml.end_field(link)
             paragraphs.append(paragraph)
         if paragraphs:  # the field ends with its last entry: no empty line after it
-            paragraphs[-1]._p.append(_char("end"))
+            oxml.end_field(paragraphs[-1])
 
     def fill(self, page_map: PageMap | None) -> None:
         """Write each entry's page number, from the PDF's layout, as the cached result."""
         for anchor, run in self.numbers:
             page = page_map.page_of(anchor) if page_map else None
-            run.find(qn("w:t")).text = str(page) if page else UNKNOWN_PAGE
-
-
-def _field_start(parent: Any, instruction: str) -> None:
-    parent.append(_char("begin"))
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:instrText")
-    text.set(qn("xml:space"), "preserve")
-    text.text = f" {instruction} "
-    run.append(text)
-    parent.append(run)
-    parent.append(_char("separate"))
-
-
-def _char(kind: str) -> Any:
-    run = OxmlElement("w:r")
-    char = OxmlElement("w:fldChar")
-    char.set(qn("w:fldCharType"), kind)
-    run.append(char)
-    return run
-
-
-def _run(text: str) -> Any:
-    run = OxmlElement("w:r")
-    if text == "\t":
-        run.append(OxmlElement("w:tab"))
-        return run
-    element = OxmlElement("w:t")
-    element.set(qn("xml:space"), "preserve")
-    element.text = text
-    run.append(element)
-    return run
+            oxml.set_text(run, str(page) if page else UNKNOWN_PAGE)

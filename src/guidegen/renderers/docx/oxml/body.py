@@ -1,0 +1,91 @@
+"""The document's body as a list of blocks (paragraphs and tables) to move and mark."""
+
+from __future__ import annotations
+
+import copy
+import functools
+from typing import Any
+
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+
+from ._xml import Border, border, element, insert, paragraph_border
+
+
+def blocks(document: Any, start: int = 0) -> list[Any]:
+    """Return the body's paragraphs and tables in order, section breaks left out.
+
+    ``start``: only those from there on (a place from :func:`body_end`). Each is a
+    handle for the functions here (:func:`paragraph`, :func:`move_before`).
+    """
+    return [child for child in document.element.body[start:] if _is_block(child)]
+
+
+def _is_block(child: Any) -> bool:
+    """Return whether a body child is a paragraph or table (not a section break)."""
+    return bool(child.tag == _TABLE or (child.tag == _PARAGRAPH and
+                                        child.find(_SECTION_BREAK) is None))
+
+
+_TABLE, _PARAGRAPH = qn("w:tbl"), qn("w:p")
+_SECTION_BREAK = qn("w:pPr") + "/" + qn("w:sectPr")
+
+
+def body_end(document: Any) -> int:
+    """Return where in the body the next block goes (see :func:`body_element`)."""
+    return len(document.element.body) - 1  # before the body's own section properties
+
+
+def body_element(document: Any, index: int) -> Any | None:
+    """Return the body's element at ``index`` (from :func:`body_end`), if it has one."""
+    body = document.element.body
+    return body[index] if len(body) > index else None
+
+
+def is_paragraph(block: Any) -> bool:
+    """Return whether ``block`` (from :func:`blocks`) is a paragraph (else a table)."""
+    return bool(block.tag == _PARAGRAPH)
+
+
+def paragraph(document: Any, block: Any) -> Paragraph:
+    """Return python-docx's paragraph of ``block``, a paragraph from :func:`blocks`."""
+    return Paragraph(block, document._body)
+
+
+def move_before(moved: Any, block: Any) -> None:
+    """Move the paragraph ``moved`` to just before ``block`` (from :func:`blocks`)."""
+    block.addprevious(moved._p)
+
+
+def rule_under(block: Any, rule: Border) -> None:
+    """Draw ``rule`` under a paragraph, or under every cell of a table's last row."""
+    if is_paragraph(block):
+        paragraph_border(block.get_or_add_pPr(), rule)
+        return
+    line = border("w:bottom", rule._replace(space=0))
+    for cell in block.findall(qn("w:tr"))[-1].findall(qn("w:tc")):
+        insert(cell.get_or_add_tcPr(), element("w:tcBorders", [copy.deepcopy(line)]),
+               "w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
+               "w:hideMark")
+
+
+def clear_body(document: Any) -> None:
+    """Remove every paragraph and table from the body, keeping its section properties."""
+    document.element.body.clear_content()
+
+
+def remember_style_ids(document: Any) -> None:
+    """Have the document look each style name up once, not once per paragraph and run.
+
+    python-docx finds a style by name (and the default style, to compare) with an XPath
+    search over every style, for each paragraph and run it styles; the names do not
+    change while a document is written. Measured on a loaded 2-core machine, the DOCX of
+    the default guide took 1.58 s without this and 0.85 s with it; forty-checks 6.7 s
+    and 1.9 s (medians of five).
+    """
+    part = document.part
+    lookup = part.get_style_id
+    by_name = functools.cache(lookup)
+    part.get_style_id = lambda style, kind: (
+        by_name(style, kind) if isinstance(style, str) or style is None
+        else lookup(style, kind))

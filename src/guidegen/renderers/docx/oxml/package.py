@@ -1,0 +1,127 @@
+"""The package around the text: properties, settings, and a reproducible zip container."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+from typing import Any
+from xml.sax.saxutils import escape
+
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml.ns import qn
+
+from ._xml import element
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+ZIP_END = (2107, 12, 31, 23, 59, 58)  # zip times count two seconds
+
+# the settings that come after w:autoHyphenation in the schema's fixed order, nearest first
+_AFTER_HYPHENATION = ("w:consecutiveHyphenLimit", "w:hyphenationZone", "w:doNotHyphenateCaps",
+                      "w:showEnvelope", "w:summaryLength", "w:clickAndTypeStyle",
+                      "w:defaultTableStyle", "w:evenAndOddHeaders", "w:characterSpacingControl",
+                      "w:savePreviewPicture", "w:updateFields", "w:compat", "w:rsids")
+
+
+def set_custom_properties(document: Any, properties: dict[str, str]) -> None:
+    """Store ``properties`` as the document's only custom properties (File ▸ Properties)."""
+    package = document.part.package
+    for rel_id, rel in list(package.rels.items()):  # a reference document may have some
+        if rel.reltype == RT.CUSTOM_PROPERTIES:
+            del package.rels[rel_id]
+    if not properties:
+        return
+    fmtid = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+    items = "".join(
+        f'<property fmtid="{fmtid}" pid="{pid}" name="{escape(name, {chr(34): "&quot;"})}">'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(properties.items(), start=2))
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+           'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+           f'2006/docPropsVTypes">{items}</Properties>')
+    part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES,
+                xml.encode("utf-8"), package)
+    package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
+def set_language(document: Any, language: str, east_asian: bool = False) -> None:
+    """Set ``language`` on the document's defaults and the Normal style, which others inherit.
+
+    ``east_asian``: the language is Chinese, Japanese or Korean, so it is also the
+    language of East Asian text (``w:eastAsia``), which picks the glyphs and line breaks.
+    """
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    default_rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for rpr in (default_rpr, document.styles["Normal"].element.get_or_add_rPr()):
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = element("w:lang")
+            rpr.append(lang)
+        lang.set(qn("w:val"), language)
+        if east_asian:
+            lang.set(qn("w:eastAsia"), language)
+
+
+def set_auto_hyphenation(document: Any) -> None:
+    """Turn on automatic hyphenation (in the language of the text) for the whole document."""
+    settings = document.settings.element
+    if settings.find(qn("w:autoHyphenation")) is not None:
+        return
+    hyphenation = element("w:autoHyphenation", val="true")
+    later = next((found for name in _AFTER_HYPHENATION
+                  if (found := settings.find(qn(name))) is not None), None)
+    if later is not None:
+        later.addprevious(hyphenation)
+    else:
+        settings.append(hyphenation)
+
+
+def drop_thumbnail(document: Any) -> None:
+    """Remove the template's thumbnail, which would show a blank page in file browsers."""
+    package = document.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del package.rels[rel_id]
+
+
+def set_core_dates(document: Any, date: datetime.datetime | None) -> None:
+    """Set created/modified to ``date``, or remove them: never the time of the build."""
+    core = document.core_properties
+    properties = core._element
+    for tag in ("dcterms:created", "dcterms:modified", "cp:lastPrinted"):
+        for child in properties.findall(qn(tag)):
+            properties.remove(child)
+    if date is not None:
+        naive = date.astimezone(datetime.UTC).replace(tzinfo=None)
+        core.created = core.modified = naive
+
+
+def save_reproducibly(document: Any, date: datetime.datetime | None) -> bytes:
+    """Return ``document`` saved as DOCX bytes with fixed zip timestamps and attributes.
+
+    python-docx stamps every zip entry with the time it saves; its saved package is
+    written again here, entry by entry in its own order, each with one fixed date (the
+    build's date, or 1980-01-01, the first date a zip holds; 2107-12-31 the last) and
+    fixed permissions.
+    """
+    stamp = ZIP_EPOCH
+    if date is not None:  # zip dates hold 1980 to 2107: a date outside takes the nearest
+        when = date.astimezone(datetime.UTC)
+        stamp = max(ZIP_EPOCH, min(ZIP_END, (when.year, when.month, when.day, when.hour,
+                                              when.minute, when.second)))
+    saved = io.BytesIO()
+    document.save(saved)
+    output = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, \
+            zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        for found in source.infolist():
+            entry = zipfile.ZipInfo(found.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            entry.create_system = 3
+            archive.writestr(entry, source.read(found))
+    return output.getvalue()
