@@ -148,3 +148,22 @@ def test_the_stand_in_for_cffi_looks_each_name_up_once():
     assert [ffi.new, ffi.new, ffi.NULL, ffi.new] == ["compiled new", "compiled new",
                                                      "compiled NULL", "compiled new"]
     assert lookups == ["new", "NULL"]
+
+
+def test_only_the_oxml_adapter_touches_python_docx_inside():
+    # raw WordprocessingML, the lxml elements behind python-docx's objects and its
+    # package writer belong to renderers/docx/oxml/; the rest of the DOCX writer uses
+    # python-docx's public API and oxml's functions
+    inside = {"_p", "_r", "_tbl", "_tr", "_element", "_body", "_inline", "element",
+              "get_style_id", "_write_parts", "_write_pkg_rels", "_write_content_types_stream"}
+    folder = ROOT / "src" / "guidegen" / "renderers" / "docx"
+    checked = [path for path in sorted(folder.glob("*.py"))]
+    assert {path.name for path in checked} >= {"blocks.py", "parts.py", "toc.py", "styles.py"}
+    for path in checked:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute):
+                assert node.attr not in inside, (path.name, node.attr, node.lineno)
+            elif isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                assert not module.startswith(("docx.oxml", "docx.opc", "docx.text")), \
+                    (path.name, module)

@@ -39,7 +39,9 @@ compiled templates only from such a folder.
 
 Speed work outside the renderers lives where its subject does, each with what it buys:
 the PDF helper and the worker pool (:mod:`guidegen.builder.scheduler`), shared layouts
-of a roster's packets (:mod:`guidegen.renderers.pdf.compose`), up-to-date builds
+of a roster's packets (:mod:`guidegen.renderers.pdf.compose`), python-docx's style
+lookups remembered, with python-docx's other insides
+(:func:`guidegen.renderers.docx.oxml.remember_style_ids`), up-to-date builds
 decided from bytes (:mod:`guidegen.builder.jobs`, :mod:`guidegen.content.packetfile`),
 text measured from the font files without fontTools (:mod:`guidegen.layout.metrics`),
 and the command line ending with ``os._exit`` (:func:`guidegen.cli.run`).
