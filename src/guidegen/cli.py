@@ -233,6 +233,9 @@ def main(ctx: click.Context, debug: bool, config: Path | None, allow_outside: bo
 @click.pass_context
 def build(ctx: click.Context, /, guides: tuple[Path, ...], **given: Any) -> None:
     """Build GUIDES (default: every guide in the content folder) into the output folder."""
+    from .renderers.speed import fast_start
+
+    fast_start()
     from .builder.pipeline import build as build_guides
 
     for output in build_guides(guides, _options(ctx, given)):
@@ -248,6 +251,9 @@ def build(ctx: click.Context, /, guides: tuple[Path, ...], **given: Any) -> None
 @click.pass_context
 def check(ctx: click.Context, /, guides: tuple[Path, ...], **given: Any) -> None:
     """Validate GUIDES (and packets, and a roster), the theme and the style sheet."""
+    from .renderers.speed import fast_start
+
+    fast_start()
     from .builder.pipeline import check as check_guides
 
     checked = check_guides(guides, _options(ctx, given))

@@ -10,10 +10,10 @@ Relative URLs resolve in the first template folder (the user's, if given).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
-from urllib.request import url2pathname
+from urllib.parse import unquote, urljoin, urlsplit
 
 from ..files import inside
 
@@ -32,7 +32,7 @@ def local_file(url: str, roots: Sequence[Path]) -> tuple[Path, Path] | None:
     parts = urlsplit(url)
     if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
         return None
-    path = Path(url2pathname(parts.path))
+    path = Path(_url2pathname(parts.path))
     for root in roots:
         if inside(path, root):
             return path, root
@@ -46,3 +46,16 @@ def refusal(url: str, roots: Sequence[Path], base: str | None = None) -> str | N
         return None
     return (f"refused to fetch {url!r}: only files in the template folders and data: URLs "
             "are allowed")
+
+
+def _url2pathname(path: str) -> str:
+    """Return the file path a ``file:`` URL's ``path`` names, as :mod:`urllib.request` does.
+
+    Not imported from there: that module imports http, ssl and email (10 ms of a cold
+    build, before its PDF can start).
+    """
+    if os.name == "nt":
+        from nturl2path import url2pathname as windows
+
+        return windows(path)
+    return unquote(path)
