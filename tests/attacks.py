@@ -15,6 +15,16 @@ HOSTILE = Path(__file__).resolve().parent / "hostile"
 SECRET = Path("/etc/passwd")
 SECRET_BYTES = SECRET.read_bytes().splitlines()[0]  # e.g. b"root:x:0:0:root:/root:/bin/bash"
 MINIMAL = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+# the minimal guide as a controlled document in force, as a packet's guides must be
+CONTROLLED = MINIMAL.replace("  title: Alpha vs Beta\n", """\
+  title: Alpha vs Beta
+  document:
+    number: AB-001
+    version: "1.0"
+    status: effective
+    effective: 2026-01-05
+    approvals: [{role: Head of Quality, date: 2026-01-02}]
+""", 1)
 
 
 def use_guide(project: Path, name: str) -> Path:

@@ -103,7 +103,7 @@ def test_core_and_custom_properties(a4):
     for name, value in [("Document number", "TRN-GD-001"), ("Version", "1.0"),
                         ("Effective date", "2026-11-24"),
                         ("Approver", "Head of Learning &amp; Development"),
-                        ("Status", "Uncontrolled when printed")]:
+                        ("Status", "effective")]:
         assert f'name="{name}"><vt:lpwstr>{value}</vt:lpwstr>' in custom
     assert "docProps/thumbnail.jpeg" not in names  # the template's blank-page picture
 

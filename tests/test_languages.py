@@ -275,7 +275,7 @@ def test_a_packet_prints_its_cover_contents_and_sheet_in_its_language(project, c
                                                                  "  language: de").replace(
         "  - cmo-cdmo-cro\n", "  - guides/minimal.yaml\n  - cmo-cdmo-cro\n"),  # one page:
         "utf-8")                                                      # a blank page after
-    result = cli("build", "packets/new-starter.yaml", "-f", "pdf")
+    result = cli("build", "packets/new-starter.yaml", "-f", "pdf", "--allow-draft")
     assert result.exit_code == 0, result.output
     text = normalize(pdf_text(project / "output" / "new-starter" / "new-starter.pdf"))
     german = load_catalogue("de").labels

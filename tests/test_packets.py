@@ -227,7 +227,8 @@ def test_a_page_left_blank_before_a_right_hand_start_in_pdf_and_libreoffice(tmp_
     packet.write_text(packet.read_text(encoding="utf-8").replace(
         "  - cmo-cdmo-cro\n", "  - guides/minimal.yaml\n  - cmo-cdmo-cro\n"), "utf-8")
     guidegen.build([packet], BuildOptions(out=folder / "out", content=folder / "content",
-                                          force=True, formats=("pdf", "docx")))
+                                          force=True, formats=("pdf", "docx"),
+                                          allow_draft=True))  # minimal is uncontrolled
     pdf, document = (folder / "out" / "new-starter" / f"new-starter.{ext}"
                      for ext in ("pdf", "docx"))
     converted = libreoffice_pdfs([document], tmp_path / "lo", tmp_path / "profile")[document]
@@ -638,7 +639,8 @@ def test_a_composed_pdf_has_the_warnings_of_a_whole_layout(tmp_path):
         "  - guide: guides/gmp-gcp-glp.yaml\n",
         "  - guide: guides/gmp-gcp-glp.yaml\n  - guides/eight-sites-portrait.yaml\n"),
         encoding="utf-8")
-    options = BuildOptions(content=folder / "content", roster=write_roster(folder, TANAKA))
+    options = BuildOptions(content=folder / "content", roster=write_roster(folder, TANAKA),
+                           allow_draft=True)  # the fixture is uncontrolled
     (loaded,) = load_packets(Session(options), [packet])
     templates = load_templates(None, None)
     layout = PacketLayout(loaded.packet, loaded.guides, templates,

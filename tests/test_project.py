@@ -21,10 +21,12 @@ from .conftest import write_yaml
 
 def test_defaults_are_declared_once_and_the_cli_leaves_them_to_the_project():
     build = {p.name: p for p in main.commands["build"].params}
-    # named guides and packets take their place; the project file's place is the root
-    assert set(option_fields()) - set(build) == {"content", "packets", "root"}
+    # named guides and packets take their place; the project file's place is the root;
+    # --release is check's alone
+    assert set(option_fields()) - set(build) == {"content", "packets", "root", "release"}
+    assert "release" in {p.name for p in main.commands["check"].params}
     for name, spec in option_fields().items():
-        if name in ("content", "packets", "root"):
+        if name in ("content", "packets", "root", "release"):
             continue
         assert build[name].default in (None, False, ()), name  # not given: project/default
         assert spec.help.split(";")[0] in build[name].help
@@ -153,7 +155,7 @@ def test_one_validator_says_the_same_on_the_command_line_in_the_project_file_and
 def test_what_the_outputs_depend_on_is_declared_with_each_option():
     affecting = {name for name, spec in option_fields().items() if spec.affects_output}
     assert affecting == {"formats", "paper", "templates", "language", "pdf_variant", "pages",
-                         "strict"}
+                         "strict", "allow_draft"}
     assert [name for name, _ in BuildOptions().output_settings()] == [
         name for name in option_fields() if name in affecting]
     from guidegen.builder.jobs import settings_of
@@ -161,7 +163,8 @@ def test_what_the_outputs_depend_on_is_declared_with_each_option():
     same = settings_of(BuildOptions())
     assert settings_of(BuildOptions(jobs=1, time_limit=5, force=True, out=Path("x"))) == same
     for changed in ({"paper": "letter"}, {"language": "de"}, {"strict": True},
-                    {"formats": ("pdf",)}, {"pages": 2}, {"pdf_variant": "a-3b"}):
+                    {"formats": ("pdf",)}, {"pages": 2}, {"pdf_variant": "a-3b"},
+                    {"allow_draft": True}):
         assert settings_of(BuildOptions(**changed)) != same, changed
 
 

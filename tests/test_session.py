@@ -181,7 +181,8 @@ def test_any_job_may_be_fitted_to_its_pages(project):
     (project / "packets").mkdir()
     write_yaml(project / "packets", "one.yaml", "packet:\n  title: One\n"
                "guides:\n  - handout\nacknowledgement: none\n")
-    with Session(BuildOptions(jobs=1, formats=("pdf",))) as session, session.building():
+    with Session(BuildOptions(jobs=1, formats=("pdf",), allow_draft=True)  # a draft guide
+                 ) as session, session.building():
         (loaded,) = load_packets(session, [Path("packets/one.yaml")])
         layout = PacketLayout(loaded.packet, loaded.guides, session.templates,
                               language=session.language, date=packet_date(loaded.packet))

@@ -95,12 +95,15 @@ def test_list_items_document_number_and_version_are_kept(translated, cli):
     edit(translated, GERMAN, "      - Die Einhaltung von Datenschutz und Datensicherheit "
          "sicherstellen.\n", "")
     edit(translated, GERMAN, 'version: "1.0"', 'version: "1.1"')
+    edit(translated, GERMAN, '{version: "1.0"', '{version: "1.1"')  # the history's too
     result = cli("check", GERMAN)
     assert result.exit_code == 1
     messages = [line.split(": error: ", 1)[1] for line in result.stderr.splitlines()[:-1]]
     assert messages == [
         "guide.document.version: version '1.1' differs from the source's '1.0' "
         f"({SOURCE}:{line_of(translated, SOURCE, 'version: ')}:14)",
+        "guide.document.history[0].version: version '1.1' differs from the source's "
+        f"'1.0' ({SOURCE}:{line_of(translated, SOURCE, '{version: ')}:19)",
         "subjects[1].responsibilities: has 4 responsibilities; the source has 5 "
         f"({SOURCE}:{line_of(translated, SOURCE, '- Developing and implementing data')}:7)"]
 

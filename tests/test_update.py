@@ -359,7 +359,7 @@ def test_a_translation_updates_the_same_way_and_needs_confirming_again(german, p
         "--update`: confirm it again (`guidegen translations --confirm`)\n",
         "translation_of:  # confirmed: written by `guidegen translations --confirm`\n"
         "  source: cmo-cdmo-cro.yaml\n"
-        "  confirmed: sha256:8c052a299d0704b431ccdb81e558cfafe8f654c5bcb0b1eb90e212dfc81108e0\n"
+        "  confirmed: sha256:4a8f4a8ce01d270b5687fd046c258224e1ddfafec2b18c5896fec3b8dc12ba06\n"
     ) == before  # the one edit, and the confirmation withdrawn
     listed = cli("translations")
     assert re.search(r"content/cmo-cdmo-cro\.de\.yaml  de  of content/cmo-cdmo-cro\.yaml  "

@@ -72,6 +72,7 @@ class GuidegenGroup(click.Group):
                 _echo_traceback(exc)
             if isinstance(exc, StrictError):  # the warnings are the errors now; hints stay
                 found[:] = [problem for problem in found if problem.severity == "hint"]
+            found[:] = [w for w in found if w.as_error() not in exc.problems]  # said once
             _echo_problems(found)
             _echo_problems(exc.problems)
             if exc.summary():
@@ -221,6 +222,7 @@ def main(ctx: click.Context, debug: bool, config: Path | None, allow_outside: bo
 @option("pdf_variant")
 @option("pages")
 @option("strict")
+@option("allow_draft")
 @option("force")
 @option("jobs")
 @option("jobs_over_cpus")
@@ -246,6 +248,8 @@ def build(ctx: click.Context, /, guides: tuple[Path, ...], **given: Any) -> None
 @guides_argument
 @option("templates")
 @option("strict")
+@option("release")
+@option("allow_draft")
 @option("roster")
 @option("roster_encoding")
 @click.pass_context

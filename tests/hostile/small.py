@@ -1,9 +1,10 @@
 """The small project every third-pass attack was tried in (issue 23).
 
 ``guidegen.yaml`` with ``content``, ``output``, ``packets`` and ``templates``; a
-two-subject guide ``content/ab.yaml``; a packet ``packets/pk.yaml`` of ``ab`` with a
-roster section; ``packets/r.csv`` with two rows; and ``outside``, a folder beside the
-project holding what no build may read or write (``victim.txt``, ``g.yaml``, ``r.csv``).
+two-subject guide ``content/ab.yaml`` (effective, as a packet's guides must be); a
+packet ``packets/pk.yaml`` of ``ab`` with a roster section; ``packets/r.csv`` with two
+rows; and ``outside``, a folder beside the project holding what no build may read or
+write (``victim.txt``, ``g.yaml``, ``r.csv``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ..attacks import MINIMAL
+from ..attacks import CONTROLLED, MINIMAL
 
 PROJECT_FILE = "content: content\noutput: output\npackets: packets\ntemplates: templates\n"
 PACKET = """\
@@ -70,7 +71,7 @@ def small(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Small:
     (outside / "g.yaml").write_text(MINIMAL.replace("Alpha vs Beta", SECRET), "utf-8")
     (outside / "r.csv").write_text("Secret header,x\n1,2\n", "utf-8")
     project.write("guidegen.yaml", PROJECT_FILE)
-    project.write("content/ab.yaml", MINIMAL)
+    project.write("content/ab.yaml", CONTROLLED)
     project.packet()
     project.write("packets/r.csv", ROSTER)
     (root / "templates").mkdir()

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ..common.language import Language
 from ..content.packetfile import GUIDE_SUFFIXES
-from ..errors import Location, Problem, ResourceError, UsageError
+from ..errors import ContentError, Location, Problem, ResourceError, UsageError
 from ..renderers import RENDERERS, extension
 from .jobs import (
     Fitting,
@@ -160,6 +160,16 @@ def check_labels(session: Session, guides: Sequence[Guide]) -> None:
     for guide in guides:
         labels_for(guide, session.templates, session.language)
         source_date(guide)
+
+
+def check_release(guides: Sequence[Guide]) -> None:
+    """Raise the reasons why any of ``guides`` cannot be released (``check --release``)."""
+    from ..content.control import release_problems
+
+    problems = [p for guide in guides
+                for p in release_problems(guide.guide.document, guide.locate)]
+    if problems:
+        raise ContentError.collect(list(dict.fromkeys(problems)))
 
 
 def check_templates(session: Session) -> None:

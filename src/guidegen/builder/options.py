@@ -160,6 +160,16 @@ class BuildOptions:
         "too."))
     force: bool = field(default=False, metadata=about(
         Flag(), "Render even the outputs that are up to date.", "--force"))
+    allow_draft: bool = field(default=False, metadata=about(
+        Flag(), "Let a packet hold guides that are not effective (draft, in review, "
+        "superseded, obsolete, or uncontrolled); they print their watermark.",
+        "--allow-draft", affects_output=True,
+        doc="See Controlled documents; `check` takes it too. A packet built with it is not "
+        "up to date for a build without it."))
+    release: bool = field(default=False, metadata=about(
+        Flag(), "Check that every guide (a packet's too) can be released: effective, "
+        "approved, within its review date, without a watermark.", "--release",
+        doc="`check` only; see Controlled documents."))
     packets: Path | None = field(default=None, metadata=about(
         Place(), "Folder of the onboarding packets built, with the guides, when none "
         "are named.", key="packets"))

@@ -38,7 +38,7 @@ class Loaded:
 def load_packets(session: Session, paths: Sequence[Path]) -> list[Loaded]:
     """Return the packets at ``paths``, checked with their guides and roster; raise all."""
     from ..content.curricula import with_curricula
-    from ..content.packet import load_guides, load_packet
+    from ..content.packet import draft_problems, load_guides, load_packet
     from ..content.roster import read_roster
     from ..layout.packet import PacketLayout
 
@@ -53,6 +53,8 @@ def load_packets(session: Session, paths: Sequence[Path]) -> list[Loaded]:
         try:
             packet = load_packet(path, root=project)
             guides = load_guides(packet, options.content, project)
+            if not options.allow_draft or options.release:
+                problems += draft_problems(packet, guides)
             packet_date(packet)  # SOURCE_DATE_EPOCH is a date
             # every label it prints, in its language: a warning now, before any render
             PacketLayout(packet, guides, session.templates,

@@ -222,7 +222,14 @@ class Session:
         The templates are checked as the writers need them, the dates, the labels and
         the output files: what ``check`` accepts, ``build`` builds.
         """
-        from .guides import check_fonts, check_labels, check_templates, find_guides, load_checked
+        from .guides import (
+            check_fonts,
+            check_labels,
+            check_release,
+            check_templates,
+            find_guides,
+            load_checked,
+        )
         from .packetload import load_packets
         from .packets import refuse_bad_options
 
@@ -240,6 +247,8 @@ class Session:
             check_fonts(self, guides, packets)
             stamp(None)  # SOURCE_DATE_EPOCH, whatever is checked
             check_labels(self, guides)
+            if self.options.release:
+                check_release([*guides, *(g for packet in packets for g in packet.guides)])
             refuse_warnings(self.options)
         return Checked(list(zip(files, guides, strict=True)), packets)
 

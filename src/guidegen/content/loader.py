@@ -18,6 +18,7 @@ from ..common.models import kind_of, raise_problems, validation_problems
 from ..common.yamlsource import Path_, SourceMap, format_path, load_yaml, parse_yaml
 from ..errors import ContentError, Location, Problem, display_name
 from ..files import named_root, outside_message, reference_root
+from .control import control_problems
 from .slips import mark_problems, markdown_slips, translation_hint
 
 if TYPE_CHECKING:
@@ -76,8 +77,10 @@ def _guide(data: Any, source: SourceMap, path: Path, root: Path, translations: b
         guide = Guide.model_validate(data)
     except ValidationError as exc:
         problems += validation_problems(exc, source, Guide)
+    else:
+        guide._source = source
+        problems += control_problems(guide.guide.document, guide.locate)
     raise_problems(source, problems)
-    guide._source = source
     if guide.translation_of is None:
         translation_hint(path)
     if translations and guide.translation_of is not None:

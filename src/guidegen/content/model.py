@@ -9,6 +9,7 @@ Unknown keys are rejected everywhere. Markdown fields hold the document tree's n
 from __future__ import annotations
 
 import datetime
+import difflib
 import enum
 import functools
 import re
@@ -149,14 +150,102 @@ MatrixCell = Annotated[Cell, _Plain(_cell), WithJsonSchema({"anyOf": [
                     "note": {"type": "string"}}}]})]
 
 
+STATUSES = ("draft", "in-review", "effective", "superseded", "obsolete")
+Status = Literal["draft", "in-review", "effective", "superseded", "obsolete"]
+
+
+def _status(value: Any) -> Any:
+    """Return a document status; say how to move an old free-text ``status`` line."""
+    text = value.strip() if isinstance(value, str) else value
+    if text in STATUSES or not isinstance(text, str):
+        return text
+    near = difflib.get_close_matches(text.lower().replace(" ", "-"), STATUSES, n=1,
+                                     cutoff=0.75)
+    if near:
+        raise PydanticCustomError("status_spelling", "unknown status {got} (did you mean "
+                                  "{near}?); one of {known}",
+                                  {"got": repr(text), "near": repr(near[0]),
+                                   "known": ", ".join(STATUSES)})
+    raise PydanticCustomError(
+        "status_text", "{got} is not a status; the line printed under the control block "
+        "is now print_notice: move it there (print_notice: {text}) and write the "
+        "document's status here, one of {known}", {"got": repr(text),
+                                                   "known": ", ".join(STATUSES), "text": text})
+
+
+def _retired_approver(value: Any) -> Any:
+    shown = value.strip() if isinstance(value, str) and value.strip() else "the approver"
+    raise PydanticCustomError(
+        "approver_moved", "approver is now an entry of approvals, with the day of the "
+        "approval: write approvals: [{role: {text}, date: YYYY-MM-DD}] instead (a name and "
+        "a meaning may follow)", {"text": shown})
+
+
+DocumentStatus = Annotated[Status, BeforeValidator(_status),
+                           WithJsonSchema({"enum": list(STATUSES)})]
+# a name, a number or a reference that a translation keeps as it is (not a text to translate)
+KeptText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
+                     WithJsonSchema({"type": "string", "minLength": 1})]
+RetiredApprover = Annotated[None, BeforeValidator(_retired_approver), WithJsonSchema(
+    {"not": {}, "description": "Moved: write the approver as an entry of approvals, "
+     "with its date."})]
+
+
+class Approval(Model):
+    """An approval of the document: who (role and printed name), when, and what it means."""
+
+    role: PlainText = Field(description="The approver's role, e.g. Head of Quality.")
+    name: KeptText | None = Field(None, description="The approver's printed name.")
+    date: IsoDate | None = Field(
+        None, description="The day of the approval (YYYY-MM-DD), on or before the effective "
+        "date; none yet: printed as a line to sign and date.")
+    meaning: PlainText | None = Field(
+        None, description="What the approval means, e.g. \"Approved for use\".")
+
+
+class Revision(Model):
+    """One entry of the revision history: a version, when, who, what changed and why."""
+
+    version: KeptText = Field(description="The version this entry made, e.g. \"1.1\".")
+    date: IsoDate = Field(description="The day of the revision (YYYY-MM-DD).")
+    change: PlainText = Field(description="What changed, e.g. Initial release.")
+    author: PlainText | None = None
+    change_control: KeptText | None = Field(
+        None, description="The change-control record, e.g. CC-2026-041.")
+    approver: PlainText | None = None
+
+
 class ControlledDocument(Model):
-    """Document-control fields printed in the title block, footer and file properties."""
+    """Document control: printed in the title block, the footer and the file properties.
+
+    ``status`` is where the document is in its life; ``history`` is its revision history
+    (newest first, or oldest first: one way through), ``approvals`` who approved this
+    version. :mod:`.control` checks that they agree.
+    """
 
     number: PlainText = Field(description="Document number, e.g. TRN-GD-001.")
     version: PlainText = Field(description="Version as written, e.g. \"1.10\".")
+    status: DocumentStatus | None = Field(
+        None, description="draft, in-review, effective, superseded or obsolete; every "
+        "status but effective prints a watermark on every page. Not given: no status is "
+        "printed, and the document is not effective (a packet refuses it, and so does "
+        "check --release).")
     effective: IsoDate | None = Field(None, description="Effective date, YYYY-MM-DD.")
-    approver: PlainText | None = None
-    status: PlainText | None = Field(None, description="e.g. \"Uncontrolled when printed\".")
+    review_due: IsoDate | None = Field(
+        None, description="The date of the next periodic review, YYYY-MM-DD; after it, "
+        "check warns (an error with --strict or --release).")
+    supersedes: KeptText | None = Field(
+        None, description="The document (and version) this one replaces, e.g. "
+        "\"TRN-GD-001 v0.9\".")
+    print_notice: PlainText | None = Field(
+        None, description="A line printed under the control block and in every page's "
+        "footer, e.g. \"Uncontrolled when printed\".")
+    approvals: tuple[Approval, ...] = Field(
+        (), description="Who approved this version: role, name, date, meaning.")
+    history: tuple[Revision, ...] = Field(
+        (), description="The revision history: version, date, author, change, "
+        "change_control, approver; its newest version is this document's version.")
+    approver: RetiredApprover = Field(None, exclude=True)
 
 
 class GuideInfo(Model):

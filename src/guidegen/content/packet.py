@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -20,6 +21,7 @@ from ..common.models import LanguageTag, Model, PlainText, matching, validate_da
 from ..common.yamlsource import SourceMap, format_path, load_yaml
 from ..errors import ContentError, Location, Problem
 from ..files import named_root, outside_message, reference_root
+from .control import control_problems
 from .model import ControlledDocument, IsoDate, Markdown
 from .packetfile import guide_file, is_packet_file
 from .slips import markdown_slips
@@ -168,7 +170,8 @@ def load_packet(path: str | os.PathLike[str], root: Path | None = None) -> Packe
                                             "'packet' (its title) and 'guides'")])
     packet: Packet = validate_data(_normalise(data), source, Packet)
     packet._source, packet._path = source, path
-    problems = roster_problems(packet, source)
+    problems = roster_problems(packet, source) + control_problems(
+        packet.packet.document, packet.locate, ("packet", "document"))
     if problems:
         raise ContentError.collect(problems)
     return packet
@@ -220,6 +223,35 @@ def roster_problems(packet: Packet, source: SourceMap) -> list[Problem]:
     return problems
 
 
+def draft_problems(packet: Packet, guides: Sequence[Any]) -> list[Problem]:
+    """Return a located error for each guide of ``packet`` that is not effective."""
+    problems = []
+    for n, guide in enumerate(guides):
+        document = guide.guide.document
+        if document is not None and document.status == "effective":
+            continue
+        if document is None:
+            what = "not a controlled document (it has no document block)"
+        elif document.status is None:
+            what = "of no status" + _at(guide.locate("guide", "document"))
+        else:
+            what = f"{_STATUS_WORDS[document.status]}" \
+                f"{_at(guide.locate('guide', 'document', 'status'))}"
+        problems.append(Problem(packet.locate("guides", n) or Location(str(packet.path)),
+                                f"{packet.guides[n].guide} is {what}; a packet holds effective "
+                                "guides only (--allow-draft lets it hold this one, with its "
+                                "watermark)", f"guides[{n}]"))
+    return problems
+
+
+_STATUS_WORDS = {"draft": "a draft", "in-review": "in review", "superseded": "superseded",
+                 "obsolete": "obsolete"}
+
+
+def _at(location: Location | None) -> str:
+    return f" ({location})" if location else ""
+
+
 def guide_paths(packet: Packet, content: Path) -> list[Path]:
     """Return the file of each guide of ``packet``, looked up in ``content`` or by path."""
     return [guide_file(ref.guide, packet.path, content) for ref in packet.guides]
@@ -244,5 +276,5 @@ def load_guides(packet: Packet, content: Path, root: Path) -> list[Any]:
     return load_all(paths, root, named_by=packet.path, given=(content,))
 
 
-__all__ = ["Packet", "fill", "guide_paths", "is_packet_file", "load_guides", "load_packet",
-           "placeholders"]
+__all__ = ["Packet", "draft_problems", "fill", "guide_paths", "is_packet_file", "load_guides",
+           "load_packet", "placeholders"]

@@ -4,11 +4,12 @@ A translation is a complete guide whose top-level ``translation_of`` names its s
 (relative to the translation). :func:`translation_problems` compares the two as the
 loader checks every guide: the same subjects (ids, in order), the same comparisons in the
 same order, the same matrix rows with the same marks, the same number of list items, the
-same document number and version; each difference is a located error in the
-translation. When the translation was confirmed (``guidegen translations --confirm``),
-``translation_of.confirmed`` holds the source's SHA-256 then, and a copy of that source is
-kept in ``confirmed/`` beside the translation; once the source moves on, a warning names
-the source lines that changed since.
+same document number and version, and the same versions in its revision history; each
+difference is a located error in the translation. When the translation was confirmed
+(``guidegen translations --confirm``), ``translation_of.confirmed`` holds the source's
+SHA-256 then, and a copy of that source is kept in ``confirmed/`` beside the
+translation; once the source moves on, a warning names the source lines that changed
+since.
 """
 
 from __future__ import annotations
@@ -213,6 +214,16 @@ class _Compare:
                                        f"{key} {getattr(ours, key)!r} differs from the "
                                        f"source's {getattr(theirs, key)!r}"
                                        f"{self.there(('guide', 'document', key))}")
+            yield from self.history(ours.history, theirs.history)
+
+    def history(self, ours: Sequence[Any], theirs: Sequence[Any]) -> Iterator[Problem]:
+        at = ("guide", "document", "history")
+        yield from self.count(at, ours, theirs, "revisions")
+        for n, (mine, source) in enumerate(zip(ours, theirs, strict=False)):
+            if mine.version != source.version:
+                yield self.problem((*at, n, "version"), f"version {mine.version!r} differs "
+                                   f"from the source's {source.version!r}"
+                                   f"{self.there((*at, n, 'version'))}")
 
     def subjects(self) -> Iterator[Problem]:
         ours = [s.id for s in self.guide.subjects]

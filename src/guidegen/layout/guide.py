@@ -15,7 +15,15 @@ from collections.abc import Sequence
 from ..common.labels import fill
 from ..common.yamlsource import format_path
 from ..content.model import Cell as MatrixCell
-from ..content.model import Guide, GuideInfo, Mark, Matrix, PerSubject, Subject
+from ..content.model import (
+    ControlledDocument,
+    Guide,
+    GuideInfo,
+    Mark,
+    Matrix,
+    PerSubject,
+    Subject,
+)
 from ..errors import Location
 from ..theme import Templates
 from ..tree import (
@@ -75,7 +83,7 @@ class _GuideLayout:
         custom = [] if doc is None else [
             ("Document number", doc.number), ("Version", doc.version),
             ("Effective date", doc.effective.isoformat() if doc.effective else ""),
-            ("Approver", doc.approver or ""), ("Status", doc.status or "")]
+            ("Approver", self.approvers(doc)), ("Status", doc.status or "")]
         custom.append(("Owner", info.owner or ""))
         # the authors as written: the author property falls back to the owner, so that
         # alone cannot tell `guidegen import` whether the guide named its authors
@@ -88,6 +96,13 @@ class _GuideLayout:
             version=doc.version if doc else "", status=(doc.status or "") if doc else "",
             date=date, custom=tuple((name, value) for name, value in custom if value),
             revision=self.guide.revision)
+
+    def approvers(self, doc: ControlledDocument) -> str:
+        """Return who approved ``doc``, as the title block says it: the last approval's role.
+
+        (Approvals run as people sign them: author, reviewer, the one who releases it.)
+        """
+        return doc.approvals[-1].role if doc.approvals else ""
 
     def control_line(self, info: GuideInfo) -> str:
         return control_line(info.document, self.text)
@@ -136,16 +151,16 @@ class _GuideLayout:
                       (labels.version, doc.version, "version")]
             if doc.effective:
                 fields.append((labels.effective, self.labels.date(doc.effective), "effective"))
-            if doc.approver:
-                fields.append((labels.approver, doc.approver, "approver"))
+            if doc.approvals:
+                fields.append((labels.approver, self.approvers(doc), ""))  # a role, not a value
             children.append(Fields(tuple((label, value) for label, value, _ in fields),
-                                   "control", tuple(key("guide", "document", name)
+                                   "control", tuple(name and key("guide", "document", name)
                                                     for _, _, name in fields),
                                    source=at("guide", "document")))
-            if doc.status:
-                children.append(Paragraph((Text(doc.status),), "status",
-                                          key=key("guide", "document", "status"),
-                                          source=at("guide", "document", "status")))
+            if doc.print_notice:
+                children.append(Paragraph((Text(doc.print_notice),), "status",
+                                          key=key("guide", "document", "print_notice"),
+                                          source=at("guide", "document", "print_notice")))
         return Section(tuple(children), role="title-block", source=at("guide"))
 
     def subject(self, index: int, subject: Subject) -> Section:

@@ -158,12 +158,13 @@ def labels_for(guide: Guide, templates: Templates, language: Language) -> Labels
 
 
 def control_line(document: Any, texts: LabelTexts) -> str:
-    """Return a controlled document's line for the footer: number, version and status.
+    """Return a controlled document's line for the footer: number, version, print notice.
 
     ``document`` is a guide's or a packet's ``document`` block (None: no line).
     """
     if document is None:
         return ""
     parts = [document.number, f"{texts.version} {document.version}"]
-    return texts.separator.join(parts + ([document.status] if document.status else []))
+    notice = [document.print_notice] if document.print_notice else []
+    return texts.separator.join(parts + notice)
 

@@ -16,9 +16,14 @@ keywords               the keywords property, ``,``-separated
 date                   the created property's day
 document.number        the custom property "Document number", else the identifier
 document.version       the custom property "Version", else the version property
+document.status        the custom property "Status", else the content status, if it
+                       is a status (draft, effective, ...)
 document.effective     the custom property "Effective date"
-document.approver      the custom property "Approver"
-document.status        the custom property "Status", else the content status
+document.print_notice  the paragraph under the control block (style Print Notice or
+                       Status), else the custom property "Status" that is not a
+                       status (as older guidegen DOCX files hold it)
+document.approvals     the custom property "Approver": one approval by that role,
+                       dated the effective date (with a warning to check it)
 =====================  ===========================================================
 
 A document block needs a number and a version: a version or status without a number
@@ -31,6 +36,7 @@ import re
 from typing import Any
 
 from ..common.language import LANGUAGE_TAG, is_right_to_left
+from ..content.model import STATUSES
 from ..errors import Location, warn
 from .docx.model import WordDocument
 from .yamltext import Plain
@@ -39,7 +45,7 @@ _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 
 
 def properties(document: WordDocument, title: str, subtitle: str | None, language: str,
-               audience: str | None = None) -> dict[str, Any]:
+               audience: str | None = None, notice: str | None = None) -> dict[str, Any]:
     """Return the ``guide:`` block: ``title``, ``subtitle`` as found, the rest from properties."""
     core, custom = document.properties, document.custom
     info: dict[str, Any] = {"title": title}
@@ -67,7 +73,7 @@ def properties(document: WordDocument, title: str, subtitle: str | None, languag
     created = _DATE.match(core.get("created", ""))
     if created and not created.group(1).startswith(("1601", "1980", "1900")):
         info["date"] = Plain(created.group(1))
-    document_block = _document(document)
+    document_block = _document(document, notice)
     if document_block:
         info["document"] = document_block
     return info
@@ -77,14 +83,14 @@ def _split(text: str, separators: str) -> list[str]:
     return [part.strip() for part in re.split(f"[{separators}]", text) if part.strip()]
 
 
-def _document(document: WordDocument) -> dict[str, Any]:
+def _document(document: WordDocument, notice: str | None) -> dict[str, Any]:
     core, custom = document.properties, document.custom
     found: dict[str, Any] = {
         "number": custom.get("Document number") or core.get("identifier", ""),
         "version": custom.get("Version") or core.get("version", ""),
+        "status": custom.get("Status") or core.get("contentStatus", ""),
         "effective": custom.get("Effective date", ""),
         "approver": custom.get("Approver", ""),
-        "status": custom.get("Status") or core.get("contentStatus", ""),
     }
     found = {key: " ".join(value.split()) for key, value in found.items() if value.strip()}
     if "effective" in found:
@@ -98,7 +104,25 @@ def _document(document: WordDocument) -> dict[str, Any]:
         warn(Location(document.file), f"the document's properties give {kept} but no "
              "document number and version together, so no document block is written")
         return {}
+    if found.get("status", "").lower() not in ("", *STATUSES):
+        notice = notice or found["status"]
+        del found["status"]
+    elif "status" in found:
+        found["status"] = Plain(found["status"].lower())
+    if notice:
+        found["print_notice"] = notice
+    if "approver" in found:
+        found["approvals"] = [_approval(document, found.pop("approver"), found.get("effective"))]
     return found
+
+
+def _approval(document: WordDocument, role: str, effective: str | None) -> dict[str, Any]:
+    """Return the approval the "Approver" property names: dated the effective date, if any."""
+    if effective is None:
+        return {"role": role}
+    warn(Location(document.file), f"the approval by {role!r} is dated the effective date, "
+         f"{effective}, as the document's properties give no date of its own; check it")
+    return {"role": role, "date": Plain(effective)}
 
 
 __all__ = ["properties"]

@@ -40,7 +40,8 @@ from .parts import plan as plan_parts
 from .properties import properties
 from .yamltext import Path_, Prose
 
-_SKIPPED_STYLES = ("audience", "status", "toc heading", "legend")
+_SKIPPED_STYLES = ("audience", "toc heading", "legend")
+_PRINT_NOTICE_STYLES = ("status", "print notice")  # the print notice under the control block
 _TITLE_BLOCK_TABLES = ("control block",)
 _PLACEHOLDER = "What {short} is and does, in a few sentences."
 
@@ -77,7 +78,7 @@ class WordGuide:
         self.labels = resolve_labels(Language.of(tag))
         plan = plan_parts(parts, self.ours)
         info = properties(self.document, title, front.get("subtitle"), language,
-                          front.get("audience"))
+                          front.get("audience"), front.get("print_notice"))
         self.draft.data["guide"] = info
         intro_blocks = [*preface]
         for part in plan.intro:
@@ -113,6 +114,8 @@ class WordGuide:
                     kept += _pictures_left(kept)
             elif style == "audience" and not seen_heading:
                 found["audience"] = re.sub(r"^[^:：]*[:：]\s*", "", plain([block]))
+            elif style in _PRINT_NOTICE_STYLES and not seen_heading:
+                found["print_notice"] = plain([block])
             elif style in _SKIPPED_STYLES and not seen_heading:
                 continue
             else:
