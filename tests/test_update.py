@@ -387,3 +387,38 @@ def test_an_update_that_check_would_refuse_writes_nothing(german, project, cli):
             "from geprueft.docx would write it; nothing written)" in result.stderr
         assert result.stdout == ""
         assert guide.read_text(encoding="utf-8") == before
+
+
+def typed_after(after, like, text: str):
+    """Add a paragraph styled like ``like`` after ``after``: typed by a reviewer (no keys)."""
+    made = copy.deepcopy(like._p)
+    for child in list(made):
+        if child.tag != docx.oxml.ns.qn("w:pPr"):
+            made.remove(child)
+    after._p.addnext(made)
+    paragraph = docx.text.paragraph.Paragraph(made, after._parent)
+    paragraph.add_run(text)
+    return paragraph
+
+
+def test_a_closing_section_deleted_and_one_added(a4, project, cli):
+    guide = copied(project, DATA / "five-subjects.yaml")
+    document = docx.Document(a4.path("five-subjects", "docx"))
+    before = guide.read_text(encoding="utf-8")
+    heading, body = find(document, "Conclusion"), find(document, "Five systems, one trial.")
+    last = find(document, "TMF Reference Model")
+    title = typed_after(last, heading, "Next steps")
+    typed_after(title, body, "Ask the system owner for an account.")
+    for paragraph in (heading, body):  # the first section, deleted
+        paragraph._p.getparent().remove(paragraph._p)
+    document.save(project / "reviewed.docx")
+
+    result = cli("import", "--update", str(guide), "reviewed.docx")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    after = guide.read_text(encoding="utf-8")
+    first = before.index("  - title: Conclusion\n")
+    second = before.index("  - title: Further reading\n")
+    assert after == before[:first] + before[second:] + (
+        "  - title: Next steps\n    body: Ask the system owner for an account.\n")
+    assert [s.title for s in load(guide).sections] == ["Further reading", "Next steps"]
