@@ -446,6 +446,25 @@ def _update(options: BuildOptions, guide: Path, reviewed: Path, force: bool, dry
                    f"--confirm {name}")
 
 
+@main.group()
+def manifest() -> None:
+    """Work with the manifests of packets built from a roster."""
+
+
+@manifest.command("merge")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def merge(folder: Path) -> None:
+    """Merge the shards' manifests in FOLDER into one manifest for the whole roster.
+
+    FOLDER is a packet's output folder (output/new-starter). Every file a shard's
+    manifest lists is checked against its SHA-256; a shard that never ran is named.
+    """
+    from .builder.merge import merge_manifests
+
+    for path in merge_manifests(folder):
+        click.echo(f"wrote {path}")
+
+
 @main.command("reference-doc")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True,
                                                 path_type=Path),

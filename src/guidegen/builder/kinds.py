@@ -273,14 +273,22 @@ class Encoding(Kind):
 
 @dataclass(frozen=True)
 class Slice(Kind):
-    """The K-th of N slices, written K/N."""
+    """The K-th of N slices, written K/N, or ``auto`` or ``auto/N``.
+
+    ``auto`` takes K (and N) from a batch engine's environment (:mod:`.shards`), once,
+    here: the option holds K/N.
+    """
 
     def metavar(self) -> str:
-        """Return ``K/N``."""
-        return "K/N"
+        """Return ``K/N|auto[/N]``."""
+        return "K/N|auto[/N]"
 
     def check(self, value: object) -> object:
-        """Return ``value`` if it reads as K/N with 1 <= K <= N."""
+        """Return ``value`` if it reads as K/N with 1 <= K <= N (``auto`` resolved)."""
+        from .shards import is_auto, resolve
+
+        if isinstance(value, str) and is_auto(value):
+            value = resolve(value, os.environ, MAX_SHARDS)
         if not isinstance(value, str) or shard_slice(value) is None:
             raise OptionError(f"expected K/N with 1 <= K <= N <= {MAX_SHARDS:,}, like 2/8, "
                               f"got {value!r}")

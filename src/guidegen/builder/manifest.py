@@ -4,7 +4,10 @@ One row per output file: the recipient (their identifying fields and roster row)
 packet's document number and version, the guides of their curriculum with document
 numbers, versions and effective dates, pages, bytes and SHA-256, the date the file was
 built and guidegen's version. Written next to the outputs as
-``manifest.csv`` (opens in a spreadsheet) and ``manifest.json`` (for programs). A cell
+``manifest.csv`` (opens in a spreadsheet) and ``manifest.json`` (for programs); the JSON
+of a roster's build also says which roster (its name, SHA-256 and number of
+recipients) and, for a shard, which shard: what ``guidegen manifest merge``
+(:mod:`.merge`) needs to make one manifest of a roster built in shards. A cell
 that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage
 return first) is written with a leading ``'``, so a hostile roster cell stays text.
 """
@@ -14,9 +17,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from dataclasses import fields as dataclass_fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..content.model import Guide
@@ -125,8 +130,24 @@ def manifest_csv(entries: list[Entry], fields: Sequence[str] = ()) -> bytes:
     return _csv((*COLUMNS[:3], *fields, *COLUMNS[3:]), rows)
 
 
-def manifest_json(entries: list[Entry]) -> bytes:
-    """Return the manifest as JSON: a list of files, each guide as number, title, version."""
+def manifest_name(roster: Path | None, shard: tuple[int, int] | None = None) -> str:
+    """Return a build's manifest name (no suffix): one per roster, and per shard of one.
+
+    ``manifest`` for the packet without a roster; ``manifest-april.csv`` for the roster
+    ``april.csv`` (its extension kept: ``april.xlsx`` keeps its own);
+    ``manifest-april.csv-2-of-4`` for its second of four shards. Building one never
+    replaces another's record of who received what.
+    """
+    named = f"-{roster.name}" if roster is not None else ""
+    return f"manifest{named}{f'-{shard[0]}-of-{shard[1]}' if shard else ''}"
+
+
+def manifest_json(entries: list[Entry], about: Mapping[str, Any] | None = None) -> bytes:
+    """Return the manifest as JSON: a list of files, each guide as number, title, version.
+
+    ``about`` (a roster's build: ``roster``, and a shard's ``shard``) comes before the
+    files.
+    """
     rows = []
     for entry in entries:
         row = asdict(entry)
@@ -134,7 +155,24 @@ def manifest_json(entries: list[Entry]) -> bytes:
         row["guides"] = [{"number": n, "title": t, "version": v, "effective": e}
                          for n, t, v, e in entry.guides]
         rows.append(row)
-    return (json.dumps({"files": rows}, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    return (json.dumps({**(about or {}), "files": rows}, indent=1, ensure_ascii=False)
+            + "\n").encode("utf-8")
+
+
+def read_entries(rows: list[Any]) -> list[Entry]:
+    """Return the entries of a manifest's JSON ``files``; raise ValueError if malformed.
+
+    The inverse of :func:`manifest_json`'s rows.
+    """
+    names = [field.name for field in dataclass_fields(Entry)]
+    entries = []
+    for row in rows:
+        if not isinstance(row, dict) or sorted(row) != sorted(names):
+            raise ValueError(f"a file's record has other keys than {', '.join(names)}")
+        guides = tuple((g["number"], g["title"], g["version"], g["effective"])
+                       for g in row["guides"])
+        entries.append(Entry(**{**row, "ids": tuple(row["ids"].items()), "guides": guides}))
+    return entries
 
 
 def built_dates(manifest: bytes) -> dict[tuple[str, str], str]:

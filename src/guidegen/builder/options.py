@@ -183,8 +183,11 @@ class BuildOptions:
         doc="With `--roster`."))
     shard: str | None = field(default=None, metadata=about(
         Slice(), "Build only the K-th of N equal slices of the roster, written K/N "
-        "(e.g. 2/8).", "--shard",
-        doc="With `--roster`; N at most 100,000; a shard that holds nobody is a warning."))
+        "(e.g. 2/8); auto: K and N from the batch engine, auto/N: K from it.", "--shard",
+        doc="With `--roster`; N at most 100,000; a shard that holds nobody is a warning. "
+        "`auto` reads GitLab CI's `CI_NODE_INDEX`/`CI_NODE_TOTAL`, `auto/N` also a "
+        "Kubernetes Indexed Job's `JOB_COMPLETION_INDEX` (from 0), and says which it "
+        "found (see Packets); none is a usage error (exit 2)."))
     lms_export: Path | None = field(default=None, metadata=about(
         Place(file=True), "Also write a CSV file a learning-management system can "
         "import: a row per recipient and guide (user_id, user_name, document_number, "

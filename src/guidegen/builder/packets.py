@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..content.packetfile import MAX_ROSTER_BYTES, named_guides
 from ..errors import (
@@ -217,15 +217,10 @@ def _state_name(options: BuildOptions) -> str:
 
 
 def _manifest_name(options: BuildOptions) -> str:
-    """Return the manifest's name (no suffix) of a build: one per roster and shard.
+    """Return the manifest's name (no suffix) of a build: one per roster and shard."""
+    from .manifest import manifest_name
 
-    ``manifest`` for the packet without a roster; ``manifest-april.csv`` for the roster
-    ``april.csv`` (its extension kept: ``april.xlsx`` keeps its own);
-    ``manifest-april.csv-2-of-4`` for its second of four shards. Building one never
-    replaces another's record of who received what.
-    """
-    roster = f"-{options.roster.name}" if options.roster is not None else ""
-    return f"manifest{roster}{_shard_tag(options)}"
+    return manifest_name(options.roster, options.shard_slice)
 
 
 def _sources(session: Session, packet: bytes, path: Path,
@@ -298,7 +293,7 @@ def _build_one(session: Session, plan: PacketPlan, loaded: Loaded,
     manifest = entries(loaded.packet, loaded.guides, recipients, jobs, outputs, state,
                        built=_today(), earlier=built_dates(_listed(manifests[1])))
     fields = loaded.packet.roster.ids if loaded.packet.roster is not None else ()
-    plan.manifest = manifest_json(manifest)
+    plan.manifest = manifest_json(manifest, _about(session, loaded, recipients))
     records = dict(zip(manifests, (manifest_csv(manifest, fields), plan.manifest),
                        strict=True))
     run_key = _run_key(session, plan.sources)
@@ -412,3 +407,27 @@ def _draft(job: Job) -> PacketDraft:
     """Return the draft of a packet's job."""
     assert isinstance(job.draft, PacketDraft)  # a packet's jobs are laid out by one
     return job.draft
+
+
+def _about(session: Session, loaded: Loaded,
+           recipients: Sequence[Recipient | None]) -> dict[str, Any]:
+    """Return what a roster build's manifest says of the roster, and of its shard.
+
+    The roster's name and SHA-256 and how many recipients it has; a shard's number, the
+    shards' count and its recipients' first and last roster rows: enough for
+    ``guidegen manifest merge`` to tell the shards of one roster, and which are missing.
+    """
+    options = session.options
+    if options.roster is None or loaded.recipients is None:
+        return {}
+    data = read_file(options.roster, MAX_ROSTER_BYTES,
+                     root=named_root(options.roster, session.project))
+    about: dict[str, Any] = {"roster": {"file": options.roster.name,
+                                        "sha256": hashlib.sha256(data).hexdigest(),
+                                        "recipients": len(loaded.recipients)}}
+    if options.shard_slice is not None:
+        rows = [recipient.row for recipient in recipients if recipient is not None]
+        index, count = options.shard_slice
+        about["shard"] = {"index": index, "count": count,
+                          "rows": [rows[0], rows[-1]] if rows else []}
+    return about

@@ -1,0 +1,205 @@
+"""Rosters across machines: --shard auto from a batch engine's environment, and one
+manifest merged from the shards' (equal to the unsharded build's)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+
+import pytest
+
+from guidegen import BuildOptions
+from guidegen.builder.shards import resolve
+from guidegen.errors import InputError, UsageError
+
+from .conftest import ROOT
+
+MOST = 100_000
+ROSTER = "packets/new-starter-roster.csv"  # five new starters
+PACKET = "packets/new-starter.yaml"
+
+
+# -- the environment ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "environ", "shard"), [
+    ("auto", {"CI_NODE_INDEX": "3", "CI_NODE_TOTAL": "4"}, "3/4"),  # GitLab: from 1
+    ("auto/4", {"CI_NODE_INDEX": "1", "CI_NODE_TOTAL": "4"}, "1/4"),
+    ("auto/4", {"JOB_COMPLETION_INDEX": "0"}, "1/4"),  # Kubernetes: from 0
+    ("auto/4", {"JOB_COMPLETION_INDEX": "3"}, "4/4"),
+    (" AUTO / 8 ", {"JOB_COMPLETION_INDEX": " 5 "}, "6/8"),
+])
+def test_auto_takes_the_shard_from_the_engines_variables(text, environ, shard, caplog):
+    with caplog.at_level(logging.INFO, logger="guidegen"):
+        assert resolve(text, environ, MOST) == shard
+    (note,) = caplog.messages
+    assert note.startswith(f"--shard auto: shard {shard.replace('/', ' of ')}, from ")
+    assert next(iter(environ)) in note  # says which variable it read
+
+
+@pytest.mark.parametrize(("text", "environ", "message"), [
+    ("auto", {}, "no batch engine's shard variable is set (looked for CI_NODE_INDEX of "
+                 "GitLab CI (a job with parallel:), JOB_COMPLETION_INDEX of a Kubernetes "
+                 "Indexed Job)"),
+    ("auto", {"CI_NODE_TOTAL": "1"}, "no batch engine's shard variable"),  # not parallel
+    ("auto", {"JOB_COMPLETION_INDEX": "2"},
+     "a Kubernetes Indexed Job gives this shard's index (JOB_COMPLETION_INDEX=2), but it "
+     "does not say how many shards there are (the Job's completions); write --shard auto/N"),
+    ("auto", {"CI_NODE_INDEX": "2"}, "but CI_NODE_TOTAL is not set"),
+    ("auto/3", {"CI_NODE_INDEX": "2", "CI_NODE_TOTAL": "4"},
+     "GitLab CI (a job with parallel:) says CI_NODE_TOTAL=4; write --shard auto"),
+    ("auto/4", {"JOB_COMPLETION_INDEX": "4"}, "(shard 5 of 4)"),
+    ("auto/4", {"CI_NODE_INDEX": "0", "CI_NODE_TOTAL": "4"}, "(shard 0 of 4)"),
+    ("auto/4", {"JOB_COMPLETION_INDEX": "-1"}, "holds '-1', not a whole number"),
+    ("auto/x", {"JOB_COMPLETION_INDEX": "1"}, "--shard auto/N holds 'x'"),
+    ("auto/4", {"JOB_COMPLETION_INDEX": "1", "CI_NODE_INDEX": "2"},
+     "the variables of two batch engines are set"),
+    ("auto/200000", {"JOB_COMPLETION_INDEX": "1"}, "of at most 100,000 shards"),
+])
+def test_auto_without_a_shard_in_the_environment_is_a_usage_error(text, environ, message):
+    with pytest.raises(UsageError) as raised:
+        resolve(text, environ, MOST)
+    assert message in str(raised.value)
+    assert raised.value.exit_code == 2
+
+
+def test_build_options_resolve_auto_once(monkeypatch):
+    monkeypatch.setenv("CI_NODE_INDEX", "2")
+    monkeypatch.setenv("CI_NODE_TOTAL", "3")
+    options = BuildOptions(shard="auto")
+    assert options.shard == "2/3" and options.shard_slice == (2, 3)
+    monkeypatch.delenv("CI_NODE_INDEX")
+    assert options.replace(jobs=1).shard_slice == (2, 3)  # resolved, not read again
+
+
+def test_the_command_line_says_what_it_found_and_exits_2_when_nothing(project, cli,
+                                                                      monkeypatch):
+    monkeypatch.delenv("CI_NODE_INDEX", raising=False)
+    monkeypatch.delenv("JOB_COMPLETION_INDEX", raising=False)
+    result = cli("build", "--shard", "auto", "--roster", "x.csv")
+    assert result.exit_code == 2
+    assert "no batch engine's shard variable is set" in result.output
+    assert not (project / "output").exists()
+
+
+# -- merging the shards' manifests --------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def roster_project(tmp_path_factory: pytest.TempPathFactory):
+    """Return a project holding the example packet and roster."""
+    folder = tmp_path_factory.mktemp("roster")
+    shutil.copytree(ROOT / "content", folder / "content")
+    shutil.copytree(ROOT / "packets", folder / "packets")
+    return folder
+
+
+def build_roster(folder, out, shard=None, roster=ROSTER):
+    from guidegen import build
+
+    options = BuildOptions(out=folder / out, formats=("pdf", "docx"), roster=folder / roster,
+                           shard=shard, jobs=2, jobs_over_cpus=True, root=folder,
+                           content=folder / "content")
+    return build([folder / PACKET], options)
+
+
+@pytest.fixture(scope="module")
+def whole(roster_project):
+    """Return the packet folder of the roster built without shards."""
+    build_roster(roster_project, "whole")
+    return roster_project / "whole" / "new-starter"
+
+
+@pytest.fixture(scope="module")
+def sharded(roster_project):
+    """Return the packet folder of the roster built in four shards (1, 1, 1, 2 rows)."""
+    for index in (1, 2, 3, 4):
+        build_roster(roster_project, "sharded", f"{index}/4")
+    return roster_project / "sharded" / "new-starter"
+
+
+def copy_of(folder, tmp_path):
+    return shutil.copytree(folder, tmp_path / folder.name)
+
+
+def test_a_roster_in_four_shards_merges_into_the_unsharded_manifest(whole, sharded,
+                                                                    tmp_path, cli):
+    folder = copy_of(sharded, tmp_path)
+    result = cli("manifest", "merge", str(folder))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"wrote {folder / 'manifest-new-starter-roster.csv.csv'}",
+        f"wrote {folder / 'manifest-new-starter-roster.csv.json'}"]
+    for suffix in ("csv", "json"):  # same rows, same hashes: the same bytes
+        merged = (folder / f"manifest-new-starter-roster.csv.{suffix}").read_bytes()
+        assert merged == (whole / f"manifest-new-starter-roster.csv.{suffix}").read_bytes()
+    rows = json.loads((folder / "manifest-new-starter-roster.csv.json").read_bytes())
+    assert len(rows["files"]) == 10 and rows["roster"]["recipients"] == 5
+    assert [row["row"] for row in rows["files"][::2]] == [2, 3, 4, 5, 6]
+    assert "shard" not in rows
+    state = json.loads((folder / ".guidegen-state.json").read_bytes())
+    assert state["manifest-new-starter-roster.csv.json"]["owner"] == (
+        "the packet packets/new-starter.yaml with the roster packets/new-starter-roster.csv")
+
+
+def test_a_shard_that_never_ran_is_named_with_its_rows_and_nothing_is_written(sharded,
+                                                                             tmp_path, cli):
+    folder = copy_of(sharded, tmp_path)
+    for name in ("manifest-new-starter-roster.csv-3-of-4.csv",
+                 "manifest-new-starter-roster.csv-3-of-4.json", ".guidegen-state-3-of-4.json",
+                 "2026-12-08-Tanaka-Yuki.pdf", "2026-12-08-Tanaka-Yuki.docx"):
+        (folder / name).unlink()
+    before = sorted(path.name for path in folder.iterdir())
+    result = cli("manifest", "merge", str(folder))
+    assert result.exit_code == 1
+    assert f"{folder.name}/new-starter-roster.csv: error: shard 3 of 4 has no manifest: it " \
+           "never ran, or did not finish (recipients 3–3 of 5; roster rows 4–4); build it " \
+           "with --shard 3/4, then merge again" in result.output.replace(str(tmp_path) + "/", "")
+    assert sorted(path.name for path in folder.iterdir()) == before
+
+
+def test_a_file_changed_since_its_shard_wrote_it_is_named(sharded, tmp_path, cli):
+    folder = copy_of(sharded, tmp_path)
+    pdf = folder / "2026-12-01-Müller-Jonas.pdf"
+    pdf.write_bytes(pdf.read_bytes() + b"%% edited\n")
+    (folder / "2027-01-05-O-Neill-Tom.docx").unlink()
+    result = cli("manifest", "merge", str(folder))
+    assert result.exit_code == 1
+    assert "2026-12-01-Müller-Jonas.pdf: error: changed since its shard wrote it" in result.output
+    assert "2027-01-05-O-Neill-Tom.docx: error: listed by a shard's manifest, but cannot be " \
+           "read" in result.output
+    assert not (folder / "manifest-new-starter-roster.csv.json").exists()
+
+
+def test_shards_of_another_roster_version_are_not_merged(sharded, roster_project, tmp_path):
+    from guidegen.builder.merge import merge_manifests
+
+    folder = copy_of(sharded, tmp_path)
+    other = json.loads((folder / "manifest-new-starter-roster.csv-4-of-4.json").read_bytes())
+    other["roster"]["sha256"] = "0" * 64  # as if the roster changed before shard 4 ran
+    (folder / "manifest-new-starter-roster.csv-4-of-4.json").write_text(json.dumps(other))
+    with pytest.raises(InputError) as raised:
+        merge_manifests(folder)
+    (problem,) = raised.value.problems
+    assert problem.message.startswith("its shards were built from different rosters or "
+                                      "split differently: ")
+    assert "manifest-new-starter-roster.csv-4-of-4.json (roster 000000000000, 4 shards)" in \
+        problem.message
+
+
+def test_a_folder_without_shards_is_a_usage_error(whole, tmp_path):
+    from guidegen.builder.merge import merge_manifests
+
+    with pytest.raises(UsageError, match="holds no shard's manifest"):
+        merge_manifests(copy_of(whole, tmp_path))
+    with pytest.raises(UsageError, match="is not a folder"):
+        merge_manifests(tmp_path / "nothing")
+
+
+def test_a_manifest_reads_back_as_it_was_written(sharded):
+    from guidegen.builder.manifest import manifest_json, read_entries
+
+    data = (sharded / "manifest-new-starter-roster.csv-4-of-4.json").read_bytes()
+    raw = json.loads(data)
+    about = {key: value for key, value in raw.items() if key != "files"}
+    assert manifest_json(read_entries(raw["files"]), about) == data
+    assert raw["shard"] == {"index": 4, "count": 4, "rows": [5, 6]}
