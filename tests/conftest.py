@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import pty
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -65,6 +67,30 @@ def cli() -> Callable[..., Result]:
         return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
     return run
+
+
+def on_a_terminal(*args: str, cwd: Path | None = None, **env: str) -> tuple[int, str]:
+    """Return the status of ``guidegen ARGS`` run on a pseudo-terminal, and what it wrote.
+
+    Standard output and error both go to the terminal; ``NO_COLOR`` only if given.
+    """
+    leader, follower = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | env
+    process = subprocess.Popen([sys.executable, "-m", "guidegen", *args], cwd=cwd,
+                               stdin=follower, stdout=follower, stderr=follower,
+                               env=environment)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the terminal's last writer has gone
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return process.wait(), b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
 
 
 def hooked(spec: str) -> dict[str, str]:

@@ -3,13 +3,11 @@ terminal only, and ``--debug`` (before or after the command) adding the tracebac
 
 from __future__ import annotations
 
-import os
-import pty
-import subprocess
-import sys
+import re
 
 import pytest
 
+from .conftest import on_a_terminal as terminal
 from .conftest import write_yaml
 
 BROKEN = """\
@@ -87,37 +85,23 @@ def test_debug_shows_an_internal_error_with_its_traceback(broken, cli, monkeypat
 
 
 def on_a_terminal(*args: str, **env: str) -> str:
-    """Return what ``guidegen ARGS`` writes on a pseudo-terminal (stdout and stderr)."""
-    leader, follower = pty.openpty()
-    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | env
-    process = subprocess.Popen([sys.executable, "-m", "guidegen", *args], stdin=follower,
-                               stdout=follower, stderr=follower, env=environment)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # EIO: the terminal's last writer has gone
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    assert process.wait() == 1
-    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    """Return what ``guidegen ARGS`` writes on a pseudo-terminal (it fails: status 1)."""
+    status, said = terminal(*args, **env)
+    assert status == 1
+    return said
 
 
 def test_a_terminal_shows_the_source_line_with_a_caret_under_the_column(broken):
     said = on_a_terminal("check")
-    lines = said.splitlines()
+    lines = [re.sub("\x1b\\[[0-9;]*m", "", line) for line in said.splitlines()]
     assert lines[0] == ERROR
+    assert ": \x1b[1;31merror\x1b[0m: " in said  # the severity in red
     source = "        values: {alpha: 一部の, btea: no, beta: no}"
     assert lines[1] == f"  19 | {source}"
     # the caret sits under the 'b' of 'btea': each Japanese character takes two columns
     before = source[:source.index("btea")]
-    assert lines[2].replace("\x1b[31m\x1b[1m", "").replace("\x1b[0m", "") == \
-        "     | " + " " * (len(before) + 3) + "^"
-    assert "\x1b[31m" in lines[2]  # the caret in red
+    assert lines[2] == "     | " + " " * (len(before) + 3) + "^"
+    assert said.splitlines()[2].endswith("\x1b[1;31m^\x1b[0m")  # the caret in red
     assert lines[3] == "1 error in 1 file"
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import traceback
+import time
 from collections.abc import Callable, Sized
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,7 @@ import click
 
 from .builder.kinds import Choices, Flag, OptionError
 from .builder.options import BuildOptions, Option, option_fields
+from .console import NORMAL, QUIET, VERBOSE, Console
 from .errors import (
     EXIT_CODES,
     GuidegenError,
@@ -31,7 +32,6 @@ from .errors import (
     UsageError,
     collect_warnings,
     display_name,
-    source_excerpt,
 )
 from .version import __version__
 
@@ -43,100 +43,104 @@ else:
 F = Callable[..., Any]
 
 
+GLOBAL_FLAGS = {"--debug": "debug", "-q": "quiet", "--quiet": "quiet", "-v": "verbose",
+                "--verbose": "verbose"}
+
+
 class GuidegenGroup(click.Group):
     """A click group that prints guidegen errors in one place, with their exit codes."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        """Take ``--debug`` before the command or after it (not after ``--``)."""
+        """Take ``--debug``, ``-q`` and ``-v`` before the command or after it (not after ``--``)."""
         end = args.index("--") if "--" in args else len(args)
-        if "--debug" in args[:end]:
-            ctx.meta["guidegen.debug"] = True
-            args = [arg for n, arg in enumerate(args) if n >= end or arg != "--debug"]
+        for arg in args[:end]:
+            if arg in GLOBAL_FLAGS:
+                ctx.meta[f"guidegen.{GLOBAL_FLAGS[arg]}"] = True
+        args = [arg for n, arg in enumerate(args) if n >= end or arg not in GLOBAL_FLAGS]
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; print its warnings, and guidegen errors with their status."""
-        _show_progress_notes()
-        with collect_warnings() as found:
-            try:
-                return self._invoke(ctx, found)
-            finally:
-                _echo_problems(found)  # those not printed before an error
+        from .builder.progress import reporting
 
-    def _invoke(self, ctx: click.Context, found: list[Problem]) -> Any:
+        meta = ctx.meta
+        if meta.get("guidegen.quiet") and meta.get("guidegen.verbose"):
+            raise click.UsageError("-q/--quiet and -v/--verbose go one without the other")
+        console = Console(QUIET if meta.get("guidegen.quiet") else
+                          VERBOSE if meta.get("guidegen.verbose") else NORMAL)
+        meta["guidegen.console"] = console
+        _show_progress_notes(console)
+        with collect_warnings() as found, reporting(console):
+            try:
+                result = self._invoke(ctx, found, console)
+            finally:
+                console.end()
+                console.problems(found)  # those not printed before an error
+        closing = meta.pop("guidegen.closing", None)
+        if closing is not None:  # the command's last word, after its warnings
+            closing()
+        return result
+
+    def _invoke(self, ctx: click.Context, found: list[Problem], console: Console) -> Any:
         debug = bool(ctx.meta.get("guidegen.debug"))
         try:
             return super().invoke(ctx)
         except GuidegenError as exc:
+            console.end()
             if debug:
-                _echo_traceback(exc)
+                console.traceback(exc)
             if isinstance(exc, StrictError):  # the warnings are the errors now; hints stay
                 found[:] = [problem for problem in found if problem.severity == "hint"]
             found[:] = [w for w in found if w.as_error() not in exc.problems]  # said once
-            _echo_problems(found)
-            _echo_problems(exc.problems)
+            console.problems(found)
+            console.problems(exc.problems)
             if exc.summary():
-                click.echo(exc.summary(), err=True)
+                console.tell(str(exc.summary()))
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt as exc:  # Interrupted says what holds when it is not this
-            click.echo(getattr(exc, "message", "interrupted; no output was changed"),
-                       err=True)
+            console.end()
+            console.problems(found)
+            console.tell(getattr(exc, "message", "interrupted; no output was changed"))
             ctx.exit(EXIT_CODES["interrupted"])
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except MemoryError:
-            click.echo("error: guidegen ran out of memory", err=True)
+            console.tell("error: guidegen ran out of memory")
             ctx.exit(EXIT_CODES["render"])
         except Exception as exc:
+            console.end()
             if debug:
-                _echo_traceback(exc)
-            click.echo(f"internal error: {type(exc).__name__}: {exc}"
-                       + ("" if debug else " (run with --debug for the traceback)"), err=True)
+                console.traceback(exc)
+            console.tell(f"internal error: {type(exc).__name__}: {exc}"
+                         + ("" if debug else " (run with --debug for the traceback)"))
             ctx.exit(EXIT_CODES["internal"])
 
 
-def _echo_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:
-    """Print ``problems`` on standard error, each ``file:line:col: severity: message``.
-
-    On a terminal, each is followed by its source line with a caret under the column
-    (the caret coloured unless ``NO_COLOR`` is set). A list of collected warnings is
-    emptied, so that each is printed once.
-    """
-    excerpts = sys.stderr.isatty()
-    colour = excerpts and not os.environ.get("NO_COLOR")
-    files: dict[str, list[str] | None] = {}
-    for problem in problems:
-        click.echo(str(problem), err=True)
-        for line in source_excerpt(problem.location, files) if excerpts else ():
-            if colour and line.endswith("^"):
-                line = line[:-1] + click.style("^", fg=_COLOURS[problem.severity], bold=True)
-            click.echo(line, err=True, color=colour)
-    if isinstance(problems, list):
-        problems.clear()
-
-
-_COLOURS = {"error": "red", "warning": "yellow", "hint": "cyan"}
-
-
-def _echo_traceback(exc: BaseException) -> None:
-    """Print the traceback of ``exc`` (``--debug``), notes included, on standard error."""
-    click.echo("".join(traceback.format_exception(exc)), err=True, nl=False)
+def console_of(ctx: click.Context) -> Console:
+    """Return the console of the command running in ``ctx``."""
+    console: Console = ctx.meta["guidegen.console"]
+    return console
 
 
 class _Notes(logging.Handler):
     """Prints what the library says on its logger (a build waiting for another)."""
 
+    def __init__(self, console: Console) -> None:
+        super().__init__(logging.INFO)
+        self.console = console
+
     def emit(self, record: logging.LogRecord) -> None:
         """Print ``record``'s message on standard error."""
-        click.echo(record.getMessage(), err=True)
+        self.console.say(record.getMessage())
 
 
-def _show_progress_notes() -> None:
+def _show_progress_notes(console: Console) -> None:
     """Print what the library says on its ``guidegen`` logger at INFO and above."""
     logger = logging.getLogger("guidegen")
-    if not any(isinstance(handler, _Notes) for handler in logger.handlers):
-        logger.addHandler(_Notes(logging.INFO))
-        logger.setLevel(logging.INFO)
+    for handler in [h for h in logger.handlers if isinstance(h, _Notes)]:
+        logger.removeHandler(handler)
+    logger.addHandler(_Notes(console))
+    logger.setLevel(logging.INFO)
 
 
 class OptionType(_ParamType):
@@ -197,15 +201,20 @@ def _options(ctx: click.Context, given: dict[str, Any]) -> BuildOptions:
 
 @click.group(cls=GuidegenGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="guidegen")
-@click.option("--debug", is_flag=True, help="Show the traceback of an error too, after "
+@click.option("--debug", is_flag=True, help="Show the traceback of an error too, before "
               "the messages (before or after the command).")
+@click.option("-q", "--quiet", is_flag=True, help="Say only errors, warnings and hints "
+              "(before or after the command).")
+@click.option("-v", "--verbose", is_flag=True, help="Say more: the progress of every "
+              "batch, however short (before or after the command).")
 @click.option("-c", "--config", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="The project file. [default: guidegen.yaml here or in a folder above]")
 @click.option("--allow-outside", is_flag=True,
               help="Let the project file name folders (content, output, templates, packets) "
               "outside the project's folder.")
 @click.pass_context
-def main(ctx: click.Context, debug: bool, config: Path | None, allow_outside: bool) -> None:
+def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, config: Path | None,
+         allow_outside: bool) -> None:
     """Turn comparison guides written in YAML into print-ready PDF and Word files."""
     ctx.meta["guidegen.debug"] = debug or ctx.meta.get("guidegen.debug", False)
     ctx.meta["guidegen.config"] = config
@@ -240,8 +249,11 @@ def build(ctx: click.Context, /, guides: tuple[Path, ...], **given: Any) -> None
     fast_start()
     from .builder.pipeline import build as build_guides
 
-    for output in build_guides(guides, _options(ctx, given)):
-        click.echo(str(output))
+    console, started = console_of(ctx), time.monotonic()
+    outputs = build_guides(guides, _options(ctx, given))
+    console.outputs(outputs)
+    ctx.meta["guidegen.closing"] = lambda: console.summary(outputs,
+                                                           time.monotonic() - started)
 
 
 @main.command()
@@ -262,11 +274,11 @@ def check(ctx: click.Context, /, guides: tuple[Path, ...], **given: Any) -> None
 
     checked = check_guides(guides, _options(ctx, given))
     for path, guide in checked.guides:
-        click.echo(f"ok {path}  ({len(guide.subjects)} subjects, "
+        console_of(ctx).result(f"ok {path}  ({len(guide.subjects)} subjects, "
                    f"{len(guide.comparisons)} comparisons)")
     for packet in checked.packets:
         rows = "" if packet.recipients is None else f", {_count(packet.recipients, 'recipient')}"
-        click.echo(f"ok {packet.path}  ({_count(packet.guides, 'guide')}{rows})")
+        console_of(ctx).result(f"ok {packet.path}  ({_count(packet.guides, 'guide')}{rows})")
 
 
 def _count(items: Sized, noun: str) -> str:
@@ -295,20 +307,20 @@ def new(ctx: click.Context, path: Path | None, title: str | None, subjects: str 
             raise click.UsageError("--translate FILE goes with --language TAG, and alone")
         from .project.starter import new_translation
 
-        click.echo(f"wrote {new_translation(source, language)}")
+        console_of(ctx).result(f"wrote {new_translation(source, language)}")
         return
     if title is None:
         if subjects:
             raise click.UsageError("--subjects goes with --guide")
         for written in scaffold.new_project(path or Path(".")):
-            click.echo(f"wrote {written}")
+            console_of(ctx).result(f"wrote {written}")
         import shlex
 
-        click.echo(f"next: cd {shlex.quote(str(path or '.'))} && guidegen build")
+        console_of(ctx).result(f"next: cd {shlex.quote(str(path or '.'))} && guidegen build")
         return
     ids = [s.strip() for s in (subjects or "a,b").split(",") if s.strip()]
     content = path or _options(ctx, {}).content
-    click.echo(f"wrote {scaffold.new_guide(content, title, ids)}")
+    console_of(ctx).result(f"wrote {scaffold.new_guide(content, title, ids)}")
 
 
 @main.command()
@@ -328,13 +340,14 @@ def translations(ctx: click.Context, guides: tuple[Path, ...],
     if confirmed:
         for path in confirmed:
             digest = translate.confirm(path, root)
-            click.echo(f"confirmed {path}  (source {digest[:19]}…)")
+            console_of(ctx).result(f"confirmed {path}  (source {digest[:19]}…)")
         return
     found = translate.states(find_guides(guides, options.content), root)
     for state in found:
-        click.echo(str(state))
+        console_of(ctx).result(str(state))
     if not found:
-        click.echo("no translations (a translation names its source with translation_of)")
+        console_of(ctx).result("no translations (a translation names its source with "
+                               "translation_of)")
 
 
 @main.command()
@@ -354,7 +367,8 @@ def translations(ctx: click.Context, guides: tuple[Path, ...],
               is_flag=False, flag_value=Path("schema"),
               help="Write every schema into this folder (default: schema/, where a "
               "project's yaml-language-server comments point).")
-def schema(name: str, output: Path | None, folder: Path | None) -> None:
+@click.pass_context
+def schema(ctx: click.Context, name: str, output: Path | None, folder: Path | None) -> None:
     """Print the JSON Schema of guide files (or theme.yaml, styles.yaml, packet files...)."""
     from .builder.outputs import write_files
     from .project.schema import SCHEMAS, json_schema_text
@@ -364,7 +378,7 @@ def schema(name: str, output: Path | None, folder: Path | None) -> None:
                  SCHEMAS.items()}
         write_files(files)
         for written in files:
-            click.echo(f"wrote {written}")
+            console_of(ctx).result(f"wrote {written}")
     else:
         write_output(output, json_schema_text(name).encode("utf-8"))
 
@@ -410,10 +424,10 @@ def import_(ctx: click.Context, source: Path, output: Path | None, force: bool,
 
     imported = import_guide(source, output, content=options.content, force=force, sheet=sheet,
                             header_row=header_row, language=options.language)
-    click.echo(f"wrote {imported.guide}  ({imported.subjects} subjects, "
+    console_of(ctx).result(f"wrote {imported.guide}  ({imported.subjects} subjects, "
                f"{imported.comparisons} comparisons)")
     for picture in imported.pictures:
-        click.echo(f"wrote {picture}")
+        console_of(ctx).result(f"wrote {picture}")
 
 
 def _update(options: BuildOptions, guide: Path, reviewed: Path, force: bool, dry_run: bool,
@@ -481,7 +495,7 @@ def reference_doc(ctx: click.Context, output: Path, templates: Path | None) -> N
     options = _options(ctx, {"templates": templates})
     sample = reference_sample(load_templates(options.templates), Language.of(options.language))
     if write_output(output, sample):
-        click.echo(f"wrote {output}")
+        console_of(ctx).result(f"wrote {output}")
 
 
 def write_output(path: Path | None, data: bytes) -> bool:

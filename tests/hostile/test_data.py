@@ -58,8 +58,16 @@ def test_ctrl_c_after_a_roster_batch_says_what_was_written(small, cli):
     finally:
         testhook.arm(None)
     assert result.exit_code == 130
-    assert result.stderr == ("interrupted after 2 of the 3 packets to build were written, "
-                             "each whole; the next build skips them and builds the rest\n")
+    *progress, said = result.stderr.splitlines()
+    assert [line.split(" … ")[0] for line in progress] == [  # then the time left
+        "[1/3] 2026-12-01-One-A", "[2/3] 2026-12-01-Two-B"]
+    assert said == (
+        "interrupted after 2 of the 3 packets to build were written, each whole (listed "
+        "above); not written: 1 packet, the manifest (output/pk/manifest-three.csv and .json, "
+        "written once every packet of the roster is); the next build skips the 2 and builds "
+        "the rest")
+    assert [line.split("  ")[0] for line in result.stdout.splitlines()] == [
+        "wrote output/pk/2026-12-01-One-A.html", "wrote output/pk/2026-12-01-Two-B.html"]
     assert sorted(small.files("output/pk")) == [
         ".guidegen-state.json", "2026-12-01-One-A.html", "2026-12-01-Two-B.html"]
     again = cli("build", "packets/pk.yaml", "--roster", "packets/three.csv", "-f", "html")

@@ -20,7 +20,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from .. import testhook
 from ..errors import Location, OutputError, StrictError, UsageError, warnings_so_far
@@ -36,9 +36,15 @@ if TYPE_CHECKING:
     from ..tree import Document
 
 
+Kind = Literal["guide", "packet"]
+
+
 @dataclass(frozen=True)
 class Output:
-    """One output file of a build: where, which format, pages, bytes, render seconds."""
+    """One output file of a build: where, which format, pages, bytes, render seconds.
+
+    ``source`` is the guide or packet file it was made from, ``kind`` its job's kind.
+    """
 
     path: Path
     format: str
@@ -46,6 +52,8 @@ class Output:
     size: int
     seconds: float
     skipped: bool = False
+    source: Path | None = None
+    kind: Kind = "guide"
 
     def __str__(self) -> str:
         pages = f"{self.pages} page{'s' if self.pages != 1 else ''}, " if self.pages else ""
@@ -92,6 +100,12 @@ class Job:
     owner: str = ""
     draft: Draft | None = None
     fitting: Fitting | None = None
+    kind: Kind = "guide"
+
+    @property
+    def name(self) -> str:
+        """Return how progress names the job: its files' name (``2026-12-08-Doe-Jane``)."""
+        return next(iter(self.targets.values()), self.source).stem
 
 
 def plan(jobs: Sequence[Job], state: BuildState,
@@ -129,8 +143,15 @@ def _fresh_outputs(job: Job, state: BuildState) -> dict[Path, Output] | None:
             size = target.stat().st_size
         except OSError:
             return None
-        found[target] = Output(target, name, record.pages, size, 0.0, skipped=True)
+        found[target] = Output(target, name, record.pages, size, 0.0, skipped=True,
+                               source=job.source, kind=job.kind)
     return found
+
+
+def written(job: Job, state: BuildState) -> bool:
+    """Return whether this build wrote ``job``'s files (each holds what it rendered)."""
+    return all(target.name in state.new and state.fresh(target, job.key) is not None
+               for target in job.targets.values())
 
 
 def collect(jobs: Iterable[Job], results: Iterable[dict[str, tuple[Rendered, float]]],
@@ -145,7 +166,8 @@ def collect(jobs: Iterable[Job], results: Iterable[dict[str, tuple[Rendered, flo
             target = job.targets[name]
             files[target] = result.data
             state.remember(target, job.key, result.data, result.pages, job.owner)
-            done[target] = Output(target, name, result.pages, len(result.data), seconds)
+            done[target] = Output(target, name, result.pages, len(result.data), seconds,
+                                  source=job.source, kind=job.kind)
     return files, done
 
 

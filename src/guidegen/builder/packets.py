@@ -39,7 +39,7 @@ from ..errors import (
 )
 from ..files import named_root, read_file
 from ..renderers import extension
-from .jobs import Batch, Job, Output, inputs_of, owner_name, refuse_taken, stamp
+from .jobs import Batch, Job, Output, inputs_of, owner_name, refuse_taken, stamp, written
 from .jobs import plan as plan_jobs
 from .options import BuildOptions
 from .outputs import (
@@ -182,7 +182,7 @@ def _up_to_date(session: Session, plan: PacketPlan) -> list[Output] | None:
         if record is None or record.owner != owner or state.fresh(target, record.key) is None:
             return None
         outputs.append(Output(target, entry["format"], record.pages, entry["bytes"], 0.0,
-                              skipped=True))
+                              skipped=True, source=plan.path, kind="packet"))
     return outputs
 
 
@@ -288,7 +288,7 @@ def _build_one(session: Session, plan: PacketPlan, loaded: Loaded,
                                      batch=2 * options.processes if roster else None,
                                      write_as_done=roster)
     except KeyboardInterrupt:
-        _interrupted(planned[0], state)
+        _interrupted(planned[0], state, str(folder / name), pending)
         raise
     manifest = entries(loaded.packet, loaded.guides, recipients, jobs, outputs, state,
                        built=_today(), earlier=built_dates(_listed(manifests[1])))
@@ -330,19 +330,26 @@ def export_lms(session: Session, plans: Sequence[PacketPlan]) -> None:
         write_files({target: lms_csv(manifest)})
 
 
-def _interrupted(todo: Sequence[Job], state: BuildState) -> None:
-    """Raise what is true after Ctrl-C if some of ``todo`` were written: how many.
+def _interrupted(todo: Sequence[Job], state: BuildState, manifest: str,
+                 pending: Sequence[Batch]) -> None:
+    """Raise what is true after Ctrl-C if some of ``todo`` were written: which, and what not.
 
-    A roster's packets are written batch by batch; those whose files hold what this
-    build rendered (read back, by their hash) were written, each whole.
+    A roster's packets are written batch by batch (each file's line said as its batch
+    was written); those whose files hold what this build rendered (read back, by their
+    hash) were written, each whole. The manifest ``manifest`` (.csv and .json) and what
+    was ``pending`` (the guides built with the roster) are written only at the end.
     """
-    written = sum(1 for job in todo if all(
-        target.name in state.new and state.fresh(target, job.key) is not None
-        for target in job.targets.values()))
-    if written:
-        raise Interrupted(f"interrupted after {written} of the {len(todo)} packets to "
-                          "build were written, each whole; the next build skips them and "
-                          "builds the rest") from None
+    count = sum(1 for job in todo if written(job, state))
+    if not count:
+        return
+    rest = len(todo) - count
+    others = f"{rest} packet{'s' if rest != 1 else ''}, " if rest else ""
+    guides = ", the guides' files" if any(files for files, _ in pending) else ""
+    raise Interrupted(
+        f"interrupted after {count} of the {len(todo)} packets to build were written, "
+        f"each whole (listed above); not written: {others}the manifest "
+        f"({manifest}.csv and .json, written once every packet of the roster is){guides}; "
+        f"the next build skips the {count} and builds the rest") from None
 
 
 def _recipients(loaded: Loaded, options: BuildOptions) -> list[Recipient | None]:
@@ -364,7 +371,7 @@ def _job(session: Session, plan: PacketPlan, layout: PacketLayout,
     files: dict[str, Path] = {name: plan.folder / f"{stem}.{extension(name)}"
                               for name in session.options.formats}
     return Job(plan.path, digest([*plan.sources, *fields]), files,
-               _owner(session, plan.path), PacketDraft(layout, recipient))
+               _owner(session, plan.path), PacketDraft(layout, recipient), kind="packet")
 
 
 def _owner(session: Session, path: Path) -> str:

@@ -31,7 +31,7 @@ from __future__ import annotations
 import os
 import signal
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from types import TracebackType
@@ -110,18 +110,29 @@ class Scheduler:
         else:
             self.helper = None
 
-    def run(self, tasks: Sequence[Task]) -> list[Results]:
-        """Return the rendered outputs of every task, in order; record their warnings here."""
+    def run(self, tasks: Sequence[Task],
+            done: Callable[[int], None] | None = None) -> list[Results]:
+        """Return the rendered outputs of every task, in order; record their warnings here.
+
+        ``done`` is told the index of each task as soon as it has rendered (in order).
+        """
+        results: list[Results] = []
         if self.pool is not None:
             from concurrent.futures.process import BrokenProcessPool
 
             try:
-                results = list(self.pool.map(render_task, tasks))
+                for result in self.pool.map(render_task, tasks):
+                    results.append(result)
+                    if done is not None:
+                        done(len(results) - 1)
             except BrokenProcessPool:
                 raise RenderError("a worker process stopped unexpectedly; "
                                   f"{memory_hint(self.memory_limit)}") from None
         else:
-            results = [render_formats(task, self.helper) for task in tasks]
+            for task in tasks:
+                results.append(render_formats(task, self.helper))
+                if done is not None:
+                    done(len(results) - 1)
         for result in results:
             for rendered, _ in result.values():
                 rewarn(rendered.warnings)

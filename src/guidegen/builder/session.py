@@ -28,6 +28,7 @@ from ..content.packetfile import GUIDE_SUFFIXES, is_packet_file
 from ..errors import Interrupted, UsageError
 from ..files import ReadOnce, named_root, reading_once
 from ..renderers import RenderContext, Rendered
+from . import progress
 from .jobs import (
     Batch,
     Job,
@@ -39,6 +40,7 @@ from .jobs import (
     refuse_warnings,
     settings_of,
     stamp,
+    written,
 )
 from .limits import limited_time
 from .options import BuildOptions
@@ -200,18 +202,27 @@ class Session:
         todo, done = planned or plan(jobs, state, self.options.force)
         done = dict(done)
         files: dict[Path, bytes] = {}
+        if write_as_done:  # said now: the batches' outputs are said as they are written
+            progress.reporter().wrote([done[target] for job in jobs
+                                       for target in job.targets.values() if target in done])
         if todo:
             self.scheduler.start(len(todo))
-            for part in batches(todo, batch or len(todo)):
-                ready = load(part) if load is not None else part
-                tasks = [self.task(job, context(job) if callable(context) else context)
-                         for job in ready]
-                rendered, made = collect(ready, self.scheduler.run(tasks), state)
-                done |= made
-                if write_as_done:
-                    commit([(rendered, state)], self.options)
-                else:
-                    files |= rendered
+            with progress.batch(f"{todo[0].kind}s", len(todo)) as said:
+                for part in batches(todo, batch or len(todo)):
+                    ready = load(part) if load is not None else part
+                    tasks = [self.task(job, context(job) if callable(context) else context)
+                             for job in ready]
+                    results = self.scheduler.run(tasks, _naming(said, ready))
+                    rendered, made = collect(ready, results, state)
+                    done |= made
+                    if write_as_done:
+                        try:
+                            commit([(rendered, state)], self.options)
+                        finally:  # what is on disk, even if Ctrl-C came while writing
+                            said.wrote([made[target] for job in ready if written(job, state)
+                                        for target in job.targets.values()])
+                    else:
+                        files |= rendered
         return [done[target] for job in jobs for target in job.targets.values()], files
 
     # -- what a session does: check, build, render -----------------------------------------
@@ -312,6 +323,12 @@ class Session:
             repaired = finish_interrupted_write(folder)
             remove_stale_temporaries(folder)
         return repaired
+
+
+def _naming(said: progress.Reporter, jobs: Sequence[Job]) -> Callable[[int], None]:
+    """Return what tells ``said`` that the ``n``-th of ``jobs`` has rendered."""
+    names = [job.name for job in jobs]
+    return lambda n: said.done(names[n])
 
 
 def sort_sources(paths: Sequence[PathLike], session: Session) -> tuple[list[Path], list[Path]]:
