@@ -136,6 +136,23 @@ def test_a_session_builds_again_with_its_templates_and_only_what_changed(project
         encoding="utf-8")
 
 
+def test_a_template_added_to_the_templates_folder_between_builds_is_seen(project):
+    from guidegen.theme.folders import builtin_templates
+
+    (project / "mine").mkdir()
+    options = BuildOptions(jobs=1, formats=("html",), templates=project / "mine")
+    builtin = (builtin_templates() / "document.html.j2").read_text(encoding="utf-8")
+    with Session(options) as session:
+        session.build()
+        assert "Overridden here" not in (project / "output" / "cmo-cdmo-cro.html").read_text(
+            encoding="utf-8")
+        (project / "mine" / "document.html.j2").write_text(
+            builtin.replace("<body", "<!-- Overridden here --><body", 1), encoding="utf-8")
+        assert [o.skipped for o in session.build()] == [False]
+        assert "Overridden here" in (project / "output" / "cmo-cdmo-cro.html").read_text(
+            encoding="utf-8")
+
+
 def test_guides_packets_and_recipients_are_one_job_type_through_one_cycle(project):
     from guidegen.builder.guides import GuideDraft
     from guidegen.builder.jobs import Job

@@ -86,11 +86,17 @@ class FolderLoader(jinja2.BaseLoader):
 
     def get_source(self, environment: jinja2.Environment,
                    template: str) -> tuple[str, str, Callable[[], bool]]:
-        """Return the text of ``template``, its file name, and whether it is unchanged."""
+        """Return the text of ``template``, its file name, and whether it is unchanged.
+
+        Unchanged means its file is, and no folder before its own has one of that name
+        now (an override added between two builds in one process is seen).
+        """
         pieces = split_template_path(template)  # refuses ".." and absolute names
+        before: list[Path] = []
         for folder in self.folders:
             path = folder.joinpath(*pieces)
             if not os.path.lexists(path):
+                before.append(path)
                 continue
             data = read_file(path, MAX_TEMPLATE, root=folder, error=TemplateError)
             try:
@@ -98,12 +104,13 @@ class FolderLoader(jinja2.BaseLoader):
             except UnicodeDecodeError as exc:
                 raise TemplateError.collect([Problem(Location(display_name(path)),
                                                      f"not UTF-8: {exc.reason}")]) from None
-            return text, str(path), functools.partial(_unchanged, path, _stamp(path))
+            return text, str(path), functools.partial(_unchanged, path, _stamp(path),
+                                                      tuple(before))
         raise jinja2.TemplateNotFound(template)
 
 
-def _unchanged(path: Path, stamp: tuple[int, int] | None) -> bool:
-    return _stamp(path) == stamp
+def _unchanged(path: Path, stamp: tuple[int, int] | None, absent: tuple[Path, ...]) -> bool:
+    return _stamp(path) == stamp and not any(os.path.lexists(p) for p in absent)
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
