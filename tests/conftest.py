@@ -60,11 +60,15 @@ def hook() -> Iterator[Callable[[str], None]]:
 
 @pytest.fixture
 def cli() -> Callable[..., Result]:
-    """Return a function that runs ``guidegen ARGS`` in-process and returns click's result."""
+    """Return a function that runs ``guidegen -q ARGS`` in-process and returns click's result.
+
+    Quiet: standard error holds only the problems (no progress, no closing summary, which
+    tests/test_console.py tests); standard output the results, as without ``-q``.
+    """
     from guidegen.cli import main
 
     def run(*args: str) -> Result:
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+        return CliRunner().invoke(main, ["-q", *args], catch_exceptions=False)
 
     return run
 

@@ -12,9 +12,9 @@ On a terminal the console uses rich: colour (none with ``NO_COLOR``), and a prog
 line that updates in place for a batch taking more than a second (``[37/200]
 2026-12-08-Doe-Jane … 1:12 left``). Piped or redirected, nothing is coloured or redrawn:
 progress is that line once per item done, for every batch of several items (whatever
-its time, so that two runs print the same lines). rich is imported only on a terminal.
-``quiet`` leaves the problems only; ``verbose`` shows the progress of every batch, a
-single item's or one shorter than a second too.
+its time). rich is imported only on a terminal. ``quiet`` leaves only the problems on
+standard error (the results stay on standard output); ``verbose`` shows the progress of
+every batch, a single item's or one shorter than a second too.
 """
 
 from __future__ import annotations
@@ -77,9 +77,8 @@ class Console:
     # -- plain lines -----------------------------------------------------------------------
 
     def result(self, line: str) -> None:
-        """Print ``line`` on standard output (a result), unless quiet."""
-        if self.verbosity > QUIET:
-            self._out(line)
+        """Print ``line`` on standard output (a result: quiet or not, the command's output)."""
+        self._out(line)
 
     def say(self, line: str, *, level: int = NORMAL) -> None:
         """Print ``line`` on standard error if the verbosity is at least ``level``."""
@@ -206,6 +205,8 @@ def summary_line(outputs: Sequence[Output], seconds: float, warnings: int) -> st
     for output in outputs:
         if output.kind == "packet":
             packets.setdefault(output.source, set()).add(output.path.stem)
+    if not outputs:
+        return f"built nothing, {seconds:.1f} s, {_count(warnings, 'warning')}"
     made = [_count(len(guides), "guide")] if guides or not packets else []
     if packets:
         recipients = sum(len(stems) for stems in packets.values())
