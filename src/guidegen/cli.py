@@ -203,8 +203,8 @@ def _options(ctx: click.Context, given: dict[str, Any]) -> BuildOptions:
 @click.version_option(__version__, "--version", prog_name="guidegen")
 @click.option("--debug", is_flag=True, help="Show the traceback of an error too, before "
               "the messages (before or after the command).")
-@click.option("-q", "--quiet", is_flag=True, help="Say only errors, warnings and hints "
-              "(before or after the command).")
+@click.option("-q", "--quiet", is_flag=True, help="Say only errors, warnings and hints, "
+              "and the results (before or after the command).")
 @click.option("-v", "--verbose", is_flag=True, help="Say more: the progress of every "
               "batch, however short (before or after the command).")
 @click.option("-c", "--config", type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -254,6 +254,71 @@ def build(ctx: click.Context, /, guides: tuple[Path, ...], **given: Any) -> None
     console.outputs(outputs)
     ctx.meta["guidegen.closing"] = lambda: console.summary(outputs,
                                                            time.monotonic() - started)
+
+
+@main.command()
+@guides_argument
+@option("formats")
+@option("out")
+@option("paper")
+@option("templates")
+@option("language")
+@option("pdf_variant")
+@option("pages")
+@option("strict")
+@option("force")
+@option("jobs")
+@option("jobs_over_cpus")
+@option("time_limit")
+@option("memory_limit")
+@click.pass_context
+def watch(ctx: click.Context, /, guides: tuple[Path, ...], **given: Any) -> None:
+    """Build GUIDES as build does, then again each time an input is saved (Ctrl-C stops)."""
+    from .preview import watch as watch_guides
+
+    project = _project(ctx)
+    try:
+        watch_guides(lambda: _options(ctx, given), list(guides), project.path,
+                     console_of(ctx))
+    except KeyboardInterrupt as exc:  # a build interrupted says what holds
+        console_of(ctx).tell(getattr(exc, "message", "stopped watching"))
+
+
+@main.command()
+@click.argument("target", required=False, metavar="[GUIDE|PACKET]",
+                type=click.Path(dir_okay=False, path_type=Path))
+@option("paper")
+@option("templates")
+@option("language")
+@option("pdf_variant")
+@option("pages")
+@option("jobs")
+@option("time_limit")
+@option("memory_limit")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to serve on (another than loopback lets other machines in).")
+@click.option("--port", type=click.IntRange(0, 65535), default=0,
+              help="The port to serve on. [default: a free one]")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the browser.")
+@click.pass_context
+def serve(ctx: click.Context, /, target: Path | None, host: str, port: int, open_browser: bool,
+          **given: Any) -> None:
+    """Show GUIDE or PACKET as it will print, in a browser, rebuilt at each save.
+
+    The PDF's pages beside its sections, and the HTML output; renders go to a temporary
+    folder, never the output folder. Default: the content folder's first guide.
+    """
+    from .preview import default_target
+    from .preview import serve as serve_target
+
+    project = _project(ctx)
+    options = _options(ctx, given)
+    try:
+        serve_target(lambda: _options(ctx, given),
+                     target or default_target(options.content), project.path,
+                     console_of(ctx), host=host, port=port, open_browser=open_browser)
+    except KeyboardInterrupt as exc:  # a build interrupted says what holds
+        console_of(ctx).tell(getattr(exc, "message", "stopped serving"))
 
 
 @main.command()

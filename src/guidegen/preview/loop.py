@@ -1,0 +1,152 @@
+"""The rebuild loop of ``watch`` and ``serve``: build, wait for a saved input, build again.
+
+One :class:`Rebuilder` keeps one build session (:class:`~guidegen.builder.session.Session`)
+for as long as the options stay the same: each rebuild renders only what changed (the
+outputs' state says what is up to date), with the PDF helper process and the loaded
+templates of the last build. Saving the project file makes the options again (a new
+session if they changed). Builds run in the calling (main) thread, where time limits
+and Ctrl-C work; whoever shows the results (the preview's server) waits on
+:meth:`Rebuilder.wait` or reads :attr:`Rebuilder.last`.
+
+What is watched: the project's folder (the guides, packets, rosters, the project file),
+the templates folder and the content and packets folders wherever they are, less the
+output folder, the preview's own folder and what editors and version control keep.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import watchfiles
+
+from ..errors import GuidegenError, Problem, set_aside_warnings
+
+if TYPE_CHECKING:
+    from ..builder.jobs import Output
+    from ..builder.options import BuildOptions
+    from ..builder.session import Session
+
+STEP_MS = 20  # a save is built once no other change came for this long (several files)
+
+
+@dataclass(frozen=True)
+class Result:
+    """One build of the loop: its number, outputs (None if it failed), problems, time."""
+
+    generation: int
+    outputs: list[Output] | None
+    problems: list[Problem] = field(default_factory=list)
+    summary: str | None = None  # an error's closing line ("2 errors in 1 file")
+    seconds: float = 0.0
+    changed: tuple[str, ...] = ()  # the files whose save started it
+
+    @property
+    def ok(self) -> bool:
+        """Return whether the build succeeded (it may have warnings)."""
+        return self.outputs is not None
+
+
+class Rebuilder:
+    """Builds ``paths`` with the options ``make_options`` returns, again at each save."""
+
+    def __init__(self, make_options: Callable[[], BuildOptions], paths: Sequence[Path],
+                 project_file: Path | None = None,
+                 ignore: Sequence[Path] = ()) -> None:
+        self.make_options = make_options
+        self.paths = list(paths)
+        self.project_file = project_file.resolve() if project_file is not None else None
+        self.ignore = [path.resolve() for path in ignore]
+        self.options = make_options()
+        self.session: Session = _session(self.options)
+        self.last: Result | None = None
+        self.listeners: list[Callable[[Result], None]] = []
+        self._done = threading.Condition()
+
+    def close(self) -> None:
+        """End the session (its worker processes)."""
+        self.session.close()
+
+    # -- building --------------------------------------------------------------------------
+
+    def build(self, changed: Sequence[str] = ()) -> Result:
+        """Build once (the options made again if the project file is among ``changed``)."""
+        started = time.monotonic()
+        generation = 1 if self.last is None else self.last.generation + 1
+        with set_aside_warnings() as found:
+            try:
+                if self.project_file is not None and str(self.project_file) in changed:
+                    self._renew()
+                outputs = self.session.build(self.paths)
+                result = Result(generation, outputs, list(found),
+                                seconds=time.monotonic() - started, changed=tuple(changed))
+            except GuidegenError as exc:
+                result = Result(generation, None, [*found, *exc.problems], exc.summary(),
+                                time.monotonic() - started, tuple(changed))
+        for listener in self.listeners:
+            listener(result)
+        with self._done:
+            self.last = result
+            self._done.notify_all()
+        return result
+
+    def _renew(self) -> None:
+        """Make the options again from the project file; a new session if they changed."""
+        options = self.make_options()
+        if options != self.options:
+            self.session.close()
+            self.options, self.session = options, _session(options)
+
+    def wait(self, after: int, timeout: float | None = None) -> Result | None:
+        """Return the first result after build number ``after`` (None on ``timeout``)."""
+        with self._done:
+            self._done.wait_for(lambda: self.last is not None and self.last.generation > after,
+                                timeout)
+            return self.last if self.last is not None and self.last.generation > after \
+                else None
+
+    # -- watching --------------------------------------------------------------------------
+
+    def roots(self) -> list[Path]:
+        """Return the folders to watch (see the module's docstring), none inside another."""
+        options = self.options
+        wanted = [self.session.project, options.content, options.templates, options.packets,
+                  *(path.parent for path in self.paths),
+                  self.project_file.parent if self.project_file is not None else None]
+        folders = sorted({path.resolve() for path in wanted if path is not None
+                          and path.is_dir()})
+        return [f for f in folders if not any(f != o and f.is_relative_to(o) for o in folders)]
+
+    def changes(self, stop: threading.Event | None = None) -> Iterator[list[str]]:
+        """Yield the files changed since the last time (sorted), as they are saved."""
+        ignored = [*self.ignore, self.options.out.resolve()]
+        only = _Filter(ignore_paths=[str(path) for path in ignored])
+        for found in watchfiles.watch(*self.roots(), watch_filter=only, step=STEP_MS,
+                                      stop_event=stop, raise_interrupt=True):
+            yield sorted({path for _, path in found})
+
+    def run(self, stop: threading.Event | None = None) -> None:
+        """Build, then build again at every save until ``stop`` is set (or Ctrl-C)."""
+        if self.last is None:
+            self.build()
+        for changed in self.changes(stop):
+            self.build(changed)
+
+
+def _session(options: BuildOptions) -> Session:
+    from ..builder.session import Session
+
+    return Session(options)
+
+
+class _Filter(watchfiles.DefaultFilter):
+    """What the loop ignores: the default (version control, editors' files), outputs."""
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        """Return whether a change of ``path`` counts (not a state or temporary file)."""
+        name = Path(path).name
+        return bool(super().__call__(change, path)) and not name.startswith(".guidegen")
