@@ -44,8 +44,7 @@ def watch(make_options: Callable[[], BuildOptions], paths: Sequence[Path],
     loop = Rebuilder(make_options, paths, project_file)
     loop.listeners.append(lambda result: _tell(console, result, outputs=True))
     try:
-        loop.build()
-        console.say(f"watching {', '.join(map(str, loop.roots()))} (Ctrl-C to stop)")
+        console.say(f"watching {', '.join(map(display_name, loop.roots()))} (Ctrl-C to stop)")
         loop.run(stop)
     finally:
         loop.close()
@@ -74,7 +73,6 @@ def serve(make_options: Callable[[], BuildOptions], target: Path, project_file: 
             console.result(f"previewing {target} at {server.url} (Ctrl-C to stop)")
             if open_browser:
                 webbrowser.open(server.url)
-            loop.build()
             loop.run(stop)
         finally:
             server.stop()

@@ -5,8 +5,8 @@ for as long as the options stay the same: each rebuild renders only what changed
 outputs' state says what is up to date), with the PDF helper process and the loaded
 templates of the last build. Saving the project file makes the options again (a new
 session if they changed). Builds run in the calling (main) thread, where time limits
-and Ctrl-C work; whoever shows the results (the preview's server) waits on
-:meth:`Rebuilder.wait` or reads :attr:`Rebuilder.last`.
+and Ctrl-C work; a thread of its own watches the files; whoever shows the results (the
+preview's server) listens (:attr:`Rebuilder.listeners`).
 
 What is watched: the project's folder (the guides, packets, rosters, the project file),
 the templates folder and the content and packets folders wherever they are, less the
@@ -15,9 +15,10 @@ output folder, the preview's own folder and what editors and version control kee
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from ..builder.session import Session
 
 STEP_MS = 20  # a save is built once no other change came for this long (several files)
+READY_MS = 200  # how soon the watcher says it is running (then, idle, it wakes this often)
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,6 @@ class Rebuilder:
         self.session: Session = _session(self.options)
         self.last: Result | None = None
         self.listeners: list[Callable[[Result], None]] = []
-        self._done = threading.Condition()
 
     def close(self) -> None:
         """End the session (its worker processes)."""
@@ -89,9 +90,7 @@ class Rebuilder:
                                 time.monotonic() - started, tuple(changed))
         for listener in self.listeners:
             listener(result)
-        with self._done:
-            self.last = result
-            self._done.notify_all()
+        self.last = result
         return result
 
     def _renew(self) -> None:
@@ -100,14 +99,6 @@ class Rebuilder:
         if options != self.options:
             self.session.close()
             self.options, self.session = options, _session(options)
-
-    def wait(self, after: int, timeout: float | None = None) -> Result | None:
-        """Return the first result after build number ``after`` (None on ``timeout``)."""
-        with self._done:
-            self._done.wait_for(lambda: self.last is not None and self.last.generation > after,
-                                timeout)
-            return self.last if self.last is not None and self.last.generation > after \
-                else None
 
     # -- watching --------------------------------------------------------------------------
 
@@ -121,20 +112,49 @@ class Rebuilder:
                           and path.is_dir()})
         return [f for f in folders if not any(f != o and f.is_relative_to(o) for o in folders)]
 
-    def changes(self, stop: threading.Event | None = None) -> Iterator[list[str]]:
-        """Yield the files changed since the last time (sorted), as they are saved."""
+    def watching(self, stop: threading.Event) -> queue.SimpleQueue[list[str]]:
+        """Return where the files changed are put, each save's (sorted), once watched.
+
+        A thread of its own watches (watchfiles) until ``stop`` is set; this returns once
+        it does, so that no save after the return is missed, during a build neither.
+        """
         ignored = [*self.ignore, self.options.out.resolve()]
         only = _Filter(ignore_paths=[str(path) for path in ignored])
-        for found in watchfiles.watch(*self.roots(), watch_filter=only, step=STEP_MS,
-                                      stop_event=stop, raise_interrupt=True):
-            yield sorted({path for _, path in found})
+        found: queue.SimpleQueue[list[str]] = queue.SimpleQueue()
+        ready = threading.Event()
+
+        def watch() -> None:
+            for changes in watchfiles.watch(*self.roots(), watch_filter=only, step=STEP_MS,
+                                            stop_event=stop, rust_timeout=READY_MS,
+                                            yield_on_timeout=True, raise_interrupt=False):
+                ready.set()  # the first yield, changes or none: the watcher is running
+                if changes:
+                    found.put(sorted({path for _, path in changes}))
+
+        threading.Thread(target=watch, name="guidegen-watch", daemon=True).start()
+        ready.wait()
+        return found
 
     def run(self, stop: threading.Event | None = None) -> None:
-        """Build, then build again at every save until ``stop`` is set (or Ctrl-C)."""
-        if self.last is None:
-            self.build()
-        for changed in self.changes(stop):
-            self.build(changed)
+        """Build, then build again after every save until ``stop`` is set (or Ctrl-C).
+
+        The saves made during a build are built together after it.
+        """
+        stop = stop or threading.Event()
+        try:
+            found = self.watching(stop)
+            if self.last is None:
+                self.build()
+            while not stop.is_set():
+                try:
+                    changed = found.get(timeout=0.5)  # so that Ctrl-C is heard
+                except queue.Empty:
+                    continue
+                while not found.empty():
+                    changed = sorted({*changed, *found.get()})
+                self.build(changed)
+        finally:
+            stop.set()
 
 
 def _session(options: BuildOptions) -> Session:
