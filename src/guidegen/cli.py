@@ -241,6 +241,8 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, config: Pa
 @option("roster_encoding")
 @option("shard")
 @option("lms_export")
+@option("keep_going")
+@option("clean")
 @click.pass_context
 def build(ctx: click.Context, /, guides: tuple[Path, ...], **given: Any) -> None:
     """Build GUIDES (default: every guide in the content folder) into the output folder."""

@@ -269,6 +269,22 @@ class TemplateError(InputError):
     """A Jinja template failed to load or render, or reached outside the project."""
 
 
+class PartialBuildError(GuidegenError):
+    """Some guides or packets of a ``--keep-going`` build failed; the others were built.
+
+    Its problems are theirs; its exit status that of the first that failed.
+    """
+
+    def __init__(self, message: str = "", problems: Sequence[Problem] = (),
+                 exit_code: int = 1) -> None:
+        super().__init__(message, problems)
+        self.exit_code = exit_code
+
+    def __reduce__(self) -> tuple[type, tuple[str, tuple[Problem, ...], int]]:  # type: ignore[override]
+        """Return how to pickle this error, its status included."""
+        return (type(self), (self.message, self.problems, self.exit_code))
+
+
 class UsageError(GuidegenError):
     """The command line asked for something impossible (exit status 2)."""
 

@@ -221,6 +221,9 @@ def commit(batches: Sequence[Batch], options: BuildOptions) -> None:
                 refuse_taken(target, state.new[target.name].owner, state)
             files |= {**written, state.path: state.serialized()}
         write_files(files, root=options.out)
+        for _, state in batches:  # outputs of guides no longer in the project (--clean)
+            for name in sorted(state.forgotten):
+                (state.path.parent / name).unlink(missing_ok=True)
     testhook.reached("after-commit")
 
 

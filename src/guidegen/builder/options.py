@@ -170,6 +170,13 @@ class BuildOptions:
         Flag(), "Check that every guide (a packet's too) can be released: effective, "
         "approved, within its review date, without a watermark.", "--release",
         doc="`check` only; see Controlled documents."))
+    keep_going: bool = field(default=False, metadata=about(
+        Flag(), "Build every guide and packet that can be built; then fail naming the "
+        "rest.", "--keep-going",
+        doc="Exit status that of the first that failed; the others' files are written."))
+    clean: bool = field(default=False, metadata=about(
+        Flag(), "Remove the outputs of guides no longer in the project (and their "
+        "records); without it a build warns about them.", "--clean"))
     packets: Path | None = field(default=None, metadata=about(
         Place(), "Folder of the onboarding packets built, with the guides, when none "
         "are named.", key="packets"))

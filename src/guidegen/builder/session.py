@@ -266,10 +266,20 @@ class Session:
     def build(self, paths: Sequence[PathLike] = ()) -> list[Output]:
         """Build ``paths`` (default: the content and packets folders); return the outputs.
 
-        See :func:`guidegen.builder.pipeline.build`.
+        See :func:`guidegen.builder.pipeline.build`; with ``keep_going``,
+        :func:`.partial.keep_going`.
         """
+        if self.options.keep_going:
+            from .partial import keep_going
+
+            return keep_going(self, paths)
+        return self.build_together(paths)
+
+    def build_together(self, paths: Sequence[PathLike] = ()) -> list[Output]:
+        """Build ``paths``, all or nothing: written at once if every one has rendered."""
         from .guides import build_guides, plan_guides
         from .packets import build_packets, export_lms, load_stale, plan_packets
+        from .partial import leftovers
 
         expect_language(self.language)  # helpers load its hyphenation patterns ahead
         with self.building(), self.scheduler:
@@ -288,6 +298,8 @@ class Session:
                     load_stale(self, packets)  # every problem before any render
                 pending: list[Batch] = []
                 written = [] if guides is None else build_guides(self, guides, pending)
+                if guides is not None:
+                    leftovers(self, guides.state, pending)
                 written += build_packets(self, packets, pending)
                 commit(pending, self.options)  # once all rendered, all at once
                 export_lms(self, packets)

@@ -130,6 +130,7 @@ class BuildState:
         self.path = folder / name
         self.records: dict[str, Record] = {}
         self.new: dict[str, Record] = {}  # what this build remembered
+        self.forgotten: set[str] = set()  # outputs this build removes (--clean)
         if os.path.lexists(self.path):
             self.records = self._read()
 
@@ -140,7 +141,13 @@ class BuildState:
         holds the folder's lock): none loses what another wrote meanwhile.
         """
         latest = self._read() if os.path.lexists(self.path) else {}
-        self.records = {**latest, **self.new}
+        self.records = {name: record for name, record in {**latest, **self.new}.items()
+                        if name not in self.forgotten}
+
+    def forget(self, name: str) -> None:
+        """Drop the record of output ``name``: this build removes the file (``--clean``)."""
+        self.records.pop(name, None)
+        self.forgotten.add(name)
 
     def taken(self, target: Path, owner: str) -> str | None:
         """Return the build that made ``target``, if it exists and another build made it.

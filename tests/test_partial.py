@@ -1,0 +1,53 @@
+"""--keep-going and --clean (issue 18 item 4)."""
+
+from __future__ import annotations
+
+import json
+
+from .attacks import MINIMAL
+
+BROKEN = MINIMAL.replace("subjects:\n", "subjects:\n  - bogus\n", 1)
+
+
+def test_keep_going_builds_what_can_be_built_and_names_the_rest(project, cli):
+    content = project / "content"
+    (content / "good.yaml").write_text(MINIMAL, encoding="utf-8")
+    (content / "bad.yaml").write_text(BROKEN, encoding="utf-8")
+    stopped = cli("build", "-f", "html")
+    assert stopped.exit_code == 1
+    assert not (project / "output").exists()  # all or nothing without --keep-going
+    result = cli("build", "-f", "html", "--keep-going")
+    assert result.exit_code == 1
+    assert sorted(p.name for p in (project / "output").glob("*.html")) == [
+        "cmo-cdmo-cro.html", "good.html"]
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("content/bad.yaml:")
+    assert lines[0].split(": ")[1] == "error"
+    assert lines[-1] == "not built: content/bad.yaml (1 of 3; the others were written)"
+    assert [line.split("  ")[0] for line in result.stdout.splitlines()] == [
+        "wrote output/cmo-cdmo-cro.html", "wrote output/good.html"]
+    (content / "bad.yaml").write_text(MINIMAL, encoding="utf-8")
+    fixed = cli("build", "-f", "html", "--keep-going")
+    assert fixed.exit_code == 0
+    assert [line.split("  ")[0] for line in fixed.stdout.splitlines()] == [
+        "wrote output/bad.html", "unchanged output/cmo-cdmo-cro.html",
+        "unchanged output/good.html"]
+
+
+def test_outputs_of_a_removed_guide_are_warned_about_then_cleaned(project, cli):
+    content = project / "content"
+    (content / "old.yaml").write_text(MINIMAL, encoding="utf-8")
+    assert cli("build", "-f", "html").exit_code == 0
+    (content / "old.yaml").unlink()
+    warned = cli("build", "-f", "html")
+    assert warned.exit_code == 0
+    assert warned.stderr == ("output/old.html: warning: made from content/old.yaml, which is "
+                             "no longer in the project; --clean removes it\n")
+    assert (project / "output" / "old.html").exists()
+    cleaned = cli("build", "-f", "html", "--clean")
+    assert cleaned.exit_code == 0, cleaned.stderr
+    assert cleaned.stderr == ""
+    assert not (project / "output" / "old.html").exists()
+    state = json.loads((project / "output" / ".guidegen-state.json").read_text())
+    assert sorted(state) == ["cmo-cdmo-cro.html"]
+    assert cli("build", "-f", "html").stderr == ""  # nothing left to warn about
