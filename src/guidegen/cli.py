@@ -183,6 +183,21 @@ def option(name: str) -> Callable[[F], F]:
     return click.option(*spec.flags, name, **settings)
 
 
+def options(*names: str) -> Callable[[F], F]:
+    """Return the click options of the build options ``names``, in that order."""
+    def decorate(command: F) -> F:
+        for name in reversed(names):
+            command = option(name)(command)
+        return command
+
+    return decorate
+
+
+# the options of every command that builds into the output folder (build, watch)
+BUILDING = ("formats", "out", "paper", "templates", "language", "pdf_variant", "pages",
+            "strict", "allow_draft", "force", "jobs", "jobs_over_cpus", "time_limit",
+            "memory_limit")
+
 guides_argument = click.argument("guides", nargs=-1, type=click.Path(path_type=Path))
 
 
@@ -223,20 +238,7 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, config: Pa
 
 @main.command()
 @guides_argument
-@option("formats")
-@option("out")
-@option("paper")
-@option("templates")
-@option("language")
-@option("pdf_variant")
-@option("pages")
-@option("strict")
-@option("allow_draft")
-@option("force")
-@option("jobs")
-@option("jobs_over_cpus")
-@option("time_limit")
-@option("memory_limit")
+@options(*BUILDING)
 @option("roster")
 @option("roster_encoding")
 @option("shard")
@@ -260,19 +262,7 @@ def build(ctx: click.Context, /, guides: tuple[Path, ...], **given: Any) -> None
 
 @main.command()
 @guides_argument
-@option("formats")
-@option("out")
-@option("paper")
-@option("templates")
-@option("language")
-@option("pdf_variant")
-@option("pages")
-@option("strict")
-@option("force")
-@option("jobs")
-@option("jobs_over_cpus")
-@option("time_limit")
-@option("memory_limit")
+@options(*BUILDING)
 @click.pass_context
 def watch(ctx: click.Context, /, guides: tuple[Path, ...], **given: Any) -> None:
     """Build GUIDES as build does, then again each time an input is saved (Ctrl-C stops)."""
