@@ -173,3 +173,34 @@ def test_watch_builds_the_outputs_again_at_each_save(project):
     finally:
         assert running.stop() == 0
     assert running.until("^stopped watching$")
+
+
+def test_the_loop_survives_an_internal_error_and_reads_a_saved_project_file(project,
+                                                                            monkeypatch):
+    from guidegen.builder.session import Session
+    from guidegen.preview.loop import Rebuilder
+    from guidegen.project.config import load_project
+
+    project_file = project / "guidegen.yaml"
+    project_file.write_text("formats: [html]\n", encoding="utf-8")
+    loop = Rebuilder(lambda: load_project(project_file).options(), [], project_file)
+    try:
+        first = loop.build()
+        assert first.ok and [o.format for o in first.outputs or ()] == ["html"]
+
+        def broken(self: Session, paths: object) -> None:
+            raise RuntimeError("a bug")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(Session, "build", broken)
+            failed = loop.build([str(project / "content" / "cmo-cdmo-cro.yaml")])
+        assert not failed.ok
+        assert failed.summary == "internal error: RuntimeError: a bug"
+        session = loop.session
+        project_file.write_text("formats: [html, docx]\n", encoding="utf-8")
+        again = loop.build([str(project_file.resolve())])
+        assert again.ok and again.generation == 3
+        assert loop.session is not session  # the options changed: a new session
+        assert sorted(o.format for o in again.outputs or ()) == ["docx", "html"]
+    finally:
+        loop.close()

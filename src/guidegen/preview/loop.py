@@ -88,6 +88,10 @@ class Rebuilder:
             except GuidegenError as exc:
                 result = Result(generation, None, [*found, *exc.problems], exc.summary(),
                                 time.monotonic() - started, tuple(changed))
+            except (MemoryError, Exception) as exc:  # a bug: said, and the loop goes on
+                result = Result(generation, None, list(found),
+                                f"internal error: {type(exc).__name__}: {exc}",
+                                time.monotonic() - started, tuple(changed))
         for listener in self.listeners:
             listener(result)
         self.last = result
