@@ -60,9 +60,9 @@ def test_ctrl_c_after_a_roster_batch_says_what_was_written(small, cli):
     assert result.exit_code == 130
     assert result.stderr == (  # -q: no progress lines (see tests/test_console.py)
         "interrupted after 2 of the 3 packets to build were written, each whole (listed "
-        "above); not written: 1 packet, the manifest (output/pk/manifest-three.csv and .json, "
-        "written once every packet of the roster is); the next build skips the 2 and builds "
-        "the rest\n")
+        "above); not written: 1 packet, the manifest (output/pk/manifest-three.csv.csv and "
+        "manifest-three.csv.json, written once every packet of the roster is); the next "
+        "build skips the 2 and builds the rest\n")
     assert [line.split("  ")[0] for line in result.stdout.splitlines()] == [
         "wrote output/pk/2026-12-01-One-A.html", "wrote output/pk/2026-12-01-Two-B.html"]
     assert sorted(small.files("output/pk")) == [

@@ -288,7 +288,7 @@ def _build_one(session: Session, plan: PacketPlan, loaded: Loaded,
                                      batch=2 * options.processes if roster else None,
                                      write_as_done=roster)
     except KeyboardInterrupt:
-        _interrupted(planned[0], state, str(folder / name), pending)
+        _interrupted(planned[0], state, manifests, pending)
         raise
     manifest = entries(loaded.packet, loaded.guides, recipients, jobs, outputs, state,
                        built=_today(), earlier=built_dates(_listed(manifests[1])))
@@ -330,13 +330,13 @@ def export_lms(session: Session, plans: Sequence[PacketPlan]) -> None:
         write_files({target: lms_csv(manifest)})
 
 
-def _interrupted(todo: Sequence[Job], state: BuildState, manifest: str,
+def _interrupted(todo: Sequence[Job], state: BuildState, manifests: Sequence[Path],
                  pending: Sequence[Batch]) -> None:
     """Raise what is true after Ctrl-C if some of ``todo`` were written: which, and what not.
 
     A roster's packets are written batch by batch (each file's line said as its batch
     was written); those whose files hold what this build rendered (read back, by their
-    hash) were written, each whole. The manifest ``manifest`` (.csv and .json) and what
+    hash) were written, each whole. The ``manifests`` (CSV and JSON) and what
     was ``pending`` (the guides built with the roster) are written only at the end.
     """
     count = sum(1 for job in todo if written(job, state))
@@ -348,7 +348,8 @@ def _interrupted(todo: Sequence[Job], state: BuildState, manifest: str,
     raise Interrupted(
         f"interrupted after {count} of the {len(todo)} packets to build were written, "
         f"each whole (listed above); not written: {others}the manifest "
-        f"({manifest}.csv and .json, written once every packet of the roster is){guides}; "
+        f"({manifests[0]} and {manifests[1].name}, written once every "
+        f"packet of the roster is){guides}; "
         f"the next build skips the {count} and builds the rest") from None
 
 
