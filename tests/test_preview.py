@@ -121,14 +121,14 @@ def test_serve_shows_the_guide_then_each_save_and_an_error_over_it(served, brows
     browser.find_element(By.ID, "show-html").click()
 
     guide.write_text(text.replace("subjects:\n", "subjects:\n  - bogus\n", 1), encoding="utf-8")
+    bogus = text.splitlines().index("subjects:") + 2  # the line added, counted from 1
     line = running.until(r"^build 3 ")
     assert line.endswith("1 error in 1 file; waiting for the next save")
-    assert "content/cmo-cdmo-cro.yaml:28:5: error: subjects[0]: expected a mapping, got " \
-        "text" in running.said
-    wait.until(lambda d: shown(d, "problems", "content/cmo-cdmo-cro.yaml:28:5: error: "
-                                              "subjects[0]: expected a mapping"))
+    error = f"content/cmo-cdmo-cro.yaml:{bogus}:5: error: subjects[0]: expected a mapping"
+    assert f"{error}, got text" in running.said
+    wait.until(lambda d: shown(d, "problems", error))
     problems = browser.find_element(By.ID, "problems").text.splitlines()
-    assert problems[1:3] == ["  28 |   - bogus", "     |     ^"]  # its source line, located
+    assert problems[1:3] == [f"  {bogus} |   - bogus", "     |     ^"]  # its source line
     assert shown(browser, "title", "A Guide Saved Again")  # the last good rendering stays
 
     guide.write_text(text, encoding="utf-8")
