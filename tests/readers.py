@@ -131,7 +131,18 @@ def pdf_structure(path: Path, kinds: tuple[str, ...] = ("H1", "H2", "H3", "TH", 
             visit(child, entry if entry is not None else owner)
 
     visit(pdf_struct_tree(path), None)
-    return [(entry[0], normalize(" ".join(entry[1:]))) for entry in found]
+    return [(entry[0], normalize(_lines(entry[1:]))) for entry in found]
+
+
+def _lines(pieces: list[str]) -> str:
+    """Return an element's text from its pieces (its lines): a line that ends after a
+    word's hyphen or dash ("β-" of "β-cyclodextrin") runs on into the next, others with a
+    space."""
+    text = ""
+    for piece in pieces:
+        glued = re.search(r"[^\W\d_][-–—]$", text) and re.match(r"[^\W\d_]", piece)
+        text += piece if glued or not text else " " + piece
+    return re.sub(r"(?<=[^\W\d_][-–—])[ \t]*\n\s*(?=[^\W\d_])", "", text)
 
 
 def docx_structure(path: Path) -> list[tuple[str, str]]:
@@ -294,28 +305,43 @@ def _read_struct_tree(data: bytes) -> StructNode:
 
 
 def _marked_texts(page: object) -> dict[int, str]:
-    """Return the text pypdf extracts from ``page`` inside each marked-content id (MCID)."""
+    """Return the text pypdf extracts from ``page`` inside each marked-content id (MCID).
+
+    Marked content with an ``/ActualText`` inside it (a hyphenated word's pieces) says
+    that text instead of what it shows, as PDF readers do.
+    """
     from pypdf.generic import DictionaryObject
 
     texts: dict[int, list[str]] = {}
-    marks: list[int | None] = []  # the MCID of each marked-content sequence we are in
+    # the MCID each marked-content sequence we are in belongs to, and whether an actual
+    # text stands for what it shows
+    marks: list[tuple[int | None, bool]] = []
 
     def before(operator: bytes, operands: list, cm: object, tm: object) -> None:
+        owner = marks[-1][0] if marks else None
+        replaced = bool(marks) and marks[-1][1]
         if operator == b"BDC":
             properties = operands[1].get_object() if len(operands) > 1 else None
-            mcid = properties.get("/MCID") if isinstance(properties, DictionaryObject) \
-                else None
-            marks.append(None if mcid is None else int(mcid))
+            if not isinstance(properties, DictionaryObject):
+                properties = DictionaryObject()
+            mcid = properties.get("/MCID")
             if mcid is not None:
                 texts.setdefault(int(mcid), [])
+                marks.append((int(mcid), replaced))
+            elif "/ActualText" in properties:
+                if owner is not None and not replaced:
+                    texts[owner].append(str(properties["/ActualText"]))
+                marks.append((owner, True))
+            else:
+                marks.append((None, replaced))
         elif operator == b"BMC":
-            marks.append(None)
+            marks.append((None, replaced))
         elif operator == b"EMC" and marks:
             marks.pop()
 
     def shown(text: str, *state: object) -> None:
-        if text and marks and marks[-1] is not None:
-            texts[marks[-1]].append(text)
+        if text and marks and marks[-1][0] is not None and not marks[-1][1]:
+            texts[marks[-1][0]].append(text)
 
     page.extract_text(visitor_operand_before=before, visitor_text=shown)  # type: ignore
     return {mcid: "".join(parts) for mcid, parts in texts.items()}
@@ -352,7 +378,13 @@ PROBE = """<script>
       const range = document.createRange();
       range.setStart(node, match.index);
       range.setEnd(node, match.index + match[0].length);
-      const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+      let rects = [...range.getClientRects()];
+      // a line broken at a soft hyphen draws its hyphen, which the next piece's range
+      // starts with, on the line above: that is no break inside the piece
+      if (match.index > 0 && node.textContent[match.index - 1] === "\u00ad" &&
+          rects.length > 1 && rects[0].width < 8)
+        rects = rects.slice(1);
+      const tops = new Set(rects.map(r => Math.round(r.top)));
       if (tops.size > 1) broken.push(match[0]);
     }
   }

@@ -514,6 +514,14 @@ def test_every_link_resolves_and_the_tags_read_in_order(built, name):
                         "GMP vs GCP vs GLP: The Good Practices", "Acknowledgement of training"]
 
 
+@pytest.mark.parametrize("name", PACKETS)
+def test_pdfua_finds_nothing_in_a_packet(built, name):
+    from .test_accessibility import pdfua_summary
+
+    summary = pdfua_summary(built / f"{name}.pdf")
+    assert (summary["errors"], summary["warnings"]) == (0, 0), summary["findings"]
+
+
 def composed(monkeypatch) -> list[bool]:
     """Return a list that records, for each PDF rendered in this process with a shared
     layout, whether its pages were composed from it (False: laid out whole)."""

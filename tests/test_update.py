@@ -190,9 +190,12 @@ def tracked_in(paragraph, old: str, new: str, author: str, ident: int) -> None:
     """Replace ``old`` by ``new`` in ``paragraph`` with Track Changes on (w:del, w:ins)."""
     run = next(r for r in paragraph.runs if old in r.text)
     before, after = run.text.split(old, 1)
-    tail = copy.deepcopy(run._r)
+    tail = copy.deepcopy(run._r)  # its formatting, with its text (pieces between optional
+    for child in list(tail):      # hyphens, w:softHyphen) as one piece
+        if child.tag != docx.oxml.ns.qn("w:rPr"):
+            tail.remove(child)
+    tail.append(parse_xml(f'<w:t {W} xml:space="preserve">{after}</w:t>'))
     run.text = before
-    tail.find(docx.oxml.ns.qn("w:t")).text = after
     deleted = parse_xml(f'<w:del {W} w:id="{ident}" w:author="{author}" w:date="{WHEN}"><w:r>'
                         f'<w:delText xml:space="preserve">{old}</w:delText></w:r></w:del>')
     inserted = parse_xml(f'<w:ins {W} w:id="{ident + 1}" w:author="{author}" w:date="{WHEN}">'

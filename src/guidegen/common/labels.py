@@ -10,14 +10,18 @@ same declaration) may give any of them. Placeholders are ``{name}`` and are fill
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationInfo, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
-from .models import Model
+from .models import Model, matching
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+#: a word as a hyphenation exception writes it: letters, a hyphen where it may break
+HyphenatedWord = Annotated[str, matching(r"^[^\W\d_]+(-[^\W\d_]+)*$",
+                                         "a word with a hyphen where it may break, like "
+                                         "Fach-arzt-aus-bil-dung")]
 
 
 def _label(about: str, *placeholders: str) -> Any:
@@ -140,6 +144,9 @@ class Catalogue(Model):
     name: str = Field(description="The language's name, in that language.")
     written_by: Literal["fluent speaker", "machine-assisted, needs review"]
     labels: LabelTexts
+    hyphenation_exceptions: tuple[HyphenatedWord, ...] = Field(
+        (), description="Words hyphenated only where written with a hyphen "
+        "(Fach-arzt-aus-bil-dung); a word written without one is never hyphenated.")
 
 
 def fill(template: str, **values: str) -> str:

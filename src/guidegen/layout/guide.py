@@ -48,6 +48,7 @@ from ..tree import (
     walk,
 )
 from ..tree.roles import ListRole, SpanRole
+from .hyphenate import hyphenate_blocks
 from .labels import Labels, control_line
 from .widths import matrix_widths
 
@@ -62,7 +63,9 @@ def layout_guide(guide: Guide, templates: Templates, labels: Labels, *,
     The labels are resolved once, by whoever lays the guide out (:func:`.labels_for`; a
     packet resolves its guides' own), and carry the document's :class:`Language`.
     """
-    return _GuideLayout(guide, templates, labels).document(date)
+    document = _GuideLayout(guide, templates, labels).document(date)
+    return dataclasses.replace(document, blocks=hyphenate_blocks(
+        document.blocks, templates.styles, labels.language))
 
 
 class _GuideLayout:

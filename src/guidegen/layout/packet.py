@@ -42,6 +42,7 @@ from ..tree import (
     Text,
 )
 from .guide import blocks, layout_guide
+from .hyphenate import hyphenate_blocks
 from .labels import Labels, control_line, labels_for, resolve_labels
 
 COVER: Final = "cover"  # the cover's role and anchor
@@ -160,7 +161,13 @@ class PacketLayout:
                               self.printed(recipient, field))
                              for field in cover.recipient), "recipient",
                        source=at("cover", "recipient"))]
-        return Section(tuple(children), role=COVER)
+        return self.hyphenated(Section(tuple(children), role=COVER))
+
+    def hyphenated(self, section: Section) -> Section:
+        """Return one of the packet's own sections with its words hyphenated (its language's)."""
+        found = hyphenate_blocks((section,), self.templates.styles, self.language)[0]
+        assert isinstance(found, Section)
+        return found
 
     def printed(self, recipient: Recipient | None, field: str) -> str:
         """Return the recipient's ``field`` as printed: a date as the language writes it."""
@@ -241,11 +248,11 @@ class PacketLayout:
                             (words.acknowledgement_signature, ""),
                             (words.acknowledgement_date, "")), "signature")
         # the statement speaks of "the documents listed above": it follows their list
-        return Section((Heading(level, words.acknowledgement_title, anchor),
-                        Table(head, rows, self.record_columns(len(head)), role="record"),
-                        Paragraph((Text(words.acknowledgement_statement),), "statement"),
-                        signature),
-                       role=ACKNOWLEDGEMENT, anchor=f"{anchor}-sheet", break_before=True)
+        return self.hyphenated(Section(
+            (Heading(level, words.acknowledgement_title, anchor),
+             Table(head, rows, self.record_columns(len(head)), role="record"),
+             Paragraph((Text(words.acknowledgement_statement),), "statement"), signature),
+            role=ACKNOWLEDGEMENT, anchor=f"{anchor}-sheet", break_before=True))
 
 
     def record_columns(self, count: int) -> tuple[float, ...]:

@@ -14,9 +14,9 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
-from ..common.labels import LabelOverrides
+from ..common.labels import HyphenatedWord, LabelOverrides
 from ..common.language import Language
-from ..common.models import Color, Model, validate_data
+from ..common.models import Color, LanguageTag, Model, validate_data
 from ..common.paper import PAPER_SIZES_MM, Paper
 from ..errors import ThemeError
 from .layers import load_layers
@@ -171,6 +171,11 @@ class Theme(Model):
     labels: LabelOverrides | None = Field(  # type: ignore[valid-type]
         None, description="Printed labels that replace those of every guide's language; "
         "a guide's own labels: win.")
+    hyphenation_exceptions: dict[LanguageTag, tuple[HyphenatedWord, ...]] = Field(
+        default_factory=dict, description="By language (en, de, de-CH: a base language's "
+        "list counts for its regions too): words hyphenated only where written with a "
+        "hyphen (Fach-arzt-aus-bil-dung); a word written without one is never hyphenated. "
+        "They come before the language catalogue's.")
 
     def font_stack(self, role: str, language: Language) -> list[str]:
         """Return the font families that draw ``role`` text (body, heading) in ``language``.

@@ -103,7 +103,6 @@ def set_properties(word: Any, meta: Metadata) -> None:
     oxml.set_core_dates(word, meta.date)
     oxml.drop_thumbnail(word)
     oxml.set_language(word, meta.language.tag, meta.language.east_asian)
-    oxml.set_auto_hyphenation(word)
     custom = dict(meta.custom)
     if meta.revision:
         custom[REVISION_PROPERTY] = meta.revision

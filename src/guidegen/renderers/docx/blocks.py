@@ -302,7 +302,8 @@ class BlockWriter:
         A run takes one character style; what the spans around it set and it does not
         (a bold mark around a symbol) is written on the run, as CSS would inherit it.
         """
-        run = paragraph.add_run(text, spans[-1].word if spans else None)
+        run = paragraph.add_run(None, spans[-1].word if spans else None)
+        oxml.add_text(run, text)
         if len(spans) > 1:
             font = run.font
             for name, value in _inherited(spans):

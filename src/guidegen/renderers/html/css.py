@@ -65,7 +65,7 @@ class StyleRules:
         yield _rule("html", [f"font-family: {self.family(body.font)}",
                              f"font-size: {_pt(body.size)}", f"line-height: {_lh(body)}",
                              f"color: {body.color}",
-                             f"hyphens: {'auto' if body.hyphenate else 'manual'}"])
+                             f"hyphens: {'manual' if body.hyphenate else 'none'}"])
         for look in self.styles.paragraphs.values():
             if look.html:
                 yield _rule(look.html, _paragraph(look, self.family))
@@ -151,7 +151,7 @@ def _paragraph(look: ParagraphLook, family: Callable[[str], str],
                box: bool = False) -> list[str]:
     """Return every declaration of a paragraph role's look (``box``: a page's margin box)."""
     found = [*_text(look, family), f"line-height: {_lh(look)}",
-             f"hyphens: {'auto' if look.hyphenate else 'manual'}"]
+             f"hyphens: {'manual' if look.hyphenate else 'none'}"]
     if box:
         return found
     found += [f"text-align: {look.align}",

@@ -52,7 +52,7 @@ def warm_up(language: Language | None) -> None:
     """Import WeasyPrint and load ``language``'s hyphenation patterns (a fresh helper's wait)."""
     engine.load()
     if language is not None:
-        warm_hyphenation(language.hyphenation)
+        warm_hyphenation(language.tag)
 
 
 def render(document: Document, context: RenderContext) -> Rendered:

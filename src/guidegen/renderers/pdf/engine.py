@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..speed import import_weasyprint
+from .engine_writing import amended
 
 BoxKind = Literal["line", "text", "table", "row-group", "row", "cell", "picture", "margin",
                   "other"]
@@ -83,9 +84,14 @@ class Laid:
         return Laid(self._document.copy([page._page for page in pages]), self._variant)
 
     def write_pdf(self) -> bytes:
-        """Return the PDF of the pages: tagged, with outline, links and metadata."""
-        with _refusals():
-            data: bytes = self._document.write_pdf(**_options(self._variant))
+        """Return the PDF of the pages: tagged, with outline, links and metadata.
+
+        Amended by :mod:`.engine_writing`: hyphenated words read whole, table headers
+        have scopes, a link has one annotation per line.
+        """
+        with _refusals(), amended(self._document) as finisher:
+            data: bytes = self._document.write_pdf(finisher=finisher,
+                                                   **_options(self._variant))
         return data
 
 

@@ -25,7 +25,6 @@ from .body import (
 from .package import (
     drop_thumbnail,
     save_reproducibly,
-    set_auto_hyphenation,
     set_core_dates,
     set_custom_properties,
     set_language,
@@ -52,6 +51,7 @@ from .text import (
     add_hyperlink,
     add_internal_link,
     add_link_text,
+    add_text,
     add_to_link,
     begin_field,
     bookmark_name,
@@ -64,12 +64,12 @@ from .text import (
 )
 
 __all__ = ["Border", "Fonts", "ListLevel", "add_bookmark", "add_field", "add_hyperlink",
-           "add_internal_link", "add_link_text", "add_to_link", "begin_field", "blocks",
+           "add_internal_link", "add_link_text", "add_text", "add_to_link", "begin_field", "blocks",
            "body_element", "body_end", "bookmark_name", "clear_body", "define_list",
            "describe_picture", "drop_thumbnail", "empty_story", "end_field", "is_paragraph",
            "keep_row_together", "mark_header_row", "move_before", "paragraph",
            "remember_style_ids", "reset_style", "restart_numbering", "rule_under",
-           "save_reproducibly", "set_auto_hyphenation", "set_column_widths",
+           "save_reproducibly", "set_column_widths",
            "set_core_dates", "set_custom_properties", "set_default_fonts", "set_fonts",
            "set_header_row", "set_language", "set_letter_spacing", "set_rule_under",
            "set_stripes", "set_table_frame", "set_table_look", "set_text",

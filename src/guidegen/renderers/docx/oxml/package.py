@@ -18,13 +18,6 @@ from ._xml import element
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 ZIP_END = (2107, 12, 31, 23, 59, 58)  # zip times count two seconds
 
-# the settings that come after w:autoHyphenation in the schema's fixed order, nearest first
-_AFTER_HYPHENATION = ("w:consecutiveHyphenLimit", "w:hyphenationZone", "w:doNotHyphenateCaps",
-                      "w:showEnvelope", "w:summaryLength", "w:clickAndTypeStyle",
-                      "w:defaultTableStyle", "w:evenAndOddHeaders", "w:characterSpacingControl",
-                      "w:savePreviewPicture", "w:updateFields", "w:compat", "w:rsids")
-
-
 def _escape(text: str, quote: bool = False) -> str:
     """Return ``text`` escaped for XML, as ``xml.sax.saxutils.escape`` does.
 
@@ -72,20 +65,6 @@ def set_language(document: Any, language: str, east_asian: bool = False) -> None
         lang.set(qn("w:val"), language)
         if east_asian:
             lang.set(qn("w:eastAsia"), language)
-
-
-def set_auto_hyphenation(document: Any) -> None:
-    """Turn on automatic hyphenation (in the language of the text) for the whole document."""
-    settings = document.settings.element
-    if settings.find(qn("w:autoHyphenation")) is not None:
-        return
-    hyphenation = element("w:autoHyphenation", val="true")
-    later = next((found for name in _AFTER_HYPHENATION
-                  if (found := settings.find(qn(name))) is not None), None)
-    if later is not None:
-        later.addprevious(hyphenation)
-    else:
-        settings.append(hyphenation)
 
 
 def drop_thumbnail(document: Any) -> None:

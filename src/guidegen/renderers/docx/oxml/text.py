@@ -126,6 +126,20 @@ def add_link_text(link: Any, text: str) -> Any:
     return run
 
 
+def add_text(run: Any, text: str) -> None:
+    """Append ``text`` to ``run``, each soft hyphen (U+00AD) as Word's optional hyphen.
+
+    The layout decided where a word may break (:mod:`guidegen.layout.hyphenate`); Word
+    and LibreOffice break there and nowhere else (the document asks for no automatic
+    hyphenation), and read the word whole (``w:softHyphen`` is no text).
+    """
+    for n, piece in enumerate(text.split("\u00ad")):
+        if n:
+            run._r.append(OxmlElement("w:softHyphen"))
+        if piece:
+            run.add_text(piece)
+
+
 def set_text(run: Any, text: str) -> None:
     """Set the text of a run :func:`add_link_text` made."""
     run.find(qn("w:t")).text = text
