@@ -196,6 +196,22 @@ def pdf_pages(path: Path) -> int:
     return int(info.split("Pages:")[1].split()[0])
 
 
+def pdf_body_size(path: Path) -> float:
+    """Return the size (pt) most of a PDF's characters are printed at, as pypdf reads it."""
+    from collections import Counter
+
+    from pypdf import PdfReader
+
+    sizes: Counter[float] = Counter()
+    for page in PdfReader(path).pages:
+        def visit(text: str, cm: list[float], tm: list[float], font: object,
+                  size: float) -> None:
+            sizes[round(size * tm[3] * cm[3], 1)] += len(text.strip())
+
+        page.extract_text(visitor_text=visit)
+    return sizes.most_common(1)[0][0]
+
+
 def check_pdf_and_docx(pdf: Path, document: Path, work: Path) -> None:
     """Assert what every reader guidegen's outputs are checked with says of a PDF + DOCX pair.
 

@@ -17,6 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 import guidegen
+from guidegen.theme import load_templates
 from guidegen.tree import Fields
 
 from .conftest import DATA, DEFAULT_GUIDE, GOOD_FIXTURES, document_of
@@ -24,6 +25,7 @@ from .readers import (
     dehyphenate,
     docx_structure,
     docx_text,
+    pdf_body_size,
     pdf_pages,
     pdf_text,
 )
@@ -31,7 +33,7 @@ from .readers import (
 # pages of each fixture on A4 and on US Letter, in the PDF and in LibreOffice alike
 PAGES = {"cmo-cdmo-cro": (2, 2), "acht-dienstleister": (4, 4), "excipients": (1, 1),
          "five-subjects": (5, 5), "forty-checks": (3, 3), "japanischer-partner": (1, 2),
-         "minimal": (1, 1), "qa-qc-one-page": (1, 1)}
+         "minimal": (1, 1), "qa-qc-one-page": (1, 1), "pv-vendors-budget": (5, 5)}
 PAPERS = ("a4", "letter")
 STEMS = [path.stem for path in GOOD_FIXTURES]
 
@@ -162,6 +164,15 @@ def test_the_budget_fixture_fits_one_page_by_tightening(printed):
     normal = docx.Document(str(printed.docx("qa-qc-one-page"))).styles["Normal"]
     untouched = docx.Document(str(printed.docx("minimal"))).styles["Normal"]
     assert normal.paragraph_format.line_spacing < untouched.paragraph_format.line_spacing
+
+
+def test_a_budget_spacing_meets_keeps_the_type_size(printed):
+    # six pages on Letter as written, five with its spacing tightened: its type keeps
+    # its size (the search takes the least tightening, spacing before type)
+    theme = load_templates().theme
+    assert pdf_pages(printed.pdf("pv-vendors-budget")) == 5
+    assert pdf_body_size(printed.pdf("pv-vendors-budget")) == theme.sizes.body
+    assert pdf_body_size(printed.pdf("cmo-cdmo-cro")) == theme.sizes.body  # untightened
 
 
 def test_over_budget_fails_naming_what_spilled(tmp_path, cli, monkeypatch):

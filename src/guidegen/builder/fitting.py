@@ -12,14 +12,17 @@ height first (a small tightening, all a guide without a budget may get), then ty
 sizes down to their floor (a budget only). Both the PDF and the DOCX are then made
 with that same theme, so they paginate alike.
 
-Extra layouts are kept rare and few: the first try is the level the first layout's
-fullness predicts, with some margin; only if that fails is the tightest level tried.
-A budget that even the tightest level misses is an error naming what spilled over.
+The level is the *least* tightening that meets the goal, searched on a ladder of levels
+(:data:`LADDER`): every spacing level comes before any smaller type, so type shrinks only
+when spacing alone cannot do it. The first layout's fullness says where on the ladder to
+look first; each later try halves what is left, so a fitted guide takes two to four more
+layouts. A budget that even the tightest level misses is an error naming what spilled
+over.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -32,11 +35,13 @@ if TYPE_CHECKING:
     from .jobs import Draft
 
 SMALL, TIGHTEST = 1.0, 2.0  # the levels of Theme.tightened: spacing only; sizes too
+# the levels a fit may take, least tightening first: spacing and line height (to SMALL),
+# then type sizes on top (to TIGHTEST)
+LADDER = (0.25, 0.5, 0.75, SMALL, 1.25, 1.5, 1.75, TIGHTEST)
 # how much less room a guide takes at level 1 (spacing), and at 2 on top (type sizes),
-# roughly: the prior of the first guess
+# roughly: where on the ladder the search looks first
 _SHRINK_SPACING, _SHRINK_SIZES = 0.15, 0.14
 _FULL = 0.95  # how full pages get, on average, before the next block goes over
-_MARGIN = 1.3  # the first guess asks for this much more than the prior says is needed
 
 
 @dataclass(frozen=True)
@@ -84,16 +89,50 @@ def settle(fit: Fit, first: Rendered,
         return 0.0, first
     else:
         target, top = fit.budget, TIGHTEST
+    levels = [level for level in LADDER if level <= top]
     content = sum(pagination.fills)  # in pages
-    guess = min(top, _MARGIN * _level(1 - target * _FULL / content))
-    tried = lay(guess)
-    if (tried.pages or 1) > target and guess < top:
-        tried, guess = lay(top), top
-    if (tried.pages or 1) <= target:
-        return guess, tried
+    laid: dict[float, Rendered] = {}
+
+    def lay_once(level: float) -> Rendered:
+        if level not in laid:
+            laid[level] = lay(level)
+        return laid[level]
+
+    found = least(levels, _guess(levels, 1 - target * _FULL / content), lay_once,
+                  lambda tried: (tried.pages or 1) <= target)
+    if found is not None:
+        return found
     if fit.budget is not None:
-        raise _over_budget(fit, tried)
+        raise _over_budget(fit, lay_once(levels[-1]))
     return 0.0, first
+
+
+def least(levels: Sequence[float], start: int, lay: Callable[[float], Rendered],
+          fits: Callable[[Rendered], bool]) -> tuple[float, Rendered] | None:
+    """Return the least of ``levels`` whose layout ``fits``, and that layout; None if none.
+
+    Fitting is taken to grow with the level (a tighter layout takes no more pages), so
+    this is a binary search, its first try ``levels[start]``.
+    """
+    low, high = -1, len(levels)  # levels[low] is known not to fit, levels[high] to fit
+    tried: dict[int, Rendered] = {}
+    probe = start
+    while high - low > 1:
+        tried[probe] = lay(levels[probe])
+        if fits(tried[probe]):
+            high = probe
+        else:
+            low = probe
+        # nothing fitted yet: the tightest next (does any fit?); else halve what is left
+        probe = len(levels) - 1 if high == len(levels) else (low + high) // 2
+    return (levels[high], tried[high]) if high < len(levels) else None
+
+
+def _guess(levels: Sequence[float], shrink: float) -> int:
+    """Return the index of the first of ``levels`` the prior says shrinks a guide enough."""
+    wanted = _level(shrink)
+    return next((index for index, level in enumerate(levels) if level >= wanted),
+                len(levels) - 1)
 
 
 def _level(shrink: float) -> float:

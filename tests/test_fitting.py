@@ -1,0 +1,67 @@
+"""The page fit searches for the least tightening that meets its goal.
+
+The layouts here are stand-ins that say how many pages each level would take, so the
+search itself is read: which levels it lays out, and which it settles on. The PDFs of
+the fixtures (test_print_quality) show the same on real guides.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from guidegen.builder.fitting import LADDER, SMALL, Fit, least, settle
+from guidegen.errors import ContentError, Location
+from guidegen.renderers import Pagination, Rendered, Top
+
+
+def first_layout(pages: int) -> Rendered:
+    """Return a first layout of ``pages`` full pages."""
+    top = Top("Heading", Location("guide.yaml", 1, 1))
+    return Rendered(b"", pages, pagination=Pagination((0.98,) * pages, (top,) * pages))
+
+
+def layouts(fits_from: float | None, pages: int, target: int):
+    """Return a stand-in layout that takes ``target`` pages from level ``fits_from`` on."""
+    tried: list[float] = []
+
+    def lay(level: float) -> Rendered:
+        tried.append(level)
+        fits = fits_from is not None and level >= fits_from
+        return first_layout(target if fits else pages)
+
+    return lay, tried
+
+
+@pytest.mark.parametrize("fits_from", LADDER)
+def test_a_budget_takes_the_least_level_that_meets_it(fits_from):
+    lay, tried = layouts(fits_from, 6, 5)
+    level, pdf = settle(Fit(None, None, budget=5), first_layout(6), lay)  # type: ignore[arg-type]
+    assert level == fits_from and pdf.pages == 5
+    assert len(tried) == len(set(tried)) <= 4  # each level laid out once, a few at most
+
+
+@pytest.mark.parametrize("fits_from", [level for level in LADDER if level <= SMALL])
+def test_type_never_shrinks_when_spacing_suffices(fits_from):
+    # whatever the first layout's fullness predicts, a guide that spacing alone fits is
+    # never given smaller type
+    lay, _ = layouts(fits_from, 6, 5)
+    level, _ = settle(Fit(None, None, budget=5), first_layout(6), lay)  # type: ignore[arg-type]
+    assert level <= SMALL
+
+
+def test_a_budget_no_level_meets_is_an_error_after_the_tightest():
+    lay, tried = layouts(None, 6, 5)
+    with pytest.raises(ContentError) as raised:
+        settle(Fit(None, None, budget=5), first_layout(6), lay)  # type: ignore[arg-type]
+    assert "spilled onto page 6" in raised.value.problems[0].message
+    assert max(tried) == LADDER[-1] and len(tried) == 2  # the first guess, the tightest
+
+
+@pytest.mark.parametrize("fits_at", range(len(LADDER) + 1))
+def test_the_search_finds_the_least_level_from_any_first_try(fits_at):
+    fits_from = LADDER[fits_at] if fits_at < len(LADDER) else None
+    for start in range(len(LADDER)):
+        lay, tried = layouts(fits_from, 6, 5)
+        found = least(LADDER, start, lay, lambda pdf: pdf.pages == 5)
+        assert (found and found[0]) == fits_from, (start, tried)
+        assert len(tried) == len(set(tried)) <= 5  # a guess, the tightest, 3 halvings
