@@ -37,7 +37,7 @@ def test_a_budget_takes_the_least_level_that_meets_it(fits_from):
     lay, tried = layouts(fits_from, 6, 5)
     level, pdf = settle(Fit(None, None, budget=5), first_layout(6), lay)  # type: ignore[arg-type]
     assert level == fits_from and pdf.pages == 5
-    assert len(tried) == len(set(tried)) <= 4  # each level laid out once, a few at most
+    assert len(tried) == len(set(tried)) <= 5  # each level laid out once, a few at most
 
 
 @pytest.mark.parametrize("fits_from", [level for level in LADDER if level <= SMALL])

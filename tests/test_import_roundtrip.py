@@ -36,6 +36,7 @@ NOT_CARRIED = {
     "minimal": {"guide.language"},
     # a page budget is a build setting: the DOCX that fits it does not say it had one
     "qa-qc-one-page": {"handout"},
+    "pv-vendors-budget": {"handout"},
     # written out, the default heading "Comparing CMO, CDMO, and CRO" is the default
     "cmo-cdmo-cro": {"comparisons_title", "guide.document.history"},
     # a translation's source and confirmation are bookkeeping of the YAML, not the document

@@ -6,7 +6,9 @@ lays it out again is its draft. Guides are; packets are not yet.
 The PDF's first layout says how full each page is (its
 :class:`~guidegen.renderers.Pagination`). Most guides stop there. A guide over its page
 budget (``handout: {pages: N}`` or ``--pages N``), or one whose last page holds only a
-few lines (less than the theme's ``fit.last_page`` per cent), is laid out again with
+few lines (less than the theme's ``fit.last_page`` per cent) or might be saved by a
+small tightening (its content, less the spacing's share, fits a page fewer: a table
+kept whole moves to a page of its own), is laid out again with
 a tightened theme (:meth:`~guidegen.theme.theme.Theme.tightened`): spacing and line
 height first (a small tightening, all a guide without a budget may get), then type
 sizes down to their floor (a budget only). Both the PDF and the DOCX are then made
@@ -15,9 +17,9 @@ with that same theme, so they paginate alike.
 The level is the *least* tightening that meets the goal, searched on a ladder of levels
 (:data:`LADDER`): every spacing level comes before any smaller type, so type shrinks only
 when spacing alone cannot do it. The first layout's fullness says where on the ladder to
-look first; each later try halves what is left, so a fitted guide takes two to four more
-layouts. A budget that even the tightest level misses is an error naming what spilled
-over.
+look first, and the level just below it next; then each try halves what is left, so a
+fitted guide usually takes two more layouts (at most five, on eight levels). A budget
+that even the tightest level misses is an error naming what spilled over.
 """
 
 from __future__ import annotations
@@ -79,18 +81,17 @@ def settle(fit: Fit, first: Rendered,
     pages, pagination = first.pages or 1, first.pagination
     if pagination is None:
         return 0.0, first
-    last = pagination.fills[-1]
+    last, content = pagination.fills[-1], sum(pagination.fills)  # content: in pages
     if fit.budget is None:
         limit = fit.templates.theme.fit.last_page / 100
-        if pages < 2 or last >= limit:
-            return 0.0, first
+        if pages < 2 or (last >= limit and content * (1 - _SHRINK_SPACING) > pages - 1):
+            return 0.0, first  # no short last page, nor one a small tightening may save
         target, top = pages - 1, SMALL
     elif pages <= fit.budget:
         return 0.0, first
     else:
         target, top = fit.budget, TIGHTEST
     levels = [level for level in LADDER if level <= top]
-    content = sum(pagination.fills)  # in pages
     laid: dict[float, Rendered] = {}
 
     def lay_once(level: float) -> Rendered:
@@ -112,7 +113,9 @@ def least(levels: Sequence[float], start: int, lay: Callable[[float], Rendered],
     """Return the least of ``levels`` whose layout ``fits``, and that layout; None if none.
 
     Fitting is taken to grow with the level (a tighter layout takes no more pages), so
-    this is a binary search, its first try ``levels[start]``.
+    this is a binary search, its first try ``levels[start]`` (where the first layout's
+    fullness points); if that fits, the level just below is tried next, as the first
+    try is most often the least already: two more layouts, usually.
     """
     low, high = -1, len(levels)  # levels[low] is known not to fit, levels[high] to fit
     tried: dict[int, Rendered] = {}
@@ -121,10 +124,12 @@ def least(levels: Sequence[float], start: int, lay: Callable[[float], Rendered],
         tried[probe] = lay(levels[probe])
         if fits(tried[probe]):
             high = probe
+            # the level just below first: the first try is most often the least already
+            probe = high - 1 if probe == start else (low + high) // 2
         else:
             low = probe
-        # nothing fitted yet: the tightest next (does any fit?); else halve what is left
-        probe = len(levels) - 1 if high == len(levels) else (low + high) // 2
+            # nothing fitted yet: the tightest next (does any fit?); else halve what is left
+            probe = len(levels) - 1 if high == len(levels) else (low + high) // 2
     return (levels[high], tried[high]) if high < len(levels) else None
 
 

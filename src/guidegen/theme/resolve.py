@@ -104,6 +104,7 @@ class TableLook:
     space_before: float
     space_after: float
     keep_intro: bool
+    keep_rows: int = 1  # rows kept together at each end of a table split across pages
 
 
 @dataclass(frozen=True)
@@ -200,8 +201,8 @@ def resolve(sheet: StyleSheet, theme: Theme) -> Styles:
         values.color(spec.stripes), values.points(spec.padding.vertical),
         values.points(spec.padding.horizontal),
         tuple(c / sum(spec.columns) for c in spec.columns) if spec.columns else None,
-        values.space(spec.space_before), values.space(spec.space_after), spec.keep_intro)
-        for role, spec in sheet.tables.items()}
+        values.space(spec.space_before), values.space(spec.space_after), spec.keep_intro,
+        theme.table_min_rows) for role, spec in sheet.tables.items()}
     fields = {role: FieldsLook(
         role, spec.word, spec.label, spec.value, spec.layout, spec.gap,
         values.space(spec.row_gap), spec.label_width, spec.row_height,

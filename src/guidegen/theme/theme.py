@@ -134,6 +134,9 @@ class Fit(Model):
     size: Annotated[float, Field(gt=0.5, le=1)] = Field(
         0.88, description="The least share of every type size (tightened last, for a page "
         "budget only).")
+    page: Annotated[float, Field(ge=0, le=100)] = Field(
+        40, description="Per cent: any other page (but one left blank, or a packet's front "
+        "matter) less full than this is near-empty: the layout preflight warns.")
     last_page: Annotated[float, Field(ge=0, le=100)] = Field(
         25, description="Per cent: a last page less full than this is pulled onto the page "
         "before when a small tightening can.")
@@ -163,6 +166,9 @@ class Theme(Model):
     matrix_column_min: Annotated[float, Field(ge=1, le=40)] = Field(
         5, description="Characters: the narrowest a subject column may get; the layout "
         "preflight warns below it.")
+    table_min_rows: Annotated[int, Field(ge=1, le=10)] = Field(
+        3, description="Rows: a table split across pages keeps at least this many on each "
+        "side (a shorter table stays whole); the preflight warns where it could not.")
     matrix_orientation: Orientation = Field(
         "auto", description="auto turns a matrix that cannot fit on upright pages to "
         "landscape pages.")

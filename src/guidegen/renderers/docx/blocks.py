@@ -214,6 +214,10 @@ class BlockWriter:
             for cell, data in zip(row.cells, data_row, strict=True):
                 self._cell(cell, data, cells.row_head if data.header else cells.body,
                            cells.row_note if data.header else cells.cell_note)
+        for row in _kept_with_next(table.rows, look.keep_rows):
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
 
     def _cell(self, cell: Any, data: Cell, role: str, note: str) -> None:
         paragraph = cell.paragraphs[0]
@@ -335,6 +339,21 @@ def _inherited(spans: tuple[SpanLook, ...]) -> tuple[tuple[str, Any], ...]:
 def _key(block: Fields, index: int) -> str:
     """Return the key of ``block``'s value ``index``, if it has one."""
     return block.keys[index] if index < len(block.keys) else ""
+
+
+def _kept_with_next(rows: Sequence[Any], keep: int) -> list[Any]:
+    """Return the rows of a table (header first) that Word keeps on the next row's page.
+
+    The header and the first ``keep`` body rows hold together, and so do the last
+    ``keep``: a split leaves at least ``keep`` rows on each side, a shorter table is whole.
+    """
+    if keep < 2:
+        return []
+    body = list(rows[1:])
+    last = len(body) - 1
+    kept = [index for index in range(len(body))
+            if index < keep - 1 or last - keep < index < last]
+    return [rows[0], *(body[index] for index in kept)]
 
 
 def _shares(width: int, fractions: Sequence[float]) -> list[int]:

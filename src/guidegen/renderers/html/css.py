@@ -220,6 +220,10 @@ def _table(table: TableLook) -> Iterator[str]:
         yield _rule(f"{name} tbody tr:nth-child(even)", [f"background: {table.stripes}"])
     if table.keep_intro:
         yield _rule(f"p:has(+ .table-box > {name})", ["break-after: avoid"])
+    if table.keep_rows > 1:  # a split leaves keep_rows rows on each side; shorter: whole
+        ends = f"-n+{table.keep_rows - 1}"
+        yield _rule(f"{name} tbody tr:nth-child({ends})", ["break-after: avoid"])
+        yield _rule(f"{name} tbody tr:nth-last-child({ends})", ["break-before: avoid"])
 
 
 def _fields(fields: FieldsLook) -> Iterator[str]:

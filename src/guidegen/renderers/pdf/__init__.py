@@ -87,7 +87,8 @@ def prepare_layout(document: Document, context: RenderContext,
     first = next((found for block in document.walk()
                   if (found := getattr(block, "source", None)) is not None), None)
     limits = Limits(column_chars=theme.matrix_column_min,
-                    ch=Measure(theme, document.meta.language).ch(1.0))
+                    ch=Measure(theme, document.meta.language).ch(1.0),
+                    page=theme.fit.page / 100, table_rows=theme.table_min_rows)
     return Layout(html, context.templates.folders, context.pdf_variant,
                   tuple(sources.locations), Location(first.file) if first else
                   Location(document.meta.title), limits)

@@ -129,6 +129,11 @@ class Page:
         return bool(self._box.page_type.blank)
 
     @property
+    def name(self) -> str:
+        """Return the page's name (CSS ``page:``), such as ``front``; empty if it has none."""
+        return str(self._box.page_type.name or "")
+
+    @property
     def area(self) -> tuple[float, float, float, float]:
         """Return the text area: left, top, width and height, in CSS pixels."""
         box = self._box
@@ -140,6 +145,12 @@ class Page:
         for child in children:
             if margins or _kind(child) != "margin":
                 yield from _walk(child, None)
+
+    def margins(self) -> Iterator[Box]:
+        """Return the page's margin boxes (running header and footer, page numbers)."""
+        for child in self._box.children:
+            if _kind(child) == "margin":
+                yield Box(child, None)
 
     def generated_text(self) -> list[str]:
         """Return the text the stylesheet generated on the page, in order.

@@ -7,7 +7,10 @@ located warnings:
 * a table column narrower than ``matrix_column_min`` characters;
 * a word broken across lines without a hyphen (it could not be hyphenated);
 * a heading left last on its page;
-* a last page less than 15 per cent full;
+* a last page less than 15 per cent full, and any other page (but one left blank, or
+  a packet's front matter) less full than the theme's ``fit.page`` per cent;
+* a table split across pages with fewer than ``table_min_rows`` rows on a side;
+* a running header or footer that wraps onto a second line;
 * content outside the page's text area;
 * a table row taller than a page (split across pages).
 
@@ -47,6 +50,8 @@ class Limits:
     column_chars: float  # the narrowest a table column may be, in characters
     ch: float  # the width of one character, in em of the text's size
     last_page: float = 0.15  # the least share of its height a last page may fill
+    page: float = 0.4  # the least share of its height any other page may fill
+    table_rows: int = 3  # the fewest rows a split table may leave on either side
 
 
 @dataclass
@@ -64,6 +69,8 @@ class _Walk:
     table: tuple[int | None, dict[int, str]] = (None, {})
     tops: list[Top] = field(default_factory=list)
     fills: list[float] = field(default_factory=list)
+    table_key: int | None = None
+    tables: dict[int, tuple[int | None, list[int]]] = field(default_factory=dict)
 
     def where(self, src: int | None) -> Location:
         return self.sources[src] if src is not None and src < len(self.sources) \
@@ -84,6 +91,9 @@ def inspect(document: Laid, sources: Sequence[Location], fallback: Location,
     pages = document.pages
     for number, page in enumerate(pages, 1):
         _page(walk, page, number, last=number == len(pages))
+    _near_empty(walk, pages)
+    _split_tables(walk)
+    _wrapped_running(walk, pages)
     if len(pages) > 1 and walk.fills[-1] < limits.last_page:
         top = walk.tops[-1]
         walk.warn("last-page", None, f"the last page is only {walk.fills[-1]:.0%} full "
@@ -117,6 +127,8 @@ def _page(walk: _Walk, page: Page, number: int, last: bool) -> None:
             _outside(walk, box, area)
         if kind == "table":
             walk.table = (box.src, _headers(box))
+            walk.table_key = box.element_key
+            walk.tables.setdefault(box.element_key, (box.src, []))
         elif kind == "row-group" and box.is_header:
             walk.header_rows.update(row.element_key for row in box.children)
         elif kind == "row" and box.element_key not in walk.header_rows:
@@ -129,6 +141,52 @@ def _page(walk: _Walk, page: Page, number: int, last: bool) -> None:
     if last_line is not None and last_line[0] in HEADINGS and not last:
         walk.warn("heading-last", last_line[1], f"the heading {_quote(walk.heading)} is "
                   f"the last line of page {number}: what it heads starts on the next page")
+
+
+def _near_empty(walk: _Walk, pages: Sequence[Page]) -> None:
+    """Warn about each page but the last that holds little (a blank or front page aside).
+
+    The warning is at what starts the next page: what did not fit below, or broke the
+    page (a landscape table, a part).
+    """
+    limit = walk.limits.page
+    for number, (page, fill) in enumerate(zip(pages[:-1], walk.fills, strict=False), 1):
+        if fill < limit and not page.blank and page.name != "front":
+            after = walk.tops[number]
+            what = _quote(after.heading) if after.heading else "what follows"
+            walk.warn(f"near-empty-{number}", None, f"page {number} is only {fill:.0%} "
+                      f"full (less than {limit:.0%}): {what} starts page {number + 1} "
+                      "instead; shorten what comes before it, or what it starts with",
+                      where=after.source)
+
+
+def _split_tables(walk: _Walk) -> None:
+    """Warn about each table split across pages with too few rows on a side."""
+    least = walk.limits.table_rows
+    for src, rows in walk.tables.values():
+        if len(set(rows)) < 2:
+            continue
+        first, last = rows.count(rows[0]), rows.count(rows[-1])
+        if min(first, last) < least:
+            side, count, page = ("first", first, rows[0]) if first < least else \
+                ("last", last, rows[-1])
+            walk.warn("table-split", src, f"a table is split across pages with only "
+                      f"{count} row{'s' if count != 1 else ''} on its {side} page "
+                      f"({page}; fewer than table_min_rows, {least}): a row taller than "
+                      "the rest keeps the others apart; shorten its cells")
+
+
+def _wrapped_running(walk: _Walk, pages: Sequence[Page]) -> None:
+    """Warn once about a running header or footer that takes more than one line."""
+    for page in pages:
+        for box in page.margins():
+            lines = [line for line in box.descendants() if line.kind == "line"]
+            if len(lines) > 1:
+                text = " ".join(line.all_text.strip() for line in lines)
+                walk.warn("running-wraps", None, f"the running header or footer "
+                          f"{_quote(text)} wraps onto {len(lines)} lines; give the guide "
+                          "a shorter title, or shorten its control line")
+                return
 
 
 def _outside(walk: _Walk, box: Box, area: tuple[float, float, float, float]) -> None:
@@ -149,6 +207,8 @@ def _row(walk: _Walk, box: Box, page: int) -> None:
                 box.src)
     if seen is None:
         walk.rows[key] = (page, here)
+        if walk.table_key is not None:
+            walk.tables[walk.table_key][1].append(page)
     elif seen[0] != page:
         walk.warn("row", seen[1], f"a table row is taller than a page and was split "
                   f"across pages {seen[0]} and {page}; shorten its cells")
