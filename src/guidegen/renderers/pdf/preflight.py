@@ -146,18 +146,31 @@ def _page(walk: _Walk, page: Page, number: int, last: bool) -> None:
 def _near_empty(walk: _Walk, pages: Sequence[Page]) -> None:
     """Warn about each page but the last that holds little (a blank or front page aside).
 
-    The warning is at what starts the next page: what did not fit below, or broke the
-    page (a landscape table, a part).
+    The warning is at what the page starts with, and names what starts the next page
+    instead: it did not fit below, or it breaks the page (a landscape table, a part).
     """
     limit = walk.limits.page
     for number, (page, fill) in enumerate(zip(pages[:-1], walk.fills, strict=False), 1):
-        if fill < limit and not page.blank and page.name != "front":
-            after = walk.tops[number]
+        if fill < limit and not page.blank and page.name != "front" and \
+                not _ends_part(page, pages[number]):
+            here, after = walk.tops[number - 1], walk.tops[number]
+            holding = f"the end of {_quote(here.heading)}" if here.heading else \
+                "the start of the guide"
             what = _quote(after.heading) if after.heading else "what follows"
             walk.warn(f"near-empty-{number}", None, f"page {number} is only {fill:.0%} "
-                      f"full (less than {limit:.0%}): {what} starts page {number + 1} "
-                      "instead; shorten what comes before it, or what it starts with",
-                      where=after.source)
+                      f"full (less than {limit:.0%}), holding {holding}: {what} starts "
+                      f"page {number + 1} instead; shorten what comes before it, or what "
+                      "it starts with", where=here.source)
+
+
+def _ends_part(page: Page, following: Page) -> bool:
+    """Return whether ``page`` is the last of a packet's part (its next one is another's).
+
+    A packet's guides are not fitted to their pages yet, so the last page of each is as
+    full as its guide leaves it; upright and landscape pages of one guide are not parts.
+    """
+    names = {page.name, following.name}
+    return page.name != following.name and not names & {"upright", "landscape", ""}
 
 
 def _split_tables(walk: _Walk) -> None:
