@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .builder.kinds import Choices, Flag, OptionError
+from .builder.kinds import Choice, Choices, Flag, OptionError, Place
 from .builder.options import BuildOptions, Option, option_fields
 from .console import NORMAL, QUIET, VERBOSE, Console
 from .errors import (
@@ -157,6 +157,19 @@ class OptionType(_ParamType):
             return self.spec.check(value)
         except OptionError as exc:
             self.fail(str(exc), param, ctx)
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter,
+                       incomplete: str) -> list[Any]:
+        """Return the completions of ``incomplete``: a choice, or a file or folder name."""
+        from click.shell_completion import CompletionItem
+
+        kind = self.spec.kind
+        if isinstance(kind, Choice) and not isinstance(kind, Choices):
+            return [CompletionItem(name) for name in kind.choices
+                    if name.startswith(incomplete)]
+        if isinstance(kind, Place):
+            return [CompletionItem(incomplete, type="file" if kind.file else "dir")]
+        return []
 
 
 def _joined(ctx: click.Context, param: click.Parameter, values: tuple[Any, ...]) -> Any:
