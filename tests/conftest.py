@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pty
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -24,6 +25,12 @@ T = TypeVar("T")
 JOBS_1 = BuildOptions(jobs=1)  # everything in the calling process
 # the PDF laid out by the helper process, whatever the CPUs
 JOBS_2 = BuildOptions(jobs=2, jobs_over_cpus=True)
+
+# A suite started in the background of a non-interactive shell inherits Ctrl-C ignored, and
+# every guidegen it starts would ignore it too (Python installs no KeyboardInterrupt then):
+# the tests that press Ctrl-C need it delivered, wherever the suite was started from.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 # The slowest test files go first, so that each of the two workers starts on one and
