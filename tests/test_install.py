@@ -7,15 +7,18 @@ both; the wheel, installed in a new venv, works in an empty folder.
 from __future__ import annotations
 
 import email
+import http.client
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import sysconfig
 import tarfile
 import zipfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -76,12 +79,17 @@ def installed(tmp_path_factory: pytest.TempPathFactory, dist: tuple[Path, Path])
     return venv / "bin"
 
 
-def run(bin_folder: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``guidegen ARGS`` in ``cwd``, with nothing of the checkout around."""
+def installed_env(bin_folder: Path) -> dict[str, str]:
+    """Return the environment of the installed ``guidegen``: nothing of the checkout."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["PATH"] = f"{bin_folder}{os.pathsep}{env.get('PATH', '')}"
-    return subprocess.run(["guidegen", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=600)
+    return env
+
+
+def run(bin_folder: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``guidegen ARGS`` in ``cwd``, with nothing of the checkout around."""
+    return subprocess.run(["guidegen", *args], cwd=cwd, env=installed_env(bin_folder),
+                          capture_output=True, text=True, timeout=600)
 
 
 def test_the_wheel_holds_the_templates_schemas_and_example(installed):
@@ -177,3 +185,30 @@ def test_the_changelog_describes_this_version_first():
     assert versions[1][0] == __version__ and versions[1][1], versions
     for version, _ in versions:  # every heading links to its changes
         assert re.search(rf"^\[{re.escape(version)}\]: https://", changelog, re.M), version
+
+
+def test_serve_from_the_wheel_shows_the_new_project(installed, tmp_path):
+    """An installed user's ``guidegen serve``: its page and the first page's picture."""
+    assert run(installed, tmp_path, "new", "served").returncode == 0
+    server = subprocess.Popen(["guidegen", "serve"], cwd=tmp_path / "served",
+                              env=installed_env(installed), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None and server.stderr is not None
+        url = urlsplit(server.stdout.readline().split(" at ")[1].split()[0])
+        said = [server.stderr.readline()]
+        while not said[-1].startswith("build 1 ") and said[-1]:
+            said.append(server.stderr.readline())  # blocks until the server says more
+        assert said[-1].startswith("build 1 (the first build): done"), said
+        for path, kind in (("/", "text/html"), ("/page/0.png", "image/png")):
+            connection = http.client.HTTPConnection(url.hostname, url.port, timeout=600)
+            connection.request("GET", path)
+            response = connection.getresponse()
+            assert (response.status, response.getheader("Content-Type", "")[:len(kind)]) \
+                == (200, kind), path
+            assert response.read()
+            connection.close()
+    finally:
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=600) == 0
+    assert not (tmp_path / "served" / "output").exists()  # a preview writes no outputs
