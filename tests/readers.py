@@ -446,3 +446,19 @@ def chromium_screenshot(html: Path, width: int, out: Path, profile: Path) -> Pat
     chromium(html, width, profile, f"--screenshot={out}")
     assert out.is_file()
     return out
+
+def yaml_1_2(text: str) -> object:
+    """Return ``text`` read as editors read YAML (1.2): no dates, true and false only."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, pattern) for tag, pattern in resolvers
+                if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
+                                 re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                 list("tTfF"))
+    return yaml.load(text, Loader)  # a SafeLoader, with YAML 1.2's scalars

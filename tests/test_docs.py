@@ -17,6 +17,7 @@ from types import ModuleType
 import pytest
 
 from .conftest import ROOT
+from .readers import yaml_1_2
 
 DOCS = ROOT / "docs"
 SCHEMA_NAMES = ("guide", "packet", "theme", "project", "styles")
@@ -172,21 +173,6 @@ def yaml_examples() -> list[tuple[str, str, list[str], str]]:
     return found
 
 
-def yaml_1_2(text: str) -> object:
-    """Return ``text`` read as editors read YAML (1.2): no dates, true and false only."""
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.yaml_implicit_resolvers = {
-        first: [(tag, pattern) for tag, pattern in resolvers
-                if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-    Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
-                                 re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-                                 list("tTfF"))
-    return yaml.load(text, Loader)  # a SafeLoader, with YAML 1.2's scalars
 
 
 def test_every_yaml_example_names_its_schema():

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 from guidegen.cli import main
+from guidegen.clidocs import option_table
 
 from .conftest import ROOT
+from .readers import yaml_1_2
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -83,23 +85,6 @@ GENERATED = re.compile(r"(<!-- generated: (?P<name>[a-z-]+) [^\n]*-->\n)(?P<body
                        r"(<!-- end of generated part -->)", re.S)
 
 
-def option_table() -> str:
-    """Return the README's table of the options of ``guidegen build``, from their declaration."""
-    from guidegen.builder.options import option_fields
-
-    rows = ["| Option | Meaning |", "| --- | --- |"]
-    specs = option_fields()
-    for param in main.commands["build"].params:
-        spec = specs.get(str(param.name))
-        if spec is None:
-            continue
-        metavar = spec.kind.metavar().replace("|", "\\|")
-        meaning = " ".join(filter(None, (spec.help, spec.doc)))
-        if spec.default not in (None, False) and "default" not in spec.help:
-            meaning += f" Default: `{spec.kind.shown(spec.default)}`."
-        rows.append(f"| `{', '.join(spec.flags)}{' ' + metavar if metavar else ''}` | "
-                    f"{meaning} |")
-    return "\n".join(rows) + "\n"
 
 
 def help_of(*command: str) -> str:
@@ -114,7 +99,8 @@ def help_of(*command: str) -> str:
 
 def generated_parts() -> dict[str, str]:
     """Return every part of the README generated from the code, by its marker's name."""
-    return {"build-options": option_table(), "help": help_of(), "check-help": help_of("check")}
+    return {"build-options": option_table() + "\n", "help": help_of(),
+            "check-help": help_of("check")}
 
 
 def regenerated(text: str) -> str:
@@ -147,21 +133,6 @@ def yaml_examples() -> list[tuple[int, list[str], str]]:
             for m in re.finditer(r"(?m)^```yaml([^\n]*)\n(.*?)^```", README, re.S)]
 
 
-def yaml_1_2(text: str) -> object:
-    """Return ``text`` read as editors read YAML (1.2): no dates, true and false only."""
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.yaml_implicit_resolvers = {
-        first: [(tag, pattern) for tag, pattern in resolvers
-                if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-    Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
-                                 re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-                                 list("tTfF"))
-    return yaml.load(text, Loader)  # a SafeLoader, with YAML 1.2's scalars
 
 
 def test_every_yaml_example_names_its_schema():

@@ -50,6 +50,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from guidegen.clidocs import option_table
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "docs" / "examples"
 PROJECT_PARTS = ("guidegen.yaml", "content", "packets")  # of the checkout's own project
@@ -343,24 +345,6 @@ def help_text(fence: Fence, where: str) -> str:
     return f"```text\n{result.output.rstrip()}\n```"
 
 
-def option_table() -> str:
-    """Return the table of the options of ``guidegen build``, from their declaration."""
-    from guidegen.builder.options import option_fields
-    from guidegen.cli import main
-
-    rows = ["| Option | Meaning |", "| --- | --- |"]
-    specs = option_fields()
-    for param in main.commands["build"].params:
-        spec = specs.get(str(param.name))
-        if spec is None:
-            continue
-        metavar = spec.kind.metavar().replace("|", "\\|")
-        meaning = " ".join(filter(None, (spec.help, spec.doc)))
-        if spec.default not in (None, False) and "default" not in spec.help:
-            meaning += f" Default: `{spec.kind.shown(spec.default)}`."
-        rows.append(f"| `{', '.join(spec.flags)}{' ' + metavar if metavar else ''}` | "
-                    f"{meaning} |")
-    return "\n".join(rows)
 
 
 def label_table() -> str:
