@@ -346,7 +346,7 @@ def _marked_texts(page: object) -> dict[int, str]:
                 marks.append((int(mcid), replaced))
             elif "/ActualText" in properties:
                 if owner is not None and not replaced:
-                    texts[owner].append(str(properties["/ActualText"]))
+                    texts[owner].append(_text_string(properties["/ActualText"]))
                 marks.append((owner, True))
             else:
                 marks.append((None, replaced))
@@ -361,6 +361,20 @@ def _marked_texts(page: object) -> dict[int, str]:
 
     page.extract_text(visitor_operand_before=before, visitor_text=shown)  # type: ignore
     return {mcid: "".join(parts) for mcid, parts in texts.items()}
+
+
+def _text_string(value: object) -> str:
+    """Return a PDF text string as written: UTF-16BE after its mark, else PDFDocEncoding.
+
+    Inside a content stream pypdf may decode a string operand with the font in use (two
+    bytes a glyph for WeasyPrint's fonts), so the string is decoded again from its bytes.
+    """
+    raw = getattr(value, "original_bytes", None)
+    if raw is None:
+        return str(value)
+    if raw.startswith(b"\xfe\xff"):
+        return raw[2:].decode("utf-16-be")
+    return raw.decode("latin-1")  # what guidegen writes outside UTF-16 is ASCII
 
 
 def pdf_list_items(path: Path) -> list[str]:
