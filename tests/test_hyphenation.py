@@ -226,7 +226,7 @@ def test_pdftotext_returns_every_hyphenated_word_whole(a4, stem):
 
 
 def mark_words() -> set[str]:
-    from guidegen.layout.labels import catalogue_tags, load_catalogue
+    from guidegen.theme.locales import catalogue_tags, load_catalogue
 
     return {getattr(load_catalogue(tag).labels, f"mark_{name}")
             for tag in catalogue_tags().values() for name in ("yes", "no", "partial")}

@@ -20,8 +20,8 @@ import guidegen
 from guidegen.common.labels import LABEL_KEYS, fill
 from guidegen.common.language import Language
 from guidegen.errors import display_name
-from guidegen.layout.labels import catalogue_for, catalogue_tags, load_catalogue
 from guidegen.theme import load_templates
+from guidegen.theme.locales import catalogue_for, catalogue_tags, load_catalogue
 from guidegen.tree import Heading, Paragraph, plain_text, walk
 
 from .conftest import DATA, DEFAULT_GUIDE, ROOT, TRANSLATIONS, build_logged, document_of

@@ -350,7 +350,7 @@ def help_text(fence: Fence, where: str) -> str:
 def label_table() -> str:
     """Return the table of every label key: its English text and what it is for."""
     from guidegen.common.labels import LabelTexts
-    from guidegen.layout.labels import load_catalogue
+    from guidegen.theme.locales import load_catalogue
 
     english = load_catalogue("en").labels
     rows = ["| Key | English | What it is |", "| --- | --- | --- |"]
@@ -362,7 +362,7 @@ def label_table() -> str:
 
 def catalogue_table() -> str:
     """Return the table of the built-in catalogues: tag, language, who wrote it."""
-    from guidegen.layout.labels import catalogue_tags, load_catalogue
+    from guidegen.theme.locales import catalogue_tags, load_catalogue
 
     rows = ["| Tag | Language | Written by |", "| --- | --- | --- |"]
     for tag in sorted(catalogue_tags().values()):

@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .errors import Problem, source_excerpt
+from .errors import Problem
+from .excerpts import source_excerpt
 
 if TYPE_CHECKING:
     from .builder.jobs import Output

@@ -19,11 +19,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..errors import Location, warn
+from .yamlpath import Path_, format_path
 
-if TYPE_CHECKING:  # yamlsource calls this module as it reads
+if TYPE_CHECKING:
     import yaml
-
-    from .yamlsource import Path_
 
 MARKER = re.compile(r"[-*+](?: |$)")  # a bullet list item's marker, at a line's start
 _DROPPED = re.compile(r"\s+#(?=[^\s#])")  # a comment glued to a word: "#1", "#tag"
@@ -100,6 +99,4 @@ def shorten(text: str, most: int = 40) -> str:
 
 def format_at(path: Path_) -> str:
     """Return ``path`` as messages write it (``comparisons[0].rows[2]``)."""
-    from .yamlsource import format_path
-
     return format_path(path)

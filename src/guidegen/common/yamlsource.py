@@ -28,13 +28,13 @@ from ..errors import ContentError, Location, Problem, display_name, warn
 from ..files import read_file
 from .characters import BAD_CHARACTERS, UNREADABLE, describe, hidden_problem, printed
 from .slips import scalar_slips
+from .yamlpath import Path_ as Path_
+from .yamlpath import format_path as format_path
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 100_000
 MAX_CHARACTERS = 4_000_000  # of text after aliases: four times the largest file
 MAX_DEPTH = 64
-
-Path_ = tuple[str | int, ...]
 
 _STANDARD_TAGS = {
     f"tag:yaml.org,2002:{name}"
@@ -203,14 +203,6 @@ def _hint(problem: str) -> str:
     """Return what PyYAML's ``problem`` usually means for a guide's author, as "; ..."."""
     found = next((hint for key, hint in _HINTS.items() if key in problem), "")
     return f"; {found}" if found else ""
-
-
-def format_path(path: Path_) -> str:
-    """Return ``path`` written the way the error messages show it: ``a.b[2].c``."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
 
 
 def decode(data: bytes, file: str) -> str:

@@ -99,7 +99,7 @@ def _word_cells(data: dict[str, Any], source: SourceMap) -> Iterator[tuple[Path_
 
 def _printed_marks(data: dict[str, Any]) -> dict[str, str]:
     """Return the words the guide prints for each mark, in its language (if it names one)."""
-    from ..layout.labels import catalogue_for, load_catalogue
+    from ..theme.locales import catalogue_for, load_catalogue
 
     info = data.get("guide")
     language = info.get("language") if isinstance(info, dict) else None

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 
 from ..common.language import Language, subtags
+from ..theme.locales import catalogue_for, load_catalogue
 from ..theme.resolve import ParagraphLook, Styles
 from ..theme.theme import Theme
 from ..tree import (
@@ -47,7 +48,6 @@ from ..tree import (
     Table,
     Text,
 )
-from .labels import catalogue_for, load_catalogue
 from .metrics import Face, Measure
 from .patterns import patterns_for
 from .widths import text_widths

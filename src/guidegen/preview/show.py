@@ -11,7 +11,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem, source_excerpt
+from ..errors import Problem
+from ..excerpts import source_excerpt
 from .loop import Result
 from .pages import Printed
 

@@ -340,7 +340,7 @@ def _is_key(paragraph: Paragraph) -> bool:
     """Return whether ``paragraph`` is a key to the marks (``Key: ✓ Yes · — No``)."""
     if paragraph.style.lower() == "legend":
         return True
-    from ..layout.labels import catalogue_tags, load_catalogue
+    from ..theme.locales import catalogue_tags, load_catalogue
 
     text = paragraph.text.strip()
     for tag in catalogue_tags().values():

@@ -39,7 +39,7 @@ class FoundMark:
 @cache
 def mark_words() -> dict[str, tuple[Mark, frozenset[str]]]:
     """Return every language's mark words, lower-cased, with their mark and languages."""
-    from ..layout.labels import catalogue_tags, load_catalogue
+    from ..theme.locales import catalogue_tags, load_catalogue
 
     found: dict[str, tuple[Mark, set[str]]] = {}
     for tag in catalogue_tags().values():

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from ..layout.labels import catalogue_tags, load_catalogue
+from ..theme.locales import catalogue_tags, load_catalogue
 from .docx.model import Block, Paragraph, Table
 from .draft import plain
 from .marks import FoundMark, read_mark
