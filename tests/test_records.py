@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 
 from guidegen import __version__
-from guidegen.builder import packets
+from guidegen.builder import manifest
 
 from .test_packets import ROSTER_HEADER, copy_project
 
@@ -40,7 +40,7 @@ def test_the_manifest_records_ids_versions_dates_and_the_tool(tmp_path, cli, mon
     monkeypatch.chdir(copy_project(tmp_path))
     with_ids(tmp_path)
     (tmp_path / "hires.csv").write_text(HEADER + ROWS, encoding="utf-8")
-    monkeypatch.setattr(packets, "_today", lambda: "2026-12-06")
+    monkeypatch.setattr(manifest, "today", lambda: "2026-12-06")
     result = cli("build", "packets/new-starter.yaml", "--roster", "hires.csv", "-f", "html",
                  "--lms-export", "lms.csv")
     assert result.exit_code == 0, result.stderr
@@ -71,7 +71,7 @@ def test_the_manifest_records_ids_versions_dates_and_the_tool(tmp_path, cli, mon
         ("'=E101", "QA-GD-014", "2.1"), ("'=E101", "QA-GD-021", "1.3")]
     assert {r["assigned_date"] for r in lms} == {"2026-12-06"}
     # a day later: a file built again with the same bytes keeps the date it was built
-    monkeypatch.setattr(packets, "_today", lambda: "2026-12-07")
+    monkeypatch.setattr(manifest, "today", lambda: "2026-12-07")
     (tmp_path / "hires.csv").write_text(HEADER + ROWS.replace("Tokyo", "Osaka"), "utf-8")
     (tmp_path / "lms.csv").unlink()
     result = cli("build", "packets/new-starter.yaml", "--roster", "hires.csv", "-f", "html",

@@ -193,6 +193,8 @@ def option(name: str) -> Callable[[F], F]:
         settings.update(type=OptionType(spec), metavar=kind.metavar())
     if isinstance(kind, Choices):
         settings.update(multiple=True, callback=_joined)
+    if spec.bare is not None:  # may be given without a value
+        settings.update(is_flag=False, flag_value=spec.bare)
     return click.option(*spec.flags, name, **settings)
 
 
@@ -258,6 +260,7 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, config: Pa
 @option("lms_export")
 @option("keep_going")
 @option("clean")
+@option("print_room")
 @click.pass_context
 def build(ctx: click.Context, /, guides: tuple[Path, ...], **given: Any) -> None:
     """Build GUIDES (default: every guide in the content folder) into the output folder."""

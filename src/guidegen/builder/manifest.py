@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from dataclasses import fields as dataclass_fields
 from pathlib import Path
@@ -90,6 +90,19 @@ def entries(packet: Packet, guides: Sequence[Guide], recipients: Sequence[Recipi
                                number, version, theirs, output.pages, output.size, sha,
                                earlier.get((target.name, sha), built), __version__))
     return found
+
+
+def room_entry(packet: Packet, output: Output, sha256: str, built: str,
+               earlier: dict[tuple[str, str], str]) -> Entry:
+    """Return the manifest's entry of the print room's file (every recipient's packet)."""
+    from ..version import __version__
+
+    fields = packet.roster.ids if packet.roster is not None else ()
+    document = packet.packet.document
+    return Entry(output.path.name, output.format, "", tuple((f, "") for f in fields), None,
+                 packet.packet.title, document.number if document else "",
+                 document.version if document else "", (), output.pages, output.size,
+                 sha256, earlier.get((output.path.name, sha256), built), __version__)
 
 
 def _record(guide: Guide) -> Record:
@@ -200,3 +213,32 @@ def lms_csv(manifest: bytes) -> bytes:
         rows += [(user, entry["recipient"], guide["number"], guide["title"], guide["version"],
                   entry["built"]) for guide in entry["guides"]]
     return _csv(LMS_COLUMNS, rows)
+
+
+def listed(manifest: Path, limit: int) -> bytes:
+    """Return the bytes of an earlier ``manifest`` in its folder (empty if there is none)."""
+    from ..errors import InputError
+    from ..files import read_file
+
+    try:
+        return read_file(manifest, limit, root=manifest.parent, current=True)
+    except InputError:
+        return b""
+
+
+def today() -> str:
+    """Return the date of this build: ``SOURCE_DATE_EPOCH``'s if set, else today's (UTC)."""
+    import datetime
+
+    from .jobs import stamp
+
+    return (stamp(None) or datetime.datetime.now(datetime.UTC)).date().isoformat()
+
+
+def export_lms(target: Path | None, manifests: Iterable[bytes | None]) -> None:
+    """Write ``--lms-export`` (``target``) from the first of the JSON ``manifests`` built."""
+    from .outputs import write_files
+
+    manifest = next((found for found in manifests if found is not None), None)
+    if target is not None and manifest is not None:
+        write_files({target: lms_csv(manifest)})

@@ -79,6 +79,7 @@ class Option:
     key: str | None = None
     affects_output: bool = False
     doc: str = ""
+    bare: str | None = None  # the value of the flag given without one (--print-room)
 
     def check(self, value: object) -> object:
         """Return ``value`` as the option holds it (None only where the default is None).
@@ -99,9 +100,10 @@ class Option:
 
 
 def about(kind: Kind, help: str, *flags: str, key: str | None = None,
-          affects_output: bool = False, doc: str = "") -> dict[str, Option]:
+          affects_output: bool = False, doc: str = "",
+          bare: str | None = None) -> dict[str, Option]:
     """Return a field's metadata: its :class:`Option` (name and default set by the class)."""
-    return {"option": Option("", None, kind, help, flags, key, affects_output, doc)}
+    return {"option": Option("", None, kind, help, flags, key, affects_output, doc, bare)}
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,12 @@ class BuildOptions:
         "import: a row per recipient and guide (user_id, user_name, document_number, "
         "document_title, document_version, assigned_date).", "--lms-export",
         doc="With `--roster` and a packet whose roster names `id` (see Packets)."))
+    print_room: str | None = field(default=None, metadata=about(
+        Choice(("2", "4")), "Also write one PDF of every recipient's packet, in roster "
+        "order, each padded with blank pages to an even page count (4: a multiple of 4, "
+        "for booklets), bookmarked by recipient.", "--print-room", bare="2",
+        doc="With `--roster` and the PDF format; `--print-room` alone is `--print-room 2` "
+        "(see Packets)."))
     root: Path | None = field(default=None, metadata=about(
         Place(), "The project's folder: no guide inside it may lead out of it through "
         "a symlink; default: the working folder."))

@@ -39,7 +39,7 @@ from ..errors import (
 )
 from ..files import named_root, read_file
 from ..renderers import extension
-from .jobs import Batch, Job, Output, inputs_of, owner_name, refuse_taken, stamp, written
+from .jobs import Batch, Job, Output, inputs_of, owner_name, refuse_taken, written
 from .jobs import plan as plan_jobs
 from .options import BuildOptions
 from .outputs import (
@@ -47,9 +47,9 @@ from .outputs import (
     locked,
     plain_name,
     remove_stale_temporaries,
-    write_files,
 )
 from .packetload import Loaded, load_packets, packet_date
+from .printroom import refuse_without_pdfs
 from .state import BuildState, digest, input_bytes
 
 if TYPE_CHECKING:
@@ -100,6 +100,7 @@ def refuse_bad_options(paths: Sequence[Path], options: BuildOptions) -> None:
     for flag, given in (("--shard", options.shard), ("--lms-export", options.lms_export)):
         if given is not None and options.roster is None:
             raise UsageError(f"{flag} goes with a roster; give --roster too")
+    refuse_without_pdfs(options)
     owners: dict[Path, Path] = {}
     for path in paths:
         folder = _folder(path, options)
@@ -245,7 +246,7 @@ def _run_key(session: Session, sources: list[bytes | str]) -> str:
         except InputError:
             roster = b"\0unreadable"  # never up to date: loading it says what is wrong
     return digest([*sources, roster, options.roster_encoding or "",
-                   str(options.shard_slice or "")])
+                   str(options.shard_slice or ""), options.print_room or ""])
 
 
 def build_packets(session: Session, plans: Sequence[PacketPlan],
@@ -268,7 +269,16 @@ def build_packets(session: Session, plans: Sequence[PacketPlan],
 def _build_one(session: Session, plan: PacketPlan, loaded: Loaded,
                pending: list[Batch]) -> list[Output]:
     from ..layout.packet import PacketLayout
-    from .manifest import built_dates, entries, manifest_csv, manifest_json
+    from .manifest import (
+        built_dates,
+        entries,
+        listed,
+        manifest_csv,
+        manifest_json,
+        room_entry,
+        today,
+    )
+    from .printroom import print_room_file, room_name
 
     options, folder = session.options, plan.folder
     state = session.state(folder, _state_name(options))
@@ -278,7 +288,8 @@ def _build_one(session: Session, plan: PacketPlan, loaded: Loaded,
     jobs = [_job(session, plan, layout, recipient) for recipient in recipients]
     name, owner = _manifest_name(options), _owner(session, plan.path)
     manifests = (folder / f"{name}.csv", folder / f"{name}.json")
-    for target in manifests:  # another build's record is never replaced
+    room = folder / f"{room_name(name)}.pdf"
+    for target in (*manifests, room):  # another build's record is never replaced
         refuse_taken(target, owner, state)
     roster = loaded.recipients is not None
     planned = plan_jobs(jobs, state, options.force)
@@ -290,44 +301,26 @@ def _build_one(session: Session, plan: PacketPlan, loaded: Loaded,
     except KeyboardInterrupt:
         _interrupted(planned[0], state, manifests, pending)
         raise
+    run_key, built = _run_key(session, plan.sources), today()
+    earlier = built_dates(listed(manifests[1], MAX_MANIFEST))
     manifest = entries(loaded.packet, loaded.guides, recipients, jobs, outputs, state,
-                       built=_today(), earlier=built_dates(_listed(manifests[1])))
+                       built=built, earlier=earlier)
+    made = print_room_file(options, room, recipients, jobs)
+    if made is not None:  # the print room's file: listed in the manifest, written with it
+        pdf, output = made
+        state.remember(output.path, run_key, pdf, output.pages, owner)
+        files[output.path] = pdf
+        outputs.append(output)
+        manifest.append(room_entry(loaded.packet, output, state.records[output.path.name]
+                                   .sha256, built, earlier))
     fields = loaded.packet.roster.ids if loaded.packet.roster is not None else ()
     plan.manifest = manifest_json(manifest, _about(session, loaded, recipients))
     records = dict(zip(manifests, (manifest_csv(manifest, fields), plan.manifest),
                        strict=True))
-    run_key = _run_key(session, plan.sources)
     for target, data in records.items():  # the manifest says what a complete build made
         state.remember(target, run_key, data, None, owner)
     pending.append(({**files, **records}, state))
     return outputs
-
-
-def _listed(manifest: Path) -> bytes:
-    """Return the bytes of an earlier ``manifest`` in its folder (empty if there is none)."""
-    try:
-        return read_file(manifest, MAX_MANIFEST, root=manifest.parent, current=True)
-    except InputError:
-        return b""
-
-
-def _today() -> str:
-    """Return the date of this build: ``SOURCE_DATE_EPOCH``'s if set, else today's (UTC)."""
-    import datetime
-
-    return (stamp(None) or datetime.datetime.now(datetime.UTC)).date().isoformat()
-
-
-def export_lms(session: Session, plans: Sequence[PacketPlan]) -> None:
-    """Write ``--lms-export``: a row per recipient and guide of the roster's packet."""
-    from .manifest import lms_csv
-
-    target = session.options.lms_export
-    if target is None:
-        return
-    manifest = next((plan.manifest for plan in plans if plan.manifest is not None), None)
-    if manifest is not None:
-        write_files({target: lms_csv(manifest)})
 
 
 def _interrupted(todo: Sequence[Job], state: BuildState, manifests: Sequence[Path],

@@ -278,7 +278,8 @@ class Session:
     def build_together(self, paths: Sequence[PathLike] = ()) -> list[Output]:
         """Build ``paths``, all or nothing: written at once if every one has rendered."""
         from .guides import build_guides, plan_guides
-        from .packets import build_packets, export_lms, load_stale, plan_packets
+        from .manifest import export_lms
+        from .packets import build_packets, load_stale, plan_packets
         from .partial import leftovers
 
         expect_language(self.language)  # helpers load its hyphenation patterns ahead
@@ -302,7 +303,7 @@ class Session:
                     leftovers(self, guides.state, pending)
                 written += build_packets(self, packets, pending)
                 commit(pending, self.options)  # once all rendered, all at once
-                export_lms(self, packets)
+                export_lms(self.options.lms_export, [plan.manifest for plan in packets])
             except KeyboardInterrupt as exc:
                 if repaired and not isinstance(exc, Interrupted):
                     raise Interrupted("interrupted; the outputs are those of an earlier, "
