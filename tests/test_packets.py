@@ -246,6 +246,29 @@ def test_a_page_left_blank_before_a_right_hand_start_in_pdf_and_libreoffice(tmp_
     assert f"Packet page 5 of {pages}" in pdf_text(converted, "-f", "5", "-l", "5")
 
 
+def test_with_right_hand_starts_the_sheet_starts_on_a_right_hand_page(tmp_path):
+    """A one-page guide alone: its sheet would be page 4; it is page 5, in Word too."""
+    folder = copy_project(tmp_path)
+    shutil.copy(ROOT / "tests" / "data" / "minimal.yaml", folder / "packets" / "guides")
+    packet = folder / "packets" / "new-starter.yaml"
+    text = packet.read_text(encoding="utf-8")
+    packet.write_text(text[:text.index("guides:  ")] + "guides: [guides/minimal.yaml]\n" +
+                      text[text.index("right_hand_start:"):], "utf-8")
+    guidegen.build([packet], BuildOptions(out=folder / "out", content=folder / "content",
+                                          force=True, formats=("pdf", "docx")))
+    pdf, document = (folder / "out" / "new-starter" / f"new-starter.{ext}"
+                     for ext in ("pdf", "docx"))
+    converted = libreoffice_pdfs([document], tmp_path / "lo", tmp_path / "profile")[document]
+    for path in (pdf, converted):
+        assert pdf_pages(path) == 5, path.suffix
+        assert normalize(pdf_text(path, "-f", "4", "-l", "4")) == \
+            "This page is intentionally left blank"
+        assert "Acknowledgement of training" in pdf_text(path, "-f", "5", "-l", "5")
+    assert [page for _, title, page in outline(PdfReader(pdf))
+            if title == "Acknowledgement of training"] == [5]
+    assert "Packet page 5 of 5" in pdf_text(converted, "-f", "5", "-l", "5")
+
+
 def test_personalised_packets_named_from_the_roster(built):
     names = sorted(p.name for p in built.glob("2*.pdf"))
     assert names == ["2026-12-01-Müller-Jonas.pdf", "2026-12-01-Okafor-Amara.pdf",

@@ -104,7 +104,10 @@ class PacketLayout:
                 for part, guide in zip(parts, guides, strict=True)]
         found: list[Block] = [self.cover(recipient), self.contents(parts), *parts]
         if ack == "packet":
-            found.append(self.sign_off(guides, 1, ACKNOWLEDGEMENT, recipient))
+            sheet = self.sign_off(guides, 1, ACKNOWLEDGEMENT, recipient)
+            if self.packet.right_hand_start:  # signed and filed on a sheet of its own
+                sheet = dataclasses.replace(sheet, break_before="right")
+            found.append(sheet)
         running = Running(info.title, self.control_line(), self.labels.page_parts(),
                           blank=self.words.blank_page,
                           whole=self.labels.page_parts("packet_page"))

@@ -43,7 +43,7 @@ class PartWriter:
         self.writer = writer
         self.document = writer.document
         self.parts: list[_Part] = []
-        self.front: list[int] = []  # Word sections after a part, with the document's own
+        self.front: list[_Part] = []  # Word sections after a part, with the document's own
 
     def add_blocks(self, blocks: Sequence[Block]) -> None:
         """Add the top-level ``blocks``, each part in a Word section of its own."""
@@ -55,10 +55,8 @@ class PartWriter:
                 start = oxml.body_end(self.document)
                 self.writer.add_block(dataclasses.replace(block, break_before=False))
                 first = oxml.body_element(self.document, start)
-                if block.running is not None:
-                    self.parts.append(_Part(block, index, first))
-                else:
-                    self.front.append(index)
+                (self.parts if block.running is not None else self.front).append(
+                    _Part(block, index, first))
                 after_part = block.running is not None
             else:
                 self.writer.add_block(block)
@@ -78,8 +76,12 @@ class PartWriter:
             if blank:
                 self._blank_page(part, running.blank or _running(part, running).blank)
             furniture(sections[part.index], _running(part, running), styles, pages, blank)
-        for index in self.front:
-            furniture(sections[index], _numbers(running), styles, pages, title_page=False)
+        for front in self.front:  # a sheet on a right-hand page may have a blank before it
+            blank = _blank_before(front, page_map)
+            if blank:
+                self._blank_page(front, running.blank)
+            furniture(sections[front.index], _numbers(running), styles, pages,
+                      bare_first=blank, title_page=blank)
 
     def furnish_turned(self, turned: Sequence[int], running: Running,
                        page_map: PageMap | None) -> None:
@@ -92,7 +94,7 @@ class PartWriter:
         sections = self.document.sections
         owners = [(0, _numbers(running))]
         owners += [(part.index, _running(part, running)) for part in self.parts]
-        owners += [(index, _numbers(running)) for index in self.front]
+        owners += [(front.index, _numbers(running)) for front in self.front]
         owners.sort(key=lambda owner: owner[0])
         pages = page_map.pages if page_map else None
         for index in turned:
