@@ -255,7 +255,8 @@ def test_with_right_hand_starts_the_sheet_starts_on_a_right_hand_page(tmp_path):
     packet.write_text(text[:text.index("guides:  ")] + "guides: [guides/minimal.yaml]\n" +
                       text[text.index("right_hand_start:"):], "utf-8")
     guidegen.build([packet], BuildOptions(out=folder / "out", content=folder / "content",
-                                          force=True, formats=("pdf", "docx")))
+                                          force=True, formats=("pdf", "docx"),
+                                          allow_draft=True))  # minimal is uncontrolled
     pdf, document = (folder / "out" / "new-starter" / f"new-starter.{ext}"
                      for ext in ("pdf", "docx"))
     converted = libreoffice_pdfs([document], tmp_path / "lo", tmp_path / "profile")[document]
