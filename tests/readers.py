@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -187,6 +188,60 @@ def libreoffice_pdfs(documents: list[Path], out: Path, profile: Path,
     converted = {document: out / f"{document.stem}.{to}" for document in documents}
     assert all(path.is_file() for path in converted.values()), result.stderr
     return converted
+
+
+# A LibreOffice Basic macro: open the DOCX named in GUIDEGEN_TOC_IN, update every index
+# (its contents field) as Tools > Update > Update All does, write their text to
+# GUIDEGEN_TOC_OUT, and quit.
+UPDATE_CONTENTS = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1"
+ script:language="StarBasic">
+Sub UpdateContents
+  Dim args(0) As New com.sun.star.beans.PropertyValue
+  args(0).Name = &quot;Hidden&quot;
+  args(0).Value = True
+  doc = StarDesktop.loadComponentFromURL(ConvertToURL(Environ(&quot;GUIDEGEN_TOC_IN&quot;)), _
+    &quot;_blank&quot;, 0, args())
+  indexes = doc.getDocumentIndexes()
+  found = &quot;&quot;
+  For i = 0 To indexes.getCount() - 1
+    indexes.getByIndex(i).update()
+    found = found &amp; indexes.getByIndex(i).getAnchor().getString()
+  Next
+  n = FreeFile
+  Open Environ(&quot;GUIDEGEN_TOC_OUT&quot;) For Output As #n
+  Print #n, found
+  Close #n
+  doc.close(True)
+  StarDesktop.terminate()
+End Sub
+</script:module>
+"""
+
+
+def libreoffice_updated_contents(document: Path, profile: Path) -> list[tuple[str, int]]:
+    """Return (entry, page) of the DOCX's contents after LibreOffice updates the field.
+
+    A fresh profile is made first (LibreOffice writes its default macros into it), then
+    the macro above goes into it and LibreOffice runs it.
+    """
+    soffice = [shutil.which("soffice") or "soffice", f"-env:UserInstallation={profile.as_uri()}",
+               "--headless", "--norestore"]
+    made = subprocess.run([*soffice, "--terminate_after_init"], capture_output=True,
+                          text=True, timeout=600)
+    assert made.returncode == 0, made.stderr
+    (profile / "user" / "basic" / "Standard" / "Module1.xba").write_text(UPDATE_CONTENTS,
+                                                                         "utf-8")
+    out = profile / "contents.txt"
+    result = subprocess.run([*soffice, "macro:///Standard.Module1.UpdateContents"],
+                            capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "GUIDEGEN_TOC_IN": str(document),
+                                 "GUIDEGEN_TOC_OUT": str(out)})
+    assert result.returncode == 0 and out.is_file(), result.stderr
+    return [(normalize(text), int(page)) for text, page in
+            (line.rsplit("\t", 1) for line in out.read_text("utf-8").splitlines()
+             if "\t" in line)]
 
 
 def pdf_pages(path: Path) -> int:

@@ -22,7 +22,14 @@ from guidegen import BuildOptions
 from guidegen.common.language import Language
 
 from .conftest import ROOT, hooked
-from .readers import libreoffice_pdfs, normalize, pdf_pages, pdf_structure, pdf_text
+from .readers import (
+    libreoffice_pdfs,
+    libreoffice_updated_contents,
+    normalize,
+    pdf_pages,
+    pdf_structure,
+    pdf_text,
+)
 
 ROSTER_HEADER = "First name,Last name,Role,Site,Manager,Start date\n"
 
@@ -146,6 +153,16 @@ def test_docx_toc_field_caches_the_pdf_headings_and_pages(built, name):
     body = docx.Document(str(built / f"{name}.docx")).element.body
     bookmarks = {b.get(qn("w:name")) for b in body.iter(qn("w:bookmarkStart"))}
     assert {anchor for _, _, anchor in entries} <= bookmarks
+
+
+def test_libreoffice_updating_the_docx_contents_lists_what_the_pdf_contents_list(
+        built, tmp_path):
+    """The field lists the title's style: the cover's title and the "Contents" heading
+    have styles of their own, so an update adds no entry the PDF's contents lack."""
+    updated = libreoffice_updated_contents(built / "2026-12-08-Tanaka-Yuki.docx", tmp_path)
+    listed = contents_of(pdf_text(built / "2026-12-08-Tanaka-Yuki.pdf", "-layout", "-f",
+                                  "2", "-l", "2"))
+    assert len(listed) > 10 and updated == listed
 
 
 def test_docx_has_a_word_section_per_guide_with_its_own_header(built):

@@ -188,7 +188,7 @@ class PacketLayout:
                 entries += _entries(block)
         if self.packet.acknowledgement == "packet":
             entries.append(ContentsEntry(1, self.words.acknowledgement_title, ACKNOWLEDGEMENT))
-        return Section((Heading(1, self.words.contents, CONTENTS),
+        return Section((Heading(1, self.words.contents, CONTENTS, role="contents-title"),
                         Contents(tuple(entries))), role="contents-page", break_before=True)
 
     # -- the guides ----------------------------------------------------------------------

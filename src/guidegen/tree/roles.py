@@ -31,6 +31,7 @@ SectionRole = Literal[
 # A heading that is not its level's usual one.
 HeadingRole = Literal[
     "cover-title",  # the title on a packet's cover
+    "contents-title",  # the heading over a packet's contents, never an entry of them
 ]
 # A paragraph.
 ParagraphRole = Literal[
