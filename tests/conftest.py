@@ -240,6 +240,32 @@ def letter(tmp_path_factory: pytest.TempPathFactory) -> Built:
                         lambda folder: build_logged(folder, GOOD_FIXTURES, paper="letter"))
 
 
+@pytest.fixture(scope="session")
+def docx_alone(a4: Built, tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Path]:
+    """Return a function giving the DOCX of a guide rendered alone, made once per test run.
+
+    A good fixture's is the one of ``a4`` (a DOCX built alone is that DOCX byte for byte:
+    tests/test_print_quality.py), others' are rendered once (in one worker) on first use.
+    Tests only read them.
+    """
+    import guidegen
+    from guidegen.content.loader import load
+
+    def render(source: Path, folder: Path) -> Path:
+        path = folder / f"{source.stem}.docx"
+        guide = load(source, translations=False)
+        path.write_bytes(guidegen.render(guide, ["docx"], JOBS_1)["docx"].data)
+        return path
+
+    def of(source: Path) -> Path:
+        if source in GOOD_FIXTURES:
+            return a4.path(source.stem, "docx")
+        return once_per_run(tmp_path_factory, f"alone-{source.stem}",
+                            lambda folder: render(source, folder))
+
+    return of
+
+
 def libreoffice_of(built: Built, factory: pytest.TempPathFactory, name: str) -> dict[str, Path]:
     """Return, by stem, the PDF LibreOffice makes of each DOCX of ``built``, once per run.
 
