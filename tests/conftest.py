@@ -22,6 +22,10 @@ DATA = Path(__file__).resolve().parent / "data"
 DEFAULT_GUIDE = ROOT / "content" / "cmo-cdmo-cro.yaml"
 TRANSLATIONS = [ROOT / "content" / f"cmo-cdmo-cro.{language}.yaml" for language in ("de", "ja")]
 T = TypeVar("T")
+# Seconds a wait on another process (chromium, a guidegen run) gives up after: a bound
+# only a machine far slower than any CI runner reaches (the suite passes at load 30 on
+# 2 cores); never slept, never a measure of speed.
+PATIENCE = 600
 JOBS_1 = BuildOptions(jobs=1)  # everything in the calling process
 # the PDF laid out by the helper process, whatever the CPUs
 JOBS_2 = BuildOptions(jobs=2, jobs_over_cpus=True)

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import IO
 
-from .conftest import DATA
+from .conftest import DATA, PATIENCE
 
 
 def normalize(text: str) -> str:
@@ -487,7 +487,7 @@ def chromium(html: Path, width: int, profile: Path, *action: str) -> str:
     result = subprocess.run(
         [shutil.which("chromium") or "chromium", *CHROMIUM_FLAGS,
          f"--user-data-dir={profile}", f"--window-size={width},1400", *action, html.as_uri()],
-        capture_output=True, text=True, timeout=120)
+        capture_output=True, text=True, timeout=PATIENCE)
     assert result.returncode == 0, result.stderr
     return result.stdout
 

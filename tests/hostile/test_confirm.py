@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 
-from ..conftest import DEFAULT_GUIDE, TRANSLATIONS
+from ..conftest import DEFAULT_GUIDE, PATIENCE, TRANSLATIONS
 from .small import MINIMAL, PACKET
 
 
@@ -121,6 +121,6 @@ def test_the_schema_keeps_its_descriptions_under_python_oo(small):
     from guidegen.project.schema import json_schema_text
 
     done = subprocess.run([sys.executable, "-OO", "-m", "guidegen", "schema"],
-                          capture_output=True, text=True, timeout=120, check=True)
+                          capture_output=True, text=True, timeout=PATIENCE, check=True)
     assert done.stdout == json_schema_text("guide")
     assert '"description": "A whole comparison guide' in done.stdout

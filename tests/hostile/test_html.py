@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from ..attacks import HOSTILE
+from ..conftest import PATIENCE
 from ..readers import CHROMIUM_FLAGS
 
 VECTORS = {  # template -> what the build says
@@ -85,7 +86,7 @@ def _visit(page: Path, profile: Path) -> None:
     """Open ``page`` in headless chromium and let its scripts and loads run."""
     subprocess.run([shutil.which("chromium") or "chromium", *CHROMIUM_FLAGS,
                     f"--user-data-dir={profile}", "--virtual-time-budget=3000",
-                    "--dump-dom", page.as_uri()], capture_output=True, timeout=120,
+                    "--dump-dom", page.as_uri()], capture_output=True, timeout=PATIENCE,
                    check=True)
 
 
@@ -136,6 +137,6 @@ def test_the_policy_leaves_the_look_of_the_html_as_it_was(small, cli, tmp_path):
         subprocess.run([shutil.which("chromium") or "chromium", *CHROMIUM_FLAGS,
                         f"--user-data-dir={tmp_path / 'profile'}", "--window-size=900,1200",
                         f"--screenshot={shot}", page.as_uri()], capture_output=True,
-                       timeout=120, check=True)
+                       timeout=PATIENCE, check=True)
         shots.append(shot.read_bytes())
     assert shots[0] == shots[1]

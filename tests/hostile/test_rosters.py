@@ -20,6 +20,7 @@ import pytest
 from guidegen.content.packet import Roster
 from guidegen.errors import ContentError
 
+from ..conftest import PATIENCE
 from .small import PACKET, row, sheet_xml, xlsx
 
 HEADER = row(1, "First name", "Last name", "Start date")
@@ -256,7 +257,7 @@ def test_a_non_ascii_name_under_the_c_locale_is_a_located_error(small):
             (["check", "packets/pk.yaml", "--roster", "packets/u.csv"],
              "packets/u.csv:2:1: error: the file name '2026-12-01-M")):
         done = subprocess.run([sys.executable, "-m", "guidegen", *args], cwd=small.root,
-                              env=env, capture_output=True, timeout=120)
+                              env=env, capture_output=True, timeout=PATIENCE)
         stderr = done.stderr.decode("utf-8", "replace")
         assert done.returncode == 1, stderr
         assert stderr.startswith(message), stderr
