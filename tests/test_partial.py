@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 from .attacks import MINIMAL
+from .conftest import ROOT
 
 BROKEN = MINIMAL.replace("subjects:\n", "subjects:\n  - bogus\n", 1)
 
@@ -50,4 +52,28 @@ def test_outputs_of_a_removed_guide_are_warned_about_then_cleaned(project, cli):
     assert not (project / "output" / "old.html").exists()
     state = json.loads((project / "output" / ".guidegen-state.json").read_text())
     assert sorted(state) == ["cmo-cdmo-cro.html"]
+    assert cli("build", "-f", "html").stderr == ""  # nothing left to warn about
+
+
+def test_the_folder_of_a_removed_packet_is_warned_about_then_cleaned(project, cli):
+    shutil.copytree(ROOT / "packets", project / "packets")
+    packet = project / "packets" / "new-starter.yaml"
+    for extra in ((), ("--roster", "packets/new-starter-roster.csv")):
+        built = cli("build", "-f", "html", "packets/new-starter.yaml", *extra)
+        assert built.exit_code == 0, built.stderr
+    folder = project / "output" / "new-starter"
+    made = sorted(path.name for path in folder.iterdir())
+    assert len(made) == 1 + 2 + 5 + 2 + 1  # packet, 2 manifests, 5 recipients, 2, state
+    packet.rename(packet.with_name("welcome.yaml"))
+    warned = cli("build", "-f", "html")
+    assert warned.exit_code == 0
+    assert warned.stderr == ("output/new-starter: warning: made from packets/new-starter.yaml,"
+                             " which is no longer in the project; --clean removes its 10 "
+                             "files\n")
+    assert sorted(path.name for path in folder.iterdir()) == made
+    cleaned = cli("build", "-f", "html", "--clean")
+    assert cleaned.exit_code == 0, cleaned.stderr
+    assert cleaned.stderr == ""
+    assert not folder.exists()
+    assert (project / "output" / ".guidegen-state.json").exists()  # the guides' own
     assert cli("build", "-f", "html").stderr == ""  # nothing left to warn about

@@ -24,6 +24,8 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from .conftest import DEFAULT_GUIDE
+
 TITLE = "CMO vs CDMO vs CRO: A Comprehensive Guide"
 PATIENCE = 300  # seconds a wait gives up after (a loaded 2-core machine); never slept
 
@@ -166,8 +168,11 @@ def test_watch_builds_the_outputs_again_at_each_save(project):
         page = project / "output" / "cmo-cdmo-cro.html"
         assert TITLE in page.read_text(encoding="utf-8")
         guide = project / "content" / "cmo-cdmo-cro.yaml"
+        (project / "notes.txt").write_text("not an input\n", encoding="utf-8")
+        (project / "content" / ".cmo-cdmo-cro.yaml.swp").write_bytes(b"an editor's")
         guide.write_text(guide.read_text(encoding="utf-8").replace(
             "A Comprehensive Guide", "A Watched Guide"), encoding="utf-8")
+        # the next build is the guide's alone: the other files built nothing
         running.until(r"^build 2 \(content/cmo-cdmo-cro.yaml\): done")
         assert "A Watched Guide" in page.read_text(encoding="utf-8")
     finally:
@@ -204,3 +209,30 @@ def test_the_loop_survives_an_internal_error_and_reads_a_saved_project_file(proj
         assert sorted(o.format for o in again.outputs or ()) == ["docx", "html"]
     finally:
         loop.close()
+
+
+def test_the_loop_rebuilds_for_its_inputs_only(project):
+    from guidegen.preview.loop import Rebuilder
+    from guidegen.project.config import load_project
+
+    project_file = project / "guidegen.yaml"
+    project_file.write_text("formats: [html]\ntemplates: looks\n", encoding="utf-8")
+    (project / "looks").mkdir()
+    guide = project / "content" / "cmo-cdmo-cro.yaml"
+    others = [project / "notes.txt", project / "content" / "cmo-cdmo-cro.yaml~",
+              project / "content" / "sub" / "deeper.yaml", project / "looks.yaml"]
+    inputs = [guide, project_file, project / "looks" / "theme.yaml",
+              project / "content" / "added.yaml"]
+    everything = [str(path.resolve()) for path in [*others, *inputs]]
+    for paths, counted in (([], inputs), ([guide], inputs[:3])):
+        loop = Rebuilder(lambda: load_project(project_file).options(), paths, project_file)
+        try:
+            assert loop.inputs(everything) == everything  # before the first build
+            assert loop.build().ok
+            assert loop.inputs(everything) == [str(path.resolve()) for path in counted]
+            guide.write_text("guide: [", encoding="utf-8")  # broken: the build stops early
+            assert not loop.build([str(guide)]).ok
+            assert loop.inputs(everything) == everything
+        finally:
+            guide.write_bytes(DEFAULT_GUIDE.read_bytes())
+            loop.close()

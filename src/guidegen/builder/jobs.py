@@ -219,11 +219,16 @@ def commit(batches: Sequence[Batch], options: BuildOptions) -> None:
             state.merge_latest()  # what other builds into this folder wrote meanwhile
             for target in written:
                 refuse_taken(target, state.new[target.name].owner, state)
-            files |= {**written, state.path: state.serialized()}
+            files |= written if state.emptied else {**written, state.path: state.serialized()}
         write_files(files, root=options.out)
-        for _, state in batches:  # outputs of guides no longer in the project (--clean)
+        for _, state in batches:  # outputs of guides and packets no longer there (--clean)
             for name in sorted(state.forgotten):
                 (state.path.parent / name).unlink(missing_ok=True)
+            if state.emptied:  # a removed packet's folder: its state goes too, then it
+                state.path.unlink(missing_ok=True)
+                if state.path.parent != options.out:
+                    with contextlib.suppress(OSError):
+                        state.path.parent.rmdir()  # only if nothing else is left
     testhook.reached("after-commit")
 
 

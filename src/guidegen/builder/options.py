@@ -177,8 +177,8 @@ class BuildOptions:
         "rest.", "--keep-going",
         doc="Exit status that of the first that failed; the others' files are written."))
     clean: bool = field(default=False, metadata=about(
-        Flag(), "Remove the outputs of guides no longer in the project (and their "
-        "records); without it a build warns about them.", "--clean"))
+        Flag(), "Remove the outputs of guides and packets no longer in the project (and "
+        "their records); without it a build warns about them.", "--clean"))
     packets: Path | None = field(default=None, metadata=about(
         Place(), "Folder of the onboarding packets built, with the guides, when none "
         "are named.", key="packets"))

@@ -7,7 +7,10 @@ with their problems, and the exit status of the first that failed.
 
 An output folder's state records which guide made each file. A file whose guide is no
 longer in the project (its file removed or renamed) is a warning located at the file;
-``--clean`` removes it and its record instead, with the build's other writes.
+``--clean`` removes it and its record instead, with the build's other writes. So for a
+packet's folder (``OUT/<packet>``) whose packet file is gone: one warning located at
+the folder, or, with ``--clean``, its recorded files and state files removed, and the
+folder if nothing else is left in it.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from typing import TYPE_CHECKING
 from ..errors import GuidegenError, Location, PartialBuildError, UsageError, display_name, warn
 from . import progress
 from .jobs import Batch, Output
+from .state import state_files
 
 if TYPE_CHECKING:
     from .session import PathLike, Session
     from .state import BuildState
 
 GUIDE_OWNER = "the guide "
+PACKET_OWNER = "the packet "
 
 
 def keep_going(session: Session, paths: Sequence[PathLike]) -> list[Output]:
@@ -78,21 +83,65 @@ def leftovers(session: Session, state: BuildState, pending: list[Batch]) -> None
     """
     found = []
     for name, record in sorted(state.records.items()):
-        if not record.owner.startswith(GUIDE_OWNER):
-            continue
-        source = session.project / record.owner[len(GUIDE_OWNER):]
-        if not os.path.lexists(source):
+        source = _gone(session, record.owner, GUIDE_OWNER)
+        if source is not None:
             found.append((name, source))
     if not found:
         return
     folder = state.path.parent
     if not session.options.clean:
         for name, source in found:
-            warn(Location(display_name(folder / name)),
-                 f"made from {display_name(source)}, which is no longer in the project; "
-                 "--clean removes it")
+            _warn_gone(folder / name, source, "it")
         return
     for name, _ in found:
         state.forget(name)
+    _pend(state, pending)
+
+
+def packet_leftovers(session: Session, pending: list[Batch]) -> None:
+    """Warn about the folders of packets no longer in the project; with --clean, empty them.
+
+    A packet's folder is a folder of the output folder whose state files record only
+    that packet's files; its files, then its state files, go with the build's writes
+    (:func:`~.jobs.commit`).
+    """
+    out = session.options.out
+    if not out.is_dir() or out.is_symlink():
+        return
+    for folder in sorted(path for path in out.iterdir()
+                         if path.is_dir() and not path.is_symlink()):
+        states = [session.state(folder, path.name) for path in state_files(folder)]
+        owners = {record.owner.split(" with ")[0]  # with a roster or without, one packet
+                  for state in states for record in state.records.values()}
+        if len(owners) != 1:
+            continue  # no record, or made by several builds: not one packet's folder
+        source = _gone(session, owners.pop(), PACKET_OWNER)
+        if source is None:
+            continue
+        if not session.options.clean:
+            files = sum(len(state.records) for state in states)
+            _warn_gone(folder, source, f"its {files} file{'s' * (files != 1)}")
+            continue
+        for state in states:
+            for name in list(state.records):
+                state.forget(name)
+            _pend(state, pending)
+
+
+def _gone(session: Session, owner: str, kind: str) -> Path | None:
+    """Return the file of ``owner`` if it is a ``kind`` and no longer in the project."""
+    if not owner.startswith(kind):
+        return None
+    source = session.project / owner[len(kind):]
+    return None if os.path.lexists(source) else source
+
+
+def _warn_gone(where: Path, source: Path, what: str) -> None:
+    warn(Location(display_name(where)), f"made from {display_name(source)}, which is no "
+         f"longer in the project; --clean removes {what}")
+
+
+def _pend(state: BuildState, pending: list[Batch]) -> None:
+    """Have the build's writes write ``state`` (and remove what it forgot)."""
     if not any(batch_state is state for _, batch_state in pending):
         pending.append(({}, state))

@@ -280,7 +280,7 @@ class Session:
         from .guides import build_guides, plan_guides
         from .manifest import export_lms
         from .packets import build_packets, load_stale, plan_packets
-        from .partial import leftovers
+        from .partial import leftovers, packet_leftovers
 
         expect_language(self.language)  # helpers load its hyphenation patterns ahead
         with self.building(), self.scheduler:
@@ -302,6 +302,7 @@ class Session:
                 if guides is not None:
                     leftovers(self, guides.state, pending)
                 written += build_packets(self, packets, pending)
+                packet_leftovers(self, pending)
                 commit(pending, self.options)  # once all rendered, all at once
                 export_lms(self.options.lms_export, [plan.manifest for plan in packets])
             except KeyboardInterrupt as exc:

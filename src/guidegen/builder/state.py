@@ -149,6 +149,11 @@ class BuildState:
         self.records.pop(name, None)
         self.forgotten.add(name)
 
+    @property
+    def emptied(self) -> bool:
+        """Return whether this build removes every output the state recorded (``--clean``)."""
+        return bool(self.forgotten) and not self.records
+
     def taken(self, target: Path, owner: str) -> str | None:
         """Return the build that made ``target``, if it exists and another build made it.
 
@@ -156,9 +161,8 @@ class BuildState:
         """
         if not os.path.lexists(target):
             return None
-        records = [self.records, *(_parse_quietly(other) for other in sorted(
-            self.path.parent.glob(f"{STATE_FILE.removesuffix('.json')}*.json"))
-            if other != self.path)]
+        records = [self.records, *(_parse_quietly(other) for other in
+                                   state_files(self.path.parent) if other != self.path)]
         made_by = next((found.owner for found in (r.get(target.name) for r in records)
                         if found is not None and found.owner), "")
         return made_by if made_by and made_by != owner else None
@@ -198,6 +202,11 @@ class BuildState:
         """Return the state as JSON bytes, stable for identical states."""
         raw = {name: vars(record) for name, record in sorted(self.records.items())}
         return (json.dumps(raw, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def state_files(folder: Path) -> list[Path]:
+    """Return the state files of output folder ``folder`` (each shard of a roster keeps one)."""
+    return sorted(folder.glob(f"{STATE_FILE.removesuffix('.json')}*.json"))
 
 
 def _parse(data: bytes) -> dict[str, Record]:

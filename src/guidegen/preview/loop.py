@@ -11,10 +11,15 @@ preview's server) listens (:attr:`Rebuilder.listeners`).
 What is watched: the project's folder (the guides, packets, rosters, the project file),
 the templates folder and the content and packets folders wherever they are, less the
 output folder, the preview's own folder and what editors and version control keep.
+Of what changes there, a rebuild follows only a change of an input
+(:meth:`Rebuilder.inputs`): a file the last build read, the project file, a file of a
+template folder, or a guide added to or removed from a folder being built. Another file
+saved in the project (notes, a log, an editor's temporary file) builds nothing.
 """
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 import time
@@ -25,6 +30,7 @@ from typing import TYPE_CHECKING
 
 import watchfiles
 
+from ..content.packetfile import GUIDE_SUFFIXES
 from ..errors import GuidegenError, Problem, set_aside_warnings
 
 if TYPE_CHECKING:
@@ -106,6 +112,33 @@ class Rebuilder:
 
     # -- watching --------------------------------------------------------------------------
 
+    def inputs(self, changed: Sequence[str]) -> list[str]:
+        """Return the files of ``changed`` whose change the next build may see.
+
+        Those the last build read, the project file, the files of the template folders,
+        and guide files of a folder being built (one added or removed); after a failed
+        build, which may have stopped before it read everything, every file.
+        """
+        if self.last is None or not self.last.ok:
+            return list(changed)
+        read = {os.path.realpath(path) for path in self.session.reads.files}
+        if self.project_file is not None:
+            read.add(str(self.project_file))
+        templates = [path.resolve() for path in self.session.templates.folders]
+        built = [path.resolve() for path in self._folders_built()]
+        return [path for path in changed
+                if os.path.realpath(path) in read
+                or any(Path(path).resolve().is_relative_to(f) for f in templates)
+                or (Path(path).suffix in GUIDE_SUFFIXES
+                    and Path(path).resolve().parent in built)]
+
+    def _folders_built(self) -> list[Path]:
+        """Return the folders whose guides and packets the builds take (see ``sort_sources``)."""
+        if not self.paths:
+            return [self.options.content,
+                    *([self.options.packets] if self.options.packets is not None else [])]
+        return [path for path in self.paths if path.is_dir()]
+
     def roots(self) -> list[Path]:
         """Return the folders to watch (see the module's docstring), none inside another."""
         options = self.options
@@ -156,7 +189,9 @@ class Rebuilder:
                     continue
                 while not found.empty():
                     changed = sorted({*changed, *found.get()})
-                self.build(changed)
+                changed = self.inputs(changed)
+                if changed:
+                    self.build(changed)
         finally:
             stop.set()
 

@@ -19,6 +19,7 @@ are scripts (``<script>``, ``on*`` handlers), documents inside the document
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -111,10 +112,18 @@ def _scan_element(element: Element, tag: str, found: Scan) -> None:
 def css_urls(css: str, *, declarations: bool = False) -> list[str]:
     """Return the URLs a stylesheet (or a ``style`` attribute's declarations) would fetch."""
     if declarations:
-        nodes: list[Any] = tinycss2.parse_blocks_contents(css)
-    else:
-        nodes = tinycss2.parse_stylesheet(css)
-    return list(_walk(nodes))
+        return list(_walk(tinycss2.parse_blocks_contents(css)))
+    return list(_stylesheet_urls(css))
+
+
+@functools.lru_cache(maxsize=8)
+def _stylesheet_urls(css: str) -> tuple[str, ...]:
+    """Return the URLs the stylesheet ``css`` would fetch, remembered by its text.
+
+    A warm rebuild's stylesheet is mostly the last one's (``serve``, ``watch``, a
+    roster's packets), and tokenizing it again took 0.1-0.4 s of each (issue 18).
+    """
+    return tuple(_walk(tinycss2.parse_stylesheet(css)))
 
 
 def _walk(nodes: list[Any]) -> Iterator[str]:
