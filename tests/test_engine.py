@@ -8,6 +8,7 @@ WeasyPrint release that changes its inside fails here, in one module's tests.
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 import pytest
 
@@ -168,3 +169,31 @@ def test_only_the_oxml_adapter_touches_python_docx_inside():
                 module = node.module or ""
                 assert not module.startswith(("docx.oxml", "docx.opc", "docx.text")), \
                     (path.name, module)
+
+
+FACE = ("<style>@font-face { font-family: Face; src: url(face.ttf) } p { font-family: Face }"
+        "</style><p>Hello</p>")
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def face_pdf(face: bytes, fonts: object) -> bytes:
+    """Return the PDF of a paragraph in the ``@font-face`` font ``face``, with ``fonts``."""
+
+    def fetch(url: str) -> engine.Fetched | None:
+        return engine.Fetched(face, "font/ttf") if url.endswith("/face.ttf") else None
+
+    return engine.lay_out(f"<html lang='en'>{PAGE}<body>{FACE}</body></html>",
+                          ROOT.as_uri() + "/", engine.url_fetcher(fetch), "pdf/ua-1",
+                          fonts).write_pdf()
+
+
+def test_layouts_of_the_same_template_files_share_one_font_configuration():
+    sans, serif = ((DEJAVU / name).read_bytes() for name in ("DejaVuSans.ttf",
+                                                                "DejaVuSerif.ttf"))
+    alone = face_pdf(sans, None)  # a configuration of its own, as WeasyPrint makes it
+    assert face_pdf(sans, ("templates", "1")) == alone
+    assert face_pdf(sans, ("templates", "1")) == alone  # shared, the same bytes
+    assert len(engine._FONT_CONFIGURATIONS) == 1
+    # the template files changed (the font file with them): the next layout gets a new one
+    assert face_pdf(serif, ("templates", "2")) == face_pdf(serif, None) != alone
+    assert list(engine._FONT_CONFIGURATIONS) == [("templates", "2")]

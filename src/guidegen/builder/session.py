@@ -157,7 +157,8 @@ class Session:
         if self._templates is None or self._templates[0] != digest:
             from ..theme import load_templates
 
-            self._templates = digest, load_templates(self.options.templates, self.options.paper)
+            self._templates = digest, load_templates(self.options.templates, self.options.paper,
+                                                     digest)
         return self._templates[1]
 
     def state(self, folder: Path, name: str = STATE_FILE) -> BuildState:

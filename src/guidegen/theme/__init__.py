@@ -26,6 +26,7 @@ class Templates:
 
     folders: tuple[Path, ...]
     theme: Theme
+    digest: str = ""  # of every file of the folders, if known (a build session's)
 
     @cached_property
     def style_sheet(self) -> StyleSheet:
@@ -43,7 +44,7 @@ class Templates:
 
     def with_theme(self, theme: Theme) -> Templates:
         """Return these templates with ``theme`` (a tightened one), the style sheet kept."""
-        changed = Templates(self.folders, theme)
+        changed = Templates(self.folders, theme, self.digest)
         for name in ("style_sheet", "reference", "_logo"):
             if name in self.__dict__:
                 changed.__dict__[name] = self.__dict__[name]
@@ -70,12 +71,16 @@ class Templates:
         return load_image(self.folders, self.theme.logo) if self.theme.logo else None
 
 
-def load_templates(user: Path | None = None, paper: Paper | None = None) -> Templates:
-    """Return the templates of ``user``'s folder over the built-in ones, on ``paper``."""
+def load_templates(user: Path | None = None, paper: Paper | None = None,
+                   digest: str = "") -> Templates:
+    """Return the templates of ``user``'s folder over the built-in ones, on ``paper``.
+
+    ``digest`` is the hash of every file of the folders, if the caller made it.
+    """
     from .theme import load_theme
 
     folders = tuple(template_folders(user))
-    return Templates(folders, load_theme(folders).with_paper(paper))
+    return Templates(folders, load_theme(folders).with_paper(paper), digest)
 
 
 __all__ = ["Templates", "load_templates"]

@@ -46,6 +46,7 @@ class Layout:
     sources: tuple[Location, ...]
     fallback: Location
     limits: Limits
+    digest: str = ""  # of the template folders' files (the fonts a layout may load)
 
 
 def warm_up(language: Language | None) -> None:
@@ -91,7 +92,7 @@ def prepare_layout(document: Document, context: RenderContext,
                     page=theme.fit.page / 100, table_rows=theme.table_min_rows)
     return Layout(html, context.templates.folders, context.pdf_variant,
                   tuple(sources.locations), Location(first.file) if first else
-                  Location(document.meta.title), limits)
+                  Location(document.meta.title), limits, context.templates.digest)
 
 
 def lay_out(layout: Layout) -> Rendered:
@@ -108,7 +109,8 @@ def laid_out(layout: Layout) -> tuple[Laid, Any]:
     fetcher = project_fetcher(layout.folders)
     with refused_urls_as_errors():
         document = engine.lay_out(layout.html, base_url(layout.folders), fetcher,
-                                  layout.variant)
+                                  layout.variant,
+                                  (layout.folders, layout.digest) if layout.digest else None)
     return document, fetcher
 
 
