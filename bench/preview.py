@@ -127,7 +127,8 @@ def main() -> None:
                 arrived = time.perf_counter()
                 state = json.loads(fetch(url, "/state"))
                 if not state["ok"]:
-                    raise SystemExit(f"build {generation} failed: {state['problems']}")
+                    raise SystemExit(f"build {generation} failed: {state['summary']} "
+                                     f"{state['problems']}")
                 fetch(url, f"/page/0.png?g={state['shown']}")
                 if n <= args.saves:
                     seconds.append(arrived - started)
