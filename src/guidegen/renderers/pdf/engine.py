@@ -15,6 +15,7 @@ this module.
 
 from __future__ import annotations
 
+import atexit
 import logging
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
@@ -86,6 +87,8 @@ def _font_configuration(fonts: Hashable | None) -> Any:
     if fonts not in _FONT_CONFIGURATIONS:
         from weasyprint.text.fonts import FontConfiguration
 
+        if not _FONT_CONFIGURATIONS:  # freed while the libraries are still there: freed
+            atexit.register(_FONT_CONFIGURATIONS.clear)  # by the last collection, it crashed
         _FONT_CONFIGURATIONS.clear()
         _FONT_CONFIGURATIONS[fonts] = FontConfiguration()
     return _FONT_CONFIGURATIONS[fonts]
