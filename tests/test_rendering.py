@@ -110,6 +110,27 @@ def test_the_pdf_helpers_code_needs_neither_the_content_model_nor_jinja():
     assert result.stdout.strip() == "[]"
 
 
+def test_a_forced_build_forks_its_pdf_helper_before_it_imports_the_build(project):
+    # with --force every output renders: the helper's WeasyPrint import may start before
+    # the build's machinery, YAML and the content model are imported (and overlap them)
+    import subprocess
+    import sys
+
+    code = ("import sys; from guidegen.builder.processes import PdfHelper; "
+            "get = PdfHelper.get.__func__; seen = []; "
+            "PdfHelper.get = classmethod(lambda cls, *args: seen.append(sorted(m for m in ("
+            "'guidegen.builder.session', 'guidegen.content.model', 'pydantic') "
+            "if m in sys.modules)) or get(cls, *args)); "
+            "from guidegen.cli import main; "
+            "main(['-q', 'build', '--jobs', '2', '--jobs-over-cpus'] + sys.argv[1:], "
+            "standalone_mode=False); print(seen)")
+    forced, unforced = (subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                                       text=True, check=True).stdout.splitlines()[-1]
+                        for args in (["--force"], ["-o", "again"]))
+    assert forced.startswith("[[]")
+    assert "guidegen.builder.session" in unforced  # found out of date first, as before
+
+
 def weasyprint_in_a_fresh_process(cache: str) -> dict:
     """Return what importing WeasyPrint the fast way did in a new process with ``cache``."""
     import json

@@ -124,6 +124,69 @@ def test_markdown_is_read_into_tree_nodes():
                                     ordered=True, start=3))
 
 
+def _texts_and_edges() -> list[str]:
+    """Return every text scalar of the good fixtures, and texts at CommonMark's edges."""
+    import string
+
+    import yaml
+
+    found: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for path in GOOD_FIXTURES:
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    for char in string.punctuation + string.whitespace + "\u00a0\u0085\u2028\u3000\u00ad":
+        found += [f"{char}Word", f"Wo{char}rd and more", f"Word{char}", f"Word {char}",
+                  f"Word {char}{char}x{char}{char} y"]
+    found += ["1. one", "1) one", "A\n", "A\n\n\n", "A\nB", "A\n\nB", "A  \nB", "x",
+              "Word    ", "Word\u00a0", "Ab http://example.org", "Ab HTTPS://example.org",
+              "Ab mailto:a", "write a@b.org", "Ab www.example.org", "Ab //example.org",
+              "Ab ftp://example.org", "Word ![x](y)", "Word &amp; word", "Über ß",
+              "日本語のテキスト", "Word \\*", "Ab ***", "Ab ---", "Ab === x", "Ab ~~x~~",
+              "a | b | c", "Ab <b>x</b>", "Ab [x]: y", "Éa\u0301 — “quoted” ‘it’s’ …",
+              "Ab\x0b", "Ab\x7f", "Ab \ufffe"]
+    return found
+
+
+def test_plain_text_is_read_as_markdown_it_reads_it_without_it():
+    # the shortcut that spares a build markdown-it (content.markup._PLAIN) must read
+    # every text it takes exactly as markdown-it would
+    from guidegen.content import markup
+
+    texts = _texts_and_edges()
+    taken = [text for text in texts if markup._plain(text) is not None]
+    assert len(taken) > 200  # it takes most texts: those of the fixtures are plain
+    for text in texts:
+        try:
+            parsed = markup.parsed_blocks(text)
+        except markup.MarkupError:
+            parsed = None
+        if text in taken:
+            assert markup.parse_blocks(text) == parsed, text
+            assert parsed == (tree.Paragraph((tree.Text(text.rstrip("\n")),)),), text
+
+
+def test_building_the_default_guide_needs_no_markdown_parser():
+    import subprocess
+    import sys
+
+    code = ("import sys; from guidegen.content.loader import load; "
+            f"load({str(ROOT / 'content' / 'cmo-cdmo-cro.yaml')!r}); "
+            "print('markdown_it' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "False"
+
+
 def test_the_layout_decides_the_script_of_a_document_once():
     from .conftest import TRANSLATIONS
 

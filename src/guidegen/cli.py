@@ -267,10 +267,14 @@ def build(ctx: click.Context, /, guides: tuple[Path, ...], **given: Any) -> None
     from .renderers.speed import fast_start
 
     fast_start()
+    console, started = console_of(ctx), time.monotonic()
+    build_options = _options(ctx, given)
+    from .builder.scheduler import start_helper_early
+
+    start_helper_early(build_options)  # before the imports below, which it need not wait for
     from .builder.pipeline import build as build_guides
 
-    console, started = console_of(ctx), time.monotonic()
-    outputs = build_guides(guides, _options(ctx, given))
+    outputs = build_guides(guides, build_options)
     console.outputs(outputs)
     ctx.meta["guidegen.closing"] = lambda: console.summary(outputs,
                                                            time.monotonic() - started)

@@ -55,6 +55,7 @@ from .processes import WORKER_MEMORY, PdfHelper, may_use_helper, start_pool
 if TYPE_CHECKING:
     from ..tree import Document
     from .fitting import Fit, Layer
+    from .options import BuildOptions
 
 Results = dict[str, tuple[Rendered, float]]
 
@@ -76,6 +77,19 @@ class Task:
     def what(self, name: str) -> str:
         """Return how messages name rendering this document as ``name``."""
         return f"rendering {self.document.meta.title!r} as {name}"
+
+
+def start_helper_early(options: BuildOptions) -> None:
+    """Fork the PDF helper now if a build with ``options`` surely renders and may use it.
+
+    With ``force`` every output renders, so the command line calls this before it
+    imports the build's machinery and the content model: the helper's WeasyPrint import
+    then overlaps those imports as well as the loading, instead of starting after them
+    (:meth:`Scheduler.warm_up` finds it running). Without ``force`` the build must first
+    find something out of date (an up-to-date build forks nothing).
+    """
+    if options.force and may_use_helper(options.formats, options.processes):
+        PdfHelper.get(options.memory_limit)
 
 
 class Scheduler:

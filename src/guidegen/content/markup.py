@@ -9,6 +9,7 @@ from here their place in the content (``source``).
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,16 @@ Block = Paragraph | ListBlock  # what Markdown text holds: paragraphs and lists
 
 MAX_NESTING = 24  # levels of lists, emphasis and links inside each other (the tokens' levels)
 LINK_SCHEMES = ("http://", "https://", "mailto:")
+# Text CommonMark reads as itself, one paragraph of one text node (a speed trick: most of
+# a guide's texts, all 29 of the default guide's, so a cold build need not import
+# markdown-it and linkify-it, 28-45 ms of CPU, nor parse them, 6 ms; the tests hold it to
+# markdown-it's reading): one line (ending in newlines or not) that starts with a letter
+# (no block marker, no indentation) and ends without a space, with no character that
+# may start an inline construct (escape, code, emphasis, link, autolink or HTML, entity),
+# no address linkify-it would make a link (an "@" or a scheme), no other line break.
+_PLAIN = re.compile(
+    r"[^\W\d_](?:[^\\`*_\[<&@\r\n\t\v\f\x00\x85\u2028\u2029]*[^\s\\`*_\[<&@\x00])?\n*\Z")
+_SCHEME = re.compile(r"(?i)(?:https?|mailto):")
 
 
 class MarkupError(ValueError):
@@ -68,12 +79,26 @@ def _parser() -> MarkdownIt:
 
 def parse_blocks(source: str) -> tuple[Block, ...]:
     """Return the blocks of Markdown ``source``; raise :class:`MarkupError` if unsupported."""
+    plain = _plain(source)
+    return (Paragraph((Text(plain),)),) if plain is not None else parsed_blocks(source)
+
+
+def parsed_blocks(source: str) -> tuple[Block, ...]:
+    """Return the blocks of Markdown ``source`` as markdown-it reads them (no shortcut)."""
     from markdown_it.tree import SyntaxTreeNode
 
     tokens = _parser().parse(source)
     _check_nesting(tokens)
     tree = SyntaxTreeNode(tokens)
     return tuple(_block(child) for child in tree.children)
+
+
+def _plain(source: str) -> str | None:
+    """Return the text of ``source`` if CommonMark reads it as plain text (see ``_PLAIN``)."""
+    if _PLAIN.match(source) and not _SCHEME.search(source) \
+            and not BAD_CHARACTERS.search(source):
+        return source.rstrip("\n")
+    return None
 
 
 def paragraph_lines(source: str) -> list[tuple[int, int]]:

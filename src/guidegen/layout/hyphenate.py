@@ -75,6 +75,7 @@ class Hyphenator:
         self.patterns = patterns_for(language.tag)
         self.nouns = language.base in CAPITALISED_NOUNS
         self.exceptions: dict[str, tuple[int, ...]] = {}
+        self._found: dict[str, tuple[int, ...]] = {}  # each word's breaks, once per process
         for written in exceptions:
             pieces = written.split("-")
             points = [sum(len(piece) for piece in pieces[:n]) for n in range(1, len(pieces))]
@@ -87,6 +88,12 @@ class Hyphenator:
 
     def breaks(self, word: str) -> tuple[int, ...]:
         """Return where ``word`` may break (letters before each point); () if it may not."""
+        found = self._found.get(word)
+        if found is None:
+            found = self._found[word] = self._breaks(word)
+        return found
+
+    def _breaks(self, word: str) -> tuple[int, ...]:
         listed = self.exceptions.get(word.lower())
         if listed is not None:
             return listed

@@ -47,10 +47,33 @@ path. The bytes are the same.
   end, and each look walks them; the helper's import and first PDF took 3% fewer
   instructions, 3.20G -> 3.10G, measured with the older generations' thresholds raised
   too, which stay Python's here), and pydantic does not read every installed package's
-  entry points for plugins when the first model class is made (11 ms).
+  entry points for plugins when the first model class is made (11 ms), nor import
+  ``importlib.metadata`` to find none (18 ms more, measured as below).
 * **Modules not imported**: ``urllib.request`` (with http, ssl and email: 10 ms) was
   imported for ``url2pathname`` (:mod:`guidegen.renderers.urls`) and by
   ``xml.sax.saxutils`` for ``escape`` (:mod:`guidegen.renderers.docx.oxml.package`).
+
+Measured the same way since (CPU of each process at each step, minimums of 7 builds of
+the default guide taking turns with the code before, on a 2-core machine at load 18, so
+again high), the part before the helper has the HTML went from 393 to 334 ms, and the
+critical path from 662 to 609 ms; the helper is now ready (WeasyPrint imported) about 60
+ms before it gets the HTML, so it is this process's path that counts. The bytes of
+every fixture's outputs are the same (106 files: A4, Letter, HTML, --jobs 1, a packet):
+
+* **The helper forked first** with ``--force``
+  (:func:`guidegen.builder.scheduler.start_helper_early`): before the build's machinery,
+  YAML and the content model are imported, not after planning (-15 to -20 ms to its
+  start).
+* **Plain text read without markdown-it** (:mod:`guidegen.content.markup`): a text
+  CommonMark reads as itself (all 29 of the default guide's) is not parsed, so a build of
+  such a guide imports neither markdown-it nor linkify-it (28-45 ms) nor parses (6 ms).
+* **No package metadata**: pydantic's plugin loader is stood in for (:func:`fast_start`).
+* **Modules the PDF's HTML does not need** are imported where used: tinycss2 and
+  ``xml.etree`` by the HTML output's URL scan (3-5 ms).
+* **Each word's hyphenation points** are found once per process (the default guide's
+  pass 15 -> 13 ms cold, 6.7 -> 1.9 ms warm; :mod:`guidegen.layout.hyphenate`). The
+  whole hyphenation of a cold build is about 20 ms of CPU (patterns read 6 ms, the pass
+  13 ms), not the 270 ms once estimated.
 
 (The helper making its first layout's font configuration while it waits saved 8 ms more,
 but then a helper over ``--memory-limit`` failed inside Pango without saying it was out
@@ -94,6 +117,7 @@ _DEFERRED = {"fontTools.subset": (), "fontTools.varLib": (),
              "fontTools.varLib.instancer": ("instantiateVariableFont",)}
 _LOCK = threading.Lock()
 _YOUNG = 10_000  # objects between two collections of the youngest generation (fast_start)
+_PLUGIN_LOADER = "pydantic.plugin._loader"
 
 
 def fast_start() -> None:
@@ -105,6 +129,14 @@ def fast_start() -> None:
     """
     gc.set_threshold(_YOUNG, *gc.get_threshold()[1:])
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if os.environ["PYDANTIC_DISABLE_PLUGINS"] == "__all__" \
+            and _PLUGIN_LOADER not in sys.modules:
+        # pydantic's plugin loader, which it imports for its first model class, imports
+        # importlib.metadata (with email, csv, zipfile: 18 ms) even when it is told not
+        # to look for plugins; this stands for it and says what it would: no plugins
+        loader = types.ModuleType(_PLUGIN_LOADER)
+        loader.get_plugins = tuple  # type: ignore[attr-defined]
+        sys.modules[_PLUGIN_LOADER] = loader
 
 
 def warm_hyphenation(tag: str) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Sequence
-from xml.etree.ElementTree import Element
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -23,6 +23,9 @@ from ..urls import base_url, refusal
 from .css import role_css
 from .templating import DOCUMENT_TEMPLATE, STYLESHEET_TEMPLATE, render_template
 from .urls import parse, resolved, scan
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element  # annotations only: not imported to draw
 
 #: what a browser may load for the HTML output: inline styles and data: images only
 CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "

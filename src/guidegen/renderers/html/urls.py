@@ -22,11 +22,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
-from xml.etree.ElementTree import Element
 
-import tinycss2
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element  # annotations only: not imported to draw
 
 _FETCHED = frozenset({"src", "data", "poster", "background", "manifest", "lowsrc",
                       "dynsrc", "action", "formaction", "ping", "codebase", "archive",
@@ -111,6 +111,8 @@ def _scan_element(element: Element, tag: str, found: Scan) -> None:
 
 def css_urls(css: str, *, declarations: bool = False) -> list[str]:
     """Return the URLs a stylesheet (or a ``style`` attribute's declarations) would fetch."""
+    import tinycss2  # here: the PDF's HTML (drawn on a cold build's critical path) needs none
+
     if declarations:
         return list(_walk(tinycss2.parse_blocks_contents(css)))
     return list(_stylesheet_urls(css))
@@ -123,6 +125,8 @@ def _stylesheet_urls(css: str) -> tuple[str, ...]:
     A warm rebuild's stylesheet is mostly the last one's (``serve``, ``watch``, a
     roster's packets), and tokenizing it again took 0.1-0.4 s of each (issue 18).
     """
+    import tinycss2  # here: the PDF's HTML (drawn on a cold build's critical path) needs none
+
     return tuple(_walk(tinycss2.parse_stylesheet(css)))
 
 
