@@ -125,8 +125,9 @@ def test_right_hand_starts_and_marked_blank_pages(built, name):
     assert all(page % 2 == 1 for page in starts)
     for page in starts:
         before = normalize(pdf_text(pdf, "-f", str(page - 1), "-l", str(page - 1)))
-        if page - 1 > 2 and "Page" not in before:
-            assert before == "This page is intentionally left blank"
+        if page - 1 > 2 and "Page" not in before:  # its packet page number, where it is
+            assert before == "This page is intentionally left blank Packet page " \
+                f"{page - 1} of {pdf_pages(pdf)}"
 
 
 def docx_contents(path: Path) -> list[tuple[str, str, str]]:
@@ -249,13 +250,18 @@ def test_a_page_left_blank_before_a_right_hand_start_in_pdf_and_libreoffice(tmp_
     pdf, document = (folder / "out" / "new-starter" / f"new-starter.{ext}"
                      for ext in ("pdf", "docx"))
     converted = libreoffice_pdfs([document], tmp_path / "lo", tmp_path / "profile")[document]
-    for path in (pdf, converted):
+    for path in (pdf, converted):  # the blank page counted, its number in the footer
         assert normalize(pdf_text(path, "-f", "4", "-l", "4")) == \
-            "This page is intentionally left blank"
-        # at the head of the page's lower half, in Word as in the PDF
-        top = float(re.search(r'yMin="([\d.]+)"', pdf_text(path, "-bbox", "-f", "4", "-l",
-                                                            "4")).group(1))
+            f"This page is intentionally left blank Packet page 4 of {pdf_pages(path)}"
+        # at the head of the page's lower half, in Word as in the PDF; the number where
+        # the other pages' footers have theirs
+        words = pdf_text(path, "-bbox", "-f", "4", "-l", "4")
+        top = float(re.search(r'yMin="([\d.]+)"[^>]*>This<', words).group(1))
         assert 421 < top < 460, (path.suffix, top)
+        number = float(re.search(r'yMin="([\d.]+)"[^>]*>Packet<', words).group(1))
+        footer = pdf_text(path, "-bbox", "-f", "5", "-l", "5")
+        assert abs(number - float(re.search(r'yMin="([\d.]+)"[^>]*>Packet<', footer)
+                                  .group(1))) < 2, path.suffix
     assert "Page 1 of 1" in pdf_text(pdf, "-f", "3", "-l", "3")  # each guide's own, and
     assert "Page 1 of 2" in pdf_text(pdf, "-f", "5", "-l", "5")
     pages = pdf_pages(converted)  # the DOCX's: the packet's, the blank page counted
@@ -280,11 +286,36 @@ def test_with_right_hand_starts_the_sheet_starts_on_a_right_hand_page(tmp_path):
     for path in (pdf, converted):
         assert pdf_pages(path) == 5, path.suffix
         assert normalize(pdf_text(path, "-f", "4", "-l", "4")) == \
-            "This page is intentionally left blank"
+            "This page is intentionally left blank Packet page 4 of 5"
         assert "Acknowledgement of training" in pdf_text(path, "-f", "5", "-l", "5")
     assert [page for _, title, page in outline(PdfReader(pdf))
             if title == "Acknowledgement of training"] == [5]
     assert "Packet page 5 of 5" in pdf_text(converted, "-f", "5", "-l", "5")
+
+
+def test_the_sheet_has_the_trainers_countersignature_when_asked(tmp_path):
+    """acknowledgement_trainer: the reader's lines (their name filled), then the trainer's."""
+    folder = copy_project(tmp_path)
+    shutil.copy(ROOT / "tests" / "data" / "minimal.yaml", folder / "packets" / "guides")
+    packet = folder / "packets" / "new-starter.yaml"
+    text = packet.read_text(encoding="utf-8")
+    packet.write_text(text[:text.index("guides:  ")] + "guides: [guides/minimal.yaml]\n"
+                      "acknowledgement_trainer: true\n" + text[text.index("roster:"):],
+                      "utf-8")
+    roster = folder / "one.csv"
+    roster.write_text(ROSTER_HEADER + "Ann,Lee,QC Analyst,Cork,Bo Ng,2026-12-01\n", "utf-8")
+    guidegen.build([packet], BuildOptions(out=folder / "out", content=folder / "content",
+                                          force=True, formats=("pdf", "docx"), roster=roster,
+                                          allow_draft=True))  # minimal is uncontrolled
+    pdf, document = (folder / "out" / "new-starter" / f"2026-12-01-Lee-Ann.{ext}"
+                     for ext in ("pdf", "docx"))
+    sheet = normalize(pdf_text(pdf, "-f", str(pdf_pages(pdf))))
+    assert sheet[sheet.index("listed above."):sheet.index("TRN-PK-001")] == "listed above. " \
+        "Name Ann Lee Signature Date Trainer Signature Date "
+    tables = docx.Document(str(document)).tables[-2:]
+    assert [[[cell.text for cell in row.cells] for row in table.rows] for table in tables] == [
+        [["Name", "Ann Lee"], ["Signature", ""], ["Date", ""]],
+        [["Trainer", ""], ["Signature", ""], ["Date", ""]]]
 
 
 def test_personalised_packets_named_from_the_roster(built):

@@ -72,7 +72,10 @@ class HtmlRoles:
     def _walk(self, box, blank: bool) -> None:
         keyword = getattr(box, "at_keyword", None)
         if keyword in _MARGIN_BOXES and box.children:
-            self.found["blank-page" if blank else _MARGIN_BOXES[keyword]].append(("", box.style))
+            # a blank page's words; its packet page number is a footer's
+            role = "blank-page" if blank and keyword == "@bottom-center" else \
+                _MARGIN_BOXES[keyword]
+            self.found[role].append(("", box.style))
         element = getattr(box, "element", None)
         role = self.paragraph.get(element) or self.span.get(element)
         if role is not None and "::" not in getattr(box, "element_tag", "") and \

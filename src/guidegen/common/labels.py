@@ -73,6 +73,8 @@ class LabelTexts(Model):
     acknowledgement_name: str = _label("Acknowledgement field: the signer's name.")
     acknowledgement_signature: str = _label("Acknowledgement field: signature.")
     acknowledgement_date: str = _label("Acknowledgement field: date.")
+    acknowledgement_trainer: str = _label("Acknowledgement field: the trainer who "
+                                          "countersigns (acknowledgement_trainer).")
     revision_history: str = _label("Heading of a revision history.")
     revision_version: str = _label("Revision history column: version.")
     revision_date: str = _label("Revision history column: date.")

@@ -133,6 +133,9 @@ class Packet(Model):
     acknowledgement: Literal["packet", "per-guide", "none"] = Field(
         "packet", description="An acknowledgement sheet for the whole packet, one after "
         "each guide, or none.")
+    acknowledgement_trainer: bool = Field(
+        False, description="The acknowledgement sheet also has lines for the trainer who "
+        "countersigns: their name, signature and the date.")
     roster: Roster | None = None
 
     @property

@@ -247,14 +247,18 @@ class PacketLayout:
                                                 words.acknowledgement_document_title,
                                                 words.acknowledgement_version)))
         rows = tuple(_record_row(guide) for guide in guides)
-        signature = Fields(((words.acknowledgement_name, _field(recipient, "name")),
-                            (words.acknowledgement_signature, ""),
-                            (words.acknowledgement_date, "")), "signature")
+        signers = [words.acknowledgement_name] + ([words.acknowledgement_trainer] if
+                                                  self.packet.acknowledgement_trainer else [])
+        # the reader's lines, then the countersigning trainer's (acknowledgement_trainer)
+        signatures = tuple(Fields(((who, _field(recipient, "name") if n == 0 else ""),
+                                   (words.acknowledgement_signature, ""),
+                                   (words.acknowledgement_date, "")), "signature")
+                           for n, who in enumerate(signers))
         # the statement speaks of "the documents listed above": it follows their list
         return self.hyphenated(Section(
             (Heading(level, words.acknowledgement_title, anchor),
              Table(head, rows, self.record_columns(len(head)), role="record"),
-             Paragraph((Text(words.acknowledgement_statement),), "statement"), signature),
+             Paragraph((Text(words.acknowledgement_statement),), "statement"), *signatures),
             role=ACKNOWLEDGEMENT, anchor=f"{anchor}-sheet", break_before=True))
 
 

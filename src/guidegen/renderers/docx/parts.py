@@ -10,7 +10,7 @@ or footer;
 what follows the last part (the acknowledgement sheet) gets the document's own header
 and footer again, numbered. Where the PDF left a page blank before a part, for a
 right-hand start, the part's Word section begins with that page, marked as the PDF's
-is, and counted.
+is, and counted: its footer has the page number alone, as the PDF's.
 """
 
 from __future__ import annotations
@@ -75,13 +75,14 @@ class PartWriter:
             blank = _blank_before(part, page_map)
             if blank:
                 self._blank_page(part, running.blank or _running(part, running).blank)
-            furniture(sections[part.index], _running(part, running), styles, pages, blank)
+            furniture(sections[part.index], _running(part, running), styles, pages,
+                      blank_first=blank)
         for front in self.front:  # a sheet on a right-hand page may have a blank before it
             blank = _blank_before(front, page_map)
             if blank:
                 self._blank_page(front, running.blank)
             furniture(sections[front.index], _numbers(running), styles, pages,
-                      bare_first=blank, title_page=blank)
+                      blank_first=blank, title_page=blank)
 
     def furnish_turned(self, turned: Sequence[int], running: Running,
                        page_map: PageMap | None) -> None:
@@ -137,14 +138,17 @@ def _blank_before(part: _Part, page_map: PageMap | None) -> bool:
 
 
 def furniture(word: Any, running: Running, styles: Styles, pages: int | None,
-              bare_first: bool = False, title_page: bool = True) -> None:
+              bare_first: bool = False, title_page: bool = True,
+              blank_first: bool = False) -> None:
     """Give Word section ``word`` its own header and footer from ``running``.
 
     "Page X of Y" counts the document's pages (``pages``: their number, for readers that
     do not update fields).
 
-    ``bare_first``: its first page has no header nor footer (a cover, a page left blank).
+    ``bare_first``: its first page has no header nor footer (a cover).
     ``title_page``: its first page has no header (a title block is there).
+    ``blank_first``: its first page is a page left blank: no header, and a footer with the
+    page number alone (the PDF's blank pages carry the packet's page number too).
     """
     word.different_first_page_header_footer = title_page
     for story in (word.header, word.first_page_header, word.footer, word.first_page_footer):
@@ -152,16 +156,20 @@ def furniture(word: Any, running: Running, styles: Styles, pages: int | None,
     header, footer_style = (styles.paragraph(role).word for role in ("header", "footer"))
     oxml.empty_story(word.header, header).add_run(running.title)
     oxml.empty_story(word.first_page_header, header)
+    footers = [(word.footer, running)]
     if bare_first:
         oxml.empty_story(word.first_page_footer, footer_style)
-    for footer in (word.footer,) if bare_first else (word.footer, word.first_page_footer):
+    else:
+        footers.append((word.first_page_footer, dataclasses.replace(
+            running, control="") if blank_first else running))
+    for footer, own in footers:
         paragraph = oxml.empty_story(footer, footer_style)
         width = word.page_width - word.left_margin - word.right_margin
         paragraph.paragraph_format.tab_stops.add_tab_stop(Emu(width), WD_TAB_ALIGNMENT.RIGHT)
-        if running.control:
-            paragraph.add_run(running.control)
+        if own.control:
+            paragraph.add_run(own.control)
         paragraph.add_run("\t")
-        for kind, text in running.page:
+        for kind, text in own.page:
             if kind == "text":
                 paragraph.add_run(text)
             elif kind == "page":
