@@ -293,29 +293,49 @@ def test_with_right_hand_starts_the_sheet_starts_on_a_right_hand_page(tmp_path):
     assert "Packet page 5 of 5" in pdf_text(converted, "-f", "5", "-l", "5")
 
 
-def test_the_sheet_has_the_trainers_countersignature_when_asked(tmp_path):
-    """acknowledgement_trainer: the reader's lines (their name filled), then the trainer's."""
+def test_trainers_countersignature_custom_cover_fields_and_the_name_in_the_footer(tmp_path):
+    """acknowledgement_trainer: the reader's lines (their name filled), then the trainer's;
+    cover.recipient: any roster field, labelled by its column or as the entry says;
+    footer_recipient: the recipient's name beside the packet's page number, PDF and DOCX."""
     folder = copy_project(tmp_path)
     shutil.copy(ROOT / "tests" / "data" / "minimal.yaml", folder / "packets" / "guides")
     packet = folder / "packets" / "new-starter.yaml"
-    text = packet.read_text(encoding="utf-8")
+    text = packet.read_text(encoding="utf-8").replace(
+        "  recipient: [name, role, site, manager, start_date]",
+        "  recipient: [name, employee_id, {field: site, label: Location}, role]").replace(
+        "    start_date: Start date\n", "    start_date: Start date\n    employee_id: Staff no.\n")
     packet.write_text(text[:text.index("guides:  ")] + "guides: [guides/minimal.yaml]\n"
-                      "acknowledgement_trainer: true\n" + text[text.index("roster:"):],
-                      "utf-8")
-    roster = folder / "one.csv"
-    roster.write_text(ROSTER_HEADER + "Ann,Lee,QC Analyst,Cork,Bo Ng,2026-12-01\n", "utf-8")
+                      "acknowledgement_trainer: true\nfooter_recipient: true\n" +
+                      text[text.index("roster:"):], "utf-8")
+    roster = folder / "two.csv"
+    roster.write_text(ROSTER_HEADER.replace("\n", ",Staff no.\n") +
+                      "Ann,Lee,QC Analyst,Cork,Bo Ng,2026-12-01,E-1001\n"
+                      "Bo,Chan,QA Officer,Basel,,2026-12-02,E-1002\n", "utf-8")
     guidegen.build([packet], BuildOptions(out=folder / "out", content=folder / "content",
                                           force=True, formats=("pdf", "docx"), roster=roster,
                                           allow_draft=True))  # minimal is uncontrolled
-    pdf, document = (folder / "out" / "new-starter" / f"2026-12-01-Lee-Ann.{ext}"
-                     for ext in ("pdf", "docx"))
-    sheet = normalize(pdf_text(pdf, "-f", str(pdf_pages(pdf))))
-    assert sheet[sheet.index("listed above."):sheet.index("TRN-PK-001")] == "listed above. " \
-        "Name Ann Lee Signature Date Trainer Signature Date "
-    tables = docx.Document(str(document)).tables[-2:]
-    assert [[[cell.text for cell in row.cells] for row in table.rows] for table in tables] == [
-        [["Name", "Ann Lee"], ["Signature", ""], ["Date", ""]],
-        [["Trainer", ""], ["Signature", ""], ["Date", ""]]]
+    for stem, name, fields in (("2026-12-01-Lee-Ann", "Ann Lee", "Name Ann Lee Staff no. "
+                                "E-1001 Location Cork Role QC Analyst"),
+                               ("2026-12-02-Chan-Bo", "Bo Chan", "Name Bo Chan Staff no. "
+                                "E-1002 Location Basel Role QA Officer")):
+        pdf, document = (folder / "out" / "new-starter" / f"{stem}.{ext}"
+                         for ext in ("pdf", "docx"))
+        cover = normalize(pdf_text(pdf, "-f", "1", "-l", "1"))
+        assert cover.endswith(f"PREPARED FOR {fields}"), cover  # small capitals
+        for page in range(2, pdf_pages(pdf) + 1):  # every page but the cover
+            assert f"{name} · Packet page {page} of 4" in normalize(
+                pdf_text(pdf, "-f", str(page), "-l", str(page))), (stem, page)
+        sheet = normalize(pdf_text(pdf, "-f", "4"))
+        assert sheet[sheet.index("listed above."):sheet.index("TRN-PK-001")] == \
+            f"listed above. Name {name} Signature Date Trainer Signature Date "
+        word = docx.Document(str(document))
+        assert [[[cell.text for cell in row.cells] for row in table.rows]
+                for table in word.tables[-2:]] == [
+            [["Name", name], ["Signature", ""], ["Date", ""]],
+            [["Trainer", ""], ["Signature", ""], ["Date", ""]]]
+        footer = word.sections[-1].footer.paragraphs[0].text
+        assert footer.startswith(f"TRN-PK-001 · Version 1.0 · Uncontrolled when printed"
+                                 f"\t{name} · Packet page "), footer
 
 
 def test_personalised_packets_named_from_the_roster(built):

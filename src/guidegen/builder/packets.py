@@ -393,7 +393,9 @@ def _contexts(session: Session, layout: PacketLayout, loaded: Loaded,
     """
     options, plain = session.options, session.context()
     contexts: dict[tuple[int, ...], RenderContext] = {}
-    if loaded.recipients is not None and "pdf" in options.formats:
+    # a footer with the recipient's name makes every page their own: nothing to share
+    if loaded.recipients is not None and "pdf" in options.formats and \
+            not loaded.packet.footer_recipient:
         counts = Counter(_draft(job).chosen for job in todo)
         contexts = {chosen: session.context(shared=layout.document(None, chosen))
                     for chosen, count in counts.items() if count >= 2 * options.processes}

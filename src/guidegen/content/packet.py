@@ -30,8 +30,9 @@ Identifier = Annotated[str, matching(
     r"^[a-z][a-z0-9_]*$", "a name of lower-case letters, digits and _, starting with a "
     "letter (like start_date)", max_length=40)]
 Pattern = Annotated[str, StringConstraints(min_length=1, max_length=200)]
-# The recipient fields a cover can show; each has a printed label (recipient_<field>).
-RecipientField = Literal["name", "role", "site", "manager", "start_date"]
+# The recipient fields with a printed label of their own (recipient_<field>) in every
+# language's catalogue; a cover may show any other roster field too (CoverField).
+BUILT_IN_FIELDS = ("name", "role", "site", "manager", "start_date")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -47,15 +48,29 @@ class PacketInfo(Model):
     document: ControlledDocument | None = None
 
 
+class CoverField(Model):
+    """A roster field on the cover with the label printed before it."""
+
+    field: Identifier = Field(description="The recipient field (a roster column's key).")
+    label: PlainText = Field(description="What the cover prints before it.")
+
+
 class Cover(Model):
     """The cover page: logo, an introduction, and the recipient's fields."""
 
     logo: bool = Field(True, description="Show the theme's logo.")
     intro: Markdown | None = None
-    recipient: tuple[RecipientField, ...] = Field(
-        ("name", "role", "site", "manager", "start_date"),
-        description="Recipient fields shown under \"Prepared for\", in order; empty lines "
-        "to fill in by hand when the packet is built without a roster.")
+    recipient: tuple[Identifier | CoverField, ...] = Field(
+        BUILT_IN_FIELDS,
+        description="Recipient fields shown under \"Prepared for\", in order: name, role, "
+        "site, manager and start_date are labelled in the packet's language; any other "
+        "roster field by its column's header, or as {field: ..., label: ...} says; empty "
+        "lines to fill in by hand when the packet is built without a roster.")
+
+    def fields(self) -> tuple[str, ...]:
+        """Return the recipient fields the cover shows, in order."""
+        return tuple(entry if isinstance(entry, str) else entry.field
+                     for entry in self.recipient)
 
 
 class GuideRef(Model):
@@ -133,6 +148,9 @@ class Packet(Model):
     acknowledgement: Literal["packet", "per-guide", "none"] = Field(
         "packet", description="An acknowledgement sheet for the whole packet, one after "
         "each guide, or none.")
+    footer_recipient: bool = Field(
+        False, description="Print the recipient's name in every page's footer, beside the "
+        "packet's page number (each recipient's PDF is then laid out whole).")
     acknowledgement_trainer: bool = Field(
         False, description="The acknowledgement sheet also has lines for the trainer who "
         "countersigns: their name, signature and the date.")
@@ -215,7 +233,7 @@ def roster_problems(packet: Packet, source: SourceMap) -> list[Problem]:
     need(list(roster.ids), "roster", "id")
     need([d for d in roster.dates if d != "start_date" or "start_date" in known],
          "roster", "dates")
-    need([f for f in packet.cover.recipient if f != "name"], "cover", "recipient")
+    need([f for f in packet.cover.fields() if f != "name"], "cover", "recipient")
     for n, ref in enumerate(packet.guides):
         need(list(ref.audience or ()), "guides", n, "for")
     bad = [p for p in (*placeholders(roster.name), *placeholders(roster.file_name))

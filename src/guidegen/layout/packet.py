@@ -21,7 +21,7 @@ from typing import Any, Final
 
 from ..common.language import Language
 from ..content.model import Guide
-from ..content.packet import Packet
+from ..content.packet import BUILT_IN_FIELDS, CoverField, Packet
 from ..content.roster import Recipient
 from ..errors import Location
 from ..theme import Templates
@@ -108,9 +108,11 @@ class PacketLayout:
             if self.packet.right_hand_start:  # signed and filed on a sheet of its own
                 sheet = dataclasses.replace(sheet, break_before="right")
             found.append(sheet)
+        whole = self.labels.page_parts("packet_page")
+        if self.packet.footer_recipient and recipient is not None:  # "Ann Lee · Packet page"
+            whole = (("text", recipient.name + self.words.separator), *whole)
         running = Running(info.title, self.control_line(), self.labels.page_parts(),
-                          blank=self.words.blank_page,
-                          whole=self.labels.page_parts("packet_page"))
+                          blank=self.words.blank_page, whole=whole)
         return Document(self.metadata(recipient, guides), running, tuple(found))
 
     def parts(self, chosen: tuple[int, ...]) -> tuple[Section, ...]:
@@ -160,9 +162,9 @@ class PacketLayout:
         if cover.recipient:
             children += [
                 Paragraph((Text(self.words.cover_prepared_for),), "prepared-for"),
-                Fields(tuple((getattr(self.words, f"recipient_{field}"),
-                              self.printed(recipient, field))
-                             for field in cover.recipient), "recipient",
+                Fields(tuple((self.field_label(entry), self.printed(recipient, field))
+                             for entry, field in zip(cover.recipient, cover.fields(),
+                                                     strict=True)), "recipient",
                        source=at("cover", "recipient"))]
         return self.hyphenated(Section(tuple(children), role=COVER))
 
@@ -171,6 +173,19 @@ class PacketLayout:
         found = hyphenate_blocks((section,), self.templates.styles, self.language)[0]
         assert isinstance(found, Section)
         return found
+
+    def field_label(self, entry: str | CoverField) -> str:
+        """Return the label the cover prints before a recipient field.
+
+        The built-in fields' come from the packet's language; another field's is the one
+        the entry gives, else its roster column's header.
+        """
+        if not isinstance(entry, str):
+            return entry.label
+        if entry in BUILT_IN_FIELDS:
+            return str(getattr(self.words, f"recipient_{entry}"))
+        roster = self.packet.roster
+        return roster.columns.get(entry, entry) if roster is not None else entry
 
     def printed(self, recipient: Recipient | None, field: str) -> str:
         """Return the recipient's ``field`` as printed: a date as the language writes it."""
