@@ -135,12 +135,22 @@ def pdf_structure(path: Path, kinds: tuple[str, ...] = ("H1", "H2", "H3", "TH", 
     return [(entry[0], normalize(_lines(entry[1:]))) for entry in found]
 
 
+# a character of Chinese, Japanese or Korean text, or its punctuation ("・", "、", "（")
+_EAST_ASIAN = "[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]"
+
+
 def _lines(pieces: list[str]) -> str:
     """Return an element's text from its pieces (its lines): a line that ends after a
-    word's hyphen or dash ("β-" of "β-cyclodextrin") runs on into the next, others with a
+    word's hyphen or dash ("β-" of "β-cyclodextrin") runs on into the next, as does a
+    line break in Chinese, Japanese or Korean (written without spaces); others with a
     space."""
     text = ""
     for piece in pieces:
+        broken = re.search(r"\n\s*$", text) or re.match(r"\s*\n", piece)  # a line break
+        if broken and (re.search(f"{_EAST_ASIAN}\\s*$", text)
+                       or re.match(f"\\s*{_EAST_ASIAN}", piece)):
+            text = text.rstrip() + piece.lstrip()
+            continue
         glued = re.search(r"[^\W\d_][-–—]$", text) and re.match(r"[^\W\d_]", piece)
         text += piece if glued or not text else " " + piece
     return re.sub(r"(?<=[^\W\d_][-–—])[ \t]*\n\s*(?=[^\W\d_])", "", text)
@@ -475,7 +485,9 @@ PROBE = """<script>
   }
   const boxes = [...document.querySelectorAll(".table-box")].map(box => ({
     scrolls: box.scrollWidth > box.clientWidth + 1,
-    sticky: getComputedStyle(box.querySelector("tbody th")).position}));
+    sticky: getComputedStyle(box.querySelector("tbody th")).position,
+    criteria: Math.max(...[...box.querySelectorAll("tbody th")].map(
+      th => th.getBoundingClientRect().width)) / window.innerWidth}));
   document.body.dataset.probe = JSON.stringify({broken, boxes,
     pageScrolls: document.documentElement.scrollWidth > window.innerWidth + 1});
 })();

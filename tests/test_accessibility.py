@@ -12,6 +12,7 @@ import docx
 import pikepdf
 import pytest
 from docx.oxml.ns import qn
+from pypdf import PdfReader
 
 import guidegen
 from guidegen import BuildOptions
@@ -80,3 +81,16 @@ def test_the_word_files_picture_keeps_its_description(tmp_path):
     assert pictures and all(picture.get("descr") for picture in pictures)
     lang = word.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:lang"))
     assert lang.get(qn("w:val")) == "en"
+
+
+def test_a_link_has_one_annotation_per_line_it_takes(a4):
+    # WeasyPrint annotated every inline box inside a link (a bare address's host span,
+    # each break opportunity, zero wide): six annotations for one address
+    reader = PdfReader(a4.path("excipients", "pdf"))
+    url = "https://intranet.example.org/quality/suppliers/approved-excipients"
+    rects = [[float(v) for v in annotation.get_object()["/Rect"]]
+             for page in reader.pages for annotation in page.get("/Annots", [])
+             if annotation.get_object().get("/A", {}).get("/URI") == url]
+    assert rects and all(right - left > 1 for left, _, right, _ in rects)
+    lines = {round(bottom) for _, bottom, _, _ in rects}
+    assert len(rects) == len(lines)

@@ -11,7 +11,7 @@ import guidegen
 from guidegen.errors import Location, ResourceError, collect_warnings
 from guidegen.renderers import RenderContext
 from guidegen.renderers.pdf import Layout, lay_out, prepare_layout
-from guidegen.renderers.pdf.preflight import Limits
+from guidegen.renderers.pdf.preflight import Limits, mark_words
 from guidegen.theme import load_templates
 from guidegen.theme.folders import builtin_templates
 
@@ -91,6 +91,20 @@ def test_a_word_broken_without_a_hyphen_but_not_one_hyphenated():
     assert message.startswith("“4711000012345678901” is broken across lines without a "
                               "hyphen (“4711")
     assert message.endswith("”): it is wider than its column and cannot be hyphenated")
+
+
+def test_a_hyphenated_mark_word_and_the_marks_a_document_prints():
+    # the layout never hyphenates a mark; a template that does is warned of
+    marks = mark_words(document_of(guidegen.load(DATA / "acht-dienstleister.yaml")))
+    assert {"Ja", "Nein", "Teilweise"} <= marks and "✓" not in marks
+    layout = Layout(HTML.format('<p data-src="3" style="width: 10mm">◐ Teil&shy;weise</p>'
+                                '<p style="width: 10mm">Rand&shy;notiz</p>'),
+                    (builtin_templates(),), None, PLACES, Location("g.yaml"),
+                    Limits(column_chars=5, ch=0.5, mark_words=marks))
+    warnings = [(str(p.location), p.message) for p in lay_out(layout).warnings]
+    assert warnings == [("g.yaml:4:3", "the mark word “Teilweise” is hyphenated at a line "
+                         "end: a reader reads two words; give its column room (or a "
+                         "template that hyphenates marks: take it out)")]
 
 
 def uncovered_character() -> str:

@@ -33,8 +33,8 @@ from .readers import (
 # pages of each fixture on A4 and on US Letter, in the PDF and in LibreOffice alike
 PAGES = {"cmo-cdmo-cro": (2, 2), "acht-dienstleister": (4, 4), "excipients": (1, 1),
          "five-subjects": (4, 5), "forty-checks": (3, 3), "japanischer-partner": (1, 2),
-         "minimal": (1, 1), "qa-qc-one-page": (1, 1), "pv-vendors-budget": (5, 5),
-         "deviation-change-capa": (2, 2)}
+         "minimal": (1, 1), "nihon-itaku": (2, 2), "qa-qc-one-page": (1, 1),
+         "pv-vendors-budget": (5, 5), "deviation-change-capa": (2, 2)}
 PAPERS = ("a4", "letter")
 STEMS = [path.stem for path in GOOD_FIXTURES]
 

@@ -35,6 +35,15 @@ def test_a_wide_matrix_scrolls_in_its_own_box_on_a_phone_only(pages, tmp_path):
     assert chromium_probe(html, 1200, tmp_path / "b")["boxes"][0]["scrolls"] is False
 
 
+@pytest.mark.parametrize("stem", ["acht-dienstleister", "cmo-cdmo-cro"])
+def test_the_criteria_column_takes_at_most_40_per_cent_of_a_phone(pages, tmp_path, stem):
+    # its longest German compound ("Qualitätssicherungsvereinbarung") took 300 of 390 px;
+    # it is hyphenated to fit instead (and no word breaks without a hyphen: above)
+    probe = chromium_probe(pages / f"{stem}.html", 390, tmp_path / "profile")
+    assert all(0.1 < box["criteria"] <= 0.40 for box in probe["boxes"]), probe["boxes"]
+    assert probe["broken"] == []
+
+
 @pytest.mark.parametrize("width", [390, 1200])
 def test_screenshots_at_phone_and_desktop_widths(pages, tmp_path, width):
     shot = chromium_screenshot(pages / "acht-dienstleister.html", width,

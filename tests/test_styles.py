@@ -283,7 +283,7 @@ def test_every_role_looks_the_same_in_the_pdf_and_in_word(built, stem):
                 got = css_look(style)
                 keys = [k for k in type(theme.fonts).model_fields
                         if got["family"][:-1] == tuple(theme.font_stack(k, language))]
-                assert any(getattr(theme.fonts, k).word == wanted["font"] for k in keys), \
+                assert any(theme.word_font(k, language) == wanted["font"] for k in keys), \
                     (stem, role, got["family"], wanted["font"])
                 skip = {"family", "font"} | ({"align", "before", "after"}
                                              if role in margin_boxes else set())

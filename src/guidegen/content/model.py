@@ -252,6 +252,9 @@ class GuideInfo(Model):
     """What the guide is: title, audience, people, and document control."""
 
     title: PlainText
+    short_title: PlainText | None = Field(
+        None, description="The title the running header prints; default: the title, cut "
+        "at a word with … where it would not fit the header's line.")
     subtitle: PlainText | None = None
     language: LanguageTag | None = Field(
         None, description="BCP 47 language tag, e.g. en, en-GB, de; default: the project's, "

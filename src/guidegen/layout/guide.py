@@ -48,8 +48,10 @@ from ..tree import (
     walk,
 )
 from ..tree.roles import ListRole, SpanRole
+from .capitals import keep_mixed_case
 from .hyphenate import hyphenate_blocks
 from .labels import Labels, control_line
+from .running import running_title
 from .widths import matrix_widths
 
 MARK_ROLES: dict[Mark, SpanRole] = {Mark.YES: "mark-yes", Mark.NO: "mark-no",
@@ -65,7 +67,8 @@ def layout_guide(guide: Guide, templates: Templates, labels: Labels, *,
     """
     document = _GuideLayout(guide, templates, labels).document(date)
     return dataclasses.replace(document, blocks=hyphenate_blocks(
-        document.blocks, templates.styles, labels.language))
+        keep_mixed_case(document.blocks, templates.styles), templates.styles,
+        labels.language))
 
 
 class _GuideLayout:
@@ -78,7 +81,9 @@ class _GuideLayout:
 
     def document(self, date: datetime.datetime | None) -> Document:
         info = self.guide.guide
-        running = Running(info.title, self.control_line(info), self.labels.page_parts())
+        title = running_title(info.title, info.short_title, self.templates.styles,
+                              self.language)
+        running = Running(title, self.control_line(info), self.labels.page_parts())
         return Document(self.metadata(date), running, tuple(self.blocks()))
 
     def metadata(self, date: datetime.datetime | None) -> Metadata:

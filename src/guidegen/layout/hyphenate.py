@@ -16,7 +16,9 @@ the PDF and the DOCX hyphenate alike, by the same rules:
   names); a chemical name's parts between hyphens are words ("2-Hydroxypropyl-β-cyclo-
   dextrin");
 * in a table cell, only a word wider than its column: one that fits whole on a line of
-  its cell goes to the next line whole ("Study Director", never "Study Dir-ector");
+  its cell goes to the next line whole ("Study Director", never "Study Dir-ector"); a
+  matrix's criteria column counts as no wider than the theme's
+  ``matrix_criteria_screen`` share of a phone's screen, the most the HTML gives it there;
 * a word the author gave soft hyphens keeps exactly those;
 * text in a role whose style says ``hyphenate: false``, or sets it in capitals or with
   letter spacing, is left as it is.
@@ -57,6 +59,7 @@ SHORTEST = 6  # letters: a shorter word is never hyphenated
 SIDE = 3  # letters: the least before and after a break
 # languages that capitalise their nouns: a capital letter there says nothing of a name
 CAPITALISED_NOUNS = frozenset({"de", "lb", "gsw"})
+PHONE = 292.5  # points: a phone's screen (390 CSS pixels), the narrowest the HTML is fitted to
 _TOKEN = re.compile(r"\S+")
 _WORD = re.compile(r"[^\W\d_]+")
 # a code, a file name or an address: a digit next to a letter ("B12", not the "2-" of
@@ -184,6 +187,9 @@ class TreePass:
             return table
         width = (self.turned if turned else self.upright)
         inner = [width * share - 2 * look.padding_horizontal for share in table.widths]
+        if inner and table.role == "matrix":  # the criteria column, also on a phone's screen
+            share = self.styles.theme.matrix_criteria_screen / 100
+            inner[0] = min(inner[0], PHONE * share - 2 * look.padding_horizontal)
         cells = look.cells
         head = tuple(self.cell(cell, cells.corner if cell.role == "corner" else cells.head,
                                cells.row_note, inner[n])

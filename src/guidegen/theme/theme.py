@@ -163,6 +163,9 @@ class Theme(Model):
     matrix_criteria_min: Annotated[float, Field(ge=1, le=80)] = Field(
         12, description="Characters: the criteria column is never narrower (nor than its "
         "longest word).")
+    matrix_criteria_screen: Annotated[float, Field(ge=10, le=90)] = Field(
+        40, description="Per cent of a screen's width (a phone's 390 px and more) the "
+        "HTML's criteria column may take; its longer words are hyphenated to fit.")
     matrix_column_min: Annotated[float, Field(ge=1, le=40)] = Field(
         5, description="Characters: the narrowest a subject column may get; the layout "
         "preflight warns below it.")
@@ -205,6 +208,16 @@ class Theme(Model):
         """Return the font of the script ``language`` is written in (None: the body font's)."""
         own = language.script
         return None if own is None else getattr(self.scripts, own)
+
+    def word_font(self, key: str, language: Language) -> str:
+        """Return the Word font of font ``key`` (body, heading) for Latin text in ``language``.
+
+        As :meth:`font_stack` puts it for the PDF: in Chinese, Japanese and Korean, body
+        and heading text's Latin letters are the script's font's.
+        """
+        if language.east_asian and key in ("body", "heading"):
+            return str(self.east_asian_font(language).word)
+        return str(getattr(self.fonts, key).word)
 
     def east_asian_font(self, language: Language) -> Font:
         """Return the font DOCX text in Chinese, Japanese or Korean takes in ``language``."""

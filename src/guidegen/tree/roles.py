@@ -77,6 +77,7 @@ SpanRole = Literal[
     "mark-no",
     "mark-partial",
     "symbol",  # the symbol of a mark (drawn with the symbols font)
+    "as-written",  # a mixed-case word ("eQMS") in text set in capitals: kept as written
 ]
 
 Role = (SectionRole | HeadingRole | ParagraphRole | ListRole | FieldsRole | TableRole

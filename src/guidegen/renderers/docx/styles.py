@@ -152,10 +152,15 @@ class _Fonts:
         self.theme = theme
         self.east_asian = theme.east_asian_font(language).word  # w:eastAsia
         self.complex = theme.scripts.arabic.word  # w:cs: Arabic, Hebrew
+        self.language = language
 
     def of(self, key: str) -> oxml.Fonts:
-        """Return font ``key`` for Latin text, with the script fonts for East Asian and complex."""
-        return oxml.Fonts(str(getattr(self.theme.fonts, key).word), self.east_asian,
+        """Return font ``key`` for Latin text, with the script fonts for East Asian and complex.
+
+        Latin text's font is :meth:`Theme.word_font`'s (the script's in Chinese, Japanese
+        and Korean body and heading text, as in the PDF).
+        """
+        return oxml.Fonts(self.theme.word_font(key, self.language), self.east_asian,
                           self.complex)
 
 

@@ -29,7 +29,7 @@ from .engine import Laid
 from .fetcher import project_fetcher, refused_urls_as_errors
 from .glyphs import missing_glyph_error
 from .pagemap import page_map
-from .preflight import Limits, inspect
+from .preflight import Limits, inspect, mark_words
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,8 @@ def prepare_layout(document: Document, context: RenderContext,
                   if (found := getattr(block, "source", None)) is not None), None)
     limits = Limits(column_chars=theme.matrix_column_min,
                     ch=Measure(theme, document.meta.language).ch(1.0),
-                    page=theme.fit.page / 100, table_rows=theme.table_min_rows)
+                    page=theme.fit.page / 100, table_rows=theme.table_min_rows,
+                    mark_words=mark_words(document))
     return Layout(html, context.templates.folders, context.pdf_variant,
                   tuple(sources.locations), Location(first.file) if first else
                   Location(document.meta.title), limits, context.templates.digest)

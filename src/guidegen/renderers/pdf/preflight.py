@@ -6,6 +6,7 @@ located warnings:
 
 * a table column narrower than ``matrix_column_min`` characters;
 * a word broken across lines without a hyphen (it could not be hyphenated);
+* a mark's word hyphenated at a line end ("Teil-weise");
 * a heading left last on its page;
 * a last page less than 15 per cent full, and any other page (but one left blank, or
   a packet's front matter) less full than the theme's ``fit.page`` per cent;
@@ -29,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ...errors import Location, Problem
+from ...tree import Document, Inline, Span, Table, Text
 from .. import Pagination, Top
 from .engine import Box, Laid, Page
 
@@ -52,6 +54,7 @@ class Limits:
     last_page: float = 0.15  # the least share of its height a last page may fill
     page: float = 0.4  # the least share of its height any other page may fill
     table_rows: int = 3  # the fewest rows a split table may leave on either side
+    mark_words: frozenset[str] = frozenset()  # the words of the marks ("Teilweise")
 
 
 @dataclass
@@ -82,6 +85,27 @@ class _Walk:
             self.reported.add((kind, src))
             self.problems.append(Problem(where or self.where(src), message,
                                          severity="warning"))
+
+
+_MARKS = ("mark-yes", "mark-no", "mark-partial")
+
+
+def mark_words(document: Document) -> frozenset[str]:
+    """Return the words the marks of ``document``'s tables print (not their symbols)."""
+    found: set[str] = set()
+
+    def visit(nodes: Sequence[Inline], mark: bool) -> None:
+        for node in nodes:
+            if isinstance(node, Text) and mark:
+                found.update(re.findall(r"[^\W\d_]+", node.text.replace("\u00ad", "")))
+            elif isinstance(node, Span) and node.role != "symbol":
+                visit(node.children, mark or node.role in _MARKS)
+
+    for block in document.walk():
+        if isinstance(block, Table):
+            for cell in (*block.head, *(cell for row in block.rows for cell in row)):
+                visit(cell.inlines, False)
+    return frozenset(found)
 
 
 def inspect(document: Laid, sources: Sequence[Location], fallback: Location,
@@ -260,8 +284,10 @@ def _line_breaks(walk: _Walk, box: Box) -> None:
         if before is None or after is None:
             continue
         end, start = before.text or "", after.text or ""
-        if not end or not start or end.endswith(before.hyphen) or \
-                not _joins(end[-1], start[0]):
+        if end and start and end.endswith(before.hyphen):
+            _hyphenated_mark(walk, before, end[:-len(before.hyphen)], start)
+            continue
+        if not end or not start or not _joins(end[-1], start[0]):
             continue
         head, tail = _LAST_WORD.search(end), _FIRST_WORD.search(start)
         if head is None or tail is None:
@@ -272,6 +298,19 @@ def _line_breaks(walk: _Walk, box: Box) -> None:
                       f"{_quote(word)} is broken across lines without a hyphen "
                       f"({_quote(head.group())} | {_quote(tail.group())}): it is wider "
                       "than its column and cannot be hyphenated")
+
+
+def _hyphenated_mark(walk: _Walk, before: Box, end: str, start: str) -> None:
+    """Warn if the word hyphenated between ``end`` and ``start`` is a mark's."""
+    head, tail = _LAST_WORD.search(end), _FIRST_WORD.search(start)
+    if head is None or tail is None:
+        return
+    word = (head.group() + tail.group()).replace("\u00ad", "")
+    if word in walk.limits.mark_words:
+        walk.warn("mark-word", before.src,
+                  f"the mark word {_quote(word)} is hyphenated at a line end: a reader "
+                  "reads two words; give its column room (or a template that hyphenates "
+                  "marks: take it out)")
 
 
 def _edge_text(line: Box, last: bool) -> Box | None:

@@ -49,11 +49,17 @@ def set_custom_properties(document: Any, properties: dict[str, str]) -> None:
     package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
+#: the language of Latin text (acronyms, names) in a Chinese, Japanese or Korean document
+LATIN_IN_EAST_ASIAN = "en-US"
+
+
 def set_language(document: Any, language: str, east_asian: bool = False) -> None:
     """Set ``language`` on the document's defaults and the Normal style, which others inherit.
 
-    ``east_asian``: the language is Chinese, Japanese or Korean, so it is also the
-    language of East Asian text (``w:eastAsia``), which picks the glyphs and line breaks.
+    ``east_asian``: the language is Chinese, Japanese or Korean: it is the language of
+    East Asian text (``w:eastAsia``, which picks the glyphs and line breaks), and Latin
+    text (``w:val``) is English, so a word processor keeps "CDMO" whole instead of
+    breaking it between any two letters as in Japanese.
     """
     defaults = document.styles.element.find(qn("w:docDefaults"))
     default_rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
@@ -62,7 +68,7 @@ def set_language(document: Any, language: str, east_asian: bool = False) -> None
         if lang is None:
             lang = element("w:lang")
             rpr.append(lang)
-        lang.set(qn("w:val"), language)
+        lang.set(qn("w:val"), LATIN_IN_EAST_ASIAN if east_asian else language)
         if east_asian:
             lang.set(qn("w:eastAsia"), language)
 
