@@ -140,3 +140,25 @@ def test_a_csv_and_an_xlsx_roster_of_one_name_keep_two_manifests(tmp_path, cli, 
     assert {p.name for p in folder.glob("manifest*")} == {
         "manifest-hires.csv.csv", "manifest-hires.csv.json", "manifest-hires.xlsx.csv",
         "manifest-hires.xlsx.json"}
+
+
+def test_the_lms_export_of_a_roster_in_shards_is_merged_with_its_manifests(
+        tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(copy_project(tmp_path))
+    with_ids(tmp_path)
+    (tmp_path / "hires.csv").write_text(HEADER + ROWS, encoding="utf-8")
+    monkeypatch.setattr(manifest, "today", lambda: "2026-12-06")
+    build = ("build", "packets/new-starter.yaml", "--roster", "hires.csv", "-f", "html")
+    assert cli(*build, "-o", "whole", "--lms-export", "whole.csv").exit_code == 0
+    refused = cli(*build, "-o", "shards", "--shard", "1/2", "--lms-export", "one.csv")
+    assert refused.exit_code == 2
+    assert "guidegen manifest merge FOLDER --lms-export FILE" in refused.stderr
+    for shard in ("1/2", "2/2"):
+        result = cli(*build, "-o", "shards", "--shard", shard)
+        assert result.exit_code == 0, result.stderr
+    assert not (tmp_path / "one.csv").exists()
+    merged = cli("manifest", "merge", "shards/new-starter", "--lms-export", "merged.csv")
+    assert merged.exit_code == 0, merged.stderr
+    assert "wrote merged.csv" in merged.output
+    assert (tmp_path / "merged.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
+    assert [r["user_id"] for r in rows_of(tmp_path / "merged.csv")][::3] == ["E100", "'=E101"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -151,9 +152,10 @@ def test_a_shard_that_never_ran_is_named_with_its_rows_and_nothing_is_written(sh
     before = sorted(path.name for path in folder.iterdir())
     result = cli("manifest", "merge", str(folder))
     assert result.exit_code == 1
-    assert f"{folder.name}/new-starter-roster.csv: error: shard 3 of 4 has no manifest: it " \
-           "never ran, or did not finish (recipients 3–3 of 5; roster rows 4–4); build it " \
-           "with --shard 3/4, then merge again" in result.output.replace(str(tmp_path) + "/", "")
+    assert f"{folder.name}: error: shard 3 of 4 of the roster new-starter-roster.csv has " \
+           "no manifest (manifest-new-starter-roster.csv-3-of-4.json): it never ran, or did " \
+           "not finish (recipients 3–3 of 5; roster rows 4–4); build it with --shard 3/4, " \
+           "then merge again" in result.output.replace(str(tmp_path) + "/", "")
     assert sorted(path.name for path in folder.iterdir()) == before
 
 
@@ -180,8 +182,9 @@ def test_shards_of_another_roster_version_are_not_merged(sharded, roster_project
     with pytest.raises(InputError) as raised:
         merge_manifests(folder)
     (problem,) = raised.value.problems
-    assert problem.message.startswith("its shards were built from different rosters or "
-                                      "split differently: ")
+    assert Path(problem.location.file).resolve() == folder.resolve()  # not the roster
+    assert problem.message.startswith("the shards of the roster new-starter-roster.csv were "
+                                      "built from different rosters or split differently: ")
     assert "manifest-new-starter-roster.csv-4-of-4.json (roster 000000000000, 4 shards)" in \
         problem.message
 

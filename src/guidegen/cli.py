@@ -544,7 +544,10 @@ def manifest() -> None:
 
 @manifest.command("merge")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-def merge(folder: Path) -> None:
+@click.option("--lms-export", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the whole roster's LMS export (CSV) to this file, as "
+              "build --lms-export does for a roster built in one go.")
+def merge(folder: Path, lms_export: Path | None) -> None:
     """Merge the shards' manifests in FOLDER into one manifest for the whole roster.
 
     FOLDER is a packet's output folder (output/new-starter). Every file a shard's
@@ -552,7 +555,7 @@ def merge(folder: Path) -> None:
     """
     from .builder.merge import merge_manifests
 
-    for path in merge_manifests(folder):
+    for path in merge_manifests(folder, lms_export):
         click.echo(f"wrote {path}")
 
 

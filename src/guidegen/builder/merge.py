@@ -29,7 +29,14 @@ from typing import Any
 from ..errors import InputError, Location, OutputError, Problem, UsageError, display_name
 from ..files import read_file
 from .jobs import refuse_taken
-from .manifest import Entry, manifest_csv, manifest_json, manifest_name, read_entries
+from .manifest import (
+    Entry,
+    lms_csv,
+    manifest_csv,
+    manifest_json,
+    manifest_name,
+    read_entries,
+)
 from .outputs import locked, write_files
 from .state import MAX_OUTPUT, MAX_STATE, STATE_FILE, BuildState
 
@@ -48,11 +55,14 @@ class Shard:
     entries: tuple[Entry, ...]
 
 
-def merge_manifests(folder: Path) -> list[Path]:
+def merge_manifests(folder: Path, lms_export: Path | None = None) -> list[Path]:
     """Write one manifest (CSV and JSON) per roster sharded in ``folder``; return them.
 
-    Raise an :class:`InputError` naming every missing shard, mismatch and changed file
-    (nothing is written then), a :class:`UsageError` if ``folder`` holds no shards.
+    With ``lms_export``, also write there the LMS export of the merged manifest (as
+    ``build --lms-export`` does for a roster built whole; the folder must hold one
+    roster's shards). Raise an :class:`InputError` naming every missing shard, mismatch
+    and changed file (nothing is written then), a :class:`UsageError` if ``folder``
+    holds no shards.
     """
     if not folder.is_dir():
         raise UsageError(f"{folder} is not a folder; name a packet's output folder, like "
@@ -76,8 +86,12 @@ def merge_manifests(folder: Path) -> list[Path]:
                        files.items()}
         if problems:
             raise InputError.collect(problems)
+        if lms_export is not None:
+            merged[lms_export] = (_lms(folder, rosters, merged), "")
         state = BuildState(folder)
         for target, (data, owner) in merged.items():
+            if target == lms_export:
+                continue  # the user's file, outside the packet's records
             refuse_taken(target, owner, state)
             state.remember(target, "merged:" + hashlib.sha256(data).hexdigest(), data, None,
                            owner)
@@ -85,6 +99,21 @@ def merge_manifests(folder: Path) -> list[Path]:
         files = {target: data for target, (data, _) in merged.items()}
         write_files({**files, state.path: state.serialized()})
     return sorted(files)
+
+
+def _lms(folder: Path, rosters: dict[str, list[Shard]],
+         merged: dict[Path, tuple[bytes, str]]) -> bytes:
+    """Return the LMS export of the one roster merged in ``folder``."""
+    if len(rosters) != 1:
+        raise UsageError(f"--lms-export takes one roster's shards; {display_name(folder)} "
+                         f"holds {len(rosters)}: {', '.join(sorted(rosters))}")
+    name = manifest_name(Path(next(iter(rosters))))
+    manifest = merged[folder / f"{name}.json"][0]
+    if any(not entry.ids for shard in next(iter(rosters.values()))
+           for entry in shard.entries):
+        raise UsageError("--lms-export names each user by the roster's identifying field "
+                         "(id); this roster's manifests record none")
+    return lms_csv(manifest)
 
 
 def _read(path: Path) -> Shard | None:
@@ -110,16 +139,17 @@ def _read(path: Path) -> Shard | None:
 def _merged(folder: Path, roster: str, shards: list[Shard]) -> tuple[dict[Path, bytes],
                                                                       list[Problem]]:
     """Return the merged manifest's files of one roster's ``shards``, or the problems."""
-    where = Location(display_name(folder / roster))
+    where = Location(display_name(folder))  # the roster itself is elsewhere
     splits = sorted({(s.roster["sha256"], s.count) for s in shards})
     if len(splits) > 1:
-        return {}, [Problem(where, "its shards were built from different rosters or split "
-                            "differently: " + "; ".join(
+        return {}, [Problem(where, f"the shards of the roster {roster} were built from "
+                            "different rosters or split differently: " + "; ".join(
                                 f"{s.path.name} (roster {s.roster['sha256'][:12]}, "
                                 f"{s.count} shards)" for s in shards))]
     count = shards[0].count
     by_index = {shard.index: shard for shard in shards}
-    problems = [_missing(where, index, count, by_index, shards[0].roster["recipients"])
+    problems = [_missing(where, roster, index, count, by_index,
+                         shards[0].roster["recipients"])
                 for index in range(1, count + 1) if index not in by_index]
     entries = [entry for index in sorted(by_index) for entry in by_index[index].entries]
     problems += [problem for entry in entries
@@ -133,9 +163,9 @@ def _merged(folder: Path, roster: str, shards: list[Shard]) -> tuple[dict[Path, 
             folder / f"{name}.json": manifest_json(entries, about)}, []
 
 
-def _missing(where: Location, index: int, count: int, shards: dict[int, Shard],
-             recipients: int) -> Problem:
-    """Return the problem of shard ``index`` of ``count`` having no manifest."""
+def _missing(where: Location, roster: str, index: int, count: int,
+             shards: dict[int, Shard], recipients: int) -> Problem:
+    """Return the problem of shard ``index`` of ``count`` of ``roster`` having no manifest."""
     first, last = (index - 1) * recipients // count + 1, index * recipients // count
     before = next((shards[k].rows[-1] for k in range(index - 1, 0, -1)
                    if k in shards and shards[k].rows), None)
@@ -148,9 +178,10 @@ def _missing(where: Location, index: int, count: int, shards: dict[int, Shard],
         rows = f"; the roster's rows after {before}" if before is not None \
             else f"; the roster's rows before {after}"
     held = f"recipients {first}–{last} of {recipients}" if first <= last else "no recipient"
-    return Problem(where, f"shard {index} of {count} has no manifest: it never ran, or did "
-                   f"not finish ({held}{rows}); build it with --shard {index}/{count}, "
-                   "then merge again")
+    expected = manifest_name(Path(roster), (index, count)) + ".json"
+    return Problem(where, f"shard {index} of {count} of the roster {roster} has no manifest "
+                   f"({expected}): it never ran, or did not finish ({held}{rows}); build it "
+                   f"with --shard {index}/{count}, then merge again")
 
 
 def _changed(folder: Path, entry: Entry, shards: dict[int, Shard]) -> list[Problem]:

@@ -100,6 +100,10 @@ def refuse_bad_options(paths: Sequence[Path], options: BuildOptions) -> None:
     for flag, given in (("--shard", options.shard), ("--lms-export", options.lms_export)):
         if given is not None and options.roster is None:
             raise UsageError(f"{flag} goes with a roster; give --roster too")
+    if options.shard is not None and options.lms_export is not None:
+        raise UsageError("--lms-export with --shard would hold one shard's recipients; "
+                         "merge the shards' manifests and export them together: guidegen "
+                         "manifest merge FOLDER --lms-export FILE")
     refuse_without_pdfs(options)
     owners: dict[Path, Path] = {}
     for path in paths:
