@@ -54,14 +54,19 @@ def guidegen_process(project: Path, *args: str,
 
 
 def children(pid: int) -> list[int]:
-    """Return the process ids whose parent is ``pid``."""
+    """Return the process ids whose parent is ``pid``.
+
+    Not multiprocessing's resource tracker, which spawned processes come with (the
+    portable paths, guidegen.system): it tracks their semaphores and renders nothing.
+    """
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
         except OSError:
             continue
-        if int(fields[1]) == pid:
+        if int(fields[1]) == pid and b"multiprocessing.resource_tracker" not in command:
             found.append(int(stat.parent.name))
     return found
 

@@ -7,7 +7,6 @@ the next build; the message after Ctrl-C says what is true.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import signal
 import stat
@@ -15,6 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from guidegen.builder.outputs import locked
 
 from .attacks import MINIMAL, guidegen_process, outputs
 from .conftest import write_yaml
@@ -52,16 +53,12 @@ def test_a_build_waits_for_another_writing_into_the_same_folder(project):
     out.mkdir()
     in_flight = out / ".guidegen-cmo-cdmo-cro.pdf.other.tmp"  # the other build's
     in_flight.write_bytes(b"half a PDF")
-    holder = os.open(out, os.O_RDONLY)
-    fcntl.flock(holder, fcntl.LOCK_EX)  # the other build, writing into output/
-    try:
+    with locked(out):  # the other build, writing into output/ (flock, or filelock)
         process = guidegen_process(project, "build", "-f", "html")
         assert process.stderr is not None
         line = process.stderr.readline().decode()  # waits for the build to say something
         assert line == "waiting for another guidegen writing into output to finish\n"
         assert in_flight.exists() and not (out / "cmo-cdmo-cro.html").exists()
-    finally:
-        os.close(holder)  # the other build is done
     _, stderr = process.communicate()
     assert process.returncode == 0, stderr
     assert (out / "cmo-cdmo-cro.html").exists()

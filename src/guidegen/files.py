@@ -5,7 +5,9 @@ Jinja loader), ``reference.docx``, the logo, files the PDF fetches, the state fi
 the hash of the template folders are all read by :func:`read_file`, which
 
 * reads only regular files: a folder, a FIFO, a socket or a device (``/dev/zero``) is
-  refused without being read, and opening never blocks;
+  refused without being read, and opening never blocks (``O_NONBLOCK``; where the
+  system lacks it, on the portable paths of :mod:`guidegen.system`, what the path
+  names is refused before it is opened, and what was opened is checked again);
 * refuses a file outside its ``root`` (a templates folder, the project, the output
   folder), whether named so (``../x``) or led there by a symlink;
 * decides that root by one rule for every input (:func:`named_root`,
@@ -33,14 +35,15 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
+from . import system
 from .errors import InputError, Location, Problem, display_name
 
 MIB = 1 << 20
 #: the most any file in a templates folder may hold (the logo, reference.docx, images)
 MAX_TEMPLATE_FILE = 16 * MIB
 _CHUNK = MIB
-_OPEN_FLAGS = (os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
-               | getattr(os, "O_CLOEXEC", 0))
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+               | getattr(os, "O_BINARY", 0))
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
           (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
 
@@ -106,11 +109,14 @@ def read_file(path: Path, limit: int, *, root: Path | None = None,
             if len(data) > limit:
                 raise refuse(f"file is {len(data):,} bytes; the limit is {limit:,}")
             return data
-        descriptor = os.open(path, _OPEN_FLAGS)
+        nonblocking = system.nonblocking()
+        if not nonblocking:  # opening a FIFO would wait for a writer: refuse it first
+            _refuse_kind(os.stat(path), refuse)
+        descriptor = os.open(path, _OPEN_FLAGS | nonblocking)
         try:
             opened = _opened(descriptor)  # what was opened, were a link swapped meanwhile
             _check_opened(opened, root, refuse)
-            data = _read(descriptor, limit, refuse)
+            data = _read(descriptor, limit, refuse, bool(nonblocking))
         finally:
             os.close(descriptor)
         if once is not None:
@@ -186,14 +192,21 @@ def _opened(descriptor: int) -> Path | None:
         return None
 
 
-def _read(descriptor: int, limit: int, refuse: Callable[[str], InputError]) -> bytes:
-    info = os.fstat(descriptor)
+def _refuse_kind(info: os.stat_result, refuse: Callable[[str], InputError]) -> None:
+    """Refuse what ``info`` describes unless it is a regular file."""
     for test, kind in _KINDS:
         if test(info.st_mode):
             raise refuse(f"is {kind}, not a regular file")
+
+
+def _read(descriptor: int, limit: int, refuse: Callable[[str], InputError],
+          nonblocking: bool) -> bytes:
+    info = os.fstat(descriptor)
+    _refuse_kind(info, refuse)
     if info.st_size > limit:
         raise refuse(f"file is {info.st_size:,} bytes; the limit is {limit:,}")
-    os.set_blocking(descriptor, True)
+    if nonblocking:  # opened so: reads wait for the disk again
+        os.set_blocking(descriptor, True)
     chunks, size = [], 0
     while chunk := os.read(descriptor, min(_CHUNK, limit + 1 - size)):
         chunks.append(chunk)

@@ -5,7 +5,10 @@
   layout measures text with its metrics), and which characters no installed font has
   (a roster's cells are checked before anything renders); called through ctypes, so
   none needs WeasyPrint nor its C bindings and all run in the main process;
-* Linux's ``prctl(PR_SET_PDEATHSIG)``, so helper processes die with their parent;
+* Linux's ``prctl(PR_SET_PDEATHSIG)``, so helper processes die with their parent (on the
+  portable paths, :mod:`guidegen.system`, a thread that waits for the parent's end);
+* CPython's ``PyThreadState_SetAsyncExc``, so a watchdog thread can stop the main thread's
+  work where there is no ``SIGALRM`` (:func:`raise_in`);
 * ``setrlimit(RLIMIT_DATA)``, so one helper or worker process cannot take the machine's
   memory.
 """
@@ -164,11 +167,45 @@ def _config(library: ctypes.CDLL) -> int:
 
 
 def die_with_parent(parent: int) -> None:
-    """Make this (forked) process end when its parent does, even by SIGKILL (Linux)."""
+    """Make this helper or worker process end when its parent does, even by SIGKILL.
+
+    Linux's kernel ends it (``PR_SET_PDEATHSIG``); on the portable paths a daemon thread
+    waits for the parent's end (:func:`multiprocessing.parent_process`) and ends it then.
+    """
+    from . import system
+
+    if not system.has_death_signal():
+        _watch_parent()
+        return
     with suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the line above
         os._exit(1)
+
+
+def _watch_parent() -> None:
+    import multiprocessing
+    import threading
+
+    parent = multiprocessing.parent_process()
+    if parent is None:  # pragma: no cover - always started by multiprocessing
+        return
+
+    def wait() -> None:
+        parent.join()  # returns once the parent process has ended, however it ended
+        os._exit(1)
+
+    threading.Thread(target=wait, name="guidegen-parent", daemon=True).start()
+
+
+def raise_in(thread: int, exception: type[BaseException] | None) -> None:
+    """Raise ``exception`` in the thread ``thread`` (an ident) at its next bytecode.
+
+    ``None`` withdraws one that is pending and not raised yet. A thread blocked in a C
+    call sees it when the call returns.
+    """
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread), ctypes.py_object(exception) if exception else None)
 
 
 def data_size() -> int | None:

@@ -1,13 +1,25 @@
-"""Limits every render runs under: a time limit, and the memory hint of its messages."""
+"""Limits every render runs under: a time limit, and the memory hint of its messages.
+
+A time limit raises :class:`_Expired` in the main thread once its deadline passes, at
+the thread's next safe point (between two bytecodes, as a signal handler runs), and
+:func:`limited_time` turns it into a :class:`RenderError` naming the limit. Two clocks
+ring it (see :mod:`guidegen.system`): ``SIGALRM`` where the system has it, else a
+watchdog thread (:class:`_Watchdog`) that raises it in the main thread; a helper or
+worker process whose work reaches no safe point within :data:`GRACE` seconds after
+that is ended by the watchdog (its caller reports the process's end).
+"""
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
+from .. import system
 from ..errors import RenderError
 
 
@@ -21,8 +33,24 @@ class _Expired(BaseException):
     """Raised by the timer; a BaseException, so no ``except Exception`` in a library eats it."""
 
 
-# the limits in force, innermost last: (deadline on the monotonic clock, what, seconds)
-_LIMITS: list[tuple[float, str, float]] = []
+@dataclass(eq=False)
+class _Limit:
+    """A time limit in force: its deadline on the monotonic clock, what it limits, how long."""
+
+    deadline: float
+    what: str
+    seconds: float
+
+
+_LIMITS: list[_Limit] = []  # the limits in force, innermost last
+_GUARD = threading.Lock()  # _LIMITS and _PAUSED, between the watchdog and the main thread
+_PAUSED: list[bool] = [False]  # whether the clocks are stopped (:func:`paused`)
+# After the deadline the limit rings again every _AGAIN seconds until it is left: an
+# alarm that lands in a finalizer (a ``__del__`` run by the garbage collector, such as
+# WeasyPrint's font configuration's) is swallowed there, and the work would run on.
+_AGAIN = 1.0
+GRACE = 30.0  # seconds a helper or worker may run past a deadline before it is ended
+EXPIRED_EXIT = 124  # a helper or worker ended by the watchdog exits so (as timeout(1))
 
 
 @contextmanager
@@ -36,15 +64,13 @@ def limited_time(seconds: float | None, what: str) -> Iterator[None]:
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield
         return
-
-    def expire(signum: int, frame: object) -> None:
-        raise _Expired
-
-    limit = (time.monotonic() + seconds, what, seconds)
-    _LIMITS.append(limit)
-    previous = signal.signal(signal.SIGALRM, expire)
+    limit = _Limit(time.monotonic() + seconds, what, seconds)
+    alarm = system.has_alarm()
+    previous = signal.signal(signal.SIGALRM, _ring) if alarm else None  # first: it may fail
+    with _GUARD:
+        _LIMITS.append(limit)
     try:
-        _arm()
+        _arm(alarm)
         yield
     except _Expired:
         if limit is not _earliest():
@@ -52,26 +78,159 @@ def limited_time(seconds: float | None, what: str) -> Iterator[None]:
         raise RenderError(f"{what} took longer than {seconds:g} s and was stopped "
                           "(see --time-limit)") from None
     finally:
-        _LIMITS.remove(limit)
-        signal.signal(signal.SIGALRM, previous)
-        if _LIMITS:
-            _arm()
-        else:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+        _leave(limit, alarm, previous)
 
 
-# After the deadline the timer rings again every _AGAIN seconds until the limit is left:
-# an alarm that lands in a finalizer (a ``__del__`` run by the garbage collector, such as
-# WeasyPrint's font configuration's) is swallowed there, and the work would run on.
-_AGAIN = 1.0
+def ready() -> None:
+    """Start now what time limits need in this process (the watchdog, if it has one).
+
+    A helper or worker process calls it before its memory is limited: a thread's stack
+    is memory it might not be given afterwards.
+    """
+    if not system.has_alarm():
+        _Watchdog.get()
 
 
-def _arm() -> None:
-    """Set the timer to the earliest deadline of the limits in force, then every _AGAIN s."""
-    left = min(deadline for deadline, _, _ in _LIMITS) - time.monotonic()
-    signal.setitimer(signal.ITIMER_REAL, max(left, 0.001), _AGAIN)
+def _leave(limit: _Limit, alarm: bool, previous: object) -> None:
+    """Take ``limit`` out of force, whatever rings meanwhile; arm the clock for the rest.
+
+    A ring that lands here is dropped: one for a limit around this one rings again.
+    """
+    while True:
+        try:
+            with _GUARD:  # first: whatever fails below, the limit is out of force
+                if limit in _LIMITS:
+                    _LIMITS.remove(limit)
+                if not alarm:
+                    _withdraw()
+            if alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)  # type: ignore[arg-type]
+            _arm(alarm)
+            return
+        except _Expired:
+            continue
 
 
-def _earliest() -> tuple[float, str, float] | None:
-    """Return the limit in force whose deadline comes first: the one the timer is for."""
-    return min(_LIMITS, key=lambda limit: limit[0], default=None)
+@contextmanager
+def paused() -> Iterator[None]:
+    """Stop the clock of every limit in force inside (files being moved into place).
+
+    The time spent inside does not count: the deadlines move on by it.
+    """
+    if (threading.current_thread() is not threading.main_thread() or not _LIMITS
+            or _PAUSED[0]):  # stopped already, by a pause around this one
+        yield
+        return
+    alarm = system.has_alarm()
+    began = time.monotonic()
+    _pause(True, alarm)
+    try:
+        yield
+    finally:
+        spent = time.monotonic() - began
+        with _GUARD:
+            for limit in _LIMITS:
+                limit.deadline += spent
+        _pause(False, alarm)
+
+
+def _pause(stopped: bool, alarm: bool) -> None:
+    """Stop the clocks (withdrawing a ring the main thread has not seen), or start them."""
+    with _GUARD:
+        _PAUSED[0] = stopped
+        if stopped and not alarm:
+            _withdraw()
+    if alarm and stopped:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    else:
+        _arm(alarm)
+
+
+def _ring(signum: int, frame: object) -> None:
+    raise _Expired
+
+
+def _withdraw() -> None:
+    """Withdraw a ring the watchdog raised in the main thread and it has not seen yet."""
+    from ..native import raise_in
+
+    raise_in(threading.main_thread().ident or 0, None)
+
+
+def _arm(alarm: bool) -> None:
+    """Set the clock to the earliest deadline of the limits in force, then every _AGAIN s."""
+    earliest = None if _PAUSED[0] else _earliest()
+    if not alarm:
+        if earliest is not None or _Watchdog.running is not None:
+            _Watchdog.get().wake()
+    elif earliest is None:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    else:
+        signal.setitimer(signal.ITIMER_REAL,
+                         max(earliest.deadline - time.monotonic(), 0.001), _AGAIN)
+
+
+def _earliest() -> _Limit | None:
+    """Return the limit in force whose deadline comes first: the one the clock is for."""
+    with _GUARD:
+        return min(_LIMITS, key=lambda limit: limit.deadline, default=None)
+
+
+class _Watchdog:
+    """The thread that rings the limits where there is no ``SIGALRM``: one per process."""
+
+    running: _Watchdog | None = None
+
+    def __init__(self) -> None:
+        self.changed = threading.Condition()
+        self.main = threading.main_thread().ident or 0
+        self.thread = threading.Thread(target=self._watch, name="guidegen-time-limits",
+                                       daemon=True)
+        self.thread.start()
+
+    @classmethod
+    def get(cls) -> _Watchdog:
+        """Return this process's watchdog, started if need be (again after a fork)."""
+        watchdog = cls.running
+        if watchdog is None or not watchdog.thread.is_alive():
+            watchdog = cls.running = cls()
+        return watchdog
+
+    def wake(self) -> None:
+        """Have the watchdog look at the limits again (one was entered or left)."""
+        with self.changed:
+            self.changed.notify()
+
+    def _watch(self) -> None:
+        rung: float | None = None  # when the limit in force was first rung
+        while True:
+            with self.changed:
+                earliest = None if _PAUSED[0] else _earliest()
+                left = None if earliest is None else earliest.deadline - time.monotonic()
+                if left is None or left > 0:
+                    rung = None
+                    self.changed.wait(left)
+                    continue
+            rung = time.monotonic() if rung is None else rung
+            if time.monotonic() - rung > GRACE and _in_helper():
+                os._exit(EXPIRED_EXIT)  # the work reached no safe point: end this process
+            self._ring()
+            with self.changed:
+                self.changed.wait(_AGAIN)
+
+    def _ring(self) -> None:
+        """Raise :class:`_Expired` in the main thread if a limit in force has run out."""
+        from ..native import raise_in
+
+        with _GUARD:  # the main thread takes a limit out of force under it
+            expired = min((limit.deadline for limit in _LIMITS), default=None)
+            if not _PAUSED[0] and expired is not None and expired <= time.monotonic():
+                raise_in(self.main, _Expired)
+
+
+def _in_helper() -> bool:
+    """Return whether this is a helper or worker process (one its caller can replace)."""
+    import multiprocessing
+
+    return multiprocessing.parent_process() is not None

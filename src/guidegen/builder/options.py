@@ -149,7 +149,8 @@ class BuildOptions:
     memory_limit: int = field(default=1024, metadata=about(
         Whole(1, MAX_MEMORY_LIMIT), "Megabytes of memory a helper or worker process may "
         "take on top of what it held when it started.", "--memory-limit", key="memory_limit",
-        doc="Past it the render stops (exit 3)."))
+        doc="Past it the render stops (exit 3). Linux only: macOS and Windows offer no "
+        "limit guidegen can set, and there it has no effect."))
     pages: int | None = field(default=None, metadata=about(
         Whole(1, MAX_PAGES), "Page budget: fit every guide built into this many pages "
         "(tightening spacing, then type sizes, within the theme's bounds), or fail naming "

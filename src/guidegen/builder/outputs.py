@@ -13,7 +13,9 @@ while files are moved waits for the moves and then says so
 (:class:`~guidegen.errors.Interrupted`).
 
 Every writer holds :func:`locked` on the folder it writes into, so two builds into one
-folder take turns instead of deleting each other's temporary files and state.
+folder take turns instead of deleting each other's temporary files and state. The lock
+is ``flock`` on the folder itself on Linux and macOS; on the portable paths
+(:mod:`guidegen.system`) it is ``filelock``'s lock on a file in it, :data:`LOCK_FILE`.
 """
 
 from __future__ import annotations
@@ -28,11 +30,14 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from .. import system
 from ..errors import InputError, Interrupted, OutputError
 from ..files import MIB, read_file
+from .limits import paused
 
 TEMP_PREFIX = ".guidegen-"
 JOURNAL = ".guidegen-commit.json"
+LOCK_FILE = ".guidegen-lock"  # what the portable paths lock in a folder, while they write
 _HELD: dict[str, int] = {}  # folder -> the descriptor holding its lock in this process
 _GUARD = threading.Lock()
 _FOLDER_LOCKS: dict[str, threading.RLock] = {}
@@ -261,14 +266,12 @@ def interrupts_deferred(message: str) -> Iterator[None]:
     deferring = signal.getsignal(signal.SIGINT) is signal.default_int_handler
     if deferring:
         signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
-    remaining = signal.setitimer(signal.ITIMER_REAL, 0)[0]
     try:
-        yield
+        with paused():
+            yield
     finally:
         if deferring:
             signal.signal(signal.SIGINT, signal.default_int_handler)
-        if remaining:
-            signal.setitimer(signal.ITIMER_REAL, remaining)
     if caught:
         raise Interrupted(message)
 
@@ -289,33 +292,58 @@ def locked(folder: Path) -> Iterator[None]:
         if key in _HELD:  # this thread holds it already
             yield
             return
-        made, descriptor = _acquire(folder)
+        made, descriptor, lock_file = _acquire(folder)
         _HELD[key] = descriptor
         try:
             yield
         finally:
             del _HELD[key]
-            try:
-                if made:
-                    with contextlib.suppress(OSError):
-                        folder.rmdir()  # only if still empty; waiters then start over
-            finally:
-                os.close(descriptor)  # releases the lock
+            _release(folder if made else None, descriptor, lock_file)
 
 
-def _acquire(folder: Path) -> tuple[bool, int]:
-    """Return whether ``folder`` was made, and a descriptor holding its lock."""
+def _release(made: Path | None, descriptor: int, lock_file: Path | None) -> None:
+    """Release the lock held by ``descriptor``, removing its lock file if it has one.
+
+    The folder ``made`` for the lock goes too if it is empty. Waiters find what they
+    waited on gone, and start over (:func:`_acquire`). Windows removes no file another
+    process holds open: there the lock file goes after the lock, if no one waits on it.
+    """
+    on_windows = os.name == "nt"
+    try:
+        with contextlib.suppress(OSError):
+            if lock_file is not None and not on_windows:
+                lock_file.unlink()
+            if made is not None and not on_windows:
+                made.rmdir()  # only if still empty
+    finally:
+        os.close(descriptor)  # releases the lock
+    if on_windows:
+        with contextlib.suppress(OSError):
+            if lock_file is not None:
+                lock_file.unlink()
+            if made is not None:
+                made.rmdir()
+
+
+def _acquire(folder: Path) -> tuple[bool, int, Path | None]:
+    """Return whether ``folder`` was made, a descriptor holding its lock, and its lock file.
+
+    The lock file is None where the folder itself is locked (``flock``).
+    """
     said = False
+    on_folder = system.has_folder_flock()
+    lock_file = None if on_folder else folder / LOCK_FILE
     while True:
         made = not folder.exists()
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            descriptor = (os.open(folder, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+                          if lock_file is None else _open_lock_file(lock_file))
         except OSError as exc:
             raise OutputError(f"cannot write into {folder}: {exc.strerror or exc}") from None
         try:
-            said = _flock(descriptor, folder, said)
-            locked_one, now = os.fstat(descriptor), os.stat(folder)
+            said = (_flock if lock_file is None else _filelock)(descriptor, folder, said)
+            locked_one, now = os.fstat(descriptor), os.stat(lock_file or folder)
         except FileNotFoundError:  # removed by the build this one waited for
             os.close(descriptor)
             continue
@@ -323,8 +351,36 @@ def _acquire(folder: Path) -> tuple[bool, int]:
             os.close(descriptor)
             raise
         if (locked_one.st_dev, locked_one.st_ino) == (now.st_dev, now.st_ino):
-            return made, descriptor
+            return made, descriptor, lock_file
         os.close(descriptor)
+
+
+def _open_lock_file(path: Path) -> int:
+    """Return a descriptor of the lock file ``path`` (made if missing; never a symlink)."""
+    flags = (os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+             | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    descriptor = os.open(path, flags, 0o644)
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise OSError(f"{path.name} is not a regular file")
+    return descriptor
+
+
+def _filelock(descriptor: int, folder: Path, said: bool) -> bool:
+    """Lock ``descriptor`` with ``filelock``, as :func:`_flock` does with ``flock``."""
+    from filelock import lock_descriptor
+
+    if lock_descriptor(descriptor, blocking=False):
+        return said
+    if not said:
+        _say_waiting(folder)
+    lock_descriptor(descriptor, poll_interval=0.1)
+    return True
+
+
+def _say_waiting(folder: Path) -> None:
+    logging.getLogger("guidegen").info(
+        "waiting for another guidegen writing into %s to finish", folder)
 
 
 def _flock(descriptor: int, folder: Path, said: bool) -> bool:
@@ -337,8 +393,7 @@ def _flock(descriptor: int, folder: Path, said: bool) -> bool:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         if not said:
-            logging.getLogger("guidegen").info(
-                "waiting for another guidegen writing into %s to finish", folder)
+            _say_waiting(folder)
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         return True
     return said

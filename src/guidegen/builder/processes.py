@@ -1,23 +1,27 @@
 """The processes renders may run in: the PDF helper, and a pool of workers.
 
-:class:`~guidegen.builder.scheduler.Scheduler` decides which to use; this module forks
-and talks to them. Both are forked (so they start with what this process has imported),
-make themselves die with their parent before anything else, ignore Ctrl-C (the caller
+:class:`~guidegen.builder.scheduler.Scheduler` decides which to use; this module starts
+and talks to them. Both are forked on Linux (so they start with what this process has
+imported) and spawned elsewhere (:func:`guidegen.system.start_method`); they make
+themselves die with their parent before anything else, ignore Ctrl-C (the caller
 reports it), import WeasyPrint and load the hyphenation patterns while the caller loads
-the content, and then take at most ``memory_limit`` megabytes more.
+the content, and then take at most ``memory_limit`` megabytes more (where the system
+can limit it: :func:`guidegen.system.limits_memory`).
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
+from .. import system
 from ..errors import GuidegenError, RenderError
 from ..renderers import RENDERERS, Rendered, helped
-from .limits import limited_time, memory_hint
+from .limits import limited_time, memory_hint, ready
 from .options import option_fields
 
 if TYPE_CHECKING:
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
     from ..common.language import Language
 
 _DEFAULT_MEMORY: int = option_fields()["memory_limit"].default
+_SPAWN_SLACK = 16  # megabytes: see _spawn_slack
 _SLACK = 10.0  # seconds the helper may overrun its own time limit before it is killed
 _language: Language | None = None  # what the next documents most likely use (expect_language)
 WORKER_MEMORY: list[int] = []  # the memory limit of this worker process, once set
@@ -35,10 +40,10 @@ WORKER_MEMORY: list[int] = []  # the memory limit of this worker process, once s
 def expect_language(language: Language) -> None:
     """Say which language the documents of this build most likely use.
 
-    Helper and worker processes forked afterwards load its hyphenation patterns while
+    Helper and worker processes started afterwards load its hyphenation patterns while
     they wait for their first document, instead of during its layout (50 ms).
     """
-    global _language  # read by the processes forked from this one
+    global _language  # handed to the processes started from this one
     _language = language
 
 
@@ -51,7 +56,6 @@ def may_use_helper(formats: Sequence[str], processes: int) -> bool:
     import multiprocessing
 
     return (processes > 1 and helped(formats) is not None and len(formats) > 1
-            and hasattr(os, "fork")
             # one caller at a time: the helper answers in order, and timers need it
             and threading.current_thread() is threading.main_thread()
             and multiprocessing.parent_process() is None)  # not inside a worker
@@ -75,7 +79,7 @@ class HelperCrashError(RuntimeError):
 
 
 class PdfHelper:
-    """A forked process that lays out documents, one at a time, for this process.
+    """A process (forked or spawned) that lays out documents, one at a time, for this process.
 
     It lays out the format that ``runs_in_helper`` (the PDF: see
     :data:`~guidegen.renderers.RENDERERS`), from what its ``prepare_layout`` made here.
@@ -107,10 +111,10 @@ class PdfHelper:
         if helper is None or not helper.process.is_alive():
             import multiprocessing
 
-            fork = multiprocessing.get_context("fork")
-            ours, theirs = fork.Pipe()
-            process = fork.Process(target=_serve, args=(theirs, os.getpid(), memory_limit),
-                                   daemon=True, name="guidegen-pdf")
+            start: Any = multiprocessing.get_context(system.start_method())
+            ours, theirs = start.Pipe()
+            process = start.Process(target=_serve, daemon=True, name="guidegen-pdf",
+                                    args=(theirs, os.getpid(), memory_limit, _language))
             process.start()
             theirs.close()
             helper = cls._running = cls(process, ours, memory_limit)
@@ -160,15 +164,27 @@ class PdfHelper:
             PdfHelper._running = None
 
 
+def _spawn_slack() -> int:
+    """Return the megabytes a spawned process is given on top of its memory limit.
+
+    A forked process starts with its parent's heap, free blocks and all; a spawned one
+    with only what its imports took, so that the first data it unpickles (a task: a
+    document tree) needs new arenas of the allocator. This much more makes the two
+    alike: the limit is then reached by rendering, as on Linux, not by unpickling.
+    """
+    return 0 if system.start_method() == "fork" else _SPAWN_SLACK
+
+
 def _become_child(parent: int) -> None:
-    """Make this forked process die with ``parent`` and leave Ctrl-C to it, first thing."""
-    from ..native import die_with_parent  # ctypes: in forked processes only
+    """Make this helper or worker die with ``parent`` and leave Ctrl-C to it, first thing."""
+    from ..native import die_with_parent  # ctypes: in helper and worker processes only
 
     die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to report
 
 
-def _serve(connection: Connection, parent: int, memory_limit: int) -> None:
+def _serve(connection: Connection, parent: int, memory_limit: int,
+           language: Language | None) -> None:
     """Run in the helper: warm its renderer up, then lay out each document that arrives."""
     _become_child(parent)
     from ..native import limit_memory
@@ -176,8 +192,9 @@ def _serve(connection: Connection, parent: int, memory_limit: int) -> None:
     renderer = next(r for r in RENDERERS.values() if r.runs_in_helper)
     lay_out = renderer.module().lay_out
     with suppress(Exception):  # while the caller loads the content; errors show when used
-        renderer.warm_up(_language)
-    limit_memory(memory_limit)
+        renderer.warm_up(language)
+    ready()  # the watchdog's thread, if any: before the memory limit
+    limit_memory(memory_limit + _spawn_slack())
     while True:
         try:
             cwd, layout, time_limit = connection.recv()
@@ -202,31 +219,40 @@ def _serve(connection: Connection, parent: int, memory_limit: int) -> None:
 
 
 def start_pool(processes: int, memory_limit: int) -> Any:
-    """Return a pool of forked worker processes that render whole documents, started now.
+    """Return a pool of worker processes that render whole documents, started now.
 
-    Each worker imports WeasyPrint and the renderers as it starts, while this process
+    Each worker (forked or spawned: :func:`guidegen.system.start_method`) imports
+    WeasyPrint and the renderers as it starts, while this process
     loads and validates the content, then may take ``memory_limit`` megabytes more.
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_start_worker, initargs=(os.getpid(), memory_limit))
-    pool.submit(int)  # with fork, the first task starts every worker
+    start = multiprocessing.get_context(system.start_method())
+    imported = tuple(sorted(name for name in sys.modules if name.startswith("guidegen.")))
+    pool = ProcessPoolExecutor(processes, mp_context=start, initializer=_start_worker,
+                               initargs=(os.getpid(), memory_limit, _language, imported))
+    pool.submit(int)  # forked, this starts every worker; spawned, more start as tasks come
     return pool
 
 
-def _start_worker(parent: int, memory_limit: int) -> None:
+def _start_worker(parent: int, memory_limit: int, language: Language | None,
+                  imported: Sequence[str]) -> None:
     _become_child(parent)
     from ..native import limit_memory
 
     for renderer in RENDERERS.values():  # imported ahead of the first task
         with suppress(Exception):  # errors show when the renderers are used
-            renderer.warm_up(_language)
-    with suppress(Exception):  # what unpickling a task imports: not under the memory limit
-        from .. import tree  # noqa: F401
-        from ..content import model  # noqa: F401
-    limit_memory(memory_limit)
+            renderer.warm_up(language)
+    import importlib
+
+    # what unpickling a task imports, not under the memory limit: the tree and the model
+    # (not loaded yet where the pool starts), and in a spawned worker what this one had
+    for name in ("guidegen.tree", "guidegen.content.model", *imported):
+        with suppress(Exception):
+            importlib.import_module(name)
+    ready()
+    limit_memory(memory_limit + _spawn_slack())
     WORKER_MEMORY.append(memory_limit)
 
 

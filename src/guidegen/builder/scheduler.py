@@ -5,8 +5,9 @@ the renderers' registry's to say (:data:`~guidegen.renderers.RENDERERS`); the PD
 of the first and the last, the DOCX takes its page map.
 
 This module is the one interface to guidegen's speed machinery for rendering,
-:class:`Scheduler`; the processes it uses are forked and spoken to by
-:mod:`.processes`, and the limits every render runs under are in :mod:`.limits`:
+:class:`Scheduler`; the processes it uses are started (forked on Linux, spawned
+elsewhere: :mod:`guidegen.system`) and spoken to by :mod:`.processes`, and the limits
+every render runs under are in :mod:`.limits`:
 
 * **PDF helper.** With a second core, a forked helper process lays out the PDF while
   this process builds the DOCX and the HTML. :meth:`Scheduler.warm_up` forks it as
@@ -28,8 +29,6 @@ This module is the one interface to guidegen's speed machinery for rendering,
 
 from __future__ import annotations
 
-import os
-import signal
 import time
 from collections.abc import Callable, Sequence
 from contextlib import suppress
@@ -159,9 +158,9 @@ class Scheduler:
                  tb: TracebackType | None) -> None:
         if self.pool is not None:
             if exc is not None:  # Ctrl-C or a failure: stop the renders under way now
-                for process in list(getattr(self.pool, "_processes", None) or {}):
-                    with suppress(OSError):
-                        os.kill(process, signal.SIGKILL)
+                for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+                    with suppress(OSError, ValueError):
+                        process.kill()
             self.pool.shutdown(cancel_futures=True)
             self.pool = None
 
