@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..content.editions import Editions
     from ..content.model import Guide
     from ..content.packet import Packet
     from ..content.roster import Recipient
@@ -62,24 +63,32 @@ class Entry:
 
 def entries(packet: Packet, guides: Sequence[Guide], recipients: Sequence[Recipient | None],
             jobs: Sequence[Job], outputs: Sequence[Output], state: BuildState, *,
-            built: str, earlier: dict[tuple[str, str], str]) -> list[Entry]:
+            built: str, earlier: dict[tuple[str, str], str],
+            editions: Editions | None = None) -> list[Entry]:
     """Return the manifest of a packet's build: an entry per output file of each job.
 
     ``recipients`` are the jobs' (None: the packet without one), each listed with the
-    guides of their curriculum; ``state`` holds the hashes of the files written.
+    guides of their curriculum, in their language (``editions``: the guides in each
+    recipient's language); ``state`` holds the hashes of the files written.
     ``built`` is this build's date; a file an earlier manifest listed with the same
     hash keeps the date it had there (``earlier``, by file name and hash).
     """
     from ..content.curricula import chosen
+    from ..content.editions import guides_of
     from ..version import __version__
 
-    records = [_record(guide) for guide in guides]
+    by_language: dict[str | None, list[Record]] = {}
     fields = packet.roster.ids if packet.roster is not None else ()
     number, version = (packet.packet.document.number, packet.packet.document.version) \
         if packet.packet.document else ("", "")
     by_target = {output.path: output for output in outputs}
     found = []
     for recipient, job in zip(recipients, jobs, strict=True):
+        language = recipient.language if recipient else None
+        if language not in by_language:
+            by_language[language] = [_record(guide) for guide in (guides_of(
+                recipient, guides, editions) if editions is not None else guides)]
+        records = by_language[language]
         theirs = tuple(records[n] for n in chosen(recipient, len(guides)))
         ids = tuple((field, recipient.value(field) if recipient else "") for field in fields)
         for name, target in job.targets.items():

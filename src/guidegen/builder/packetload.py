@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..content.editions import NO_EDITIONS, Editions
 from ..errors import ContentError, Location, Problem, UsageError, display_name, warn
 from ..files import named_root
 from .jobs import stamp
@@ -33,12 +34,14 @@ class Loaded:
     packet: Packet
     guides: tuple[Guide, ...]
     recipients: tuple[Recipient, ...] | None
+    editions: Editions = NO_EDITIONS  # the guides in each recipient's language
 
 
 def load_packets(session: Session, paths: Sequence[Path]) -> list[Loaded]:
     """Return the packets at ``paths``, checked with their guides and roster; raise all."""
     from ..content.curricula import with_curricula
-    from ..content.packet import draft_problems, load_guides, load_packet
+    from ..content.editions import with_languages
+    from ..content.packet import draft_problems, guide_paths, load_guides, load_packet
     from ..content.roster import read_roster
     from ..layout.packet import PacketLayout
 
@@ -59,7 +62,7 @@ def load_packets(session: Session, paths: Sequence[Path]) -> list[Loaded]:
             # every label it prints, in its language: a warning now, before any render
             PacketLayout(packet, guides, session.templates,
                          language=session.language).guide_labels()
-            recipients = None
+            recipients, editions = None, NO_EDITIONS
             if options.roster is not None:
                 if packet.roster is None:
                     raise UsageError(f"{path} has no 'roster:' section that says which "
@@ -73,7 +76,11 @@ def load_packets(session: Session, paths: Sequence[Path]) -> list[Loaded]:
                     options.roster_encoding)))
                 _refuse_own_name(path, recipients)
                 _warn_if_empty_shard(recipients, options)
-            loaded.append(Loaded(path, packet, tuple(guides), recipients))
+                found, editions = with_languages(
+                    packet, guides, guide_paths(packet, options.content), recipients,
+                    session.language, project, options.content)
+                recipients = tuple(found)
+            loaded.append(Loaded(path, packet, tuple(guides), recipients, editions))
         except ContentError as exc:
             problems += exc.problems
     if problems:

@@ -88,7 +88,8 @@ class PacketDraft:
             from ..layout.packet import PacketLayout
 
             layout = PacketLayout(layout.packet, layout.guides, templates,
-                                  language=layout.language, date=layout.date)
+                                  language=layout.language, date=layout.date,
+                                  reader=layout.reader)
         return layout.document(self.recipient)
 
 
@@ -235,8 +236,18 @@ def _sources(session: Session, packet: bytes, path: Path,
     ``packet`` holds the bytes of the packet file at ``path``; ``guides`` are the files it
     names, read only inside the project or the content folder.
     """
-    return [*session.settings, packet, *(data for guide in guides for data in inputs_of(
+    files = [found for guide in guides for found in (guide, *_translations(guide))]
+    return [*session.settings, packet, *(data for guide in files for data in inputs_of(
         guide, session.project, named_by=path, given=(session.options.content,)))]
+
+
+def _translations(guide: Path) -> list[Path]:
+    """Return the translations beside ``guide`` (``X.<tag>.yaml``), which a roster may pick.
+
+    See :mod:`guidegen.content.editions`.
+    """
+    return sorted(found for found in guide.parent.glob(f"{guide.stem}.*{guide.suffix}")
+                  if found.stem.count(".") == guide.stem.count(".") + 1)
 
 
 def _run_key(session: Session, sources: list[bytes | str]) -> str:
@@ -272,7 +283,6 @@ def build_packets(session: Session, plans: Sequence[PacketPlan],
 
 def _build_one(session: Session, plan: PacketPlan, loaded: Loaded,
                pending: list[Batch]) -> list[Output]:
-    from ..layout.packet import PacketLayout
     from .manifest import (
         built_dates,
         entries,
@@ -286,10 +296,10 @@ def _build_one(session: Session, plan: PacketPlan, loaded: Loaded,
 
     options, folder = session.options, plan.folder
     state = session.state(folder, _state_name(options))
-    layout = PacketLayout(loaded.packet, loaded.guides, session.templates,
-                          language=session.language, date=packet_date(loaded.packet))
+    layouts = _layouts(session, loaded)
     recipients = _recipients(loaded, options)
-    jobs = [_job(session, plan, layout, recipient) for recipient in recipients]
+    jobs = [_job(session, plan, layouts[recipient.language if recipient else None],
+                 recipient) for recipient in recipients]
     name, owner = _manifest_name(options), _owner(session, plan.path)
     manifests = (folder / f"{name}.csv", folder / f"{name}.json")
     room = folder / f"{room_name(name)}.pdf"
@@ -299,7 +309,7 @@ def _build_one(session: Session, plan: PacketPlan, loaded: Loaded,
     planned = plan_jobs(jobs, state, options.force)
     try:
         outputs, files = session.run(jobs, state, planned=planned,
-                                     context=_contexts(session, layout, loaded, planned[0]),
+                                     context=_contexts(session, loaded, planned[0]),
                                      batch=2 * options.processes if roster else None,
                                      write_as_done=roster)
     except KeyboardInterrupt:
@@ -308,7 +318,7 @@ def _build_one(session: Session, plan: PacketPlan, loaded: Loaded,
     run_key, built = _run_key(session, plan.sources), today()
     earlier = built_dates(listed(manifests[1], MAX_MANIFEST))
     manifest = entries(loaded.packet, loaded.guides, recipients, jobs, outputs, state,
-                       built=built, earlier=earlier)
+                       built=built, earlier=earlier, editions=loaded.editions)
     made = print_room_file(options, room, recipients, jobs)
     if made is not None:  # the print room's file: listed in the manifest, written with it
         pdf, output = made
@@ -385,7 +395,28 @@ def _owner(session: Session, path: Path) -> str:
     return owner
 
 
-def _contexts(session: Session, layout: PacketLayout, loaded: Loaded,
+def _layouts(session: Session, loaded: Loaded) -> dict[str | None, PacketLayout]:
+    """Return the packet's layout for each language its recipients read (None: as written).
+
+    Each lays the guides out in that language once, for all its recipients.
+    """
+    from ..content.editions import guides_of
+    from ..layout.packet import PacketLayout
+
+    date = packet_date(loaded.packet)
+    layouts: dict[str | None, PacketLayout] = {None: PacketLayout(
+        loaded.packet, loaded.guides, session.templates, language=session.language,
+        date=date)}
+    for tag in loaded.editions.guides:
+        reader = next(r for r in loaded.recipients or () if r.language == tag)
+        layouts[tag] = PacketLayout(loaded.packet, guides_of(reader, loaded.guides,
+                                                             loaded.editions),
+                                    session.templates, language=session.language,
+                                    date=date, reader=tag)
+    return layouts
+
+
+def _contexts(session: Session, loaded: Loaded,
               todo: Sequence[Job]) -> Callable[[Job], RenderContext]:
     """Return the render context of each job: with its curriculum's shared layout, if any.
 
@@ -396,18 +427,25 @@ def _contexts(session: Session, layout: PacketLayout, loaded: Loaded,
     recipients to render per process or more.
     """
     options, plain = session.options, session.context()
-    contexts: dict[tuple[int, ...], RenderContext] = {}
+    contexts: dict[tuple[PacketLayout, tuple[int, ...]], RenderContext] = {}
     # a footer with the recipient's name makes every page their own: nothing to share
     if loaded.recipients is not None and "pdf" in options.formats and \
             not loaded.packet.footer_recipient:
-        counts = Counter(_draft(job).chosen for job in todo)
-        contexts = {chosen: session.context(shared=layout.document(None, chosen))
-                    for chosen, count in counts.items() if count >= 2 * options.processes}
+        counts = Counter(_curriculum(job) for job in todo)
+        contexts = {(layout, chosen): session.context(shared=layout.document(None, chosen))
+                    for (layout, chosen), count in counts.items()
+                    if count >= 2 * options.processes}
 
     def context(job: Job) -> RenderContext:
-        return contexts.get(_draft(job).chosen, plain)
+        return contexts.get(_curriculum(job), plain)
 
     return context
+
+
+def _curriculum(job: Job) -> tuple[PacketLayout, tuple[int, ...]]:
+    """Return what a job's packet shares its guides' pages by: language and curriculum."""
+    draft = _draft(job)
+    return draft.layout, draft.chosen
 
 
 def _draft(job: Job) -> PacketDraft:

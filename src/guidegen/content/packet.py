@@ -148,6 +148,10 @@ class Packet(Model):
     acknowledgement: Literal["packet", "per-guide", "none"] = Field(
         "packet", description="An acknowledgement sheet for the whole packet, one after "
         "each guide, or none.")
+    fallback_language: LanguageTag | None = Field(
+        None, description="With a roster's language field: the language a recipient gets a "
+        "guide in that has no translation in theirs (with a warning); default: none, an "
+        "error at the cell.")
     footer_recipient: bool = Field(
         False, description="Print the recipient's name in every page's footer, beside the "
         "packet's page number (each recipient's PDF is then laid out whole).")

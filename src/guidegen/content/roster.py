@@ -51,6 +51,7 @@ class Recipient:
     location: Location
     places: tuple[tuple[str, Location], ...] = ()  # where each field was read
     guides: tuple[int, ...] | None = None  # the packet's guides they get (None: all)
+    language: str | None = None  # the language they read (None: the packet's guides as written)
 
     def value(self, field: str) -> str:
         """Return the text of ``field`` (empty if the roster leaves it out)."""

@@ -70,14 +70,20 @@ class PacketLayout:
     """Lays out one packet for any number of recipients: its guides once, for all of them."""
 
     def __init__(self, packet: Packet, guides: Sequence[Guide], templates: Templates, *,
-                 language: Language, date: datetime.datetime | None = None) -> None:
-        """Lay out ``packet`` in its language, else ``language`` (the project's)."""
+                 language: Language, date: datetime.datetime | None = None,
+                 reader: str | None = None) -> None:
+        """Lay out ``packet`` in its language, else ``language`` (the project's).
+
+        ``reader`` is the language of the recipients it is for (a roster's language
+        field), which the packet's own pages then speak; ``guides`` are in it.
+        """
         self.packet = packet
         self.guides = guides
         self.templates = templates
         self.date = date
-        own = packet.packet.language
+        own = reader or packet.packet.language
         self.language = Language.of(own) if own else language
+        self.reader = reader
         self.labels = packet_labels(packet, templates, self.language)
         self.words = self.labels.texts
         self._trees: dict[int, Document] = {}  # each guide laid out, by index
