@@ -87,15 +87,14 @@ def test_the_site_builds_strictly_with_a_picture_for_every_picture_fence(site):
     assert "```picture" not in html and "source: content/" not in html
 
 
-def test_a_picture_holds_the_lines_from_its_anchor_to_the_next(tmp_path):
+def test_a_picture_holds_the_lines_from_its_anchor_to_the_next(tmp_path, cli, monkeypatch):
     """The matrix's crop holds its heading and rows, and stops above the next part."""
     import pypdfium2
 
     project = HOOK.example_project(tmp_path / "project")
-    built = subprocess.run([sys.executable, "-m", "guidegen", "build",
-                            "content/deviation-capa-change.yaml", "-f", "pdf", "-o", "out"],
-                           cwd=project, capture_output=True, text=True)
-    assert built.returncode == 0, built.stderr
+    monkeypatch.chdir(project)
+    built = cli("build", "content/deviation-capa-change.yaml", "-f", "pdf", "-o", "out")
+    assert built.exit_code == 0, built.stderr
     picture = HOOK.Picture("x.md:1", {"source": "content/deviation-capa-change.yaml",
                                       "page": 2, "from": "Which one do I open?",
                                       "to": "Who owns the record", "alt": "x"})
