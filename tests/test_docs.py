@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import itertools
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +18,7 @@ from types import ModuleType
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import PATIENCE, ROOT
 from .readers import yaml_1_2
 
 DOCS = ROOT / "docs"
@@ -248,16 +250,62 @@ def test_the_commands_run_elsewhere_are_install_and_shell_set_up_only():
     }
 
 
+def run_line(line: str, cwd: Path, env: dict[str, str]) -> tuple[Path, int, str]:
+    """Run one documented command line as a reader's shell would; return the folder it
+    leaves the shell in, its status and what it printed.
+
+    ``guidegen`` runs in this process through click's runner (the page's commands are
+    about what guidegen does, not about starting it: the installed command is tested
+    below), with the line's ``NAME=value`` prefixes in its environment; ``cd`` moves the
+    shell; any other command, and a line with the shell's own syntax (``$``, pipes,
+    redirections), runs in bash. ``&&`` runs the next part only after success.
+    """
+    from click.testing import CliRunner
+
+    from guidegen.cli import main
+
+    if set(line) & set("$`|;<>()*"):  # the shell's own work: all of it in bash
+        ran = subprocess.run(["bash", "-c", line], cwd=cwd, env=env, capture_output=True,
+                             text=True, timeout=PATIENCE)
+        return cwd, ran.returncode, ran.stdout + ran.stderr
+    words = shlex.split(line)
+    while words:
+        part = words[:words.index("&&")] if "&&" in words else words
+        words = words[len(part) + 1:]
+        assigned = dict(word.split("=", 1) for word in itertools.takewhile(
+            lambda word: re.fullmatch(r"[A-Z_][A-Z0-9_]*=.*", word) is not None, part))
+        command = part[len(assigned):]
+        if command[0] == "cd":
+            cwd = cwd / command[1]
+            continue
+        if command[0] != "guidegen":
+            ran = subprocess.run(["bash", "-c", shlex.join(part)], cwd=cwd, env=env,
+                                 capture_output=True, text=True, timeout=PATIENCE)
+            status, printed = ran.returncode, ran.stdout + ran.stderr
+        else:
+            os.chdir(cwd)
+            result = CliRunner().invoke(main, command[1:], env=assigned,
+                                        catch_exceptions=False)
+            status, printed = result.exit_code, result.output
+        if status != 0:
+            return cwd, status, printed
+    return cwd, 0, ""
+
+
 @pytest.mark.parametrize("page", [page for page in PAGES if commands(page)],
                          ids=lambda page: page.name)
-def test_every_command_on_the_page_runs(page, tmp_path):
-    project = HOOK.example_project(tmp_path / "project")
-    script = "set -euo pipefail\n" + "\n".join(commands(page)) + "\n"
-    env = {**HOOK.reader_env(), "HOME": str(tmp_path / "home")}
+def test_every_command_on_the_page_runs(page, tmp_path, monkeypatch):
+    cwd = HOOK.example_project(tmp_path / "project")
     (tmp_path / "home").mkdir()
-    ran = subprocess.run(["bash", "-c", script], cwd=project, env=env, capture_output=True,
-                         text=True, timeout=900)
-    assert ran.returncode == 0, f"{page.name}:\n{script}\n{ran.stdout}{ran.stderr}"
+    env = {**HOOK.reader_env(), "HOME": str(tmp_path / "home")}
+    for name in set(os.environ) - set(env):
+        monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(cwd)
+    for line in commands(page):
+        cwd, status, printed = run_line(line, cwd, env)
+        assert status == 0, f"{page.name}: {line}\n{printed}"
 
 
 def test_shell_completion_works_through_the_installed_command():
