@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -543,3 +544,42 @@ def yaml_1_2(text: str) -> object:
                                  re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
                                  list("tTfF"))
     return yaml.load(text, Loader)  # a SafeLoader, with YAML 1.2's scalars
+
+
+def page_words(path: Path, top: float, bottom: float
+               ) -> list[tuple[float, list[tuple[float, float, float, str]]]]:
+    """Return each page's height and words between ``top`` and ``bottom`` points from its edges.
+
+    Each word as (top, left, bottom, word), from poppler's ``pdftotext -bbox``: the text
+    area of a page (a word whose middle is in it: a tall Japanese title's glyphs reach
+    above the area's top), its running header and footer left out.
+    """
+    found = []
+    for page in re.findall(r"<page (.*?)</page>", pdf_text(path, "-bbox"), re.S):
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))
+        words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" '
+                           r'yMax="([\d.]+)">(.*?)</word>', page)
+        found.append((height, [(float(y_min), float(x_min), float(y_max), html.unescape(word))
+                               for x_min, y_min, y_max, word in words
+                               if top < (float(y_min) + float(y_max)) / 2 < height - bottom]))
+    return found
+
+
+def page_starts(path: Path, top: float, bottom: float, count: int = 3) -> list[str]:
+    """Return the first ``count`` words of each page's text area (its first line's).
+
+    The words of the topmost line, left to right, line-end hyphens dropped, Chinese or
+    Japanese words joined without a space (readers split them where runs part); empty
+    for a page without text there.
+    """
+    starts = []
+    for _, words in page_words(path, top, bottom):
+        first = min((y for y, _, _, _ in words), default=0.0)
+        line = sorted((x, word) for y, x, _, word in words if y < first + 3)
+        text = ""
+        for _, word in line[:count]:
+            word = word.rstrip("-\u2010\u00ad")
+            joined = re.search(f"{_EAST_ASIAN}$", text) or re.match(_EAST_ASIAN, word)
+            text += word if joined or not text else " " + word  # Japanese: no spaces
+        starts.append(text)
+    return starts

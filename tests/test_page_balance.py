@@ -4,7 +4,8 @@ LibreOffice's rendering of the DOCX, on A4 and US Letter.
 No page is near-empty (but one left blank on purpose), and no table is split across
 pages with fewer than the theme's ``table_min_rows`` rows on a side: the fixtures in
 tests/data include an eight-row matrix that, as written, starts at the foot of a page.
-The preflight warns where a layout still breaks either rule.
+The preflight warns where a layout still breaks either rule. LibreOffice's pages of the
+DOCX start with the same words as the PDF's.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .conftest import (
     document_of,
     write_yaml,
 )
-from .readers import dehyphenate, pdf_pages, pdf_text
+from .readers import dehyphenate, page_starts, page_words, pdf_pages, pdf_text
 
 PAPERS = ("a4", "letter")
 STEMS = [path.stem for path in GOOD_FIXTURES]
@@ -45,16 +46,15 @@ def printed(request):
 
 def page_fills(pdf: Path) -> list[float]:
     """Return how much of each page's text area its words reach down to, from pdftotext."""
+    top, bottom = text_area()
+    return [(max((end for _, _, end, _ in words), default=top) - top) / (height - top - bottom)
+            for height, words in page_words(pdf, top, bottom)]
+
+
+def text_area() -> tuple[float, float]:
+    """Return the theme's top and bottom margins in points: where a page's text area is."""
     margins = load_templates().theme.margins
-    top, bottom = margins.top * MM, margins.bottom * MM
-    found = []
-    for page in re.findall(r"<page (.*?)</page>", pdf_text(pdf, "-bbox"), re.S):
-        height = float(re.search(r'height="([\d.]+)"', page).group(1))
-        ends = [float(y_max) for y_min, y_max in
-                re.findall(r'<word [^>]*yMin="([\d.]+)"[^>]*yMax="([\d.]+)"', page)
-                if float(y_min) > top - 2 and float(y_max) < height - bottom + 2]
-        found.append((max(ends, default=top) - top) / (height - top - bottom))
-    return found
+    return margins.top * MM, margins.bottom * MM
 
 
 @pytest.mark.parametrize("stem", STEMS)
@@ -66,6 +66,32 @@ def test_no_page_is_near_empty(printed, stem):
         assert len(fills) == pdf_pages(pdf)
         assert all(fill >= least for fill in fills[:-1]), (pdf, fills)
         assert fills[-1] >= 0.15, (pdf, fills)
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_libreoffice_starts_every_page_with_the_pdfs_words(printed, stem):
+    # the DOCX keeps the PDF's pages: the same count, and each page's text area starts
+    # with the same words in LibreOffice as in the PDF
+    pdf, converted = printed[stem]
+    top, bottom = text_area()
+    assert pdf_pages(converted) == pdf_pages(pdf)
+    # a line may wrap a word sooner in one (a Japanese title has no spaces to count
+    # words by): one page's first line starts the other's
+    for ours, theirs in zip(page_starts(pdf, top, bottom), page_starts(converted, top, bottom),
+                            strict=True):
+        assert ours.startswith(theirs) or theirs.startswith(ours), (pdf, ours, theirs)
+        assert bool(ours) == bool(theirs), (pdf, ours, theirs)  # text, or a blank page
+
+
+def test_a_table_s_intro_starts_the_page_the_table_starts(printed):
+    # the forty checks' heading, title and intro do not stay at a page foot while their
+    # matrix goes to the next page: the intro keeps to the table (keep_intro), as in Word
+    for pdf in printed["forty-checks"]:
+        pages = [pdf_text(pdf, "-f", str(n), "-l", str(n))
+                 for n in range(1, pdf_pages(pdf) + 1)]
+        intro = next(n for n, text in enumerate(pages) if "Leads: the department" in text)
+        table = next(n for n, text in enumerate(pages) if "Approved supplier" in text)
+        assert intro == table, (pdf, intro, table)
 
 
 def matrices(stem: str) -> list[list[str]]:

@@ -88,16 +88,37 @@ class RenderContext:
 
 
 @dataclass(frozen=True)
+class PageStart:
+    """What a page of the PDF starts with: a block, as the PDF's HTML draws it.
+
+    It is the ``nth`` (from 0) element drawn as ``tag`` (``p``, ``h2``, ``li``,
+    ``table``) of those from ``source``. ``continued``: that element began on a page
+    before (the rest of a paragraph, a list or a table); ``row``: the row of a table
+    (from 0, its header row left out) the page starts with.
+    """
+
+    source: Location
+    tag: str = ""
+    nth: int = 0
+    continued: bool = False
+    row: int | None = None
+
+
+@dataclass(frozen=True)
 class PageMap:
     """Where the PDF's layout put things: its page count and the page of each anchor.
 
     The DOCX takes its cached page numbers from it: NUMPAGES, each part's page count,
-    and the table of contents.
+    and the table of contents; and its pages: ``starts`` says what each page starts
+    with (None: not known), ``rows`` the height (points) of each table's rows, header
+    first, by where the table came from.
     """
 
     pages: int | None = None
     anchors: tuple[tuple[str, int], ...] = ()
     blank: tuple[int, ...] = ()  # pages left blank before a part on a right-hand page
+    starts: tuple[PageStart | None, ...] = ()
+    rows: tuple[tuple[Location, tuple[float, ...]], ...] = ()
 
     def page_of(self, anchor: str) -> int | None:
         """Return the page (from 1) where ``anchor`` landed, or None if it is not there."""

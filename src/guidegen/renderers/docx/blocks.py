@@ -42,6 +42,7 @@ from ...tree import (
 )
 from ...tree.keys import key_bookmark_name
 from . import oxml
+from .pages import PageKeeper
 from .spacing import BlockSpacing
 from .toc import ContentsWriter
 
@@ -59,6 +60,7 @@ class BlockWriter:
         self.bookmarks = 0
         self.contents = ContentsWriter(document, styles)
         self.spacing = BlockSpacing(document, styles)
+        self.pages = PageKeeper(document)  # where each block went: the PDF's page breaks
         self.upright_next = False  # a landscape section ended: turn upright before more
         self.turned: list[int] = []  # the Word sections started to turn the pages
         oxml.remember_style_ids(document)
@@ -74,6 +76,13 @@ class BlockWriter:
                                       block.orientation == "landscape"):
             self.upright_next = False
             self._new_section(WD_ORIENT.PORTRAIT)
+        start = self.spacing.start()
+        slot = self.pages.begin(_tag(block), getattr(block, "source", None))
+        self._add_block(block, level)
+        written = self.spacing.written(start)
+        self.pages.end(slot, written[0] if written else None)
+
+    def _add_block(self, block: Block, level: int) -> None:
         if isinstance(block, Heading):
             role = block.role or _HEADING_ROLES[min(block.level, len(_HEADING_ROLES)) - 1]
             paragraph = self.document.add_paragraph(block.text, self.style(role))
@@ -177,7 +186,11 @@ class BlockWriter:
             if block.ordered else None
         for item in block.items:
             lead = item[0] if item and isinstance(item[0], Paragraph) else None
+            at = self.spacing.start()
+            drawn = getattr(item[0], "source", None) if item else block.source  # as the HTML's li
+            slot = self.pages.begin("li", drawn)
             paragraph = self.document.add_paragraph(style=style)
+            self.pages.end(slot, oxml.body_element(self.document, at))
             if restart:
                 oxml.use_numbering(paragraph, *restart)
             if lead is not None:
@@ -200,6 +213,7 @@ class BlockWriter:
         table = self.document.add_table(rows=1 + len(block.rows), cols=len(block.head))
         look = self.styles.tables.get(block.role or "") or self.styles.tables["matrix"]
         table.style = self.document.styles[look.word]
+        self.pages.table(block.source, table)
         oxml.set_table_look(table, banded_rows=look.stripes is not None)
         oxml.set_column_widths(table, _shares(self._width, block.widths))
         header = table.rows[0]
@@ -318,6 +332,15 @@ class BlockWriter:
         if link is not None:
             oxml.add_to_link(link, run)
         return run
+
+
+def _tag(block: Block) -> str:
+    """Return the HTML tag the PDF draws ``block`` as, where it may start a page."""
+    if isinstance(block, Heading):
+        return f"h{block.level}"
+    if isinstance(block, ListBlock):
+        return "ol" if block.ordered else "ul"
+    return {Paragraph: "p", Table: "table", Fields: "dl"}.get(type(block), "")
 
 
 @functools.cache

@@ -192,8 +192,8 @@ def _list(kind: str, levels: tuple[LevelLook, ...], styles: Styles) -> Iterator[
                                f"padding-left: {_pt(round(level.indent - outer - gap, 3))}",
                                f"list-style-type: {marker}"])
         yield _rule(f"{selector} > li", [f"padding-left: {_pt(gap)}"])
-        if level.keep_intro:
-            yield _rule(f"p:has(+ {tag})", ["break-after: avoid"])
+        if level.keep_intro:  # (WeasyPrint has no :has(): the list keeps to what is before)
+            yield _rule(f"p + {tag}", ["break-before: avoid"])
         if level.color is not None:
             yield _rule(f"{selector} > li::marker", [f"color: {level.color}"])
         outer = level.indent
@@ -218,8 +218,8 @@ def _table(table: TableLook) -> Iterator[str]:
     yield _rule(f"{name} thead th", head)
     if table.stripes is not None:
         yield _rule(f"{name} tbody tr:nth-child(even)", [f"background: {table.stripes}"])
-    if table.keep_intro:
-        yield _rule(f"p:has(+ .table-box > {name})", ["break-after: avoid"])
+    if table.keep_intro:  # (WeasyPrint has no :has(): the table's box keeps to the intro)
+        yield _rule(f"p + .table-box.{table.role}-box", ["break-before: avoid"])
     if table.keep_rows > 1:  # a split leaves keep_rows rows on each side; shorter: whole
         ends = f"-n+{table.keep_rows - 1}"
         yield _rule(f"{name} tbody tr:nth-child({ends})", ["break-after: avoid"])

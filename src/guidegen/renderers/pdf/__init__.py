@@ -132,5 +132,5 @@ def written(document: Laid, layout: Layout, *fetchers: Any) -> Rendered:
             raise TemplateError(fetcher.refused[0])
     if missing:
         raise missing_glyph_error(document, list(missing), layout.sources, layout.fallback)
-    return Rendered(data, len(document.pages), tuple(warnings), page_map(document),
-                    pagination)
+    return Rendered(data, len(document.pages), tuple(warnings),
+                    page_map(document, layout.sources), pagination)
