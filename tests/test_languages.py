@@ -81,7 +81,7 @@ def test_no_english_label_is_left_in_the_pdf_or_the_docx(built, language):
 
 
 def test_every_catalogue_has_every_label_and_says_who_wrote_it():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "languages-in-detail.md").read_text(encoding="utf-8")
     for tag in ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "sv", "da", "ja", "zh-Hans"):
         catalogue = load_catalogue(catalogue_tags()[tag.lower()])
         assert set(catalogue.labels.model_dump()) == set(LABEL_KEYS)

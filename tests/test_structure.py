@@ -1,4 +1,4 @@
-"""The import order the README's module map promises, read from the code itself."""
+"""The import order the module map (docs/development.md) promises, read from the code itself."""
 
 from __future__ import annotations
 

@@ -488,7 +488,7 @@ def import_(ctx: click.Context, source: Path, output: Path | None, force: bool,
     """Import a Word document or an Excel matrix (FILE.docx, FILE.xlsx) as a guide.
 
     With --update GUIDE, FILE is a DOCX built from GUIDE and reviewed in Word: its
-    edits go back into GUIDE (see the README's "Importing and reviewing in Word").
+    edits go back into GUIDE (see "Reviewing in Word" in the user guide).
     """
     options = _options(ctx, {})
     if update is not None:

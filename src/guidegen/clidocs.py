@@ -1,7 +1,7 @@
-"""The command line's reference tables, made from the code, as the README and docs print them.
+"""The command line's reference tables, made from the code, as the user guide prints them.
 
 Kept beside :mod:`guidegen.cli` (it reads the commands' declared options), so that the
-README's test and the user guide's hook print the one table the code declares.
+user guide's hook prints the one table the code declares.
 """
 
 from __future__ import annotations
