@@ -143,8 +143,8 @@ _EAST_ASIAN = "[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]"
 def _lines(pieces: list[str]) -> str:
     """Return an element's text from its pieces (its lines): a line that ends after a
     word's hyphen or dash ("β-" of "β-cyclodextrin") runs on into the next, as does a
-    line break in Chinese, Japanese or Korean (written without spaces); others with a
-    space."""
+    line break in Chinese, Japanese or Korean (written without spaces) and a piece that
+    starts with a comma or a closing bracket; others with a space."""
     text = ""
     for piece in pieces:
         broken = re.search(r"\n\s*$", text) or re.match(r"\s*\n", piece)  # a line break
@@ -152,7 +152,8 @@ def _lines(pieces: list[str]) -> str:
                        or re.match(f"\\s*{_EAST_ASIAN}", piece)):
             text = text.rstrip() + piece.lstrip()
             continue
-        glued = re.search(r"[^\W\d_][-–—]$", text) and re.match(r"[^\W\d_]", piece)
+        glued = (re.search(r"[^\W\d_][-–—]$", text) and re.match(r"[^\W\d_]", piece)) \
+            or re.match(r"[,.;:!?)\]]", piece)  # ("Quarterly [1]" "," of a link's note)
         text += piece if glued or not text else " " + piece
     return re.sub(r"(?<=[^\W\d_][-–—])[ \t]*\n\s*(?=[^\W\d_])", "", text)
 

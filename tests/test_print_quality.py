@@ -34,7 +34,8 @@ from .readers import (
 PAGES = {"cmo-cdmo-cro": (2, 2), "acht-dienstleister": (4, 4), "excipients": (1, 1),
          "five-subjects": (4, 5), "forty-checks": (3, 3), "japanischer-partner": (1, 2),
          "minimal": (1, 1), "nihon-itaku": (2, 2), "qa-qc-one-page": (1, 1),
-         "pv-vendors-budget": (5, 5), "deviation-change-capa": (2, 2)}
+         "pv-vendors-budget": (5, 5), "deviation-change-capa": (2, 2),
+         "further-reading": (2, 2)}
 PAPERS = ("a4", "letter")
 STEMS = [path.stem for path in GOOD_FIXTURES]
 

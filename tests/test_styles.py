@@ -81,19 +81,28 @@ class HtmlRoles:
         if role is not None and "::" not in getattr(box, "element_tag", "") and \
                 not type(box).__name__.startswith(("Line", "Text")) and element not in self.seen:
             self.seen.add(element)
-            self.found[role].append((self._text(element), box.style))
+            for text in self._texts(element):
+                self.found[role].append((text, box.style))
         for child in getattr(box, "children", ()):
             self._walk(child, blank)
 
-    def _text(self, element) -> str:
-        """Return the text of ``element`` but that of elements inside with roles of their own."""
-        roles = self.span if element in self.span else self.paragraph
-        parts = [element.text or ""]
+    def _texts(self, element) -> list[str]:
+        """Return the text of ``element`` but that of elements inside with roles of their own.
+
+        A span's text is in pieces between such elements, as Word's runs of its style are
+        ("(" and ")" around a printed address, a link): a paragraph's is one.
+        """
+        span = element in self.span
+        roles = self.span if span else self.paragraph
+        pieces = [[element.text or ""]]
         for child in element:
             if child not in roles:
-                parts.append(self._text_all(child, roles))
-            parts.append(child.tail or "")
-        return normalize("".join(parts))
+                pieces[-1].append(self._text_all(child, roles))
+            elif span:
+                pieces.append([])
+            pieces[-1].append(child.tail or "")
+        texts = [normalize("".join(piece)) for piece in pieces]
+        return [text for text in texts if text] or [""]
 
     def _text_all(self, element, roles) -> str:
         if element.tag.split("}")[-1] == "br":

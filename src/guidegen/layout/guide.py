@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Sequence
 
 from ..common.labels import fill
+from ..common.language import Language
 from ..common.yamlsource import format_path
 from ..content.model import Cell as MatrixCell
 from ..content.model import (
@@ -51,6 +52,7 @@ from ..tree.roles import ListRole, SpanRole
 from .capitals import keep_mixed_case
 from .hyphenate import hyphenate_blocks
 from .labels import Labels, control_line
+from .links import print_addresses
 from .running import running_title
 from .widths import matrix_widths
 
@@ -66,9 +68,19 @@ def layout_guide(guide: Guide, templates: Templates, labels: Labels, *,
     packet resolves its guides' own), and carry the document's :class:`Language`.
     """
     document = _GuideLayout(guide, templates, labels).document(date)
-    return dataclasses.replace(document, blocks=hyphenate_blocks(
-        keep_mixed_case(document.blocks, templates.styles), templates.styles,
-        labels.language))
+    return dataclasses.replace(document, blocks=finish_blocks(
+        document.blocks, templates, labels.language, guide.locate()))
+
+
+def finish_blocks(blocks: Sequence[Block], templates: Templates, language: Language,
+                  where: Location | None) -> tuple[Block, ...]:
+    """Return laid-out ``blocks`` as printed: link addresses, then hyphens.
+
+    ``language`` is the blocks', ``where`` the guide's source (for what is said about them).
+    """
+    printed = print_addresses(blocks, templates.styles, language, where)
+    return hyphenate_blocks(keep_mixed_case(printed, templates.styles), templates.styles,
+                            language)
 
 
 class _GuideLayout:

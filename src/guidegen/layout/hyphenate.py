@@ -228,8 +228,7 @@ class TreePass:
         if isinstance(node, Code):
             return node
         if isinstance(node, Link):
-            if len(node.children) == 1 and isinstance(node.children[0], Text) \
-                    and node.children[0].text == node.href:
+            if node.shows_address:
                 return node  # an address prints as it is
             return dataclasses.replace(node, children=self.inlines(node.children, face, fits))
         if isinstance(node, Span):

@@ -37,6 +37,7 @@ from .draft import Draft, make_id, plain
 from .marks import languages_of
 from .parts import Part, Plan, split, table_marks
 from .parts import plan as plan_parts
+from .printed import without_printed
 from .properties import properties
 from .yamltext import Path_, Prose
 
@@ -51,12 +52,13 @@ class WordGuide:
 
     def __init__(self, document: WordDocument, draft: Draft, name: str,
                  language: str = "en") -> None:
-        self.document = document
         self.draft = draft
         self.name = name  # the title when the document says none
         self.default_language = language
         self.ours = any(b == "title" or b.startswith("subject_") for p in _paragraphs(
             document.blocks) for b in p.bookmarks)
+        # a guide's own file: the link addresses it printed for paper are no text of it
+        self.document = without_printed(document) if self.ours else document
         self.contents = False
 
     def build(self) -> None:

@@ -143,6 +143,8 @@ class Fit(Model):
 
 
 Orientation = Literal["portrait", "landscape", "auto"]
+# how a printed format says where a link goes (layout/links.py)
+LinkAddresses = Literal["none", "after", "endnotes", "auto"]
 _TYPE_SIZES = ("body", "small", "title", "subtitle", "heading1", "heading2", "table",
                "cell_padding")
 
@@ -185,6 +187,16 @@ class Theme(Model):
         "list counts for its regions too): words hyphenated only where written with a "
         "hyphen (Fach-arzt-aus-bil-dung); a word written without one is never hyphenated. "
         "They come before the language catalogue's.")
+
+    print_link_addresses: LinkAddresses = Field(
+        "auto", description="How a PDF or DOCX says where a link goes: none; after (its "
+        "address after its text, smaller); endnotes (a number after its text, the addresses "
+        "by number at the end of its section); auto (after, or endnotes in a section with at "
+        "least link_endnotes_from links or an address longer than a line). The HTML shows "
+        "them only when printed.")
+    link_endnotes_from: Annotated[int, Field(ge=1, le=1000)] = Field(
+        4, description="With print_link_addresses auto: the number of links from which a "
+        "section gets endnotes instead of addresses after the links.")
 
     def font_stack(self, role: str, language: Language) -> list[str]:
         """Return the font families that draw ``role`` text (body, heading) in ``language``.

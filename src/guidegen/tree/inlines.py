@@ -52,6 +52,15 @@ class Link:
     href: str
     children: tuple[Inline, ...]
 
+    @property
+    def shows_address(self) -> bool:
+        """Return whether the link's text is its address ("https://…", "qa@example.org").
+
+        Such text prints as it is: never hyphenated, broken only after a ``/`` of its path.
+        """
+        return len(self.children) == 1 and isinstance(self.children[0], Text) and \
+            self.children[0].text in (self.href, self.href.removeprefix("mailto:"))
+
 
 @dataclass(frozen=True)
 class Span:

@@ -42,6 +42,7 @@ ParagraphRole = Literal[
     "legend",  # the key under a matrix: what its marks mean
     "prepared-for",  # the caption over a packet's recipient fields
     "statement",  # what the reader acknowledges by signing
+    "link-note",  # a printed link's address by number, at the end of its section
 ]
 # A bullet or numbered list.
 ListRole = Literal[
@@ -77,6 +78,8 @@ SpanRole = Literal[
     "mark-no",
     "mark-partial",
     "symbol",  # the symbol of a mark (drawn with the symbols font)
+    "link-address",  # a link's address printed after its text
+    "link-ref",  # the number of a link's note, after its text
     "as-written",  # a mixed-case word ("eQMS") in text set in capitals: kept as written
 ]
 

@@ -39,6 +39,7 @@ from ...tree import (
     Strong,
     Table,
     Text,
+    plain_text,
 )
 from ...tree.keys import key_bookmark_name
 from . import oxml
@@ -303,7 +304,12 @@ class BlockWriter:
                 self._run(paragraph, node.text, self._styled(spans, "code"), link)
             elif isinstance(node, Link):
                 target = link if link is not None else oxml.add_hyperlink(paragraph, node.href)
-                self.add_inlines(paragraph, node.children, self._styled(spans, "link"), target)
+                if node.shows_address:  # its hyphens are the address's: no line ends there
+                    self._run(paragraph, plain_text(node.children), self._styled(spans, "link"),
+                              target, address=True)
+                else:
+                    self.add_inlines(paragraph, node.children, self._styled(spans, "link"),
+                                     target)
             elif isinstance(node, Span):
                 self.add_inlines(paragraph, node.children, self._styled(spans, node.role), link)
             else:
@@ -314,14 +320,16 @@ class BlockWriter:
         look = self.styles.spans.get(role)
         return (*spans, look) if look is not None else spans
 
-    def _run(self, paragraph: Any, text: str, spans: tuple[SpanLook, ...], link: Any) -> Any:
+    def _run(self, paragraph: Any, text: str, spans: tuple[SpanLook, ...], link: Any,
+             address: bool = False) -> Any:
         """Add a run in the innermost span's character style.
 
         A run takes one character style; what the spans around it set and it does not
         (a bold mark around a symbol) is written on the run, as CSS would inherit it.
+        ``address``: the text is a web or e-mail address (see :func:`oxml.add_text`).
         """
         run = paragraph.add_run(None, spans[-1].word if spans else None)
-        oxml.add_text(run, text)
+        oxml.add_text(run, text, address)
         if len(spans) > 1:
             font = run.font
             for name, value in _inherited(spans):

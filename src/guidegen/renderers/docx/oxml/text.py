@@ -126,16 +126,19 @@ def add_link_text(link: Any, text: str) -> Any:
     return run
 
 
-def add_text(run: Any, text: str) -> None:
+def add_text(run: Any, text: str, address: bool = False) -> None:
     """Append ``text`` to ``run``, each soft hyphen (U+00AD) as Word's optional hyphen.
 
     The layout decided where a word may break (:mod:`guidegen.layout.hyphenate`); Word
     and LibreOffice break there and nowhere else (the document asks for no automatic
-    hyphenation), and read the word whole (``w:softHyphen`` is no text).
+    hyphenation), and read the word whole (``w:softHyphen`` is no text). ``address``:
+    ``text`` is a web or e-mail address, whose hyphens are Word's non-breaking hyphen
+    (a line end at one would read as a hyphenated word; it breaks after a ``/``).
     """
-    for n, piece in enumerate(text.split("\u00ad")):
+    character, element = ("-", "w:noBreakHyphen") if address else ("\u00ad", "w:softHyphen")
+    for n, piece in enumerate(text.split(character)):
         if n:
-            run._r.append(OxmlElement("w:softHyphen"))
+            run._r.append(OxmlElement(element))
         if piece:
             run.add_text(piece)
 
