@@ -64,6 +64,7 @@ def update_guide(guide: Path, reviewed: Path, *, changes: Changes = "refuse",
     from ...theme import load_templates
     from ..docx import read_docx
     from ..draft import Draft
+    from ..printed import without_printed
     from .body import match_body
     from .edits import write
     from .expected import expected
@@ -82,7 +83,8 @@ def update_guide(guide: Path, reviewed: Path, *, changes: Changes = "refuse",
     text = decode(data, file)
     with set_aside_warnings():
         model = load(guide, root)
-    document = read_docx(reviewed)
+    # the link addresses and notes printed for paper are no text of the guide (as in import)
+    document = without_printed(read_docx(reviewed))
     _check_revision(document.custom.get(REVISION_PROPERTY, ""), digest_of(data), reviewed,
                     file, force)
     loaded = load_templates(templates)
