@@ -314,9 +314,14 @@ class StructNode:
 
     def text(self, skip: tuple[str, ...] = ()) -> str:
         """Return the text inside this element, leaving out elements tagged ``skip``."""
-        return normalize(" ".join(
-            child if isinstance(child, str) else child.text(skip)
-            for child in self.children if isinstance(child, str) or child.tag not in skip))
+        return normalize(self._pieces(skip))
+
+    def _pieces(self, skip: tuple[str, ...]) -> str:
+        """Return the element's pieces of text as printed: each carries its own spaces and
+        line breaks, so a web address printed in pieces (its break points) reads whole."""
+        return "".join(
+            child if isinstance(child, str) else child._pieces(skip)
+            for child in self.children if isinstance(child, str) or child.tag not in skip)
 
     def find(self, tag: str) -> list[StructNode]:
         """Return every element tagged ``tag`` inside this one, in reading order."""
