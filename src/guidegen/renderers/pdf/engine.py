@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import threading
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -69,11 +70,11 @@ def lay_out(html: str, base_url: str, fetcher: Any, variant: str | None,
     return Laid(document, variant)
 
 
-_FONT_CONFIGURATIONS: dict[Hashable, Any] = {}  # the last one only
+_FONT_CONFIGURATIONS = threading.local()  # per thread (Pango's font map is not thread-safe)
 
 
 def _font_configuration(fonts: Hashable | None) -> Any:
-    """Return the font configuration of the layouts of ``fonts`` (None: a new one's).
+    """Return this thread's font configuration of the layouts of ``fonts`` (None: a new one's).
 
     WeasyPrint makes a font configuration (fontconfig's, with every installed font, and
     Pango's font map over it) for each document it lays out unless given one, and about
@@ -81,17 +82,21 @@ def _font_configuration(fonts: Hashable | None) -> Any:
     rebuilds of ``guidegen serve`` (issue 18). The layouts of one set of template files
     share one instead; the fonts its ``@font-face`` rules loaded stay right while those
     files are the same (a ``data:`` URL is its own rule), and the next set gets a new one.
+    Each thread has its own: two layouts at once in one font map abort the process
+    (``tests/test_edges.py``, renders from threads).
     """
     if fonts is None:
         return None
-    if fonts not in _FONT_CONFIGURATIONS:
+    kept: dict[Hashable, Any] | None = getattr(_FONT_CONFIGURATIONS, "kept", None)
+    if kept is None:  # freed while the libraries are still there: freed by the last
+        kept = _FONT_CONFIGURATIONS.kept = {}  # collection, it crashed
+        atexit.register(kept.clear)
+    if fonts not in kept:
         from weasyprint.text.fonts import FontConfiguration
 
-        if not _FONT_CONFIGURATIONS:  # freed while the libraries are still there: freed
-            atexit.register(_FONT_CONFIGURATIONS.clear)  # by the last collection, it crashed
-        _FONT_CONFIGURATIONS.clear()
-        _FONT_CONFIGURATIONS[fonts] = FontConfiguration()
-    return _FONT_CONFIGURATIONS[fonts]
+        kept.clear()  # the last one only
+        kept[fonts] = FontConfiguration()
+    return kept[fonts]
 
 
 def _options(variant: str | None) -> dict[str, Any]:
