@@ -8,6 +8,7 @@ WeasyPrint release that changes its inside fails here, in one module's tests.
 from __future__ import annotations
 
 import ast
+import threading
 from pathlib import Path
 
 import pytest
@@ -193,7 +194,14 @@ def test_layouts_of_the_same_template_files_share_one_font_configuration():
     alone = face_pdf(sans, None)  # a configuration of its own, as WeasyPrint makes it
     assert face_pdf(sans, ("templates", "1")) == alone
     assert face_pdf(sans, ("templates", "1")) == alone  # shared, the same bytes
-    assert len(engine._FONT_CONFIGURATIONS) == 1
+    assert len(engine._FONT_CONFIGURATIONS.kept) == 1
     # the template files changed (the font file with them): the next layout gets a new one
     assert face_pdf(serif, ("templates", "2")) == face_pdf(serif, None) != alone
-    assert list(engine._FONT_CONFIGURATIONS) == [("templates", "2")]
+    assert list(engine._FONT_CONFIGURATIONS.kept) == [("templates", "2")]
+    ours = engine._font_configuration(("templates", "2"))
+    theirs: list[object] = []  # another thread gets one of its own (Pango's is not shared)
+    thread = threading.Thread(target=lambda: theirs.append(
+        engine._font_configuration(("templates", "2"))))
+    thread.start()
+    thread.join()
+    assert theirs[0] is not ours and engine._font_configuration(("templates", "2")) is ours
