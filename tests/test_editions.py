@@ -18,6 +18,8 @@ from .test_packets import ROSTER_HEADER, copy_project, outline
 GERMAN = "CMO vs. CDMO vs. CRO: Ein umfassender Leitfaden"
 JAPANESE = "CMO・CDMO・CROの違い：総合ガイド"
 ENGLISH = "CMO vs CDMO vs CRO: A Comprehensive Guide"
+EN_TITLE, EN_NOTICE = "Welcome to Northwind Biologics", "Uncontrolled when printed"
+JA_TITLE, JA_NOTICE = "Northwind Biologicsへようこそ", "印刷物は管理対象外"
 
 
 def with_languages(folder: Path, guides: str) -> Path:
@@ -73,10 +75,23 @@ def test_a_german_and_a_japanese_row_get_their_guides_and_labels(tmp_path):
     roster = write_roster(folder, "Ann,Lee,QC Analyst,Cork,,2026-12-01,\n"
                           "Jonas,Müller,QC Analyst,Basel,,2026-12-02,de\n"
                           "Yuki,Tanaka,QC Analyst,Osaka,,2026-12-03,ja\n")
+    with packet.open("a", encoding="utf-8") as file:  # the packet's own words in Japanese
+        file.write(f"translations:\n  ja:\n    title: {JA_TITLE}\n"
+                   f"    print_notice: {JA_NOTICE}\n")
     guidegen.build([packet], guidegen.BuildOptions(
         out=folder / "out", content=folder / "content", force=True, jobs=1,
         formats=("pdf", "docx"), roster=roster))
     out = folder / "out" / "new-starter"
+    for stem, title, notice in (("2026-12-01-Lee-Ann", EN_TITLE, EN_NOTICE),
+                                ("2026-12-02-Müller-Jonas", EN_TITLE, EN_NOTICE),
+                                ("2026-12-03-Tanaka-Yuki", JA_TITLE, JA_NOTICE)):
+        footer = normalize(pdf_text(out / f"{stem}.pdf", "-f", "2", "-l", "2"))
+        assert "TRN-PK-001" in footer and notice.replace(" ", "") in footer.replace(" ", ""), stem
+        assert PdfReader(out / f"{stem}.pdf").metadata.title == title, stem
+        first = [p.text for p in docx.Document(str(out / f"{stem}.docx")).paragraphs][:3]
+        assert title in first, stem
+    assert EN_NOTICE.replace(" ", "") not in normalize(pdf_text(
+        out / "2026-12-03-Tanaka-Yuki.pdf")).replace(" ", "")
     for stem, title, contents, cover in (
             ("2026-12-01-Lee-Ann", ENGLISH, "Contents", "Role QC Analyst Site Cork"),
             ("2026-12-02-Müller-Jonas", GERMAN, "Inhalt",

@@ -73,6 +73,16 @@ class Cover(Model):
                      for entry in self.recipient)
 
 
+class PacketWords(Model):
+    """The packet's own words in one more language, for the recipients who read it."""
+
+    title: PlainText | None = None
+    subtitle: PlainText | None = None
+    intro: Markdown | None = None
+    print_notice: PlainText | None = Field(
+        None, description="The footer's print notice (the packet's document block has one).")
+
+
 class GuideRef(Model):
     """One guide of the packet: a name in the content folder or a path, and options."""
 
@@ -158,7 +168,28 @@ class Packet(Model):
     acknowledgement_trainer: bool = Field(
         False, description="The acknowledgement sheet also has lines for the trainer who "
         "countersigns: their name, signature and the date.")
+    translations: dict[LanguageTag, PacketWords] = Field(
+        default_factory=dict, description="The packet's title, subtitle, cover "
+        "introduction and print notice in other languages, by language tag (ja: {title: "
+        "..., print_notice: ...}): what recipients whose roster language field names that "
+        "language (or its main language: de for de-CH) read; what one leaves out stays as "
+        "the packet writes it.")
     roster: Roster | None = None
+
+    def in_language(self, tag: str | None) -> Packet:
+        """Return the packet with its own words in language ``tag``, where it gives them."""
+        given = {key.casefold(): words for key, words in self.translations.items()}
+        words = next((given[t] for t in _tags(tag) if t in given), None)
+        if words is None:
+            return self
+        info, document = self.packet, self.packet.document
+        if document is not None and words.print_notice:
+            document = document.model_copy(update={"print_notice": words.print_notice})
+        info = info.model_copy(update={"title": words.title or info.title,
+                                       "subtitle": words.subtitle or info.subtitle,
+                                       "document": document})
+        cover = self.cover.model_copy(update={"intro": words.intro or self.cover.intro})
+        return self.model_copy(update={"packet": info, "cover": cover})
 
     @property
     def path(self) -> Path:
@@ -172,6 +203,13 @@ class Packet(Model):
     def characters(self) -> dict[str, Location]:
         """Return where each printed character above U+00FF was first written in the file."""
         return {} if self._source is None else self._source.characters
+
+
+def _tags(tag: str | None) -> tuple[str, ...]:
+    """Return the language tags to look for, ``tag`` first (case folded), then its main."""
+    if not tag:
+        return ()
+    return tuple(dict.fromkeys((tag.casefold(), tag.split("-")[0].casefold())))
 
 
 def _normalise(data: dict[str, Any]) -> dict[str, Any]:

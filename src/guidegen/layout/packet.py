@@ -77,7 +77,7 @@ class PacketLayout:
         ``reader`` is the language of the recipients it is for (a roster's language
         field), which the packet's own pages then speak; ``guides`` are in it.
         """
-        self.packet = packet
+        self.packet = packet.in_language(reader)  # its title, notice... in theirs if given
         self.guides = guides
         self.templates = templates
         self.date = date
