@@ -45,6 +45,51 @@ def reaching(modules: dict[str, set[str]], *layers: str) -> dict[str, set[str]]:
     return {name: names for name, names in found.items() if names}
 
 
+def circles(modules: dict[str, set[str]]) -> list[list[str]]:
+    """Return the import circles among ``modules`` (by file, see :func:`imports_of`).
+
+    An import of a name inside a module counts as one of that module; every import
+    counts, inside functions and for type checking too.
+    """
+    names = {".".join(("guidegen", *Path(f).with_suffix("").parts)).removesuffix(".__init__"): f
+             for f in modules}
+    graph: dict[str, set[str]] = {}
+    for name, file in names.items():
+        targets = set()
+        for target in modules[file]:
+            while target not in names and "." in target:
+                target = target.rsplit(".", 1)[0]
+            if target in names and target != name:
+                targets.add(target)
+        graph[name] = targets
+    reach = {name: _reach(graph, name) for name in graph}
+    found = {tuple(sorted(n for n in reach[name] if name in reach[n]))
+             for name in graph if name in reach[name]}  # the modules each circle joins
+    return [list(circle) for circle in sorted(found)]
+
+
+def _reach(graph: dict[str, set[str]], start: str) -> set[str]:
+    """Return the modules ``start`` imports, directly or through others."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for name in graph[todo.pop()] - seen:
+            seen.add(name)
+            todo.append(name)
+    return seen
+
+
+def test_the_builder_has_no_import_circle():
+    # the session imports the modules of its jobs; they take SessionBase, not the session
+    modules = {name: found for name, found in imports_of().items()
+               if name.startswith("builder/")}
+    assert circles(modules) == []
+    a_circle = {**modules, "builder/base.py": {*modules["builder/base.py"],
+                                               "guidegen.builder.guides.plan_guides"}}
+    (circle,) = circles(a_circle)  # found, once the base imports a job's module
+    assert {"guidegen.builder.base", "guidegen.builder.guides"} <= set(circle)
+
+
 def test_the_relative_imports_are_read_right():
     assert "guidegen.common.yamlsource" in imported(PACKAGE / "common" / "models.py")
     assert "guidegen.errors" in imported(PACKAGE / "common" / "models.py")

@@ -10,7 +10,6 @@ each laid out by a :class:`GuideDraft` and fitted to its pages (its ``handout.pa
 from __future__ import annotations
 
 import datetime
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,11 +38,10 @@ if TYPE_CHECKING:
     from ..layout.labels import Labels
     from ..theme import Templates
     from ..tree import Document
+    from .base import PathLike, SessionBase
     from .jobs import Batch
     from .packetload import Loaded
-    from .session import Session
 
-PathLike = str | os.PathLike[str]
 
 
 @dataclass(frozen=True)
@@ -82,13 +80,13 @@ def source_date(guide: Guide) -> datetime.datetime | None:
     return stamp(info.date or (info.document.effective if info.document else None))
 
 
-def targets(session: Session, path: Path) -> dict[str, Path]:
+def targets(session: SessionBase, path: Path) -> dict[str, Path]:
     """Return the output file of each format of the guide at ``path``."""
     out = session.options.out
     return {name: out / f"{path.stem}.{extension(name)}" for name in session.options.formats}
 
 
-def guide_job(session: Session, guide: Guide, path: Path, key: str,
+def guide_job(session: SessionBase, guide: Guide, path: Path, key: str,
               files: dict[str, Path]) -> Job:
     """Return the job of the loaded ``guide`` (from ``path``): laid out, and fitted."""
     from ..layout.labels import labels_for
@@ -110,7 +108,7 @@ class GuidePlan(NamedTuple):
     state: BuildState
 
 
-def plan_guides(session: Session, paths: Sequence[PathLike]) -> GuidePlan:
+def plan_guides(session: SessionBase, paths: Sequence[PathLike]) -> GuidePlan:
     """Return which of the guide files ``paths`` to render, from their bytes alone."""
     options = session.options
     state = session.state(options.out)
@@ -122,7 +120,7 @@ def plan_guides(session: Session, paths: Sequence[PathLike]) -> GuidePlan:
     return GuidePlan(jobs, todo, done, state)
 
 
-def load_guides(session: Session, paths: Sequence[Path]) -> list[Guide]:
+def load_guides(session: SessionBase, paths: Sequence[Path]) -> list[Guide]:
     """Return the guides at ``paths``, loaded within the time limit; raise every problem."""
     from ..content.loader import load_all
 
@@ -130,7 +128,7 @@ def load_guides(session: Session, paths: Sequence[Path]) -> list[Guide]:
         return load_all(paths, root=session.options.root)
 
 
-def build_guides(session: Session, guides: GuidePlan, pending: list[Batch]) -> list[Output]:
+def build_guides(session: SessionBase, guides: GuidePlan, pending: list[Batch]) -> list[Output]:
     """Render the guides ``guides`` says to; add their files to ``pending``; return outputs."""
     def load(jobs: list[Job]) -> list[Job]:
         loaded = load_guides(session, [job.source for job in jobs])
@@ -144,13 +142,13 @@ def build_guides(session: Session, guides: GuidePlan, pending: list[Batch]) -> l
     return outputs
 
 
-def load_checked(session: Session, paths: Sequence[Path]) -> list[Guide]:
+def load_checked(session: SessionBase, paths: Sequence[Path]) -> list[Guide]:
     """Return the guides at ``paths`` loaded for ``check``: no two write one output file."""
     refuse_shared_outputs([Job(path, "", targets(session, path)) for path in paths])
     return load_guides(session, paths) if paths else []
 
 
-def check_labels(session: Session, guides: Sequence[Guide]) -> None:
+def check_labels(session: SessionBase, guides: Sequence[Guide]) -> None:
     """Check what ``build`` resolves of each guide: its labels, and its date.
 
     A language without labels is a warning.
@@ -172,7 +170,7 @@ def check_release(guides: Sequence[Guide]) -> None:
         raise ContentError.collect(list(dict.fromkeys(problems)))
 
 
-def check_templates(session: Session) -> None:
+def check_templates(session: SessionBase) -> None:
     """Run every check the writers rely on over the templates: what passes, builds.
 
     The template folders' files (regular, inside, not too large), the user's templates
@@ -200,7 +198,7 @@ def check_templates(session: Session) -> None:
         reference_document(templates, session.language)
 
 
-def check_fonts(session: Session, guides: Sequence[Guide], packets: Sequence[Loaded]) -> None:
+def check_fonts(session: SessionBase, guides: Sequence[Guide], packets: Sequence[Loaded]) -> None:
     """Check the theme's fonts for every language the PDFs of a build are written in.
 
     Only if a PDF is laid out (as an output, or for the page map of one): ``check``

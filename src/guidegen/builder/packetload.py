@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ..content.model import Guide
     from ..content.packet import Packet
     from ..content.roster import Recipient
-    from .session import Session
+    from .base import SessionBase
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Loaded:
     editions: Editions = NO_EDITIONS  # the guides in each recipient's language
 
 
-def load_packets(session: Session, paths: Sequence[Path]) -> list[Loaded]:
+def load_packets(session: SessionBase, paths: Sequence[Path]) -> list[Loaded]:
     """Return the packets at ``paths``, checked with their guides and roster; raise all."""
     from ..content.curricula import with_curricula
     from ..content.editions import with_languages

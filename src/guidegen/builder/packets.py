@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     from ..renderers import RenderContext
     from ..theme import Templates
     from ..tree import Document
-    from .session import Session
+    from .base import SessionBase
 
 
 MAX_MANIFEST = 64 << 20  # a manifest of a 100,000-row roster
@@ -132,7 +132,7 @@ class PacketPlan:
         return self.fresh is None
 
 
-def plan_packets(session: Session, paths: Sequence[Path]) -> list[PacketPlan]:
+def plan_packets(session: SessionBase, paths: Sequence[Path]) -> list[PacketPlan]:
     """Return a plan of each packet at ``paths``: up to date, decided from bytes alone.
 
     From the packet file, its guides, the roster and the build's settings, against the
@@ -158,7 +158,7 @@ def plan_packets(session: Session, paths: Sequence[Path]) -> list[PacketPlan]:
     return plans
 
 
-def load_stale(session: Session, plans: Sequence[PacketPlan]) -> None:
+def load_stale(session: SessionBase, plans: Sequence[PacketPlan]) -> None:
     """Load and check every packet of ``plans`` that is to build: every problem at once."""
     stale = [plan for plan in plans if plan.stale]
     for plan, loaded in zip(stale, load_packets(session, [p.path for p in stale]) if stale
@@ -166,7 +166,7 @@ def load_stale(session: Session, plans: Sequence[PacketPlan]) -> None:
         plan.loaded = loaded
 
 
-def _up_to_date(session: Session, plan: PacketPlan) -> list[Output] | None:
+def _up_to_date(session: SessionBase, plan: PacketPlan) -> list[Output] | None:
     """Return the outputs of the packet of ``plan`` if every one is up to date, else None."""
     options, folder = session.options, plan.folder
     state = session.state(folder, _state_name(options))
@@ -229,7 +229,7 @@ def _manifest_name(options: BuildOptions) -> str:
     return manifest_name(options.roster, options.shard_slice)
 
 
-def _sources(session: Session, packet: bytes, path: Path,
+def _sources(session: SessionBase, packet: bytes, path: Path,
              guides: Sequence[Path]) -> list[bytes | str]:
     """Return everything a packet's outputs depend on but the roster: options, files.
 
@@ -250,7 +250,7 @@ def _translations(guide: Path) -> list[Path]:
                   if found.stem.count(".") == guide.stem.count(".") + 1)
 
 
-def _run_key(session: Session, sources: list[bytes | str]) -> str:
+def _run_key(session: SessionBase, sources: list[bytes | str]) -> str:
     """Return the key of a whole packet build: its sources, the roster, the shard."""
     options = session.options
     roster = b""
@@ -264,7 +264,7 @@ def _run_key(session: Session, sources: list[bytes | str]) -> str:
                    str(options.shard_slice or ""), options.print_room or ""])
 
 
-def build_packets(session: Session, plans: Sequence[PacketPlan],
+def build_packets(session: SessionBase, plans: Sequence[PacketPlan],
                   pending: list[Batch]) -> list[Output]:
     """Build every packet of ``plans`` not up to date; return one output per file.
 
@@ -281,7 +281,7 @@ def build_packets(session: Session, plans: Sequence[PacketPlan],
     return outputs
 
 
-def _build_one(session: Session, plan: PacketPlan, loaded: Loaded,
+def _build_one(session: SessionBase, plan: PacketPlan, loaded: Loaded,
                pending: list[Batch]) -> list[Output]:
     from .manifest import (
         built_dates,
@@ -371,7 +371,7 @@ def _recipients(loaded: Loaded, options: BuildOptions) -> list[Recipient | None]
     return list(loaded.recipients)
 
 
-def _job(session: Session, plan: PacketPlan, layout: PacketLayout,
+def _job(session: SessionBase, plan: PacketPlan, layout: PacketLayout,
          recipient: Recipient | None) -> Job:
     """Return the job of the packet for ``recipient``: its key, files and draft."""
     stem = recipient.stem if recipient else plan.path.stem
@@ -382,7 +382,7 @@ def _job(session: Session, plan: PacketPlan, layout: PacketLayout,
                _owner(session, plan.path), PacketDraft(layout, recipient), kind="packet")
 
 
-def _owner(session: Session, path: Path) -> str:
+def _owner(session: SessionBase, path: Path) -> str:
     """Return the build a packet's files belong to: the packet, with its roster if any.
 
     The shards of one roster are one build; another roster, or the packet without one,
@@ -395,7 +395,7 @@ def _owner(session: Session, path: Path) -> str:
     return owner
 
 
-def _layouts(session: Session, loaded: Loaded) -> dict[str | None, PacketLayout]:
+def _layouts(session: SessionBase, loaded: Loaded) -> dict[str | None, PacketLayout]:
     """Return the packet's layout for each language its recipients read (None: as written).
 
     Each lays the guides out in that language once, for all its recipients.
@@ -416,7 +416,7 @@ def _layouts(session: Session, loaded: Loaded) -> dict[str | None, PacketLayout]
     return layouts
 
 
-def _contexts(session: Session, loaded: Loaded,
+def _contexts(session: SessionBase, loaded: Loaded,
               todo: Sequence[Job]) -> Callable[[Job], RenderContext]:
     """Return the render context of each job: with its curriculum's shared layout, if any.
 
@@ -454,7 +454,7 @@ def _draft(job: Job) -> PacketDraft:
     return job.draft
 
 
-def _about(session: Session, loaded: Loaded,
+def _about(session: SessionBase, loaded: Loaded,
            recipients: Sequence[Recipient | None]) -> dict[str, Any]:
     """Return what a roster build's manifest says of the roster, and of its shard.
 

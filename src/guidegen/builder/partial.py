@@ -16,27 +16,32 @@ folder if nothing else is left in it.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import GuidegenError, Location, PartialBuildError, UsageError, display_name, warn
 from . import progress
+from .base import sort_sources
 from .jobs import Batch, Output
 from .state import state_files
 
 if TYPE_CHECKING:
-    from .session import PathLike, Session
+    from .base import PathLike, SessionBase
     from .state import BuildState
 
 GUIDE_OWNER = "the guide "
 PACKET_OWNER = "the packet "
 
 
-def keep_going(session: Session, paths: Sequence[PathLike]) -> list[Output]:
-    """Build ``paths``; if that fails, each guide and packet alone (see the docstring)."""
+def keep_going(session: SessionBase, paths: Sequence[PathLike],
+               build: Callable[[Sequence[PathLike]], list[Output]]) -> list[Output]:
+    """Build ``paths`` with ``build``; if that fails, each guide and packet alone.
+
+    ``build`` is the session's all-or-nothing build (see the module's docstring).
+    """
     try:
-        return session.build_together(paths)
+        return build(paths)
     except UsageError:
         raise  # the command line is wrong: no guide would build
     except GuidegenError:
@@ -45,7 +50,7 @@ def keep_going(session: Session, paths: Sequence[PathLike]) -> list[Output]:
     failed: list[tuple[Path, GuidegenError]] = []
     for source in sources(session, paths):
         try:
-            built = session.build_together([source])
+            built = build([source])
         except UsageError:
             raise
         except GuidegenError as exc:
@@ -63,10 +68,9 @@ def keep_going(session: Session, paths: Sequence[PathLike]) -> list[Output]:
                    failed[0][1].exit_code)
 
 
-def sources(session: Session, paths: Sequence[PathLike]) -> list[Path]:
+def sources(session: SessionBase, paths: Sequence[PathLike]) -> list[Path]:
     """Return the guide files, then the packet files, that ``paths`` name."""
     from .guides import find_guides
-    from .session import sort_sources
 
     with session.building():
         guide_files, packet_files = sort_sources(paths, session)
@@ -75,7 +79,7 @@ def sources(session: Session, paths: Sequence[PathLike]) -> list[Path]:
     return [*guides, *packet_files]
 
 
-def leftovers(session: Session, state: BuildState, pending: list[Batch]) -> None:
+def leftovers(session: SessionBase, state: BuildState, pending: list[Batch]) -> None:
     """Warn about the outputs of guides no longer in the project; with --clean, remove them.
 
     Removing means forgetting their records and having the build's writes remove the
@@ -98,7 +102,7 @@ def leftovers(session: Session, state: BuildState, pending: list[Batch]) -> None
     _pend(state, pending)
 
 
-def packet_leftovers(session: Session, pending: list[Batch]) -> None:
+def packet_leftovers(session: SessionBase, pending: list[Batch]) -> None:
     """Warn about the folders of packets no longer in the project; with --clean, empty them.
 
     A packet's folder is a folder of the output folder whose state files record only
@@ -128,7 +132,7 @@ def packet_leftovers(session: Session, pending: list[Batch]) -> None:
             _pend(state, pending)
 
 
-def _gone(session: Session, owner: str, kind: str) -> Path | None:
+def _gone(session: SessionBase, owner: str, kind: str) -> Path | None:
     """Return the file of ``owner`` if it is a ``kind`` and no longer in the project."""
     if not owner.startswith(kind):
         return None

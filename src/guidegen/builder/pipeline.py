@@ -19,10 +19,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..renderers import Rendered
+from .base import PathLike
 from .guides import find_guides, source_date
 from .jobs import Output
 from .options import BuildOptions
-from .session import Checked, PathLike, Session
+from .session import Checked, Session
 
 if TYPE_CHECKING:
     from ..content.model import Guide
