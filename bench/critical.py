@@ -38,7 +38,7 @@ TRACE = Path(__file__).resolve().parent / "critical_trace.py"
 DEFAULT_GUIDE = ROOT / "content" / "cmo-cdmo-cro.yaml"
 ROWS = [  # what the table shows: (label, process, step)
     ("command line imported", "main", "cli imported"),
-    ("options read", "main", "<_options"),
+    ("options read", "main", "<options_of"),
     ("helper forked", "main", ">PdfHelper.get"),
     ("guide loaded", "main", "<load_guides"),
     ("layout: dates written", "main", "<Labels.date"),
@@ -68,6 +68,7 @@ def run_once(guide: Path, src: str | None, records: Path, scratch: Path) -> dict
         record = json.loads(line)
         steps: dict[str, float] = {}
         for step, cpu in record["marks"]:
+            step = step.replace("_options", "options_of")  # its name before cli/
             steps.setdefault(step, cpu)  # the first time a step is passed
         found[record["who"]] = steps
     return found

@@ -24,7 +24,8 @@ RECORDS = sys.argv[1]
 MARKS: list[tuple[str, float]] = []
 # module -> the functions (Class.method) whose calls are steps
 STEPS = {
-    "guidegen.cli": ["_options"],
+    "guidegen.cli": ["_options"],  # before the command line was a package
+    "guidegen.cli.params": ["options_of"],
     "guidegen.builder.processes": ["PdfHelper.get", "PdfHelper.submit", "PdfHelper.result"],
     "guidegen.builder.guides": ["load_guides"],
     "guidegen.layout.guide": ["layout_guide", "hyphenate_blocks"],
