@@ -23,6 +23,15 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", " ", dehyphenate(text).replace("\u00ad", "")).strip()
 
 
+def unbroken(text: str) -> str:
+    """Return ``text`` with a line break beside a Chinese or Japanese character removed.
+
+    Those languages write no space between words: Word's line break there (a balanced
+    title's last line starts after one) joins its sides as they were.
+    """
+    return re.sub(f"(?<={_EAST_ASIAN})\n(?=\\S)|(?<=\\S)\n(?={_EAST_ASIAN})", "", text)
+
+
 def dehyphenate(text: str) -> str:
     """Return ``text`` with the words hyphenated at line ends (U+2010, a break) joined."""
     return re.sub(r"(?<=\w)\u2010\s+(?=\w)", "", text)

@@ -25,7 +25,7 @@ import guidegen
 from guidegen.theme import load_templates
 
 from .conftest import DATA, DEFAULT_GUIDE, ROOT, TRANSLATIONS, write_yaml
-from .readers import normalize
+from .readers import normalize, unbroken
 
 FIXTURES = [DEFAULT_GUIDE, *TRANSLATIONS,
             *(p for p in sorted(DATA.glob("*.yaml")) if p.stem != "five-mistakes")]
@@ -193,7 +193,8 @@ def word_roles(path: Path, styles) -> dict[str, list[tuple[str, object]]]:
     for story in stories:
         for paragraph in paragraphs(story):
             role = paragraph_role.get(paragraph.style.name)
-            text = paragraph.text.split("\t")[0]  # a contents entry: before its page number
+            # a contents entry: before its page number
+            text = unbroken(paragraph.text.split("\t")[0])
             if role is not None:
                 found[role].append((normalize(text), paragraph.style))
             for role, text in _span_runs(paragraph, span_role):

@@ -76,3 +76,8 @@ def missing_font_message(characters: list[str]) -> str:
                      f"characters, so they would print as empty boxes; install one "
                      f"(Debian: {package})")
     return "; ".join(parts)
+
+
+def wide(text: str) -> bool:
+    """Return whether ``text`` holds a wide character: Chinese, Japanese or Korean."""
+    return any(unicodedata.east_asian_width(char) in ("W", "F") for char in text)

@@ -49,6 +49,7 @@ from ..tree import (
     walk,
 )
 from ..tree.roles import ListRole, SpanRole
+from .balance import balance_blocks
 from .capitals import keep_mixed_case
 from .hyphenate import hyphenate_blocks
 from .labels import Labels, control_line
@@ -74,13 +75,14 @@ def layout_guide(guide: Guide, templates: Templates, labels: Labels, *,
 
 def finish_blocks(blocks: Sequence[Block], templates: Templates, language: Language,
                   where: Location | None) -> tuple[Block, ...]:
-    """Return laid-out ``blocks`` as printed: link addresses, then hyphens.
+    """Return laid-out ``blocks`` as printed: link addresses, hyphens, balanced headings.
 
     ``language`` is the blocks', ``where`` the guide's source (for what is said about them).
     """
     printed = print_addresses(blocks, templates.styles, language, where)
-    return hyphenate_blocks(keep_mixed_case(printed, templates.styles), templates.styles,
-                            language)
+    hyphenated = hyphenate_blocks(keep_mixed_case(printed, templates.styles),
+                                  templates.styles, language)
+    return balance_blocks(hyphenated, templates.styles, language)
 
 
 class _GuideLayout:

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import tree
+from ..common.characters import wide
 from ..content.markup import Block as TextBlock
 from ..content.markup import parse_inlines
 from ..errors import Location, warn
 from .docx.inlines import Changes, inlines
 from .docx.model import Block, ListPlace, Paragraph, Picture, Table
-from .markdown import block_markdown, inline_markdown, markup_text
+from .markdown import block_markdown, inline_markdown
 from .yamltext import Path_, Prose
 
 MAX_ID = 40
@@ -231,8 +232,20 @@ def make_id(text: str, taken: Iterable[str] = (), fallback: str = "subject") -> 
 
 def plain(paragraphs: Sequence[Paragraph], changes: Changes = "accept") -> str:
     """Return the plain text of ``paragraphs`` on one line (formatting dropped)."""
-    return " ".join(" ".join(markup_text(inlines(p.runs, changes)).split())
+    return " ".join(one_line(tree.plain_text(tuple(inlines(p.runs, changes)), "\n"))
                     for p in paragraphs if p.runs).strip()
+
+
+def one_line(text: str) -> str:
+    """Return ``text`` on one line, its spaces collapsed.
+
+    A line break right next to a Chinese, Japanese or Korean character (a balanced
+    title's, see :mod:`guidegen.layout.balance`) joins its sides without a space, as
+    those languages are written.
+    """
+    text = re.sub(r"(\S)\n(?=(\S))", lambda found: found[1] + (
+        "" if wide(found[1] + found[2]) else " "), text)
+    return " ".join(text.split())
 
 
 __all__ = ["Draft", "make_id", "plain"]

@@ -43,6 +43,8 @@ class Heading:
     """A heading: level 1 is the document's title, 2 a part, 3 a dimension or group.
 
     ``role``: a heading that is not its level's usual one (a packet's cover title).
+    ``last_line``: how many characters at the end of ``text`` start a line of their own
+    and stay on it (its balanced last line, :mod:`guidegen.layout.balance`); 0: none.
     """
 
     level: int
@@ -50,8 +52,24 @@ class Heading:
     anchor: str = ""
     role: HeadingRole | None = None
     key: str = ""
+    last_line: int = 0
 
     source: Location | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def style(self) -> str:
+        """Return the paragraph role the heading is set in: its own, else its level's."""
+        return self.role or HEADING_ROLES[min(self.level, len(HEADING_ROLES)) - 1]
+
+    @property
+    def lines(self) -> tuple[str, str]:
+        """Return the text before its kept last line, and that line ("" if none is kept)."""
+        cut = len(self.text) - self.last_line
+        return (self.text[:cut], self.text[cut:]) if self.last_line else (self.text, "")
+
+
+HEADING_ROLES = ("title", "heading", "subheading")  # of heading levels 1, 2, 3 (and deeper)
+
 
 @dataclass(frozen=True)
 class Paragraph:

@@ -73,14 +73,14 @@ class Span:
 Inline = Text | Code | LineBreak | Strong | Emph | Link | Span
 
 
-def plain_text(inlines: tuple[Inline, ...]) -> str:
-    """Return the text of ``inlines`` without markup (a line break becomes a space)."""
+def plain_text(inlines: tuple[Inline, ...], line_break: str = " ") -> str:
+    """Return the text of ``inlines`` without markup (a line break becomes ``line_break``)."""
     parts: list[str] = []
     for node in inlines:
         if isinstance(node, Text | Code):
             parts.append(node.text)
         elif isinstance(node, LineBreak):
-            parts.append(" ")
+            parts.append(line_break)
         else:
-            parts.append(plain_text(node.children))
+            parts.append(plain_text(node.children, line_break))
     return "".join(parts)

@@ -81,6 +81,7 @@ SpanRole = Literal[
     "link-address",  # a link's address printed after its text
     "link-ref",  # the number of a link's note, after its text
     "as-written",  # a mixed-case word ("eQMS") in text set in capitals: kept as written
+    "last-line",  # a balanced subtitle's last line: it starts a line and stays on it
 ]
 
 Role = (SectionRole | HeadingRole | ParagraphRole | ListRole | FieldsRole | TableRole

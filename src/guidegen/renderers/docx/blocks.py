@@ -17,6 +17,7 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
 from docx.shared import Mm, Pt, RGBColor
 
+from ...common.characters import wide
 from ...common.language import Language
 from ...layout.widths import field_widths
 from ...theme.resolve import FieldsLook, SpanLook, Styles
@@ -48,7 +49,6 @@ from .spacing import BlockSpacing
 from .toc import ContentsWriter
 
 _INLINE_ROLES = {Strong: "strong", Emph: "emph", Code: "code", Link: "link"}
-_HEADING_ROLES = ("title", "heading", "subheading")  # of heading levels 1, 2, 3 (and deeper)
 
 
 class BlockWriter:
@@ -85,8 +85,11 @@ class BlockWriter:
 
     def _add_block(self, block: Block, level: int) -> None:
         if isinstance(block, Heading):
-            role = block.role or _HEADING_ROLES[min(block.level, len(_HEADING_ROLES)) - 1]
-            paragraph = self.document.add_paragraph(block.text, self.style(role))
+            paragraph = self.document.add_paragraph(style=self.style(block.style))
+            text, last = block.lines
+            self._run(paragraph, text, (), None)
+            if last:
+                self._last_line(paragraph, last, (), None)
             if block.anchor:
                 self.bookmarks += 1
                 oxml.add_bookmark(paragraph, block.anchor, self.bookmarks)
@@ -310,11 +313,26 @@ class BlockWriter:
                 else:
                     self.add_inlines(paragraph, node.children, self._styled(spans, "link"),
                                      target)
+            elif isinstance(node, Span) and node.role == "last-line":
+                self._last_line(paragraph, plain_text(node.children), spans, link)
             elif isinstance(node, Span):
                 self.add_inlines(paragraph, node.children, self._styled(spans, node.role), link)
             else:
                 self.add_inlines(paragraph, node.children,
                                  self._styled(spans, _INLINE_ROLES[type(node)]), link)
+
+    def _last_line(self, paragraph: Any, text: str, spans: tuple[SpanLook, ...],
+                   link: Any) -> None:
+        """Add a balanced last line (:mod:`guidegen.layout.balance`): on a line of its own.
+
+        Its words are joined by no-break spaces; Chinese, Japanese or Korean text, which
+        LibreOffice breaks anywhere (even at a word joiner), starts after a line break.
+        """
+        if wide(text):
+            self._run(paragraph, "", spans, link).add_break()
+            self._run(paragraph, text, spans, link)
+        else:
+            self._run(paragraph, text.replace(" ", "\u00a0"), spans, link)
 
     def _styled(self, spans: tuple[SpanLook, ...], role: str) -> tuple[SpanLook, ...]:
         look = self.styles.spans.get(role)
