@@ -181,7 +181,7 @@ def docx_structure(path: Path) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for block in docx.Document(str(path)).iter_inner_content():
         if isinstance(block, Paragraph) and block.style.name in levels:
-            found.append((levels[block.style.name], normalize(block.text)))
+            found.append((levels[block.style.name], normalize(unbroken(block.text))))
         elif isinstance(block, Table) and block.style.name != "Control Block":
             for r, row in enumerate(block.rows):
                 for c, cell in enumerate(row.cells):
@@ -305,7 +305,9 @@ def check_pdf_and_docx(pdf: Path, document: Path, work: Path) -> None:
     assert fonts and all(re.search(r"\s(yes)\s+(yes|no)\s+(yes|no)\s", f) for f in fonts)
     assert subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True).returncode == 0
     word = docx.Document(str(document))
-    headings = [p.text for p in word.paragraphs if p.style.name.startswith(("Title", "Heading"))]
+    # a balanced heading's last line: its words joined by no-break spaces, or a line break
+    headings = [normalize(unbroken(p.text)) for p in word.paragraphs
+                if p.style.name.startswith(("Title", "Heading"))]
     assert headings and headings == [text for tag, text in pdf_structure(pdf, ("H1", "H2", "H3"))]
     ast = pypandoc.convert_file(str(document), "json", format="docx")
     assert '"Table"' in ast and '"Header"' in ast

@@ -140,6 +140,7 @@ CHANGES: dict[tuple[type, str], Change] = {
     (Heading, "text"): Change("Another title"),
     (Heading, "anchor"): Change("renamed"),
     (Heading, "role"): Change("cover-title"),
+    (Heading, "last_line"): Change(5),  # "guide" kept on one line (a balanced title)
     (Paragraph, "inlines"): Change((Text("Another subtitle"),)),
     (Paragraph, "role"): Change("legend"),
     (ListBlock, "items"): Change(((Paragraph((Text("only item"),)),),)),
