@@ -44,6 +44,10 @@ from measure import GUIDEGEN, ROOT, TreeSample, run, run_tree
 GUIDES = [ROOT / "content" / "cmo-cdmo-cro.yaml", ROOT / "packets" / "guides" / "qa-vs-qc.yaml",
           ROOT / "packets" / "guides" / "gmp-gcp-glp.yaml",
           ROOT / "tests" / "data" / "five-subjects.yaml"]
+# the test fixture made an effective document: a packet holds effective guides only
+EFFECTIVE = ("    approvals:\n      - role: Head of Clinical Systems\n",
+             "    status: effective\n    effective: 2026-10-01\n    approvals:\n"
+             "      - {role: Head of Clinical Systems, date: 2026-10-01}\n")
 HEADER = "First name,Last name,Role,Site,Manager,Start date\n"
 
 
@@ -51,7 +55,8 @@ def project(tmp: Path) -> Path:
     """Return a project with the example packet grown to 4 guides."""
     shutil.copytree(ROOT / "content", tmp / "content")
     shutil.copytree(ROOT / "packets", tmp / "packets")
-    shutil.copy(GUIDES[3], tmp / "packets" / "guides" / "five-subjects.yaml")
+    five = tmp / "packets" / "guides" / "five-subjects.yaml"
+    five.write_text(GUIDES[3].read_text(encoding="utf-8").replace(*EFFECTIVE), encoding="utf-8")
     packet = tmp / "packets" / "new-starter.yaml"
     packet.write_text(packet.read_text(encoding="utf-8").replace(
         "  - guide: guides/gmp-gcp-glp.yaml\n",

@@ -85,7 +85,11 @@ compiled templates only from such a folder.
 
 Speed work outside the renderers lives where its subject does, each with what it buys:
 the PDF helper and the worker pool (:mod:`guidegen.builder.scheduler`), shared layouts
-of a roster's packets (:mod:`guidegen.renderers.pdf.compose`), python-docx's style
+of a roster's packets (:mod:`guidegen.renderers.pdf.compose`) and their pages painted
+once per process, then replayed into each recipient's PDF with the same bytes
+(:mod:`guidegen.renderers.pdf.engine_painting`, beside the engine as it knows
+WeasyPrint's inside: CPU per further recipient of a 3-curriculum roster, ``--jobs 1``,
+0.91 -> 0.58 s, -36%, from 12- and 36-row builds), python-docx's style
 lookups remembered, with python-docx's other insides
 (:func:`guidegen.renderers.docx.oxml.remember_style_ids`), up-to-date builds
 decided from bytes (:mod:`guidegen.builder.jobs`, :mod:`guidegen.content.packetfile`),

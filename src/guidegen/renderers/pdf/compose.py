@@ -111,6 +111,7 @@ def _shared(layout: Layout) -> _Shared:
     found = next((shared for shared in _CACHE if shared.layout == layout), None)
     if found is None:
         document, fetcher = laid_out(layout)
+        document.keep_painting()
         found = _Shared(layout, document, fetcher, page_map(document))
         del _CACHE[:max(0, len(_CACHE) - MAX_SHARED + 1)]
     else:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..speed import import_weasyprint
+from .engine_painting import keep
 from .engine_writing import amended
 
 BoxKind = Literal["line", "text", "table", "row-group", "row", "cell", "picture", "margin",
@@ -116,6 +117,10 @@ class Laid:
     def copy(self, pages: Sequence[Page]) -> Laid:
         """Return a document of ``pages`` (of this layout or another), this one's metadata."""
         return Laid(self._document.copy([page._page for page in pages]), self._variant)
+
+    def keep_painting(self) -> None:
+        """Let each page be painted once, then replayed in each PDF (:mod:`.engine_painting`)."""
+        keep([page._page for page in self.pages])
 
     def write_pdf(self) -> bytes:
         """Return the PDF of the pages: tagged, with outline, links and metadata.

@@ -178,15 +178,22 @@ class _Unicode(dict[int, str]):
 
 def _clean_unicode(stream: Any, textbox: Any) -> None:
     """Give the glyphs of ``textbox``'s line without text theirs; watch every font's map."""
-    for font in stream._fonts.values():
+    if clean_unicode(stream._fonts):
+        _cluster_texts(stream, textbox)
+
+
+def clean_unicode(fonts: dict[str, Any]) -> bool:
+    """Return whether a font waits for a glyph's text; make every font's map a _Unicode."""
+    waiting = False
+    for font in fonts.values():
         if not isinstance(font.to_unicode, _Unicode):
             clean = _Unicode()
             clean.missing = set()
             for glyph, text in font.to_unicode.items():
                 clean[glyph] = text
             font.to_unicode = clean
-        if font.to_unicode.missing:
-            _cluster_texts(stream, textbox)
+        waiting = waiting or bool(font.to_unicode.missing)
+    return waiting
 
 
 def _cluster_texts(stream: Any, textbox: Any) -> None:

@@ -1,0 +1,63 @@
+"""Shared pages painted once per process (renderers/pdf/engine_painting.py).
+
+A roster's PDFs get them replayed, and are byte for byte those a whole layout writes.
+"""
+
+from __future__ import annotations
+
+import subprocess
+
+from pypdf import PdfReader
+
+import guidegen
+
+from .test_packets import copy_project, pdf_options, write_roster
+
+ROWS = ("Amara,Okafor,QC Analyst,Dublin,Siobhán Byrne,2026-12-01\n",
+        "Jürgen,Groß-Wäßle,Process Engineer,Basel,Katrin Vogel,2026-12-02\n",
+        "Yuki,Tanaka,Clinical Research Associate,Tokyo,Hiroshi Sato,2026-12-08\n")
+NAMES = ("2026-12-02-Groß-Wäßle-Jürgen.pdf", "2026-12-08-Tanaka-Yuki.pdf")
+
+
+def test_shared_pages_are_painted_once_and_each_pdf_equals_its_whole_layout(tmp_path,
+                                                                          monkeypatch):
+    from guidegen.renderers.pdf import engine_painting as module
+
+    painted: list[int] = []  # the stream length of each recording (one per page painted)
+    replayed: list[int] = []
+    record, replay = module._record, module._replay
+
+    def recording(paint, page, stream, scale, seed):
+        found = record(paint, page, stream, scale, seed)
+        painted.append(len(seed))
+        return found
+
+    def replaying(found, stream):
+        replayed.append(len(found.ops))
+        return replay(found, stream)
+
+    monkeypatch.setattr(module, "_record", recording)
+    monkeypatch.setattr(module, "_replay", replaying)
+    folder = copy_project(tmp_path)
+    packet = folder / "packets" / "new-starter.yaml"
+    guidegen.build([packet], pdf_options(folder, "shared").replace(
+        roster=write_roster(folder, "".join(ROWS))))
+    pages = len(PdfReader(folder / "shared" / "new-starter" / NAMES[1]).pages)
+    shared = len([seed for seed in painted if seed == 0])
+    # the cover, contents and sheet are each recipient's own; the guides' pages are shared
+    assert 0 < shared < pages
+    # each recipient gets the shared pages replayed, the first one's recorded first
+    assert len(replayed) == len(ROWS) * shared and all(replayed)
+    # a few pages are recorded again with the widths of glyphs the cover met first at
+    # another size (each seed is such widths); the bytes below show both kinds replay
+    assert any(painted) and len(painted) < 2 * shared
+    painted.clear()
+    for row, name in zip(ROWS[1:], NAMES, strict=True):  # one recipient: laid out whole
+        guidegen.build([packet], pdf_options(folder, "whole").replace(
+            roster=write_roster(folder, row, "alone.csv")))
+        whole = (folder / "whole" / "new-starter" / name).read_bytes()
+        assert (folder / "shared" / "new-starter" / name).read_bytes() == whole
+    assert painted == []  # nothing is kept from a whole layout
+    check = subprocess.run(["qpdf", "--check", str(folder / "shared" / "new-starter" /
+                                                   NAMES[0])], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
