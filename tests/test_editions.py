@@ -106,7 +106,10 @@ def test_a_german_and_a_japanese_row_get_their_guides_and_labels(tmp_path):
         assert title in paragraphs and contents in paragraphs, stem
     assert "2. Dezember 2026" in pdf_text(out / "2026-12-02-Müller-Jonas.pdf", "-l", "1")
     with (out / "manifest-hires.csv.csv").open(encoding="utf-8-sig") as file:
-        rows = {row["file"]: row["guides"] for row in csv.DictReader(file)}
-    assert rows["2026-12-02-Müller-Jonas.pdf"].startswith(f"TRN-GD-001 {GERMAN} v1.0")
-    assert rows["2026-12-03-Tanaka-Yuki.docx"].startswith(f"TRN-GD-001 {JAPANESE} v1.0")
-    assert rows["2026-12-01-Lee-Ann.pdf"].startswith(f"TRN-GD-001 {ENGLISH} v1.0")
+        rows = {row["file"]: row for row in csv.DictReader(file)}
+    for file, guide, title in (("2026-12-02-Müller-Jonas.pdf", GERMAN, EN_TITLE),
+                               ("2026-12-03-Tanaka-Yuki.docx", JAPANESE, JA_TITLE),
+                               ("2026-12-03-Tanaka-Yuki.pdf", JAPANESE, JA_TITLE),
+                               ("2026-12-01-Lee-Ann.pdf", ENGLISH, EN_TITLE)):
+        assert rows[file]["guides"].startswith(f"TRN-GD-001 {guide} v1.0"), file
+        assert rows[file]["packet"] == title, file  # the title their packet has

@@ -69,7 +69,8 @@ def entries(packet: Packet, guides: Sequence[Guide], recipients: Sequence[Recipi
 
     ``recipients`` are the jobs' (None: the packet without one), each listed with the
     guides of their curriculum, in their language (``editions``: the guides in each
-    recipient's language); ``state`` holds the hashes of the files written.
+    recipient's language), and the packet's title in it (its ``translations:``);
+    ``state`` holds the hashes of the files written.
     ``built`` is this build's date; a file an earlier manifest listed with the same
     hash keeps the date it had there (``earlier``, by file name and hash).
     """
@@ -90,12 +91,13 @@ def entries(packet: Packet, guides: Sequence[Guide], recipients: Sequence[Recipi
                 recipient, guides, editions) if editions is not None else guides)]
         records = by_language[language]
         theirs = tuple(records[n] for n in chosen(recipient, len(guides)))
+        title = packet.in_language(language).packet.title
         ids = tuple((field, recipient.value(field) if recipient else "") for field in fields)
         for name, target in job.targets.items():
             output, record = by_target[target], state.records.get(target.name)
             sha = record.sha256 if record else ""
             found.append(Entry(target.name, name, recipient.name if recipient else "", ids,
-                               recipient.row if recipient else None, packet.packet.title,
+                               recipient.row if recipient else None, title,
                                number, version, theirs, output.pages, output.size, sha,
                                earlier.get((target.name, sha), built), __version__))
     return found
