@@ -244,6 +244,35 @@ def letter(tmp_path_factory: pytest.TempPathFactory) -> Built:
                         lambda folder: build_logged(folder, GOOD_FIXTURES, paper="letter"))
 
 
+def copy_project(folder: Path) -> Path:
+    """Return ``folder``, holding a copy of the example project's guides and packets."""
+    shutil.copytree(ROOT / "content", folder / "content")
+    shutil.copytree(ROOT / "packets", folder / "packets")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def example_roster(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return the packet folder of the example packet built alone, then for its roster.
+
+    Made once per test run (PDF and DOCX, the default formats, the roster's recipients
+    composed in two worker processes whatever the CPUs); tests only read it.
+    """
+    import guidegen
+
+    def make(folder: Path) -> Path:
+        copy_project(folder)
+        options = BuildOptions(out=folder / "out", content=folder / "content", root=folder,
+                               force=True, jobs=2, jobs_over_cpus=True)
+        packet = folder / "packets" / "new-starter.yaml"
+        guidegen.build([packet], options)
+        guidegen.build([packet], options.replace(
+            roster=folder / "packets" / "new-starter-roster.csv"))
+        return folder / "out" / "new-starter"
+
+    return once_per_run(tmp_path_factory, "example-roster", make)
+
+
 @pytest.fixture(scope="session")
 def docx_alone(a4: Built, tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Path]:
     """Return a function giving the DOCX of a guide rendered alone, made once per test run.

@@ -21,7 +21,7 @@ import guidegen
 from guidegen import BuildOptions
 from guidegen.common.language import Language
 
-from .conftest import ROOT, hooked
+from .conftest import ROOT, copy_project, hooked
 from .readers import (
     libreoffice_pdfs,
     libreoffice_updated_contents,
@@ -34,21 +34,10 @@ from .readers import (
 ROSTER_HEADER = "First name,Last name,Role,Site,Manager,Start date\n"
 
 
-def copy_project(folder: Path) -> Path:
-    shutil.copytree(ROOT / "content", folder / "content")
-    shutil.copytree(ROOT / "packets", folder / "packets")
-    return folder
-
-
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    folder = copy_project(tmp_path_factory.mktemp("packets"))
-    options = BuildOptions(out=folder / "out", content=folder / "content", force=True, jobs=2)
-    packet = folder / "packets" / "new-starter.yaml"
-    guidegen.build([packet], options)
-    guidegen.build([packet], options.replace(roster=folder / "packets" /
-                                             "new-starter-roster.csv"))
-    return folder / "out" / "new-starter"
+def built(example_roster: Path) -> Path:
+    """Return the example packet's folder, built alone and for its roster (conftest)."""
+    return example_roster
 
 
 def outline(reader, entries=None, depth=1):

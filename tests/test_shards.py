@@ -14,7 +14,7 @@ from guidegen import BuildOptions
 from guidegen.builder.shards import resolve
 from guidegen.errors import InputError, UsageError
 
-from .conftest import ROOT
+from .conftest import copy_project
 
 MOST = 100_000
 ROSTER = "packets/new-starter-roster.csv"  # five new starters
@@ -88,10 +88,7 @@ def test_the_command_line_says_what_it_found_and_exits_2_when_nothing(project, c
 @pytest.fixture(scope="module")
 def roster_project(tmp_path_factory: pytest.TempPathFactory):
     """Return a project holding the example packet and roster."""
-    folder = tmp_path_factory.mktemp("roster")
-    shutil.copytree(ROOT / "content", folder / "content")
-    shutil.copytree(ROOT / "packets", folder / "packets")
-    return folder
+    return copy_project(tmp_path_factory.mktemp("roster"))
 
 
 def build_roster(folder, out, shard=None, roster=ROSTER):
@@ -104,10 +101,9 @@ def build_roster(folder, out, shard=None, roster=ROSTER):
 
 
 @pytest.fixture(scope="module")
-def whole(roster_project):
-    """Return the packet folder of the roster built without shards."""
-    build_roster(roster_project, "whole")
-    return roster_project / "whole" / "new-starter"
+def whole(example_roster):
+    """Return the packet folder of the roster built without shards (conftest's build)."""
+    return example_roster
 
 
 @pytest.fixture(scope="module")
