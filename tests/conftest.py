@@ -274,12 +274,20 @@ def example_roster(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def docx_alone(a4: Built, tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Path]:
+def translated(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """Return the default guide's translations built in every format, once per test run."""
+    return once_per_run(tmp_path_factory, "translated",
+                        lambda folder: build_logged(folder, TRANSLATIONS))
+
+
+@pytest.fixture(scope="session")
+def docx_alone(a4: Built, translated: Built, tmp_path_factory: pytest.TempPathFactory
+               ) -> Callable[[Path], Path]:
     """Return a function giving the DOCX of a guide rendered alone, made once per test run.
 
-    A good fixture's is the one of ``a4`` (a DOCX built alone is that DOCX byte for byte:
-    tests/test_print_quality.py), others' are rendered once (in one worker) on first use.
-    Tests only read them.
+    A good fixture's is the one of ``a4``, a translation's the one of ``translated`` (a
+    DOCX built alone is that DOCX byte for byte: tests/test_print_quality.py), others' are
+    rendered once (in one worker) on first use. Tests only read them.
     """
     import guidegen
     from guidegen.content.loader import load
@@ -293,6 +301,8 @@ def docx_alone(a4: Built, tmp_path_factory: pytest.TempPathFactory) -> Callable[
     def of(source: Path) -> Path:
         if source in GOOD_FIXTURES:
             return a4.path(source.stem, "docx")
+        if source in TRANSLATIONS:
+            return translated.path(source.stem, "docx")
         return once_per_run(tmp_path_factory, f"alone-{source.stem}",
                             lambda folder: render(source, folder))
 

@@ -24,7 +24,7 @@ from guidegen.theme import load_templates
 from guidegen.theme.locales import catalogue_for, catalogue_tags, load_catalogue
 from guidegen.tree import Heading, Paragraph, plain_text, walk
 
-from .conftest import DATA, DEFAULT_GUIDE, ROOT, TRANSLATIONS, build_logged, document_of
+from .conftest import DATA, DEFAULT_GUIDE, ROOT, Built, build_logged, document_of
 from .readers import libreoffice_pdfs, normalize, pdf_text
 
 ENGLISH = load_catalogue("en").labels
@@ -34,9 +34,11 @@ PRINTED = ("audience", "document", "version", "effective", "approver", "legend",
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_logged(tmp_path_factory.mktemp("languages"), [DEFAULT_GUIDE, *TRANSLATIONS],
-                        formats=("pdf", "docx", "html"))
+def built(a4, translated):
+    """Return the default guide (of ``a4``) and its translations (``translated``), built."""
+    english = [output for (stem, _), output in a4.outputs.items()
+               if stem == DEFAULT_GUIDE.stem]
+    return Built(translated.folder, [*english, *translated.outputs.values()], [])
 
 
 def docx_all_text(path) -> str:

@@ -434,12 +434,22 @@ def test_hostile_roster_cells_print_literally_and_the_manifest_escapes_them(tmp_
     assert f"'{HOSTILE[2]} Lee" in manifest and f",{HOSTILE[2]}" not in manifest
 
 
-def test_outputs_are_byte_identical_across_runs(built, tmp_path):
-    again = copy_project(tmp_path)
-    options = BuildOptions(out=again / "out", content=again / "content", force=True, jobs=1)
-    guidegen.build([again / "packets" / "new-starter.yaml"], options.replace(
-        roster=again / "packets" / "new-starter-roster.csv"))
-    for path in sorted((again / "out" / "new-starter").iterdir()):
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory) -> tuple[Path, list[bool]]:
+    """Return the packet folder of the example roster built again, everything in this
+    process (PDF and DOCX), and what ``composed`` recorded of its PDFs."""
+    folder = copy_project(tmp_path_factory.mktemp("serial"))
+    options = BuildOptions(out=folder / "out", content=folder / "content", force=True, jobs=1)
+    with pytest.MonkeyPatch.context() as patch:
+        calls = composed(patch)
+        guidegen.build([folder / "packets" / "new-starter.yaml"], options.replace(
+            roster=folder / "packets" / "new-starter-roster.csv"))
+    return folder / "out" / "new-starter", calls
+
+
+def test_outputs_are_byte_identical_across_runs(built, serial):
+    again, _ = serial
+    for path in sorted(again.iterdir()):
         if not path.name.startswith("."):
             assert path.read_bytes() == (built / path.name).read_bytes(), path.name
 
@@ -631,20 +641,19 @@ def pdf_options(folder: Path, out: str) -> BuildOptions:
 TANAKA = "Yuki,Tanaka,Clinical Research Associate,Tokyo,Hiroshi Sato,2026-12-08\n"
 
 
-def test_roster_pdfs_share_the_guides_layout_and_equal_whole_layouts(built, tmp_path,
+def test_roster_pdfs_share_the_guides_layout_and_equal_whole_layouts(built, serial, tmp_path,
                                                                      monkeypatch):
+    shared, calls = serial  # the roster's five PDFs, rendered in this process
+    assert calls == [True] * 5
     folder = copy_project(tmp_path)
     calls = composed(monkeypatch)
-    packet = folder / "packets" / "new-starter.yaml"
-    guidegen.build([packet], pdf_options(folder, "shared").replace(
-        roster=folder / "packets" / "new-starter-roster.csv"))
-    assert calls == [True] * 5
     alone = write_roster(folder, TANAKA, "alone.csv")  # one recipient: laid out whole
-    guidegen.build([packet], pdf_options(folder, "whole").replace(roster=alone))
-    assert calls == [True] * 5
+    guidegen.build([folder / "packets" / "new-starter.yaml"],
+                   pdf_options(folder, "whole").replace(roster=alone))
+    assert calls == []
     name = "2026-12-08-Tanaka-Yuki.pdf"
     whole = (folder / "whole" / "new-starter" / name).read_bytes()
-    assert (folder / "shared" / "new-starter" / name).read_bytes() == whole
+    assert (shared / name).read_bytes() == whole
     assert (built / name).read_bytes() == whole  # composed in the worker processes
 
 
