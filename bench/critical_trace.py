@@ -135,5 +135,8 @@ if __name__ == "__main__":
     finally:
         mark("end")
         save("main")
+        speed = sys.modules.get("guidegen.renderers.speed")  # as guidegen.cli.run ends
+        if hasattr(speed, "save_compiled"):
+            speed.save_compiled()
         sys.stderr.flush()
         os._exit(code)

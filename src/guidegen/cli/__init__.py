@@ -43,4 +43,7 @@ def run() -> None:
             print(exc.code, file=sys.stderr)
     sys.stdout.flush()
     sys.stderr.flush()
+    speed = sys.modules.get("guidegen.renderers.speed")
+    if speed is not None:  # a command that started fast keeps the code it compiled
+        speed.save_compiled()
     os._exit(code)
