@@ -180,15 +180,15 @@ def test_without_a_cache_weasyprint_imports_as_usual_and_pdfs_do_not_change(tmp_
     assert pdfs[0] == pdfs[1]
 
 
-# Make a dataclass in a fresh process, after ``fast_start`` if TRICK, with XDG_CACHE_HOME
-# set to argv[1]; save what was compiled; print what its methods are and do, and how many
-# of their texts guidegen compiled (none were read from the cache).
+# Make a dataclass and an annotation in a fresh process, after ``fast_start`` if argv[2]
+# is "trick", with XDG_CACHE_HOME set to argv[1]; save what was compiled; print what the
+# methods are and do, and how many texts guidegen compiled (none read from the cache).
 MADE = """
-import dataclasses, json, sys
+import dataclasses, json, sys, typing
 from guidegen.renderers import speed
 if sys.argv[2] == "trick":
     speed.fast_start()
-read = len(speed._METHODS)  # the methods' code read from the cache
+read = len(speed._CODE)  # the code read from the cache
 
 @dataclasses.dataclass(frozen=True, order=True)
 class Point:
@@ -202,12 +202,14 @@ def frozen(point):
         point.x = 2
     except dataclasses.FrozenInstanceError:
         return True
-compiled = len(speed._METHODS) - read
+ref = typing.ForwardRef("tuple[int, ...]")  # an annotation written as text
+compiled = len(speed._CODE) - read
 speed.save_compiled()
 print(json.dumps({"compiled": compiled, "repr": repr(point),
                   "hash": hash(point) == hash((1, ("a",))), "order": Point(0) < point,
                   "annotations": repr(Point.__init__.__annotations__),
-                  "eq": point == Point(1, ("a",)), "frozen": frozen(point)}))
+                  "eq": point == Point(1, ("a",)), "frozen": frozen(point),
+                  "ref": repr(eval(ref.__forward_code__))}))
 """
 
 
@@ -225,20 +227,21 @@ def made_in_a_fresh_process(cache: Path, trick: bool) -> dict:
     return made
 
 
-def test_dataclass_methods_are_compiled_once_and_do_what_they_did(tmp_path):
+def test_dataclass_methods_and_annotations_are_compiled_once_and_do_what_they_did(tmp_path):
     plain = made_in_a_fresh_process(tmp_path, trick=False)
     assert plain["compiled"] == 0  # exec compiles the text itself
     assert not (tmp_path / "guidegen").exists()  # nothing to save without the trick
     first = made_in_a_fresh_process(tmp_path, trick=True)
-    (saved,) = (tmp_path / "guidegen").glob("dataclass-methods-*.marshal")
+    (saved,) = (tmp_path / "guidegen").glob("compiled-*.marshal")
     assert saved.stat().st_mode & 0o777 == 0o600
     second = made_in_a_fresh_process(tmp_path, trick=True)
-    assert first["compiled"] >= 5  # __init__, __repr__, __eq__, __lt__..., __setattr__
+    assert first["compiled"] >= 6  # __init__, __repr__, __eq__, __lt__..., the annotation
     assert second["compiled"] == 0  # every method's code from the cache
     # the same methods: no __future__ flags of guidegen's (annotations stay objects)
     assert {**first, "compiled": 0} == second == {**plain, "compiled": 0}
     assert "<class 'int'>" in plain["annotations"]
     assert plain["hash"] and plain["order"] and plain["eq"] and plain["frozen"]
+    assert plain["ref"] == "tuple[int, ...]"
     saved.chmod(0o664)  # another could have written it: not read, compiled and written again
     assert made_in_a_fresh_process(tmp_path, trick=True)["compiled"] == first["compiled"]
     assert saved.stat().st_mode & 0o777 == 0o600
@@ -252,12 +255,13 @@ def test_a_command_saves_the_methods_it_compiled_as_it_ends(tmp_path):
     subprocess.run([sys.executable, "-m", "guidegen", "-q", "check", str(DEFAULT_GUIDE)],
                    check=True, capture_output=True, env={**os.environ,
                                                          "XDG_CACHE_HOME": str(tmp_path)})
-    (saved,) = (tmp_path / "guidegen").glob("dataclass-methods-*.marshal")
+    (saved,) = (tmp_path / "guidegen").glob("compiled-*.marshal")
     import marshal
 
     texts = marshal.loads(saved.read_bytes())
-    assert len(texts) > 200  # the methods of the errors, the tree, the options, the theme...
-    assert all(text.startswith("def __create_fn__(") for text in texts)
+    # the methods of the errors, the tree, the options, the theme...
+    assert sum(text.startswith("exec:def __create_fn__(") for text in texts) > 200
+    assert any(text.startswith("eval:") for text in texts)  # annotations pydantic read
 
 def test_a_bug_in_the_pdf_helper_is_an_internal_error_as_in_one_process(project, cli,
                                                                           monkeypatch):

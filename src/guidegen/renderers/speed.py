@@ -33,63 +33,50 @@ bytes are the same), and the HTML from 36 ms to 6.5 ms with the last:
   its bytecode cache keeps the compiled code in the same cache folder, keyed by the
   template's name and source (:func:`template_cache`).
 
-Two more shorten both halves of a cold build, measured as the CPU time of its
-critical path (this process until the PDF helper has its HTML, then the helper's layout,
-then what is left here; medians of 9 interleaved builds of the default guide on a busy
-2-core machine, so the absolute numbers are high): 735 ms -> 696 ms (-5%), the
-part before the helper has its HTML 459 -> 406 ms (-12%), which leaves the helper's
-import of WeasyPrint (387 ms from the start) and its layout (256 ms) as the critical
-path. The bytes are the same.
+The rest is measured as the CPU time of a cold build's critical path (this process until
+the helper has its HTML, then the helper's layout, then what is left here:
+``bench/critical.py``, builds of the default guide taking turns with the code before on a
+busy 2-core machine, so the absolute numbers are high); every fixture's outputs kept
+their bytes (100+ files: A4, Letter, HTML, --jobs 1, a packet). Hand-off 459 -> 406 ms,
+critical path 735 -> 696 ms (medians of 9) with the first two; 393 -> 334 and 662 -> 609
+ms (minimums of 7) with the next five; 383 -> 341 and 677 -> 631 ms with the last:
 
 * **A quicker start** (:func:`fast_start`, first thing in ``build`` and ``check``): the
   garbage collector looks at the youngest objects every 10,000 new ones instead of
   Python's 700 (a build's imports and layouts make millions of objects that live to its
-  end, and each look walks them; the helper's import and first PDF took 3% fewer
-  instructions, 3.20G -> 3.10G, measured with the older generations' thresholds raised
-  too, which stay Python's here), and pydantic does not read every installed package's
-  entry points for plugins when the first model class is made (11 ms), nor import
-  ``importlib.metadata`` to find none (18 ms more, measured as below).
+  end; the helper's import and first PDF took 3.20G -> 3.10G instructions), and pydantic
+  does not read every installed package's entry points for plugins (11 ms).
 * **Modules not imported**: ``urllib.request`` (with http, ssl and email: 10 ms) was
   imported for ``url2pathname`` (:mod:`guidegen.renderers.urls`) and by
   ``xml.sax.saxutils`` for ``escape`` (:mod:`guidegen.renderers.docx.oxml.package`).
-
-Measured the same way since (CPU of each process at each step, minimums of 7 builds of
-the default guide taking turns with the code before, on a 2-core machine at load 18, so
-again high), the part before the helper has the HTML went from 393 to 334 ms, and the
-critical path from 662 to 609 ms; the helper is now ready (WeasyPrint imported) about 60
-ms before it gets the HTML, so it is this process's path that counts. The bytes of
-every fixture's outputs are the same (106 files: A4, Letter, HTML, --jobs 1, a packet):
-
 * **The helper forked first** with ``--force``
   (:func:`guidegen.builder.scheduler.start_helper_early`): before the build's machinery,
-  YAML and the content model are imported, not after planning (-15 to -20 ms to its
-  start).
+  YAML and the content model are imported (-15 to -20 ms to its start).
 * **Plain text read without markdown-it** (:mod:`guidegen.content.markup`): a text
   CommonMark reads as itself (all 29 of the default guide's) is not parsed, so a build of
   such a guide imports neither markdown-it nor linkify-it (28-45 ms) nor parses (6 ms).
-* **No package metadata**: pydantic's plugin loader is stood in for (:func:`fast_start`).
+* **No package metadata**: pydantic's plugin loader, which imports
+  ``importlib.metadata`` to find no plugins (18 ms), is stood in for (:func:`fast_start`).
 * **Modules the PDF's HTML does not need** are imported where used: tinycss2 and
   ``xml.etree`` by the HTML output's URL scan (3-5 ms).
 * **Each word's hyphenation points** are found once per process (the default guide's
   pass 15 -> 13 ms cold, 6.7 -> 1.9 ms warm; :mod:`guidegen.layout.hyphenate`). The
-  whole hyphenation of a cold build is about 20 ms of CPU (patterns read 6 ms, the pass
-  13 ms), not the 270 ms once estimated.
-
-* **Dataclass methods compiled once** (:func:`fast_start`): the standard library's
+  whole hyphenation of a cold build is about 20 ms of CPU, not the 270 ms once estimated.
+* **Dataclass methods and annotations compiled once** (:func:`fast_start`):
   dataclasses write each class's ``__init__``, ``__repr__``, ``__eq__`` (and more) as
-  Python source and compile it, in every process; a build makes 130 dataclasses (500
-  such functions) before the helper has its HTML, 50-60 ms of CPU. The compiled code is
-  kept in the cache folder, keyed by its source text (and the Python and guidegen
-  versions), and saved when the command ends (:func:`save_compiled`): the next build
-  only looks it up.
+  source and compile it in every process, 500 functions of 130 classes before the helper
+  has its HTML (50-60 ms of CPU); typing compiles each annotation pydantic reads as text
+  (1,070 of them, 8 ms). Their code is kept in the cache folder, keyed by the source
+  text (and the Python and guidegen versions), saved as the command ends
+  (:func:`save_compiled`), and only looked up by the next build.
 
 (The helper making its first layout's font configuration while it waits saved 8 ms more,
 but then a helper over ``--memory-limit`` failed inside Pango without saying it was out
 of memory: left out.)
 
 Any failure of a trick falls back to the plain way, so the worst case is the usual speed.
-The compiled declarations are loaded only from a file this user alone can write, the
-compiled templates only from such a folder.
+The compiled declarations and code are loaded only from a file this user alone can
+write, the compiled templates only from such a folder.
 
 Speed work outside the renderers lives where its subject does: docs/development.md lists it.
 """
@@ -124,11 +111,11 @@ def fast_start() -> None:
 
     The garbage collector runs every ``_YOUNG`` new objects instead of Python's 700,
     pydantic does not search the installed packages for plugins (unless the user's
-    ``PYDANTIC_DISABLE_PLUGINS`` says otherwise), and dataclasses take their methods'
-    code from the cache. Forked helpers and workers inherit all three.
+    ``PYDANTIC_DISABLE_PLUGINS`` says otherwise), and dataclasses and typing take the
+    code they compile from the cache. Forked helpers and workers inherit all three.
     """
     gc.set_threshold(_YOUNG, *gc.get_threshold()[1:])
-    _compile_dataclass_methods_once()
+    _compile_once_per_machine()
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if os.environ["PYDANTIC_DISABLE_PLUGINS"] == "__all__" \
             and _PLUGIN_LOADER not in sys.modules:
@@ -352,69 +339,77 @@ def _write_compiled(source: str, path: Path) -> None:
             os.unlink(temporary)
 
 
-# -- dataclass methods compiled once ---------------------------------------------------------
+# -- code compiled once -------------------------------------------------------------------
 
-_METHODS: dict[str, types.CodeType] = {}  # compiled dataclass methods, by their source
+_CODE: dict[str, types.CodeType] = {}  # code compiled from source text, by mode and text
 _SAVED = [0]  # how many of them the cache file holds
 
 
-def _methods_file() -> Path:
+def _code_file() -> Path:
     from ..version import __version__
 
-    tag = f"{sys.implementation.cache_tag}-{__version__}"
-    return _cache_folder() / f"dataclass-methods-{tag}.marshal"
+    return _cache_folder() / f"compiled-{sys.implementation.cache_tag}-{__version__}.marshal"
 
 
-def _compile_dataclass_methods_once() -> None:
-    """Make :mod:`dataclasses` compile a method's source only if the cache lacks it.
+def _compile_once_per_machine() -> None:
+    """Make :mod:`dataclasses` and :mod:`typing` compile a text only if the cache lacks it.
 
-    The module writes each method as source and runs it with ``exec``; a module global
-    named ``exec`` is found before the built-in one, so that is where it asks us.
+    dataclasses writes each method as source and runs it with ``exec``; typing compiles
+    each annotation written as text; a module global named ``exec`` or ``compile`` is
+    found before the built-in one, so that is where they ask us.
     """
     import dataclasses
     import marshal
+    import typing
 
-    if "exec" in vars(dataclasses):  # done already (or not ours to change)
+    if "exec" in vars(dataclasses) or "compile" in vars(typing):  # done (or not ours)
         return
-    path = _methods_file()
+    path = _code_file()
     if _trusted(path):
         with suppress(Exception):  # a damaged or foreign file: compiled as usual
             loaded = marshal.loads(path.read_bytes())
-            _METHODS.update((text, code) for text, code in loaded.items()
-                            if isinstance(text, str) and isinstance(code, types.CodeType))
-            _SAVED[0] = len(_METHODS)
+            _CODE.update((text, code) for text, code in loaded.items()
+                         if isinstance(text, str) and isinstance(code, types.CodeType))
+            _SAVED[0] = len(_CODE)
     dataclasses.exec = _exec_compiled  # type: ignore[attr-defined]
+    typing.compile = _compile_once  # type: ignore[attr-defined]
+
+
+def _compile_once(source: Any, filename: str = "<string>", mode: str = "exec",
+                  *args: Any, **kwargs: Any) -> Any:
+    """Return ``compile(source, filename, mode)``, from the cache if ``source`` is text."""
+    if args or kwargs or not isinstance(source, str) or filename != "<string>":
+        return compile(source, filename, mode, *args, **kwargs)
+    key = f"{mode}:{source}"
+    code = _CODE.get(key)
+    if code is None:  # as exec and typing compile it: no __future__ flags of this module
+        code = _CODE[key] = compile(source, filename, mode, dont_inherit=True)
+    return code
 
 
 def _exec_compiled(source: Any, globals: Any = None, locals: Any = None) -> None:
-    """Run ``source`` as built-in ``exec`` would, its code compiled once per machine."""
-    if not isinstance(source, str):
-        exec(source, globals, locals)
-        return
-    code = _METHODS.get(source)
-    if code is None:  # as exec compiles text: no __future__ flags of this module
-        code = _METHODS[source] = compile(source, "<string>", "exec", dont_inherit=True)
-    exec(code, globals, locals)
+    """Run ``source`` as the built-in ``exec`` would, its code compiled once per machine."""
+    exec(_compile_once(source) if isinstance(source, str) else source, globals, locals)
 
 
 def save_compiled() -> None:
-    """Save the dataclass methods compiled since the cache was read, if any (see above)."""
+    """Save the code compiled since the cache was read, if any (see the module's comment)."""
     import marshal
     import tempfile
 
-    if len(_METHODS) <= _SAVED[0]:
+    if len(_CODE) <= _SAVED[0]:
         return
-    path = _methods_file()
+    path = _code_file()
     with suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not _trusted(path.parent, stat.S_IFDIR):
             return
-        handle, temporary = tempfile.mkstemp(prefix=".methods-", dir=path.parent)
+        handle, temporary = tempfile.mkstemp(prefix=".compiled-", dir=path.parent)
         try:
             with os.fdopen(handle, "wb") as file:
-                file.write(marshal.dumps(dict(_METHODS)))
+                file.write(marshal.dumps(dict(_CODE)))
             os.replace(temporary, path)
-            _SAVED[0] = len(_METHODS)
+            _SAVED[0] = len(_CODE)
         finally:
             with suppress(OSError):
                 os.unlink(temporary)
