@@ -272,14 +272,18 @@ def pdf_pages(path: Path) -> int:
     return int(info.split("Pages:")[1].split()[0])
 
 
-def pdf_body_size(path: Path) -> float:
-    """Return the size (pt) most of a PDF's characters are printed at, as pypdf reads it."""
+def pdf_body_size(path: Path, pages: range | None = None) -> float:
+    """Return the size (pt) most of a PDF's characters are printed at, as pypdf reads it.
+
+    ``pages``: of those pages only (indexes from 0).
+    """
     from collections import Counter
 
     from pypdf import PdfReader
 
     sizes: Counter[float] = Counter()
-    for page in PdfReader(path).pages:
+    every = PdfReader(path).pages
+    for page in (every[n] for n in pages) if pages is not None else every:
         def visit(text: str, cm: list[float], tm: list[float], font: object,
                   size: float) -> None:
             sizes[round(size * tm[3] * cm[3], 1)] += len(text.strip())

@@ -173,6 +173,7 @@ CHANGES: dict[tuple[type, str], Change] = {
     (Section, "break_before"): Change(True, nth=1),
     (Section, "orientation"): Change("landscape", nth=2, document=SIMPLE),
     (Section, "running"): Change(None, nth=2),
+    (Section, "tightened"): Change(0.75, nth=2),
     (Running, "title"): Change("Another running title"),
     (Running, "control"): Change("CG-1 · Version 9"),
     (Running, "page"): Change((("text", "Seite "), ("page", "")), document=SIMPLE),

@@ -95,6 +95,7 @@ def test_three_roles_get_three_packets_of_their_own_guides(three):
     assert pages["Process Engineer"] < min(pages["QC Analyst"],
                                            pages["Clinical Research Associate"])
     # each curriculum's PDFs share its layout, byte for byte what a whole layout makes
+    # (the layouts that fit a curriculum's guides to their pages are laid out whole)
     assert calls == [True] * 6
     for name in ("2026-12-01-Okafor-Amara", "2026-12-01-Müller-Jonas",
                  "2026-12-08-Tanaka-Yuki"):

@@ -24,7 +24,8 @@ def layouts(fits_from: float | None, pages: int, target: int):
     """Return a stand-in layout that takes ``target`` pages from level ``fits_from`` on."""
     tried: list[float] = []
 
-    def lay(level: float) -> Rendered:
+    def lay(levels: tuple[float, ...]) -> Rendered:
+        (level,) = levels  # the whole guide's
         tried.append(level)
         fits = fits_from is not None and level >= fits_from
         return first_layout(target if fits else pages)
@@ -35,7 +36,7 @@ def layouts(fits_from: float | None, pages: int, target: int):
 @pytest.mark.parametrize("fits_from", LADDER)
 def test_a_budget_takes_the_least_level_that_meets_it(fits_from):
     lay, tried = layouts(fits_from, 6, 5)
-    level, pdf = settle(Fit(None, None, budget=5), first_layout(6), lay)  # type: ignore[arg-type]
+    (level,), pdf = settle(Fit(None, None, budget=5), first_layout(6), lay)  # type: ignore[arg-type]
     assert level == fits_from and pdf.pages == 5
     assert len(tried) == len(set(tried)) <= 5  # each level laid out once, a few at most
 
@@ -45,7 +46,7 @@ def test_type_never_shrinks_when_spacing_suffices(fits_from):
     # whatever the first layout's fullness predicts, a guide that spacing alone fits is
     # never given smaller type
     lay, _ = layouts(fits_from, 6, 5)
-    level, _ = settle(Fit(None, None, budget=5), first_layout(6), lay)  # type: ignore[arg-type]
+    (level,), _ = settle(Fit(None, None, budget=5), first_layout(6), lay)  # type: ignore[arg-type]
     assert level <= SMALL
 
 
@@ -62,6 +63,7 @@ def test_the_search_finds_the_least_level_from_any_first_try(fits_at):
     fits_from = LADDER[fits_at] if fits_at < len(LADDER) else None
     for start in range(len(LADDER)):
         lay, tried = layouts(fits_from, 6, 5)
-        found = least(LADDER, start, lay, lambda pdf: pdf.pages == 5)
+        found = least(LADDER, start, lambda level, lay=lay: lay((level,)),
+                      lambda pdf: pdf.pages == 5)
         assert (found and found[0]) == fits_from, (start, tried)
         assert len(tried) == len(set(tried)) <= 5  # a guess, the tightest, 3 halvings

@@ -181,7 +181,8 @@ def test_guides_packets_and_recipients_are_one_job_type_through_one_cycle(projec
     guide, packet = tasks
     assert type(guide) is type(packet) is Job
     assert isinstance(guide.draft, GuideDraft) and guide.fitting is not None  # fitted
-    assert isinstance(packet.draft, PacketDraft) and packet.fitting is None
+    assert isinstance(packet.draft, PacketDraft) and packet.fitting is not None
+    assert len(packet.fitting.parts) == 1  # its one guide, fitted as a part of its own
 
 
 def test_any_job_may_be_fitted_to_its_pages(project):

@@ -99,8 +99,9 @@ def test_pages_with_a_packet_is_said_to_apply_to_guides_only(small, cli):
     result = cli("build", "packets/pk.yaml", "-f", "html", "--pages", "2")
     assert result.exit_code == 0
     assert result.stderr == ("packets/pk.yaml: warning: --pages 2 is a page budget for "
-                             "guides built on their own; a packet lays its guides out as "
-                             "they are\n")
+                             "guides built on their own; a packet fits each of its guides "
+                             "to its own (the entry's pages, else the guide's "
+                             "handout.pages)\n")
 
 
 def test_an_output_folder_inside_the_templates_folder_is_refused(small, cli):

@@ -156,7 +156,9 @@ class SessionBase:
         if job.fitting is not None:  # imported only when a build renders
             from .fitting import Fit
 
-            fit = Fit(job.draft, templates, job.fitting.budget, job.fitting.where)
+            fitting = job.fitting
+            fit = Fit(job.draft, templates, fitting.budget, fitting.where, fitting.parts,
+                      fitting.key)
         return Task(job.draft.lay(templates), context or self.context(), tuple(job.targets),
                     self.options.time_limit, fit)
 

@@ -1,7 +1,8 @@
 """Fitting a document to its pages: a page budget, and no near-empty last page.
 
 Any job may be fitted (its ``fitting``, :class:`~guidegen.builder.jobs.Fitting`): what
-lays it out again is its draft. Guides are; packets are not yet.
+lays it out again is its draft. A guide is fitted as a whole, a packet part by part:
+each guide in it as when it is built alone (:class:`~guidegen.builder.jobs.Part`).
 
 The PDF's first layout says how full each page is (its
 :class:`~guidegen.renderers.Pagination`). Most guides stop there. A guide over its page
@@ -20,6 +21,10 @@ when spacing alone cannot do it. The first layout's fullness says where on the l
 look first, and the level just below it next; then each try halves what is left, so a
 fitted guide usually takes two more layouts (at most five, on eight levels). A budget
 that even the tightest level misses is an error naming what spilled over.
+
+The parts of a packet each start on a page of their own, so a part's pages depend on
+its own level alone: their searches run side by side, each layout of the packet trying
+the next level of every part still searching (as many layouts as the longest search).
 """
 
 from __future__ import annotations
@@ -30,11 +35,12 @@ from typing import TYPE_CHECKING
 
 from ..errors import ContentError, Location, Problem
 from ..renderers import RenderContext, Rendered
+from .jobs import Part
 
 if TYPE_CHECKING:
     from ..theme import Templates
     from ..tree import Document
-    from .jobs import Draft
+    from .jobs import Draft, PartsDraft
 
 SMALL, TIGHTEST = 1.0, 2.0  # the levels of Theme.tightened: spacing only; sizes too
 # the levels a fit may take, least tightening first: spacing and line height (to SMALL),
@@ -45,6 +51,11 @@ LADDER = (0.25, 0.5, 0.75, SMALL, 1.25, 1.5, 1.75, TIGHTEST)
 _SHRINK_SPACING, _SHRINK_SIZES = 0.15, 0.14
 _FULL = 0.95  # how full pages get, on average, before the next block goes over
 
+Levels = tuple[float, ...]  # the document's level, or each part's (0: as the theme says)
+# the levels this process settled on, by fitting key (a roster's curricula), latest last
+_SETTLED: dict[str, Levels] = {}
+_KEEP = 64
+
 
 @dataclass(frozen=True)
 class Fit:
@@ -52,18 +63,39 @@ class Fit:
 
     ``draft`` lays it out (any job's: :class:`~guidegen.builder.jobs.Draft`); ``budget``
     is the most pages it may take (None: no budget), ``where`` is where the budget was
-    set (the guide's ``handout.pages``; None for ``--pages``).
+    set (the guide's ``handout.pages``; None for ``--pages``). With ``parts``, each part
+    is fitted on its own pages instead (the draft is a
+    :class:`~guidegen.builder.jobs.PartsDraft`).
     """
 
     draft: Draft
     templates: Templates
     budget: int | None = None
     where: Location | None = None
+    parts: tuple[Part, ...] = ()
+    key: str = ""  # documents with the same key fit alike (see Fitting)
 
-    def document(self, level: float, context: RenderContext
+    @property
+    def goals(self) -> tuple[Part, ...]:
+        """Return what is fitted: each part, or the whole document as one (anchor "")."""
+        return self.parts or (Part("", self.budget, self.where),)
+
+    def document(self, levels: Levels, context: RenderContext, *, trial: bool = False
                  ) -> tuple[Document, RenderContext]:
-        """Return the document laid out with the theme tightened to ``level``, and its context."""
+        """Return the document laid out at ``levels`` (one a goal), and its context.
+
+        A ``trial`` (a layout the search tries) is laid out whole, its pages not composed
+        from a shared layout of the guides: that would lay the guides out at a level
+        nobody may get, and keep it among the shared layouts, pushing one out.
+        """
         base = self.templates
+        if self.parts:
+            draft: PartsDraft = self.draft  # type: ignore[assignment]
+            shared = None if context.shared is None or trial \
+                else draft.lay_shared(base, levels)
+            return draft.lay_parts(base, levels), replace(context, pages_hint=None,
+                                                          shared=shared)
+        level = levels[0]
         templates = base.with_theme(base.theme.tightened(level)) if level else base
         return self.draft.lay(templates), replace(context, templates=templates, pages_hint=None)
 
@@ -71,66 +103,176 @@ class Fit:
 Layer = Callable[["Document", RenderContext], Rendered]  # lays a document out as a PDF
 
 
-def settle(fit: Fit, first: Rendered,
-           lay: Callable[[float], Rendered]) -> tuple[float, Rendered]:
-    """Return the level to render the guide at and its PDF, given its first PDF.
+@dataclass(frozen=True)
+class _Goal:
+    """What one part (or the whole document) must reach: its pages, on which levels."""
 
-    ``lay(level)`` lays the guide out again. Raise a located error if the guide cannot
-    fit its budget.
+    part: Part
+    target: int
+    levels: tuple[float, ...]
+
+
+def settle(fit: Fit, first: Rendered,
+           lay: Callable[[Levels], Rendered]) -> tuple[Levels, Rendered]:
+    """Return the levels to render the document at (one a goal) and its PDF.
+
+    ``first`` is its first PDF; ``lay(levels)`` lays it out again. Raise a located error
+    if it, or a part, cannot fit its budget.
     """
-    pages, pagination = first.pages or 1, first.pagination
-    if pagination is None:
-        return 0.0, first
-    last, content = pagination.fills[-1], sum(pagination.fills)  # content: in pages
-    if fit.budget is None:
+    chosen, pdf = _search(fit, first, lay)
+    if fit.key:
+        if len(_SETTLED) >= _KEEP:
+            _SETTLED.pop(next(iter(_SETTLED)))
+        _SETTLED[fit.key] = chosen
+    return chosen, pdf
+
+
+def settled(fit: Fit) -> Levels | None:
+    """Return the levels a document with ``fit``'s key was fitted to in this process."""
+    return _SETTLED.get(fit.key) if fit.key else None
+
+
+def _search(fit: Fit, first: Rendered,
+            lay: Callable[[Levels], Rendered]) -> tuple[Levels, Rendered]:
+    """Return what :func:`settle` does, found by searching the ladder of each goal."""
+    parts = fit.goals
+    none: Levels = tuple(0.0 for _ in parts)
+    goals = {n: goal for n, part in enumerate(parts)
+             if (goal := _goal(fit, part, first)) is not None}
+    if not goals:
+        return none, first
+    laid: dict[Levels, Rendered] = {none: first}
+
+    def lay_once(levels: Levels) -> Rendered:
+        if levels not in laid:
+            laid[levels] = lay(levels)
+        return laid[levels]
+
+    searches = {n: Search(goal.levels, _guess(goal.levels, _shrink(goal, first)))
+                for n, goal in goals.items()}
+    while not all(search.done for search in searches.values()):
+        tried = lay_once(_levels(searches, len(parts)))
+        for n, search in searches.items():
+            if not search.done:
+                search.tell(_pages(goals[n].part, tried) <= goals[n].target)
+    chosen = _levels(searches, len(parts))
+    for n, search in searches.items():
+        if search.found is None and goals[n].part.budget is not None:
+            tightest = tuple(goals[n].levels[-1] if m == n else level
+                             for m, level in enumerate(chosen))
+            raise _over_budget(goals[n].part, lay_once(tightest))
+    return chosen, lay_once(chosen)
+
+
+def _levels(searches: dict[int, Search], count: int) -> Levels:
+    """Return the levels to lay out at: each search's next try (or what it found), else 0."""
+    return tuple(searches[n].probing if n in searches else 0.0 for n in range(count))
+
+
+def _goal(fit: Fit, part: Part, first: Rendered) -> _Goal | None:
+    """Return what ``part`` of ``first`` must reach, or None if it is fine as it is."""
+    fills = _fills(part, first)
+    if not fills:
+        return None
+    pages, last, content = len(fills), fills[-1], sum(fills)
+    if part.budget is None:
         limit = fit.templates.theme.fit.last_page / 100
         if pages < 2 or (last >= limit and content * (1 - _SHRINK_SPACING) > pages - 1):
-            return 0.0, first  # no short last page, nor one a small tightening may save
+            return None  # no short last page, nor one a small tightening may save
         target, top = pages - 1, SMALL
-    elif pages <= fit.budget:
-        return 0.0, first
+    elif pages <= part.budget:
+        return None
     else:
-        target, top = fit.budget, TIGHTEST
-    levels = [level for level in LADDER if level <= top]
-    laid: dict[float, Rendered] = {}
+        target, top = part.budget, TIGHTEST
+    return _Goal(part, target, tuple(level for level in LADDER if level <= top))
 
-    def lay_once(level: float) -> Rendered:
-        if level not in laid:
-            laid[level] = lay(level)
-        return laid[level]
 
-    found = least(levels, _guess(levels, 1 - target * _FULL / content), lay_once,
-                  lambda tried: (tried.pages or 1) <= target)
-    if found is not None:
-        return found
-    if fit.budget is not None:
-        raise _over_budget(fit, lay_once(levels[-1]))
-    return 0.0, first
+def _shrink(goal: _Goal, first: Rendered) -> float:
+    """Return the share of its room ``goal``'s part must shrink by, as its fills say."""
+    return 1 - goal.target * _FULL / sum(_fills(goal.part, first))
+
+
+def _span(part: Part, pdf: Rendered) -> range:
+    """Return the indexes of the pages of ``pdf`` that ``part`` takes (the whole: all)."""
+    count, pages = pdf.pages or 1, pdf.page_map
+    if not part.anchor:
+        return range(count)
+    first = pages.page_of(part.anchor) if pages is not None else None
+    if pages is None or first is None:
+        return range(0)
+    stop = pages.page_of(part.stop) if part.stop else None
+    end = pages.page_of(f"{part.anchor}-end")
+    return range(first - 1, stop - 1 if stop is not None else end or count)
+
+
+def _fills(part: Part, pdf: Rendered) -> list[float]:
+    """Return how full each page of ``part`` in ``pdf`` is, pages left blank left out."""
+    pagination = pdf.pagination
+    if pagination is None:
+        return []
+    blank = set(pdf.page_map.blank) if pdf.page_map else set()
+    return [pagination.fills[n] for n in _span(part, pdf)
+            if n + 1 not in blank and n < len(pagination.fills)]
+
+
+def _pages(part: Part, pdf: Rendered) -> int:
+    """Return how many pages ``part`` takes in ``pdf`` (the whole: all of them)."""
+    return len(_fills(part, pdf)) if part.anchor else pdf.pages or 1
+
+
+class Search:
+    """The least of ``levels`` whose layout fits, found one layout at a time.
+
+    Fitting is taken to grow with the level (a tighter layout takes no more pages), so
+    this is a binary search, its first try ``levels[start]`` (where the first layout's
+    fullness points); if that fits, the level just below is tried next, as the first
+    try is most often the least already: two more layouts, usually. While nothing has
+    fitted, the tightest is tried next (does any fit?); then each try halves what is left.
+    """
+
+    def __init__(self, levels: Sequence[float], start: int) -> None:
+        self.levels, self.start, self.probe = tuple(levels), start, start
+        self.low, self.high = -1, len(levels)  # levels[low] is known not to fit, [high] to
+
+    @property
+    def done(self) -> bool:
+        """Return whether the least level that fits is known (or that none does)."""
+        return self.high - self.low <= 1
+
+    @property
+    def probing(self) -> float:
+        """Return the level to try next; once done, the level found (0 if none)."""
+        return (self.found or 0.0) if self.done else self.levels[self.probe]
+
+    @property
+    def found(self) -> float | None:
+        """Return the least level known to fit (None: none yet)."""
+        return self.levels[self.high] if self.high < len(self.levels) else None
+
+    def tell(self, fits: bool) -> None:
+        """Take whether the level tried last fitted; choose the next."""
+        if fits:
+            self.high = self.probe
+            self.probe = self.high - 1 if self.probe == self.start \
+                else (self.low + self.high) // 2
+        else:
+            self.low = self.probe
+            self.probe = len(self.levels) - 1 if self.high == len(self.levels) \
+                else (self.low + self.high) // 2
 
 
 def least(levels: Sequence[float], start: int, lay: Callable[[float], Rendered],
           fits: Callable[[Rendered], bool]) -> tuple[float, Rendered] | None:
     """Return the least of ``levels`` whose layout ``fits``, and that layout; None if none.
 
-    Fitting is taken to grow with the level (a tighter layout takes no more pages), so
-    this is a binary search, its first try ``levels[start]`` (where the first layout's
-    fullness points); if that fits, the level just below is tried next, as the first
-    try is most often the least already: two more layouts, usually.
+    One :class:`Search`, laying each level it tries out with ``lay``.
     """
-    low, high = -1, len(levels)  # levels[low] is known not to fit, levels[high] to fit
-    tried: dict[int, Rendered] = {}
-    probe = start
-    while high - low > 1:
-        tried[probe] = lay(levels[probe])
-        if fits(tried[probe]):
-            high = probe
-            # the level just below first: the first try is most often the least already
-            probe = high - 1 if probe == start else (low + high) // 2
-        else:
-            low = probe
-            # nothing fitted yet: the tightest next (does any fit?); else halve what is left
-            probe = len(levels) - 1 if high == len(levels) else (low + high) // 2
-    return (levels[high], tried[high]) if high < len(levels) else None
+    search, tried = Search(levels, start), {}
+    while not search.done:
+        level = search.probing
+        tried[level] = lay(level)
+        search.tell(fits(tried[level]))
+    return None if search.found is None else (search.found, tried[search.found])
 
 
 def _guess(levels: Sequence[float], shrink: float) -> int:
@@ -148,20 +290,25 @@ def _level(shrink: float) -> float:
     return SMALL + (shrink - _SHRINK_SPACING) / _SHRINK_SIZES
 
 
-def _over_budget(fit: Fit, tightest: Rendered) -> ContentError:
-    """Return the error naming what spilled past the budget at the tightest level."""
-    budget = fit.budget or 1
-    pagination = tightest.pagination
-    top = pagination.tops[budget] if pagination and len(pagination.tops) > budget else None
-    spilled = f"“{top.heading}” spilled onto page {budget + 1}" if top and top.heading \
-        else f"the guide runs onto page {budget + 1}"
-    setting = "handout.pages" if fit.where is not None else "--pages"
-    message = (f"{spilled}: the guide takes {tightest.pages} pages even at the tightest "
+def _over_budget(part: Part, tightest: Rendered) -> ContentError:
+    """Return the error naming what spilled past ``part``'s budget at the tightest level."""
+    budget = part.budget or 1
+    pagination, span = tightest.pagination, _span(part, tightest)
+    spill = span[budget] if len(span) > budget else None
+    top = pagination.tops[spill] if pagination and spill is not None \
+        and spill < len(pagination.tops) else None
+    whole, on = ("guide", "page") if not part.anchor else ("guide in the packet",
+                                                         "its page")
+    spilled = f"“{top.heading}” spilled onto {on} {budget + 1}" if top and top.heading \
+        else f"the {whole} runs onto {on} {budget + 1}"
+    setting = part.setting if part.where is not None else "--pages"
+    pages = len(span) if part.anchor else tightest.pages
+    message = (f"{spilled}: the {whole} takes {pages} pages even at the tightest "
                f"spacing and type sizes the theme's fit allows, and its page budget "
                f"({setting}) is {budget} page{'s' if budget != 1 else ''}; shorten it, "
                "or allow more pages")
-    where = top.source if top is not None else (fit.where or Location("document"))
+    where = top.source if top is not None else (part.where or Location("document"))
     problems = [Problem(where, message)]
-    if fit.where is not None and fit.where != where:
-        problems.append(Problem(fit.where, f"the page budget of {budget} is set here"))
+    if part.where is not None and part.where != where:
+        problems.append(Problem(part.where, f"the page budget of {budget} is set here"))
     return ContentError.collect(problems)

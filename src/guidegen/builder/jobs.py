@@ -73,16 +73,46 @@ class Draft(Protocol):
         """Return the document laid out with ``templates``."""
 
 
+class PartsDraft(Draft, Protocol):
+    """A draft of a document of parts (a packet), each part laid out at a level of its own."""
+
+    def lay_parts(self, templates: Templates, levels: Sequence[float]) -> Document:
+        """Return the document laid out with ``templates``, each part tightened to its level."""
+
+    def lay_shared(self, templates: Templates, levels: Sequence[float]) -> Document:
+        """Return, likewise, the document its recipients share (see ``RenderContext.shared``)."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a document fitted on its own pages (a guide in a packet).
+
+    ``anchor`` is the part's; the pages fitted run from its first to its end marker
+    (``<anchor>-end``), or to the page before ``stop`` (its own sign-off sheet).
+    """
+
+    anchor: str
+    budget: int | None = None
+    where: Location | None = None
+    stop: str = ""
+    setting: str = "handout.pages"  # what set the budget, as messages name it
+
+
 @dataclass(frozen=True)
 class Fitting:
     """How a job is fitted to its pages: its page budget, and where that was set.
 
     Without a budget (None), a near-empty last page is still pulled onto the one before;
-    ``where`` is None for ``--pages``.
+    ``where`` is None for ``--pages``. A document of ``parts`` (its draft a
+    :class:`PartsDraft`) is fitted part by part instead, each as a guide built alone is.
+    Documents with the same ``key`` fit alike (a roster's recipients of one curriculum):
+    a process fits the first and lays the others out at its levels.
     """
 
     budget: int | None = None
     where: Location | None = None
+    parts: tuple[Part, ...] = ()
+    key: str = ""
 
 
 @dataclass(frozen=True)

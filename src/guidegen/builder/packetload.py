@@ -49,7 +49,8 @@ def load_packets(session: SessionBase, paths: Sequence[Path]) -> list[Loaded]:
     if options.pages is not None:
         for path in paths:
             warn(Location(display_name(path)), f"--pages {options.pages} is a page budget "
-                 "for guides built on their own; a packet lays its guides out as they are")
+                 "for guides built on their own; a packet fits each of its guides to its "
+                 "own (the entry's pages, else the guide's handout.pages)")
     loaded: list[Loaded] = []
     problems: list[Problem] = []
     for path in paths:

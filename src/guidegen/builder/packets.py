@@ -39,7 +39,16 @@ from ..errors import (
 )
 from ..files import named_root, read_file
 from ..renderers import extension
-from .jobs import Batch, Job, Output, inputs_of, owner_name, refuse_taken, written
+from .jobs import (
+    Batch,
+    Fitting,
+    Job,
+    Output,
+    inputs_of,
+    owner_name,
+    refuse_taken,
+    written,
+)
 from .jobs import plan as plan_jobs
 from .options import BuildOptions
 from .outputs import (
@@ -48,6 +57,7 @@ from .outputs import (
     plain_name,
     remove_stale_temporaries,
 )
+from .packetdraft import PacketDraft
 from .packetload import Loaded, load_packets, packet_date
 from .printroom import refuse_without_pdfs
 from .state import BuildState, digest, input_bytes
@@ -56,41 +66,10 @@ if TYPE_CHECKING:
     from ..content.roster import Recipient
     from ..layout.packet import PacketLayout
     from ..renderers import RenderContext
-    from ..theme import Templates
-    from ..tree import Document
     from .base import SessionBase
 
 
 MAX_MANIFEST = 64 << 20  # a manifest of a 100,000-row roster
-
-
-@dataclass(frozen=True)
-class PacketDraft:
-    """Lays out one packet for one recipient (None: lines to fill in); picklable.
-
-    ``layout`` holds the packet's guides laid out once for all its recipients.
-    """
-
-    layout: PacketLayout
-    recipient: Recipient | None
-
-    @property
-    def chosen(self) -> tuple[int, ...]:
-        """Return the indexes of the guides the recipient gets (their curriculum)."""
-        from ..content.curricula import chosen
-
-        return chosen(self.recipient, len(self.layout.guides))
-
-    def lay(self, templates: Templates) -> Document:
-        """Return the packet's document tree for the recipient, laid out with ``templates``."""
-        layout = self.layout
-        if templates is not layout.templates:  # tightened: every guide laid out again
-            from ..layout.packet import PacketLayout
-
-            layout = PacketLayout(layout.packet, layout.guides, templates,
-                                  language=layout.language, date=layout.date,
-                                  reader=layout.reader)
-        return layout.document(self.recipient)
 
 
 def refuse_bad_options(paths: Sequence[Path], options: BuildOptions) -> None:
@@ -298,8 +277,9 @@ def _build_one(session: SessionBase, plan: PacketPlan, loaded: Loaded,
     state = session.state(folder, _state_name(options))
     layouts = _layouts(session, loaded)
     recipients = _recipients(loaded, options)
+    fits = digest(plan.sources)  # a curriculum's recipients fit alike: their guides do
     jobs = [_job(session, plan, layouts[recipient.language if recipient else None],
-                 recipient) for recipient in recipients]
+                 recipient, fits) for recipient in recipients]
     name, owner = _manifest_name(options), _owner(session, plan.path)
     manifests = (folder / f"{name}.csv", folder / f"{name}.json")
     room = folder / f"{room_name(name)}.pdf"
@@ -372,14 +352,21 @@ def _recipients(loaded: Loaded, options: BuildOptions) -> list[Recipient | None]
 
 
 def _job(session: SessionBase, plan: PacketPlan, layout: PacketLayout,
-         recipient: Recipient | None) -> Job:
-    """Return the job of the packet for ``recipient``: its key, files and draft."""
+         recipient: Recipient | None, fits: str) -> Job:
+    """Return the job of the packet for ``recipient``: its key, files, draft and fitting.
+
+    The recipients of a curriculum have the same guides, fitted alike: their fitting's
+    key is the packet's (``fits``), their language's and their guides'.
+    """
     stem = recipient.stem if recipient else plan.path.stem
     fields = [f"{k}={v}" for k, v in recipient.fields] if recipient else []
     files: dict[str, Path] = {name: plan.folder / f"{stem}.{extension(name)}"
                               for name in session.options.formats}
+    draft = PacketDraft(layout, recipient)
+    key = f"{fits}:{layout.reader}:{draft.chosen}"
     return Job(plan.path, digest([*plan.sources, *fields]), files,
-               _owner(session, plan.path), PacketDraft(layout, recipient), kind="packet")
+               _owner(session, plan.path), draft, Fitting(parts=draft.parts(), key=key),
+               kind="packet")
 
 
 def _owner(session: SessionBase, path: Path) -> str:

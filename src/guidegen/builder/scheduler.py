@@ -53,7 +53,7 @@ from .processes import WORKER_MEMORY, PdfHelper, may_use_helper, start_pool
 
 if TYPE_CHECKING:
     from ..tree import Document
-    from .fitting import Fit, Layer
+    from .fitting import Fit, Layer, Levels
     from .options import BuildOptions
 
 Results = dict[str, tuple[Rendered, float]]
@@ -177,6 +177,7 @@ def render_formats(task: Task, helper: PdfHelper | None = None) -> Results:
 
 def _render_formats(task: Task, helper: PdfHelper | None) -> Results:
     started = time.perf_counter()
+    task = _fitted_already(task)
     aside = helped(task.formats) if helper is not None else None
     if aside is not None and helper is not None:
         with limited_time(task.time_limit, task.what(aside.name)):
@@ -212,8 +213,8 @@ def _render(task: Task, helper: PdfHelper | None, started: float) -> Results:
             with limited_time(task.time_limit, task.what(pages.name)):
                 first = finish(None)
         if task.fit is not None:
-            level, first, fitted = fit_task(task, task.fit, first, _layer(task, helper))
-            if level:  # the formats that follow the pages again, with the tightened theme
+            levels, first, fitted = fit_task(task, task.fit, first, _layer(task, helper))
+            if any(levels):  # the formats that follow the pages again, tightened too
                 finishers |= _prepare(fitted, None, tuple(n for n in finishers if n in paged))
         if pages.name in task.formats:
             results[pages.name] = (first, time.perf_counter() - started)
@@ -231,18 +232,39 @@ def _render(task: Task, helper: PdfHelper | None, started: float) -> Results:
     return {name: results[name] for name in task.formats}
 
 
-def fit_task(task: Task, fit: Fit, first: Rendered, lay: Layer) -> tuple[float, Rendered, Task]:
-    """Return the level ``task``'s document fits its pages at, its PDF, and the task at it.
+def _fitted_already(task: Task) -> Task:
+    """Return ``task`` at the levels a document like it was fitted to in this process.
+
+    A roster's recipients of one curriculum fit alike (:class:`~.jobs.Fitting`'s key):
+    the first is fitted, the others are laid out at its levels once, not twice.
+    """
+    if task.fit is None or not task.fit.key:
+        return task
+    from .fitting import settled
+
+    levels = settled(task.fit)
+    if levels is None:
+        return task
+    if not any(levels):
+        return replace(task, fit=None)
+    document, context = task.fit.document(levels, task.context)
+    return replace(task, document=document, context=context, fit=None)
+
+
+def fit_task(task: Task, fit: Fit, first: Rendered, lay: Layer
+             ) -> tuple[Levels, Rendered, Task]:
+    """Return the levels ``task``'s document fits its pages at, its PDF, and the task at them.
 
     ``first`` is the PDF of the document as it is; ``lay`` lays a document out again.
     """
     from .fitting import settle
 
-    level, pdf = settle(fit, first, lambda tried: lay(*fit.document(tried, task.context)))
-    if not level:
-        return level, first, task
-    document, context = fit.document(level, task.context)
-    return level, pdf, replace(task, document=document, context=context)
+    levels, pdf = settle(fit, first,
+                         lambda tried: lay(*fit.document(tried, task.context, trial=True)))
+    if not any(levels):
+        return levels, first, task
+    document, context = fit.document(levels, task.context)
+    return levels, pdf, replace(task, document=document, context=context)
 
 
 def _prepare(task: Task, helper: PdfHelper | None,

@@ -92,6 +92,10 @@ class GuideRef(Model):
         None, description="Language to lay the guide out in; default: the guide's own.")
     right_hand_start: bool | None = Field(
         None, description="Start on a right-hand page; default: the packet's setting.")
+    pages: int | None = Field(
+        None, ge=1, le=999, description="The most pages the guide may take in the packet "
+        "(its own sign-off sheet aside), fitted as when it is built alone; default: the "
+        "guide's handout.pages.")
     audience: dict[Identifier, tuple[PlainText, ...]] | None = Field(
         None, alias="for", description="Whom the guide is for: roster fields, each with "
         "the values that get it (for: {role: [QC Analyst, QA Officer]}); a recipient gets "

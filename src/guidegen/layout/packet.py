@@ -71,23 +71,44 @@ class PacketLayout:
 
     def __init__(self, packet: Packet, guides: Sequence[Guide], templates: Templates, *,
                  language: Language, date: datetime.datetime | None = None,
-                 reader: str | None = None) -> None:
+                 reader: str | None = None, levels: Sequence[float] = ()) -> None:
         """Lay out ``packet`` in its language, else ``language`` (the project's).
 
         ``reader`` is the language of the recipients it is for (a roster's language
         field), which the packet's own pages then speak; ``guides`` are in it.
+        ``levels`` holds the level each guide (by index) is tightened to, fitted to its
+        pages (none: as the theme is).
         """
         self.packet = packet.in_language(reader)  # its title, notice... in theirs if given
         self.guides = guides
         self.templates = templates
         self.date = date
+        self.levels = tuple(levels)
         own = reader or packet.packet.language
         self.language = Language.of(own) if own else language
         self.reader = reader
         self.labels = packet_labels(packet, templates, self.language)
         self.words = self.labels.texts
-        self._trees: dict[int, Document] = {}  # each guide laid out, by index
+        # each guide laid out, by index and level (shared by the layouts at other levels)
+        self._trees: dict[tuple[int, float], Document] = {}
         self._parts: dict[tuple[int, ...], tuple[Section, ...]] = {}  # by curriculum
+
+    def at(self, levels: Sequence[float]) -> PacketLayout:
+        """Return this layout with each guide (by index) tightened to ``levels``.
+
+        The guides laid out at a level already are laid out once for both.
+        """
+        if tuple(levels) == self.levels:
+            return self
+        other = PacketLayout(self.packet, self.guides, self.templates,
+                             language=self.language, date=self.date, reader=self.reader,
+                             levels=levels)
+        other._trees = self._trees
+        return other
+
+    def level(self, index: int) -> float:
+        """Return the level the ``index``-th guide is tightened to (0: not at all)."""
+        return self.levels[index] if index < len(self.levels) else 0.0
 
     def document(self, recipient: Recipient | None = None,
                  chosen: Sequence[int] | None = None) -> Document:
@@ -244,18 +265,23 @@ class PacketLayout:
         running = dataclasses.replace(tree.running, blank=self.words.blank_page)
         return Section(namespaced(tree.blocks, anchor), role="guide",
                        anchor=anchor, break_before="right" if right else True,
-                       running=running, source=self.packet.locate("guides", index))
+                       running=running, source=self.packet.locate("guides", index),
+                       tightened=self.level(index))
 
     def tree(self, index: int) -> Document:
-        """Return the ``index``-th guide laid out in its language (once per packet)."""
-        if index not in self._trees:
+        """Return the ``index``-th guide laid out in its language at its level (once)."""
+        level = self.level(index)
+        if (index, level) not in self._trees:
             guide, ref = self.guides[index], self.packet.guides[index]
             labels = self._labels(index, guide)
             if ref.language:
                 guide = guide.model_copy(update={"guide": guide.guide.model_copy(
                     update={"language": ref.language})})
-            self._trees[index] = layout_guide(guide, self.templates, labels, date=self.date)
-        return self._trees[index]
+            templates = self.templates if not level else \
+                self.templates.with_theme(self.templates.theme.tightened(level))
+            self._trees[index, level] = layout_guide(guide, templates, labels,
+                                                     date=self.date)
+        return self._trees[index, level]
 
     # -- the acknowledgement sheet -------------------------------------------------------
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Literal
+from typing import Literal, TypeVar
 
 from .styles import (
     SIZE_PATTERN,
@@ -151,6 +151,10 @@ class LevelLook:
     keep_intro: bool
 
 
+# a look with a Word style's name
+_Named = TypeVar("_Named", ParagraphLook, SpanLook, TableLook, FieldsLook)
+
+
 @dataclass(frozen=True, eq=False)  # compared (and cached) by identity
 class Styles:
     """The style sheet resolved for one theme: what every writer reads."""
@@ -180,6 +184,19 @@ class Styles:
         """Return the level of a list ``depth`` deep (0: outermost), the deepest if deeper."""
         levels = self.lists["number" if ordered else "bullet"]
         return levels[min(depth, len(levels) - 1)]
+
+    def renamed(self, suffix: str) -> Styles:
+        """Return these styles with ``suffix`` after every Word style's name (a variant).
+
+        A part of a document laid out at a level of its own (a packet's guide, fitted to
+        its pages) takes its Word styles under such names, beside the document's own.
+        """
+        def named(looks: dict[str, _Named]) -> dict[str, _Named]:
+            return {role: replace(look, word=f"{look.word}{suffix}")
+                    for role, look in looks.items()}
+
+        return replace(self, paragraphs=named(self.paragraphs), spans=named(self.spans),
+                       tables=named(self.tables), fields=named(self.fields))
 
     def word_names(self) -> list[tuple[str, str]]:
         """Return the Word style name and kind (paragraph, character, table) of every role."""

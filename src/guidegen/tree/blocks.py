@@ -183,7 +183,8 @@ class Section:
     page before it if need be); ``orientation`` asks for pages turned that way (None: as
     the surrounding pages). A section with ``running`` is a part with its own running
     header and footer and its own page numbering (a guide in a packet); it needs an
-    ``anchor``.
+    ``anchor``. A part's ``tightened`` is the level its content is laid out at, fitted
+    to its pages (:meth:`~guidegen.theme.theme.Theme.tightened`; 0: as the theme is).
     """
 
     children: tuple[Block, ...]
@@ -192,6 +193,7 @@ class Section:
     break_before: bool | Literal["right"] = False
     orientation: Orientation | None = None
     running: Running | None = None
+    tightened: float = 0.0
 
     source: Location | None = field(default=None, compare=False, repr=False)
 

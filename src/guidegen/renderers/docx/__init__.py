@@ -14,11 +14,12 @@ from docx.shared import Mm
 
 from ...theme.resolve import Styles
 from ...tree import Document, Metadata, Running
+from ...tree import parts as parts_of
 from .. import Finisher, PageMap, RenderContext, Rendered
 from . import oxml
 from .blocks import BlockWriter
 from .parts import PartWriter, furniture
-from .styles import reference_document
+from .styles import apply_styles, reference_document
 
 CORE_PROPERTY_LIMIT = 255  # characters, in python-docx and Word alike
 # the custom property holding the hash of the guide file a DOCX was built from
@@ -40,7 +41,8 @@ def prepare(document: Document, context: RenderContext) -> Finisher:
     templates = context.templates
     word = reference_document(templates, document.meta.language)
     set_page(word.sections[0], templates.theme, templates.styles)
-    writer = BlockWriter(word, templates.styles, document.meta.language)
+    writer = BlockWriter(word, templates.styles, document.meta.language,
+                         _variants(word, document, context))
     parts = PartWriter(writer)
     parts.add_blocks(document.blocks)
     writer.spacing.finish()
@@ -57,6 +59,25 @@ def prepare(document: Document, context: RenderContext) -> Finisher:
         return Rendered(oxml.save_reproducibly(word, document.meta.date))
 
     return finish
+
+
+def _variants(word: Any, document: Document, context: RenderContext) -> dict[float, Styles]:
+    """Return the Word styles of each level a part is laid out at, added to ``word``.
+
+    A part fitted to its pages (a packet's guide) takes the style sheet at its level under
+    names of their own ("Normal (fitted 0.5)"), each based on the document's style of its
+    role. A user's ``reference.docx`` sets every style itself: its parts keep them.
+    """
+    templates, found = context.templates, {}
+    if templates.reference is not None:
+        return {}
+    for part in parts_of(document):
+        level = part.tightened
+        if level and level not in found:
+            tight = templates.with_theme(templates.theme.tightened(level)).styles
+            found[level] = tight.renamed(f" (fitted {level:g})")
+            apply_styles(word, found[level], document.meta.language, templates.styles)
+    return found
 
 
 def set_page(section: Any, theme: Any, styles: Styles) -> None:

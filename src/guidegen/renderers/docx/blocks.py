@@ -54,13 +54,16 @@ _INLINE_ROLES = {Strong: "strong", Emph: "emph", Code: "code", Link: "link"}
 class BlockWriter:
     """Adds tree blocks to a python-docx document, in reading order."""
 
-    def __init__(self, document: Any, styles: Styles, language: Language) -> None:
+    def __init__(self, document: Any, styles: Styles, language: Language,
+                 variants: dict[float, Styles] | None = None) -> None:
+        """Write with ``styles``; a part laid out at a level of its own with its ``variants``."""
         self.document = document
         self.styles = styles
+        self.variants = variants or {}
         self.language = language  # the document's: Word draws all its text in its fonts
         self.bookmarks = 0
-        self.contents = ContentsWriter(document, styles)
-        self.spacing = BlockSpacing(document, styles)
+        self.contents = ContentsWriter(document, styles, list(self.variants.values()))
+        self.spacing = BlockSpacing(document, styles, list(self.variants.values()))
         self.pages = PageKeeper(document)  # where each block went: the PDF's page breaks
         self.upright_next = False  # a landscape section ended: turn upright before more
         self.turned: list[int] = []  # the Word sections started to turn the pages
@@ -155,7 +158,12 @@ class BlockWriter:
             self._new_section(WD_ORIENT.LANDSCAPE)
         self.upright_next = False
         start = self.spacing.start()
-        self.add_blocks(section.children, level)
+        own = self.styles
+        self.styles = self.variants.get(section.tightened, own)  # a fitted part: its own
+        try:
+            self.add_blocks(section.children, level)
+        finally:
+            self.styles = own
         self.upright_next = turned
         if not turned and section.break_before and start:
             self.spacing.break_before(start)

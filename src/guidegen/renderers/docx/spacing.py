@@ -13,6 +13,7 @@ and a section's rule to its last paragraph.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,9 +35,11 @@ class _Space:
 class BlockSpacing:
     """Collects the space blocks ask for while they are written; gives it out at the end."""
 
-    def __init__(self, document: Any, styles: Styles) -> None:
+    def __init__(self, document: Any, styles: Styles, variants: Sequence[Styles] = ()) -> None:
         self.document = document
         self.looks = {look.word: look for look in styles.paragraphs.values()}
+        for variant in variants:  # a fitted part's styles (see BlockWriter)
+            self.looks |= {look.word: look for look in variant.paragraphs.values()}
         self.asked: list[_Space] = []
 
     def start(self) -> int:

@@ -120,18 +120,29 @@ def _generated_reference(key: str, styles: Styles, language: Language) -> bytes:
     return found
 
 
-def apply_styles(document: Any, styles: Styles, language: Language) -> None:
-    """Create or restyle in ``document`` the Word style of every role of ``styles``."""
+def apply_styles(document: Any, styles: Styles, language: Language,
+                 variant_of: Styles | None = None) -> None:
+    """Create or restyle in ``document`` the Word style of every role of ``styles``.
+
+    With ``variant_of``, ``styles`` are a variant of those (:meth:`Styles.renamed`, at
+    another level): each paragraph style is based on the same role's, the document's
+    defaults are left alone.
+    """
     fonts = _Fonts(styles, language)
-    _set_defaults(document, fonts)
+    if variant_of is None:
+        _set_defaults(document, fonts)
     made = {look.word: _style(document, look.word, WD_STYLE_TYPE.PARAGRAPH)
             for look in styles.paragraphs.values()}  # first all, so that bases are there
-    for look in styles.paragraphs.values():
+    for role, look in styles.paragraphs.items():
         style = made[look.word]
         oxml.reset_style(style)
-        base = None if look.base is None else styles.paragraph(look.base)
-        if base is not None:
-            style.base_style = made[base.word]
+        if variant_of is not None:
+            base: ParagraphLook | None = variant_of.paragraph(role)
+            style.base_style = document.styles[variant_of.paragraph(role).word]
+        else:
+            base = None if look.base is None else styles.paragraph(look.base)
+            if base is not None:
+                style.base_style = made[base.word]
         _apply_paragraph(style, look, base, fonts)
     for span in styles.spans.values():
         _apply_span(_style(document, span.word, WD_STYLE_TYPE.CHARACTER), span, fonts)

@@ -10,6 +10,7 @@ mobile viewers, which never update fields, show it as it is: complete.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
@@ -23,18 +24,24 @@ from . import oxml
 UNKNOWN_PAGE = "?"
 
 
-def instruction(styles: Styles) -> str:
-    """Return the TOC field's instruction: level 1 the title's style, level 2 a heading's."""
-    title, heading = (styles.paragraph(role).word for role in ("title", "heading"))
-    return f'TOC \\h \\z \\t "{title},1,{heading},2"'
+def instruction(styles: Styles, variants: Sequence[Styles] = ()) -> str:
+    """Return the TOC field's instruction: level 1 the title's style, level 2 a heading's.
+
+    The ``variants`` of the styles (a fitted part's, :meth:`Styles.renamed`) are listed
+    too, at the same levels: a part's headings have them.
+    """
+    entries = [f"{each.paragraph(role).word},{level}" for each in (styles, *variants)
+               for level, role in enumerate(("title", "heading"), 1)]
+    return f'TOC \\h \\z \\t "{",".join(entries)}"'
 
 
 class ContentsWriter:
     """Writes contents blocks, and fills in their page numbers once the PDF is laid out."""
 
-    def __init__(self, document: Any, styles: Styles) -> None:
+    def __init__(self, document: Any, styles: Styles, variants: Sequence[Styles] = ()) -> None:
         self.document = document
         self.styles = styles
+        self.variants = variants  # the styles of parts fitted at levels of their own
         self.numbers: list[tuple[str, Any]] = []  # (anchor, the run showing its page)
 
     def add(self, block: Contents, width: int) -> None:
@@ -46,7 +53,7 @@ class ContentsWriter:
             paragraph.paragraph_format.tab_stops.add_tab_stop(
                 Emu(width), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
             if n == 0:
-                oxml.begin_field(paragraph, instruction(self.styles))
+                oxml.begin_field(paragraph, instruction(self.styles, self.variants))
             link = oxml.add_internal_link(paragraph, entry.anchor)
             oxml.add_link_text(link, entry.text)
             oxml.add_link_text(link, "\t")

@@ -86,10 +86,22 @@ def render_html(document: Document, context: RenderContext,
     look = context.templates.styles
     css = render_template(folders, STYLESHEET_TEMPLATE, theme=theme, document=document,
                           parts=parts(document), look=look,
-                          styles=role_css(look, document.meta.language))
+                          styles=role_css(look, document.meta.language),
+                          tightened=_tightened(document, context))
     return render_template(folders, DOCUMENT_TEMPLATE, document=document, theme=theme,
                            stylesheet=Markup(css), meta=html_meta(document.meta),
                            source=sources or _no_source)
+
+
+def _tightened(document: Document, context: RenderContext) -> dict[str, Markup]:
+    """Return the rules of each part laid out at a level of its own, by its anchor."""
+    templates, found = context.templates, {}
+    for part in parts(document):
+        if part.tightened:
+            tight = templates.with_theme(templates.theme.tightened(part.tightened))
+            found[part.anchor] = role_css(tight.styles, document.meta.language).scoped(
+                f"#{part.anchor}")
+    return found
 
 
 class Sources:

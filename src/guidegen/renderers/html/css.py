@@ -47,6 +47,15 @@ class StyleRules:
         """Return the rules of every role that has a selector, lists, tables and fields."""
         return self._rules
 
+    def scoped(self, scope: str) -> Markup:
+        """Return every rule of :meth:`rules` for the elements inside ``scope`` only.
+
+        The root's rule (``html``) applies to ``scope`` itself. A scoped rule outranks
+        the document's own (an id selector), so a part may take a style sheet of its own
+        (a packet's guide, fitted to its pages).
+        """
+        return Markup("\n".join(_scoped(rule, scope) for rule in self._all_rules() if rule))
+
     def declarations(self, role: str) -> Markup:
         """Return the type of paragraph role ``role`` for a page's margin box.
 
@@ -100,6 +109,27 @@ def role_css(styles: Styles, language: Language) -> StyleRules:
             _MADE.pop(next(iter(_MADE)))
         found = _MADE[key] = StyleRules(styles, language)
     return found
+
+
+def _scoped(rule: str, scope: str) -> str:
+    """Return ``rule`` ("selectors { declarations }") for what is inside ``scope`` only."""
+    selectors, body = rule.split(" { ", 1)
+    return f"{', '.join(_within(s.strip(), scope) for s in _top_level(selectors))} {{ {body}"
+
+
+def _within(selector: str, scope: str) -> str:
+    return scope if selector == "html" else f"{scope} {selector}"
+
+
+def _top_level(selectors: str) -> list[str]:
+    """Return the selectors of a comma-separated list (commas inside brackets kept)."""
+    found, depth, start = [], 0, 0
+    for n, char in enumerate(selectors):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and not depth:
+            found.append(selectors[start:n])
+            start = n + 1
+    return [*found, selectors[start:]]
 
 
 def _rule(selector: str, declarations: list[str]) -> str:

@@ -8,8 +8,9 @@ located warnings:
 * a word broken across lines without a hyphen (it could not be hyphenated);
 * a mark's word hyphenated at a line end ("Teil-weise");
 * a heading left last on its page;
-* a last page less than 15 per cent full, and any other page (but one left blank, or
-  a packet's front matter) less full than the theme's ``fit.page`` per cent;
+* a last page (of the document, or of a packet's guide) less than 15 per cent full,
+  and any other page (but one left blank, or a packet's front matter) less full than
+  the theme's ``fit.page`` per cent;
 * a table split across pages with fewer than ``table_min_rows`` rows on a side;
 * a running header or footer that wraps onto a second line;
 * content outside the page's text area;
@@ -170,13 +171,13 @@ def _page(walk: _Walk, page: Page, number: int, last: bool) -> None:
 def _near_empty(walk: _Walk, pages: Sequence[Page]) -> None:
     """Warn about each page but the last that holds little (a blank or front page aside).
 
-    The warning is at what the page starts with, and names what starts the next page
+    The last page of a packet's part is held to what a guide's last page is. The
+    warning is at what the page starts with, and names what starts the next page
     instead: it did not fit below, or it breaks the page (a landscape table, a part).
     """
-    limit = walk.limits.page
     for number, (page, fill) in enumerate(zip(pages[:-1], walk.fills, strict=False), 1):
-        if fill < limit and not page.blank and page.name != "front" and \
-                not _ends_part(page, pages[number]):
+        limit = walk.limits.last_page if _ends_part(page, pages[number]) else walk.limits.page
+        if fill < limit and not page.blank and page.name != "front":
             here, after = walk.tops[number - 1], walk.tops[number]
             holding = f"the end of {_quote(here.heading)}" if here.heading else \
                 "the start of the guide"
@@ -190,8 +191,7 @@ def _near_empty(walk: _Walk, pages: Sequence[Page]) -> None:
 def _ends_part(page: Page, following: Page) -> bool:
     """Return whether ``page`` is the last of a packet's part (its next one is another's).
 
-    A packet's guides are not fitted to their pages yet, so the last page of each is as
-    full as its guide leaves it; upright and landscape pages of one guide are not parts.
+    Upright and landscape pages of one guide are not parts.
     """
     names = {page.name, following.name}
     return page.name != following.name and not names & {"upright", "landscape", ""}

@@ -1,0 +1,193 @@
+"""Packets fitted part by part, read back with poppler and pypdf from the PDF and from
+LibreOffice's rendering of the DOCX, on A4 and US Letter.
+
+Each guide in a packet is fitted to its pages as when it is built alone: the same page
+count, its own ``handout.pages``, or the packet entry's ``pages``. The example packet
+keeps no near-empty page (but one left blank on purpose, and the acknowledgement
+sheet); tests/data/packets/vendor-onboarding.yaml holds the eight-subject German matrix
+with a budget of its own in the packet, a one-page handout and the table at a page foot.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import guidegen
+from guidegen import BuildOptions
+from guidegen.errors import ContentError
+from guidegen.theme import load_templates
+
+from .conftest import DATA, ROOT, once_per_run, write_yaml
+from .readers import libreoffice_pdfs, page_starts, pdf_body_size, pdf_pages, pdf_text
+from .test_page_balance import page_fills, text_area
+
+PAPERS = ("a4", "letter")
+VENDOR_GUIDES = ("acht-dienstleister", "qa-qc-one-page", "deviation-change-capa")
+# each packet's guides, by the path built alone
+PACKETS = {
+    "new-starter": ("content/cmo-cdmo-cro.yaml", "packets/guides/qa-vs-qc.yaml",
+                    "packets/guides/gmp-gcp-glp.yaml"),
+    "vendor-onboarding": tuple(f"data/{stem}.yaml" for stem in VENDOR_GUIDES),
+}
+BUDGETS = {("vendor-onboarding", 0): 3}  # the packet entry's pages: (packet, guide) -> N
+BLANK = re.compile(r"intentionally left blank|bleibt absichtlich leer")
+PART_PAGE = re.compile(r"(?:Page|Seite) (\d+) (?:of|von) (\d+)\b(?!\s*der Mappe)")
+
+
+def build(folder: Path, paper: str) -> dict[str, tuple[Path, Path, Path]]:
+    """Build both packets and their guides alone on ``paper``; convert the DOCX.
+
+    Return, by packet, its PDF, LibreOffice's PDF of its DOCX, and the folder of its
+    guides built alone.
+    """
+    shutil.copytree(ROOT / "content", folder / "content")
+    shutil.copytree(ROOT / "packets", folder / "packets")
+    (folder / "data" / "packets").mkdir(parents=True)
+    for stem in VENDOR_GUIDES:
+        shutil.copy(DATA / f"{stem}.yaml", folder / "data")
+    shutil.copy(DATA / "packets" / "vendor-onboarding.yaml", folder / "data" / "packets")
+    options = BuildOptions(out=folder / "out", content=folder / "content", force=True,
+                           paper=paper, allow_draft=True, root=folder)
+    packets = [folder / "packets" / "new-starter.yaml",
+               folder / "data" / "packets" / "vendor-onboarding.yaml"]
+    guides = sorted({folder / path for paths in PACKETS.values() for path in paths})
+    guidegen.build([*packets, *guides], options.replace(formats=("pdf",),
+                                                         out=folder / "alone"))
+    guidegen.build(packets, options)
+    out = folder / "out"
+    documents = [out / name / f"{name}.docx" for name in PACKETS]
+    converted = libreoffice_pdfs(documents, folder / "lo", folder / "profile")
+    return {name: (out / name / f"{name}.pdf", converted[document], folder / "alone")
+            for name, document in zip(PACKETS, documents, strict=True)}
+
+
+@pytest.fixture(scope="module", params=PAPERS)
+def packets(request, tmp_path_factory):
+    """Return, on each paper, what :func:`build` made (once per test run)."""
+    paper = request.param
+    return once_per_run(tmp_path_factory, f"fitted-packets-{paper}",
+                        lambda folder: build(folder, paper))
+
+
+def parts(pdf: Path) -> list[range]:
+    """Return the pages (indexes from 0) of each guide of a packet, from their footers.
+
+    A guide's pages say "Page n of N" (its own), beside the packet's "Packet page k of
+    K" ("Seite k von K der Mappe").
+    """
+    found: list[range] = []
+    for index in range(pdf_pages(pdf)):
+        mark = PART_PAGE.search(pdf_text(pdf, "-f", str(index + 1), "-l", str(index + 1)))
+        if mark and mark.group(1) == "1":
+            found.append(range(index, index + int(mark.group(2))))
+    return found
+
+
+def blank(pdf: Path, index: int) -> bool:
+    """Return whether page ``index`` (from 0) is one left blank on purpose."""
+    text = pdf_text(pdf, "-f", str(index + 1), "-l", str(index + 1))
+    return bool(BLANK.search(text)) and len(text.split()) < 12
+
+
+@pytest.mark.parametrize("name", PACKETS)
+def test_no_page_of_a_packet_is_near_empty(packets, name):
+    # every page at least fit.page (40 per cent) full, but a blank one and the last (the
+    # acknowledgement sheet); in the example packet even each guide's last page; in the
+    # other, whose guide a budget tightens onto three pages, a guide's last page holds
+    # what a guide's last page must (15 per cent)
+    least = load_templates().theme.fit.page / 100
+    pdf, converted, _ = packets[name]
+    ends = {part[-1] for part in parts(pdf)}
+    for printed in (pdf, converted):
+        fills = page_fills(printed)
+        for index, fill in enumerate(fills[:-1]):
+            if blank(printed, index):
+                continue
+            floor = 0.15 if index in ends and name != "new-starter" else least
+            assert fill >= floor, (printed, index + 1, fills)
+
+
+@pytest.mark.parametrize("name", PACKETS)
+def test_each_guide_is_fitted_as_when_it_is_built_alone(packets, name, request):
+    # the same pages, and type of the same size: on A4 the example packet's second and
+    # third guides are pulled onto one page each by their spacing alone (each with a
+    # near-empty second page as written), the one-page QA/QC handout keeps its budget
+    # (handout.pages)
+    pdf, _, alone = packets[name]
+    found = parts(pdf)
+    assert len(found) == len(PACKETS[name])
+    for path, pages in zip(PACKETS[name], found, strict=True):
+        own = alone / f"{Path(path).stem}.pdf"
+        assert len(pages) == pdf_pages(own), path
+        assert pdf_body_size(pdf, pages) == pdf_body_size(own), path
+    if name == "new-starter":  # spacing fits them: their type keeps the theme's size
+        body = load_templates().theme.sizes.body
+        if request.node.callspec.params["packets"] == "a4":
+            assert [len(pages) for pages in found[1:]] == [1, 1]
+        assert all(pdf_body_size(pdf, pages) == pytest.approx(body, abs=0.06)
+                   for pages in found)
+
+
+def test_a_packet_entry_s_pages_is_the_guide_s_budget_there(tmp_path):
+    # the entry's pages wins over the guide's own handout.pages; a sign-off sheet of its
+    # own (acknowledgement: per-guide) is not part of what is fitted
+    from guidegen.builder.packets import PacketDraft
+    from guidegen.common.language import Language
+    from guidegen.content.packet import load_guides, load_packet
+    from guidegen.layout.packet import PacketLayout
+
+    for stem in VENDOR_GUIDES:
+        shutil.copy(DATA / f"{stem}.yaml", tmp_path)
+    path = write_yaml(tmp_path, "budgets.yaml", textwrap.dedent("""\
+        packet: {title: Budgets}
+        guides:
+          - guide: qa-qc-one-page.yaml
+            pages: 2
+          - deviation-change-capa.yaml
+          - qa-qc-one-page.yaml
+        acknowledgement: per-guide
+        """))
+    packet = load_packet(path, root=tmp_path)
+    guides = load_guides(packet, tmp_path, tmp_path)
+    layout = PacketLayout(packet, guides, load_templates(), language=Language.of("en"))
+    found = PacketDraft(layout, None).parts()
+    assert [(p.anchor, p.budget, p.setting, p.stop) for p in found] == [
+        ("g1", 2, "pages", "g1-acknowledgement"),
+        ("g2", None, "handout.pages", "g2-acknowledgement"),
+        ("g3", 1, "handout.pages", "g3-acknowledgement")]
+    assert found[0].where.file.endswith("budgets.yaml") and found[0].where.line == 4
+    assert found[2].where.file.endswith("qa-qc-one-page.yaml")
+
+
+@pytest.mark.parametrize("name", PACKETS)
+def test_the_docx_of_a_packet_keeps_its_pages(packets, name):
+    pdf, converted, _ = packets[name]
+    top, bottom = text_area()
+    assert pdf_pages(converted) == pdf_pages(pdf)
+    assert page_starts(converted, top, bottom) == page_starts(pdf, top, bottom)
+
+
+def test_a_guide_over_its_budget_in_a_packet_is_an_error_at_its_entry(tmp_path):
+    shutil.copy(DATA / "acht-dienstleister.yaml", tmp_path)
+    packet = write_yaml(tmp_path, "short.yaml", textwrap.dedent("""\
+        packet:
+          title: Kurz
+          language: de
+        guides:
+          - guide: acht-dienstleister.yaml
+            pages: 1
+        acknowledgement: none
+        """))
+    with pytest.raises(ContentError) as raised:
+        guidegen.build([packet], BuildOptions(out=tmp_path / "out", formats=("pdf",),
+                                              allow_draft=True, root=tmp_path))
+    problems = raised.value.problems
+    assert "guide in the packet" in problems[0].message
+    assert "budget (pages) is 1 page" in problems[0].message
+    assert problems[-1].location.file.endswith("short.yaml") and problems[-1].location.line == 6
+    assert not (tmp_path / "out" / "short").exists()
