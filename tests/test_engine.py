@@ -133,7 +133,8 @@ def test_whatever_the_engine_does_first_imports_weasyprint_with_the_speed_tricks
             "engine.url_fetcher(lambda url: None); from weasyprint.text.ffi import ffi; "
             "print(json.dumps(type(ffi).__name__))")
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           check=True, env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
+                           check=True,
+                           env={**os.environ, "GUIDEGEN_CACHE_DIR": str(tmp_path / "guidegen")})
     assert json.loads(found.stdout) == "_CompiledFFI"
 
 

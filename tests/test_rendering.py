@@ -145,7 +145,8 @@ def weasyprint_in_a_fresh_process(cache: str) -> dict:
     import os
 
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True, env={**os.environ, "XDG_CACHE_HOME": cache})
+                            check=True, env={**os.environ,
+                                             "GUIDEGEN_CACHE_DIR": os.path.join(cache, "guidegen")})
     assert result.stderr == ""
     return json.loads(result.stdout)
 
@@ -175,14 +176,14 @@ def test_without_a_cache_weasyprint_imports_as_usual_and_pdfs_do_not_change(tmp_
         out = tmp_path / f"out-{len(pdfs)}"
         subprocess.run([sys.executable, "-m", "guidegen", "build", str(DEFAULT_GUIDE), "-f",
                         "pdf", "--force", "-o", str(out)], check=True, capture_output=True,
-                       env={**os.environ, "XDG_CACHE_HOME": cache})
+                       env={**os.environ, "GUIDEGEN_CACHE_DIR": os.path.join(cache, "guidegen")})
         pdfs.append((out / "cmo-cdmo-cro.pdf").read_bytes())
     assert pdfs[0] == pdfs[1]
 
 
 # Make a dataclass and an annotation in a fresh process, after ``fast_start`` if argv[2]
-# is "trick", with XDG_CACHE_HOME set to argv[1]; save what was compiled; print what the
-# methods are and do, and how many texts guidegen compiled (none read from the cache).
+# is "trick", with GUIDEGEN_CACHE_DIR set to argv[1]/guidegen; save what was compiled; print
+# what the methods are and do, and how many texts guidegen compiled (none read from the cache).
 MADE = """
 import dataclasses, json, sys, typing
 from guidegen.renderers import speed
@@ -222,7 +223,8 @@ def made_in_a_fresh_process(cache: Path, trick: bool) -> dict:
 
     result = subprocess.run([sys.executable, "-c", MADE, str(cache),
                              "trick" if trick else "plain"], capture_output=True, text=True,
-                            check=True, env={**os.environ, "XDG_CACHE_HOME": str(cache)})
+                            check=True,
+                            env={**os.environ, "GUIDEGEN_CACHE_DIR": str(cache / "guidegen")})
     made: dict = json.loads(result.stdout)
     return made
 
@@ -253,8 +255,8 @@ def test_a_command_saves_the_methods_it_compiled_as_it_ends(tmp_path):
     import sys
 
     subprocess.run([sys.executable, "-m", "guidegen", "-q", "check", str(DEFAULT_GUIDE)],
-                   check=True, capture_output=True, env={**os.environ,
-                                                         "XDG_CACHE_HOME": str(tmp_path)})
+                   check=True, capture_output=True,
+                   env={**os.environ, "GUIDEGEN_CACHE_DIR": str(tmp_path / "guidegen")})
     (saved,) = (tmp_path / "guidegen").glob("compiled-*.marshal")
     import marshal
 
@@ -262,6 +264,28 @@ def test_a_command_saves_the_methods_it_compiled_as_it_ends(tmp_path):
     # the methods of the errors, the tree, the options, the theme...
     assert sum(text.startswith("exec:def __create_fn__(") for text in texts) > 200
     assert any(text.startswith("eval:") for text in texts)  # annotations pydantic read
+
+
+def test_a_build_keeps_its_caches_in_the_project_and_writes_nothing_in_home(tmp_path):
+    # nothing is written outside the project unless the user names it (GUIDEGEN_CACHE_DIR)
+    import os
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {name: value for name, value in os.environ.items() if name != "GUIDEGEN_CACHE_DIR"}
+    env.update(HOME=str(home), XDG_CACHE_HOME=str(home / ".cache"))
+    project = tmp_path / "project"
+    for command, where in ((["new", str(project)], tmp_path),
+                           (["build", "-f", "pdf", "--force"], project / "content")):
+        subprocess.run([sys.executable, "-m", "guidegen", "-q", *command], cwd=where,
+                       check=True, capture_output=True, env=env)
+    cache = project / ".guidegen-cache"  # found from a folder inside the project
+    assert sorted(path.name.split("-")[0] for path in cache.iterdir()) == [
+        "compiled", "templates", "weasyprint"]
+    assert list(home.iterdir()) == []
+    assert ".guidegen-cache" in (project / ".gitignore").read_text()
 
 def test_a_bug_in_the_pdf_helper_is_an_internal_error_as_in_one_process(project, cli,
                                                                           monkeypatch):

@@ -61,7 +61,7 @@ file; everything else keeps coming from guidegen. Start small:
 templates change only how it looks, so the PDF and the DOCX always carry the same words.
 """
 
-GITIGNORE = "/output/\n"
+GITIGNORE = "/output/\n/.guidegen-cache/\n"
 
 
 def new_project(folder: Path) -> list[Path]:

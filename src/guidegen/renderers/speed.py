@@ -15,7 +15,7 @@ bytes are the same), and the HTML from 36 ms to 6.5 ms with the last:
   cffi as C source, which pycparser parses in every process, and cffi parses every type
   string (``"PangoRectangle *"``) the same way, each prefixed by the library's ~70
   typedefs. cffi's out-of-line mode does this once: the declarations are compiled into a
-  small Python module (cached under ``$XDG_CACHE_HOME/guidegen``, keyed by a hash of the
+  small Python module (cached in the project's ``.guidegen-cache/``, keyed by a hash of the
   declarations and the versions) that ``_cffi_backend`` loads directly and whose types it
   parses in C. The first build on a machine writes it; pycparser is never imported again.
   WeasyPrint keeps the object that stands in for ``cffi.FFI()`` (:class:`_CompiledFFI`);
@@ -104,6 +104,7 @@ _DEFERRED = {"fontTools.subset": (), "fontTools.varLib": (),
 _LOCK = threading.Lock()
 _YOUNG = 10_000  # objects between two collections of the youngest generation (fast_start)
 _PLUGIN_LOADER = "pydantic.plugin._loader"
+CACHE_NAME = ".guidegen-cache"  # a project's cache folder (_cache_folder)
 
 
 def fast_start() -> None:
@@ -282,8 +283,20 @@ def _compiled(source: str) -> Any:
 
 
 def _cache_folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "guidegen"
+    """Return the folder the caches are kept in: ``GUIDEGEN_CACHE_DIR``, or the project's.
+
+    The project is the nearest folder from here up with a ``guidegen.yaml``, else this one
+    (as :func:`guidegen.project.config.load_project` decides); its cache is
+    ``.guidegen-cache/``, so a build writes nothing outside the project.
+    """
+    named = os.environ.get("GUIDEGEN_CACHE_DIR")
+    if named:
+        return Path(named)
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if os.path.lexists(folder / "guidegen.yaml"):
+            return folder / CACHE_NAME
+    return here / CACHE_NAME
 
 
 def _trusted(path: Path, kind: int = stat.S_IFREG) -> bool:
