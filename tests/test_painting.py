@@ -65,3 +65,29 @@ def test_shared_pages_are_painted_once_and_each_pdf_equals_its_whole_layout(tmp_
     check = subprocess.run(["qpdf", "--check", str(folder / "shared" / "new-starter" /
                                                    NAMES[0])], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout
+
+
+def test_each_stream_is_compressed_once_per_pdf_and_the_bytes_are_the_same(monkeypatch):
+    # pydyf makes every object's bytes twice (to write it, then to hash it for the file
+    # identifier); kept while it writes: the same PDF from one compression per stream
+    import pydyf
+
+    from .test_engine import laid
+
+    compressed = []
+    zlib = pydyf.zlib
+
+    class Counting:
+        def compressobj(self, *args, **kwargs):
+            compressed.append(1)
+            return zlib.compressobj(*args, **kwargs)
+
+    monkeypatch.setattr(pydyf, "zlib", Counting())
+    document = laid("<h1>Once</h1><p>Each stream's bytes are made once per PDF.</p>")
+    once = document.write_pdf()
+    made_once = len(compressed)
+    compressed.clear()
+    monkeypatch.setattr(pydyf.PDF, "write", pydyf.PDF.write.__wrapped__)  # pydyf's own
+    twice = document.write_pdf()
+    assert once == twice
+    assert 0 < made_once < len(compressed)

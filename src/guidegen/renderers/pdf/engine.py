@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..speed import import_weasyprint
-from .engine_painting import keep
+from .engine_painting import keep, write_once
 from .engine_writing import amended
 
 BoxKind = Literal["line", "text", "table", "row-group", "row", "cell", "picture", "margin",
@@ -129,6 +129,7 @@ class Laid:
         have scopes, a link has one annotation per line.
         """
         with _refusals(), amended(self._document) as finisher:
+            write_once()
             data: bytes = self._document.write_pdf(finisher=finisher,
                                                    **_options(self._variant))
         return data

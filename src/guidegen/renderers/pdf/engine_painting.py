@@ -1,4 +1,8 @@
-"""Shared pages painted once per process: the third module that knows WeasyPrint's inside.
+"""Painting and writing done once: the third module that knows WeasyPrint's inside.
+
+Two speed tricks, each giving the bytes it would without it. **Each object's bytes made
+once per PDF** (:func:`write_once`): pydyf made them twice. **Shared pages painted once
+per process**, for a roster's packets:
 
 A roster's packets share most of their pages (:mod:`.compose` lays them out once), but
 WeasyPrint paints every page of every PDF it writes: each recipient's PDF drew the
@@ -28,7 +32,10 @@ Otherwise the page is painted as usual. What it buys is measured in ``bench/pack
 from __future__ import annotations
 
 import copy
+import functools
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -200,4 +207,52 @@ def _replay(recording: _Recording, stream: Any) -> None:
     stream.stream.extend(recording.ops)
 
 
-__all__ = ["keep"]
+# -- each object's bytes made once per PDF ---------------------------------------------------
+
+_WRITING = threading.local()  # .made: id -> (object, its bytes) while this thread writes a PDF
+_writing_installed = False
+
+
+def write_once() -> None:
+    """Make pydyf compute each stream's and dictionary's bytes once per PDF it writes.
+
+    pydyf's ``PDF.write`` makes every object's bytes to write them, then all of them
+    again to hash them for the file identifier: each page's stream and each font file
+    joined and compressed twice. Nothing changes in between, so the first are kept
+    while it writes. Installed once per process.
+    """
+    global _writing_installed
+    if _writing_installed:
+        return
+    import pydyf
+
+    original = pydyf.PDF.write
+
+    @functools.wraps(original)
+    def write(pdf: Any, *args: Any, **kwargs: Any) -> Any:
+        _WRITING.made = {}
+        try:
+            return original(pdf, *args, **kwargs)
+        finally:
+            _WRITING.made = None
+
+    pydyf.PDF.write = write
+    for kind in (pydyf.Stream, pydyf.Dictionary):
+        kind.data = property(_made_once(kind.__dict__["data"].fget))
+    _writing_installed = True
+
+
+def _made_once(data: Callable[[Any], bytes]) -> Callable[[Any], bytes]:
+    def once(self: Any) -> bytes:
+        made: dict[int, tuple[Any, bytes]] | None = getattr(_WRITING, "made", None)
+        if made is None:
+            return data(self)
+        found = made.get(id(self))
+        if found is None or found[0] is not self:
+            found = made[id(self)] = (self, data(self))
+        return found[1]
+
+    return once
+
+
+__all__ = ["keep", "write_once"]
