@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from pypdf import PdfReader
 
 import guidegen
 
-from .readers import pdf_pages, pdf_text
+from .readers import libreoffice_pdfs, normalize, pdf_pages, pdf_text
 from .test_packets import (
     ROSTER_HEADER,
     composed,
@@ -162,3 +163,29 @@ def test_for_names_roster_fields(tmp_path, cli, monkeypatch):
     assert result.exit_code == 1
     assert "packets/new-starter.yaml:24:" in result.stderr
     assert "'department' is not a roster column" in result.stderr
+
+
+def test_a_guides_own_sheet_is_the_packets_page_in_the_pdf_and_in_libreoffice(tmp_path):
+    # acknowledgement: per-guide: each sheet follows its guide, but is not one of its
+    # pages: the packet's control line and page number, not "Page 3 of 2" of the guide
+    folder = copy_project(tmp_path)
+    packet = folder / "packets" / "new-starter.yaml"
+    packet.write_text(packet.read_text(encoding="utf-8").replace(
+        "acknowledgement: packet ", "acknowledgement: per-guide "), encoding="utf-8")
+    guidegen.build([packet], guidegen.BuildOptions(
+        out=folder / "out", content=folder / "content", force=True, jobs=1,
+        formats=("pdf", "docx")))
+    pdf = folder / "out" / "new-starter" / "new-starter.pdf"
+    shown = libreoffice_pdfs([pdf.with_suffix(".docx")], tmp_path / "lo",
+                             tmp_path / "profile")[pdf.with_suffix(".docx")]
+    assert pdf_pages(shown) == pdf_pages(pdf)  # no page added before a sheet
+    for made in (pdf, shown):
+        pages = [normalize(pdf_text(made, "-f", str(n), "-l", str(n)))
+                 for n in range(1, pdf_pages(made) + 1)]
+        sheets = [n for n, text in enumerate(pages) if "I have read and understood" in text]
+        assert len(sheets) == 3, made
+        for n in sheets:
+            assert "TRN-PK-001" in pages[n] and "TRN-PK-001" not in pages[n - 1], made
+            assert not re.search(r"\bPage \d+ of", pages[n]), (made, pages[n])
+        if made == pdf:  # the guide's own count ends on its last page
+            assert all(re.search(r"\bPage (\d+) of \1\b", pages[n - 1]) for n in sheets)

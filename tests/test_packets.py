@@ -695,9 +695,12 @@ def test_per_guide_sheets_are_personal_pages_inside_the_shared_guides(tmp_path, 
     sheets = [page for _, title, page in outline(PdfReader(pdf))
               if title == "Acknowledgement of training"]
     assert len(sheets) == 3
-    for page in sheets:
+    for page in sheets:  # not a page of its guide: the packet's control line, no "Page X"
         text = normalize(pdf_text(pdf, "-f", str(page), "-l", str(page)))
-        assert "Yuki Tanaka" in text and re.search(r"Page (\d+) of \1", text)
+        assert "Yuki Tanaka" in text and "TRN-PK-001" in text, text
+        assert not re.search(r"\bPage \d+ of", text) and f"Packet page {page} of" in text
+        last = normalize(pdf_text(pdf, "-f", str(page - 1), "-l", str(page - 1)))
+        assert re.search(r"\bPage (\d+) of \1\b", last) and "TRN-PK-001" not in last, last
 
 
 def test_a_sheet_that_counts_the_shared_pages_headings_is_laid_out_whole(tmp_path,

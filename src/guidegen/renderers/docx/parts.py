@@ -50,16 +50,30 @@ class PartWriter:
         after_part = False
         for block in blocks:
             if isinstance(block, Section) and (block.running is not None or after_part):
-                self.document.add_section(WD_SECTION.NEW_PAGE)
-                index = len(self.document.sections) - 1
-                start = oxml.body_end(self.document)
-                self.writer.add_block(dataclasses.replace(block, break_before=False))
-                first = oxml.body_element(self.document, start)
-                (self.parts if block.running is not None else self.front).append(
-                    _Part(block, index, first))
+                sheets = [n for n, child in enumerate(block.children)
+                          if isinstance(child, Section) and child.role == "acknowledgement"]
+                own = block.children[:sheets[0]] if sheets and block.running else ()
+                if own:  # a guide's own sheet: a Word section of its own, the packet's
+                    self._section(dataclasses.replace(block, children=own), self.parts)
+                    for sheet in block.children[len(own):]:
+                        if isinstance(sheet, Section):
+                            self._section(sheet, self.front)
+                        else:
+                            self.writer.add_block(sheet)
+                else:
+                    self._section(block, self.parts if block.running is not None
+                                  else self.front)
                 after_part = block.running is not None
             else:
                 self.writer.add_block(block)
+
+    def _section(self, block: Section, parts: list[_Part]) -> None:
+        """Add ``block`` in a Word section of its own, starting a page; note it in ``parts``."""
+        self.document.add_section(WD_SECTION.NEW_PAGE)
+        index = len(self.document.sections) - 1
+        start = oxml.body_end(self.document)
+        self.writer.add_block(dataclasses.replace(block, break_before=False))
+        parts.append(_Part(block, index, oxml.body_element(self.document, start)))
 
     def finish(self, running: Running, page_map: PageMap | None) -> None:
         """Give every part its header and footer; the sections after it, the document's.
