@@ -38,6 +38,8 @@ def test_shared_pages_are_painted_once_and_each_pdf_equals_its_whole_layout(tmp_
 
     monkeypatch.setattr(module, "_record", recording)
     monkeypatch.setattr(module, "_replay", replaying)
+    from guidegen.builder import fitting  # no curriculum fitted yet in this process
+    monkeypatch.setattr(fitting, "_SETTLED", {})
     folder = copy_project(tmp_path)
     packet = folder / "packets" / "new-starter.yaml"
     guidegen.build([packet], pdf_options(folder, "shared").replace(
