@@ -54,9 +54,9 @@ def prepare(document: Document, context: RenderContext) -> Finisher:
         parts.finish(document.running, page_map)
         parts.furnish_turned(writer.turned, document.running, page_map)
         writer.contents.fill(page_map)
-        if page_map is not None:
-            writer.pages.keep(page_map)
-        return Rendered(oxml.save_reproducibly(word, document.meta.date))
+        loose = writer.pages.keep(page_map) if page_map is not None else []
+        return Rendered(oxml.save_reproducibly(word, document.meta.date),
+                        warnings=tuple(loose))
 
     return finish
 

@@ -12,7 +12,11 @@ PageMap`), so the DOCX takes two things from it:
   table that runs across pages breaks where the PDF's does: neither Word nor LibreOffice
   breaks a page before a row on request.
 
-A page that starts inside a paragraph (its last lines) is left to the word processor.
+A page that starts inside a paragraph (its last lines), a list item or a table row
+is left to the word processor, which may break it elsewhere; so is a page that starts
+with a block the DOCX has no break for, or a table whose rows are not the PDF's. The
+build knows these from the page map alone, without a word processor: :meth:`PageKeeper.keep`
+returns a warning at each, located at the block (``--strict`` makes them errors).
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ from typing import Any
 from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.shared import Pt
 
-from ...errors import Location
-from .. import PageMap
+from ...errors import Location, Problem
+from .. import PageMap, PageStart
 from . import oxml
 
 
@@ -58,22 +62,56 @@ class PageKeeper:
         if source is not None:
             self.tables.setdefault(source, table)
 
-    def keep(self, pages: PageMap) -> None:
-        """Break the pages where ``pages`` says the PDF's start; make the rows as tall."""
+    def keep(self, pages: PageMap) -> list[Problem]:
+        """Break the pages where ``pages`` says the PDF's start; make the rows as tall.
+
+        Return a warning at each page the DOCX cannot start where the PDF's does.
+        """
+        loose = []
         for source, heights in pages.rows:
             table = self.tables.get(source)
             if table is not None and len(table.rows) == len(heights):
                 for row, height in zip(table.rows, heights, strict=True):
                     row.height, row.height_rule = Pt(height), WD_ROW_HEIGHT_RULE.AT_LEAST
-        for start in pages.starts[1:]:
-            if start is None or start.continued:
-                continue
-            slots = self.firsts.get((start.tag, start.source), [])
-            slot = slots[start.nth] if start.nth < len(slots) else []
-            if not slot:
-                continue
-            if oxml.is_paragraph(slot[0]):
-                oxml.paragraph(self.document, slot[0]).paragraph_format.page_break_before = True
-            elif start.source in self.tables:
-                first = self.tables[start.source].rows[0].cells[0].paragraphs[0]
-                first.paragraph_format.page_break_before = True
+            else:  # its pages break where the word processor's rows do
+                loose.append(Problem(source, "the DOCX's table has other rows than the "
+                                     "PDF's: it may break across pages elsewhere in Word "
+                                     "and LibreOffice", severity="warning"))
+        for number, start in enumerate(pages.starts[1:], start=2):
+            if start is not None and not self._break(start):
+                loose.append(_unkept(number, start))
+        return loose
+
+    def _break(self, start: PageStart) -> bool:
+        """Break the page before the block ``start`` names; return whether the DOCX can."""
+        if start.continued:  # a table's later rows: as tall as the PDF's, they break alike
+            return start.tag == "table"
+        if start.tag in _ROW_TAGS:  # a table's later row (its first cell)
+            return True
+        slots = self.firsts.get((start.tag, start.source), [])
+        slot = slots[start.nth] if start.nth < len(slots) else []
+        if not slot:
+            return False
+        if oxml.is_paragraph(slot[0]):
+            oxml.paragraph(self.document, slot[0]).paragraph_format.page_break_before = True
+        elif start.source in self.tables:
+            first = self.tables[start.source].rows[0].cells[0].paragraphs[0]
+            first.paragraph_format.page_break_before = True
+        else:
+            return False
+        return True
+
+
+_ROW_TAGS = ("th", "td", "tr")
+_WHAT = {"p": "paragraph", "li": "list item", **dict.fromkeys(_ROW_TAGS, "table row")}
+
+
+def _unkept(number: int, start: PageStart) -> Problem:
+    """Return the warning that page ``number`` of the DOCX may not start as the PDF's."""
+    what = _WHAT.get(start.tag, "block")
+    what = f"{what} {start.nth + 1} of this text" if start.nth else f"this {what}"
+    where = f"starts inside {what}" if start.continued else \
+        f"starts with {what}, before which the DOCX has no page break"
+    return Problem(start.source, f"page {number} of the PDF {where}: Word and LibreOffice "
+                   f"break the page where their own lines fall, so the DOCX's page {number} "
+                   "may start with other words than the PDF's", severity="warning")
