@@ -13,7 +13,7 @@
   each page starts with and how tall each table's rows are is timed the same way.
 * **Layouts.** How often each fixture in tests/data is laid out again (fitted to its
   budget, or to save a page), on A4 and US Letter: the layouts of one in-process build;
-  and the example packet's layouts.
+  and the packets' layouts (the example, and the fixture packet's three guides).
 """
 
 from __future__ import annotations
@@ -137,7 +137,8 @@ def main(argv: list[str]) -> int:
         guides = [DEFAULT_GUIDE, *(path for path in sorted((ROOT / "tests" / "data")
                                                            .glob("*.yaml"))
                                    if path.stem not in BROKEN),
-                  ROOT / "packets" / "new-starter.yaml"]
+                  ROOT / "packets" / "new-starter.yaml",
+                  ROOT / "tests" / "data" / "packets" / "vendor-onboarding.yaml"]
         for guide in guides:
             row = [f"{guide.stem:28}"]
             for paper, width in (("a4", 10), ("letter", 15)):
