@@ -34,7 +34,8 @@ _DEFAULT_MEMORY: int = option_fields()["memory_limit"].default
 _SPAWN_SLACK = 16  # megabytes: see _spawn_slack
 _SLACK = 10.0  # seconds the helper may overrun its own time limit before it is killed
 _language: Language | None = None  # what the next documents most likely use (expect_language)
-WORKER_MEMORY: list[int] = []  # the memory limit of this worker process, once set
+WORKER_MEMORY: list[int] = []  # the memory limit of this worker process, once started
+_LIMITED: list[bool] = []  # whether limit_worker_memory has run in this worker
 
 
 def expect_language(language: Language) -> None:
@@ -239,8 +240,6 @@ def start_pool(processes: int, memory_limit: int) -> Any:
 def _start_worker(parent: int, memory_limit: int, language: Language | None,
                   imported: Sequence[str]) -> None:
     _become_child(parent)
-    from ..native import limit_memory
-
     for renderer in RENDERERS.values():  # imported ahead of the first task
         with suppress(Exception):  # errors show when the renderers are used
             renderer.warm_up(language)
@@ -252,7 +251,19 @@ def _start_worker(parent: int, memory_limit: int, language: Language | None,
         with suppress(Exception):
             importlib.import_module(name)
     ready()
-    limit_memory(memory_limit + _spawn_slack())
     WORKER_MEMORY.append(memory_limit)
+
+
+def limit_worker_memory() -> None:
+    """Set this worker's memory limit (``--memory-limit``) once, as its first render starts.
+
+    Not as the worker starts: the task it takes first is unpickled (a document tree) by
+    :mod:`concurrent.futures`, outside guidegen's code, where running out under a tight
+    limit printed multiprocessing's traceback instead of guidegen's located error.
+    """
+    if WORKER_MEMORY and not _LIMITED:
+        from ..native import limit_memory
+
+        _LIMITED.append(limit_memory(WORKER_MEMORY[-1] + _spawn_slack()))
 
 

@@ -49,7 +49,7 @@ from ..renderers import (
     paginating,
 )
 from .limits import limited_time, memory_hint
-from .processes import WORKER_MEMORY, PdfHelper, may_use_helper, start_pool
+from .processes import WORKER_MEMORY, PdfHelper, limit_worker_memory, may_use_helper, start_pool
 
 if TYPE_CHECKING:
     from ..tree import Document
@@ -303,6 +303,7 @@ def _layer(task: Task, helper: PdfHelper | None) -> Layer:
 def render_task(task: Task) -> Results:
     """Return :func:`render_formats` of one task (a picklable target for worker processes)."""
     try:
+        limit_worker_memory()
         return render_formats(task)
     except MemoryError:
         raise RenderError(f"rendering {task.document.meta.title!r} ran out of memory; "
