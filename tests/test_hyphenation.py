@@ -104,6 +104,24 @@ def test_the_issues_bad_breaks_are_gone(language, word, never):
     assert "-" in broken  # still hyphenated, where it reads well
 
 
+@pytest.mark.parametrize(("language", "word", "broken"), [
+    # US English patterns alone: "hydrox-ypropy-l-methyl…", "dimethy-laminoethyl"
+    ("en", "hydroxypropylmethylcellulose", "hydroxy-propyl-methyl-cel-lu-lose"),
+    ("en", "dimethylaminoethyl", "dimethyl-amino-ethyl"),
+    ("en", "hydroxyethylcellulose", "hydroxy-ethyl-cel-lu-lose"),
+    ("en", "polyvinylpyrrolidone", "poly-vinyl-pyrroli-done"),
+    # German patterns alone: "hydro-xy-pro-py-l-me-thyl…", "dime-thyl-ami-noe-thyl"
+    ("de", "Hydroxypropylmethylcellulose", "Hydro-xy-pro-pyl-me-thyl-cel-lu-lose"),
+    ("de", "Dimethylaminoethyl", "Dime-thyl-ami-no-ethyl"),
+    # not made of chemical parts: the patterns' breaks, as before
+    ("en", "discover", "dis-cover"),
+    ("en", "coconut", "coconut"),
+])
+def test_a_chemical_name_breaks_between_its_parts(language, word, broken):
+    hyphenator = Hyphenator(Language.of(language))  # no exceptions: the rule alone
+    assert hyphenator.text(word).replace(SOFT_HYPHEN, "-") == broken
+
+
 def test_acronyms_names_and_short_pieces_are_never_hyphenated():
     assert hyphenated("EudraGMDP") == "EudraGMDP"
     assert hyphenated("eQMS") == "eQMS"

@@ -7,7 +7,8 @@ the PDF and the DOCX hyphenate alike, by the same rules:
 
 * the patterns of the text's language (:mod:`.patterns`), or the theme's and the
   language catalogue's ``hyphenation_exceptions`` (``Fach-arzt-aus-bil-dung``: break
-  only there; a word without a hyphen: never);
+  only there; a word without a hyphen: never); a long chemical name breaks between
+  its parts (:mod:`.chemistry`: "hydroxy-propyl-methyl-cellulose");
 * at least three letters before and after a break, in words of six letters or more;
 * never a mark's word, code, a web or e-mail address, an acronym or a name (a letter
   in capitals after the first: ``CDMO``, ``eQMS``, ``EudraGMDP``), a capitalised word in
@@ -50,6 +51,7 @@ from ..tree import (
     Table,
     Text,
 )
+from .chemistry import chemical_breaks
 from .metrics import Face, Measure
 from .patterns import patterns_for
 from .widths import text_widths
@@ -102,8 +104,10 @@ class Hyphenator:
             return listed
         if self.patterns is None or len(word) < SHORTEST or not self.may_break(word):
             return ()
-        return tuple(point for point in self.patterns.breaks(word)
-                     if SIDE <= point <= len(word) - SIDE)
+        patterns = self.patterns
+        points = chemical_breaks(word, lambda part: tuple(patterns.breaks(part))) or \
+            patterns.breaks(word)
+        return tuple(point for point in points if SIDE <= point <= len(word) - SIDE)
 
     def may_break(self, word: str) -> bool:
         """Return whether ``word`` is one that is hyphenated at all: not an acronym or a name."""
