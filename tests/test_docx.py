@@ -82,7 +82,9 @@ def test_footer_has_page_and_numpages_fields_with_results(a4):
     pages = a4.outputs[(STEMS[0], "pdf")].pages
     assert footer.paragraphs[0].text == ("TRN-GD-001 · Version 1.0 · Uncontrolled when "
                                          f"printed\tPage 1 of {pages}")
-    assert document.sections[0].header.paragraphs[0].text == guide_title()
+    # the title, and at the right the part the page is in (page 2's, as the PDF's)
+    assert document.sections[0].header.paragraphs[0].text == \
+        f"{guide_title()}\tChief Regulatory Officer (CRO)"
     assert document.sections[0].different_first_page_header_footer
 
 

@@ -111,7 +111,8 @@ class PageMap:
     The DOCX takes its cached page numbers from it: NUMPAGES, each part's page count,
     and the table of contents; and its pages: ``starts`` says what each page starts
     with (None: not known), ``rows`` the height (points) of each table's rows, header
-    first, by where the table came from.
+    first, by where the table came from; ``chapters`` what each page's running header
+    prints at its right (the part the page is in).
     """
 
     pages: int | None = None
@@ -119,6 +120,7 @@ class PageMap:
     blank: tuple[int, ...] = ()  # pages left blank before a part on a right-hand page
     starts: tuple[PageStart | None, ...] = ()
     rows: tuple[tuple[Location, tuple[float, ...]], ...] = ()
+    chapters: tuple[str, ...] = ()  # the right-hand text of each page's running header
 
     def page_of(self, anchor: str) -> int | None:
         """Return the page (from 1) where ``anchor`` landed, or None if it is not there."""

@@ -18,6 +18,7 @@ from ...tree import parts as parts_of
 from .. import Finisher, PageMap, RenderContext, Rendered
 from . import oxml
 from .blocks import BlockWriter
+from .chapters import print_chapters
 from .parts import PartWriter, furniture
 from .styles import apply_styles, reference_document
 
@@ -55,6 +56,9 @@ def prepare(document: Document, context: RenderContext) -> Finisher:
         parts.furnish_turned(writer.turned, document.running, page_map)
         writer.contents.fill(page_map)
         loose = writer.pages.keep(page_map) if page_map is not None else []
+        if page_map is not None and not parts.parts:
+            print_chapters(word, writer.pages.starts(page_map), page_map,
+                           document.running.title, templates.styles)
         return Rendered(oxml.save_reproducibly(word, document.meta.date),
                         warnings=tuple(loose))
 

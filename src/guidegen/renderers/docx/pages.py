@@ -88,8 +88,7 @@ class PageKeeper:
             return start.tag == "table"
         if start.tag in _ROW_TAGS:  # a table's later row (its first cell)
             return True
-        slots = self.firsts.get((start.tag, start.source), [])
-        slot = slots[start.nth] if start.nth < len(slots) else []
+        slot = self._slot(start)
         if not slot:
             return False
         if oxml.is_paragraph(slot[0]):
@@ -100,6 +99,22 @@ class PageKeeper:
         else:
             return False
         return True
+
+    def starts(self, pages: PageMap) -> dict[int, Any]:
+        """Return the body element each page (from 2) starts with, where one does."""
+        found = {}
+        for number, start in enumerate(pages.starts[1:], 2):
+            slot = self._slot(start)
+            if slot:
+                found[number] = slot[0]
+        return found
+
+    def _slot(self, start: PageStart | None) -> list[Any]:
+        """Return the slot of the block a page starts with; empty if it starts inside one."""
+        if start is None or start.continued:
+            return []
+        slots = self.firsts.get((start.tag, start.source), [])
+        return slots[start.nth] if start.nth < len(slots) else []
 
 
 _ROW_TAGS = ("th", "td", "tr")

@@ -192,6 +192,13 @@ class Page:
             if _kind(child) == "margin":
                 yield Box(child, None)
 
+    def margin_text(self, at: str) -> str:
+        """Return the text of the page's margin box ``at`` (``@top-right``); "" if none."""
+        for child in self._box.children:
+            if _kind(child) == "margin" and child.at_keyword == at:
+                return Box(child, None).all_text.strip()
+        return ""
+
     def generated_text(self) -> list[str]:
         """Return the text the stylesheet generated on the page, in order.
 

@@ -39,7 +39,8 @@ def page_map(document: Laid, sources: Sequence[Location] = ()) -> PageMap:
     return PageMap(len(document.pages), tuple(sorted(anchors.items(), key=lambda a: a[1])),
                    tuple(blank), tuple(starts.starts),
                    tuple((sources[src], tuple(rows)) for src, rows in starts.tables.values()
-                         if src is not None and src < len(sources)))
+                         if src is not None and src < len(sources)),
+                   tuple(page.margin_text("@top-right") for page in document.pages))
 
 
 @dataclass

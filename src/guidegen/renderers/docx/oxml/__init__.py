@@ -21,6 +21,8 @@ from .body import (
     paragraph,
     remember_style_ids,
     rule_under,
+    section_firsts,
+    start_section,
 )
 from .package import (
     drop_thumbnail,
@@ -69,8 +71,8 @@ __all__ = ["Border", "Fonts", "ListLevel", "add_bookmark", "add_field", "add_hyp
            "describe_picture", "drop_thumbnail", "empty_story", "end_field", "is_paragraph",
            "keep_row_together", "mark_header_row", "move_before", "paragraph",
            "remember_style_ids", "reset_style", "restart_numbering", "rule_under",
-           "save_reproducibly", "set_column_widths",
+           "save_reproducibly", "section_firsts", "set_column_widths",
            "set_core_dates", "set_custom_properties", "set_default_fonts", "set_fonts",
            "set_header_row", "set_language", "set_letter_spacing", "set_rule_under",
            "set_stripes", "set_table_frame", "set_table_look", "set_text",
-           "suppress_hyphens", "use_list", "use_numbering"]
+           "start_section", "suppress_hyphens", "use_list", "use_numbering"]

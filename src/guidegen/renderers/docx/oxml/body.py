@@ -9,7 +9,7 @@ from typing import Any
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from ._xml import Border, border, element, insert, paragraph_border
+from ._xml import Border, border, element, insert, paragraph_border, remove_all
 
 
 def blocks(document: Any, start: int = 0) -> list[Any]:
@@ -27,7 +27,7 @@ def _is_block(child: Any) -> bool:
                                         child.find(_SECTION_BREAK) is None))
 
 
-_TABLE, _PARAGRAPH = qn("w:tbl"), qn("w:p")
+_TABLE, _PARAGRAPH, _SECTION = qn("w:tbl"), qn("w:p"), qn("w:sectPr")
 _SECTION_BREAK = qn("w:pPr") + "/" + qn("w:sectPr")
 
 
@@ -55,6 +55,53 @@ def paragraph(document: Any, block: Any) -> Paragraph:
 def move_before(moved: Any, block: Any) -> None:
     """Move the paragraph ``moved`` to just before ``block`` (from :func:`blocks`)."""
     block.addprevious(moved._p)
+
+
+def section_firsts(document: Any) -> list[Any | None]:
+    """Return the first block (from :func:`blocks`) of each Word section; None: it has none."""
+    found: list[Any | None] = []
+    first = None
+    for child in document.element.body:
+        if _is_block(child) and first is None:
+            first = child
+        elif _breaks(child):
+            found.append(first)
+            first = None
+    return found
+
+
+def start_section(document: Any, block: Any) -> int | None:
+    """Start a new Word section with ``block`` (from :func:`blocks`); return its index.
+
+    The section ``block`` was in keeps its properties before it: a copy goes into a
+    section break just before ``block``, whose own page break goes (the section starts
+    a page). The pages from ``block`` on repeat the header and footer of those before,
+    with no title page. None: a section starts there already, or ``block`` is not in
+    the body.
+    """
+    if block.getparent() is not document.element.body:
+        return None
+    before = next((child for child in block.itersiblings(preceding=True)
+                   if child.tag in (_PARAGRAPH, _TABLE)), None)
+    if before is None or not _is_block(before):
+        return None
+    own = next(child for child in block.itersiblings() if _breaks(child))
+    properties = own if own.tag == _SECTION else own.find(_SECTION_BREAK)
+    block.addprevious(element("w:p", [element("w:pPr", [
+        element("w:spacing", before="0", after="0", line="20", lineRule="exact"),
+        copy.deepcopy(properties)])]))
+    # from here on: a new page; the headers and footers of the pages before (linked to
+    # them, the parts kept: the copy above names them), no title page
+    remove_all(properties, "w:headerReference", "w:footerReference", "w:titlePg", "w:type")
+    first = block if block.tag == _PARAGRAPH else block.find(f".//{_PARAGRAPH}")
+    if first is not None:
+        remove_all(first.get_or_add_pPr(), "w:pageBreakBefore")
+    return sum(1 for child in block.itersiblings(preceding=True) if _breaks(child))
+
+
+def _breaks(child: Any) -> bool:
+    """Return whether a body child ends a Word section: a section break, or the last."""
+    return bool(child.tag == _SECTION or (child.tag == _PARAGRAPH and not _is_block(child)))
 
 
 def rule_under(block: Any, rule: Border) -> None:
