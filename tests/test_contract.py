@@ -179,6 +179,7 @@ CHANGES: dict[tuple[type, str], Change] = {
     (Running, "page"): Change((("text", "Seite "), ("page", "")), document=SIMPLE),
     (Running, "blank"): Change("Intentionally blank"),
     (Running, "whole"): Change((("text", "Sheet "), ("page", ""))),
+    (Running, "watermark"): Change("DRAFT — NOT FOR TRAINING USE"),
     (Metadata, "title"): Change("Another title"),
     (Metadata, "language"): Change(Language.of("ja")),  # its tag and its script
     (Metadata, "subtitle"): Change("Another subtitle"),

@@ -281,7 +281,9 @@ def test_every_role_looks_the_same_in_the_pdf_and_in_word(built, stem):
 
     tag = re.search(r'<html lang="([^"]+)"', html_path.read_text("utf-8")).group(1)
     language = Language.of(tag)
-    margin_boxes = {"header", "footer", "blank-page"}
+    # the running header and footer; and the watermark, which Word draws as a shape in
+    # the header (its font and colour the role's: tests/test_control_print.py)
+    margin_boxes = {"header", "footer", "blank-page", "watermark"}
     said = {role for role, found in pdf.found.items() if any(text for text, _ in found)}
     assert said - margin_boxes == {role for role, found in word.items()
                                    if any(text for text, _ in found)} - margin_boxes, stem

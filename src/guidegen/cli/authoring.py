@@ -109,6 +109,20 @@ def schema(ctx: click.Context, name: str, output: Path | None, folder: Path | No
         write_output(output, json_schema_text(name).encode("utf-8"))
 
 
+@main.command()
+@click.argument("pdf", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("-o", "--output", "folder", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("."), show_default=True,
+              help="The folder to write the sources into.")
+@click.option("--force", is_flag=True, help="Replace files that are there already.")
+def extract(pdf: Path, folder: Path, force: bool) -> None:
+    """Write out the YAML sources an archival PDF (--pdf-variant a-3b) carries."""
+    from ..provenance import extract_sources
+
+    for written in extract_sources(pdf, folder, force=force):
+        click.echo(f"wrote {written}")
+
+
 @main.command("import")
 @click.argument("source", metavar="FILE", type=click.Path(dir_okay=False, exists=True,
                                                          path_type=Path))

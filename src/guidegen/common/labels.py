@@ -80,6 +80,30 @@ class LabelTexts(Model):
     revision_date: str = _label("Revision history column: date.")
     revision_change: str = _label("Revision history column: what changed.")
     revision_author: str = _label("Revision history column: who changed it.")
+    # document control: a controlled document's block, its status and watermark
+    document_control: str = _label("Heading of the document-control block (approvals, "
+                                   "revision history).")
+    status: str = _label("Caption of the document's status (draft, effective...).")
+    supersedes: str = _label("Caption of the document this one replaces.")
+    review_due: str = _label("Caption of the date of the next periodic review.")
+    approvals: str = _label("Heading of the approvals table.")
+    approval_role: str = _label("Approvals column: the signer's role.")
+    approval_name: str = _label("Approvals column: the signer's printed name.")
+    approval_date: str = _label("Approvals column: the date signed.")
+    approval_meaning: str = _label('Approvals column: what the signature means ("Approved '
+                                   'for use").')
+    revision_change_control: str = _label("Revision history column: the change-control "
+                                          "reference.")
+    revision_approver: str = _label("Revision history column: who approved the change.")
+    status_draft: str = _label("The status draft.")
+    status_in_review: str = _label("The status in-review.")
+    status_effective: str = _label("The status effective.")
+    status_superseded: str = _label("The status superseded.")
+    status_obsolete: str = _label("The status obsolete.")
+    watermark_draft: str = _label("Across every page of a draft.")
+    watermark_in_review: str = _label("Across every page of a document in review.")
+    watermark_superseded: str = _label("Across every page of a superseded document.")
+    watermark_obsolete: str = _label("Across every page of an obsolete document.")
     packet_page: str = _label("The page number across a whole packet.", "page", "pages")
 
     _placeholders = field_validator("*")(lambda value, info: _valid_label(value, info))

@@ -64,6 +64,8 @@ class SourceMap:
     literal_lines: dict[Path_, list[tuple[int, int]]] = field(default_factory=dict)
     #: the values written in quotes or as a block: text as written, never a mark
     quoted: set[Path_] = field(default_factory=set)
+    #: the file's bytes as read (a PDF/A-3 embeds them: what made it)
+    raw: bytes = field(default=b"", repr=False)
     #: the file's hash (:func:`digest_of` of its bytes): the revision a build was made from
     digest: str = ""
     #: where each printed character above U+00FF was first written (``check`` asks the
@@ -251,6 +253,7 @@ def load_yaml(path: Path, display: str | None = None, root: Path | None = None,
     data = read_source(path, root, file)
     found, source = parse_yaml(decode(data, file), file, literal)
     source.digest = digest_of(data)
+    source.raw = data
     return found, source
 
 

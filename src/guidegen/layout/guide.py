@@ -51,6 +51,7 @@ from ..tree import (
 from ..tree.roles import ListRole, SpanRole
 from .balance import balance_blocks
 from .capitals import keep_mixed_case
+from .control import control_section, source_files, status_text, watermark
 from .hyphenate import hyphenate_blocks
 from .labels import Labels, control_line
 from .links import print_addresses
@@ -97,7 +98,8 @@ class _GuideLayout:
         info = self.guide.guide
         title = running_title(info.title, info.short_title, self.templates.styles,
                               self.language)
-        running = Running(title, self.control_line(info), self.labels.page_parts())
+        running = Running(title, self.control_line(info), self.labels.page_parts(),
+                          watermark=watermark(self.labels, info.document))
         return Document(self.metadata(date), running, tuple(self.blocks()))
 
     def metadata(self, date: datetime.datetime | None) -> Metadata:
@@ -117,7 +119,7 @@ class _GuideLayout:
             keywords=info.keywords, audience=info.audience or "",
             version=doc.version if doc else "", status=(doc.status or "") if doc else "",
             date=date, custom=tuple((name, value) for name, value in custom if value),
-            revision=self.guide.revision)
+            revision=self.guide.revision, sources=source_files(self.guide))
 
     def approvers(self, doc: ControlledDocument) -> str:
         """Return who approved ``doc``, as the title block says it: the last approval's role.
@@ -144,8 +146,14 @@ class _GuideLayout:
                                    key("sections", n, "body"))),
                           role="closing", source=at("sections", n))
                   for n, section in enumerate(guide.sections)]
+        control = control_section(guide.guide.document, self.labels, self.templates, at)
+        if control is not None and self.templates.theme.document_control == "end":
+            found.append(control)
         contents = [contents_section(found)] if guide.contents else []
-        return [self.title_block(), *contents, *found]
+        title = [self.title_block()]
+        if control is not None and self.templates.theme.document_control == "after-title":
+            title.append(control)
+        return [*title, *contents, *found]
 
     # -- parts -------------------------------------------------------------------------
 
@@ -175,6 +183,8 @@ class _GuideLayout:
                 fields.append((labels.effective, self.labels.date(doc.effective), "effective"))
             if doc.approvals:
                 fields.append((labels.approver, self.approvers(doc), ""))  # a role, not a value
+            if doc.status:
+                fields.append((labels.status, status_text(self.labels, doc.status), ""))
             children.append(Fields(tuple((label, value) for label, value, _ in fields),
                                    "control", tuple(name and key("guide", "document", name)
                                                     for _, _, name in fields),

@@ -41,6 +41,7 @@ from ..tree import (
     Table,
     Text,
 )
+from .control import source_files, styled_columns, watermark
 from .guide import blocks, layout_guide
 from .hyphenate import hyphenate_blocks
 from .labels import Labels, control_line, labels_for, resolve_labels
@@ -139,7 +140,8 @@ class PacketLayout:
         if self.packet.footer_recipient and recipient is not None:  # "Ann Lee · Packet page"
             whole = (("text", recipient.name + self.words.separator), *whole)
         running = Running(info.title, self.control_line(), self.labels.page_parts(),
-                          blank=self.words.blank_page, whole=whole)
+                          blank=self.words.blank_page, whole=whole,
+                          watermark=watermark(self.labels, info.document))
         return Document(self.metadata(recipient, guides), running, tuple(found))
 
     def parts(self, chosen: tuple[int, ...]) -> tuple[Section, ...]:
@@ -165,7 +167,8 @@ class PacketLayout:
                         subtitle=info.subtitle or "", keywords=("onboarding",),
                         audience=recipient.name if recipient else "",
                         version=doc.version if doc else "", date=self.date,
-                        custom=(*custom, ("Guides", titles)))
+                        custom=(*custom, ("Guides", titles)),
+                        sources=source_files(self.packet, *guides))
 
     def control_line(self) -> str:
         """Return the packet's document control line (number, version, status)."""
@@ -311,8 +314,7 @@ class PacketLayout:
 
     def record_columns(self, count: int) -> tuple[float, ...]:
         """Return the acknowledgement sheet's column shares, as the style sheet gives them."""
-        columns = self.templates.styles.tables["record"].columns
-        return columns if columns and len(columns) == count else (1 / count,) * count
+        return styled_columns(self.templates, "record", count)
 
 
 def _field(recipient: Recipient | None, name: str) -> str:

@@ -100,11 +100,16 @@ class Plan:
     closing: list[Part] = field(default_factory=list)
 
 
+CONTROL_BOOKMARK = "document_control"  # the anchor document-control, as Word names it
+
+
 def plan(parts: list[Part], ours: bool) -> Plan:
     """Return which parts are the intro, the subjects, the comparisons, the closing."""
     plan = Plan()
     if ours:
         for part in parts:
+            if CONTROL_BOOKMARK in part.heading.bookmarks:
+                continue  # the document block's control part, printed from its properties
             if part.bookmark("subject_") is not None:
                 plan.subjects.append(part)
             elif "comparisons" in part.heading.bookmarks:

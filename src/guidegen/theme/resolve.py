@@ -9,6 +9,7 @@ has every property (its base roles filled in); a span role only those it sets.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -197,6 +198,18 @@ class Styles:
 
         return replace(self, paragraphs=named(self.paragraphs), spans=named(self.spans),
                        tables=named(self.tables), fields=named(self.fields))
+
+    def watermark_size(self, text: str) -> float:
+        """Return the points of ``text`` set as the watermark, corner to corner of a page.
+
+        The watermark role's size, or less: as much as lets ``text`` run at 45 degrees
+        across most of the paper's narrower side, through its middle (capitals of a
+        bold face average about two thirds of their size across). The PDF and the DOCX
+        draw it alike from this.
+        """
+        across = min(self.theme.page_size_mm) * math.sqrt(2) * 0.85 * 72 / 25.4
+        fits = across / (0.66 * max(len(text), 1))
+        return round(min(self.paragraph("watermark").size, fits), 1)
 
     def word_names(self) -> list[tuple[str, str]]:
         """Return the Word style name and kind (paragraph, character, table) of every role."""

@@ -103,6 +103,9 @@ class Colors(Model):
     yes: Color
     no: Color
     partial: Color
+    watermark: Color = Field("#c9d0d8", description="The watermark across every page of "
+                             "a document not in force (a draft); light, so the text "
+                             "stays readable through it.")
 
 
 class Scripts(Model):
@@ -178,6 +181,10 @@ class Theme(Model):
         "auto", description="auto turns a matrix that cannot fit on upright pages to "
         "landscape pages.")
     fit: Fit = Field(default_factory=lambda: Fit.model_validate({}))
+    document_control: Literal["after-title", "end"] = Field(
+        "end", description="Where a controlled document's control block goes (status, "
+        "supersedes, review due, approvals, revision history): after the title block, or "
+        "at the end.")
     scripts: Scripts
     labels: LabelOverrides | None = Field(  # type: ignore[valid-type]
         None, description="Printed labels that replace those of every guide's language; "

@@ -208,6 +208,8 @@ class Running:
     ``("text", " of ")``, ``("pages", "")``. ``blank`` is what a page left blank (before
     a part that starts on a right-hand page) says. A document of parts that number their
     own pages (a packet) has ``whole``, the label of its own page numbers, likewise.
+    ``watermark`` is printed diagonally across every page (a document not in force:
+    "DRAFT — NOT FOR TRAINING USE"); empty: none.
     """
 
     title: str
@@ -215,6 +217,7 @@ class Running:
     page: tuple[tuple[str, str], ...] = ()
     blank: str = ""
     whole: tuple[tuple[str, str], ...] = ()
+    watermark: str = ""
 
 
 def walk(blocks: tuple[Block, ...]) -> Iterator[Block]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..common.language import Language
 from .blocks import Block, Running, Section, walk
@@ -31,6 +31,9 @@ class Metadata:
     status: str = ""
     date: datetime.datetime | None = None
     custom: tuple[tuple[str, str], ...] = ()
+    #: the files the document was made from (name, bytes), in order: its own YAML
+    #: source first; an archival PDF (PDF/A-3) embeds them as its sources
+    sources: tuple[tuple[str, bytes], ...] = field(default=(), repr=False)
     revision: str = ""
 
 

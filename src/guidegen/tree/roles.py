@@ -26,6 +26,7 @@ SectionRole = Literal[
     "contents-page",  # a packet's contents page
     "guide",  # a guide inside a packet, a part with its own running header
     "acknowledgement",  # a packet's acknowledgement sheet
+    "document-control",  # a controlled document's approvals and revision history
     "filler",  # a page held for content laid out elsewhere (renderers.pdf.compose)
 ]
 # A heading that is not its level's usual one.
@@ -59,6 +60,8 @@ FieldsRole = Literal[
 TableRole = Literal[
     "matrix",  # a comparison matrix: criteria down, subjects across
     "record",  # the list of documents an acknowledgement sheet is for
+    "approvals",  # who approved a controlled document: role, name, date, meaning
+    "history",  # a controlled document's revision history, newest first
 ]
 # A table cell.
 CellRole = Literal[

@@ -25,6 +25,9 @@ _SYMBOLS = {
 }
 _FIELD_LINK = re.compile(r'^\s*HYPERLINK\s+"([^"]*)"', re.IGNORECASE)
 _CONTENTS_FIELDS = ("TOC", "PAGEREF")
+# fields whose shown text is the text: a link's, and a document property's (a controlled
+# document's number and version, as guidegen writes them)
+_KEPT_FIELDS = ("HYPERLINK", "DOCPROPERTY")
 _BREAKS_THAT_ARE_LINES = ("", "textWrapping")
 
 
@@ -226,7 +229,7 @@ class RunReader:
         name = self.fields[-1].name
         if name in _CONTENTS_FIELDS:
             found.contents = True
-        elif name != "HYPERLINK" and not found.contents and not self._in_contents():
+        elif name not in _KEPT_FIELDS and not found.contents and not self._in_contents():
             found.unmapped.append(Unmapped(f"a field ({name or '?'}), kept as the text it "
                                            "showed"))
 

@@ -8,6 +8,7 @@ cached results are right, core and custom properties, and a zip written reproduc
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from docx.shared import Mm
@@ -20,6 +21,7 @@ from . import oxml
 from .blocks import BlockWriter
 from .chapters import print_chapters
 from .parts import PartWriter, furniture
+from .properties import shown_properties
 from .styles import apply_styles, reference_document
 
 CORE_PROPERTY_LIMIT = 255  # characters, in python-docx and Word alike
@@ -44,6 +46,7 @@ def prepare(document: Document, context: RenderContext) -> Finisher:
     set_page(word.sections[0], templates.theme, templates.styles)
     writer = BlockWriter(word, templates.styles, document.meta.language,
                          _variants(word, document, context))
+    writer.properties = shown_properties(document)
     parts = PartWriter(writer)
     parts.add_blocks(document.blocks)
     writer.spacing.finish()
@@ -51,7 +54,7 @@ def prepare(document: Document, context: RenderContext) -> Finisher:
 
     def finish(page_map: PageMap | None) -> Rendered:
         add_header_footer(word, document.running, writer.styles,
-                          page_map.pages if page_map else None)
+                          page_map.pages if page_map else None, writer.properties)
         parts.finish(document.running, page_map)
         parts.furnish_turned(writer.turned, document.running, page_map)
         writer.contents.fill(page_map)
@@ -102,14 +105,15 @@ def set_page(section: Any, theme: Any, styles: Styles) -> None:
         setattr(section, f"{side}_distance", Mm(max(0.0, margin - gap - line)))
 
 
-def add_header_footer(word: Any, running: Running, styles: Styles, pages: int | None) -> None:
+def add_header_footer(word: Any, running: Running, styles: Styles, pages: int | None,
+                      properties: Mapping[str, str]) -> None:
     """Add the running title, the control line, and "Page X of Y" fields.
 
     The first page has no header (the title block is there). The Word sections of pages
     turned to landscape, and of the upright ones after them, get the furniture of the
     part they are in (:meth:`PartWriter.furnish_turned`).
     """
-    furniture(word.sections[0], running, styles, pages)
+    furniture(word.sections[0], running, styles, pages, properties=properties)
 
 
 def _property_text(text: str) -> str:

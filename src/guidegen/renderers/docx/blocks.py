@@ -45,6 +45,7 @@ from ...tree import (
 from ...tree.keys import key_bookmark_name
 from . import oxml
 from .pages import PageKeeper
+from .properties import add_text
 from .spacing import BlockSpacing
 from .toc import ContentsWriter
 
@@ -67,6 +68,7 @@ class BlockWriter:
         self.pages = PageKeeper(document)  # where each block went: the PDF's page breaks
         self.upright_next = False  # a landscape section ended: turn upright before more
         self.turned: list[int] = []  # the Word sections started to turn the pages
+        self.properties: dict[str, str] = {}  # shown as fields (see .properties)
         oxml.remember_style_ids(document)
 
     def add_blocks(self, blocks: Sequence[Block], level: int = 0) -> None:
@@ -275,7 +277,7 @@ class BlockWriter:
             for row, text, role in ((0, label, look.label), (1, value, look.value)):
                 paragraph = table.rows[row].cells[column].paragraphs[0]
                 paragraph.style = self.style(role)
-                paragraph.add_run(text)
+                add_text(paragraph, text, self.properties if row else {})
             self.add_key(table.rows[1].cells[column].paragraphs[0], _key(block, column))
 
     def add_field_rows(self, block: Fields, rows: FieldsLook) -> None:

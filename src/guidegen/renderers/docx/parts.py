@@ -16,7 +16,7 @@ is, and counted: its footer has the page number alone, as the PDF's.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from docx.enum.section import WD_SECTION
@@ -27,6 +27,7 @@ from ...theme.resolve import Styles
 from ...tree import Block, Running, Section
 from .. import PageMap
 from . import oxml
+from .properties import add_text
 
 
 @dataclasses.dataclass
@@ -114,7 +115,8 @@ class PartWriter:
         pages = page_map.pages if page_map else None
         for index in turned:
             _, own = [owner for owner in owners if owner[0] < index][-1]
-            furniture(sections[index], own, self.writer.styles, pages, title_page=False)
+            furniture(sections[index], own, self.writer.styles, pages, title_page=False,
+                      properties=self.writer.properties)
 
     def _blank_page(self, part: _Part, text: str) -> None:
         """Add a page that says it was left blank, its words where the PDF's are.
@@ -153,7 +155,8 @@ def _blank_before(part: _Part, page_map: PageMap | None) -> bool:
 
 def furniture(word: Any, running: Running, styles: Styles, pages: int | None,
               bare_first: bool = False, title_page: bool = True,
-              blank_first: bool = False) -> None:
+              blank_first: bool = False,
+              properties: Mapping[str, str] | None = None) -> None:
     """Give Word section ``word`` its own header and footer from ``running``.
 
     "Page X of Y" counts the document's pages (``pages``: their number, for readers that
@@ -163,13 +166,18 @@ def furniture(word: Any, running: Running, styles: Styles, pages: int | None,
     ``title_page``: its first page has no header (a title block is there).
     ``blank_first``: its first page is a page left blank: no header, and a footer with the
     page number alone (the PDF's blank pages carry the packet's page number too).
+    ``properties``: the document properties its control line shows as fields.
     """
     word.different_first_page_header_footer = title_page
     for story in (word.header, word.first_page_header, word.footer, word.first_page_footer):
         story.is_linked_to_previous = False
     header, footer_style = (styles.paragraph(role).word for role in ("header", "footer"))
-    oxml.empty_story(word.header, header).add_run(running.title)
-    oxml.empty_story(word.first_page_header, header)
+    heads = [oxml.empty_story(word.header, header), oxml.empty_story(word.first_page_header,
+                                                                     header)]
+    heads[0].add_run(running.title)
+    if running.watermark:
+        for story, paragraph in zip((word.header, word.first_page_header), heads, strict=True):
+            watermark(story, paragraph, running.watermark, styles)
     footers = [(word.footer, running)]
     if bare_first:
         oxml.empty_story(word.first_page_footer, footer_style)
@@ -181,7 +189,7 @@ def furniture(word: Any, running: Running, styles: Styles, pages: int | None,
         width = word.page_width - word.left_margin - word.right_margin
         paragraph.paragraph_format.tab_stops.add_tab_stop(Emu(width), WD_TAB_ALIGNMENT.RIGHT)
         if own.control:
-            paragraph.add_run(own.control)
+            add_text(paragraph, own.control, properties or {})
         paragraph.add_run("\t")
         for kind, text in own.page:
             if kind == "text":
@@ -190,3 +198,16 @@ def furniture(word: Any, running: Running, styles: Styles, pages: int | None,
                 oxml.add_field(paragraph, "PAGE", "1")
             else:
                 oxml.add_field(paragraph, "NUMPAGES", str(pages or 1))
+
+
+def watermark(story: Any, paragraph: Any, text: str, styles: Styles) -> None:
+    """Add ``text`` to header ``story`` (at ``paragraph``) as the watermark of its pages.
+
+    It looks as the style sheet's watermark role says (font, colour), and is as large as
+    the PDF's (:meth:`Styles.watermark_size`).
+    """
+    look = styles.paragraph("watermark")
+    font = getattr(styles.theme.fonts, look.font).word
+    ident = int("".join(c for c in str(story.part.partname) if c.isdigit()) or 1)
+    oxml.add_watermark(paragraph, text.upper() if look.caps else text, font,
+                       styles.watermark_size(text), look.color, ident)

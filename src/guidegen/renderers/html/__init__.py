@@ -90,7 +90,8 @@ def render_html(document: Document, context: RenderContext,
                           tightened=_tightened(document, context))
     return render_template(folders, DOCUMENT_TEMPLATE, document=document, theme=theme,
                            stylesheet=Markup(css), meta=html_meta(document.meta),
-                           source=sources or _no_source)
+                           source=sources or _no_source, look=look,
+                           has_parts=bool(parts(document)))
 
 
 def _tightened(document: Document, context: RenderContext) -> dict[str, Markup]:
@@ -129,10 +130,19 @@ def _no_source(block: object) -> Markup:
     return Markup("")
 
 
+#: the document properties of a controlled document, by the key the PDF's Info gives them
+CONTROL_PROPERTIES = {"Document number": "DocumentNumber", "Version": "Version",
+                      "Effective date": "EffectiveDate", "Status": "Status"}
+
+
 def html_meta(meta: Metadata) -> dict[str, str]:
     """Return the ``<meta>`` names and contents WeasyPrint turns into PDF metadata."""
     found = {"author": meta.author, "description": meta.subtitle,
              "keywords": ", ".join(meta.keywords), "generator": "guidegen"}
+    # a controlled document's number, version, effective date and status: the PDF's
+    # document information carries them, as the DOCX's custom properties do
+    custom = dict(meta.custom)
+    found |= {key: custom.get(name, "") for name, key in CONTROL_PROPERTIES.items()}
     if meta.date is not None:
         when = meta.date.astimezone(datetime.UTC)
         stamp = f"{when.year:04d}-{when:%m-%dT%H:%M:%S}Z"  # %Y pads no year below 1000

@@ -12,6 +12,7 @@ what a reader would notice, located in the guide; a character no font has is an 
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,8 @@ from .glyphs import missing_glyph_error
 from .pagemap import page_map
 from .preflight import Limits, inspect, mark_words
 
+ARCHIVAL = "pdf/a-3b"  # WeasyPrint's name of the variant that embeds the sources
+
 
 @dataclass(frozen=True)
 class Layout:
@@ -47,6 +50,8 @@ class Layout:
     fallback: Location
     limits: Limits
     digest: str = ""  # of the template folders' files (the fonts a layout may load)
+    attachments: tuple[tuple[str, bytes], ...] = ()  # embedded as the PDF's sources
+    date: datetime.datetime | None = None  # of the attachments (reproducible bytes)
 
 
 def warm_up(language: Language | None) -> None:
@@ -91,9 +96,12 @@ def prepare_layout(document: Document, context: RenderContext,
                     ch=Measure(theme, document.meta.language).ch(1.0),
                     page=theme.fit.page / 100, table_rows=theme.table_min_rows,
                     mark_words=mark_words(document))
+    # an archival PDF (PDF/A-3) carries what made it: the YAML sources, as Source files
+    attachments = document.meta.sources if context.pdf_variant == ARCHIVAL else ()
     return Layout(html, context.templates.folders, context.pdf_variant,
                   tuple(sources.locations), Location(first.file) if first else
-                  Location(document.meta.title), limits, context.templates.digest)
+                  Location(document.meta.title), limits, context.templates.digest,
+                  attachments, document.meta.date)
 
 
 def lay_out(layout: Layout) -> Rendered:
@@ -126,7 +134,7 @@ def written(document: Laid, layout: Layout, *fetchers: Any) -> Rendered:
         warnings, pagination = inspect(document, layout.sources, layout.fallback,
                                        layout.limits)
         with engine.glyph_misses() as missing:
-            data = document.write_pdf()
+            data = document.write_pdf(layout.attachments, layout.date)
     for fetcher in fetchers:
         if fetcher.refused:  # refused inside an SVG image, where WeasyPrint carries on
             raise TemplateError(fetcher.refused[0])

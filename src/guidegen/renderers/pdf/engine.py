@@ -16,6 +16,8 @@ this module.
 from __future__ import annotations
 
 import atexit
+import datetime
+import io
 import logging
 import threading
 from collections.abc import Callable, Hashable, Iterator, Sequence
@@ -101,7 +103,10 @@ def _font_configuration(fonts: Hashable | None) -> Any:
 
 
 def _options(variant: str | None) -> dict[str, Any]:
-    return {"pdf_variant": variant, "pdf_tags": True, "pdf_identifier": b"guidegen"}
+    # custom_metadata: the <meta> names beyond the standard ones go into the PDF's
+    # document information (a controlled document's number, version, ...)
+    return {"pdf_variant": variant, "pdf_tags": True, "pdf_identifier": b"guidegen",
+            "custom_metadata": True}
 
 
 class Laid:
@@ -122,15 +127,24 @@ class Laid:
         """Let each page be painted once, then replayed in each PDF (:mod:`.engine_painting`)."""
         keep([page._page for page in self.pages])
 
-    def write_pdf(self) -> bytes:
+    def write_pdf(self, attachments: Sequence[tuple[str, bytes]] = (),
+                  date: datetime.datetime | None = None) -> bytes:
         """Return the PDF of the pages: tagged, with outline, links and metadata.
 
         Amended by :mod:`.engine_writing`: hyphenated words read whole, table headers
-        have scopes, a link has one annotation per line.
+        have scopes, a link has one annotation per line. ``attachments`` (name, bytes) are
+        embedded as the files the PDF was made from (``AFRelationship /Source``, in the
+        catalogue's ``/AF``), dated ``date`` (else 1980-01-01) so the bytes are the same
+        every time.
         """
+        attachment = import_weasyprint().Attachment
+        stamp = date or datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)
+        files = [attachment(file_obj=io.BytesIO(data), name=name, created=stamp,
+                            modified=stamp, description="the YAML source it was made from",
+                            relationship="Source") for name, data in attachments]
         with _refusals(), amended(self._document) as finisher:
             write_once()
-            data: bytes = self._document.write_pdf(finisher=finisher,
+            data: bytes = self._document.write_pdf(finisher=finisher, attachments=files,
                                                    **_options(self._variant))
         return data
 

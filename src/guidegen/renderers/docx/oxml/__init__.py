@@ -64,9 +64,11 @@ from .text import (
     set_text,
     use_numbering,
 )
+from .watermark import add_watermark
 
 __all__ = ["Border", "Fonts", "ListLevel", "add_bookmark", "add_field", "add_hyperlink",
-           "add_internal_link", "add_link_text", "add_text", "add_to_link", "begin_field", "blocks",
+           "add_internal_link", "add_link_text", "add_text", "add_to_link", "add_watermark",
+           "begin_field", "blocks",
            "body_element", "body_end", "bookmark_name", "clear_body", "define_list",
            "describe_picture", "drop_thumbnail", "empty_story", "end_field", "is_paragraph",
            "keep_row_together", "mark_header_row", "move_before", "paragraph",

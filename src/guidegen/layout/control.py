@@ -1,0 +1,121 @@
+"""A controlled document's printed control: its status, watermark and control block.
+
+What a guide's (or a packet's) ``document`` block prints beyond the title block's
+number and version: the status in the guide's language, the watermark across every page
+of a document not in force (:func:`watermark`), and the document-control block
+(:func:`control_section`): supersedes, review due, the approvals table and the revision
+history, newest first. Where the block goes (after the title block, or at the end) is
+the theme's ``document_control``; how its tables look is the style sheet's
+(``tables.approvals``, ``tables.history``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import PurePath
+from typing import Any
+
+from ..content.control import version_key, watermarked
+from ..errors import Location
+from ..theme import Templates
+from ..tree import Block, Cell, Fields, Heading, Section, Table, Text
+from ..tree.roles import TableRole
+from .labels import Labels
+
+Locate = Callable[..., Location | None]
+EMPTY = "—"  # a cell with nothing to say
+
+
+def status_text(labels: Labels, status: str | None) -> str:
+    """Return ``status`` ("in-review") as the document's language says it ("In review")."""
+    if status is None:
+        return ""
+    return str(getattr(labels.texts, "status_" + status.replace("-", "_")))
+
+
+def watermark(labels: Labels, document: Any) -> str:
+    """Return what ``document`` prints across every page ("DRAFT — NOT FOR TRAINING USE").
+
+    Empty for a document in force (effective), or one without a status.
+    """
+    status = watermarked(document)
+    return "" if status is None else str(getattr(labels.texts,
+                                                 "watermark_" + status.replace("-", "_")))
+
+
+def source_files(*models: Any) -> tuple[tuple[str, bytes], ...]:
+    """Return the YAML files ``models`` (guides, packets) were read from: name and bytes.
+
+    A model made from text rather than a file (an imported guide not yet written) has
+    none.
+    """
+    found = []
+    for model in models:
+        source = getattr(model, "_source", None)
+        if source is not None and source.raw:
+            found.append((PurePath(source.file).name, source.raw))
+    return tuple(dict.fromkeys(found))
+
+
+def styled_columns(templates: Templates, role: TableRole, count: int) -> tuple[float, ...]:
+    """Return the column shares of a ``role`` table of ``count`` columns: the style sheet's.
+
+    Equal shares when the style sheet gives none, or not as many.
+    """
+    columns = templates.styles.tables[role].columns
+    return columns if columns and len(columns) == count else (1 / count,) * count
+
+
+def control_section(document: Any, labels: Labels, templates: Templates, locate: Locate,
+                    at: tuple[str, ...] = ("guide", "document")) -> Section | None:
+    """Return the document-control block of ``document``, or None if it has nothing to add.
+
+    Its heading, then what the title block does not say (status, supersedes, review
+    due), the approvals and the revision history (newest first).
+    """
+    if document is None or not (document.approvals or document.history or
+                                document.supersedes or document.review_due):
+        return None
+    texts = labels.texts
+    fields = [(texts.status, status_text(labels, document.status))]
+    if document.supersedes:
+        fields.append((texts.supersedes, document.supersedes))
+    if document.review_due:
+        fields.append((texts.review_due, labels.date(document.review_due)))
+    children: list[Block] = [
+        Heading(2, texts.document_control, "document-control", source=locate(*at))]
+    items = tuple((label, value) for label, value in fields if value)
+    if items:
+        children.append(Fields(items, "control", source=locate(*at)))
+    if document.approvals:
+        rows = [(a.role, a.name or "", labels.date(a.date) if a.date else "", a.meaning or "")
+                for a in document.approvals]
+        children += [Heading(3, texts.approvals, "approvals", source=locate(*at, "approvals")),
+                     _table((texts.approval_role, texts.approval_name, texts.approval_date,
+                             texts.approval_meaning), rows, "approvals", templates,
+                            locate(*at, "approvals"), blank="")]
+    if document.history:
+        history = sorted(document.history, key=lambda r: version_key(r.version), reverse=True)
+        revisions = [(r.version, labels.date(r.date), r.author or "", r.change,
+                      r.change_control or "", r.approver or "") for r in history]
+        children += [Heading(3, texts.revision_history, "revision-history",
+                             source=locate(*at, "history")),
+                     _table((texts.revision_version, texts.revision_date,
+                             texts.revision_author, texts.revision_change,
+                             texts.revision_change_control, texts.revision_approver),
+                            revisions, "history", templates, locate(*at, "history"))]
+    return Section(tuple(children), role="document-control", source=locate(*at))
+
+
+def _table(head: Sequence[str], rows: Sequence[Sequence[str]], role: TableRole,
+           templates: Templates, source: Location | None, blank: str = EMPTY) -> Table:
+    """Return a table of ``role`` with ``head`` over ``rows``, each row headed by its first.
+
+    An empty value prints ``blank`` (an approval not yet signed: room to write).
+    """
+    cells = tuple(Cell((Text(text),), header=True, role="corner" if n == 0 else None)
+                  for n, text in enumerate(head))
+    body = tuple(tuple(Cell((Text(text or blank),), header=n == 0) for n, text in enumerate(row))
+                 for row in rows)
+    return Table(cells, body, styled_columns(templates, role, len(head)), role=role,
+                 source=source)

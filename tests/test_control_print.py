@@ -1,0 +1,185 @@
+"""Controlled documents in print: the control block, the watermark, in both formats.
+
+One German guide as a team writes it (approvals, a revision history of three versions,
+a print notice), built twice: as it is (effective) and as a draft. Read back with
+poppler (pdftotext), python-docx, the DOCX's raw header XML and LibreOffice's rendering.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from guidegen.common.language import Language
+from guidegen.content.loader import load
+from guidegen.layout.guide import layout_guide
+from guidegen.layout.labels import labels_for
+from guidegen.theme import load_templates
+from guidegen.tree import Section, Table, walk
+
+from .conftest import DATA, Built, build_logged, once_per_run
+from .readers import (
+    dehyphenate,
+    docx_text,
+    libreoffice_pdfs,
+    normalize,
+    pdf_pages,
+    pdf_text,
+)
+
+GERMAN = DATA / "acht-dienstleister.yaml"
+WATERMARK = "ENTWURF — NICHT FÜR SCHULUNGEN VERWENDEN"
+SHADE = (0xC9, 0xD0, 0xD8)  # the theme's watermark colour
+
+
+def squeezed(text: str) -> str:
+    """Return ``text`` without white space: a turned line's letters, read one by one."""
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """Return the German guide built as it is and as a draft, PDF and DOCX."""
+    def make(folder: Path) -> Built:
+        text = GERMAN.read_text(encoding="utf-8")
+        (folder / "src").mkdir()
+        effective = folder / "src" / "gueltig.yaml"
+        effective.write_text(text, encoding="utf-8")
+        draft = folder / "src" / "entwurf.yaml"
+        draft.write_text(text.replace("status: effective", "status: draft", 1),
+                         encoding="utf-8")
+        return build_logged(folder / "out", [effective, draft], formats=("pdf", "docx"))
+    return once_per_run(tmp_path_factory, "control-print", make)
+
+
+@pytest.fixture(scope="module")
+def rendered(built: Built, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Return LibreOffice's PDF of each DOCX, by stem."""
+    folder = tmp_path_factory.mktemp("control-libreoffice")
+    documents = [built.path(stem, "docx") for stem in ("gueltig", "entwurf")]
+    converted = libreoffice_pdfs(documents, folder, folder / "profile")
+    return {path.stem: pdf for path, pdf in converted.items()}
+
+
+def test_a_draft_prints_its_watermark_on_every_page_of_the_pdf(built):
+    pdf = built.path("entwurf", "pdf")
+    pages = pdf_pages(pdf)
+    assert pages >= 3
+    for page in range(1, pages + 1):
+        assert squeezed(WATERMARK) in squeezed(pdf_text(pdf, "-raw", "-f", str(page),
+                                                        "-l", str(page))), page
+    # a document in force has none
+    assert "ENTWURF" not in pdf_text(built.path("gueltig", "pdf"))
+
+
+def test_a_draft_docx_has_its_watermark_in_every_header(built):
+    def headers(stem: str) -> list[str]:
+        with zipfile.ZipFile(built.path(stem, "docx")) as package:
+            return [package.read(name).decode("utf-8") for name in package.namelist()
+                    if re.fullmatch(r"word/header\d+\.xml", name)]
+
+    found = headers("entwurf")
+    assert found
+    for xml in found:  # Word's watermark: a turned WordArt shape behind the text
+        assert f'string="{WATERMARK}"' in xml
+        assert "rotation:315" in xml and "PowerPlusWaterMarkObject" in xml
+    assert not any("PowerPlusWaterMarkObject" in xml for xml in headers("gueltig"))
+
+
+def shaded_pixels(pdf: Path, folder: Path) -> list[int]:
+    """Return, per page of ``pdf``, how many pixels have the watermark's colour."""
+    import subprocess
+
+    subprocess.run(["pdftoppm", "-r", "40", str(pdf), str(folder / "page")], check=True)
+    counts = []
+    for image in sorted(folder.glob("page-*.ppm")):
+        data = image.read_bytes()
+        header = data.split(b"\n", 3)
+        width, height = map(int, header[1].split())
+        pixels = header[3][:width * height * 3]
+        counts.append(sum(1 for i in range(0, len(pixels), 3)
+                          if all(abs(pixels[i + k] - SHADE[k]) <= 3 for k in range(3))))
+    return counts
+
+
+def test_libreoffice_draws_the_docx_watermark_on_every_page(rendered, tmp_path):
+    (tmp_path / "draft").mkdir()
+    (tmp_path / "effective").mkdir()
+    draft = shaded_pixels(rendered["entwurf"], tmp_path / "draft")
+    effective = shaded_pixels(rendered["gueltig"], tmp_path / "effective")
+    assert len(draft) >= 3
+    # the effective guide's pages have a few such pixels (the edges of grey lettering)
+    assert all(count > 4 * max(effective) + 100 for count in draft), (draft, effective)
+
+
+def test_the_control_block_prints_approvals_and_history_newest_first(built, rendered):
+    texts = [dehyphenate(normalize(pdf_text(built.path("gueltig", "pdf")))).lower(),
+             docx_text(built.path("gueltig", "docx")).lower(),
+             dehyphenate(normalize(pdf_text(rendered["gueltig"]))).lower()]
+    for text in texts:  # (the control block's captions are set in capitals)
+        for words in ("Dokumentenlenkung", "Ersetzt", "QS-SOP-117 Version 3.1",
+                      "Nächste Überprüfung", "14. September 2028", "Freigaben",
+                      "Katharina", "Änderungshistorie", "Änderungsantrag", "Status",
+                      "Gültig"):
+            assert words.lower() in text, words
+        # newest first, whichever way the file lists them
+        assert text.index("7. september 2026") < text.index("18. märz 2025") \
+            < text.index("15. januar 2024")
+    document = docx.Document(str(built.path("gueltig", "docx")))
+    history = next(t for t in document.tables if t.style.name == "History Table")
+    assert [c.text for c in history.rows[0].cells] == [
+        "Version", "Datum", "Autor", "Änderung", "Änderungsantrag", "Freigegeben von"]
+    assert [row.cells[0].text for row in history.rows[1:]] == ["3.2", "3.1", "3.0"]
+
+
+def test_the_theme_places_the_control_block(tmp_path):
+    guide = load(GERMAN)
+    templates = load_templates(None, None)
+    labels = labels_for(guide, templates, Language.of("en"))
+
+    def order() -> list[str]:
+        document = layout_guide(guide, templates, labels)
+        return [block.role or "" for block in document.blocks if isinstance(block, Section)]
+
+    assert order()[-1] == "document-control"  # the built-in theme: at the end
+    (tmp_path / "theme.yaml").write_text("document_control: after-title\n", encoding="utf-8")
+    templates = load_templates(tmp_path, None)
+    assert order()[:2] == ["title-block", "document-control"]
+    tables = [b.role for b in walk(layout_guide(guide, templates, labels).blocks)
+              if isinstance(b, Table)]
+    assert tables[:2] == ["approvals", "history"]
+
+
+def test_the_docx_shows_number_and_version_through_docproperty_fields(built, rendered):
+    import subprocess
+
+    path = built.path("gueltig", "docx")
+    with zipfile.ZipFile(path) as package:
+        custom = package.read("docProps/custom.xml").decode("utf-8")
+        parts = {name: package.read(name).decode("utf-8") for name in package.namelist()
+                 if re.fullmatch(r"word/(document|footer\d+)\.xml", name)}
+    properties = dict(re.findall(r'name="([^"]+)"><vt:lpwstr>([^<]*)<', custom))
+    assert properties["Document number"] == "QS-SOP-117" and properties["Version"] == "3.2"
+    field = re.compile(r'<w:instrText[^>]*> DOCPROPERTY "([^"]+)" </w:instrText>.*?'
+                       r'<w:fldChar w:fldCharType="separate"/>.*?<w:t[^>]*>([^<]*)</w:t>', re.S)
+    for name, xml in parts.items():  # the title block, and every page's control line
+        cached = field.findall(xml)
+        assert {n for n, _ in cached} == {"Document number", "Version"}, name
+        assert all(properties[n] == value for n, value in cached), (name, cached)
+    # python-docx reads the same properties
+    assert docx.Document(str(path)).core_properties.version == "3.2"
+    # LibreOffice's rendering shows them: in the title block and on every page's footer
+    pages = pdf_pages(rendered["gueltig"])
+    for page in range(1, pages + 1):
+        text = normalize(pdf_text(rendered["gueltig"], "-f", str(page), "-l", str(page)))
+        assert "QS-SOP-117 · Version 3.2" in text, page
+    # the PDF's document information carries them too
+    info = subprocess.run(["pdfinfo", "-custom", str(built.path("gueltig", "pdf"))],
+                          capture_output=True, text=True, check=True).stdout
+    for key, value in (("documentnumber", "QS-SOP-117"), ("version", "3.2"),
+                       ("effectivedate", "2026-09-14"), ("status", "effective")):
+        assert re.search(rf"(?m)^{key}:\s+{re.escape(value)}$", info), (key, info)
