@@ -209,6 +209,9 @@ IGNORED: dict[tuple[type, str], dict[str, str]] = {
                                           Contents, Section)},
     (Image, "role"): dict.fromkeys(FORMATS, "a picture has one role (logo): no other value"),
     (Contents, "role"): dict.fromkeys(FORMATS, "contents have one role: no other value"),
+    (Metadata, "sources"): {
+        "pdf": "embedded only in an archival PDF (--pdf-variant a-3b): tests/test_provenance.py",
+        "docx": "a DOCX carries no sources", "html": "an HTML file carries no sources"},
     (Image, "mime"): {"docx": "python-docx reads the picture's type from its bytes"},
     **{(kind, name): dict.fromkeys(("pdf", "html"), "which value of the guide a block shows: "
                                    "the DOCX keeps it for guidegen import --update (a "
