@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import PurePath
 from typing import Any
 
+from ..common.yamlsource import format_path
 from ..content.control import version_key, watermarked
 from ..errors import Location
 from ..theme import Templates
@@ -77,45 +78,59 @@ def control_section(document: Any, labels: Labels, templates: Templates, locate:
                                 document.supersedes or document.review_due):
         return None
     texts = labels.texts
-    fields = [(texts.status, status_text(labels, document.status))]
+
+    def key(*path: str | int) -> str:
+        return format_path((*at, *path))
+
+    fields = [(texts.status, status_text(labels, document.status), key("status"))]
     if document.supersedes:
-        fields.append((texts.supersedes, document.supersedes))
+        fields.append((texts.supersedes, document.supersedes, key("supersedes")))
     if document.review_due:
-        fields.append((texts.review_due, labels.date(document.review_due)))
+        fields.append((texts.review_due, labels.date(document.review_due), key("review_due")))
     children: list[Block] = [
         Heading(2, texts.document_control, "document-control", source=locate(*at))]
-    items = tuple((label, value) for label, value in fields if value)
-    if items:
-        children.append(Fields(items, "control", source=locate(*at)))
+    shown = [(label, value, name) for label, value, name in fields if value]
+    if shown:
+        children.append(Fields(tuple((label, value) for label, value, _ in shown), "control",
+                               tuple(name for _, _, name in shown), source=locate(*at)))
     if document.approvals:
-        rows = [(a.role, a.name or "", labels.date(a.date) if a.date else "", a.meaning or "")
-                for a in document.approvals]
+        rows = [((a.role, a.name or "", labels.date(a.date) if a.date else "", a.meaning or ""),
+                 key("approvals", n)) for n, a in enumerate(document.approvals)]
         children += [Heading(3, texts.approvals, "approvals", source=locate(*at, "approvals")),
                      _table((texts.approval_role, texts.approval_name, texts.approval_date,
-                             texts.approval_meaning), rows, "approvals", templates,
-                            locate(*at, "approvals"), blank="")]
+                             texts.approval_meaning), ("role", "name", "date", "meaning"),
+                            rows, "approvals", templates, locate(*at, "approvals"), blank="")]
     if document.history:
-        history = sorted(document.history, key=lambda r: version_key(r.version), reverse=True)
-        revisions = [(r.version, labels.date(r.date), r.author or "", r.change,
-                      r.change_control or "", r.approver or "") for r in history]
+        history = sorted(enumerate(document.history), key=lambda r: version_key(r[1].version),
+                         reverse=True)
+        revisions = [((r.version, labels.date(r.date), r.author or "", r.change,
+                       r.change_control or "", r.approver or ""), key("history", n))
+                     for n, r in history]
         children += [Heading(3, texts.revision_history, "revision-history",
                              source=locate(*at, "history")),
                      _table((texts.revision_version, texts.revision_date,
                              texts.revision_author, texts.revision_change,
                              texts.revision_change_control, texts.revision_approver),
-                            revisions, "history", templates, locate(*at, "history"))]
+                            ("version", "date", "author", "change", "change_control",
+                             "approver"), revisions, "history", templates,
+                            locate(*at, "history"))]
     return Section(tuple(children), role="document-control", source=locate(*at))
 
 
-def _table(head: Sequence[str], rows: Sequence[Sequence[str]], role: TableRole,
-           templates: Templates, source: Location | None, blank: str = EMPTY) -> Table:
+def _table(head: Sequence[str], names: Sequence[str],
+           rows: Sequence[tuple[Sequence[str], str]], role: TableRole, templates: Templates,
+           source: Location | None, blank: str = EMPTY) -> Table:
     """Return a table of ``role`` with ``head`` over ``rows``, each row headed by its first.
 
-    An empty value prints ``blank`` (an approval not yet signed: room to write).
+    Each row is its texts and the key of its record; a cell's key is the record's field
+    of ``names``. An empty value prints ``blank`` (an approval not yet signed: room to
+    write) and has no key (Word would move the bookmark of an empty cell out of it).
     """
     cells = tuple(Cell((Text(text),), header=True, role="corner" if n == 0 else None)
                   for n, text in enumerate(head))
-    body = tuple(tuple(Cell((Text(text or blank),), header=n == 0) for n, text in enumerate(row))
-                 for row in rows)
+    body = tuple(tuple(Cell((Text(text or blank),), header=n == 0,
+                            key=f"{record}.{name}" if text else "")
+                       for n, (text, name) in enumerate(zip(row, names, strict=True)))
+                 for row, record in rows)
     return Table(cells, body, styled_columns(templates, role, len(head)), role=role,
                  source=source)

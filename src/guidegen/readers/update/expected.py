@@ -31,6 +31,9 @@ from ...tree import (
 from .lines import Line, pieces, text_of
 
 CAPTIONS = ("label", "who")  # spans that caption a value in its paragraph ("For:", "QA:")
+# the document-control block's own fields and tables: owned apart from the title block's
+CONTROL_FIELDS = ("status", "supersedes", "review_due")
+CONTROL_RECORDS = ("approvals", "history")
 
 
 @dataclass(frozen=True)
@@ -64,12 +67,14 @@ class TableSlot:
     """A table of the guide: a matrix (``comparisons[0]``), the control block (``guide.document``).
 
     ``rows`` holds the cells row by row, the header row first; for the control block,
-    one row of its values.
+    one row of its values. ``records``: the approvals or revision history a controlled
+    document prints (``guide.document.approvals``), shown, not read back.
     """
 
     owner: str
     rows: list[list[CellSlot]] = field(default_factory=list)
     fields: bool = False
+    records: bool = False
 
 
 @dataclass
@@ -129,7 +134,7 @@ def _blocks(block: Block, depth: int) -> Iterator[Para | TableSlot]:
     elif isinstance(block, Table):
         yield _table(block)
     elif isinstance(block, Fields) and block.keys:
-        owner = block.keys[0].rsplit(".", 1)[0]
+        owner = owner_of(next(key for key in block.keys if key))
         yield TableSlot(owner, [[CellSlot(key, Line(None, ((value, frozenset()),)))
                                  for key, (_, value) in zip(block.keys, block.items,
                                                             strict=True)]], fields=True)
@@ -151,9 +156,26 @@ def _para(key: str, inlines: tuple[Inline, ...], place: tuple[bool, int] | None)
 def _table(table: Table) -> TableSlot:
     rows = [[_cell(cell) for cell in table.head], *([_cell(cell) for cell in row]
                                                     for row in table.rows)]
-    keys = [cell.key for row in rows for cell in row if cell.key.startswith("comparisons[")]
-    owner = keys[0].split(".", 1)[0] if keys else ""
-    return TableSlot(owner, rows)
+    owner = next((found for row in rows for cell in row
+                  if cell.key and (found := owner_of(cell.key))), "")
+    return TableSlot(owner, rows, records=owner.endswith(CONTROL_RECORDS))
+
+
+def owner_of(key: str) -> str:
+    """Return whose table a cell's key says it is in.
+
+    A matrix's (``comparisons[0]``), the title block's (``guide.document``), or the
+    document-control block's: its fields (``guide.document.control``), its approvals or
+    revision history (``guide.document.approvals``); "" for none of these.
+    """
+    if key.startswith("comparisons["):
+        return key.split(".", 1)[0]
+    if not key.startswith("guide.document."):
+        return ""
+    name = key.removeprefix("guide.document.").split("[", 1)[0].split(".", 1)[0]
+    if name in CONTROL_RECORDS:
+        return f"guide.document.{name}"
+    return "guide.document.control" if name in CONTROL_FIELDS else "guide.document"
 
 
 def _cell(cell: Cell) -> CellSlot:
@@ -162,4 +184,5 @@ def _cell(cell: Cell) -> CellSlot:
                     cell.role or ("header" if cell.header else ""))
 
 
-__all__ = ["CAPTIONS", "CellSlot", "Expected", "Para", "TableSlot", "expected", "lines_of"]
+__all__ = ["CAPTIONS", "CellSlot", "Expected", "Para", "TableSlot", "expected", "lines_of",
+           "owner_of"]

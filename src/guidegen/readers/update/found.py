@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from ...tree.keys import bookmark_key_text, key_text
 from ..docx.inlines import Changes, inlines
 from ..docx.model import Block, Cell, Paragraph, Table, WordDocument
+from .expected import owner_of
 from .lines import Line, pieces
 
 
@@ -44,7 +45,7 @@ class FoundTable:
     """A table of the reviewed DOCX: its rows of cells of paragraphs, and whose it is."""
 
     table: Table
-    owner: str  # comparisons[i], guide.document, or "" (none of the guide's)
+    owner: str  # comparisons[i], guide.document(.control, .approvals, ...) or "" (none)
     rows: tuple[tuple[tuple[FoundPara, ...], ...], ...]
 
 
@@ -99,7 +100,7 @@ class Reader:
                      for row, change in zip(table.rows, changes, strict=True)
                      if change is None or change.kind != gone)
         keys = [key for row in rows for cell in row for p in cell for key in p.keys]
-        owners = [_owner(key) for key in keys]
+        owners = [owner_of(key) for key in keys]
         counted = {owner: owners.count(owner) for owner in owners if owner}
         owner = max(counted, key=lambda o: counted[o]) if counted else ""
         return FoundTable(table, owner, rows)
@@ -139,15 +140,6 @@ def line_of(paragraph: Paragraph, changes: Changes) -> Line:
     place = (paragraph.list.ordered, paragraph.list.level) \
         if paragraph.list is not None and not paragraph.heading else None
     return Line(place, pieces(inlines(paragraph.runs, changes)))
-
-
-def _owner(key: str) -> str:
-    """Return whose table a cell's key says it is in: ``comparisons[0]``, ``guide.document``."""
-    if key.startswith("comparisons["):
-        return key.split(".", 1)[0]
-    if key.startswith("guide.document."):
-        return "guide.document"
-    return ""
 
 
 __all__ = ["Found", "FoundPara", "FoundTable", "Reader", "line_of"]

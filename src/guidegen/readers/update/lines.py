@@ -32,8 +32,16 @@ class Line:
         return "".join(text for text, _ in self.pieces)
 
     def same_text(self, other: Line) -> bool:
-        """Return whether ``other`` says the same words, whatever their formatting."""
-        return " ".join(self.text.split()) == " ".join(other.text.split())
+        """Return whether ``other`` says the same words, whatever their formatting.
+
+        Where a word may break (the layout's soft hyphens, which Word's reader drops) is
+        formatting too.
+        """
+        return _words(self.text) == _words(other.text)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.replace("\u00ad", "").split())
 
 
 def pieces(nodes: Sequence[Inline]) -> tuple[Piece, ...]:

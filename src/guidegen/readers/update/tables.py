@@ -21,6 +21,7 @@ from .body import parse_key
 from .edits import Edit
 from .expected import CellSlot, TableSlot
 from .found import FoundPara, FoundTable, line_of
+from .lines import Line
 from .values import NotAppliedError
 
 if TYPE_CHECKING:
@@ -40,6 +41,9 @@ class Table:
         """Add the table's edits to the review's."""
         if self.slot.fields:
             self.fields()
+            return
+        if self.slot.records:
+            self.records()
             return
         if self.found.table.merged:
             self.review.unapplied(self.found.table.location, self.slot.owner,
@@ -151,15 +155,56 @@ class Table:
             paragraphs = [p.paragraph for p in cell]
             where = paragraphs[0].location if paragraphs else self.found.table.location
             text = " ".join(self.review.values.plain(p) for p in paragraphs).strip()
-            if " ".join(text.split()) == " ".join(slot.line.text.split()):
+            if Line(None, ((text, frozenset()),)).same_text(slot.line):
                 continue
-            if slot.key.endswith(".effective"):
-                self.review.unapplied(where, slot.key, "the effective date is printed in "
-                                      "the language's long form; edit it in the guide file")
+            printed = _PRINTED.get(slot.key.rsplit(".", 1)[-1])
+            if printed is not None:
+                self.review.unapplied(where, slot.key or self.slot.owner,
+                                      f"{printed}; edit it in the guide file")
             elif not text:
                 self.review.delete(slot.key, where)
             else:
                 self.review.set(parse_key(slot.key), text, where)
+
+
+    def records(self) -> None:
+        """Warn if the approvals or revision history were edited: they are not read back.
+
+        They are the guide file's records (signatures, dates in the language's long form,
+        the history newest first): an edit in the DOCX is reported where it is, once per
+        table, and the guide keeps its records.
+        """
+        rows = self.found.rows
+        changed = len(rows) != len(self.slot.rows) or any(len(row) != len(slots)
+                                                          for row, slots in zip(
+                                                              rows, self.slot.rows,
+                                                              strict=False))
+        where = self.found.table.location
+        if not changed:
+            for slots, row in zip(self.slot.rows, rows, strict=True):
+                for slot, cell in zip(slots, row, strict=True):
+                    lines = [line_of(p.paragraph, self.review.changes) for p in cell]
+                    if len(lines) > 1 or not (lines or [Line(None, ())])[0].same_text(
+                            slot.line):
+                        changed = True
+                        where = cell[0].paragraph.location if cell else where
+                        break
+                if changed:
+                    break
+        if changed:
+            name = _RECORDS[self.slot.owner.rsplit(".", 1)[-1]]
+            self.review.unapplied(where, self.slot.owner, f"the {name} table is printed from "
+                                  "the guide file's records; edit them there")
+
+
+_RECORDS = {"approvals": "approvals", "history": "revision history"}
+# what the control block prints of a value rather than the value as written: not read back
+_PRINTED = {
+    "effective": "the effective date is printed in the language's long form",
+    "review_due": "the review date is printed in the language's long form",
+    "status": "the status is printed in the guide's language",
+    "": "the approver is printed from the approvals, the status in the guide's language",
+}
 
 
 def _split(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], list[Paragraph]]:
