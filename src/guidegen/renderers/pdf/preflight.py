@@ -176,7 +176,9 @@ def _near_empty(walk: _Walk, pages: Sequence[Page]) -> None:
     instead: it did not fit below, or it breaks the page (a landscape table, a part).
     """
     for number, (page, fill) in enumerate(zip(pages[:-1], walk.fills, strict=False), 1):
-        limit = walk.limits.last_page if _ends_part(page, pages[number]) else walk.limits.page
+        # the next page not left blank (a part may start on a right-hand page)
+        following = next((p for p in pages[number:] if not p.blank), pages[number])
+        limit = walk.limits.last_page if _ends_part(page, following) else walk.limits.page
         if fill < limit and not page.blank and page.name != "front":
             here, after = walk.tops[number - 1], walk.tops[number]
             holding = f"the end of {_quote(here.heading)}" if here.heading else \
@@ -189,7 +191,7 @@ def _near_empty(walk: _Walk, pages: Sequence[Page]) -> None:
 
 
 def _ends_part(page: Page, following: Page) -> bool:
-    """Return whether ``page`` is the last of a packet's part (its next one is another's).
+    """Return whether ``page`` is the last of a packet's part (the next page it is given).
 
     Upright and landscape pages of one guide are not parts.
     """
