@@ -363,9 +363,13 @@ def test_manifest_lists_every_file_with_its_hash(built):
         assert "QA-GD-014 QA vs QC: Quality Assurance and Quality Control v2.1" in row["guides"]
     files = json.loads((built / "manifest-new-starter-roster.csv.json").read_text(
         encoding="utf-8"))["files"]
+    # which revision was read: its status, and the SHA-256 of the YAML it was made from
+    source = hashlib.sha256((built.parents[1] / "packets" / "guides" / "qa-vs-qc.yaml")
+                            .read_bytes()).hexdigest()
     assert files[0]["guides"][1] == {"number": "QA-GD-014", "title": "QA vs QC: Quality "
                                      "Assurance and Quality Control", "version": "2.1",
-                                     "effective": "2026-11-24"}
+                                     "effective": "2026-11-24", "status": "effective",
+                                     "source_sha256": source}
 
 
 def write_roster(folder: Path, rows: str, name: str = "hires.csv") -> Path:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
 import json
 from pathlib import Path
 
@@ -59,9 +60,12 @@ def test_the_manifest_records_ids_versions_dates_and_the_tool(tmp_path, cli, mon
     files = json.loads((folder / "manifest-hires.csv.json").read_text("utf-8"))["files"]
     assert files[1]["ids"] == {"employee_id": "=E101"}
     assert files[1]["packet_number"] == "TRN-PK-001" and files[1]["guidegen"] == __version__
+    source = hashlib.sha256((tmp_path / "packets" / "guides" / "gmp-gcp-glp.yaml")
+                            .read_bytes()).hexdigest()
     assert files[1]["guides"][2] == {"number": "QA-GD-021", "title": "GMP vs GCP vs GLP: "
                                      "The Good Practices", "version": "1.3",
-                                     "effective": "2026-11-24"}
+                                     "effective": "2026-11-24", "status": "effective",
+                                     "source_sha256": source}
     lms = rows_of(tmp_path / "lms.csv")
     assert list(lms[0]) == ["user_id", "user_name", "document_number", "document_title",
                             "document_version", "assigned_date"]

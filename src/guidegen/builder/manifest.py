@@ -2,8 +2,9 @@
 
 One row per output file: the recipient (their identifying fields and roster row), the
 packet's document number and version, the guides of their curriculum with document
-numbers, versions and effective dates, pages, bytes and SHA-256, the date the file was
-built and guidegen's version. Written next to the outputs as
+numbers, versions, statuses, effective dates and the SHA-256 of their YAML sources
+(which revision each was trained on, from the manifest alone), pages, bytes and SHA-256,
+the date the file was built and guidegen's version. Written next to the outputs as
 ``manifest.csv`` (opens in a spreadsheet) and ``manifest.json`` (for programs); the JSON
 of a roster's build also says which roster (its name, SHA-256 and number of
 recipients) and, for a shard, which shard: what ``guidegen manifest merge``
@@ -15,6 +16,7 @@ return first) is written with a leading ``'``, so a hostile roster cell stays te
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -38,7 +40,9 @@ COLUMNS = ("file", "format", "recipient", "row", "packet", "packet_number",
 # the LMS export's columns, in this order (README: Packets, "Training records")
 LMS_COLUMNS = ("user_id", "user_name", "document_number", "document_title",
                "document_version", "assigned_date")
-Record = tuple[str, str, str, str]  # a guide's document number, title, version, effective
+# a guide's document number, title, version, effective date, status, its source's SHA-256
+Record = tuple[str, str, str, str, str, str]
+GUIDE_KEYS = ("number", "title", "version", "effective", "status", "source_sha256")
 
 
 @dataclass(frozen=True)
@@ -117,11 +121,13 @@ def room_entry(packet: Packet, output: Output, sha256: str, built: str,
 
 
 def _record(guide: Guide) -> Record:
+    source = getattr(guide, "_source", None)
+    digest = hashlib.sha256(source.raw).hexdigest() if source is not None and source.raw else ""
     doc = guide.guide.document
     if doc is None:
-        return "", guide.guide.title, "", ""
-    return doc.number, guide.guide.title, doc.version, doc.effective.isoformat() \
-        if doc.effective else ""
+        return "", guide.guide.title, "", "", "", digest
+    return (doc.number, guide.guide.title, doc.version,
+            doc.effective.isoformat() if doc.effective else "", doc.status or "", digest)
 
 
 def spreadsheet_safe(text: str) -> str:
@@ -145,8 +151,9 @@ def manifest_csv(entries: list[Entry], fields: Sequence[str] = ()) -> bytes:
     for entry in entries:
         guides = "; ".join(" ".join(part for part in (
             number, title, f"v{version}" if version else "",
+            f"[{status}]" if status and status != "effective" else "",
             f"(effective {effective})" if effective else "") if part)
-            for number, title, version, effective in entry.guides)
+            for number, title, version, effective, status, _ in entry.guides)
         rows.append((entry.file, entry.format, entry.recipient,
                      *(value for _, value in entry.ids), entry.row, entry.packet,
                      entry.packet_number, entry.packet_version, guides, entry.pages,
@@ -167,7 +174,7 @@ def manifest_name(roster: Path | None, shard: tuple[int, int] | None = None) -> 
 
 
 def manifest_json(entries: list[Entry], about: Mapping[str, Any] | None = None) -> bytes:
-    """Return the manifest as JSON: a list of files, each guide as number, title, version.
+    """Return the manifest as JSON: a list of files, each guide as :data:`GUIDE_KEYS` say.
 
     ``about`` (a roster's build: ``roster``, and a shard's ``shard``) comes before the
     files.
@@ -176,8 +183,7 @@ def manifest_json(entries: list[Entry], about: Mapping[str, Any] | None = None) 
     for entry in entries:
         row = asdict(entry)
         row["ids"] = dict(entry.ids)
-        row["guides"] = [{"number": n, "title": t, "version": v, "effective": e}
-                         for n, t, v, e in entry.guides]
+        row["guides"] = [dict(zip(GUIDE_KEYS, guide, strict=True)) for guide in entry.guides]
         rows.append(row)
     return (json.dumps({**(about or {}), "files": rows}, indent=1, ensure_ascii=False)
             + "\n").encode("utf-8")
@@ -193,10 +199,16 @@ def read_entries(rows: list[Any]) -> list[Entry]:
     for row in rows:
         if not isinstance(row, dict) or sorted(row) != sorted(names):
             raise ValueError(f"a file's record has other keys than {', '.join(names)}")
-        guides = tuple((g["number"], g["title"], g["version"], g["effective"])
-                       for g in row["guides"])
+        guides = tuple(_guide_record(guide) for guide in row["guides"])
         entries.append(Entry(**{**row, "ids": tuple(row["ids"].items()), "guides": guides}))
     return entries
+
+
+def _guide_record(guide: Mapping[str, Any]) -> Record:
+    """Return a guide's record from a manifest's JSON (status and hash: none before 0.3)."""
+    number, title, version, effective, status, digest = (str(guide.get(key, ""))
+                                                         for key in GUIDE_KEYS)
+    return number, title, version, effective, status, digest
 
 
 def built_dates(manifest: bytes) -> dict[tuple[str, str], str]:

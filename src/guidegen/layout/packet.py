@@ -41,7 +41,7 @@ from ..tree import (
     Table,
     Text,
 )
-from .control import source_files, styled_columns, watermark
+from .control import EMPTY, source_files, status_text, styled_columns, watermark
 from .guide import blocks, layout_guide
 from .hyphenate import hyphenate_blocks
 from .labels import Labels, control_line, labels_for, resolve_labels
@@ -295,8 +295,9 @@ class PacketLayout:
         head = tuple(Cell((Text(label),), header=True, role="corner" if n == 0 else None)
                      for n, label in enumerate((words.acknowledgement_document,
                                                 words.acknowledgement_document_title,
-                                                words.acknowledgement_version)))
-        rows = tuple(_record_row(guide) for guide in guides)
+                                                words.acknowledgement_version,
+                                                words.status, words.effective)))
+        rows = tuple(self.record_row(guide) for guide in guides)
         signers = [words.acknowledgement_name] + ([words.acknowledgement_trainer] if
                                                   self.packet.acknowledgement_trainer else [])
         # the reader's lines, then the countersigning trainer's (acknowledgement_trainer)
@@ -311,6 +312,18 @@ class PacketLayout:
              Paragraph((Text(words.acknowledgement_statement),), "statement"), *signatures),
             role=ACKNOWLEDGEMENT, anchor=f"{anchor}-sheet", break_before=True))
 
+    def record_row(self, guide: Guide) -> tuple[Cell, ...]:
+        """Return a guide's row of the sheet: number, title, version, status, effective date.
+
+        The status and the date as the packet's language says them (which revision was
+        read, and whether it was in force).
+        """
+        doc = guide.guide.document
+        values = (doc.number, guide.guide.title, doc.version,
+                  status_text(self.labels, doc.status) or EMPTY,
+                  self.labels.date(doc.effective) if doc.effective else EMPTY) \
+            if doc else (EMPTY, guide.guide.title, EMPTY, EMPTY, EMPTY)
+        return tuple(Cell((Text(value),), header=n == 0) for n, value in enumerate(values))
 
     def record_columns(self, count: int) -> tuple[float, ...]:
         """Return the acknowledgement sheet's column shares, as the style sheet gives them."""
@@ -322,12 +335,6 @@ def _field(recipient: Recipient | None, name: str) -> str:
     if recipient is None:
         return ""
     return recipient.name if name == "name" else recipient.value(name)
-
-
-def _record_row(guide: Guide) -> tuple[Cell, ...]:
-    doc = guide.guide.document
-    values = (doc.number if doc else "—", guide.guide.title, doc.version if doc else "—")
-    return tuple(Cell((Text(value),), header=n == 0) for n, value in enumerate(values))
 
 
 def _entries(block: Block) -> list[ContentsEntry]:
