@@ -147,8 +147,8 @@ def test_pandoc_reads_headings_lists_table_and_links(a4):
     assert (1, comparisons_heading(guide)) in headers and (2, "Capabilities") in headers
     assert normalize(inlines_text(ast["meta"]["title"]["c"])) == guide.guide.title
     kinds = [b["t"] for b in blocks]
-    # the control block and the matrix
-    assert kinds.count("Table") == 2 and "BulletList" in kinds and "OrderedList" in kinds
+    # the title block's fields, the control block's approvals, and the matrix
+    assert kinds.count("Table") == 3 and "BulletList" in kinds and "OrderedList" in kinds
     # the intro's link and the one of "Further reading", each with its address printed
     # after it (theme: print_link_addresses), itself a link whose text is the address
     # (pandoc reads the printed address's non-breaking hyphens as U+2011)

@@ -168,8 +168,11 @@ def test_a_bad_exception_is_a_located_error(tmp_path, cli):
     assert "theme.yaml:2:" in result.output and "Fach-arzt-aus-bil-dung" in result.output
 
 
-def cells(document) -> list[tuple[Table, Cell, int]]:
-    return [(block, cell, n) for block in document.walk() if isinstance(block, Table)
+def cells(document, role="matrix") -> list[tuple[Table, Cell, int]]:
+    """Return the cells of the ``role`` tables (the matrices: their columns fit their
+    words; a control block's approvals and history are the style sheet's widths)."""
+    return [(block, cell, n) for block in document.walk()
+            if isinstance(block, Table) and block.role == role
             for row in (block.head, *block.rows) for n, cell in enumerate(row)]
 
 

@@ -254,7 +254,7 @@ def test_a_page_left_blank_before_a_right_hand_start_in_pdf_and_libreoffice(tmp_
         assert abs(number - float(re.search(r'yMin="([\d.]+)"[^>]*>Packet<', footer)
                                   .group(1))) < 2, path.suffix
     assert "Page 1 of 1" in pdf_text(pdf, "-f", "3", "-l", "3")  # each guide's own, and
-    assert "Page 1 of 2" in pdf_text(pdf, "-f", "5", "-l", "5")
+    assert "Page 1 of 3" in pdf_text(pdf, "-f", "5", "-l", "5")  # with its control block
     pages = pdf_pages(converted)  # the DOCX's: the packet's, the blank page counted
     assert f"Packet page 3 of {pages}" in pdf_text(converted, "-f", "3", "-l", "3")
     assert f"Packet page 5 of {pages}" in pdf_text(converted, "-f", "5", "-l", "5")
@@ -522,7 +522,7 @@ def test_a_guide_with_contents_true_gets_them_in_pdf_and_docx(tmp_path):
     pdf, document = tmp_path / "out" / "guide.pdf", tmp_path / "out" / "guide.docx"
     listed = contents_of(pdf_text(pdf, "-layout", "-f", "1", "-l", "1"))
     marks = [(title, page) for depth, title, page in outline(PdfReader(pdf)) if depth == 2]
-    assert listed == marks and len(listed) == 8
+    assert listed == marks and len(listed) == 9  # the last: its document control
     assert [(text, int(page)) for text, page, _ in docx_contents(document)] == listed
 
 

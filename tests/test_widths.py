@@ -24,13 +24,17 @@ from .conftest import DATA, DEFAULT_GUIDE, document_of
 ENGLISH = Language.of("en")
 
 
-def tables(document):
-    """Return (table, orientation of the section holding it) for every table."""
+def tables(document, role="matrix"):
+    """Return (table, orientation of the section holding it) for every ``role`` table.
+
+    The matrices by default: their widths are fitted to their words; a controlled
+    document's approvals and history take the style sheet's (test_record_tables_...).
+    """
     found, turned = [], None
     for block in document.walk():
         if isinstance(block, Section) and block.orientation:
             turned = block
-        if isinstance(block, Table):
+        if isinstance(block, Table) and block.role == role:
             inside = turned is not None and any(b is block for b in walk_section(turned))
             found.append((block, "landscape" if inside else "portrait"))
     return found
@@ -83,6 +87,28 @@ def test_every_column_holds_its_longest_word(stem):
             assert share * width >= longest + padding - 0.01, (stem, column)
         criteria = theme.matrix_criteria_min * measure.ch(theme.sizes.table) + padding
         assert table.widths[0] * width >= criteria
+
+
+@pytest.mark.parametrize("stem", ["acht-dienstleister", "japanischer-partner"])
+def test_record_tables_break_a_word_wider_than_its_column_only_where_it_may(stem):
+    """The approvals and history columns are the style sheet's: a longer word is
+    hyphenated, and each of its pieces (with its hyphen) fits its column."""
+    templates = load_templates()
+    theme, measure = templates.theme, Measure(templates.theme, ENGLISH)
+    document, found = document_of(load(DATA / f"{stem}.yaml")), 0
+    for role in ("approvals", "history"):
+        for table, _ in tables(document, role):
+            width, padding = text_widths(theme)[0], 2 * theme.sizes.cell_padding
+            for column, share in enumerate(table.widths):
+                for cell in [table.head[column], *(row[column] for row in table.rows)]:
+                    face = Face(theme.sizes.table, bold=cell.header)
+                    for word in words(plain_text(cell.inlines)):
+                        pieces = word.split("\u00ad")
+                        found += len(pieces) > 1
+                        widest = max(measure.width(p + "-" * (n < len(pieces) - 1), face)
+                                     for n, p in enumerate(pieces))
+                        assert share * width >= widest + padding - 0.01, (stem, word)
+    assert found  # the German compounds wider than their columns are hyphenated
 
 
 def test_eight_german_subjects_turn_to_landscape_and_a_guide_can_say_otherwise(tmp_path):
@@ -157,7 +183,9 @@ def test_the_docx_and_the_pdf_html_take_the_same_widths():
     [(table, _)] = tables(document)
     html = render_html(document, RenderContext(templates))
     shares = [float(w) / 100 for w in re.findall(r'<col style="width: ([\d.]+)%">', html)]
-    assert shares == pytest.approx(table.widths, abs=1e-3)
+    # every table's, in order: the matrix, then the control block's approvals and history
+    every = [w for block in document.walk() if isinstance(block, Table) for w in block.widths]
+    assert shares == pytest.approx(every, abs=1e-3) and len(every) > len(table.widths)
     measured = measure_columns(table.head, table.rows, templates.styles, ENGLISH)
     assert len(measured) == len(table.widths) == 9
 

@@ -136,6 +136,7 @@ class SectionLook:
     space_before: float
     space_after: float
     border_after: Rule | None
+    keep_together: bool = False
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,8 @@ def resolve(sheet: StyleSheet, theme: Theme) -> Styles:
         values.space(spec.space_after)) for role, spec in sheet.fields.items()}
     sections = {role: SectionLook(role, spec.html, values.space(spec.space_before),
                                   values.space(spec.space_after),
-                                  values.rule(spec.border_after, spaced=True))
+                                  values.rule(spec.border_after, spaced=True),
+                                  spec.keep_together)
                 for role, spec in sheet.sections.items()}
     lists = {kind: tuple(LevelLook(level.role, level.format, level.marker, level.indent,
                                    values.color(level.color), values.space(level.space_before),

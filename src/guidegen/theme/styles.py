@@ -204,6 +204,8 @@ class SectionStyle(Model):
     space_after: Points = Field(0.0, description="Points, times sizes.spacing.")
     border_after: Border | None = Field(None, description="A rule under its last line "
                                         "(its padding times sizes.spacing).")
+    keep_together: bool = Field(False, description="Never split across pages (a short "
+                                "block, such as a document's control block).")
 
 
 class ListLevel(Model):

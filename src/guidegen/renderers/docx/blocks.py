@@ -172,6 +172,8 @@ class BlockWriter:
         look = self.styles.sections.get(section.role or "")
         if look is not None:
             self.spacing.ask(start, look.space_before, look.space_after, look.border_after)
+            if look.keep_together:
+                self.spacing.keep_together(start)
 
     def _new_section(self, orientation: Any) -> None:
         """Start a Word section on a new page, turned to ``orientation``."""

@@ -59,6 +59,16 @@ class BlockSpacing:
         if before or after or rule is not None or keep_intro:
             self.asked.append(_Space(self.written(start), before, after, rule, keep_intro))
 
+    def keep_together(self, start: int) -> None:
+        """Keep the block written since ``start`` on one page, as the PDF's CSS does.
+
+        Each of its paragraphs, a table's cells' too, keeps with the next, but its last.
+        """
+        paragraphs = [p for element in self.written(start)
+                      for p in oxml.paragraphs_in(self.document, element)]
+        for paragraph in paragraphs[:-1]:
+            paragraph.paragraph_format.keep_with_next = True
+
     def break_before(self, start: int) -> None:
         """Start the block written since ``start`` on a new page.
 

@@ -276,3 +276,5 @@ def _section(section: SectionLook) -> Iterator[str]:
         rule = section.border_after
         yield f"padding-bottom: {_pt(rule.padding)}"
         yield f"border-bottom: {_pt(rule.width)} solid {rule.color}"
+    if section.keep_together:
+        yield "break-inside: avoid"

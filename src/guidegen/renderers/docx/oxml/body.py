@@ -52,6 +52,13 @@ def paragraph(document: Any, block: Any) -> Paragraph:
     return Paragraph(block, document._body)
 
 
+def paragraphs_in(document: Any, block: Any) -> list[Paragraph]:
+    """Return the paragraphs of ``block`` (from :func:`blocks`): itself, or a table's cells'."""
+    if is_paragraph(block):
+        return [paragraph(document, block)]
+    return [Paragraph(p, document._body) for p in block.iter(_PARAGRAPH)]
+
+
 def move_before(moved: Any, block: Any) -> None:
     """Move the paragraph ``moved`` to just before ``block`` (from :func:`blocks`)."""
     block.addprevious(moved._p)
