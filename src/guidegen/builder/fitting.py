@@ -12,7 +12,9 @@ small tightening (its content, less the spacing's share, fits a page fewer: a ta
 kept whole moves to a page of its own), is laid out again with
 a tightened theme (:meth:`~guidegen.theme.theme.Theme.tightened`): spacing and line
 height first (a small tightening, all a guide without a budget may get), then type
-sizes down to their floor (a budget only). Both the PDF and the DOCX are then made
+sizes down to their floor (a budget only). Without a budget, a layout that saves the
+page but leaves a page before its last less than ``fit.page`` per cent full is no fit:
+the guide keeps its pages at the theme's spacing. Both the PDF and the DOCX are then made
 with that same theme, so they paginate alike.
 
 The level is the *least* tightening that meets the goal, searched on a ladder of levels
@@ -110,6 +112,18 @@ class _Goal:
     part: Part
     target: int
     levels: tuple[float, ...]
+    least_fill: float = 0.0  # how full each of its pages but the last must be
+
+    def fits(self, tried: Rendered) -> bool:
+        """Return whether ``tried`` meets the goal: its pages, none near-empty but the last.
+
+        Without a budget a page saved is worth no page left near-empty before the last
+        (a table kept whole moved on): a page more at the theme's spacing reads better. A
+        budget takes its pages as they come; the preflight warns of a near-empty page.
+        """
+        fills = _fills(self.part, tried)
+        return _pages(self.part, tried) <= self.target and \
+            all(fill >= self.least_fill for fill in fills[:-1])
 
 
 def settle(fit: Fit, first: Rendered,
@@ -154,7 +168,7 @@ def _search(fit: Fit, first: Rendered,
         tried = lay_once(_levels(searches, len(parts)))
         for n, search in searches.items():
             if not search.done:
-                search.tell(_pages(goals[n].part, tried) <= goals[n].target)
+                search.tell(goals[n].fits(tried))
     chosen = _levels(searches, len(parts))
     for n, search in searches.items():
         if search.found is None and goals[n].part.budget is not None:
@@ -175,16 +189,18 @@ def _goal(fit: Fit, part: Part, first: Rendered) -> _Goal | None:
     if not fills:
         return None
     pages, last, content = len(fills), fills[-1], sum(fills)
+    least_fill = 0.0
     if part.budget is None:
-        limit = fit.templates.theme.fit.last_page / 100
+        theme = fit.templates.theme.fit
+        limit = theme.last_page / 100
         if pages < 2 or (last >= limit and content * (1 - _SHRINK_SPACING) > pages - 1):
             return None  # no short last page, nor one a small tightening may save
-        target, top = pages - 1, SMALL
+        target, top, least_fill = pages - 1, SMALL, theme.page / 100
     elif pages <= part.budget:
         return None
     else:
         target, top = part.budget, TIGHTEST
-    return _Goal(part, target, tuple(level for level in LADDER if level <= top))
+    return _Goal(part, target, tuple(level for level in LADDER if level <= top), least_fill)
 
 
 def _shrink(goal: _Goal, first: Rendered) -> float:

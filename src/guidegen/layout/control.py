@@ -114,7 +114,10 @@ def control_section(document: Any, labels: Labels, templates: Templates, locate:
                             ("version", "date", "author", "change", "change_control",
                              "approver"), revisions, "history", templates,
                             locate(*at, "history"))]
-    return Section(tuple(children), role="document-control", source=locate(*at))
+    # the heading, status and approvals kept on one page; the history may start the next
+    head = len(children) - (2 if document.history else 0)
+    kept = Section(tuple(children[:head]), role="control-approvals", source=locate(*at))
+    return Section((kept, *children[head:]), role="document-control", source=locate(*at))
 
 
 def _table(head: Sequence[str], names: Sequence[str],

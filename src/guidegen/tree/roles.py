@@ -27,6 +27,7 @@ SectionRole = Literal[
     "guide",  # a guide inside a packet, a part with its own running header
     "acknowledgement",  # a packet's acknowledgement sheet
     "document-control",  # a controlled document's approvals and revision history
+    "control-approvals",  # its heading, status and approvals: kept on one page
     "filler",  # a page held for content laid out elsewhere (renderers.pdf.compose)
 ]
 # A heading that is not its level's usual one.

@@ -112,15 +112,34 @@ def _breaks(child: Any) -> bool:
 
 
 def rule_under(block: Any, rule: Border) -> None:
-    """Draw ``rule`` under a paragraph, or under every cell of a table's last row."""
+    """Draw ``rule`` under a paragraph, or under every cell of a table's last row.
+
+    A cell's border lies on its edge: the rule's distance from the text is the cell's
+    margin below, as the PDF pads the block above its rule.
+    """
     if is_paragraph(block):
         paragraph_border(block.get_or_add_pPr(), rule)
         return
     line = border("w:bottom", rule._replace(space=0))
     for cell in block.findall(qn("w:tr"))[-1].findall(qn("w:tc")):
-        insert(cell.get_or_add_tcPr(), element("w:tcBorders", [copy.deepcopy(line)]),
+        properties = cell.get_or_add_tcPr()
+        insert(properties, element("w:tcBorders", [copy.deepcopy(line)]),
                "w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
                "w:hideMark")
+        if rule.space:
+            margins = properties.find(qn("w:tcMar"))
+            if margins is None:
+                margins = element("w:tcMar")
+                insert(properties, margins, "w:textDirection", "w:tcFitText", "w:vAlign",
+                       "w:hideMark")
+            for old in margins.findall(qn("w:bottom")):
+                margins.remove(old)
+            bottom = element("w:bottom", w=str(round(rule.space * 20)), type="dxa")
+            later = [m for m in margins if m.tag in (qn("w:end"), qn("w:right"))]
+            if later:  # (top, start, bottom, end: the order WordprocessingML fixes)
+                later[0].addprevious(bottom)
+            else:
+                margins.append(bottom)
 
 
 def clear_body(document: Any) -> None:
