@@ -36,7 +36,8 @@ def test_the_print_room_file_pads_each_packet_and_bookmarks_each_recipient(
     room = folder / "print-room-hires.csv.pdf"
     assert f"wrote output/new-starter/{room.name}" in result.stdout
     pages = [pdf_pages(folder / f"{name}.pdf") for name in FILES]
-    assert any(count % 2 for count in pages)  # some packet gets a blank page
+    # some packet gets blank pages: for duplex (2), else for booklets (4, below)
+    assert any(count % 2 or count % 4 for count in pages), pages
     padded = [count + count % 2 for count in pages]
     assert pdf_pages(room) == sum(padded)
     assert subprocess.run(["qpdf", "--check", str(room)], capture_output=True).returncode == 0
@@ -64,7 +65,13 @@ def test_the_print_room_file_pads_each_packet_and_bookmarks_each_recipient(
                    "--print-room", "4")
     assert booklets.exit_code == 0, booklets.stderr
     assert "wrote output/new-starter/2026" not in booklets.stdout  # the packets as they were
-    assert pdf_pages(room) == sum(count + -count % 4 for count in pages)
+    fours = [count + -count % 4 for count in pages]
+    assert pdf_pages(room) == sum(fours)
+    for n, count in enumerate(pages):  # each packet, then its blank pages to a multiple of 4
+        start = sum(fours[:n]) + 1
+        text = pdf_text(room, "-f", str(start), "-l", str(start + fours[n] - 1)).split("\f")
+        assert NAMES[n] in text[0]
+        assert all(not page.strip() for page in text[count:fours[n]]), (n, count)
 
 
 def test_a_killed_roster_build_makes_its_print_room_file_when_it_finishes(tmp_path):
