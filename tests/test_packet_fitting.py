@@ -97,10 +97,12 @@ def blank(pdf: Path, index: int) -> bool:
 @pytest.mark.parametrize("name", PACKETS)
 def test_no_page_of_a_packet_is_near_empty(packets, name):
     # every page at least fit.page (40 per cent) full, but a blank one and the last (the
-    # acknowledgement sheet); in the example packet even each guide's last page; in the
-    # other, whose guide a budget tightens onto three pages, a guide's last page holds
-    # what a guide's last page must (15 per cent)
-    least = load_templates().theme.fit.page / 100
+    # acknowledgement sheet); a guide's last page in the example packet at least what
+    # the fitter leaves on a last page (fit.last_page: its QA and GMP guides end with
+    # their control blocks on a second page); in the other, whose guide a budget
+    # tightens onto three pages, what a guide's last page must hold (15 per cent)
+    fit = load_templates().theme.fit
+    least, last = fit.page / 100, fit.last_page / 100
     pdf, converted, _ = packets[name]
     ends = {part[-1] for part in parts(pdf)}
     for printed in (pdf, converted):
@@ -108,15 +110,15 @@ def test_no_page_of_a_packet_is_near_empty(packets, name):
         for index, fill in enumerate(fills[:-1]):
             if blank(printed, index):
                 continue
-            floor = 0.15 if index in ends and name != "new-starter" else least
+            floor = (last if name == "new-starter" else 0.15) if index in ends else least
             assert fill >= floor, (printed, index + 1, fills)
 
 
 @pytest.mark.parametrize("name", PACKETS)
 def test_each_guide_is_fitted_as_when_it_is_built_alone(packets, name, request):
     # the same pages, and type of the same size: on A4 the example packet's second and
-    # third guides are pulled onto one page each by their spacing alone (each with a
-    # near-empty second page as written), the one-page QA/QC handout keeps its budget
+    # third guides keep two pages each at the theme's type size (their control blocks
+    # take what spacing alone could save), the one-page QA/QC handout keeps its budget
     # (handout.pages)
     pdf, _, alone = packets[name]
     found = parts(pdf)
@@ -128,7 +130,7 @@ def test_each_guide_is_fitted_as_when_it_is_built_alone(packets, name, request):
     if name == "new-starter":  # spacing fits them: their type keeps the theme's size
         body = load_templates().theme.sizes.body
         if request.node.callspec.params["packets"] == "a4":
-            assert [len(pages) for pages in found[1:]] == [1, 1]
+            assert [len(pages) for pages in found[1:]] == [2, 2]
         assert all(pdf_body_size(pdf, pages) == pytest.approx(body, abs=0.06)
                    for pages in found)
 
