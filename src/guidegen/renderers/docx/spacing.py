@@ -7,8 +7,9 @@ paragraph's space after with the next one's space before the same way, but has n
 space around a table or a run of paragraphs. So each block's space is given to the
 paragraphs that meet it, as direct formatting once everything is written: its space
 before to the paragraph before it (or, first in the document, to its own first), its
-space after to its own last paragraph (or, when it ends in a table, to the next one),
-and a section's rule to its last paragraph.
+space after to its own last paragraph (or, when it ends in a table, to the next one,
+unless a section break's new page comes between), and a section's rule to its last
+paragraph.
 """
 
 from __future__ import annotations
@@ -114,7 +115,10 @@ class BlockSpacing:
     def _after(self, content: list[Any], last: int, points: float) -> None:
         if oxml.is_paragraph(content[last]):
             self._widen(content[last], "space_after", points)
-        elif last + 1 < len(content) and oxml.is_paragraph(content[last + 1]):
+        elif last + 1 < len(content) and oxml.is_paragraph(content[last + 1]) and \
+                not oxml.ends_section(content[last]):
+            # not over a section break (a packet's next guide): the PDF drops a margin
+            # at the page break, as after a guide ending in its control block's table
             self._widen(content[last + 1], "space_before", points)
 
     def _widen(self, element: Any, side: str, points: float) -> None:

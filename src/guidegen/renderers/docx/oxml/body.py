@@ -42,6 +42,13 @@ def body_element(document: Any, index: int) -> Any | None:
     return body[index] if len(body) > index else None
 
 
+def ends_section(block: Any) -> bool:
+    """Return whether a section break (a new page) follows ``block`` in the body."""
+    following = block.getnext()
+    return bool(following is not None and following.tag == _PARAGRAPH and
+                following.find(_SECTION_BREAK) is not None)
+
+
 def is_paragraph(block: Any) -> bool:
     """Return whether ``block`` (from :func:`blocks`) is a paragraph (else a table)."""
     return bool(block.tag == _PARAGRAPH)
