@@ -82,9 +82,10 @@ def test_footer_has_page_and_numpages_fields_with_results(a4):
     pages = a4.outputs[(STEMS[0], "pdf")].pages
     assert footer.paragraphs[0].text == ("TRN-GD-001 · Version 1.0 · Uncontrolled when "
                                          f"printed\tPage 1 of {pages}")
-    # the title, and at the right the part the page is in (page 2's, as the PDF's)
+    # the title, and at the right the part the page is in (page 2's, as the PDF's: on A4
+    # the control block on page 1 leaves page 2 still in the comparison)
     assert document.sections[0].header.paragraphs[0].text == \
-        f"{guide_title()}\tChief Regulatory Officer (CRO)"
+        f"{guide_title()}\tComparing CMO, CDMO, and CRO"
     assert document.sections[0].different_first_page_header_footer
 
 

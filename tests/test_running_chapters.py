@@ -74,7 +74,11 @@ def test_the_guides_that_start_their_pages_with_blocks_say_the_pdfs_parts(printe
 
 
 def test_the_default_guides_second_page_names_its_part_in_word(printed):
-    _, document, converted = printed[DEFAULT_GUIDE.stem]
-    assert headers(converted)[1].endswith("ChiefRegulatoryOfficer(CRO)")
-    assert docx.Document(str(document)).sections[0].header.paragraphs[0].text == \
-        "CMO vs CDMO vs CRO: A Comprehensive Guide\tChief Regulatory Officer (CRO)"
+    pdf, document, converted = printed[DEFAULT_GUIDE.stem]
+    title = "CMO vs CDMO vs CRO: A Comprehensive Guide"
+    text = docx.Document(str(document)).sections[0].header.paragraphs[0].text
+    # the title, a tab, and the part page 2 is in (which part depends on the paper)
+    assert text.startswith(title + "\t")
+    part = text.removeprefix(title + "\t")
+    assert part in ("Comparing CMO, CDMO, and CRO", "Chief Regulatory Officer (CRO)")
+    assert headers(pdf)[1] == headers(converted)[1] == (title + part).replace(" ", "")

@@ -61,7 +61,7 @@ def prepare(document: Document, context: RenderContext) -> Finisher:
         loose = writer.pages.keep(page_map) if page_map is not None else []
         if page_map is not None and not parts.parts:
             print_chapters(word, writer.pages.starts(page_map), page_map,
-                           document.running.title, templates.styles)
+                           document.running, templates.styles)
         return Rendered(oxml.save_reproducibly(word, document.meta.date),
                         warnings=tuple(loose))
 

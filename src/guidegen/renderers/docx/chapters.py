@@ -21,12 +21,14 @@ from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.shared import Emu
 
 from ...theme.resolve import Styles
+from ...tree import Running
 from .. import PageMap
 from . import oxml
+from .parts import header
 
 
-def print_chapters(document: Any, starts: dict[int, Any], page_map: PageMap, title: str,
-                   styles: Styles) -> None:
+def print_chapters(document: Any, starts: dict[int, Any], page_map: PageMap,
+                   running: Running, styles: Styles) -> None:
     """Print each page's part in its header, as ``page_map`` says the PDF's header does.
 
     ``starts`` gives the body block that starts each page (from 2) where one does.
@@ -38,13 +40,11 @@ def print_chapters(document: Any, starts: dict[int, Any], page_map: PageMap, tit
         if page in starts and chapters[page - 1] != chapters[page - 2]:
             oxml.start_section(document, starts[page])
     pages = _first_pages(document, starts)
-    style = styles.paragraph("header").word
     for section, first in zip(document.sections, pages, strict=True):
         shown = first + 1 if section.different_first_page_header_footer else first
         chapter = chapters[shown - 1] if shown <= len(chapters) else ""
         section.header.is_linked_to_previous = False
-        paragraph = oxml.empty_story(section.header, style)
-        paragraph.add_run(title)
+        paragraph = header(section.header, running, styles)
         if chapter:
             width = section.page_width - section.left_margin - section.right_margin
             paragraph.paragraph_format.tab_stops.add_tab_stop(Emu(width),

@@ -171,13 +171,9 @@ def furniture(word: Any, running: Running, styles: Styles, pages: int | None,
     word.different_first_page_header_footer = title_page
     for story in (word.header, word.first_page_header, word.footer, word.first_page_footer):
         story.is_linked_to_previous = False
-    header, footer_style = (styles.paragraph(role).word for role in ("header", "footer"))
-    heads = [oxml.empty_story(word.header, header), oxml.empty_story(word.first_page_header,
-                                                                     header)]
-    heads[0].add_run(running.title)
-    if running.watermark:
-        for story, paragraph in zip((word.header, word.first_page_header), heads, strict=True):
-            watermark(story, paragraph, running.watermark, styles)
+    footer_style = styles.paragraph("footer").word
+    header(word.header, running, styles)
+    header(word.first_page_header, running, styles, title=False)
     footers = [(word.footer, running)]
     if bare_first:
         oxml.empty_story(word.first_page_footer, footer_style)
@@ -198,6 +194,20 @@ def furniture(word: Any, running: Running, styles: Styles, pages: int | None,
                 oxml.add_field(paragraph, "PAGE", "1")
             else:
                 oxml.add_field(paragraph, "NUMPAGES", str(pages or 1))
+
+
+def header(story: Any, running: Running, styles: Styles, title: bool = True) -> Any:
+    """Return the one paragraph of header ``story``, emptied and given ``running``'s title.
+
+    ``title``: false for a first page's header (no title there). A draft's watermark goes
+    into every header written, the per-part ones of :mod:`.chapters` included.
+    """
+    paragraph = oxml.empty_story(story, styles.paragraph("header").word)
+    if title:
+        paragraph.add_run(running.title)
+    if running.watermark:
+        watermark(story, paragraph, running.watermark, styles)
+    return paragraph
 
 
 def watermark(story: Any, paragraph: Any, text: str, styles: Styles) -> None:
