@@ -64,6 +64,7 @@ def qa_vs_qc(path):
     document.add_heading("Where you find them", 2)
     document.add_paragraph("QA: Head office and every site.", style="List Bullet")
     document.add_paragraph("QC: The laboratory.", style="List Bullet")
+    document.add_paragraph()  # an empty line after the list, as people leave one
     document.add_heading("Conclusion", 1)
     document.add_paragraph("When in doubt:")
     document.add_paragraph("ask your supervisor,", style="List Number")

@@ -219,6 +219,8 @@ class Comparisons:
             block = blocks[index]
             if not isinstance(block, Paragraph) or block.heading:
                 break
+            if _blank(block):
+                continue  # an empty line typed after an item, or a section break's paragraph
             if block.list is not None and block.list.level > 0:
                 if not entries or entries[0][0] != "":
                     entries.insert(0, ("", []))
@@ -332,8 +334,12 @@ def _after_table(blocks: Sequence[Block]) -> list[Block]:
     found = list(blocks)
     if found and isinstance(found[0], Paragraph) and _is_key(found[0]):
         found = found[1:]
-    return [b for b in found if not (isinstance(b, Paragraph) and not b.text.strip()
-                                     and not b.pictures)]
+    return [b for b in found if not _blank(b)]
+
+
+def _blank(block: Block) -> bool:
+    """Return whether ``block`` is a paragraph with no text and no picture."""
+    return isinstance(block, Paragraph) and not block.text.strip() and not block.pictures
 
 
 def _is_key(paragraph: Paragraph) -> bool:
