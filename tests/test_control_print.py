@@ -154,32 +154,64 @@ def test_the_theme_places_the_control_block(tmp_path):
     assert tables[:2] == ["approvals", "history"]
 
 
-def test_the_docx_shows_number_and_version_through_docproperty_fields(built, rendered):
+def test_the_docx_shows_its_control_properties_through_docproperty_fields(built, rendered):
     import subprocess
+
+    import pikepdf
 
     path = built.path("gueltig", "docx")
     with zipfile.ZipFile(path) as package:
         custom = package.read("docProps/custom.xml").decode("utf-8")
         parts = {name: package.read(name).decode("utf-8") for name in package.namelist()
                  if re.fullmatch(r"word/(document|footer\d+)\.xml", name)}
-    properties = dict(re.findall(r'name="([^"]+)"><vt:lpwstr>([^<]*)<', custom))
+    properties = dict(re.findall(r'name="([^"]+)"><vt:(?:lpwstr|filetime)>([^<]*)<', custom))
     assert properties["Document number"] == "QS-SOP-117" and properties["Version"] == "3.2"
-    field = re.compile(r'<w:instrText[^>]*> DOCPROPERTY "([^"]+)" </w:instrText>.*?'
+    assert properties["Status"] == "Gültig"  # as printed, in the guide's language
+    assert properties["Effective date"] == "2026-09-14T00:00:00Z"  # a date, as Word types it
+    assert '<vt:filetime>2026-09-14T00:00:00Z</vt:filetime>' in custom
+    # what each field prints once Word updates it: the property, a date in its picture
+    shown = {**properties, "Effective date": "14. September 2026"}
+    field = re.compile(r'<w:instrText[^>]*> DOCPROPERTY "([^"]+)"([^<]*)</w:instrText>.*?'
                        r'<w:fldChar w:fldCharType="separate"/>.*?<w:t[^>]*>([^<]*)</w:t>', re.S)
-    for name, xml in parts.items():  # the title block, and every page's control line
+    for name, xml in parts.items():  # the title and control blocks; every page's footer
         cached = field.findall(xml)
-        assert {n for n, _ in cached} == {"Document number", "Version"}, name
-        assert all(properties[n] == value for n, value in cached), (name, cached)
+        expected = {"Document number", "Version"} | (
+            {"Effective date", "Status"} if name == "word/document.xml" else set())
+        assert {n for n, _, _ in cached} == expected, name
+        assert all(shown[n] == value for n, _, value in cached), (name, cached)
+        pictures = {switches.strip() for n, switches, _ in cached if n == "Effective date"}
+        assert pictures <= {"\\@ \"d'. 'MMMM yyyy\""}, pictures  # German: "d. MMMM y"
     # python-docx reads the same properties
     assert docx.Document(str(path)).core_properties.version == "3.2"
     # LibreOffice's rendering shows them: in the title block and on every page's footer
     pages = pdf_pages(rendered["gueltig"])
+    first = normalize(pdf_text(rendered["gueltig"], "-f", "1", "-l", "1"))
+    assert "14. September 2026" in first and "Gültig" in first
     for page in range(1, pages + 1):
         text = normalize(pdf_text(rendered["gueltig"], "-f", str(page), "-l", str(page)))
         assert "QS-SOP-117 · Version 3.2" in text, page
-    # the PDF's document information carries them too
-    info = subprocess.run(["pdfinfo", "-custom", str(built.path("gueltig", "pdf"))],
+    # the PDF's document information carries them too, and its XMP metadata the same
+    pdf = built.path("gueltig", "pdf")
+    info = subprocess.run(["pdfinfo", "-custom", str(pdf)],
                           capture_output=True, text=True, check=True).stdout
-    for key, value in (("documentnumber", "QS-SOP-117"), ("version", "3.2"),
-                       ("effectivedate", "2026-09-14"), ("status", "effective")):
+    values = {"documentnumber": "QS-SOP-117", "version": "3.2",
+              "effectivedate": "2026-09-14", "status": "Gültig"}
+    for key, value in values.items():
         assert re.search(rf"(?m)^{key}:\s+{re.escape(value)}$", info), (key, info)
+    with pikepdf.open(pdf) as opened:
+        xmp = {key.rsplit("}", 1)[1].lower(): value
+               for key, value in opened.open_metadata().items()
+               if key.startswith("{http://ns.guidegen.org/document-control/1.0/}")}
+    assert xmp == values
+
+
+def test_a_draft_s_status_property_is_printed_and_reads_back(built):
+    from guidegen.readers.properties import printed_status
+
+    with zipfile.ZipFile(built.path("entwurf", "docx")) as package:
+        custom = package.read("docProps/custom.xml").decode("utf-8")
+    status = dict(re.findall(r'name="([^"]+)"><vt:lpwstr>([^<]*)<', custom))["Status"]
+    assert status == "Entwurf"
+    # import reads a printed status back as the status, in any language guidegen prints
+    assert printed_status(status) == "draft" and printed_status("発効") == "effective"
+    assert printed_status("Uncontrolled when printed") is None  # an older file's notice

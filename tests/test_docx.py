@@ -105,10 +105,11 @@ def test_core_and_custom_properties(a4):
         custom = package.read("docProps/custom.xml").decode("utf-8")
         names = package.namelist()
     for name, value in [("Document number", "TRN-GD-001"), ("Version", "1.0"),
-                        ("Effective date", "2026-11-24"),
                         ("Approver", "Head of Learning &amp; Development"),
-                        ("Status", "effective")]:
+                        ("Status", "Effective")]:  # the status as printed
         assert f'name="{name}"><vt:lpwstr>{value}</vt:lpwstr>' in custom
+    # the effective date is a date, as Word types its date properties
+    assert 'name="Effective date"><vt:filetime>2026-11-24T00:00:00Z</vt:filetime>' in custom
     assert "docProps/thumbnail.jpeg" not in names  # the template's blank-page picture
 
 

@@ -112,7 +112,8 @@ def test_dates_and_lists_are_written_the_way_the_language_writes_them(built):
 def test_metadata_keeps_iso_dates_and_names_the_language(built):
     with zipfile.ZipFile(built.path("cmo-cdmo-cro.de", "docx")) as package:
         custom = package.read("docProps/custom.xml").decode("utf-8")
-    assert 'name="Effective date"><vt:lpwstr>2026-11-24</vt:lpwstr>' in custom
+    assert 'name="Effective date"><vt:filetime>2026-11-24T00:00:00Z</vt:filetime>' in custom
+    assert 'name="Status"><vt:lpwstr>Gültig</vt:lpwstr>' in custom  # as the guide prints it
     for language in ("de", "ja"):
         stem = f"cmo-cdmo-cro.{language}"
         with pikepdf.open(built.path(stem, "pdf")) as pdf:

@@ -107,7 +107,7 @@ class _GuideLayout:
         custom = [] if doc is None else [
             ("Document number", doc.number), ("Version", doc.version),
             ("Effective date", doc.effective.isoformat() if doc.effective else ""),
-            ("Approver", self.approvers(doc)), ("Status", doc.status or "")]
+            ("Approver", self.approvers(doc)), ("Status", status_text(self.labels, doc.status))]
         custom.append(("Owner", info.owner or ""))
         # the authors as written: the author property falls back to the owner, so that
         # alone cannot tell `guidegen import` whether the guide named its authors
@@ -119,6 +119,8 @@ class _GuideLayout:
             keywords=info.keywords, audience=info.audience or "",
             version=doc.version if doc else "", status=(doc.status or "") if doc else "",
             date=date, custom=tuple((name, value) for name, value in custom if value),
+            dates=(("Effective date", self.labels.date(doc.effective),
+                    self.labels.date_pattern()),) if doc and doc.effective else (),
             revision=self.guide.revision, sources=source_files(self.guide))
 
     def approvers(self, doc: ControlledDocument) -> str:

@@ -44,6 +44,12 @@ class Labels:
 
         return str(format_date(day, "long", locale=_babel_locale(self.locales)))
 
+    def date_pattern(self) -> str:
+        """Return the pattern :meth:`date` writes dates in (CLDR's: "d. MMMM y")."""
+        from babel.dates import get_date_format
+
+        return str(get_date_format("long", locale=_babel_locale(self.locales)).pattern)
+
     def join(self, names: Sequence[str]) -> str:
         """Return ``names`` as the language lists them: "A, B, and C", "A, B und C"."""
         from babel.lists import format_list

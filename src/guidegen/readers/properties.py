@@ -17,8 +17,9 @@ date                   the created property's day
 document.number        the custom property "Document number", else the identifier
 document.version       the custom property "Version", else the version property
 document.status        the custom property "Status", else the content status, if it
-                       is a status (draft, effective, ...)
-document.effective     the custom property "Effective date"
+                       is a status (draft, effective, ...) or one as a language prints
+                       it (Gültig, 発効)
+document.effective     the custom property "Effective date" (a date, or its text)
 document.print_notice  the paragraph under the control block (style Print Notice or
                        Status), else the custom property "Status" that is not a
                        status (as older guidegen DOCX files hold it)
@@ -33,6 +34,7 @@ is not kept, with a warning.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from ..common.language import LANGUAGE_TAG, is_right_to_left
@@ -104,15 +106,41 @@ def _document(document: WordDocument, notice: str | None) -> dict[str, Any]:
         warn(Location(document.file), f"the document's properties give {kept} but no "
              "document number and version together, so no document block is written")
         return {}
-    if found.get("status", "").lower() not in ("", *STATUSES):
+    status = printed_status(found.get("status", ""))
+    if status is None:
         notice = notice or found["status"]
         del found["status"]
-    elif "status" in found:
-        found["status"] = Plain(found["status"].lower())
+    elif status:
+        found["status"] = Plain(status)
     if notice:
         found["print_notice"] = notice
     if "approver" in found:
         found["approvals"] = [_approval(document, found.pop("approver"), found.get("effective"))]
+    return found
+
+
+def printed_status(text: str) -> str | None:
+    """Return the status ``text`` is ("effective", or as a language prints it: "Gültig").
+
+    Empty for no text; None for text that is no status (an older DOCX's print notice).
+    """
+    text = " ".join(text.split()).casefold()
+    if text in ("", *STATUSES):
+        return text
+    return _printed_statuses().get(text)
+
+
+@cache
+def _printed_statuses() -> dict[str, str]:
+    """Return every language's printed statuses, case-folded, with the status each is."""
+    from ..theme.locales import catalogue_tags, load_catalogue
+
+    found: dict[str, str] = {}
+    for tag in catalogue_tags().values():
+        texts = load_catalogue(tag).labels
+        for status in STATUSES:
+            found.setdefault(getattr(texts, "status_" + status.replace("-", "_")).casefold(),
+                             status)
     return found
 
 

@@ -31,6 +31,9 @@ class Metadata:
     status: str = ""
     date: datetime.datetime | None = None
     custom: tuple[tuple[str, str], ...] = ()
+    #: the custom properties that are dates (YYYY-MM-DD in ``custom``), as printed: name,
+    #: the printed date and the pattern it is written in (CLDR's: "d. MMMM y")
+    dates: tuple[tuple[str, str, str], ...] = ()
     #: the files the document was made from (name, bytes), in order: its own YAML
     #: source first; an archival PDF (PDF/A-3) embeds them as its sources
     sources: tuple[tuple[str, bytes], ...] = field(default=(), repr=False)

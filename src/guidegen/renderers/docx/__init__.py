@@ -137,7 +137,7 @@ def set_properties(word: Any, meta: Metadata) -> None:
     custom = dict(meta.custom)
     if meta.revision:
         custom[REVISION_PROPERTY] = meta.revision
-    oxml.set_custom_properties(word, custom)
+    oxml.set_custom_properties(word, custom, dates=[name for name, _, _ in meta.dates])
 
 
 __all__ = ["REVISION_PROPERTY", "prepare", "render"]

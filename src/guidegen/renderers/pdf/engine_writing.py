@@ -1,7 +1,7 @@
 """What the engine adds to WeasyPrint's writing of a PDF: the second module that knows its inside.
 
 :mod:`.engine` calls :func:`amended` around every ``write_pdf``. Inside it, WeasyPrint's
-PDF gains three things it does not write itself:
+PDF gains four things it does not write itself:
 
 * **Hyphenated words read whole.** A word broken at a line end prints its hyphen, but
   the text layer says the word once: the piece before the break is marked content whose
@@ -13,6 +13,8 @@ PDF gains three things it does not write itself:
 * **Table headers with a scope.** Every ``/TH`` gets ``/Scope``: ``/Column`` in a
   table's header row, ``/Row`` at the head of a body row (the criterion of a matrix
   row), so the association between header and data cells is machine-determinable.
+* **A controlled document's properties in the XMP metadata** (:mod:`.xmp`), as in the
+  document information.
 * **One link annotation per line of a link.** WeasyPrint annotates every inline box a
   link holds (a web address's host span, each ``<wbr>``, zero wide); only the link's own
   box on each line keeps its annotation, with a width.
@@ -27,6 +29,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from .xmp import with_descriptions
+
 SOFT_HYPHEN = "\u00ad"
 _active: dict[int, list[tuple[int, int, str]]] | None = None
 _installed = False
@@ -40,10 +44,15 @@ def amended(document: Any) -> Iterator[Callable[[Any, Any], None]]:
     for page in document.pages:
         page.links[:] = _one_per_line(page)
     _active = _hyphen_marks(document.pages)
+    metadata = document.metadata
+    rdf = metadata.generate_rdf_metadata  # the control properties go into the XMP too
+    metadata.generate_rdf_metadata = lambda *args: with_descriptions(rdf(*args),
+                                                                     metadata.custom)
     try:
         yield _finish
     finally:
         _active = None
+        del metadata.generate_rdf_metadata  # (the class's again)
 
 
 # -- hyphenated words -------------------------------------------------------------------------

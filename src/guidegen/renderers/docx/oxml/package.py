@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import zipfile
+from collections.abc import Sequence
 from typing import Any
 
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -27,8 +28,12 @@ def _escape(text: str, quote: bool = False) -> str:
     return text.replace('"', "&quot;") if quote else text
 
 
-def set_custom_properties(document: Any, properties: dict[str, str]) -> None:
-    """Store ``properties`` as the document's only custom properties (File ▸ Properties)."""
+def set_custom_properties(document: Any, properties: dict[str, str],
+                          dates: Sequence[str] = ()) -> None:
+    """Store ``properties`` as the document's only custom properties (File ▸ Properties).
+
+    Those named in ``dates`` (their values YYYY-MM-DD) are dates, as Word types them.
+    """
     package = document.part.package
     for rel_id, rel in list(package.rels.items()):  # a reference document may have some
         if rel.reltype == RT.CUSTOM_PROPERTIES:
@@ -38,7 +43,8 @@ def set_custom_properties(document: Any, properties: dict[str, str]) -> None:
     fmtid = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
     items = "".join(
         f'<property fmtid="{fmtid}" pid="{pid}" name="{_escape(name, quote=True)}">'
-        f"<vt:lpwstr>{_escape(value)}</vt:lpwstr></property>"
+        + (f"<vt:filetime>{value}T00:00:00Z</vt:filetime>" if name in dates else
+           f"<vt:lpwstr>{_escape(value)}</vt:lpwstr>") + "</property>"
         for pid, (name, value) in enumerate(properties.items(), start=2))
     xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
