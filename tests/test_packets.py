@@ -75,6 +75,18 @@ def test_contents_page_numbers_are_where_the_headings_land(built, name):
     assert len(conclusions) == 3 and len(set(conclusions)) == 3
 
 
+@pytest.mark.parametrize("name", PACKETS)
+def test_the_contents_note_each_guide_s_status_and_effective_date(built, shown, name):
+    # under each guide's entry, as the acknowledgement sheet lists them: in the PDF and
+    # in LibreOffice's rendering of the DOCX
+    note = "Effective · November 24, 2026"
+    for pdf in (built / f"{name}.pdf", shown[name]):
+        text = normalize(pdf_text(pdf, "-f", "2", "-l", "2"))
+        assert text.count(note) == 3, (pdf, text)
+        assert text.index("A Comprehensive Guide") < text.index(note) \
+            < text.index("Chief Medical Officer"), (pdf, text)
+
+
 def test_bookmarks_nest_packet_guide_section(built):
     marks = outline(PdfReader(built / "new-starter.pdf"))
     assert marks[0][:2] == (1, "Welcome to Northwind Biologics")

@@ -130,7 +130,7 @@ class PacketLayout:
             parts = [dataclasses.replace(part, children=(*part.children, self.sign_off(
                 [guide], 2, f"{part.anchor}-{ACKNOWLEDGEMENT}", recipient)))
                 for part, guide in zip(parts, guides, strict=True)]
-        found: list[Block] = [self.cover(recipient), self.contents(parts), *parts]
+        found: list[Block] = [self.cover(recipient), self.contents(parts, guides), *parts]
         if ack == "packet":
             sheet = self.sign_off(guides, 1, ACKNOWLEDGEMENT, recipient)
             if self.packet.right_hand_start:  # signed and filed on a sheet of its own
@@ -225,12 +225,17 @@ class PacketLayout:
             return self.labels.date(datetime.date.fromisoformat(text))
         return text
 
-    def contents(self, parts: Sequence[Section]) -> Section:
-        """Return the contents page: each guide and its parts, then the sheet."""
+    def contents(self, parts: Sequence[Section], guides: Sequence[Guide]) -> Section:
+        """Return the contents page: each guide and its parts, then the sheet.
+
+        A guide's entry notes its status and effective date, as the sheet lists them.
+        """
         entries = []
-        for part in parts:
-            for block in part.children:
-                entries += _entries(block)
+        for part, guide in zip(parts, guides, strict=True):
+            found = [entry for block in part.children for entry in _entries(block)]
+            if found:
+                found[0] = dataclasses.replace(found[0], note=self.control_note(guide))
+            entries += found
         if self.packet.acknowledgement == "packet":
             entries.append(ContentsEntry(1, self.words.acknowledgement_title, ACKNOWLEDGEMENT))
         return Section((Heading(1, self.words.contents, CONTENTS, role="contents-title"),
@@ -311,6 +316,21 @@ class PacketLayout:
              Table(head, rows, self.record_columns(len(head)), role="record"),
              Paragraph((Text(words.acknowledgement_statement),), "statement"), *signatures),
             role=ACKNOWLEDGEMENT, anchor=f"{anchor}-sheet", break_before=True))
+
+    def control_note(self, guide: Guide) -> str:
+        """Return a guide's status and effective date, as the packet's language says them.
+
+        "Effective · 24 November 2026"; a guide not in force names what the date is:
+        "Draft · Effective 1 March 2027".
+        """
+        doc = guide.guide.document
+        if doc is None:
+            return ""
+        said = [status_text(self.labels, doc.status)]
+        if doc.effective:
+            date = self.labels.date(doc.effective)
+            said.append(date if doc.status == "effective" else f"{self.words.effective} {date}")
+        return self.words.separator.join(part for part in said if part)
 
     def record_row(self, guide: Guide) -> tuple[Cell, ...]:
         """Return a guide's row of the sheet: number, title, version, status, effective date.

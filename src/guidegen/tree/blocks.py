@@ -154,11 +154,16 @@ Orientation = Literal["portrait", "landscape"]
 
 @dataclass(frozen=True)
 class ContentsEntry:
-    """One line of a table of contents: a heading's level (1 the top), text and anchor."""
+    """One line of a table of contents: a heading's level (1 the top), text and anchor.
+
+    ``note``: what the entry says besides (a packet's guide: its status and effective
+    date), set apart from its text.
+    """
 
     level: int
     text: str
     anchor: str
+    note: str = ""
 
 
 @dataclass(frozen=True)

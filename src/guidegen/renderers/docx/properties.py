@@ -14,7 +14,7 @@ A packet's parts print their own guides' numbers, not the packet's: a packet has
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ...tree import Document, Section
@@ -25,9 +25,10 @@ from . import oxml
 SHOWN = ("Document number", "Version", "Effective date", "Status")
 
 # CLDR's date pattern letters, as Word's date picture writes them, by how many repeat
-_PICTURE = {"y": lambda n: "yy" if n == 2 else "yyyy", "M": lambda n: "M" * min(n, 4),
-            "L": lambda n: "M" * min(n, 4), "d": lambda n: "d" * min(n, 2),
-            "E": lambda n: "dddd" if n >= 4 else "ddd", "c": lambda n: "dddd"}
+_PICTURE: dict[str, Callable[[int], str]] = {
+    "y": lambda n: "yy" if n == 2 else "yyyy", "M": lambda n: "M" * min(n, 4),
+    "L": lambda n: "M" * min(n, 4), "d": lambda n: "d" * min(n, 2),
+    "E": lambda n: "dddd" if n >= 4 else "ddd", "c": lambda n: "dddd"}
 
 
 def shown_properties(document: Document) -> dict[str, str]:

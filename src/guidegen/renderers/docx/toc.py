@@ -61,6 +61,9 @@ class ContentsWriter:
             self.numbers.append((entry.anchor, oxml.add_link_text(link, UNKNOWN_PAGE)))
             oxml.end_field(link)
             paragraphs.append(paragraph)
+            if entry.note:  # (Word's own update of the field lists the headings alone)
+                paragraphs.append(self.document.add_paragraph(
+                    entry.note, style=self.styles.paragraph("toc-note").word))
         if paragraphs:  # the field ends with its last entry: no empty line after it
             oxml.end_field(paragraphs[-1])
 
