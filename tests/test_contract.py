@@ -115,6 +115,11 @@ SIMPLE = dataclasses.replace(BASE, running=dataclasses.replace(BASE.running, who
                                  break_before=False), *BASE.blocks[3:]))
 
 
+# The guide with an effective date among its custom properties (a controlled document's)
+DATED = dataclasses.replace(BASE, meta=dataclasses.replace(
+    BASE.meta, custom=(*BASE.meta.custom, ("Effective date", "2026-11-24"))))
+
+
 class Change(NamedTuple):
     """The new value of a field, in the ``nth`` node of its type (from 0, in reading order).
 
@@ -166,6 +171,7 @@ CHANGES: dict[tuple[type, str], Change] = {
     (ContentsEntry, "level"): Change(2),
     (ContentsEntry, "text"): Change("The first part"),
     (ContentsEntry, "anchor"): Change("details"),
+    (ContentsEntry, "note"): Change("Effective · 24 November 2026"),  # a packet's guide's
     (Contents, "entries"): Change((ContentsEntry(1, "Part one", "part-one"),)),
     (Section, "children"): Change((Heading(1, "Only a title", "title"),)),
     (Section, "role"): Change("title-block"),
@@ -191,6 +197,8 @@ CHANGES: dict[tuple[type, str], Change] = {
     (Metadata, "date"): Change(datetime.datetime(2027, 3, 4, 5, 6, 7, tzinfo=datetime.UTC)),
     (Metadata, "custom"): Change((("Owner", "QC"),)),
     (Metadata, "revision"): Change("sha256:" + "1" * 64),
+    (Metadata, "dates"): Change((("Effective date", "24 November 2026", "d MMMM y"),),
+                                document=DATED),
     (Heading, "key"): Change("sections[0].title"),
     (Paragraph, "key"): Change("guide.audience"),
     (Fields, "keys"): Change(("guide.document.version", "guide.document.number")),
@@ -212,6 +220,10 @@ IGNORED: dict[tuple[type, str], dict[str, str]] = {
     (Metadata, "sources"): {
         "pdf": "embedded only in an archival PDF (--pdf-variant a-3b): tests/test_provenance.py",
         "docx": "a DOCX carries no sources", "html": "an HTML file carries no sources"},
+    (Metadata, "dates"): dict.fromkeys(("pdf", "html"), "which custom property is a date: "
+                                       "the DOCX types it so (a date property, shown through a "
+                                       "date picture); the PDF's document information and "
+                                       "HTML's <meta> hold it as its text in custom"),
     (Image, "mime"): {"docx": "python-docx reads the picture's type from its bytes"},
     **{(kind, name): dict.fromkeys(("pdf", "html"), "which value of the guide a block shows: "
                                    "the DOCX keeps it for guidegen import --update (a "
