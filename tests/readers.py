@@ -211,19 +211,26 @@ def libreoffice_pdfs(documents: list[Path], out: Path, profile: Path,
     return converted
 
 
-# A LibreOffice Basic macro: open the DOCX named in GUIDEGEN_TOC_IN, update every index
-# (its contents field) as Tools > Update > Update All does, write their text to
-# GUIDEGEN_TOC_OUT, and quit.
-UPDATE_CONTENTS = """<?xml version="1.0" encoding="UTF-8"?>
+# LibreOffice Basic macros, run by run_macro(): each opens the DOCX named in GUIDEGEN_IN
+# (hidden), does one thing an editor does, writes what it finds to GUIDEGEN_OUT and quits.
+# UpdateContents updates every index (its contents field) as Tools > Update > Update All
+# does and writes their text; SetProperties sets the custom properties GUIDEGEN_SET
+# names ("Version=9.9|Status=Obsolete", as File > Properties > Custom Properties does),
+# updates the fields and writes the document as a PDF.
+MACROS = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
 <script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1"
  script:language="StarBasic">
-Sub UpdateContents
+Function Opened
   Dim args(0) As New com.sun.star.beans.PropertyValue
   args(0).Name = &quot;Hidden&quot;
   args(0).Value = True
-  doc = StarDesktop.loadComponentFromURL(ConvertToURL(Environ(&quot;GUIDEGEN_TOC_IN&quot;)), _
+  Opened = StarDesktop.loadComponentFromURL(ConvertToURL(Environ(&quot;GUIDEGEN_IN&quot;)), _
     &quot;_blank&quot;, 0, args())
+End Function
+
+Sub UpdateContents
+  doc = Opened()
   indexes = doc.getDocumentIndexes()
   found = &quot;&quot;
   For i = 0 To indexes.getCount() - 1
@@ -231,9 +238,24 @@ Sub UpdateContents
     found = found &amp; indexes.getByIndex(i).getAnchor().getString()
   Next
   n = FreeFile
-  Open Environ(&quot;GUIDEGEN_TOC_OUT&quot;) For Output As #n
+  Open Environ(&quot;GUIDEGEN_OUT&quot;) For Output As #n
   Print #n, found
   Close #n
+  doc.close(True)
+  StarDesktop.terminate()
+End Sub
+
+Sub SetProperties
+  doc = Opened()
+  custom = doc.getDocumentProperties().getUserDefinedProperties()
+  For Each pair In Split(Environ(&quot;GUIDEGEN_SET&quot;), &quot;|&quot;)
+    custom.setPropertyValue(Split(pair, &quot;=&quot;)(0), Split(pair, &quot;=&quot;)(1))
+  Next
+  doc.getTextFields().refresh()
+  Dim out(0) As New com.sun.star.beans.PropertyValue
+  out(0).Name = &quot;FilterName&quot;
+  out(0).Value = &quot;writer_pdf_Export&quot;
+  doc.storeToURL(ConvertToURL(Environ(&quot;GUIDEGEN_OUT&quot;)), out())
   doc.close(True)
   StarDesktop.terminate()
 End Sub
@@ -241,28 +263,43 @@ End Sub
 """
 
 
-def libreoffice_updated_contents(document: Path, profile: Path) -> list[tuple[str, int]]:
-    """Return (entry, page) of the DOCX's contents after LibreOffice updates the field.
+def run_macro(name: str, document: Path, out: Path, profile: Path, **env: str) -> None:
+    """Run macro ``name`` of :data:`MACROS` on ``document`` in LibreOffice, writing ``out``.
 
     A fresh profile is made first (LibreOffice writes its default macros into it), then
-    the macro above goes into it and LibreOffice runs it.
+    the macros go into it and LibreOffice runs the one named.
     """
     soffice = [shutil.which("soffice") or "soffice", f"-env:UserInstallation={profile.as_uri()}",
                "--headless", "--norestore"]
     made = subprocess.run([*soffice, "--terminate_after_init"], capture_output=True,
                           text=True, timeout=600)
     assert made.returncode == 0, made.stderr
-    (profile / "user" / "basic" / "Standard" / "Module1.xba").write_text(UPDATE_CONTENTS,
-                                                                         "utf-8")
-    out = profile / "contents.txt"
-    result = subprocess.run([*soffice, "macro:///Standard.Module1.UpdateContents"],
+    (profile / "user" / "basic" / "Standard" / "Module1.xba").write_text(MACROS, "utf-8")
+    result = subprocess.run([*soffice, f"macro:///Standard.Module1.{name}"],
                             capture_output=True, text=True, timeout=600,
-                            env={**os.environ, "GUIDEGEN_TOC_IN": str(document),
-                                 "GUIDEGEN_TOC_OUT": str(out)})
+                            env={**os.environ, "GUIDEGEN_IN": str(document),
+                                 "GUIDEGEN_OUT": str(out), **env})
     assert result.returncode == 0 and out.is_file(), result.stderr
+
+
+def libreoffice_updated_contents(document: Path, profile: Path) -> list[tuple[str, int]]:
+    """Return (entry, page) of the DOCX's contents after LibreOffice updates the field."""
+    out = profile / "contents.txt"
+    run_macro("UpdateContents", document, out, profile)
     return [(normalize(text), int(page)) for text, page in
             (line.rsplit("\t", 1) for line in out.read_text("utf-8").splitlines()
              if "\t" in line)]
+
+
+def libreoffice_with_properties(document: Path, values: dict[str, str], out: Path,
+                                profile: Path) -> Path:
+    """Return the PDF LibreOffice prints of the DOCX once its custom properties are ``values``.
+
+    As an editor does: File > Properties > Custom Properties, then the fields updated.
+    """
+    run_macro("SetProperties", document, out, profile,
+              GUIDEGEN_SET="|".join(f"{name}={value}" for name, value in values.items()))
+    return out
 
 
 def pdf_pages(path: Path) -> int:

@@ -17,7 +17,7 @@ from guidegen.content.control import version_key
 from guidegen.content.loader import load
 from guidegen.errors import ContentError, collect_warnings
 
-from .conftest import DATA, ROOT
+from .conftest import DATA, DEFAULT_GUIDE, ROOT
 
 MINIMAL = (DATA / "minimal.yaml").read_text(encoding="utf-8")
 PAST, FUTURE = "2020-01-31", "2099-12-31"  # a review date passed, and one to come
@@ -272,3 +272,35 @@ def test_the_shipped_guides_and_packet_pass_the_rules():
                      *sorted((ROOT / "packets" / "guides").glob("*.yaml"))]:
             assert load(path).guide.document.status == "effective", path
     assert list(warnings) == []
+
+
+def test_the_default_guide_gains_its_first_release_and_its_approver_and_nothing_else(
+        a4, a4_libreoffice):
+    import docx
+
+    from .readers import normalize, pdf_text
+
+    # the user's content: the approver the guide named (approver: Head of Learning &
+    # Development) on its effective date, and a 1.0 "Initial release" entry; no name,
+    # meaning, author, change control, review date or superseded document made up
+    document = load(DEFAULT_GUIDE).guide.document
+    effective = datetime.date(2026, 11, 24)
+    assert (document.number, document.version, document.status, document.effective) == (
+        "TRN-GD-001", "1.0", "effective", effective)
+    assert [(a.role, a.name, a.date, a.meaning) for a in document.approvals] == [
+        ("Head of Learning & Development", None, effective, None)]
+    assert [(h.version, h.date, h.change, h.author, h.change_control, h.approver)
+            for h in document.history] == [("1.0", effective, "Initial release", None, None,
+                                            None)]
+    assert document.supersedes is None and document.review_due is None
+    # printed so in the DOCX's tables, and on the PDF's and LibreOffice's pages
+    word = docx.Document(str(a4.path("cmo-cdmo-cro", "docx")))
+    rows = {table.style.name: [[cell.text for cell in row.cells] for row in table.rows[1:]]
+            for table in word.tables if table.style.name in ("Approvals Table", "History Table")}
+    assert rows == {
+        "Approvals Table": [["Head of Learning & Development", "", "November 24, 2026", ""]],
+        "History Table": [["1.0", "November 24, 2026", "—", "Initial release", "—", "—"]]}
+    for pdf in (a4.path("cmo-cdmo-cro", "pdf"), a4_libreoffice["cmo-cdmo-cro"]):
+        text = normalize(pdf_text(pdf))
+        assert "Approvals Role Name Date Head of Learning & Development" in text, pdf
+        assert "1.0 November 24, 2026 — Initial release — —" in text, pdf
