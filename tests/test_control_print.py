@@ -7,6 +7,7 @@ poppler (pdftotext), python-docx, the DOCX's raw header XML and LibreOffice's re
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from pathlib import Path
@@ -18,6 +19,7 @@ from guidegen.common.language import Language
 from guidegen.content.loader import load
 from guidegen.layout.guide import layout_guide
 from guidegen.layout.labels import labels_for
+from guidegen.layout.widths import watermark_width
 from guidegen.theme import load_templates
 from guidegen.tree import Section, Table, walk
 
@@ -26,6 +28,7 @@ from .readers import (
     dehyphenate,
     docx_text,
     libreoffice_pdfs,
+    libreoffice_with_properties,
     normalize,
     pdf_pages,
     pdf_text,
@@ -84,10 +87,31 @@ def test_a_draft_docx_has_its_watermark_in_every_header(built):
 
     found = headers("entwurf")
     assert found
+    # as wide as the PDF's letters (Word and LibreOffice stretch the text to the shape)
+    width = watermark_width(WATERMARK, load_templates(None, None).styles)
     for xml in found:  # Word's watermark: a turned WordArt shape behind the text
         assert f'string="{WATERMARK}"' in xml
         assert "rotation:315" in xml and "PowerPlusWaterMarkObject" in xml
+        assert re.search(r"width:([\d.]+)pt", xml)[1] == str(round(width, 1))
     assert not any("PowerPlusWaterMarkObject" in xml for xml in headers("gueltig"))
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_every_language_s_watermark_runs_within_the_page(tmp_path, paper):
+    # set as the PDF sets it (measured in the theme's fonts), each status's watermark in
+    # every catalogue runs at 45 degrees within 85 per cent of the page's narrower side,
+    # as the size the style sheet gives it means (a Chinese or Japanese character is as
+    # wide as its size: at the Latin letters' two thirds, Japanese ran off the page)
+    from guidegen.theme.locales import catalogue_tags, load_catalogue
+
+    (tmp_path / "theme.yaml").write_text(f"paper: {paper}\n", encoding="utf-8")
+    styles = load_templates(tmp_path, None).styles
+    across = min(styles.theme.page_size_mm) * math.sqrt(2) * 72 / 25.4
+    for tag in catalogue_tags().values():
+        labels = load_catalogue(tag).labels
+        for status in ("draft", "in_review", "superseded", "obsolete"):
+            text = getattr(labels, f"watermark_{status}")
+            assert watermark_width(text, styles) <= 0.86 * across, (tag, text)
 
 
 def shaded_pixels(pdf: Path, folder: Path) -> list[int]:
@@ -203,6 +227,29 @@ def test_the_docx_shows_its_control_properties_through_docproperty_fields(built,
                for key, value in opened.open_metadata().items()
                if key.startswith("{http://ns.guidegen.org/document-control/1.0/}")}
     assert xmp == values
+
+
+def test_a_version_changed_in_the_properties_changes_every_place_it_is_printed(built,
+                                                                              tmp_path):
+    # as an editor does in LibreOffice: File > Properties > Custom Properties, then the
+    # fields updated; the title block and every page's control line follow the properties
+    # (a value printed as plain text somewhere, in a header, footer or the title block,
+    # would still say 3.2 or Gültig)
+    pdf = libreoffice_with_properties(built.path("gueltig", "docx"),
+                                      {"Version": "9.9", "Status": "Außer Kraft"},
+                                      tmp_path / "changed.pdf", tmp_path / "profile")
+    pages = pdf_pages(pdf)
+    assert pages >= 3
+    first = normalize(pdf_text(pdf, "-f", "1", "-l", "1"))
+    assert "QS-SOP-117 9.9 14. September 2026" in first  # the title block's control fields
+    assert "Außer Kraft" in first
+    assert "Gültig" not in normalize(pdf_text(pdf))
+    for page in range(1, pages + 1):
+        text = normalize(pdf_text(pdf, "-f", str(page), "-l", str(page)))
+        assert "QS-SOP-117 · Version 9.9" in text, page
+        assert "Version 3.2" not in text, page
+    # the revision history is the guide's record, not the property: 3.2 stays its newest
+    assert re.search(r"(?m)^3\.2\s", pdf_text(pdf, "-layout"))
 
 
 def test_a_draft_s_status_property_is_printed_and_reads_back(built):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..common.language import Language
 from ..theme.resolve import Styles, TableLook
@@ -78,6 +78,17 @@ def field_widths(items: Sequence[tuple[str, str]], styles: Styles, language: Lan
         return tuple(n / sum(natural) for n in natural)
     shares = [n / width for n in natural[:-1]]
     return (*shares, 1 - sum(shares))
+
+
+def watermark_width(text: str, styles: Styles) -> float:
+    """Return the width of ``text`` set as the watermark, in points, as the PDF sets it.
+
+    The watermark role's face at :meth:`Styles.watermark_size`, its letters measured in
+    the theme's fonts of any script (the DOCX's shape is stretched to this width, so
+    that Word and LibreOffice draw it as large as the PDF does).
+    """
+    face = replace(Face.of(styles.paragraph("watermark")), size=styles.watermark_size(text))
+    return Measure(styles.theme, Language.of("und")).width(text, face)
 
 
 def text_widths(theme: Theme) -> tuple[float, float]:

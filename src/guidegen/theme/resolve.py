@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Literal, TypeVar
 
+from ..common.characters import wide
 from .styles import (
     SIZE_PATTERN,
     Border,
@@ -205,11 +206,11 @@ class Styles:
 
         The watermark role's size, or less: as much as lets ``text`` run at 45 degrees
         across most of the paper's narrower side, through its middle (capitals of a
-        bold face average about two thirds of their size across). The PDF and the DOCX
-        draw it alike from this.
+        bold face average about two thirds of their size across, a Chinese or Japanese
+        character its whole size). The PDF and the DOCX draw it alike from this.
         """
         across = min(self.theme.page_size_mm) * math.sqrt(2) * 0.85 * 72 / 25.4
-        fits = across / (0.66 * max(len(text), 1))
+        fits = across / max(sum(1.0 if wide(char) else 0.66 for char in text), 0.66)
         return round(min(self.paragraph("watermark").size, fits), 1)
 
     def word_names(self) -> list[tuple[str, str]]:

@@ -23,6 +23,7 @@ from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
 from docx.shared import Emu, Mm
 
+from ...layout.widths import watermark_width
 from ...theme.resolve import Styles
 from ...tree import Block, Running, Section
 from .. import PageMap
@@ -214,10 +215,12 @@ def watermark(story: Any, paragraph: Any, text: str, styles: Styles) -> None:
     """Add ``text`` to header ``story`` (at ``paragraph``) as the watermark of its pages.
 
     It looks as the style sheet's watermark role says (font, colour), and is as large as
-    the PDF's (:meth:`Styles.watermark_size`).
+    the PDF's (:meth:`Styles.watermark_size`, as wide as the PDF's letters:
+    :func:`~guidegen.layout.widths.watermark_width`).
     """
     look = styles.paragraph("watermark")
     font = getattr(styles.theme.fonts, look.font).word
     ident = int("".join(c for c in str(story.part.partname) if c.isdigit()) or 1)
     oxml.add_watermark(paragraph, text.upper() if look.caps else text, font,
-                       styles.watermark_size(text), look.color, ident)
+                       (watermark_width(text, styles), styles.watermark_size(text)),
+                       look.color, ident)

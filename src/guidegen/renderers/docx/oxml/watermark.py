@@ -25,23 +25,23 @@ _TEXT_SHAPE = (
     '</v:shapetype>')
 
 
-def add_watermark(paragraph: Any, text: str, font: str, size: float, color: str,
+def add_watermark(paragraph: Any, text: str, font: str, box: tuple[float, float], color: str,
                   ident: int) -> None:
     """Append ``text`` as a watermark across the page: Word's own, a turned WordArt shape.
 
-    The shape is centred on the page, turned 315 degrees, behind the text,
-    ``size`` points high and as wide as its letters (it stretches the text to fit);
-    ``ident`` tells the watermarks of a document's headers apart.
+    The shape is centred on the page, turned 315 degrees, behind the text; ``box`` is
+    its width and height in points (its letters are stretched to fill it); ``ident``
+    tells the watermarks of a document's headers apart.
     """
     from docx.oxml import parse_xml
 
-    width = round(0.66 * size * len(text), 1)
+    width, size = (round(value, 1) for value in box)
     attr = {'"': "&quot;"}
     shape = (
         f'<w:r {_VML}><w:rPr><w:noProof/></w:rPr><w:pict>{_TEXT_SHAPE}'
         f'<v:shape id="PowerPlusWaterMarkObject{ident}" o:spid="_x0000_s{2048 + ident}" '
         'type="#_x0000_t136" style="position:absolute;margin-left:0;margin-top:0;'
-        f'width:{width}pt;height:{round(size, 1)}pt;rotation:315;z-index:-251654144;'
+        f'width:{width}pt;height:{size}pt;rotation:315;z-index:-251654144;'
         "mso-wrap-edited:f;mso-position-horizontal:center;"
         "mso-position-horizontal-relative:page;mso-position-vertical:center;"
         'mso-position-vertical-relative:page" o:allowincell="f" '
