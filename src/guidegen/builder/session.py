@@ -62,7 +62,7 @@ class Session(SessionBase):
             load_checked,
         )
         from .packetload import load_packets
-        from .packets import refuse_bad_options
+        from .packetplan import refuse_bad_options
 
         with self.building():
             guide_files, packet_files = sort_sources(paths, self)
@@ -99,7 +99,8 @@ class Session(SessionBase):
         """Build ``paths``, all or nothing: written at once if every one has rendered."""
         from .guides import build_guides, plan_guides
         from .manifest import export_lms
-        from .packets import build_packets, load_stale, plan_packets
+        from .packetplan import load_stale, plan_packets
+        from .packets import build_packets
         from .partial import leftovers, packet_leftovers
 
         expect_language(self.language)  # helpers load its hyphenation patterns ahead

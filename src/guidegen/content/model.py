@@ -2,152 +2,36 @@
 
 The model is declared once, here, with pydantic: it validates the YAML data, it is
 what every writer reads, and it is published as JSON Schema (``guidegen schema``).
-Unknown keys are rejected everywhere. Markdown fields hold the document tree's nodes
-(:mod:`guidegen.tree`, parsed by :mod:`guidegen.content.markup`), never raw Markdown.
+Unknown keys are rejected everywhere. Its fields' kinds of value (Markdown as document
+tree nodes, matrix cells, per-subject entries, dates) are declared in :mod:`.kinds`.
 """
 
 from __future__ import annotations
 
-import datetime
 import difflib
-import enum
-import functools
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BeforeValidator,
-    Field,
-    GetCoreSchemaHandler,
-    PrivateAttr,
-    StringConstraints,
-    WithJsonSchema,
-)
-from pydantic_core import PydanticCustomError, core_schema
+from pydantic import BeforeValidator, Field, PrivateAttr, StringConstraints, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from ..common.labels import LabelOverrides
-from ..common.models import Identifier, LanguageTag, Model, PlainText, kind_of
-from ..common.yamlsource import Flag, SourceMap
+from ..common.models import Identifier, LanguageTag, Model, PlainText
+from ..common.yamlsource import SourceMap
 from ..errors import Location
-from ..tree.inlines import Inline
-from . import markup
+from .kinds import (
+    MIN_YEAR,
+    Cell,
+    Entry,
+    InlineText,
+    IsoDate,
+    KeptText,
+    Mark,
+    Markdown,
+    MatrixCell,
+    PerSubjectEntry,
+)
 
 MIN_SUBJECTS, MAX_SUBJECTS = 2, 8
-MIN_YEAR = 1000  # Word's document properties need four-digit years
-
-
-def _expect_text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise PydanticCustomError("string_type", "expected text, got {got}",
-                                  {"got": kind_of(value)})
-    return value
-
-
-def _markup(parse: Any, value: Any) -> Any:
-    try:
-        return parse(_expect_text(value))
-    except markup.MarkupError as exc:
-        where = f" (line {exc.line} of the text)" if exc.line and exc.line > 1 else ""
-        raise PydanticCustomError("markdown", "{problem}{where}",
-                                  {"problem": str(exc), "where": where,
-                                   "line": exc.line or 0}) from None
-
-
-@dataclass(frozen=True)
-class _Plain:
-    """Pydantic's ``PlainValidator``, without building the schema of the type it makes.
-
-    Those types hold document-tree nodes (:mod:`guidegen.tree`), plain dataclasses that
-    pydantic would otherwise describe field by field each time this module is imported,
-    only to serialize them, which nothing does. Their JSON Schema is given beside.
-    """
-
-    validate: Callable[[Any], Any]
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler
-                                     ) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(self.validate)
-
-
-Markdown = Annotated[
-    tuple[markup.Block, ...],
-    _Plain(functools.partial(_markup, markup.parse_blocks)),
-    WithJsonSchema({"type": "string", "description": "Markdown: paragraphs, lists, "
-                    "**bold**, *italic*, `code`, [links](https://example.org)."}),
-]
-InlineText = Annotated[
-    tuple[Inline, ...],
-    _Plain(functools.partial(_markup, markup.parse_inlines)),
-    WithJsonSchema({"type": "string", "description": "One line of Markdown: **bold**, "
-                    "*italic*, `code`, [links](https://example.org)."}),
-]
-def _iso_date(value: Any) -> Any:
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        raise PydanticCustomError("date_format", "expected a date like 2026-01-31, got {got}",
-                                  {"got": repr(value) if isinstance(value, str)
-                                   else kind_of(value)})
-    if int(value.strip()[:4]) < MIN_YEAR:
-        raise PydanticCustomError("date_range", "dates start in the year {first}, got {got}",
-                                  {"first": MIN_YEAR, "got": repr(value.strip())})
-    return value.strip()
-
-
-IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date)]
-
-
-class Mark(enum.Enum):
-    """A yes / no / partial verdict in a matrix cell."""
-
-    YES = "yes"
-    NO = "no"
-    PARTIAL = "partial"
-
-
-_MARK_WORDS = {"yes": Mark.YES, "true": Mark.YES, "no": Mark.NO, "false": Mark.NO,
-               "partial": Mark.PARTIAL}
-
-
-@dataclass(frozen=True)
-class Cell:
-    """A matrix cell: a :class:`Mark` or free text, and an optional note."""
-
-    mark: Mark | None = None
-    text: tuple[Inline, ...] = ()
-    note: tuple[Inline, ...] = ()
-
-
-def _cell(value: Any) -> Cell:
-    if isinstance(value, dict):
-        unknown = sorted(set(value) - {"value", "note"})
-        if unknown or "value" not in value:
-            raise PydanticCustomError(
-                "cell_keys", "a cell mapping takes 'value' (required) and 'note'; got {keys}",
-                {"keys": ", ".join(repr(k) for k in value) or "nothing"})
-        cell = _cell(value["value"])
-        note = value.get("note")
-        return Cell(cell.mark, cell.text, _markup(markup.parse_inlines, note) if note else ())
-    text = _expect_text(value).strip()
-    mark = _MARK_WORDS.get(text.lower())
-    if isinstance(value, Flag) and mark is None:
-        raise PydanticCustomError(
-            "yaml_boolean", "YAML reads unquoted {text} as a boolean; write yes, no or "
-            "partial, or put text in quotes", {"text": repr(text)})
-    if mark is not None:
-        return Cell(mark)
-    if not text:
-        raise PydanticCustomError("empty_cell", "empty cell; write yes, no, partial or text")
-    return Cell(text=_markup(markup.parse_inlines, text))
-
-
-_CELL_SCHEMA = {"type": "string", "description": "yes, no, partial, or short text "
-                "(unquoted yes/no/true/false are accepted as marks)"}
-MatrixCell = Annotated[Cell, _Plain(_cell), WithJsonSchema({"anyOf": [
-    _CELL_SCHEMA, {"type": "boolean"},
-    {"type": "object", "additionalProperties": False, "required": ["value"],
-     "properties": {"value": {"anyOf": [_CELL_SCHEMA, {"type": "boolean"}]},
-                    "note": {"type": "string"}}}]})]
 
 
 STATUSES = ("draft", "in-review", "effective", "superseded", "obsolete")
@@ -183,9 +67,6 @@ def _retired_approver(value: Any) -> Any:
 
 DocumentStatus = Annotated[Status, BeforeValidator(_status),
                            WithJsonSchema({"enum": list(STATUSES)})]
-# a name, a number or a reference that a translation keeps as it is (not a text to translate)
-KeptText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
-                     WithJsonSchema({"type": "string", "minLength": 1})]
 RetiredApprover = Annotated[None, BeforeValidator(_retired_approver), WithJsonSchema(
     {"not": {}, "description": "Moved: write the approver as an entry of approvals, "
      "with its date."})]
@@ -315,34 +196,6 @@ class Matrix(Model):
     rows: tuple[MatrixRow, ...] = Field(min_length=1)
 
 
-@dataclass(frozen=True)
-class Entry:
-    """What a per-subject dimension says of one subject: one line, or a list of lines."""
-
-    lines: tuple[tuple[Inline, ...], ...]
-    is_list: bool = False
-
-
-def _entry(value: Any) -> Entry:
-    if isinstance(value, list):
-        if not value:
-            raise PydanticCustomError("empty_list", "expected at least one item")
-        lines = []
-        for number, item in enumerate(value, 1):
-            try:
-                lines.append(_markup(markup.parse_inlines, item))
-            except PydanticCustomError as exc:
-                raise PydanticCustomError("list_item", "item {number}: {problem}",
-                                          {"number": number, "problem": exc.message()}) from None
-        return Entry(tuple(lines), is_list=True)
-    return Entry((_markup(markup.parse_inlines, value),))
-
-
-PerSubjectEntry = Annotated[Entry, _Plain(_entry), WithJsonSchema({"anyOf": [
-    {"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}],
-    "description": "A line of Markdown, or a list of lines."})]
-
-
 class PerSubject(Model):
     """A comparison dimension with one text or list per subject."""
 
@@ -429,3 +282,11 @@ class Guide(Model):
     def characters(self) -> dict[str, Location]:
         """Return where each printed character above U+00FF was first written in the file."""
         return {} if self._source is None else self._source.characters
+
+
+# the kinds of value are importable from here too (:mod:`.kinds` declares them)
+__all__ = ["MAX_SUBJECTS", "MIN_SUBJECTS", "MIN_YEAR", "STATUSES", "Approval", "Cell",
+           "Comparison", "ControlledDocument", "Entry", "Group", "Guide", "GuideInfo",
+           "Handout", "InlineText", "IsoDate", "KeptText", "Mark", "Markdown", "Matrix",
+           "MatrixCell", "MatrixRow", "PerSubject", "PerSubjectEntry", "Revision", "Section",
+           "Status", "Subject", "TranslationOf"]

@@ -5,7 +5,7 @@ reviewer changed: comments, key order, quoting, block scalars, blank lines, the 
 of lines. A round trip through a YAML library writes the whole file again (guessing its
 indentation and reflowing what it cannot keep); here the file is parsed once for the
 place of every node (PyYAML's composer, whose marks give each node's first and last
-character), and each edit replaces only the characters of its node:
+character: :mod:`.yamlplaces`), and each edit replaces only the characters of its node:
 
 * :meth:`YamlEdits.put` rewrites a value in the style it was written in: a block
   scalar stays a block (``|`` or ``>``, its indicators and indentation kept), quoted
@@ -33,6 +33,7 @@ from ...common.yamlsource import format_path
 from ..yamltext import INDENT, Path_, Plain, Prose, Quoted, double_quoted, item_lines, plain_ok
 from ..yamltext import entry_lines as _entry_lines
 from .yamlcheck import same, tagged, written
+from .yamlplaces import EditError, Loader, Place, Places
 from .yamlscalars import (
     WIDTH,
     content_indent,
@@ -44,18 +45,6 @@ from .yamlscalars import (
     source_lines,
 )
 
-try:  # the C parser is several times faster; both give the same nodes and marks
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - libyaml missing
-    _Loader = yaml.SafeLoader
-
-
-
-class EditError(Exception):
-    """An edit that cannot be written without changing more than it should."""
-
-
-
 
 @dataclass(frozen=True)
 class _Splice:
@@ -64,46 +53,21 @@ class _Splice:
     text: str
 
 
-@dataclass(frozen=True)
-class _Place:
-    """A node of the file: itself, its parent collection, and its key node in a mapping."""
-
-    node: yaml.Node
-    parent: yaml.Node | None
-    key: yaml.Node | None
-    flow: bool  # a flow collection, or inside one
-
-
 @dataclass
 class YamlEdits:
     """Edits to one YAML file's text, applied all at once by :meth:`result`."""
 
     text: str
-    _places: dict[Path_, _Place] = field(default_factory=dict)
+    _where: Places = field(init=False)
+    _places: dict[Path_, Place] = field(init=False)
     _sets: dict[Path_, Any] = field(default_factory=dict)
     _deletes: set[Path_] = field(default_factory=set)
     _inserts: dict[Path_, list[tuple[int, Any]]] = field(default_factory=dict)
     _adds: dict[Path_, list[tuple[str, Any, tuple[str, ...]]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        try:
-            root = yaml.compose(self.text, Loader=_Loader)
-        except yaml.YAMLError as exc:
-            raise EditError(f"not YAML ({exc})") from None
-        if not isinstance(root, yaml.MappingNode):
-            raise EditError("the file holds no mapping")
-        self._walk(root, (), None, None, False)
-
-    def _walk(self, node: yaml.Node, path: Path_, parent: yaml.Node | None,
-              key: yaml.Node | None, flow: bool) -> None:
-        flow = flow or bool(getattr(node, "flow_style", False))
-        self._places[path] = _Place(node, parent, key, flow)
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value in node.value:
-                self._walk(value, (*path, key_node.value), node, key_node, flow)
-        elif isinstance(node, yaml.SequenceNode):
-            for n, item in enumerate(node.value):
-                self._walk(item, (*path, n), node, None, flow)
+        self._where = Places(self.text)  # raises EditError if it is no YAML mapping
+        self._places = self._where.nodes
 
     # -- what the file holds -----------------------------------------------------------------
 
@@ -161,7 +125,7 @@ class YamlEdits:
             raise EditError(f"{format_path((*path, key))}: exists already")
         self._adds.setdefault(path, []).append((key, value, tuple(after)))
 
-    def _known(self, path: Path_) -> _Place:
+    def _known(self, path: Path_) -> Place:
         place = self._places.get(path)
         if place is None:
             raise EditError(f"{format_path(path)}: no such value")
@@ -179,7 +143,7 @@ class YamlEdits:
 
     def _splices(self) -> list[_Splice]:
         rewritten = self._flow_rewrites()
-        found = [_Splice(*self._span(path), self._flow_text(path)) for path in rewritten]
+        found = [_Splice(*self._where.span(path), self._flow_text(path)) for path in rewritten]
 
         def covered(path: Path_, strictly: bool = False) -> bool:
             return any(path[:n] in self._deletes or path[:n] in rewritten
@@ -220,7 +184,7 @@ class YamlEdits:
             written = self._scalar(value, node, place.flow)
         else:
             written = flow_scalar(value) if place.flow else one_line(value)
-        start, end = self._span(path)
+        start, end = self._where.span(path)
         if not isinstance(node, yaml.ScalarNode) and not place.flow and place.key is not None:
             start = place.key.end_mark.index + 1  # right after the key's colon
             written = " " + written
@@ -248,7 +212,7 @@ class YamlEdits:
             header = self.text[start:self.text.index("\n", start)]
             indent = content_indent(self.text, start, node.end_mark.index)
         else:
-            header, indent = "|", self._indent_of(node) + INDENT
+            header, indent = "|", self._where.indent_of(node) + INDENT
         text = text.strip("\n")
         if header.startswith(">") and ("\n" in text or text != text.strip() or "  " in text):
             header = "|" + header[1:]  # folding would join these lines
@@ -260,12 +224,6 @@ class YamlEdits:
         pad = " " * indent
         return header + "".join("\n" + (pad + line if line else "") for line in lines)
 
-    def _indent_of(self, node: yaml.Node) -> int:
-        """Return the indentation of the line ``node`` starts on (its key's, or its dash's)."""
-        start = self._line_start(node.start_mark.index)
-        line = self.text[start:node.start_mark.index]
-        return len(line) - len(line.lstrip(" "))
-
     # -- delete ----------------------------------------------------------------------------
 
     def _delete_splice(self, path: Path_) -> _Splice:
@@ -274,17 +232,17 @@ class YamlEdits:
         if isinstance(parent, yaml.SequenceNode):
             index, items = int(path[-1]), parent.value
             if len(items) > 1 and index == len(items) - 1:  # the last: the gap before it too
-                start = self._line_end(self._end(items[index - 1])) + 1
+                start = self._where.line_end(self._where.end(items[index - 1])) + 1
             else:
-                start = self._item_start(place.node)
-            end = (self._item_start(items[index + 1]) if index + 1 < len(items)
-                   else self._line_end(self._end(place.node)) + 1)
+                start = self._where.item_start(place.node)
+            end = (self._where.item_start(items[index + 1]) if index + 1 < len(items)
+                   else self._where.line_end(self._where.end(place.node)) + 1)
             return _Splice(start, min(end, len(self.text)), "")
         assert place.key is not None
-        start = self._line_start(place.key.start_mark.index)
+        start = self._where.line_start(place.key.start_mark.index)
         if self.text[start:place.key.start_mark.index].strip():
             raise EditError(f"{format_path(path)}: shares its line with another key")
-        end = self._line_end(self._end(place.node)) + 1
+        end = self._where.line_end(self._where.end(place.node)) + 1
         return _Splice(start, min(end, len(self.text)), "")
 
     # -- insert ----------------------------------------------------------------------------
@@ -293,18 +251,18 @@ class YamlEdits:
         node = self._places[path].node
         assert isinstance(node, yaml.SequenceNode)
         old = node.value
-        indent = self._dash(old[0]) - self._line_start(self._dash(old[0]))
+        indent = self._where.dash(old[0]) - self._where.line_start(self._where.dash(old[0]))
         spaced = len(old) > 1 and "\n\n" in self.text[
-            self._line_end(self._end(old[0])):self._item_start(old[1]) + 1]
+            self._where.line_end(self._where.end(old[0])):self._where.item_start(old[1]) + 1]
         gap = "\n" if spaced else ""
         found: list[_Splice] = []
         for index, value in sorted(items, key=lambda item: item[0]):
             lines = "\n".join(item_lines(value, (*path, index), indent)) + "\n"
             if index < len(old):
-                at = self._item_start(old[index])
+                at = self._where.item_start(old[index])
                 found.append(_Splice(at, at, lines + gap))
             else:
-                at = min(self._line_end(self._end(old[-1])) + 1, len(self.text))
+                at = min(self._where.line_end(self._where.end(old[-1])) + 1, len(self.text))
                 prefix = "" if self.text[at - 1:at] == "\n" else "\n"
                 found.append(_Splice(at, at, prefix + gap + lines))
                 prefix = ""
@@ -320,9 +278,10 @@ class YamlEdits:
         lines = "\n".join(_entry_lines(key, value, (*path, key), indent)) + "\n"
         before = [n for n, (k, _) in enumerate(node.value) if k.value in after]
         if before:
-            at = min(self._line_end(self._end(node.value[max(before)][1])) + 1, len(self.text))
+            last = self._where.end(node.value[max(before)][1])
+            at = min(self._where.line_end(last) + 1, len(self.text))
             return _Splice(at, at, ("" if self.text[at - 1:at] == "\n" else "\n") + lines)
-        at = self._line_start(first.start_mark.index)
+        at = self._where.line_start(first.start_mark.index)
         if self.text[at:first.start_mark.index].strip():  # the first key follows a dash
             raise EditError(f"{format_path(path)}: no line for {key!r} before its first key")
         return _Splice(at, at, lines)
@@ -357,67 +316,17 @@ class YamlEdits:
             parts += [f"{key}: {flow_scalar(value)}" for key, value, _ in
                       self._adds.get(path, [])]
             return "{" + ", ".join(parts) + "}"
-        return self.text[slice(*self._span(path))]
-
-    # -- positions ---------------------------------------------------------------------------
-
-    def _span(self, path: Path_) -> tuple[int, int]:
-        node = self._places[path].node
-        return node.start_mark.index, self._end(node)
-
-    def _end(self, node: yaml.Node) -> int:
-        """Return where ``node``'s last character of content ends (a block's last line)."""
-        if isinstance(node, yaml.ScalarNode):
-            if node.style in ("|", ">"):
-                span = self.text[node.start_mark.index:node.end_mark.index].split("\n")
-                while len(span) > 1 and not span[-1].strip():
-                    span.pop()
-                return int(node.start_mark.index) + len("\n".join(span))
-            return int(node.end_mark.index)
-        if getattr(node, "flow_style", False) or not node.value:
-            return int(node.end_mark.index)
-        last = node.value[-1]
-        return self._end(last[1] if isinstance(node, yaml.MappingNode) else last)
-
-    def _line_start(self, index: int) -> int:
-        return self.text.rfind("\n", 0, index) + 1
-
-    def _line_end(self, index: int) -> int:
-        """Return the index of the line break ending the line of ``index`` (or the text's end)."""
-        found = self.text.find("\n", index)
-        return len(self.text) if found < 0 else found
-
-    def _dash(self, node: yaml.Node) -> int:
-        """Return the index of the ``-`` that starts the list item ``node``."""
-        at = node.start_mark.index - 1
-        while at >= 0 and self.text[at] in " \n":
-            at -= 1
-        if at < 0 or self.text[at] != "-":
-            raise EditError("a list item without its dash")
-        return int(at)
-
-    def _item_start(self, node: yaml.Node) -> int:
-        """Return where list item ``node``'s lines begin: the comments above its dash's line."""
-        dash = self._dash(node)
-        start = self._line_start(dash)
-        if self.text[start:dash].strip():
-            raise EditError("a list item that shares its line with another")
-        while start > 0:
-            previous = self._line_start(start - 1)
-            if not self.text[previous:start].strip().startswith("#"):
-                break
-            start = previous
-        return start
+        return self.text[slice(*self._where.span(path))]
 
     # -- checking ------------------------------------------------------------------------------
 
     def _check(self, text: str) -> None:
         """Raise :class:`EditError` unless ``text`` reads as the old data with the edits."""
         try:
-            after = tagged(yaml.compose(text, Loader=_Loader))
+            after = tagged(yaml.compose(text, Loader=Loader))
         except yaml.YAMLError as exc:
             raise EditError(f"the edited file would not be YAML ({exc})") from None
-        expected = self._expected(tagged(yaml.compose(self.text, Loader=_Loader)), ())
+        expected = self._expected(tagged(yaml.compose(self.text, Loader=Loader)), ())
         if not same(after, expected):
             raise EditError("the edited file would read differently than intended")
 
