@@ -6,49 +6,32 @@ the same thing) is read back from its paragraphs (:mod:`.values`). Changes of st
 are applied where their place is clear (:mod:`.body`): a list item added or removed, a
 closing section added or removed, a matrix row added or removed, a note added or
 removed, a mark changed. What is not clear is a located warning, and the guide keeps
-what it had there.
+what it had there. The edits found and the warnings go through :mod:`.reviewbase`,
+which the tables (:mod:`.tables`) share.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import replace
-from typing import Any
 
 from ...common.yamlsource import format_path
-from ...content.model import Guide
 from ...errors import Location, warn
-from ..docx.inlines import Changes
-from ..docx.model import Paragraph, Run
-from ..yamltext import Path_, Plain, Prose, Quoted
-from .body import Matched, is_item, is_markdown, parse_key
+from ..docx.model import Paragraph
+from ..yamltext import Path_
+from .body import is_item, is_markdown, parse_key
 from .edits import Edit
-from .expected import CellSlot, Expected, Para, TableSlot
+from .expected import Para, TableSlot
 from .found import FoundPara, line_of
-from .lines import Line
+from .reviewbase import ReviewBase
 from .tables import Table
-from .values import NotAppliedError, Values, strip_caption
+from .values import NotAppliedError, strip_caption
 
-# optional values: deleting all their text removes them from the guide
-OPTIONAL = ("subtitle", "audience", "status", "approver", "intro", "comparisons_intro", "note")
 # lists whose whole items (a mapping) are removed when all their text is
 REMOVABLE = ("sections", "groups", "rows", "comparisons")
 
 
-class Review:
+class Review(ReviewBase):
     """Works out the edits a reviewed DOCX makes to one guide."""
-
-    def __init__(self, guide: Guide, data: dict[str, Any], expected: Expected,
-                 matched: Matched, values: Values, heading: str, changes: Changes) -> None:
-        self.guide = guide
-        self.data = data  # the guide file's values, as written
-        self.expected = expected
-        self.matched = matched
-        self.values = values
-        self.heading = heading  # a subject's heading: "{name} ({short})" in its language
-        self.changes = changes
-        self.edits: list[Edit] = []
 
     def run(self) -> list[Edit]:
         """Return the edits (and warn about what is not applied)."""
@@ -179,14 +162,6 @@ class Review:
                     return item
         return None
 
-    def delete(self, key: str, where: Location | None) -> None:
-        """Delete the value ``key`` if the guide can do without it; else warn."""
-        path = parse_key(key)
-        if isinstance(path[-1], int) or path[-1] in OPTIONAL:
-            self.edits.append(Edit("delete", path, where=where))
-        else:
-            self.unapplied(where, key, "all its text was deleted, but the guide needs it")
-
     # -- tables -------------------------------------------------------------------------------
 
     def table(self, slot: TableSlot) -> None:
@@ -203,57 +178,7 @@ class Review:
         return any(e.action == "delete" and e.path == path for e in self.edits) or \
             self._whole((*path, "title"), set(self.matched.deleted)) is not None
 
-    def cell_edit(self, path: Path_, slot: CellSlot, value: list[Paragraph],
-                  note: list[Paragraph], where: Location) -> None:
-        """Add the edit of a matrix cell: its mark or text, and its note."""
-        value_line = line_of(value[0], self.changes) if value else Line(None, ())
-        note_lines = [line_of(p, self.changes) for p in note]
-        same_value = value_line.same_text(slot.line) if slot.role in ("mark", "header") \
-            else value_line == slot.line
-        same_note = note_lines == ([slot.note] if slot.note else [])
-        if same_value and same_note:
-            return
-        if slot.role == "header":  # the criterion: plain text, and the row's note
-            if not same_value:
-                self.set(path, self.values.plain(value[0]) if value else "", where)
-            if not same_note:
-                self.note((*path[:-1], "note"), note, where)
-            return
-        old = self._old(path)
-        written = old.get("value") if isinstance(old, dict) else old
-        mark, said = (self.values.cell(path, value[0]) if value and not same_value
-                      else (_as_written(written), ""))
-        if said and note:
-            raise NotAppliedError("a note on the mark's line and in a paragraph of its own")
-        text = said or (self.values.inline((*path, "note"), _joined(note)) if note else "")
-        self.set(path, {"value": mark, "note": text} if text else mark, where)
-
-    def note(self, path: Path_, note: list[Paragraph], where: Location) -> None:
-        """Set (or delete, if gone) a row's note."""
-        if note:
-            self.set(path, self.values.inline(path, _joined(note)), where)
-        else:
-            self.edits.append(Edit("delete", path, where=where))
-
     # -- helpers ----------------------------------------------------------------------------
-
-    def set(self, path: Path_, value: Any, where: Location | None) -> None:
-        """Add an edit setting ``path`` to ``value`` (if it says something new)."""
-        if _written_as(value) != _written_as(self._old(path)):
-            self.edits.append(Edit("set", path, value, where=where))
-
-    def _old(self, path: Path_) -> Any:
-        data: Any = self.data
-        for part in path:
-            try:
-                data = data[part]
-            except (KeyError, IndexError, TypeError):
-                return None
-        return data
-
-    def unapplied(self, where: Location | None, key: str, why: str) -> None:
-        """Warn that what the DOCX says of ``key`` is not applied, and why."""
-        warn(where or Location(self.values.draft.file), f"{why}; not applied", key)
 
     def report(self) -> None:
         """Warn about the paragraphs with no place, moved ones, and values left as they were."""
@@ -267,40 +192,6 @@ class Review:
                            "their place cannot be matched with them")
         for table in self.matched.strangers:
             warn(table.table.location, "a table that is not one of the guide's; not applied")
-
-
-def _joined(paragraphs: Sequence[Paragraph]) -> Paragraph:
-    """Return ``paragraphs`` as one (a note written over several lines)."""
-    first = paragraphs[0]
-    runs: list[Run] = []
-    for paragraph in paragraphs:
-        if runs:
-            runs.append(Run(" "))
-        runs += paragraph.runs
-    return replace(first, runs=tuple(runs))
-
-
-def _as_written(value: Any) -> Any:
-    """Return a cell's value from the file as it goes into a new mapping: a mark plain."""
-    text = str(value)
-    if text.strip().lower() in ("yes", "no", "partial", "true", "false"):
-        return Plain(text)
-    return Quoted(text) if re.fullmatch(r"[^\W\d_]+", text) else text
-
-
-def _written_as(value: Any) -> Any:
-    """Return ``value`` as compared with the file's: text, marks in lower case."""
-    if isinstance(value, dict):
-        return {key: _written_as(item) for key, item in value.items()}
-    if isinstance(value, Prose):
-        return value.strip()
-    if isinstance(value, str):
-        text = value.strip()
-        return _MARKS.get(text.lower(), text)
-    return value
-
-
-_MARKS = {"yes": "yes", "true": "yes", "no": "no", "false": "no", "partial": "partial"}
 
 
 __all__ = ["Review"]

@@ -12,7 +12,6 @@ longer match the guide's is reported, and left as it was.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from ...errors import Location
 from ..docx.model import Paragraph
@@ -22,16 +21,14 @@ from .edits import Edit
 from .expected import CellSlot, TableSlot
 from .found import FoundPara, FoundTable, line_of
 from .lines import Line
+from .reviewbase import ReviewBase
 from .values import NotAppliedError
-
-if TYPE_CHECKING:
-    from .review import Review
 
 
 class Table:
     """The edits of one of the guide's tables, as its reviewed copy says."""
 
-    def __init__(self, review: Review, slot: TableSlot, found: FoundTable) -> None:
+    def __init__(self, review: ReviewBase, slot: TableSlot, found: FoundTable) -> None:
         self.review = review
         self.slot = slot
         self.found = found
