@@ -28,7 +28,9 @@ from .conftest import DATA, DEFAULT_GUIDE, ROOT, TRANSLATIONS, write_yaml
 from .readers import normalize, unbroken
 
 FIXTURES = [DEFAULT_GUIDE, *TRANSLATIONS,
-            *(p for p in sorted(DATA.glob("*.yaml")) if p.stem != "five-mistakes")]
+            *(p for p in sorted(DATA.glob("*.yaml")) if p.stem != "five-mistakes"),
+            *sorted(DATA.glob("pages/*.yaml"))]
+PACKETS = [ROOT / "packets" / "new-starter.yaml", *sorted(DATA.glob("packets/*.yaml"))]
 PX = 0.75  # points per CSS pixel
 _ALIGN = {None: "left", WD_ALIGN_PARAGRAPH.LEFT: "left", WD_ALIGN_PARAGRAPH.CENTER: "center",
           WD_ALIGN_PARAGRAPH.RIGHT: "right", WD_ALIGN_PARAGRAPH.JUSTIFY: "justify"}
@@ -234,7 +236,7 @@ def render(document, templates, folder: Path, stem: str) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
-    """Return the HTML and DOCX of every fixture and of the example packet, by name.
+    """Return the HTML and DOCX of every fixture guide and packet, by name.
 
     Each is laid out once and rendered by both writers with the same templates; the
     default guide also with the theme tightened as page fitting tightens it.
@@ -258,10 +260,11 @@ def built(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
     tight = templates.with_theme(templates.theme.tightened(1.7))
     found["tightened"] = render(lay_out(guidegen.load(DEFAULT_GUIDE), tight), tight,
                                 folder, "tightened")
-    packet = load_packet(ROOT / "packets" / "new-starter.yaml")
-    guides = load_all(guide_paths(packet, ROOT / "content"))
-    layout = PacketLayout(packet, guides, templates, language=english)
-    found["new-starter"] = render(layout.document(), templates, folder, "new-starter")
+    for path in PACKETS:
+        packet = load_packet(path)
+        guides = load_all(guide_paths(packet, ROOT / "content"))
+        layout = PacketLayout(packet, guides, templates, language=english)
+        found[path.stem] = render(layout.document(), templates, folder, path.stem)
     return found
 
 
@@ -269,7 +272,7 @@ def _styles():
     return load_templates().styles
 
 
-@pytest.mark.parametrize("stem", [p.stem for p in FIXTURES] + ["tightened", "new-starter"])
+@pytest.mark.parametrize("stem", [p.stem for p in (*FIXTURES, *PACKETS)] + ["tightened"])
 def test_every_role_looks_the_same_in_the_pdf_and_in_word(built, stem):
     styles = _styles()
     if stem == "tightened":
