@@ -1,8 +1,8 @@
 """The PDF renderer: the document's HTML laid out by WeasyPrint, tagged for accessibility.
 
-Two steps: :func:`prepare_layout` draws the HTML (it needs Jinja and the tree),
-:func:`lay_out` runs WeasyPrint on it (it needs nothing else), so a helper process that
-only imported WeasyPrint can do the second step while this one builds the DOCX.
+Two steps (:mod:`.steps`): :func:`prepare_layout` draws the HTML (it needs Jinja and the
+tree), :func:`lay_out` runs WeasyPrint on it (it needs nothing else), so a helper process
+that only imported WeasyPrint can do the second step while this one builds the DOCX.
 WeasyPrint itself is behind :mod:`.engine`, the only module that knows its inside. After
 every layout the preflight (:mod:`.preflight`) reads the laid-out pages and reports
 what a reader would notice, located in the guide; a character no font has is an error
@@ -12,46 +12,12 @@ what a reader would notice, located in the guide; a character no font has is an 
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
 from ...common.language import Language
-from ...errors import Location, TemplateError
-from ...theme.fonts import require_theme_fonts
 from ...tree import Document
 from .. import RenderContext, Rendered
 from ..speed import warm_hyphenation
-from ..urls import base_url
 from . import engine
-from .engine import Laid
-from .fetcher import project_fetcher, refused_urls_as_errors
-from .glyphs import missing_glyph_error
-from .pagemap import page_map
-from .preflight import Limits, inspect, mark_words
-
-ARCHIVAL = "pdf/a-3b"  # WeasyPrint's name of the variant that embeds the sources
-
-
-@dataclass(frozen=True)
-class Layout:
-    """What WeasyPrint needs to lay out one document; small and picklable.
-
-    ``sources`` are the places in the content the HTML's ``data-src`` attributes index;
-    ``fallback`` is where a finding outside every tagged element is reported.
-    """
-
-    html: str
-    folders: tuple[Path, ...]
-    variant: str | None
-    sources: tuple[Location, ...]
-    fallback: Location
-    limits: Limits
-    digest: str = ""  # of the template folders' files (the fonts a layout may load)
-    attachments: tuple[tuple[str, bytes], ...] = ()  # embedded as the PDF's sources
-    date: datetime.datetime | None = None  # of the attachments (reproducible bytes)
+from .steps import Layout, laid_out, lay_out, prepare_layout, written
 
 
 def warm_up(language: Language | None) -> None:
@@ -76,69 +42,4 @@ def render(document: Document, context: RenderContext) -> Rendered:
     return lay_out(prepare_layout(document, context))
 
 
-def prepare_layout(document: Document, context: RenderContext,
-                   known: Sequence[Location] = ()) -> Layout:
-    """Return the document's HTML and what laying it out needs; check the fonts are there.
-
-    ``known`` are places in the content whose ``data-src`` indexes are kept (those of
-    another layout whose pages this one's go with).
-    """
-    from ...layout.metrics import Measure
-    from ..html import Sources, render_html
-
-    theme = context.templates.theme
-    require_theme_fonts(theme, [document.meta.language])  # the guide's script must print
-    sources = Sources(known)
-    html = render_html(document, context, sources)
-    first = next((found for block in document.walk()
-                  if (found := getattr(block, "source", None)) is not None), None)
-    limits = Limits(column_chars=theme.matrix_column_min,
-                    ch=Measure(theme, document.meta.language).ch(1.0),
-                    page=theme.fit.page / 100, table_rows=theme.table_min_rows,
-                    mark_words=mark_words(document))
-    # an archival PDF (PDF/A-3) carries what made it: the YAML sources, as Source files
-    attachments = document.meta.sources if context.pdf_variant == ARCHIVAL else ()
-    return Layout(html, context.templates.folders, context.pdf_variant,
-                  tuple(sources.locations), Location(first.file) if first else
-                  Location(document.meta.title), limits, context.templates.digest,
-                  attachments, document.meta.date)
-
-
-def lay_out(layout: Layout) -> Rendered:
-    """Return the PDF WeasyPrint makes of ``layout``, fetching only what the project ships.
-
-    Raise :class:`~guidegen.errors.ResourceError` if some text has no font to draw it.
-    """
-    document, fetcher = laid_out(layout)
-    return written(document, layout, fetcher)
-
-
-def laid_out(layout: Layout) -> tuple[Laid, Any]:
-    """Return the laid-out pages of ``layout`` and its URL fetcher."""
-    fetcher = project_fetcher(layout.folders)
-    with refused_urls_as_errors():
-        document = engine.lay_out(layout.html, base_url(layout.folders), fetcher,
-                                  layout.variant,
-                                  (layout.folders, layout.digest) if layout.digest else None)
-    return document, fetcher
-
-
-def written(document: Laid, layout: Layout, *fetchers: Any) -> Rendered:
-    """Return the PDF of the laid-out ``document``, after the preflight.
-
-    ``layout`` is the one whose ``data-src`` indexes its pages carry; raise what any of
-    ``fetchers`` refused, and a :class:`~guidegen.errors.ResourceError` if some text
-    has no font to draw it.
-    """
-    with refused_urls_as_errors():
-        warnings, pagination = inspect(document, layout.sources, layout.fallback,
-                                       layout.limits)
-        with engine.glyph_misses() as missing:
-            data = document.write_pdf(layout.attachments, layout.date)
-    for fetcher in fetchers:
-        if fetcher.refused:  # refused inside an SVG image, where WeasyPrint carries on
-            raise TemplateError(fetcher.refused[0])
-    if missing:
-        raise missing_glyph_error(document, list(missing), layout.sources, layout.fallback)
-    return Rendered(data, len(document.pages), tuple(warnings),
-                    page_map(document, layout.sources), pagination)
+__all__ = ["Layout", "laid_out", "lay_out", "prepare_layout", "render", "warm_up", "written"]

@@ -39,9 +39,9 @@ from typing import Any, Literal
 
 from ...tree import Block, Document, Section, walk
 from .. import PageMap, RenderContext, Rendered
-from . import Layout, laid_out, prepare_layout, written
 from .engine import Laid
 from .pagemap import page_map
+from .steps import Layout, laid_out, prepare_layout, written
 
 FILLER = "guidegen-filler"  # the prefix of a filler section's anchors (its role: "filler")
 Break = bool | Literal["right"]
