@@ -98,10 +98,12 @@ def test_the_glyph_miss_hook_hears_characters_no_font_has():
 
 def test_only_the_engine_touches_weasyprint():
     # the speed tricks import it (renderers/speed.py); everything else asks the engine
-    # (its writing and its replayed painting are modules of its own)
-    allowed = {ROOT / "src/guidegen/renderers/pdf/engine.py",
-               ROOT / "src/guidegen/renderers/pdf/engine_writing.py",
-               ROOT / "src/guidegen/renderers/pdf/engine_painting.py",
+    # (its pages and boxes, its hooks, its writing and its replayed painting are modules
+    # of its own, which only the engine imports)
+    parts = {"engine_boxes.py", "engine_hooks.py", "engine_writing.py", "engine_painting.py"}
+    pdf = ROOT / "src/guidegen/renderers/pdf"
+    assert {path.name for path in pdf.glob("engine_*.py")} == parts
+    allowed = {pdf / "engine.py", *(pdf / name for name in parts),
                ROOT / "src/guidegen/renderers/speed.py"}
     for path in sorted((ROOT / "src" / "guidegen").rglob("*.py")):
         if path in allowed:
@@ -113,6 +115,9 @@ def test_only_the_engine_touches_weasyprint():
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom):
                 names = [node.module or ""]
+                assert not (node.module or "").split(".")[-1].startswith("engine_"), path
+                assert not any(alias.name.startswith("engine_") for alias in node.names), \
+                    path
             elif isinstance(node, ast.Attribute):
                 assert node.attr != "_page_box", path
                 continue
