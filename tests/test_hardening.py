@@ -245,6 +245,64 @@ def test_a_time_limit_whose_alarm_is_swallowed_still_stops_the_work():
     assert len(swallowed) == 1
 
 
+@pytest.mark.parametrize("clock", ["SIGALRM", "watchdog"])
+@pytest.mark.parametrize("finaliser", ["__del__", "gc callback"])
+def test_a_time_limit_never_rings_inside_a_finaliser(monkeypatch, clock, finaliser):
+    # raised there, it would only be printed (WeasyPrint's font configurations have a
+    # __del__, hypothesis has a gc callback): it rings again once the finaliser is done
+    import gc
+    import time
+
+    from guidegen import system
+    from guidegen.builder import limits
+    from guidegen.builder.limits import limited_time
+    from guidegen.errors import RenderError
+
+    from .conftest import PATIENCE
+
+    if clock == "watchdog":
+        monkeypatch.setenv(system.PORTABLE, "1")
+    else:
+        monkeypatch.delenv(system.PORTABLE, raising=False)
+    found: list[bool] = []  # a ring found the finaliser running
+    real = limits._in_finaliser
+    monkeypatch.setattr(limits, "_in_finaliser",
+                        lambda frame: found.append(real(frame)) or found[-1])
+    unraisable: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    finished: list[bool] = []
+
+    def finalise() -> None:  # runs until a ring has come while it runs
+        give_up = time.monotonic() + PATIENCE
+        while True not in found and time.monotonic() < give_up:
+            pass
+        finished.append(True)
+
+    class Held:
+        def __del__(self) -> None:
+            finalise()
+
+    def callback(phase: str, info: object) -> None:
+        if phase == "start":
+            finalise()
+
+    with pytest.raises(RenderError, match=r"^work took longer than 0\.1 s"), \
+            limited_time(0.1, "work"):
+        if finaliser == "__del__":
+            Held()  # dropped at once: its __del__ runs here
+        else:
+            gc.callbacks.append(callback)
+            try:
+                gc.collect()
+            finally:
+                gc.callbacks.remove(callback)
+        for _ in range(10**10):  # work that only the next ring ends
+            pass
+    assert finished == [True]
+    assert unraisable == []
+    assert found[-1] is False  # the ring that stopped the work found no finaliser
+
+
 def test_disk_full_leaves_previous_outputs_and_no_temporary_files(project, cli, monkeypatch):
     assert cli("build").exit_code == 0
     before = outputs(project)

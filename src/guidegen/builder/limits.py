@@ -7,14 +7,21 @@ ring it (see :mod:`guidegen.system`): ``SIGALRM`` where the system has it, else 
 watchdog thread (:class:`_Watchdog`) that raises it in the main thread; a helper or
 worker process whose work reaches no safe point within :data:`GRACE` seconds after
 that is ended by the watchdog (its caller reports the process's end).
+
+It is never raised inside a finaliser (a ``__del__``, a garbage collector's callback, a
+``weakref.finalize``), where Python would only print it and the work would run on: a
+clock that finds the main thread in one rings again :data:`_SOON` after
+(:func:`_in_finaliser`).
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import time
+import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -46,9 +53,10 @@ _LIMITS: list[_Limit] = []  # the limits in force, innermost last
 _GUARD = threading.Lock()  # _LIMITS and _PAUSED, between the watchdog and the main thread
 _PAUSED: list[bool] = [False]  # whether the clocks are stopped (:func:`paused`)
 # After the deadline the limit rings again every _AGAIN seconds until it is left: an
-# alarm that lands in a finalizer (a ``__del__`` run by the garbage collector, such as
-# WeasyPrint's font configuration's) is swallowed there, and the work would run on.
+# alarm swallowed where no ring looks (code that catches BaseException, or a finaliser
+# entered between the watchdog's look and its raise) would let the work run on.
 _AGAIN = 1.0
+_SOON = 0.01  # seconds after which a ring that found a finaliser running rings again
 GRACE = 30.0  # seconds a helper or worker may run past a deadline before it is ended
 EXPIRED_EXIT = 124  # a helper or worker ended by the watchdog exits so (as timeout(1))
 
@@ -147,8 +155,30 @@ def _pause(stopped: bool, alarm: bool) -> None:
         _arm(alarm)
 
 
-def _ring(signum: int, frame: object) -> None:
+def _ring(signum: int, frame: types.FrameType | None) -> None:
+    if _in_finaliser(frame):  # raised there, it would be printed and the work run on
+        signal.setitimer(signal.ITIMER_REAL, _SOON, _AGAIN)
+        return
     raise _Expired
+
+
+def _in_finaliser(frame: types.FrameType | None) -> bool:
+    """Return whether ``frame`` or a frame that called it is a finaliser's.
+
+    A ``__del__`` method, a garbage collector's callback (``gc.callbacks``, such as
+    hypothesis's) or a ``weakref.finalize``: an exception raised in them does not reach
+    the code they interrupted.
+    """
+    import gc
+    import weakref
+
+    codes = {getattr(getattr(callback, "__func__", callback), "__code__", None)
+             for callback in gc.callbacks} | {weakref.finalize.__call__.__code__}
+    while frame is not None:
+        if frame.f_code.co_name == "__del__" or frame.f_code in codes:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _withdraw() -> None:
@@ -215,18 +245,24 @@ class _Watchdog:
             rung = time.monotonic() if rung is None else rung
             if time.monotonic() - rung > GRACE and _in_helper():
                 os._exit(EXPIRED_EXIT)  # the work reached no safe point: end this process
-            self._ring()
+            again = _AGAIN if self._ring() else _SOON
             with self.changed:
-                self.changed.wait(_AGAIN)
+                self.changed.wait(again)
 
-    def _ring(self) -> None:
-        """Raise :class:`_Expired` in the main thread if a limit in force has run out."""
+    def _ring(self) -> bool:
+        """Raise :class:`_Expired` in the main thread if a limit in force has run out.
+
+        Return False if the main thread was in a finaliser, so nothing was raised.
+        """
         from ..native import raise_in
 
         with _GUARD:  # the main thread takes a limit out of force under it
             expired = min((limit.deadline for limit in _LIMITS), default=None)
             if not _PAUSED[0] and expired is not None and expired <= time.monotonic():
+                if _in_finaliser(sys._current_frames().get(self.main)):
+                    return False
                 raise_in(self.main, _Expired)
+        return True
 
 
 def _in_helper() -> bool:
