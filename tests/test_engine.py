@@ -97,14 +97,15 @@ def test_the_glyph_miss_hook_hears_characters_no_font_has():
 
 
 def test_only_the_engine_touches_weasyprint():
-    # the speed tricks import it (renderers/speed.py); everything else asks the engine
-    # (its pages and boxes, its hooks, its writing and its replayed painting are modules
-    # of its own, which only the engine imports)
+    # the speed tricks import it (renderers/speed.py, and speed_css.py beside it);
+    # everything else asks the engine (its pages and boxes, its hooks, its writing and its
+    # replayed painting are modules of its own, which only the engine imports)
     parts = {"engine_boxes.py", "engine_hooks.py", "engine_writing.py", "engine_painting.py"}
     pdf = ROOT / "src/guidegen/renderers/pdf"
     assert {path.name for path in pdf.glob("engine_*.py")} == parts
     allowed = {pdf / "engine.py", *(pdf / name for name in parts),
-               ROOT / "src/guidegen/renderers/speed.py"}
+               ROOT / "src/guidegen/renderers/speed.py",
+               ROOT / "src/guidegen/renderers/speed_css.py"}
     for path in sorted((ROOT / "src" / "guidegen").rglob("*.py")):
         if path in allowed:
             continue
