@@ -7,15 +7,17 @@ each guide in it as when it is built alone (:class:`~guidegen.builder.jobs.Part`
 The PDF's first layout says how full each page is (its
 :class:`~guidegen.renderers.Pagination`). Most guides stop there. A guide over its page
 budget (``handout: {pages: N}`` or ``--pages N``), or one whose last page holds only a
-few lines (less than the theme's ``fit.last_page`` per cent) or might be saved by a
-small tightening (its content, less the spacing's share, fits a page fewer: a table
-kept whole moves to a page of its own), is laid out again with
-a tightened theme (:meth:`~guidegen.theme.theme.Theme.tightened`): spacing and line
-height first (a small tightening, all a guide without a budget may get), then type
-sizes down to their floor (a budget only). Without a budget, a layout that saves the
-page but leaves a page before its last less than ``fit.page`` per cent full is no fit:
-the guide keeps its pages at the theme's spacing. Both the PDF and the DOCX are then made
-with that same theme, so they paginate alike.
+few lines (less than the theme's ``fit.last_page`` per cent), one whose table's last
+rows were left alone on a page (the PDF balanced them over two:
+:mod:`guidegen.renderers.pdf.tails`), or one that might be saved by a small tightening
+(its content, less the spacing's share, fits a page fewer: a table kept whole moves to a
+page of its own), is laid out again with a tightened theme
+(:meth:`~guidegen.theme.theme.Theme.tightened`): spacing and line height first (a small
+tightening, all a guide without a budget may get), then type sizes down to their floor
+(a budget only). Without a budget, a layout that saves the page but leaves a page before
+its last less than ``fit.page`` per cent full is no fit: the guide keeps its pages at
+the theme's spacing. Both the PDF and the DOCX are then made with that same theme, so
+they paginate alike.
 
 The level is the *least* tightening that meets the goal, searched on a ladder of levels
 (:data:`LADDER`): every spacing level comes before any smaller type, so type shrinks only
@@ -193,14 +195,26 @@ def _goal(fit: Fit, part: Part, first: Rendered) -> _Goal | None:
     if part.budget is None:
         theme = fit.templates.theme.fit
         limit = theme.last_page / 100
-        if pages < 2 or (last >= limit and content * (1 - _SHRINK_SPACING) > pages - 1):
-            return None  # no short last page, nor one a small tightening may save
+        if pages < 2 or (last >= limit and content * (1 - _SHRINK_SPACING) > pages - 1
+                         and not _balanced(part, first)):
+            return None  # no short last page or table tail, nor one tightening may save
         target, top, least_fill = pages - 1, SMALL, theme.page / 100
     elif pages <= part.budget:
         return None
     else:
         target, top = part.budget, TIGHTEST
     return _Goal(part, target, tuple(level for level in LADDER if level <= top), least_fill)
+
+
+def _balanced(part: Part, pdf: Rendered) -> bool:
+    """Return whether a table's tail in ``part`` was balanced over two pages (pdf.tails).
+
+    Balancing keeps the pages; spacing that pulls the tail back saves one, so it is tried
+    first, as for a short last page.
+    """
+    pagination = pdf.pagination
+    span = _span(part, pdf)
+    return pagination is not None and any(page - 1 in span for page in pagination.balanced)
 
 
 def _shrink(goal: _Goal, first: Rendered) -> float:

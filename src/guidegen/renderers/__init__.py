@@ -112,7 +112,9 @@ class PageMap:
     and the table of contents; and its pages: ``starts`` says what each page starts
     with (None: not known), ``rows`` the height (points) of each table's rows, header
     first, by where the table came from; ``chapters`` what each page's running header
-    prints at its right (the part the page is in).
+    prints at its right (the part the page is in); ``kept`` the tables, by where they
+    came from, whose last rows the PDF kept together on their last page (a balanced
+    tail), and how many.
     """
 
     pages: int | None = None
@@ -121,6 +123,7 @@ class PageMap:
     starts: tuple[PageStart | None, ...] = ()
     rows: tuple[tuple[Location, tuple[float, ...]], ...] = ()
     chapters: tuple[str, ...] = ()  # the right-hand text of each page's running header
+    kept: tuple[tuple[Location, int], ...] = ()  # tables whose last N rows the PDF kept
 
     def page_of(self, anchor: str) -> int | None:
         """Return the page (from 1) where ``anchor`` landed, or None if it is not there."""
@@ -136,15 +139,33 @@ class Top:
 
 
 @dataclass(frozen=True)
+class Tail:
+    """A table whose last page (``page``, from 1) holds only a tail of its rows.
+
+    ``src`` is the table's ``data-src`` index; ``keep`` how many of its last rows to keep
+    together so that its last two pages share their rows evenly (see
+    :mod:`guidegen.renderers.pdf.tails`).
+    """
+
+    src: int
+    page: int
+    keep: int
+
+
+@dataclass(frozen=True)
 class Pagination:
     """How a paged output's content fell onto its pages.
 
     ``fills`` is the share of each page's text area its content takes; ``tops`` what
-    each page starts with (a page budget names what spilled over with it).
+    each page starts with (a page budget names what spilled over with it); ``tails``
+    the tables whose last page is near-empty, ``balanced`` the pages whose tail was
+    balanced by laying the PDF out again.
     """
 
     fills: tuple[float, ...]
     tops: tuple[Top, ...]
+    tails: tuple[Tail, ...] = ()  # tables whose last page holds only a tail of their rows
+    balanced: tuple[int, ...] = ()  # pages (from 1) that held a tail before it was balanced
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ from ...tree import (
 )
 from ...tree.keys import key_bookmark_name
 from . import oxml
-from .pages import PageKeeper
+from .pages import PageKeeper, keep_with_next
 from .properties import add_text
 from .spacing import BlockSpacing
 from .toc import ContentsWriter
@@ -245,9 +245,7 @@ class BlockWriter:
                 self._cell(cell, data, cells.row_head if data.header else cells.body,
                            cells.row_note if data.header else cells.cell_note)
         for row in _kept_with_next(table.rows, look.keep_rows):
-            for cell in row.cells:
-                for paragraph in cell.paragraphs:
-                    paragraph.paragraph_format.keep_with_next = True
+            keep_with_next(row)
 
     def _cell(self, cell: Any, data: Cell, role: str, note: str) -> None:
         paragraph = cell.paragraphs[0]

@@ -10,7 +10,9 @@ PageMap`), so the DOCX takes two things from it:
   the table's own break), so no page runs on past where the PDF's ends;
 * every table row is at least as tall as in the PDF (``w:trHeight``, "at least"), so a
   table that runs across pages breaks where the PDF's does: neither Word nor LibreOffice
-  breaks a page before a row on request.
+  breaks a page before a row on request. Where the PDF broke a table early to balance
+  its tail (:mod:`guidegen.renderers.pdf.tails`), the rows of its last page keep with
+  the next, as the PDF's do, so they go over together.
 
 A page that starts inside a paragraph (its last lines), a list item or a table row
 is left to the word processor, which may break it elsewhere; so is a page that starts
@@ -77,6 +79,10 @@ class PageKeeper:
                 loose.append(Problem(source, "the DOCX's table has other rows than the "
                                      "PDF's: it may break across pages elsewhere in Word "
                                      "and LibreOffice", severity="warning"))
+        for source, count in pages.kept:  # a balanced tail: its rows held together
+            table = self.tables.get(source)
+            for row in table.rows[-count:-1] if table is not None else ():
+                keep_with_next(row)
         for number, start in enumerate(pages.starts[1:], start=2):
             if start is not None and not self._break(start):
                 loose.append(_unkept(number, start))
@@ -115,6 +121,13 @@ class PageKeeper:
             return []
         slots = self.firsts.get((start.tag, start.source), [])
         return slots[start.nth] if start.nth < len(slots) else []
+
+
+def keep_with_next(row: Any) -> None:
+    """Keep a table's ``row`` on the page of the row after it (Word's keep with next)."""
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
 
 
 _ROW_TAGS = ("th", "td", "tr")

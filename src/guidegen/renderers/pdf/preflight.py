@@ -34,6 +34,7 @@ from ...errors import Location, Problem
 from ...tree import Document, Inline, Span, Table, Text
 from .. import Pagination, Top
 from .engine import Box, Laid, Page
+from .tails import find_tails
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _SLACK = 1.0  # CSS pixels a box may stick out before it counts as outside
@@ -126,7 +127,9 @@ def inspect(document: Laid, sources: Sequence[Location], fallback: Location,
                   f"{_quote(top.heading) if top.heading else 'the guide'}; shorten the "
                   "guide, or give it a page budget "
                   "(handout: {pages: N})", where=top.source)
-    return walk.problems, Pagination(tuple(walk.fills), tuple(walk.tops))
+    tails = find_tails(walk.tables.values(), walk.fills, [page.blank for page in pages],
+                       limits.page)
+    return walk.problems, Pagination(tuple(walk.fills), tuple(walk.tops), tails)
 
 
 def _page(walk: _Walk, page: Page, number: int, last: bool) -> None:

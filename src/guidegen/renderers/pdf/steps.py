@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ...errors import Location, TemplateError
+from ...errors import Location, Problem, TemplateError
 from ...theme.fonts import require_theme_fonts
 from ...tree import Document
-from .. import RenderContext, Rendered
+from .. import Pagination, RenderContext, Rendered
 from ..urls import base_url
 from . import engine
 from .engine import Laid
@@ -27,6 +27,7 @@ from .fetcher import project_fetcher, refused_urls_as_errors
 from .glyphs import missing_glyph_error
 from .pagemap import page_map
 from .preflight import Limits, inspect, mark_words
+from .tails import balanced
 
 ARCHIVAL = "pdf/a-3b"  # WeasyPrint's name of the variant that embeds the sources
 
@@ -81,10 +82,28 @@ def prepare_layout(document: Document, context: RenderContext,
 def lay_out(layout: Layout) -> Rendered:
     """Return the PDF WeasyPrint makes of ``layout``, fetching only what the project ships.
 
-    Raise :class:`~guidegen.errors.ResourceError` if some text has no font to draw it.
+    A table whose last rows are left alone on a page is laid out again with its split
+    balanced (:mod:`.tails`), if that takes no more pages. Raise
+    :class:`~guidegen.errors.ResourceError` if some text has no font to draw it.
     """
     document, fetcher = laid_out(layout)
-    return written(document, layout, fetcher)
+    with refused_urls_as_errors():
+        found = inspect(document, layout.sources, layout.fallback, layout.limits)
+    tails = found[1].tails
+    if tails:
+        even = replace(layout, html=balanced(layout.html, tails))
+        document_even, fetcher_even = laid_out(even)
+        if len(document_even.pages) <= len(document.pages):
+            with refused_urls_as_errors():
+                problems, pagination = inspect(document_even, even.sources,
+                                               even.fallback, even.limits)
+            pages = tuple(tail.page for tail in tails)
+            made = written(document_even, even, fetcher_even,
+                           found=(problems, replace(pagination, balanced=pages)))
+            kept = tuple((even.sources[tail.src], tail.keep) for tail in tails
+                         if tail.src < len(even.sources))
+            return replace(made, page_map=made.page_map and replace(made.page_map, kept=kept))
+    return written(document, layout, fetcher, found=found)
 
 
 def laid_out(layout: Layout) -> tuple[Laid, Any]:
@@ -97,16 +116,17 @@ def laid_out(layout: Layout) -> tuple[Laid, Any]:
     return document, fetcher
 
 
-def written(document: Laid, layout: Layout, *fetchers: Any) -> Rendered:
+def written(document: Laid, layout: Layout, *fetchers: Any,
+            found: tuple[list[Problem], Pagination] | None = None) -> Rendered:
     """Return the PDF of the laid-out ``document``, after the preflight.
 
     ``layout`` is the one whose ``data-src`` indexes its pages carry; raise what any of
     ``fetchers`` refused, and a :class:`~guidegen.errors.ResourceError` if some text
-    has no font to draw it.
+    has no font to draw it. ``found`` is what the preflight found, if it has run.
     """
     with refused_urls_as_errors():
-        warnings, pagination = inspect(document, layout.sources, layout.fallback,
-                                       layout.limits)
+        warnings, pagination = found or inspect(document, layout.sources, layout.fallback,
+                                                layout.limits)
         with engine.glyph_misses() as missing:
             data = document.write_pdf(layout.attachments, layout.date)
     for fetcher in fetchers:
