@@ -193,3 +193,37 @@ def test_a_guide_over_its_budget_in_a_packet_is_an_error_at_its_entry(tmp_path):
     assert "budget (pages) is 1 page" in problems[0].message
     assert problems[-1].location.file.endswith("short.yaml") and problems[-1].location.line == 6
     assert not (tmp_path / "out" / "short").exists()
+
+
+def margin_lines(pdf: Path, footer: bool = True) -> list[list[str]]:
+    """Return each page's footer (or header) as lines of text: poppler's words below (or
+    above) the text area."""
+    top, bottom = text_area()
+    found = []
+    for page in re.findall(r"<page (.*?)</page>", pdf_text(pdf, "-bbox"), re.S):
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))
+        found_words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" '
+                                 r'yMax="[\d.]+">(.*?)</word>', page)
+        words = sorted((float(y), float(x), word) for x, y, word in found_words
+                       if (float(y) > height - bottom if footer else float(y) < top - 2))
+        lines: list[list[tuple[float, str]]] = []
+        for n, (y, x, word) in enumerate(words):  # a line: words less than 3 pt apart
+            if n == 0 or y - words[n - 1][0] > 3:
+                lines.append([])
+            lines[-1].append((x, word))
+        found.append([" ".join(word for _, word in sorted(line)) for line in lines])
+    return found
+
+
+@pytest.mark.parametrize("name", PACKETS)
+def test_the_docx_of_a_packet_names_the_part_each_page_is_in(packets, name):
+    # each guide's pages print its title and, at the right, the part of the guide the
+    # page is in (the PDF's string(chapter)): LibreOffice's headers of the DOCX are the
+    # PDF's on every page the PDF prints one (Word's section that starts with a page left
+    # blank before a guide has a header on the guide's title page after it)
+    pdf, converted, _ = packets[name]
+    ours, theirs = margin_lines(pdf, footer=False), margin_lines(converted, footer=False)
+    assert len(theirs) == len(ours)
+    assert [line for n, line in enumerate(theirs) if ours[n]] == [line for line in ours if line]
+    if name == "vendor-onboarding":
+        assert any("Verantwortung im Vergleich" in " ".join(lines) for lines in ours), ours

@@ -59,9 +59,10 @@ def prepare(document: Document, context: RenderContext) -> Finisher:
         parts.furnish_turned(writer.turned, document.running, page_map)
         writer.contents.fill(page_map)
         loose = writer.pages.keep(page_map) if page_map is not None else []
-        if page_map is not None and not parts.parts:
-            print_chapters(word, writer.pages.starts(page_map), page_map,
-                           document.running, templates.styles)
+        if page_map is not None:
+            starts = writer.pages.starts(page_map) | parts.starts(page_map)
+            print_chapters(word, starts, page_map, parts.owners(document.running),
+                           templates.styles)
         return Rendered(oxml.save_reproducibly(word, document.meta.date),
                         warnings=tuple(loose))
 

@@ -10,11 +10,13 @@ the text changes at a page the PDF starts with a block of its own, a Word sectio
 starts ("next page", in place of the page break there), and each section's header says
 the title and the text of the first page it is printed on.
 
-Only a guide on its own: a packet's guides keep the title alone in their Word headers.
+In a packet, each guide's sections print the guide's title (its own, as the PDF's
+header does) and the part of the guide the page is in; the packet's own pages, its.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from docx.enum.text import WD_TAB_ALIGNMENT
@@ -28,19 +30,23 @@ from .parts import header
 
 
 def print_chapters(document: Any, starts: dict[int, Any], page_map: PageMap,
-                   running: Running, styles: Styles) -> None:
+                   owners: Sequence[Running], styles: Styles) -> None:
     """Print each page's part in its header, as ``page_map`` says the PDF's header does.
 
-    ``starts`` gives the body block that starts each page (from 2) where one does.
+    ``starts`` gives the body block that starts each page (from 2) where one does;
+    ``owners`` the furniture (title, watermark) of each Word section there is now.
     """
     chapters = page_map.chapters
     if not any(chapters):
         return
+    owned = list(owners)
     for page in range(3, len(chapters) + 1):  # page 1, the title page, has no header
         if page in starts and chapters[page - 1] != chapters[page - 2]:
-            oxml.start_section(document, starts[page])
+            index = oxml.start_section(document, starts[page])
+            if index is not None:  # a piece of the section before: its owner's
+                owned.insert(index, owned[index - 1])
     pages = _first_pages(document, starts)
-    for section, first in zip(document.sections, pages, strict=True):
+    for section, first, running in zip(document.sections, pages, owned, strict=True):
         shown = first + 1 if section.different_first_page_header_footer else first
         chapter = chapters[shown - 1] if shown <= len(chapters) else ""
         section.header.is_linked_to_previous = False

@@ -108,16 +108,32 @@ class PartWriter:
         they repeat the header and footer of the document or part they belong to (its
         title, control line and "Page X of Y", at their own right margin), on every page.
         """
-        sections = self.document.sections
+        sections, owners = self.document.sections, self.owners(running)
+        pages = page_map.pages if page_map else None
+        for index in turned:
+            furniture(sections[index], owners[index], self.writer.styles, pages,
+                      title_page=False, properties=self.writer.properties)
+
+    def starts(self, page_map: PageMap) -> dict[int, Any]:
+        """Return the body element each part, and each sheet after them, starts a page with.
+
+        By the page the PDF starts it on (a page left blank before it, the blank page's).
+        """
+        found = {}
+        for part in (*self.parts, *self.front):
+            page = page_map.page_of(part.section.anchor) if part.section.anchor else None
+            if page is not None and part.first is not None:
+                found[page - 1 if _blank_before(part, page_map) else page] = part.first
+        return found
+
+    def owners(self, running: Running) -> list[Running]:
+        """Return the furniture of each Word section: its part's, or the document's."""
         owners = [(0, _numbers(running))]
         owners += [(part.index, _running(part, running)) for part in self.parts]
         owners += [(front.index, _numbers(running)) for front in self.front]
         owners.sort(key=lambda owner: owner[0])
-        pages = page_map.pages if page_map else None
-        for index in turned:
-            _, own = [owner for owner in owners if owner[0] < index][-1]
-            furniture(sections[index], own, self.writer.styles, pages, title_page=False,
-                      properties=self.writer.properties)
+        return [[own for index, own in owners if index <= n][-1]
+                for n in range(len(self.document.sections))]
 
     def _blank_page(self, part: _Part, text: str) -> None:
         """Add a page that says it was left blank, its words where the PDF's are.
@@ -130,8 +146,8 @@ class PartWriter:
         middle = section.page_height / 2 - section.top_margin + Mm(styles.footer_gap)
         paragraph.paragraph_format.space_before = Emu(max(0, int(middle)))
         paragraph.add_run().add_break(WD_BREAK.PAGE)
-        if part.first is not None:
-            oxml.move_before(paragraph, part.first)
+        if part.first is not None:  # the part's pages start with it now
+            part.first = oxml.move_before(paragraph, part.first)
 
 
 def _running(part: _Part, document: Running) -> Running:

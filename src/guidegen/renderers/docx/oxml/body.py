@@ -66,9 +66,13 @@ def paragraphs_in(document: Any, block: Any) -> list[Paragraph]:
     return [Paragraph(p, document._body) for p in block.iter(_PARAGRAPH)]
 
 
-def move_before(moved: Any, block: Any) -> None:
-    """Move the paragraph ``moved`` to just before ``block`` (from :func:`blocks`)."""
+def move_before(moved: Any, block: Any) -> Any:
+    """Move the paragraph ``moved`` to just before ``block`` (from :func:`blocks`).
+
+    Return its body element (a block, as :func:`blocks` gives them).
+    """
     block.addprevious(moved._p)
+    return moved._p
 
 
 def section_firsts(document: Any) -> list[Any | None]:
