@@ -27,24 +27,29 @@ WARNED = re.compile(r"^batch-record-review\.yaml:(\d+):\d+: warning: page (\d+) 
                     re.M)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """Return, by paper, the folder the fixture was built into and the build's messages."""
+def build_on_papers(folder, fixture) -> dict[str, tuple]:
+    """Return, by paper, the folder ``fixture`` was built into (in ``folder``), and the
+    build's messages."""
     from click.testing import CliRunner
 
     from guidegen.cli import main
 
-    folder = tmp_path_factory.mktemp("docx-pages")
-    shutil.copy(FIXTURE, folder)
+    shutil.copy(fixture, folder)
     found = {}
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(folder)
         for paper in ("a4", "letter"):
-            result = CliRunner().invoke(main, ["-q", "build", FIXTURE.name, "--paper", paper,
+            result = CliRunner().invoke(main, ["-q", "build", fixture.name, "--paper", paper,
                                                "-o", paper], catch_exceptions=False)
             assert result.exit_code == 0, result.output
             found[paper] = (folder / paper, result.stderr)
     return found
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Return, by paper, the folder the fixture was built into and the build's messages."""
+    return build_on_papers(tmp_path_factory.mktemp("docx-pages"), FIXTURE)
 
 
 def test_a_page_the_pdf_starts_inside_a_paragraph_is_a_warning_at_its_text(built):

@@ -13,7 +13,6 @@ page with the PDF's words.
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
@@ -22,6 +21,7 @@ from guidegen.theme import load_templates
 
 from .conftest import DATA
 from .readers import libreoffice_pdfs, page_starts, pdf_pages, pdf_text
+from .test_docx_pages import build_on_papers
 from .test_page_balance import page_fills, text_area
 
 FIXTURE = DATA / "pages" / "acht-dienstleister-lang.yaml"
@@ -39,22 +39,10 @@ def criteria() -> list[str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """Return, by paper, the fixture's PDF and DOCX and the build's messages."""
-    from click.testing import CliRunner
-
-    from guidegen.cli import main
-
-    folder = tmp_path_factory.mktemp("tails")
-    shutil.copy(FIXTURE, folder)
-    found = {}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(folder)
-        for paper in PAPERS:
-            result = CliRunner().invoke(main, ["-q", "build", FIXTURE.name, "--paper", paper,
-                                               "-o", paper], catch_exceptions=False)
-            assert result.exit_code == 0, result.output
-            stem = folder / paper / FIXTURE.stem
-            found[paper] = (stem.with_suffix(".pdf"), stem.with_suffix(".docx"), result.stderr)
-    return found
+    found = build_on_papers(tmp_path_factory.mktemp("tails"), FIXTURE)
+    return {paper: ((folder / FIXTURE.stem).with_suffix(".pdf"),
+                    (folder / FIXTURE.stem).with_suffix(".docx"), said)
+            for paper, (folder, said) in found.items()}
 
 
 def landscape_pages(pdf) -> list[int]:
