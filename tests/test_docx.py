@@ -80,8 +80,13 @@ def test_footer_has_page_and_numpages_fields_with_results(a4):
     xml = footer._element.xml
     assert " PAGE " in xml and " NUMPAGES " in xml
     pages = a4.outputs[(STEMS[0], "pdf")].pages
-    assert footer.paragraphs[0].text == ("TRN-GD-001 · Version 1.0 · Uncontrolled when "
-                                         f"printed\tPage 1 of {pages}")
+    assert footer.paragraphs[0].text == (
+        "TRN-GD-001 · Version 1.0 · Effective November 24, 2026 · Uncontrolled when "
+        f"printed\tPage 1 of {pages}")
+    # number, version and effective date through their properties (the date through its
+    # picture); "Effective", the status's text too, is the label here, not the status
+    assert ' DOCPROPERTY "Effective date" \\@ "MMMM d\', \'yyyy" ' in xml
+    assert 'DOCPROPERTY "Status"' not in xml
     # the title, and at the right the part the page is in (page 2's, as the PDF's: on A4
     # the control block on page 1 leaves page 2 still in the comparison)
     assert document.sections[0].header.paragraphs[0].text == \

@@ -127,7 +127,8 @@ def test_an_output_docx_works_as_a_reference_document(project, cli):
     assert len(names) == len(set(names))
     footer = docx.Document(str(path)).sections[0].footer
     assert [p.text for p in footer.paragraphs] == [
-        "TRN-GD-001 · Version 1.0 · Uncontrolled when printed\tPage 1 of 2"]
+        "TRN-GD-001 · Version 1.0 · Effective November 24, 2026 · Uncontrolled when printed"
+        "\tPage 1 of 2"]
 
 
 def test_relative_urls_in_user_templates_resolve_in_the_user_folder(project, cli):

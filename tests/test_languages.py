@@ -109,6 +109,29 @@ def test_dates_and_lists_are_written_the_way_the_language_writes_them(built):
                         "ja": "CMO、CDMO、CROの比較", "zh-Hans": "CMO、CDMO和CRO的比较"}
 
 
+def test_every_page_s_footer_carries_the_effective_date_in_the_guide_s_language(built):
+    from babel.dates import format_date
+
+    lines = {"cmo-cdmo-cro": "TRN-GD-001 · Version 1.0 · Effective November 24, 2026 · ",
+             "cmo-cdmo-cro.de": "TRN-GD-001 · Version 1.0 · Gültig ab 24. November 2026 · ",
+             "cmo-cdmo-cro.ja": "TRN-GD-001 · 版数 1.0 · 発効日 2026年11月24日 · "}
+    for stem, line in lines.items():
+        pdf = built.path(stem, "pdf")
+        for page in range(1, built.outputs[(stem, "pdf")].pages + 1):
+            assert line in normalize(pdf_text(pdf, "-f", str(page), "-l", str(page))), page
+        assert line in docx_all_text(built.path(stem, "docx"))
+    # every catalogue's label, and the date as its language writes it
+    guide = guidegen.load(DEFAULT_GUIDE)
+    unnamed = guide.model_copy(update={"guide": guide.guide.model_copy(
+        update={"language": None})})
+    day = guide.guide.document.effective
+    for tag in catalogue_tags().values():
+        words = load_catalogue(tag).labels
+        control = document_of(unnamed, language=tag).running.control
+        written = format_date(day, "long", locale=tag.replace("-", "_"))
+        assert f" · {words.effective} {written} · " in control, (tag, control)
+
+
 def test_metadata_keeps_iso_dates_and_names_the_language(built):
     with zipfile.ZipFile(built.path("cmo-cdmo-cro.de", "docx")) as package:
         custom = package.read("docProps/custom.xml").decode("utf-8")

@@ -75,7 +75,8 @@ def test_running_header_and_footer_carry_title_and_document_control(a4):
     path = a4.path(STEMS[0], "pdf")
     second = pdf_text(path, "-f", "2", "-l", "2")
     assert "CMO vs CDMO vs CRO: A Comprehensive Guide" in second
-    assert "TRN-GD-001 · Version 1.0 · Uncontrolled when printed" in second
+    assert ("TRN-GD-001 · Version 1.0 · Effective November 24, 2026 · Uncontrolled when "
+            "printed") in second
 
 
 def test_paper_sizes(a4, letter):

@@ -55,7 +55,7 @@ from .control import control_section, source_files, status_text, watermark
 from .hyphenate import hyphenate_blocks
 from .labels import Labels, control_line
 from .links import print_addresses
-from .running import running_title
+from .running import fitting_control, running_title
 from .widths import matrix_widths
 
 MARK_ROLES: dict[Mark, SpanRole] = {Mark.YES: "mark-yes", Mark.NO: "mark-no",
@@ -63,13 +63,16 @@ MARK_ROLES: dict[Mark, SpanRole] = {Mark.YES: "mark-yes", Mark.NO: "mark-no",
 
 
 def layout_guide(guide: Guide, templates: Templates, labels: Labels, *,
-                 date: datetime.datetime | None = None) -> Document:
+                 date: datetime.datetime | None = None,
+                 beside: tuple[str, ...] = ()) -> Document:
     """Return the document tree of ``guide``, printing ``labels`` (in the guide's language).
 
     The labels are resolved once, by whoever lays the guide out (:func:`.labels_for`; a
     packet resolves its guides' own), and carry the document's :class:`Language`.
+    ``beside``: the guide is a packet's part, whose footer also holds these (the packet's
+    page label): its control line writes the effective date as short as it must to fit.
     """
-    document = _GuideLayout(guide, templates, labels).document(date)
+    document = _GuideLayout(guide, templates, labels, beside).document(date)
     return dataclasses.replace(document, blocks=finish_blocks(
         document.blocks, templates, labels.language, guide.locate()))
 
@@ -87,8 +90,10 @@ def finish_blocks(blocks: Sequence[Block], templates: Templates, language: Langu
 
 
 class _GuideLayout:
-    def __init__(self, guide: Guide, templates: Templates, labels: Labels) -> None:
+    def __init__(self, guide: Guide, templates: Templates, labels: Labels,
+                 beside: tuple[str, ...] = ()) -> None:
         self.guide = guide
+        self.beside = beside
         self.templates = templates
         self.labels = labels
         self.text = labels.texts
@@ -131,7 +136,11 @@ class _GuideLayout:
         return doc.approvals[-1].role if doc.approvals else ""
 
     def control_line(self, info: GuideInfo) -> str:
-        return control_line(info.document, self.text)
+        if not self.beside:
+            return control_line(info.document, self.labels)
+        own = fill(self.text.page, page="99", pages="99")  # the part's own page label
+        return fitting_control(info.document, self.labels, (*self.beside, own),
+                               self.templates.styles)
 
     def blocks(self) -> list[Block]:
         guide = self.guide

@@ -38,11 +38,14 @@ class Labels:
     language: Language
     locales: tuple[str, ...] = (FALLBACK,)
 
-    def date(self, day: datetime.date) -> str:
-        """Return ``day`` written out: "24. November 2026", "2026年11月24日"."""
+    def date(self, day: datetime.date, length: str = "long") -> str:
+        """Return ``day`` written out: "24. November 2026", "2026年11月24日".
+
+        ``length`` is CLDR's: "long", or "medium" where room is short ("24.11.2026").
+        """
         from babel.dates import format_date
 
-        return str(format_date(day, "long", locale=_babel_locale(self.locales)))
+        return str(format_date(day, length, locale=_babel_locale(self.locales)))
 
     def date_pattern(self) -> str:
         """Return the pattern :meth:`date` writes dates in (CLDR's: "d. MMMM y")."""
@@ -124,14 +127,24 @@ def labels_for(guide: Guide, templates: Templates, language: Language) -> Labels
                           where=where or Location(info.title), what=what)
 
 
-def control_line(document: Any, texts: LabelTexts) -> str:
-    """Return a controlled document's line for the footer: number, version, print notice.
+#: how a control line may write its effective date, longest first (CLDR's lengths)
+DATED = ("long", "medium")
 
-    ``document`` is a guide's or a packet's ``document`` block (None: no line).
+
+def control_line(document: Any, labels: Labels, dated: str = DATED[0]) -> str:
+    """Return a controlled document's line for every page's footer.
+
+    Number, version, effective date ("Effective 24 November 2026"), print notice.
+    ``document`` is a guide's or a packet's ``document`` block (None: no line); ``dated``
+    is the CLDR length the date is written in (one of :data:`DATED`): "medium"
+    ("Effective 24 Nov 2026") where room is short, as in a packet's footer.
     """
     if document is None:
         return ""
+    texts = labels.texts
     parts = [document.number, f"{texts.version} {document.version}"]
+    if document.effective:
+        parts.append(f"{texts.effective} {labels.date(document.effective, dated)}")
     notice = [document.print_notice] if document.print_notice else []
     return texts.separator.join(parts + notice)
 

@@ -19,6 +19,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Any, Final
 
+from ..common.labels import fill
 from ..common.language import Language
 from ..content.model import Guide
 from ..content.packet import BUILT_IN_FIELDS, CoverField, Packet
@@ -44,7 +45,8 @@ from ..tree import (
 from .control import EMPTY, source_files, status_text, styled_columns, watermark
 from .guide import blocks, layout_guide
 from .hyphenate import hyphenate_blocks
-from .labels import Labels, control_line, labels_for, resolve_labels
+from .labels import Labels, labels_for, resolve_labels
+from .running import fitting_control
 
 COVER: Final = "cover"  # the cover's role and anchor
 CONTENTS: Final = "contents"  # the contents' anchor
@@ -171,8 +173,13 @@ class PacketLayout:
                         sources=source_files(self.packet, *guides))
 
     def control_line(self) -> str:
-        """Return the packet's document control line (number, version, status)."""
-        return control_line(self.packet.packet.document, self.words)
+        """Return the packet's control line, as short as it must be beside its page label."""
+        return fitting_control(self.packet.packet.document, self.labels,
+                               (self.packet_page(),), self.templates.styles)
+
+    def packet_page(self) -> str:
+        """Return the packet's page label as its widest footer prints it ("Page 99 of 99")."""
+        return fill(self.words.packet_page, page="99", pages="99")
 
     # -- cover and contents --------------------------------------------------------------
 
@@ -288,7 +295,8 @@ class PacketLayout:
             templates = self.templates if not level else \
                 self.templates.with_theme(self.templates.theme.tightened(level))
             self._trees[index, level] = layout_guide(guide, templates, labels,
-                                                     date=self.date)
+                                                     date=self.date,
+                                                     beside=(self.packet_page(),))
         return self._trees[index, level]
 
     # -- the acknowledgement sheet -------------------------------------------------------

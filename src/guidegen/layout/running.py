@@ -1,5 +1,8 @@
 """The running header's title: one line, never two.
 
+The footer's control line of a packet's part shares its line with two page labels; it
+writes its effective date long if the line holds it, else shorter (:func:`fitting_control`).
+
 The header prints the guide's title at the left of every page and the part the page is
 in at the right. A title too long for its share of the line (:data:`SHARE` of the text's
 width) would wrap the header onto two lines; it is cut after its last word that fits
@@ -9,8 +12,12 @@ width) would wrap the header onto two lines; it is cut after its last word that 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from ..common.language import Language
 from ..theme.resolve import Styles
+from .labels import DATED, Labels, control_line
 from .metrics import Face, Measure
 from .widths import text_widths
 
@@ -36,3 +43,19 @@ def running_title(title: str, short: str | None, styles: Styles, language: Langu
         if measure.width(cut, face) <= room:
             return cut
     return title  # one word wider than the room: as it is
+
+
+def fitting_control(document: Any, labels: Labels, beside: Sequence[str],
+                    styles: Styles) -> str:
+    """Return the control line of ``document`` that fits its footer beside ``beside``.
+
+    ``beside`` are the footer's other texts (a packet's page label, the part's), written
+    with their largest numbers. The effective date is written long if the line holds it,
+    else medium ("Gültig ab 14.09.2026"); neither fits: medium (and the PDF's preflight
+    says the footer wraps).
+    """
+    measure = Measure(styles.theme, labels.language)
+    face = Face.of(styles.paragraph("footer"))
+    room = text_widths(styles.theme)[0] - sum(measure.width(text, face) for text in beside)
+    lines = [control_line(document, labels, dated) for dated in DATED]
+    return next((line for line in lines if measure.width(line, face) <= room), lines[-1])

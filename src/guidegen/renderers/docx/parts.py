@@ -28,7 +28,7 @@ from ...theme.resolve import Styles
 from ...tree import Block, Running, Section
 from .. import PageMap
 from . import oxml
-from .properties import add_text
+from .properties import add_text, control_fields
 
 
 @dataclasses.dataclass
@@ -202,7 +202,7 @@ def furniture(word: Any, running: Running, styles: Styles, pages: int | None,
         width = word.page_width - word.left_margin - word.right_margin
         paragraph.paragraph_format.tab_stops.add_tab_stop(Emu(width), WD_TAB_ALIGNMENT.RIGHT)
         if own.control:
-            add_text(paragraph, own.control, properties or {})
+            add_text(paragraph, own.control, control_fields(properties or {}))
         paragraph.add_run("\t")
         for kind, text in own.page:
             if kind == "text":

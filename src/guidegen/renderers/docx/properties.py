@@ -47,6 +47,16 @@ def shown_properties(document: Document) -> dict[str, str]:
     return found
 
 
+def control_fields(fields: Mapping[str, str]) -> dict[str, str]:
+    """Return the ``fields`` a page's control line prints: number, version, effective date.
+
+    Not the status: the line does not print it, and its text can be a word of the line's
+    own ("Effective 24 November 2026", "発効日"), which must not become a field.
+    """
+    return {text: instruction for text, instruction in fields.items()
+            if not instruction.startswith('DOCPROPERTY "Status"')}
+
+
 def word_picture(pattern: str) -> str:
     """Return CLDR's date ``pattern`` ("d. MMMM y") as Word's date picture ("d. MMMM yyyy").
 
