@@ -7,6 +7,7 @@ would; the messages are asserted whole, at the line and column of the key they n
 from __future__ import annotations
 
 import datetime
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -298,9 +299,17 @@ def test_the_default_guide_gains_its_first_release_and_its_approver_and_nothing_
     rows = {table.style.name: [[cell.text for cell in row.cells] for row in table.rows[1:]]
             for table in word.tables if table.style.name in ("Approvals Table", "History Table")}
     assert rows == {
-        "Approvals Table": [["Head of Learning & Development", "", "November 24, 2026", ""]],
+        "Approvals Table": [["Head of Learning & Development", "—", "November 24, 2026",
+                             "—"]],
         "History Table": [["1.0", "November 24, 2026", "—", "Initial release", "—", "—"]]}
     for pdf in (a4.path("cmo-cdmo-cro", "pdf"), a4_libreoffice["cmo-cdmo-cro"]):
         text = normalize(pdf_text(pdf))
-        assert "Approvals Role Name Date Head of Learning & Development" in text, pdf
+        assert ("Approvals Role Name Date Meaning Head of Learning & Development — "
+                "November 24, 2026 —") in text, pdf
         assert "1.0 November 24, 2026 — Initial release — —" in text, pdf
+        # each table's date whole on its row's line (the history's column was too narrow
+        # for it: "November 24," over "2026")
+        lines = pdf_text(pdf, "-layout").splitlines()
+        assert any(re.match(r"\s*1\.0\s+November 24, 2026\s+—\s+Initial release", line)
+                   for line in lines), pdf
+        assert any(re.search(r"\s—\s+November 24, 2026\s+—$", line) for line in lines), pdf

@@ -37,7 +37,8 @@ class LabelTexts(Model):
     audience: str = _label('Before the audience in the title block ("For").')
     document: str = _label("Caption of the document number in the control block.")
     version: str = _label("Caption of the version, also in the footer's control line.")
-    effective: str = _label("Caption of the effective date.")
+    effective: str = _label("Caption of the effective date, also in the footer's control "
+                            "line.")
     approver: str = _label("Caption of who approved the document.")
     page: str = _label("The page number in the footer.", "page", "pages")
     separator: str = _label("Between the parts of the footer's control line and of the key.")

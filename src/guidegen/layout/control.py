@@ -22,6 +22,7 @@ from ..theme import Templates
 from ..tree import Block, Cell, Fields, Heading, Section, Table, Text
 from ..tree.roles import TableRole
 from .labels import Labels
+from .widths import whole_column
 
 Locate = Callable[..., Location | None]
 EMPTY = "—"  # a cell with nothing to say
@@ -99,7 +100,7 @@ def control_section(document: Any, labels: Labels, templates: Templates, locate:
         children += [Heading(3, texts.approvals, "approvals", source=locate(*at, "approvals")),
                      _table((texts.approval_role, texts.approval_name, texts.approval_date,
                              texts.approval_meaning), ("role", "name", "date", "meaning"),
-                            rows, "approvals", templates, locate(*at, "approvals"), blank="")]
+                            rows, "approvals", templates, labels, locate(*at, "approvals"))]
     if document.history:
         history = sorted(enumerate(document.history), key=lambda r: version_key(r[1].version),
                          reverse=True)
@@ -112,7 +113,7 @@ def control_section(document: Any, labels: Labels, templates: Templates, locate:
                              texts.revision_author, texts.revision_change,
                              texts.revision_change_control, texts.revision_approver),
                             ("version", "date", "author", "change", "change_control",
-                             "approver"), revisions, "history", templates,
+                             "approver"), revisions, "history", templates, labels,
                             locate(*at, "history"))]
     # the heading, status and approvals kept on one page; the history may start the next
     head = len(children) - (2 if document.history else 0)
@@ -122,18 +123,22 @@ def control_section(document: Any, labels: Labels, templates: Templates, locate:
 
 def _table(head: Sequence[str], names: Sequence[str],
            rows: Sequence[tuple[Sequence[str], str]], role: TableRole, templates: Templates,
-           source: Location | None, blank: str = EMPTY) -> Table:
+           labels: Labels, source: Location | None) -> Table:
     """Return a table of ``role`` with ``head`` over ``rows``, each row headed by its first.
 
     Each row is its texts and the key of its record; a cell's key is the record's field
-    of ``names``. An empty value prints ``blank`` (an approval not yet signed: room to
-    write) and has no key (Word would move the bookmark of an empty cell out of it).
+    of ``names``. An empty value prints :data:`EMPTY` and has no key (Word would move the
+    bookmark of an empty cell out of it). The ``date`` column is as wide as its dates
+    need to stay whole.
     """
     cells = tuple(Cell((Text(text),), header=True, role="corner" if n == 0 else None)
                   for n, text in enumerate(head))
-    body = tuple(tuple(Cell((Text(text or blank),), header=n == 0,
+    dated = names.index("date")
+    columns = whole_column(styled_columns(templates, role, len(head)), dated,
+                           [row[dated] for row, _ in rows], templates.styles, role,
+                           labels.language)
+    body = tuple(tuple(Cell((Text(text or EMPTY),), header=n == 0,
                             key=f"{record}.{name}" if text else "")
                        for n, (text, name) in enumerate(zip(row, names, strict=True)))
                  for row, record in rows)
-    return Table(cells, body, styled_columns(templates, role, len(head)), role=role,
-                 source=source)
+    return Table(cells, body, columns, role=role, source=source)

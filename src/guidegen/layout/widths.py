@@ -91,6 +91,28 @@ def watermark_width(text: str, styles: Styles) -> float:
     return Measure(styles.theme, Language.of("und")).width(text, face)
 
 
+def whole_column(shares: Sequence[float], index: int, texts: Sequence[str],
+                 styles: Styles, role: str, language: Language) -> tuple[float, ...]:
+    """Return ``shares`` with column ``index`` wide enough for each of ``texts`` on one line.
+
+    A record table's dates ("November 24, 2026") must not wrap; the room is taken from
+    the widest other column. ``role`` is the table's (its cells' face and padding).
+    """
+    look = styles.tables[role]
+    measure, face = Measure(styles.theme, language), Face.of(styles.paragraph(look.cells.body))
+    need = max((measure.width(text, face) for text in texts), default=0.0)
+    # the padding, and half an em for the cell's rules and the renderers' rounding
+    need = (need + 2 * look.padding_horizontal + face.size / 2) / text_widths(styles.theme)[0]
+    widened = list(shares)
+    if need <= widened[index]:
+        return tuple(shares)
+    widest = max((n for n in range(len(widened)) if n != index), key=lambda n: widened[n])
+    give = min(need - widened[index], widened[widest] / 2)
+    widened[index] += give
+    widened[widest] -= give
+    return tuple(widened)
+
+
 def text_widths(theme: Theme) -> tuple[float, float]:
     """Return the width of the text on upright and on landscape pages, in points."""
     width, height = theme.page_size_mm
