@@ -7,6 +7,7 @@ poppler (pdftotext), python-docx, the DOCX's raw header XML and LibreOffice's re
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import zipfile
@@ -265,3 +266,24 @@ def test_a_draft_s_status_property_is_printed_and_reads_back(built):
     # import reads a printed status back as the status, in any language guidegen prints
     assert printed_status(status) == "draft" and printed_status("発効") == "effective"
     assert printed_status("Uncontrolled when printed") is None  # an older file's notice
+
+
+def test_a_packet_s_footer_dates_its_guide_only_as_the_line_holds_it():
+    # a packet's footer centres its page label, leaving the control line half the rest:
+    # the effective date goes medium where the long form would not fit, and where
+    # neither does the line goes without it rather than wrap onto a second line
+    from types import SimpleNamespace
+
+    from guidegen.layout.labels import resolve_labels
+    from guidegen.layout.running import fitting_control
+
+    styles, labels = load_templates().styles, resolve_labels(Language.of("de"))
+
+    def line(notice: str | None, centre: str = "Seite 99 von 99 der Mappe") -> str:
+        document = SimpleNamespace(number="QS-SOP-117", version="3.2", print_notice=notice,
+                                   effective=datetime.date(2026, 9, 14))
+        return fitting_control(document, labels, centre, styles)
+
+    assert line(None, "") == "QS-SOP-117 · Version 3.2 · Gültig ab 14. September 2026"
+    assert line(None) == "QS-SOP-117 · Version 3.2 · Gültig ab 14.09.2026"
+    assert line("Gelenkte Kopie") == "QS-SOP-117 · Version 3.2 · Gelenkte Kopie"

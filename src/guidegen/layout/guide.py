@@ -64,15 +64,16 @@ MARK_ROLES: dict[Mark, SpanRole] = {Mark.YES: "mark-yes", Mark.NO: "mark-no",
 
 def layout_guide(guide: Guide, templates: Templates, labels: Labels, *,
                  date: datetime.datetime | None = None,
-                 beside: tuple[str, ...] = ()) -> Document:
+                 centre: str = "") -> Document:
     """Return the document tree of ``guide``, printing ``labels`` (in the guide's language).
 
     The labels are resolved once, by whoever lays the guide out (:func:`.labels_for`; a
     packet resolves its guides' own), and carry the document's :class:`Language`.
-    ``beside``: the guide is a packet's part, whose footer also holds these (the packet's
-    page label): its control line writes the effective date as short as it must to fit.
+    ``centre``: the guide is a packet's part, whose footer's middle prints this (the
+    packet's page label): its control line writes the effective date as short as it
+    must to fit beside it.
     """
-    document = _GuideLayout(guide, templates, labels, beside).document(date)
+    document = _GuideLayout(guide, templates, labels, centre).document(date)
     return dataclasses.replace(document, blocks=finish_blocks(
         document.blocks, templates, labels.language, guide.locate()))
 
@@ -91,9 +92,9 @@ def finish_blocks(blocks: Sequence[Block], templates: Templates, language: Langu
 
 class _GuideLayout:
     def __init__(self, guide: Guide, templates: Templates, labels: Labels,
-                 beside: tuple[str, ...] = ()) -> None:
+                 centre: str = "") -> None:
         self.guide = guide
-        self.beside = beside
+        self.centre = centre
         self.templates = templates
         self.labels = labels
         self.text = labels.texts
@@ -136,11 +137,9 @@ class _GuideLayout:
         return doc.approvals[-1].role if doc.approvals else ""
 
     def control_line(self, info: GuideInfo) -> str:
-        if not self.beside:
+        if not self.centre:
             return control_line(info.document, self.labels)
-        own = fill(self.text.page, page="99", pages="99")  # the part's own page label
-        return fitting_control(info.document, self.labels, (*self.beside, own),
-                               self.templates.styles)
+        return fitting_control(info.document, self.labels, self.centre, self.templates.styles)
 
     def blocks(self) -> list[Block]:
         guide = self.guide

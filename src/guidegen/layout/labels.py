@@ -131,19 +131,20 @@ def labels_for(guide: Guide, templates: Templates, language: Language) -> Labels
 DATED = ("long", "medium")
 
 
-def control_line(document: Any, labels: Labels, dated: str = DATED[0]) -> str:
+def control_line(document: Any, labels: Labels, dated: str | None = DATED[0]) -> str:
     """Return a controlled document's line for every page's footer.
 
     Number, version, effective date ("Effective 24 November 2026"), print notice.
     ``document`` is a guide's or a packet's ``document`` block (None: no line); ``dated``
     is the CLDR length the date is written in (one of :data:`DATED`): "medium"
-    ("Effective 24 Nov 2026") where room is short, as in a packet's footer.
+    ("Effective 24 Nov 2026") where room is short, as in a packet's footer; None: no
+    date (a packet's footer without room for it).
     """
     if document is None:
         return ""
     texts = labels.texts
     parts = [document.number, f"{texts.version} {document.version}"]
-    if document.effective:
+    if document.effective and dated:
         parts.append(f"{texts.effective} {labels.date(document.effective, dated)}")
     notice = [document.print_notice] if document.print_notice else []
     return texts.separator.join(parts + notice)

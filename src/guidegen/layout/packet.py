@@ -175,7 +175,7 @@ class PacketLayout:
     def control_line(self) -> str:
         """Return the packet's control line, as short as it must be beside its page label."""
         return fitting_control(self.packet.packet.document, self.labels,
-                               (self.packet_page(),), self.templates.styles)
+                               self.packet_page(), self.templates.styles)
 
     def packet_page(self) -> str:
         """Return the packet's page label as its widest footer prints it ("Page 99 of 99")."""
@@ -296,7 +296,7 @@ class PacketLayout:
                 self.templates.with_theme(self.templates.theme.tightened(level))
             self._trees[index, level] = layout_guide(guide, templates, labels,
                                                      date=self.date,
-                                                     beside=(self.packet_page(),))
+                                                     centre=self.packet_page())
         return self._trees[index, level]
 
     # -- the acknowledgement sheet -------------------------------------------------------

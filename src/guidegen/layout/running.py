@@ -12,7 +12,6 @@ width) would wrap the header onto two lines; it is cut after its last word that 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from ..common.language import Language
@@ -45,17 +44,18 @@ def running_title(title: str, short: str | None, styles: Styles, language: Langu
     return title  # one word wider than the room: as it is
 
 
-def fitting_control(document: Any, labels: Labels, beside: Sequence[str],
-                    styles: Styles) -> str:
-    """Return the control line of ``document`` that fits its footer beside ``beside``.
+def fitting_control(document: Any, labels: Labels, centre: str, styles: Styles) -> str:
+    """Return the control line of ``document`` that fits its footer beside ``centre``.
 
-    ``beside`` are the footer's other texts (a packet's page label, the part's), written
-    with their largest numbers. The effective date is written long if the line holds it,
-    else medium ("Gültig ab 14.09.2026"); neither fits: medium (and the PDF's preflight
-    says the footer wraps).
+    ``centre`` is what the middle of the footer prints (a packet's page label, with its
+    largest numbers); being centred, it leaves the control line at the left half of the
+    rest. The effective date is written long if that holds it, else medium ("Gültig ab
+    14.09.2026"); neither fits: the line goes without it (the packet's contents page
+    lists each guide's effective date), rather than wrap onto a second line.
     """
     measure = Measure(styles.theme, labels.language)
     face = Face.of(styles.paragraph("footer"))
-    room = text_widths(styles.theme)[0] - sum(measure.width(text, face) for text in beside)
+    room = (text_widths(styles.theme)[0] - measure.width(centre, face)) / 2
     lines = [control_line(document, labels, dated) for dated in DATED]
-    return next((line for line in lines if measure.width(line, face) <= room), lines[-1])
+    return next((line for line in lines if measure.width(line, face) <= room),
+                control_line(document, labels, None))
