@@ -195,17 +195,16 @@ def test_a_guide_over_its_budget_in_a_packet_is_an_error_at_its_entry(tmp_path):
     assert not (tmp_path / "out" / "short").exists()
 
 
-def margin_lines(pdf: Path, footer: bool = True) -> list[list[str]]:
-    """Return each page's footer (or header) as lines of text: poppler's words below (or
-    above) the text area."""
-    top, bottom = text_area()
+def header_lines(pdf: Path) -> list[list[str]]:
+    """Return each page's running header as lines of text: poppler's words above the text
+    area."""
+    top = text_area()[0]
     found = []
     for page in re.findall(r"<page (.*?)</page>", pdf_text(pdf, "-bbox"), re.S):
-        height = float(re.search(r'height="([\d.]+)"', page).group(1))
         found_words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" '
                                  r'yMax="[\d.]+">(.*?)</word>', page)
         words = sorted((float(y), float(x), word) for x, y, word in found_words
-                       if (float(y) > height - bottom if footer else float(y) < top - 2))
+                       if float(y) < top - 2)
         lines: list[list[tuple[float, str]]] = []
         for n, (y, x, word) in enumerate(words):  # a line: words less than 3 pt apart
             if n == 0 or y - words[n - 1][0] > 3:
@@ -222,7 +221,7 @@ def test_the_docx_of_a_packet_names_the_part_each_page_is_in(packets, name):
     # PDF's on every page the PDF prints one (Word's section that starts with a page left
     # blank before a guide has a header on the guide's title page after it)
     pdf, converted, _ = packets[name]
-    ours, theirs = margin_lines(pdf, footer=False), margin_lines(converted, footer=False)
+    ours, theirs = header_lines(pdf), header_lines(converted)
     assert len(theirs) == len(ours)
     assert [line for n, line in enumerate(theirs) if ours[n]] == [line for line in ours if line]
     if name == "vendor-onboarding":
