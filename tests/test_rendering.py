@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pikepdf
@@ -306,3 +309,37 @@ def test_a_bug_in_the_pdf_helper_is_an_internal_error_as_in_one_process(project,
     assert "internal error: HelperCrashError: KeyError: 'boom' (in the PDF helper process)" \
         in helped.stderr
     PdfHelper._running.stop()  # not to be reused by later tests with the patch in it
+
+
+STOPPED_IMPORT = '''
+import importlib.abc, sys
+from guidegen.renderers.speed import import_weasyprint
+
+class Stopped(BaseException):  # as a time limit stops whatever runs
+    pass
+
+class StopOnce(importlib.abc.MetaPathFinder):
+    armed = True
+    def find_spec(self, name, path, target=None):
+        if self.armed and name == "weasyprint.svg":  # after build.py took weasyprint.html
+            self.armed = False
+            raise Stopped
+        return None
+
+sys.meta_path.insert(0, StopOnce())
+try:
+    import_weasyprint()
+except Stopped:
+    print("stopped")
+print(len(import_weasyprint().HTML(string="<p>x</p>").write_pdf()) > 0)
+'''
+
+
+def test_an_import_of_weasyprint_stopped_halfway_leaves_nothing_half_imported(tmp_path):
+    # a time limit that rang while WeasyPrint was being imported left weasyprint.html
+    # half made inside finished modules; every later PDF of that process failed
+    # ("module 'weasyprint.html' has no attribute 'handle_element'")
+    done = subprocess.run([sys.executable, "-c", STOPPED_IMPORT], capture_output=True,
+                          text=True, check=False, cwd=tmp_path,
+                          env={**os.environ, "GUIDEGEN_CACHE_DIR": str(tmp_path / "cache")})
+    assert done.stdout.split() == ["stopped", "True"], done.stderr

@@ -155,14 +155,17 @@ def import_weasyprint() -> types.ModuleType:
 def _imported() -> types.ModuleType:
     if "weasyprint" in sys.modules:
         return sys.modules["weasyprint"]
-    if not sys.platform.startswith("linux"):
-        return importlib.import_module("weasyprint")
     try:
-        with _fast_lookups(), _deferred_modules(), _compiled_declarations():
-            return importlib.import_module("weasyprint")
-    except Exception:  # any trick failing: WeasyPrint's own import
-        _forget("weasyprint")
+        if sys.platform.startswith("linux"):
+            try:
+                with _fast_lookups(), _deferred_modules(), _compiled_declarations():
+                    return importlib.import_module("weasyprint")
+            except Exception:  # any trick failing: WeasyPrint's own import
+                _forget("weasyprint")
         return importlib.import_module("weasyprint")
+    except BaseException:  # stopped halfway (a time limit): keep no half-imported module
+        _forget("weasyprint")
+        raise
 
 
 def _forget(package: str) -> None:
@@ -175,7 +178,6 @@ def _forget(package: str) -> None:
 @cache
 def _ldconfig_cache() -> str:
     import subprocess
-
     for ldconfig in ("/sbin/ldconfig", "/usr/sbin/ldconfig", "ldconfig"):
         try:
             return subprocess.run([ldconfig, "-p"], capture_output=True, text=True,
