@@ -5,12 +5,15 @@
 A cold ``guidegen build GUIDE --force`` (PDF + DOCX) runs in two processes: this one
 loads the guide, lays it out and draws the PDF's HTML, hands it to the PDF helper
 (forked early, importing WeasyPrint meanwhile), builds the DOCX while the helper lays
-out the PDF, then finishes the DOCX with the PDF's page map and writes both. Its wall
-time is the critical path through these steps. On a shared machine wall time moves
+out the PDF, finishes the DOCX with the PDF's page map as soon as the helper has laid
+out the pages (it writes the PDF meanwhile), and writes both. Its wall time is the
+critical path through these steps. On a shared machine wall time moves
 with everyone's load, so this measures each process's CPU time at every step
 (:mod:`critical_trace`) and adds up the path as two free cores would run it:
 
-    result = max(main reaches the result, max(hand-off, helper ready) + helper's layout)
+    start = max(hand-off, helper ready)
+    DOCX finished = max(main built the DOCX, start + helper laid out the pages) + finishing
+    result = max(DOCX finished, start + helper's layout and PDF)
     critical path = result + what the main process does after it
 
 The runs take turns with ``--against``, another checkout's ``src`` folder (``git
@@ -45,9 +48,11 @@ ROWS = [  # what the table shows: (label, process, step)
     ("layout: hyphenated", "main", "<hyphenate_blocks"),
     ("laid out", "main", "<layout_guide"),
     ("HTML drawn, handed off", "main", ">PdfHelper.submit"),
-    ("DOCX built, waits", "main", ">PdfHelper.result"),
+    ("DOCX built, waits for pages", "main", ">PdfHelper.laid_out"),
+    ("DOCX finished, waits for PDF", "main", ">PdfHelper.result"),
     ("end", "main", "end"),
     ("helper: WeasyPrint imported", "helper", "<weasyprint import"),
+    ("helper: pages laid out, sent", "helper", "pages known"),
     ("helper: PDF laid out, written", "helper", "<lay_out"),
 ]
 
@@ -75,12 +80,22 @@ def run_once(guide: Path, src: str | None, records: Path, scratch: Path) -> dict
 
 
 def path_of(run: dict[str, dict]) -> dict[str, float]:
-    """Return the hand-off, when the helper is ready, and the critical path of ``run``."""
+    """Return the hand-off, when the helper is ready, and the critical path of ``run``.
+
+    Where the helper sends the pages before it writes the PDF, this process finishes
+    the DOCX from when it has both built the DOCX and the pages, then waits for the PDF.
+    """
     main, helper = run["main"], run["helper"]
     ready = main[">PdfHelper.get"] + helper["<weasyprint import"]
     layout = helper["<lay_out"] - helper[">lay_out"]
     handoff = main[">PdfHelper.submit"]
-    result = max(main[">PdfHelper.result"], max(handoff, ready) + layout)
+    start = max(handoff, ready)
+    waits = main[">PdfHelper.result"]
+    if ">PdfHelper.laid_out" in main and "pages known" in helper:
+        pages = start + helper["pages known"] - helper[">lay_out"]
+        waits = max(main[">PdfHelper.laid_out"], pages) + main[">PdfHelper.result"] \
+            - main["<PdfHelper.laid_out"]
+    result = max(waits, start + layout)
     return {"hand-off": handoff, "helper ready": ready, "helper's layout": layout,
             "critical path": result + main["end"] - main["<PdfHelper.result"]}
 

@@ -26,7 +26,8 @@ MARKS: list[tuple[str, float]] = []
 STEPS = {
     "guidegen.cli": ["_options"],  # before the command line was a package
     "guidegen.cli.params": ["options_of"],
-    "guidegen.builder.processes": ["PdfHelper.get", "PdfHelper.submit", "PdfHelper.result"],
+    "guidegen.builder.processes": ["PdfHelper.get", "PdfHelper.submit", "PdfHelper.laid_out",
+                                   "PdfHelper.result"],
     "guidegen.builder.guides": ["load_guides"],
     "guidegen.layout.guide": ["layout_guide", "hyphenate_blocks"],
     "guidegen.layout.labels": ["Labels.date"],
@@ -72,7 +73,8 @@ def wrap(module: ModuleType, names: Sequence[str]) -> None:
 
 
 def in_helper(processes: ModuleType) -> None:
-    """Make the helper note its steps: WeasyPrint imported, the layout, the PDF written."""
+    """Make the helper note its steps: WeasyPrint imported, the layout, its pages sent
+    (before the PDF is written, when the main process asks for them), the PDF written."""
     serve = processes._serve
 
     def traced_serve(*args: Any) -> None:
@@ -83,9 +85,13 @@ def in_helper(processes: ModuleType) -> None:
         pdf.engine.load = timed(pdf.engine.load, "weasyprint import")
         lay_out = pdf.lay_out
 
-        def traced(layout: Any) -> Any:
+        def traced(layout: Any, pages_known: Any = None) -> Any:
+            def known(laid: Any) -> Any:
+                mark("pages known")
+                return pages_known(laid)
+
             mark(">lay_out")
-            rendered = lay_out(layout)
+            rendered = lay_out(layout, *([known] if pages_known else []))
             mark("<lay_out")
             save("helper")
             return rendered

@@ -42,8 +42,8 @@ def test_a_helper_that_dies_is_a_render_error_and_is_replaced(project, cli):
     from guidegen.builder.pipeline import render
 
     try:
-        helper.submit(guide, None)
-        helper.result(5)
+        helper.submit(guide, 5)
+        helper.result()
     except RenderError as exc:
         assert "the PDF helper process stopped unexpectedly" in str(exc)
     else:
@@ -343,3 +343,44 @@ def test_an_import_of_weasyprint_stopped_halfway_leaves_nothing_half_imported(tm
                           text=True, check=False, cwd=tmp_path,
                           env={**os.environ, "GUIDEGEN_CACHE_DIR": str(tmp_path / "cache")})
     assert done.stdout.split() == ["stopped", "True"], done.stderr
+
+
+def test_the_docx_is_finished_while_the_helper_writes_the_pdf(monkeypatch):
+    # the helper (forked after the patches) writes the PDF only once this process has
+    # finished the DOCX with the page map it sent: without the early page map, the two
+    # would wait for each other until the event's timeout, and the helper would say so.
+    # (A fitted guide's DOCX waits for the PDF: the first test covers its bytes; the
+    # default guide is fitted since its revision history, the minimal one is not.)
+    import multiprocessing
+    from contextlib import contextmanager
+
+    import guidegen.renderers.docx.oxml as oxml
+    import guidegen.renderers.pdf.engine as engine
+
+    finished = multiprocessing.get_context("fork").Event()
+    glyph_misses, save = engine.glyph_misses, oxml.save_reproducibly
+
+    @contextmanager
+    def after_the_docx():
+        if not finished.wait(60):  # only a broken build waits this long
+            raise RenderError("the PDF was written before the DOCX was finished")
+        with glyph_misses() as missing:
+            yield missing
+
+    def saved(*args, **kwargs):
+        data = save(*args, **kwargs)
+        finished.set()
+        return data
+
+    monkeypatch.setattr(engine, "glyph_misses", after_the_docx)
+    monkeypatch.setattr(oxml, "save_reproducibly", saved)
+    if PdfHelper._running is not None:
+        PdfHelper._running.stop()
+    try:
+        guide = guidegen.load(DATA / "minimal.yaml")  # not fitted: its first layout stays
+        helped = guidegen.render(guide, ["pdf", "docx"], JOBS_2)
+    finally:
+        PdfHelper._running.stop()  # not to be reused by later tests with the patches in it
+    monkeypatch.undo()
+    alone = guidegen.render(guide, ["pdf", "docx"], JOBS_1)
+    assert helped["docx"].data == alone["docx"].data and helped["pdf"].pages == 1

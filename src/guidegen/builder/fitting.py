@@ -143,6 +143,11 @@ def settle(fit: Fit, first: Rendered,
     return chosen, pdf
 
 
+def fits_as_is(fit: Fit, first: Rendered) -> bool:
+    """Return whether :func:`settle` keeps the document whose first PDF is ``first`` as it is."""
+    return all(_goal(fit, part, first) is None for part in fit.goals)
+
+
 def settled(fit: Fit) -> Levels | None:
     """Return the levels a document with ``fit``'s key was fitted to in this process."""
     return _SETTLED.get(fit.key) if fit.key else None

@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
@@ -94,6 +95,9 @@ class PdfHelper:
         self.memory_limit = memory_limit
         self.pending = False
         self.owner = os.getpid()
+        self._answer: tuple[str, Any] | None = None  # received in place of the laid-out pages
+        self._wait: float | None = None  # seconds the last submit's answers may take
+        self._deadline = 0.0  # when they are late (time.monotonic)
 
     @classmethod
     def get(cls, memory_limit: int | None = None) -> PdfHelper:
@@ -121,30 +125,63 @@ class PdfHelper:
             helper = cls._running = cls(process, ours, memory_limit)
         return helper
 
-    def submit(self, layout: object, time_limit: float | None) -> None:
-        """Start laying out ``layout``, what the renderer's ``prepare_layout`` returned."""
+    def submit(self, layout: object, time_limit: float | None, early: bool = False) -> None:
+        """Start laying out ``layout``, what the renderer's ``prepare_layout`` returned.
+
+        With ``early``, the helper also says where the pages fell before it writes the
+        PDF (:meth:`laid_out`).
+        """
         try:
-            self.connection.send((os.getcwd(), layout, time_limit))
+            self.connection.send((os.getcwd(), layout, time_limit, early))
         except OSError:
             self._lost()
         self.pending = True
+        self._answer = None
+        self._wait = None if time_limit is None else time_limit + _SLACK
+        self._deadline = time.monotonic() + (self._wait or 0.0)
 
-    def result(self, time_limit: float | None) -> Rendered:
+    def laid_out(self) -> Rendered | None:
+        """Return the PDF of the document last submitted ``early``, without its bytes.
+
+        It comes as soon as the pages are laid out: its page count, page map and
+        pagination; the helper writes the PDF meanwhile. None if the helper answered with
+        an error instead (:meth:`result` raises it).
+        """
+        kind, value = self._receive()
+        if kind == "pages":
+            laid: Rendered = value
+            return laid
+        self._answer = (kind, value)
+        return None
+
+    def result(self) -> Rendered:
         """Return the PDF of the document last submitted, or raise its error."""
-        wait = None if time_limit is None else time_limit + _SLACK
-        try:
-            if not self.connection.poll(wait):
-                self.stop()
-                raise RenderError(f"the PDF helper did not answer within {wait:g} s and "
-                                  "was stopped (see --time-limit)")
-            outcome, value = self.connection.recv()
-        except (EOFError, OSError):
-            self._lost()
+        outcome, value = self._answer or self._receive()
+        if outcome == "pages":  # sent early, not asked for: the PDF follows
+            outcome, value = self._receive()
         self.pending = False
+        self._answer = None
         if outcome in ("error", "crash"):
             raise value
         rendered: Rendered = value
         return rendered
+
+    def _receive(self) -> tuple[str, Any]:
+        """Return the helper's next message, waiting until the submit's time limit is out.
+
+        All of a document's answers come within its time limit (and ``_SLACK``) of its
+        submit; the helper keeps to the limit itself.
+        """
+        try:
+            if not self.connection.poll(None if self._wait is None
+                                        else max(0.0, self._deadline - time.monotonic())):
+                self.stop()
+                raise RenderError(f"the PDF helper did not answer within {self._wait:g} s "
+                                  "and was stopped (see --time-limit)")
+            message: tuple[str, Any] = self.connection.recv()
+        except (EOFError, OSError):
+            self._lost()
+        return message
 
     def _lost(self) -> None:
         self.stop()
@@ -198,13 +235,14 @@ def _serve(connection: Connection, parent: int, memory_limit: int,
     limit_memory(memory_limit + _spawn_slack())
     while True:
         try:
-            cwd, layout, time_limit = connection.recv()
+            cwd, layout, time_limit, early = connection.recv()
         except (EOFError, OSError):
             return
         try:
             os.chdir(cwd)  # error messages name files relative to the caller's folder
             with limited_time(time_limit, f"laying out the {renderer.name.upper()}"):
-                reply: tuple[str, Any] = ("ok", lay_out(layout))
+                reply: tuple[str, Any] = ("ok", lay_out(layout, (
+                    lambda laid: connection.send(("pages", laid))) if early else None))
         except GuidegenError as exc:
             reply = ("error", exc)
         except MemoryError:

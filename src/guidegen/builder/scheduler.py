@@ -182,7 +182,7 @@ def _render_formats(task: Task, helper: PdfHelper | None) -> Results:
     if aside is not None and helper is not None:
         with limited_time(task.time_limit, task.what(aside.name)):
             layout = aside.module().prepare_layout(task.document, task.context)
-        helper.submit(layout, task.time_limit)
+        helper.submit(layout, task.time_limit, _early(task))
     else:
         helper = None
     try:
@@ -206,7 +206,10 @@ def _render(task: Task, helper: PdfHelper | None, started: float) -> Results:
     pages = paginating(RENDERERS)  # a fitted document takes its page count and fullness
     if pages is not None and (pages.name in task.formats or (task.fit is not None and paged)):
         if helper is not None:
-            first = helper.result(task.time_limit)
+            early = helper.laid_out() if _early(task) else None
+            if early is not None and early.page_map is not None and _as_is(task, early):
+                results = _finish(task, finishers, early.page_map)  # as the PDF is written
+            first = helper.result()
         else:
             finish = finishers.pop(pages.name)[0] if pages.name in finishers \
                 else _preparer(task, pages.name)
@@ -221,15 +224,39 @@ def _render(task: Task, helper: PdfHelper | None, started: float) -> Results:
         task = replace(task, context=replace(task.context, pages_hint=first.pages,
                                              page_map=first.page_map))
     context = task.context
-    for name in task.formats:
-        if name in results:
-            continue
-        finish, seconds = finishers[name]
+    results |= _finish(task, {name: finisher for name, finisher in finishers.items()
+                              if name not in results},
+                       context.page_map or PageMap(context.pages_hint))
+    return {name: results[name] for name in task.formats}
+
+
+def _early(task: Task) -> bool:
+    """Return whether the helper is to say where the PDF's pages fell before writing it.
+
+    It is when some format of ``task`` takes the PDF's page map: unless the pages say
+    the document must be fitted to them, that format is finished while the helper
+    writes the PDF (:mod:`..renderers.speed`).
+    """
+    return any(RENDERERS[name].needs_page_map for name in task.formats)
+
+
+def _as_is(task: Task, first: Rendered) -> bool:
+    """Return whether ``task``'s document stays as its first PDF ``first`` laid it out."""
+    from .fitting import fits_as_is
+
+    return task.fit is None or fits_as_is(task.fit, first)
+
+
+def _finish(task: Task, finishers: dict[str, tuple[Finisher, float]],
+            page_map: PageMap) -> Results:
+    """Return each of ``finishers`` finished with ``page_map``, with the seconds it took."""
+    results: Results = {}
+    for name, (finish, seconds) in finishers.items():
         began = time.perf_counter()
         with limited_time(task.time_limit, task.what(name)):
-            result = finish(context.page_map or PageMap(context.pages_hint))
+            result = finish(page_map)
         results[name] = (result, seconds + time.perf_counter() - began)  # not the wait
-    return {name: results[name] for name in task.formats}
+    return results
 
 
 def _fitted_already(task: Task) -> Task:
@@ -295,7 +322,7 @@ def _layer(task: Task, helper: PdfHelper | None) -> Layer:
             if helper is None or not pages.runs_in_helper:
                 return get_preparer(pages.name)(document, context)(None)
             helper.submit(pages.module().prepare_layout(document, context), task.time_limit)
-        return helper.result(task.time_limit)
+        return helper.result()
 
     return lay
 

@@ -2,85 +2,61 @@
 
 A cold build's critical path is the main process loading the guide and drawing its
 HTML, then the PDF helper process laying it out; the helper imports WeasyPrint
-meanwhile. Measured with ``valgrind --tool=callgrind`` (instruction counts, which do not
-depend on what else the machine is doing) on the default guide, the import plus the
-first PDF went from 4.23G instructions to 2.50G with the first three tricks (the PDF's
-bytes are the same), and the HTML from 36 ms to 6.5 ms with the last:
+meanwhile. What each trick buys was measured in callgrind instructions (which do not
+depend on the machine's load) or, from the sixth on, as the CPU time of that path
+(``bench/critical.py``, taking turns with the code before); every fixture's outputs
+kept their bytes. docs/development.md keeps the measurements' history.
 
 * **Library lookups.** WeasyPrint finds Pango, HarfBuzz and fontconfig by trying several
-  library names each; every miss makes :func:`ctypes.util.find_library` run ``ldconfig``
-  and then ``gcc`` and ``ld`` in subprocesses, a quarter of a second per build. During
-  the import we answer those lookups from one reading of the ``ldconfig`` cache.
-* **Compiled C declarations (-0.61G).** WeasyPrint declares Pango's and HarfBuzz's API to
-  cffi as C source, which pycparser parses in every process, and cffi parses every type
-  string (``"PangoRectangle *"``) the same way, each prefixed by the library's ~70
-  typedefs. cffi's out-of-line mode does this once: the declarations are compiled into a
-  small Python module (cached in the project's ``.guidegen-cache/``, keyed by a hash of the
-  declarations and the versions) that ``_cffi_backend`` loads directly and whose types it
-  parses in C. The first build on a machine writes it; pycparser is never imported again.
-  WeasyPrint keeps the object that stands in for ``cffi.FFI()`` (:class:`_CompiledFFI`);
-  it remembers each name it forwards to the compiled FFI, so the default guide's 2-page
-  PDF forwards 9 lookups instead of 8,273 (``ffi.new``, ``ffi.NULL``, ``ffi.gc``, ...):
-  loading, laying out and writing it in one process, 4.49G -> 4.45G instructions (-45M,
-  1%; medians of three callgrind runs each, every run within 10M of its median).
+  library names each; every miss makes :func:`ctypes.util.find_library` run ``ldconfig``,
+  ``gcc`` and ``ld`` in subprocesses, a quarter of a second per build. During the import
+  we answer those lookups from one reading of the ``ldconfig`` cache.
+* **Compiled C declarations (-0.61G instructions).** WeasyPrint declares Pango's and
+  HarfBuzz's API to cffi as C source, which pycparser parses in every process. cffi's
+  out-of-line mode does it once: the declarations are compiled into a small Python module
+  (in the project's ``.guidegen-cache/``, keyed by a hash of the declarations and the
+  versions) that ``_cffi_backend`` loads directly. WeasyPrint keeps the object that
+  stands in for ``cffi.FFI()`` (:class:`_CompiledFFI`); it remembers each name it
+  forwards, so a 2-page PDF forwards 9 lookups instead of 8,273 (-45M, 1%).
 * **Font tools not needed (-0.35G).** WeasyPrint imports fontTools' subsetter and
   variable-font instancer at start-up; with HarfBuzz's subsetter (which ``./dev``
-  installs) and static TrueType fonts it never calls them. They are imported only if
-  used.
+  installs) and static TrueType fonts it never calls them. They are imported if used.
 * **Hyphenation patterns** are loaded by a helper or worker process while it waits for its
   first document (:func:`warm_hyphenation`), not during its first layout (40 ms, German).
 * **Each style rule made ready once per process** (:mod:`.speed_css`: 30-50 ms of
   each further document a process lays out with the same rules, whatever its title).
-* **Compiled templates (-29 ms).** Jinja compiles every template to Python each process;
-  its bytecode cache keeps the compiled code in the same cache folder, keyed by the
-  template's name and source (:func:`template_cache`).
-
-The rest is measured as the CPU time of a cold build's critical path (this process until
-the helper has its HTML, then the helper's layout, then what is left here:
-``bench/critical.py``, builds of the default guide taking turns with the code before on a
-busy 2-core machine, so the absolute numbers are high); every fixture's outputs kept
-their bytes (100+ files: A4, Letter, HTML, --jobs 1, a packet). Hand-off 459 -> 406 ms,
-critical path 735 -> 696 ms (medians of 9) with the first two; 393 -> 334 and 662 -> 609
-ms (minimums of 7) with the next five; 383 -> 341 and 677 -> 631 ms with the last:
-
+* **Compiled templates (-29 ms).** Jinja's bytecode cache keeps the compiled templates
+  in the same folder, keyed by the template's name and source (:func:`template_cache`).
 * **A quicker start** (:func:`fast_start`, first thing in ``build`` and ``check``): the
-  garbage collector looks at the youngest objects every 10,000 new ones instead of
-  Python's 700 (a build's imports and layouts make millions of objects that live to its
-  end; the helper's import and first PDF took 3.20G -> 3.10G instructions), and pydantic
-  does not read every installed package's entry points for plugins (11 ms).
-* **Modules not imported**: ``urllib.request`` (with http, ssl and email: 10 ms) was
-  imported for ``url2pathname`` (:mod:`guidegen.renderers.urls`) and by
-  ``xml.sax.saxutils`` for ``escape`` (:mod:`guidegen.renderers.docx.oxml.package`).
+  garbage collector looks at the youngest objects every 10,000 new ones instead of 700
+  (3.20G -> 3.10G instructions for the helper), and pydantic's plugin loader, which
+  imports ``importlib.metadata`` to find no plugins (18 ms), is stood in for.
+* **Modules not imported**: ``urllib.request`` (with http, ssl and email: 10 ms) for
+  ``url2pathname`` (:mod:`guidegen.renderers.urls`) and by ``xml.sax.saxutils``
+  (:mod:`guidegen.renderers.docx.oxml.package`); tinycss2 and ``xml.etree``, which only
+  the HTML output's URL scan needs (3-5 ms).
 * **The helper forked first** with ``--force``
   (:func:`guidegen.builder.scheduler.start_helper_early`): before the build's machinery,
   YAML and the content model are imported (-15 to -20 ms to its start).
 * **Plain text read without markdown-it** (:mod:`guidegen.content.markup`): a text
-  CommonMark reads as itself (all 29 of the default guide's) is not parsed, so a build of
-  such a guide imports neither markdown-it nor linkify-it (28-45 ms) nor parses (6 ms).
-* **No package metadata**: pydantic's plugin loader, which imports
-  ``importlib.metadata`` to find no plugins (18 ms), is stood in for (:func:`fast_start`).
-* **Modules the PDF's HTML does not need** are imported where used: tinycss2 and
-  ``xml.etree`` by the HTML output's URL scan (3-5 ms).
-* **Each word's hyphenation points** are found once per process (the default guide's
-  pass 15 -> 13 ms cold, 6.7 -> 1.9 ms warm; :mod:`guidegen.layout.hyphenate`). The
-  whole hyphenation of a cold build is about 20 ms of CPU, not the 270 ms once estimated.
-* **Dataclass methods and annotations compiled once** (:func:`fast_start`):
-  dataclasses write each class's ``__init__``, ``__repr__``, ``__eq__`` (and more) as
-  source and compile it in every process, 500 functions of 130 classes before the helper
-  has its HTML (50-60 ms of CPU); typing compiles each annotation pydantic reads as text
-  (1,070 of them, 8 ms). Their code is kept in the cache folder, keyed by the source
-  text (and the Python and guidegen versions), saved as the command ends
-  (:func:`save_compiled`), and only looked up by the next build.
-
-(The helper making its first layout's font configuration while it waits saved 8 ms more,
-but then a helper over ``--memory-limit`` failed inside Pango without saying it was out
-of memory: left out.)
+  CommonMark reads as itself is not parsed, so the default guide imports neither
+  markdown-it nor linkify-it (28-45 ms) nor parses (6 ms).
+* **Each word's hyphenation points** are found once per process
+  (:mod:`guidegen.layout.hyphenate`: the default guide's pass 15 -> 13 ms cold).
+* **Dataclass methods and annotations compiled once** (:func:`fast_start`): dataclasses
+  write each class's ``__init__``, ``__repr__``, ``__eq__`` (and more) as source and
+  compile it, 500 functions before the helper has its HTML (50-60 ms); typing compiles
+  each annotation pydantic reads as text (1,070, 8 ms). Their code is kept in the cache
+  folder, keyed by the source text (and the Python and guidegen versions), saved as the
+  command ends (:func:`save_compiled`), and only looked up by the next build.
+* **The pages before the PDF** (:meth:`guidegen.builder.processes.PdfHelper.laid_out`):
+  the helper sends where the pages fell (page count, page map, pagination) as soon as
+  they are laid out, and writes the PDF while this process finishes the DOCX with them,
+  unless the pages say the document is to be fitted (critical path -32 ms, 5%).
 
 Any failure of a trick falls back to the plain way, so the worst case is the usual speed.
 The compiled declarations and code are loaded only from a file this user alone can
 write, the compiled templates only from such a folder.
-
-Speed work outside the renderers lives where its subject does: docs/development.md lists it.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ each recipient's PDF from its pages.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -79,12 +79,15 @@ def prepare_layout(document: Document, context: RenderContext,
                   attachments, document.meta.date)
 
 
-def lay_out(layout: Layout) -> Rendered:
+def lay_out(layout: Layout, pages_known: Callable[[Rendered], object] | None = None
+            ) -> Rendered:
     """Return the PDF WeasyPrint makes of ``layout``, fetching only what the project ships.
 
     A table whose last rows are left alone on a page is laid out again with its split
-    balanced (:mod:`.tails`), if that takes no more pages. Raise
-    :class:`~guidegen.errors.ResourceError` if some text has no font to draw it.
+    balanced (:mod:`.tails`), if that takes no more pages. ``pages_known`` is told where
+    the final pages fell as soon as they are laid out, before the PDF is written (see
+    :func:`written`; a helper sends it on). Raise :class:`~guidegen.errors.ResourceError`
+    if some text has no font to draw it.
     """
     document, fetcher = laid_out(layout)
     with refused_urls_as_errors():
@@ -98,12 +101,12 @@ def lay_out(layout: Layout) -> Rendered:
                 problems, pagination = inspect(document_even, even.sources,
                                                even.fallback, even.limits)
             pages = tuple(tail.page for tail in tails)
-            made = written(document_even, even, fetcher_even,
-                           found=(problems, replace(pagination, balanced=pages)))
             kept = tuple((even.sources[tail.src], tail.keep) for tail in tails
                          if tail.src < len(even.sources))
-            return replace(made, page_map=made.page_map and replace(made.page_map, kept=kept))
-    return written(document, layout, fetcher, found=found)
+            return written(document_even, even, fetcher_even,
+                           found=(problems, replace(pagination, balanced=pages)),
+                           pages_known=pages_known, kept=kept)
+    return written(document, layout, fetcher, found=found, pages_known=pages_known)
 
 
 def laid_out(layout: Layout) -> tuple[Laid, Any]:
@@ -117,16 +120,27 @@ def laid_out(layout: Layout) -> tuple[Laid, Any]:
 
 
 def written(document: Laid, layout: Layout, *fetchers: Any,
-            found: tuple[list[Problem], Pagination] | None = None) -> Rendered:
+            found: tuple[list[Problem], Pagination] | None = None,
+            pages_known: Callable[[Rendered], object] | None = None,
+            kept: tuple[tuple[Location, int], ...] = ()) -> Rendered:
     """Return the PDF of the laid-out ``document``, after the preflight.
 
     ``layout`` is the one whose ``data-src`` indexes its pages carry; raise what any of
     ``fetchers`` refused, and a :class:`~guidegen.errors.ResourceError` if some text
-    has no font to draw it. ``found`` is what the preflight found, if it has run.
+    has no font to draw it. ``found`` is what the preflight found, if it has run;
+    ``kept`` the tables whose last rows were kept together (:mod:`.tails`).
+    ``pages_known`` is given the result before the PDF is written, without its bytes
+    (:mod:`..speed`: the DOCX is finished meanwhile).
     """
     with refused_urls_as_errors():
         warnings, pagination = found or inspect(document, layout.sources, layout.fallback,
                                                 layout.limits)
+        pages = page_map(document, layout.sources)
+        if pages is not None and kept:
+            pages = replace(pages, kept=kept)
+        laid = Rendered(b"", len(document.pages), tuple(warnings), pages, pagination)
+        if pages_known is not None:
+            pages_known(laid)
         with engine.glyph_misses() as missing:
             data = document.write_pdf(layout.attachments, layout.date)
     for fetcher in fetchers:
@@ -134,8 +148,7 @@ def written(document: Laid, layout: Layout, *fetchers: Any,
             raise TemplateError(fetcher.refused[0])
     if missing:
         raise missing_glyph_error(document, list(missing), layout.sources, layout.fallback)
-    return Rendered(data, len(document.pages), tuple(warnings),
-                    page_map(document, layout.sources), pagination)
+    return replace(laid, data=data)
 
 
 __all__ = ["ARCHIVAL", "Layout", "laid_out", "lay_out", "prepare_layout", "written"]
