@@ -23,7 +23,7 @@ DEFAULT_GUIDE = ROOT / "content" / "cmo-cdmo-cro.yaml"
 TRANSLATIONS = [ROOT / "content" / f"cmo-cdmo-cro.{language}.yaml" for language in ("de", "ja")]
 T = TypeVar("T")
 # Builds run in many temporary projects: they share the repository's speed caches
-# (renderers/speed.py) rather than each start cold in its own .guidegen-cache/.
+# (renderers/speed/) rather than each start cold in its own .guidegen-cache/.
 os.environ.setdefault("GUIDEGEN_CACHE_DIR", str(ROOT / ".guidegen-cache"))
 # Seconds a wait on another process (chromium, a guidegen run) gives up after: a bound
 # only a machine far slower than any CI runner reaches (the suite passes at load 30 on

@@ -97,15 +97,14 @@ def test_the_glyph_miss_hook_hears_characters_no_font_has():
 
 
 def test_only_the_engine_touches_weasyprint():
-    # the speed tricks import it (renderers/speed.py, and speed_css.py beside it);
-    # everything else asks the engine (its pages and boxes, its hooks, its writing and its
-    # replayed painting are modules of its own, which only the engine imports)
+    # the speed tricks import it (renderers/speed/); everything else asks the engine
+    # (its pages and boxes, its hooks, its writing and its replayed painting are modules
+    # of its own, which only the engine imports)
     parts = {"engine_boxes.py", "engine_hooks.py", "engine_writing.py", "engine_painting.py"}
     pdf = ROOT / "src/guidegen/renderers/pdf"
     assert {path.name for path in pdf.glob("engine_*.py")} == parts
     allowed = {pdf / "engine.py", *(pdf / name for name in parts),
-               ROOT / "src/guidegen/renderers/speed.py",
-               ROOT / "src/guidegen/renderers/speed_css.py"}
+               *(ROOT / "src/guidegen/renderers/speed").glob("*.py")}
     for path in sorted((ROOT / "src" / "guidegen").rglob("*.py")):
         if path in allowed:
             continue
@@ -145,7 +144,7 @@ def test_whatever_the_engine_does_first_imports_weasyprint_with_the_speed_tricks
 
 
 def test_the_stand_in_for_cffi_looks_each_name_up_once():
-    # WeasyPrint calls ffi.new, ffi.NULL, ffi.gc thousands of times per PDF (speed.py)
+    # WeasyPrint calls ffi.new, ffi.NULL, ffi.gc thousands of times per PDF (renderers/speed)
     from guidegen.renderers.speed import _CompiledFFI
 
     lookups = []

@@ -217,14 +217,14 @@ print(json.dumps({"compiled": compiled, "repr": repr(point),
 """
 
 
-def made_in_a_fresh_process(cache: Path, trick: bool) -> dict:
-    """Return what :data:`MADE` printed, run with the cache folder ``cache``."""
+def made_in_a_fresh_process(cache: Path, trick: bool, code: str = MADE) -> dict:
+    """Return what ``code`` (:data:`MADE`) printed, run with the cache folder ``cache``."""
     import json
     import os
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-c", MADE, str(cache),
+    result = subprocess.run([sys.executable, "-c", code, str(cache),
                              "trick" if trick else "plain"], capture_output=True, text=True,
                             check=True,
                             env={**os.environ, "GUIDEGEN_CACHE_DIR": str(cache / "guidegen")})
@@ -252,7 +252,40 @@ def test_dataclass_methods_and_annotations_are_compiled_once_and_do_what_they_di
     assert saved.stat().st_mode & 0o777 == 0o600
 
 
-def test_a_command_saves_the_methods_it_compiled_as_it_ends(tmp_path):
+# Compile regular expressions in a fresh process as MADE does; print how many re parsed
+# and what each pattern is and finds.
+PATTERNS = """
+import json, re, sys
+from re import _parser
+from guidegen.renderers import speed
+if sys.argv[2] == "trick":
+    speed.fast_start()
+parsed, parse = [], _parser.parse
+_parser.parse = lambda *args: (parsed.append(1), parse(*args))[1]
+re.purge()
+found = []
+for pattern, flags, text in [(r"(?P<word>\\w+)-(?P<n>\\d+)", 0, "abc-12"), ("é+", re.I, "xÉé"),
+                             (rb"(?i)ab+c", 0, b"xABBC"), (r"(a) | (b)", re.X, "b")]:
+    compiled = re.compile(pattern, flags)
+    match = compiled.search(text)
+    found.append([repr(compiled), compiled.groups, dict(compiled.groupindex),
+                  repr(match.group(0)), repr(match.groups())])
+speed.save_compiled()
+print(json.dumps({"compiled": len(parsed), "found": found}))
+"""
+
+
+def test_regular_expressions_are_parsed_once_and_find_what_they_found(tmp_path):
+    plain = made_in_a_fresh_process(tmp_path, False, PATTERNS)
+    first = made_in_a_fresh_process(tmp_path, True, PATTERNS)
+    second = made_in_a_fresh_process(tmp_path, True, PATTERNS)
+    assert plain["compiled"] == first["compiled"] == 4 and second["compiled"] == 0
+    assert plain["found"] == first["found"] == second["found"]
+    assert plain["found"][0][1:] == [2, {"word": 1, "n": 2}, "'abc-12'", "('abc', '12')"]
+    assert plain["found"][1][3] == "'Éé'" and plain["found"][2][3] == "b'ABBC'"
+
+
+def test_a_command_saves_the_methods_and_patterns_it_compiled_as_it_ends(tmp_path):
     import os
     import subprocess
     import sys
@@ -263,10 +296,12 @@ def test_a_command_saves_the_methods_it_compiled_as_it_ends(tmp_path):
     (saved,) = (tmp_path / "guidegen").glob("compiled-*.marshal")
     import marshal
 
-    texts = marshal.loads(saved.read_bytes())
+    kept = marshal.loads(saved.read_bytes())
+    texts = [key for key in kept if isinstance(key, str)]
     # the methods of the errors, the tree, the options, the theme...
     assert sum(text.startswith("exec:def __create_fn__(") for text in texts) > 200
     assert any(text.startswith("eval:") for text in texts)  # annotations pydantic read
+    assert sum(isinstance(key, tuple) for key in kept) > 20  # the patterns it compiled
 
 
 def test_a_build_keeps_its_caches_in_the_project_and_writes_nothing_in_home(tmp_path):

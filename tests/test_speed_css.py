@@ -1,4 +1,4 @@
-"""Each style rule made ready once per process (guidegen.renderers.speed_css)."""
+"""Each style rule made ready once per process (guidegen.renderers.speed.css)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from guidegen import BuildOptions
-from guidegen.renderers import speed_css
+from guidegen.renderers.speed import css as speed_css
 from guidegen.renderers.speed import import_weasyprint
 
 from .conftest import DATA

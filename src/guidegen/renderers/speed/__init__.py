@@ -23,7 +23,7 @@ kept their bytes. docs/development.md keeps the measurements' history.
   installs) and static TrueType fonts it never calls them. They are imported if used.
 * **Hyphenation patterns** are loaded by a helper or worker process while it waits for its
   first document (:func:`warm_hyphenation`), not during its first layout (40 ms, German).
-* **Each style rule made ready once per process** (:mod:`.speed_css`: 30-50 ms of
+* **Each style rule made ready once per process** (:mod:`.css`: 30-50 ms of
   each further document a process lays out with the same rules, whatever its title).
 * **Compiled templates (-29 ms).** Jinja's bytecode cache keeps the compiled templates
   in the same folder, keyed by the template's name and source (:func:`template_cache`).
@@ -43,12 +43,17 @@ kept their bytes. docs/development.md keeps the measurements' history.
   markdown-it nor linkify-it (28-45 ms) nor parses (6 ms).
 * **Each word's hyphenation points** are found once per process
   (:mod:`guidegen.layout.hyphenate`: the default guide's pass 15 -> 13 ms cold).
-* **Dataclass methods and annotations compiled once** (:func:`fast_start`): dataclasses
-  write each class's ``__init__``, ``__repr__``, ``__eq__`` (and more) as source and
-  compile it, 500 functions before the helper has its HTML (50-60 ms); typing compiles
-  each annotation pydantic reads as text (1,070, 8 ms). Their code is kept in the cache
-  folder, keyed by the source text (and the Python and guidegen versions), saved as the
-  command ends (:func:`save_compiled`), and only looked up by the next build.
+* **Dataclass methods and annotations compiled once** (:func:`fast_start`, :mod:`.kept`):
+  dataclasses write each class's ``__init__``, ``__repr__``, ``__eq__`` (and more) as
+  source and compile it, 500 functions before the helper has its HTML (50-60 ms); typing
+  compiles each annotation pydantic reads as text (1,070, 8 ms). Their code is kept in
+  the cache folder, keyed by the source text (and the Python and guidegen versions),
+  saved as the command ends (:func:`save_compiled`), and only looked up by the next build.
+* **Regular expressions parsed once** (:mod:`.kept`): :mod:`re` parses each pattern in
+  Python and compiles it to its engine's code, 112 patterns before the helper has its
+  HTML: 14.5 -> 0.6 ms of CPU for the same patterns (load 18; those compiled as the
+  command line is imported, before :func:`fast_start`, are not kept); the engine's code
+  is kept with the compiled methods.
 * **The pages before the PDF** (:meth:`guidegen.builder.processes.PdfHelper.laid_out`):
   the helper sends where the pages fell (page count, page map, pagination) as soon as
   they are laid out, and writes the PDF while this process finishes the DOCX with them,
@@ -75,6 +80,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .kept import _CODE, CACHE_NAME, compile_once_per_machine, save_compiled
+from .kept import cache_folder as _cache_folder
+from .kept import trusted as _trusted
+
+__all__ = ["CACHE_NAME", "_CODE", "fast_start", "import_weasyprint", "save_compiled",
+           "template_cache", "warm_hyphenation"]
+
 # fontTools modules WeasyPrint imports but only uses for WOFF, variable and bitmap fonts,
 # and for subsetting without HarfBuzz; the names it imports from them that it calls.
 _DEFERRED = {"fontTools.subset": (), "fontTools.varLib": (),
@@ -82,7 +94,6 @@ _DEFERRED = {"fontTools.subset": (), "fontTools.varLib": (),
 _LOCK = threading.Lock()
 _YOUNG = 10_000  # objects between two collections of the youngest generation (fast_start)
 _PLUGIN_LOADER = "pydantic.plugin._loader"
-CACHE_NAME = ".guidegen-cache"  # a project's cache folder (_cache_folder)
 
 
 def fast_start() -> None:
@@ -94,7 +105,7 @@ def fast_start() -> None:
     code they compile from the cache. Forked helpers and workers inherit all three.
     """
     gc.set_threshold(_YOUNG, *gc.get_threshold()[1:])
-    _compile_once_per_machine()
+    compile_once_per_machine()
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if os.environ["PYDANTIC_DISABLE_PLUGINS"] == "__all__" \
             and _PLUGIN_LOADER not in sys.modules:
@@ -113,7 +124,7 @@ def warm_hyphenation(tag: str) -> None:
     for German. A helper or worker process calls this while it waits for its first
     document, with the language the build's guides most likely use.
     """
-    from ..layout.patterns import patterns_for
+    from ...layout.patterns import patterns_for
 
     patterns_for(tag)
 
@@ -122,7 +133,7 @@ def import_weasyprint() -> types.ModuleType:
     """Return the ``weasyprint`` module, imported with the tricks above."""
     with _LOCK:  # one import at a time: lookups and cffi are swapped process-wide meanwhile
         module = _imported()
-        from .speed_css import install
+        from .css import install
 
         install()  # each stylesheet made ready once per process
         return module
@@ -270,33 +281,6 @@ def _compiled(source: str) -> Any:
     return module.ffi
 
 
-def _cache_folder() -> Path:
-    """Return the folder the caches are kept in: ``GUIDEGEN_CACHE_DIR``, or the project's.
-
-    The project is the nearest folder from here up with a ``guidegen.yaml``, else this one
-    (as :func:`guidegen.project.config.load_project` decides); its cache is
-    ``.guidegen-cache/``, so a build writes nothing outside the project.
-    """
-    named = os.environ.get("GUIDEGEN_CACHE_DIR")
-    if named:
-        return Path(named)
-    here = Path.cwd()
-    for folder in (here, *here.parents):
-        if os.path.lexists(folder / "guidegen.yaml"):
-            return folder / CACHE_NAME
-    return here / CACHE_NAME
-
-
-def _trusted(path: Path, kind: int = stat.S_IFREG) -> bool:
-    """Return whether ``path`` is a file (or ``kind``) only this user could have written."""
-    try:
-        info = path.lstat()
-    except OSError:
-        return False
-    return (stat.S_IFMT(info.st_mode) == kind and info.st_uid == os.getuid()
-            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
-
-
 # -- compiled templates --------------------------------------------------------------------
 
 def template_cache() -> Any:
@@ -308,7 +292,7 @@ def template_cache() -> Any:
     """
     import jinja2
 
-    from ..version import __version__
+    from ...version import __version__
 
     folder = _cache_folder() / f"templates-{__version__}-jinja{jinja2.__version__}"
     with suppress(OSError):
@@ -338,79 +322,3 @@ def _write_compiled(source: str, path: Path) -> None:
     finally:
         with suppress(OSError):
             os.unlink(temporary)
-
-
-# -- code compiled once -------------------------------------------------------------------
-
-_CODE: dict[str, types.CodeType] = {}  # code compiled from source text, by mode and text
-_SAVED = [0]  # how many of them the cache file holds
-
-
-def _code_file() -> Path:
-    from ..version import __version__
-
-    return _cache_folder() / f"compiled-{sys.implementation.cache_tag}-{__version__}.marshal"
-
-
-def _compile_once_per_machine() -> None:
-    """Make :mod:`dataclasses` and :mod:`typing` compile a text only if the cache lacks it.
-
-    dataclasses writes each method as source and runs it with ``exec``; typing compiles
-    each annotation written as text; a module global named ``exec`` or ``compile`` is
-    found before the built-in one, so that is where they ask us.
-    """
-    import dataclasses
-    import marshal
-    import typing
-
-    if "exec" in vars(dataclasses) or "compile" in vars(typing):  # done (or not ours)
-        return
-    path = _code_file()
-    if _trusted(path):
-        with suppress(Exception):  # a damaged or foreign file: compiled as usual
-            loaded = marshal.loads(path.read_bytes())
-            _CODE.update((text, code) for text, code in loaded.items()
-                         if isinstance(text, str) and isinstance(code, types.CodeType))
-            _SAVED[0] = len(_CODE)
-    dataclasses.exec = _exec_compiled  # type: ignore[attr-defined]
-    typing.compile = _compile_once  # type: ignore[attr-defined]
-
-
-def _compile_once(source: Any, filename: str = "<string>", mode: str = "exec",
-                  *args: Any, **kwargs: Any) -> Any:
-    """Return ``compile(source, filename, mode)``, from the cache if ``source`` is text."""
-    if args or kwargs or not isinstance(source, str) or filename != "<string>":
-        return compile(source, filename, mode, *args, **kwargs)
-    key = f"{mode}:{source}"
-    code = _CODE.get(key)
-    if code is None:  # as exec and typing compile it: no __future__ flags of this module
-        code = _CODE[key] = compile(source, filename, mode, dont_inherit=True)
-    return code
-
-
-def _exec_compiled(source: Any, globals: Any = None, locals: Any = None) -> None:
-    """Run ``source`` as the built-in ``exec`` would, its code compiled once per machine."""
-    exec(_compile_once(source) if isinstance(source, str) else source, globals, locals)
-
-
-def save_compiled() -> None:
-    """Save the code compiled since the cache was read, if any (see the module's comment)."""
-    import marshal
-    import tempfile
-
-    if len(_CODE) <= _SAVED[0]:
-        return
-    path = _code_file()
-    with suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not _trusted(path.parent, stat.S_IFDIR):
-            return
-        handle, temporary = tempfile.mkstemp(prefix=".compiled-", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(marshal.dumps(dict(_CODE)))
-            os.replace(temporary, path)
-            _SAVED[0] = len(_CODE)
-        finally:
-            with suppress(OSError):
-                os.unlink(temporary)

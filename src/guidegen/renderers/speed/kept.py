@@ -1,0 +1,167 @@
+"""What the speed tricks keep between processes: their cache folder, and what is compiled once.
+
+dataclasses write each class's methods as source text and compile it in every process;
+typing compiles each annotation written as text; :mod:`re` parses every pattern and
+compiles it to the code its C engine runs. :func:`compile_once_per_machine` makes all
+three take the result from a cache file (one per Python and guidegen version, read only
+if this user alone can write it) when the same text was compiled before, and
+:func:`save_compiled` adds what this process compiled as the command ends. What each
+buys is measured in the package's comment (:mod:`guidegen.renderers.speed`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import stat
+import sys
+import types
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
+
+CACHE_NAME = ".guidegen-cache"  # a project's cache folder (cache_folder)
+_CODE: dict[str, types.CodeType] = {}  # code compiled from source text, by mode and text
+# a pattern's compiled form (flags, the engine's code, groups, named groups), by its
+# type, flags and text
+_REGEX: dict[tuple[str, int, str | bytes], tuple[int, list[int], int, dict[str, int]]] = {}
+_SAVED = [0, 0]  # how many of each the cache file holds
+_KEEP_REGEX = 4_000  # patterns kept at most (those built from a guide's text vary)
+
+
+def cache_folder() -> Path:
+    """Return the folder the caches are kept in: ``GUIDEGEN_CACHE_DIR``, or the project's.
+
+    The project is the nearest folder from here up with a ``guidegen.yaml``, else this one
+    (as :func:`guidegen.project.config.load_project` decides); its cache is
+    ``.guidegen-cache/``, so a build writes nothing outside the project.
+    """
+    named = os.environ.get("GUIDEGEN_CACHE_DIR")
+    if named:
+        return Path(named)
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if os.path.lexists(folder / "guidegen.yaml"):
+            return folder / CACHE_NAME
+    return here / CACHE_NAME
+
+
+def trusted(path: Path, kind: int = stat.S_IFREG) -> bool:
+    """Return whether ``path`` is a file (or ``kind``) only this user could have written."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return (stat.S_IFMT(info.st_mode) == kind and info.st_uid == os.getuid()
+            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+
+
+def _code_file() -> Path:
+    from ...version import __version__
+
+    engine = importlib.import_module("_sre")  # its code changes with its MAGIC
+    return cache_folder() / (f"compiled-{sys.implementation.cache_tag}-sre{engine.MAGIC}-"
+                             f"{__version__}.marshal")
+
+
+def compile_once_per_machine() -> None:
+    """Make dataclasses, typing and :mod:`re` compile a text only if the cache lacks it.
+
+    dataclasses writes each method as source and runs it with ``exec``; typing compiles
+    each annotation written as text; a module global named ``exec`` or ``compile`` is
+    found before the built-in one, so that is where they ask us. :mod:`re` asks its
+    ``_compiler.compile``.
+    """
+    import dataclasses
+    import marshal
+    import re
+    import typing
+
+    if "exec" in vars(dataclasses) or "compile" in vars(typing):  # done (or not ours)
+        return
+    path = _code_file()
+    if trusted(path):
+        with suppress(Exception):  # a damaged or foreign file: compiled as usual
+            loaded = marshal.loads(path.read_bytes())
+            _CODE.update((text, code) for text, code in loaded.items()
+                         if isinstance(text, str) and isinstance(code, types.CodeType))
+            _REGEX.update((key, value) for key, value in loaded.items()
+                          if isinstance(key, tuple) and isinstance(value, tuple))
+            _SAVED[:] = len(_CODE), len(_REGEX)
+    dataclasses.exec = _exec_compiled  # type: ignore[attr-defined]
+    typing.compile = _compile_once  # type: ignore[attr-defined]
+    compiler = getattr(re, "_compiler", None)
+    if compiler is not None and sys.version_info[:2] == (3, 11):
+        _REGEX_COMPILE[:] = [compiler.compile]
+        compiler.compile = _regex_once
+
+
+def _compile_once(source: Any, filename: str = "<string>", mode: str = "exec",
+                  *args: Any, **kwargs: Any) -> Any:
+    """Return ``compile(source, filename, mode)``, from the cache if ``source`` is text."""
+    if args or kwargs or not isinstance(source, str) or filename != "<string>":
+        return compile(source, filename, mode, *args, **kwargs)
+    key = f"{mode}:{source}"
+    code = _CODE.get(key)
+    if code is None:  # as exec and typing compile it: no __future__ flags of this module
+        code = _CODE[key] = compile(source, filename, mode, dont_inherit=True)
+    return code
+
+
+def _exec_compiled(source: Any, globals: Any = None, locals: Any = None) -> None:
+    """Run ``source`` as the built-in ``exec`` would, its code compiled once per machine."""
+    exec(_compile_once(source) if isinstance(source, str) else source, globals, locals)
+
+
+_REGEX_COMPILE: list[Any] = []  # re._compiler.compile, as it was
+
+
+def _regex_once(pattern: Any, flags: int = 0) -> Any:
+    """Return the pattern object of ``pattern`` as :mod:`re` compiles it, parsed once.
+
+    The parse and the code for the engine are what :func:`re._compiler.compile` makes
+    (Python 3.11); a pattern object it made is not cached (``re.Scanner``), nor one
+    compiled with ``re.DEBUG``, which prints as it compiles.
+    """
+    import re
+
+    if not isinstance(pattern, str | bytes) or flags & re.DEBUG:
+        return _REGEX_COMPILE[0](pattern, flags)
+    key = ("s" if isinstance(pattern, str) else "b", int(flags), pattern)
+    found = _REGEX.pop(key, None)
+    if found is None:  # as re._compiler.compile does
+        parsed = re._parser.parse(pattern, flags)  # type: ignore[attr-defined]
+        code = [int(op) for op in re._compiler._code(parsed, flags)]  # type: ignore[attr-defined]
+        found = (int(flags | parsed.state.flags), code, parsed.state.groups - 1,
+                 dict(parsed.state.groupdict))
+    _REGEX[key] = found  # the last used last: kept longest
+    all_flags, code, groups, names = found
+    index: list[str | None] = [None] * (groups + 1)
+    for name, number in names.items():
+        index[number] = name
+    engine = importlib.import_module("_sre")
+    return engine.compile(pattern, all_flags, code, groups, dict(names), tuple(index))
+
+
+def save_compiled() -> None:
+    """Save the code and patterns compiled since the cache was read, if any."""
+    import marshal
+    import tempfile
+
+    if len(_CODE) <= _SAVED[0] and len(_REGEX) <= _SAVED[1]:
+        return
+    path = _code_file()
+    with suppress(OSError, ValueError):  # ValueError: something marshal cannot write
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not trusted(path.parent, stat.S_IFDIR):
+            return
+        handle, temporary = tempfile.mkstemp(prefix=".compiled-", dir=path.parent)
+        try:
+            patterns = list(_REGEX.items())[-_KEEP_REGEX:]
+            with os.fdopen(handle, "wb") as file:
+                file.write(marshal.dumps({**_CODE, **dict(patterns)}))
+            os.replace(temporary, path)
+            _SAVED[:] = len(_CODE), len(_REGEX)
+        finally:
+            with suppress(OSError):
+                os.unlink(temporary)
