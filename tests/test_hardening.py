@@ -303,6 +303,42 @@ def test_a_time_limit_never_rings_inside_a_finaliser(monkeypatch, clock, finalis
     assert found[-1] is False  # the ring that stopped the work found no finaliser
 
 
+def test_a_watchdog_left_running_leaves_a_sigalrm_limit_to_sigalrm(monkeypatch):
+    # a process whose tests switch clocks (above) keeps the watchdog thread of a portable
+    # limit: were it to ring a SIGALRM limit as well, its look and SIGALRM's would race
+    # (seen once in a full suite: a ring raised inside the gc callback above)
+    import signal
+    import threading
+
+    from guidegen import native, system
+    from guidegen.builder import limits
+    from guidegen.builder.limits import limited_time
+
+    from .conftest import PATIENCE
+
+    monkeypatch.setenv(system.PORTABLE, "1")
+    limits.ready()  # the watchdog runs
+    monkeypatch.delenv(system.PORTABLE)
+    watchdog = limits._Watchdog.get()
+    raised: list[object] = []
+    monkeypatch.setattr(native, "raise_in", lambda thread, exc: raised.append(exc))
+    waiting = threading.Event()
+    wait = watchdog.changed.wait
+
+    def waits(timeout: float | None = None) -> bool:
+        waiting.set()  # the watchdog has looked at the limits and rung what it rings
+        return wait(timeout)
+
+    monkeypatch.setattr(watchdog.changed, "wait", waits)
+    with limited_time(PATIENCE, "work"):
+        signal.setitimer(signal.ITIMER_REAL, 0)  # SIGALRM rings no more
+        limits._LIMITS[-1].deadline = 0.0  # run out
+        waiting.clear()
+        watchdog.wake()
+        assert waiting.wait(PATIENCE)
+    assert raised == []
+
+
 def test_disk_full_leaves_previous_outputs_and_no_temporary_files(project, cli, monkeypatch):
     assert cli("build").exit_code == 0
     before = outputs(project)

@@ -42,11 +42,15 @@ class _Expired(BaseException):
 
 @dataclass(eq=False)
 class _Limit:
-    """A time limit in force: its deadline on the monotonic clock, what it limits, how long."""
+    """A time limit in force: its deadline, what it limits, how long, and its clock.
+
+    ``deadline`` is on the monotonic clock; ``alarm``: ``SIGALRM`` rings it, else the watchdog.
+    """
 
     deadline: float
     what: str
     seconds: float
+    alarm: bool
 
 
 _LIMITS: list[_Limit] = []  # the limits in force, innermost last
@@ -72,8 +76,8 @@ def limited_time(seconds: float | None, what: str) -> Iterator[None]:
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield
         return
-    limit = _Limit(time.monotonic() + seconds, what, seconds)
     alarm = system.has_alarm()
+    limit = _Limit(time.monotonic() + seconds, what, seconds, alarm)
     previous = signal.signal(signal.SIGALRM, _ring) if alarm else None  # first: it may fail
     with _GUARD:
         _LIMITS.append(limit)
@@ -190,7 +194,7 @@ def _withdraw() -> None:
 
 def _arm(alarm: bool) -> None:
     """Set the clock to the earliest deadline of the limits in force, then every _AGAIN s."""
-    earliest = None if _PAUSED[0] else _earliest()
+    earliest = None if _PAUSED[0] else _earliest(alarm)
     if not alarm:
         if earliest is not None or _Watchdog.running is not None:
             _Watchdog.get().wake()
@@ -201,10 +205,15 @@ def _arm(alarm: bool) -> None:
                          max(earliest.deadline - time.monotonic(), 0.001), _AGAIN)
 
 
-def _earliest() -> _Limit | None:
-    """Return the limit in force whose deadline comes first: the one the clock is for."""
+def _earliest(alarm: bool | None = None) -> _Limit | None:
+    """Return the limit in force whose deadline comes first: the one the clock is for.
+
+    ``alarm``: of the limits that clock rings only (a process whose tests switch clocks
+    keeps its watchdog thread, which must not ring a limit ``SIGALRM`` rings as well).
+    """
     with _GUARD:
-        return min(_LIMITS, key=lambda limit: limit.deadline, default=None)
+        return min((limit for limit in _LIMITS if alarm in (None, limit.alarm)),
+                   key=lambda limit: limit.deadline, default=None)
 
 
 class _Watchdog:
@@ -236,7 +245,7 @@ class _Watchdog:
         rung: float | None = None  # when the limit in force was first rung
         while True:
             with self.changed:
-                earliest = None if _PAUSED[0] else _earliest()
+                earliest = None if _PAUSED[0] else _earliest(False)
                 left = None if earliest is None else earliest.deadline - time.monotonic()
                 if left is None or left > 0:
                     rung = None
@@ -257,7 +266,8 @@ class _Watchdog:
         from ..native import raise_in
 
         with _GUARD:  # the main thread takes a limit out of force under it
-            expired = min((limit.deadline for limit in _LIMITS), default=None)
+            expired = min((limit.deadline for limit in _LIMITS if not limit.alarm),
+                          default=None)
             if not _PAUSED[0] and expired is not None and expired <= time.monotonic():
                 if _in_finaliser(sys._current_frames().get(self.main)):
                     return False
