@@ -72,8 +72,8 @@ BASE = Document(
     Metadata("Contract guide", Language.of("en"), "What every renderer draws", "Ada Author",
              ("quality",), "New staff", "1.0", "Draft",
              datetime.datetime(2026, 3, 4, 5, 6, 7, tzinfo=datetime.UTC), (("Owner", "QA"),)),
-    Running("Contract guide", "CG-1 · Version 1.0", PAGE, "This page is left blank",
-            (("text", "Packet page "), ("page", ""))),
+    Running("Contract guide", "CG-1 · Version 1.0", (("text", "Packet page "), ("page", "")),
+            "This page is left blank"),
     (Section((Image(png(200), "image/png", "Logo of the QA team"),
               Heading(1, "Contract guide", "title", key="guide.title"),
               Paragraph((Text("What every renderer draws"),), "subtitle", key="guide.subtitle"),
@@ -109,7 +109,7 @@ BASE = Document(
 
 
 # The same guide without parts (a guide as a guide is built): its own page labels
-SIMPLE = dataclasses.replace(BASE, running=dataclasses.replace(BASE.running, whole=()),
+SIMPLE = dataclasses.replace(BASE, running=dataclasses.replace(BASE.running, page=PAGE),
                              blocks=(*BASE.blocks[:2], dataclasses.replace(
                                  BASE.blocks[2], role="subject", anchor="", running=None,
                                  break_before=False), *BASE.blocks[3:]))
@@ -184,7 +184,6 @@ CHANGES: dict[tuple[type, str], Change] = {
     (Running, "control"): Change("CG-1 · Version 9"),
     (Running, "page"): Change((("text", "Seite "), ("page", "")), document=SIMPLE),
     (Running, "blank"): Change("Intentionally blank"),
-    (Running, "whole"): Change((("text", "Sheet "), ("page", ""))),
     (Running, "watermark"): Change("DRAFT — NOT FOR TRAINING USE"),
     (Metadata, "title"): Change("Another title"),
     (Metadata, "language"): Change(Language.of("ja")),  # its tag and its script

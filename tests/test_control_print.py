@@ -268,10 +268,11 @@ def test_a_draft_s_status_property_is_printed_and_reads_back(built):
     assert printed_status("Uncontrolled when printed") is None  # an older file's notice
 
 
-def test_a_packet_s_footer_dates_its_guide_only_as_the_line_holds_it():
-    # a packet's footer centres its page label, leaving the control line half the rest:
-    # the effective date goes medium where the long form would not fit, and where
-    # neither does the line goes without it rather than wrap onto a second line
+def test_a_packet_s_footer_dates_its_guide_as_long_as_the_line_holds_it():
+    # a packet's footer prints its page label at the right (as Word's), the control line
+    # has the rest: the effective date goes medium where the long form would not fit; it
+    # is never left out, nor the print notice cut (a line that cannot hold them wraps and
+    # the preflight warns)
     from types import SimpleNamespace
 
     from guidegen.layout.labels import resolve_labels
@@ -279,11 +280,15 @@ def test_a_packet_s_footer_dates_its_guide_only_as_the_line_holds_it():
 
     styles, labels = load_templates().styles, resolve_labels(Language.of("de"))
 
-    def line(notice: str | None, centre: str = "Seite 99 von 99 der Mappe") -> str:
+    def line(notice: str | None, label: str = "Seite 99 von 99 der Mappe") -> str:
         document = SimpleNamespace(number="QS-SOP-117", version="3.2", print_notice=notice,
                                    effective=datetime.date(2026, 9, 14))
-        return fitting_control(document, labels, centre, styles)
+        return fitting_control(document, labels, label, styles)
 
-    assert line(None, "") == "QS-SOP-117 · Version 3.2 · Gültig ab 14. September 2026"
-    assert line(None) == "QS-SOP-117 · Version 3.2 · Gültig ab 14.09.2026"
-    assert line("Gelenkte Kopie") == "QS-SOP-117 · Version 3.2 · Gelenkte Kopie"
+    long = "QS-SOP-117 · Version 3.2 · Gültig ab 14. September 2026"
+    assert line("Gelenkte Kopie") == f"{long} · Gelenkte Kopie"
+    notice = "Gelenkte Kopie nur im Dokumentenmanagementsystem"
+    assert line(notice, "") == f"{long} · {notice}"
+    assert line(notice) == f"QS-SOP-117 · Version 3.2 · Gültig ab 14.09.2026 · {notice}"
+    much = f"{notice} der Qualitätssicherung am Standort Basel, Abteilung Lieferanten"
+    assert line(much) == f"QS-SOP-117 · Version 3.2 · Gültig ab 14.09.2026 · {much}"

@@ -36,7 +36,6 @@ PACKETS = {
 }
 BUDGETS = {("vendor-onboarding", 0): 3}  # the packet entry's pages: (packet, guide) -> N
 BLANK = re.compile(r"intentionally left blank|bleibt absichtlich leer")
-PART_PAGE = re.compile(r"(?:Page|Seite) (\d+) (?:of|von) (\d+)\b(?!\s*der Mappe)")
 
 
 def build(folder: Path, paper: str) -> dict[str, tuple[Path, Path, Path]]:
@@ -74,17 +73,44 @@ def packets(request, tmp_path_factory):
                         lambda folder: build(folder, paper))
 
 
+def footer_lines(pdf: Path) -> list[list[str]]:
+    """Return each page's footer as lines of text (poppler's words below the text area)."""
+    bottom = text_area()[1]
+    found = []
+    for page in re.findall(r"<page (.*?)</page>", pdf_text(pdf, "-bbox"), re.S):
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))
+        lines: dict[int, list[tuple[float, str]]] = {}
+        for x, y, word in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" '
+                                     r'yMax="[\d.]+">(.*?)</word>', page):
+            if float(y) > height - bottom:
+                lines.setdefault(round(float(y)), []).append((float(x), word))
+        found.append([" ".join(word for _, word in sorted(words))
+                      for _, words in sorted(lines.items())])
+    return found
+
+
+def control_numbers(pdf: Path) -> list[str]:
+    """Return the document number each page's footer starts its control line with ("" for
+    none: the cover, a page left blank)."""
+    return [lines[0].split(" · ")[0] if lines and " · " in lines[0] else ""
+            for lines in footer_lines(pdf)]
+
+
 def parts(pdf: Path) -> list[range]:
     """Return the pages (indexes from 0) of each guide of a packet, from their footers.
 
-    A guide's pages say "Page n of N" (its own), beside the packet's "Packet page k of
-    K" ("Seite k von K der Mappe").
+    A guide's pages print its control line, beside the packet's page label; the packet's
+    own pages (contents, acknowledgement sheet) the packet's, as the contents page does.
     """
+    numbers = control_numbers(pdf)
     found: list[range] = []
-    for index in range(pdf_pages(pdf)):
-        mark = PART_PAGE.search(pdf_text(pdf, "-f", str(index + 1), "-l", str(index + 1)))
-        if mark and mark.group(1) == "1":
-            found.append(range(index, index + int(mark.group(2))))
+    for index, number in enumerate(numbers):
+        if number in ("", numbers[1]):
+            continue
+        if found and found[-1].stop == index and numbers[index - 1] == number:
+            found[-1] = range(found[-1].start, index + 1)
+        else:
+            found.append(range(index, index + 1))
     return found
 
 
@@ -226,3 +252,83 @@ def test_the_docx_of_a_packet_names_the_part_each_page_is_in(packets, name):
     assert [line for n, line in enumerate(theirs) if ours[n]] == [line for line in ours if line]
     if name == "vendor-onboarding":
         assert any("Verantwortung im Vergleich" in " ".join(lines) for lines in ours), ours
+
+
+CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff])\s+|\s+(?=[\u3000-\u9fff])")
+
+
+def dated_footers(pdf: Path) -> list[str]:
+    """Return the footer of each page: its one line (a page without a footer: "").
+
+    Spaces beside Chinese or Japanese text are dropped: LibreOffice sets a gap between
+    them and digits ("2026 年 6 月"), which poppler reads as a space, where the PDF has none.
+    """
+    found = footer_lines(pdf)
+    assert all(len(lines) <= 1 for lines in found), (pdf, found)  # never two lines
+    return [CJK_GAP.sub("", lines[0]) if lines else "" for lines in found]
+
+
+# each guide's control line as the vendor packet's footers print it, whole and dated
+VENDOR_CONTROLS = ("QS-SOP-117 · Version 3.2 · Gültig ab 14", "Gelenkte Kopie nur im "
+                   "Dokumentenmanagementsystem Seite")
+
+
+@pytest.mark.parametrize("name", PACKETS)
+def test_every_footer_of_a_packet_is_one_line_dated_and_whole(packets, name):
+    # the packet's page label at the right (as Word's footer has it) leaves the control
+    # line the rest: the German vendor packet's QS-SOP-117 line, which wrapped beside the
+    # centred label, is one line with its effective date and its print notice whole; the
+    # same in LibreOffice's rendering of the DOCX
+    pdf, converted, _ = packets[name]
+    ours, theirs = dated_footers(pdf), dated_footers(converted)
+    assert theirs == ours
+    pages = len(ours)
+    assert [line.endswith(f"{n} {'of' if name == 'new-starter' else 'von'} {pages}"
+                          + ("" if name == "new-starter" else " der Mappe"))
+            for n, line in enumerate(ours, 1)] == [False] + [True] * (pages - 1), ours
+    assert len(parts(pdf)) == len(PACKETS[name])
+    guides = [ours[index] for part in parts(pdf) for index in part]
+    if name == "new-starter":
+        assert all("Effective November 24, 2026 · Uncontrolled when printed Packet page"
+                   in line for line in guides), guides
+    else:
+        sop = [line for line in guides if line.startswith("QS-SOP-117")]
+        assert len(sop) == len(parts(pdf)[0])
+        assert all(all(text in line for text in VENDOR_CONTROLS) for line in sop), sop
+
+
+JAPANESE = """\
+packet:
+  title: 委託先管理の新任者資料
+  language: ja
+  date: 2026-11-30
+  document: {number: QA-PK-JP-003, version: "1.2", effective: 2026-06-15,
+             print_notice: 印刷物は参考用です}
+guides: [nihon-itaku.yaml]
+acknowledgement: packet
+right_hand_start: false
+"""
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_a_japanese_packet_s_footers_are_one_line_and_dated(tmp_path, paper):
+    guide = (DATA / "nihon-itaku.yaml").read_text(encoding="utf-8")
+    control = 'document: {number: QA-JP-017, version: "2.1", '
+    assert control in guide
+    (tmp_path / "nihon-itaku.yaml").write_text(
+        guide.replace(control, control + "effective: 2026-06-01, "), "utf-8")
+    packet = tmp_path / "itaku.yaml"
+    packet.write_text(JAPANESE, "utf-8")
+    guidegen.build([packet], BuildOptions(out=tmp_path / "out", force=True, paper=paper,
+                                          allow_draft=True, root=tmp_path))
+    pdf, document = (tmp_path / "out" / "itaku" / f"itaku.{ext}" for ext in ("pdf", "docx"))
+    converted = libreoffice_pdfs([document], tmp_path / "lo", tmp_path / "profile")[document]
+    ours = dated_footers(pdf)
+    assert dated_footers(converted) == ours
+    pages = len(ours)
+    assert ours[1:] == [
+        CJK_GAP.sub("", f"{number} · 発効日 {date} · {notice} 資料一式 {n} / {pages} ページ")
+        for n, (number, date, notice) in enumerate(
+            [("QA-PK-JP-003 · 版数 1.2", "2026年6月15日", "印刷物は参考用です")]
+            + [("QA-JP-017 · 版数 2.1", "2026年6月1日", "eQMS上の版が正本です")] * (pages - 3)
+            + [("QA-PK-JP-003 · 版数 1.2", "2026年6月15日", "印刷物は参考用です")], 2)]

@@ -97,25 +97,34 @@ def test_bookmarks_nest_packet_guide_section(built):
     assert (3, "Quality Control (QC)") in [m[:2] for m in marks]
 
 
+CONTROLS = {"CMO vs CDMO vs CRO: A Comprehensive Guide": "TRN-GD-001",  # guide -> number
+            "QA vs QC: Quality Assurance and Quality Control": "QA-GD-014",
+            "GMP vs GCP vs GLP: The Good Practices": "QA-GD-021"}
+
+
 @pytest.mark.parametrize("name", PACKETS)
-def test_each_guide_counts_its_own_pages_and_the_packet_its_own(built, name):
+def test_every_footer_prints_the_packet_s_page_beside_its_part_s_control_line(built, name):
+    # the footer's right: the packet's page label (Word numbers a page one way: the
+    # packet's, so the PDF does too), no guide's own "Page X of Y"; its left: the control
+    # line of the guide the page is in, dated (from its bookmark to the next), else the
+    # packet's; a page left blank has no control line
     pdf = built / f"{name}.pdf"
-    runs: list[list[tuple[int, int]]] = []
-    for page in range(1, pdf_pages(pdf) + 1):
-        text = pdf_text(pdf, "-layout", "-f", str(page), "-l", str(page))
-        found = re.search(r"Packet page (\d+) of (\d+)\s+Page (\d+) of (\d+)", text)
-        if found is None:
+    pages = pdf_pages(pdf)
+    marks = [(title, page) for depth, title, page in outline(PdfReader(pdf)) if depth == 2]
+    owner = {}
+    for (title, first), (_, after) in itertools.pairwise(marks):
+        owner.update(dict.fromkeys(range(first, after), CONTROLS.get(title, "TRN-PK-001")))
+    owner.update(dict.fromkeys(range(marks[-1][1], pages + 1), "TRN-PK-001"))
+    for page in range(2, pages + 1):
+        lines = pdf_text(pdf, "-layout", "-f", str(page), "-l", str(page)).strip().splitlines()
+        footer = lines[-1].split()
+        assert " ".join(footer[-5:]) == f"Packet page {page} of {pages}", (page, lines[-1])
+        assert not re.search(r"\bPage \d+ of", "\n".join(lines)), page
+        if "intentionally left blank" in lines[-1]:
             continue
-        # the packet's page number beside it, labelled as the packet's
-        assert (int(found.group(1)), int(found.group(2))) == (page, pdf_pages(pdf))
-        own = re.search(r"Page (\d+) of (\d+)\s*$", text.strip())  # the guide's own
-        assert own is not None
-        if not runs or int(own.group(1)) == 1:
-            runs.append([])
-        runs[-1].append((int(own.group(1)), int(own.group(2))))
-    assert len(runs) == 3
-    for run in runs:
-        assert run == [(n, len(run)) for n in range(1, len(run) + 1)]
+        assert footer[0] == owner[page], (page, lines[-1])
+        dated = "Effective November 24, 2026" in lines[-1]
+        assert dated == (footer[0] != "TRN-PK-001"), (page, lines[-1])  # the packet: undated
 
 
 @pytest.mark.parametrize("name", PACKETS)
@@ -124,11 +133,11 @@ def test_right_hand_starts_and_marked_blank_pages(built, name):
     starts = [page for depth, title, page in outline(PdfReader(pdf)) if depth == 2
               and title not in ("Contents", "Acknowledgement of training")]
     assert all(page % 2 == 1 for page in starts)
-    for page in starts:
+    for page in starts:  # after a page left blank, or the last page of the guide before
         before = normalize(pdf_text(pdf, "-f", str(page - 1), "-l", str(page - 1)))
-        if page - 1 > 2 and "Page" not in before:  # its packet page number, where it is
+        if page - 1 > 2 and not any(number in before for number in CONTROLS.values()):
             assert before == "This page is intentionally left blank Packet page " \
-                f"{page - 1} of {pdf_pages(pdf)}"
+                f"{page - 1} of {pdf_pages(pdf)}"  # its packet page number, where it is
 
 
 def docx_contents(path: Path) -> list[tuple[str, str, str]]:
@@ -268,9 +277,9 @@ def test_a_page_left_blank_before_a_right_hand_start_in_pdf_and_libreoffice(tmp_
         footer = pdf_text(path, "-bbox", "-f", "5", "-l", "5")
         assert abs(number - float(re.search(r'yMin="([\d.]+)"[^>]*>Packet<', footer)
                                   .group(1))) < 2, path.suffix
-    assert "Page 1 of 1" in pdf_text(pdf, "-f", "3", "-l", "3")  # each guide's own, and
-    assert "Page 1 of 2" in pdf_text(pdf, "-f", "5", "-l", "5")  # fitted, control block and all
     pages = pdf_pages(converted)  # the DOCX's: the packet's, the blank page counted
+    assert pages == pdf_pages(pdf)
+    assert f"Packet page 3 of {pages}" in pdf_text(pdf, "-f", "3", "-l", "3")
     assert f"Packet page 3 of {pages}" in pdf_text(converted, "-f", "3", "-l", "3")
     assert f"Packet page 5 of {pages}" in pdf_text(converted, "-f", "5", "-l", "5")
 
@@ -714,12 +723,14 @@ def test_per_guide_sheets_are_personal_pages_inside_the_shared_guides(tmp_path, 
     sheets = [page for _, title, page in outline(PdfReader(pdf))
               if title == "Acknowledgement of training"]
     assert len(sheets) == 3
-    for page in sheets:  # not a page of its guide: the packet's control line, no "Page X"
+    for page in sheets:  # not a page of its guide: the packet's control line
         text = normalize(pdf_text(pdf, "-f", str(page), "-l", str(page)))
-        assert "Yuki Tanaka" in text and "TRN-PK-001" in text, text
-        assert not re.search(r"\bPage \d+ of", text) and f"Packet page {page} of" in text
+        assert "Yuki Tanaka" in text and f"Packet page {page} of" in text, text
+        assert text.endswith(f"TRN-PK-001 · Version 1.0 · Uncontrolled when printed "
+                             f"Packet page {page} of {pdf_pages(pdf)}"), text
         last = normalize(pdf_text(pdf, "-f", str(page - 1), "-l", str(page - 1)))
-        assert re.search(r"\bPage (\d+) of \1\b", last) and "TRN-PK-001" not in last, last
+        footer = last[last.rindex(" · Version "):]
+        assert "Effective November 24, 2026" in footer and "TRN-PK-001" not in last, last
 
 
 def test_a_sheet_that_counts_the_shared_pages_headings_is_laid_out_whole(tmp_path,

@@ -64,16 +64,16 @@ MARK_ROLES: dict[Mark, SpanRole] = {Mark.YES: "mark-yes", Mark.NO: "mark-no",
 
 def layout_guide(guide: Guide, templates: Templates, labels: Labels, *,
                  date: datetime.datetime | None = None,
-                 centre: str = "") -> Document:
+                 page_label: str = "") -> Document:
     """Return the document tree of ``guide``, printing ``labels`` (in the guide's language).
 
     The labels are resolved once, by whoever lays the guide out (:func:`.labels_for`; a
     packet resolves its guides' own), and carry the document's :class:`Language`.
-    ``centre``: the guide is a packet's part, whose footer's middle prints this (the
-    packet's page label): its control line writes the effective date as short as it
+    ``page_label``: the guide is a packet's part, whose footer prints this at its right
+    (the packet's page label): its control line writes the effective date as short as it
     must to fit beside it.
     """
-    document = _GuideLayout(guide, templates, labels, centre).document(date)
+    document = _GuideLayout(guide, templates, labels, page_label).document(date)
     return dataclasses.replace(document, blocks=finish_blocks(
         document.blocks, templates, labels.language, guide.locate()))
 
@@ -92,9 +92,9 @@ def finish_blocks(blocks: Sequence[Block], templates: Templates, language: Langu
 
 class _GuideLayout:
     def __init__(self, guide: Guide, templates: Templates, labels: Labels,
-                 centre: str = "") -> None:
+                 page_label: str = "") -> None:
         self.guide = guide
-        self.centre = centre
+        self.page_label = page_label
         self.templates = templates
         self.labels = labels
         self.text = labels.texts
@@ -137,9 +137,10 @@ class _GuideLayout:
         return doc.approvals[-1].role if doc.approvals else ""
 
     def control_line(self, info: GuideInfo) -> str:
-        if not self.centre:
+        if not self.page_label:
             return control_line(info.document, self.labels)
-        return fitting_control(info.document, self.labels, self.centre, self.templates.styles)
+        return fitting_control(info.document, self.labels, self.page_label,
+                               self.templates.styles)
 
     def blocks(self) -> list[Block]:
         guide = self.guide

@@ -141,8 +141,8 @@ class PacketLayout:
         whole = self.labels.page_parts("packet_page")
         if self.packet.footer_recipient and recipient is not None:  # "Ann Lee · Packet page"
             whole = (("text", recipient.name + self.words.separator), *whole)
-        running = Running(info.title, self.control_line(), self.labels.page_parts(),
-                          blank=self.words.blank_page, whole=whole,
+        running = Running(info.title, self.control_line(), whole,
+                          blank=self.words.blank_page,
                           watermark=watermark(self.labels, info.document))
         return Document(self.metadata(recipient, guides), running, tuple(found))
 
@@ -296,7 +296,7 @@ class PacketLayout:
                 self.templates.with_theme(self.templates.theme.tightened(level))
             self._trees[index, level] = layout_guide(guide, templates, labels,
                                                      date=self.date,
-                                                     centre=self.packet_page())
+                                                     page_label=self.packet_page())
         return self._trees[index, level]
 
     # -- the acknowledgement sheet -------------------------------------------------------

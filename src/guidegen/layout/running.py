@@ -1,7 +1,7 @@
 """The running header's title: one line, never two.
 
-The footer's control line of a packet's part shares its line with two page labels; it
-writes its effective date long if the line holds it, else shorter (:func:`fitting_control`).
+The footer's control line of a packet's part shares its line with the packet's page label;
+it writes its effective date long if the line holds it, else shorter (:func:`fitting_control`).
 
 The header prints the guide's title at the left of every page and the part the page is
 in at the right. A title too long for its share of the line (:data:`SHARE` of the text's
@@ -21,6 +21,7 @@ from .metrics import Face, Measure
 from .widths import text_widths
 
 SHARE = 0.55  # of the text's width: the header's title, beside the part's name
+GAP = "\u2003\u2003"  # between the footer's control line and its page label: two em
 ELLIPSIS = "…"
 
 
@@ -44,18 +45,17 @@ def running_title(title: str, short: str | None, styles: Styles, language: Langu
     return title  # one word wider than the room: as it is
 
 
-def fitting_control(document: Any, labels: Labels, centre: str, styles: Styles) -> str:
-    """Return the control line of ``document`` that fits its footer beside ``centre``.
+def fitting_control(document: Any, labels: Labels, label: str, styles: Styles) -> str:
+    """Return the control line of ``document`` that fits its footer beside ``label``.
 
-    ``centre`` is what the middle of the footer prints (a packet's page label, with its
-    largest numbers); being centred, it leaves the control line at the left half of the
-    rest. The effective date is written long if that holds it, else medium ("Gültig ab
-    14.09.2026"); neither fits: the line goes without it (the packet's contents page
-    lists each guide's effective date), rather than wrap onto a second line.
+    ``label`` is what the footer prints at its right (a packet's page label, with its
+    largest numbers); the control line has the rest of the line, less a space between
+    them. The effective date is written long if that holds it, else medium ("Gültig ab
+    14.09.2026"), never left out (every page dates the document); the print notice is
+    whole. A line that still does not fit wraps, and the preflight says so.
     """
     measure = Measure(styles.theme, labels.language)
     face = Face.of(styles.paragraph("footer"))
-    room = (text_widths(styles.theme)[0] - measure.width(centre, face)) / 2
+    room = text_widths(styles.theme)[0] - measure.width(label + GAP, face)
     lines = [control_line(document, labels, dated) for dated in DATED]
-    return next((line for line in lines if measure.width(line, face) <= room),
-                control_line(document, labels, None))
+    return next((line for line in lines if measure.width(line, face) <= room), lines[-1])

@@ -211,8 +211,9 @@ class Running:
 
     ``page`` is the page label as parts: ``("text", "Page ")``, ``("page", "")``,
     ``("text", " of ")``, ``("pages", "")``. ``blank`` is what a page left blank (before
-    a part that starts on a right-hand page) says. A document of parts that number their
-    own pages (a packet) has ``whole``, the label of its own page numbers, likewise.
+    a part that starts on a right-hand page) says. A document of parts (a packet) labels
+    its own page numbers, through all its parts ("Packet page 5 of 9"): every footer prints
+    the document's ``page``, never a part's.
     ``watermark`` is printed diagonally across every page (a document not in force:
     "DRAFT — NOT FOR TRAINING USE"); empty: none.
     """
@@ -221,7 +222,6 @@ class Running:
     control: str = ""
     page: tuple[tuple[str, str], ...] = ()
     blank: str = ""
-    whole: tuple[tuple[str, str], ...] = ()
     watermark: str = ""
 
 

@@ -86,7 +86,7 @@ class PartWriter:
             return
         styles, sections = self.writer.styles, self.document.sections
         pages = page_map.pages if page_map else None
-        furniture(sections[0], _numbers(running), styles, pages, bare_first=True)
+        furniture(sections[0], running, styles, pages, bare_first=True)
         for part in self.parts:
             blank = _blank_before(part, page_map)
             if blank:
@@ -97,7 +97,7 @@ class PartWriter:
             blank = _blank_before(front, page_map)
             if blank:
                 self._blank_page(front, running.blank)
-            furniture(sections[front.index], _numbers(running), styles, pages,
+            furniture(sections[front.index], running, styles, pages,
                       blank_first=blank, title_page=blank)
 
     def furnish_turned(self, turned: Sequence[int], running: Running,
@@ -128,9 +128,9 @@ class PartWriter:
 
     def owners(self, running: Running) -> list[Running]:
         """Return the furniture of each Word section: its part's, or the document's."""
-        owners = [(0, _numbers(running))]
+        owners = [(0, running)]
         owners += [(part.index, _running(part, running)) for part in self.parts]
-        owners += [(front.index, _numbers(running)) for front in self.front]
+        owners += [(front.index, running) for front in self.front]
         owners.sort(key=lambda owner: owner[0])
         return [[own for index, own in owners if index <= n][-1]
                 for n in range(len(self.document.sections))]
@@ -153,16 +153,11 @@ class PartWriter:
 def _running(part: _Part, document: Running) -> Running:
     """Return the furniture of ``part``: its title and control line, the document's numbers.
 
-    Word has one page number: the document's, through all its parts, so the label is
-    the document's own ("Packet page 5 of 9", in its language), as the PDF's middle one.
+    The label is the document's own ("Packet page 5 of 9", in its language), as every
+    footer of the PDF's (Word has one page number: the document's, through all its parts).
     """
     assert part.section.running is not None
-    return dataclasses.replace(part.section.running, page=_numbers(document).page)
-
-
-def _numbers(document: Running) -> Running:
-    """Return ``document``'s furniture labelled with its own page numbers."""
-    return dataclasses.replace(document, page=document.whole or document.page)
+    return dataclasses.replace(part.section.running, page=document.page)
 
 
 def _blank_before(part: _Part, page_map: PageMap | None) -> bool:
