@@ -4,14 +4,23 @@ the Japanese text around them (LibreOffice, python-docx)."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
+from pathlib import Path
 
 import docx
+import pytest
 from docx.oxml.ns import qn
 
-from .readers import pdf_text
+import guidegen
+from guidegen import BuildOptions
+
+from .conftest import ROOT, once_per_run
+from .readers import libreoffice_pdfs, page_starts, pdf_pages, pdf_text
+from .test_page_balance import text_area
 
 STEM = "nihon-itaku"  # a Japanese guide full of Latin acronyms (CDMO, GMP, eQMS, LIMS)
+PAPERS = ("a4", "letter")
 
 
 def test_latin_text_is_english_and_japanese_text_japanese(a4):
@@ -46,3 +55,54 @@ def test_latin_letters_are_drawn_in_the_japanese_font_as_in_the_pdf(a4, a4_libre
     ours, theirs = used(a4.path(STEM, "pdf")), used(a4_libreoffice[STEM])
     assert not any("Carlito" in name for name in ours)
     assert not any("Carlito" in name for name in theirs), theirs
+
+
+# -- the default guide in Japanese: the PDF's pages in LibreOffice -------------------------
+
+@pytest.fixture(scope="module")
+def japanese(tmp_path_factory):
+    """Return, by paper, the Japanese default guide's PDF and LibreOffice's PDF of its DOCX
+    (built once per test run)."""
+    def make(folder: Path) -> dict[str, tuple[Path, Path]]:
+        shutil.copytree(ROOT / "content", folder / "content")
+        guide = folder / "content" / "cmo-cdmo-cro.ja.yaml"
+        found = {}
+        for paper in PAPERS:
+            out = folder / paper
+            guidegen.build([guide], BuildOptions(out=out, content=folder / "content",
+                                                 paper=paper, force=True, root=folder))
+            document = out / f"{guide.stem}.docx"
+            found[paper] = (out / f"{guide.stem}.pdf", libreoffice_pdfs(
+                [document], folder / f"lo-{paper}", folder / "profile")[document])
+        return found
+
+    return once_per_run(tmp_path_factory, "japanese-default-guide", make)
+
+
+def test_word_sets_no_gap_between_japanese_and_latin_text(a4):
+    # the PDF sets none where Japanese characters meet Latin letters or digits; Word's
+    # default would ("2026 年 11 月"): the document's paragraphs turn it off
+    word = docx.Document(str(a4.path(STEM, "docx")))
+    paragraph = word.styles.element.find(qn("w:docDefaults")).find(qn("w:pPrDefault"))
+    assert [(child.tag, child.get(qn("w:val"))) for child in paragraph[0]][:2] == [
+        (qn("w:autoSpaceDE"), "0"), (qn("w:autoSpaceDN"), "0")]
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_libreoffice_keeps_the_control_tables_dates_whole(japanese, paper):
+    # LibreOffice sets its gaps whatever the DOCX says, and draws the digits in its
+    # fallback font: the date column is as wide as that needs (it wrapped "2026年11月24 / 日")
+    pdf, converted = japanese[paper]
+    date, wrapped = re.compile(r"2026 ?年 ?11 ?月 ?24 ?日"), re.compile(r"\d\s*\n\s*日")
+    ours, theirs = pdf_text(pdf), pdf_text(converted)
+    assert not wrapped.search(theirs), theirs
+    assert len(date.findall(theirs)) >= len(date.findall(ours)) >= 4, theirs  # footers too
+
+
+def test_libreoffice_lays_the_japanese_guide_out_on_the_pdf_s_pages(japanese):
+    # on A4: two pages, each starting with the PDF's words (the control block stayed on
+    # the second page once its dates no longer wrapped)
+    pdf, converted = japanese["a4"]
+    top, bottom = text_area()
+    assert pdf_pages(converted) == pdf_pages(pdf) == 2
+    assert page_starts(converted, top, bottom) == page_starts(pdf, top, bottom)

@@ -27,6 +27,14 @@ from .metrics import Face, Measure
 POINTS_PER_MM = 72 / 25.4
 # where a line may break inside a run of letters without a hyphen being added
 _BREAKS = re.compile(r"(?<=[-‐–—/])|\s+")
+# Chinese or Japanese text and the Latin letters and digits in it ("2026年11月24日"):
+# a word processor sets a gap where they meet (LibreOffice's "spacing between Asian and
+# non-Asian text", which it keeps whatever the DOCX says: a fifth of an em, measured),
+# and draws the Latin runs in its fallback font where the script's Word font is missing
+# (the theme's widest: its symbols font, DejaVu Sans, as LibreOffice's)
+_CJK = "\u3000-\u9fff\uf900-\ufaff\uff00-\uffef"
+_RUNS = re.compile(rf"([{_CJK}]+)|[^{_CJK}]+")
+SCRIPT_GAP = 0.2  # em
 
 
 @dataclass(frozen=True)
@@ -97,10 +105,13 @@ def whole_column(shares: Sequence[float], index: int, texts: Sequence[str],
 
     A record table's dates ("November 24, 2026") must not wrap; the room is taken from
     the widest other column. ``role`` is the table's (its cells' face and padding).
+    In Chinese and Japanese the room is also what a word processor needs
+    (:func:`_word_width`), so LibreOffice keeps the date whole too.
     """
     look = styles.tables[role]
     measure, face = Measure(styles.theme, language), Face.of(styles.paragraph(look.cells.body))
-    need = max((measure.width(text, face) for text in texts), default=0.0)
+    need = max((max(measure.width(text, face), _word_width(text, face, measure, language))
+                for text in texts), default=0.0)
     # the padding, and half an em for the cell's rules and the renderers' rounding
     need = (need + 2 * look.padding_horizontal + face.size / 2) / text_widths(styles.theme)[0]
     widened = list(shares)
@@ -111,6 +122,20 @@ def whole_column(shares: Sequence[float], index: int, texts: Sequence[str],
     widened[index] += give
     widened[widest] -= give
     return tuple(widened)
+
+
+def _word_width(text: str, face: Face, measure: Measure, language: Language) -> float:
+    """Return how wide a word processor may draw Chinese or Japanese ``text`` (else 0).
+
+    Its Latin runs in the symbols font, its own in the script's, and a gap of
+    :data:`SCRIPT_GAP` where they meet.
+    """
+    if not language.east_asian:
+        return 0.0
+    runs, fallback = list(_RUNS.finditer(text)), replace(face, font="symbols")
+    drawn = sum(measure.width(run.group(), face if run.group(1) else fallback)
+                for run in runs)
+    return drawn + (len(runs) - 1) * SCRIPT_GAP * face.size
 
 
 def text_widths(theme: Theme) -> tuple[float, float]:

@@ -14,10 +14,17 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml.ns import qn
 
-from ._xml import element
+from ._xml import element, insert
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 ZIP_END = (2107, 12, 31, 23, 59, 58)  # zip times count two seconds
+# what follows w:autoSpaceDN in a paragraph's properties (WordprocessingML's order)
+_AFTER_AUTO_SPACE = ("w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+                     "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                     "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+                     "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+                     "w:pPrChange")
+
 
 def _escape(text: str, quote: bool = False) -> str:
     """Return ``text`` escaped for XML, as ``xml.sax.saxutils.escape`` does.
@@ -65,9 +72,17 @@ def set_language(document: Any, language: str, east_asian: bool = False) -> None
     ``east_asian``: the language is Chinese, Japanese or Korean: it is the language of
     East Asian text (``w:eastAsia``, which picks the glyphs and line breaks), and Latin
     text (``w:val``) is English, so a word processor keeps "CDMO" whole instead of
-    breaking it between any two letters as in Japanese.
+    breaking it between any two letters as in Japanese. Its paragraphs add no space
+    between East Asian text and Latin letters or digits (``w:autoSpaceDE``/``DN`` off),
+    as the PDF adds none: Word's would lengthen lines ("2026 年 6 月 1 日"). LibreOffice
+    reads neither setting and keeps its gap (:mod:`guidegen.layout.widths` leaves a
+    date room for it).
     """
     defaults = document.styles.element.find(qn("w:docDefaults"))
+    if east_asian:
+        ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+        for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+            insert(ppr, element(tag, val="0"), *_AFTER_AUTO_SPACE)
     default_rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     for rpr in (default_rpr, document.styles["Normal"].element.get_or_add_rPr()):
         lang = rpr.find(qn("w:lang"))
