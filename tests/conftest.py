@@ -247,6 +247,10 @@ def letter(tmp_path_factory: pytest.TempPathFactory) -> Built:
                         lambda folder: build_logged(folder, GOOD_FIXTURES, paper="letter"))
 
 
+# the example packet with lines to fill in, and one recipient's (test_packets.PACKETS)
+EXAMPLE_SHOWN = ("new-starter", "2026-12-08-Tanaka-Yuki")
+
+
 def copy_project(folder: Path) -> Path:
     """Return ``folder``, holding a copy of the example project's guides and packets."""
     shutil.copytree(ROOT / "content", folder / "content")
@@ -274,6 +278,21 @@ def example_roster(tmp_path_factory: pytest.TempPathFactory) -> Path:
         return folder / "out" / "new-starter"
 
     return once_per_run(tmp_path_factory, "example-roster", make)
+
+
+@pytest.fixture(scope="session")
+def example_libreoffice(example_roster: Path, tmp_path_factory: pytest.TempPathFactory
+                        ) -> dict[str, Path]:
+    """Return, by stem, LibreOffice's PDF of the DOCX of the example packet built alone and
+    of one recipient's (``example_roster``), converted once per test run."""
+    from .readers import libreoffice_pdfs
+
+    def convert(folder: Path) -> dict[str, Path]:
+        documents = [example_roster / f"{stem}.docx" for stem in EXAMPLE_SHOWN]
+        converted = libreoffice_pdfs(documents, folder, folder / "profile")
+        return {document.stem: pdf for document, pdf in converted.items()}
+
+    return once_per_run(tmp_path_factory, "example-libreoffice", convert)
 
 
 @pytest.fixture(scope="session")

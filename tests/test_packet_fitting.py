@@ -22,7 +22,7 @@ from guidegen import BuildOptions
 from guidegen.errors import ContentError
 from guidegen.theme import load_templates
 
-from .conftest import DATA, ROOT, once_per_run, write_yaml
+from .conftest import DATA, ROOT, Built, once_per_run, write_yaml
 from .readers import libreoffice_pdfs, page_starts, pdf_body_size, pdf_pages, pdf_text
 from .test_page_balance import page_fills, text_area
 
@@ -38,11 +38,15 @@ BUDGETS = {("vendor-onboarding", 0): 3}  # the packet entry's pages: (packet, gu
 BLANK = re.compile(r"intentionally left blank|bleibt absichtlich leer")
 
 
-def build(folder: Path, paper: str) -> dict[str, tuple[Path, Path, Path]]:
+def build(folder: Path, paper: str, built: Built, example: dict[str, tuple[Path, Path]]
+          ) -> dict[str, tuple[Path, Path, dict[str, Path]]]:
     """Build both packets and their guides alone on ``paper``; convert the DOCX.
 
-    Return, by packet, its PDF, LibreOffice's PDF of its DOCX, and the folder of its
-    guides built alone.
+    Return, by packet, its PDF, LibreOffice's PDF of its DOCX, and the PDFs of its guides
+    built alone, by stem. What the session has built already is taken from there (a build
+    is the same bytes for the same inputs): the guides among the fixtures from ``built``
+    (every fixture on ``paper``), and the PDF and LibreOffice's PDF of the packets in
+    ``example``, by name.
     """
     shutil.copytree(ROOT / "content", folder / "content")
     shutil.copytree(ROOT / "packets", folder / "packets")
@@ -52,25 +56,40 @@ def build(folder: Path, paper: str) -> dict[str, tuple[Path, Path, Path]]:
     shutil.copy(DATA / "packets" / "vendor-onboarding.yaml", folder / "data" / "packets")
     options = BuildOptions(out=folder / "out", content=folder / "content", force=True,
                            paper=paper, allow_draft=True, root=folder)
-    packets = [folder / "packets" / "new-starter.yaml",
-               folder / "data" / "packets" / "vendor-onboarding.yaml"]
+    packets = {"new-starter": folder / "packets" / "new-starter.yaml",
+               "vendor-onboarding": folder / "data" / "packets" / "vendor-onboarding.yaml"}
     guides = sorted({folder / path for paths in PACKETS.values() for path in paths})
-    guidegen.build([*packets, *guides], options.replace(formats=("pdf",),
-                                                         out=folder / "alone"))
-    guidegen.build(packets, options)
-    out = folder / "out"
-    documents = [out / name / f"{name}.docx" for name in PACKETS]
-    converted = libreoffice_pdfs(documents, folder / "lo", folder / "profile")
-    return {name: (out / name / f"{name}.pdf", converted[document], folder / "alone")
-            for name, document in zip(PACKETS, documents, strict=True)}
+    alone = {guide.stem: built.path(guide.stem, "pdf") for guide in guides
+             if (guide.stem, "pdf") in built.outputs}
+    to_build = [packets[name] for name in PACKETS if name not in example]
+    guidegen.build([*to_build, *(guide for guide in guides if guide.stem not in alone)],
+                   options.replace(formats=("pdf",), out=folder / "alone"))
+    alone |= {guide.stem: folder / "alone" / f"{guide.stem}.pdf" for guide in guides
+              if guide.stem not in alone}
+    guidegen.build(to_build, options)
+    documents = [folder / "out" / path.stem / f"{path.stem}.docx" for path in to_build]
+    converted = {document.stem: pdf for document, pdf in libreoffice_pdfs(
+        documents, folder / "lo", folder / "profile").items()}
+    made = {name: (folder / "out" / name / f"{name}.pdf", converted[name])
+            for name in converted} | example
+    return {name: (*made[name], alone) for name in PACKETS}
 
 
 @pytest.fixture(scope="module", params=PAPERS)
 def packets(request, tmp_path_factory):
-    """Return, on each paper, what :func:`build` made (once per test run)."""
+    """Return, on each paper, what :func:`build` made (once per test run).
+
+    On A4, the example project's paper, the example packet is the session's
+    (``example_roster``, ``example_libreoffice``).
+    """
     paper = request.param
+    built = request.getfixturevalue(paper)
+    example = {}
+    if paper == "a4":
+        example["new-starter"] = (request.getfixturevalue("example_roster") / "new-starter.pdf",
+                                  request.getfixturevalue("example_libreoffice")["new-starter"])
     return once_per_run(tmp_path_factory, f"fitted-packets-{paper}",
-                        lambda folder: build(folder, paper))
+                        lambda folder: build(folder, paper, built, example))
 
 
 def footer_lines(pdf: Path) -> list[list[str]]:
@@ -150,7 +169,7 @@ def test_each_guide_is_fitted_as_when_it_is_built_alone(packets, name, request):
     found = parts(pdf)
     assert len(found) == len(PACKETS[name])
     for path, pages in zip(PACKETS[name], found, strict=True):
-        own = alone / f"{Path(path).stem}.pdf"
+        own = alone[Path(path).stem]
         assert len(pages) == pdf_pages(own), path
         assert pdf_body_size(pdf, pages) == pdf_body_size(own), path
     if name == "new-starter":  # spacing fits them: their type keeps the theme's size

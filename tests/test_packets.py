@@ -21,7 +21,7 @@ import guidegen
 from guidegen import BuildOptions
 from guidegen.common.language import Language
 
-from .conftest import ROOT, copy_project, hooked
+from .conftest import EXAMPLE_SHOWN, ROOT, copy_project, hooked
 from .readers import (
     libreoffice_pdfs,
     libreoffice_updated_contents,
@@ -59,7 +59,7 @@ def contents_of(text: str) -> list[tuple[str, int]]:
 
 # the packet with lines to fill in, and one recipient's (its guides' pages from the
 # layout the roster's recipients share, see test_roster_pdfs_share_...)
-PACKETS = ("new-starter", "2026-12-08-Tanaka-Yuki")
+PACKETS = EXAMPLE_SHOWN
 
 
 @pytest.mark.parametrize("name", PACKETS)
@@ -193,12 +193,9 @@ def page_labels(text: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def shown(built, tmp_path_factory) -> dict[str, Path]:
-    """Return LibreOffice's PDF of each of the PACKETS' DOCX, by name."""
-    work = tmp_path_factory.mktemp("libreoffice")
-    documents = [built / f"{name}.docx" for name in PACKETS]
-    converted = libreoffice_pdfs(documents, work / "lo", work / "profile")
-    return {document.stem: converted[document] for document in documents}
+def shown(example_libreoffice: dict[str, Path]) -> dict[str, Path]:
+    """Return LibreOffice's PDF of each of the PACKETS' DOCX, by name (conftest's)."""
+    return example_libreoffice
 
 
 @pytest.mark.parametrize("name", PACKETS)
