@@ -2,19 +2,18 @@
 
     .venv/bin/python bench/critical.py [--runs 7] [--against OTHER/src] [GUIDE]
 
-A cold ``guidegen build GUIDE --force`` (PDF + DOCX) runs in two processes: this one
-loads the guide, lays it out and draws the PDF's HTML, hands it to the PDF helper
-(forked early, importing WeasyPrint meanwhile), builds the DOCX while the helper lays
-out the PDF, finishes the DOCX with the PDF's page map as soon as the helper has laid
-out the pages (it writes the PDF meanwhile), and writes both. Its wall time is the
-critical path through these steps. On a shared machine wall time moves
-with everyone's load, so this measures each process's CPU time at every step
-(:mod:`critical_trace`) and adds up the path as two free cores would run it:
-
-    start = max(hand-off, helper ready)
-    DOCX finished = max(main built the DOCX, start + helper laid out the pages) + finishing
-    result = max(DOCX finished, start + helper's layout and PDF)
-    critical path = result + what the main process does after it
+A cold ``guidegen build GUIDE --force`` (PDF + DOCX) runs in two processes, three when
+the guide is fitted: this one loads the guide, lays it out and draws the PDF's HTML,
+hands it to the PDF helper (forked early, importing WeasyPrint meanwhile), builds the
+DOCX while the helper lays out the PDF, and finishes the DOCX with the PDF's page map
+while the helper writes the PDF. A fitted guide is laid out again at tighter levels
+(by the helper and its twin, side by side, where the code has a twin) before that. Its
+wall time is the critical path through these steps. On a shared machine wall time moves
+with everyone's load, so this measures each process's CPU time at every step, and at
+every message to and answer from a helper (:mod:`critical_trace`), and replays the
+build as free cores would run it (:func:`path_of`): this process's steps one after the
+other, each message starting when it is sent and its helper is free, each wait ending
+when the answer is there.
 
 The runs take turns with ``--against``, another checkout's ``src`` folder (``git
 worktree add /tmp/before main``), so a busy moment hits both; the minimum of each step
@@ -32,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -47,18 +47,19 @@ ROWS = [  # what the table shows: (label, process, step)
     ("layout: dates written", "main", "<Labels.date"),
     ("layout: hyphenated", "main", "<hyphenate_blocks"),
     ("laid out", "main", "<layout_guide"),
-    ("HTML drawn, handed off", "main", ">PdfHelper.submit"),
-    ("DOCX built, waits for pages", "main", ">PdfHelper.laid_out"),
-    ("DOCX finished, waits for PDF", "main", ">PdfHelper.result"),
-    ("end", "main", "end"),
+    ("HTML drawn, handed off", "main", "send helper lay"),
+    ("DOCX built, waits for pages", "main", ">recv helper"),
+    ("end (its own CPU)", "main", "end"),
     ("helper: WeasyPrint imported", "helper", "<weasyprint import"),
-    ("helper: pages laid out, sent", "helper", "pages known"),
-    ("helper: PDF laid out, written", "helper", "<lay_out"),
 ]
 
 
-def run_once(guide: Path, src: str | None, records: Path, scratch: Path) -> dict[str, dict]:
-    """Return the steps of one cold build of ``guide`` (with ``src``'s guidegen if given)."""
+def run_once(guide: Path, src: str | None, records: Path, scratch: Path) -> dict[str, Any]:
+    """Return the steps of one cold build of ``guide`` (with ``src``'s guidegen if given).
+
+    ``main``: its marks in order; ``helper`` and ``twin`` (if forked): their marks and
+    the messages they answered (each helper's last record has them all).
+    """
     records.unlink(missing_ok=True)
     env = {**os.environ, "PYTHONPYCACHEPREFIX": str(scratch / "pycache")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -68,36 +69,67 @@ def run_once(guide: Path, src: str | None, records: Path, scratch: Path) -> dict
         subprocess.run([sys.executable, str(TRACE), str(records), "--", "-q", "build",
                         str(guide), "--force", "-o", out], env=env, cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL)
-    found = {}
+    found: dict[str, Any] = {}
     for line in records.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
-        steps: dict[str, float] = {}
-        for step, cpu in record["marks"]:
-            step = step.replace("_options", "options_of")  # its name before cli/
-            steps.setdefault(step, cpu)  # the first time a step is passed
-        found[record["who"]] = steps
+        marks = [(step.replace("_options", "options_of"), cpu)  # its name before cli/
+                 for step, cpu in record["marks"]]
+        found[record["who"]] = {"marks": marks, "messages": record.get("messages", [])}
     return found
 
 
-def path_of(run: dict[str, dict]) -> dict[str, float]:
-    """Return the hand-off, when the helper is ready, and the critical path of ``run``.
+def first_marks(marks: list[tuple[str, float]]) -> dict[str, float]:
+    """Return the CPU time at the first time each step was passed."""
+    steps: dict[str, float] = {}
+    for step, cpu in marks:
+        steps.setdefault(step, cpu)
+    return steps
 
-    Where the helper sends the pages before it writes the PDF, this process finishes
-    the DOCX from when it has both built the DOCX and the pages, then waits for the PDF.
+
+def path_of(run: dict[str, Any]) -> dict[str, float]:
+    """Return the critical path of ``run`` as free cores would run it, and its parts.
+
+    The parts: the hand-off, when the helper is ready, its first layout, the layouts
+    made and each process's CPU.
+
+    The main process's marks are replayed in order on a clock that adds its CPU time; a
+    message sent to a helper starts when both it is sent and that helper is free (the
+    helper once its WeasyPrint import is done; a twin when the helper forks it) and
+    takes the CPU time the helper took; a wait for an answer ends when the answer is
+    there. A helper that sends the pages before the PDF answers twice.
     """
-    main, helper = run["main"], run["helper"]
-    ready = main[">PdfHelper.get"] + helper["<weasyprint import"]
-    layout = helper["<lay_out"] - helper[">lay_out"]
-    handoff = main[">PdfHelper.submit"]
-    start = max(handoff, ready)
-    waits = main[">PdfHelper.result"]
-    if ">PdfHelper.laid_out" in main and "pages known" in helper:
-        pages = start + helper["pages known"] - helper[">lay_out"]
-        waits = max(main[">PdfHelper.laid_out"], pages) + main[">PdfHelper.result"] \
-            - main["<PdfHelper.laid_out"]
-    result = max(waits, start + layout)
-    return {"hand-off": handoff, "helper ready": ready, "helper's layout": layout,
-            "critical path": result + main["end"] - main["<PdfHelper.result"]}
+    main = run["main"]["marks"]
+    steps = first_marks(main)
+    helper = run["helper"]
+    messages = {who: list(run[who]["messages"]) for who in ("helper", "twin") if who in run}
+    ready = steps[">PdfHelper.get"] + first_marks(helper["marks"])["<weasyprint import"]
+    free: dict[str, float] = {"helper": ready}
+    replies: dict[str, list[float]] = {"helper": [], "twin": []}
+    clock = last = 0.0
+    for step, cpu in main:
+        clock, last = clock + cpu - last, cpu
+        kind = step.split()
+        if kind[0] == "send" and kind[2] == "twin":
+            free["twin"] = max(clock, free["helper"])  # forked as the helper is free
+        elif kind[0] == "send":
+            _, began, pages, ended = messages[kind[1]].pop(0)
+            start = max(clock, free[kind[1]])
+            if pages is not None:
+                replies[kind[1]].append(start + pages - began)
+            replies[kind[1]].append(start + ended - began)
+            free[kind[1]] = start + ended - began
+        elif kind[0] == "<recv":
+            clock = max(clock, replies[kind[1]].pop(0))
+    first = run["helper"]["messages"][0]
+    layouts = sum(1 for who in ("helper", "twin") if who in run
+                  for message in run[who]["messages"] if message[0] == "lay")
+    return {"hand-off": steps.get("send helper lay", 0.0), "helper ready": ready,
+            "helper's first layout": (first[2] or first[3]) - first[1],
+            "layouts (helper, twin)": layouts,
+            "CPU: main": main[-1][1], "CPU: helper": helper["messages"][-1][3],
+            "CPU: twin": run["twin"]["messages"][-1][3] - run["twin"]["messages"][0][1]
+            if "twin" in run else 0.0,
+            "critical path": clock}
 
 
 def main() -> None:
@@ -108,7 +140,7 @@ def main() -> None:
     parser.add_argument("--against", help="another checkout's src folder, run in turns")
     args = parser.parse_args()
     sources = {"this": None, **({"against": args.against} if args.against else {})}
-    runs: dict[str, list[dict[str, dict]]] = {name: [] for name in sources}
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in sources}
     with tempfile.TemporaryDirectory() as folder:
         scratch = Path(folder)
         for turn in range(args.runs + 1):
@@ -120,12 +152,12 @@ def main() -> None:
           f" load average {os.getloadavg()[0]:.1f}")
     print(f"{'':34}" + "".join(f"{name:>18}" for name in sources))
     for label, who, step in ROWS:
-        cells = [[run[who][step] for run in runs[name] if step in run[who]]
-                 for name in sources]
+        cells = [[first_marks(run[who]["marks"])[step] for run in runs[name]
+                  if step in first_marks(run[who]["marks"])] for name in sources]
         print(f"  {label:32}" + "".join(
             f"{min(c):>9.0f} ({statistics.median(c):4.0f})" if c else f"{'-':>18}"
             for c in cells))
-    for key in ("hand-off", "helper ready", "helper's layout", "critical path"):
+    for key in path_of(runs["this"][0]):
         cells = [[path_of(run)[key] for run in runs[name]] for name in sources]
         print(f"  {key:32}" + "".join(
             f"{min(c):>9.0f} ({statistics.median(c):4.0f})" for c in cells))

@@ -27,7 +27,7 @@ STEPS = {
     "guidegen.cli": ["_options"],  # before the command line was a package
     "guidegen.cli.params": ["options_of"],
     "guidegen.builder.processes": ["PdfHelper.get", "PdfHelper.submit", "PdfHelper.laid_out",
-                                   "PdfHelper.result"],
+                                   "PdfHelper.result"],  # and what each sends, receives
     "guidegen.builder.guides": ["load_guides"],
     "guidegen.layout.guide": ["layout_guide", "hyphenate_blocks"],
     "guidegen.layout.labels": ["Labels.date"],
@@ -72,31 +72,112 @@ def wrap(module: ModuleType, names: Sequence[str]) -> None:
             setattr(owner, attr, timed(found, name))
 
 
+def in_main(processes: ModuleType) -> None:
+    """Note each message this process sends a helper, and each wait for its answer.
+
+    Marks ``send helper`` (or ``send twin``: a helper that is not the running one),
+    ``>recv helper`` and ``<recv helper``.
+    """
+    helper = processes.PdfHelper
+    receive = helper._receive
+    send = getattr(helper, "_send", None)
+
+    def who(self: Any) -> str:
+        return "helper" if self is helper._running else "twin"
+
+    def traced_receive(self: Any) -> Any:
+        mark(f">recv {who(self)}")
+        try:
+            return receive(self)
+        finally:
+            mark(f"<recv {who(self)}")
+
+    helper._receive = traced_receive
+    if send is not None:
+        def traced_send(self: Any, message: Any, *rest: Any) -> Any:
+            mark(f"send {who(self)} {message[0]}")
+            return send(self, message, *rest)
+
+        helper._send = traced_send
+    else:  # code that sent from submit
+        submit = helper.submit
+
+        def traced_submit(self: Any, *args: Any, **kwargs: Any) -> Any:
+            result = submit(self, *args, **kwargs)
+            mark(f"send {who(self)} lay")
+            return result
+
+        helper.submit = traced_submit
+    twin = getattr(helper, "twin", None)
+    if twin is not None:
+        def traced_twin(self: Any) -> Any:
+            forked = self._twin is None and self._spare is not None
+            result = twin(self)
+            if forked:
+                mark("send helper twin")
+            return result
+
+        helper.twin = traced_twin
+
+
 def in_helper(processes: ModuleType) -> None:
-    """Make the helper note its steps: WeasyPrint imported, the layout, its pages sent
-    (before the PDF is written, when the main process asks for them), the PDF written."""
+    """Make the helper (and its twin) note the CPU time of each message it answers.
+
+    Each of its records lists the messages: what was asked (``lay``, ``write``), the
+    CPU time as it began, when the pages were known (or null) and as it ended; and the
+    CPU time its WeasyPrint import ended at. Code whose helper lays out and writes in one
+    message (``lay_out(layout, pages_known)``) is noted the same way.
+    """
     serve = processes._serve
+    messages: list[list[Any]] = []
+    helper: list[int] = []
+    owner = [0]  # the process whose messages are listed
+
+    def note(kind: str, began: float, pages: float | None) -> None:
+        if os.getpid() != owner[0]:  # the twin's first: its own, from its fork on
+            owner[0] = os.getpid()
+            messages.clear()
+        messages.append([kind, began, pages, time.process_time() * 1000])
+        who = "helper" if os.getpid() == helper[0] else "twin"
+        with open(RECORDS, "a", encoding="utf-8") as file:
+            file.write(json.dumps({"who": who, "marks": MARKS, "messages": messages}) + "\n")
 
     def traced_serve(*args: Any) -> None:
         MARKS.clear()
+        helper.append(os.getpid())
+        owner[0] = os.getpid()
         mark("helper start")
         from guidegen.renderers import pdf
 
         pdf.engine.load = timed(pdf.engine.load, "weasyprint import")
-        lay_out = pdf.lay_out
+        serving = sys.modules.get("guidegen.builder.serving")
+        if serving is not None:  # the pages, then the PDF if asked
+            answer = serving._answer
 
-        def traced(layout: Any, pages_known: Any = None) -> Any:
-            def known(laid: Any) -> Any:
-                mark("pages known")
-                return pages_known(laid)
+            def traced_answer(renderer: Any, kind: str, *rest: Any) -> Any:
+                began = time.process_time() * 1000
+                try:
+                    return answer(renderer, kind, *rest)
+                finally:
+                    note(kind, began, None)
 
-            mark(">lay_out")
-            rendered = lay_out(layout, *([known] if pages_known else []))
-            mark("<lay_out")
-            save("helper")
-            return rendered
+            serving._answer = traced_answer
+        else:
+            lay_out = pdf.lay_out
 
-        pdf.lay_out = traced
+            def traced(layout: Any, pages_known: Any = None) -> Any:
+                began, known_at = time.process_time() * 1000, []
+
+                def known(laid: Any) -> Any:
+                    known_at.append(time.process_time() * 1000)
+                    return pages_known(laid)
+
+                try:
+                    return lay_out(layout, *([known] if pages_known else []))
+                finally:
+                    note("lay", began, known_at[0] if known_at else None)
+
+            pdf.lay_out = traced
         serve(*args)
 
     processes._serve = traced_serve
@@ -122,6 +203,7 @@ class Steps(importlib.abc.MetaPathFinder):
             run(module)
             wrap(module, STEPS[name])
             if name == "guidegen.builder.processes":
+                in_main(module)
                 in_helper(module)
 
         spec.loader.exec_module = exec_module  # type: ignore[method-assign]

@@ -208,7 +208,8 @@ def test_the_helper_is_what_renders_the_pdf(monkeypatch):
     submitted = []
     original = PdfHelper.submit
     monkeypatch.setattr(PdfHelper, "submit",
-                        lambda self, *args: (submitted.append(1), original(self, *args)))
+                        lambda self, *args, **kwargs: (submitted.append(1),
+                                                       original(self, *args, **kwargs)))
     guidegen.render(guidegen.load(DATA / "minimal.yaml"), ["pdf", "docx"], JOBS_2)
     assert submitted == [1]
     guidegen.render(guidegen.load(DATA / "minimal.yaml"), ["pdf", "docx"], JOBS_1)

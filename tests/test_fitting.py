@@ -20,16 +20,25 @@ def first_layout(pages: int) -> Rendered:
     return Rendered(b"", pages, pagination=Pagination((0.98,) * pages, (top,) * pages))
 
 
-def layouts(fits_from: float | None, pages: int, target: int):
-    """Return a stand-in layout that takes ``target`` pages from level ``fits_from`` on."""
+def layouts(fits_from: float | None, pages: int, target: int, side_by_side: int = 1):
+    """Return a stand-in layout that takes ``target`` pages from level ``fits_from`` on.
+
+    It lays out ``side_by_side`` of the levels it is asked for at once (as the helper
+    and its twin do), the first of them at least; ``rounds`` lists each round's levels.
+    """
     tried: list[float] = []
+    rounds: list[list[float]] = []
 
-    def lay(levels: tuple[float, ...]) -> Rendered:
-        (level,) = levels  # the whole guide's
-        tried.append(level)
-        fits = fits_from is not None and level >= fits_from
-        return first_layout(target if fits else pages)
+    def lay(tries: list[tuple[float, ...]]) -> list[Rendered]:
+        laid = []
+        for (level,) in tries[:side_by_side]:  # the whole guide's
+            tried.append(level)
+            fits = fits_from is not None and level >= fits_from
+            laid.append(first_layout(target if fits else pages))
+        rounds.append(tried[-len(laid):])
+        return laid
 
+    lay.rounds = rounds  # type: ignore[attr-defined]
     return lay, tried
 
 
@@ -39,6 +48,31 @@ def test_a_budget_takes_the_least_level_that_meets_it(fits_from):
     (level,), pdf = settle(Fit(None, None, budget=5), first_layout(6), lay)  # type: ignore[arg-type]
     assert level == fits_from and pdf.pages == 5
     assert len(tried) == len(set(tried)) <= 5  # each level laid out once, a few at most
+
+
+@pytest.mark.parametrize("fits_from", [*LADDER, None])
+def test_side_by_side_the_first_guess_and_the_level_below_are_laid_out_at_once(fits_from):
+    # the helper and its twin lay out the first guess and the level below it together
+    # (the guess is most often the least that fits): the same level is found, where the
+    # guess is the least, in one round instead of two, and never with more layouts
+    # than one more than one at a time takes
+    found = {}
+    for side_by_side in (1, 2):
+        lay, tried = layouts(fits_from, 6, 5, side_by_side)
+        try:
+            (level,), _ = settle(Fit(None, None, budget=5), first_layout(6), lay)  # type: ignore[arg-type]
+        except ContentError:
+            level = None
+        found[side_by_side] = level, lay.rounds, tried  # type: ignore[attr-defined]
+    (one, one_rounds, one_tried), (two, two_rounds, two_tried) = found[1], found[2]
+    assert one == two == fits_from
+    guess = one_tried[0]
+    assert two_rounds[0] == ([guess, LADDER[LADDER.index(guess) - 1]]
+                             if LADDER.index(guess) > 0 else [guess])
+    assert all(len(each) == 1 for each in two_rounds[1:]) and len(set(two_tried)) == len(two_tried)
+    assert len(two_tried) <= len(one_tried) + 1
+    if fits_from == guess:  # the guess was the least: known after one round
+        assert len(two_rounds) == 1 and len(one_rounds) == 2
 
 
 @pytest.mark.parametrize("fits_from", [level for level in LADDER if level <= SMALL])
@@ -63,7 +97,7 @@ def test_the_search_finds_the_least_level_from_any_first_try(fits_at):
     fits_from = LADDER[fits_at] if fits_at < len(LADDER) else None
     for start in range(len(LADDER)):
         lay, tried = layouts(fits_from, 6, 5)
-        found = least(LADDER, start, lambda level, lay=lay: lay((level,)),
+        found = least(LADDER, start, lambda level, lay=lay: lay([(level,)])[0],
                       lambda pdf: pdf.pages == 5)
         assert (found and found[0]) == fits_from, (start, tried)
         assert len(tried) == len(set(tried)) <= 5  # a guess, the tightest, 3 halvings

@@ -333,7 +333,8 @@ def test_a_bug_in_the_pdf_helper_is_an_internal_error_as_in_one_process(project,
     def broken(layout, *args, **kwargs):
         raise KeyError("boom")
 
-    monkeypatch.setattr(pdf, "lay_out", broken)
+    monkeypatch.setattr(pdf, "lay_out", broken)  # in this process
+    monkeypatch.setattr(pdf, "laid_pages", broken)  # in the helper (the pages come first)
     from guidegen.builder.processes import PdfHelper
 
     if PdfHelper._running is not None:
@@ -380,12 +381,28 @@ def test_an_import_of_weasyprint_stopped_halfway_leaves_nothing_half_imported(tm
     assert done.stdout.split() == ["stopped", "True"], done.stderr
 
 
-def test_the_docx_is_finished_while_the_helper_writes_the_pdf(monkeypatch):
+def rendered_by_a_new_helper(path):
+    """Return the guide at ``path`` and its PDF and DOCX, laid out by a helper forked now.
+
+    Forked now, the helper runs what the test patched; it is stopped after, not to be
+    reused by later tests with the patches in it.
+    """
+    if PdfHelper._running is not None:
+        PdfHelper._running.stop()
+    try:
+        guide = guidegen.load(path)
+        return guide, guidegen.render(guide, ["pdf", "docx"], JOBS_2)
+    finally:
+        PdfHelper._running.stop()
+
+
+@pytest.mark.parametrize(("path", "pages"), [(DATA / "minimal.yaml", 1), (DEFAULT_GUIDE, 2)])
+def test_the_docx_is_finished_while_the_helper_writes_the_pdf(monkeypatch, path, pages):
     # the helper (forked after the patches) writes the PDF only once this process has
     # finished the DOCX with the page map it sent: without the early page map, the two
     # would wait for each other until the event's timeout, and the helper would say so.
-    # (A fitted guide's DOCX waits for the PDF: the first test covers its bytes; the
-    # default guide is fitted since its revision history, the minimal one is not.)
+    # The minimal guide keeps its first layout; the default guide is fitted (its first
+    # layout is three pages, the last near-empty): its PDF is written at the level found
     import multiprocessing
     from contextlib import contextmanager
 
@@ -409,13 +426,87 @@ def test_the_docx_is_finished_while_the_helper_writes_the_pdf(monkeypatch):
 
     monkeypatch.setattr(engine, "glyph_misses", after_the_docx)
     monkeypatch.setattr(oxml, "save_reproducibly", saved)
-    if PdfHelper._running is not None:
-        PdfHelper._running.stop()
-    try:
-        guide = guidegen.load(DATA / "minimal.yaml")  # not fitted: its first layout stays
-        helped = guidegen.render(guide, ["pdf", "docx"], JOBS_2)
-    finally:
-        PdfHelper._running.stop()  # not to be reused by later tests with the patches in it
+    guide, helped = rendered_by_a_new_helper(path)
     monkeypatch.undo()
     alone = guidegen.render(guide, ["pdf", "docx"], JOBS_1)
-    assert helped["docx"].data == alone["docx"].data and helped["pdf"].pages == 1
+    assert helped["docx"].data == alone["docx"].data and helped["pdf"].pages == pages
+
+
+@pytest.mark.parametrize(("path", "layouts", "pages", "processes"), [
+    (DEFAULT_GUIDE, 3, 2, 2),  # its first layout, the guess (fits), the level below (not)
+    # its first layout; the least level (nothing below it to try beside), the tightest:
+    # no fit, so the helper writes the first layout's pages, which it kept
+    (DATA / "acht-dienstleister.yaml", 3, 5, 1),
+])
+def test_a_fitted_guide_is_tried_side_by_side_and_only_its_pdf_is_written(
+        monkeypatch, path, layouts, pages, processes):
+    # the default guide's first layout leaves its third page near-empty, so it is fitted:
+    # the helper and its twin (forked from it, warm) lay out the fitter's first guess and
+    # the level below at once, and only the PDF kept is written (each try was written
+    # before: three PDFs for one), while the DOCX is finished at the level found. The
+    # eight-subject guide keeps its first layout after its tries (a page saved would
+    # leave one near-empty before the last): the helper still holds its pages to write
+    import multiprocessing
+    import os
+
+    import guidegen.renderers.pdf.engine as engine
+    from guidegen.builder.processes import _may_twin
+
+    pids = multiprocessing.get_context("fork").Array("i", 16)  # who laid out, in turn
+    writes = multiprocessing.get_context("fork").Value("i", 0)
+    lay_out, write_pdf = engine.lay_out, engine.Laid.write_pdf
+
+    def counted_lay_out(*args, **kwargs):
+        with pids.get_lock():
+            pids[next(n for n, pid in enumerate(pids) if not pid)] = os.getpid()
+        return lay_out(*args, **kwargs)
+
+    def counted_write(self, *args, **kwargs):
+        with writes.get_lock():
+            writes.value += 1
+        return write_pdf(self, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "lay_out", counted_lay_out)
+    monkeypatch.setattr(engine.Laid, "write_pdf", counted_write)
+    guide, helped = rendered_by_a_new_helper(path)
+    monkeypatch.undo()
+    laid = [pid for pid in pids if pid]
+    assert len(laid) == layouts and writes.value == 1
+    assert len(set(laid[1:])) == (processes if _may_twin() else 1)  # side by side
+    alone = guidegen.render(guide, ["pdf", "docx"], JOBS_1)
+    assert helped["pdf"].data == alone["pdf"].data and helped["pdf"].pages == pages
+    assert helped["docx"].data == alone["docx"].data
+
+
+def test_a_try_that_fails_beside_another_leaves_no_answer_behind(monkeypatch):
+    # one of the two tries laid out side by side fails: the build says so, and the
+    # other's answer is read too, so the next build in the program gets its own answers
+    import multiprocessing
+
+    import guidegen.renderers.pdf.engine as engine
+
+    calls = multiprocessing.get_context("fork").Value("i", 0)
+    lay_out = engine.lay_out
+
+    def third_fails(*args, **kwargs):
+        with calls.get_lock():
+            calls.value += 1
+            failing = calls.value == 3  # a try: the helper's or the twin's, whichever is last
+        if failing:
+            raise RenderError("this try failed")
+        return lay_out(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "lay_out", third_fails)
+    if PdfHelper._running is not None:
+        PdfHelper._running.stop()  # one forked after the patch
+    guide = guidegen.load(DEFAULT_GUIDE)
+    try:
+        with pytest.raises(RenderError, match="this try failed"):
+            guidegen.render(guide, ["pdf", "docx"], JOBS_2)
+        again = guidegen.render(guide, ["pdf", "docx"], JOBS_2)  # the same helper, twin
+    finally:
+        PdfHelper._running.stop()  # not to be reused by later tests with the patch in it
+    monkeypatch.undo()
+    alone = guidegen.render(guide, ["pdf", "docx"], JOBS_1)
+    assert again["pdf"].data == alone["pdf"].data
+    assert again["docx"].data == alone["docx"].data

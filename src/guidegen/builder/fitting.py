@@ -22,9 +22,11 @@ they paginate alike.
 The level is the *least* tightening that meets the goal, searched on a ladder of levels
 (:data:`LADDER`): every spacing level comes before any smaller type, so type shrinks only
 when spacing alone cannot do it. The first layout's fullness says where on the ladder to
-look first, and the level just below it next; then each try halves what is left, so a
-fitted guide usually takes two more layouts (at most five, on eight levels). A budget
-that even the tightest level misses is an error naming what spilled over.
+look first, and the level just below it next (both at once where the layouts can be
+made side by side: :class:`~guidegen.builder.trials.Pages`, the PDF helper and its
+twin); then each try halves what is left, so a fitted guide usually takes two more
+layouts (at most six, on eight levels). A budget that even the tightest level misses is
+an error naming what spilled over.
 
 The parts of a packet each start on a page of their own, so a part's pages depend on
 its own level alone: their searches run side by side, each layout of the packet trying
@@ -34,6 +36,7 @@ the next level of every part still searching (as many layouts as the longest sea
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from copy import copy
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -105,6 +108,9 @@ class Fit:
 
 
 Layer = Callable[["Document", RenderContext], Rendered]  # lays a document out as a PDF
+# lays the document out at each of some levels, as many as it can side by side (at least
+# the first), and returns their PDFs in that order (their bytes may be left unwritten)
+Trials = Callable[[Sequence[Levels]], Sequence[Rendered]]
 
 
 @dataclass(frozen=True)
@@ -128,12 +134,12 @@ class _Goal:
             all(fill >= self.least_fill for fill in fills[:-1])
 
 
-def settle(fit: Fit, first: Rendered,
-           lay: Callable[[Levels], Rendered]) -> tuple[Levels, Rendered]:
+def settle(fit: Fit, first: Rendered, lay: Trials) -> tuple[Levels, Rendered]:
     """Return the levels to render the document at (one a goal) and its PDF.
 
-    ``first`` is its first PDF; ``lay(levels)`` lays it out again. Raise a located error
-    if it, or a part, cannot fit its budget.
+    ``first`` is its first PDF; ``lay(tries)`` lays it out again at the first of
+    ``tries``, and at the others too if it can do that side by side (:data:`Trials`).
+    Raise a located error if it, or a part, cannot fit its budget.
     """
     chosen, pdf = _search(fit, first, lay)
     if fit.key:
@@ -143,18 +149,12 @@ def settle(fit: Fit, first: Rendered,
     return chosen, pdf
 
 
-def fits_as_is(fit: Fit, first: Rendered) -> bool:
-    """Return whether :func:`settle` keeps the document whose first PDF is ``first`` as it is."""
-    return all(_goal(fit, part, first) is None for part in fit.goals)
-
-
 def settled(fit: Fit) -> Levels | None:
     """Return the levels a document with ``fit``'s key was fitted to in this process."""
     return _SETTLED.get(fit.key) if fit.key else None
 
 
-def _search(fit: Fit, first: Rendered,
-            lay: Callable[[Levels], Rendered]) -> tuple[Levels, Rendered]:
+def _search(fit: Fit, first: Rendered, lay: Trials) -> tuple[Levels, Rendered]:
     """Return what :func:`settle` does, found by searching the ladder of each goal."""
     parts = fit.goals
     none: Levels = tuple(0.0 for _ in parts)
@@ -164,15 +164,18 @@ def _search(fit: Fit, first: Rendered,
         return none, first
     laid: dict[Levels, Rendered] = {none: first}
 
-    def lay_once(levels: Levels) -> Rendered:
-        if levels not in laid:
-            laid[levels] = lay(levels)
+    def lay_once(levels: Levels, *ahead: Levels) -> Rendered:
+        tries = [levels] if levels not in laid else []
+        tries += [more for more in ahead if more not in laid and more != levels]
+        laid.update(zip(tries, lay(tries), strict=False) if tries else ())  # the first, at least
         return laid[levels]
 
     searches = {n: Search(goal.levels, _guess(goal.levels, _shrink(goal, first)))
                 for n, goal in goals.items()}
+    ahead = _ahead(searches, len(parts))  # the level below each first guess, side by side
     while not all(search.done for search in searches.values()):
-        tried = lay_once(_levels(searches, len(parts)))
+        tried = lay_once(_levels(searches, len(parts)), *ahead)
+        ahead = ()
         for n, search in searches.items():
             if not search.done:
                 search.tell(goals[n].fits(tried))
@@ -188,6 +191,15 @@ def _search(fit: Fit, first: Rendered,
 def _levels(searches: dict[int, Search], count: int) -> Levels:
     """Return the levels to lay out at: each search's next try (or what it found), else 0."""
     return tuple(searches[n].probing if n in searches else 0.0 for n in range(count))
+
+
+def _ahead(searches: dict[int, Search], count: int) -> tuple[Levels, ...]:
+    """Return the levels tried next if each search's first try fits (none if the same)."""
+    fitted = {n: copy(search) for n, search in searches.items()}
+    for search in fitted.values():
+        search.tell(True)
+    levels = _levels(fitted, count)
+    return () if levels == _levels(searches, count) else (levels,)
 
 
 def _goal(fit: Fit, part: Part, first: Rendered) -> _Goal | None:

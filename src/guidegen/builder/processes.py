@@ -1,29 +1,31 @@
-"""The processes renders may run in: the PDF helper, and a pool of workers.
+"""The processes renders may run in: the PDF helper and its twin (the pool: :mod:`.pool`).
 
 :class:`~guidegen.builder.scheduler.Scheduler` decides which to use; this module starts
-and talks to them. Both are forked on Linux (so they start with what this process has
-imported) and spawned elsewhere (:func:`guidegen.system.start_method`); they make
-themselves die with their parent before anything else, ignore Ctrl-C (the caller
-reports it), import WeasyPrint and load the hyphenation patterns while the caller loads
-the content, and then take at most ``memory_limit`` megabytes more (where the system
-can limit it: :func:`guidegen.system.limits_memory`).
+and talks to them (what runs inside the helper is :mod:`.serving`). Both are forked on
+Linux (so they start with what this process has imported) and spawned elsewhere
+(:func:`guidegen.system.start_method`); they make themselves die with their parent
+before anything else, ignore Ctrl-C (the caller reports it), import WeasyPrint and load
+the hyphenation patterns while the caller loads the content, and then take at most
+``memory_limit`` megabytes more (where the system can limit it:
+:func:`guidegen.system.limits_memory`). The helper's twin is forked from it once it is
+warm, where a fitted guide's tries may be laid out side by side (:mod:`.trials`).
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import sys
 import threading
 import time
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from .. import system
-from ..errors import GuidegenError, RenderError
-from ..renderers import RENDERERS, Rendered, helped
-from .limits import limited_time, memory_hint, ready
+from ..errors import RenderError
+from ..renderers import Rendered, helped
+from .limits import memory_hint
 from .options import option_fields
+from .serving import _serve
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -32,11 +34,8 @@ if TYPE_CHECKING:
     from ..common.language import Language
 
 _DEFAULT_MEMORY: int = option_fields()["memory_limit"].default
-_SPAWN_SLACK = 16  # megabytes: see _spawn_slack
 _SLACK = 10.0  # seconds the helper may overrun its own time limit before it is killed
 _language: Language | None = None  # what the next documents most likely use (expect_language)
-WORKER_MEMORY: list[int] = []  # the memory limit of this worker process, once started
-_LIMITED: list[bool] = []  # whether limit_worker_memory has run in this worker
 
 
 def expect_language(language: Language) -> None:
@@ -63,23 +62,6 @@ def may_use_helper(formats: Sequence[str], processes: int) -> bool:
             and multiprocessing.parent_process() is None)  # not inside a worker
 
 
-class HelperCrashError(RuntimeError):
-    """An unexpected exception in the helper, raised again here: an internal error (70).
-
-    It keeps the exception's type and message, and the helper's traceback as a note, so
-    ``--debug`` shows where it happened.
-    """
-
-    @classmethod
-    def of(cls, exc: Exception) -> HelperCrashError:
-        """Return ``exc``, raised in the helper, as an exception this process can raise."""
-        import traceback
-
-        crash = cls(f"{type(exc).__name__}: {exc} (in the PDF helper process)")
-        crash.add_note("".join(traceback.format_exception(exc)))
-        return crash
-
-
 class PdfHelper:
     """A process (forked or spawned) that lays out documents, one at a time, for this process.
 
@@ -96,6 +78,11 @@ class PdfHelper:
         self.pending = False
         self.owner = os.getpid()
         self._answer: tuple[str, Any] | None = None  # received in place of the laid-out pages
+        self._early = self._laid = self._asked = False  # pages asked for, sent; PDF asked for
+        self.token = 0  # the last document submitted early, by number (what write names)
+        self._limit: float | None = None  # the time limit of the last submit
+        self._spare: Connection | None = None  # a pipe to a twin not forked yet (twin)
+        self._twin: PdfHelper | None = None
         self._wait: float | None = None  # seconds the last submit's answers may take
         self._deadline = 0.0  # when they are late (time.monotonic)
 
@@ -118,53 +105,113 @@ class PdfHelper:
 
             start: Any = multiprocessing.get_context(system.start_method())
             ours, theirs = start.Pipe()
+            spare = start.Pipe() if _may_twin() else None  # the twin's, if it is forked
             process = start.Process(target=_serve, daemon=True, name="guidegen-pdf",
-                                    args=(theirs, os.getpid(), memory_limit, _language))
+                                    args=(theirs, os.getpid(), memory_limit, _language,
+                                          spare and spare[1]))
             process.start()
             theirs.close()
             helper = cls._running = cls(process, ours, memory_limit)
+            if spare is not None:
+                spare[1].close()
+                helper._spare = spare[0]
         return helper
 
-    def submit(self, layout: object, time_limit: float | None, early: bool = False) -> None:
+    @property
+    def busy(self) -> bool:
+        """Return whether an answer of this helper or its twin is still to be read."""
+        return self.pending or (self._twin is not None and self._twin.pending)
+
+    @property
+    def may_twin(self) -> bool:
+        """Return whether :meth:`twin` returns a twin."""
+        return self._spare is not None or (self._twin is not None
+                                           and not self._twin.connection.closed)
+
+    def twin(self) -> PdfHelper | None:
+        """Return a second helper, forked from this one as it is now (None if it cannot be).
+
+        The twin lays out beside this helper (the fitter's tries side by side: its fonts,
+        style rules and hyphenation already warm); it ends with this helper. Forked once,
+        on the first call, where processes are forked and time limits use ``SIGALRM``.
+        """
+        if self._twin is None and self._spare is not None:
+            try:
+                self.connection.send((os.getcwd(), "twin", None, None, (0, 0)))
+            except OSError:
+                self._lost()
+            self._twin = PdfHelper(_Twin(self.process), self._spare, self.memory_limit)
+            self._spare = None
+        return None if self._twin is None or self._twin.connection.closed else self._twin
+
+    def submit(self, layout: object, time_limit: float | None, early: bool = False,
+               keep: int = 0) -> None:
         """Start laying out ``layout``, what the renderer's ``prepare_layout`` returned.
 
-        With ``early``, the helper also says where the pages fell before it writes the
-        PDF (:meth:`laid_out`).
+        With ``early``, the helper first says where the pages fell (:meth:`laid_out`) and
+        writes the PDF only when asked (:meth:`write`, or :meth:`result`); it holds these
+        pages (by :attr:`token`), and those of ``keep`` (a token) if it still held them.
         """
-        try:
-            self.connection.send((os.getcwd(), layout, time_limit, early))
-        except OSError:
-            self._lost()
-        self.pending = True
+        self.token += early
+        self._send(("lay", layout, time_limit, (self.token, keep) if early else (0, 0)),
+                   time_limit)
         self._answer = None
-        self._wait = None if time_limit is None else time_limit + _SLACK
-        self._deadline = time.monotonic() + (self._wait or 0.0)
+        self._laid = self._asked = False
 
     def laid_out(self) -> Rendered | None:
         """Return the PDF of the document last submitted ``early``, without its bytes.
 
         It comes as soon as the pages are laid out: its page count, page map and
-        pagination; the helper writes the PDF meanwhile. None if the helper answered with
-        an error instead (:meth:`result` raises it).
+        pagination. None if the helper answered with an error instead (:meth:`result`
+        raises it).
         """
         kind, value = self._receive()
         if kind == "pages":
+            self._laid, self.pending = True, False  # no answer due until write
             laid: Rendered = value
             return laid
         self._answer = (kind, value)
         return None
 
+    def write(self, token: int = 0) -> None:
+        """Ask the helper to write the PDF whose pages :meth:`laid_out` returned.
+
+        ``token`` names one laid out before it (:attr:`token` as it was submitted), which
+        the helper holds if it was kept since (:meth:`submit`). It writes while this
+        process goes on; :meth:`result` returns it, and the helper drops the other pages.
+        """
+        if self._laid and not self._asked:
+            self._send(("write", None, self._limit, (token or self.token, 0)), self._limit)
+            self._asked = True
+
     def result(self) -> Rendered:
         """Return the PDF of the document last submitted, or raise its error."""
-        outcome, value = self._answer or self._receive()
-        if outcome == "pages":  # sent early, not asked for: the PDF follows
-            outcome, value = self._receive()
+        if self._answer is None and self._early and not self._laid:
+            self.laid_out()  # the pages, or the error in their place
+        if self._answer is None:
+            self.write()  # if they were sent early
+            self._answer = self._receive()
+        outcome, value = self._answer
         self.pending = False
         self._answer = None
+        self._laid = False
         if outcome in ("error", "crash"):
             raise value
         rendered: Rendered = value
         return rendered
+
+    def _send(self, message: tuple[str, object, float | None, tuple[int, int]],
+              time_limit: float | None) -> None:
+        """Send the helper ``message``; its answers may take ``time_limit`` (and _SLACK)."""
+        try:
+            self.connection.send((os.getcwd(), *message))
+        except OSError:
+            self._lost()
+        self.pending = True
+        self._early = message[0] == "lay" and bool(message[3][0])
+        self._limit = time_limit
+        self._wait = None if time_limit is None else time_limit + _SLACK
+        self._deadline = time.monotonic() + (self._wait or 0.0)
 
     def _receive(self) -> tuple[str, Any]:
         """Return the helper's next message, waiting until the submit's time limit is out.
@@ -192,9 +239,11 @@ class PdfHelper:
                           f"{memory_hint(self.memory_limit)}")
 
     def stop(self) -> None:
-        """End the helper now."""
-        with suppress(OSError):
-            self.connection.close()
+        """End the helper now (and its twin, which ends with it)."""
+        for connection in (self.connection, self._spare,
+                           self._twin and self._twin.connection):
+            with suppress(OSError, AttributeError):
+                connection.close()  # type: ignore[union-attr]
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
@@ -202,106 +251,31 @@ class PdfHelper:
             PdfHelper._running = None
 
 
-def _spawn_slack() -> int:
-    """Return the megabytes a spawned process is given on top of its memory limit.
-
-    A forked process starts with its parent's heap, free blocks and all; a spawned one
-    with only what its imports took, so that the first data it unpickles (a task: a
-    document tree) needs new arenas of the allocator. This much more makes the two
-    alike: the limit is then reached by rendering, as on Linux, not by unpickling.
-    """
-    return 0 if system.start_method() == "fork" else _SPAWN_SLACK
+def _may_twin() -> bool:
+    """Return whether a helper may fork a twin here (:meth:`PdfHelper.twin`)."""
+    return (system.start_method() == "fork" and system.has_alarm()
+            and system.has_death_signal() and (os.cpu_count() or 1) > 1)
 
 
-def _become_child(parent: int) -> None:
-    """Make this helper or worker die with ``parent`` and leave Ctrl-C to it, first thing."""
-    from ..native import die_with_parent  # ctypes: in helper and worker processes only
+class _Twin:
+    """Stands in for the twin's process: it is the helper's child and ends with it."""
 
-    die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to report
+    def __init__(self, helper: Any) -> None:
+        self.helper = helper
 
+    @property
+    def exitcode(self) -> int | None:
+        """Return the helper's exit code (the twin's is its parent's to know)."""
+        code: int | None = self.helper.exitcode
+        return code
 
-def _serve(connection: Connection, parent: int, memory_limit: int,
-           language: Language | None) -> None:
-    """Run in the helper: warm its renderer up, then lay out each document that arrives."""
-    _become_child(parent)
-    from ..native import limit_memory
+    def is_alive(self) -> bool:
+        """Return whether the helper lives (the twin ends with it)."""
+        alive: bool = self.helper.is_alive()
+        return alive
 
-    renderer = next(r for r in RENDERERS.values() if r.runs_in_helper)
-    lay_out = renderer.module().lay_out
-    with suppress(Exception):  # while the caller loads the content; errors show when used
-        renderer.warm_up(language)
-    ready()  # the watchdog's thread, if any: before the memory limit
-    limit_memory(memory_limit + _spawn_slack())
-    while True:
-        try:
-            cwd, layout, time_limit, early = connection.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            os.chdir(cwd)  # error messages name files relative to the caller's folder
-            with limited_time(time_limit, f"laying out the {renderer.name.upper()}"):
-                reply: tuple[str, Any] = ("ok", lay_out(layout, (
-                    lambda laid: connection.send(("pages", laid))) if early else None))
-        except GuidegenError as exc:
-            reply = ("error", exc)
-        except MemoryError:
-            reply = ("error", RenderError(f"laying out the {renderer.name.upper()} ran out "
-                                          "of memory; "
-                                          f"{memory_hint(memory_limit)}"))
-        except Exception as exc:  # a bug: the caller reports it as in its own process
-            reply = ("crash", HelperCrashError.of(exc))
-        try:
-            connection.send(reply)
-        except (OSError, ValueError):
-            return
+    def kill(self) -> None:
+        """Leave the twin to end with the helper (its pipe is closed: it ends then too)."""
 
-
-def start_pool(processes: int, memory_limit: int) -> Any:
-    """Return a pool of worker processes that render whole documents, started now.
-
-    Each worker (forked or spawned: :func:`guidegen.system.start_method`) imports
-    WeasyPrint and the renderers as it starts, while this process
-    loads and validates the content, then may take ``memory_limit`` megabytes more.
-    """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    start = multiprocessing.get_context(system.start_method())
-    imported = tuple(sorted(name for name in sys.modules if name.startswith("guidegen.")))
-    pool = ProcessPoolExecutor(processes, mp_context=start, initializer=_start_worker,
-                               initargs=(os.getpid(), memory_limit, _language, imported))
-    pool.submit(int)  # forked, this starts every worker; spawned, more start as tasks come
-    return pool
-
-
-def _start_worker(parent: int, memory_limit: int, language: Language | None,
-                  imported: Sequence[str]) -> None:
-    _become_child(parent)
-    for renderer in RENDERERS.values():  # imported ahead of the first task
-        with suppress(Exception):  # errors show when the renderers are used
-            renderer.warm_up(language)
-    import importlib
-
-    # what unpickling a task imports, not under the memory limit: the tree and the model
-    # (not loaded yet where the pool starts), and in a spawned worker what this one had
-    for name in ("guidegen.tree", "guidegen.content.model", *imported):
-        with suppress(Exception):
-            importlib.import_module(name)
-    ready()
-    WORKER_MEMORY.append(memory_limit)
-
-
-def limit_worker_memory() -> None:
-    """Set this worker's memory limit (``--memory-limit``) once, as its first render starts.
-
-    Not as the worker starts: the task it takes first is unpickled (a document tree) by
-    :mod:`concurrent.futures`, outside guidegen's code, where running out under a tight
-    limit printed multiprocessing's traceback instead of guidegen's located error.
-    """
-    if WORKER_MEMORY and not _LIMITED:
-        from ..native import limit_memory
-
-        _LIMITED.append(limit_memory(WORKER_MEMORY[-1] + _spawn_slack()))
-
-
+    def join(self) -> None:
+        """Return at once: the helper waits for its twin."""

@@ -37,7 +37,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from .. import testhook
-from ..errors import RenderError, rewarn
+from ..errors import GuidegenError, RenderError, rewarn
 from ..renderers import (
     RENDERERS,
     Finisher,
@@ -49,14 +49,17 @@ from ..renderers import (
     paginating,
 )
 from .limits import limited_time, memory_hint
-from .processes import WORKER_MEMORY, PdfHelper, limit_worker_memory, may_use_helper, start_pool
+from .pool import WORKER_MEMORY, limit_worker_memory, start_pool
+from .processes import PdfHelper, may_use_helper
+from .trials import Made, Pages
 
 if TYPE_CHECKING:
     from ..tree import Document
-    from .fitting import Fit, Layer, Levels
+    from .fitting import Fit, Levels
     from .options import BuildOptions
 
 Results = dict[str, tuple[Rendered, float]]
+Finishers = dict[str, tuple[Finisher, float]]  # each format's, and the seconds it took
 
 
 @dataclass(frozen=True)
@@ -182,14 +185,14 @@ def _render_formats(task: Task, helper: PdfHelper | None) -> Results:
     if aside is not None and helper is not None:
         with limited_time(task.time_limit, task.what(aside.name)):
             layout = aside.module().prepare_layout(task.document, task.context)
-        helper.submit(layout, task.time_limit, _early(task))
+        helper.submit(layout, task.time_limit, early=True)  # written when kept: .trials
     else:
         helper = None
     try:
         testhook.reached("render")
         return _render(task, helper, started)
     except BaseException:
-        if helper is not None and helper.pending:
+        if helper is not None and helper.busy:
             helper.stop()  # its answer would be read by the next build otherwise
         raise
 
@@ -204,47 +207,36 @@ def _render(task: Task, helper: PdfHelper | None, started: float) -> Results:
     results: Results = {}
     paged = [name for name in task.formats if RENDERERS[name].needs_page_map]
     pages = paginating(RENDERERS)  # a fitted document takes its page count and fullness
+    laid: tuple[Pages, Rendered, Made] | None = None  # the PDF, perhaps still to write
     if pages is not None and (pages.name in task.formats or (task.fit is not None and paged)):
-        if helper is not None:
-            early = helper.laid_out() if _early(task) else None
-            if early is not None and early.page_map is not None and _as_is(task, early):
-                results = _finish(task, finishers, early.page_map)  # as the PDF is written
-            first = helper.result()
+        lay = Pages(task, helper)
+        if lay.helper is not None:
+            first = lay.first()
         else:
             finish = finishers.pop(pages.name)[0] if pages.name in finishers \
                 else _preparer(task, pages.name)
             with limited_time(task.time_limit, task.what(pages.name)):
                 first = finish(None)
+        again: Made = lambda: (task.document, task.context)  # noqa: E731
         if task.fit is not None:
-            levels, first, fitted = fit_task(task, task.fit, first, _layer(task, helper))
+            following = tuple(n for n in finishers if n in paged)
+            levels, first, fitted, ready = fit_task(task, task.fit, first, lay, following)
             if any(levels):  # the formats that follow the pages again, tightened too
-                finishers |= _prepare(fitted, None, tuple(n for n in finishers if n in paged))
-        if pages.name in task.formats:
-            results[pages.name] = (first, time.perf_counter() - started)
+                finishers |= ready if ready is not None else _prepare(fitted, None, following)
+                again = lambda: (fitted.document, fitted.context)  # noqa: E731
+        lay.write(first)  # the helper writes the PDF while the DOCX is finished
+        if lay.wanted:
+            laid = lay, first, again
         task = replace(task, context=replace(task.context, pages_hint=first.pages,
                                              page_map=first.page_map))
     context = task.context
     results |= _finish(task, {name: finisher for name, finisher in finishers.items()
                               if name not in results},
                        context.page_map or PageMap(context.pages_hint))
+    if laid is not None and pages is not None:
+        lay, first, again = laid
+        results[pages.name] = (lay.written(first, again), time.perf_counter() - started)
     return {name: results[name] for name in task.formats}
-
-
-def _early(task: Task) -> bool:
-    """Return whether the helper is to say where the PDF's pages fell before writing it.
-
-    It is when some format of ``task`` takes the PDF's page map: unless the pages say
-    the document must be fitted to them, that format is finished while the helper
-    writes the PDF (:mod:`..renderers.speed`).
-    """
-    return any(RENDERERS[name].needs_page_map for name in task.formats)
-
-
-def _as_is(task: Task, first: Rendered) -> bool:
-    """Return whether ``task``'s document stays as its first PDF ``first`` laid it out."""
-    from .fitting import fits_as_is
-
-    return task.fit is None or fits_as_is(task.fit, first)
 
 
 def _finish(task: Task, finishers: dict[str, tuple[Finisher, float]],
@@ -278,20 +270,42 @@ def _fitted_already(task: Task) -> Task:
     return replace(task, document=document, context=context, fit=None)
 
 
-def fit_task(task: Task, fit: Fit, first: Rendered, lay: Layer
-             ) -> tuple[Levels, Rendered, Task]:
-    """Return the levels ``task``'s document fits its pages at, its PDF, and the task at them.
+def fit_task(task: Task, fit: Fit, first: Rendered, lay: Pages,
+             following: tuple[str, ...] = ()) -> tuple[Levels, Rendered, Task, Finishers | None]:
+    """Return the levels ``task``'s document fits its pages at, its PDF and the task at them.
 
-    ``first`` is the PDF of the document as it is; ``lay`` lays a document out again.
+    Also the ``following`` formats prepared at them, if they were while the PDF was tried.
+    ``first`` is the PDF of the document as it is; ``lay`` lays a document out again
+    (the PDF it returns may be left to write: :meth:`.trials.Pages.written`). While the
+    fitter's first guess is laid out, this process prepares the formats that follow the
+    pages (the DOCX) at that level: most often the one found (:mod:`.trials`).
     """
     from .fitting import settle
 
-    levels, pdf = settle(fit, first,
-                         lambda tried: lay(*fit.document(tried, task.context, trial=True)))
+    made: dict[Levels, tuple[Document, RenderContext]] = {}
+    ready: dict[Levels, Finishers] = {}
+
+    def make(levels: Levels) -> Made:
+        def document() -> tuple[Document, RenderContext]:
+            made[levels] = fit.document(levels, task.context, trial=True)
+            return made[levels]
+        return document
+
+    def meanwhile(guess: Levels) -> None:
+        if following and not fit.parts and not ready and guess in made:
+            guessed = replace(task, document=made[guess][0], context=made[guess][1])
+            with suppress(GuidegenError):  # said again if it is the level found
+                ready[guess] = _prepare(guessed, None, following)
+
+    levels, pdf = settle(fit, first, lambda tries: lay.lay(
+        [make(tried) for tried in tries[:lay.side_by_side]],
+        lambda: meanwhile(tries[0])))
     if not any(levels):
-        return levels, first, task
-    document, context = fit.document(levels, task.context)
-    return levels, pdf, replace(task, document=document, context=context)
+        return levels, first, task, None
+    lay.write(pdf)  # written while the formats that follow are made at these levels
+    document, context = made[levels] if not fit.parts and levels in made \
+        else fit.document(levels, task.context)  # a packet's is composed (not a trial's)
+    return levels, pdf, replace(task, document=document, context=context), ready.get(levels)
 
 
 def _prepare(task: Task, helper: PdfHelper | None,
@@ -310,21 +324,6 @@ def _prepare(task: Task, helper: PdfHelper | None,
 
 def _preparer(task: Task, name: str) -> Finisher:
     return get_preparer(name)(task.document, task.context)
-
-
-def _layer(task: Task, helper: PdfHelper | None) -> Layer:
-    """Return what lays a document of ``task`` out in pages: the helper, else this process."""
-    pages = paginating(RENDERERS)
-    assert pages is not None  # only a document some format paginates is fitted
-
-    def lay(document: Document, context: RenderContext) -> Rendered:
-        with limited_time(task.time_limit, task.what(pages.name)):
-            if helper is None or not pages.runs_in_helper:
-                return get_preparer(pages.name)(document, context)(None)
-            helper.submit(pages.module().prepare_layout(document, context), task.time_limit)
-        return helper.result()
-
-    return lay
 
 
 def render_task(task: Task) -> Results:

@@ -17,7 +17,7 @@ from ...tree import Document
 from .. import RenderContext, Rendered
 from ..speed import warm_hyphenation
 from . import engine
-from .steps import Layout, laid_out, lay_out, prepare_layout, written
+from .steps import Layout, laid_out, laid_pages, lay_out, prepare_layout, written
 
 
 def warm_up(language: Language | None) -> None:
@@ -42,4 +42,5 @@ def render(document: Document, context: RenderContext) -> Rendered:
     return lay_out(prepare_layout(document, context))
 
 
-__all__ = ["Layout", "laid_out", "lay_out", "prepare_layout", "render", "warm_up", "written"]
+__all__ = ["Layout", "laid_out", "laid_pages", "lay_out", "prepare_layout", "render", "warm_up",
+           "written"]

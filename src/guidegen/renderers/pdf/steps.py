@@ -79,15 +79,25 @@ def prepare_layout(document: Document, context: RenderContext,
                   attachments, document.meta.date)
 
 
-def lay_out(layout: Layout, pages_known: Callable[[Rendered], object] | None = None
-            ) -> Rendered:
+def lay_out(layout: Layout) -> Rendered:
     """Return the PDF WeasyPrint makes of ``layout``, fetching only what the project ships.
 
-    A table whose last rows are left alone on a page is laid out again with its split
-    balanced (:mod:`.tails`), if that takes no more pages. ``pages_known`` is told where
-    the final pages fell as soon as they are laid out, before the PDF is written (see
-    :func:`written`; a helper sends it on). Raise :class:`~guidegen.errors.ResourceError`
-    if some text has no font to draw it.
+    Raise :class:`~guidegen.errors.ResourceError` if some text has no font to draw it.
+    """
+    return laid_pages(layout)[1]()
+
+
+Writer = Callable[[], Rendered]  # writes the PDF of pages laid out (laid_pages)
+
+
+def laid_pages(layout: Layout) -> tuple[Rendered, Writer]:
+    """Return where the pages of ``layout`` fell, and what writes its PDF (:func:`lay_out`).
+
+    The first is the PDF without its bytes (page count, page map, pagination, warnings):
+    a helper sends it as soon as it is known, and writes the PDF only if it is asked to
+    (a layout the fitter tries is not written: :mod:`..speed`). A table whose last rows
+    are left alone on a page is laid out again with its split balanced (:mod:`.tails`),
+    if that takes no more pages.
     """
     document, fetcher = laid_out(layout)
     with refused_urls_as_errors():
@@ -103,10 +113,9 @@ def lay_out(layout: Layout, pages_known: Callable[[Rendered], object] | None = N
             pages = tuple(tail.page for tail in tails)
             kept = tuple((even.sources[tail.src], tail.keep) for tail in tails
                          if tail.src < len(even.sources))
-            return written(document_even, even, fetcher_even,
-                           found=(problems, replace(pagination, balanced=pages)),
-                           pages_known=pages_known, kept=kept)
-    return written(document, layout, fetcher, found=found, pages_known=pages_known)
+            return _pages(document_even, even, (fetcher_even,),
+                          (problems, replace(pagination, balanced=pages)), kept)
+    return _pages(document, layout, (fetcher,), found)
 
 
 def laid_out(layout: Layout) -> tuple[Laid, Any]:
@@ -119,36 +128,44 @@ def laid_out(layout: Layout) -> tuple[Laid, Any]:
     return document, fetcher
 
 
-def written(document: Laid, layout: Layout, *fetchers: Any,
-            found: tuple[list[Problem], Pagination] | None = None,
-            pages_known: Callable[[Rendered], object] | None = None,
-            kept: tuple[tuple[Location, int], ...] = ()) -> Rendered:
+def written(document: Laid, layout: Layout, *fetchers: Any) -> Rendered:
     """Return the PDF of the laid-out ``document``, after the preflight.
 
     ``layout`` is the one whose ``data-src`` indexes its pages carry; raise what any of
     ``fetchers`` refused, and a :class:`~guidegen.errors.ResourceError` if some text
-    has no font to draw it. ``found`` is what the preflight found, if it has run;
-    ``kept`` the tables whose last rows were kept together (:mod:`.tails`).
-    ``pages_known`` is given the result before the PDF is written, without its bytes
-    (:mod:`..speed`: the DOCX is finished meanwhile).
+    has no font to draw it.
     """
     with refused_urls_as_errors():
-        warnings, pagination = found or inspect(document, layout.sources, layout.fallback,
-                                                layout.limits)
-        pages = page_map(document, layout.sources)
-        if pages is not None and kept:
-            pages = replace(pages, kept=kept)
-        laid = Rendered(b"", len(document.pages), tuple(warnings), pages, pagination)
-        if pages_known is not None:
-            pages_known(laid)
-        with engine.glyph_misses() as missing:
+        found = inspect(document, layout.sources, layout.fallback, layout.limits)
+    return _pages(document, layout, fetchers, found)[1]()
+
+
+def _pages(document: Laid, layout: Layout, fetchers: Sequence[Any],
+           found: tuple[list[Problem], Pagination],
+           kept: tuple[tuple[Location, int], ...] = ()) -> tuple[Rendered, Writer]:
+    """Return :func:`laid_pages`' answer for ``document``, which the preflight ``found``.
+
+    ``kept`` are the tables whose last rows were kept together (:mod:`.tails`).
+    """
+    warnings, pagination = found
+    pages = page_map(document, layout.sources)
+    if pages is not None and kept:
+        pages = replace(pages, kept=kept)
+    laid = Rendered(b"", len(document.pages), tuple(warnings), pages, pagination)
+
+    def write() -> Rendered:
+        with refused_urls_as_errors(), engine.glyph_misses() as missing:
             data = document.write_pdf(layout.attachments, layout.date)
-    for fetcher in fetchers:
-        if fetcher.refused:  # refused inside an SVG image, where WeasyPrint carries on
-            raise TemplateError(fetcher.refused[0])
-    if missing:
-        raise missing_glyph_error(document, list(missing), layout.sources, layout.fallback)
-    return replace(laid, data=data)
+        for fetcher in fetchers:
+            if fetcher.refused:  # refused inside an SVG image, where WeasyPrint carries on
+                raise TemplateError(fetcher.refused[0])
+        if missing:
+            raise missing_glyph_error(document, list(missing), layout.sources,
+                                      layout.fallback)
+        return replace(laid, data=data)
+
+    return laid, write
 
 
-__all__ = ["ARCHIVAL", "Layout", "laid_out", "lay_out", "prepare_layout", "written"]
+__all__ = ["ARCHIVAL", "Layout", "Writer", "laid_out", "laid_pages", "lay_out", "prepare_layout",
+           "written"]

@@ -56,8 +56,12 @@ kept their bytes. docs/development.md keeps the measurements' history.
   is kept with the compiled methods.
 * **The pages before the PDF** (:meth:`guidegen.builder.processes.PdfHelper.laid_out`):
   the helper sends where the pages fell (page count, page map, pagination) as soon as
-  they are laid out, and writes the PDF while this process finishes the DOCX with them,
-  unless the pages say the document is to be fitted (critical path -32 ms, 5%).
+  they are laid out, and writes the PDF only when asked: the one kept, while this
+  process finishes the DOCX with them (critical path -32 ms, 5%); a fitter's try, or a
+  first layout it tightens, is never written (a third of a layout's time each).
+* **A fitted guide's tries side by side** (:mod:`guidegen.builder.trials`): the helper
+  forks a twin (warm: fonts, style rules, hyphenation) and the two lay out the fitter's
+  first guess and the level below at once, where one laid them out in turn.
 
 Any failure of a trick falls back to the plain way, so the worst case is the usual speed.
 The compiled declarations and code are loaded only from a file this user alone can

@@ -1,0 +1,152 @@
+"""What runs in the PDF helper process (and its twin): its loop over the caller's messages.
+
+:class:`~.processes.PdfHelper` starts the helper and speaks to it; here the helper warms
+its renderer up, then answers each message: ``lay`` (a document's pages first, its PDF
+written when asked: ``write``), and ``twin`` (fork a second helper, :meth:`PdfHelper.twin`).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from contextlib import suppress
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from .. import system
+from ..errors import GuidegenError, RenderError
+from ..renderers import RENDERERS, Rendered
+from .limits import limited_time, memory_hint, ready
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from multiprocessing.connection import Connection
+
+    from ..common.language import Language
+    from ..renderers import Renderer
+
+_SPAWN_SLACK = 16  # megabytes: see _spawn_slack
+# in the helper, by token: what writes the PDF of pages it sent, and the seconds it may take
+Held: TypeAlias = "dict[int, tuple[Callable[[], Rendered], float | None]]"
+
+
+class HelperCrashError(RuntimeError):
+    """An unexpected exception in the helper, raised again here: an internal error (70).
+
+    It keeps the exception's type and message, and the helper's traceback as a note, so
+    ``--debug`` shows where it happened.
+    """
+
+    @classmethod
+    def of(cls, exc: Exception) -> HelperCrashError:
+        """Return ``exc``, raised in the helper, as an exception this process can raise."""
+        import traceback
+
+        crash = cls(f"{type(exc).__name__}: {exc} (in the PDF helper process)")
+        crash.add_note("".join(traceback.format_exception(exc)))
+        return crash
+
+
+def _spawn_slack() -> int:
+    """Return the megabytes a spawned process is given on top of its memory limit.
+
+    A forked process starts with its parent's heap, free blocks and all; a spawned one
+    with only what its imports took, so that the first data it unpickles (a task: a
+    document tree) needs new arenas of the allocator. This much more makes the two
+    alike: the limit is then reached by rendering, as on Linux, not by unpickling.
+    """
+    return 0 if system.start_method() == "fork" else _SPAWN_SLACK
+
+
+def _become_child(parent: int) -> None:
+    """Make this helper or worker die with ``parent`` and leave Ctrl-C to it, first thing."""
+    from ..native import die_with_parent  # ctypes: in helper and worker processes only
+
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to report
+
+
+def _serve(connection: Connection, parent: int, memory_limit: int,
+           language: Language | None, spare: Connection | None = None) -> None:
+    """Run in the helper: warm its renderer up, then lay out each document that arrives."""
+    _become_child(parent)
+    from ..native import limit_memory
+
+    renderer = next(r for r in RENDERERS.values() if r.runs_in_helper)
+    with suppress(Exception):  # while the caller loads the content; errors show when used
+        renderer.warm_up(language)
+    ready()  # the watchdog's thread, if any: before the memory limit
+    limit_memory(memory_limit + _spawn_slack())
+    held: Held = {}  # by token: what writes the pages sent, and the time it may take
+    while True:
+        try:
+            cwd, kind, layout, time_limit, (token, keep) = connection.recv()
+        except (EOFError, OSError):
+            return
+        if kind == "twin":
+            connection, spare = _forked(connection, spare, held)
+            continue
+        try:
+            os.chdir(cwd)  # error messages name files relative to the caller's folder
+            reply = _answer(renderer, kind, layout, time_limit, (token, keep), held)
+        except GuidegenError as exc:
+            reply = ("error", exc)
+        except MemoryError:
+            reply = ("error", RenderError(f"laying out the {renderer.name.upper()} ran out "
+                                          f"of memory; {memory_hint(memory_limit)}"))
+        except Exception as exc:  # a bug: the caller reports it as in its own process
+            reply = ("crash", HelperCrashError.of(exc))
+        try:
+            connection.send(reply)
+        except (OSError, ValueError):
+            return
+
+
+def _forked(connection: Connection, spare: Connection | None, held: Held
+            ) -> tuple[Connection, None]:
+    """Fork this helper's twin; return the pipe each serves then, and none spare.
+
+    The twin holds no pages: its documents are numbered on their own.
+    """
+    if spare is None:
+        return connection, None
+    helper = os.getpid()
+    if os.fork():  # the helper
+        spare.close()
+        return connection, None
+    _become_child(helper)  # the twin: ends with the helper
+    connection.close()
+    held.clear()
+    return spare, None
+
+
+def _answer(renderer: Renderer, kind: str, layout: Any, time_limit: float | None,
+            tokens: tuple[int, int], held: Held) -> tuple[str, Any]:
+    """Return the helper's reply to a message; keep in ``held`` what it may write next.
+
+    ``lay`` lays ``layout`` out: with a token (the first of ``tokens``), the reply is its
+    pages, and what writes its PDF is held by the token, beside what the second token
+    held (the others are dropped); without, the reply is the PDF. ``write`` writes the
+    pages the token holds, within the time their layout left of its limit, and drops all.
+    """
+    token, keep = tokens
+    what = f"laying out the {renderer.name.upper()}"
+    if kind == "write":
+        write, left = held.pop(token, (None, None))
+        held.clear()
+        if write is None:
+            raise RenderError("the PDF helper was asked to write a PDF it no longer holds")
+        with limited_time(left if left is None else max(left, 0.001), what):
+            return ("ok", write())
+    if not token:
+        held.clear()
+        with limited_time(time_limit, what):
+            return ("ok", renderer.module().lay_out(layout))
+    began = time.monotonic()
+    with limited_time(time_limit, what):
+        pages, write = renderer.module().laid_pages(layout)
+    for old in [old for old in held if old != keep]:
+        del held[old]
+    held[token] = write, None if time_limit is None \
+        else time_limit - (time.monotonic() - began)  # what its writing may take
+    return ("pages", pages)

@@ -1,0 +1,135 @@
+"""Laying a document out in pages for a build: its first layout and the fitter's tries.
+
+Where a PDF helper lays the PDF out (:class:`~.processes.PdfHelper`), it sends where the
+pages fell as soon as it knows, and writes a PDF only when asked: the one the build
+keeps, while this process finishes the DOCX with its page map. The fitter's tries are
+never written (each took as long to write as a third of its layout), nor is a first
+layout the fitter tightens. Without a helper, each layout is a whole PDF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Protocol
+
+from ..errors import GuidegenError
+from ..renderers import RENDERERS, RenderContext, Rendered, get_preparer, paginating
+from .limits import limited_time
+
+if TYPE_CHECKING:
+    from ..tree import Document
+    from .processes import PdfHelper
+
+Made = Callable[[], tuple["Document", RenderContext]]  # makes a document to lay out again
+
+
+class Task(Protocol):
+    """What :class:`Pages` reads of a task (:class:`~.scheduler.Task`)."""
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """Return the formats the task renders."""
+
+    @property
+    def time_limit(self) -> float | None:
+        """Return the seconds each of its renders may take."""
+
+    def what(self, name: str) -> str:
+        """Return how messages name rendering the task's document as ``name``."""
+        ...
+
+
+class Pages:
+    """Lays out the documents of ``task`` in pages, in ``helper`` if there is one."""
+
+    def __init__(self, task: Task, helper: PdfHelper | None) -> None:
+        pages = paginating(RENDERERS)
+        assert pages is not None  # only a document some format paginates is laid out
+        self.renderer, self.task = pages, task
+        self.wanted = pages.name in task.formats  # its PDF is written (else its pages only)
+        self.helper = helper if helper is not None and pages.runs_in_helper else None
+        self._held: list[tuple[PdfHelper, int, Rendered]] = []  # pages laid out, unwritten
+        self._writing: PdfHelper | None = None  # the one asked to write its pages
+
+    def first(self, helper: PdfHelper | None = None) -> Rendered:
+        """Return the PDF of the document submitted to ``helper`` (the helper's), unwritten.
+
+        Its bytes are left unwritten until :meth:`write` (the fitter may lay it out again).
+        """
+        helper = helper or self.helper
+        assert helper is not None
+        laid = helper.laid_out() or helper.result()  # raises its error
+        self._held.append((helper, helper.token, laid))
+        return laid
+
+    def lay(self, made: Sequence[Made], meanwhile: Callable[[], object] = tuple
+            ) -> list[Rendered]:
+        """Return the PDF of each document ``made`` makes, as many side by side as it can.
+
+        The first two are laid out at once by the helper and its twin (forked now, the
+        first time), each handed over as soon as it is made; without a twin only the
+        first is. Laid out by a helper, each is left unwritten (:meth:`write`,
+        :meth:`written`), and this process does ``meanwhile`` while it waits.
+        """
+        if self.helper is None:
+            with limited_time(self.task.time_limit, self.task.what(self.renderer.name)):
+                return [get_preparer(self.renderer.name)(*made[0]())(None)]
+        helpers = [self.helper]
+        twin = self.helper.twin() if len(made) > 1 else None
+        if twin is not None:
+            helpers.append(twin)
+        for helper, make in zip(helpers, made, strict=False):
+            self._submit(helper, *make(), early=True)
+        meanwhile()
+        tried, failed = [], None
+        for helper in helpers:  # every answer read (none left for the next build)
+            try:
+                tried.append(self.first(helper))
+            except GuidegenError as exc:
+                failed = failed or exc
+        if failed is not None:
+            raise failed
+        return tried
+
+    @property
+    def side_by_side(self) -> int:
+        """Return how many layouts :meth:`lay` makes at once (with the helper's twin)."""
+        return 2 if self.helper is not None and self.helper.may_twin else 1
+
+    def write(self, pdf: Rendered) -> None:
+        """Start writing ``pdf`` (its bytes), if it is wanted and a helper holds its pages."""
+        held = [(helper, token) for helper, token, laid in self._held if laid is pdf]
+        if held and self._writing is None and self.wanted:
+            helper, token = held[-1]
+            if token in (self._kept(helper), helper.token):  # what it holds
+                helper.write(token)
+                self._writing = helper
+
+    def written(self, pdf: Rendered, again: Made) -> Rendered:
+        """Return ``pdf`` with its bytes: written, or laid out again by ``again``'s document.
+
+        ``again`` makes the document ``pdf`` was laid out from; it is laid out again
+        (and written) only if no helper holds its pages any more.
+        """
+        if pdf.data or self.helper is None:
+            return pdf
+        self.write(pdf)
+        helper = self._writing
+        if helper is None:
+            helper = self.helper
+            self._submit(helper, *again(), early=False)
+        self._held.clear()
+        self._writing = None
+        return helper.result()
+
+    def _submit(self, helper: PdfHelper, document: Document, context: RenderContext,
+                early: bool) -> None:
+        """Hand ``helper`` the layout of ``document`` (its pages first, if ``early``)."""
+        with limited_time(self.task.time_limit, self.task.what(self.renderer.name)):
+            layout = self.renderer.module().prepare_layout(document, context)
+        helper.submit(layout, self.task.time_limit, early, self._kept(helper))
+
+    def _kept(self, helper: PdfHelper) -> int:
+        """Return the token of the first layout if ``helper`` holds it (the fitter may keep it)."""
+        first = self._held[0] if self._held else None
+        return first[1] if first is not None and first[0] is helper else 0
