@@ -23,7 +23,7 @@ warning at its paragraph; its text is kept where there is text to keep.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from ..common.labels import fill
@@ -39,6 +39,7 @@ from .parts import Part, Plan, split, table_marks
 from .parts import plan as plan_parts
 from .printed import without_printed
 from .properties import properties
+from .unmapped import paragraphs, report
 from .yamltext import Path_, Prose
 
 _SKIPPED_STYLES = ("audience", "toc heading", "legend")
@@ -55,7 +56,7 @@ class WordGuide:
         self.draft = draft
         self.name = name  # the title when the document says none
         self.default_language = language
-        self.ours = any(b == "title" or b.startswith("subject_") for p in _paragraphs(
+        self.ours = any(b == "title" or b.startswith("subject_") for p in paragraphs(
             document.blocks) for b in p.bookmarks)
         # a guide's own file: the link addresses it printed for paper are no text of it
         self.document = without_printed(document) if self.ours else document
@@ -321,39 +322,6 @@ class WordGuide:
 
 
 # -- helpers ---------------------------------------------------------------------------------
-
-def report(document: WordDocument) -> None:
-    """Warn about everything the document holds that a guide has no place for."""
-    for paragraph in _paragraphs(document.blocks):
-        where = paragraph.location
-        for unmapped in paragraph.unmapped:
-            said = f' ("{_short(unmapped.text)}")' if unmapped.text else ""
-            warn(where, f"{unmapped.what}{said}")
-        authors = sorted({r.change.author or "?" for r in paragraph.runs if r.change} |
-                         ({paragraph.change.author or "?"} if paragraph.change else set()))
-        if authors:
-            warn(where, f"tracked changes by {', '.join(authors)}: read as if accepted")
-    for comment in document.comments:
-        when = f" on {comment.date[:10]}" if comment.date else ""
-        warn(comment.location or Location(document.file), f"a comment by "
-             f'{comment.author or "?"}{when}: "{_short(comment.text)}"; comments are not '
-             "imported")
-
-
-def _short(text: str, size: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= size else text[:size - 1] + "…"
-
-
-def _paragraphs(blocks: Sequence[Block]) -> Iterator[Paragraph]:
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            yield block
-        else:
-            for row in block.rows:
-                for cell in row:
-                    yield from _paragraphs(cell.blocks)
-
 
 def _pictures_left(kept: list[Block]) -> list[Block]:
     """Drop the pictures before a guidegen DOCX's title (the theme's logo) from ``kept``."""
