@@ -106,3 +106,20 @@ def test_libreoffice_lays_the_japanese_guide_out_on_the_pdf_s_pages(japanese):
     top, bottom = text_area()
     assert pdf_pages(converted) == pdf_pages(pdf) == 2
     assert page_starts(converted, top, bottom) == page_starts(pdf, top, bottom)
+
+
+def test_the_pdf_s_control_tables_are_as_wide_as_the_text(japanese):
+    # as the DOCX's: each table's last column starts where its share of the text's width
+    # puts it (sized by their Japanese text, they were 70-80 per cent of the width)
+    from guidegen.layout.widths import POINTS_PER_MM, text_widths
+    from guidegen.theme import load_templates
+
+    styles = load_templates().styles
+    left, width = styles.theme.margins.left * POINTS_PER_MM, text_widths(styles.theme)[0]
+    words = dict((word, float(x)) for x, word in re.findall(
+        r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="[\d.]+" yMax="[\d.]+">(.*?)</word>',
+        pdf_text(japanese["a4"][0], "-bbox")))
+    for role, head in (("approvals", "承認の意味"), ("history", "承認者")):
+        look = styles.tables[role]
+        start = left + (1 - look.columns[-1]) * width + look.padding_horizontal
+        assert abs(words[head] - start) < 1, (role, words[head], start)
