@@ -160,8 +160,9 @@ def test_docx_styles_name_a_font_for_each_script(built):
     japanese = theme.scripts.japanese.word
     for language, east_asian in (("ja", japanese), ("de", japanese)):
         word = docx.Document(str(built.path(f"cmo-cdmo-cro.{language}", "docx")))
-        # as in the PDF, a Japanese guide's Latin letters are the Japanese font's
-        latin = japanese if language == "ja" else theme.fonts.body.word
+        # as in the PDF, a Japanese guide's Latin letters are the Japanese font's, named
+        # as the PDF names it (LibreOffice lacks Word's)
+        latin = theme.scripts.japanese.family if language == "ja" else theme.fonts.body.word
         for name in ("Normal", "Title", "Heading 1", "List Bullet"):
             fonts = word.styles[name].element.rPr.rFonts
             assert fonts.get(qn("w:ascii")) == latin, name

@@ -30,8 +30,9 @@ _BREAKS = re.compile(r"(?<=[-‐–—/])|\s+")
 # Chinese or Japanese text and the Latin letters and digits in it ("2026年11月24日"):
 # a word processor sets a gap where they meet (LibreOffice's "spacing between Asian and
 # non-Asian text", which it keeps whatever the DOCX says: a fifth of an em, measured),
-# and draws the Latin runs in its fallback font where the script's Word font is missing
-# (the theme's widest: its symbols font, DejaVu Sans, as LibreOffice's)
+# and draws the Latin runs in a fallback font where the font the DOCX names for them is
+# missing (Word lacking Noto Sans CJK; LibreOffice used DejaVu Sans for Yu Gothic): room
+# for the theme's widest, its symbols font, DejaVu Sans
 _CJK = "\u3000-\u9fff\uf900-\ufaff\uff00-\uffef"
 _RUNS = re.compile(rf"([{_CJK}]+)|[^{_CJK}]+")
 SCRIPT_GAP = 0.2  # em

@@ -232,10 +232,12 @@ class Theme(Model):
         """Return the Word font of font ``key`` (body, heading) for Latin text in ``language``.
 
         As :meth:`font_stack` puts it for the PDF: in Chinese, Japanese and Korean, body
-        and heading text's Latin letters are the script's font's.
+        and heading text's Latin letters are the script's font's, named as the PDF names
+        it (Noto Sans CJK JP). LibreOffice draws Latin text in a font it lacks (Yu Gothic)
+        in DejaVu Sans, whose wider digits pushed the Japanese guide onto three pages.
         """
         if language.east_asian and key in ("body", "heading"):
-            return str(self.east_asian_font(language).word)
+            return str(self.east_asian_font(language).family)
         return str(getattr(self.fonts, key).word)
 
     def east_asian_font(self, language: Language) -> Font:
