@@ -304,6 +304,41 @@ def test_a_command_saves_the_methods_and_patterns_it_compiled_as_it_ends(tmp_pat
     assert sum(isinstance(key, tuple) for key in kept) > 20  # the patterns it compiled
 
 
+# The command line imported as for `guidegen check`: whether the options' __init__ was
+# made from code the cache holds, and how many texts were compiled afresh.
+CLI_IMPORT = """
+import sys
+sys.argv = ["guidegen", "-q", "check"]
+import guidegen.cli
+from guidegen.builder.options import BuildOptions
+kept = sys.modules["guidegen.renderers.speed.kept"]
+made = BuildOptions.__init__.__code__
+
+def inner(code):  # the code objects inside (dataclasses' text defines a function's maker)
+    for const in code.co_consts:
+        if isinstance(const, type(code)):
+            yield const
+            yield from inner(const)
+
+print(sum(made is const for code in kept._CODE.values() for const in inner(code)),
+      len(kept._CODE) - kept._SAVED[0])
+"""
+
+
+def test_the_command_lines_own_imports_take_their_methods_from_the_cache(tmp_path):
+    # build and check set the cache up before the command line's imports (148 methods)
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "GUIDEGEN_CACHE_DIR": str(tmp_path / "guidegen")}
+    subprocess.run([sys.executable, "-m", "guidegen", "-q", "check", str(DEFAULT_GUIDE)],
+                   check=True, capture_output=True, env=env)
+    done = subprocess.run([sys.executable, "-c", CLI_IMPORT], check=True,
+                          capture_output=True, text=True, env=env)
+    assert done.stdout.split() == ["1", "0"]  # from the cache, nothing compiled afresh
+
+
 def test_a_build_keeps_its_caches_in_the_project_and_writes_nothing_in_home(tmp_path):
     # nothing is written outside the project unless the user names it (GUIDEGEN_CACHE_DIR)
     import os

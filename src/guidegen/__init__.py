@@ -12,11 +12,11 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .builder.options import BuildOptions
 from .version import __version__
 
 if TYPE_CHECKING:
     from .builder.jobs import Output
+    from .builder.options import BuildOptions
     from .content.model import Guide
     from .renderers import Rendered
 
@@ -74,3 +74,16 @@ def render(guide: Guide, formats: Sequence[str] = ("pdf", "docx"),
     from .builder.pipeline import render as render_guide
 
     return render_guide(guide, formats, options)
+
+
+def __getattr__(name: str) -> object:
+    """Return :class:`BuildOptions`, imported when first asked for.
+
+    Importing the package imports nothing else, so the command line can have its own
+    imports compile faster first (:mod:`guidegen.cli`).
+    """
+    if name == "BuildOptions":
+        from .builder.options import BuildOptions
+
+        return BuildOptions
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
