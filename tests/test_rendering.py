@@ -545,3 +545,31 @@ def test_a_try_that_fails_beside_another_leaves_no_answer_behind(monkeypatch):
     alone = guidegen.render(guide, ["pdf", "docx"], JOBS_1)
     assert again["pdf"].data == alone["pdf"].data
     assert again["docx"].data == alone["docx"].data
+
+
+def test_in_one_process_a_fitted_guide_writes_only_the_pdf_kept(monkeypatch):
+    # --jobs 1 (and each worker of a pool) lays the fitter's tries out in turn, as the
+    # helper does unwritten: one PDF written for three layouts (three before)
+    import guidegen.renderers.pdf.engine as engine
+
+    counts = {"layouts": 0, "writes": 0}
+    lay_out, write_pdf = engine.lay_out, engine.Laid.write_pdf
+
+    def counted_lay_out(*args, **kwargs):
+        counts["layouts"] += 1
+        return lay_out(*args, **kwargs)
+
+    def counted_write(self, *args, **kwargs):
+        counts["writes"] += 1
+        return write_pdf(self, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "lay_out", counted_lay_out)
+    monkeypatch.setattr(engine.Laid, "write_pdf", counted_write)
+    guide = guidegen.load(DEFAULT_GUIDE)
+    alone = guidegen.render(guide, ["pdf", "docx"], JOBS_1)
+    assert counts == {"layouts": 3, "writes": 1}
+    monkeypatch.undo()
+    if PdfHelper._running is not None:
+        PdfHelper._running.stop()  # one forked without the patches
+    helped = guidegen.render(guide, ["pdf", "docx"], JOBS_2)
+    assert alone["pdf"].data == helped["pdf"].data and alone["pdf"].pages == 2

@@ -27,6 +27,7 @@ def test_docx_alone_stops_at_the_time_limit(small, cli, monkeypatch):
         raise AssertionError("no time limit stopped the layout")
 
     monkeypatch.setattr(pdf, "render", hangs)
+    monkeypatch.setattr(pdf, "laid_pages", hangs)  # a guide's pages, laid out unwritten
     result = cli("build", "content/ab.yaml", "-f", "docx", "--time-limit", "1", "-j", "1")
     assert result.exit_code == 3, result.stderr
     assert result.stderr == ("error: rendering 'Alpha vs Beta' took longer than 1 s and was "

@@ -203,20 +203,19 @@ def _render(task: Task, helper: PdfHelper | None, started: float) -> Results:
     Those that take its page map follow, laid out again at the tightened theme if the
     document was fitted to its pages.
     """
-    finishers = _prepare(task, helper, task.formats)  # all but what the helper lays out
     results: Results = {}
     paged = [name for name in task.formats if RENDERERS[name].needs_page_map]
     pages = paginating(RENDERERS)  # a fitted document takes its page count and fullness
+    paging = pages is not None and (pages.name in task.formats
+                                    or (task.fit is not None and bool(paged)))
+    # all but what the helper or Pages lays out
+    finishers = _prepare(task, helper, tuple(name for name in task.formats
+                                             if not (paging and pages and name == pages.name)))
     laid: tuple[Pages, Rendered, Made] | None = None  # the PDF, perhaps still to write
-    if pages is not None and (pages.name in task.formats or (task.fit is not None and paged)):
+    if paging and pages is not None:
         lay = Pages(task, helper)
-        if lay.helper is not None:
-            first = lay.first()
-        else:
-            finish = finishers.pop(pages.name)[0] if pages.name in finishers \
-                else _preparer(task, pages.name)
-            with limited_time(task.time_limit, task.what(pages.name)):
-                first = finish(None)
+        # written if it is kept
+        first = lay.first() if lay.helper is not None else lay.here(task.document, task.context)
         again: Made = lambda: (task.document, task.context)  # noqa: E731
         if task.fit is not None:
             following = tuple(n for n in finishers if n in paged)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .processes import PdfHelper
 
 Made = Callable[[], tuple["Document", RenderContext]]  # makes a document to lay out again
+Writer = Callable[[], Rendered]  # writes the PDF of pages laid out
 
 
 class Task(Protocol):
@@ -50,6 +51,7 @@ class Pages:
         self.helper = helper if helper is not None and pages.runs_in_helper else None
         self._held: list[tuple[PdfHelper, int, Rendered]] = []  # pages laid out, unwritten
         self._writing: PdfHelper | None = None  # the one asked to write its pages
+        self._here: list[tuple[Rendered, Writer]] = []  # laid out here: the first, the last 2
 
     def first(self, helper: PdfHelper | None = None) -> Rendered:
         """Return the PDF of the document submitted to ``helper`` (the helper's), unwritten.
@@ -72,8 +74,7 @@ class Pages:
         :meth:`written`), and this process does ``meanwhile`` while it waits.
         """
         if self.helper is None:
-            with limited_time(self.task.time_limit, self.task.what(self.renderer.name)):
-                return [get_preparer(self.renderer.name)(*made[0]())(None)]
+            return [self.here(*made[0]())]
         helpers = [self.helper]
         twin = self.helper.twin() if len(made) > 1 else None
         if twin is not None:
@@ -90,6 +91,23 @@ class Pages:
         if failed is not None:
             raise failed
         return tried
+
+    def here(self, document: Document, context: RenderContext) -> Rendered:
+        """Return the PDF of ``document`` laid out in this process, its bytes unwritten.
+
+        As the helper does: written by :meth:`written` if it is the one kept. A packet's
+        composed from a shared layout (``context.shared``) is written at once.
+        """
+        with limited_time(self.task.time_limit, self.task.what(self.renderer.name)):
+            if context.shared is not None or not hasattr(self.renderer.module(), "laid_pages"):
+                return get_preparer(self.renderer.name)(document, context)(None)
+            module = self.renderer.module()
+            laid: tuple[Rendered, Writer] = module.laid_pages(
+                module.prepare_layout(document, context))
+            pages, write = laid
+        self._here.append((pages, write))
+        del self._here[1:-2]  # the first, and the last two (a guess and the level below)
+        return pages
 
     @property
     def side_by_side(self) -> int:
@@ -109,14 +127,25 @@ class Pages:
         """Return ``pdf`` with its bytes: written, or laid out again by ``again``'s document.
 
         ``again`` makes the document ``pdf`` was laid out from; it is laid out again
-        (and written) only if no helper holds its pages any more.
+        (and written) only if neither a helper nor this process holds its pages any more.
         """
-        if pdf.data or self.helper is None:
+        if pdf.data:
             return pdf
+        here = next((write for laid, write in self._here if laid is pdf), None)
+        if here is None and self.helper is None:
+            laid = self.here(*again())  # no longer held: laid out again
+            if laid.data:  # composed, written at once
+                return laid
+            here = self._here[-1][1]
+        if here is not None:
+            self._here.clear()
+            with limited_time(self.task.time_limit, self.task.what(self.renderer.name)):
+                return here()
         self.write(pdf)
         helper = self._writing
         if helper is None:
             helper = self.helper
+            assert helper is not None  # the in-process pages are written above
             self._submit(helper, *again(), early=False)
         self._held.clear()
         self._writing = None
