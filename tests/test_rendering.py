@@ -468,7 +468,9 @@ def test_the_docx_is_finished_while_the_helper_writes_the_pdf(monkeypatch, path,
 
 
 @pytest.mark.parametrize(("path", "layouts", "pages", "processes"), [
-    (DEFAULT_GUIDE, 3, 2, 2),  # its first layout, the guess (fits), the level below (not)
+    # its first layout, the guess and the level below side by side (then halvings, as
+    # far as the levels below fit too)
+    (DEFAULT_GUIDE, 3, 2, 2),
     # its first layout; the least level (nothing below it to try beside), the tightest:
     # no fit, so the helper writes the first layout's pages, which it kept
     (DATA / "acht-dienstleister.yaml", 3, 5, 1),
@@ -484,12 +486,13 @@ def test_a_fitted_guide_is_tried_side_by_side_and_only_its_pdf_is_written(
     import multiprocessing
     import os
 
+    import guidegen.renderers.pdf as pdf
     import guidegen.renderers.pdf.engine as engine
     from guidegen.builder.processes import _may_twin
 
     pids = multiprocessing.get_context("fork").Array("i", 16)  # who laid out, in turn
     writes = multiprocessing.get_context("fork").Value("i", 0)
-    lay_out, write_pdf = engine.lay_out, engine.Laid.write_pdf
+    lay_out, write_pdf = pdf.laid_pages, engine.Laid.write_pdf
 
     def counted_lay_out(*args, **kwargs):
         with pids.get_lock():
@@ -501,13 +504,13 @@ def test_a_fitted_guide_is_tried_side_by_side_and_only_its_pdf_is_written(
             writes.value += 1
         return write_pdf(self, *args, **kwargs)
 
-    monkeypatch.setattr(engine, "lay_out", counted_lay_out)
+    monkeypatch.setattr(pdf, "laid_pages", counted_lay_out)  # each layout asked for
     monkeypatch.setattr(engine.Laid, "write_pdf", counted_write)
     guide, helped = rendered_by_a_new_helper(path)
     monkeypatch.undo()
     laid = [pid for pid in pids if pid]
-    assert len(laid) == layouts and writes.value == 1
-    assert len(set(laid[1:])) == (processes if _may_twin() else 1)  # side by side
+    assert len(laid) >= layouts and writes.value == 1
+    assert len(set(laid[1:3])) == (processes if _may_twin() else 1)  # side by side
     alone = guidegen.render(guide, ["pdf", "docx"], JOBS_1)
     assert helped["pdf"].data == alone["pdf"].data and helped["pdf"].pages == pages
     assert helped["docx"].data == alone["docx"].data
@@ -550,10 +553,11 @@ def test_a_try_that_fails_beside_another_leaves_no_answer_behind(monkeypatch):
 def test_in_one_process_a_fitted_guide_writes_only_the_pdf_kept(monkeypatch):
     # --jobs 1 (and each worker of a pool) lays the fitter's tries out in turn, as the
     # helper does unwritten: one PDF written for three layouts (three before)
+    import guidegen.renderers.pdf as pdf
     import guidegen.renderers.pdf.engine as engine
 
     counts = {"layouts": 0, "writes": 0}
-    lay_out, write_pdf = engine.lay_out, engine.Laid.write_pdf
+    lay_out, write_pdf = pdf.laid_pages, engine.Laid.write_pdf
 
     def counted_lay_out(*args, **kwargs):
         counts["layouts"] += 1
@@ -563,11 +567,11 @@ def test_in_one_process_a_fitted_guide_writes_only_the_pdf_kept(monkeypatch):
         counts["writes"] += 1
         return write_pdf(self, *args, **kwargs)
 
-    monkeypatch.setattr(engine, "lay_out", counted_lay_out)
+    monkeypatch.setattr(pdf, "laid_pages", counted_lay_out)  # each layout asked for
     monkeypatch.setattr(engine.Laid, "write_pdf", counted_write)
     guide = guidegen.load(DEFAULT_GUIDE)
     alone = guidegen.render(guide, ["pdf", "docx"], JOBS_1)
-    assert counts == {"layouts": 3, "writes": 1}
+    assert counts["layouts"] >= 3 and counts["writes"] == 1  # the first, two tries at least
     monkeypatch.undo()
     if PdfHelper._running is not None:
         PdfHelper._running.stop()  # one forked without the patches
