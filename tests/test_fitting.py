@@ -53,9 +53,9 @@ def test_a_budget_takes_the_least_level_that_meets_it(fits_from):
 @pytest.mark.parametrize("fits_from", [*LADDER, None])
 def test_side_by_side_the_first_guess_and_the_level_below_are_laid_out_at_once(fits_from):
     # the helper and its twin lay out the first guess and the level below it together
-    # (the guess is most often the least that fits): the same level is found, where the
-    # guess is the least, in one round instead of two, and never with more layouts
-    # than one more than one at a time takes
+    # (the guess is most often the least that fits), and each later round the level the
+    # search tries next if its try does not fit: the same level is found, where the
+    # guess is the least in one round instead of two, never in more rounds
     found = {}
     for side_by_side in (1, 2):
         lay, tried = layouts(fits_from, 6, 5, side_by_side)
@@ -69,10 +69,14 @@ def test_side_by_side_the_first_guess_and_the_level_below_are_laid_out_at_once(f
     guess = one_tried[0]
     assert two_rounds[0] == ([guess, LADDER[LADDER.index(guess) - 1]]
                              if LADDER.index(guess) > 0 else [guess])
-    assert all(len(each) == 1 for each in two_rounds[1:]) and len(set(two_tried)) == len(two_tried)
-    assert len(two_tried) <= len(one_tried) + 1
+    # each later round, the level tried next if the try does not fit beside it: every
+    # level one at a time lays out is laid out, none twice, in no more rounds
+    assert set(one_tried) <= set(two_tried) and len(set(two_tried)) == len(two_tried)
+    assert len(two_rounds) <= len(one_rounds) and all(len(each) <= 2 for each in two_rounds)
     if fits_from == guess:  # the guess was the least: known after one round
         assert len(two_rounds) == 1 and len(one_rounds) == 2
+    if fits_from == 0.75:  # the guess and the level below fit: the two below it at once
+        assert two_rounds == [[1.25, 1.0], [0.5, 0.75]] and len(one_rounds) == 4
 
 
 @pytest.mark.parametrize("fits_from", [level for level in LADDER if level <= SMALL])

@@ -50,6 +50,7 @@ class Pages:
         self.wanted = pages.name in task.formats  # its PDF is written (else its pages only)
         self.helper = helper if helper is not None and pages.runs_in_helper else None
         self._held: list[tuple[PdfHelper, int, Rendered]] = []  # pages laid out, unwritten
+        self._keeps: dict[PdfHelper, int] = {}  # what each helper kept beside its last
         self._writing: PdfHelper | None = None  # the one asked to write its pages
         self._here: list[tuple[Rendered, Writer]] = []  # laid out here: the first, the last 2
 
@@ -119,7 +120,7 @@ class Pages:
         held = [(helper, token) for helper, token, laid in self._held if laid is pdf]
         if held and self._writing is None and self.wanted:
             helper, token = held[-1]
-            if token in (self._kept(helper), helper.token):  # what it holds
+            if token in (self._keeps.get(helper, 0), helper.token):  # what it holds
                 helper.write(token)
                 self._writing = helper
 
@@ -148,6 +149,7 @@ class Pages:
             assert helper is not None  # the in-process pages are written above
             self._submit(helper, *again(), early=False)
         self._held.clear()
+        self._keeps.clear()
         self._writing = None
         return helper.result()
 
@@ -156,9 +158,17 @@ class Pages:
         """Hand ``helper`` the layout of ``document`` (its pages first, if ``early``)."""
         with limited_time(self.task.time_limit, self.task.what(self.renderer.name)):
             layout = self.renderer.module().prepare_layout(document, context)
-        helper.submit(layout, self.task.time_limit, early, self._kept(helper))
+        self._keeps[helper] = self._kept(helper) if early else 0
+        helper.submit(layout, self.task.time_limit, early, self._keeps[helper])
 
     def _kept(self, helper: PdfHelper) -> int:
-        """Return the token of the first layout if ``helper`` holds it (the fitter may keep it)."""
+        """Return the token of the pages ``helper`` is to keep beside the next it lays out.
+
+        The first layout if it holds it (the fitter may keep it), else the last it laid
+        out for this build: the twin's, a level that fitted while the helper tried
+        another, is not laid out again to be written.
+        """
+        mine = [token for held, token, _ in self._held if held is helper]
         first = self._held[0] if self._held else None
-        return first[1] if first is not None and first[0] is helper else 0
+        return first[1] if first is not None and first[0] is helper else \
+            (mine[-1] if mine else 0)
