@@ -52,7 +52,9 @@ class Pages:
         self._held: list[tuple[PdfHelper, int, Rendered]] = []  # pages laid out, unwritten
         self._keeps: dict[PdfHelper, int] = {}  # what each helper kept beside its last
         self._writing: PdfHelper | None = None  # the one asked to write its pages
-        self._here: list[tuple[Rendered, Writer]] = []  # laid out here: the first, the last 2
+        # laid out here, unwritten: every try until one is written (the level found may be
+        # any of them; a search makes at most a handful)
+        self._here: list[tuple[Rendered, Writer]] = []
 
     def first(self, helper: PdfHelper | None = None) -> Rendered:
         """Return the PDF of the document submitted to ``helper`` (the helper's), unwritten.
@@ -107,7 +109,6 @@ class Pages:
                 module.prepare_layout(document, context))
             pages, write = laid
         self._here.append((pages, write))
-        del self._here[1:-2]  # the first, and the last two (a guess and the level below)
         return pages
 
     @property
