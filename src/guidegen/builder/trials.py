@@ -4,7 +4,9 @@ Where a PDF helper lays the PDF out (:class:`~.processes.PdfHelper`), it sends w
 pages fell as soon as it knows, and writes a PDF only when asked: the one the build
 keeps, while this process finishes the DOCX with its page map. The fitter's tries are
 never written (each took as long to write as a third of its layout), nor is a first
-layout the fitter tightens. Without a helper, each layout is a whole PDF.
+layout the fitter tightens. Without a helper, this process lays them out the same way
+(:meth:`Pages.here`) and holds every try until the one kept is written; a packet's pages
+composed from a shared layout are written at once.
 """
 
 from __future__ import annotations
