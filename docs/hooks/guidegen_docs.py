@@ -8,7 +8,8 @@ can show them):
     A YAML mapping naming a page of a real build: ``source`` (a guide or packet of the
     example project), ``page``, and optionally ``from``/``to`` (crop from the line where
     this text starts to the line where that one starts), ``templates``, ``paper``,
-    ``pages`` (a page budget), ``roster``, ``output`` (which PDF of a packet's folder),
+    ``pages`` (a page budget), ``roster``, ``shard`` (build only the recipient a roster
+    picture shows: ``--shard K/N``), ``output`` (which PDF of a packet's folder),
     ``scale`` and ``alt``. The
     example project is built with guidegen (``--strict``: the examples build without a
     warning), the page drawn by pypdfium2, and the picture added to the site as a
@@ -56,7 +57,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "docs" / "examples"
 PROJECT_PARTS = ("guidegen.yaml", "content", "packets")  # of the checkout's own project
 PICTURE_KEYS = {"source", "page", "from", "to", "templates", "paper", "pages", "roster",
-                "output", "scale", "alt"}
+                "shard", "output", "scale", "alt"}
 FENCE = re.compile(r"^(?P<indent> *)(?P<mark>`{3,}|~{3,})\s*(?P<info>[^`\n]*)$")
 log = logging.getLogger("mkdocs.hooks.guidegen_docs")
 
@@ -168,7 +169,7 @@ class Picture:
     def build(self) -> tuple[str, ...]:
         """Return the options of the build that makes the picture's PDF."""
         options = []
-        for key in ("templates", "paper", "pages", "roster"):
+        for key in ("templates", "paper", "pages", "roster", "shard"):
             if self.spec.get(key):
                 options += [f"--{key}", str(self.spec[key])]
         return tuple(options)
