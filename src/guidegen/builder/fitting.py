@@ -21,13 +21,16 @@ they paginate alike.
 
 The level is the *least* tightening that meets the goal, searched on a ladder of levels
 (:data:`LADDER`): every spacing level comes before any smaller type, so type shrinks only
-when spacing alone cannot do it. The first layout's fullness says where on the ladder to
-look first, and the level just below it next (both at once where the layouts can be
-made side by side: :class:`~guidegen.builder.trials.Pages`, the PDF helper and its
-twin); then each try halves what is left, side by side with the level tried next should
-it not fit (one goal still searching), so a fitted guide usually takes one or two more
-rounds of layouts (at most six layouts, on eight levels). A budget that even the tightest
-level misses is an error naming what spilled over.
+when spacing alone cannot do it. The first layout predicts the content's height at each
+level up to a small tightening (:mod:`.fitmodel`): the search looks first at the least
+level predicted to fit, and never lays out a level that certainly does not (nor any
+below it). The level just below the first try is tried next (both at once where the
+layouts can be made side by side: :class:`~guidegen.builder.trials.Pages`, the PDF
+helper and its twin; where the model rules that level out, the level after a miss
+instead); then each try halves what is left, side by side with the level tried next
+should it not fit (one goal still searching), so a fitted guide usually takes one or two
+more layouts (at most six, on eight levels). A budget that even the tightest level
+misses is an error naming what spilled over.
 
 The parts of a packet each start on a page of their own, so a part's pages depend on
 its own level alone: their searches run side by side, each layout of the packet trying
@@ -43,6 +46,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ContentError, Location, Problem
 from ..renderers import RenderContext, Rendered
+from .fitmodel import SMALL, Room
 from .jobs import Part
 
 if TYPE_CHECKING:
@@ -50,15 +54,16 @@ if TYPE_CHECKING:
     from ..tree import Document
     from .jobs import Draft, PartsDraft
 
-SMALL, TIGHTEST = 1.0, 2.0  # the levels of Theme.tightened: spacing only; sizes too
+TIGHTEST = 2.0  # the level of Theme.tightened where type sizes reach their floor too
 # the levels a fit may take, least tightening first: spacing and line height (to SMALL),
 # then type sizes on top (to TIGHTEST)
 LADDER = (0.25, 0.5, 0.75, SMALL, 1.25, 1.5, 1.75, TIGHTEST)
 # how much less room a guide takes at level 1 (spacing), and at 2 on top (type sizes),
-# roughly: where on the ladder the search looks first
+# roughly: whether a small tightening may save a page, and where past level 1 the search
+# looks first
 _SHRINK_SPACING, _SHRINK_SIZES = 0.15, 0.14
 # how full pages get, on average, before the next block goes over: calibrated on the test
-# fixtures (bench/README.md), 0.95-0.965 choose alike; 0.96 takes the fewest layouts
+# fixtures (bench/README.md)
 _FULL = 0.96
 
 Levels = tuple[float, ...]  # the document's level, or each part's (0: as the theme says)
@@ -124,6 +129,7 @@ class _Goal:
     target: int
     levels: tuple[float, ...]
     least_fill: float = 0.0  # how full each of its pages but the last must be
+    room: Room | None = None  # its first layout's content, as the fit model reads it
 
     def fits(self, tried: Rendered) -> bool:
         """Return whether ``tried`` meets the goal: its pages, none near-empty but the last.
@@ -173,9 +179,11 @@ def _search(fit: Fit, first: Rendered, lay: Trials) -> tuple[Levels, Rendered]:
         laid.update(zip(tries, lay(tries), strict=False) if tries else ())  # the first, at least
         return laid[levels]
 
-    searches = {n: Search(goal.levels, _guess(goal.levels, _shrink(goal, first)))
-                for n, goal in goals.items()}
-    ahead = _ahead(searches, len(parts), fits=True)  # the level below each first guess
+    searches = {n: _start(goal, fit, first) for n, goal in goals.items()}
+    # the level below each first guess; where the model rules that out, the level after a miss
+    ahead = _ahead(searches, len(parts), fits=True) or \
+        (_ahead(searches, len(parts), fits=False) if any(
+            search.low >= 0 for search in searches.values()) else ())
     while not all(search.done for search in searches.values()):
         tried = lay_once(_levels(searches, len(parts)), *ahead)
         for n, search in searches.items():
@@ -231,7 +239,12 @@ def _goal(fit: Fit, part: Part, first: Rendered) -> _Goal | None:
         return None
     else:
         target, top = part.budget, TIGHTEST
-    return _Goal(part, target, tuple(level for level in LADDER if level <= top), least_fill)
+    levels = tuple(level for level in LADDER if level <= top)
+    pagination = first.pagination
+    room = Room(sum(fills), sum(_shares(part, first, pagination.spacing)),
+                sum(_shares(part, first, pagination.leading))) \
+        if pagination is not None and pagination.spacing else None
+    return _Goal(part, target, levels, least_fill, room)
 
 
 def _balanced(part: Part, pdf: Rendered) -> bool:
@@ -266,11 +279,13 @@ def _span(part: Part, pdf: Rendered) -> range:
 def _fills(part: Part, pdf: Rendered) -> list[float]:
     """Return how full each page of ``part`` in ``pdf`` is, pages left blank left out."""
     pagination = pdf.pagination
-    if pagination is None:
-        return []
+    return [] if pagination is None else _shares(part, pdf, pagination.fills)
+
+
+def _shares(part: Part, pdf: Rendered, pages: Sequence[float]) -> list[float]:
+    """Return the shares of ``pages`` (one per page of ``pdf``) of ``part``, blank ones left out."""
     blank = set(pdf.page_map.blank) if pdf.page_map else set()
-    return [pagination.fills[n] for n in _span(part, pdf)
-            if n + 1 not in blank and n < len(pagination.fills)]
+    return [pages[n] for n in _span(part, pdf) if n + 1 not in blank and n < len(pages)]
 
 
 def _pages(part: Part, pdf: Rendered) -> int:
@@ -288,9 +303,9 @@ class Search:
     fitted, the tightest is tried next (does any fit?); then each try halves what is left.
     """
 
-    def __init__(self, levels: Sequence[float], start: int) -> None:
+    def __init__(self, levels: Sequence[float], start: int, low: int = -1) -> None:
         self.levels, self.start, self.probe = tuple(levels), start, start
-        self.low, self.high = -1, len(levels)  # levels[low] is known not to fit, [high] to
+        self.low, self.high = low, len(levels)  # levels[low] is known not to fit, [high] to
 
     @property
     def done(self) -> bool:
@@ -331,6 +346,24 @@ def least(levels: Sequence[float], start: int, lay: Callable[[float], Rendered],
         tried[level] = lay(level)
         search.tell(fits(tried[level]))
     return None if search.found is None else (search.found, tried[search.found])
+
+
+def _start(goal: _Goal, fit: Fit, first: Rendered) -> Search:
+    """Return the search of ``goal``'s ladder, as the fit model of its first layout sets it.
+
+    It looks first at the least level predicted to fit, and never lays out a level that
+    certainly does not (nor any below it), but the last (:mod:`.fitmodel`). Without a
+    model (a layout that did not measure one), the prior says where to look first.
+    """
+    levels, room = goal.levels, goal.room
+    if room is None:
+        return Search(levels, _guess(levels, _shrink(goal, first)))
+    theme = fit.templates.theme
+    low = room.ruled_out(theme, levels, goal.target)
+    start = room.first_try(theme, levels, goal.target)
+    if start is None:  # past a small tightening: the type sizes' share as the prior says
+        start = _guess(levels, _SHRINK_SPACING + room.still_to_shrink(theme, goal.target))
+    return Search(levels, max(start, low + 1), low)
 
 
 def _guess(levels: Sequence[float], shrink: float) -> int:

@@ -166,6 +166,10 @@ class Pagination:
     tops: tuple[Top, ...]
     tails: tuple[Tail, ...] = ()  # tables whose last page holds only a tail of their rows
     balanced: tuple[int, ...] = ()  # pages (from 1) that held a tail before it was balanced
+    # the share of each page's text area the spacing takes, and the lines of the theme's
+    # line height: what a small tightening shortens (pdf.room; the fitter's model)
+    spacing: tuple[float, ...] = ()
+    leading: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)

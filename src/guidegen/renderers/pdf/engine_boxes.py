@@ -201,6 +201,12 @@ class Box:
         return float(self._box.style["font_size"])
 
     @property
+    def line_height(self) -> float | None:
+        """Return the box's line height as a multiple of its font size (None: another kind)."""
+        height = self._box.style["line_height"]
+        return float(height) if isinstance(height, (int, float)) else None
+
+    @property
     def hyphen(self) -> str:
         """Return the character the box's lines end with where a word is hyphenated."""
         return str(self._box.style["hyphenate_character"])

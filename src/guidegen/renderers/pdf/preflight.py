@@ -34,6 +34,7 @@ from ...errors import Location, Problem
 from ...tree import Document, Inline, Span, Table, Text
 from .. import Pagination, Top
 from .engine import Box, Laid, Page
+from .room import Room
 from .tails import find_tails
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -56,6 +57,7 @@ class Limits:
     last_page: float = 0.15  # the least share of its height a last page may fill
     page: float = 0.4  # the least share of its height any other page may fill
     table_rows: int = 3  # the fewest rows a split table may leave on either side
+    line_height: float = 0.0  # the theme's, whose lines a tightening shortens (.room)
     mark_words: frozenset[str] = frozenset()  # the words of the marks ("Teilweise")
 
 
@@ -76,6 +78,9 @@ class _Walk:
     fills: list[float] = field(default_factory=list)
     table_key: int | None = None
     tables: dict[int, tuple[int | None, list[int]]] = field(default_factory=dict)
+    room: Room = field(default_factory=lambda: Room(0.0))
+    spacing: list[float] = field(default_factory=list)  # what of each page is spacing
+    leading: list[float] = field(default_factory=list)  # and the theme's line height
 
     def where(self, src: int | None) -> Location:
         return self.sources[src] if src is not None and src < len(self.sources) \
@@ -113,7 +118,7 @@ def mark_words(document: Document) -> frozenset[str]:
 def inspect(document: Laid, sources: Sequence[Location], fallback: Location,
             limits: Limits) -> tuple[list[Problem], Pagination]:
     """Return the warnings about a laid-out ``document``, and its pagination."""
-    walk = _Walk(sources, fallback, limits)
+    walk = _Walk(sources, fallback, limits, room=Room(limits.line_height))
     pages = document.pages
     for number, page in enumerate(pages, 1):
         _page(walk, page, number, last=number == len(pages))
@@ -129,7 +134,8 @@ def inspect(document: Laid, sources: Sequence[Location], fallback: Location,
                   "(handout: {pages: N})", where=top.source)
     tails = find_tails(walk.tables.values(), walk.fills, [page.blank for page in pages],
                        limits.page)
-    return walk.problems, Pagination(tuple(walk.fills), tuple(walk.tops), tails)
+    return walk.problems, Pagination(tuple(walk.fills), tuple(walk.tops), tails,
+                                     spacing=tuple(walk.spacing), leading=tuple(walk.leading))
 
 
 def _page(walk: _Walk, page: Page, number: int, last: bool) -> None:
@@ -164,8 +170,12 @@ def _page(walk: _Walk, page: Page, number: int, last: bool) -> None:
         elif kind == "cell":
             _column(walk, box)
         _line_breaks(walk, box)
+        walk.room.see(box)
     walk.tops.append(first or Top(walk.heading, walk.fallback))
     walk.fills.append(max(0.0, min(1.0, (bottom - top) / height)) if height else 1.0)
+    spacing, leading = walk.room.share(top, bottom, height)
+    walk.spacing.append(spacing)
+    walk.leading.append(leading)
     if last_line is not None and last_line[0] in HEADINGS and not last:
         walk.warn("heading-last", last_line[1], f"the heading {_quote(walk.heading)} is "
                   f"the last line of page {number}: what it heads starts on the next page")
