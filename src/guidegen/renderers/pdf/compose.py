@@ -41,7 +41,7 @@ from ...tree import Block, Document, Section, walk
 from .. import PageMap, RenderContext, Rendered
 from .engine import Laid
 from .pagemap import page_map
-from .steps import Layout, laid_out, prepare_layout, written
+from .steps import Layout, laid_out, prepare_layout, settled, written
 
 FILLER = "guidegen-filler"  # the prefix of a filler section's anchors (its role: "filler")
 Break = bool | Literal["right"]
@@ -110,7 +110,7 @@ def _shared(layout: Layout) -> _Shared:
     """
     found = next((shared for shared in _CACHE if shared.layout == layout), None)
     if found is None:
-        document, fetcher = laid_out(layout)
+        document, _, fetcher, _, _ = settled(layout)  # balanced as a whole layout is
         document.keep_painting()
         found = _Shared(layout, document, fetcher, page_map(document))
         del _CACHE[:max(0, len(_CACHE) - MAX_SHARED + 1)]

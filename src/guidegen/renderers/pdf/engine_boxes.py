@@ -145,6 +145,12 @@ class Box:
         return _source(self._box, None)
 
     @property
+    def element_id(self) -> str:
+        """Return the ``id`` of the element the box draws ("" if it has none)."""
+        element = self._box.element
+        return str(element.get("id") or "") if element is not None else ""
+
+    @property
     def tag(self) -> str:
         """Return the tag of the element the box draws (``h2``, ``td``; ``p::marker``)."""
         return self._box.element_tag or ""

@@ -33,11 +33,11 @@ from dataclasses import dataclass, field
 from ...errors import Location, Problem
 from ...tree import Document, Inline, Span, Table, Text
 from .. import Pagination, Top
+from .ends import HEADINGS, ends_part
 from .engine import Box, Laid, Page
 from .room import Room
 from .tails import find_tails
 
-HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _SLACK = 1.0  # CSS pixels a box may stick out before it counts as outside
 _LAST_WORD = re.compile(r"\S+$")
 _FIRST_WORD = re.compile(r"^\S+")
@@ -56,6 +56,7 @@ class Limits:
     ch: float  # the width of one character, in em of the text's size
     last_page: float = 0.15  # the least share of its height a last page may fill
     page: float = 0.4  # the least share of its height any other page may fill
+    fit_last_page: float = 0.25  # a last page less full is the fitter's (fit.last_page)
     table_rows: int = 3  # the fewest rows a split table may leave on either side
     line_height: float = 0.0  # the theme's, whose lines a tightening shortens (.room)
     mark_words: frozenset[str] = frozenset()  # the words of the marks ("Teilweise")
@@ -190,8 +191,8 @@ def _near_empty(walk: _Walk, pages: Sequence[Page]) -> None:
     """
     for number, (page, fill) in enumerate(zip(pages[:-1], walk.fills, strict=False), 1):
         # the next page not left blank (a part may start on a right-hand page)
-        following = next((p for p in pages[number:] if not p.blank), pages[number])
-        limit = walk.limits.last_page if _ends_part(page, following) else walk.limits.page
+        following = next((p for p in pages[number:] if not p.blank), None)
+        limit = walk.limits.last_page if ends_part(page, following) else walk.limits.page
         if fill < limit and not page.blank and page.name != "front":
             here, after = walk.tops[number - 1], walk.tops[number]
             holding = f"the end of {_quote(here.heading)}" if here.heading else \
@@ -201,15 +202,6 @@ def _near_empty(walk: _Walk, pages: Sequence[Page]) -> None:
                       f"full (less than {limit:.0%}), holding {holding}: {what} starts "
                       f"page {number + 1} instead; shorten what comes before it, or what "
                       "it starts with", where=here.source)
-
-
-def _ends_part(page: Page, following: Page) -> bool:
-    """Return whether ``page`` is the last of a packet's part (the next page it is given).
-
-    Upright and landscape pages of one guide are not parts.
-    """
-    names = {page.name, following.name}
-    return page.name != following.name and not names & {"upright", "landscape", ""}
 
 
 def _split_tables(walk: _Walk) -> None:

@@ -22,6 +22,7 @@ from ...tree import Document
 from .. import Pagination, RenderContext, Rendered
 from ..urls import base_url
 from . import engine
+from .ends import End, breaks, find_ends
 from .engine import Laid
 from .fetcher import project_fetcher, refused_urls_as_errors
 from .glyphs import missing_glyph_error
@@ -69,7 +70,8 @@ def prepare_layout(document: Document, context: RenderContext,
                   if (found := getattr(block, "source", None)) is not None), None)
     limits = Limits(column_chars=theme.matrix_column_min,
                     ch=Measure(theme, document.meta.language).ch(1.0),
-                    page=theme.fit.page / 100, table_rows=theme.table_min_rows,
+                    page=theme.fit.page / 100, fit_last_page=theme.fit.last_page / 100,
+                    table_rows=theme.table_min_rows,
                     mark_words=mark_words(document), line_height=theme.sizes.line_height)
     # an archival PDF (PDF/A-3) carries what made it: the YAML sources, as Source files
     attachments = document.meta.sources if context.pdf_variant == ARCHIVAL else ()
@@ -96,26 +98,60 @@ def laid_pages(layout: Layout) -> tuple[Rendered, Writer]:
     The first is the PDF without its bytes (page count, page map, pagination, warnings):
     a helper sends it as soon as it is known, and writes the PDF only if it is asked to
     (a layout the fitter tries is not written: :mod:`..speed`). A table whose last rows
-    are left alone on a page is laid out again with its split balanced (:mod:`.tails`),
-    if that takes no more pages.
+    are left alone on a page, or a packet's guide that ends on a near-empty page, is laid
+    out again balanced (:mod:`.tails`, :mod:`.ends`), if that takes no more pages.
+    """
+    laid, used, fetcher, found, kept = settled(layout)
+    return _pages(laid, used, (fetcher,), found, kept)
+
+
+Found = tuple[list[Problem], Pagination]  # the preflight's warnings, and the pagination
+Settled = tuple[Laid, Layout, Any, Found, tuple[tuple[Location, int], ...]]
+
+
+def settled(layout: Layout) -> Settled:
+    """Return ``layout`` laid out, balanced where the first layout asks for it.
+
+    Return the pages, the layout they are of (``layout``, or it with the balancing
+    rules), its URL fetcher, what the preflight found, and the tables whose last rows
+    were kept together (:mod:`.tails`).
     """
     document, fetcher = laid_out(layout)
-    with refused_urls_as_errors():
-        found = inspect(document, layout.sources, layout.fallback, layout.limits)
+    found = _inspect(document, layout)
     tails = found[1].tails
-    if tails:
-        even = replace(layout, html=balanced(layout.html, tails))
+    ends = find_ends(document.pages, found[1].fills, layout.limits)
+    for tried in dict.fromkeys(((tails, ends), (tails, ()))):
+        if not any(tried):
+            continue
+        even = replace(layout, html=balanced(layout.html, tried[0], breaks(tried[1])))
         document_even, fetcher_even = laid_out(even)
-        if len(document_even.pages) <= len(document.pages):
-            with refused_urls_as_errors():
-                problems, pagination = inspect(document_even, even.sources,
-                                               even.fallback, even.limits)
-            pages = tuple(tail.page for tail in tails)
-            kept = tuple((even.sources[tail.src], tail.keep) for tail in tails
+        problems, pagination = _inspect(document_even, even)
+        if _better(len(document.pages), len(document_even.pages), pagination.fills,
+                   tried[1], layout.limits.page):
+            pages = tuple(tail.page for tail in tried[0])
+            kept = tuple((even.sources[tail.src], tail.keep) for tail in tried[0]
                          if tail.src < len(even.sources))
-            return _pages(document_even, even, (fetcher_even,),
-                          (problems, replace(pagination, balanced=pages)), kept)
-    return _pages(document, layout, (fetcher,), found)
+            return (document_even, even, fetcher_even,
+                    (problems, replace(pagination, balanced=pages)), kept)
+    return document, layout, fetcher, found, ()
+
+
+def _better(pages: int, even: int, fills: Sequence[float], ends: Sequence[End],
+            limit: float) -> bool:
+    """Return whether a balanced layout of ``even`` pages (``fills`` full) is kept.
+
+    It takes no more pages than the first layout's ``pages``; if it balanced ``ends``,
+    just as many, and each end and the page before it is now at least ``limit`` full.
+    """
+    if not ends:
+        return even <= pages
+    return even == pages and all(min(fills[end.page - 2:end.page]) >= limit for end in ends)
+
+
+def _inspect(document: Laid, layout: Layout) -> tuple[list[Problem], Pagination]:
+    """Return what the preflight finds in ``document``, the pages of ``layout``."""
+    with refused_urls_as_errors():
+        return inspect(document, layout.sources, layout.fallback, layout.limits)
 
 
 def laid_out(layout: Layout) -> tuple[Laid, Any]:
@@ -135,9 +171,7 @@ def written(document: Laid, layout: Layout, *fetchers: Any) -> Rendered:
     ``fetchers`` refused, and a :class:`~guidegen.errors.ResourceError` if some text
     has no font to draw it.
     """
-    with refused_urls_as_errors():
-        found = inspect(document, layout.sources, layout.fallback, layout.limits)
-    return _pages(document, layout, fetchers, found)[1]()
+    return _pages(document, layout, fetchers, _inspect(document, layout))[1]()
 
 
 def _pages(document: Laid, layout: Layout, fetchers: Sequence[Any],
@@ -168,4 +202,4 @@ def _pages(document: Laid, layout: Layout, fetchers: Sequence[Any],
 
 
 __all__ = ["ARCHIVAL", "Layout", "Writer", "laid_out", "laid_pages", "lay_out", "prepare_layout",
-           "written"]
+           "settled", "written"]

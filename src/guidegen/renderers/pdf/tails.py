@@ -44,9 +44,12 @@ def find_tails(tables: Iterable[tuple[int | None, Sequence[int]]], fills: Sequen
     return tuple(found)
 
 
-def balanced(html: str, tails: Sequence[Tail]) -> str:
-    """Return ``html`` with a rule keeping each tail's table's last ``keep`` rows together."""
-    rules = "".join(
+def balanced(html: str, tails: Sequence[Tail], more: str = "") -> str:
+    """Return ``html`` with a rule keeping each tail's table's last ``keep`` rows together.
+
+    The style rules ``more`` go with them.
+    """
+    rules = more + "".join(
         f'table[data-src="{tail.src}"] > tbody > tr:nth-last-child(-n+{tail.keep - 1})'
         " { break-before: avoid; }\n" for tail in tails)
     head, end, rest = html.partition("</head>")
