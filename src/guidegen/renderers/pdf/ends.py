@@ -21,12 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from .engine import Page
-
-if TYPE_CHECKING:
-    from .preflight import Limits
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
@@ -60,21 +56,21 @@ def ends_part(page: Page, following: Page | None) -> bool:
                                  and following.name not in _UNNAMED)
 
 
-def find_ends(pages: Sequence[Page], fills: Sequence[float], limits: Limits
-              ) -> tuple[End, ...]:
+def find_ends(pages: Sequence[Page], fills: Sequence[float], limit: float,
+              least: float) -> tuple[End, ...]:
     """Return each part's short last page, with the break that balances it.
 
-    ``fills`` is how full each of ``pages`` is. A short end is less than ``limits.page``
-    full, but at least ``limits.fit_last_page``: a last page less full than that is the
-    fitter's, which lays the part out again to save it (balancing each of those layouts
-    would cost one more each). A page whose page before holds no heading that could go over (or none
-    that leaves both full enough) is left as it is.
+    ``fills`` is how full each of ``pages`` is. A short end is less than ``limit``
+    (``fit.page``) full, but at least ``least`` (``fit.last_page``): a last page less
+    full than that is the fitter's, which lays the part out again to save it (balancing
+    each of those layouts would cost one more each). A page whose page before holds no
+    heading that could go over (or none that leaves both full enough) is left as it is.
     """
-    found, limit = [], limits.page
+    found = []
     for number, page in enumerate(pages, 1):
         following = next((p for p in pages[number:] if not p.blank), None)
         fill = fills[number - 1]
-        if page.blank or not limits.fit_last_page <= fill < limit or number < 2 or \
+        if page.blank or not least <= fill < limit or number < 2 or \
                 not ends_part(page, following):
             continue
         before = pages[number - 2]

@@ -119,7 +119,8 @@ def settled(layout: Layout) -> Settled:
     document, fetcher = laid_out(layout)
     found = _inspect(document, layout)
     tails = found[1].tails
-    ends = find_ends(document.pages, found[1].fills, layout.limits)
+    limits = layout.limits
+    ends = find_ends(document.pages, found[1].fills, limits.page, limits.fit_last_page)
     for tried in dict.fromkeys(((tails, ends), (tails, ()))):
         if not any(tried):
             continue
