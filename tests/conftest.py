@@ -303,6 +303,19 @@ def translated(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 
 @pytest.fixture(scope="session")
+def japanese_libreoffice(translated: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return LibreOffice's PDF of the Japanese default guide's DOCX (of ``translated``),
+    converted once per test run."""
+    from .readers import libreoffice_pdfs
+
+    def convert(folder: Path) -> Path:
+        document = translated.path("cmo-cdmo-cro.ja", "docx")
+        return libreoffice_pdfs([document], folder, folder / "profile")[document]
+
+    return once_per_run(tmp_path_factory, "japanese-libreoffice", convert)
+
+
+@pytest.fixture(scope="session")
 def docx_alone(a4: Built, translated: Built, tmp_path_factory: pytest.TempPathFactory
                ) -> Callable[[Path], Path]:
     """Return a function giving the DOCX of a guide rendered alone, made once per test run.

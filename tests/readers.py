@@ -112,6 +112,16 @@ def pdf_text(path: Path, *options: str) -> str:
     return result.stdout
 
 
+def pdf_page_texts(path: Path, *options: str) -> list[str]:
+    """Return the text of each page of a PDF as poppler's pdftotext reads it, in one run.
+
+    Item ``n - 1`` is what ``pdf_text(path, *options, "-f", n, "-l", n)`` returns, the
+    page's text and its form feed (pdftotext reads each page on its own), for one
+    pdftotext process instead of one a page.
+    """
+    return [page + "\f" for page in pdf_text(path, *options).split("\f")[:-1]]
+
+
 def pdf_tagged_text(path: Path) -> str:
     """Return all text of a tagged PDF in its logical (structure tree) order."""
     return pdf_struct_tree(path).text()

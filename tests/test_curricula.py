@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 import guidegen
 
-from .readers import libreoffice_pdfs, normalize, pdf_pages, pdf_text
+from .readers import libreoffice_pdfs, normalize, pdf_page_texts, pdf_pages, pdf_text
 from .test_packets import (
     ROSTER_HEADER,
     composed,
@@ -181,8 +181,8 @@ def test_a_guides_own_sheet_is_the_packets_page_in_the_pdf_and_in_libreoffice(tm
                              tmp_path / "profile")[pdf.with_suffix(".docx")]
     assert pdf_pages(shown) == pdf_pages(pdf)  # no page added before a sheet
     for made in (pdf, shown):
-        pages = [normalize(pdf_text(made, "-f", str(n), "-l", str(n)))
-                 for n in range(1, pdf_pages(made) + 1)]
+        texts = pdf_page_texts(made)
+        pages = [normalize(texts[n - 1]) for n in range(1, pdf_pages(made) + 1)]
         sheets = [n for n, text in enumerate(pages) if "I have read and understood" in text]
         assert len(sheets) == 3, made
         for n in sheets:

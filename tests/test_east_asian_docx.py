@@ -18,6 +18,7 @@ from guidegen import BuildOptions
 from .conftest import ROOT, once_per_run
 from .readers import libreoffice_pdfs, page_starts, pdf_pages, pdf_text
 from .test_page_balance import text_area
+from .test_pdf import pdfinfo
 
 STEM = "nihon-itaku"  # a Japanese guide full of Latin acronyms (CDMO, GMP, eQMS, LIMS)
 PAPERS = ("a4", "letter")
@@ -78,23 +79,25 @@ def latin_faces(path: Path) -> set[str]:
 # -- the default guide in Japanese: the PDF's pages in LibreOffice -------------------------
 
 @pytest.fixture(scope="module")
-def japanese(tmp_path_factory):
-    """Return, by paper, the Japanese default guide's PDF and LibreOffice's PDF of its DOCX
-    (built once per test run)."""
-    def make(folder: Path) -> dict[str, tuple[Path, Path]]:
+def japanese(translated, japanese_libreoffice, tmp_path_factory):
+    """Return, by paper, the Japanese default guide's PDF and LibreOffice's PDF of its DOCX.
+
+    On A4 the session's (``translated``, built on the theme's A4: the same bytes as the
+    guide built alone on A4), on Letter built once per test run.
+    """
+    def make(folder: Path) -> tuple[Path, Path]:
         shutil.copytree(ROOT / "content", folder / "content")
         guide = folder / "content" / "cmo-cdmo-cro.ja.yaml"
-        found = {}
-        for paper in PAPERS:
-            out = folder / paper
-            guidegen.build([guide], BuildOptions(out=out, content=folder / "content",
-                                                 paper=paper, force=True, root=folder))
-            document = out / f"{guide.stem}.docx"
-            found[paper] = (out / f"{guide.stem}.pdf", libreoffice_pdfs(
-                [document], folder / f"lo-{paper}", folder / "profile")[document])
-        return found
+        guidegen.build([guide], BuildOptions(out=folder, content=folder / "content",
+                                             paper="letter", force=True, root=folder))
+        document = folder / f"{guide.stem}.docx"
+        return folder / f"{guide.stem}.pdf", libreoffice_pdfs(
+            [document], folder / "lo-letter", folder / "profile")[document]
 
-    return once_per_run(tmp_path_factory, "japanese-default-guide", make)
+    a4 = translated.path("cmo-cdmo-cro.ja", "pdf")
+    assert "(A4)" in pdfinfo(a4)["Page size"]
+    return {"a4": (a4, japanese_libreoffice),
+            "letter": once_per_run(tmp_path_factory, "japanese-default-guide-letter", make)}
 
 
 def test_word_sets_no_gap_between_japanese_and_latin_text(a4):

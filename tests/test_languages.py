@@ -25,7 +25,7 @@ from guidegen.theme.locales import catalogue_for, catalogue_tags, load_catalogue
 from guidegen.tree import Heading, Paragraph, plain_text, walk
 
 from .conftest import DATA, DEFAULT_GUIDE, ROOT, Built, build_logged, document_of
-from .readers import libreoffice_pdfs, normalize, pdf_text
+from .readers import normalize, pdf_page_texts, pdf_text
 
 ENGLISH = load_catalogue("en").labels
 # The labels the default guide prints (its comparisons title and matrix corner are its own).
@@ -116,9 +116,9 @@ def test_every_page_s_footer_carries_the_effective_date_in_the_guide_s_language(
              "cmo-cdmo-cro.de": "TRN-GD-001 · Version 1.0 · Gültig ab 24. November 2026 · ",
              "cmo-cdmo-cro.ja": "TRN-GD-001 · 版数 1.0 · 発効日 2026年11月24日 · "}
     for stem, line in lines.items():
-        pdf = built.path(stem, "pdf")
+        texts = pdf_page_texts(built.path(stem, "pdf"))
         for page in range(1, built.outputs[(stem, "pdf")].pages + 1):
-            assert line in normalize(pdf_text(pdf, "-f", str(page), "-l", str(page))), page
+            assert line in normalize(texts[page - 1]), page
         assert line in docx_all_text(built.path(stem, "docx"))
     # every catalogue's label, and the date as its language writes it
     guide = guidegen.load(DEFAULT_GUIDE)
@@ -190,7 +190,8 @@ def uncovered(text: str, families: list[str]) -> set[str]:
             and c not in "\u202a\u202b\u202c\u200e\u200f"}
 
 
-def test_japanese_embeds_a_cjk_font_and_every_character_has_a_glyph(built, tmp_path):
+def test_japanese_embeds_a_cjk_font_and_every_character_has_a_glyph(built,
+                                                                    japanese_libreoffice):
     path = built.path("cmo-cdmo-cro.ja", "pdf")
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
                            check=True).stdout.splitlines()[2:]
@@ -206,8 +207,7 @@ def test_japanese_embeds_a_cjk_font_and_every_character_has_a_glyph(built, tmp_p
     assert uncovered(text, stack) == set()
     assert uncovered("楔形文字 𒀀", stack) == {"𒀀"}  # the check can fail
     # LibreOffice renders the DOCX's Japanese with a CJK font too
-    converted = libreoffice_pdfs([built.path("cmo-cdmo-cro.ja", "docx")], tmp_path,
-                                 tmp_path / "profile")[built.path("cmo-cdmo-cro.ja", "docx")]
+    converted = japanese_libreoffice  # of built's DOCX
     office = subprocess.run(["pdffonts", str(converted)], capture_output=True, text=True,
                             check=True).stdout
     assert "CJK" in office

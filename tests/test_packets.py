@@ -26,6 +26,7 @@ from .readers import (
     libreoffice_pdfs,
     libreoffice_updated_contents,
     normalize,
+    pdf_page_texts,
     pdf_pages,
     pdf_structure,
     pdf_text,
@@ -115,8 +116,9 @@ def test_every_footer_prints_the_packet_s_page_beside_its_part_s_control_line(bu
     for (title, first), (_, after) in itertools.pairwise(marks):
         owner.update(dict.fromkeys(range(first, after), CONTROLS.get(title, "TRN-PK-001")))
     owner.update(dict.fromkeys(range(marks[-1][1], pages + 1), "TRN-PK-001"))
+    texts = pdf_page_texts(pdf, "-layout")
     for page in range(2, pages + 1):
-        lines = pdf_text(pdf, "-layout", "-f", str(page), "-l", str(page)).strip().splitlines()
+        lines = texts[page - 1].strip().splitlines()
         footer = lines[-1].split()
         assert " ".join(footer[-5:]) == f"Packet page {page} of {pages}", (page, lines[-1])
         assert not re.search(r"\bPage \d+ of", "\n".join(lines)), page
@@ -209,13 +211,13 @@ def test_the_docx_numbers_its_pages_as_its_contents_say_in_libreoffice(built, sh
     # its guides fitted: QA and GMP take a page each (built alone too), and as each starts
     # on a right-hand page, a page left blank follows each, not a near-empty one
     assert pages == pdf_pages(pdf) == 9
+    texts = pdf_page_texts(converted)
     for title, page in listed:
-        assert title in normalize(pdf_text(converted, "-f", str(page), "-l", str(page)))
+        assert title in normalize(texts[page - 1])
     # no number on the cover; then the packet's, labelled as such, the sheet's included
-    labels = [page_labels(pdf_text(converted, "-f", str(n), "-l", str(n)))
-              for n in range(1, pages + 1)]
+    labels = [page_labels(texts[n - 1]) for n in range(1, pages + 1)]
     assert labels == [[]] + [[f"Packet page {n} of {pages}"] for n in range(2, pages + 1)]
-    assert normalize(pdf_text(converted, "-f", "1", "-l", "1")).startswith(
+    assert normalize(texts[0]).startswith(
         "Welcome to Northwind Biologics Your onboarding packet")  # no header either
     body = docx.Document(str(built / f"{name}.docx")).element.body
     assert not [n for n in body.iter(qn("w:pgNumType")) if n.get(qn("w:start"))]
@@ -332,11 +334,12 @@ def test_trainers_countersignature_custom_cover_fields_and_the_name_in_the_foote
                                 "E-1002 Location Basel Role QA Officer")):
         pdf, document = (folder / "out" / "new-starter" / f"{stem}.{ext}"
                          for ext in ("pdf", "docx"))
-        cover = normalize(pdf_text(pdf, "-f", "1", "-l", "1"))
+        texts = pdf_page_texts(pdf)
+        cover = normalize(texts[0])
         assert cover.endswith(f"PREPARED FOR {fields}"), cover  # small capitals
         for page in range(2, pdf_pages(pdf) + 1):  # every page but the cover
-            assert f"{name} · Packet page {page} of 4" in normalize(
-                pdf_text(pdf, "-f", str(page), "-l", str(page))), (stem, page)
+            assert f"{name} · Packet page {page} of 4" in normalize(texts[page - 1]), \
+                (stem, page)
         sheet = normalize(pdf_text(pdf, "-f", "4"))
         assert sheet[sheet.index("listed above."):sheet.index("TRN-PK-001")] == \
             f"listed above. Name {name} Signature Date Trainer Signature Date "
@@ -720,12 +723,13 @@ def test_per_guide_sheets_are_personal_pages_inside_the_shared_guides(tmp_path, 
     sheets = [page for _, title, page in outline(PdfReader(pdf))
               if title == "Acknowledgement of training"]
     assert len(sheets) == 3
+    texts = pdf_page_texts(pdf)
     for page in sheets:  # not a page of its guide: the packet's control line
-        text = normalize(pdf_text(pdf, "-f", str(page), "-l", str(page)))
+        text = normalize(texts[page - 1])
         assert "Yuki Tanaka" in text and f"Packet page {page} of" in text, text
         assert text.endswith(f"TRN-PK-001 · Version 1.0 · Uncontrolled when printed "
                              f"Packet page {page} of {pdf_pages(pdf)}"), text
-        last = normalize(pdf_text(pdf, "-f", str(page - 1), "-l", str(page - 1)))
+        last = normalize(texts[page - 2])
         footer = last[last.rindex(" · Version "):]
         assert "Effective November 24, 2026" in footer and "TRN-PK-001" not in last, last
 

@@ -28,7 +28,14 @@ from .conftest import (
     document_of,
     write_yaml,
 )
-from .readers import dehyphenate, page_starts, page_words, pdf_pages, pdf_text
+from .readers import (
+    dehyphenate,
+    page_starts,
+    page_words,
+    pdf_page_texts,
+    pdf_pages,
+    pdf_text,
+)
 
 PAPERS = ("a4", "letter")
 STEMS = [path.stem for path in GOOD_FIXTURES]
@@ -87,8 +94,8 @@ def test_a_table_s_intro_starts_the_page_the_table_starts(printed):
     # the forty checks' heading, title and intro do not stay at a page foot while their
     # matrix goes to the next page: the intro keeps to the table (keep_intro), as in Word
     for pdf in printed["forty-checks"]:
-        pages = [pdf_text(pdf, "-f", str(n), "-l", str(n))
-                 for n in range(1, pdf_pages(pdf) + 1)]
+        texts = pdf_page_texts(pdf)
+        pages = [texts[n - 1] for n in range(1, pdf_pages(pdf) + 1)]
         intro = next(n for n, text in enumerate(pages) if "Leads: the department" in text)
         table = next(n for n, text in enumerate(pages) if "Approved supplier" in text)
         assert intro == table, (pdf, intro, table)
@@ -115,8 +122,9 @@ def rows_per_page(pdf: Path, criteria: list[str]) -> list[int]:
     a criterion too, but not as a column of its own. Rows are found in order, each on
     its page or a later one.
     """
+    texts = pdf_page_texts(pdf, "-layout")
     pages = [[squeezed(re.split(r"\s{2,}", line.strip())[0]).rstrip("-\u2010")
-              for line in pdf_text(pdf, "-layout", "-f", str(n), "-l", str(n)).splitlines()]
+              for line in texts[n - 1].splitlines()]
              for n in range(1, pdf_pages(pdf) + 1)]
     found, page = [], 0
     for criterion in criteria:

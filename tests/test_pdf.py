@@ -13,7 +13,14 @@ from guidegen.content.loader import load
 from guidegen.tree import plain_text
 
 from .conftest import DATA, DEFAULT_GUIDE, build_logged, comparisons_heading
-from .readers import missing_in_order, pdf_structure, pdf_tagged_text, pdf_text, seed_pieces
+from .readers import (
+    missing_in_order,
+    pdf_page_texts,
+    pdf_structure,
+    pdf_tagged_text,
+    pdf_text,
+    seed_pieces,
+)
 
 STEMS = ["cmo-cdmo-cro", "five-subjects"]
 
@@ -66,8 +73,9 @@ def test_page_numbers_on_every_page_and_the_page_count(request, built, stem):
     path = result.path(stem, "pdf")
     pages = int(pdfinfo(path)["Pages"])
     assert pages == result.outputs[(stem, "pdf")].pages >= 2
+    texts = pdf_page_texts(path)
     for page in range(1, pages + 1):
-        text = pdf_text(path, "-f", str(page), "-l", str(page))
+        text = texts[page - 1]
         assert f"Page {page} of {pages}" in text
 
 
@@ -151,14 +159,14 @@ def test_long_matrix_repeats_its_header_row_on_every_page(a4):
     path = a4.path(STEMS[1], "pdf")
     pages = int(pdfinfo(path)["Pages"])
     header = re.compile(r"Capability\s+EDC\s+CTMS\s+eTMF\s+IRT\s+ePRO")
+    texts = pdf_page_texts(path, "-layout")
     table_pages = [page for page in range(1, pages + 1)
-                   if "Migrates legacy studies" in (text := pdf_text(
-                       path, "-layout", "-f", str(page), "-l", str(page)))
+                   if "Migrates legacy studies" in (text := texts[page - 1])
                    or "Supports electronic signatures" in text
                    or "Captures case report form data" in text]
     assert len(table_pages) >= 2
     for page in table_pages:
-        assert header.search(pdf_text(path, "-layout", "-f", str(page), "-l", str(page)))
+        assert header.search(texts[page - 1])
 
 
 def test_pdf_a3b_variant(tmp_path):

@@ -27,6 +27,7 @@ from .readers import (
     docx_structure,
     docx_text,
     pdf_body_size,
+    pdf_page_texts,
     pdf_pages,
     pdf_text,
 )
@@ -218,10 +219,9 @@ def test_no_libreoffice_page_ends_with_a_heading(printed):
         path = printed.libreoffice(stem)
         headings = [text for tag, text in docx_structure(printed.docx(stem))
                     if tag.startswith("H")]
-        pages = pdf_pages(path)
+        pages, texts = pdf_pages(path), pdf_page_texts(path)
         for page in range(1, pages):
-            lines = [line.strip() for line in pdf_text(path, "-f", str(page), "-l",
-                                                       str(page)).splitlines() if line.strip()]
+            lines = [line.strip() for line in texts[page - 1].splitlines() if line.strip()]
             body = [line for line in lines if not line.startswith("Page ")][:-1]  # footer
             last = body[-1]
             assert not any(heading.endswith(last) for heading in headings), (stem, page)
