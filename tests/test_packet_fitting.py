@@ -22,7 +22,7 @@ from guidegen import BuildOptions
 from guidegen.errors import ContentError
 from guidegen.theme import load_templates
 
-from .conftest import DATA, ROOT, Built, once_per_run, write_yaml
+from .conftest import DATA, ROOT, Built, copy_project, once_per_run, write_yaml
 from .readers import (
     libreoffice_pdfs,
     page_starts,
@@ -373,3 +373,36 @@ def test_a_japanese_packet_s_footers_are_one_line_and_dated(tmp_path, paper):
             [("QA-PK-JP-003 · 版数 1.2", "2026年6月15日", "印刷物は参考用です")]
             + [("QA-JP-017 · 版数 2.1", "2026年6月1日", "eQMS上の版が正本です")] * (pages - 3)
             + [("QA-PK-JP-003 · 版数 1.2", "2026年6月15日", "印刷物は参考用です")], 2)]
+
+
+LONG_NAME = "Anna-Katharina Wolkenstein-Oberhollenzer"  # 40 characters
+
+
+def test_a_long_recipient_name_in_the_footer_never_wraps_it(tmp_path):
+    # footer_recipient: the footer prints "Name · Packet page 3 of 9" at its right, and
+    # the control line beside it is fitted with the name counted: it was fitted beside
+    # "Packet page 99 of 99" alone, kept its long date, and a 40-character name wrapped
+    # both onto two lines (the preflight said so). Even the medium date does not leave
+    # room for this name (271 of 225 points): the date gives way, the version and the
+    # print notice stay whole, on one line in the PDF and in LibreOffice
+    folder = copy_project(tmp_path / "project")
+    packet = folder / "packets" / "new-starter.yaml"
+    text = packet.read_text(encoding="utf-8")
+    packet.write_text(text.replace("acknowledgement: packet ", "footer_recipient: true\n"
+                                   "acknowledgement: packet "), "utf-8")
+    roster = folder / "long.csv"
+    first, last = LONG_NAME.split(" ")
+    roster.write_text("First name,Last name,Role,Site,Manager,Start date\n"
+                      f"{first},{last},QC Analyst,Dublin,,2026-12-01\n", "utf-8")
+    guidegen.build([packet], BuildOptions(out=folder / "out", content=folder / "content",
+                                          root=folder, force=True, roster=roster,
+                                          allow_draft=True))
+    stem = f"2026-12-01-{last}-{first}"
+    pdf, document = (folder / "out" / "new-starter" / f"{stem}.{ext}" for ext in ("pdf", "docx"))
+    converted = libreoffice_pdfs([document], tmp_path / "lo", tmp_path / "profile")[document]
+    ours = dated_footers(pdf)  # one line each, or it fails
+    assert dated_footers(converted) == ours
+    assert all(f"{LONG_NAME} · Packet page {n} of {len(ours)}" in line
+               for n, line in enumerate(ours[1:], 2)), ours
+    assert all(re.search(r"-\d{3} · Version \d\.\d · Uncontrolled when printed ", line)
+               for line in ours[1:]), ours

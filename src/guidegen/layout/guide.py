@@ -64,16 +64,16 @@ MARK_ROLES: dict[Mark, SpanRole] = {Mark.YES: "mark-yes", Mark.NO: "mark-no",
 
 def layout_guide(guide: Guide, templates: Templates, labels: Labels, *,
                  date: datetime.datetime | None = None,
-                 page_label: str = "") -> Document:
+                 page_label: str = "", undated: bool = False) -> Document:
     """Return the document tree of ``guide``, printing ``labels`` (in the guide's language).
 
     The labels are resolved once, by whoever lays the guide out (:func:`.labels_for`; a
     packet resolves its guides' own), and carry the document's :class:`Language`.
     ``page_label``: the guide is a packet's part, whose footer prints this at its right
     (the packet's page label): its control line writes the effective date as short as it
-    must to fit beside it.
+    must to fit beside it (``undated``: or not at all, :func:`.fitting_control`).
     """
-    document = _GuideLayout(guide, templates, labels, page_label).document(date)
+    document = _GuideLayout(guide, templates, labels, page_label, undated).document(date)
     return dataclasses.replace(document, blocks=finish_blocks(
         document.blocks, templates, labels.language, guide.locate()))
 
@@ -92,9 +92,9 @@ def finish_blocks(blocks: Sequence[Block], templates: Templates, language: Langu
 
 class _GuideLayout:
     def __init__(self, guide: Guide, templates: Templates, labels: Labels,
-                 page_label: str = "") -> None:
+                 page_label: str = "", undated: bool = False) -> None:
         self.guide = guide
-        self.page_label = page_label
+        self.page_label, self.undated = page_label, undated
         self.templates = templates
         self.labels = labels
         self.text = labels.texts
@@ -140,7 +140,7 @@ class _GuideLayout:
         if not self.page_label:
             return control_line(info.document, self.labels)
         return fitting_control(info.document, self.labels, self.page_label,
-                               self.templates.styles)
+                               self.templates.styles, self.undated)
 
     def blocks(self) -> list[Block]:
         guide = self.guide

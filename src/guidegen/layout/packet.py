@@ -93,8 +93,9 @@ class PacketLayout:
         self.labels = packet_labels(packet, templates, self.language)
         self.words = self.labels.texts
         # each guide laid out, by index and level (shared by the layouts at other levels)
-        self._trees: dict[tuple[int, float], Document] = {}
-        self._parts: dict[tuple[int, ...], tuple[Section, ...]] = {}  # by curriculum
+        self._trees: dict[tuple[int, float, str], Document] = {}  # and page label
+        # by curriculum and page label (the recipient's name in it: footer_recipient)
+        self._parts: dict[tuple[tuple[int, ...], str], tuple[Section, ...]] = {}
 
     def at(self, levels: Sequence[float]) -> PacketLayout:
         """Return this layout with each guide (by index) tightened to ``levels``.
@@ -126,7 +127,8 @@ class PacketLayout:
                 recipient.guides is not None else range(len(self.guides))
         indexes = tuple(chosen)
         guides = [self.guides[n] for n in indexes]
-        parts = list(self.parts(indexes))
+        label = self.packet_page(recipient)
+        parts = list(self.parts(indexes, label))
         ack = self.packet.acknowledgement
         if ack == "per-guide":
             parts = [dataclasses.replace(part, children=(*part.children, self.sign_off(
@@ -141,21 +143,24 @@ class PacketLayout:
         whole = self.labels.page_parts("packet_page")
         if self.packet.footer_recipient and recipient is not None:  # "Ann Lee · Packet page"
             whole = (("text", recipient.name + self.words.separator), *whole)
-        running = Running(info.title, self.control_line(), whole,
+        running = Running(info.title, self.control_line(label), whole,
                           blank=self.words.blank_page,
                           watermark=watermark(self.labels, info.document))
         return Document(self.metadata(recipient, guides), running, tuple(found))
 
-    def parts(self, chosen: tuple[int, ...]) -> tuple[Section, ...]:
+    def parts(self, chosen: tuple[int, ...], label: str = "") -> tuple[Section, ...]:
         """Return the guides ``chosen`` (indexes) laid out as the packet's parts, in order.
 
-        Each guide is laid out once, and each curriculum's parts made once: every
-        recipient of a curriculum gets the same parts (which their PDFs share).
+        ``label`` is the page label their footers print (:meth:`packet_page`). Each guide
+        is laid out once, and each curriculum's parts made once: every recipient of a
+        curriculum gets the same parts (which their PDFs share), unless their footers
+        print the recipient's name.
         """
-        if chosen not in self._parts:
-            self._parts[chosen] = tuple(self.guide(index, position)
-                                        for position, index in enumerate(chosen))
-        return self._parts[chosen]
+        label = label or self.packet_page()
+        if (chosen, label) not in self._parts:
+            self._parts[chosen, label] = tuple(self.guide(index, position, label)
+                                               for position, index in enumerate(chosen))
+        return self._parts[chosen, label]
 
     def metadata(self, recipient: Recipient | None, guides: Sequence[Guide]) -> Metadata:
         """Return what the files say about themselves, the recipient's name included."""
@@ -172,14 +177,26 @@ class PacketLayout:
                         custom=(*custom, ("Guides", titles)),
                         sources=source_files(self.packet, *guides))
 
-    def control_line(self) -> str:
-        """Return the packet's control line, as short as it must be beside its page label."""
-        return fitting_control(self.packet.packet.document, self.labels,
-                               self.packet_page(), self.templates.styles)
+    def control_line(self, label: str = "") -> str:
+        """Return the packet's control line, as short as it must be beside its page label.
 
-    def packet_page(self) -> str:
-        """Return the packet's page label as its widest footer prints it ("Page 99 of 99")."""
-        return fill(self.words.packet_page, page="99", pages="99")
+        ``label`` is the label :meth:`packet_page` returns (default: without a name).
+        """
+        return fitting_control(self.packet.packet.document, self.labels,
+                               label or self.packet_page(), self.templates.styles,
+                               undated=self.packet.footer_recipient)
+
+    def packet_page(self, recipient: Recipient | None = None) -> str:
+        """Return the packet's page label as its widest footer prints it ("Page 99 of 99").
+
+        With ``footer_recipient``, the recipient's name before it ("Ann Lee · Page 99 of
+        99"), as each page of their packet prints it: the control lines beside it fit
+        (their date left out if even its medium form would wrap the line).
+        """
+        label = fill(self.words.packet_page, page="99", pages="99")
+        if self.packet.footer_recipient and recipient is not None:
+            return recipient.name + self.words.separator + label
+        return label
 
     # -- cover and contents --------------------------------------------------------------
 
@@ -267,13 +284,13 @@ class PacketLayout:
             return labels_for(guide, self.templates, self.language)
         return resolve_labels(self.language, *overrides)
 
-    def guide(self, index: int, position: int) -> Section:
+    def guide(self, index: int, position: int, label: str = "") -> Section:
         """Return the ``index``-th guide as the ``position``-th part (from 0) of a packet.
 
         The part has the guide's own running header, and its anchors namespaced by its
-        position (``g2-...``).
+        position (``g2-...``); its footer prints ``label`` (:meth:`packet_page`'s).
         """
-        ref, tree = self.packet.guides[index], self.tree(index)
+        ref, tree = self.packet.guides[index], self.tree(index, label)
         anchor = guide_anchor(position)
         right = ref.right_hand_start if ref.right_hand_start is not None \
             else self.packet.right_hand_start
@@ -283,10 +300,13 @@ class PacketLayout:
                        running=running, source=self.packet.locate("guides", index),
                        tightened=self.level(index))
 
-    def tree(self, index: int) -> Document:
-        """Return the ``index``-th guide laid out in its language at its level (once)."""
-        level = self.level(index)
-        if (index, level) not in self._trees:
+    def tree(self, index: int, label: str = "") -> Document:
+        """Return the ``index``-th guide laid out in its language at its level (once).
+
+        Its control line fits its footer beside ``label`` (:meth:`packet_page`'s).
+        """
+        level, label = self.level(index), label or self.packet_page()
+        if (index, level, label) not in self._trees:
             guide, ref = self.guides[index], self.packet.guides[index]
             labels = self._labels(index, guide)
             if ref.language:
@@ -294,10 +314,10 @@ class PacketLayout:
                     update={"language": ref.language})})
             templates = self.templates if not level else \
                 self.templates.with_theme(self.templates.theme.tightened(level))
-            self._trees[index, level] = layout_guide(guide, templates, labels,
-                                                     date=self.date,
-                                                     page_label=self.packet_page())
-        return self._trees[index, level]
+            self._trees[index, level, label] = layout_guide(guide, templates, labels,
+                                                            date=self.date, page_label=label,
+                                                            undated=self.packet.footer_recipient)
+        return self._trees[index, level, label]
 
     # -- the acknowledgement sheet -------------------------------------------------------
 
