@@ -146,3 +146,59 @@ def test_the_pdf_s_control_tables_are_as_wide_as_the_text(japanese):
         look = styles.tables[role]
         start = left + (1 - look.columns[-1]) * width + look.padding_horizontal
         assert abs(words[head] - start) < 1, (role, words[head], start)
+
+
+# a sentence full of seams between digits and Japanese text ("2026年4月1日"): LibreOffice
+# sets a gap at each (a fifth of an em), the PDF none
+DATED = ("2026年4月1日から2027年3月31日までに第1四半期は12件、第2四半期は34件、"
+         "第3四半期は5件でした。")
+RUNS_OVER = "page 1 may run over in LibreOffice"
+
+
+def japanese_guide(folder: Path, sentences: int) -> Path:
+    """Return the Japanese default guide (not as a translation), its introduction
+    lengthened by ``sentences`` dated sentences."""
+    text = (ROOT / "content" / "cmo-cdmo-cro.ja.yaml").read_text(encoding="utf-8")
+    text = text[:text.index("translation_of:")] + text[text.index("guide:"):]
+    end = "並べて比較してみましょう。"
+    assert end in text
+    path = folder / f"dated-{sentences}.yaml"
+    path.write_text(text.replace(end, end + DATED * sentences, 1), "utf-8")
+    return path
+
+
+def built_with_warnings(path: Path, paper: str, formats: tuple[str, ...]) -> list[str]:
+    """Build ``path`` on ``paper``; return the messages of the warnings it gave."""
+    from guidegen.errors import collect_warnings
+
+    with collect_warnings() as found:
+        guidegen.build([path], BuildOptions(out=path.parent / "out", force=True, paper=paper,
+                                            formats=formats, allow_draft=True))
+    return [problem.message for problem in found]
+
+
+def test_a_page_libreoffice_s_gaps_push_over_is_warned_of(tmp_path):
+    # the PDF fills page 1 to its foot; LibreOffice's gaps make the introduction's
+    # paragraph a line longer, and its page 1 runs over (3 pages, not 2): the build
+    # warns at that page ("never silently"). Three such sentences leave room: no warning,
+    # and LibreOffice keeps the PDF's pages
+    for sentences, warned in ((5, True), (3, False)):
+        path = japanese_guide(tmp_path, sentences)
+        warnings = built_with_warnings(path, "a4", ("pdf", "docx"))
+        assert any(RUNS_OVER in message for message in warnings) == warned, warnings
+        pdf, document = (tmp_path / "out" / f"{path.stem}.{ext}" for ext in ("pdf", "docx"))
+        converted = libreoffice_pdfs([document], tmp_path / "lo", tmp_path / "profile")[document]
+        top, bottom = text_area()
+        same = pdf_pages(converted) == pdf_pages(pdf) and \
+            page_starts(converted, top, bottom) == page_starts(pdf, top, bottom)
+        assert same != warned, (sentences, pdf_pages(pdf), pdf_pages(converted))
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_no_gap_warning_where_libreoffice_keeps_the_pdf_s_pages(tmp_path, paper):
+    # the Japanese default guide and a Japanese guide full of Latin acronyms (whose
+    # LibreOffice pages are the PDF's: test_page_balance) are not warned of
+    shutil.copy(ROOT / "tests" / "data" / f"{STEM}.yaml", tmp_path)
+    for path in (japanese_guide(tmp_path, 0), tmp_path / f"{STEM}.yaml"):
+        warnings = built_with_warnings(path, paper, ("pdf",))
+        assert not any("LibreOffice" in message for message in warnings), warnings

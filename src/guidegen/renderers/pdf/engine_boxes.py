@@ -197,6 +197,11 @@ class Box:
         return float(self._box.margin_width())
 
     @property
+    def content_right(self) -> float:
+        """Return the right edge of the box's content area."""
+        return float(self._box.content_box_x() + self._box.width)
+
+    @property
     def bottom(self) -> float:
         """Return the bottom edge of the box's margin area."""
         return float(self._box.position_y + self._box.margin_height())

@@ -36,6 +36,7 @@ from .. import Pagination, Top
 from .ends import HEADINGS, ends_part
 from .engine import Box, Laid, Page
 from .room import Room
+from .seams import Seams
 from .tails import find_tails
 
 _SLACK = 1.0  # CSS pixels a box may stick out before it counts as outside
@@ -60,6 +61,7 @@ class Limits:
     table_rows: int = 3  # the fewest rows a split table may leave on either side
     line_height: float = 0.0  # the theme's, whose lines a tightening shortens (.room)
     mark_words: frozenset[str] = frozenset()  # the words of the marks ("Teilweise")
+    east_asian: bool = False  # Chinese, Japanese, Korean: LibreOffice's gaps (.seams)
 
 
 @dataclass
@@ -80,6 +82,7 @@ class _Walk:
     table_key: int | None = None
     tables: dict[int, tuple[int | None, list[int]]] = field(default_factory=dict)
     room: Room = field(default_factory=lambda: Room(0.0))
+    seams: Seams = field(default_factory=Seams)  # LibreOffice's gaps (East Asian text)
     spacing: list[float] = field(default_factory=list)  # what of each page is spacing
     leading: list[float] = field(default_factory=list)  # and the theme's line height
 
@@ -126,6 +129,8 @@ def inspect(document: Laid, sources: Sequence[Location], fallback: Location,
     _near_empty(walk, pages)
     _split_tables(walk)
     _wrapped_running(walk, pages)
+    if limits.east_asian:
+        _gaps(walk)
     if len(pages) > 1 and walk.fills[-1] < limits.last_page:
         top = walk.tops[-1]
         walk.warn("last-page", None, f"the last page is only {walk.fills[-1]:.0%} full "
@@ -172,6 +177,9 @@ def _page(walk: _Walk, page: Page, number: int, last: bool) -> None:
             _column(walk, box)
         _line_breaks(walk, box)
         walk.room.see(box)
+        if walk.limits.east_asian:
+            walk.seams.see(box)
+    walk.seams.page_done(top + height - bottom)
     walk.tops.append(first or Top(walk.heading, walk.fallback))
     walk.fills.append(max(0.0, min(1.0, (bottom - top) / height)) if height else 1.0)
     spacing, leading = walk.room.share(top, bottom, height)
@@ -202,6 +210,17 @@ def _near_empty(walk: _Walk, pages: Sequence[Page]) -> None:
                       f"full (less than {limit:.0%}), holding {holding}: {what} starts "
                       f"page {number + 1} instead; shorten what comes before it, or what "
                       "it starts with", where=here.source)
+
+
+def _gaps(walk: _Walk) -> None:
+    """Warn at each page whose text LibreOffice's gaps may push over its foot (.seams)."""
+    for number, more, free in walk.seams.overruns():
+        walk.warn(f"gaps-{number}", None, f"page {number} may run over in LibreOffice: it "
+                  "sets a gap where digits or Latin letters meet Chinese or Japanese text, "
+                  f"and here the lines those gaps may add ({more:.0f} pt) are more than the "
+                  f"room at the page's foot ({free:.0f} pt): the DOCX's page {number} may "
+                  "end sooner than the PDF's (Word sets no gap); shorten the page's text",
+                  where=walk.tops[number - 1].source)
 
 
 def _split_tables(walk: _Walk) -> None:

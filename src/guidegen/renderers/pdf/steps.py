@@ -72,7 +72,8 @@ def prepare_layout(document: Document, context: RenderContext,
                     ch=Measure(theme, document.meta.language).ch(1.0),
                     page=theme.fit.page / 100, fit_last_page=theme.fit.last_page / 100,
                     table_rows=theme.table_min_rows,
-                    mark_words=mark_words(document), line_height=theme.sizes.line_height)
+                    mark_words=mark_words(document), line_height=theme.sizes.line_height,
+                    east_asian=document.meta.language.east_asian)
     # an archival PDF (PDF/A-3) carries what made it: the YAML sources, as Source files
     attachments = document.meta.sources if context.pdf_variant == ARCHIVAL else ()
     return Layout(html, context.templates.folders, context.pdf_variant,
