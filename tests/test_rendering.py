@@ -470,17 +470,21 @@ def test_the_docx_is_finished_while_the_helper_writes_the_pdf(monkeypatch, path,
 @pytest.mark.parametrize(("path", "layouts", "pages", "processes"), [
     # its first layout, the guess and the level below side by side (then halvings, as
     # far as the levels below fit too)
-    (DEFAULT_GUIDE, 3, 2, 2),
+    (DATA / "qa-qc-one-page.yaml", 3, 1, 2),
+    # its first layout and the fit model's first try, alone: the level below is sure not
+    # to fit, so the twin is not forked (that layout would compete with the DOCX)
+    (DEFAULT_GUIDE, 2, 2, 1),
     # its first layout; the least level (nothing below it to try beside), the tightest:
     # no fit, so the helper writes the first layout's pages, which it kept
     (DATA / "acht-dienstleister.yaml", 3, 5, 1),
 ])
 def test_a_fitted_guide_is_tried_side_by_side_and_only_its_pdf_is_written(
         monkeypatch, path, layouts, pages, processes):
-    # the default guide's first layout leaves its third page near-empty, so it is fitted:
-    # the helper and its twin (forked from it, warm) lay out the fitter's first guess and
-    # the level below at once, and only the PDF kept is written (each try was written
-    # before: three PDFs for one), while the DOCX is finished at the level found. The
+    # the one-page QA/QC guide's first layout takes two pages, so it is fitted: the
+    # helper and its twin (forked from it, warm) lay out the fitter's first guess and the
+    # level below at once, and only the PDF kept is written (each try was written before:
+    # three PDFs for one), while the DOCX is finished at the level found. The default
+    # guide's first try fits and the level below certainly does not: one try, no twin. The
     # eight-subject guide keeps its first layout after its tries (a page saved would
     # leave one near-empty before the last): the helper still holds its pages to write
     import multiprocessing
@@ -537,7 +541,7 @@ def test_a_try_that_fails_beside_another_leaves_no_answer_behind(monkeypatch):
     monkeypatch.setattr(engine, "lay_out", third_fails)
     if PdfHelper._running is not None:
         PdfHelper._running.stop()  # one forked after the patch
-    guide = guidegen.load(DEFAULT_GUIDE)
+    guide = guidegen.load(DATA / "qa-qc-one-page.yaml")  # two tries at once (the default: one)
     try:
         with pytest.raises(RenderError, match="this try failed"):
             guidegen.render(guide, ["pdf", "docx"], JOBS_2)

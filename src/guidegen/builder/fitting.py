@@ -26,8 +26,9 @@ level up to a small tightening (:mod:`.fitmodel`): the search looks first at the
 level predicted to fit, and never lays out a level that certainly does not (nor any
 below it). The level just below the first try is tried next (both at once where the
 layouts can be made side by side: :class:`~guidegen.builder.trials.Pages`, the PDF
-helper and its twin; where the model rules that level out, the level after a miss
-instead); then each try halves what is left, side by side with the level tried next
+helper and its twin; where the model rules that level out, the first try alone: the
+default guide's, which fits, and no twin competing with the DOCX for the cores, measured
+in bench/README.md); then each try halves what is left, side by side with the level tried next
 should it not fit (one goal still searching), so a fitted guide usually takes one or two
 more layouts (at most six, on eight levels). A budget that even the tightest level
 misses is an error naming what spilled over.
@@ -180,10 +181,8 @@ def _search(fit: Fit, first: Rendered, lay: Trials) -> tuple[Levels, Rendered]:
         return laid[levels]
 
     searches = {n: _start(goal, fit, first) for n, goal in goals.items()}
-    # the level below each first guess; where the model rules that out, the level after a miss
-    ahead = _ahead(searches, len(parts), fits=True) or \
-        (_ahead(searches, len(parts), fits=False) if any(
-            search.low >= 0 for search in searches.values()) else ())
+    # the level below each first guess (none where the model rules that out)
+    ahead = _ahead(searches, len(parts), fits=True)
     while not all(search.done for search in searches.values()):
         tried = lay_once(_levels(searches, len(parts)), *ahead)
         for n, search in searches.items():

@@ -10,7 +10,7 @@ extension schema that describes it (PDF/A admits no property it is not told abou
 from __future__ import annotations
 
 from collections.abc import Mapping
-from xml.sax.saxutils import escape
+from html import escape  # not xml.sax.saxutils: it imports urllib.request (see escape)
 
 NAMESPACE = "http://ns.guidegen.org/document-control/1.0/"
 PREFIX = "gg"
@@ -50,7 +50,7 @@ def descriptions(info: Mapping[str, str]) -> bytes:
         f"<pdfaSchema:prefix>{PREFIX}</pdfaSchema:prefix>"
         f"<pdfaSchema:property><rdf:Seq>{fields}</rdf:Seq></pdfaSchema:property>"
         "</rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>")
-    said = "".join(f"<{PREFIX}:{name}>{escape(value)}</{PREFIX}:{name}>"
+    said = "".join(f"<{PREFIX}:{name}>{escape(value, quote=False)}</{PREFIX}:{name}>"
                    for name, value in values.items())
     own = (f'<rdf:Description xmlns:rdf="{_RDF}" rdf:about="" '
            f'xmlns:{PREFIX}="{NAMESPACE}">{said}</rdf:Description>')
