@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from guidegen.builder.fitting import LADDER, SMALL, Fit, least, settle
+from guidegen.builder.fitting import LADDER, SMALL, Fit, settle
+from guidegen.builder.search import least
 from guidegen.errors import ContentError, Location
 from guidegen.renderers import Pagination, Rendered, Top
 

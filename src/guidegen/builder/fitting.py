@@ -49,6 +49,7 @@ from ..errors import ContentError, Location, Problem
 from ..renderers import RenderContext, Rendered
 from .fitmodel import SMALL, Room
 from .jobs import Part
+from .search import Search
 
 if TYPE_CHECKING:
     from ..theme import Templates
@@ -290,61 +291,6 @@ def _shares(part: Part, pdf: Rendered, pages: Sequence[float]) -> list[float]:
 def _pages(part: Part, pdf: Rendered) -> int:
     """Return how many pages ``part`` takes in ``pdf`` (the whole: all of them)."""
     return len(_fills(part, pdf)) if part.anchor else pdf.pages or 1
-
-
-class Search:
-    """The least of ``levels`` whose layout fits, found one layout at a time.
-
-    Fitting is taken to grow with the level (a tighter layout takes no more pages), so
-    this is a binary search, its first try ``levels[start]`` (where the first layout's
-    fullness points); if that fits, the level just below is tried next, as the first
-    try is most often the least already: two more layouts, usually. While nothing has
-    fitted, the tightest is tried next (does any fit?); then each try halves what is left.
-    """
-
-    def __init__(self, levels: Sequence[float], start: int, low: int = -1) -> None:
-        self.levels, self.start, self.probe = tuple(levels), start, start
-        self.low, self.high = low, len(levels)  # levels[low] is known not to fit, [high] to
-
-    @property
-    def done(self) -> bool:
-        """Return whether the least level that fits is known (or that none does)."""
-        return self.high - self.low <= 1
-
-    @property
-    def probing(self) -> float:
-        """Return the level to try next; once done, the level found (0 if none)."""
-        return (self.found or 0.0) if self.done else self.levels[self.probe]
-
-    @property
-    def found(self) -> float | None:
-        """Return the least level known to fit (None: none yet)."""
-        return self.levels[self.high] if self.high < len(self.levels) else None
-
-    def tell(self, fits: bool) -> None:
-        """Take whether the level tried last fitted; choose the next."""
-        if fits:
-            self.high = self.probe
-            self.probe = self.high - 1 if self.probe == self.start \
-                else (self.low + self.high) // 2
-        else:
-            self.low = self.probe
-            self.probe = len(self.levels) - 1 if self.high == len(self.levels) \
-                else (self.low + self.high) // 2
-
-
-def least(levels: Sequence[float], start: int, lay: Callable[[float], Rendered],
-          fits: Callable[[Rendered], bool]) -> tuple[float, Rendered] | None:
-    """Return the least of ``levels`` whose layout ``fits``, and that layout; None if none.
-
-    One :class:`Search`, laying each level it tries out with ``lay``.
-    """
-    search, tried = Search(levels, start), {}
-    while not search.done:
-        level = search.probing
-        tried[level] = lay(level)
-        search.tell(fits(tried[level]))
-    return None if search.found is None else (search.found, tried[search.found])
 
 
 def _start(goal: _Goal, fit: Fit, first: Rendered) -> Search:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Final
 
 from ..common.labels import fill
 from ..common.language import Language
@@ -42,6 +42,7 @@ from ..tree import (
     Table,
     Text,
 )
+from .anchors import guide_anchor, namespaced
 from .control import EMPTY, source_files, status_text, styled_columns, watermark
 from .guide import blocks, layout_guide
 from .hyphenate import hyphenate_blocks
@@ -62,11 +63,6 @@ def packet_labels(packet: Packet, templates: Templates, language: Language) -> L
             "names none)"
     return resolve_labels(language, templates.theme.labels, where=where or Location(
         packet.packet.title), what=what, key="packet.language")
-
-
-def guide_anchor(index: int) -> str:
-    """Return the anchor of the ``index``-th guide (from 0) of a packet."""
-    return f"g{index + 1}"
 
 
 class PacketLayout:
@@ -392,23 +388,6 @@ def _entries(block: Block) -> list[ContentsEntry]:
     if isinstance(block, Section) and block.role != ACKNOWLEDGEMENT:
         return [entry for child in block.children for entry in _entries(child)]
     return []
-
-
-def namespaced(found: tuple[Block, ...], prefix: str) -> tuple[Block, ...]:
-    """Return ``found`` with every anchor inside prefixed by ``prefix-``."""
-    return tuple(_namespaced(block, prefix) for block in found)
-
-
-def _namespaced(block: Any, prefix: str) -> Any:
-    changes: dict[str, Any] = {}
-    if getattr(block, "anchor", ""):
-        changes["anchor"] = f"{prefix}-{block.anchor}"
-    if isinstance(block, Section):
-        changes["children"] = namespaced(block.children, prefix)
-    elif isinstance(block, Contents):
-        changes["entries"] = tuple(dataclasses.replace(e, anchor=f"{prefix}-{e.anchor}")
-                                   for e in block.entries)
-    return dataclasses.replace(block, **changes) if changes else block
 
 
 __all__ = ["PacketLayout", "guide_anchor", "namespaced", "packet_labels"]
