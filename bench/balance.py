@@ -49,7 +49,9 @@ def balance_seconds(guide: Path, repeats: int) -> tuple[float, float]:
     from guidegen.renderers.pdf.pagemap import page_map
     from guidegen.theme import load_templates
 
-    templates = load_templates()
+    # a build's templates carry their files' digest, so its layouts share one font
+    # configuration (and the lines it broke): without one each layout starts cold
+    templates = load_templates(digest="balance")
     loaded = guidegen.load(guide)
     document = layout_guide(loaded, templates, labels_for(loaded, templates, Language.of("en")))
     layout = prepare_layout(document, RenderContext(templates))
