@@ -78,6 +78,13 @@ def missing_font_message(characters: list[str]) -> str:
     return "; ".join(parts)
 
 
+# the gap, of an em, a word processor sets where a digit or a Latin letter meets Chinese
+# or Japanese text: LibreOffice's (7.4, measured), which it keeps whatever the DOCX asks;
+# the layout leaves room for it (layout.widths), the preflight warns where it may not fit
+# (renderers.pdf.seams)
+SCRIPT_GAP = 0.2
+
+
 def wide(text: str) -> bool:
     """Return whether ``text`` holds a wide character: Chinese, Japanese or Korean."""
     return any(unicodedata.east_asian_width(char) in ("W", "F") for char in text)

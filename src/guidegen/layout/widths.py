@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from ..common.characters import SCRIPT_GAP
 from ..common.language import Language
 from ..theme.resolve import Styles, TableLook
 from ..theme.theme import Theme
@@ -35,7 +36,6 @@ _BREAKS = re.compile(r"(?<=[-‐–—/])|\s+")
 # for the theme's widest, its symbols font, DejaVu Sans
 _CJK = "\u3000-\u9fff\uf900-\ufaff\uff00-\uffef"
 _RUNS = re.compile(rf"([{_CJK}]+)|[^{_CJK}]+")
-SCRIPT_GAP = 0.2  # em
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def _word_width(text: str, face: Face, measure: Measure, language: Language) -> 
     """Return how wide a word processor may draw Chinese or Japanese ``text`` (else 0).
 
     Its Latin runs in the symbols font, its own in the script's, and a gap of
-    :data:`SCRIPT_GAP` where they meet.
+    :data:`~guidegen.common.characters.SCRIPT_GAP` where they meet.
     """
     if not language.east_asian:
         return 0.0

@@ -35,7 +35,7 @@ from ...tree import Document, Inline, Span, Table, Text
 from .. import Pagination, Top
 from .ends import HEADINGS, ends_part
 from .engine import Box, Laid, Page
-from .room import Room
+from .room import PageRoom
 from .seams import Seams
 from .tails import find_tails
 
@@ -81,7 +81,7 @@ class _Walk:
     fills: list[float] = field(default_factory=list)
     table_key: int | None = None
     tables: dict[int, tuple[int | None, list[int]]] = field(default_factory=dict)
-    room: Room = field(default_factory=lambda: Room(0.0))
+    room: PageRoom = field(default_factory=lambda: PageRoom(0.0))
     seams: Seams = field(default_factory=Seams)  # LibreOffice's gaps (East Asian text)
     spacing: list[float] = field(default_factory=list)  # what of each page is spacing
     leading: list[float] = field(default_factory=list)  # and the theme's line height
@@ -122,7 +122,7 @@ def mark_words(document: Document) -> frozenset[str]:
 def inspect(document: Laid, sources: Sequence[Location], fallback: Location,
             limits: Limits) -> tuple[list[Problem], Pagination]:
     """Return the warnings about a laid-out ``document``, and its pagination."""
-    walk = _Walk(sources, fallback, limits, room=Room(limits.line_height))
+    walk = _Walk(sources, fallback, limits, room=PageRoom(limits.line_height))
     pages = document.pages
     for number, page in enumerate(pages, 1):
         _page(walk, page, number, last=number == len(pages))

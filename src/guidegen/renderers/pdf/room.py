@@ -25,7 +25,7 @@ _SAME = 1e-6  # line heights this close are the theme's
 
 
 @dataclass
-class Room:
+class PageRoom:
     """The lines, pictures and table rows of one page, gathered box by box."""
 
     line_height: float  # the theme's (a multiple of the font size)
@@ -71,4 +71,4 @@ class Room:
         return any(start <= y <= end for start, end in self.rows)
 
 
-__all__ = ["Room"]
+__all__ = ["PageRoom"]

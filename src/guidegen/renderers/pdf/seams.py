@@ -23,10 +23,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ...common.characters import SCRIPT_GAP
 from .engine import Box
 from .pagemap import POINTS_PER_PX
 
-GAP = 0.2  # of an em: LibreOffice's gap where digits or Latin letters meet CJK text
 # a box as wide as its one line is sized by it (a title block's field), in the DOCX too
 _FITTED = 0.5
 # kana and ideographs; not their punctuation ("・", "："), beside which LibreOffice's
@@ -67,7 +67,7 @@ class Seams:
             return
         row = self.row[0] if self.row and self.row[1] <= box.y < self.row[2] else None
         text = self.pages[-1].setdefault(box.element_key, _Text(row=row))
-        text.gaps += len(_SEAM.findall(box.all_text)) * GAP * box.font_size
+        text.gaps += len(_SEAM.findall(box.all_text)) * SCRIPT_GAP * box.font_size
         children = box.children
         used = max((child.x + child.outer_width for child in children), default=box.x) - \
             min((child.x for child in children), default=box.x)
@@ -113,4 +113,4 @@ class Seams:
         return found
 
 
-__all__ = ["GAP", "Seams"]
+__all__ = ["Seams"]
