@@ -5,7 +5,9 @@ message catalogue of the guide's language (``guidegen/locales/<tag>.yaml``), tha
 base language (``de-CH`` → ``de``), and English, with a located warning, never a key
 name. Dates and lists are written the way the language writes them, by Babel (CLDR);
 Babel is imported only when a date or a list is first formatted, so ``guidegen --help``
-and up-to-date builds never load it.
+and up-to-date builds never load it, and a date in a built-in language is written from
+the table :mod:`.cldr` keeps of Babel's patterns and month names (a cold build never
+imports Babel then).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from ..common.labels import LabelTexts, fill
 from ..common.language import Language
 from ..errors import Location, warn
 from ..theme.locales import catalogue_for, catalogue_tags, load_catalogue
+from . import cldr
 
 if TYPE_CHECKING:
     from ..content.model import Guide
@@ -42,13 +45,20 @@ class Labels:
         """Return ``day`` written out: "24. November 2026", "2026年11月24日".
 
         ``length`` is CLDR's: "long", or "medium" where room is short ("24.11.2026").
+        In a built-in language the table :mod:`.cldr` keeps writes it as Babel would.
         """
+        written = cldr.date(self.locales[0], day, length)
+        if written is not None:
+            return written
         from babel.dates import format_date
 
         return str(format_date(day, length, locale=_babel_locale(self.locales)))
 
     def date_pattern(self) -> str:
         """Return the pattern :meth:`date` writes dates in (CLDR's: "d. MMMM y")."""
+        found = cldr.pattern(self.locales[0])
+        if found is not None:
+            return found
         from babel.dates import get_date_format
 
         return str(get_date_format("long", locale=_babel_locale(self.locales)).pattern)
