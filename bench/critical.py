@@ -96,7 +96,8 @@ def path_of(run: dict[str, Any]) -> dict[str, float]:
     message sent to a helper starts when both it is sent and that helper is free (the
     helper once its WeasyPrint import is done; a twin when the helper forks it) and
     takes the CPU time the helper took; a wait for an answer ends when the answer is
-    there. A helper that sends the pages before the PDF answers twice.
+    there. A helper that sends the pages before the PDF answers twice; one that writes
+    the PDF ahead, unasked, is busy that long after it sent the pages.
     """
     main = run["main"]["marks"]
     steps = first_marks(main)
@@ -118,6 +119,9 @@ def path_of(run: dict[str, Any]) -> dict[str, float]:
                 replies[kind[1]].append(start + pages - began)
             replies[kind[1]].append(start + ended - began)
             free[kind[1]] = start + ended - began
+            if messages[kind[1]] and messages[kind[1]][0][0] == "ahead":  # busy on
+                _, began, _, ended = messages[kind[1]].pop(0)
+                free[kind[1]] += ended - began
         elif kind[0] == "<recv":
             clock = max(clock, replies[kind[1]].pop(0))
     first = run["helper"]["messages"][0]

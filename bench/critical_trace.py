@@ -123,8 +123,9 @@ def in_main(processes: ModuleType) -> None:
 def in_helper(processes: ModuleType) -> None:
     """Make the helper (and its twin) note the CPU time of each message it answers.
 
-    Each of its records lists the messages: what was asked (``lay``, ``write``), the
-    CPU time as it began, when the pages were known (or null) and as it ended; and the
+    Each of its records lists the messages: what was asked (``lay``, ``write``; ``ahead``:
+    a PDF written ahead, unasked, after a ``lay``), the CPU time as it began, when the
+    pages were known (or null) and as it ended; and the
     CPU time its WeasyPrint import ended at. Code whose helper lays out and writes in one
     message (``lay_out(layout, pages_known)``) is noted the same way.
     """
@@ -162,6 +163,17 @@ def in_helper(processes: ModuleType) -> None:
                     note(kind, began, None)
 
             serving._answer = traced_answer
+            ahead = getattr(serving, "_write_ahead", None)
+            if ahead is not None:  # the PDF written before it is asked for
+
+                def traced_ahead(*args: Any) -> None:
+                    began = time.process_time() * 1000
+                    try:
+                        ahead(*args)
+                    finally:
+                        note("ahead", began, None)
+
+                serving._write_ahead = traced_ahead
         else:
             lay_out = pdf.lay_out
 

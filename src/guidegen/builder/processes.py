@@ -137,7 +137,7 @@ class PdfHelper:
         """
         if self._twin is None and self._spare is not None:
             try:
-                self.connection.send((os.getcwd(), "twin", None, None, (0, 0)))
+                self.connection.send((os.getcwd(), "twin", None, None, (0, 0, 0)))
             except OSError:
                 self._lost()
             self._twin = PdfHelper(_Twin(self.process), self._spare, self.memory_limit)
@@ -145,16 +145,18 @@ class PdfHelper:
         return None if self._twin is None or self._twin.connection.closed else self._twin
 
     def submit(self, layout: object, time_limit: float | None, early: bool = False,
-               keep: int = 0) -> None:
+               keep: int = 0, ahead: bool = False) -> None:
         """Start laying out ``layout``, what the renderer's ``prepare_layout`` returned.
 
         With ``early``, the helper first says where the pages fell (:meth:`laid_out`) and
         writes the PDF only when asked (:meth:`write`, or :meth:`result`); it holds these
         pages (by :attr:`token`), and those of ``keep`` (a token) if it still held them.
+        With ``ahead`` too (pages this process will most likely keep), it writes their
+        PDF as soon as it has sent them, if no message waits (:func:`.serving._write_ahead`).
         """
         self.token += early
-        self._send(("lay", layout, time_limit, (self.token, keep) if early else (0, 0)),
-                   time_limit)
+        self._send(("lay", layout, time_limit,
+                    (self.token, keep, int(ahead)) if early else (0, 0, 0)), time_limit)
         self._answer = None
         self._laid = self._asked = False
 
@@ -181,7 +183,7 @@ class PdfHelper:
         process goes on; :meth:`result` returns it, and the helper drops the other pages.
         """
         if self._laid and not self._asked:
-            self._send(("write", None, self._limit, (token or self.token, 0)), self._limit)
+            self._send(("write", None, self._limit, (token or self.token, 0, 0)), self._limit)
             self._asked = True
 
     def result(self) -> Rendered:
@@ -200,7 +202,7 @@ class PdfHelper:
         rendered: Rendered = value
         return rendered
 
-    def _send(self, message: tuple[str, object, float | None, tuple[int, int]],
+    def _send(self, message: tuple[str, object, float | None, tuple[int, int, int]],
               time_limit: float | None) -> None:
         """Send the helper ``message``; its answers may take ``time_limit`` (and _SLACK)."""
         try:

@@ -296,9 +296,12 @@ def fit_task(task: Task, fit: Fit, first: Rendered, lay: Pages,
             with suppress(GuidegenError):  # said again if it is the level found
                 ready[guess] = _prepare(guessed, None, following)
 
+    # a lone first try (the level below ruled out) is kept if it fits: its PDF is written
+    # ahead while the DOCX is prepared at its level (.serving._write_ahead)
     levels, pdf = settle(fit, first, lambda tries: lay.lay(
         [make(tried) for tried in tries[:lay.side_by_side]],
-        lambda: meanwhile(tries[0])))
+        lambda: meanwhile(tries[0]), ahead=len(tries) == 1 and bool(following)
+        and not fit.parts and not ready))
     if not any(levels):
         return levels, first, task, None
     lay.write(pdf)  # written while the formats that follow are made at these levels

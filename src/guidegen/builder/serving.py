@@ -2,7 +2,8 @@
 
 :class:`~.processes.PdfHelper` starts the helper and speaks to it; here the helper warms
 its renderer up, then answers each message: ``lay`` (a document's pages first, its PDF
-written when asked: ``write``), and ``twin`` (fork a second helper, :meth:`PdfHelper.twin`).
+written when asked: ``write``, or written ahead: :func:`_write_ahead`), and ``twin``
+(fork a second helper, :meth:`PdfHelper.twin`).
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def _serve(connection: Connection, parent: int, memory_limit: int,
     held: Held = {}  # by token: what writes the pages sent, and the time it may take
     while True:
         try:
-            cwd, kind, layout, time_limit, (token, keep) = connection.recv()
+            cwd, kind, layout, time_limit, (token, keep, ahead) = connection.recv()
         except (EOFError, OSError):
             return
         if kind == "twin":
@@ -100,6 +101,8 @@ def _serve(connection: Connection, parent: int, memory_limit: int,
             connection.send(reply)
         except (OSError, ValueError):
             return
+        if ahead and reply[0] == "pages":
+            _write_ahead(connection, held, token, f"laying out the {renderer.name.upper()}")
 
 
 def _forked(connection: Connection, spare: Connection | None, held: Held
@@ -118,6 +121,34 @@ def _forked(connection: Connection, spare: Connection | None, held: Held
     connection.close()
     held.clear()
     return spare, None
+
+
+def _write_ahead(connection: Connection, held: Held, token: int, what: str) -> None:
+    """Write the PDF of the pages ``token`` holds now, unless a message waits; hold it.
+
+    A speed trick (:mod:`guidegen.renderers.speed`): the caller marks the pages it will
+    most likely keep (the fitter's one try, the least level predicted to fit) when it
+    has work of its own meanwhile (the DOCX at that level), and the helper, idle until
+    asked, writes their PDF then; ``write`` answers with it at once. The outcome is held
+    as it came, the PDF or the exception it raised (raised again when asked), within the
+    time the layout left. A message already waiting is answered first, unwritten.
+    """
+    if token not in held or connection.poll(0):
+        return
+    write, left = held[token]
+    began = time.monotonic()
+    try:
+        with limited_time(left if left is None else max(left, 0.001), what):
+            written = write()
+    except Exception as exc:  # raised when asked, as the write would have
+        failed = exc
+
+        def written_ahead() -> Rendered:
+            raise failed
+    else:
+        def written_ahead() -> Rendered:
+            return written
+    held[token] = written_ahead, None if left is None else left - (time.monotonic() - began)
 
 
 def _answer(renderer: Renderer, kind: str, layout: Any, time_limit: float | None,

@@ -69,14 +69,16 @@ class Pages:
         self._held.append((helper, helper.token, laid))
         return laid
 
-    def lay(self, made: Sequence[Made], meanwhile: Callable[[], object] = tuple
-            ) -> list[Rendered]:
+    def lay(self, made: Sequence[Made], meanwhile: Callable[[], object] = tuple,
+            ahead: bool = False) -> list[Rendered]:
         """Return the PDF of each document ``made`` makes, as many side by side as it can.
 
         The first two are laid out at once by the helper and its twin (forked now, the
         first time), each handed over as soon as it is made; without a twin only the
         first is. Laid out by a helper, each is left unwritten (:meth:`write`,
-        :meth:`written`), and this process does ``meanwhile`` while it waits.
+        :meth:`written`), and this process does ``meanwhile`` while it waits. With
+        ``ahead`` (one document, most likely the one kept), the helper writes its PDF as
+        soon as it is laid out, while this process is still at ``meanwhile``.
         """
         if self.helper is None:
             return [self.here(*made[0]())]
@@ -84,8 +86,9 @@ class Pages:
         twin = self.helper.twin() if len(made) > 1 else None
         if twin is not None:
             helpers.append(twin)
+        ahead = ahead and len(made) == 1 and self.wanted
         for helper, make in zip(helpers, made, strict=False):
-            self._submit(helper, *make(), early=True)
+            self._submit(helper, *make(), early=True, ahead=ahead)
         meanwhile()
         tried, failed = [], None
         for helper in helpers:  # every answer read (none left for the next build)
@@ -157,12 +160,12 @@ class Pages:
         return helper.result()
 
     def _submit(self, helper: PdfHelper, document: Document, context: RenderContext,
-                early: bool) -> None:
+                early: bool, ahead: bool = False) -> None:
         """Hand ``helper`` the layout of ``document`` (its pages first, if ``early``)."""
         with limited_time(self.task.time_limit, self.task.what(self.renderer.name)):
             layout = self.renderer.module().prepare_layout(document, context)
         self._keeps[helper] = self._kept(helper) if early else 0
-        helper.submit(layout, self.task.time_limit, early, self._keeps[helper])
+        helper.submit(layout, self.task.time_limit, early, self._keeps[helper], ahead)
 
     def _kept(self, helper: PdfHelper) -> int:
         """Return the token of the pages ``helper`` is to keep beside the next it lays out.

@@ -67,6 +67,12 @@ kept their bytes. docs/development.md keeps the measurements' history.
 * **A fitted guide's tries side by side** (:mod:`guidegen.builder.trials`): the helper
   forks a twin (warm: fonts, style rules, hyphenation) and the two lay out the fitter's
   first guess and the level below at once, where one laid them out in turn.
+* **The PDF written ahead** (:func:`guidegen.builder.serving._write_ahead`): the fitter's
+  lone try (the level below ruled out) is most likely the one kept, and this process
+  prepares the DOCX at its level meanwhile, longer than the try takes: the helper writes
+  its PDF as soon as it has sent its pages, unless a message waits, and the write is
+  answered at once (the default guide's critical path 867 -> 820 ms, medians 963 -> 921:
+  ``bench/critical.py``, load 4.7; the same bytes).
 
 Any failure of a trick falls back to the plain way, so the worst case is the usual speed.
 The compiled declarations and code are loaded only from a file this user alone can
