@@ -279,7 +279,7 @@ def fit_task(task: Task, fit: Fit, first: Rendered, lay: Pages,
     fitter's first guess is laid out, this process prepares the formats that follow the
     pages (the DOCX) at that level: most often the one found (:mod:`.trials`).
     """
-    from .fitting import settle
+    from .fitting import LADDER, settle
 
     made: dict[Levels, tuple[Document, RenderContext]] = {}
     ready: dict[Levels, Finishers] = {}
@@ -296,12 +296,14 @@ def fit_task(task: Task, fit: Fit, first: Rendered, lay: Pages,
             with suppress(GuidegenError):  # said again if it is the level found
                 ready[guess] = _prepare(guessed, None, following)
 
-    # a lone first try (the level below ruled out) is kept if it fits: its PDF is written
-    # ahead while the DOCX is prepared at its level (.serving._write_ahead)
+    # a lone first try above the least level (the fit model ruled out the level below) is
+    # kept if it fits, as it is predicted to: its PDF is written ahead while the DOCX is
+    # prepared at its level (.serving._write_ahead). At the least level it may fit in
+    # height and still be no fit (a page before the last near-empty): not written ahead
     levels, pdf = settle(fit, first, lambda tries: lay.lay(
         [make(tried) for tried in tries[:lay.side_by_side]],
-        lambda: meanwhile(tries[0]), ahead=len(tries) == 1 and bool(following)
-        and not fit.parts and not ready))
+        lambda: meanwhile(tries[0]), ahead=len(tries) == 1 and tries[0][0] > LADDER[0]
+        and bool(following) and not fit.parts and not ready))
     if not any(levels):
         return levels, first, task, None
     lay.write(pdf)  # written while the formats that follow are made at these levels
