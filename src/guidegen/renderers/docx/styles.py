@@ -183,7 +183,8 @@ def _style(document: Any, name: str, kind: WD_STYLE_TYPE) -> Any:
         existing = None
     if existing is not None and existing.type == kind:
         return existing
-    style = styles.add_style(name, kind)
+    style = oxml.add_style(document, name, kind) if existing is None \
+        else styles.add_style(name, kind)  # of another kind: python-docx says so
     style.quick_style = kind != WD_STYLE_TYPE.TABLE
     return style
 

@@ -36,6 +36,7 @@ from .package import (
 from .styles import (
     Fonts,
     ListLevel,
+    add_style,
     define_list,
     reset_style,
     set_default_fonts,
@@ -69,8 +70,8 @@ from .text import (
 from .watermark import add_watermark
 
 __all__ = ["Border", "Fonts", "ListLevel", "add_bookmark", "add_field", "add_hyperlink",
-           "add_internal_link", "add_link_text", "add_text", "add_to_link", "add_watermark",
-           "begin_field", "blocks",
+           "add_internal_link", "add_link_text", "add_style", "add_text", "add_to_link",
+           "add_watermark", "begin_field", "blocks",
            "body_element", "body_end", "bookmark_name", "clear_body", "define_list",
            "describe_picture", "drop_thumbnail", "empty_story", "end_field", "ends_section",
            "is_paragraph",

@@ -66,6 +66,21 @@ def _set_fonts(rpr: Any, fonts: Fonts) -> None:
         found.attrib.pop(qn(attribute), None)
 
 
+def add_style(document: Any, name: str, kind: Any) -> Any:
+    """Return a new style ``name`` of ``kind`` in ``document``, which has no style of that name.
+
+    As python-docx's ``Styles.add_style`` adds it, without its first looking for the name
+    through every style in Python (reading each one's name: 44 styles added to the 160
+    of the default guide's reference document took a fifth of its DOCX's time); the
+    caller has just looked the name up with ``Styles[name]`` (one XPath query).
+    """
+    from docx.styles import BabelFish
+    from docx.styles.style import StyleFactory
+
+    return StyleFactory(document.styles.element.add_style_of_type(
+        BabelFish.ui2internal(name), kind, False))
+
+
 def reset_style(style: Any) -> None:
     """Remove a template style's rules, tab stops, letter and contextual spacing, hyphens."""
     remove_all(style.element, "w:pPr/w:pBdr", "w:pPr/w:tabs", "w:rPr/w:spacing",
