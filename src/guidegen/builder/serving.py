@@ -76,6 +76,7 @@ def _serve(connection: Connection, parent: int, memory_limit: int,
     renderer = next(r for r in RENDERERS.values() if r.runs_in_helper)
     with suppress(Exception):  # while the caller loads the content; errors show when used
         renderer.warm_up(language)
+        renderer.idle(_waiting(connection))  # until the first message
     ready()  # the watchdog's thread, if any: before the memory limit
     limit_memory(memory_limit + _spawn_slack())
     held: Held = {}  # by token: what writes the pages sent, and the time it may take
@@ -103,6 +104,10 @@ def _serve(connection: Connection, parent: int, memory_limit: int,
             return
         if ahead and reply[0] == "pages":
             _write_ahead(connection, held, token, f"laying out the {renderer.name.upper()}")
+        with suppress(Exception):  # speed tricks: never an error
+            if reply[0] == "pages":  # saved before the PDF is sent: the build ends after
+                renderer.keep_for_next()
+            renderer.idle(_waiting(connection))  # until the next message
 
 
 def _forked(connection: Connection, spare: Connection | None, held: Held
@@ -121,6 +126,11 @@ def _forked(connection: Connection, spare: Connection | None, held: Held
     connection.close()
     held.clear()
     return spare, None
+
+
+def _waiting(connection: Connection) -> Callable[[], bool]:
+    """Return what says whether a message waits on ``connection``."""
+    return lambda: bool(connection.poll(0))
 
 
 def _write_ahead(connection: Connection, held: Held, token: int, what: str) -> None:

@@ -59,6 +59,24 @@ class Renderer:
         if warm is not None:
             warm(language)
 
+    def idle(self, waiting: Callable[[], bool]) -> None:
+        """Run the package's ``idle(waiting)``, if it has one (a helper, between messages).
+
+        It makes what the next documents may need, until ``waiting()`` says one is there.
+        """
+        idle = getattr(self.module(), "idle", None)
+        if idle is not None:
+            idle(waiting)
+
+    def keep_for_next(self) -> None:
+        """Run the package's ``keep_for_next()``, if it has one (a helper, pages laid out).
+
+        It saves what the next helper's ``idle`` works on.
+        """
+        keep = getattr(self.module(), "keep_for_next", None)
+        if keep is not None:
+            keep()
+
 
 # every format, in rendering order: the paginating one first, as the others take its pages
 RENDERERS: dict[str, Renderer] = {renderer.name: renderer for renderer in (

@@ -12,6 +12,8 @@ what a reader would notice, located in the guide; a character no font has is an 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ...common.language import Language
 from ...tree import Document
 from .. import RenderContext, Rendered
@@ -25,6 +27,28 @@ def warm_up(language: Language | None) -> None:
     engine.load()
     if language is not None:
         warm_hyphenation(language.tag)
+
+
+def idle(waiting: Callable[[], bool]) -> None:
+    """Make what the first layout needs, until ``waiting()`` (a helper, before its document).
+
+    Its font configuration, and the style rules of the last helper's documents
+    (:func:`..speed.css.premake`): speed tricks, measured in :mod:`..speed`.
+    """
+    from ..speed.css import premake
+    from ..speed.kept import cache_folder
+
+    if not waiting():
+        engine.make_font_configuration()
+    premake(cache_folder(), waiting)
+
+
+def keep_for_next() -> None:
+    """Save the stylesheets laid out lately, for the next helper's :func:`idle`."""
+    from ..speed.css import save_laid
+    from ..speed.kept import cache_folder
+
+    save_laid(cache_folder())
 
 
 def render(document: Document, context: RenderContext) -> Rendered:
@@ -42,5 +66,5 @@ def render(document: Document, context: RenderContext) -> Rendered:
     return lay_out(prepare_layout(document, context))
 
 
-__all__ = ["Layout", "laid_out", "laid_pages", "lay_out", "prepare_layout", "render", "warm_up",
-           "written"]
+__all__ = ["Layout", "idle", "keep_for_next", "laid_out", "laid_pages", "lay_out",
+           "prepare_layout", "render", "warm_up", "written"]

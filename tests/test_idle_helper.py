@@ -1,0 +1,164 @@
+"""What the PDF helper makes while it waits: the last build's style rules, a font configuration.
+
+guidegen.renderers.speed.css (premake, save_laid) and renderers.pdf.engine
+(make_font_configuration), called by the helper between messages (builder.serving).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+import pytest
+
+import guidegen
+from guidegen import BuildOptions
+from guidegen.builder.processes import PdfHelper
+from guidegen.errors import RenderError
+from guidegen.renderers.speed import css as speed_css
+
+from .conftest import DATA, DEFAULT_GUIDE, JOBS_1, JOBS_2
+
+
+@pytest.fixture
+def no_rules_kept(monkeypatch):
+    """Let the test start with no style rule kept, nor any saved stylesheet read."""
+    monkeypatch.setattr(speed_css, "_RULES", type(speed_css._RULES)())
+    monkeypatch.setattr(speed_css, "_SAVED", {})
+    monkeypatch.setattr(speed_css, "_LAID", type(speed_css._LAID)(maxlen=speed_css._LAID_KEPT))
+
+
+def pdf_of(name: str) -> bytes:
+    return guidegen.render(guidegen.load(DATA / name), ["pdf"], BuildOptions(jobs=1))["pdf"].data
+
+
+def test_the_rules_saved_are_made_ahead_and_a_layout_then_makes_none(tmp_path, no_rules_kept):
+    first = pdf_of("minimal.yaml")
+    speed_css.save_laid(tmp_path)
+    assert (tmp_path / speed_css._SHEETS_FILE).is_file()
+    speed_css._RULES.clear()  # a new helper's: nothing kept
+    speed_css._SAVED.clear()
+    made = speed_css.premake(tmp_path, lambda: False)
+    assert made > 50
+    before = speed_css._STATE["made"]
+    assert pdf_of("minimal.yaml") == first
+    assert speed_css._STATE["made"] == before  # every rule made ahead
+    assert speed_css.premake(tmp_path, lambda: False) == 0  # all kept already
+
+
+def test_a_message_waiting_stops_the_making_and_a_foreign_file_is_not_read(tmp_path,
+                                                                            no_rules_kept):
+    pdf_of("minimal.yaml")
+    speed_css.save_laid(tmp_path)
+    speed_css._RULES.clear()
+    speed_css._SAVED.clear()
+    asked = []
+
+    def waiting() -> bool:
+        asked.append(1)
+        return len(asked) > 3  # the fourth rule's turn: a document is there
+
+    assert speed_css.premake(tmp_path, waiting) == 3
+    path = tmp_path / speed_css._SHEETS_FILE
+    os.chmod(path, 0o666)  # others could have written it
+    speed_css._RULES.clear()
+    speed_css._SAVED.clear()
+    assert speed_css.premake(tmp_path, lambda: False) == 0
+    os.chmod(path, 0o600)
+    path.write_text("[[1, 2]", encoding="utf-8")  # damaged
+    speed_css._SAVED.clear()
+    assert speed_css.premake(tmp_path, lambda: False) == 0
+
+
+def test_a_rebuild_does_not_write_the_saved_stylesheets_again(tmp_path, no_rules_kept):
+    pdf_of("minimal.yaml")
+    speed_css.save_laid(tmp_path)
+    path = tmp_path / speed_css._SHEETS_FILE
+    minimal = speed_css._read_laid(path)
+    os.utime(path, (1, 1))
+    speed_css._SAVED.clear()  # as a new process finds it
+    pdf_of("minimal.yaml")
+    speed_css.save_laid(tmp_path)
+    assert path.stat().st_mtime == 1
+    pdf_of("five-subjects.yaml")  # another stylesheet: added, the first one kept
+    speed_css.save_laid(tmp_path)
+    saved = speed_css._read_laid(path)
+    assert saved[0] == minimal[0] and len(saved) > 1
+
+
+def test_the_font_configuration_made_ahead_is_the_first_layouts():
+    import threading
+
+    from guidegen.renderers.pdf import engine
+
+    result = {}
+
+    def in_a_new_thread() -> None:  # each thread has its own configurations
+        engine.make_font_configuration()
+        spare = engine._kept()[engine._SPARE]
+        result["same"] = engine._font_configuration(("fonts", "a")) is spare
+        result["kept"] = engine._SPARE not in engine._kept()
+
+    thread = threading.Thread(target=in_a_new_thread)
+    thread.start()
+    thread.join()
+    assert result == {"same": True, "kept": True}
+
+
+def test_a_new_helper_makes_the_last_builds_rules_before_its_first_document(
+        tmp_path, monkeypatch):
+    # two builds of the default guide (fitted: its first layout and one try), each with
+    # a helper forked after the patches, in a cache folder of their own: the first
+    # saves its stylesheets, the second's helper makes their rules while it waits (this
+    # process hands it the document only then) and its layouts make no rule
+    import guidegen.renderers.pdf as pdf
+    from guidegen.builder import serving
+
+    context = multiprocessing.get_context("fork")
+    made = context.Array("i", 8)  # rules made in each layout, in turn
+    laid = context.Value("i", 0)
+    idle = context.Event()
+    monkeypatch.setenv("GUIDEGEN_CACHE_DIR", str(tmp_path / "cache"))
+    laid_pages, submit, serve_idle = pdf.laid_pages, PdfHelper.submit, pdf.idle
+
+    def counted(layout):
+        before = speed_css._STATE["made"]
+        try:
+            return laid_pages(layout)
+        finally:
+            with laid.get_lock():
+                made[laid.value] = speed_css._STATE["made"] - before
+                laid.value += 1
+
+    def noted_idle(waiting):
+        serve_idle(waiting)
+        idle.set()
+
+    def after_the_idle(self, *args, **kwargs):
+        if not idle.wait(60):  # only a broken helper waits this long
+            raise RenderError("the helper did not make its rules while it waited")
+        return submit(self, *args, **kwargs)
+
+    monkeypatch.setattr(pdf, "laid_pages", counted)
+    monkeypatch.setattr(pdf, "idle", noted_idle)
+    monkeypatch.setattr(PdfHelper, "submit", after_the_idle)
+    guide = guidegen.load(DEFAULT_GUIDE)
+    outputs = []
+    for _ in range(2):
+        if PdfHelper._running is not None:
+            PdfHelper._running.stop()
+        idle.clear()
+        laid.value = 0
+        try:
+            outputs.append(guidegen.render(guide, ["pdf", "docx"], JOBS_2))
+        finally:
+            PdfHelper._running.stop()  # not to be reused with the patches in it
+        if not outputs[1:]:
+            assert laid.value == 2 and made[0] > 50  # a new cache: made in the layout
+            assert (tmp_path / "cache" / speed_css._SHEETS_FILE).is_file()
+    assert laid.value == 2 and list(made[:2]) == [0, 0]  # the first layout, the try
+    monkeypatch.undo()
+    assert serving._waiting  # the helper asks its pipe whether a message waits
+    alone = guidegen.render(guide, ["pdf", "docx"], JOBS_1)
+    for output in outputs:
+        assert output["pdf"].data == alone["pdf"].data
