@@ -72,9 +72,9 @@ kept their bytes. docs/development.md keeps the measurements' history.
   rules' texts, in the cache folder) and the next one makes their rules, and its font
   configuration (:func:`guidegen.renderers.pdf.engine.make_font_configuration`), before
   its first document comes and between messages, stopping as soon as one waits. The
-  default guide's first layout 268 -> 215 ms of CPU (medians 284 -> 221), its try too
-  makes no rule; the critical path 867 -> 814 ms (medians 984 -> 900) with the write
-  ahead below, now the main process's own CPU (``bench/critical.py``, load 6-9).
+  default guide's first layout 232 -> 182 ms of CPU (medians 239 -> 201), its try too
+  makes no rule; the critical path 734 -> 655 ms (medians 755 -> 727;
+  ``bench/critical.py``, load 5).
 * **The PDF written ahead** (:func:`guidegen.builder.serving._write_ahead`): the fitter's
   lone try (the level below ruled out) is most likely the one kept, and this process
   prepares the DOCX at its level meanwhile, longer than the try takes: the helper writes
