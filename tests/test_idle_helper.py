@@ -106,11 +106,12 @@ def test_the_font_configuration_made_ahead_is_the_first_layouts():
 
 
 def test_a_new_helper_makes_the_last_builds_rules_before_its_first_document(
-        tmp_path, monkeypatch):
+        tmp_path, monkeypatch, no_rules_kept):
     # two builds of the default guide (fitted: its first layout and one try), each with
     # a helper forked after the patches, in a cache folder of their own: the first
     # saves its stylesheets, the second's helper makes their rules while it waits (this
-    # process hands it the document only then) and its layouts make no rule
+    # process hands it the document only then) and its layouts make no rule. Each helper
+    # starts with no rule kept (forked from this process, which then keeps none)
     import guidegen.renderers.pdf as pdf
     from guidegen.builder import serving
 
