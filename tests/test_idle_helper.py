@@ -80,10 +80,12 @@ def test_a_rebuild_does_not_write_the_saved_stylesheets_again(tmp_path, no_rules
     pdf_of("minimal.yaml")
     speed_css.save_laid(tmp_path)
     assert path.stat().st_mtime == 1
-    pdf_of("five-subjects.yaml")  # another stylesheet: added, the first one kept
+    speed_css._LAID.clear()  # a new helper's
+    speed_css._SAVED.clear()
+    pdf_of("five-subjects.yaml")  # another guide's stylesheets first, the older after
     speed_css.save_laid(tmp_path)
-    saved = speed_css._read_laid(path)
-    assert saved[0] == minimal[0] and len(saved) > 1
+    saved, laid = speed_css._read_laid(path), list(speed_css._LAID)
+    assert saved == [*laid, *minimal] and minimal[0] not in laid
 
 
 def test_the_font_configuration_made_ahead_is_the_first_layouts():

@@ -19,8 +19,9 @@ A rule about which WeasyPrint logged something is not kept: each document logs i
 The rules of the last :data:`_KEPT` stylesheets are kept.
 
 A PDF helper makes them before its first document too (:func:`premake`): the rules of
-the stylesheets the last helper laid out (:func:`save_laid`, in the project's cache
-folder), while no document waits. A rebuild's stylesheet is nearly all the same rules;
+the stylesheets the last helper laid out, in the order it laid them out, then those of
+helpers before it (:func:`save_laid`, in the project's cache folder, four at most),
+while no document waits. A rebuild's stylesheet is nearly all the same rules;
 another's rules are made as the document comes.
 
 Measured (CPU time, one process, renders of the PDFs of four test guides, after one
@@ -222,7 +223,7 @@ def premake(folder: Path, waiting: Callable[[], bool]) -> int:
     from weasyprint.urls import URLFetcher  # one: WeasyPrint makes one a rule without
 
     fetcher, made = URLFetcher(), 0  # (none is fetched: no url(, @import, @font-face)
-    for rules, base_url, media in _SAVED[folder]:  # in the order they were laid out
+    for rules, base_url, media in _SAVED[folder]:  # the last process's first, as laid out
         kwargs: dict[str, Any] = {"base_url": base_url, "media_type": media,
                                   "url_fetcher": fetcher, "page_rules": [], "layers": []}
         for text, line, column in rules:
@@ -268,9 +269,11 @@ def save_laid(folder: Path) -> None:
     if folder not in _SAVED:
         _SAVED[folder] = _read_laid(folder / _SHEETS_FILE)
     saved = _SAVED[folder]
-    if all(sheet in saved for sheet in laid):
-        return  # nothing new (a rebuild's): not written again
-    laid = [*(sheet for sheet in saved if sheet not in laid), *laid][-_LAID_KEPT:]
+    if not laid or saved[:len(laid)] == laid:
+        return  # nothing, or what the file begins with (a rebuild's): not written again
+    # this process's first, in the order laid out (what premake makes first), then the
+    # older ones it did not lay out
+    laid = [*laid, *(sheet for sheet in saved if sheet not in laid)][:_LAID_KEPT]
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not trusted(folder, stat.S_IFDIR):
