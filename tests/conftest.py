@@ -51,6 +51,28 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.path.name not in SLOW_FILES)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def warm_forks() -> bool:
+    """Import the renderers (WeasyPrint with them) once in each test process, first thing.
+
+    The PDF helper and the pool workers an in-process build forks then start with them
+    imported, as those of a warm ``guidegen serve`` do, instead of each importing
+    WeasyPrint anew: about 0.6 s of CPU a fork, and a run forks over a hundred. Builds
+    in ``guidegen`` subprocesses and spawned processes (``GUIDEGEN_PORTABLE=1``) start
+    cold as ever. The outputs are the same bytes (test_rendering checks it). Return
+    whether it warmed them (where processes are forked).
+    """
+    from guidegen import system
+    from guidegen.common.language import Language
+    from guidegen.renderers import RENDERERS
+
+    if system.start_method() != "fork":
+        return False
+    for renderer in RENDERERS.values():
+        renderer.warm_up(Language.of("en"))
+    return True
+
+
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Return a temporary project folder holding the default guide, as the working folder.

@@ -582,3 +582,23 @@ def test_in_one_process_a_fitted_guide_writes_only_the_pdf_kept(monkeypatch):
         PdfHelper._running.stop()  # one forked without the patches
     helped = guidegen.render(guide, ["pdf", "docx"], JOBS_2)
     assert alone["pdf"].data == helped["pdf"].data and alone["pdf"].pages == 2
+
+
+def test_builds_in_the_test_processes_fork_warm_and_make_a_cold_builds_bytes(project,
+                                                                           warm_forks):
+    # conftest.warm_forks imports the renderers in this process, so the helpers and pool
+    # workers its builds fork start warm; the outputs are a cold command line's bytes
+    from guidegen import system
+
+    assert warm_forks == (system.start_method() == "fork")
+    if warm_forks:
+        assert {"weasyprint", "guidegen.renderers.pdf"} <= set(sys.modules)
+    guidegen.build(options=guidegen.BuildOptions(jobs=2, jobs_over_cpus=True, force=True,
+                                                 out=project / "warm"))
+    subprocess.run([sys.executable, "-m", "guidegen", "-q", "build", "--force", "-o", "cold"],
+                   check=True, capture_output=True)
+    made = sorted(path.name for path in (project / "warm").iterdir()
+                  if path.is_file() and not path.name.startswith("."))
+    assert {"cmo-cdmo-cro.pdf", "cmo-cdmo-cro.docx"} <= set(made)
+    for name in made:
+        assert (project / "warm" / name).read_bytes() == (project / "cold" / name).read_bytes()
