@@ -142,7 +142,7 @@ def test_serve_shows_the_guide_then_each_save_and_an_error_over_it(served, brows
 def status_of(url: str, path: str) -> int:
     """Return the HTTP status of a GET of ``path`` exactly as written (no normalising)."""
     where = urlsplit(url)
-    connection = http.client.HTTPConnection(where.hostname or "", where.port, timeout=60)
+    connection = http.client.HTTPConnection(where.hostname or "", where.port, timeout=PATIENCE)
     try:
         connection.request("GET", path)
         return connection.getresponse().status
