@@ -225,12 +225,14 @@ class Steps(importlib.abc.MetaPathFinder):
 if __name__ == "__main__":
     sys.meta_path.insert(0, Steps())
     mark("start")
+    command = sys.argv[sys.argv.index("--") + 1:]
+    sys.argv = ["guidegen", *command]  # as the console script has it: guidegen.cli reads it
     from guidegen import cli
 
     mark("cli imported")
     code = 1
     try:
-        cli.main(sys.argv[sys.argv.index("--") + 1:], standalone_mode=False)
+        cli.main(command, standalone_mode=False)
         code = 0
     finally:
         mark("end")

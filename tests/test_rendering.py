@@ -135,6 +135,59 @@ def test_a_forced_build_forks_its_pdf_helper_before_it_imports_the_build(project
     assert "guidegen.builder.session" in unforced  # found out of date first, as before
 
 
+def forked_first(*args: str) -> tuple[list[list[str]], set[int], bool]:
+    """Return what ``guidegen ARGS``, run as the console script, had imported at each
+    ``PdfHelper.get``, the helpers' process ids, and whether a helper ran at the end."""
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, sys; sys.argv = ['guidegen', *sys.argv[1:]]; "
+            "from guidegen.builder.processes import PdfHelper; "
+            "get = PdfHelper.get.__func__; seen = []; pids = set(); "
+            "PdfHelper.get = classmethod(lambda cls, *a: seen.append(sorted(m for m in ("
+            "'click', 'yaml', 'guidegen.cli.group', 'guidegen.project.config') "
+            "if m in sys.modules)) or pids.add(get(cls, *a).process.pid) or cls._running); "
+            "from guidegen.cli import main; main(sys.argv[1:], standalone_mode=False); "
+            "print(json.dumps([seen, sorted(pids), PdfHelper._running is not None]))")
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                            text=True, check=True)
+    seen, pids, running = json.loads(result.stdout.splitlines()[-1])
+    return seen, set(pids), running
+
+
+def test_the_command_line_forks_the_helper_of_a_forced_build_before_click(project):
+    # guidegen build --force: the helper is forked before click, YAML and the project
+    # file are read (its wait, making what its first layout needs, starts sooner), and
+    # the build keeps that one helper
+    import os
+
+    seen, pids, running = forked_first("-q", "build", "--force")
+    if len(os.sched_getaffinity(0)) > 1:
+        assert seen[0] == [] and len(seen) >= 2 and len(pids) == 1 and running
+    else:  # one CPU: no helper (the default jobs are one per CPU)
+        assert seen == [] and not running
+    # not forced (it may be up to date), or options that may want no helper or another:
+    # forked, if at all, once the options are read, as before
+    for args in (["build"], ["build", "--force", "--jobs", "1"],
+                 ["build", "--force", "--memory-limit", "900"], ["check"]):
+        seen, _, _ = forked_first("-q", *args)
+        assert all("guidegen.project.config" in imported for imported in seen), args
+
+
+def test_a_helper_forked_first_is_stopped_if_the_project_wants_none(project):
+    # the project file asks for one process: the helper forked on the command line's
+    # guess is stopped once the options are read, and the build renders here
+    (project / "guidegen.yaml").write_text("jobs: 1\n", encoding="utf-8")
+    import os
+
+    seen, pids, running = forked_first("-q", "build", "--force")
+    assert not running
+    if len(os.sched_getaffinity(0)) > 1:  # forked first (one CPU: none at all)
+        assert seen == [[]] and len(pids) == 1
+    assert (project / "output" / "cmo-cdmo-cro.pdf").stat().st_size > 10_000
+
+
 def weasyprint_in_a_fresh_process(cache: str) -> dict:
     """Return what importing WeasyPrint the fast way did in a new process with ``cache``."""
     import json

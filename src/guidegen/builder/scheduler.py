@@ -50,7 +50,7 @@ from ..renderers import (
 )
 from .limits import limited_time, memory_hint
 from .pool import WORKER_MEMORY, limit_worker_memory, start_pool
-from .processes import PdfHelper, may_use_helper
+from .processes import PdfHelper, may_use_helper, settle_first_helper
 from .trials import Made, Pages
 
 if TYPE_CHECKING:
@@ -88,9 +88,14 @@ def start_helper_early(options: BuildOptions) -> None:
     imports the build's machinery and the content model: the helper's WeasyPrint import
     then overlaps those imports as well as the loading, instead of starting after them
     (:meth:`Scheduler.warm_up` finds it running). Without ``force`` the build must first
-    find something out of date (an up-to-date build forks nothing).
+    find something out of date (an up-to-date build forks nothing). A helper the command
+    line forked before it read the options (:func:`.processes.fork_helper_first`) is kept
+    if these want one like it, replaced if they want another memory limit, and stopped if
+    they want none.
     """
-    if options.force and may_use_helper(options.formats, options.processes):
+    wanted = options.force and may_use_helper(options.formats, options.processes)
+    settle_first_helper(wanted)
+    if wanted:
         PdfHelper.get(options.memory_limit)
 
 

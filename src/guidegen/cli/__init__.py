@@ -48,7 +48,52 @@ def _compile_once() -> None:
         sys.modules.pop(name, None)
 
 
+def _fork_helper_first() -> None:
+    """Fork the PDF helper before the command line's imports when it asks for ``build --force``.
+
+    Decided from the words alone, as guidegen's own command line (not a program that
+    imports this package) names them: the command is ``build`` (after the global options,
+    ``-c FILE`` taking a value), ``--force`` is given, and no option that may want no
+    helper or another one (``--jobs``, ``--format``, ``--memory-limit``), nor help or the
+    version. A wrong guess costs a helper stopped unused; what the options say when read
+    decides (:func:`guidegen.builder.processes.fork_helper_first`).
+    """
+    program, args = os.path.basename(sys.argv[0]), sys.argv[1:]
+    if program != "guidegen" and not sys.argv[0].endswith(os.path.join("guidegen",
+                                                                       "__main__.py")):
+        return
+    command, words = None, iter(args)
+    for word in words:
+        if word in ("-c", "--config"):
+            next(words, None)  # its value
+        elif not word.startswith("-"):
+            command = word
+            break
+    if command != "build" or "--force" not in args or any(map(_not_first, args)):
+        return
+    try:
+        from ..builder.processes import fork_helper_first
+
+        fork_helper_first()
+    except Exception:  # as any speed trick that fails: the build forks it as before
+        return
+
+
+def _not_first(word: str) -> bool:
+    """Return whether ``word`` is an option after which the helper may not be wanted.
+
+    ``--jobs``, ``--format`` and ``--memory-limit`` (with their values, or short:
+    ``-j2``, ``-qf pdf``), help or the version.
+    """
+    if word.startswith("--"):
+        return word.split("=", 1)[0] in ("--jobs", "--format", "--memory-limit", "--help",
+                                         "--version")
+    return word.startswith("-") and any(letter in word[1:] for letter in "jfh")
+
+
+
 _compile_once()
+_fork_helper_first()
 
 from . import authoring, building  # noqa: E402  (after the trick above)
 from .group import main  # noqa: E402

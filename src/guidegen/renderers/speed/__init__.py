@@ -39,7 +39,9 @@ kept their bytes. docs/development.md keeps the measurements' history.
   the HTML output's URL scan needs (3-5 ms).
 * **The helper forked first** with ``--force``
   (:func:`guidegen.builder.scheduler.start_helper_early`): before the build's machinery,
-  YAML and the content model are imported (-15 to -20 ms to its start).
+  YAML and the content model are imported (-15 to -20 ms to its start); for ``guidegen
+  build --force``, before the command line imports click and reads the project file
+  (:func:`guidegen.builder.processes.fork_helper_first`: -28 ms more, its wait longer).
 * **Plain text read without markdown-it** (:mod:`guidegen.content.markup`): a text
   CommonMark reads as itself is not parsed, so the default guide imports neither
   markdown-it nor linkify-it (28-45 ms) nor parses (6 ms).
