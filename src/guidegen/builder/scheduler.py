@@ -224,9 +224,11 @@ def _render(task: Task, helper: PdfHelper | None, started: float) -> Results:
         again: Made = lambda: (task.document, task.context)  # noqa: E731
         if task.fit is not None:
             following = tuple(n for n in finishers if n in paged)
-            levels, first, fitted, ready = fit_task(task, task.fit, first, lay, following)
+            levels, first, fitted, ready = fit_task(task, task.fit, first, lay, following,
+                                                    finishers)
             if any(levels):  # the formats that follow the pages again, tightened too
-                finishers |= ready if ready is not None else _prepare(fitted, None, following)
+                finishers |= ready if ready is not None \
+                    else _prepare(fitted, None, following, finishers)
                 again = lambda: (fitted.document, fitted.context)  # noqa: E731
         lay.write(first)  # the helper writes the PDF while the DOCX is finished
         if lay.wanted:
@@ -275,14 +277,16 @@ def _fitted_already(task: Task) -> Task:
 
 
 def fit_task(task: Task, fit: Fit, first: Rendered, lay: Pages,
-             following: tuple[str, ...] = ()) -> tuple[Levels, Rendered, Task, Finishers | None]:
+             following: tuple[str, ...] = (), earlier: Finishers | None = None
+             ) -> tuple[Levels, Rendered, Task, Finishers | None]:
     """Return the levels ``task``'s document fits its pages at, its PDF and the task at them.
 
     Also the ``following`` formats prepared at them, if they were while the PDF was tried.
     ``first`` is the PDF of the document as it is; ``lay`` lays a document out again
     (the PDF it returns may be left to write: :meth:`.trials.Pages.written`). While the
     fitter's first guess is laid out, this process prepares the formats that follow the
-    pages (the DOCX) at that level: most often the one found (:mod:`.trials`).
+    pages (the DOCX) at that level: most often the one found (:mod:`.trials`), from
+    their ``earlier`` finishers' work where they can (:func:`_prepare`).
     """
     from .fitting import LADDER, settle
 
@@ -299,7 +303,7 @@ def fit_task(task: Task, fit: Fit, first: Rendered, lay: Pages,
         if following and not fit.parts and not ready and guess in made:
             guessed = replace(task, document=made[guess][0], context=made[guess][1])
             with suppress(GuidegenError):  # said again if it is the level found
-                ready[guess] = _prepare(guessed, None, following)
+                ready[guess] = _prepare(guessed, None, following, earlier)
 
     # a lone first try above the least level (the fit model ruled out the level below) is
     # kept if it fits, as it is predicted to: its PDF is written ahead while the DOCX is
@@ -317,16 +321,26 @@ def fit_task(task: Task, fit: Fit, first: Rendered, lay: Pages,
     return levels, pdf, replace(task, document=document, context=context), ready.get(levels)
 
 
-def _prepare(task: Task, helper: PdfHelper | None,
-             formats: tuple[str, ...]) -> dict[str, tuple[Finisher, float]]:
-    """Return the finishers of ``formats``, each with the seconds preparing it took."""
+def _prepare(task: Task, helper: PdfHelper | None, formats: tuple[str, ...],
+             earlier: Finishers | None = None) -> dict[str, tuple[Finisher, float]]:
+    """Return the finishers of ``formats``, each with the seconds preparing it took.
+
+    A format's ``earlier`` finisher (of the same document at another level, unfinished)
+    that has an ``again`` gives it from the work it did where it can: the DOCX's body
+    written once, its level's styles swapped in (:mod:`guidegen.renderers.docx.levels`).
+    The two share that work: each, when called, first moves it back to its own level.
+    """
     finishers = {}
     for name in formats:
         if helper is not None and RENDERERS[name].runs_in_helper:
             continue
         began = time.perf_counter()
         with limited_time(task.time_limit, task.what(name)):
-            finish = _preparer(task, name)
+            again = getattr(earlier[name][0], "again", None) \
+                if earlier and name in earlier else None
+            finish = again(task.document, task.context) if again is not None else None
+            if finish is None:
+                finish = _preparer(task, name)
         finishers[name] = (finish, time.perf_counter() - began)
     return finishers
 

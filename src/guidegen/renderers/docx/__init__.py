@@ -13,16 +13,18 @@ from typing import Any
 
 from docx.shared import Mm
 
+from ...common.language import Language
+from ...theme import Templates
 from ...theme.resolve import Styles
 from ...tree import Document, Metadata, Running
 from ...tree import parts as parts_of
 from .. import Finisher, PageMap, RenderContext, Rendered
-from . import oxml
+from . import levels, oxml
 from .blocks import BlockWriter
 from .chapters import print_chapters
 from .parts import PartWriter, furniture
 from .properties import shown_properties
-from .styles import apply_styles, reference_document
+from .styles import apply_styles, generated_reference, reference_document
 
 CORE_PROPERTY_LIMIT = 255  # characters, in python-docx and Word alike
 # the custom property holding the hash of the guide file a DOCX was built from
@@ -39,7 +41,9 @@ def prepare(document: Document, context: RenderContext) -> Finisher:
     """Build the Word document; return the function that adds the PDF's page numbers.
 
     The finisher takes where the PDF's layout put things (:class:`PageMap`): the page
-    count, each part's pages, and the page of each contents entry.
+    count, each part's pages, and the page of each contents entry. Its ``again`` gives
+    the finisher of the same tree at another level, from the body written here
+    (:mod:`.levels`), or None where it cannot.
     """
     templates = context.templates
     word = reference_document(templates, document.meta.language)
@@ -49,10 +53,74 @@ def prepare(document: Document, context: RenderContext) -> Finisher:
     writer.properties = shown_properties(document)
     parts = PartWriter(writer)
     parts.add_blocks(document.blocks)
-    writer.spacing.finish()
     set_properties(word, document.meta)
+    return _Written(word, writer, parts, document, templates.styles).at(templates)
 
-    def finish(page_map: PageMap | None) -> Rendered:
+
+class _Written:
+    """The Word document of one tree, written once; the finisher of each level it takes."""
+
+    def __init__(self, word: Any, writer: BlockWriter, parts: PartWriter,
+                 document: Document, styles: Styles) -> None:
+        self.word, self.writer, self.parts, self.document = word, writer, parts, document
+        self.styles = styles  # the level whose styles ``word`` has
+        self.finished = False
+
+    def at(self, templates: Templates) -> _Finish:
+        """Return the finisher at ``templates``' level, the document moved to it."""
+        self.level(templates)
+        return _Finish(self, templates)
+
+    def again(self, document: Document, context: RenderContext) -> _Finish | None:
+        """Return :meth:`at` ``context``'s level if ``document`` is this one's tree, else None.
+
+        Not once finished, nor with a user's ``reference.docx``, fitted parts' styles or
+        pages turned (their sections took the first level's header distance), nor to a
+        level with other type sizes, nor where the levels' reference documents differ in
+        more than their styles.
+        """
+        templates, language = context.templates, document.meta.language
+        if self.finished or templates.reference is not None or self.writer.variants or \
+                len(self.word.sections) != 1 or document != self.document or \
+                not levels.same_type(self.styles, templates.styles):
+            return None
+        if not levels.same_but_styles(_reference(self.styles, language),
+                                      _reference(templates.styles, language)):
+            return None
+        return self.at(templates)
+
+    def level(self, templates: Templates) -> None:
+        """Give the document ``templates``' Word styles, block space and page furniture."""
+        styles, writer = templates.styles, self.writer
+        if self.styles.key == styles.key:
+            return
+        language = self.document.meta.language
+        levels.swap_styles(self.word, _reference(styles, language))
+        oxml.set_language(self.word, language.tag, language.east_asian)  # as set_properties
+        oxml.remember_style_ids(self.word)
+        writer.styles = styles
+        writer.spacing.relevel(styles)
+        self.styles = styles
+        set_page(self.word.sections[0], templates.theme, styles)
+
+
+class _Finish:
+    """Finishes a :class:`_Written` document at one level (a :class:`Finisher`)."""
+
+    def __init__(self, written: _Written, templates: Templates) -> None:
+        self.written, self.templates = written, templates
+
+    def again(self, document: Document, context: RenderContext) -> Finisher | None:
+        """Return the finisher of ``document`` at ``context``'s level, from this body."""
+        return self.written.again(document, context)
+
+    def __call__(self, page_map: PageMap | None) -> Rendered:
+        written, templates = self.written, self.templates
+        written.level(templates)  # another level's finisher may have moved it
+        written.finished = True
+        word, writer, parts, document = written.word, written.writer, written.parts, \
+            written.document
+        writer.spacing.finish()
         add_header_footer(word, document.running, writer.styles,
                           page_map.pages if page_map else None, writer.properties)
         parts.finish(document.running, page_map)
@@ -66,7 +134,10 @@ def prepare(document: Document, context: RenderContext) -> Finisher:
         return Rendered(oxml.save_reproducibly(word, document.meta.date),
                         warnings=tuple(loose))
 
-    return finish
+
+def _reference(styles: Styles, language: Language) -> bytes:
+    """Return the generated reference document of ``styles`` (made once per level)."""
+    return generated_reference(styles.key, styles, language)
 
 
 def _variants(word: Any, document: Document, context: RenderContext) -> dict[float, Styles]:

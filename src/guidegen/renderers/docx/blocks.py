@@ -16,7 +16,7 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.shared import Mm
 
 from ...common.language import Language
-from ...theme.resolve import Styles
+from ...theme.resolve import Rule, Styles
 from ...tree import (
     Block,
     Contents,
@@ -94,11 +94,12 @@ class BlockWriter(TableWriter):
                 self.add_table(block)
             else:
                 self.add_fields(block)
-            table = self.styles.tables.get(block.role or "")
-            look = table or self.styles.fields.get(block.role or "")
-            if look is not None:
-                self.spacing.ask(start, look.space_before, look.space_after,
-                                 keep_intro=table is not None and table.keep_intro)
+            role = block.role or ""
+            table = self.styles.tables.get(role)
+            if table is not None or role in self.styles.fields:
+                self.spacing.ask(start, lambda styles: _space(
+                    styles.tables.get(role) or styles.fields[role]), self.styles,
+                    keep_intro=table is not None and table.keep_intro)
         elif isinstance(block, Image):
             picture = self.document.add_paragraph(style=self.style(
                 block.role if block.role in self.styles.paragraphs else "logo"))
@@ -141,9 +142,11 @@ class BlockWriter(TableWriter):
         self.upright_next = turned
         if not turned and section.break_before and start:
             self.spacing.break_before(start)
-        look = self.styles.sections.get(section.role or "")
+        role = section.role or ""
+        look = self.styles.sections.get(role)
         if look is not None:
-            self.spacing.ask(start, look.space_before, look.space_after, look.border_after)
+            self.spacing.ask(start, lambda styles: _space(
+                styles.sections[role], styles.sections[role].border_after), self.styles)
             if look.keep_together:
                 self.spacing.keep_together(start)
 
@@ -186,8 +189,13 @@ class BlockWriter(TableWriter):
                     self.add_block(child, level + 1)
             if lead is not None:
                 self.add_key(paragraph, lead.key)
-        self.spacing.ask(start, list_level.space_before, list_level.space_after,
-                         keep_intro=list_level.keep_intro)
+        self.spacing.ask(start, lambda styles: _space(styles.list_level(block.ordered, level)),
+                         self.styles, keep_intro=list_level.keep_intro)
+
+
+def _space(look: Any, rule: Rule | None = None) -> tuple[float, float, Rule | None]:
+    """Return the space a block's ``look`` asks for before and after it, and its ``rule``."""
+    return look.space_before, look.space_after, rule
 
 
 def _tag(block: Block) -> str:

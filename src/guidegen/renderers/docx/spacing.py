@@ -14,7 +14,7 @@ paragraph.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,9 @@ from docx.shared import Pt
 
 from ...theme.resolve import Rule, Styles
 from . import oxml
+
+# a block's space before and after, and its rule, as a style sheet (at some level) gives them
+Asking = Callable[[Styles], tuple[float, float, "Rule | None"]]
 
 
 @dataclass
@@ -31,6 +34,7 @@ class _Space:
     after: float
     rule: Rule | None
     keep_intro: bool
+    asking: Asking | None = None  # where the space came from, to ask another level's
 
 
 class BlockSpacing:
@@ -43,6 +47,13 @@ class BlockSpacing:
             self.looks |= {look.word: look for look in variant.paragraphs.values()}
         self.asked: list[_Space] = []
 
+    def relevel(self, styles: Styles) -> None:
+        """Give every block the space ``styles`` (the same sheet at another level) ask for."""
+        self.looks = {look.word: look for look in styles.paragraphs.values()}
+        for space in self.asked:
+            if space.asking is not None:
+                space.before, space.after, space.rule = space.asking(styles)
+
     def start(self) -> int:
         """Return where the next block starts in the body (:func:`.oxml.body_end`)."""
         return oxml.body_end(self.document)
@@ -51,14 +62,16 @@ class BlockSpacing:
         """Return the paragraphs and tables written since ``start``."""
         return oxml.blocks(self.document, start)
 
-    def ask(self, start: int, before: float, after: float, rule: Rule | None = None,
-            keep_intro: bool = False) -> None:
+    def ask(self, start: int, asking: Asking, styles: Styles, keep_intro: bool = False) -> None:
         """Record the space around the block written since ``start``, and its rule.
 
+        ``asking`` says them as ``styles`` give them (:meth:`relevel`: as another level's).
         ``keep_intro``: the paragraph before it stays on the page where it starts.
         """
+        before, after, rule = asking(styles)
         if before or after or rule is not None or keep_intro:
-            self.asked.append(_Space(self.written(start), before, after, rule, keep_intro))
+            self.asked.append(_Space(self.written(start), before, after, rule, keep_intro,
+                                     asking))
 
     def keep_together(self, start: int) -> None:
         """Keep the block written since ``start`` on one page, as the PDF's CSS does.

@@ -48,7 +48,7 @@ def reference_document(templates: Templates, language: Language) -> docx.documen
         _require_styles(document, styles, path)
         oxml.clear_body(document)  # its styles count, not its text
         return document
-    return docx.Document(io.BytesIO(_generated_reference(styles.key, styles, language)))
+    return docx.Document(io.BytesIO(generated_reference(styles.key, styles, language)))
 
 
 def reference_sample(templates: Templates, language: Language) -> bytes:
@@ -58,7 +58,7 @@ def reference_sample(templates: Templates, language: Language) -> bytes:
     folder: the Word writer then takes every style from it.
     """
     styles = templates.styles
-    document = docx.Document(io.BytesIO(_generated_reference(styles.key, styles, language)))
+    document = docx.Document(io.BytesIO(generated_reference(styles.key, styles, language)))
     for name, kind in styles.word_names():
         if kind == "paragraph":
             document.add_paragraph(f"{name}: paragraph style used by guidegen", name)
@@ -101,7 +101,7 @@ _MADE: dict[tuple[str, Language], bytes] = {}
 _KEEP = 8  # style sheets, themes and languages whose reference documents are kept
 
 
-def _generated_reference(key: str, styles: Styles, language: Language) -> bytes:
+def generated_reference(key: str, styles: Styles, language: Language) -> bytes:
     """Return the generated reference document of ``styles`` (whose digest is ``key``).
 
     Made once per style sheet, theme and language (``key``: equal keys, equal styles),

@@ -81,6 +81,17 @@ def add_style(document: Any, name: str, kind: Any) -> Any:
         BabelFish.ui2internal(name), kind, False))
 
 
+def replace_styles(document: Any, xml: bytes) -> None:
+    """Give ``document`` the styles part ``xml`` (a ``word/styles.xml``), as if it had it.
+
+    python-docx reads its styles from the part's element whenever asked (each proxy holds
+    the element it was made over) and writes the element when it saves.
+    """
+    from docx.oxml.parser import parse_xml
+
+    document.part._styles_part._element = parse_xml(xml)
+
+
 def reset_style(style: Any) -> None:
     """Remove a template style's rules, tab stops, letter and contextual spacing, hyphens."""
     remove_all(style.element, "w:pPr/w:pBdr", "w:pPr/w:tabs", "w:rPr/w:spacing",
