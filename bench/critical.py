@@ -1,6 +1,6 @@
 """Benchmark of a cold build's critical path in CPU time, step by step, in both processes.
 
-    .venv/bin/python bench/critical.py [--runs 7] [--against OTHER/src] [GUIDE]
+    .venv/bin/python bench/critical.py [--runs 7] [--against OTHER/src] [--unforced] [GUIDE]
 
 A cold ``guidegen build GUIDE --force`` (PDF + DOCX) runs in two processes, three when
 the guide is fitted: this one loads the guide, lays it out and draws the PDF's HTML,
@@ -54,8 +54,11 @@ ROWS = [  # what the table shows: (label, process, step)
 ]
 
 
-def run_once(guide: Path, src: str | None, records: Path, scratch: Path) -> dict[str, Any]:
+def run_once(guide: Path, src: str | None, records: Path, scratch: Path,
+             force: str = "--force") -> dict[str, Any]:
     """Return the steps of one cold build of ``guide`` (with ``src``'s guidegen if given).
+
+    Into a new output folder, with ``force`` (``--force``, or nothing: a first build).
 
     ``main``: its marks in order; ``helper`` and ``twin`` (if forked): their marks and
     the messages they answered (each helper's last record has them all).
@@ -67,8 +70,8 @@ def run_once(guide: Path, src: str | None, records: Path, scratch: Path) -> dict
         env["PYTHONPATH"] = src
     with tempfile.TemporaryDirectory(dir=scratch) as out:
         subprocess.run([sys.executable, str(TRACE), str(records), "--", "-q", "build",
-                        str(guide), "--force", "-o", out], env=env, cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
+                        str(guide), *filter(None, [force]), "-o", out], env=env, cwd=ROOT,
+                       check=True, stdout=subprocess.DEVNULL)
     found: dict[str, Any] = {}
     for line in records.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
@@ -142,6 +145,8 @@ def main() -> None:
     parser.add_argument("guide", nargs="?", type=Path, default=DEFAULT_GUIDE)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--against", help="another checkout's src folder, run in turns")
+    parser.add_argument("--unforced", action="store_true",
+                        help="build without --force (a first build into a new folder)")
     args = parser.parse_args()
     sources = {"this": None, **({"against": args.against} if args.against else {})}
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in sources}
@@ -149,7 +154,8 @@ def main() -> None:
         scratch = Path(folder)
         for turn in range(args.runs + 1):
             for name, src in sources.items():
-                found = run_once(args.guide.resolve(), src, scratch / "records.jsonl", scratch)
+                found = run_once(args.guide.resolve(), src, scratch / "records.jsonl", scratch,
+                                 "" if args.unforced else "--force")
                 if turn:  # the first fills the bytecode and font caches
                     runs[name].append(found)
     print(f"CPU ms of a cold build of {args.guide.name}, min (median) of {args.runs} runs;"

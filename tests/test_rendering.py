@@ -167,12 +167,39 @@ def test_the_command_line_forks_the_helper_of_a_forced_build_before_click(projec
         assert seen[0] == [] and len(seen) >= 2 and len(pids) == 1 and running
     else:  # one CPU: no helper (the default jobs are one per CPU)
         assert seen == [] and not running
-    # not forced (it may be up to date), or options that may want no helper or another:
-    # forked, if at all, once the options are read, as before
-    for args in (["build"], ["build", "--force", "--jobs", "1"],
+    # options that may want no helper or another: forked, if at all, once the options
+    # are read, as before
+    for args in (["build", "--force", "--jobs", "1"],
                  ["build", "--force", "--memory-limit", "900"], ["check"]):
         seen, _, _ = forked_first("-q", *args)
         assert all("guidegen.project.config" in imported for imported in seen), args
+
+
+def test_a_build_into_an_output_folder_without_state_forks_its_helper_first(project):
+    # a first guidegen build (no --force) into a fresh output folder is as cold as a
+    # forced one: forked before click, YAML and the project file; a second one, up to
+    # date (the state file is there), forks nothing at all
+    import os
+
+    from guidegen.builder.state import STATE_FILE
+
+    many = len(os.sched_getaffinity(0)) > 1  # one CPU: no helper at all
+    for args in (["build"], ["build", "-o", "elsewhere"], ["-c", "guidegen.yaml", "build"]):
+        if args[0] == "-c":  # the project file's plain output line names the folder
+            (project / "guidegen.yaml").write_text("output: third # ours\n", encoding="utf-8")
+        seen, pids, running = forked_first("-q", *args)
+        assert (seen[:1] == [[]] and len(pids) == 1 and running) if many else not seen, args
+        assert forked_first("-q", *args) == ([], set(), False), args  # up to date
+    for folder in ("output", "elsewhere", "third"):
+        assert (project / folder / STATE_FILE).is_file()
+    # a wrong guess (YAML's null is the default folder, built above) costs a helper
+    # stopped at once; a folder named in a way the text alone does not tell forks nothing
+    (project / "guidegen.yaml").write_text("output: null\n", encoding="utf-8")
+    seen, pids, running = forked_first("-q", "build")
+    assert seen == ([[]] if many else []) and len(pids) == many and not running
+    (project / "guidegen.yaml").write_text('"output": fourth\n', encoding="utf-8")
+    seen, _, _ = forked_first("-q", "build")
+    assert seen and all("guidegen.project.config" in imported for imported in seen)
 
 
 def test_a_helper_forked_first_is_stopped_if_the_project_wants_none(project):

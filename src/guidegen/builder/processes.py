@@ -255,10 +255,11 @@ class PdfHelper:
 
 
 def fork_helper_first() -> None:
-    """Fork the PDF helper now, before the command line is read, for ``build --force``.
+    """Fork the PDF helper now, before the command line is read, for a build that renders.
 
     The command line (:mod:`guidegen.cli`) calls this when its arguments ask for a forced
-    build (its guess, from the words alone), before it imports click and reads the
+    build, or one into an output folder with no state file yet (its guess, from the words
+    and one ``lstat``), before it imports click and reads the
     project file: the helper then starts about 28 ms of CPU sooner and spends them making
     what its first layout needs while it waits (:func:`.serving._serve`): with
     ``bench/critical.py --runs 5`` against main before (load 2.3), forked at 60 ms instead
@@ -278,6 +279,11 @@ def fork_helper_first() -> None:
     if system.start_method() == "fork" and may_use_helper(formats, cpu_count()):
         fast_start()
         _first = PdfHelper.get()
+
+
+def forked_first() -> bool:
+    """Return whether :func:`fork_helper_first` forked a helper not settled yet."""
+    return _first is not None
 
 
 def settle_first_helper(wanted: bool) -> None:

@@ -50,7 +50,7 @@ from ..renderers import (
 )
 from .limits import limited_time, memory_hint
 from .pool import WORKER_MEMORY, limit_worker_memory, start_pool
-from .processes import PdfHelper, may_use_helper, settle_first_helper
+from .processes import PdfHelper, forked_first, may_use_helper, settle_first_helper
 from .trials import Made, Pages
 
 if TYPE_CHECKING:
@@ -91,11 +91,15 @@ def start_helper_early(options: BuildOptions) -> None:
     find something out of date (an up-to-date build forks nothing). A helper the command
     line forked before it read the options (:func:`.processes.fork_helper_first`) is kept
     if these want one like it, replaced if they want another memory limit, and stopped if
-    they want none.
+    they want none; without ``force``, one they may use waits for the build to find
+    something out of date, and is stopped if it finds nothing (:meth:`Scheduler.warm_up`).
     """
-    wanted = options.force and may_use_helper(options.formats, options.processes)
-    settle_first_helper(wanted)
-    if wanted:
+    usable = (options.force or forked_first()) and \
+        may_use_helper(options.formats, options.processes)  # imports multiprocessing
+    if usable and not options.force:
+        return
+    settle_first_helper(usable)
+    if usable:
         PdfHelper.get(options.memory_limit)
 
 
@@ -109,10 +113,15 @@ class Scheduler:
         self.helper: PdfHelper | None = None
         self.pool: Any = None
 
-    def warm_up(self) -> Scheduler:
-        """Start the PDF helper now if a build like this one may use it; return self."""
-        if may_use_helper(self.formats, self.processes):
+    def warm_up(self, renders: bool = True) -> Scheduler:
+        """Start the PDF helper now if a build like this one ``renders`` and may use it.
+
+        One the command line forked first is used, or stopped if nothing ``renders``.
+        Return self.
+        """
+        if renders and may_use_helper(self.formats, self.processes):
             self.helper = PdfHelper.get(self.memory_limit)
+        settle_first_helper(renders)
         return self
 
     def start(self, documents: int) -> None:

@@ -111,10 +111,10 @@ class Session(SessionBase):
             guides = plan_guides(self, guide_files) if guide_files or not packet_files \
                 else None
             packets = plan_packets(self, packet_files)
-            if (guides is not None and guides.todo) or any(p.stale for p in packets):
-                # only now, so an up-to-date build forks nothing; its WeasyPrint import
-                # overlaps loading the content
-                self.scheduler.warm_up()
+            # only now, so an up-to-date build forks nothing (and stops a helper forked
+            # on a guess); its WeasyPrint import overlaps loading the content
+            self.scheduler.warm_up((guides is not None and bool(guides.todo))
+                                   or any(p.stale for p in packets))
             try:
                 with limited_time(self.options.time_limit, "loading the packets"):
                     load_stale(self, packets)  # every problem before any render

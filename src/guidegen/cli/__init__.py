@@ -21,6 +21,8 @@ from __future__ import annotations
 import os
 import sys
 
+_MAX_GUESSED = 64 * 1024  # bytes of a project file read for its output folder
+
 
 def _compile_once() -> None:
     """Have ``build`` and ``check`` take the code their imports compile from the cache.
@@ -49,34 +51,101 @@ def _compile_once() -> None:
 
 
 def _fork_helper_first() -> None:
-    """Fork the PDF helper before the command line's imports when it asks for ``build --force``.
+    """Fork the PDF helper before the command line's imports when it asks for a cold build.
 
     Decided from the words alone, as guidegen's own command line (not a program that
     imports this package) names them: the command is ``build`` (after the global options,
-    ``-c FILE`` taking a value), ``--force`` is given, and no option that may want no
-    helper or another one (``--jobs``, ``--format``, ``--memory-limit``), nor help or the
-    version. A wrong guess costs a helper stopped unused; what the options say when read
-    decides (:func:`guidegen.builder.processes.fork_helper_first`).
+    ``-c FILE`` taking a value), ``--force`` is given or the output folder has no state
+    file yet (:func:`_fresh_output`), and no option that may want no helper or another
+    one (``--jobs``, ``--format``, ``--memory-limit``), nor help or the version. A wrong
+    guess costs a helper stopped unused (an up-to-date build stops it once it knows);
+    what the options say when read decides
+    (:func:`guidegen.builder.processes.fork_helper_first`).
     """
     program, args = os.path.basename(sys.argv[0]), sys.argv[1:]
     if program != "guidegen" and not sys.argv[0].endswith(os.path.join("guidegen",
                                                                        "__main__.py")):
         return
-    command, words = None, iter(args)
-    for word in words:
+    command, words = None, iter(enumerate(args))
+    for index, word in words:
         if word in ("-c", "--config"):
             next(words, None)  # its value
         elif not word.startswith("-"):
-            command = word
+            command = index
             break
-    if command != "build" or "--force" not in args or any(map(_not_first, args)):
+    if command is None or args[command] != "build" or any(map(_not_first, args)):
         return
     try:
-        from ..builder.processes import fork_helper_first
+        if "--force" in args or _fresh_output(args[:command], args[command:]):
+            from ..builder.processes import fork_helper_first
 
-        fork_helper_first()
+            fork_helper_first()
     except Exception:  # as any speed trick that fails: the build forks it as before
         return
+
+
+def _fresh_output(before: list[str], after: list[str]) -> bool:
+    """Return whether the output folder of ``guidegen BEFORE build AFTER`` has no state file.
+
+    The folder is ``-o``/``--out``'s if given, else the project file's (``-c``'s, else
+    the nearest ``guidegen.yaml``: :func:`_project_output`), else the default (``output``
+    in the working folder); False if unsure. One ``lstat`` of the build state file, after
+    the project file's lookup and read.
+    """
+    from ..builder.options import option_fields
+
+    out = option_fields()["out"]
+    folder = _given(after, out.flags) or _project_output(_given(before, ("-c", "--config")),
+                                                         str(out.default), out.key or "")
+    if folder is None:
+        return False
+    from ..builder.state import STATE_FILE
+
+    return not os.path.lexists(os.path.join(folder, STATE_FILE))
+
+
+def _given(args: list[str], flags: tuple[str, ...]) -> str | None:
+    """Return the last value given to the option named ``flags`` in ``args``, if any."""
+    value, words = None, iter(args)
+    for word in words:
+        name, equals, rest = word.partition("=")
+        if word in flags:
+            value = next(words, None)
+        elif equals and name in flags and name.startswith("--"):
+            value = rest
+        else:
+            value = next((word[len(flag):] for flag in flags if len(flag) == 2
+                          and word.startswith(flag) and len(word) > 2), value)
+    return value
+
+
+def _project_output(config: str | None, default: str, key: str) -> str | None:
+    """Return the output folder the project file ``config`` (else the nearest) gives.
+
+    Read from its text alone: none (no file, or no line for ``key``) is ``default``; one
+    plain top-level ``output: FOLDER`` line is FOLDER beside the file; anything else
+    (quoted, flowed, several lines, not UTF-8, over 64 KiB) is None: not guessed at.
+    """
+    import re
+
+    from ..project import find_project_file
+
+    path = find_project_file() if config is None else config
+    if path is None:
+        return default
+    try:
+        with open(path, "rb") as file:
+            text = file.read(_MAX_GUESSED + 1).decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    lines = re.findall(rf"^[\"'{{]?{key}\b.*$", text, re.MULTILINE)
+    if len(text) > _MAX_GUESSED or len(lines) > 1:
+        return None
+    if not lines:
+        return default
+    plain = re.fullmatch(rf"{key}[ \t]*:[ \t]+([\w./-]+)[ \t]*(#.*)?", lines[0].rstrip("\r"))
+    return None if plain is None else os.path.join(os.path.dirname(os.path.realpath(path)),
+                                                   plain[1])
 
 
 def _not_first(word: str) -> bool:

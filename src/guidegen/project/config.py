@@ -19,8 +19,7 @@ from ..builder.options import BuildOptions, Option, option_fields
 from ..common.yamlsource import load_yaml
 from ..errors import ContentError, Location, Problem, ProjectError, display_name
 from ..files import folder_name, named_inside, outside_root
-
-PROJECT_FILE = "guidegen.yaml"
+from . import PROJECT_FILE, find_project_file
 
 
 def project_keys() -> dict[str, Option]:
@@ -63,16 +62,6 @@ class Project:
                         key = option_fields()[name].key or name
                         raise ProjectError.collect([Problem(where, message, key)])
         return options
-
-
-def find_project_file(start: Path | None = None) -> Path | None:
-    """Return the ``guidegen.yaml`` of the working folder or the nearest folder above it."""
-    folder = (start or Path.cwd()).resolve()
-    for candidate in (folder, *folder.parents):
-        path = candidate / PROJECT_FILE
-        if os.path.lexists(path):  # whatever it is: the reader says if it is not a file
-            return path
-    return None
 
 
 def load_project(path: Path | None = None, allow_outside: bool = False) -> Project:
