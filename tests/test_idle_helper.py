@@ -165,3 +165,101 @@ def test_a_new_helper_makes_the_last_builds_rules_before_its_first_document(
     alone = guidegen.render(guide, ["pdf", "docx"], JOBS_1)
     for output in outputs:
         assert output["pdf"].data == alone["pdf"].data
+
+
+@pytest.fixture
+def counting_server():
+    """Return a local HTTP server's URL and the list of paths it was asked for."""
+    import http.server
+    import threading
+
+    asked: list[str] = []
+
+    class Counting(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # the name http.server calls
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/css")
+            self.end_headers()
+            self.wfile.write(b"body { color: red }")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Counting)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", asked
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def plant(folder, url: str, size: int = 0) -> None:
+    """Write a saved-stylesheets file with an ``@import`` of ``url`` among real rules."""
+    import json
+
+    folder.mkdir(mode=0o700, exist_ok=True)
+    rules = [[f'@import url("{url}/x.css");', 1, 1], ["\np { margin: 0 }", 1, 30],
+             [f"\n@import '{url}/y.css';", 2, 17], ["\nq { margin: 0 }", 3, 1]]
+    text = json.dumps([[rules, "file:///p/", "print"]])
+    path = folder / speed_css._SHEETS_FILE
+    path.write_text(text + " " * max(0, size - len(text)), encoding="utf-8")
+    os.chmod(path, 0o600)
+
+
+def test_a_planted_import_is_never_fetched_nor_read_and_a_big_file_is_ignored(
+        tmp_path, no_rules_kept, counting_server):
+    url, asked = counting_server
+    plant(tmp_path, url)
+    sheets = speed_css._read_laid(tmp_path / speed_css._SHEETS_FILE)
+    assert [rules for rules, _, _ in sheets] == [(("\np { margin: 0 }", 1, 30),
+                                                   ("\nq { margin: 0 }", 3, 1))]
+    assert speed_css.premake(tmp_path, lambda: False) == 2
+    speed_css._SAVED[tmp_path] = [(((f'@import url("{url}/z.css");', 1, 1),), None, "print")]
+    speed_css.premake(tmp_path, lambda: False)  # even one that got through: not fetched
+    assert asked == []
+    plant(tmp_path, url, size=speed_css._SHEETS_MAX + 1)
+    assert speed_css._read_laid(tmp_path / speed_css._SHEETS_FILE) == []
+    plant(tmp_path, url, size=speed_css._SHEETS_MAX)
+    assert len(speed_css._read_laid(tmp_path / speed_css._SHEETS_FILE)) == 1
+
+
+def test_a_build_with_a_planted_import_fetches_nothing_and_makes_the_same_pdf(
+        tmp_path, monkeypatch, no_rules_kept, counting_server):
+    url, asked = counting_server
+    cache = tmp_path / "cache"
+    plant(cache, url)
+    monkeypatch.setenv("GUIDEGEN_CACHE_DIR", str(cache))
+    guide = guidegen.load(DATA / "minimal.yaml")
+    if PdfHelper._running is not None:
+        PdfHelper._running.stop()  # a new helper, forked now: it makes the planted rules
+    try:
+        planted = guidegen.render(guide, ["pdf", "docx"], JOBS_2)["pdf"].data
+        assert PdfHelper._running is not None  # laid out by a helper
+    finally:
+        if PdfHelper._running is not None:
+            PdfHelper._running.stop()
+    assert asked == []
+    monkeypatch.setenv("GUIDEGEN_CACHE_DIR", str(tmp_path / "empty"))
+    assert planted == guidegen.render(guide, ["pdf", "docx"], JOBS_1)["pdf"].data
+
+
+def test_a_font_configuration_is_made_ahead_only_before_the_threads_first():
+    import threading
+
+    from guidegen.renderers.pdf import engine
+
+    result = {}
+
+    def in_a_new_thread() -> None:  # a long-lived helper's later wait: none made ahead
+        first = engine._font_configuration(("fonts", "a"))
+        engine.make_font_configuration()
+        result["none"] = engine._SPARE not in engine._kept()
+        result["new"] = engine._font_configuration(("fonts", "b")) is not first
+
+    thread = threading.Thread(target=in_a_new_thread)
+    thread.start()
+    thread.join()
+    assert result == {"none": True, "new": True}

@@ -89,14 +89,17 @@ def _kept() -> dict[Hashable, Any]:
 
 
 def make_font_configuration() -> None:
-    """Make this thread's next font configuration now (a helper, waiting for its document).
+    """Make this thread's first font configuration now (a new helper, waiting for its document).
 
     A speed trick (:mod:`..speed`): fontconfig reading its configuration and the
     installed fonts' cache, and Pango's font map, 8 ms of the first layout's CPU. It has
     no template fonts yet: a layout's ``@font-face`` rules add them, as to a new one.
+    Only while the thread has none (a new helper's first wait): one made later, in a
+    long-lived helper's wait (``guidegen serve``), could be hours old when the template
+    files change, and miss the fonts installed meanwhile.
     """
     kept = _kept()
-    if _SPARE not in kept:
+    if not kept:
         import_weasyprint()
         kept[_SPARE] = _new_font_configuration()
 

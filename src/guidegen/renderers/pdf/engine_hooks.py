@@ -94,4 +94,22 @@ def glyph_misses() -> Iterator[dict[str, None]]:
         logger.removeHandler(handler)
 
 
-__all__ = ["Fetched", "URLRefusedError", "glyph_misses", "url_fetcher"]
+def refusing_fetcher() -> Any:
+    """Return a URL fetcher that fetches nothing: WeasyPrint logs each URL and carries on.
+
+    For the style rules a helper makes ahead (:func:`..speed.css.premake`), none of which
+    names a file; one planted in the cache that does is not fetched.
+    """
+    import_weasyprint()
+    from weasyprint.urls import URLFetcher
+
+    class Refusing(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
+        """A fetcher of nothing."""
+
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
+            raise URLRefusedError(f"nothing is fetched ahead: {url}")
+
+    return Refusing(timeout=1, allowed_protocols=("data",))
+
+
+__all__ = ["Fetched", "URLRefusedError", "glyph_misses", "refusing_fetcher", "url_fetcher"]

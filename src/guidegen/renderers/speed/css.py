@@ -64,6 +64,7 @@ _LAID_KEPT = 4  # stylesheets kept for premake (a fitted guide lays out two or t
 _LAID: deque[Laid] = deque(maxlen=_LAID_KEPT)  # the stylesheets taken apart lately, last last
 _SHEETS_FILE = "stylesheets-weasyprint70.json"  # in the cache folder (save_laid)
 _SAVED: dict[Path, list[Laid]] = {}  # what premake read, by folder
+_SHEETS_MAX = 1 << 20  # bytes of the saved stylesheets read at most (a build's: ~80 kB)
 
 
 def install() -> None:
@@ -220,9 +221,11 @@ def premake(folder: Path, waiting: Callable[[], bool]) -> int:
         return 0
     if folder not in _SAVED:  # read once per process
         _SAVED[folder] = _read_laid(folder / _SHEETS_FILE)
-    from weasyprint.urls import URLFetcher  # one: WeasyPrint makes one a rule without
+    from ..pdf.engine_hooks import refusing_fetcher
 
-    fetcher, made = URLFetcher(), 0  # (none is fetched: no url(, @import, @font-face)
+    # one for all (WeasyPrint makes one a rule without), refusing all: none is fetched
+    # ahead (_read_laid keeps no rule naming a file; one that got through is not fetched)
+    fetcher, made = refusing_fetcher(), 0
     for rules, base_url, media in _SAVED[folder]:  # the last process's first, as laid out
         kwargs: dict[str, Any] = {"base_url": base_url, "media_type": media,
                                   "url_fetcher": fetcher, "page_rules": [], "layers": []}
@@ -243,17 +246,35 @@ def premake(folder: Path, waiting: Callable[[], bool]) -> int:
 
 
 def _read_laid(path: Path) -> list[Laid]:
-    """Return the stylesheets :func:`save_laid` saved in ``path`` (none if it is not ours)."""
+    """Return the stylesheets :func:`save_laid` saved in ``path`` (none if it is not ours).
+
+    The file is not trusted beyond who wrote it (a project may come with its cache
+    folder): one bigger than :data:`_SHEETS_MAX` is not read, and a rule is kept only if
+    it is one rule a build takes apart (:func:`_rules`: no ``@import``, ``url(``, escape),
+    where a stylesheet of :data:`_SHEETS_MAX` could have it.
+    """
     from .kept import trusted
 
     if not trusted(path):
         return []
     try:
-        return [(tuple((str(text), int(line), int(column)) for text, line, column in rules),
-                 None if base_url is None else str(base_url), str(media))
-                for rules, base_url, media in json.loads(path.read_text(encoding="utf-8"))]
-    except (OSError, ValueError, TypeError):
+        with path.open("rb") as file:
+            text = file.read(_SHEETS_MAX + 1)
+        if len(text) > _SHEETS_MAX:
+            return []
+        sheets = [(tuple((str(text), int(line), int(column)) for text, line, column in rules),
+                   None if base_url is None else str(base_url), str(media))
+                  for rules, base_url, media in json.loads(text)[:_LAID_KEPT]]
+    except (OSError, ValueError, TypeError, RecursionError):
         return []  # damaged: nothing made ahead
+    return [(tuple(rule for rule in rules if _one_rule(*rule)), base_url, media)
+            for rules, base_url, media in sheets]
+
+
+def _one_rule(text: str, line: int, column: int) -> bool:
+    """Return whether ``text`` at ``line``, ``column`` is a rule a build would have made."""
+    return (0 < line <= _SHEETS_MAX and 0 < column <= _SHEETS_MAX
+            and _rules(text) == [(text, 1, 1)])
 
 
 def save_laid(folder: Path) -> None:
