@@ -478,11 +478,12 @@ def serial(tmp_path_factory) -> tuple[Path, list[bool]]:
 
 
 def test_outputs_are_byte_identical_across_runs(built, serial):
-    from .test_shards import built_on
+    from .test_shards import assert_built_in_turn, built_on
 
     again, _ = serial
     # the session's roster may have been built the day before (a run across midnight):
     # each manifest names its build's date, and only that may differ
+    assert_built_in_turn(built_on(built), built_on(again))
     days = built_on(built).encode(), built_on(again).encode()
     for path in sorted(again.iterdir()):
         if not path.name.startswith("."):

@@ -128,7 +128,21 @@ def same_day(manifest, folder):
     across midnight); each manifest names its build's date, and only that may differ.
     """
     whole, sharded = built_on(manifest.parent), built_on(folder)
+    assert_built_in_turn(whole, sharded)
     return manifest.read_bytes().replace(whole.encode(), sharded.encode())
+
+
+def assert_built_in_turn(earlier, later):
+    """Assert ``later`` is this build date (today's, UTC, or ``SOURCE_DATE_EPOCH``'s; or
+    the day before, just past midnight) and ``earlier`` the same day or the one before."""
+    import datetime
+
+    from guidegen.builder.manifest import today as build_date
+
+    today = datetime.date.fromisoformat(build_date())
+    day = datetime.date.fromisoformat(later)
+    assert day in (today, today - datetime.timedelta(days=1)), later
+    assert datetime.date.fromisoformat(earlier) in (day, day - datetime.timedelta(days=1))
 
 
 def copy_of(folder, tmp_path):

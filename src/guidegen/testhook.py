@@ -4,6 +4,8 @@ The test suite kills and interrupts builds at named points instead of racing a t
 The variable is read once, when this module is imported; unset (always, outside the
 tests), :func:`reached` returns at once. The points a build passes:
 
+* ``forked-first``: the PDF helper forked before the command line's imports, click's
+  handling of Ctrl-C not yet there (:mod:`guidegen.cli`);
 * ``render``: in the middle of rendering a document, in the process that renders it (the
   PDF helper, if any, has been handed the PDF; the other formats are still to come);
 * ``before-commit``: everything rendered and checked, nothing written yet;

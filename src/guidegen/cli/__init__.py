@@ -62,9 +62,8 @@ def _fork_helper_first() -> None:
     what the options say when read decides
     (:func:`guidegen.builder.processes.fork_helper_first`).
     """
-    program, args = os.path.basename(sys.argv[0]), sys.argv[1:]
-    if program != "guidegen" and not sys.argv[0].endswith(os.path.join("guidegen",
-                                                                       "__main__.py")):
+    args = sys.argv[1:]
+    if not _the_program():
         return
     command, words = None, iter(enumerate(args))
     for index, word in words:
@@ -77,9 +76,11 @@ def _fork_helper_first() -> None:
         return
     try:
         if "--force" in args or _fresh_output(args[:command], args[command:]):
+            from .. import testhook
             from ..builder.processes import fork_helper_first
 
             fork_helper_first()
+            testhook.reached("forked-first")
     except Exception:  # as any speed trick that fails: the build forks it as before
         return
 
@@ -134,9 +135,10 @@ def _project_output(config: str | None, default: str, key: str) -> str | None:
     if path is None:
         return default
     try:
-        with open(path, "rb") as file:
-            text = file.read(_MAX_GUESSED + 1).decode("utf-8")
+        text = _regular_text(path)
     except (OSError, UnicodeDecodeError):
+        return None
+    if text is None:
         return None
     lines = re.findall(rf"^[\"'{{]?{key}\b.*$", text, re.MULTILINE)
     if len(text) > _MAX_GUESSED or len(lines) > 1:
@@ -146,6 +148,21 @@ def _project_output(config: str | None, default: str, key: str) -> str | None:
     plain = re.fullmatch(rf"{key}[ \t]*:[ \t]+([\w./-]+)[ \t]*(#.*)?", lines[0].rstrip("\r"))
     return None if plain is None else os.path.join(os.path.dirname(os.path.realpath(path)),
                                                    plain[1])
+
+
+def _regular_text(path: str | os.PathLike[str]) -> str | None:
+    """Return the first 64 KiB and a byte of ``path``'s text, or None if not a regular file.
+
+    Opened without blocking and checked once open: a named pipe, a terminal or a device
+    is not read (the loader refuses it, located, once the options are read).
+    """
+    import stat
+
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        return file.read(_MAX_GUESSED + 1).decode("utf-8")
 
 
 def _not_first(word: str) -> bool:
@@ -161,11 +178,35 @@ def _not_first(word: str) -> bool:
 
 
 
-_compile_once()
-_fork_helper_first()
+def _the_program() -> bool:
+    """Return whether this process is guidegen's own command line (not a program using it)."""
+    return os.path.basename(sys.argv[0]) == "guidegen" or sys.argv[0].endswith(
+        os.path.join("guidegen", "__main__.py"))
 
-from . import authoring, building  # noqa: E402  (after the trick above)
-from .group import main  # noqa: E402
+
+def _interrupted() -> None:
+    """End the program as an interrupted command does, if Ctrl-C came before click's handler.
+
+    The tricks above and the imports below run before the command group catches Ctrl-C
+    (:mod:`.group`): the same line and status here, not a traceback. A program that
+    imports this package gets the KeyboardInterrupt.
+    """
+    if _the_program():
+        from ..errors import EXIT_CODES
+
+        sys.stderr.write("interrupted; no output was changed\n")
+        sys.stderr.flush()
+        os._exit(EXIT_CODES["interrupted"])  # a helper forked first ends with this process
+
+
+try:
+    _compile_once()
+    _fork_helper_first()
+    from . import authoring, building  # (after the tricks above)
+    from .group import main
+except KeyboardInterrupt:
+    _interrupted()
+    raise
 
 __all__ = ["authoring", "building", "main", "run"]
 
