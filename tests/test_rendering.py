@@ -440,6 +440,28 @@ def test_a_build_keeps_its_caches_in_the_project_and_writes_nothing_in_home(tmp_
     assert list(home.iterdir()) == []
     assert ".guidegen-cache" in (project / ".gitignore").read_text()
 
+
+def test_a_build_with_a_project_file_from_elsewhere_keeps_its_caches_in_the_project(tmp_path):
+    # guidegen -c OTHER/guidegen.yaml build, run from another folder: the caches (the
+    # main process's and the helper's) go in the project, nothing in the working folder
+    import os
+    import subprocess
+    import sys
+
+    env = {name: value for name, value in os.environ.items() if name != "GUIDEGEN_CACHE_DIR"}
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    subprocess.run([sys.executable, "-m", "guidegen", "-q", "new", str(project)],
+                   cwd=tmp_path, check=True, capture_output=True, env=env)
+    for build in (["build"], ["build", "--force"]):  # a fresh output folder, then forced
+        subprocess.run([sys.executable, "-m", "guidegen", "-q", "-c",
+                        str(project / "guidegen.yaml"), *build], cwd=elsewhere, check=True,
+                       capture_output=True, env=env)
+    assert list(elsewhere.iterdir()) == []
+    assert sorted(path.name.split("-")[0] for path in
+                  (project / ".guidegen-cache").iterdir()) == [
+        "compiled", "stylesheets", "templates", "weasyprint"]
+
 def test_a_bug_in_the_pdf_helper_is_an_internal_error_as_in_one_process(project, cli,
                                                                           monkeypatch):
     # the helper is forked from this process, so it runs the patched code too

@@ -74,6 +74,9 @@ def _fork_helper_first() -> None:
             break
     if command is None or args[command] != "build" or any(map(_not_first, args)):
         return
+    config = _given(args[:command], ("-c", "--config"))
+    if config is not None and not _nearest_project(config):
+        return  # forked once the project is read: its caches go there, not here
     try:
         if "--force" in args or _fresh_output(args[:command], args[command:]):
             from .. import testhook
@@ -83,6 +86,19 @@ def _fork_helper_first() -> None:
             testhook.reached("forked-first")
     except Exception:  # as any speed trick that fails: the build forks it as before
         return
+
+
+def _nearest_project(config: str) -> bool:
+    """Return whether the project file ``config`` is in the folder of the nearest one.
+
+    Only then does a helper forked before the project is read keep its caches in the
+    project (:func:`guidegen.renderers.speed.kept.cache_folder`).
+    """
+    from ..project import find_project_file
+
+    nearest = find_project_file()
+    return nearest is not None and os.path.realpath(os.path.dirname(nearest)) == \
+        os.path.dirname(os.path.realpath(config))
 
 
 def _fresh_output(before: list[str], after: list[str]) -> bool:

@@ -71,10 +71,16 @@ def load_project(path: Path | None = None, allow_outside: bool = False) -> Proje
     A folder the file names outside the project (``content: ../..``, a symlinked
     ``templates``) is a located error unless ``allow_outside``.
     """
+    from ..renderers.speed.kept import use_project  # the caches go in the project
+
     if path is None:
         path = find_project_file()
         if path is None:
+            use_project(Path.cwd())
             return Project(Path.cwd(), {}, allow_outside=allow_outside)
+        use_project(path.parent)  # as the caches found it before it was read
+    else:
+        use_project(path.resolve().parent)
     try:
         data, source = load_yaml(path, root=path.parent)
     except ContentError as exc:
