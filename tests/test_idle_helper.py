@@ -15,6 +15,7 @@ import guidegen
 from guidegen import BuildOptions
 from guidegen.builder.processes import PdfHelper
 from guidegen.errors import RenderError
+from guidegen.renderers.pdf.engine_hooks import refusing_fetcher
 from guidegen.renderers.speed import css as speed_css
 
 from .conftest import DATA, DEFAULT_GUIDE, JOBS_1, JOBS_2
@@ -38,12 +39,12 @@ def test_the_rules_saved_are_made_ahead_and_a_layout_then_makes_none(tmp_path, n
     assert (tmp_path / speed_css._SHEETS_FILE).is_file()
     speed_css._RULES.clear()  # a new helper's: nothing kept
     speed_css._SAVED.clear()
-    made = speed_css.premake(tmp_path, lambda: False)
+    made = speed_css.premake(tmp_path, lambda: False, refusing_fetcher())
     assert made > 50
     before = speed_css._STATE["made"]
     assert pdf_of("minimal.yaml") == first
     assert speed_css._STATE["made"] == before  # every rule made ahead
-    assert speed_css.premake(tmp_path, lambda: False) == 0  # all kept already
+    assert speed_css.premake(tmp_path, lambda: False, refusing_fetcher()) == 0  # all kept already
 
 
 def test_a_message_waiting_stops_the_making_and_a_foreign_file_is_not_read(tmp_path,
@@ -58,16 +59,16 @@ def test_a_message_waiting_stops_the_making_and_a_foreign_file_is_not_read(tmp_p
         asked.append(1)
         return len(asked) > 3  # the fourth rule's turn: a document is there
 
-    assert speed_css.premake(tmp_path, waiting) == 3
+    assert speed_css.premake(tmp_path, waiting, refusing_fetcher()) == 3
     path = tmp_path / speed_css._SHEETS_FILE
     os.chmod(path, 0o666)  # others could have written it
     speed_css._RULES.clear()
     speed_css._SAVED.clear()
-    assert speed_css.premake(tmp_path, lambda: False) == 0
+    assert speed_css.premake(tmp_path, lambda: False, refusing_fetcher()) == 0
     os.chmod(path, 0o600)
     path.write_text("[[1, 2]", encoding="utf-8")  # damaged
     speed_css._SAVED.clear()
-    assert speed_css.premake(tmp_path, lambda: False) == 0
+    assert speed_css.premake(tmp_path, lambda: False, refusing_fetcher()) == 0
 
 
 def test_a_rebuild_does_not_write_the_saved_stylesheets_again(tmp_path, no_rules_kept):
@@ -216,9 +217,10 @@ def test_a_planted_import_is_never_fetched_nor_read_and_a_big_file_is_ignored(
     sheets = speed_css._read_laid(tmp_path / speed_css._SHEETS_FILE)
     assert [rules for rules, _, _ in sheets] == [(("\np { margin: 0 }", 1, 30),
                                                    ("\nq { margin: 0 }", 3, 1))]
-    assert speed_css.premake(tmp_path, lambda: False) == 2
+    assert speed_css.premake(tmp_path, lambda: False, refusing_fetcher()) == 2
     speed_css._SAVED[tmp_path] = [(((f'@import url("{url}/z.css");', 1, 1),), None, "print")]
-    speed_css.premake(tmp_path, lambda: False)  # even one that got through: not fetched
+    # even one that got through: not fetched
+    speed_css.premake(tmp_path, lambda: False, refusing_fetcher())
     assert asked == []
     plant(tmp_path, url, size=speed_css._SHEETS_MAX + 1)
     assert speed_css._read_laid(tmp_path / speed_css._SHEETS_FILE) == []

@@ -92,7 +92,7 @@ def _nearest_project(config: str) -> bool:
     """Return whether the project file ``config`` is in the folder of the nearest one.
 
     Only then does a helper forked before the project is read keep its caches in the
-    project (:func:`guidegen.renderers.speed.kept.cache_folder`).
+    project (:func:`guidegen.caches.cache_folder`).
     """
     from ..project import find_project_file
 

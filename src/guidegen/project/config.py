@@ -71,7 +71,7 @@ def load_project(path: Path | None = None, allow_outside: bool = False) -> Proje
     A folder the file names outside the project (``content: ../..``, a symlinked
     ``templates``) is a located error unless ``allow_outside``.
     """
-    from ..renderers.speed.kept import use_project  # the caches go in the project
+    from ..caches import use_project  # the caches go in the project
 
     if path is None:
         path = find_project_file()

@@ -35,18 +35,18 @@ def idle(waiting: Callable[[], bool]) -> None:
     Its font configuration, and the style rules of the last helper's documents
     (:func:`..speed.css.premake`): speed tricks, measured in :mod:`..speed`.
     """
+    from ...caches import cache_folder
     from ..speed.css import premake
-    from ..speed.kept import cache_folder
 
     if not waiting():
         engine.make_font_configuration()
-    premake(cache_folder(), waiting)
+    premake(cache_folder(), waiting, engine.refusing_fetcher())
 
 
 def keep_for_next() -> None:
     """Save the stylesheets laid out lately, for the next helper's :func:`idle`."""
+    from ...caches import cache_folder
     from ..speed.css import save_laid
-    from ..speed.kept import cache_folder
 
     save_laid(cache_folder())
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from ..speed import import_weasyprint
 from .engine_boxes import Box, BoxKind, Page
-from .engine_hooks import Fetched, URLRefusedError, glyph_misses, url_fetcher
+from .engine_hooks import Fetched, URLRefusedError, glyph_misses, refusing_fetcher, url_fetcher
 from .engine_painting import keep, write_once
 from .engine_writing import amended
 
@@ -170,4 +170,4 @@ def _refusals() -> Iterator[None]:
 
 
 __all__ = ["Box", "BoxKind", "Fetched", "Laid", "Page", "URLRefusedError", "glyph_misses",
-           "lay_out", "load", "make_font_configuration", "url_fetcher"]
+           "lay_out", "load", "make_font_configuration", "refusing_fetcher", "url_fetcher"]

@@ -108,8 +108,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .kept import _CODE, CACHE_NAME, compile_once_per_machine, save_compiled
-from .kept import cache_folder as _cache_folder
+from ...caches import CACHE_NAME
+from ...caches import cache_folder as _cache_folder
+from .kept import _CODE, compile_once_per_machine, save_compiled
 from .kept import trusted as _trusted
 
 __all__ = ["CACHE_NAME", "_CODE", "fast_start", "import_weasyprint", "save_compiled",

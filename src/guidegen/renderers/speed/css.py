@@ -211,21 +211,20 @@ class _Logged(logging.Handler):
         logging.getLogger("weasyprint").removeHandler(self)
 
 
-def premake(folder: Path, waiting: Callable[[], bool]) -> int:
+def premake(folder: Path, waiting: Callable[[], bool], fetcher: Any) -> int:
     """Make the rules of the stylesheets saved in ``folder`` until ``waiting()``; return how many.
 
     :func:`save_laid` saved them (a file only this user could write is read); each is
-    kept as if a document had had it.
+    kept as if a document had had it, its URLs given to ``fetcher`` (which fetches none).
     """
     if not _REAL:
         return 0
     if folder not in _SAVED:  # read once per process
         _SAVED[folder] = _read_laid(folder / _SHEETS_FILE)
-    from ..pdf.engine_hooks import refusing_fetcher
-
-    # one for all (WeasyPrint makes one a rule without), refusing all: none is fetched
-    # ahead (_read_laid keeps no rule naming a file; one that got through is not fetched)
-    fetcher, made = refusing_fetcher(), 0
+    # ``fetcher`` (the PDF engine's refusing_fetcher) for all rules (WeasyPrint makes one a
+    # rule without), refusing all: none is fetched ahead (_read_laid keeps no rule naming
+    # a file; one that got through is not fetched)
+    made = 0
     for rules, base_url, media in _SAVED[folder]:  # the last process's first, as laid out
         kwargs: dict[str, Any] = {"base_url": base_url, "media_type": media,
                                   "url_fetcher": fetcher, "page_rules": [], "layers": []}

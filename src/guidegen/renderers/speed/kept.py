@@ -20,45 +20,14 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-CACHE_NAME = ".guidegen-cache"  # a project's cache folder (cache_folder)
+from ...caches import cache_folder  # the project's, where these are kept
+
 _CODE: dict[str, types.CodeType] = {}  # code compiled from source text, by mode and text
 # a pattern's compiled form (flags, the engine's code, groups, named groups), by its
 # type, flags and text
 _REGEX: dict[tuple[str, int, str | bytes], tuple[int, list[int], int, dict[str, int]]] = {}
 _SAVED = [0, 0]  # how many of each the cache file holds
 _KEEP_REGEX = 4_000  # patterns kept at most (those built from a guide's text vary)
-_TOLD: list[tuple[str, Path]] = []  # the working folder and its project's cache (use_project)
-
-
-def use_project(folder: Path) -> None:
-    """Have :func:`cache_folder` give the cache of the project in ``folder`` from now on.
-
-    :func:`guidegen.project.config.load_project` tells it (a project file named with
-    ``-c`` may be elsewhere); only while the working folder is the one it was told in.
-    A process forked afterwards (the PDF helper) has it too.
-    """
-    with suppress(OSError):
-        _TOLD[:] = [(os.getcwd(), folder / CACHE_NAME)]
-
-
-def cache_folder() -> Path:
-    """Return the folder the caches are kept in: ``GUIDEGEN_CACHE_DIR``, or the project's.
-
-    The project is the one loaded last from this working folder (:func:`use_project`),
-    else the nearest folder from here up with a ``guidegen.yaml``, else this one (as
-    :func:`guidegen.project.config.load_project` decides without ``-c``); its cache is
-    ``.guidegen-cache/``, so a build writes nothing outside the project.
-    """
-    named = os.environ.get("GUIDEGEN_CACHE_DIR")
-    if named:
-        return Path(named)
-    if _TOLD and _TOLD[0][0] == os.getcwd():
-        return _TOLD[0][1]
-    here = Path.cwd()
-    for folder in (here, *here.parents):
-        if os.path.lexists(folder / "guidegen.yaml"):
-            return folder / CACHE_NAME
-    return here / CACHE_NAME
 
 
 def trusted(path: Path, kind: int = stat.S_IFREG) -> bool:
