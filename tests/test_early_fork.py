@@ -1,7 +1,7 @@
 """The command line's start before click: the early fork's guess and Ctrl-C in that window.
 
 ``guidegen build`` forks its PDF helper before the command line's imports when it guesses
-a cold build (:func:`guidegen.cli._fork_helper_first`; test_rendering checks when). These
+a cold build (:func:`guidegen.cli.start._fork_helper_first`; test_rendering checks when). These
 check that the guess never changes what the build does: a project file that is not a
 regular file is not read by it, and Ctrl-C before click is there ends as it does later.
 """
@@ -44,7 +44,7 @@ def test_ctrl_c_while_the_helper_is_forked_first_ends_as_an_interrupted_build(pr
 
 
 def test_the_guess_reads_only_regular_files(tmp_path):
-    from guidegen.cli import _regular_text
+    from guidegen.cli.start import _regular_text
 
     (tmp_path / "guidegen.yaml").write_text("output: there\n", encoding="utf-8")
     assert _regular_text(tmp_path / "guidegen.yaml") == "output: there\n"

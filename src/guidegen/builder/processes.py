@@ -257,7 +257,7 @@ class PdfHelper:
 def fork_helper_first() -> None:
     """Fork the PDF helper now, before the command line is read, for a build that renders.
 
-    The command line (:mod:`guidegen.cli`) calls this when its arguments ask for a forced
+    The command line (:mod:`guidegen.cli.start`) calls this when its arguments ask for a forced
     build, or one into an output folder with no state file yet (its guess, from the words
     and one ``lstat``), before it imports click and reads the
     project file: the helper then starts about 28 ms of CPU sooner and spends them making
