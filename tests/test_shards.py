@@ -233,3 +233,47 @@ def test_a_manifest_reads_back_as_it_was_written(sharded):
     about = {key: value for key, value in raw.items() if key != "files"}
     assert manifest_json(read_entries(raw["files"]), about) == data
     assert raw["shard"] == {"index": 4, "count": 4, "rows": [5, 6]}
+
+
+# -- a shard reuses what the roster's other builds wrote ------------------------------------
+
+def manifest_rows(folder, name="manifest-new-starter-roster.csv.json"):
+    return json.loads((folder / f"{name}").read_bytes())
+
+
+def test_a_shard_reuses_the_files_the_roster_built_whole_wrote(whole, tmp_path, cli):
+    project = shutil.copytree(whole.parent.parent, tmp_path / "project")
+    folder = project / "out" / "new-starter"
+    files = {path.name: path.read_bytes() for path in folder.glob("2*")}
+    manifest = folder / "manifest-new-starter-roster.csv.json"
+    whole_rows = manifest_rows(folder)
+    for row in whole_rows["files"]:  # as if the roster was built whole long ago
+        row["built"] = "2026-01-01"
+    manifest.write_text(json.dumps(whole_rows))
+    tanaka = folder / "2026-12-08-Tanaka-Yuki.pdf"
+    tanaka.write_bytes(tanaka.read_bytes() + b"%% edited\n")  # not up to date: built again
+    outputs = [output for shard in ("1/2", "2/2")
+               for output in build_roster(project, "out", shard)]
+    assert sorted(output.path.name for output in outputs) == sorted(files)
+    assert sorted(output.path.name for output in outputs if not output.skipped) == [
+        "2026-12-08-Tanaka-Yuki.docx", "2026-12-08-Tanaka-Yuki.pdf"]
+    assert {path.name: path.read_bytes() for path in folder.glob("2*")} == files
+    dates = {row["file"]: row["built"] for k in (1, 2) for row in manifest_rows(
+        folder, f"manifest-new-starter-roster.csv-{k}-of-2.json")["files"]}
+    # each file keeps the date it was first built (Tanaka's again: the same bytes)
+    assert sorted(dates) == sorted(files) and set(dates.values()) == {"2026-01-01"}
+    result = cli("manifest", "merge", str(folder))
+    assert result.exit_code == 0, result.output
+    merged = manifest_rows(folder)
+    assert merged == whole_rows  # the hashes the roster built whole recorded
+
+
+def test_the_roster_built_whole_reuses_the_files_its_shards_wrote(whole, sharded, tmp_path):
+    project = copy_project(tmp_path / "project")
+    folder = shutil.copytree(sharded, project / "out" / "new-starter")
+    files = {path.name: path.read_bytes() for path in folder.glob("2*")}
+    outputs = build_roster(project, "out")
+    assert len(outputs) == 10 and all(output.skipped for output in outputs)
+    assert {path.name: path.read_bytes() for path in folder.glob("2*")} == files
+    manifest = folder / "manifest-new-starter-roster.csv.json"
+    assert manifest.read_bytes() == same_day(whole / manifest.name, folder)

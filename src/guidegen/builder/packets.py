@@ -98,6 +98,7 @@ def _build_one(session: SessionBase, plan: PacketPlan, loaded: Loaded,
     for target in (*manifests, room):  # another build's record is never replaced
         refuse_taken(target, owner, state)
     roster = loaded.recipients is not None
+    reused = roster and not options.force and _reuse(jobs, state)
     planned = plan_jobs(jobs, state, options.force)
     try:
         outputs, files = session.run(jobs, state, planned=planned,
@@ -109,6 +110,10 @@ def _build_one(session: SessionBase, plan: PacketPlan, loaded: Loaded,
         raise
     run_key, built = build_key(session, plan.sources), today()
     earlier = built_dates(listed(manifests[1], MAX_MANIFEST))
+    if reused:  # a file the roster's other builds wrote keeps the date it was built
+        for other in sorted(folder.glob("manifest*.json")):
+            if other != manifests[1]:
+                earlier = built_dates(listed(other, MAX_MANIFEST)) | earlier
     manifest = entries(loaded.packet, loaded.guides, recipients, jobs, outputs, state,
                        built=built, earlier=earlier, editions=loaded.editions)
     made = print_room_file(options, room, recipients, jobs)
@@ -150,6 +155,21 @@ def _interrupted(todo: Sequence[Job], state: BuildState, manifests: Sequence[Pat
         f"({manifests[0]} and {manifests[1].name}, written once every "
         f"packet of the roster is){guides}; "
         f"the next build skips the {count} and builds the rest") from None
+
+
+def _reuse(jobs: Sequence[Job], state: BuildState) -> bool:
+    """Return whether ``state`` took up to date files of ``jobs`` from other state files.
+
+    Those of the packet's folder (:meth:`~.state.BuildState.reuse`): a shard reuses the
+    recipients' files the roster built whole wrote, or another shard of it (one owner),
+    as a build reuses its own; the roster built whole, the shards'.
+    """
+    reused = False
+    for job in jobs:
+        own = [state.records.get(target.name) for target in job.targets.values()]
+        if not all(record is not None and record.key == job.key for record in own):
+            reused = state.reuse(job.targets.values(), job.key, job.owner) or reused
+    return reused
 
 
 def _recipients(loaded: Loaded, options: BuildOptions) -> list[Recipient | None]:

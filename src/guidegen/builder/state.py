@@ -131,6 +131,7 @@ class BuildState:
         self.records: dict[str, Record] = {}
         self.new: dict[str, Record] = {}  # what this build remembered
         self.forgotten: set[str] = set()  # outputs this build removes (--clean)
+        self._others: list[dict[str, Record]] | None = None  # the folder's other state files
         if os.path.lexists(self.path):
             self.records = self._read()
 
@@ -186,11 +187,31 @@ class BuildState:
         record = self.records.get(target.name)
         if record is None or record.key != key:
             return None
-        try:
-            data = read_file(target, MAX_OUTPUT, root=target.parent, current=True)
-        except InputError:
-            return None
-        return record if hashlib.sha256(data).hexdigest() == record.sha256 else None
+        return record if _unmodified(target, record) else None
+
+    def reuse(self, targets: Iterable[Path], key: str, owner: str) -> bool:
+        """Return whether the folder's other state files keep every one of ``targets``.
+
+        Each built from ``key`` by ``owner``, unmodified; this state then keeps them too.
+
+        The shards of a roster and the roster built whole are one build (one owner) with a
+        state file each: a recipient's files one of them wrote are up to date for the others.
+        """
+        if self._others is None:
+            self._others = [_parse_quietly(other) for other in state_files(self.path.parent)
+                            if other != self.path]
+        kept = {}
+        for target in targets:
+            record = next((record for record in (others.get(target.name) for others in
+                                                 self._others)
+                           if record is not None and record.key == key
+                           and record.owner == owner and _unmodified(target, record)), None)
+            if record is None:
+                return False
+            kept[target.name] = record
+        self.records |= kept
+        self.new |= kept
+        return True
 
     def remember(self, target: Path, key: str, data: bytes, pages: int | None,
                  owner: str) -> None:
@@ -202,6 +223,15 @@ class BuildState:
         """Return the state as JSON bytes, stable for identical states."""
         raw = {name: vars(record) for name, record in sorted(self.records.items())}
         return (json.dumps(raw, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _unmodified(target: Path, record: Record) -> bool:
+    """Return whether ``target`` holds the bytes ``record`` says (by their SHA-256)."""
+    try:
+        data = read_file(target, MAX_OUTPUT, root=target.parent, current=True)
+    except InputError:
+        return False
+    return hashlib.sha256(data).hexdigest() == record.sha256
 
 
 def state_files(folder: Path) -> list[Path]:
