@@ -508,7 +508,8 @@ def test_shards_build_slices_with_their_own_manifests(tmp_path, cli, monkeypatch
     assert cli("build", "packets/new-starter.yaml", "--shard", "3/2").exit_code == 2
 
 
-def test_a_killed_roster_build_leaves_complete_files_and_the_next_run_finishes(tmp_path):
+def test_a_killed_roster_build_leaves_complete_files_and_the_next_run_finishes(tmp_path, cli,
+                                                                             monkeypatch):
     folder = copy_project(tmp_path)
     # five: the kill point needs four (two batches of two), the next run one more
     rows = "".join(f"Ann{n},Lee,QC Analyst,Cork,,2026-12-{n + 1:02d}\n" for n in range(5))
@@ -529,8 +530,9 @@ def test_a_killed_roster_build_leaves_complete_files_and_the_next_run_finishes(t
                                   capture_output=True).returncode == 0
         else:
             assert zipfile.ZipFile(out / name).testzip() is None
-    again = subprocess.run(command, cwd=folder, capture_output=True, text=True)
-    assert again.returncode == 0, again.stderr
+    monkeypatch.chdir(folder)  # the next run: a build like any other (in this process)
+    again = cli(*command[3:])
+    assert again.exit_code == 0, again.stderr
     unchanged = sorted(Path(line.split()[1]).name for line in again.stdout.splitlines()
                        if line.startswith("unchanged "))
     assert unchanged == written

@@ -202,8 +202,7 @@ class Pictures:
             builds.setdefault(picture.build, []).append(picture)
         made = {}
         for options, group in builds.items():
-            out = self.project.parent / ("out-" + hashlib.sha256(
-                "\0".join(options).encode()).hexdigest()[:12])
+            out = build_folder(self.project, options)
             sources = sorted({str(p.spec["source"]) for p in group})
             built = guidegen("build", *sources, "-f", "pdf", "--strict", "-o", str(out),
                              *options, cwd=self.project)
@@ -217,6 +216,12 @@ class Pictures:
                                 f"{hashlib.sha256(png).hexdigest()[:10]}.png")
                 made[picture.name] = png
         return made
+
+
+def build_folder(project: Path, options: tuple[str, ...]) -> Path:
+    """Return the folder the pictures' build with ``options`` of ``project`` writes."""
+    return project.parent / ("out-" + hashlib.sha256("\0".join(options).encode())
+                             .hexdigest()[:12])
 
 
 def pdf_of(out: Path, picture: Picture) -> Path:
