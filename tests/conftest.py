@@ -51,6 +51,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.path.name not in SLOW_FILES)
 
 
+def pytest_sessionfinish() -> None:
+    """End the LibreOffice this test process kept running for conversions (tests/office.py)."""
+    from . import office
+
+    office.stop()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def warm_forks() -> bool:
     """Import the renderers (WeasyPrint with them) once in each test process, first thing.

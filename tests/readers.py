@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import IO
 
+from . import office
 from .conftest import DATA, PATIENCE
 
 
@@ -203,15 +204,17 @@ def libreoffice_pdfs(documents: list[Path], out: Path, profile: Path,
                      to: str = "pdf") -> dict[Path, Path]:
     """Return, for each DOCX of ``documents``, the PDF LibreOffice makes of it in ``out``.
 
-    One LibreOffice process converts them all; their names must differ. ``to`` is
+    One LibreOffice converts them all, the one kept running in this test process
+    (tests/office.py) if there is one; their names must differ. ``to`` is
     another format to convert to: ``docx`` opens and saves each in LibreOffice (as
     ``docx:MS Word 2007 XML``, what its File ▸ Save As ▸ Word writes); ``out`` must then
     be another folder than theirs.
     """
     assert len({document.stem for document in documents}) == len(documents)
     assert to == "pdf" or all(document.parent != out for document in documents)
+    profile = office.profile_for(profile)  # the LibreOffice kept running, if there is one
     result = subprocess.run(
-        [shutil.which("soffice") or "soffice", f"-env:UserInstallation={profile.as_uri()}",
+        [office.soffice(), f"-env:UserInstallation={profile.as_uri()}",
          "--headless", "--convert-to", "docx:MS Word 2007 XML" if to == "docx" else to,
          "--outdir", str(out), *map(str, documents)],
         capture_output=True, text=True, timeout=600)

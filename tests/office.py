@@ -1,0 +1,128 @@
+"""One LibreOffice kept running in each test process, that the conversions are handed to.
+
+A ``soffice --convert-to`` started with the profile of a LibreOffice that is running
+hands its files to that one (LibreOffice's single-instance pipe, as a second start on a
+desktop does) and waits until it has written them. The tests' conversions then cost no
+LibreOffice start each (about 1.8 s of CPU, a run made 30) but one per test process.
+The files are the ones a LibreOffice of their own makes: poppler reads the same words in
+the same boxes from every page (the 12 fixtures' DOCX, converted both ways).
+
+The one kept running is started with a macro that opens a hidden document, which keeps
+it from quitting when a conversion's document closes, and then says it is ready through
+a named pipe: no conversion is handed to it before it can take them. It ends with the
+test process (:func:`stop`, and the kernel's parent-death signal if that is killed).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import select
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+# the macro the kept LibreOffice starts with: a hidden document keeps it running; then it
+# opens the named pipe GUIDEGEN_OUT and closes it, which its reader sees as the pipe's end
+SERVE = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1"
+ script:language="StarBasic">
+Sub Serve
+  Dim args(0) As New com.sun.star.beans.PropertyValue
+  args(0).Name = &quot;Hidden&quot;
+  args(0).Value = True
+  StarDesktop.loadComponentFromURL(&quot;private:factory/swriter&quot;, &quot;_blank&quot;, 0, _
+    args())
+  n = FreeFile
+  Open Environ(&quot;GUIDEGEN_OUT&quot;) For Output As #n
+  Close #n
+End Sub
+</script:module>
+"""
+PATIENCE = 600  # seconds: a bound only a machine far slower than any CI runner reaches
+PR_SET_PDEATHSIG = 1
+
+_kept: tuple[subprocess.Popen[bytes], tempfile.TemporaryDirectory[str]] | None = None
+_tried = False
+
+
+def soffice() -> str:
+    """Return the LibreOffice command."""
+    return shutil.which("soffice") or "soffice"
+
+
+def profile_for(own: Path) -> Path:
+    """Return the profile a conversion is to name: the kept LibreOffice's, else ``own``.
+
+    The kept one is started on the first call in this process; if it cannot be (it
+    ended before it was ready), every conversion runs in a LibreOffice of its own.
+    """
+    global _kept, _tried
+    if not _tried:
+        _tried = True
+        _kept = _start()
+    if _kept is not None and kept_running():
+        return Path(_kept[1].name) / "profile"
+    return own
+
+
+def kept_running() -> bool:
+    """Return whether this process keeps a LibreOffice running for conversions."""
+    return _kept is not None and _kept[0].poll() is None
+
+
+def _start() -> tuple[subprocess.Popen[bytes], tempfile.TemporaryDirectory[str]] | None:
+    """Return the kept LibreOffice and its folder once it is ready; None if it ended."""
+    folder = tempfile.TemporaryDirectory(prefix="guidegen-office-")
+    profile = Path(folder.name) / "profile"
+    command = [soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
+               "--norestore"]
+    made = subprocess.run([*command, "--terminate_after_init"], capture_output=True,
+                          timeout=PATIENCE)
+    module = profile / "user" / "basic" / "Standard" / "Module1.xba"
+    if made.returncode != 0 or not module.parent.is_dir():
+        folder.cleanup()
+        return None
+    module.write_text(SERVE, "utf-8")
+    pipe = Path(folder.name) / "ready"
+    os.mkfifo(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)  # no writer yet: not readable
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    process = subprocess.Popen(
+        [*command, "macro:///Standard.Module1.Serve"],
+        env={**os.environ, "GUIDEGEN_OUT": str(pipe)}, stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        preexec_fn=lambda: prctl(PR_SET_PDEATHSIG, signal.SIGTERM))
+    ended = os.pidfd_open(process.pid)
+    try:  # readable once the macro has opened and closed the pipe; or the process ended
+        woken = select.select([reader, ended], [], [], PATIENCE)[0]
+        ready = reader in woken and process.poll() is None
+    finally:
+        os.close(reader)
+        os.close(ended)
+    if not ready:
+        _stop(process, folder)
+        return None
+    return process, folder
+
+
+def stop() -> None:
+    """End the kept LibreOffice, if this process started one, and remove its profile."""
+    global _kept
+    if _kept is not None:
+        _stop(*_kept)
+        _kept = None
+
+
+def _stop(process: subprocess.Popen[bytes], folder: tempfile.TemporaryDirectory[str]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)  # its own session: oosplash, soffice.bin
+        try:
+            process.wait(PATIENCE)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    folder.cleanup()
