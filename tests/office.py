@@ -24,18 +24,63 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-# the macro the kept LibreOffice starts with: a hidden document keeps it running; then it
-# opens the named pipe GUIDEGEN_OUT and closes it, which its reader sees as the pipe's end
-SERVE = """<?xml version="1.0" encoding="UTF-8"?>
+# LibreOffice Basic macros. Run by tests/readers.run_macro(), each opens the DOCX named
+# in GUIDEGEN_IN (hidden), does one thing an editor does, writes what it finds to
+# GUIDEGEN_OUT and quits.
+# UpdateContents updates every index (its contents field) as Tools > Update > Update All
+# does and writes their text; SetProperties sets the custom properties GUIDEGEN_SET
+# names ("Version=9.9|Status=Obsolete", as File > Properties > Custom Properties does),
+# updates the fields and writes the document as a PDF. Serve is what the kept LibreOffice
+# starts with: a hidden document keeps it running; then it opens the named pipe
+# GUIDEGEN_OUT and closes it, which its reader sees as the pipe's end.
+MACROS = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
 <script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1"
  script:language="StarBasic">
-Sub Serve
+Function Hidden(url)
   Dim args(0) As New com.sun.star.beans.PropertyValue
   args(0).Name = &quot;Hidden&quot;
   args(0).Value = True
-  StarDesktop.loadComponentFromURL(&quot;private:factory/swriter&quot;, &quot;_blank&quot;, 0, _
-    args())
+  Hidden = StarDesktop.loadComponentFromURL(url, &quot;_blank&quot;, 0, args())
+End Function
+
+Function Opened
+  Opened = Hidden(ConvertToURL(Environ(&quot;GUIDEGEN_IN&quot;)))
+End Function
+
+Sub UpdateContents
+  doc = Opened()
+  indexes = doc.getDocumentIndexes()
+  found = &quot;&quot;
+  For i = 0 To indexes.getCount() - 1
+    indexes.getByIndex(i).update()
+    found = found &amp; indexes.getByIndex(i).getAnchor().getString()
+  Next
+  n = FreeFile
+  Open Environ(&quot;GUIDEGEN_OUT&quot;) For Output As #n
+  Print #n, found
+  Close #n
+  doc.close(True)
+  StarDesktop.terminate()
+End Sub
+
+Sub SetProperties
+  doc = Opened()
+  custom = doc.getDocumentProperties().getUserDefinedProperties()
+  For Each pair In Split(Environ(&quot;GUIDEGEN_SET&quot;), &quot;|&quot;)
+    custom.setPropertyValue(Split(pair, &quot;=&quot;)(0), Split(pair, &quot;=&quot;)(1))
+  Next
+  doc.getTextFields().refresh()
+  Dim out(0) As New com.sun.star.beans.PropertyValue
+  out(0).Name = &quot;FilterName&quot;
+  out(0).Value = &quot;writer_pdf_Export&quot;
+  doc.storeToURL(ConvertToURL(Environ(&quot;GUIDEGEN_OUT&quot;)), out())
+  doc.close(True)
+  StarDesktop.terminate()
+End Sub
+
+Sub Serve
+  Hidden(&quot;private:factory/swriter&quot;)
   n = FreeFile
   Open Environ(&quot;GUIDEGEN_OUT&quot;) For Output As #n
   Close #n
@@ -86,7 +131,7 @@ def _start() -> tuple[subprocess.Popen[bytes], tempfile.TemporaryDirectory[str]]
     if made.returncode != 0 or not module.parent.is_dir():
         folder.cleanup()
         return None
-    module.write_text(SERVE, "utf-8")
+    module.write_text(MACROS, "utf-8")
     pipe = Path(folder.name) / "ready"
     os.mkfifo(pipe)
     reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)  # no writer yet: not readable

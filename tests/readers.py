@@ -13,6 +13,7 @@ from typing import IO
 
 from . import office
 from .conftest import DATA, PATIENCE
+from .office import MACROS
 
 
 def normalize(text: str) -> str:
@@ -224,56 +225,6 @@ def libreoffice_pdfs(documents: list[Path], out: Path, profile: Path,
     return converted
 
 
-# LibreOffice Basic macros, run by run_macro(): each opens the DOCX named in GUIDEGEN_IN
-# (hidden), does one thing an editor does, writes what it finds to GUIDEGEN_OUT and quits.
-# UpdateContents updates every index (its contents field) as Tools > Update > Update All
-# does and writes their text; SetProperties sets the custom properties GUIDEGEN_SET
-# names ("Version=9.9|Status=Obsolete", as File > Properties > Custom Properties does),
-# updates the fields and writes the document as a PDF.
-MACROS = """<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
-<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1"
- script:language="StarBasic">
-Function Opened
-  Dim args(0) As New com.sun.star.beans.PropertyValue
-  args(0).Name = &quot;Hidden&quot;
-  args(0).Value = True
-  Opened = StarDesktop.loadComponentFromURL(ConvertToURL(Environ(&quot;GUIDEGEN_IN&quot;)), _
-    &quot;_blank&quot;, 0, args())
-End Function
-
-Sub UpdateContents
-  doc = Opened()
-  indexes = doc.getDocumentIndexes()
-  found = &quot;&quot;
-  For i = 0 To indexes.getCount() - 1
-    indexes.getByIndex(i).update()
-    found = found &amp; indexes.getByIndex(i).getAnchor().getString()
-  Next
-  n = FreeFile
-  Open Environ(&quot;GUIDEGEN_OUT&quot;) For Output As #n
-  Print #n, found
-  Close #n
-  doc.close(True)
-  StarDesktop.terminate()
-End Sub
-
-Sub SetProperties
-  doc = Opened()
-  custom = doc.getDocumentProperties().getUserDefinedProperties()
-  For Each pair In Split(Environ(&quot;GUIDEGEN_SET&quot;), &quot;|&quot;)
-    custom.setPropertyValue(Split(pair, &quot;=&quot;)(0), Split(pair, &quot;=&quot;)(1))
-  Next
-  doc.getTextFields().refresh()
-  Dim out(0) As New com.sun.star.beans.PropertyValue
-  out(0).Name = &quot;FilterName&quot;
-  out(0).Value = &quot;writer_pdf_Export&quot;
-  doc.storeToURL(ConvertToURL(Environ(&quot;GUIDEGEN_OUT&quot;)), out())
-  doc.close(True)
-  StarDesktop.terminate()
-End Sub
-</script:module>
-"""
 
 
 def run_macro(name: str, document: Path, out: Path, profile: Path, **env: str) -> None:
