@@ -158,7 +158,7 @@ class SessionBase:
 
             fitting = job.fitting
             fit = Fit(job.draft, templates, fitting.budget, fitting.where, fitting.parts,
-                      fitting.key)
+                      fitting.key, fitting.hint)
         return Task(job.draft.lay(templates), context or self.context(), tuple(job.targets),
                     self.options.time_limit, fit)
 

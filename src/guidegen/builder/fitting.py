@@ -31,7 +31,9 @@ default guide's, which fits, and no twin competing with the DOCX for the cores, 
 in bench/README.md); then each try halves what is left, side by side with the level tried next
 should it not fit (one goal still searching), so a fitted guide usually takes one or two
 more layouts (at most six, on eight levels). A budget that even the tightest level
-misses is an error naming what spilled over.
+misses is an error naming what spilled over. The level a guide settled at in its last
+build may be laid out already, beside its first layout (:mod:`.fithint`): the first try
+takes it if it is that level, and the search is the same either way.
 
 The parts of a packet each start on a page of their own, so a part's pages depend on
 its own level alone: their searches run side by side, each layout of the packet trying
@@ -91,6 +93,7 @@ class Fit:
     where: Location | None = None
     parts: tuple[Part, ...] = ()
     key: str = ""  # documents with the same key fit alike (see Fitting)
+    hint: str = ""  # what the fit hint of a guide built from a file is kept by (.fithint)
 
     @property
     def goals(self) -> tuple[Part, ...]:

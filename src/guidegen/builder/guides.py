@@ -88,13 +88,19 @@ def targets(session: SessionBase, path: Path) -> dict[str, Path]:
 
 def guide_job(session: SessionBase, guide: Guide, path: Path, key: str,
               files: dict[str, Path]) -> Job:
-    """Return the job of the loaded ``guide`` (from ``path``): laid out, and fitted."""
+    """Return the job of the loaded ``guide`` (from ``path``): laid out, and fitted.
+
+    A guide built from its file (``key``: its outputs' hash) has a fit hint (:mod:`.fithint`):
+    kept by its path and the settings, so that it outlives an edit of the guide.
+    """
     from ..layout.labels import labels_for
 
     labels = labels_for(guide, session.templates, session.language)
     handout, pages = guide.handout, session.options.pages
     where = guide.locate("handout", "pages") if handout and not pages else None
-    fitting = Fitting(pages or (handout.pages if handout else None), where)
+    hint = digest(["fit hint", str(path.resolve()), *(
+        f"{name}={value}" for name, value in session.fingerprints.items())]) if key else ""
+    fitting = Fitting(pages or (handout.pages if handout else None), where, hint=hint)
     return Job(path, key, files, owner_name("the guide", path, session.project),
                GuideDraft(guide, labels, source_date(guide)), fitting)
 

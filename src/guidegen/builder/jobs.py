@@ -106,13 +106,15 @@ class Fitting:
     ``where`` is None for ``--pages``. A document of ``parts`` (its draft a
     :class:`PartsDraft`) is fitted part by part instead, each as a guide built alone is.
     Documents with the same ``key`` fit alike (a roster's recipients of one curriculum):
-    a process fits the first and lays the others out at its levels.
+    a process fits the first and lays the others out at its levels. ``hint`` names a
+    guide built from a file for the fit hint (:mod:`.fithint`; "" for none).
     """
 
     budget: int | None = None
     where: Location | None = None
     parts: tuple[Part, ...] = ()
     key: str = ""
+    hint: str = ""
 
 
 @dataclass(frozen=True)

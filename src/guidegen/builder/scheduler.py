@@ -55,6 +55,7 @@ from .trials import Made, Pages
 
 if TYPE_CHECKING:
     from ..tree import Document
+    from .fithint import Hinted
     from .fitting import Fit, Levels
     from .options import BuildOptions
 
@@ -196,35 +197,44 @@ def _render_formats(task: Task, helper: PdfHelper | None) -> Results:
     started = time.perf_counter()
     task = _fitted_already(task)
     aside = helped(task.formats) if helper is not None else None
-    if aside is not None and helper is not None:
-        with limited_time(task.time_limit, task.what(aside.name)):
-            layout = aside.module().prepare_layout(task.document, task.context)
-        helper.submit(layout, task.time_limit, early=True)  # written when kept: .trials
-    else:
+    if aside is None:
         helper = None
+    hint = None
     try:
+        if aside is not None and helper is not None:
+            from . import fithint
+
+            with limited_time(task.time_limit, task.what(aside.name)):
+                layout = aside.module().prepare_layout(task.document, task.context)
+            hinted = fithint.fork_twin(task, helper)  # forked as late as may be
+            helper.submit(layout, task.time_limit, early=True)  # written when kept: .trials
+            hint = fithint.start(task, helper, hinted) if hinted is not None else None
         testhook.reached("render")
-        return _render(task, helper, started)
+        return _render(task, helper, started, hint)
     except BaseException:
         if helper is not None and helper.busy:
             helper.stop()  # its answer would be read by the next build otherwise
         raise
 
 
-def _render(task: Task, helper: PdfHelper | None, started: float) -> Results:
+def _render(task: Task, helper: PdfHelper | None, started: float,
+            hint: Hinted | None = None) -> Results:
     """Return every format of ``task``, the paginating one first.
 
     Those that take its page map follow, laid out again at the tightened theme if the
-    document was fitted to its pages.
+    document was fitted to its pages (with a fit ``hint``, written at its level first).
     """
     results: Results = {}
     paged = [name for name in task.formats if RENDERERS[name].needs_page_map]
     pages = paginating(RENDERERS)  # a fitted document takes its page count and fullness
     paging = pages is not None and (pages.name in task.formats
                                     or (task.fit is not None and bool(paged)))
-    # all but what the helper or Pages lays out
-    finishers = _prepare(task, helper, tuple(name for name in task.formats
-                                             if not (paging and pages and name == pages.name)))
+    # all but what the helper or Pages lays out; the hinted level's, if any
+    finishers: Finishers = {}
+    for name in task.formats:
+        if not (paging and pages and name == pages.name):
+            finishers |= _prepare(task if hint is None or name not in paged else replace(
+                task, document=hint.document, context=hint.context), helper, (name,))
     laid: tuple[Pages, Rendered, Made] | None = None  # the PDF, perhaps still to write
     if paging and pages is not None:
         lay = Pages(task, helper)
@@ -234,8 +244,8 @@ def _render(task: Task, helper: PdfHelper | None, started: float) -> Results:
         if task.fit is not None:
             following = tuple(n for n in finishers if n in paged)
             levels, first, fitted, ready = fit_task(task, task.fit, first, lay, following,
-                                                    finishers)
-            if any(levels):  # the formats that follow the pages again, tightened too
+                                                    finishers, hint)
+            if any(levels) or hint is not None:  # the formats following the pages, at them
                 finishers |= ready if ready is not None \
                     else _prepare(fitted, None, following, finishers)
                 again = lambda: (fitted.document, fitted.context)  # noqa: E731
@@ -286,7 +296,8 @@ def _fitted_already(task: Task) -> Task:
 
 
 def fit_task(task: Task, fit: Fit, first: Rendered, lay: Pages,
-             following: tuple[str, ...] = (), earlier: Finishers | None = None
+             following: tuple[str, ...] = (), earlier: Finishers | None = None,
+             hint: Hinted | None = None
              ) -> tuple[Levels, Rendered, Task, Finishers | None]:
     """Return the levels ``task``'s document fits its pages at, its PDF and the task at them.
 
@@ -295,8 +306,11 @@ def fit_task(task: Task, fit: Fit, first: Rendered, lay: Pages,
     (the PDF it returns may be left to write: :meth:`.trials.Pages.written`). While the
     fitter's first guess is laid out, this process prepares the formats that follow the
     pages (the DOCX) at that level: most often the one found (:mod:`.trials`), from
-    their ``earlier`` finishers' work where they can (:func:`_prepare`).
+    their ``earlier`` finishers' work where they can (:func:`_prepare`). With a fit
+    ``hint``, the twin's layout of its level is the first try if that is its level, and
+    the ``earlier`` finishers are at that level (:mod:`.fithint`).
     """
+    from . import fithint
     from .fitting import LADDER, settle
 
     made: dict[Levels, tuple[Document, RenderContext]] = {}
@@ -318,12 +332,25 @@ def fit_task(task: Task, fit: Fit, first: Rendered, lay: Pages,
     # kept if it fits, as it is predicted to: its PDF is written ahead while the DOCX is
     # prepared at its level (.serving._write_ahead). At the least level it may fit in
     # height and still be no fit (a page before the last near-empty): not written ahead
-    levels, pdf = settle(fit, first, lambda tries: lay.lay(
-        [make(tried) for tried in tries[:lay.side_by_side]],
-        lambda: meanwhile(tries[0]), ahead=len(tries) == 1 and tries[0][0] > LADDER[0]
-        and bool(following) and not fit.parts and not ready))
+    def trials(tries: Sequence[Levels]) -> Sequence[Rendered]:
+        if hint is not None and hint.pending and tries[0] == hint.levels:
+            hint.pending = False  # read now: the hinted level is the first try
+            made[hint.levels] = hint.document, hint.context
+            return [lay.first(hint.twin)]
+        fithint.drop(hint)
+        return lay.lay([make(tried) for tried in tries[:lay.side_by_side]],
+                       lambda: meanwhile(tries[0]), ahead=len(tries) == 1
+                       and tries[0][0] > LADDER[0] and bool(following) and not fit.parts
+                       and not ready)
+
+    levels, pdf = settle(fit, first, trials)
+    fithint.drop(hint)
+    if lay.helper is not None:  # where a hint may be taken
+        fithint.remember(fit, levels)
+    if hint is not None and levels == hint.levels and earlier:
+        ready[levels] = {name: earlier[name] for name in following}  # written at them
     if not any(levels):
-        return levels, first, task, None
+        return levels, first, task, ready.get(levels)
     lay.write(pdf)  # written while the formats that follow are made at these levels
     document, context = made[levels] if not fit.parts and levels in made \
         else fit.document(levels, task.context)  # a packet's is composed (not a trial's)

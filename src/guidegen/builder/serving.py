@@ -87,6 +87,8 @@ def _serve(connection: Connection, parent: int, memory_limit: int,
             return
         if kind == "twin":
             connection, spare = _forked(connection, spare, held)
+            with suppress(Exception):  # speed tricks: never an error
+                renderer.idle(_waiting(connection))  # each, until its next message
             continue
         try:
             os.chdir(cwd)  # error messages name files relative to the caller's folder

@@ -86,6 +86,10 @@ kept their bytes. docs/development.md keeps the measurements' history.
   its PDF as soon as it has sent its pages, unless a message waits, and the write is
   answered at once (the default guide's critical path 867 -> 820 ms, medians 963 -> 921:
   ``bench/critical.py``, load 4.7; the same bytes).
+* **The fit hint** (:mod:`guidegen.builder.fithint`): the level a guide settled at last
+  time, kept in the cache folder, is laid out by the helper's twin beside the first
+  layout, and the DOCX written at it straight away; the fitter takes it if its first try
+  is that level (what it buys is measured there).
 
 Any failure of a trick falls back to the plain way, so the worst case is the usual speed.
 The compiled declarations and code are loaded only from a file this user alone can
