@@ -460,7 +460,8 @@ def test_a_build_with_a_project_file_from_elsewhere_keeps_its_caches_in_the_proj
     assert list(elsewhere.iterdir()) == []
     assert sorted(path.name.split("-")[0] for path in
                   (project / ".guidegen-cache").iterdir()) == [
-        "compiled", "fit", "stylesheets", "templates", "weasyprint"]  # fit: fithint's
+        "compiled", "fit", "reference", "reference", "stylesheets", "templates",
+        "weasyprint"]  # fit: builder/fithint's; reference: the DOCX's, at two levels
 
 def test_a_bug_in_the_pdf_helper_is_an_internal_error_as_in_one_process(project, cli,
                                                                           monkeypatch):

@@ -8,6 +8,8 @@ neither importing the other. ``GUIDEGEN_CACHE_DIR`` names another folder.
 from __future__ import annotations
 
 import os
+import stat
+import tempfile
 from contextlib import suppress
 from pathlib import Path
 
@@ -44,3 +46,35 @@ def cache_folder() -> Path:
         if os.path.lexists(folder / "guidegen.yaml"):
             return folder / CACHE_NAME
     return here / CACHE_NAME
+
+
+def trusted(path: Path, kind: int = stat.S_IFREG) -> bool:
+    """Return whether ``path`` is a file (or ``kind``) only this user could have written."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return (stat.S_IFMT(info.st_mode) == kind and info.st_uid == os.getuid()
+            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+
+
+def keep(path: Path, data: bytes) -> bool:
+    """Write ``data`` to the cache file ``path`` whole or not at all; return whether it was.
+
+    Its folder is made for this user alone, and written only if only this user can.
+    """
+    folder = path.parent
+    with suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not trusted(folder, stat.S_IFDIR):
+            return False
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=folder)
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+            os.replace(temporary, path)
+            return True
+        finally:
+            with suppress(OSError):
+                os.unlink(temporary)
+    return False

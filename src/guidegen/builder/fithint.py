@@ -30,16 +30,13 @@ of 1772. It needs a free core: the twin's layout competes with the DOCX.
 from __future__ import annotations
 
 import json
-import os
 import re
-import stat
-import tempfile
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from ..caches import cache_folder
+from ..caches import cache_folder, keep, trusted
 from ..errors import GuidegenError
 from ..renderers import RENDERERS
 from .fitting import LADDER
@@ -107,19 +104,8 @@ def remember(fit: Fit, levels: Levels) -> None:
         return
     hints.pop(fit.hint, None)
     hints[fit.hint] = levels
-    kept = list(hints.items())[-_KEEP:]
-    with suppress(OSError):
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not _trusted(folder, stat.S_IFDIR):
-            return
-        handle, temporary = tempfile.mkstemp(prefix=".fit-hints-", dir=folder)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                json.dump({key: list(value) for key, value in kept}, file)
-            os.replace(temporary, folder / HINT_FILE)
-        finally:
-            with suppress(OSError):
-                os.unlink(temporary)
+    kept = {key: list(value) for key, value in list(hints.items())[-_KEEP:]}
+    keep(folder / HINT_FILE, json.dumps(kept).encode())
 
 
 def fork_twin(task: Task, helper: PdfHelper) -> Levels | None:
@@ -170,16 +156,9 @@ def drop(hint: Hinted | None) -> None:
             hint.twin.result()  # its error, read
 
 
-def _trusted(path: Path, kind: int = stat.S_IFREG) -> bool:
-    """Return whether ``path`` is a file (or ``kind``) only this user could have written."""
-    from ..renderers.speed.kept import trusted
-
-    return trusted(path, kind)
-
-
 def _read(path: Path) -> dict[str, Levels]:
     """Return the hints kept in ``path``: none if it is not ours, too big or not all hints."""
-    if not _trusted(path):
+    if not trusted(path):
         return {}
     try:
         with path.open("rb") as file:

@@ -105,18 +105,24 @@ def generated_reference(key: str, styles: Styles, language: Language) -> bytes:
     """Return the generated reference document of ``styles`` (whose digest is ``key``).
 
     Made once per style sheet, theme and language (``key``: equal keys, equal styles),
-    whichever build, page fitting level or worker asks.
+    whichever build, page fitting level or worker asks, and kept in the cache folder for
+    the next process (:mod:`guidegen.renderers.speed.references`).
     """
     found = _MADE.get((key, language))
     if found is None:
-        document = docx.Document()
-        apply_styles(document, styles, language)
-        oxml.clear_body(document)
-        stream = io.BytesIO()
-        document.save(stream)
+        from ..speed.references import kept_reference
+
+        def make() -> bytes:
+            document = docx.Document()
+            apply_styles(document, styles, language)
+            oxml.clear_body(document)
+            stream = io.BytesIO()
+            document.save(stream)
+            return stream.getvalue()
+
         if len(_MADE) >= _KEEP:
             _MADE.pop(next(iter(_MADE)))
-        found = _MADE[(key, language)] = stream.getvalue()
+        found = _MADE[(key, language)] = kept_reference((key, repr(language)), make)
     return found
 
 

@@ -252,7 +252,7 @@ def _read_laid(path: Path) -> list[Laid]:
     it is one rule a build takes apart (:func:`_rules`: no ``@import``, ``url(``, escape),
     where a stylesheet of :data:`_SHEETS_MAX` could have it.
     """
-    from .kept import trusted
+    from ...caches import trusted
 
     if not trusted(path):
         return []
@@ -282,7 +282,7 @@ def save_laid(folder: Path) -> None:
     import stat
     import tempfile
 
-    from .kept import trusted
+    from ...caches import trusted
 
     with _LOCK:
         laid = list(_LAID)

@@ -20,7 +20,10 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from ...caches import cache_folder  # the project's, where these are kept
+from ...caches import (
+    cache_folder,  # the project's, where these are kept
+    trusted,  # a file only this user could have written
+)
 
 _CODE: dict[str, types.CodeType] = {}  # code compiled from source text, by mode and text
 # a pattern's compiled form (flags, the engine's code, groups, named groups), by its
@@ -28,16 +31,6 @@ _CODE: dict[str, types.CodeType] = {}  # code compiled from source text, by mode
 _REGEX: dict[tuple[str, int, str | bytes], tuple[int, list[int], int, dict[str, int]]] = {}
 _SAVED = [0, 0]  # how many of each the cache file holds
 _KEEP_REGEX = 4_000  # patterns kept at most (those built from a guide's text vary)
-
-
-def trusted(path: Path, kind: int = stat.S_IFREG) -> bool:
-    """Return whether ``path`` is a file (or ``kind``) only this user could have written."""
-    try:
-        info = path.lstat()
-    except OSError:
-        return False
-    return (stat.S_IFMT(info.st_mode) == kind and info.st_uid == os.getuid()
-            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 
 def _code_file() -> Path:
