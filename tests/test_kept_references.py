@@ -98,12 +98,17 @@ def test_a_reference_document_someone_else_could_write_is_not_read(fresh, monkey
 
 def test_what_writes_a_reference_document_is_in_its_key(tmp_path):
     # the code by each source file's size and modification time, as Python's bytecode
-    for name in ("renderers/docx/oxml/styles.py", "theme/resolve.py", "layout/guide.py"):
+    # and the languages' (which scripts are East Asian picks the fonts the styles name)
+    for name in ("renderers/docx/oxml/styles.py", "theme/resolve.py", "layout/guide.py",
+                 "common/language.py", "common/paper.py"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("pass\n")
     code = references._code(tmp_path)
     assert "renderers/docx/oxml/styles.py" in code and "theme/resolve.py" in code
-    assert "layout" not in code
+    assert "layout" not in code and "common/paper.py" not in code
+    os.utime(tmp_path / "common/language.py", ns=(1, 1))
+    assert references._code(tmp_path) != code
+    code = references._code(tmp_path)
     os.utime(tmp_path / "theme/resolve.py", ns=(1, 1))
     assert references._code(tmp_path) != code
     code = references._code(tmp_path)

@@ -7,10 +7,11 @@ a fitted guide, in the main process beside the PDF's layouts, once per process. 
 depend only on the style sheet and theme (their digest), the language, python-docx and
 the code that writes them, so they are kept in the cache folder
 (``reference-HASH.docx``), the hash taken over all of these: the code by the size and
-modification time of every source file of the Word writer and of the theme (as Python's
-own bytecode cache does). A file is taken only if this user alone could write it, it is
-at most :data:`_MAX_BYTES` and a zip whose every part reads back (its CRCs) with the
-styles part in it; else it is made again and rewritten. The last :data:`_KEEP` are kept.
+modification time of every source file of the Word writer, of the theme and of the
+languages (as Python's own bytecode cache does). A file is taken only if this user
+alone could write it, it is at most :data:`_MAX_BYTES` and a zip whose every part reads
+back (its CRCs) with the styles part in it; else it is made again and rewritten. The
+last :data:`_KEEP` are kept.
 
 Measured: making the default guide's reference document 90-146 ms of CPU (load 4.7;
 levels 0, 0.75, 0.5), reading it back under 2 ms; the outputs are the same bytes.
@@ -31,7 +32,9 @@ _PREFIX, _SUFFIX = "reference-", ".docx"
 _MAX_BYTES = 1 << 20  # a generated reference document takes about 40 kB
 _KEEP = 16  # reference documents kept in the cache folder, the latest
 _STYLES_PART = "word/styles.xml"
-_WRITERS = ("renderers/docx", "theme")  # the source folders whose code writes them
+# the source folders and files whose code writes them: the Word writer, the theme, and
+# the language's (which scripts are East Asian: the fonts the styles name)
+_WRITERS = ("renderers/docx", "theme", "common/language.py")
 
 
 def kept_reference(parts: Sequence[str], make: Callable[[], bytes]) -> bytes:
@@ -67,8 +70,13 @@ def _key(parts: Sequence[str]) -> str:
 def _code(package: Path) -> str:
     """Return each source file of the writing code in ``package``: its name, size and time."""
     return "".join(f"{source.relative_to(package)}:{info.st_size}:{info.st_mtime_ns}\n"
-                   for folder in _WRITERS for source in sorted((package / folder).rglob("*.py"))
+                   for writer in _WRITERS for source in _sources(package / writer)
                    if (info := source.stat()))
+
+
+def _sources(path: Path) -> list[Path]:
+    """Return the source files at ``path``: the file itself, or those of the folder."""
+    return [path] if path.suffix == ".py" else sorted(path.rglob("*.py"))
 
 
 def _read(path: Path) -> bytes | None:
