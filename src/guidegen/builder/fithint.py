@@ -2,18 +2,21 @@
 
 A fitted guide is laid out twice on a cold build's critical path: its first layout says
 how full its pages are, then the fitter's first try (:mod:`.fitting`), most often the
-level kept, is laid out after it. The level a guide settles at hardly moves between
-its builds, so each build keeps it in the project's cache folder (:func:`remember`, in
+level kept, is laid out after it. The level a guide settles at hardly moves between its
+builds, so each build keeps it in the project's cache folder (:func:`remember`, in
 ``fit-hints.json``, by the guide's path and the settings' fingerprints: it outlives an
-edit of the guide). The next build reads it (:func:`hinted`) and, where the PDF helper
-can fork its twin, hands the twin the guide laid out at that level (:func:`start`),
-written ahead, beside the helper's first layout, while this process writes the DOCX at
-that level straight away (:func:`guidegen.builder.scheduler._render` moves it to
-another level where the fitter settles elsewhere). When the fitter's first try is that
-level, its pages are already there, or on their way (:class:`Hinted`); when it is not,
-the twin's answer is read and dropped, and the search goes on as without a hint. Either
-way the levels tried and kept, and so every byte of the outputs, are those of a build
-without the hint: a hint only says what to lay out early.
+edit of the guide): each build whose PDF the helper lays out, that is, of one document
+to render, a PDF and another format, more than one process (a build of several renders
+them in workers, without a helper: it keeps and reads no hint). The next build reads it
+(:func:`hinted`) and, where the PDF helper can fork its twin, hands the twin the guide
+laid out at that level (:func:`start`), written ahead, beside the helper's first layout,
+while this process writes the DOCX at that level straight away
+(:func:`guidegen.builder.scheduler._render` moves it to another level where the fitter
+settles elsewhere). When the fitter's first try is that level, its pages are already
+there, or on their way (:class:`Hinted`); when it is not, the twin's answer is read and
+dropped, and the search goes on as without a hint. Either way the levels tried and kept,
+and so every byte of the outputs, are those of a build without the hint: a hint only
+says what to lay out early.
 
 The file is not trusted beyond who wrote it (a project may come with its cache folder):
 read only if this user alone could write it, at most :data:`_MAX_BYTES`, every entry a
