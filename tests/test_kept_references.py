@@ -14,11 +14,14 @@ import zipfile
 import pytest
 
 import guidegen
+from guidegen import caches
+from guidegen.builder import fithint
 from guidegen.common.language import Language
 from guidegen.renderers.docx import styles as word_styles
 from guidegen.renderers.speed import references
 
 from .conftest import DEFAULT_GUIDE, JOBS_1
+from .test_fit_hint import fit as hint_fit
 
 ENGLISH = Language.of("en")
 
@@ -127,3 +130,18 @@ def test_a_docx_from_a_kept_reference_document_has_the_same_bytes(fresh, monkeyp
     monkeypatch.setattr(word_styles, "_MADE", {})
     monkeypatch.setattr(word_styles, "apply_styles", None)  # not called: read back
     assert guidegen.render(guide, ["docx"], JOBS_1)["docx"].data == made
+
+
+def test_where_files_have_no_owner_nothing_is_kept_or_read_and_the_docx_is_made(
+        fresh, monkeypatch):
+    # Windows has no os.getuid: the build takes its slower way, and does not fail
+    made = reference()
+    (path,) = kept(fresh)
+    monkeypatch.delattr(os, "getuid")
+    assert not caches.trusted(path) and not caches.keep(fresh / "other", b"x")
+    assert not (fresh / "other").exists()
+    monkeypatch.setattr(word_styles, "_MADE", {})
+    path.unlink()
+    assert parts(reference()) == parts(made) and not kept(fresh)
+    fithint.remember(hint_fit(), (0.75,))
+    assert not (fresh / fithint.HINT_FILE).exists() and fithint.hinted(hint_fit()) is None

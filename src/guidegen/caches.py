@@ -49,12 +49,20 @@ def cache_folder() -> Path:
 
 
 def trusted(path: Path, kind: int = stat.S_IFREG) -> bool:
-    """Return whether ``path`` is a file (or ``kind``) only this user could have written."""
+    """Return whether ``path`` is a file (or ``kind``) only this user could have written.
+
+    Never where files have no owner to compare (Windows has no ``os.getuid``): there the
+    caches that need this (fit hints, kept reference documents) are neither read nor
+    written, and a build takes its slower way to the same bytes.
+    """
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:
+        return False
     try:
         info = path.lstat()
     except OSError:
         return False
-    return (stat.S_IFMT(info.st_mode) == kind and info.st_uid == os.getuid()
+    return (stat.S_IFMT(info.st_mode) == kind and info.st_uid == getuid()
             and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 
