@@ -12,7 +12,7 @@ import os
 import signal
 import time
 from contextlib import suppress
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 
 from .. import system
 from ..errors import GuidegenError, RenderError
@@ -67,6 +67,15 @@ def _become_child(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to report
 
 
+def _out_of_memory() -> NoReturn:
+    """End this helper at once, quietly: a message it cannot even read or answer.
+
+    The caller then says the helper stopped, naming ``--memory-limit``; without this,
+    multiprocessing would print the MemoryError's traceback over that message.
+    """
+    os._exit(1)
+
+
 def _serve(connection: Connection, parent: int, memory_limit: int,
            language: Language | None, spare: Connection | None = None) -> None:
     """Run in the helper: warm its renderer up, then lay out each document that arrives."""
@@ -85,6 +94,8 @@ def _serve(connection: Connection, parent: int, memory_limit: int,
             cwd, kind, layout, time_limit, (token, keep, ahead) = connection.recv()
         except (EOFError, OSError):
             return
+        except MemoryError:
+            _out_of_memory()
         if kind == "twin":
             connection, spare = _forked(connection, spare, held)
             with suppress(Exception):  # speed tricks: never an error
@@ -104,6 +115,8 @@ def _serve(connection: Connection, parent: int, memory_limit: int,
             connection.send(reply)
         except (OSError, ValueError):
             return
+        except MemoryError:  # even the answer would not fit (--memory-limit)
+            _out_of_memory()
         if ahead and reply[0] == "pages":
             _write_ahead(connection, held, token, f"laying out the {renderer.name.upper()}")
         with suppress(Exception):  # speed tricks: never an error
