@@ -396,6 +396,21 @@ def test_manifest_lists_every_file_with_its_hash(built):
                                      "source_sha256": source}
 
 
+def with_guides(folder: Path, guides: str = "[guides/minimal.yaml]") -> Path:
+    """Return the example packet of ``folder`` naming ``guides`` (YAML) instead of its own.
+
+    The default, one small uncontrolled guide (build with ``allow_draft``), is for the
+    tests of what a roster's build does with its files, not of the guides' pages: a
+    recipient's packet of it is laid out in a fifth of the example's CPU time.
+    """
+    shutil.copy(ROOT / "tests" / "data" / "minimal.yaml", folder / "packets" / "guides")
+    packet = folder / "packets" / "new-starter.yaml"
+    text = packet.read_text(encoding="utf-8")
+    packet.write_text(text[:text.index("guides:  ")] + f"guides: {guides}\n" +
+                      text[text.index("right_hand_start:"):], "utf-8")
+    return packet
+
+
 def write_roster(folder: Path, rows: str, name: str = "hires.csv") -> Path:
     path = folder / name
     path.write_text(ROSTER_HEADER + rows, encoding="utf-8")
@@ -511,11 +526,12 @@ def test_shards_build_slices_with_their_own_manifests(tmp_path, cli, monkeypatch
 def test_a_killed_roster_build_leaves_complete_files_and_the_next_run_finishes(tmp_path, cli,
                                                                              monkeypatch):
     folder = copy_project(tmp_path)
+    with_guides(folder)  # what is tested is the roster's files, not the guides' pages
     # five: the kill point needs four (two batches of two), the next run one more
     rows = "".join(f"Ann{n},Lee,QC Analyst,Cork,,2026-12-{n + 1:02d}\n" for n in range(5))
     write_roster(folder, rows)
     command = [sys.executable, "-m", "guidegen", "build", "packets/new-starter.yaml",
-               "--roster", "hires.csv", "--jobs", "1"]
+               "--roster", "hires.csv", "--jobs", "1", "--allow-draft"]
     out = folder / "output" / "new-starter"
     # killed once the second batch of two recipients is written (see guidegen.testhook)
     killed = subprocess.run(command, cwd=folder, capture_output=True,

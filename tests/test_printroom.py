@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from .conftest import hooked
 from .readers import pdf_pages, pdf_text
 from .test_curricula import with_curricula
-from .test_packets import copy_project, outline, write_roster
+from .test_packets import copy_project, outline, with_guides, write_roster
 
 ROWS = ("Amara,Okafor,QC Analyst,Dublin,,2026-12-01\n"
         "Jonas,Müller,Process Engineer,Basel,,2026-12-01\n"
@@ -77,11 +77,13 @@ def test_the_print_room_file_pads_each_packet_and_bookmarks_each_recipient(
 def test_a_killed_roster_build_makes_its_print_room_file_when_it_finishes(tmp_path, cli,
                                                                          monkeypatch):
     folder = copy_project(tmp_path)
+    with_guides(folder)  # what is tested is the roster's files, not the guides' pages
     # three: the kill point needs two (one batch), the next run one more
     write_roster(folder, "".join(f"Ann{n},Lee,QC Analyst,Cork,,2026-12-{n + 1:02d}\n"
                                  for n in range(3)))
     command = [sys.executable, "-m", "guidegen", "build", "packets/new-starter.yaml",
-               "--roster", "hires.csv", "--jobs", "1", "-f", "pdf", "--print-room"]
+               "--roster", "hires.csv", "--jobs", "1", "-f", "pdf", "--print-room",
+               "--allow-draft"]
     out = folder / "output" / "new-starter"
     killed = subprocess.run(command, cwd=folder, capture_output=True,
                             env=hooked("after-commit:1=kill"))
