@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -147,24 +148,53 @@ def kept_hint(cache: Path) -> tuple[str, tuple[float, ...]]:
     return key, tuple(levels)
 
 
+EPOCH = "1700000000"
+
+
 @pytest.fixture
 def epoch(monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+class Unhinted(NamedTuple):
+    """A build of the default guide with no hint: its outputs, the hint it kept, what it
+    laid out (``made``, ``layouts``: see :class:`Counted`) and how often it moved the DOCX."""
+
+    outputs: dict[str, bytes]
+    key: str
+    levels: tuple[float, ...]
+    made: list[tuple[float, ...]]
+    layouts: list[int]
+    moved: int
+
+
+@pytest.fixture(scope="module")
+def unhinted(tmp_path_factory: pytest.TempPathFactory) -> Unhinted:
+    """Return the default guide built once with an empty cache, for the tests that plant
+    a hint beside it (each plants its own in a cache of its own)."""
+    folder = tmp_path_factory.mktemp("unhinted")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        counted = Counted(monkeypatch)
+        outputs = counted.build(DEFAULT_GUIDE, folder / "fresh", folder / "alone", monkeypatch)
+        key, levels = kept_hint(folder / "fresh")
+        return Unhinted(outputs, key, levels, list(counted.made), counted.layouts,
+                        counted.moved)
 
 
 def test_the_twin_lays_out_the_hinted_level_beside_the_first_layout(
-        tmp_path, monkeypatch, epoch):
+        tmp_path, monkeypatch, epoch, unhinted):
     # the default guide is fitted (three pages to two) at the level its fit model
     # predicts: a build without a hint lays that level out after its first layout, in
     # the helper, and moves the DOCX to it; with the hint its previous build kept, the
     # twin lays it out beside the first layout and the DOCX is written at it straight
     # away: no layout more, none after the first, the same bytes
-    counted, twin = Counted(monkeypatch), _may_twin()
-    alone = counted.build(DEFAULT_GUIDE, tmp_path / "fresh", tmp_path / "alone", monkeypatch)
-    key, levels = kept_hint(tmp_path / "fresh")
-    assert levels[0] in LADDER and counted.made == [levels] and counted.moved == 1
+    twin = _may_twin()
+    alone, key, levels = unhinted.outputs, unhinted.key, unhinted.levels
+    assert levels[0] in LADDER and unhinted.made == [levels] and unhinted.moved == 1
     if twin:  # its first layout, then that level's, both the helper's
-        assert len(counted.layouts) == 2 and len(set(counted.layouts)) == 1
+        assert len(unhinted.layouts) == 2 and len(set(unhinted.layouts)) == 1
+    counted = Counted(monkeypatch)
     plant(tmp_path / "hinted", json.dumps({key: list(levels)}))
     hinted = counted.build(DEFAULT_GUIDE, tmp_path / "hinted", tmp_path / "out", monkeypatch)
     assert hinted == alone and counted.made == [levels]  # made once, laid out once
@@ -178,13 +208,12 @@ def test_the_twin_lays_out_the_hinted_level_beside_the_first_layout(
 
 @pytest.mark.parametrize("wrong", [0.25, 1.0, 1.5, LADDER[-1]])
 def test_a_wrong_hint_is_dropped_and_the_outputs_keep_their_bytes(
-        tmp_path, monkeypatch, epoch, wrong):
+        tmp_path, monkeypatch, epoch, unhinted, wrong):
     # a level below the one the guide settles at, above it, past a small tightening
     # (another type size: the DOCX is written again), the tightest: laid out by the
     # twin, dropped, and the search goes on as without a hint; the hint is put right
     counted = Counted(monkeypatch)
-    alone = counted.build(DEFAULT_GUIDE, tmp_path / "fresh", tmp_path / "alone", monkeypatch)
-    key, levels = kept_hint(tmp_path / "fresh")
+    alone, key, levels = unhinted.outputs, unhinted.key, unhinted.levels
     assert wrong != levels[0]
     plant(tmp_path / "hinted", json.dumps({key: [wrong]}))
     hinted = counted.build(DEFAULT_GUIDE, tmp_path / "hinted", tmp_path / "out", monkeypatch)
