@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import subprocess
@@ -28,6 +29,7 @@ def test_the_pdf_helper_process_gives_the_same_bytes_as_one_process():
 
 
 def test_the_helper_is_reused_by_later_builds_in_the_same_program(project):
+    with_a_small_guide(project)
     guidegen.build(options=guidegen.BuildOptions(jobs=2, jobs_over_cpus=True, force=True))
     first = PdfHelper.get().process.pid
     guidegen.build(options=guidegen.BuildOptions(jobs=2, jobs_over_cpus=True, force=True))
@@ -114,9 +116,22 @@ def test_the_pdf_helpers_code_needs_neither_the_content_model_nor_jinja():
     assert result.stdout.strip() == "[]"
 
 
+def with_a_small_guide(project: Path) -> Path:
+    """Return ``project`` with the minimal guide in place of the default one.
+
+    The tests of when the helper is forked run whole builds as the command line does
+    (a new process each); what they check is which process forks when, not the layout,
+    so the guide they build is the smallest (one layout, one page).
+    """
+    (project / "content" / DEFAULT_GUIDE.name).unlink()
+    (project / "content" / "minimal.yaml").write_bytes((DATA / "minimal.yaml").read_bytes())
+    return project
+
+
 def test_a_forced_build_forks_its_pdf_helper_before_it_imports_the_build(project):
     # with --force every output renders: the helper's WeasyPrint import may start before
     # the build's machinery, YAML and the content model are imported (and overlap them)
+    with_a_small_guide(project)
     import subprocess
     import sys
 
@@ -160,6 +175,7 @@ def test_the_command_line_forks_the_helper_of_a_forced_build_before_click(projec
     # guidegen build --force: the helper is forked before click, YAML and the project
     # file are read (its wait, making what its first layout needs, starts sooner), and
     # the build keeps that one helper
+    with_a_small_guide(project)
     import os
 
     seen, pids, running = forked_first("-q", "build", "--force")
@@ -179,6 +195,7 @@ def test_a_build_into_an_output_folder_without_state_forks_its_helper_first(proj
     # a first guidegen build (no --force) into a fresh output folder is as cold as a
     # forced one: forked before click, YAML and the project file; a second one, up to
     # date (the state file is there), forks nothing at all
+    with_a_small_guide(project)
     import os
 
     from guidegen.builder.state import STATE_FILE
@@ -205,6 +222,7 @@ def test_a_build_into_an_output_folder_without_state_forks_its_helper_first(proj
 def test_a_helper_forked_first_is_stopped_if_the_project_wants_none(project):
     # the project file asks for one process: the helper forked on the command line's
     # guess is stopped once the options are read, and the build renders here
+    with_a_small_guide(project)
     (project / "guidegen.yaml").write_text("jobs: 1\n", encoding="utf-8")
     import os
 
@@ -212,7 +230,7 @@ def test_a_helper_forked_first_is_stopped_if_the_project_wants_none(project):
     assert not running
     if len(os.sched_getaffinity(0)) > 1:  # forked first (one CPU: none at all)
         assert seen == [[]] and len(pids) == 1
-    assert (project / "output" / "cmo-cdmo-cro.pdf").stat().st_size > 10_000
+    assert (project / "output" / "minimal.pdf").stat().st_size > 10_000
 
 
 def weasyprint_in_a_fresh_process(cache: str) -> dict:
@@ -519,6 +537,15 @@ def test_an_import_of_weasyprint_stopped_halfway_leaves_nothing_half_imported(tm
     assert done.stdout.split() == ["stopped", "True"], done.stderr
 
 
+@functools.cache
+def alone(path: Path) -> dict:
+    """Return the PDF and DOCX of the guide at ``path`` rendered in this process alone.
+
+    What the helper's outputs are compared with; made once for the tests that compare.
+    """
+    return guidegen.render(guidegen.load(path), ["pdf", "docx"], JOBS_1)
+
+
 def rendered_by_a_new_helper(path):
     """Return the guide at ``path`` and its PDF and DOCX, laid out by a helper forked now.
 
@@ -564,10 +591,9 @@ def test_the_docx_is_finished_while_the_helper_writes_the_pdf(monkeypatch, path,
 
     monkeypatch.setattr(engine, "glyph_misses", after_the_docx)
     monkeypatch.setattr(oxml, "save_reproducibly", saved)
-    guide, helped = rendered_by_a_new_helper(path)
+    _, helped = rendered_by_a_new_helper(path)
     monkeypatch.undo()
-    alone = guidegen.render(guide, ["pdf", "docx"], JOBS_1)
-    assert helped["docx"].data == alone["docx"].data and helped["pdf"].pages == pages
+    assert helped["docx"].data == alone(path)["docx"].data and helped["pdf"].pages == pages
 
 
 @pytest.mark.parametrize(("path", "layouts", "pages", "processes"), [
@@ -613,14 +639,13 @@ def test_a_fitted_guide_is_tried_side_by_side_and_only_its_pdf_is_written(
 
     monkeypatch.setattr(pdf, "laid_pages", counted_lay_out)  # each layout asked for
     monkeypatch.setattr(engine.Laid, "write_pdf", counted_write)
-    guide, helped = rendered_by_a_new_helper(path)
+    _, helped = rendered_by_a_new_helper(path)
     monkeypatch.undo()
     laid = [pid for pid in pids if pid]
     assert len(laid) >= layouts and writes.value == 1
     assert len(set(laid[1:3])) == (processes if _may_twin() else 1)  # side by side
-    alone = guidegen.render(guide, ["pdf", "docx"], JOBS_1)
-    assert helped["pdf"].data == alone["pdf"].data and helped["pdf"].pages == pages
-    assert helped["docx"].data == alone["docx"].data
+    assert helped["pdf"].data == alone(path)["pdf"].data and helped["pdf"].pages == pages
+    assert helped["docx"].data == alone(path)["docx"].data
 
 
 def test_a_try_that_fails_beside_another_leaves_no_answer_behind(monkeypatch):
@@ -652,9 +677,8 @@ def test_a_try_that_fails_beside_another_leaves_no_answer_behind(monkeypatch):
     finally:
         PdfHelper._running.stop()  # not to be reused by later tests with the patch in it
     monkeypatch.undo()
-    alone = guidegen.render(guide, ["pdf", "docx"], JOBS_1)
-    assert again["pdf"].data == alone["pdf"].data
-    assert again["docx"].data == alone["docx"].data
+    assert again["pdf"].data == alone(DATA / "qa-qc-one-page.yaml")["pdf"].data
+    assert again["docx"].data == alone(DATA / "qa-qc-one-page.yaml")["docx"].data
 
 
 def test_in_one_process_a_fitted_guide_writes_only_the_pdf_kept(monkeypatch):
