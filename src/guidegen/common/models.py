@@ -31,20 +31,9 @@ EXPECTED: dict[str, str] = {}
 
 
 class Model(BaseModel):
-    """Base of every model class: immutable, and unknown keys are errors.
+    """Base of every model class: immutable, and unknown keys are errors."""
 
-    A speed trick, owned here: each class's validator and serializer are built when the
-    class is first used (``defer_build``), not as its module is imported. A build
-    validates each file by its top model, whose validator holds the models inside it:
-    the default guide's build uses 7 of the 37 classes on their own, and the other 30
-    were built on every start for nothing. Importing the model modules 20 -> 13 ms of
-    CPU (content), 20 -> 9 (labels), 17 -> 10 (styles), 9 -> 5 (theme), load 8; the
-    build's hand-off to the PDF helper 418 -> 412 ms (medians 458 -> 442; 9 builds each
-    in turns, load 10.8). The validators are the same: the same schema, built later.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True,
-                              defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
 
 def matching(pattern: str, expected: str, max_length: int | None = None) -> StringConstraints:
