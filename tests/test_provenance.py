@@ -46,26 +46,34 @@ def test_an_archival_pdf_carries_its_yaml_source_and_gives_it_back(tmp_path, cli
     assert (tmp_path / "back" / "gueltig.yaml").read_bytes() == GERMAN.read_bytes()
     result = cli("extract", str(output.path), "-o", str(tmp_path / "back"))
     assert result.exit_code != 0 and "exists; --force replaces it" in result.output
-    # a PDF of another variant carries none
+    # a PDF of another variant carries none (of whatever guide: the smallest)
     plain = BuildOptions(out=tmp_path / "ua", formats=("pdf",), force=True)
-    (tagged,) = guidegen.build([str(guide)], plain)
+    (tagged,) = guidegen.build([str(DATA / "minimal.yaml")], plain)
     assert sources(tagged.path) == {}
     result = cli("extract", str(tagged.path), "-o", str(tmp_path / "none"))
     assert result.exit_code != 0 and "carries no sources" in result.output
 
 
 def test_an_archival_packet_carries_the_packet_file_and_its_guides(tmp_path):
+    # the example packet naming two small guides, one by its name in content/, one by
+    # its path from the packet file (the example's three guides: three times the layout)
     project = tmp_path / "project"
     shutil.copytree(ROOT / "packets", project / "packets")
-    shutil.copytree(ROOT / "content", project / "content")
+    (project / "content").mkdir()
+    shutil.copy(DATA / "minimal.yaml", project / "content")
+    shutil.copy(DATA / "qa-qc-one-page.yaml", project / "packets" / "guides")
     packet = project / "packets" / "new-starter.yaml"
+    text = packet.read_text(encoding="utf-8")
+    packet.write_text(text[:text.index("guides:  ")] + "guides:\n  - minimal\n"
+                      "  - guides/qa-qc-one-page.yaml\n" + text[text.index("right_hand_start:"):],
+                      encoding="utf-8")
     options = BuildOptions(out=project / "out", content=project / "content",
                            formats=("pdf",), pdf_variant="a-3b", force=True,
-                           root=project)
+                           root=project, allow_draft=True)
     (output,) = [o for o in guidegen.build([str(packet)], options) if o.format == "pdf"]
     found = sources(output.path)
     assert found["new-starter.yaml"] == packet.read_bytes()
-    assert len(found) >= 2  # and every guide it holds
+    assert sorted(found) == ["minimal.yaml", "new-starter.yaml", "qa-qc-one-page.yaml"]
     for name, data in found.items():
         if name != "new-starter.yaml":
             assert data in {p.read_bytes() for p in project.rglob(name)}
