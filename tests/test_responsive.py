@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
+
 import pytest
 from PIL import Image
 
@@ -20,10 +23,25 @@ def pages(tmp_path_factory):
     return out
 
 
+@pytest.fixture(scope="module")
+def probed(pages, tmp_path_factory) -> Callable[[str, int], dict]:
+    """Return a function giving the probe's findings for a guide of ``pages`` laid out
+    ``width`` px wide: one chromium run for each guide and width, whichever tests read it."""
+    found: dict[tuple[str, int], dict] = {}
+
+    def probe(stem: str, width: int) -> dict:
+        if (stem, width) not in found:
+            found[stem, width] = chromium_probe(pages / f"{stem}.html", width,
+                                                tmp_path_factory.mktemp("profile"))
+        return copy.deepcopy(found[stem, width])
+
+    return probe
+
+
 @pytest.mark.parametrize("width", [390, 1200])
 @pytest.mark.parametrize("stem", ["acht-dienstleister", "excipients", "cmo-cdmo-cro"])
-def test_no_word_breaks_and_the_page_never_scrolls_sideways(pages, tmp_path, stem, width):
-    probe = chromium_probe(pages / f"{stem}.html", width, tmp_path / "profile")
+def test_no_word_breaks_and_the_page_never_scrolls_sideways(probed, stem, width):
+    probe = probed(stem, width)
     assert probe["broken"] == []
     assert probe["pageScrolls"] is False
     # the matrix's criteria column; the control block's approvals and history have none
@@ -32,17 +50,16 @@ def test_no_word_breaks_and_the_page_never_scrolls_sideways(pages, tmp_path, ste
     assert len(sticky) > 1
 
 
-def test_a_wide_matrix_scrolls_in_its_own_box_on_a_phone_only(pages, tmp_path):
-    html = pages / "acht-dienstleister.html"
-    assert chromium_probe(html, 390, tmp_path / "a")["boxes"][0]["scrolls"] is True
-    assert chromium_probe(html, 1200, tmp_path / "b")["boxes"][0]["scrolls"] is False
+def test_a_wide_matrix_scrolls_in_its_own_box_on_a_phone_only(probed):
+    assert probed("acht-dienstleister", 390)["boxes"][0]["scrolls"] is True
+    assert probed("acht-dienstleister", 1200)["boxes"][0]["scrolls"] is False
 
 
 @pytest.mark.parametrize("stem", ["acht-dienstleister", "cmo-cdmo-cro"])
-def test_the_criteria_column_takes_at_most_40_per_cent_of_a_phone(pages, tmp_path, stem):
+def test_the_criteria_column_takes_at_most_40_per_cent_of_a_phone(probed, stem):
     # its longest German compound ("Qualitätssicherungsvereinbarung") took 300 of 390 px;
     # it is hyphenated to fit instead (and no word breaks without a hyphen: above)
-    probe = chromium_probe(pages / f"{stem}.html", 390, tmp_path / "profile")
+    probe = probed(stem, 390)
     assert all(0.1 < box["criteria"] <= 0.40 for box in probe["boxes"]), probe["boxes"]
     assert probe["broken"] == []
 
