@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from pypdf import PdfReader
 
 import guidegen
 
+from .conftest import DATA
 from .readers import libreoffice_pdfs, normalize, pdf_page_texts, pdf_pages, pdf_text
 from .test_packets import (
     ROSTER_HEADER,
@@ -21,15 +23,16 @@ from .test_packets import (
     copy_project,
     outline,
     pdf_options,
+    with_guides,
     write_roster,
 )
 
-TITLES = {"cmo": "CMO vs CDMO vs CRO: A Comprehensive Guide",
+TITLES = {"alpha": "Alpha vs Beta",
           "qa": "QA vs QC: Quality Assurance and Quality Control",
           "gmp": "GMP vs GCP vs GLP: The Good Practices"}
 # three roles, three curricula: everyone gets the first guide
-CURRICULA = {"QC Analyst": ("cmo", "qa"), "Process Engineer": ("cmo",),
-             "Clinical Research Associate": ("cmo", "gmp")}
+CURRICULA = {"QC Analyst": ("alpha", "qa"), "Process Engineer": ("alpha",),
+             "Clinical Research Associate": ("alpha", "gmp")}
 ROWS = ("Amara,Okafor,QC Analyst,Dublin,,2026-12-01\n"
         "Jonas,Müller,Process Engineer,Basel,,2026-12-01\n"
         "Yuki,Tanaka,Clinical Research Associate,Tokyo,,2026-12-08\n")
@@ -39,9 +42,16 @@ MORE = ("Ann,Lee,qc  analyst,Cork,,2026-12-02\n"  # case and spaces aside
 
 
 def with_curricula(folder: Path, extra: str = "") -> Path:
-    """Return the example packet with its second and third guides for some roles."""
+    """Return the example packet with its second and third guides for some roles.
+
+    Its first guide, for everyone, is tests/data/minimal.yaml (uncontrolled: build with
+    ``allow_draft``), not the example's larger one: which guides a recipient gets is what
+    is tested, not their pages, and each build lays out and fits every curriculum's.
+    """
+    shutil.copy(DATA / "minimal.yaml", folder / "packets" / "guides")
     packet = folder / "packets" / "new-starter.yaml"
     packet.write_text(packet.read_text(encoding="utf-8").replace(
+        "  - cmo-cdmo-cro\n", "  - guides/minimal.yaml\n").replace(
         "  - guides/qa-vs-qc.yaml\n  - guide: guides/gmp-gcp-glp.yaml\n",
         "  - {guide: guides/qa-vs-qc.yaml, for: {role: [QC Analyst, QA Officer]}}\n"
         "  - guide: guides/gmp-gcp-glp.yaml\n"
@@ -59,9 +69,9 @@ def three(tmp_path_factory):
     packet = with_curricula(folder)
     calls = composed(pytest.MonkeyPatch())
     guidegen.build([packet], pdf_options(folder, "shared").replace(
-        roster=write_roster(folder, ROWS + MORE)))
+        roster=write_roster(folder, ROWS + MORE), allow_draft=True))
     guidegen.build([packet], pdf_options(folder, "whole").replace(
-        roster=write_roster(folder, ROWS, "alone.csv")))
+        roster=write_roster(folder, ROWS, "alone.csv"), allow_draft=True))
     return folder, list(calls)
 
 
@@ -104,7 +114,7 @@ def test_three_roles_get_three_packets_of_their_own_guides(three):
         assert (shared / f"{name}.pdf").read_bytes() == whole.read_bytes()
     lee = PdfReader(shared / "2026-12-02-Lee-Ann.pdf")
     assert [title for depth, title, _ in outline(lee) if depth == 2][1:3] == [
-        TITLES["cmo"], TITLES["qa"]]
+        TITLES["alpha"], TITLES["qa"]]
 
 
 def test_a_guides_column_picks_guides_and_bad_cells_are_located(tmp_path, cli, monkeypatch):
@@ -114,26 +124,28 @@ def test_a_guides_column_picks_guides_and_bad_cells_are_located(tmp_path, cli, m
         "  optional: [manager]", "  optional: [manager, guides]"), encoding="utf-8")
     header = ROSTER_HEADER.strip() + ",Guides\n"
     (tmp_path / "hires.csv").write_text(
-        header + "Ann,Lee,QC Analyst,Cork,,2026-12-01,gmp-gcp-glp; CMO-CDMO-CRO\n"
+        header + "Ann,Lee,QC Analyst,Cork,,2026-12-01,gmp-gcp-glp; MINIMAL\n"
         "Bo,Ng,QC Analyst,Cork,,2026-12-01,\n"
         "Cy,Wu,QC Analyst,Cork,,2026-12-01,qa-vs-qc;gcp\n"
         "Ed,Yo,QC Analyst,Cork,,2026-12-01,;\n", encoding="utf-8")
-    result = cli("check", "packets/new-starter.yaml", "--roster", "hires.csv")
+    result = cli("check", "packets/new-starter.yaml", "--roster", "hires.csv",
+                 "--allow-draft")  # the first guide is uncontrolled
     assert result.exit_code == 1
     assert result.stderr.splitlines()[:2] == [
         "hires.csv:4:7: error: guides: no guide 'gcp' in the packet (its guides: "
-        "cmo-cdmo-cro, gmp-gcp-glp, qa-vs-qc; separate names with ';')",
+        "gmp-gcp-glp, minimal, qa-vs-qc; separate names with ';')",
         "hires.csv:5:1: error: Ed Yo: no guide of the packet is for this recipient (the "
         "guides cell names none)"]
     (tmp_path / "hires.csv").write_text(
-        header + "Ann,Lee,Warehouse Operator,Cork,,2026-12-01,gmp-gcp-glp; CMO-CDMO-CRO\n"
+        header + "Ann,Lee,Warehouse Operator,Cork,,2026-12-01,gmp-gcp-glp; MINIMAL\n"
         "Bo,Ng,QC Analyst,Cork,,2026-12-01,guides/qa-vs-qc.yaml\n"
         "Cy,Wu,QC Analyst,Cork,,2026-12-01,\n", encoding="utf-8")
-    result = cli("build", "packets/new-starter.yaml", "--roster", "hires.csv", "-f", "pdf")
+    result = cli("build", "packets/new-starter.yaml", "--roster", "hires.csv", "-f", "pdf",
+                 "--allow-draft")
     assert result.exit_code == 0, result.stderr
     folder = tmp_path / "output" / "new-starter"
-    for name, keys in (("Lee-Ann", ("cmo", "gmp")), ("Ng-Bo", ("qa",)),
-                       ("Wu-Cy", ("cmo", "qa"))):  # an empty cell: its role's guides
+    for name, keys in (("Lee-Ann", ("alpha", "gmp")), ("Ng-Bo", ("qa",)),
+                       ("Wu-Cy", ("alpha", "qa"))):  # an empty cell: its role's guides
         marks = outline(PdfReader(folder / f"2026-12-01-{name}.pdf"))
         assert [title for depth, title, _ in marks if depth == 2][1:-1] == [
             TITLES[key] for key in keys]
@@ -143,11 +155,12 @@ def test_a_recipient_no_guide_is_for_is_an_error_at_the_row(tmp_path, cli, monke
     monkeypatch.chdir(copy_project(tmp_path))
     packet = with_curricula(tmp_path)
     packet.write_text(packet.read_text(encoding="utf-8").replace(
-        "  - cmo-cdmo-cro\n", "  - {guide: cmo-cdmo-cro, for: {site: [Cork]}}\n"),
+        "  - guides/minimal.yaml\n", "  - {guide: guides/minimal.yaml, for: {site: [Cork]}}\n"),
         encoding="utf-8")
     write_roster(tmp_path, "Ann,Lee,QC Analyst,Cork,,2026-12-01\n"
                  "Bo,Ng,Warehouse Operator,Basel,,2026-12-01\n")
-    result = cli("check", "packets/new-starter.yaml", "--roster", "hires.csv")
+    result = cli("check", "packets/new-starter.yaml", "--roster", "hires.csv",
+                 "--allow-draft")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
         "hires.csv:3:1: error: Bo Ng: no guide of the packet is for this recipient (no "
@@ -159,7 +172,7 @@ def test_for_names_roster_fields(tmp_path, cli, monkeypatch):
     packet = with_curricula(tmp_path)
     packet.write_text(packet.read_text(encoding="utf-8").replace(
         "for: {role: [QC", "for: {department: [QC"), encoding="utf-8")
-    result = cli("check", "packets/new-starter.yaml")
+    result = cli("check", "packets/new-starter.yaml", "--allow-draft")
     assert result.exit_code == 1
     assert "packets/new-starter.yaml:24:" in result.stderr
     assert "'department' is not a roster column" in result.stderr
@@ -170,7 +183,8 @@ def test_a_guides_own_sheet_is_the_packets_page_in_the_pdf_and_in_libreoffice(tm
     # pages: the packet's control line, not the guide's (every footer numbers the packet's
     # pages: no guide prints its own "Page X of Y")
     folder = copy_project(tmp_path)
-    packet = folder / "packets" / "new-starter.yaml"
+    # two of its guides (controlled: their footers are dated), not the larger third
+    packet = with_guides(folder, "[guides/qa-vs-qc.yaml, guides/gmp-gcp-glp.yaml]")
     packet.write_text(packet.read_text(encoding="utf-8").replace(
         "acknowledgement: packet ", "acknowledgement: per-guide "), encoding="utf-8")
     guidegen.build([packet], guidegen.BuildOptions(
@@ -184,7 +198,7 @@ def test_a_guides_own_sheet_is_the_packets_page_in_the_pdf_and_in_libreoffice(tm
         texts = pdf_page_texts(made)
         pages = [normalize(texts[n - 1]) for n in range(1, pdf_pages(made) + 1)]
         sheets = [n for n, text in enumerate(pages) if "I have read and understood" in text]
-        assert len(sheets) == 3, made
+        assert len(sheets) == 2, made
         for n in sheets:
             assert "TRN-PK-001" in pages[n] and "TRN-PK-001" not in pages[n - 1], made
             assert not re.search(r"\bPage \d+ of", pages[n]), (made, pages[n])

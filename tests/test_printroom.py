@@ -30,7 +30,7 @@ def test_the_print_room_file_pads_each_packet_and_bookmarks_each_recipient(
         "right_hand_start: true", "right_hand_start: false"), encoding="utf-8")
     write_roster(tmp_path, ROWS)
     result = cli("build", "packets/new-starter.yaml", "--roster", "hires.csv", "-f", "pdf",
-                 "--print-room")
+                 "--print-room", "--allow-draft")
     assert result.exit_code == 0, result.stderr
     folder = tmp_path / "output" / "new-starter"
     room = folder / "print-room-hires.csv.pdf"
@@ -59,10 +59,10 @@ def test_the_print_room_file_pads_each_packet_and_bookmarks_each_recipient(
     listed = json.loads((folder / "manifest-hires.csv.json").read_text("utf-8"))["files"]
     assert listed[-1]["file"] == room.name and listed[-1]["pages"] == sum(padded)
     again = cli("build", "packets/new-starter.yaml", "--roster", "hires.csv", "-f", "pdf",
-                "--print-room")
+                "--print-room", "--allow-draft")
     assert again.exit_code == 0 and f"unchanged output/new-starter/{room.name}" in again.stdout
     booklets = cli("build", "packets/new-starter.yaml", "--roster", "hires.csv", "-f", "pdf",
-                   "--print-room", "4")
+                   "--print-room", "4", "--allow-draft")
     assert booklets.exit_code == 0, booklets.stderr
     assert "wrote output/new-starter/2026" not in booklets.stdout  # the packets as they were
     fours = [count + -count % 4 for count in pages]
