@@ -97,12 +97,23 @@ main()
 """
 
 
+def small_project(project: Path) -> Path:
+    """Return ``project`` holding the minimal guide (one layout) instead of the default one.
+
+    For the tests of how a build's files are moved into place, not of what they hold.
+    """
+    (project / "content" / "cmo-cdmo-cro.yaml").unlink()
+    write_yaml(project / "content", "minimal.yaml", MINIMAL)
+    return project
+
+
 def test_a_build_killed_between_two_moves_is_finished_by_the_next_build(project, cli):
+    small_project(project)
     assert cli("build").exit_code == 0
     before = outputs(project)
-    guide = project / "content" / "cmo-cdmo-cro.yaml"
+    guide = project / "content" / "minimal.yaml"
     guide.write_text(guide.read_text(encoding="utf-8").replace(
-        "CMO vs CDMO vs CRO: A Comprehensive Guide", "Renamed Guide"), encoding="utf-8")
+        "Alpha vs Beta", "Renamed Guide"), encoding="utf-8")
     import subprocess
 
     killed = subprocess.run([sys.executable, "-c", KILL_AFTER_THE_PDF], cwd=project,
@@ -110,19 +121,20 @@ def test_a_build_killed_between_two_moves_is_finished_by_the_next_build(project,
     assert killed.returncode == -signal.SIGKILL
     during = outputs(project)
     assert ".guidegen-commit.json" in during  # the journal of the moves
-    assert during["cmo-cdmo-cro.pdf"] != before["cmo-cdmo-cro.pdf"]
-    assert during["cmo-cdmo-cro.docx"] == before["cmo-cdmo-cro.docx"]
+    assert during["minimal.pdf"] != before["minimal.pdf"]
+    assert during["minimal.docx"] == before["minimal.docx"]
     result = cli("build")  # finishes the moves first: the new set, which is up to date
     assert result.exit_code == 0
-    assert result.stdout.startswith("unchanged output/cmo-cdmo-cro.pdf")
+    assert result.stdout.startswith("unchanged output/minimal.pdf")
     after = outputs(project)
-    assert sorted(after) == [".guidegen-state.json", "cmo-cdmo-cro.docx", "cmo-cdmo-cro.pdf"]
+    assert sorted(after) == [".guidegen-state.json", "minimal.docx", "minimal.pdf"]
     out = project / "output"
-    assert "Renamed Guide" in pdf_text(out / "cmo-cdmo-cro.pdf")
-    assert "Renamed Guide" in docx_text(out / "cmo-cdmo-cro.docx")
+    assert "Renamed Guide" in pdf_text(out / "minimal.pdf")
+    assert "Renamed Guide" in docx_text(out / "minimal.docx")
 
 
 def test_ctrl_c_while_files_are_moved_lets_them_finish_and_says_so(project, cli):
+    small_project(project)
     real = os.replace
 
     def replace(source: Path, target: Path) -> None:
@@ -135,8 +147,8 @@ def test_ctrl_c_while_files_are_moved_lets_them_finish_and_says_so(project, cli)
         result = cli("build", "-j", "1")
     assert result.exit_code == 130
     assert result.stderr == "interrupted after the outputs were written\n"
-    assert sorted(outputs(project)) == [".guidegen-state.json", "cmo-cdmo-cro.docx",
-                                        "cmo-cdmo-cro.pdf"]
+    assert sorted(outputs(project)) == [".guidegen-state.json", "minimal.docx",
+                                        "minimal.pdf"]
     assert cli("build").stdout.startswith("unchanged")  # the whole new set, and its state
 
 
