@@ -243,3 +243,27 @@ def test_the_reference_document_is_the_same_bytes_whenever_it_is_written(monkeyp
         written.append(reference_sample(load_templates(), Language.of("en")))
     assert written[0] == written[1]
     assert docx.Document(io.BytesIO(written[0])).styles["Guide Matrix"] is not None
+
+
+def test_the_docx_writer_imports_no_url_or_expat_modules():
+    # xml.sax.saxutils imports urllib.request (http, ssl, email) and the reference
+    # document check xml.etree (pyexpat): ~30 ms of CPU after the PDF's hand-off, in the
+    # process that builds the DOCX (load 4). Neither is needed to write one.
+    import subprocess
+    import sys
+
+    writer = ("guidegen.renderers.docx, guidegen.theme.reference, "
+              "guidegen.renderers.speed.references")
+    unwanted = ("urllib.request", "http.client", "ssl", "xml.sax.saxutils", "xml.etree.ElementTree")
+    probe = f"import sys, {writer}; print([m for m in {unwanted!r} if m in sys.modules])"
+    assert subprocess.check_output([sys.executable, "-c", probe], text=True).strip() == "[]"
+
+
+@pytest.mark.parametrize("text", ['Noto "Sans" & <Co>', "plain", "a&amp;b", "'\"'", ""])
+def test_xml_escapes_as_the_standard_library_does(text):
+    from xml.sax.saxutils import escape as standard
+
+    from guidegen.renderers.docx.oxml._xml import escape
+
+    assert escape(text) == standard(text)
+    assert escape(text, quote=True) == standard(text, {'"': "&quot;"})

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from typing import Any
-from xml.sax.saxutils import escape
+
+from ._xml import escape
 
 _VML = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
         'xmlns:v="urn:schemas-microsoft-com:vml" '
@@ -36,7 +37,6 @@ def add_watermark(paragraph: Any, text: str, font: str, box: tuple[float, float]
     from docx.oxml import parse_xml
 
     width, size = (round(value, 1) for value in box)
-    attr = {'"': "&quot;"}
     shape = (
         f'<w:r {_VML}><w:rPr><w:noProof/></w:rPr><w:pict>{_TEXT_SHAPE}'
         f'<v:shape id="PowerPlusWaterMarkObject{ident}" o:spid="_x0000_s{2048 + ident}" '
@@ -46,7 +46,7 @@ def add_watermark(paragraph: Any, text: str, font: str, box: tuple[float, float]
         "mso-position-horizontal-relative:page;mso-position-vertical:center;"
         'mso-position-vertical-relative:page" o:allowincell="f" '
         f'fillcolor="{color}" stroked="f"><v:fill opacity="1"/>'
-        f'<v:textpath style="font-family:&quot;{escape(font, attr)}&quot;;font-size:1pt" '
-        f'string="{escape(text, attr)}"/><w10:wrap anchorx="page" anchory="page"/>'
+        f'<v:textpath style="font-family:&quot;{escape(font, quote=True)}&quot;;font-size:1pt" '
+        f'string="{escape(text, quote=True)}"/><w10:wrap anchorx="page" anchory="page"/>'
         "</v:shape></w:pict></w:r>")
     paragraph._p.append(parse_xml(shape))
