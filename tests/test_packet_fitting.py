@@ -69,7 +69,7 @@ def build(folder: Path, paper: str, built: Built, example: dict[str, tuple[Path,
     alone = {guide.stem: built.path(guide.stem, "pdf") for guide in guides
              if (guide.stem, "pdf") in built.outputs}
     to_build = [packets[name] for name in PACKETS if name not in example]
-    guidegen.build([*to_build, *(guide for guide in guides if guide.stem not in alone)],
+    guidegen.build([guide for guide in guides if guide.stem not in alone],
                    options.replace(formats=("pdf",), out=folder / "alone"))
     alone |= {guide.stem: folder / "alone" / f"{guide.stem}.pdf" for guide in guides
               if guide.stem not in alone}
