@@ -47,27 +47,34 @@ def squeezed(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """Return the German guide built as it is and as a draft, PDF and DOCX."""
+def built(a4: Built, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """Return the German guide built as it is ("gueltig") and as a draft ("entwurf"), PDF
+    and DOCX.
+
+    As it is, it is the session's build of it on A4, the theme's paper (``a4``: the same
+    bytes as the guide built alone); the draft is built once per test run.
+    """
     def make(folder: Path) -> Built:
         text = GERMAN.read_text(encoding="utf-8")
         (folder / "src").mkdir()
-        effective = folder / "src" / "gueltig.yaml"
-        effective.write_text(text, encoding="utf-8")
         draft = folder / "src" / "entwurf.yaml"
         draft.write_text(text.replace("status: effective", "status: draft", 1),
                          encoding="utf-8")
-        return build_logged(folder / "out", [effective, draft], formats=("pdf", "docx"))
-    return once_per_run(tmp_path_factory, "control-print", make)
+        return build_logged(folder / "out", [draft], formats=("pdf", "docx"))
+
+    found = once_per_run(tmp_path_factory, "control-print", make)
+    found.outputs |= {("gueltig", fmt): a4.outputs[(GERMAN.stem, fmt)] for fmt in ("pdf", "docx")}
+    return found
 
 
 @pytest.fixture(scope="module")
-def rendered(built: Built, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Return LibreOffice's PDF of each DOCX, by stem."""
+def rendered(built: Built, a4_libreoffice: dict[str, Path],
+             tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Return LibreOffice's PDF of each DOCX, by stem (the guide as it is: ``a4``'s)."""
     folder = tmp_path_factory.mktemp("control-libreoffice")
-    documents = [built.path(stem, "docx") for stem in ("gueltig", "entwurf")]
-    converted = libreoffice_pdfs(documents, folder, folder / "profile")
-    return {path.stem: pdf for path, pdf in converted.items()}
+    document = built.path("entwurf", "docx")
+    return {"entwurf": libreoffice_pdfs([document], folder, folder / "profile")[document],
+            "gueltig": a4_libreoffice[GERMAN.stem]}
 
 
 def test_a_draft_prints_its_watermark_on_every_page_of_the_pdf(built):
