@@ -334,15 +334,16 @@ def test_every_guide_comes_back_byte_identical_from_its_unedited_docx(project, s
 
 
 @pytest.fixture
-def german(project, cli) -> tuple[Path, docx.Document]:
-    """Return the German translation (confirmed) in the project, and its DOCX to edit."""
+def german(project, docx_alone) -> tuple[Path, docx.Document]:
+    """Return the German translation (confirmed) in the project, and its DOCX to edit.
+
+    The DOCX is the session's (``docx_alone``: the same bytes as built in the project).
+    """
     for path in TRANSLATIONS:
         shutil.copy(path, project / "content")
     shutil.copytree(TRANSLATIONS[0].parent / "confirmed", project / "content" / "confirmed")
-    built = cli("build", "content/cmo-cdmo-cro.de.yaml", "--format", "docx")
-    assert built.exit_code == 0, built.stderr
     return project / "content" / TRANSLATIONS[0].name, docx.Document(
-        project / "output" / "cmo-cdmo-cro.de.docx")
+        docx_alone(TRANSLATIONS[0]))
 
 
 def test_a_translation_updates_the_same_way_and_needs_confirming_again(german, project, cli):
