@@ -373,6 +373,28 @@ def docx_alone(a4: Built, translated: Built, tmp_path_factory: pytest.TempPathFa
     return of
 
 
+@pytest.fixture(scope="session")
+def one_process(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], dict[str, bytes]]:
+    """Return a function giving the PDF and DOCX of the guide at a path rendered in one
+    process (``JOBS_1``), by format, made once per test run: what the tests of the PDF
+    helper compare its outputs with (test_rendering, test_write_ahead). Tests only read them.
+    """
+    import functools
+
+    import guidegen
+
+    def render(path: Path) -> dict[str, bytes]:
+        rendered = guidegen.render(guidegen.load(path), ["pdf", "docx"], JOBS_1)
+        return {name: output.data for name, output in rendered.items()}
+
+    @functools.cache
+    def of(path: Path) -> dict[str, bytes]:
+        return once_per_run(tmp_path_factory, f"one-process-{path.stem}",
+                            lambda folder: render(path))
+
+    return of
+
+
 def libreoffice_of(built: Built, factory: pytest.TempPathFactory, name: str) -> dict[str, Path]:
     """Return, by stem, the PDF LibreOffice makes of each DOCX of ``built``, once per run.
 
