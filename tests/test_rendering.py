@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import io
 import os
 import subprocess
@@ -537,15 +536,6 @@ def test_an_import_of_weasyprint_stopped_halfway_leaves_nothing_half_imported(tm
     assert done.stdout.split() == ["stopped", "True"], done.stderr
 
 
-@functools.cache
-def alone(path: Path) -> dict:
-    """Return the PDF and DOCX of the guide at ``path`` rendered in this process alone.
-
-    What the helper's outputs are compared with; made once for the tests that compare.
-    """
-    return guidegen.render(guidegen.load(path), ["pdf", "docx"], JOBS_1)
-
-
 def rendered_by_a_new_helper(path):
     """Return the guide at ``path`` and its PDF and DOCX, laid out by a helper forked now.
 
@@ -562,7 +552,8 @@ def rendered_by_a_new_helper(path):
 
 
 @pytest.mark.parametrize(("path", "pages"), [(DATA / "minimal.yaml", 1), (DEFAULT_GUIDE, 2)])
-def test_the_docx_is_finished_while_the_helper_writes_the_pdf(monkeypatch, path, pages):
+def test_the_docx_is_finished_while_the_helper_writes_the_pdf(monkeypatch, path, pages,
+                                                             one_process):
     # the helper (forked after the patches) writes the PDF only once this process has
     # finished the DOCX with the page map it sent: without the early page map, the two
     # would wait for each other until the event's timeout, and the helper would say so.
@@ -593,7 +584,7 @@ def test_the_docx_is_finished_while_the_helper_writes_the_pdf(monkeypatch, path,
     monkeypatch.setattr(oxml, "save_reproducibly", saved)
     _, helped = rendered_by_a_new_helper(path)
     monkeypatch.undo()
-    assert helped["docx"].data == alone(path)["docx"].data and helped["pdf"].pages == pages
+    assert helped["docx"].data == one_process(path)["docx"] and helped["pdf"].pages == pages
 
 
 @pytest.mark.parametrize(("path", "layouts", "pages", "processes"), [
@@ -608,7 +599,7 @@ def test_the_docx_is_finished_while_the_helper_writes_the_pdf(monkeypatch, path,
     (DATA / "acht-dienstleister.yaml", 3, 5, 1),
 ])
 def test_a_fitted_guide_is_tried_side_by_side_and_only_its_pdf_is_written(
-        monkeypatch, path, layouts, pages, processes):
+        monkeypatch, path, layouts, pages, processes, one_process):
     # the one-page QA/QC guide's first layout takes two pages, so it is fitted: the
     # helper and its twin (forked from it, warm) lay out the fitter's first guess and the
     # level below at once, and only the PDF kept is written (each try was written before:
@@ -644,11 +635,11 @@ def test_a_fitted_guide_is_tried_side_by_side_and_only_its_pdf_is_written(
     laid = [pid for pid in pids if pid]
     assert len(laid) >= layouts and writes.value == 1
     assert len(set(laid[1:3])) == (processes if _may_twin() else 1)  # side by side
-    assert helped["pdf"].data == alone(path)["pdf"].data and helped["pdf"].pages == pages
-    assert helped["docx"].data == alone(path)["docx"].data
+    assert helped["pdf"].data == one_process(path)["pdf"] and helped["pdf"].pages == pages
+    assert helped["docx"].data == one_process(path)["docx"]
 
 
-def test_a_try_that_fails_beside_another_leaves_no_answer_behind(monkeypatch):
+def test_a_try_that_fails_beside_another_leaves_no_answer_behind(monkeypatch, one_process):
     # one of the two tries laid out side by side fails: the build says so, and the
     # other's answer is read too, so the next build in the program gets its own answers
     import multiprocessing
@@ -677,8 +668,8 @@ def test_a_try_that_fails_beside_another_leaves_no_answer_behind(monkeypatch):
     finally:
         PdfHelper._running.stop()  # not to be reused by later tests with the patch in it
     monkeypatch.undo()
-    assert again["pdf"].data == alone(DATA / "qa-qc-one-page.yaml")["pdf"].data
-    assert again["docx"].data == alone(DATA / "qa-qc-one-page.yaml")["docx"].data
+    assert again["pdf"].data == one_process(DATA / "qa-qc-one-page.yaml")["pdf"]
+    assert again["docx"].data == one_process(DATA / "qa-qc-one-page.yaml")["docx"]
 
 
 def test_in_one_process_a_fitted_guide_writes_only_the_pdf_kept(monkeypatch):

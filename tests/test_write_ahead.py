@@ -13,7 +13,7 @@ from guidegen.builder.processes import PdfHelper
 from guidegen.errors import RenderError
 from guidegen.renderers import Rendered
 
-from .conftest import DATA, DEFAULT_GUIDE, JOBS_1, JOBS_2
+from .conftest import DATA, DEFAULT_GUIDE, JOBS_2
 
 _PDF = SimpleNamespace(name="pdf")  # what the answer reads of the renderer
 
@@ -80,7 +80,7 @@ def test_a_write_ahead_that_fails_fails_when_the_pdf_is_asked_for():
     (DATA / "minimal.yaml", 0),
 ])
 def test_the_fitters_lone_try_is_written_ahead_and_gives_the_same_pdf(monkeypatch, path,
-                                                                     ahead):
+                                                                     ahead, one_process):
     # the helper (forked after the patches) writes the try's PDF as soon as it has sent
     # its pages; this process waits in the DOCX's preparation until it has (so no message
     # of its own is waiting then), and the one PDF written is the one the build keeps
@@ -122,6 +122,5 @@ def test_the_fitters_lone_try_is_written_ahead_and_gives_the_same_pdf(monkeypatc
         PdfHelper._running.stop()  # not to be reused by later tests with the patches in it
     monkeypatch.undo()
     assert written_ahead.value == ahead and writes.value == 1
-    alone = guidegen.render(guide, ["pdf", "docx"], JOBS_1)
-    assert helped["pdf"].data == alone["pdf"].data
-    assert helped["docx"].data == alone["docx"].data
+    assert helped["pdf"].data == one_process(path)["pdf"]
+    assert helped["docx"].data == one_process(path)["docx"]
