@@ -16,6 +16,7 @@ test process (:func:`stop`, and the kernel's parent-death signal if that is kill
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import os
 import select
 import shutil
@@ -170,4 +171,17 @@ def _stop(process: subprocess.Popen[bytes], folder: tempfile.TemporaryDirectory[
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+    single_instance_pipe(Path(folder.name) / "profile").unlink(missing_ok=True)
     folder.cleanup()
+
+
+def single_instance_pipe(profile: Path) -> Path:
+    """Return the socket a LibreOffice using ``profile`` listens on for a second start.
+
+    LibreOffice names it by the MD5 of its profile's URL (as UTF-16, each byte in hex
+    without leading zeros: desktop/source/app/officeipcthread.cxx) in /tmp, and leaves it
+    behind when a signal ends it, as :func:`stop` does.
+    """
+    digest = hashlib.md5(profile.as_uri().encode("utf-16-le")).digest()
+    name = "".join(format(byte, "x") for byte in digest)
+    return Path("/tmp") / f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{name}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from pathlib import Path
 
 from . import office
 from .conftest import DEFAULT_GUIDE
@@ -28,3 +29,13 @@ def test_a_conversion_handed_to_the_kept_libreoffice_is_one_of_its_own(a4, tmp_p
 
     assert words(handed) == words(own / f"{DEFAULT_GUIDE.stem}.pdf")
     assert "<word" in words(handed)
+
+
+def test_a_stopped_libreoffice_leaves_no_socket_in_tmp():
+    started = office._start()  # another kept one, as the first conversion starts
+    assert started is not None
+    process, folder = started
+    pipe = office.single_instance_pipe(Path(folder.name) / "profile")
+    assert pipe.is_socket()  # the name LibreOffice gave its single-instance pipe
+    office._stop(process, folder)
+    assert process.poll() is not None and not pipe.exists() and not Path(folder.name).exists()
