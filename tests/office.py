@@ -126,8 +126,9 @@ def _start() -> tuple[subprocess.Popen[bytes], tempfile.TemporaryDirectory[str]]
     profile = Path(folder.name) / "profile"
     command = [soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
                "--norestore"]
+    own_tmp = {**os.environ, "TMPDIR": folder.name}  # its lu*.tmp folders go with it
     made = subprocess.run([*command, "--terminate_after_init"], capture_output=True,
-                          timeout=PATIENCE)
+                          timeout=PATIENCE, env=own_tmp)
     module = profile / "user" / "basic" / "Standard" / "Module1.xba"
     if made.returncode != 0 or not module.parent.is_dir():
         folder.cleanup()
@@ -139,7 +140,7 @@ def _start() -> tuple[subprocess.Popen[bytes], tempfile.TemporaryDirectory[str]]
     prctl = ctypes.CDLL(None, use_errno=True).prctl
     process = subprocess.Popen(
         [*command, "macro:///Standard.Module1.Serve"],
-        env={**os.environ, "GUIDEGEN_OUT": str(pipe)}, stdin=subprocess.DEVNULL,
+        env={**own_tmp, "GUIDEGEN_OUT": str(pipe)}, stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         preexec_fn=lambda: prctl(PR_SET_PDEATHSIG, signal.SIGTERM))
     ended = os.pidfd_open(process.pid)

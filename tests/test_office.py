@@ -31,7 +31,10 @@ def test_a_conversion_handed_to_the_kept_libreoffice_is_one_of_its_own(a4, tmp_p
     assert "<word" in words(handed)
 
 
-def test_a_stopped_libreoffice_leaves_no_socket_in_tmp():
+def test_a_stopped_libreoffice_leaves_no_socket_or_folder_in_tmp(tmp_path, monkeypatch):
+    # its temporary folders (lu*.tmp, in TMPDIR: two a test process were left) are in its
+    # own folder, removed with it
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
     started = office._start()  # another kept one, as the first conversion starts
     assert started is not None
     process, folder = started
@@ -39,3 +42,4 @@ def test_a_stopped_libreoffice_leaves_no_socket_in_tmp():
     assert pipe.is_socket()  # the name LibreOffice gave its single-instance pipe
     office._stop(process, folder)
     assert process.poll() is not None and not pipe.exists() and not Path(folder.name).exists()
+    assert list(tmp_path.iterdir()) == []
