@@ -252,7 +252,9 @@ def run_macro(name: str, document: Path, out: Path, profile: Path, **env: str) -
     running (tests/office.py), which holds the macros: a LibreOffice start fewer than
     making a fresh one (about 2 s of CPU), which is how it is done if none is kept
     (LibreOffice writes its default macros into it, then the macros go in). Then a
-    LibreOffice of its own runs the one named (it quits when done: the macro ends it).
+    LibreOffice of its own runs the one named (it quits when done: the macro ends it), on
+    a copy of ``document`` in ``profile``: LibreOffice writes its lock file beside the
+    document it opens, and ``document`` may be in a session's shared build folder.
     """
     soffice = [shutil.which("soffice") or "soffice", f"-env:UserInstallation={profile.as_uri()}",
                "--headless", "--norestore"]
@@ -265,6 +267,7 @@ def run_macro(name: str, document: Path, out: Path, profile: Path, **env: str) -
                               text=True, timeout=600)
         assert made.returncode == 0, made.stderr
         (profile / "user" / "basic" / "Standard" / "Module1.xba").write_text(MACROS, "utf-8")
+    document = Path(shutil.copy(document, profile / document.name))
     result = subprocess.run([*soffice, f"macro:///Standard.Module1.{name}"],
                             capture_output=True, text=True, timeout=600,
                             env={**os.environ, "GUIDEGEN_IN": str(document),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -248,9 +249,15 @@ def test_a_version_changed_in_the_properties_changes_every_place_it_is_printed(b
     # fields updated; the title block and every page's control line follow the properties
     # (a value printed as plain text somewhere, in a header, footer or the title block,
     # would still say 3.2 or Gültig)
-    pdf = libreoffice_with_properties(built.path("gueltig", "docx"),
-                                      {"Version": "9.9", "Status": "Außer Kraft"},
+    # the macro opens a copy: LibreOffice's lock file is not made beside the document
+    # (here a4's, the session's build folder; other workers read it), seen in its folder
+    mine = tmp_path / "gueltig"
+    mine.mkdir()
+    document = Path(shutil.copy(built.path("gueltig", "docx"), mine))
+    before = mine.stat().st_mtime_ns
+    pdf = libreoffice_with_properties(document, {"Version": "9.9", "Status": "Außer Kraft"},
                                       tmp_path / "changed.pdf", tmp_path / "profile")
+    assert mine.stat().st_mtime_ns == before
     pages = pdf_pages(pdf)
     assert pages >= 3
     texts = pdf_page_texts(pdf)
