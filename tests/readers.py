@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import os
 import re
@@ -108,11 +109,10 @@ def docx_text(path: Path | IO[bytes]) -> str:
     return normalize(" ".join(parts))
 
 
-def _state(path: Path) -> tuple[str, int, int, int]:
-    """Return which file ``path`` is and which state of it: its full path, inode, size and
-    modification time (a file written again is another state)."""
-    found = os.stat(path)
-    return os.path.realpath(path), found.st_ino, found.st_size, found.st_mtime_ns
+def _state(path: Path) -> tuple[str, str]:
+    """Return which file ``path`` is and which state of it: its full path and the SHA-256
+    of its bytes (a file written again with other bytes is another state, however soon)."""
+    return os.path.realpath(path), hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 # Many tests read the same files (the session's builds, read by tests in many files):
@@ -120,7 +120,7 @@ def _state(path: Path) -> tuple[str, int, int, int]:
 # read those most (page_balance, print_quality, packet_fitting, docx, hyphenation; -n 0):
 # 560 reads of 242 different (file, options), 4.5 s of poppler's CPU instead of 2.0.
 @functools.lru_cache(maxsize=256)
-def _poppler(command: str, options: tuple[str, ...], state: tuple[str, int, int, int]
+def _poppler(command: str, options: tuple[str, ...], state: tuple[str, str]
              ) -> str:
     """Return what poppler's ``command`` writes of the file in ``state`` with ``options``."""
     arguments = [command, *options, state[0]] + (["-"] if command == "pdftotext" else [])
@@ -384,8 +384,6 @@ def pdf_struct_tree(path: Path) -> StructNode:
     (the same as poppler's ``pdfinfo -struct-text`` after :func:`normalize`, which
     takes many seconds on a packet). Each file's tree is read once per test session.
     """
-    import hashlib
-
     data = path.read_bytes()
     key = hashlib.sha256(data).hexdigest()
     if key not in _STRUCT_TREES:

@@ -95,7 +95,7 @@ def build_roster(folder, out, shard=None, roster=ROSTER):
     """Build the roster (its ``shard``) into ``folder/out``, in this process.
 
     One process: a shard of a few recipients gains nothing from two (each would fit
-    its curriculum's guides again: 14.7 s of CPU for the four shards instead of 20.0), and
+    its curriculum's guides again: 14.7 s of CPU for four shards instead of 20.0), and
     the shards' files then equal those the whole roster's two processes made.
     """
     from guidegen import build
