@@ -115,6 +115,24 @@ def profile_for(own: Path) -> Path:
     return own
 
 
+def command_for(profile: Path) -> list[str]:
+    """Return the command starting a headless LibreOffice with ``profile``."""
+    return [soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
+            "--norestore"]
+
+
+def make_profile(profile: Path, env: dict[str, str] | None = None) -> str | None:
+    """Make ``profile`` (a LibreOffice start that ends once it is made) with :data:`MACROS`
+    in it; return None, or what LibreOffice wrote to standard error if it could not."""
+    made = subprocess.run([*command_for(profile), "--terminate_after_init"],
+                          capture_output=True, text=True, timeout=PATIENCE, env=env)
+    module = profile / "user" / "basic" / "Standard" / "Module1.xba"
+    if made.returncode != 0 or not module.parent.is_dir():
+        return made.stderr or f"no {module.parent}"
+    module.write_text(MACROS, "utf-8")
+    return None
+
+
 def kept_running() -> bool:
     """Return whether this process keeps a LibreOffice running for conversions."""
     return _kept is not None and _kept[0].poll() is None
@@ -124,16 +142,11 @@ def _start() -> tuple[subprocess.Popen[bytes], tempfile.TemporaryDirectory[str]]
     """Return the kept LibreOffice and its folder once it is ready; None if it ended."""
     folder = tempfile.TemporaryDirectory(prefix="guidegen-office-")
     profile = Path(folder.name) / "profile"
-    command = [soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
-               "--norestore"]
+    command = command_for(profile)
     own_tmp = {**os.environ, "TMPDIR": folder.name}  # its lu*.tmp folders go with it
-    made = subprocess.run([*command, "--terminate_after_init"], capture_output=True,
-                          timeout=PATIENCE, env=own_tmp)
-    module = profile / "user" / "basic" / "Standard" / "Module1.xba"
-    if made.returncode != 0 or not module.parent.is_dir():
+    if make_profile(profile, own_tmp) is not None:
         folder.cleanup()
         return None
-    module.write_text(MACROS, "utf-8")
     pipe = Path(folder.name) / "ready"
     os.mkfifo(pipe)
     reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)  # no writer yet: not readable

@@ -15,7 +15,6 @@ from typing import IO
 
 from . import office
 from .conftest import DATA, PATIENCE
-from .office import MACROS
 
 
 def normalize(text: str) -> str:
@@ -246,7 +245,7 @@ def libreoffice_pdfs(documents: list[Path], out: Path, profile: Path,
 
 
 def run_macro(name: str, document: Path, out: Path, profile: Path, **env: str) -> None:
-    """Run macro ``name`` of :data:`MACROS` on ``document`` in LibreOffice, writing ``out``.
+    """Run macro ``name`` of ``office.MACROS`` on ``document`` in LibreOffice, writing ``out``.
 
     ``profile`` becomes a copy of the profile of the LibreOffice this test process keeps
     running (tests/office.py), which holds the macros: a LibreOffice start fewer than
@@ -256,19 +255,15 @@ def run_macro(name: str, document: Path, out: Path, profile: Path, **env: str) -
     a copy of ``document`` in ``profile``: LibreOffice writes its lock file beside the
     document it opens, and ``document`` may be in a session's shared build folder.
     """
-    soffice = [shutil.which("soffice") or "soffice", f"-env:UserInstallation={profile.as_uri()}",
-               "--headless", "--norestore"]
     kept = office.profile_for(profile)
     if kept != profile:  # not its lock: the copy is another profile, of no running one
         shutil.copytree(kept, profile, ignore=shutil.ignore_patterns(".lock"),
                         dirs_exist_ok=True)
     else:
-        made = subprocess.run([*soffice, "--terminate_after_init"], capture_output=True,
-                              text=True, timeout=600)
-        assert made.returncode == 0, made.stderr
-        (profile / "user" / "basic" / "Standard" / "Module1.xba").write_text(MACROS, "utf-8")
+        problem = office.make_profile(profile)
+        assert problem is None, problem
     document = Path(shutil.copy(document, profile / document.name))
-    result = subprocess.run([*soffice, f"macro:///Standard.Module1.{name}"],
+    result = subprocess.run([*office.command_for(profile), f"macro:///Standard.Module1.{name}"],
                             capture_output=True, text=True, timeout=600,
                             env={**os.environ, "GUIDEGEN_IN": str(document),
                                  "GUIDEGEN_OUT": str(out), **env})
