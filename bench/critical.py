@@ -93,7 +93,8 @@ def path_of(run: dict[str, Any]) -> dict[str, float]:
     """Return the critical path of ``run`` as free cores would run it, and its parts.
 
     The parts: the hand-off, when the helper is ready, its first layout, the layouts
-    made and each process's CPU; and the path on two cores (this machine's): at least
+    made, each process's CPU and their sum (what a change of who lays out what, when,
+    is to cut: ``CPU: all``); and the path on two cores (this machine's): at least
     the hand-off and half the CPU time all the processes spend after it, where the
     main process, the helper and its twin work at once (three on two cores).
 
@@ -133,6 +134,8 @@ def path_of(run: dict[str, Any]) -> dict[str, float]:
     layouts = sum(1 for who in ("helper", "twin") if who in run
                   for message in run[who]["messages"] if message[0] == "lay")
     hand_off = steps.get("send helper lay", 0.0)
+    twin = run["twin"]["messages"][-1][3] - run["twin"]["messages"][0][1] if "twin" in run \
+        else 0.0  # the twin's CPU from its fork on
     # after the hand-off the main process, the helper and its twin work at once: on two
     # cores the build takes at least half their CPU time from there on
     after = main[-1][1] - hand_off + sum(message[3] - message[1] for who in ("helper", "twin")
@@ -141,8 +144,7 @@ def path_of(run: dict[str, Any]) -> dict[str, float]:
             "helper's first layout": (first[2] or first[3]) - first[1],
             "layouts (helper, twin)": layouts,
             "CPU: main": main[-1][1], "CPU: helper": helper["messages"][-1][3],
-            "CPU: twin": run["twin"]["messages"][-1][3] - run["twin"]["messages"][0][1]
-            if "twin" in run else 0.0,
+            "CPU: twin": twin, "CPU: all": main[-1][1] + helper["messages"][-1][3] + twin,
             "critical path": clock, "on two cores": max(clock, hand_off + after / 2)}
 
 
