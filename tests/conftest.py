@@ -309,6 +309,52 @@ def example_roster(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return once_per_run(tmp_path_factory, "example-roster", make)
 
 
+def composed(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Return a list that records, for each PDF rendered in this process with a shared
+    layout, whether its pages were composed from it (False: laid out whole)."""
+    from guidegen.renderers.pdf import compose as module
+
+    calls: list[bool] = []
+    original = module.compose
+
+    def spy(document, context):
+        result = original(document, context)
+        calls.append(result is not None)
+        return result
+
+    monkeypatch.setattr(module, "compose", spy)
+    return calls
+
+
+@pytest.fixture(scope="session")
+def example_shards(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[list[bool]]]:
+    """Return the packet folder of the example roster built in three shards (1, 2 and 2
+    rows: Okafor alone, laid out whole; then two whose recipients share a layout), and what
+    ``composed`` recorded of each shard's PDFs.
+
+    Made once per test run, each shard in the making process (jobs 1: its files equal those
+    the whole roster's two processes made; PDF and DOCX). Three shards have a first, a
+    middle and a last one, as more would; each lays out and fits the packet's guides again.
+    test_shards merges them, test_packets compares them with ``example_roster``.
+    """
+    import guidegen
+
+    def make(folder: Path) -> tuple[Path, list[list[bool]]]:
+        copy_project(folder)
+        calls = []
+        for index in (1, 2, 3):
+            options = BuildOptions(out=folder / "sharded", formats=("pdf", "docx"),
+                                   roster=folder / "packets" / "new-starter-roster.csv",
+                                   shard=f"{index}/3", jobs=1, root=folder,
+                                   content=folder / "content")
+            with pytest.MonkeyPatch.context() as patch:
+                calls.append(composed(patch))
+                guidegen.build([folder / "packets" / "new-starter.yaml"], options)
+        return folder / "sharded" / "new-starter", calls
+
+    return once_per_run(tmp_path_factory, "example-shards", make)
+
+
 @pytest.fixture(scope="session")
 def example_libreoffice(example_roster: Path, tmp_path_factory: pytest.TempPathFactory
                         ) -> dict[str, Path]:
