@@ -21,7 +21,7 @@ import guidegen
 from guidegen import BuildOptions
 from guidegen.common.language import Language
 
-from .conftest import EXAMPLE_SHOWN, ROOT, copy_project, hooked
+from .conftest import EXAMPLE_SHOWN, ROOT, composed, copy_project, hooked
 from .readers import (
     libreoffice_pdfs,
     libreoffice_updated_contents,
@@ -478,33 +478,27 @@ def test_hostile_roster_cells_print_literally_and_the_manifest_escapes_them(tmp_
     assert f"'{HOSTILE[2]} Lee" in manifest and f",{HOSTILE[2]}" not in manifest
 
 
-@pytest.fixture(scope="module")
-def serial(tmp_path_factory) -> tuple[Path, list[bool]]:
-    """Return the packet folder of the example roster built again, everything in this
-    process (PDF and DOCX), and what ``composed`` recorded of its PDFs."""
-    folder = copy_project(tmp_path_factory.mktemp("serial"))
-    options = BuildOptions(out=folder / "out", content=folder / "content", force=True, jobs=1)
-    with pytest.MonkeyPatch.context() as patch:
-        calls = composed(patch)
-        guidegen.build([folder / "packets" / "new-starter.yaml"], options.replace(
-            roster=folder / "packets" / "new-starter-roster.csv"))
-    return folder / "out" / "new-starter", calls
+def test_outputs_are_byte_identical_across_runs(built, example_shards, tmp_path):
+    from guidegen.builder.merge import merge_manifests
 
-
-def test_outputs_are_byte_identical_across_runs(built, serial):
     from .test_shards import assert_built_in_turn, built_on
 
-    again, _ = serial
+    # the roster built again, in three shards, everything in one process (conftest)
+    again = shutil.copytree(example_shards[0], tmp_path / "again")
+    merge_manifests(again)  # the roster's manifests, as one build writes them
     # the session's roster may have been built the day before (a run across midnight):
     # each manifest names its build's date, and only that may differ
     assert_built_in_turn(built_on(built), built_on(again))
     days = built_on(built).encode(), built_on(again).encode()
+    compared = 0
     for path in sorted(again.iterdir()):
-        if not path.name.startswith("."):
+        if not path.name.startswith(".") and "-of-3." not in path.name:
             expected = (built / path.name).read_bytes()
             if path.name.startswith("manifest-"):
                 expected = expected.replace(*days)
             assert path.read_bytes() == expected, path.name
+            compared += 1
+    assert compared == 12  # five recipients' PDF and DOCX, the roster's two manifests
 
 
 def test_shards_build_slices_with_their_own_manifests(tmp_path, cli, monkeypatch):
@@ -672,23 +666,6 @@ def test_pdfua_finds_nothing_in_a_packet(built, name):
     assert (summary["errors"], summary["warnings"]) == (0, 0), summary["findings"]
 
 
-def composed(monkeypatch) -> list[bool]:
-    """Return a list that records, for each PDF rendered in this process with a shared
-    layout, whether its pages were composed from it (False: laid out whole)."""
-    from guidegen.renderers.pdf import compose as module
-
-    calls: list[bool] = []
-    original = module.compose
-
-    def spy(document, context):
-        result = original(document, context)
-        calls.append(result is not None)
-        return result
-
-    monkeypatch.setattr(module, "compose", spy)
-    return calls
-
-
 def pdf_options(folder: Path, out: str) -> BuildOptions:
     # jobs=1: every PDF renders in this process, where the spy sees it
     return BuildOptions(out=folder / out, content=folder / "content", force=True, jobs=1,
@@ -698,20 +675,15 @@ def pdf_options(folder: Path, out: str) -> BuildOptions:
 TANAKA = "Yuki,Tanaka,Clinical Research Associate,Tokyo,Hiroshi Sato,2026-12-08\n"
 
 
-def test_roster_pdfs_share_the_guides_layout_and_equal_whole_layouts(built, serial, tmp_path,
-                                                                     monkeypatch):
-    shared, calls = serial  # the roster's five PDFs, rendered in this process
-    assert calls == [True] * 5
-    folder = copy_project(tmp_path)
-    calls = composed(monkeypatch)
-    alone = write_roster(folder, TANAKA, "alone.csv")  # one recipient: laid out whole
-    guidegen.build([folder / "packets" / "new-starter.yaml"],
-                   pdf_options(folder, "whole").replace(roster=alone))
-    assert calls == []
-    name = "2026-12-08-Tanaka-Yuki.pdf"
-    whole = (folder / "whole" / "new-starter" / name).read_bytes()
-    assert (shared / name).read_bytes() == whole
-    assert (built / name).read_bytes() == whole  # composed in the worker processes
+def test_roster_pdfs_share_the_guides_layout_and_equal_whole_layouts(built, example_shards):
+    # the shards' PDFs, rendered in one process (conftest): the first shard's one
+    # recipient is laid out whole, the others' two recipients composed from a shared layout
+    shards, calls = example_shards
+    assert calls == [[], [True, True], [True, True]]
+    pdfs = sorted(path.name for path in shards.glob("2*.pdf"))
+    assert len(pdfs) == 5 and "2026-12-01-Okafor-Amara.pdf" in pdfs
+    for name in pdfs:  # composed in the worker processes, or in this one, or laid out whole
+        assert (shards / name).read_bytes() == (built / name).read_bytes(), name
 
 
 def test_a_cover_that_needs_another_page_is_laid_out_whole(tmp_path, monkeypatch):

@@ -85,12 +85,6 @@ def test_the_command_line_says_what_it_found_and_exits_2_when_nothing(project, c
 
 # -- merging the shards' manifests --------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def roster_project(tmp_path_factory: pytest.TempPathFactory):
-    """Return a project holding the example packet and roster."""
-    return copy_project(tmp_path_factory.mktemp("roster"))
-
-
 def build_roster(folder, out, shard=None, roster=ROSTER):
     """Build the roster (its ``shard``) into ``folder/out``, in this process.
 
@@ -112,16 +106,10 @@ def whole(example_roster):
 
 
 @pytest.fixture(scope="module")
-def sharded(roster_project):
-    """Return the packet folder of the roster built in three shards (1, 2 and 2 rows).
-
-    Three, not more: each shard lays out and fits the packet's guides again, and three
-    have a first, a middle and a last one, as more would (one of one recipient, laid out
-    whole; two whose recipients share a layout).
-    """
-    for index in (1, 2, 3):
-        build_roster(roster_project, "sharded", f"{index}/3")
-    return roster_project / "sharded" / "new-starter"
+def sharded(example_shards):
+    """Return the packet folder of the roster built in three shards (1, 2 and 2 rows;
+    conftest's build: a first, a middle and a last shard)."""
+    return example_shards[0]
 
 
 def built_on(folder):
@@ -209,7 +197,7 @@ def test_a_file_changed_since_its_shard_wrote_it_is_named(sharded, tmp_path, cli
     assert not (folder / "manifest-new-starter-roster.csv.json").exists()
 
 
-def test_shards_of_another_roster_version_are_not_merged(sharded, roster_project, tmp_path):
+def test_shards_of_another_roster_version_are_not_merged(sharded, tmp_path):
     from guidegen.builder.merge import merge_manifests
 
     folder = copy_of(sharded, tmp_path)
