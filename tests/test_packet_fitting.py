@@ -384,12 +384,16 @@ def test_a_long_recipient_name_in_the_footer_never_wraps_it(tmp_path):
     # "Packet page 99 of 99" alone, kept its long date, and a 40-character name wrapped
     # both onto two lines (the preflight said so). Even the medium date does not leave
     # room for this name (271 of 225 points): the date gives way, the version and the
-    # print notice stay whole, on one line in the PDF and in LibreOffice
+    # print notice stay whole, on one line in the PDF and in LibreOffice. The example
+    # packet's guides print control lines alike (number, version, date, notice): its
+    # shortest guide alone shows it
     folder = copy_project(tmp_path / "project")
     packet = folder / "packets" / "new-starter.yaml"
     text = packet.read_text(encoding="utf-8")
-    packet.write_text(text.replace("acknowledgement: packet ", "footer_recipient: true\n"
-                                   "acknowledgement: packet "), "utf-8")
+    guides = "  - cmo-cdmo-cro\n  - guides/qa-vs-qc.yaml\n  - guide: guides/gmp-gcp-glp.yaml\n"
+    assert guides in text
+    packet.write_text(text.replace(guides, "  - guides/qa-vs-qc.yaml\n").replace(
+        "acknowledgement: packet ", "footer_recipient: true\nacknowledgement: packet "), "utf-8")
     roster = folder / "long.csv"
     first, last = LONG_NAME.split(" ")
     roster.write_text("First name,Last name,Role,Site,Manager,Start date\n"
@@ -402,6 +406,7 @@ def test_a_long_recipient_name_in_the_footer_never_wraps_it(tmp_path):
     converted = libreoffice_pdfs([document], tmp_path / "lo", tmp_path / "profile")[document]
     ours = dated_footers(pdf)  # one line each, or it fails
     assert dated_footers(converted) == ours
+    assert len(ours) >= 4  # the cover, the contents, the guide's pages, the sheet
     assert all(f"{LONG_NAME} · Packet page {n} of {len(ours)}" in line
                for n, line in enumerate(ours[1:], 2)), ours
     assert all(re.search(r"-\d{3} · Version \d\.\d · Uncontrolled when printed ", line)
