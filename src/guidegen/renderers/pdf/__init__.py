@@ -32,14 +32,17 @@ def warm_up(language: Language | None) -> None:
 def idle(waiting: Callable[[], bool]) -> None:
     """Make what the first layout needs, until ``waiting()`` (a helper, before its document).
 
-    Its font configuration, and the style rules of the last helper's documents
-    (:func:`..speed.css.premake`): speed tricks, measured in :mod:`..speed`.
+    Its font configuration, lxml (:mod:`..speed.parse`), and the style rules of the last
+    helper's documents (:func:`..speed.css.premake`): speed tricks, measured in :mod:`..speed`.
     """
     from ...caches import cache_folder
     from ..speed.css import premake
+    from ..speed.parse import load
 
     if not waiting():
         engine.make_font_configuration()
+    if not waiting():
+        load()  # the fast parse's lxml (:mod:`..speed.parse`)
     premake(cache_folder(), waiting, engine.refusing_fetcher())
 
 

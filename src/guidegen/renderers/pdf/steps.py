@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import Location, Problem, TemplateError
+from ...theme.folders import builtin_templates
 from ...theme.fonts import require_theme_fonts
 from ...tree import Document
 from .. import Pagination, RenderContext, Rendered
@@ -162,7 +163,8 @@ def laid_out(layout: Layout) -> tuple[Laid, Any]:
     with refused_urls_as_errors():
         document = engine.lay_out(layout.html, base_url(layout.folders), fetcher,
                                   layout.variant,
-                                  (layout.folders, layout.digest) if layout.digest else None)
+                                  (layout.folders, layout.digest) if layout.digest else None,
+                                  layout.folders == (builtin_templates(),))
     return document, fetcher
 
 
