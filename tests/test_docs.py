@@ -42,9 +42,17 @@ HOOK = hook_module()
 
 
 def docs_env(tmp_path: Path) -> dict[str, str]:
-    """Return the environment of a docs build that writes nothing into the checkout."""
-    return {**os.environ, "GUIDEGEN_DOCS_CACHE": str(tmp_path / "cache"),
-            "PYTHONDONTWRITEBYTECODE": "1", "NO_MKDOCS_2_WARNING": "1"}
+    """Return the environment of a docs build that writes nothing into the checkout.
+
+    Bytecode is kept only where ``PYTHONPYCACHEPREFIX`` puts it (``./dev test`` sets it,
+    outside the sources): the build's mkdocs and its 15 guidegen processes then compile
+    nothing an earlier run compiled. Without a prefix, none is written beside the sources.
+    """
+    env = {**os.environ, "GUIDEGEN_DOCS_CACHE": str(tmp_path / "cache"),
+           "NO_MKDOCS_2_WARNING": "1"}
+    if not env.get("PYTHONPYCACHEPREFIX"):
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
 
 
 @pytest.fixture(scope="module")
