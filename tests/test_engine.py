@@ -143,6 +143,27 @@ def test_whatever_the_engine_does_first_imports_weasyprint_with_the_speed_tricks
     assert json.loads(found.stdout) == "_CompiledFFI"
 
 
+def test_the_pdf_renderer_imports_no_html_module():
+    # html imports html.entities (10 ms of CPU) in the main process before the hand-off
+    import subprocess
+    import sys
+
+    code = ("import sys, guidegen.renderers.pdf; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'html'))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True)
+    assert found.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("text", ["", "a & b", "<x> & </x>", "\"quoted\" 'too'", "&amp;<>"])
+def test_xmp_escapes_as_the_standard_library_does(text):
+    from html import escape
+
+    from guidegen.renderers.pdf.xmp import _escape
+
+    assert _escape(text) == escape(text, quote=False)
+
+
 def test_the_stand_in_for_cffi_looks_each_name_up_once():
     # WeasyPrint calls ffi.new, ffi.NULL, ffi.gc thousands of times per PDF (renderers/speed)
     from guidegen.renderers.speed import _CompiledFFI
