@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -258,7 +259,7 @@ def test_the_commands_run_elsewhere_are_install_and_shell_set_up_only():
 
 def run_line(line: str, cwd: Path, env: dict[str, str]) -> tuple[Path, int, str]:
     """Run one documented command line as a reader's shell would; return the folder it
-    leaves the shell in, its status and what it printed.
+    leaves the shell in, its status and what it printed (its last part, on success).
 
     ``guidegen`` runs in this process through click's runner (the page's commands are
     about what guidegen does, not about starting it: the installed command is tested
@@ -275,6 +276,7 @@ def run_line(line: str, cwd: Path, env: dict[str, str]) -> tuple[Path, int, str]
                              text=True, timeout=PATIENCE)
         return cwd, ran.returncode, ran.stdout + ran.stderr
     words = shlex.split(line)
+    status, printed = 0, ""
     while words:
         part = words[:words.index("&&")] if "&&" in words else words
         words = words[len(part) + 1:]
@@ -282,7 +284,7 @@ def run_line(line: str, cwd: Path, env: dict[str, str]) -> tuple[Path, int, str]
             lambda word: re.fullmatch(r"[A-Z_][A-Z0-9_]*=.*", word) is not None, part))
         command = part[len(assigned):]
         if command[0] == "cd":
-            cwd = cwd / command[1]
+            cwd, printed = cwd / command[1], ""
             continue
         if command[0] != "guidegen":
             ran = subprocess.run(["bash", "-c", shlex.join(part)], cwd=cwd, env=env,
@@ -295,13 +297,23 @@ def run_line(line: str, cwd: Path, env: dict[str, str]) -> tuple[Path, int, str]
             status, printed = result.exit_code, result.output
         if status != 0:
             return cwd, status, printed
-    return cwd, 0, ""
+    return cwd, 0, printed
 
 
 @pytest.mark.parametrize("page", [page for page in PAGES if commands(page)],
                          ids=lambda page: page.name)
-def test_every_command_on_the_page_runs(page, tmp_path, monkeypatch):
+def test_every_command_on_the_page_runs(page, tmp_path, monkeypatch, request):
     cwd = HOOK.example_project(tmp_path / "project")
+    shared = page.name == "packets.md"
+    if shared:
+        # the page builds the example packet alone, then for its roster: what conftest's
+        # example_roster builds once per run (through the API, read by the packet tests).
+        # Its folder is the output folder here, so each build on the page must find every
+        # file it would write already written with its inputs (packet, guides, roster,
+        # options, templates: each file's key): the command as written makes those very
+        # files. The roster built from the command line is rendered in test_packets.
+        shutil.copytree(request.getfixturevalue("example_roster"),
+                        cwd / "output" / "new-starter")
     (tmp_path / "home").mkdir()
     env = {**HOOK.reader_env(), "HOME": str(tmp_path / "home")}
     for name in set(os.environ) - set(env):
@@ -312,6 +324,9 @@ def test_every_command_on_the_page_runs(page, tmp_path, monkeypatch):
     for line in commands(page):
         cwd, status, printed = run_line(line, cwd, env)
         assert status == 0, f"{page.name}: {line}\n{printed}"
+        if shared and "guidegen build" in line:
+            assert "unchanged output/new-starter/" in printed, f"{line}\n{printed}"
+            assert "\nwrote " not in f"\n{printed}", f"{line}: built again\n{printed}"
 
 
 def test_shell_completion_works_through_the_installed_command():
