@@ -18,7 +18,7 @@ from guidegen.errors import RenderError
 from guidegen.renderers.pdf.engine_hooks import refusing_fetcher
 from guidegen.renderers.speed import css as speed_css
 
-from .conftest import DATA, DEFAULT_GUIDE, JOBS_1, JOBS_2
+from .conftest import DATA, DEFAULT_GUIDE, JOBS_2
 
 
 @pytest.fixture
@@ -109,7 +109,7 @@ def test_the_font_configuration_made_ahead_is_the_first_layouts():
 
 
 def test_a_new_helper_makes_the_last_builds_rules_before_its_first_document(
-        tmp_path, monkeypatch, no_rules_kept):
+        tmp_path, monkeypatch, no_rules_kept, one_process):
     # two builds of the default guide (fitted: its first layout and one try), each with
     # a helper forked after the patches, in a cache folder of their own: the first
     # saves its stylesheets, the second's helper makes their rules while it waits (this
@@ -163,9 +163,8 @@ def test_a_new_helper_makes_the_last_builds_rules_before_its_first_document(
     assert laid.value == 2 and list(made[:2]) == [0, 0]  # the first layout, the try
     monkeypatch.undo()
     assert serving._waiting  # the helper asks its pipe whether a message waits
-    alone = guidegen.render(guide, ["pdf", "docx"], JOBS_1)
-    for output in outputs:
-        assert output["pdf"].data == alone["pdf"].data
+    for output in outputs:  # the PDF rendered in one process (made once per run)
+        assert output["pdf"].data == one_process(DEFAULT_GUIDE)["pdf"]
 
 
 @pytest.fixture
@@ -229,7 +228,7 @@ def test_a_planted_import_is_never_fetched_nor_read_and_a_big_file_is_ignored(
 
 
 def test_a_build_with_a_planted_import_fetches_nothing_and_makes_the_same_pdf(
-        tmp_path, monkeypatch, no_rules_kept, counting_server):
+        tmp_path, monkeypatch, no_rules_kept, counting_server, one_process):
     url, asked = counting_server
     cache = tmp_path / "cache"
     plant(cache, url)
@@ -244,8 +243,8 @@ def test_a_build_with_a_planted_import_fetches_nothing_and_makes_the_same_pdf(
         if PdfHelper._running is not None:
             PdfHelper._running.stop()
     assert asked == []
-    monkeypatch.setenv("GUIDEGEN_CACHE_DIR", str(tmp_path / "empty"))
-    assert planted == guidegen.render(guide, ["pdf", "docx"], JOBS_1)["pdf"].data
+    # the PDF of one process whose cache holds no planted file (made once per run)
+    assert planted == one_process(DATA / "minimal.yaml")["pdf"]
 
 
 def test_a_font_configuration_is_made_ahead_only_before_the_threads_first():
