@@ -7,6 +7,7 @@ another (``again``), must be byte for byte the DOCX prepared at that level from 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import zipfile
 from pathlib import Path
@@ -24,10 +25,12 @@ GUIDES = ("content/cmo-cdmo-cro.yaml", "content/cmo-cdmo-cro.ja.yaml",
 LEVELS = (0.25, 0.5, 1.0)  # a small tightening: spacing and line height
 
 
-def _captured(path: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list, object, bytes]:
+@functools.cache
+def _captured(path: str) -> tuple[list, object, bytes]:
     """Return the (document, context) of each DOCX a build prepared, its page map, its bytes.
 
-    The build writes each DOCX afresh (``again`` turned off).
+    The build writes each DOCX afresh (``again`` turned off). Made once per guide in a
+    test process: three tests read the default guide's (1.3 s of CPU a build).
     """
     tasks, maps = [], []
     preparer = scheduler._preparer
@@ -37,7 +40,7 @@ def _captured(path: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list, object,
         tasks.append((task.document, task.context))
         return lambda page_map: maps.append(page_map) or finish(page_map)
 
-    with monkeypatch.context() as patch:
+    with pytest.MonkeyPatch.context() as patch:
         patch.setattr(scheduler, "_preparer", preparing)
         patch.setattr(word._Written, "again", lambda self, document, context: None)
         data = guidegen.render(guidegen.load(ROOT / path), ["docx"])["docx"].data
@@ -51,8 +54,8 @@ def _at(context, level: float):
 
 
 @pytest.mark.parametrize("path", GUIDES)
-def test_a_docx_moved_to_another_level_is_the_one_written_at_it(path, monkeypatch):
-    tasks, page_map, _ = _captured(path, monkeypatch)
+def test_a_docx_moved_to_another_level_is_the_one_written_at_it(path):
+    tasks, page_map, _ = _captured(path)
     document, context = tasks[0]
     for level in LEVELS:
         other = _at(context, level)
@@ -69,7 +72,7 @@ def test_a_docx_moved_to_another_level_is_the_one_written_at_it(path, monkeypatc
 
 
 def test_a_fitted_build_writes_the_docx_body_once_with_the_same_bytes(monkeypatch):
-    tasks, _, fresh = _captured("content/cmo-cdmo-cro.yaml", monkeypatch)
+    tasks, _, fresh = _captured("content/cmo-cdmo-cro.yaml")
     assert len(tasks) == 2  # the first layout's level, the fitted one: fitted
     assert tasks[0][1].templates.styles.key != tasks[1][1].templates.styles.key
     written = []
@@ -82,8 +85,8 @@ def test_a_fitted_build_writes_the_docx_body_once_with_the_same_bytes(monkeypatc
     assert written == [1]  # the body: once, not once per level
 
 
-def test_another_tree_or_a_finished_docx_is_written_afresh(monkeypatch):
-    tasks, page_map, _ = _captured("content/cmo-cdmo-cro.yaml", monkeypatch)
+def test_another_tree_or_a_finished_docx_is_written_afresh():
+    tasks, page_map, _ = _captured("content/cmo-cdmo-cro.yaml")
     document, context = tasks[0]
     other = dataclasses.replace(document, blocks=document.blocks[:-1])
     assert word.prepare(document, context).again(other, _at(context, 1.0)) is None
