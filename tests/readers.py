@@ -141,6 +141,23 @@ def pdf_page_texts(path: Path, *options: str) -> list[str]:
     return [page + "\f" for page in pdf_text(path, *options).split("\f")[:-1]]
 
 
+def pdf_glyph_texts(path: Path) -> tuple[str, ...]:
+    """Return the text of each page of a PDF as pypdf reads it: the glyphs as drawn.
+
+    pypdf knows no ActualText, so a word broken at a line end reads with its hyphen
+    (poppler reads it whole). Read once per state of a file in a test process: a4's
+    PDFs were read twice over in test_hyphenation, 2.2 s of CPU each time.
+    """
+    return _glyph_texts(_state(path))
+
+
+@functools.lru_cache(maxsize=64)
+def _glyph_texts(state: tuple[str, str]) -> tuple[str, ...]:
+    from pypdf import PdfReader
+
+    return tuple(page.extract_text() for page in PdfReader(state[0]).pages)
+
+
 def pdf_tagged_text(path: Path) -> str:
     """Return all text of a tagged PDF in its logical (structure tree) order."""
     return pdf_struct_tree(path).text()
