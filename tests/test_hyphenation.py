@@ -10,7 +10,6 @@ import zipfile
 from importlib import resources
 
 import pytest
-from pypdf import PdfReader
 
 from guidegen.common.language import Language
 from guidegen.content.loader import load
@@ -20,7 +19,7 @@ from guidegen.theme import load_templates
 from guidegen.tree import Cell, Table, plain_text
 
 from .conftest import DATA, DEFAULT_GUIDE, GOOD_FIXTURES, document_of, write_yaml
-from .readers import pdf_text
+from .readers import pdf_glyph_texts, pdf_text
 
 WORDS = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]{6,}")  # Latin words, as the dictionaries hold
 
@@ -238,7 +237,7 @@ def printed_pieces(path) -> list[tuple[str, str]]:
 
     pypdf reads the glyphs as drawn (it knows no ActualText): the hyphen is there.
     """
-    text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    text = "\n".join(pdf_glyph_texts(path))
     return re.findall(r"(\w+)\u2010\s*\n\s*(\w+)", text)
 
 

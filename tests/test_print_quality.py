@@ -8,6 +8,7 @@ LibreOffice's rendering of the DOCX alike, and break no word into pieces.
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 import zipfile
@@ -27,6 +28,7 @@ from .readers import (
     docx_structure,
     docx_text,
     pdf_body_size,
+    pdf_glyph_texts,
     pdf_page_texts,
     pdf_pages,
     pdf_text,
@@ -92,6 +94,13 @@ def yaml_words(path):
 CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af]")
 
 
+@functools.cache
+def watermark_words(source):
+    """Return the words of the watermark of the guide at ``source`` (upper case): its
+    tree laid out once, not once a paper (document_of takes no paper)."""
+    return re.findall(r"\w+", document_of(guidegen.load(source)).running.watermark.upper())
+
+
 @pytest.mark.parametrize("stem", STEMS)
 def test_no_word_of_the_pdf_is_a_fragment_of_a_word_of_the_guide(printed, stem):
     source = DEFAULT_GUIDE if stem == DEFAULT_GUIDE.stem else DATA / f"{stem}.yaml"
@@ -106,7 +115,7 @@ def test_no_word_of_the_pdf_is_a_fragment_of_a_word_of_the_guide(printed, stem):
     printed_words = {word for word in re.findall(r"\w+", text) if not CJK.search(word)}
     # a watermark's letters run diagonally: pdftotext reads them as bits of words ("AI",
     # "TR"), each on a line of its own; test_control finds the whole text on every page
-    across = re.findall(r"\w+", document_of(guidegen.load(source)).running.watermark.upper())
+    across = watermark_words(source)
     fragments = sorted(word for word in printed_words - vocabulary
                        if any(word in other for other in longer if len(other) > len(word))
                        and not any(word in other for other in across))
@@ -210,7 +219,7 @@ def test_over_budget_fails_naming_what_spilled(tmp_path, cli, monkeypatch):
                           "more pages")
     assert second == f"checks.yaml:{budget_line}:18: error: the page budget of 1 is set here"
     assert not (tmp_path / "output").exists()
-    result = cli("build", "checks.yaml", "--pages", "3")  # the option wins
+    result = cli("build", "checks.yaml", "--pages", "3", "-f", "pdf")  # the option wins
     assert result.exit_code == 0 and "(3 pages," in result.stdout
 
 
@@ -238,8 +247,7 @@ def test_the_word_file_hyphenates_but_not_its_headings(printed):
         definition = styles.split(f'w:styleId="{style}"')[1].split("</w:style>")[0]
         assert "<w:suppressAutoHyphens/>" in definition
     # the PDF prints hyphens too (pypdf reads the glyphs drawn, not the words said)
-    assert "\u2010" in "".join(page.extract_text()
-                               for page in PdfReader(printed.pdf("acht-dienstleister")).pages)
+    assert "\u2010" in "".join(pdf_glyph_texts(printed.pdf("acht-dienstleister")))
 
 
 def test_bare_web_addresses_are_links_in_every_format(printed):
