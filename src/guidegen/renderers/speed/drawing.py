@@ -21,7 +21,7 @@ follows). Measured: the default guide's PDF written again in one process (the sa
 layout, 173 lines, ~8,000 glyphs), CPU time in ``draw_first_line`` 17.4 -> 12.6 ms
 (Pango's shaping apart), the whole write 64.0 -> 60.8 ms (minimums of 8 taking turns,
 load 6.3); see :mod:`guidegen.renderers.speed` for the build. The bytes are the same
-(``tests/test_pdf.py``; the fixtures compared with the code before).
+(``tests/test_drawing.py``; the fixtures compared with the code before).
 """
 
 from __future__ import annotations
