@@ -243,7 +243,9 @@ def test_a_build_with_a_planted_import_fetches_nothing_and_makes_the_same_pdf(
         if PdfHelper._running is not None:
             PdfHelper._running.stop()
     assert asked == []
-    # the PDF of one process whose cache holds no planted file (made once per run)
+    # the PDF of one process whose cache holds no planted file (made once per run; if
+    # this test is the first to ask, it is made now: in an empty cache, not the planted one)
+    monkeypatch.setenv("GUIDEGEN_CACHE_DIR", str(tmp_path / "empty"))
     assert planted == one_process(DATA / "minimal.yaml")["pdf"]
 
 
