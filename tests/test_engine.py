@@ -15,7 +15,7 @@ import pytest
 
 from guidegen.renderers.pdf import engine
 
-from .conftest import ROOT
+from .conftest import PATIENCE, ROOT
 from .test_preflight import uncovered_character
 
 PAGE = "<style>@page { size: 100mm 80mm; margin: 10mm; @bottom-center { content: " \
@@ -181,6 +181,31 @@ def test_the_stand_in_for_cffi_looks_each_name_up_once():
                                                      "compiled NULL", "compiled new"]
     assert lookups == ["new", "NULL"]
 
+
+# A module alive until shutdown clears the modules (as pytest keeps the test modules), that
+# imported the line cache before WeasyPrint: the cache's font configuration is freed after
+# WeasyPrint's modules are cleared. Its Pango font map's finaliser must still be loaded.
+SHUTDOWN = """
+import sys
+from guidegen.renderers.speed import import_weasyprint, lines
+
+sys.kept = lines
+import_weasyprint().HTML(string="<p>Contract development</p>").render()
+from weasyprint.text.ffi import ffi
+print(type(ffi).__name__, lines._FONTS[0] is not None)
+"""
+
+
+def test_a_process_that_laid_out_a_document_exits_without_a_crash():
+    # it ended in a segmentation fault (exit code 139) after its last line: the compiled
+    # declarations' libraries were unloaded before the objects that need them were freed
+    import subprocess
+    import sys
+
+    found = subprocess.run([sys.executable, "-c", SHUTDOWN], capture_output=True,
+                           text=True, timeout=PATIENCE)
+    assert found.stdout.split() == ["_CompiledFFI", "True"], found.stderr
+    assert found.returncode == 0, found.stderr
 
 def test_only_the_oxml_adapter_touches_python_docx_inside():
     # raw WordprocessingML, the lxml elements behind python-docx's objects and its

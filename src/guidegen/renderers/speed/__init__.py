@@ -289,11 +289,25 @@ class _CompiledFFI:
             raise ValueError("cdef options are not compiled")
         self.__dict__["_ffi"] = _compiled(source)
 
+    def dlopen(self, name: str, flags: int = 0) -> Any:
+        """Return the compiled FFI's library ``name``, never unloaded (see below)."""
+        # cffi.FFI keeps each library it opens as long as it lives (FFI._libraries); the
+        # compiled FFI does not, so a library was unloaded as soon as the modules naming it
+        # were cleared at interpreter shutdown, and a Pango object freed later (a font
+        # configuration kept by a module cleared after them: .lines's, a test module's)
+        # called its unloaded finaliser: a segmentation fault after a good run, exit code
+        # 139 (tests/test_shutdown.py). RTLD_NODELETE keeps the library loaded until the
+        # process ends, whatever order shutdown frees modules and objects in.
+        return self.__dict__["_ffi"].dlopen(name, flags | _NODELETE)
+
     def __getattr__(self, name: str) -> Any:
         """Return the compiled FFI's ``name``, kept here: the next lookup does not come here."""
         value = getattr(self.__dict__["_ffi"], name)
         self.__dict__[name] = value
         return value
+
+
+_NODELETE: int = getattr(os, "RTLD_NODELETE", 0)  # a library dlclose() leaves loaded
 
 
 @contextmanager
