@@ -81,3 +81,50 @@ def test_operands_become_the_bytes_pydyf_makes(quick):
     for value in (b"/F1", "Tf", 12, -3, 0, True, 1.5, 2.0, -0.25, Text("x"),
                   pydyf.Dictionary({"A": 1}), pydyf.String("a(b)")):
         assert quicker(value) == original(value), value
+
+
+def svg_glyph_font(path: Any) -> None:
+    """Write a font whose glyph A has an SVG picture (an OpenType ``SVG `` table)."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+    from fontTools.ttLib.tables.S_V_G_ import SVGDocument
+
+    pen = TTGlyphPen(None)  # every glyph a rectangle
+    pen.moveTo((100, 0))
+    pen.lineTo((100, 700))
+    pen.lineTo((500, 700))
+    pen.lineTo((500, 0))
+    pen.closePath()
+    names = [".notdef", "A", "B", "space"]
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder(names)
+    builder.setupCharacterMap({ord("A"): "A", ord("B"): "B", ord(" "): "space"})
+    builder.setupGlyf({name: pen.glyph() for name in names})
+    builder.setupHorizontalMetrics({name: (600, 100) for name in names})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "Pictured", "styleName": "Regular"})
+    builder.setupOS2()
+    builder.setupPost()
+    table = newTable("SVG ")
+    table.docList = [SVGDocument('<svg xmlns="http://www.w3.org/2000/svg"><rect id="glyph1" '
+                                 'width="400" height="700" y="-700" fill="red"/></svg>', 1, 1,
+                                 False)]
+    builder.font["SVG "] = table
+    builder.save(str(path))
+
+
+def test_a_font_with_pictured_glyphs_is_drawn_by_weasyprint(quick, tmp_path, monkeypatch):
+    # WeasyPrint draws an SVG (or PNG, COLR) glyph's picture beside its text: the quick
+    # way leaves such a font's lines to it (without, the pictures are missing)
+    svg_glyph_font(tmp_path / "pictured.ttf")
+    html = (f"<html><head><style>@font-face {{ font-family: Pictured; src: "
+            f"url({(tmp_path / 'pictured.ttf').as_uri()}) }}</style></head>"
+            "<body><p style='font-family: Pictured'>ABBA AB</p></body></html>")
+    plain = drawing.ORIGINALS["draw_first_line"]
+    before = dict(drawing._STATE)
+    theirs = written(html, quick, plain, drawing.ORIGINALS["to_bytes"], monkeypatch)
+    ours = written(html, quick, drawing._fast_first_line(plain),
+                   drawing._fast_to_bytes(drawing.ORIGINALS["to_bytes"]), monkeypatch)
+    assert ours == theirs
+    assert drawing._STATE["plain"] > before["plain"] and drawing._STATE["fast"] == before["fast"]
