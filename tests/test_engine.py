@@ -207,6 +207,7 @@ def test_a_process_that_laid_out_a_document_exits_without_a_crash():
     assert found.stdout.split() == ["_CompiledFFI", "True"], found.stderr
     assert found.returncode == 0, found.stderr
 
+
 def test_only_the_oxml_adapter_touches_python_docx_inside():
     # raw WordprocessingML, the lxml elements behind python-docx's objects and its
     # package writer belong to renderers/docx/oxml/; the rest of the DOCX writer uses

@@ -296,8 +296,8 @@ class _CompiledFFI:
         # were cleared at interpreter shutdown, and a Pango object freed later (a font
         # configuration kept by a module cleared after them: .lines's, a test module's)
         # called its unloaded finaliser: a segmentation fault after a good run, exit code
-        # 139 (tests/test_shutdown.py). RTLD_NODELETE keeps the library loaded until the
-        # process ends, whatever order shutdown frees modules and objects in.
+        # 139 (tests/test_engine.py: ..._exits_without_a_crash). RTLD_NODELETE keeps the
+        # library loaded until the process ends, whatever order shutdown frees things in.
         return self.__dict__["_ffi"].dlopen(name, flags | _NODELETE)
 
     def __getattr__(self, name: str) -> Any:
