@@ -155,15 +155,6 @@ def test_the_pdf_renderer_imports_no_html_module():
     assert found.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize("text", ["", "a & b", "<x> & </x>", "\"quoted\" 'too'", "&amp;<>"])
-def test_xmp_escapes_as_the_standard_library_does(text):
-    from html import escape
-
-    from guidegen.renderers.pdf.xmp import _escape
-
-    assert _escape(text) == escape(text, quote=False)
-
-
 def test_the_stand_in_for_cffi_looks_each_name_up_once():
     # WeasyPrint calls ffi.new, ffi.NULL, ffi.gc thousands of times per PDF (renderers/speed)
     from guidegen.renderers.speed import _CompiledFFI

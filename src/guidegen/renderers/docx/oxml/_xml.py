@@ -17,16 +17,6 @@ class Border(NamedTuple):
     color: str
 
 
-def escape(text: str, quote: bool = False) -> str:
-    """Return ``text`` escaped for XML (and ``"`` too if ``quote``), as ``xml.sax.saxutils``.
-
-    That module imports ``urllib.request`` (http, ssl, email): 12 ms of CPU after the
-    PDF's hand-off, in the process that builds the DOCX.
-    """
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace('"', "&quot;") if quote else text
-
-
 def element(tag: str, children: Sequence[Any] = (), **attributes: str) -> Any:
     """Return a new ``w:`` element ``tag`` holding ``children``, with ``attributes``."""
     made = OxmlElement(tag)

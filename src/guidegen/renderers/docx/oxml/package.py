@@ -14,7 +14,8 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml.ns import qn
 
-from ._xml import element, escape, insert
+from ...escaping import escape
+from ._xml import element, insert
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 ZIP_END = (2107, 12, 31, 23, 59, 58)  # zip times count two seconds

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._xml import escape
+from ...escaping import escape
 
 _VML = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
         'xmlns:v="urn:schemas-microsoft-com:vml" '
