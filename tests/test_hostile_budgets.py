@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import signal
 import tracemalloc
+from types import SimpleNamespace
 
 import pytest
 
 from guidegen import BuildOptions
+from guidegen.builder import scheduler as scheduler_module
 from guidegen.builder.options import cpu_count
+from guidegen.builder.scheduler import Scheduler
 from guidegen.content.loader import load
-from guidegen.errors import ContentError
+from guidegen.errors import ContentError, RenderError
 
 from .attacks import MINIMAL, children, guidegen_process, outputs, use_guide
 from .conftest import exited, hooked, paused, write_yaml
@@ -111,6 +114,42 @@ def test_a_render_over_its_memory_limit_stops_with_a_clear_message(project, guid
                             "--memory-limit gives each helper and worker process")
     assert "Traceback" not in stderr.decode()
     assert outputs(project) == {}
+
+
+class _FailingPool:
+    """A pool whose results end in ``failure``, as a worker's unpickled exception does."""
+
+    def __init__(self, failure: BaseException) -> None:
+        self.failure = failure
+
+    def map(self, *_):
+        raise self.failure
+
+    def shutdown(self, cancel_futures):
+        pass
+
+
+NULL = SystemError("<function _process_chunk at 0x7f5> returned NULL without setting an exception")
+
+
+@pytest.mark.parametrize("failure", [NULL, MemoryError()])
+def test_a_workers_failed_allocation_names_the_memory_limit(failure):
+    # a CI run's worker under --memory-limit 1 failed outside render_task with this NULL
+    scheduler = Scheduler(("pdf",), 2, 7)
+    scheduler.pool = _FailingPool(failure)
+    with pytest.raises(RenderError, match=f"failed \\({type(failure).__name__}\\); it may "
+                       "have needed more than the 7 MB of memory that --memory-limit"):
+        scheduler.run([])
+
+
+def test_a_render_whose_c_code_fails_an_allocation_names_the_memory_limit(monkeypatch):
+    def fail(task):
+        raise NULL
+
+    monkeypatch.setattr(scheduler_module, "render_formats", fail)
+    task = SimpleNamespace(document=SimpleNamespace(meta=SimpleNamespace(title="Guide")))
+    with pytest.raises(RenderError, match="rendering 'Guide' ran out of memory; it may have"):
+        scheduler_module.render_task(task)
 
 
 # -- 11. Ctrl-C with a pool -----------------------------------------------------------------------

@@ -228,19 +228,41 @@ def limit_memory(megabytes: int) -> bool:
     the process instead, which is why guidegen sets it only in its helper and worker
     processes. Return whether a limit was set.
     """
+    ceiling = memory_ceiling(megabytes)
+    return ceiling is not None and set_memory_ceiling(ceiling) is not None
+
+
+def memory_ceiling(megabytes: int) -> int | None:
+    """Return the soft ``RLIMIT_DATA`` that lets this process take ``megabytes`` more.
+
+    More than it holds now, within the hard limit; ``None`` where that cannot be known.
+    """
     try:
         import resource
     except ImportError:  # pragma: no cover - not POSIX
-        return False
+        return None
     held = data_size()
     if held is None:
-        return False
+        return None
     _, hard = resource.getrlimit(resource.RLIMIT_DATA)
     limit = held + (megabytes << 20)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
+    return limit if hard == resource.RLIM_INFINITY else min(limit, hard)
+
+
+def set_memory_ceiling(ceiling: int) -> int | None:
+    """Return the soft ``RLIMIT_DATA`` this replaces with ``ceiling`` (``None``: not set).
+
+    ``ceiling`` is in bytes, or ``RLIM_INFINITY``; the hard limit bounds it.
+    """
     try:
-        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+        import resource
+    except ImportError:  # pragma: no cover - not POSIX
+        return None
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if hard != resource.RLIM_INFINITY:
+        ceiling = min(ceiling, hard) if ceiling != resource.RLIM_INFINITY else hard
+    try:
+        resource.setrlimit(resource.RLIMIT_DATA, (ceiling, hard))
     except (OSError, ValueError):
-        return False
-    return True
+        return None
+    return soft

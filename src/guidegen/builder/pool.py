@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 from .. import system
@@ -19,12 +19,12 @@ from .limits import ready
 from .serving import _become_child, _spawn_slack
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
     from ..common.language import Language
 
 WORKER_MEMORY: list[int] = []  # the memory limit of this worker process, once started
-_LIMITED: list[bool] = []  # whether limit_worker_memory has run in this worker
+_CEILING: list[int | None] = []  # this worker's limit in bytes, once its first render starts
 
 
 def start_pool(processes: int, memory_limit: int) -> Any:
@@ -62,16 +62,27 @@ def _start_worker(parent: int, memory_limit: int, language: Language | None,
     WORKER_MEMORY.append(memory_limit)
 
 
-def limit_worker_memory() -> None:
-    """Set this worker's memory limit (``--memory-limit``) once, as its first render starts.
+@contextmanager
+def limited_worker_memory() -> Iterator[None]:
+    """Hold this worker to its memory limit (``--memory-limit``) while the body runs.
 
-    Not as the worker starts: the task it takes first is unpickled (a document tree) by
-    :mod:`concurrent.futures`, outside guidegen's code, where running out under a tight
-    limit printed multiprocessing's traceback instead of guidegen's located error.
+    The limit is what the worker holds as its first render starts, plus ``memory_limit``
+    megabytes: not as the worker starts, for the task it takes first is unpickled (a
+    document tree) by :mod:`concurrent.futures`. It is lifted after each render, for the
+    same reason: concurrent.futures pickles the result or the error, and formats the
+    error's traceback, outside guidegen's code, where running out printed
+    multiprocessing's tracebacks over guidegen's located error.
     """
-    if WORKER_MEMORY and not _LIMITED:
-        from ..native import limit_memory
+    if not WORKER_MEMORY:  # not a worker
+        yield
+        return
+    from ..native import memory_ceiling, set_memory_ceiling
 
-        _LIMITED.append(limit_memory(WORKER_MEMORY[-1] + _spawn_slack()))
-
-
+    if not _CEILING:
+        _CEILING.append(memory_ceiling(WORKER_MEMORY[-1] + _spawn_slack()))
+    before = None if _CEILING[0] is None else set_memory_ceiling(_CEILING[0])
+    try:
+        yield
+    finally:
+        if before is not None:
+            set_memory_ceiling(before)

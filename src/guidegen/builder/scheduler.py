@@ -21,7 +21,8 @@ every render runs under are in :mod:`.limits`:
 * **Time limit.** Every render runs under :func:`limited_time` (the pipeline puts
   loading and writing under it too).
 * **Memory limit.** Helper and worker processes may take ``memory_limit`` megabytes
-  on top of what they held after their imports (:func:`guidegen.native.limit_memory`);
+  on top of what they held after their imports (:func:`guidegen.native.limit_memory`;
+  a worker while it renders, :func:`.pool.limited_worker_memory`);
   a render past it stops with a :class:`RenderError`, or its process dies and this one
   says so. This process sets no limit: C libraries (GLib) abort instead of failing.
 * **Ctrl-C** stops the pool's renders under way at once.
@@ -48,8 +49,8 @@ from ..renderers import (
     helped,
     paginating,
 )
-from .limits import limited_time, memory_hint
-from .pool import WORKER_MEMORY, limit_worker_memory, start_pool
+from .limits import OUT_OF_MEMORY, limited_time, memory_hint
+from .pool import WORKER_MEMORY, limited_worker_memory, start_pool
 from .processes import PdfHelper, forked_first, may_use_helper, settle_first_helper
 from .trials import Made, Pages
 
@@ -158,6 +159,9 @@ class Scheduler:
                         done(len(results) - 1)
             except BrokenProcessPool:
                 raise RenderError("a worker process stopped unexpectedly; "
+                                  f"{memory_hint(self.memory_limit)}") from None
+            except OUT_OF_MEMORY as exc:  # raised outside render_task's own handling
+                raise RenderError(f"a worker process failed ({type(exc).__name__}); "
                                   f"{memory_hint(self.memory_limit)}") from None
         else:
             for task in tasks:
@@ -388,9 +392,9 @@ def _preparer(task: Task, name: str) -> Finisher:
 def render_task(task: Task) -> Results:
     """Return :func:`render_formats` of one task (a picklable target for worker processes)."""
     try:
-        limit_worker_memory()
-        return render_formats(task)
-    except MemoryError:
+        with limited_worker_memory():
+            return render_formats(task)
+    except OUT_OF_MEMORY:
         raise RenderError(f"rendering {task.document.meta.title!r} ran out of memory; "
                           f"{memory_hint(WORKER_MEMORY[-1] if WORKER_MEMORY else 0)}"
                           ) from None

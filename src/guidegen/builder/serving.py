@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 from .. import system
 from ..errors import GuidegenError, RenderError
 from ..renderers import RENDERERS, Rendered
-from .limits import limited_time, memory_hint, ready
+from .limits import OUT_OF_MEMORY, limited_time, memory_hint, ready
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -106,7 +106,7 @@ def _serve(connection: Connection, parent: int, memory_limit: int,
             reply = _answer(renderer, kind, layout, time_limit, (token, keep), held)
         except GuidegenError as exc:
             reply = ("error", exc)
-        except MemoryError:
+        except OUT_OF_MEMORY:
             reply = ("error", RenderError(f"laying out the {renderer.name.upper()} ran out "
                                           f"of memory; {memory_hint(memory_limit)}"))
         except Exception as exc:  # a bug: the caller reports it as in its own process
