@@ -19,6 +19,8 @@ from guidegen.builder.options import cpu_count
 from guidegen.builder.scheduler import Scheduler
 from guidegen.content.loader import load
 from guidegen.errors import ContentError, RenderError
+from guidegen.renderers.html.templating import template_errors
+from guidegen.renderers.pdf.fetcher import refused_urls_as_errors
 
 from .attacks import MINIMAL, children, guidegen_process, outputs, use_guide
 from .conftest import exited, hooked, paused, write_yaml
@@ -150,6 +152,15 @@ def test_a_render_whose_c_code_fails_an_allocation_names_the_memory_limit(monkey
     task = SimpleNamespace(document=SimpleNamespace(meta=SimpleNamespace(title="Guide")))
     with pytest.raises(RenderError, match="rendering 'Guide' ran out of memory; it may have"):
         scheduler_module.render_task(task)
+
+
+@pytest.mark.parametrize("failure", [NULL, MemoryError()])
+def test_a_failed_allocation_is_not_taken_for_a_layout_or_a_template_fault(failure, tmp_path):
+    # a CI worker under --memory-limit 1 said "PDF layout failed: error return without
+    # exception set" (exit 3, but without naming the limit)
+    for wrapper in (refused_urls_as_errors(), template_errors([tmp_path])):
+        with pytest.raises(type(failure)), wrapper:
+            raise failure
 
 
 # -- 11. Ctrl-C with a pool -----------------------------------------------------------------------

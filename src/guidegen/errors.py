@@ -226,6 +226,17 @@ class OutputError(GuidegenError):
     exit_code = 4
 
 
+OUT_OF_MEMORY: tuple[type[Exception], ...] = (MemoryError, SystemError)
+"""What a helper or worker under ``--memory-limit`` raises when an allocation fails.
+
+Python code gets a ``MemoryError``; C code whose allocation fails without setting one
+surfaces as ``SystemError`` ("returned NULL without setting an exception", "error
+return without exception set"), seen in workers of builds with ``--memory-limit 1``. Both
+are reported naming the limit (:func:`guidegen.builder.limits.memory_hint`); code that
+turns a library's failures into located errors lets them through.
+"""
+
+
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C, raised once the work it waited for was done; ``message`` says what holds."""
 

@@ -36,15 +36,6 @@ def memory_hint(megabytes: int) -> str:
             "gives each helper and worker process")
 
 
-OUT_OF_MEMORY: tuple[type[Exception], ...] = (MemoryError, SystemError)
-"""What a helper or worker under ``--memory-limit`` raises when an allocation fails.
-
-Python code gets a ``MemoryError``; C code whose allocation fails without setting one
-surfaces as ``SystemError`` ("returned NULL without setting an exception"), seen in a
-worker of a build with ``--memory-limit 1``. Both are reported with :func:`memory_hint`.
-"""
-
-
 class _Expired(BaseException):
     """Raised by the timer; a BaseException, so no ``except Exception`` in a library eats it."""
 

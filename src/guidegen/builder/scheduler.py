@@ -38,7 +38,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from .. import testhook
-from ..errors import GuidegenError, RenderError, rewarn
+from ..errors import OUT_OF_MEMORY, GuidegenError, RenderError, rewarn
 from ..renderers import (
     RENDERERS,
     Finisher,
@@ -49,7 +49,7 @@ from ..renderers import (
     helped,
     paginating,
 )
-from .limits import OUT_OF_MEMORY, limited_time, memory_hint
+from .limits import limited_time, memory_hint
 from .pool import WORKER_MEMORY, limited_worker_memory, start_pool
 from .processes import PdfHelper, forked_first, may_use_helper, settle_first_helper
 from .trials import Made, Pages

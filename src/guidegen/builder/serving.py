@@ -15,9 +15,9 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 
 from .. import system
-from ..errors import GuidegenError, RenderError
+from ..errors import OUT_OF_MEMORY, GuidegenError, RenderError
 from ..renderers import RENDERERS, Rendered
-from .limits import OUT_OF_MEMORY, limited_time, memory_hint, ready
+from .limits import limited_time, memory_hint, ready
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -25,7 +25,15 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
-from ...errors import GuidegenError, Location, Problem, ResourceError, TemplateError, display_name
+from ...errors import (
+    OUT_OF_MEMORY,
+    GuidegenError,
+    Location,
+    Problem,
+    ResourceError,
+    TemplateError,
+    display_name,
+)
 from ...files import read_file
 from ...tree import ListBlock
 from ..speed import template_cache
@@ -228,7 +236,7 @@ def template_errors(folders: Sequence[Path]) -> Iterator[None]:
     except jinja2.TemplateSyntaxError as exc:
         where = Location(display_name(Path(exc.filename or exc.name or "?")), exc.lineno)
         raise TemplateError.collect([Problem(where, exc.message or str(exc))]) from None
-    except MemoryError:
+    except OUT_OF_MEMORY:
         raise  # the process's memory limit: the scheduler says so
     except jinja2.TemplateNotFound as exc:
         raise ResourceError.collect([Problem(
