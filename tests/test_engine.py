@@ -148,11 +148,36 @@ def test_the_pdf_renderer_imports_no_html_module():
     import subprocess
     import sys
 
-    code = ("import sys, guidegen.renderers.pdf; "
+    code = ("import sys, guidegen.renderers.pdf.steps; "  # the whole renderer, as the helper's
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'html'))")
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True)
     assert found.stdout.strip() == "[]"
+
+
+def test_the_pdf_renderer_imports_its_engine_only_when_asked_for():
+    # the main process only draws the HTML (prepare_layout) before the hand-off: the
+    # engine, the preflight and the page readers (8-10 ms of CPU) are the helper's
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, sys, guidegen.renderers.pdf as pdf; "
+            "prefix = 'guidegen.renderers.pdf.'; "
+            "first = sorted(m for m in sys.modules if m.startswith(prefix)); "
+            "pdf.prepare_layout, pdf.Layout; "
+            "steps = [getattr(pdf, name).__module__ for name in "
+            "('lay_out', 'laid_pages', 'laid_out', 'written')]; "
+            "print(json.dumps([first, steps, pdf.engine.__name__, "
+            "'guidegen.renderers.pdf.preflight' in sys.modules, hasattr(pdf, 'prepare')]))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True)
+    first, steps, engine_name, preflight, prepare = json.loads(found.stdout)
+    assert first == ["guidegen.renderers.pdf.handoff", "guidegen.renderers.pdf.limits"]
+    assert steps == ["guidegen.renderers.pdf.steps"] * 4
+    assert engine_name == "guidegen.renderers.pdf.engine"
+    assert preflight  # imported with the steps
+    assert not prepare  # renderers.get_preparer asks for it: the PDF has none
 
 
 def test_the_stand_in_for_cffi_looks_each_name_up_once():

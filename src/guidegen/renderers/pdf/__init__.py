@@ -3,6 +3,10 @@
 Two steps (:mod:`.steps`): :func:`prepare_layout` draws the HTML (it needs Jinja and the
 tree), :func:`lay_out` runs WeasyPrint on it (it needs nothing else), so a helper process
 that only imported WeasyPrint can do the second step while this one builds the DOCX.
+The first step's module (:mod:`.handoff`) is all this package imports at first: the
+second's, with WeasyPrint's adapter, the preflight and the page readers, are imported
+when one of their names is first asked for (a speed trick: the main process does not
+import them before it hands the layout to the helper, :mod:`..speed`).
 WeasyPrint itself is behind :mod:`.engine`, the only module that knows its inside. After
 every layout the preflight (:mod:`.preflight`) reads the laid-out pages and reports
 what a reader would notice, located in the guide; a character no font has is an error
@@ -13,17 +17,26 @@ what a reader would notice, located in the guide; a character no font has is an 
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from ...common.language import Language
 from ...tree import Document
 from .. import RenderContext, Rendered
 from ..speed import warm_hyphenation
-from . import engine
-from .steps import Layout, laid_out, laid_pages, lay_out, prepare_layout, written
+from .handoff import Layout, prepare_layout
+
+if TYPE_CHECKING:
+    from . import engine  # noqa: F401  (asked for as an attribute, see __getattr__)
+    from .steps import laid_out, laid_pages, lay_out, written
+
+_STEPS = ("laid_out", "laid_pages", "lay_out", "written")  # imported when first asked for
 
 
 def warm_up(language: Language | None) -> None:
     """Import WeasyPrint and load ``language``'s hyphenation patterns (a fresh helper's wait)."""
+    from . import engine, steps  # noqa: F401  (steps: what the helper lays out with)
+
     engine.load()
     if language is not None:
         warm_hyphenation(language.tag)
@@ -38,6 +51,7 @@ def idle(waiting: Callable[[], bool]) -> None:
     from ...caches import cache_folder
     from ..speed.css import premake
     from ..speed.parse import load
+    from . import engine
 
     if not waiting():
         engine.make_font_configuration()
@@ -66,7 +80,18 @@ def render(document: Document, context: RenderContext) -> Rendered:
         composed = compose(document, context)
         if composed is not None:
             return composed
+    from .steps import lay_out
+
     return lay_out(prepare_layout(document, context))
+
+
+def __getattr__(name: str) -> Any:
+    """Return the step ``name`` or the module ``engine``, imported when first asked for."""
+    if name in _STEPS:
+        return getattr(import_module(f"{__name__}.steps"), name)
+    if name == "engine":
+        return import_module(f"{__name__}.engine")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["Layout", "idle", "keep_for_next", "laid_out", "laid_pages", "lay_out",

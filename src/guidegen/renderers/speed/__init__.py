@@ -39,7 +39,11 @@ kept their bytes. docs/development.md keeps the measurements' history.
 * **Modules not imported**: ``urllib.request`` (with http, ssl and email: 10 ms) for
   ``url2pathname`` (:mod:`guidegen.renderers.urls`) and by ``xml.sax.saxutils``
   (:mod:`guidegen.renderers.docx.oxml.package`); tinycss2 and ``xml.etree``, which only
-  the HTML output's URL scan needs (3-5 ms).
+  the HTML output's URL scan needs (3-5 ms); the PDF renderer's second step (WeasyPrint's
+  adapter, the preflight, the page readers, with logging and mimetypes: 9-10 ms of CPU
+  at load 8, against 1.2 for the first step's :mod:`guidegen.renderers.pdf.handoff`),
+  which the main process never needs when a helper lays the PDF out
+  (:mod:`guidegen.renderers.pdf` imports it when one of its names is first asked for).
 * **The helper forked first** with ``--force``
   (:func:`guidegen.builder.scheduler.start_helper_early`): before the build's machinery,
   YAML and the content model are imported (-15 to -20 ms to its start); for ``guidegen
