@@ -169,15 +169,17 @@ def test_the_pdf_renderer_imports_its_engine_only_when_asked_for():
             "steps = [getattr(pdf, name).__module__ for name in "
             "('lay_out', 'laid_pages', 'laid_out', 'written')]; "
             "print(json.dumps([first, steps, pdf.engine.__name__, "
-            "'guidegen.renderers.pdf.preflight' in sys.modules, hasattr(pdf, 'prepare')]))")
+            "'guidegen.renderers.pdf.preflight' in sys.modules, hasattr(pdf, 'prepare'), "
+            "'guidegen.tree' in sys.modules]))")
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True)
-    first, steps, engine_name, preflight, prepare = json.loads(found.stdout)
+    first, steps, engine_name, preflight, prepare, tree = json.loads(found.stdout)
     assert first == ["guidegen.renderers.pdf.handoff", "guidegen.renderers.pdf.limits"]
     assert steps == ["guidegen.renderers.pdf.steps"] * 4
     assert engine_name == "guidegen.renderers.pdf.engine"
     assert preflight  # imported with the steps
     assert not prepare  # renderers.get_preparer asks for it: the PDF has none
+    assert not tree  # the document tree is the main process's: the helper lays out HTML
 
 
 def test_the_stand_in_for_cffi_looks_each_name_up_once():

@@ -20,13 +20,13 @@ from collections.abc import Callable
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ...common.language import Language
-from ...tree import Document
 from .. import RenderContext, Rendered
 from ..speed import warm_hyphenation
 from .handoff import Layout, prepare_layout
 
 if TYPE_CHECKING:
+    from ...common.language import Language
+    from ...tree import Document
     from . import engine  # noqa: F401  (asked for as an attribute, see __getattr__)
     from .steps import laid_out, laid_pages, lay_out, written
 

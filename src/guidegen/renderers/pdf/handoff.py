@@ -13,12 +13,15 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...errors import Location
 from ...theme.fonts import require_theme_fonts
-from ...tree import Document
-from .. import RenderContext
 from .limits import Limits, mark_words
+
+if TYPE_CHECKING:  # the helper, which imports this module too, needs neither (.limits)
+    from ...tree import Document
+    from .. import RenderContext
 
 ARCHIVAL = "pdf/a-3b"  # WeasyPrint's name of the variant that embeds the sources
 

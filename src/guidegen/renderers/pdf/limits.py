@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ...tree import Document, Inline, Span, Table, Text
+if TYPE_CHECKING:  # the tree is the main process's: the helper does not import it (4 ms)
+    from ...tree import Document, Inline
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ _MARKS = ("mark-yes", "mark-no", "mark-partial")
 
 def mark_words(document: Document) -> frozenset[str]:
     """Return the words the marks of ``document``'s tables print (not their symbols)."""
+    from ...tree import Span, Table, Text
+
     found: set[str] = set()
 
     def visit(nodes: Sequence[Inline], mark: bool) -> None:

@@ -43,7 +43,8 @@ kept their bytes. docs/development.md keeps the measurements' history.
   adapter, the preflight, the page readers, with logging and mimetypes: 9-10 ms of CPU
   at load 8, against 1.2 for the first step's :mod:`guidegen.renderers.pdf.handoff`),
   which the main process never needs when a helper lays the PDF out
-  (:mod:`guidegen.renderers.pdf` imports it when one of its names is first asked for).
+  (:mod:`guidegen.renderers.pdf` imports it when one of its names is first asked for);
+  the document tree (:mod:`guidegen.tree`: 4 ms), which the PDF helper never needs.
 * **The helper forked first** with ``--force``
   (:func:`guidegen.builder.scheduler.start_helper_early`): before the build's machinery,
   YAML and the content model are imported (-15 to -20 ms to its start); for ``guidegen
