@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from guidegen import BuildOptions
+from guidegen import BuildOptions, system
 from guidegen.builder import scheduler as scheduler_module
 from guidegen.builder.options import cpu_count
 from guidegen.builder.scheduler import Scheduler
@@ -161,6 +161,97 @@ def test_a_failed_allocation_is_not_taken_for_a_layout_or_a_template_fault(failu
     for wrapper in (refused_urls_as_errors(), template_errors([tmp_path])):
         with pytest.raises(type(failure)), wrapper:
             raise failure
+
+
+def _lxml_error(code: int) -> Exception:
+    import lxml.etree
+
+    return lxml.etree.XMLSyntaxError("unknown error", code, 0, 0, "<string>")
+
+
+def test_libxml2s_failed_allocation_is_out_of_memory():
+    import lxml.etree
+
+    from guidegen.errors import out_of_memory
+
+    assert lxml.etree.ErrorTypes.ERR_NO_MEMORY == 2
+    assert out_of_memory(_lxml_error(2)) and out_of_memory(NULL) and out_of_memory(MemoryError())
+    assert not out_of_memory(_lxml_error(lxml.etree.ErrorTypes.ERR_DOCUMENT_END))
+    assert not out_of_memory(KeyError("boom"))
+
+
+def test_libxml2s_failed_allocation_is_not_taken_for_a_bad_reference_or_template(
+        tmp_path, monkeypatch):
+    import docx
+
+    from guidegen.renderers.docx import styles
+
+    def fail(*_):
+        raise _lxml_error(2)
+
+    monkeypatch.setattr(docx, "Document", fail)  # python-docx opening the reference
+    with pytest.raises(type(_lxml_error(2))):
+        styles._open(b"", tmp_path / "reference.docx")
+    for wrapper in (refused_urls_as_errors(), template_errors([tmp_path])):
+        with pytest.raises(type(_lxml_error(2))), wrapper:
+            fail()
+
+
+def test_what_a_worker_raises_pickles_for_its_caller(monkeypatch):
+    # a worker's python-docx, at --memory-limit 1 or 5, failed an allocation in libxml2:
+    # lxml's XMLSyntaxError (code 2) cannot be pickled, and the build ended with exit 70
+    # "TypeError: cannot pickle 'lxml.etree._ListErrorLog' object"
+    import pickle
+
+    from guidegen.builder.pool import WorkerCrashError
+
+    task = SimpleNamespace(document=SimpleNamespace(meta=SimpleNamespace(title="Guide")))
+    for failure, kind, message in [
+            (_lxml_error(2), RenderError, "rendering 'Guide' ran out of memory; it may have"),
+            (_lxml_error(5), WorkerCrashError,
+             r"XMLSyntaxError: unknown error \(<string>, line 0\) \(in a worker process\)")]:
+        def fail(task, failure=failure):
+            raise failure
+
+        monkeypatch.setattr(scheduler_module, "render_formats", fail)
+        with pytest.raises(kind, match=message) as raised:
+            scheduler_module.render_task(task)
+        again = pickle.loads(pickle.dumps(raised.value))
+        assert type(again) is kind and str(again) == str(raised.value)
+
+
+@pytest.mark.parametrize("failure", ["lxml", "report"])
+def test_the_pdf_helper_out_of_memory_anywhere_says_so_without_a_traceback(
+        project, cli, monkeypatch, capfd, failure):
+    # libxml2's failed allocation in the helper; or one in making the report of a failure
+    # (its traceback), past the answers' handling, which printed multiprocessing's
+    # traceback. The helper is forked from this process: it runs the patched code too;
+    # here, not inside click's runner, so that it prints where capfd reads. Forked, then,
+    # in the portable pass too (a spawned helper would not run the patch).
+    import guidegen.renderers.pdf as pdf
+    from guidegen.builder.processes import PdfHelper
+
+    class ExhaustingError(Exception):
+        def __str__(self):
+            raise MemoryError
+
+    def broken(layout, *args, **kwargs):
+        raise _lxml_error(2) if failure == "lxml" else ExhaustingError()
+
+    monkeypatch.setattr(pdf, "laid_pages", broken)
+    monkeypatch.delenv(system.PORTABLE, raising=False)
+    if PdfHelper._running is not None:
+        PdfHelper._running.stop()  # a helper forked before the patch would not see it
+    PdfHelper.get()
+    result = cli("build", "-j", "2", "--jobs-over-cpus", "--force")
+    if PdfHelper._running is not None:  # not to be reused by later tests with the patch in it
+        PdfHelper._running.stop()
+    assert result.exit_code == 3, result.stderr
+    assert result.stderr.strip().splitlines()[-1].endswith(
+        "it may have needed more than the 1024 MB of memory that --memory-limit gives each "
+        "helper and worker process")
+    assert "Traceback" not in capfd.readouterr().err
+    assert outputs(project) == {}
 
 
 # -- 11. Ctrl-C with a pool -----------------------------------------------------------------------

@@ -13,10 +13,11 @@ from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 from .. import system
+from ..errors import GuidegenError, RenderError, out_of_memory
 from ..renderers import RENDERERS
 from . import processes as processes_
-from .limits import ready
-from .serving import _become_child, _spawn_slack
+from .limits import memory_hint, ready
+from .serving import HelperCrashError, _become_child, _spawn_slack
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -86,3 +87,32 @@ def limited_worker_memory() -> Iterator[None]:
     finally:
         if before is not None:
             set_memory_ceiling(before)
+
+
+class WorkerCrashError(HelperCrashError):
+    """An unexpected exception in a worker, raised again in its caller: an internal error."""
+
+    WHERE = "a worker process"
+
+
+@contextmanager
+def worker_rendering(title: str) -> Iterator[None]:
+    """Render ``title`` in this worker (:func:`limited_worker_memory`); raise what pickles.
+
+    concurrent.futures pickles what the worker raises for its caller, where an lxml
+    error cannot be (its log: "cannot pickle 'lxml.etree._ListErrorLog'", exit 70): a
+    failed allocation (:func:`guidegen.errors.out_of_memory`) is raised as the
+    :class:`RenderError` naming ``--memory-limit``, any other as a
+    :class:`WorkerCrashError`, made once the limit is lifted.
+    """
+    try:
+        with limited_worker_memory():
+            yield
+    except GuidegenError:
+        raise
+    except Exception as exc:
+        if out_of_memory(exc):
+            raise RenderError(f"rendering {title!r} ran out of memory; "
+                              f"{memory_hint(WORKER_MEMORY[-1] if WORKER_MEMORY else 0)}"
+                              ) from None
+        raise WorkerCrashError.of(exc) from None

@@ -22,7 +22,7 @@ every render runs under are in :mod:`.limits`:
   loading and writing under it too).
 * **Memory limit.** Helper and worker processes may take ``memory_limit`` megabytes
   on top of what they held after their imports (:func:`guidegen.native.limit_memory`;
-  a worker while it renders, :func:`.pool.limited_worker_memory`);
+  a worker while it renders, :func:`.pool.worker_rendering`);
   a render past it stops with a :class:`RenderError`, or its process dies and this one
   says so. This process sets no limit: C libraries (GLib) abort instead of failing.
 * **Ctrl-C** stops the pool's renders under way at once.
@@ -50,7 +50,7 @@ from ..renderers import (
     paginating,
 )
 from .limits import limited_time, memory_hint
-from .pool import WORKER_MEMORY, limited_worker_memory, start_pool
+from .pool import start_pool, worker_rendering
 from .processes import PdfHelper, forked_first, may_use_helper, settle_first_helper
 from .trials import Made, Pages
 
@@ -391,12 +391,7 @@ def _preparer(task: Task, name: str) -> Finisher:
 
 def render_task(task: Task) -> Results:
     """Return :func:`render_formats` of one task (a picklable target for worker processes)."""
-    try:
-        with limited_worker_memory():
-            return render_formats(task)
-    except OUT_OF_MEMORY:
-        raise RenderError(f"rendering {task.document.meta.title!r} ran out of memory; "
-                          f"{memory_hint(WORKER_MEMORY[-1] if WORKER_MEMORY else 0)}"
-                          ) from None
+    with worker_rendering(task.document.meta.title):
+        return render_formats(task)
 
 

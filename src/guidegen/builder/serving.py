@@ -15,7 +15,7 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 
 from .. import system
-from ..errors import OUT_OF_MEMORY, GuidegenError, RenderError
+from ..errors import GuidegenError, RenderError, out_of_memory
 from ..renderers import RENDERERS, Rendered
 from .limits import limited_time, memory_hint, ready
 
@@ -35,15 +35,18 @@ class HelperCrashError(RuntimeError):
     """An unexpected exception in the helper, raised again here: an internal error (70).
 
     It keeps the exception's type and message, and the helper's traceback as a note, so
-    ``--debug`` shows where it happened.
+    ``--debug`` shows where it happened; it pickles, as the exception may not (an lxml
+    error's log).
     """
+
+    WHERE = "the PDF helper process"
 
     @classmethod
     def of(cls, exc: Exception) -> HelperCrashError:
         """Return ``exc``, raised in the helper, as an exception this process can raise."""
         import traceback
 
-        crash = cls(f"{type(exc).__name__}: {exc} (in the PDF helper process)")
+        crash = cls(f"{type(exc).__name__}: {exc} (in {cls.WHERE})")
         crash.add_note("".join(traceback.format_exception(exc)))
         return crash
 
@@ -68,10 +71,12 @@ def _become_child(parent: int) -> None:
 
 
 def _out_of_memory() -> NoReturn:
-    """End this helper at once, quietly: a message it cannot even read or answer.
+    """End this helper at once, quietly: out of memory where it cannot answer so.
 
-    The caller then says the helper stopped, naming ``--memory-limit``; without this,
-    multiprocessing would print the MemoryError's traceback over that message.
+    Reading a message, sending the answer, making the answer of a failure (its
+    traceback), writing ahead or forking the twin. The caller then says the helper
+    stopped, naming ``--memory-limit``; without this, multiprocessing would print the
+    MemoryError's traceback over that message.
     """
     os._exit(1)
 
@@ -88,14 +93,23 @@ def _serve(connection: Connection, parent: int, memory_limit: int,
         renderer.idle(_waiting(connection))  # until the first message
     ready()  # the watchdog's thread, if any: before the memory limit
     limit_memory(memory_limit + _spawn_slack())
+    try:
+        _loop(renderer, connection, memory_limit, spare)
+    except Exception as exc:
+        if out_of_memory(exc):  # outside the answers' own handling, or in it
+            _out_of_memory()
+        raise
+
+
+def _loop(renderer: Renderer, connection: Connection, memory_limit: int,
+          spare: Connection | None) -> None:
+    """Answer the caller's messages until its pipe closes (:func:`_serve`)."""
     held: Held = {}  # by token: what writes the pages sent, and the time it may take
     while True:
         try:
             cwd, kind, layout, time_limit, (token, keep, ahead) = connection.recv()
         except (EOFError, OSError):
             return
-        except MemoryError:
-            _out_of_memory()
         if kind == "twin":
             connection, spare = _forked(connection, spare, held)
             with suppress(Exception):  # speed tricks: never an error
@@ -106,17 +120,14 @@ def _serve(connection: Connection, parent: int, memory_limit: int,
             reply = _answer(renderer, kind, layout, time_limit, (token, keep), held)
         except GuidegenError as exc:
             reply = ("error", exc)
-        except OUT_OF_MEMORY:
+        except Exception as exc:  # out of memory, else a bug: reported as in the caller
             reply = ("error", RenderError(f"laying out the {renderer.name.upper()} ran out "
-                                          f"of memory; {memory_hint(memory_limit)}"))
-        except Exception as exc:  # a bug: the caller reports it as in its own process
-            reply = ("crash", HelperCrashError.of(exc))
+                                          f"of memory; {memory_hint(memory_limit)}")
+                     ) if out_of_memory(exc) else ("crash", HelperCrashError.of(exc))
         try:
             connection.send(reply)
         except (OSError, ValueError):
             return
-        except MemoryError:  # even the answer would not fit (--memory-limit)
-            _out_of_memory()
         if ahead and reply[0] == "pages":
             _write_ahead(connection, held, token, f"laying out the {renderer.name.upper()}")
         with suppress(Exception):  # speed tricks: never an error

@@ -22,7 +22,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Pt, RGBColor
 
 from ...common.language import Language
-from ...errors import OUT_OF_MEMORY, Location, Problem, TemplateError, display_name
+from ...errors import Location, Problem, TemplateError, display_name, out_of_memory
 from ...theme import Templates
 from ...theme.reference import find_reference
 from ...theme.resolve import FieldsLook, LevelLook, ParagraphLook, Rule, SpanLook, Styles, TableLook
@@ -80,9 +80,9 @@ def reference_sample(templates: Templates, language: Language) -> bytes:
 def _open(data: bytes, path: Path) -> docx.document.Document:
     try:
         return docx.Document(io.BytesIO(data))
-    except OUT_OF_MEMORY:  # the process's memory limit: the scheduler says so
-        raise
     except Exception as exc:  # python-docx raises several kinds for a bad package
+        if out_of_memory(exc):  # the process's memory limit (libxml2's too): the scheduler
+            raise  # says so
         raise TemplateError.collect([Problem(Location(display_name(path)),
                                              f"not a usable .docx: {exc}")]) from None
 

@@ -26,13 +26,13 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel
 
 from ...errors import (
-    OUT_OF_MEMORY,
     GuidegenError,
     Location,
     Problem,
     ResourceError,
     TemplateError,
     display_name,
+    out_of_memory,
 )
 from ...files import read_file
 from ...tree import ListBlock
@@ -236,13 +236,13 @@ def template_errors(folders: Sequence[Path]) -> Iterator[None]:
     except jinja2.TemplateSyntaxError as exc:
         where = Location(display_name(Path(exc.filename or exc.name or "?")), exc.lineno)
         raise TemplateError.collect([Problem(where, exc.message or str(exc))]) from None
-    except OUT_OF_MEMORY:
-        raise  # the process's memory limit: the scheduler says so
     except jinja2.TemplateNotFound as exc:
         raise ResourceError.collect([Problem(
             Location(str(folders[0])), f"template {exc.name!r} not found in "
             f"{', '.join(str(f) for f in folders)}")]) from None
     except (Exception, RecursionError) as exc:
+        if out_of_memory(exc):
+            raise  # the process's memory limit: the scheduler says so
         raise TemplateError.collect([Problem(_template_frame(exc, folders),
                                              _describe(exc))]) from None
 

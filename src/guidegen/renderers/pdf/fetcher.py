@@ -9,7 +9,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from ...errors import OUT_OF_MEMORY, GuidegenError, InputError, RenderError, TemplateError
+from ...errors import GuidegenError, InputError, RenderError, TemplateError, out_of_memory
 from ...files import MAX_TEMPLATE_FILE, read_file
 from ..urls import local_file, refusal
 from .engine import Fetched, URLRefusedError, url_fetcher
@@ -51,6 +51,7 @@ class refused_urls_as_errors:  # noqa: N801 - used as a context manager
                  tb: TracebackType | None) -> None:
         if isinstance(exc, URLRefusedError):
             raise TemplateError(f"{exc}") from None
-        if isinstance(exc, Exception) and not isinstance(exc, (GuidegenError, *OUT_OF_MEMORY)):
+        if isinstance(exc, Exception) and not isinstance(exc, GuidegenError) \
+                and not out_of_memory(exc):
             logging.getLogger("guidegen").debug("render failed", exc_info=exc)
             raise RenderError(f"PDF layout failed: {exc}") from exc
