@@ -118,6 +118,22 @@ def test_a_render_over_its_memory_limit_stops_with_a_clear_message(project, guid
     assert outputs(project) == {}
 
 
+def test_a_helper_or_worker_reads_fontconfig_before_its_memory_limit():
+    # a spawned worker that first read fontconfig's configuration under --memory-limit 1
+    # printed "Fontconfig error: Cannot load default config file" dozens of times
+    import threading
+
+    from guidegen.renderers import RENDERERS
+    from guidegen.renderers.pdf import engine
+
+    made = []  # in a thread of its own: font configurations are kept by thread
+    thread = threading.Thread(target=lambda: (RENDERERS["pdf"].warm_up(None),
+                                              made.append(dict(engine._kept()))))
+    thread.start()
+    thread.join()
+    assert list(made[0]) == [engine._SPARE]
+
+
 class _FailingPool:
     """A pool whose results end in ``failure``, as a worker's unpickled exception does."""
 

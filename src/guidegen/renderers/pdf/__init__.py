@@ -34,10 +34,18 @@ _STEPS = ("laid_out", "laid_pages", "lay_out", "written")  # imported when first
 
 
 def warm_up(language: Language | None) -> None:
-    """Import WeasyPrint and load ``language``'s hyphenation patterns (a fresh helper's wait)."""
+    """Import WeasyPrint, make its font configuration, load ``language``'s hyphenation.
+
+    A fresh helper's or worker's wait, before its memory limit (``--memory-limit``): a
+    spawned worker that first read fontconfig's configuration under a tight limit printed
+    "Fontconfig error: Cannot load default config file" dozens of times over the build's
+    message (1 build in 8 at ``--memory-limit 1``, portable). The first layout needs it
+    anyway (8 ms: :func:`.engine.make_font_configuration`).
+    """
     from . import engine, steps  # noqa: F401  (steps: what the helper lays out with)
 
     engine.load()
+    engine.make_font_configuration()
     if language is not None:
         warm_hyphenation(language.tag)
 
