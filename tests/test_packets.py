@@ -576,15 +576,21 @@ HEAVY = ("pydantic", "jinja2", "babel", "weasyprint", "docx", "openpyxl",
 
 
 def test_an_up_to_date_build_of_this_checkout_loads_neither_model_nor_renderers(tmp_path, cli,
-                                                                              monkeypatch):
+                                                                              monkeypatch,
+                                                                              built):
     # up to date is decided from bytes: the packet, the guides it names, the templates;
-    # the first build in this process (it has them all loaded), the second in a new one
+    # the first build in this process (it has them all loaded), the second in a new one.
+    # The packet's folder is the session's (conftest.example_roster: the same packet,
+    # guides and templates, built alone with its state), so the first build renders the
+    # guides of content/ and finds the packet's files up to date
     folder = copy_project(tmp_path)
     shutil.copy(ROOT / "guidegen.yaml", folder)
+    shutil.copytree(built, folder / "output" / "new-starter")
     monkeypatch.chdir(folder)
     first = cli("build", "--jobs", "1")
     assert first.exit_code == 0, first.stderr
-    assert "output/new-starter/new-starter.pdf" in first.stdout
+    assert "unchanged output/new-starter/new-starter.pdf" in first.stdout
+    assert sum(line.startswith("wrote ") for line in first.stdout.splitlines()) == 6
     code = ("import sys; from guidegen.cli import main; "
             "main(['build'], standalone_mode=False); "
             f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
