@@ -308,7 +308,7 @@ def test_a_packet_prints_its_cover_contents_and_sheet_in_its_language(project, c
     # the packet's own pages are what is read)
     packet.write_text(text[:text.index("guides:  ")] + "guides: [guides/minimal.yaml, "
                       "cmo-cdmo-cro]\n" + text[text.index("right_hand_start:"):], "utf-8")
-    result = cli("build", "packets/new-starter.yaml", "-f", "pdf", "--allow-draft")
+    result = cli("build", "packets/new-starter.yaml", "-f", "pdf", "--allow-draft", "-j", "1")
     assert result.exit_code == 0, result.output
     text = normalize(pdf_text(project / "output" / "new-starter" / "new-starter.pdf"))
     german = load_catalogue("de").labels

@@ -30,8 +30,10 @@ def test_the_print_room_file_pads_each_packet_and_bookmarks_each_recipient(
     # three were even and the duplex padding went untested
     with_curricula(tmp_path)
     write_roster(tmp_path, ROWS)
+    # -j 1: the recipients render in this process, not in a pool of workers (the same
+    # files; what is tested is the print room's file made of them)
     result = cli("build", "packets/new-starter.yaml", "--roster", "hires.csv", "-f", "pdf",
-                 "--print-room", "--allow-draft")
+                 "--print-room", "--allow-draft", "-j", "1")
     assert result.exit_code == 0, result.stderr
     folder = tmp_path / "output" / "new-starter"
     room = folder / "print-room-hires.csv.pdf"
@@ -61,10 +63,10 @@ def test_the_print_room_file_pads_each_packet_and_bookmarks_each_recipient(
     listed = json.loads((folder / "manifest-hires.csv.json").read_text("utf-8"))["files"]
     assert listed[-1]["file"] == room.name and listed[-1]["pages"] == sum(padded)
     again = cli("build", "packets/new-starter.yaml", "--roster", "hires.csv", "-f", "pdf",
-                "--print-room", "--allow-draft")
+                "--print-room", "--allow-draft", "-j", "1")
     assert again.exit_code == 0 and f"unchanged output/new-starter/{room.name}" in again.stdout
     booklets = cli("build", "packets/new-starter.yaml", "--roster", "hires.csv", "-f", "pdf",
-                   "--print-room", "4", "--allow-draft")
+                   "--print-room", "4", "--allow-draft", "-j", "1")
     assert booklets.exit_code == 0, booklets.stderr
     assert "wrote output/new-starter/2026" not in booklets.stdout  # the packets as they were
     fours = [count + -count % 4 for count in pages]
