@@ -235,7 +235,9 @@ def limit_memory(megabytes: int) -> bool:
 def memory_ceiling(megabytes: int) -> int | None:
     """Return the soft ``RLIMIT_DATA`` that lets this process take ``megabytes`` more.
 
-    More than it holds now, within the hard limit; ``None`` where that cannot be known.
+    More than it holds now, within the soft limit it runs under (the user's ``ulimit -d``:
+    a tighter one is kept, never raised) and the hard one; ``None`` where that cannot be
+    known.
     """
     try:
         import resource
@@ -244,9 +246,9 @@ def memory_ceiling(megabytes: int) -> int | None:
     held = data_size()
     if held is None:
         return None
-    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
     limit = held + (megabytes << 20)
-    return limit if hard == resource.RLIM_INFINITY else min(limit, hard)
+    return min([limit, *(bound for bound in resource.getrlimit(resource.RLIMIT_DATA)
+                         if bound != resource.RLIM_INFINITY)])
 
 
 def set_memory_ceiling(ceiling: int) -> int | None:
