@@ -21,7 +21,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from .. import RenderContext, Rendered
-from ..speed import warm_hyphenation
+from ..speed import settle, warm_hyphenation
 from .handoff import Layout, prepare_layout
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ def warm_up(language: Language | None) -> None:
     engine.make_font_configuration()
     if language is not None:
         warm_hyphenation(language.tag)
+    settle()  # WeasyPrint imported: what the helper made is kept (..speed)
 
 
 def idle(waiting: Callable[[], bool]) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ...errors import Location
 from ...theme.fonts import require_theme_fonts
+from ..speed import settle
 from .limits import Limits, mark_words
 
 if TYPE_CHECKING:  # the helper, which imports this module too, needs neither (.limits)
@@ -69,6 +70,7 @@ def prepare_layout(document: Document, context: RenderContext,
                     east_asian=document.meta.language.east_asian)
     # an archival PDF (PDF/A-3) carries what made it: the YAML sources, as Source files
     attachments = document.meta.sources if context.pdf_variant == ARCHIVAL else ()
+    settle()  # the first hand-off: what the start made is kept (..speed)
     return Layout(html, context.templates.folders, context.pdf_variant,
                   tuple(sources.locations), Location(first.file) if first else
                   Location(document.meta.title), limits, context.templates.digest,
