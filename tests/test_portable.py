@@ -181,3 +181,23 @@ def test_the_linux_paths_would_have_been_caught(project, monkeypatch, call):
     from guidegen.builder import limits
 
     assert limits._LIMITS == []  # a limit that could not start is not left in force
+
+
+@pytest.mark.parametrize("guides", [1, 2])  # the PDF helper; a pool of workers
+def test_spawned_processes_keep_their_caches_in_the_project(project, cli, portable, linux_only,
+                                                             monkeypatch, tmp_path_factory,
+                                                             guides):
+    # guidegen -c PROJECT/guidegen.yaml build, from another folder: a spawned helper wrote
+    # WeasyPrint's compiled declarations and its style rules in that folder's cache
+    monkeypatch.delenv("GUIDEGEN_CACHE_DIR", raising=False)
+    write_yaml(project, "guidegen.yaml", "content: content\noutput: output\njobs: 2\n"
+                                         "jobs_over_cpus: true\n")
+    if guides == 2:
+        write_yaml(project / "content", "second.yaml", MINIMAL)
+    elsewhere = tmp_path_factory.mktemp("elsewhere")  # outside the project's folder
+    monkeypatch.chdir(elsewhere)
+    result = cli("-c", str(project / "guidegen.yaml"), "build")
+    assert result.exit_code == 0, result.stderr
+    assert linux_only == []
+    assert list(elsewhere.iterdir()) == []
+    assert any((project / ".guidegen-cache").glob("weasyprint-ffi-*.py"))

@@ -28,6 +28,20 @@ def use_project(folder: Path) -> None:
         _TOLD[:] = [(os.getcwd(), folder / CACHE_NAME)]
 
 
+def told() -> list[tuple[str, Path]]:
+    """Return what :func:`use_project` told this process, for a process spawned from it.
+
+    A spawned helper or worker (the portable paths) starts without it: :func:`tell` it
+    there, or its caches go in the working folder (``-c`` naming a project elsewhere).
+    """
+    return list(_TOLD)
+
+
+def tell(what: list[tuple[str, Path]]) -> None:
+    """Have :func:`cache_folder` answer as in the process :func:`told` ``what``."""
+    _TOLD[:] = what
+
+
 def cache_folder() -> Path:
     """Return the folder the caches are kept in: ``GUIDEGEN_CACHE_DIR``, or the project's.
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 from .. import system
+from ..caches import tell, told
 from ..errors import GuidegenError, RenderError, out_of_memory
 from ..renderers import RENDERERS
 from . import processes as processes_
@@ -21,6 +22,7 @@ from .serving import HelperCrashError, _become_child, _spawn_slack
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
+    from pathlib import Path
 
     from ..common.language import Language
 
@@ -41,14 +43,16 @@ def start_pool(processes: int, memory_limit: int) -> Any:
     start = multiprocessing.get_context(system.start_method())
     imported = tuple(sorted(name for name in sys.modules if name.startswith("guidegen.")))
     pool = ProcessPoolExecutor(processes, mp_context=start, initializer=_start_worker,
-                               initargs=(os.getpid(), memory_limit, processes_._language, imported))
+                               initargs=(os.getpid(), memory_limit, processes_._language, imported,
+                                         told()))
     pool.submit(int)  # forked, this starts every worker; spawned, more start as tasks come
     return pool
 
 
 def _start_worker(parent: int, memory_limit: int, language: Language | None,
-                  imported: Sequence[str]) -> None:
+                  imported: Sequence[str], cache: list[tuple[str, Path]]) -> None:
     _become_child(parent)
+    tell(cache)  # the project's cache, which a spawned worker does not inherit
     for renderer in RENDERERS.values():  # imported ahead of the first task
         with suppress(Exception):  # errors show when the renderers are used
             renderer.warm_up(language)

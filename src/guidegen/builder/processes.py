@@ -21,6 +21,7 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from .. import system
+from ..caches import told
 from ..errors import RenderError
 from ..renderers import Rendered, helped
 from .limits import memory_hint
@@ -109,7 +110,7 @@ class PdfHelper:
             spare = start.Pipe() if _may_twin() else None  # the twin's, if it is forked
             process = start.Process(target=_serve, daemon=True, name="guidegen-pdf",
                                     args=(theirs, os.getpid(), memory_limit, _language,
-                                          spare and spare[1]))
+                                          spare and spare[1], told()))
             process.start()
             theirs.close()
             helper = cls._running = cls(process, ours, memory_limit)

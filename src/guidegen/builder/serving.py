@@ -15,6 +15,7 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 
 from .. import system
+from ..caches import tell
 from ..errors import GuidegenError, RenderError, out_of_memory
 from ..renderers import RENDERERS, Rendered
 from .limits import limited_time, memory_hint, ready
@@ -22,6 +23,7 @@ from .limits import limited_time, memory_hint, ready
 if TYPE_CHECKING:
     from collections.abc import Callable
     from multiprocessing.connection import Connection
+    from pathlib import Path
 
     from ..common.language import Language
     from ..renderers import Renderer
@@ -82,9 +84,16 @@ def _out_of_memory() -> NoReturn:
 
 
 def _serve(connection: Connection, parent: int, memory_limit: int,
-           language: Language | None, spare: Connection | None = None) -> None:
-    """Run in the helper: warm its renderer up, then lay out each document that arrives."""
+           language: Language | None, spare: Connection | None = None,
+           told: list[tuple[str, Path]] | None = None) -> None:
+    """Run in the helper: warm its renderer up, then lay out each document that arrives.
+
+    ``told``: the caller's project cache (:func:`guidegen.caches.told`), which a spawned
+    helper does not inherit.
+    """
     _become_child(parent)
+    if told is not None:
+        tell(told)
     from ..native import limit_memory
 
     renderer = next(r for r in RENDERERS.values() if r.runs_in_helper)
