@@ -118,8 +118,9 @@ def test_a_render_over_its_memory_limit_stops_with_a_clear_message(project, guid
     assert outputs(project) == {}
 
 
-# In a process of its own: a soft RLIMIT_DATA (the user's ``ulimit -d``, in megabytes),
-# then a worker's render under --memory-limit 64, then the helper's limit (for good).
+# In a process of its own: a soft RLIMIT_DATA (the user's ``ulimit -d``, in megabytes; 0:
+# 8 more than the process holds), then a worker's render under --memory-limit 64, then the
+# helper's limit (for good).
 WORKER_LIMITS = """
 import json, resource, sys
 from guidegen import native
@@ -130,6 +131,7 @@ def soft():
     return None if found == resource.RLIM_INFINITY else found >> 20
 
 user = int(sys.argv[1]) if len(sys.argv) > 1 else resource.RLIM_INFINITY
+user = user or (native.data_size() >> 20) + 8
 resource.setrlimit(resource.RLIMIT_DATA, (user if user == resource.RLIM_INFINITY
                                           else user << 20, resource.RLIM_INFINITY))
 pool.WORKER_MEMORY.append(64)
@@ -137,25 +139,25 @@ with pool.limited_worker_memory():
     rendering = soft()
 after = soft()
 native.limit_memory(64)
-print(json.dumps([native.data_size() >> 20, rendering, after, soft()]))
+print(json.dumps([native.data_size() >> 20, rendering, after, soft(), user]))
 """
 
 
-@pytest.mark.parametrize("user", [None, 2048, 20])
+@pytest.mark.parametrize("user", [None, 2048, 0])
 def test_a_worker_is_held_to_its_memory_limit_while_it_renders_within_the_users(user):
     # --memory-limit 64 on top of what the worker holds, only while it renders (lifted
     # after: concurrent.futures pickles its result outside guidegen's code); a user's
-    # tighter ulimit -d (20 MB) is kept, never raised to guidegen's limit
+    # tighter ulimit -d (8 MB more than the process holds) is kept, never raised to it
     import json
     import subprocess
     import sys
 
     found = subprocess.run([sys.executable, "-c", WORKER_LIMITS,
-                            *([str(user)] if user else [])],
+                            *([] if user is None else [str(user)])],
                            capture_output=True, text=True, check=True)
-    held, rendering, after, helper = json.loads(found.stdout)
-    if user == 20:
-        assert rendering == after == helper == 20
+    held, rendering, after, helper, tight = json.loads(found.stdout)
+    if user == 0:
+        assert rendering == after == helper == tight < held + 64
     else:
         assert held + 64 - 2 <= rendering <= held + 64 + 16 + 2  # + the spawn slack
         assert after == user
