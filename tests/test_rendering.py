@@ -493,8 +493,7 @@ def test_a_bug_in_the_pdf_helper_is_an_internal_error_as_in_one_process(project,
     def broken(layout, *args, **kwargs):
         raise KeyError("boom")
 
-    monkeypatch.setattr(pdf, "lay_out", broken)  # in this process
-    monkeypatch.setattr(pdf, "laid_pages", broken)  # in the helper (the pages come first)
+    monkeypatch.setattr(pdf, "laid_pages", broken)  # in the helper and in one process alike
     from guidegen.builder.processes import PdfHelper
 
     if PdfHelper._running is not None:
