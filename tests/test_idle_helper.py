@@ -6,6 +6,7 @@ guidegen.renderers.speed.css (premake, save_laid) and renderers.pdf.engine
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 
@@ -87,6 +88,29 @@ def test_a_rebuild_does_not_write_the_saved_stylesheets_again(tmp_path, no_rules
     speed_css.save_laid(tmp_path)
     saved, laid = speed_css._read_laid(path), list(speed_css._LAID)
     assert saved == [*laid, *minimal] and minimal[0] not in laid
+
+
+def test_once_a_document_is_laid_out_only_its_template_folders_rules_are_made(
+        tmp_path, no_rules_kept):
+    # the saved file also has the stylesheet of another template folder (a --templates
+    # build, another checkout's): a new helper makes it before its first document, and
+    # between messages, once it laid one out, no longer (the build's other processes work)
+    pdf_of("minimal.yaml")
+    speed_css.save_laid(tmp_path)
+    path = tmp_path / speed_css._SHEETS_FILE
+    (rules, base_url, media), = speed_css._read_laid(path)
+    assert base_url is not None
+    elsewhere = base_url.replace("/templates/", "/elsewhere/templates/")
+    path.write_text(json.dumps([[rules, base_url, media], [rules, elsewhere, media]]),
+                    encoding="utf-8")
+    speed_css._SAVED.clear()
+    speed_css._RULES.clear()
+    ours = speed_css.premake(tmp_path, lambda: False, refusing_fetcher())
+    assert ours == len(rules) and len(speed_css._LAID) == 1  # laid out: ours only
+    assert speed_css.premake(tmp_path, lambda: False, refusing_fetcher()) == 0
+    speed_css._LAID.clear()  # a new helper, before its first document: both
+    speed_css._RULES.clear()
+    assert speed_css.premake(tmp_path, lambda: False, refusing_fetcher()) == 2 * len(rules)
 
 
 def test_the_font_configuration_made_ahead_is_the_first_layouts():
