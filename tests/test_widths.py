@@ -61,6 +61,30 @@ def test_metrics_read_from_the_font_file_match_fonttools():
     assert ours.advance("株") is None  # Carlito has no CJK: the symbols font or an estimate
 
 
+def test_a_font_is_matched_only_when_the_fonts_before_it_lack_a_character(monkeypatch):
+    # the widths as when every face of the stack was matched at once, fontconfig asked
+    # only for the faces a text reaches: Latin stops at the body font, CJK goes on
+    import guidegen.native as native
+    from guidegen.layout import metrics
+
+    theme, face = load_templates().theme, Face(10, "body", bold=True)
+    stack = theme.font_stack("body", ENGLISH)
+    files = font_files(tuple((family, True, False) for family in stack))  # all at once
+    fonts = [metrics._read(files[family, True, False]) for family in stack]
+    native.font_file.cache_clear()
+    asked = []
+    match = native._match
+    monkeypatch.setattr(native, "_match",
+                        lambda patterns, key: asked.extend(patterns) or match(patterns, key))
+    measure = Measure(theme, ENGLISH)
+    for text in ("Quality", "株式会社 Quality ✓ —"):
+        eager = 10 * sum(metrics._advance(fonts, char) for char in text)
+        assert measure.width(text, face) == eager
+        if text == "Quality":
+            assert asked == [native._face_pattern(stack[0], True, False)]
+    assert asked == [native._face_pattern(family, True, False) for family in stack[:3]]
+
+
 def test_the_default_matrix_keeps_the_theme_shares_upright():
     theme = load_templates().theme
     [(table, orientation)] = tables(document_of(load(DEFAULT_GUIDE)))

@@ -73,10 +73,25 @@ Face = tuple[str, bool, bool]  # family, bold, italic
 @cache
 def font_files(faces: tuple[Face, ...]) -> dict[Face, str | None]:
     """Return the file fontconfig uses for each face (None: no file, or no fontconfig)."""
-    patterns = [_pattern(family) + (b":weight=bold" if bold else b"") +
-                (b":slant=italic" if italic else b"") for family, bold, italic in faces]
     return {face: path or None
-            for face, path in zip(faces, _match(patterns, b"file"), strict=True)}
+            for face, path in zip(faces, _match([_face_pattern(*face) for face in faces],
+                                                b"file"), strict=True)}
+
+
+@cache
+def font_file(face: Face) -> str | None:
+    """Return the file fontconfig uses for ``face``, as :func:`font_files` would.
+
+    Each face is matched on its own, when first asked for: a stack of six families in
+    four styles is 24 matches (~0.16 ms of CPU each), of which the layout's widths read
+    only the faces before the first that has a character.
+    """
+    return _match([_face_pattern(*face)], b"file")[0] or None
+
+
+def _face_pattern(family: str, bold: bool, italic: bool) -> bytes:
+    return (_pattern(family) + (b":weight=bold" if bold else b"") +
+            (b":slant=italic" if italic else b""))
 
 
 _COVERING: list[tuple[int, ctypes.c_void_p]] = []  # fonts matched so far: pattern, charset
