@@ -27,6 +27,17 @@ CONTROLLED = MINIMAL.replace("  title: Alpha vs Beta\n", """\
 """, 1)
 
 
+def small_project(project: Path) -> Path:
+    """Return ``project`` holding the minimal guide (one layout) instead of the default one.
+
+    For the tests of how a build's files are moved into place, not of what they hold (a
+    build 0.16 s of CPU in the test process, not 0.7: the default guide is fitted).
+    """
+    (project / "content" / "cmo-cdmo-cro.yaml").unlink()
+    (project / "content" / "minimal.yaml").write_text(MINIMAL, encoding="utf-8")
+    return project
+
+
 def use_guide(project: Path, name: str) -> Path:
     """Replace the project's content with the hostile guide ``name``."""
     shutil.rmtree(project / "content")

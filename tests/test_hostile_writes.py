@@ -17,7 +17,7 @@ import pytest
 
 from guidegen.builder.outputs import locked
 
-from .attacks import MINIMAL, guidegen_process, outputs
+from .attacks import MINIMAL, guidegen_process, outputs, small_project
 from .conftest import write_yaml
 from .readers import docx_text, pdf_text
 
@@ -97,16 +97,6 @@ main()
 """
 
 
-def small_project(project: Path) -> Path:
-    """Return ``project`` holding the minimal guide (one layout) instead of the default one.
-
-    For the tests of how a build's files are moved into place, not of what they hold.
-    """
-    (project / "content" / "cmo-cdmo-cro.yaml").unlink()
-    write_yaml(project / "content", "minimal.yaml", MINIMAL)
-    return project
-
-
 def test_a_build_killed_between_two_moves_is_finished_by_the_next_build(project, cli):
     small_project(project)
     assert cli("build").exit_code == 0
@@ -153,6 +143,7 @@ def test_ctrl_c_while_files_are_moved_lets_them_finish_and_says_so(project, cli)
 
 
 def test_ctrl_c_before_the_moves_changes_nothing_and_says_so(project, cli, hook):
+    small_project(project)  # what is interrupted is the writing, not the pages
     assert cli("build", "-f", "docx").exit_code == 0
     before = outputs(project)
     hook("before-commit=interrupt")  # rendered, nothing written yet (guidegen.testhook)
