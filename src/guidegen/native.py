@@ -19,13 +19,17 @@ import ctypes
 import ctypes.util
 import os
 import signal
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
-from functools import cache
+from functools import cache, partial, wraps
+from typing import ParamSpec, TypeVar
 
 _MATCH_PATTERN = 0  # FcMatchPattern
 _RESULT_MATCH = 0  # FcResultMatch
 _PR_SET_PDEATHSIG = 1
+P = ParamSpec("P")
+T = TypeVar("T")
+_LIFT: list[Callable[[], None]] = []  # puts back the limit before the first memory ceiling
 
 
 @cache
@@ -235,16 +239,18 @@ def data_size() -> int | None:
     return None
 
 
-def limit_memory(megabytes: int) -> bool:
+def limit_memory(megabytes: int) -> int | None:
     """Let this process take at most ``megabytes`` more memory than it holds now.
 
     Sets the soft ``RLIMIT_DATA`` (Linux counts the heap and private mappings in it):
     past it, allocations fail, as ``MemoryError`` in Python code; a C library may abort
     the process instead, which is why guidegen sets it only in its helper and worker
-    processes. Return whether a limit was set.
+    processes. Return the limit set (``None``: none), to set again after
+    :func:`lift_memory_ceiling`.
     """
     ceiling = memory_ceiling(megabytes)
-    return ceiling is not None and set_memory_ceiling(ceiling) is not None
+    return ceiling if ceiling is not None and set_memory_ceiling(ceiling) is not None \
+        else None
 
 
 def memory_ceiling(megabytes: int) -> int | None:
@@ -276,6 +282,8 @@ def set_memory_ceiling(ceiling: int) -> int | None:
     except ImportError:  # pragma: no cover - not POSIX
         return None
     soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if not _LIFT:  # the process's own limit, before its first ceiling
+        _LIFT.append(partial(resource.setrlimit, resource.RLIMIT_DATA, (soft, hard)))
     if hard != resource.RLIM_INFINITY:
         ceiling = min(ceiling, hard) if ceiling != resource.RLIM_INFINITY else hard
     try:
@@ -283,3 +291,36 @@ def set_memory_ceiling(ceiling: int) -> int | None:
     except (OSError, ValueError):
         return None
     return soft
+
+
+def lift_memory_ceiling() -> None:
+    """Put back the soft ``RLIMIT_DATA`` this process had before its first memory ceiling.
+
+    Called first thing where work that ran under the ceiling stops with an exception:
+    what handles it runs while the exception's traceback still holds the work's memory,
+    and allocates too. Under the ceiling each allocation that fails there chains one
+    more ``MemoryError``; once CPython's 16 spare ones are all held, making the next one
+    fails in turn, recursing in C until the interpreter aborts ("Fatal Python error:
+    _Py_CheckRecursiveCall: Cannot recover from stack overflow", CPython 3.11) or
+    gives up ("Cannot recover from MemoryErrors while normalizing exceptions"). This
+    allocates nothing: it calls what :func:`set_memory_ceiling` made beforehand. The
+    user's own ``ulimit -d`` stays.
+    """
+    if _LIFT:
+        _LIFT[0]()  # a soft limit up to the hard one is always allowed
+
+
+def lifting(work: Callable[P, T]) -> Callable[P, T]:
+    """Return ``work``, lifting the memory ceiling first thing if it raises.
+
+    For what a helper or worker process runs under its ceiling (:func:`lift_memory_ceiling`).
+    """
+    @wraps(work)
+    def lifted(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return work(*args, **kwargs)
+        except BaseException:
+            lift_memory_ceiling()
+            raise
+
+    return lifted

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import testhook
 from ..errors import OUT_OF_MEMORY, GuidegenError, RenderError, rewarn
+from ..native import lifting
 from ..renderers import (
     RENDERERS,
     Finisher,
@@ -392,6 +393,6 @@ def _preparer(task: Task, name: str) -> Finisher:
 def render_task(task: Task) -> Results:
     """Return :func:`render_formats` of one task (a picklable target for worker processes)."""
     with worker_rendering(task.document.meta.title):
-        return render_formats(task)
+        return lifting(render_formats)(task)  # out of memory: handled above the ceiling
 
 

@@ -8,6 +8,7 @@ written when asked: ``write``, or written ahead: :func:`_write_ahead`), and ``tw
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import time
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 from .. import system
 from ..caches import tell
 from ..errors import GuidegenError, RenderError, out_of_memory
+from ..native import lifting, set_memory_ceiling
 from ..renderers import RENDERERS, Rendered
 from .limits import limited_time, memory_hint, ready
 
@@ -101,20 +103,27 @@ def _serve(connection: Connection, parent: int, memory_limit: int,
         renderer.warm_up(language)
         renderer.idle(_waiting(connection))  # until the first message
     ready()  # the watchdog's thread, if any: before the memory limit
-    limit_memory(memory_limit + _spawn_slack())
+    ceiling = limit_memory(memory_limit + _spawn_slack())
     try:
-        _loop(renderer, connection, memory_limit, spare)
+        _loop(renderer, connection, (memory_limit, ceiling), spare)
     except Exception as exc:
         if out_of_memory(exc):  # outside the answers' own handling, or in it
             _out_of_memory()
         raise
 
 
-def _loop(renderer: Renderer, connection: Connection, memory_limit: int,
+def _loop(renderer: Renderer, connection: Connection, memory: tuple[int, int | None],
           spare: Connection | None) -> None:
-    """Answer the caller's messages until its pipe closes (:func:`_serve`)."""
+    """Answer the caller's messages until its pipe closes (:func:`_serve`).
+
+    ``memory``: ``--memory-limit``, and the ceiling it set (set again for each message:
+    a layout that fails lifts it, :func:`guidegen.native.lift_memory_ceiling`).
+    """
+    memory_limit, ceiling = memory
     held: Held = {}  # by token: what writes the pages sent, and the time it may take
     while True:
+        if ceiling is not None:
+            set_memory_ceiling(ceiling)
         try:
             cwd, kind, layout, time_limit, (token, keep, ahead) = connection.recv()
         except (EOFError, OSError):
@@ -137,6 +146,8 @@ def _loop(renderer: Renderer, connection: Connection, memory_limit: int,
             connection.send(reply)
         except (OSError, ValueError):
             return
+        if reply[0] in ("error", "crash"):  # what failed made is held in cycles with its
+            gc.collect()  # traceback: freed before the ceiling is set again
         if ahead and reply[0] == "pages":
             _write_ahead(connection, held, token, f"laying out the {renderer.name.upper()}")
         with suppress(Exception):  # speed tricks: never an error
@@ -184,7 +195,7 @@ def _write_ahead(connection: Connection, held: Held, token: int, what: str) -> N
     began = time.monotonic()
     try:
         with limited_time(left if left is None else max(left, 0.001), what):
-            written = write()
+            written = lifting(write)()
     except Exception as exc:  # raised when asked, as the write would have
         failed = exc
 
@@ -213,14 +224,14 @@ def _answer(renderer: Renderer, kind: str, layout: Any, time_limit: float | None
         if write is None:
             raise RenderError("the PDF helper was asked to write a PDF it no longer holds")
         with limited_time(left if left is None else max(left, 0.001), what):
-            return ("ok", write())
+            return ("ok", lifting(write)())
     if not token:
         held.clear()
         with limited_time(time_limit, what):
-            return ("ok", renderer.module().lay_out(layout))
+            return ("ok", lifting(renderer.module().lay_out)(layout))
     began = time.monotonic()
-    with limited_time(time_limit, what):
-        pages, write = renderer.module().laid_pages(layout)
+    with limited_time(time_limit, what):  # each: out of memory, handled above the ceiling
+        pages, write = lifting(renderer.module().laid_pages)(layout)
     for old in [old for old in held if old != keep]:
         del held[old]
     held[token] = write, None if time_limit is None \

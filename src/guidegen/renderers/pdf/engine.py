@@ -24,6 +24,7 @@ from collections.abc import Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from ...native import lift_memory_ceiling
 from ..speed import import_weasyprint
 from ..speed.parse import parsed
 from .engine_boxes import Box, BoxKind, Page
@@ -48,8 +49,12 @@ def lay_out(html: str, base_url: str, fetcher: Any, variant: str | None,
     ``own_markup``: ``html`` is the built-in templates' (:func:`_parsed`).
     """
     with _refusals():
-        document = _parsed(html, base_url, fetcher, own_markup).render(
-            font_config=_font_configuration(fonts), **_options(variant))
+        try:
+            document = _parsed(html, base_url, fetcher, own_markup).render(
+                font_config=_font_configuration(fonts), **_options(variant))
+        except BaseException:
+            lift_memory_ceiling()  # first: out of memory, what handles it allocates too
+            raise
     return Laid(document, variant)
 
 
@@ -177,8 +182,12 @@ class Laid:
                             relationship="Source") for name, data in attachments]
         with _refusals(), amended(self._document) as finisher:
             write_once()
-            data: bytes = self._document.write_pdf(finisher=finisher, attachments=files,
-                                                   **_options(self._variant))
+            try:
+                data: bytes = self._document.write_pdf(finisher=finisher, attachments=files,
+                                                       **_options(self._variant))
+            except BaseException:
+                lift_memory_ceiling()  # as in lay_out
+                raise
         return data
 
 

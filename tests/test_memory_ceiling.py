@@ -1,0 +1,109 @@
+"""Running out of memory under ``--memory-limit``: handled above the ceiling.
+
+1 build in 64 at ``--memory-limit 1`` (fork, one guide, fit hint) ended with the PDF
+helper aborted by CPython, "Fatal Python error: _Py_CheckRecursiveCall: Cannot recover
+from stack overflow" on stderr. The handlers that run while a failed layout's traceback
+still holds its memory (the ``with`` blocks' exits on the way up) allocate too; under the
+ceiling each failure there chains one more MemoryError, and once CPython's 16 spare ones
+were all held, making the next one failed in turn and recursed in C until the
+interpreter gave up. Where work under the ceiling stops, the ceiling is lifted first
+(:func:`guidegen.native.lift_memory_ceiling`), and a helper sets it again for its next
+message.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import subprocess
+import sys
+
+from guidegen import system
+
+from .attacks import outputs
+
+
+def exhaust() -> None:
+    """Take all the memory the ceiling leaves (down to small blocks), then raise MemoryError.
+
+    What it took stays held by the exception. Refused where no ceiling is set (nor any
+    limit near what the process holds): it would take the machine's memory.
+    """
+    import resource
+
+    from guidegen import native
+
+    soft = resource.getrlimit(resource.RLIMIT_DATA)[0]
+    if soft == resource.RLIM_INFINITY or soft > (native.data_size() or 0) + (64 << 20):
+        raise RuntimeError("no memory ceiling is set")
+    error = MemoryError()
+    error.held = held = []  # as a failed layout's traceback holds what it made
+    for size in (1 << 20, 1 << 16, 1 << 12, 1 << 9, *range(480, -1, -16)):
+        try:
+            while True:
+                held.append(bytes(size) if size < 1024 else bytearray(size))
+        except MemoryError:
+            pass
+    raise error
+
+
+# In a process of its own: work that takes all the memory, then its handler's megabyte.
+LIFTED = inspect.getsource(exhaust) + """
+import json, resource, sys
+from guidegen import native
+
+def soft():
+    found = resource.getrlimit(resource.RLIMIT_DATA)[0]
+    return None if found == resource.RLIM_INFINITY else found >> 20
+
+user = soft()
+ceiling = native.limit_memory(16) >> 20
+try:
+    native.lifting(exhaust)()
+except MemoryError:
+    handled = len("".join(str(n) for n in range(200_000)))  # a megabyte, in the handler
+print(json.dumps([user, ceiling, soft(), handled]))
+"""
+
+
+def test_work_that_takes_all_the_memory_is_handled_above_the_ceiling():
+    # without the lift, the handler's megabyte fails: MemoryError, or CPython's abort
+    found = subprocess.run([sys.executable, "-c", LIFTED], capture_output=True, text=True)
+    assert found.returncode == 0 and found.stderr == "", found.stderr[-2000:]
+    user, ceiling, after, handled = json.loads(found.stdout)
+    assert ceiling and after == user  # the process's own limit back, not raised past it
+    assert handled > 1_000_000
+
+
+def _exhausting(layout, *args, **kwargs):
+    exhaust()
+
+
+def test_a_helper_whose_layout_takes_all_its_memory_says_so(project, cli, monkeypatch,
+                                                              capfd):
+    # the helper is forked from this process (it runs the patched laid_pages), its layout
+    # takes all that --memory-limit 16 leaves; it answers the error naming the limit, and
+    # lays out the next under the ceiling again (else exhaust() refuses: an internal
+    # error). Forked in the portable pass too.
+    import guidegen.renderers.pdf as pdf
+    from guidegen.builder.processes import PdfHelper
+
+    monkeypatch.setattr(pdf, "laid_pages", _exhausting)
+    monkeypatch.delenv(system.PORTABLE, raising=False)
+    if PdfHelper._running is not None:
+        PdfHelper._running.stop()  # a helper forked before the patch would not see it
+    helper = PdfHelper.get(16)
+    try:
+        for _ in range(2):
+            result = cli("build", "-j", "2", "--jobs-over-cpus", "--force",
+                         "--memory-limit", "16")
+            assert result.exit_code == 3, result.stderr
+            assert result.stderr.strip().splitlines() == [
+                "error: laying out the PDF ran out of memory; it may have needed more than "
+                "the 16 MB of memory that --memory-limit gives each helper and worker process"]
+            assert PdfHelper._running is helper and helper.process.is_alive()
+    finally:
+        helper.stop()  # not to be reused by later tests with the patch in it
+    err = capfd.readouterr().err
+    assert "Fatal Python error" not in err and "Traceback" not in err, err[-2000:]
+    assert outputs(project) == {}
