@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from guidegen.cli import main
 from guidegen.errors import ProjectError, UsageError
 from guidegen.project.config import load_project
 
-from .conftest import write_yaml
+from .conftest import DATA, write_yaml
 
 
 def test_defaults_are_declared_once_and_the_cli_leaves_them_to_the_project():
@@ -35,14 +36,17 @@ def test_defaults_are_declared_once_and_the_cli_leaves_them_to_the_project():
 
 
 def test_the_project_file_sets_options_and_the_command_line_wins(project, cli):
+    # which options win is the point, not the layout: the smallest guide (one page)
+    (project / "content" / "cmo-cdmo-cro.yaml").unlink()
+    shutil.copy(DATA / "minimal.yaml", project / "content")
     write_yaml(project, "guidegen.yaml", "output: site\nformats: [html]\npaper: letter\n")
     options = load_project().options()
     assert (options.out, options.formats, options.paper) == (Path("site"), ("html",), "letter")
     assert cli("build").exit_code == 0
-    assert (project / "site" / "cmo-cdmo-cro.html").is_file()
+    assert (project / "site" / "minimal.html").is_file()
     assert cli("build", "-f", "pdf", "-o", "elsewhere").exit_code == 0
     assert sorted(p.name for p in (project / "elsewhere").iterdir()) == [
-        ".guidegen-state.json", "cmo-cdmo-cro.pdf"]
+        ".guidegen-state.json", "minimal.pdf"]
 
 
 def test_flags_left_off_the_command_line_keep_the_project_files_value(project, cli):
