@@ -84,10 +84,17 @@ def test_a_rebuild_does_not_write_the_saved_stylesheets_again(tmp_path, no_rules
     assert path.stat().st_mtime == 1
     speed_css._LAID.clear()  # a new helper's
     speed_css._SAVED.clear()
-    pdf_of("five-subjects.yaml")  # another guide's stylesheets first, the older after
-    speed_css.save_laid(tmp_path)
+    pdf_of("five-subjects.yaml")  # another guide's stylesheets first (its last laid out
+    speed_css.save_laid(tmp_path)  # first: the level it settled at), the older after
     saved, laid = speed_css._read_laid(path), list(speed_css._LAID)
-    assert saved == [*laid, *minimal] and minimal[0] not in laid
+    assert len(laid) > 1 and saved == [*reversed(laid), *minimal] and minimal[0] not in laid
+    os.utime(path, (1, 1))
+    speed_css._LAID.clear()  # a helper and its twin, each with one of them, in any order:
+    speed_css._SAVED.clear()  # the file is not written again, its order kept
+    for sheet in (*laid, *minimal):
+        speed_css._LAID.append(sheet)
+        speed_css.save_laid(tmp_path)
+    assert path.stat().st_mtime == 1 and speed_css._read_laid(path) == saved
 
 
 def test_once_a_document_is_laid_out_only_its_template_folders_rules_are_made(

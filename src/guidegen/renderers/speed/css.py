@@ -19,9 +19,9 @@ A rule about which WeasyPrint logged something is not kept: each document logs i
 The rules of the last :data:`_KEPT` stylesheets are kept.
 
 A PDF helper makes them before its first document too (:func:`premake`): the rules of
-the stylesheets the last helper laid out, in the order it laid them out, then those of
-helpers before it (:func:`save_laid`, in the project's cache folder, four at most),
-while no document waits. A rebuild's stylesheet is nearly all the same rules;
+the stylesheets helpers laid out, those new to the file first (the last laid out
+first), then the older ones in their order (:func:`save_laid`, in the project's cache
+folder, four at most), while no document waits. A rebuild's stylesheet is nearly all the same rules;
 another's rules are made as the document comes.
 
 Measured (CPU time, one process, renders of the PDFs of four test guides, after one
@@ -298,12 +298,17 @@ def save_laid(folder: Path) -> None:
         laid = list(_LAID)
     if folder not in _SAVED:
         _SAVED[folder] = _read_laid(folder / _SHEETS_FILE)
-    saved = _SAVED[folder]
-    if not laid or saved[:len(laid)] == laid:
-        return  # nothing, or what the file begins with (a rebuild's): not written again
-    # this process's first, in the order laid out (what premake makes first), then the
-    # older ones it did not lay out
-    laid = [*laid, *(sheet for sheet in saved if sheet not in laid)][:_LAID_KEPT]
+    if all(sheet in _SAVED[folder] for sheet in laid):
+        return  # nothing new (a rebuild's): not written again, its order kept
+    # the new ones first, the last laid out first (what premake makes first), then those
+    # saved, as the file has them now. A fitted guide's last layout is the level it
+    # settled at, which the next build's twin lays out (its fit hint) on the build's
+    # longest path, beside the helper's first layout; the twin saves after its PDF,
+    # after the helper. Reordered by each process as its own came first, the order
+    # flipped from build to build (one of the two wrote the file again each time, 2-3 ms
+    # of CPU) and with it which of the two layouts found its rules made.
+    saved = _read_laid(folder / _SHEETS_FILE)
+    laid = [*(sheet for sheet in reversed(laid) if sheet not in saved), *saved][:_LAID_KEPT]
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not trusted(folder, stat.S_IFDIR):
