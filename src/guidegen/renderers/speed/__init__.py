@@ -29,6 +29,8 @@ kept their bytes. docs/development.md keeps the measurements' history.
   in the same folder, keyed by the template's name and source (:func:`template_cache`).
 * **Each line broken once per process** (:mod:`.lines`): a fitted guide's tries after
   the first break every paragraph into the lines the first did.
+* **Each set of matched rules cascaded once per document** (:mod:`.cascade`): elements
+  matching the same rules share one merge of their declarations (layouts -9% of CPU).
 * **A PDF's text drawn with less Python** (:mod:`.drawing`): each line's glyphs read from
   Pango in one piece, pydyf's bytes and text operands converted first (the default
   guide's PDF write 64 -> 61 ms of CPU).
@@ -190,9 +192,10 @@ def import_weasyprint() -> types.ModuleType:
     """Return the ``weasyprint`` module, imported with the tricks above."""
     with _LOCK:  # one import at a time: lookups and cffi are swapped process-wide meanwhile
         module = _imported()
-        from . import css, drawing, lines
+        from . import cascade, css, drawing, lines
 
         css.install()  # each stylesheet made ready once per process
+        cascade.install()  # each set of matched rules cascaded once per document
         lines.install()  # each line broken once per process
         drawing.install()  # a PDF's text drawn and serialised with less Python
         return module
