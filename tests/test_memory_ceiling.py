@@ -17,10 +17,11 @@ import inspect
 import json
 import subprocess
 import sys
+from contextlib import contextmanager
 
 from guidegen import system
 
-from .attacks import outputs
+from .attacks import outputs, small_project
 
 
 def exhaust() -> None:
@@ -79,31 +80,70 @@ def _exhausting(layout, *args, **kwargs):
     exhaust()
 
 
+@contextmanager
+def one_helper(cli, monkeypatch, laid_pages, memory_limit):
+    """Yield what builds the project (its result) by one new PDF helper, stopped after.
+
+    The helper is forked from this process after ``laid_pages`` replaced the PDF
+    renderer's (forked in the portable pass too), with ``--memory-limit memory_limit``;
+    it is still alive after each build.
+    """
+    import guidegen.renderers.pdf as pdf
+    from guidegen.builder.processes import PdfHelper
+
+    monkeypatch.setattr(pdf, "laid_pages", laid_pages)
+    monkeypatch.delenv(system.PORTABLE, raising=False)
+    if PdfHelper._running is not None:
+        PdfHelper._running.stop()  # a helper forked before the patch would not see it
+    helper = PdfHelper.get(memory_limit)
+
+    def build():
+        result = cli("build", "-j", "2", "--jobs-over-cpus", "--force",
+                     "--memory-limit", str(memory_limit))
+        assert PdfHelper._running is helper and helper.process.is_alive()
+        return result
+
+    try:
+        yield build
+    finally:
+        helper.stop()  # not to be reused by later tests with the patch in it
+
+
 def test_a_helper_whose_layout_takes_all_its_memory_says_so(project, cli, monkeypatch,
                                                               capfd):
     # the helper is forked from this process (it runs the patched laid_pages), its layout
     # takes all that --memory-limit 16 leaves; it answers the error naming the limit, and
     # lays out the next under the ceiling again (else exhaust() refuses: an internal
     # error). Forked in the portable pass too.
-    import guidegen.renderers.pdf as pdf
-    from guidegen.builder.processes import PdfHelper
-
-    monkeypatch.setattr(pdf, "laid_pages", _exhausting)
-    monkeypatch.delenv(system.PORTABLE, raising=False)
-    if PdfHelper._running is not None:
-        PdfHelper._running.stop()  # a helper forked before the patch would not see it
-    helper = PdfHelper.get(16)
-    try:
+    with one_helper(cli, monkeypatch, _exhausting, 16) as build:
         for _ in range(2):
-            result = cli("build", "-j", "2", "--jobs-over-cpus", "--force",
-                         "--memory-limit", "16")
+            result = build()
             assert result.exit_code == 3, result.stderr
             assert result.stderr.strip().splitlines() == [
                 "error: laying out the PDF ran out of memory; it may have needed more than "
-                "the 16 MB of memory that --memory-limit gives each helper and worker process"]
-            assert PdfHelper._running is helper and helper.process.is_alive()
-    finally:
-        helper.stop()  # not to be reused by later tests with the patch in it
+                "the 16 MB of memory that --memory-limit gives each helper and worker "
+                "process"]
     err = capfd.readouterr().err
     assert "Fatal Python error" not in err and "Traceback" not in err, err[-2000:]
     assert outputs(project) == {}
+
+
+_LAID_OUT: list[int] = []  # in the helper: how many layouts it was asked for
+
+
+def _holding_40_mb(layout, *args, **kwargs):
+    from guidegen.errors import RenderError
+
+    held = bytearray(40 << 20)  # what a layout holds: its frame's, while it fails
+    _LAID_OUT.append(len(held))
+    raise RenderError(f"layout {len(_LAID_OUT)} failed")
+
+
+def test_a_failed_layouts_memory_is_freed_before_the_next_message(project, cli, monkeypatch):
+    # a layout that fails with an error of its own (a missing glyph, a refused URL) holds
+    # what it made in its traceback; the helper's next layout, under the same ceiling,
+    # has all of --memory-limit again, not what the failed one left
+    small_project(project)  # one layout a build
+    with one_helper(cli, monkeypatch, _holding_40_mb, 56) as build:
+        for n in (1, 2):  # before, the second said it ran out of memory
+            assert build().stderr.strip().splitlines() == [f"error: layout {n} failed"]

@@ -146,12 +146,14 @@ def _loop(renderer: Renderer, connection: Connection, memory: tuple[int, int | N
             connection.send(reply)
         except (OSError, ValueError):
             return
-        if reply[0] in ("error", "crash"):  # what failed made is held in cycles with its
-            gc.collect()  # traceback: freed before the ceiling is set again
-        if ahead and reply[0] == "pages":
+        sent = reply[0]
+        del reply  # an error's traceback holds what failed made (its frames): not kept
+        if sent in ("error", "crash"):  # until the next answer; and it is held in cycles
+            gc.collect()  # too: freed before the ceiling is set again
+        if ahead and sent == "pages":
             _write_ahead(connection, held, token, f"laying out the {renderer.name.upper()}")
         with suppress(Exception):  # speed tricks: never an error
-            if reply[0] == "pages":  # saved before the PDF is sent: the build ends after
+            if sent == "pages":  # saved before the PDF is sent: the build ends after
                 renderer.keep_for_next()
             renderer.idle(_waiting(connection))  # until the next message
 
