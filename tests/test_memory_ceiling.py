@@ -147,3 +147,34 @@ def test_a_failed_layouts_memory_is_freed_before_the_next_message(project, cli, 
     with one_helper(cli, monkeypatch, _holding_40_mb, 56) as build:
         for n in (1, 2):  # before, the second said it ran out of memory
             assert build().stderr.strip().splitlines() == [f"error: layout {n} failed"]
+
+
+def _render_holding_40_mb(task):
+    from guidegen.errors import RenderError
+
+    held = bytearray(40 << 20)  # what a render holds: its frame's, while it fails
+    if task.n == 1:
+        raise MemoryError  # said as the --memory-limit's error, made in its handler
+    raise RenderError(f"guide {task.n} failed after its {len(held) >> 20} MB")
+
+
+def test_a_failed_renders_memory_is_freed_before_the_workers_next_task(monkeypatch):
+    # a worker's render that fails holds what it made in the error's chained exception
+    # (concurrent.futures keeps the last error sent until the next); its next task has
+    # all of --memory-limit again (before: the second ran out of memory too)
+    from types import SimpleNamespace
+
+    from guidegen.builder import scheduler
+    from guidegen.builder.pool import start_pool
+
+    monkeypatch.setattr(scheduler, "render_formats", _render_holding_40_mb)
+    monkeypatch.delenv(system.PORTABLE, raising=False)  # forked: with the patch
+    pool = start_pool(1, 56)
+    try:
+        failed = [pool.submit(scheduler.render_task, SimpleNamespace(
+            n=n, document=SimpleNamespace(meta=SimpleNamespace(title=f"guide {n}")))
+        ).exception() for n in (1, 2)]
+    finally:
+        pool.shutdown()
+    assert "rendering 'guide 1' ran out of memory" in str(failed[0])
+    assert str(failed[1]) == "guide 2 failed after its 40 MB"

@@ -392,7 +392,11 @@ def _preparer(task: Task, name: str) -> Finisher:
 
 def render_task(task: Task) -> Results:
     """Return :func:`render_formats` of one task (a picklable target for worker processes)."""
-    with worker_rendering(task.document.meta.title):
-        return lifting(render_formats)(task)  # out of memory: handled above the ceiling
+    try:
+        with worker_rendering(task.document.meta.title):
+            return lifting(render_formats)(task)  # out of memory: handled above the ceiling
+    except BaseException as exc:  # sent without the exceptions chained to it (not pickled):
+        exc.__cause__ = exc.__context__ = None  # concurrent.futures keeps the last error
+        raise  # sent until the next, and their tracebacks hold what the render made
 
 
