@@ -35,6 +35,40 @@ span#u1, span.z span { color: maroon }
 <td align="right">d</td></tr><tr><td class="w">e</td><td>f</td><td>g</td><td>h</td></tr></table>
 </body></html>"""
 
+# What a user's --templates CSS may hold besides (docs/restyling.md): custom properties
+# (var(), set in a style attribute too), positional selectors that give the same rules to
+# elements at other positions, ::marker, attribute selectors, an anonymous layer, a rule
+# matched through two selectors of one declaration block, a second <style>, inheritance.
+USER_CSS = """<html lang="en"><head><style>
+:root { --c: #123456; --pad: 3px; color: var(--c) }
+@page { size: A5; margin: 10mm; @top-center { content: "T"; color: red !important } }
+@layer a, b;
+@layer a { p { color: olive !important; margin: 1px } li::marker { color: red } }
+@layer b { p { color: green !important; margin: 2px } p:nth-child(2n) { padding: var(--pad) } }
+@layer { p.x { letter-spacing: 1px } }
+p { color: black; margin: 4px }
+p:nth-child(odd), p:first-of-type { font-weight: bold; --pad: 9px }
+p:nth-child(3n+1)::before { content: "[" attr(class) "]"; color: var(--c) }
+p:last-child::after { content: counter(x); counter-increment: x }
+[data-k], [data-k="v"] { text-decoration: underline }
+a[href^="http"]::after { content: " (" attr(href) ")" }
+li::marker { color: blue; content: "* " } li:nth-of-type(2)::marker { content: "- " !important }
+div > p + p { text-indent: 1em !important } div p { text-indent: 2em }
+#i1, .c1 { color: maroon; font-style: italic }
+td:first-of-type, th { padding: 5px !important } td[align] { text-align: left }
+ul ul { font-size: inherit; color: inherit } em { font-size: larger } td { color: gray }
+</style><style>p { color: purple } li { color: var(--c) } td { color: navy }</style></head><body>
+<div><p class="x">a</p><p>b <em>e</em></p><p data-k="v" style="color: red !important">c</p>
+<p id="i1" class="c1" style="--c: #00ff00">d</p><p class="c1">e</p>
+<p style="padding: var(--pad)">f</p>
+<p class="x">g</p><p>h</p></div>
+<ul><li>1</li><li>2<ul><li>2a</li><li style="color: teal">2b</li></ul></li><li>3</li></ul>
+<a href="http://x">l</a><a href="/y">m</a>
+<table border="2" cellpadding="4"><tr><th>h</th><td align="center">1</td>
+<td bgcolor="#ff0000">2</td></tr>
+<tr><td>3</td><td align="right" style="text-align: justify">4</td><td>5</td></tr></table>
+</body></html>"""
+
 
 def computed(html: str) -> list[tuple[Any, ...]]:
     """Return every computed style of ``html``'s elements and pseudo-elements, in order."""
@@ -60,14 +94,15 @@ def real() -> Any:
     return cascade._REAL[0]
 
 
-def test_the_kept_merges_give_the_styles_weasyprint_computes(real, monkeypatch):
+@pytest.mark.parametrize("html", [HTML, USER_CSS], ids=["rules", "user-css"])
+def test_the_kept_merges_give_the_styles_weasyprint_computes(html, real, monkeypatch):
     from weasyprint.css import StyleFor
 
     before = dict(cascade._STATE)
-    ours = computed(HTML)
+    ours = computed(html)
     assert cascade._STATE["reused"] > before["reused"]  # elements shared a merge
     monkeypatch.setattr(StyleFor, "__init__", real)
-    plain = computed(HTML)
+    plain = computed(html)
     assert ours == plain and len(plain) > 20
 
 
