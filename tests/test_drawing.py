@@ -44,7 +44,8 @@ def written(html: str, text: Any, draw: Any, to_bytes: Any,
     import pydyf
 
     document = import_weasyprint().HTML(string=html).render()
-    with monkeypatch.context() as patch:
+    with monkeypatch.context() as patch:  # a font fontTools saves again is dated by it, not
+        patch.setenv("SOURCE_DATE_EPOCH", "315532800")  # by the second of the write
         patch.setattr(text, "draw_first_line", draw)
         patch.setattr(pydyf, "_to_bytes", to_bytes)
         data: bytes = document.write_pdf(pdf_identifier=b"test", uncompressed_pdf=True)

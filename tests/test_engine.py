@@ -278,3 +278,37 @@ def test_layouts_of_the_same_template_files_share_one_font_configuration():
     thread.start()
     thread.join()
     assert theirs[0] is not ours and engine._font_configuration(("templates", "2")) is ours
+
+
+def test_a_font_weasyprint_saves_again_is_dated_as_the_pdf(tmp_path, monkeypatch):
+    # WeasyPrint saves a font with pictured glyphs (or a variable one) again through
+    # fontTools, which dated it when it was written: the PDF changed with the second
+    import io
+    import time
+
+    import pikepdf
+
+    from .test_drawing import svg_glyph_font
+
+    svg_glyph_font(tmp_path / "pictured.ttf")
+    face = (tmp_path / "pictured.ttf").read_bytes()
+
+    def fetch(url: str) -> engine.Fetched | None:
+        return engine.Fetched(face, "font/ttf") if url.endswith("/face.ttf") else None
+
+    html = ("<html lang='en'><style>@font-face { font-family: Face; src: url(face.ttf) } "
+            "p { font-family: Face }</style><body><p>ABBA AB</p></body></html>")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)  # fontTools would take it
+
+    def written_at(seconds: float) -> bytes:
+        with monkeypatch.context() as patch:
+            patch.setattr(time, "time", lambda: seconds)
+            laid = engine.lay_out(html, ROOT.as_uri() + "/", engine.url_fetcher(fetch),
+                                  "pdf/ua-1")
+            return laid.write_pdf()
+
+    first = written_at(1_800_000_000.0)
+    with pikepdf.open(io.BytesIO(first)) as pdf:  # the face is embedded: the case in point
+        assert any("/FontFile2" in obj for obj in pdf.objects
+                   if isinstance(obj, pikepdf.Dictionary))
+    assert written_at(1_900_000_000.0) == first

@@ -30,7 +30,7 @@ from ..speed.parse import parsed
 from .engine_boxes import Box, BoxKind, Page
 from .engine_hooks import Fetched, URLRefusedError, glyph_misses, refusing_fetcher, url_fetcher
 from .engine_painting import keep, write_once
-from .engine_writing import amended
+from .engine_writing import amended, fonts_dated
 
 
 def load() -> None:
@@ -173,14 +173,14 @@ class Laid:
         have scopes, a link has one annotation per line. ``attachments`` (name, bytes) are
         embedded as the files the PDF was made from (``AFRelationship /Source``, in the
         catalogue's ``/AF``), dated ``date`` (else 1980-01-01) so the bytes are the same
-        every time.
+        every time; a font WeasyPrint saves again is dated ``date`` too.
         """
         attachment = import_weasyprint().Attachment
         stamp = date or datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)
         files = [attachment(file_obj=io.BytesIO(data), name=name, created=stamp,
                             modified=stamp, description="the YAML source it was made from",
                             relationship="Source") for name, data in attachments]
-        with _refusals(), amended(self._document) as finisher:
+        with _refusals(), amended(self._document) as finisher, fonts_dated(stamp):
             write_once()
             try:
                 data: bytes = self._document.write_pdf(finisher=finisher, attachments=files,

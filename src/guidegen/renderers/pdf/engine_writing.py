@@ -19,11 +19,13 @@ PDF gains four things it does not write itself:
   link holds (a web address's host span, each ``<wbr>``, zero wide); only the link's own
   box on each line keeps its annotation, with a width.
 
-It is byte-reproducible: the same layout always gets the same marks.
+It is byte-reproducible: the same layout always gets the same marks, and a font WeasyPrint
+saves again is dated as the PDF (:func:`fonts_dated`), not when it is written.
 """
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -53,6 +55,29 @@ def amended(document: Any) -> Iterator[Callable[[Any, Any], None]]:
     finally:
         _active = None
         del metadata.generate_rdf_metadata  # (the class's again)
+
+
+@contextmanager
+def fonts_dated(stamp: datetime.datetime) -> Iterator[None]:
+    """Date the fonts WeasyPrint saves again ``stamp`` meanwhile, not the second they are written.
+
+    WeasyPrint saves a variable font made static, and a font with pictured glyphs (SVG,
+    PNG, COLR) with the pictures taken out, through fontTools, which writes the time of
+    the save into the font's ``head`` table (its ``modified``; ``SOURCE_DATE_EPOCH`` where
+    set): a PDF with such a font changed with the second it was written in.
+    """
+    from fontTools.misc.timeTools import epoch_diff
+    from fontTools.ttLib.tables import _h_e_a_d as head
+
+    now = head.timestampNow
+    if stamp.tzinfo is None:  # a date without a zone is read as UTC's, on every machine
+        stamp = stamp.replace(tzinfo=datetime.UTC)
+    seconds = int(stamp.timestamp()) - epoch_diff  # fontTools counts from 1904
+    head.timestampNow = lambda: seconds
+    try:
+        yield
+    finally:
+        head.timestampNow = now
 
 
 # -- hyphenated words -------------------------------------------------------------------------
