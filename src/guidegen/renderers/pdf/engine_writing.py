@@ -175,7 +175,7 @@ def _draw_pieces(draw: Callable[..., Any], pieces: list[tuple[int, int, str]], s
         for part, actual in cuts:
             if not part:
                 continue
-            layout.set_text(part, justify=True)
+            _set_text(layout, part)
             shifted = Matrix(a=matrix[0][0], b=matrix[0][1], c=matrix[1][0], d=matrix[1][1],
                              e=matrix[2][0] + x, f=matrix[2][1])
             if actual is not None:  # a text object of its own inside the marked content
@@ -190,8 +190,23 @@ def _draw_pieces(draw: Callable[..., Any], pieces: list[tuple[int, int, str]], s
                 stream.begin_text()
             x += line_size(layout.get_first_line()[0], textbox.style)[0]
     finally:
-        layout.set_text(whole, justify=True)
+        _set_text(layout, whole)
     return emojis
+
+
+def _set_text(layout: Any, text: str) -> None:
+    """Give ``layout`` (WeasyPrint's) ``text`` alone, on a fresh Pango layout of its style.
+
+    WeasyPrint's ``set_text`` adds its letter-spacing attributes (for ``word-spacing``,
+    ``letter-spacing``, a justified line's spacing) to the layout's attribute list, by
+    byte offsets of the text, and never takes the old ones away: a piece's text given to
+    the whole line's layout kept the whole line's spaces' offsets, one of them inside the
+    two bytes of a soft hyphen, so Pango split a glyph's cluster there and WeasyPrint
+    failed to decode it. A layout set up again has only its style's font features, as
+    WeasyPrint's own ``reactivate`` before drawing.
+    """
+    layout.setup(layout.style)
+    layout.set_text(text, justify=True)
 
 
 class _Unicode(dict[int, str]):
