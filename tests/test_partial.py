@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
+
+import pytest
+
+from guidegen.errors import PartialBuildError
 
 from .attacks import MINIMAL
 from .conftest import ROOT
+from .test_preflight import uncovered_character
 
 BROKEN = MINIMAL.replace("subjects:\n", "subjects:\n  - bogus\n", 1)
 
@@ -77,3 +83,55 @@ def test_the_folder_of_a_removed_packet_is_warned_about_then_cleaned(project, cl
     assert not folder.exists()
     assert (project / "output" / ".guidegen-state.json").exists()  # the guides' own
     assert cli("build", "-f", "html").stderr == ""  # nothing left to warn about
+
+
+HEADING = (ROOT / "src" / "guidegen" / "templates" / "blocks" / "heading.html.j2").read_text(
+    encoding="utf-8")
+
+
+def boom_guide(project, failure):
+    """Write content/boom.yaml, which fails in rendering as ``failure`` says, beside minimal."""
+    content = project / "content"
+    (content / "cmo-cdmo-cro.yaml").unlink()
+    (content / "minimal.yaml").write_text(MINIMAL, encoding="utf-8")
+    text = MINIMAL.replace("title: Alpha vs Beta", "title: Boom", 1)
+    if failure == "glyph":  # a ResourceError with a located problem (exit 5)
+        text = text.replace("criterion: Fast", f"criterion: Fast {uncovered_character()}", 1)
+    elif failure == "script":  # a TemplateError without a problem (exit 1)
+        (project / "mine" / "blocks").mkdir(parents=True)
+        (project / "mine" / "blocks" / "heading.html.j2").write_text(
+            "{% if 'Boom' in block.lines|string %}<script>x()</script>{% endif %}" + HEADING,
+            encoding="utf-8")
+    else:  # an OutputError without a problem (exit 4)
+        (project / "output" / "boom.html").mkdir(parents=True)
+    assert "Boom" in text
+    (content / "boom.yaml").write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize(("failure", "status"), [("glyph", 5), ("script", 1), ("folder", 4)])
+def test_keep_going_says_why_a_guide_failed_in_rendering(project, cli, failure, status, jobs):
+    boom_guide(project, failure)
+    formats = "pdf" if failure == "glyph" else "html"
+    args = ["build", "-f", formats, "-j", jobs, "--jobs-over-cpus",
+            *(["--templates", "mine"] if failure == "script" else [])]
+    alone = cli(*args, "content/boom.yaml")
+    assert alone.exit_code == status
+    reason = alone.stderr.splitlines()[0]
+    assert "error: " in reason and "not built" not in reason
+    result = cli(*args, "--keep-going")
+    assert result.exit_code == status
+    assert result.stderr.splitlines() == [
+        reason, "not built: content/boom.yaml (1 of 2; the others were written)"]
+    assert [line.split("  ")[0] for line in result.stdout.splitlines()] == [
+        f"wrote output/minimal.{formats}"]
+    assert (project / "output" / f"minimal.{formats}").is_file()
+
+
+def test_a_partial_build_error_keeps_its_reasons_when_pickled():
+    error = PartialBuildError("not built: b.yaml (1 of 2; the others were written)", (), 3,
+                              ["error: rendering 'B' took longer than 2 s"])
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.exit_code, copy.reasons) == (3, error.reasons)
+    assert copy.summary() == ("error: rendering 'B' took longer than 2 s\n"
+                              "not built: b.yaml (1 of 2; the others were written)")

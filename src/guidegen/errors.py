@@ -190,17 +190,27 @@ class TemplateError(InputError):
 class PartialBuildError(GuidegenError):
     """Some guides or packets of a ``--keep-going`` build failed; the others were built.
 
-    Its problems are theirs; its exit status that of the first that failed.
+    Its problems are theirs; its ``reasons`` the error lines of those that failed without
+    a problem (a render stopped at the time limit: ``error: rendering ...``), said before
+    its message; its exit status that of the first that failed.
     """
 
     def __init__(self, message: str = "", problems: Sequence[Problem] = (),
-                 exit_code: int = 1) -> None:
+                 exit_code: int = 1, reasons: Sequence[str] = ()) -> None:
         super().__init__(message, problems)
         self.exit_code = exit_code
+        self.reasons = tuple(reasons)
 
-    def __reduce__(self) -> tuple[type, tuple[str, tuple[Problem, ...], int]]:  # type: ignore[override]
-        """Return how to pickle this error, its status included."""
-        return (type(self), (self.message, self.problems, self.exit_code))
+    def __reduce__(self) -> tuple[type, tuple[str, tuple[Problem, ...], int,  # type: ignore[override]
+                                              tuple[str, ...]]]:
+        """Return how to pickle this error, its status and reasons included."""
+        return (type(self), (self.message, self.problems, self.exit_code, self.reasons))
+
+    def summary(self) -> str | None:
+        """Return the reasons, then the message naming what was not built."""
+        if not self.reasons:
+            return super().summary()
+        return "\n".join([*self.reasons, self.message])
 
 
 class UsageError(GuidegenError):

@@ -3,7 +3,8 @@
 ``--keep-going``: a build that fails is made again one guide or packet at a time (in
 the same session: what rendered and is up to date is not rendered twice), so every one
 that can be built is written; then :class:`~guidegen.errors.PartialBuildError` names the rest,
-with their problems, and the exit status of the first that failed.
+with their problems (or, for one that failed without any, its error line, as a build
+without ``--keep-going`` prints it), and the exit status of the first that failed.
 
 An output folder's state records which guide made each file. A file whose guide is no
 longer in the project (its file removed or renamed) is a warning located at the file;
@@ -16,7 +17,7 @@ folder if nothing else is left in it.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,7 +66,17 @@ def keep_going(session: SessionBase, paths: Sequence[PathLike],
     raise PartialBuildError(f"not built: {names} ({len(failed)} of {len(failed) + built_count}; "
                    "the others were written)",
                    [problem for _, exc in failed for problem in exc.problems],
-                   failed[0][1].exit_code)
+                   failed[0][1].exit_code, _reasons(exc for _, exc in failed))
+
+
+def _reasons(errors: Iterable[GuidegenError]) -> list[str]:
+    """Return the error lines of ``errors`` that hold no problem, each once.
+
+    A render stopped at the time limit or a template's refused HTML is only its message
+    (``error: ...``), which a build without ``--keep-going`` prints: so is it here.
+    """
+    return list(dict.fromkeys(line for exc in errors if not exc.problems
+                              if (line := exc.summary()) is not None))
 
 
 def sources(session: SessionBase, paths: Sequence[PathLike]) -> list[Path]:
