@@ -242,6 +242,7 @@ def commit(batches: Sequence[Batch], options: BuildOptions) -> None:
     refuse_warnings(options)  # before anything is written
     testhook.reached("before-commit")
     folders = sorted({state.path.parent for _, state in batches}, key=lambda f: f.parts)
+    emptied: list[Path] = []  # removed packets' folders
     with contextlib.ExitStack() as stack, limited_time(options.time_limit,
                                                        "writing the outputs"):
         for folder in folders:
@@ -259,8 +260,10 @@ def commit(batches: Sequence[Batch], options: BuildOptions) -> None:
             if state.emptied:  # a removed packet's folder: its state goes too, then it
                 state.path.unlink(missing_ok=True)
                 if state.path.parent != options.out:
-                    with contextlib.suppress(OSError):
-                        state.path.parent.rmdir()  # only if nothing else is left
+                    emptied.append(state.path.parent)
+    for folder in emptied:  # once unlocked: the portable paths' lock file is in it till then
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only if nothing else is left
     testhook.reached("after-commit")
 
 
