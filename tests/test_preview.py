@@ -8,6 +8,7 @@ build is done, and the browser's page (its DOM) showing what it shows.
 from __future__ import annotations
 
 import http.client
+import os
 import queue
 import re
 import signal
@@ -33,10 +34,10 @@ PATIENCE = 300  # seconds a wait gives up after (a loaded 2-core machine); never
 class Running:
     """A guidegen process whose standard error is read line by line as it comes."""
 
-    def __init__(self, project: Path, *args: str) -> None:
+    def __init__(self, project: Path, *args: str, env: dict[str, str] | None = None) -> None:
         self.process = subprocess.Popen([sys.executable, "-m", "guidegen", *args], cwd=project,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        text=True)
+                                        text=True, env=env)
         self.lines: queue.SimpleQueue[str] = queue.SimpleQueue()
         self.said: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -159,6 +160,19 @@ def test_serve_binds_to_loopback_and_serves_only_its_own_files(served):
     for path in ("/../../etc/passwd", "/..%2f..%2fetc%2fpasswd", "/content/cmo-cdmo-cro.yaml",
                  "/content/", "/page/../../content/cmo-cdmo-cro.yaml", "/page/99.png"):
         assert status_of(url, path) == 404, path
+
+
+def test_serve_stopped_by_sigterm_removes_its_temporary_folder(project, tmp_path):
+    # a service manager, or kill, stops it with SIGTERM: as with Ctrl-C, its renders go
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    running = Running(project, "serve", env={**os.environ, "TMPDIR": str(temporary)})
+    running.first_line()
+    running.until(r"^build 1 .*: done")
+    assert [path.name[:17] for path in temporary.iterdir()] == ["guidegen-preview-"]
+    running.process.send_signal(signal.SIGTERM)
+    assert running.process.wait(timeout=PATIENCE) == 0
+    assert list(temporary.iterdir()) == []
 
 
 def test_watch_builds_the_outputs_again_at_each_save(project):

@@ -9,10 +9,12 @@ reloads itself after each build and shows an error over the last good rendering.
 
 from __future__ import annotations
 
+import signal
 import tempfile
 import threading
 import webbrowser
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,7 +47,8 @@ def watch(make_options: Callable[[], BuildOptions], paths: Sequence[Path],
     loop.listeners.append(lambda result: _tell(console, result, outputs=True))
     try:
         console.say(f"watching {', '.join(map(display_name, loop.roots()))} (Ctrl-C to stop)")
-        loop.run(stop)
+        with _terminate_as_ctrl_c():
+            loop.run(stop)
     finally:
         loop.close()
 
@@ -57,7 +60,8 @@ def serve(make_options: Callable[[], BuildOptions], target: Path, project_file: 
     from .server import Server
     from .show import Shown
 
-    with tempfile.TemporaryDirectory(prefix="guidegen-preview-") as folder:
+    with (_terminate_as_ctrl_c(),
+          tempfile.TemporaryDirectory(prefix="guidegen-preview-") as folder):
         out = Path(folder)
 
         def preview_options() -> BuildOptions:
@@ -77,6 +81,28 @@ def serve(make_options: Callable[[], BuildOptions], target: Path, project_file: 
         finally:
             server.stop()
             loop.close()
+
+
+@contextmanager
+def _terminate_as_ctrl_c() -> Iterator[None]:
+    """Stop as Ctrl-C does on ``SIGTERM`` meanwhile (a service manager's or ``kill``'s stop).
+
+    Without it the process ended at once and left ``serve``'s temporary folder behind.
+    Only in the main thread (where Python runs signal handlers); the handler before is
+    put back after.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def _tell(console: Console, result: Result, *, outputs: bool) -> None:
