@@ -76,6 +76,42 @@ def test_work_that_takes_all_the_memory_is_handled_above_the_ceiling():
     assert handled > 1_000_000
 
 
+# In a process of its own: WeasyPrint's layout, then its PDF write, take all the memory.
+IN_THE_ENGINE = inspect.getsource(exhaust) + """
+import json, resource
+from guidegen import native
+from guidegen.renderers.pdf import engine
+import weasyprint
+
+def soft():
+    found = resource.getrlimit(resource.RLIMIT_DATA)[0]
+    return None if found == resource.RLIM_INFINITY else found >> 20
+
+user, lifted = soft(), []
+fetcher = engine.url_fetcher(lambda url: None)
+laid = engine.lay_out("<p>laid out before</p>", "file:///", fetcher, None)
+weasyprint.HTML.render = lambda self, **kwargs: exhaust()
+laid._document.write_pdf = lambda **kwargs: exhaust()
+for work in (lambda: engine.lay_out("<p>x</p>", "file:///", fetcher, None), laid.write_pdf):
+    native.limit_memory(16)
+    try:
+        work()
+    except MemoryError:
+        lifted.append(soft())  # in the handler, the failed work's memory still held
+print(json.dumps([user, lifted]))
+"""
+
+
+def test_the_engine_lifts_the_ceiling_where_weasyprint_runs_out():
+    # engine.lay_out and Laid.write_pdf lift it first thing (the helper's and a worker's
+    # handlers run above it): without, the ceiling is still set in the handler
+    found = subprocess.run([sys.executable, "-c", IN_THE_ENGINE], capture_output=True,
+                           text=True)
+    assert found.returncode == 0 and found.stderr == "", found.stderr[-2000:]
+    user, lifted = json.loads(found.stdout)
+    assert lifted == [user, user]
+
+
 def _exhausting(layout, *args, **kwargs):
     exhaust()
 
