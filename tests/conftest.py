@@ -51,8 +51,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.path.name not in SLOW_FILES)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:  # node: xdist's WorkerController
+    """Start (in the controller of xdist workers) the one LibreOffice the workers hand their
+    conversions to, and name its folder to each worker (tests/office.py)."""
+    from . import office
+
+    node.workerinput[office.SHARED] = office.share()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In an xdist worker, hand the conversions to the controller's LibreOffice."""
+    from . import office
+
+    shared = getattr(config, "workerinput", {}).get(office.SHARED)
+    if shared:
+        office.use_shared(shared)
+
+
 def pytest_sessionfinish() -> None:
-    """End the LibreOffice this test process kept running for conversions (tests/office.py)."""
+    """End the LibreOffice this test process kept running for conversions (tests/office.py):
+    in the controller of xdist workers, the one they shared (they have ended)."""
     from . import office
 
     office.stop()

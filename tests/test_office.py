@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-from pathlib import Path
 
 from . import office
 from .conftest import DEFAULT_GUIDE
@@ -38,8 +37,8 @@ def test_a_stopped_libreoffice_leaves_no_socket_or_folder_in_tmp(tmp_path, monke
     started = office._start()  # another kept one, as the first conversion starts
     assert started is not None
     process, folder = started
-    pipe = office.single_instance_pipe(Path(folder.name) / "profile")
+    pipe = office.single_instance_pipe(folder / "profile")
     assert pipe.is_socket()  # the name LibreOffice gave its single-instance pipe
     office._stop(process, folder)
-    assert process.poll() is not None and not pipe.exists() and not Path(folder.name).exists()
+    assert process.poll() is not None and not pipe.exists() and not folder.exists()
     assert list(tmp_path.iterdir()) == []
