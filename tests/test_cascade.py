@@ -70,8 +70,12 @@ ul ul { font-size: inherit; color: inherit } em { font-size: larger } td { color
 </body></html>"""
 
 
-def computed(html: str) -> list[tuple[Any, ...]]:
-    """Return every computed style of ``html``'s elements and pseudo-elements, in order."""
+def computed(html: str, order: int = 1) -> list[tuple[Any, ...]]:
+    """Return every computed style of ``html``'s elements and pseudo-elements, in order.
+
+    Each style's properties are read in alphabetical ``order`` (1) or the reverse (-1):
+    WeasyPrint computes each when first read (tests/test_computed.py reads both ways).
+    """
     weasyprint = import_weasyprint()
     from weasyprint.css import get_all_computed_styles
     from weasyprint.css.properties import INITIAL_VALUES
@@ -81,8 +85,8 @@ def computed(html: str) -> list[tuple[Any, ...]]:
     found = []
     for (element, pseudo_type), style in style_for.get_computed_styles().items():
         name = element if isinstance(element, str) else element.tag
-        found.append((name, pseudo_type, tuple(
-            (key, repr(style[key])) for key in sorted(INITIAL_VALUES))))
+        values = {key: repr(style[key]) for key in sorted(INITIAL_VALUES)[::order]}
+        found.append((name, pseudo_type, tuple(sorted(values.items()))))
     return found
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from guidegen.renderers.speed import computed, import_weasyprint
 from tests.test_cascade import HTML, USER_CSS
+from tests.test_cascade import computed as computed_styles
 
 # What the short cut must leave to WeasyPrint or get right: logical properties (set for
 # right-to-left and left-to-right elements, inherited by children that set none), a math
@@ -34,23 +35,6 @@ em { font-size: smaller; word-spacing: 0.5em } p { border-top: medium double }
 </body></html>"""
 
 DOCUMENTS = {"rules": HTML, "user-css": USER_CSS, "edges": EDGES}
-
-
-def computed_styles(html: str, order: int) -> list[tuple[Any, ...]]:
-    """Return every computed style of ``html``, each property read in ``order`` (1, -1)."""
-    weasyprint = import_weasyprint()
-    from weasyprint.css import get_all_computed_styles
-    from weasyprint.css.properties import INITIAL_VALUES
-
-    document = weasyprint.HTML(string=html)
-    style_for = get_all_computed_styles(document, presentational_hints=True)
-    keys = sorted(INITIAL_VALUES)[::order]
-    found = []
-    for (element, pseudo_type), style in style_for.get_computed_styles().items():
-        name = element if isinstance(element, str) else element.tag
-        values = {key: repr(style[key]) for key in keys}
-        found.append((name, pseudo_type, sorted(values.items())))
-    return found
 
 
 @pytest.fixture
