@@ -333,6 +333,30 @@ def example_roster(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return once_per_run(tmp_path_factory, "example-roster", make)
 
 
+@pytest.fixture(scope="session")
+def three_roles(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a copy of the example project, its packet with test_curricula's curricula and
+    roster ``hires.csv`` of ``test_curricula.ROWS`` (three roles, a recipient each: each
+    laid out whole), built once per test run as ``guidegen build packets/new-starter.yaml
+    --roster hires.csv -f pdf --print-room --allow-draft -j 1`` builds it there (into
+    ``output/``). test_curricula and test_printroom read it (the latter builds a copy again).
+    """
+    import guidegen
+
+    from .test_curricula import ROWS, with_curricula
+    from .test_packets import write_roster
+
+    def make(folder: Path) -> Path:
+        packet = with_curricula(copy_project(folder))
+        guidegen.build([packet], BuildOptions(
+            out=folder / "output", content=folder / "content", root=folder, jobs=1,
+            formats=("pdf",), roster=write_roster(folder, ROWS), allow_draft=True,
+            print_room="2"))
+        return folder
+
+    return once_per_run(tmp_path_factory, "three-roles", make)
+
+
 def composed(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Return a list that records, for each PDF rendered in this process with a shared
     layout, whether its pages were composed from it (False: laid out whole)."""

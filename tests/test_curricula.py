@@ -69,21 +69,20 @@ def with_curricula(folder: Path, extra: str = "") -> Path:
 
 
 @pytest.fixture(scope="module")
-def three(tmp_path_factory):
+def three(tmp_path_factory, three_roles):
     """Build a roster of three roles, two recipients each (their PDFs share a layout per
-    curriculum), and the same three roles once each (laid out whole)."""
+    curriculum); return its project, what ``composed`` recorded, and the folder of the
+    same three roles once each (laid out whole: ``three_roles``)."""
     folder = copy_project(tmp_path_factory.mktemp("curricula"))
     packet = with_curricula(folder)
     calls = composed(pytest.MonkeyPatch())
     guidegen.build([packet], pdf_options(folder, "shared").replace(
         roster=write_roster(folder, ROWS + MORE), allow_draft=True))
-    guidegen.build([packet], pdf_options(folder, "whole").replace(
-        roster=write_roster(folder, ROWS, "alone.csv"), allow_draft=True))
-    return folder, list(calls)
+    return folder, list(calls), three_roles / "output" / "new-starter"
 
 
 def test_three_roles_get_three_packets_of_their_own_guides(three):
-    folder, calls = three
+    folder, calls, alone = three
     shared = folder / "shared" / "new-starter"
     with (shared / "manifest-hires.csv.csv").open(encoding="utf-8-sig") as stream:
         manifest = {row["recipient"]: row for row in csv.DictReader(stream)}
@@ -117,8 +116,7 @@ def test_three_roles_get_three_packets_of_their_own_guides(three):
     assert calls == [True] * 6
     for name in ("2026-12-01-Okafor-Amara", "2026-12-01-Müller-Jonas",
                  "2026-12-08-Tanaka-Yuki"):
-        whole = folder / "whole" / "new-starter" / f"{name}.pdf"
-        assert (shared / f"{name}.pdf").read_bytes() == whole.read_bytes()
+        assert (shared / f"{name}.pdf").read_bytes() == (alone / f"{name}.pdf").read_bytes()
     lee = PdfReader(shared / "2026-12-02-Lee-Ann.pdf")
     assert [title for depth, title, _ in outline(lee) if depth == 2][1:3] == [
         TITLES["alpha"], TITLES["qa"]]

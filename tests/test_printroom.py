@@ -4,6 +4,7 @@ duplex, bookmarked by recipient; read back with pypdf, poppler and qpdf."""
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,32 +13,25 @@ from pypdf import PdfReader
 
 from .conftest import hooked
 from .readers import pdf_pages, pdf_text
-from .test_curricula import with_curricula
 from .test_packets import copy_project, outline, with_guides, write_roster
 
-ROWS = ("Amara,Okafor,QC Analyst,Dublin,,2026-12-01\n"
-        "Jonas,Müller,Process Engineer,Basel,,2026-12-01\n"
-        "Yuki,Tanaka,Clinical Research Associate,Tokyo,,2026-12-08\n")
+# the recipients of test_curricula.ROWS, in its order
 FILES = ("2026-12-01-Okafor-Amara", "2026-12-01-Müller-Jonas", "2026-12-08-Tanaka-Yuki")
 NAMES = ("Amara Okafor", "Jonas Müller", "Yuki Tanaka")
 
 
 def test_the_print_room_file_pads_each_packet_and_bookmarks_each_recipient(
-        tmp_path, cli, monkeypatch):
-    monkeypatch.chdir(copy_project(tmp_path))
+        three_roles, tmp_path, cli, monkeypatch):
+    # the three roles built once per run with --print-room (conftest.three_roles):
     # each guide on a right-hand page: packets of 7, 5 and 7 pages (cover, contents, a
     # blank page after the one-page guide, its two-page ones, the sheet); without, all
-    # three were even and the duplex padding went untested
-    with_curricula(tmp_path)
-    write_roster(tmp_path, ROWS)
-    # -j 1: the recipients render in this process, not in a pool of workers (the same
-    # files; what is tested is the print room's file made of them)
-    result = cli("build", "packets/new-starter.yaml", "--roster", "hires.csv", "-f", "pdf",
-                 "--print-room", "--allow-draft", "-j", "1")
-    assert result.exit_code == 0, result.stderr
-    folder = tmp_path / "output" / "new-starter"
+    # three were even and the duplex padding went untested. -j 1: the recipients render
+    # in one process, not in a pool of workers (the same files; what is tested is the
+    # print room's file made of them)
+    project = shutil.copytree(three_roles, tmp_path / "project", symlinks=True)
+    monkeypatch.chdir(project)
+    folder = project / "output" / "new-starter"
     room = folder / "print-room-hires.csv.pdf"
-    assert f"wrote output/new-starter/{room.name}" in result.stdout
     pages = [pdf_pages(folder / f"{name}.pdf") for name in FILES]
     # some packet gets a blank page for duplex (2), some more for booklets (4, below)
     assert any(count % 2 for count in pages), pages
@@ -65,6 +59,13 @@ def test_the_print_room_file_pads_each_packet_and_bookmarks_each_recipient(
     again = cli("build", "packets/new-starter.yaml", "--roster", "hires.csv", "-f", "pdf",
                 "--print-room", "--allow-draft", "-j", "1")
     assert again.exit_code == 0 and f"unchanged output/new-starter/{room.name}" in again.stdout
+    made = room.read_bytes()
+    room.unlink()  # made again from the packets as they are, by the command line
+    again = cli("build", "packets/new-starter.yaml", "--roster", "hires.csv", "-f", "pdf",
+                "--print-room", "--allow-draft", "-j", "1")
+    assert again.exit_code == 0, again.stderr
+    assert f"wrote output/new-starter/{room.name}" in again.stdout
+    assert "wrote output/new-starter/2026" not in again.stdout and room.read_bytes() == made
     booklets = cli("build", "packets/new-starter.yaml", "--roster", "hires.csv", "-f", "pdf",
                    "--print-room", "4", "--allow-draft", "-j", "1")
     assert booklets.exit_code == 0, booklets.stderr
