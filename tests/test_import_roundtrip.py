@@ -7,7 +7,6 @@ memory, one process, DOCX only.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from guidegen.errors import collect_warnings
 from guidegen.readers import import_guide
 
 from .conftest import DATA, DEFAULT_GUIDE, JOBS_1, TRANSLATIONS
+from .readers import libreoffice_pdfs
 
 GUIDES = [DEFAULT_GUIDE, *TRANSLATIONS,
           *sorted(p for p in DATA.glob("*.yaml") if p.stem != "five-mistakes")]
@@ -190,9 +190,8 @@ def test_a_docx_saved_by_libreoffice_imports_to_the_same_guide(tmp_path, monkeyp
     (tmp_path / "built").mkdir()
     built = tmp_path / "built" / "guide.docx"
     built.write_bytes(guidegen.render(guide, ["docx"], JOBS_1)["docx"].data)
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path),
-                    str(built)], check=True, capture_output=True, timeout=300)
+    # opened and saved as Word (File > Save As) by the LibreOffice the run keeps (office.py)
+    libreoffice_pdfs([built], tmp_path, tmp_path / "profile", to="docx")
     with collect_warnings() as warnings:
         imported = import_guide(tmp_path / "guide.docx", tmp_path / "guide.yaml")
     # LibreOffice keeps the keywords as one, joined by spaces ("CMO CDMO CRO onboarding …")
