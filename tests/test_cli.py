@@ -9,6 +9,7 @@ import pytest
 
 from guidegen import __version__
 
+from .attacks import small_project
 from .conftest import DATA
 
 
@@ -57,10 +58,12 @@ def test_check_bad_content_prints_located_errors_and_exits_1(project, cli):
 
 
 def test_failed_build_leaves_previous_outputs_untouched(project, cli):
+    small_project(project)  # what is tested is the outputs kept, not what they hold
     assert cli("build").exit_code == 0
     before = {p.name: p.read_bytes() for p in (project / "output").iterdir()}
-    guide = project / "content" / "cmo-cdmo-cro.yaml"
-    guide.write_text(guide.read_text(encoding="utf-8").replace("cmo: yes", "cmo: maybe?:"),
+    assert {"minimal.docx", "minimal.pdf"} <= set(before)
+    guide = project / "content" / "minimal.yaml"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("alpha: yes", "alpha: maybe?:"),
                      encoding="utf-8")
     result = cli("build")
     assert result.exit_code == 1
