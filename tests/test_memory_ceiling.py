@@ -214,3 +214,42 @@ def test_a_failed_renders_memory_is_freed_before_the_workers_next_task(monkeypat
         pool.shutdown()
     assert "rendering 'guide 1' ran out of memory" in str(failed[0])
     assert str(failed[1]) == "guide 2 failed after its 40 MB"
+
+
+_RECORDS: list[str] = []  # in the helper: the file it records its soft limits in
+
+
+def _soft() -> int:
+    import resource
+
+    return resource.getrlimit(resource.RLIMIT_DATA)[0]
+
+
+def _record(what: str) -> None:
+    with open(_RECORDS[0], "a", encoding="utf-8") as file:
+        file.write(f"{what} {_soft()}\n")
+
+
+def _laying_out_of_memory(layout, *args, **kwargs):
+    _record("lay")
+    raise MemoryError
+
+
+def test_the_idle_work_after_a_failed_layout_runs_under_the_ceiling(project, cli, monkeypatch,
+                                                                     tmp_path):
+    # the failed layout lifts the ceiling (its handlers run above it); the helper's idle
+    # work (font configuration, premade rules) ran so until the next message: before, its
+    # soft limit there was the process's own
+    import guidegen.renderers.pdf as pdf
+
+    small_project(project)
+    _RECORDS[:] = [str(tmp_path / "records")]
+    monkeypatch.setattr(pdf, "idle", lambda waiting: _record("idle"), raising=False)
+    with one_helper(cli, monkeypatch, _laying_out_of_memory, 16) as build:
+        for _ in range(2):  # the idle work after the first answer runs before the second
+            assert build().exit_code == 3
+    records = (tmp_path / "records").read_text(encoding="utf-8").split()
+    ceiling = records[3]  # the first layout's: under the ceiling
+    assert records[:6] == ["idle", str(_soft()), "lay", ceiling, "idle", ceiling]
+    assert ceiling != records[1]  # not the process's own limit
+    assert records[6:8] == ["lay", ceiling]

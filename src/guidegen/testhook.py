@@ -8,23 +8,37 @@ tests), :func:`reached` returns at once. The points a build passes:
   handling of Ctrl-C not yet there (:mod:`guidegen.cli`);
 * ``render``: in the middle of rendering a document, in the process that renders it (the
   PDF helper, if any, has been handed the PDF; the other formats are still to come);
+* ``lay``: in the PDF helper, as it begins to lay out a document;
 * ``before-commit``: everything rendered and checked, nothing written yet;
 * ``after-commit``: a batch of outputs and its state file written (a roster's packets
   are committed batch by batch, everything else at once).
 
 ``N`` (default 1) picks the N-th time this process passes the point. ``ACTION`` is
 ``kill`` (SIGKILL this process), ``interrupt`` (raise KeyboardInterrupt, as Ctrl-C does)
-or ``pause`` (write ``guidegen test hook: POINT in process PID`` to standard error, then
-wait for a signal forever).
+``pause`` (write ``guidegen test hook: POINT in process PID`` to standard error, then
+wait for a signal forever), ``warn`` (write ``guidegen test hook: POINT warned in process
+PID`` to file descriptor 2, as a C library warns, and go on) or ``die`` (write
+``GLib-ERROR **: guidegen test hook: POINT`` to file descriptor 2, as GLib does when an
+allocation fails, then SIGKILL this process: GLib's abort, without a core file).
 """
 
 from __future__ import annotations
 
 import os
 
-ACTIONS = ("kill", "interrupt", "pause")
+ACTIONS = ("kill", "interrupt", "pause", "warn", "die")
 _armed: tuple[str, int, str] | None = None
 _passed: dict[str, int] = {}
+_said: list[int] = [2]  # where ``pause`` writes its line: standard error, or speak_to's
+
+
+def speak_to(descriptor: int) -> None:
+    """Write ``pause``'s line to ``descriptor`` from now on.
+
+    A helper's or worker's real standard error, while its own is held
+    (:mod:`guidegen.builder.heldstderr`).
+    """
+    _said[0] = descriptor
 
 
 def arm(spec: str | None) -> None:
@@ -57,9 +71,15 @@ def reached(point: str) -> None:
     action = _armed[2]
     if action == "interrupt":
         raise KeyboardInterrupt
-    if action == "kill":
+    if action == "warn":
+        os.write(2, f"guidegen test hook: {point} warned in process {os.getpid()}\n".encode())
+        return
+    if action == "die":
+        os.write(2, f"(process:{os.getpid()}): GLib-ERROR **: guidegen test hook: {point}\n"
+                 .encode())
+    if action in ("kill", "die"):
         os.kill(os.getpid(), signal.SIGKILL)
-    os.write(2, f"guidegen test hook: {point} in process {os.getpid()}\n".encode())
+    os.write(_said[0], f"guidegen test hook: {point} in process {os.getpid()}\n".encode())
     while True:
         signal.pause()
 

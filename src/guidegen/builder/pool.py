@@ -16,6 +16,7 @@ from .. import system
 from ..caches import tell, told
 from ..errors import GuidegenError, RenderError, out_of_memory
 from ..renderers import RENDERERS
+from . import heldstderr
 from . import processes as processes_
 from .limits import memory_hint, ready
 from .serving import HelperCrashError, _become_child, _spawn_slack
@@ -52,6 +53,7 @@ def start_pool(processes: int, memory_limit: int) -> Any:
 def _start_worker(parent: int, memory_limit: int, language: Language | None,
                   imported: Sequence[str], cache: list[tuple[str, Path]]) -> None:
     _become_child(parent)
+    heldstderr.hold()  # passed on as each render ends, unless it ran out of memory
     tell(cache)  # the project's cache, which a spawned worker does not inherit
     for renderer in RENDERERS.values():  # imported ahead of the first task
         with suppress(Exception):  # errors show when the renderers are used
@@ -65,6 +67,7 @@ def _start_worker(parent: int, memory_limit: int, language: Language | None,
             importlib.import_module(name)
     ready()
     WORKER_MEMORY.append(memory_limit)
+    heldstderr.passed_on()  # what warming up printed
 
 
 @contextmanager
@@ -107,16 +110,22 @@ def worker_rendering(title: str) -> Iterator[None]:
     error cannot be (its log: "cannot pickle 'lxml.etree._ListErrorLog'", exit 70): a
     failed allocation (:func:`guidegen.errors.out_of_memory`) is raised as the
     :class:`RenderError` naming ``--memory-limit``, any other as a
-    :class:`WorkerCrashError`, made once the limit is lifted.
+    :class:`WorkerCrashError`, made once the limit is lifted. What the render printed
+    is passed on as it ends, or dropped if it ran out of memory (:mod:`.heldstderr`).
     """
+    heldstderr.begin()
     try:
         with limited_worker_memory():
             yield
     except GuidegenError:
+        heldstderr.passed_on()
         raise
     except Exception as exc:
         if out_of_memory(exc):
+            heldstderr.dropped(quiet=True)
             raise RenderError(f"rendering {title!r} ran out of memory; "
                               f"{memory_hint(WORKER_MEMORY[-1] if WORKER_MEMORY else 0)}"
                               ) from None
+        heldstderr.passed_on()
         raise WorkerCrashError.of(exc) from None
+    heldstderr.passed_on()

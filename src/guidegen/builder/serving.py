@@ -15,11 +15,12 @@ import time
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 
-from .. import system
+from .. import system, testhook
 from ..caches import tell
 from ..errors import GuidegenError, RenderError, out_of_memory
 from ..native import lifting, set_memory_ceiling
 from ..renderers import RENDERERS, Rendered
+from . import heldstderr
 from .limits import limited_time, memory_hint, ready
 
 if TYPE_CHECKING:
@@ -94,6 +95,7 @@ def _serve(connection: Connection, parent: int, memory_limit: int,
     helper does not inherit.
     """
     _become_child(parent)
+    heldstderr.hold()  # passed on with each answer, unless it ran out of memory
     if told is not None:
         tell(told)
     from ..native import limit_memory
@@ -109,6 +111,7 @@ def _serve(connection: Connection, parent: int, memory_limit: int,
     except Exception as exc:
         if out_of_memory(exc):  # outside the answers' own handling, or in it
             _out_of_memory()
+        heldstderr.release()  # multiprocessing's traceback of it goes out
         raise
 
 
@@ -116,8 +119,9 @@ def _loop(renderer: Renderer, connection: Connection, memory: tuple[int, int | N
           spare: Connection | None) -> None:
     """Answer the caller's messages until its pipe closes (:func:`_serve`).
 
-    ``memory``: ``--memory-limit``, and the ceiling it set (set again for each message:
-    a layout that fails lifts it, :func:`guidegen.native.lift_memory_ceiling`).
+    ``memory``: ``--memory-limit``, and the ceiling it set (set again for the idle work
+    after each answer and for each message: a layout that fails lifts it,
+    :func:`guidegen.native.lift_memory_ceiling`).
     """
     memory_limit, ceiling = memory
     held: Held = {}  # by token: what writes the pages sent, and the time it may take
@@ -127,11 +131,12 @@ def _loop(renderer: Renderer, connection: Connection, memory: tuple[int, int | N
         try:
             cwd, kind, layout, time_limit, (token, keep, ahead) = connection.recv()
         except (EOFError, OSError):
+            heldstderr.passed_on()
             return
+        heldstderr.begin()
         if kind == "twin":
             connection, spare = _forked(connection, spare, held)
-            with suppress(Exception):  # speed tricks: never an error
-                renderer.idle(_waiting(connection))  # each, until its next message
+            _idle(renderer, connection, False)  # each, until its next message
             continue
         try:
             os.chdir(cwd)  # error messages name files relative to the caller's folder
@@ -142,6 +147,9 @@ def _loop(renderer: Renderer, connection: Connection, memory: tuple[int, int | N
             reply = ("error", RenderError(f"laying out the {renderer.name.upper()} ran out "
                                           f"of memory; {memory_hint(memory_limit)}")
                      ) if out_of_memory(exc) else ("crash", HelperCrashError.of(exc))
+            if out_of_memory(exc):  # what it printed as it failed: not the user's
+                heldstderr.dropped(quiet=True)
+        heldstderr.passed_on()  # before the answer: where the caller printed it before
         try:
             connection.send(reply)
         except (OSError, ValueError):
@@ -152,10 +160,25 @@ def _loop(renderer: Renderer, connection: Connection, memory: tuple[int, int | N
             gc.collect()  # too: freed before the ceiling is set again
         if ahead and sent == "pages":
             _write_ahead(connection, held, token, f"laying out the {renderer.name.upper()}")
-        with suppress(Exception):  # speed tricks: never an error
-            if sent == "pages":  # saved before the PDF is sent: the build ends after
-                renderer.keep_for_next()
-            renderer.idle(_waiting(connection))  # until the next message
+        if ceiling is not None:  # lifted where the answer or the writing ahead failed
+            set_memory_ceiling(ceiling)
+        _idle(renderer, connection, sent == "pages")
+
+
+def _idle(renderer: Renderer, connection: Connection, laid: bool) -> None:
+    """Make what the next documents may need until a message waits, under the ceiling.
+
+    ``laid``: pages were just sent, whose style rules are saved first. Speed tricks: a
+    failure is never an error; one out of memory is handled above the ceiling, and what
+    it printed is dropped (:mod:`.heldstderr`).
+    """
+    try:
+        if laid:  # saved before the PDF is sent: the build ends after
+            lifting(renderer.keep_for_next)()
+        lifting(renderer.idle)(_waiting(connection))  # until the next message
+    except Exception as exc:
+        if out_of_memory(exc):
+            heldstderr.dropped(quiet=True)
 
 
 def _forked(connection: Connection, spare: Connection | None, held: Held
@@ -171,6 +194,7 @@ def _forked(connection: Connection, spare: Connection | None, held: Held
         spare.close()
         return connection, None
     _become_child(helper)  # the twin: ends with the helper
+    heldstderr.hold()  # a file of its own
     connection.close()
     held.clear()
     return spare, None
@@ -220,6 +244,8 @@ def _answer(renderer: Renderer, kind: str, layout: Any, time_limit: float | None
     """
     token, keep = tokens
     what = f"laying out the {renderer.name.upper()}"
+    if kind == "lay":
+        testhook.reached("lay")
     if kind == "write":
         write, left = held.pop(token, (None, None))
         held.clear()

@@ -1,0 +1,125 @@
+"""What a helper or worker prints reaches the user, unless it died or ran out of memory.
+
+Under ``--memory-limit`` 1-4, 21 builds in 90 printed more than guidegen's one error
+line: GLib's "GLib-ERROR **: creating thread '[pango] FcFontSetSort': Error creating
+thread" as it aborted the helper, or CPython's "Exception ignored in: ... MemoryError"
+as a failed layout unwound (:mod:`guidegen.builder.heldstderr`). The test hook's ``die``
+writes such a line to file descriptor 2 and kills the process; ``warn`` writes one and
+goes on, as a C library's warning does.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from guidegen import system
+
+from .attacks import MINIMAL, guidegen_process, outputs, small_project
+from .conftest import hooked, write_yaml
+from .test_memory_ceiling import one_helper
+
+HINT = ("it may have needed more than the 64 MB of memory that --memory-limit gives each "
+        "helper and worker process")
+BUILD = ("-q", "build", "-j", "2", "--jobs-over-cpus", "--memory-limit", "64")
+
+
+def build(project, spec, *args):
+    """Return the exit status and standard error of a build stopped where ``spec`` says."""
+    process = guidegen_process(project, *BUILD, *args, env=hooked(spec))
+    _, stderr = process.communicate()
+    return process.returncode, stderr.decode()
+
+
+@pytest.mark.parametrize(("guides", "spec", "said"), [
+    (1, "lay=die", "error: the PDF helper process stopped unexpectedly (killed by SIGKILL); "),
+    (2, "render=die", "error: a worker process stopped unexpectedly; "),
+])
+def test_a_process_that_dies_leaves_only_guidegens_line(project, guides, spec, said):
+    # the helper (one guide, -j 2) or a worker (two guides) writes GLib's last words to
+    # its standard error and dies; the portable pass spawns them
+    small_project(project)
+    if guides == 2:
+        write_yaml(project / "content", "second.yaml", MINIMAL)
+    status, stderr = build(project, spec)
+    assert status == 3
+    assert stderr.splitlines() == [said + HINT]  # before: the GLib-ERROR line above it
+    assert outputs(project) == {}
+
+
+@pytest.mark.parametrize(("guides", "spec"), [(1, "lay=warn"), (2, "render=warn")])
+def test_what_a_helper_or_worker_warns_still_reaches_the_user(project, guides, spec):
+    small_project(project)
+    if guides == 2:
+        write_yaml(project / "content", "second.yaml", MINIMAL)
+    status, stderr = build(project, spec)
+    assert status == 0, stderr
+    lines = stderr.splitlines()  # once in each process that passed the point
+    assert 1 <= len(lines) <= guides and len(set(lines)) == len(lines)
+    for line in lines:
+        assert line.startswith(f"guidegen test hook: {spec.split('=')[0]} warned in process ")
+    assert len(outputs(project)) == 2 * guides + 1  # PDF, DOCX, and the state file
+
+
+def _dumping(layout, *args, **kwargs):
+    os.write(2, b"Exception ignored in: <generator object iter_subtree>\nMemoryError\n")
+    raise MemoryError
+
+
+def _warning(layout, *args, **kwargs):
+    from guidegen.errors import RenderError
+
+    os.write(2, b"Fontconfig warning: a warning of the helper\n")
+    raise RenderError("layout failed")
+
+
+def test_a_helper_that_runs_out_of_memory_drops_what_it_printed(project, cli, monkeypatch,
+                                                                  capfd):
+    # the helper is forked from this process (the patched laid_pages); what it printed
+    # as its layout ran out of memory goes nowhere, and it is quiet after: the one line
+    small_project(project)
+    with one_helper(cli, monkeypatch, _dumping, 64) as run:
+        result = run()
+    assert result.exit_code == 3
+    assert result.stderr.splitlines() == [
+        "error: laying out the PDF ran out of memory; " + HINT]
+    assert capfd.readouterr().err == ""  # before: the dump
+
+
+def test_a_helpers_warning_before_an_error_of_its_own_is_passed_on(project, cli, monkeypatch,
+                                                                    capfd):
+    small_project(project)
+    with one_helper(cli, monkeypatch, _warning, 64) as run:
+        result = run()
+    assert result.exit_code == 3 and result.stderr.splitlines() == ["error: layout failed"]
+    assert capfd.readouterr().err == "Fontconfig warning: a warning of the helper\n"
+
+
+def _render_printing(task):
+    if task.n == 1:
+        os.write(2, b"Exception ignored in: <generator object iter_subtree>\n")
+        raise MemoryError
+    os.write(2, f"warning of guide {task.n}\n".encode())
+    return {}
+
+
+def test_a_worker_drops_what_a_render_out_of_memory_printed_and_passes_on_the_rest(
+        monkeypatch, capfd):
+    from types import SimpleNamespace
+
+    from guidegen.builder import scheduler
+    from guidegen.builder.pool import start_pool
+
+    monkeypatch.setattr(scheduler, "render_formats", _render_printing)
+    monkeypatch.delenv(system.PORTABLE, raising=False)  # forked: with the patch
+    pool = start_pool(1, 64)
+    try:
+        found = [pool.submit(scheduler.render_task, SimpleNamespace(
+            n=n, document=SimpleNamespace(meta=SimpleNamespace(title=f"guide {n}")))
+        ) for n in (1, 2)]
+        failed, rendered = found[0].exception(), found[1].result()
+    finally:
+        pool.shutdown()
+    assert "rendering 'guide 1' ran out of memory" in str(failed) and rendered == {}
+    assert capfd.readouterr().err == "warning of guide 2\n"
