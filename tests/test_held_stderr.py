@@ -14,11 +14,9 @@ import os
 
 import pytest
 
-from guidegen import system
-
 from .attacks import MINIMAL, guidegen_process, outputs, small_project
 from .conftest import hooked, write_yaml
-from .test_memory_ceiling import one_helper
+from .test_memory_ceiling import one_helper, two_tasks
 
 HINT = ("it may have needed more than the 64 MB of memory that --memory-limit gives each "
         "helper and worker process")
@@ -106,20 +104,7 @@ def _render_printing(task):
 
 def test_a_worker_drops_what_a_render_out_of_memory_printed_and_passes_on_the_rest(
         monkeypatch, capfd):
-    from types import SimpleNamespace
-
-    from guidegen.builder import scheduler
-    from guidegen.builder.pool import start_pool
-
-    monkeypatch.setattr(scheduler, "render_formats", _render_printing)
-    monkeypatch.delenv(system.PORTABLE, raising=False)  # forked: with the patch
-    pool = start_pool(1, 64)
-    try:
-        found = [pool.submit(scheduler.render_task, SimpleNamespace(
-            n=n, document=SimpleNamespace(meta=SimpleNamespace(title=f"guide {n}")))
-        ) for n in (1, 2)]
-        failed, rendered = found[0].exception(), found[1].result()
-    finally:
-        pool.shutdown()
-    assert "rendering 'guide 1' ran out of memory" in str(failed) and rendered == {}
-    assert capfd.readouterr().err == "warning of guide 2\n"
+    failed, rendered = two_tasks(monkeypatch, _render_printing, 64)
+    assert "rendering 'guide 1' ran out of memory" in str(failed.exception())
+    assert rendered.result() == {}
+    assert capfd.readouterr().err == "warning of guide 2\n"  # before: the dump too

@@ -194,24 +194,37 @@ def _render_holding_40_mb(task):
     raise RenderError(f"guide {task.n} failed after its {len(held) >> 20} MB")
 
 
-def test_a_failed_renders_memory_is_freed_before_the_workers_next_task(monkeypatch):
-    # a worker's render that fails holds what it made in the error's chained exception
-    # (concurrent.futures keeps the last error sent until the next); its next task has
-    # all of --memory-limit again (before: the second ran out of memory too)
+def two_tasks(monkeypatch, render_formats, memory_limit):
+    """Return the futures of tasks 1 and 2 rendered by ``render_formats``, done.
+
+    By one worker, forked from this process (in the portable pass too), with
+    ``--memory-limit memory_limit``; each task has its number ``n`` and its title.
+    """
     from types import SimpleNamespace
 
     from guidegen.builder import scheduler
     from guidegen.builder.pool import start_pool
 
-    monkeypatch.setattr(scheduler, "render_formats", _render_holding_40_mb)
+    monkeypatch.setattr(scheduler, "render_formats", render_formats)
     monkeypatch.delenv(system.PORTABLE, raising=False)  # forked: with the patch
-    pool = start_pool(1, 56)
+    pool = start_pool(1, memory_limit)
     try:
-        failed = [pool.submit(scheduler.render_task, SimpleNamespace(
+        found = [pool.submit(scheduler.render_task, SimpleNamespace(
             n=n, document=SimpleNamespace(meta=SimpleNamespace(title=f"guide {n}")))
-        ).exception() for n in (1, 2)]
+        ) for n in (1, 2)]
+        for future in found:
+            future.exception()  # done
     finally:
         pool.shutdown()
+    return found
+
+
+def test_a_failed_renders_memory_is_freed_before_the_workers_next_task(monkeypatch):
+    # a worker's render that fails holds what it made in the error's chained exception
+    # (concurrent.futures keeps the last error sent until the next); its next task has
+    # all of --memory-limit again (before: the second ran out of memory too)
+    failed = [future.exception() for future in
+              two_tasks(monkeypatch, _render_holding_40_mb, 56)]
     assert "rendering 'guide 1' ran out of memory" in str(failed[0])
     assert str(failed[1]) == "guide 2 failed after its 40 MB"
 
