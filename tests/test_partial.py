@@ -128,6 +128,37 @@ def test_keep_going_says_why_a_guide_failed_in_rendering(project, cli, failure, 
     assert (project / "output" / f"minimal.{formats}").is_file()
 
 
+@pytest.mark.parametrize(("failure", "status"), [("glyph", 5), ("folder", 4)])
+def test_keep_going_with_a_pool_writes_the_good_guides_around_a_failing_one(
+        project, cli, monkeypatch, failure, status):
+    # three guides, -j 2: the first try renders them in a pool of two workers, and the
+    # middle one fails (in its worker, or as its output is written); each is then built
+    # alone, and the two good ones are written
+    from guidegen.builder import scheduler
+
+    boom_guide(project, failure)
+    (project / "content" / "able.yaml").write_text(
+        MINIMAL.replace("title: Alpha vs Beta", "title: Able", 1), encoding="utf-8")
+    pools: list[int] = []
+    start_pool = scheduler.start_pool
+    monkeypatch.setattr(scheduler, "start_pool",
+                        lambda processes, memory: pools.append(processes)
+                        or start_pool(processes, memory))
+    formats = "pdf" if failure == "glyph" else "html"
+    args = ["build", "-f", formats, "-j", "2", "--jobs-over-cpus"]
+    reason = cli(*args, "content/boom.yaml").stderr.splitlines()[0]  # alone: no pool
+    assert pools == [] and "error: " in reason
+    result = cli(*args, "--keep-going")
+    assert pools == [2]  # the first try only: then one guide at a time
+    assert result.exit_code == status
+    assert result.stderr.splitlines() == [
+        reason, "not built: content/boom.yaml (1 of 3; the others were written)"]
+    assert [line.split("  ")[0] for line in result.stdout.splitlines()] == [
+        f"wrote output/able.{formats}", f"wrote output/minimal.{formats}"]
+    state = json.loads((project / "output" / ".guidegen-state.json").read_text())
+    assert sorted(state) == [f"able.{formats}", f"minimal.{formats}"]
+
+
 def test_a_partial_build_error_keeps_its_reasons_when_pickled():
     error = PartialBuildError("not built: b.yaml (1 of 2; the others were written)", (), 3,
                               ["error: rendering 'B' took longer than 2 s"])
