@@ -41,12 +41,20 @@ def hold() -> None:
         return
     with suppress(Exception):
         sys.stderr.flush()
-    if not _REAL:
-        _REAL.append(os.dup(2))
-        testhook.speak_to(_REAL[0])  # a test hook's pause line goes out at once
-    with tempfile.TemporaryFile() as held:
-        file = os.dup(held.fileno())  # unlinked: gone with the process
-    os.dup2(file, 2)
+    try:
+        if not _REAL:
+            _REAL.append(os.dup(2))
+            testhook.speak_to(_REAL[0])  # a test hook's pause line goes out at once
+        with tempfile.TemporaryFile() as held:  # unlinked: gone with the process
+            file = os.dup(held.fileno())
+        os.dup2(file, 2)
+    except OSError:  # standard error closed, no temporary folder: not held, as before
+        with suppress(OSError):
+            if _REAL:
+                os.dup2(_REAL[0], 2)
+            if _FILE:  # a parent's, in its twin
+                os.close(_FILE.pop())
+        return
     if _FILE:
         os.close(_FILE.pop())
     _FILE.append(file)
