@@ -22,7 +22,7 @@ import pytest
 
 from guidegen import system
 
-from .attacks import HOSTILE, MINIMAL, outputs
+from .attacks import HOSTILE, MINIMAL, outputs, small_project
 from .conftest import write_yaml
 from .readers import pdf_text
 
@@ -194,6 +194,8 @@ def test_spawned_processes_keep_their_caches_in_the_project(project, cli, portab
                                          "jobs_over_cpus: true\n")
     if guides == 2:
         write_yaml(project / "content", "second.yaml", MINIMAL)
+    else:  # the helper's caches, whatever it lays out: the minimal guide, not a fitted one
+        small_project(project)
     elsewhere = tmp_path_factory.mktemp("elsewhere")  # outside the project's folder
     monkeypatch.chdir(elsewhere)
     result = cli("-c", str(project / "guidegen.yaml"), "build")
