@@ -242,6 +242,23 @@ def test_libxml2s_failed_allocation_is_out_of_memory():
     assert not out_of_memory(KeyError("boom"))
 
 
+def test_libxml2s_failed_allocation_in_an_xpath_query_is_out_of_memory():
+    # a worker at --memory-limit 4 ended a build with exit 70: "WorkerCrashError:
+    # XPathEvalError: unknown error" (python-docx's XPath; libxml2 logs the code only)
+    import lxml.etree
+
+    from guidegen.errors import out_of_memory
+
+    document = lxml.etree.XML("<a/>")
+    with pytest.raises(lxml.etree.XPathEvalError) as raised:
+        document.xpath("$undefined")
+    assert not out_of_memory(raised.value)  # a query's own error
+    failed = lxml.etree.XPathEvalError("unknown error")
+    for code in (lxml.etree.ErrorTypes.ERR_NO_MEMORY, lxml.etree.ErrorTypes.XPATH_MEMORY_ERROR):
+        failed.error_log = [SimpleNamespace(type=code)]  # what libxml2 logged
+        assert out_of_memory(failed)
+
+
 def test_libxml2s_failed_allocation_is_not_taken_for_a_bad_reference_or_template(
         tmp_path, monkeypatch):
     import docx

@@ -247,6 +247,7 @@ are reported naming the limit (:func:`guidegen.builder.limits.memory_hint`); cod
 turns a library's failures into located errors lets them through (:func:`out_of_memory`).
 """
 _XML_ERR_NO_MEMORY = 2  # libxml2's xmlParserErrors code of a failed allocation
+_XML_XPATH_MEMORY_ERROR = 1215  # the same in an XPath evaluation, as libxml2 says it there
 
 
 def out_of_memory(exc: BaseException) -> bool:
@@ -254,13 +255,20 @@ def out_of_memory(exc: BaseException) -> bool:
 
     :data:`OUT_OF_MEMORY`, or libxml2's ``XML_ERR_NO_MEMORY``, which lxml raises as an
     ``XMLSyntaxError`` "unknown error" (python-docx parses the DOCX's parts with it: seen
-    in workers of builds with ``--memory-limit 1`` and 5, 4 builds in 40, exit 70).
+    in workers of builds with ``--memory-limit 1`` and 5, 4 builds in 40, exit 70), or in
+    an XPath query as an ``XPathEvalError``.
     """
     if isinstance(exc, OUT_OF_MEMORY):
         return True
     etree = sys.modules.get("lxml.etree")  # an lxml error comes only once it is imported
-    return etree is not None and isinstance(exc, etree.ParseError) \
-        and exc.code == _XML_ERR_NO_MEMORY
+    if etree is None:
+        return False
+    if isinstance(exc, etree.ParseError):
+        return bool(exc.code == _XML_ERR_NO_MEMORY)
+    # an XPath query's failed allocation: lxml's XPathEvalError "unknown error", whose log
+    # holds the code (a worker's python-docx at --memory-limit 4, 1 build in 60, exit 70)
+    return isinstance(exc, etree.XPathError) and any(
+        entry.type in (_XML_ERR_NO_MEMORY, _XML_XPATH_MEMORY_ERROR) for entry in exc.error_log)
 
 
 class Interrupted(KeyboardInterrupt):
