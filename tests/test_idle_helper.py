@@ -27,6 +27,7 @@ def no_rules_kept(monkeypatch):
     """Let the test start with no style rule kept, nor any saved stylesheet read."""
     monkeypatch.setattr(speed_css, "_RULES", type(speed_css._RULES)())
     monkeypatch.setattr(speed_css, "_SAVED", {})
+    monkeypatch.setattr(speed_css, "_STORED", {})
     monkeypatch.setattr(speed_css, "_LAID", type(speed_css._LAID)(maxlen=speed_css._LAID_KEPT))
 
 

@@ -484,8 +484,9 @@ def test_a_build_with_a_project_file_from_elsewhere_keeps_its_caches_in_the_proj
     assert list(elsewhere.iterdir()) == []
     assert sorted(path.name.split("-")[0] for path in
                   (project / ".guidegen-cache").iterdir()) == [
-        "compiled", "fit", "reference", "reference", "stylesheets", "templates",
-        "weasyprint"]  # fit: builder/fithint's; reference: the DOCX's, at two levels
+        "compiled", "fit", "reference", "reference", "style", "stylesheets", "templates",
+        "weasyprint"]  # fit: builder/fithint's; reference: the DOCX's, at two levels; style:
+    # the rules made of the stylesheets (renderers/speed/css_made)
 
 def test_a_bug_in_the_pdf_helper_is_an_internal_error_as_in_one_process(project, cli,
                                                                           monkeypatch):

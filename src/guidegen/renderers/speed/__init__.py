@@ -96,10 +96,10 @@ kept their bytes. docs/development.md keeps the measurements' history.
   helper's first wait only), before its first document comes and between messages,
   stopping as soon as one waits. The saved file is read only up to 1 MiB, only rules a
   build takes apart are made (no ``@import`` nor ``url(``), with a fetcher refusing
-  all: a file planted in a project's cache fetches nothing. The
-  default guide's first layout 232 -> 182 ms of CPU (medians 239 -> 201), its try too
-  makes no rule; the critical path 734 -> 655 ms (medians 755 -> 727;
-  ``bench/critical.py``, load 5).
+  all: a file planted in a project's cache fetches nothing (what WeasyPrint made of each
+  rule is kept and loaded: :mod:`.css_made`). The default guide's first layout 232 -> 182
+  ms of CPU (medians 239 -> 201), its try too makes no rule; the critical path 734 -> 655
+  ms (medians 755 -> 727; ``bench/critical.py``, load 5).
 * **The PDF written ahead** (:func:`guidegen.builder.serving._write_ahead`): the fitter's
   lone try (the level below ruled out) is most likely the one kept, and this process
   prepares the DOCX at its level meanwhile, longer than the try takes: the helper writes
