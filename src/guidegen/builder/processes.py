@@ -272,6 +272,7 @@ def fork_helper_first() -> None:
     setting and the compiled code the build command starts with are set up first
     (:func:`~guidegen.renderers.speed.fast_start`), so that the helper has them too.
     """
+    from ..native import read_fonts_aside
     from ..renderers.speed import fast_start
     from .options import cpu_count
 
@@ -280,6 +281,7 @@ def fork_helper_first() -> None:
     if system.start_method() == "fork" and may_use_helper(formats, cpu_count()):
         fast_start()
         _first = PdfHelper.get()
+        read_fonts_aside()  # the helper forked: fontconfig read beside the command line
 
 
 def forked_first() -> bool:
