@@ -357,6 +357,18 @@ def three_roles(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return once_per_run(tmp_path_factory, "three-roles", make)
 
 
+@pytest.fixture
+def no_rules_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the test start with no style rule kept, nor any saved stylesheet or made rule
+    read (guidegen.renderers.speed.css: test_idle_helper, test_speed_css_made)."""
+    from guidegen.renderers.speed import css as speed_css
+
+    monkeypatch.setattr(speed_css, "_RULES", type(speed_css._RULES)())
+    monkeypatch.setattr(speed_css, "_SAVED", {})
+    monkeypatch.setattr(speed_css, "_STORED", {})
+    monkeypatch.setattr(speed_css, "_LAID", type(speed_css._LAID)(maxlen=speed_css._LAID_KEPT))
+
+
 def composed(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Return a list that records, for each PDF rendered in this process with a shared
     layout, whether its pages were composed from it (False: laid out whole)."""

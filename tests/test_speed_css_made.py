@@ -24,15 +24,6 @@ from guidegen.renderers.speed import css_made
 from .conftest import DATA
 
 
-@pytest.fixture
-def no_rules_kept(monkeypatch):
-    """Let the test start with no style rule kept, nor any saved file read."""
-    monkeypatch.setattr(speed_css, "_RULES", type(speed_css._RULES)())
-    monkeypatch.setattr(speed_css, "_SAVED", {})
-    monkeypatch.setattr(speed_css, "_STORED", {})
-    monkeypatch.setattr(speed_css, "_LAID", type(speed_css._LAID)(maxlen=speed_css._LAID_KEPT))
-
-
 def pdf_of(name: str) -> bytes:
     return guidegen.render(guidegen.load(DATA / name), ["pdf"], BuildOptions(jobs=1))["pdf"].data
 
