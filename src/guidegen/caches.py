@@ -80,6 +80,22 @@ def trusted(path: Path, kind: int = stat.S_IFREG) -> bool:
             and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 
+def kept(path: Path, limit: int) -> bytes | None:
+    """Return the bytes of the cache file ``path``, if it is one to read.
+
+    None unless only this user could have written it (:func:`trusted`), it can be read
+    and it holds at most ``limit`` bytes.
+    """
+    if not trusted(path):
+        return None
+    try:
+        with path.open("rb") as file:
+            data = file.read(limit + 1)
+    except OSError:
+        return None
+    return data if len(data) <= limit else None
+
+
 def keep(path: Path, data: bytes) -> bool:
     """Write ``data`` to the cache file ``path`` whole or not at all; return whether it was.
 

@@ -69,15 +69,12 @@ def file_name() -> str:
 
 def read(path: Path) -> dict[Key, bytes]:
     """Return the rules kept in ``path``, each still pickled (none if it is not ours)."""
-    from ...caches import trusted
+    from ...caches import kept
 
-    if not trusted(path):
+    data = kept(path, _MAX)
+    if data is None:
         return {}
     try:
-        with path.open("rb") as file:
-            data = file.read(_MAX + 1)
-        if len(data) > _MAX:
-            return {}
         entries = _Unpickler(io.BytesIO(data)).load()
         return {_key(key): blob for key, blob in entries if isinstance(blob, bytes)}
     except Exception:  # damaged: made again
