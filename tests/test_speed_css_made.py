@@ -104,7 +104,8 @@ def test_a_rule_is_loaded_only_for_its_own_key(tmp_path, no_rules_kept):
         assert speed_css._stored(other) is None
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "entries", "foreign", "stale"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "entries", "foreign", "stale",
+                                    "a byte"])
 def test_a_damaged_or_stale_file_changes_nothing(tmp_path, no_rules_kept, damage):
     first = pdf_of("minimal.yaml")
     speed_css.save_laid(tmp_path)
@@ -123,6 +124,16 @@ def test_a_damaged_or_stale_file_changes_nothing(tmp_path, no_rules_kept, damage
             def __reduce__(self):
                 return os.system, ("touch " + str(tmp_path / "ran"),)
         css_made.write(path, {key: pickle.dumps(Runs()) for key in entries})
+    elif damage == "a byte":  # one byte of a rule's entry changed, the entry still loads
+        for blob in entries.values():  # a colour's digit (review15a: another PDF)
+            at = blob.find(b"#") + 1
+            changed = blob[:at] + (b"1" if blob[at:at + 1] == b"0" else b"0") + blob[at + 1:]
+            if at and css_made.load(changed) is not None:
+                break
+        else:
+            raise AssertionError("no rule with a colour to change")
+        assert data.count(blob) == 1
+        path.write_bytes(data.replace(blob, changed))
     else:  # another version's file, whose rules are others': not read at all
         blobs = list(entries.values())
         (tmp_path / css_made.file_name()).unlink()

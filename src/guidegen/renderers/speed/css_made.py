@@ -16,8 +16,10 @@ this format, Python's bytecode magic, and the version and the files (size and ti
 WeasyPrint, tinycss2, cssselect2, webencodings and these two modules. Another version,
 or a file changed, reads another file: a stale one is never read. The file is read only
 if only this user could have written it (as the compiled code of :mod:`.kept`), only up
-to :data:`_MAX` bytes, and it names no class but those of WeasyPrint, tinycss2 and
-cssselect2; anything damaged in it is made again the usual way.
+to :data:`_MAX` bytes, only if it begins with the SHA-256 of the rest (a byte changed
+may leave a pickle that loads, with another value in a declaration), and it names no
+class but those of WeasyPrint, tinycss2 and cssselect2; anything damaged in it is made
+again the usual way.
 """
 
 from __future__ import annotations
@@ -35,10 +37,13 @@ from pathlib import Path
 from typing import Any
 
 Key = tuple[str, int, int, str | None, str]  # a rule's text, line, column, base URL, media
-_FORMAT = 1  # of what is kept; raised when it changes
+_FORMAT = 2  # of what is kept; raised when it changes (2: the digest of the entries first)
 _MAX = 8 << 20  # bytes read at most (the default guide's two stylesheets: ~250 kB)
 _PACKAGES = ("weasyprint", "tinycss2", "cssselect2", "webencodings")  # what makes a rule
 _NAMED = frozenset(_PACKAGES[:3])  # whose classes the file may name
+# the file begins with the SHA-256 of the rest: a byte changed on the disk (or by hand)
+# may leave a pickle that loads, with another value in a declaration (another PDF)
+_DIGEST = 32
 
 
 @cache
@@ -74,6 +79,9 @@ def read(path: Path) -> dict[Key, bytes]:
     data = kept(path, _MAX)
     if data is None:
         return {}
+    digest, data = data[:_DIGEST], data[_DIGEST:]
+    if hashlib.sha256(data).digest() != digest:  # damaged (a byte changed): none loaded
+        return {}
     try:
         entries = _Unpickler(io.BytesIO(data)).load()
         return {_key(key): blob for key, blob in entries if isinstance(blob, bytes)}
@@ -93,7 +101,8 @@ def write(path: Path, entries: dict[Key, bytes]) -> None:
     """Keep ``entries`` (pickled rules, by key) in ``path``, whole or not at all."""
     from ...caches import keep
 
-    keep(path, pickle.dumps(list(entries.items()), protocol=pickle.HIGHEST_PROTOCOL))
+    data = pickle.dumps(list(entries.items()), protocol=pickle.HIGHEST_PROTOCOL)
+    keep(path, hashlib.sha256(data).digest() + data)
 
 
 def dump(kept: Any) -> bytes:
