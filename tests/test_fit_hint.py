@@ -36,6 +36,7 @@ def fit(key: str = KEY) -> Fit:
 def plant(folder: Path, text: str | bytes) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / fithint.HINT_FILE).write_bytes(text.encode() if isinstance(text, str) else text)
+    (folder / fithint.HINT_FILE).chmod(0o600)  # as the cache writes it (caches.trusted)
 
 
 def test_a_hint_is_kept_by_its_key_and_written_only_when_it_changes(tmp_path, monkeypatch):

@@ -62,9 +62,13 @@ def cache_folder() -> Path:
     return here / CACHE_NAME
 
 
-def trusted(path: Path, kind: int = stat.S_IFREG) -> bool:
+def trusted(path: Path, kind: int = stat.S_IFREG, private: bool = False) -> bool:
     """Return whether ``path`` is a file (or ``kind``) only this user could have written.
 
+    A file (or a ``private`` folder) must also be one only this user can read, as the
+    caches write theirs (``mkstemp``: 0600; their folders 0700): a cloned or unpacked
+    project's files are this user's too, and one shipped in its ``.guidegen-cache/``
+    (compiled code, the cffi module) would otherwise run (checked out 0644, 0755).
     Never where files have no owner to compare (Windows has no ``os.getuid``): there the
     caches that need this (fit hints, kept reference documents) are neither read nor
     written, and a build takes its slower way to the same bytes.
@@ -76,8 +80,10 @@ def trusted(path: Path, kind: int = stat.S_IFREG) -> bool:
         info = path.lstat()
     except OSError:
         return False
+    others = stat.S_IRWXG | stat.S_IRWXO if private or kind == stat.S_IFREG \
+        else stat.S_IWGRP | stat.S_IWOTH
     return (stat.S_IFMT(info.st_mode) == kind and info.st_uid == getuid()
-            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+            and not info.st_mode & others)
 
 
 def kept(path: Path, limit: int) -> bytes | None:

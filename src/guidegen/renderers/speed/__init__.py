@@ -380,7 +380,8 @@ def template_cache() -> Any:
     folder = _cache_folder() / f"templates-{__version__}-jinja{jinja2.__version__}"
     with suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if not _trusted(folder, stat.S_IFDIR) or not _trusted(folder.parent, stat.S_IFDIR):
+    if not _trusted(folder, stat.S_IFDIR, private=True) \
+            or not _trusted(folder.parent, stat.S_IFDIR):  # (made 0700 above)
         return None
     return jinja2.FileSystemBytecodeCache(str(folder))
 
