@@ -10,9 +10,14 @@ goes on, as a C library's warning does.
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 
 import pytest
+
+from guidegen.builder import heldstderr
 
 from .attacks import MINIMAL, guidegen_process, outputs, small_project
 from .conftest import hooked, write_yaml
@@ -108,3 +113,38 @@ def test_a_worker_drops_what_a_render_out_of_memory_printed_and_passes_on_the_re
     assert "rendering 'guide 1' ran out of memory" in str(failed.exception())
     assert rendered.result() == {}
     assert capfd.readouterr().err == "warning of guide 2\n"  # before: the dump too
+
+
+PASSING_ON = r"""
+import json, os
+from guidegen.builder import heldstderr
+
+heldstderr.hold()
+for n in range(4000):  # 400 kB: lines across the file's reads, a long one, an unfinished one
+    os.write(2, b"%06d %s\n" % (n, b"x" * (n % 97)))
+os.write(2, b"y" * 10000 + b"\n" + b"unfinished")
+real, write, written = heldstderr._REAL[0], os.write, []
+
+def recorded(fd, data):
+    if fd == real:
+        written.append(bytes(data).decode())
+    return write(fd, data)
+
+os.write = recorded
+heldstderr.passed_on()
+print(json.dumps(written))
+"""
+
+
+def test_what_a_process_held_goes_out_in_whole_lines_a_pipe_takes_uncut():
+    # each write of at most PIPE_BUF bytes: a helper's and its twin's lines, passed on at
+    # once into the same pipe, are not torn apart (with 64 KiB writes, a line was cut)
+    done = subprocess.run([sys.executable, "-c", PASSING_ON], capture_output=True,
+                          check=True)
+    written = json.loads(done.stdout)
+    assert "".join(written).encode() == done.stderr  # all of it, in order
+    assert done.stderr.endswith(b"y\nunfinished") and done.stderr.count(b"\n") == 4001
+    assert written[-1] == "unfinished"
+    for piece in written[:-1]:
+        assert piece.endswith("\n")
+        assert len(piece) <= heldstderr.PIPE_BUF or piece.count("\n") == 1

@@ -19,11 +19,16 @@ dies never passes it on. Where ``os.pread`` is missing (Windows), nothing is hel
 from __future__ import annotations
 
 import os
+import select
 import sys
 import tempfile
+from collections.abc import Iterator
 from contextlib import suppress
 
 from .. import testhook
+
+CHUNK = 1 << 16  # bytes read from the file at a time
+PIPE_BUF = getattr(select, "PIPE_BUF", 512)  # bytes a pipe takes in one write, uncut
 
 _REAL: list[int] = []  # the real standard error, a descriptor of its own, once held
 _FILE: list[int] = []  # a descriptor of the file standard error goes to, once held
@@ -73,11 +78,33 @@ def passed_on() -> None:
         return
     with suppress(Exception):
         sys.stderr.flush()
-        while chunk := os.pread(_FILE[0], 1 << 16, _SENT[0]):
-            view = memoryview(chunk)
-            while view:
-                view = view[os.write(_REAL[0], view):]
+        while chunk := os.pread(_FILE[0], CHUNK, _SENT[0]):
+            if len(chunk) == CHUNK and b"\n" in chunk:  # the rest of its last line: next
+                chunk = chunk[:chunk.rindex(b"\n") + 1]
+            for piece in pieces(chunk):
+                view = memoryview(piece)
+                while view:
+                    view = view[os.write(_REAL[0], view):]
             _SENT[0] += len(chunk)
+
+
+def pieces(data: bytes) -> Iterator[bytes]:
+    """Return ``data`` in pieces of whole lines, at most :data:`PIPE_BUF` bytes each.
+
+    A single longer line is a piece of its own; the last may be unfinished.
+
+    A write of up to PIPE_BUF bytes to a pipe is never cut by another process's: a
+    helper's and its twin's (or two workers') lines passed on at once are not torn apart
+    (they were with 64 KiB writes: two helpers' 5.5 MB each, a line cut mid-way), as
+    their lines were not when written one by one.
+    """
+    start = 0
+    while start < len(data):
+        end = data.rfind(b"\n", start, start + PIPE_BUF) + 1
+        if end <= start:  # a longer line, or what is left unfinished
+            end = data.find(b"\n", start) + 1 or len(data)
+        yield data[start:end]
+        start = end
 
 
 def dropped(quiet: bool = False) -> None:
