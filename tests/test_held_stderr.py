@@ -148,3 +148,14 @@ def test_what_a_process_held_goes_out_in_whole_lines_a_pipe_takes_uncut():
     for piece in written[:-1]:
         assert piece.endswith("\n")
         assert len(piece) <= heldstderr.PIPE_BUF or piece.count("\n") == 1
+
+
+def test_with_faulthandler_on_a_crash_of_a_process_that_holds_is_still_told():
+    # python -X faulthandler (PYTHONFAULTHANDLER): its traceback of a segfault went into
+    # the held file, gone with the process; at 738c12e it reached the user
+    crashing = ("import os, signal\nfrom guidegen.builder import heldstderr\n"
+                "heldstderr.hold()\nos.kill(os.getpid(), signal.SIGSEGV)\n")
+    done = subprocess.run([sys.executable, "-X", "faulthandler", "-c", crashing],
+                          capture_output=True, check=False)
+    assert done.returncode == -11
+    assert b"Fatal Python error: Segmentation fault" in done.stderr, done.stderr

@@ -13,11 +13,14 @@ standard error where a piece of work ends (:func:`passed_on`: a helper before it
 its answer, a worker as its render returns), so that a warning reaches the user where
 it did before; where the work ran out of memory, it drops it instead (:func:`dropped`),
 and what it prints until its next piece of work begins (:func:`begin`). A process that
-dies never passes it on. Where ``os.pread`` is missing (Windows), nothing is held.
+dies never passes it on (but where Python's faulthandler is on, ``-X faulthandler``,
+its traceback of the crash goes to the real standard error). Where ``os.pread`` is
+missing (Windows), nothing is held.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import select
 import sys
@@ -50,6 +53,8 @@ def hold() -> None:
         if not _REAL:
             _REAL.append(os.dup(2))
             testhook.speak_to(_REAL[0])  # a test hook's pause line goes out at once
+            if faulthandler.is_enabled():  # -X faulthandler: a crash's traceback goes out
+                faulthandler.enable(_REAL[0])
         with tempfile.TemporaryFile() as held:  # unlinked: gone with the process
             file = os.dup(held.fileno())
         os.dup2(file, 2)
