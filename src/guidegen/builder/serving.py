@@ -144,11 +144,12 @@ def _loop(renderer: Renderer, connection: Connection, memory: tuple[int, int | N
         except GuidegenError as exc:
             reply = ("error", exc)
         except Exception as exc:  # out of memory, else a bug: reported as in the caller
-            reply = ("error", RenderError(f"laying out the {renderer.name.upper()} ran out "
-                                          f"of memory; {memory_hint(memory_limit)}")
-                     ) if out_of_memory(exc) else ("crash", HelperCrashError.of(exc))
             if out_of_memory(exc):  # what it printed as it failed: not the user's
                 heldstderr.dropped(quiet=True)
+                reply = ("error", RenderError(f"laying out the {renderer.name.upper()} ran "
+                                              f"out of memory; {memory_hint(memory_limit)}"))
+            else:
+                reply = ("crash", HelperCrashError.of(exc))
         heldstderr.passed_on()  # before the answer: where the caller printed it before
         try:
             connection.send(reply)
