@@ -12,6 +12,7 @@ import pikepdf
 import pytest
 
 import guidegen
+from guidegen import caches
 from guidegen.builder.processes import PdfHelper
 from guidegen.errors import RenderError
 
@@ -459,8 +460,10 @@ def test_a_build_keeps_its_caches_in_the_project_and_writes_nothing_in_home(tmp_
         subprocess.run([sys.executable, "-m", "guidegen", "-q", *command], cwd=where,
                        check=True, capture_output=True, env=env)
     cache = project / ".guidegen-cache"  # found from a folder inside the project
-    assert sorted(path.name.split("-")[0] for path in cache.iterdir()) == [
-        "compiled", "templates", "weasyprint"]
+    assert sorted(path.name.split("-")[0] for path in cache.iterdir()
+                  if path.suffix != ".seal") == ["compiled", "templates", "weasyprint"]
+    assert all(caches.sealed(path) for path in cache.iterdir()  # each written here
+               if path.is_file() and path.suffix != ".seal")
     assert list(home.iterdir()) == []
     assert ".guidegen-cache" in (project / ".gitignore").read_text()
 
@@ -483,7 +486,7 @@ def test_a_build_with_a_project_file_from_elsewhere_keeps_its_caches_in_the_proj
                        capture_output=True, env=env)
     assert list(elsewhere.iterdir()) == []
     assert sorted(path.name.split("-")[0] for path in
-                  (project / ".guidegen-cache").iterdir()) == [
+                  (project / ".guidegen-cache").iterdir() if path.suffix != ".seal") == [
         "compiled", "fit", "reference", "reference", "style", "stylesheets", "templates",
         "weasyprint"]  # fit: builder/fithint's; reference: the DOCX's, at two levels; style:
     # the rules made of the stylesheets (renderers/speed/css_made)

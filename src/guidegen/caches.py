@@ -89,36 +89,90 @@ def trusted(path: Path, kind: int = stat.S_IFREG, private: bool = False) -> bool
 def kept(path: Path, limit: int) -> bytes | None:
     """Return the bytes of the cache file ``path``, if it is one to read.
 
-    None unless only this user could have written it (:func:`trusted`), it can be read
-    and it holds at most ``limit`` bytes.
+    None unless only this user could have written it (:func:`trusted`), a build wrote it
+    here (:func:`sealed`: its seal matches the file opened), it can be read and it holds
+    at most ``limit`` bytes.
     """
     if not trusted(path):
         return None
     try:
         with path.open("rb") as file:
+            if _seal_of(os.fstat(file.fileno())) != _seal(path):
+                return None
             data = file.read(limit + 1)
     except OSError:
         return None
     return data if len(data) <= limit else None
 
 
+def sealed(path: Path) -> bool:
+    """Return whether the cache file ``path`` is one a build wrote here (:func:`keep`).
+
+    It must be :func:`trusted` and its seal (``<name>.seal`` beside it) must match it:
+    the device, inode, change time and size it had when written. A clone, a copy or an
+    unpacked archive makes new inodes and change times, which no one shipping the
+    project can know, so a cache file it ships (even 0600, as under ``umask 077``) and
+    the seal shipped with it never match, and what the file holds is made again, not run.
+    """
+    if not trusted(path):
+        return False
+    try:
+        return _seal_of(path.lstat()) == _seal(path)
+    except OSError:
+        return False
+
+
+_SEAL = ".seal"  # the seal's suffix (sealed)
+
+
+def _seal_of(info: os.stat_result) -> bytes:
+    """Return the seal of a file whose status is ``info``."""
+    return f"{info.st_dev} {info.st_ino} {info.st_ctime_ns} {info.st_size}".encode()
+
+
+def _seal(path: Path) -> bytes | None:
+    """Return the seal kept for ``path``, if there is one to read."""
+    seal = path.with_name(path.name + _SEAL)
+    if not trusted(seal):
+        return None
+    try:
+        with seal.open("rb") as file:
+            return file.read(100)
+    except OSError:
+        return None
+
+
 def keep(path: Path, data: bytes) -> bool:
     """Write ``data`` to the cache file ``path`` whole or not at all; return whether it was.
 
-    Its folder is made for this user alone, and written only if only this user can.
+    Its folder is made for this user alone, and written only if only this user can. The
+    file is sealed (:func:`sealed`) as it is once in place: sealed again while another
+    process replaced it meanwhile, so the last seal written is the last file's.
     """
     folder = path.parent
     with suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not trusted(folder, stat.S_IFDIR):
             return False
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=folder)
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(data)
-            os.replace(temporary, path)
-            return True
-        finally:
-            with suppress(OSError):
-                os.unlink(temporary)
+        _replace(path, data)
+        seal = path.with_name(path.name + _SEAL)
+        sealing = _seal_of(path.lstat())
+        for _ in range(8):
+            _replace(seal, sealing)
+            now = _seal_of(path.lstat())
+            if now == sealing:
+                return True
+            sealing = now
     return False
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (0600, as ``mkstemp`` makes its files)."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    finally:
+        with suppress(OSError):
+            os.unlink(temporary)

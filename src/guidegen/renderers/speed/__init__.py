@@ -144,6 +144,8 @@ from typing import Any
 
 from ...caches import CACHE_NAME
 from ...caches import cache_folder as _cache_folder
+from ...caches import keep as _keep
+from ...caches import kept as _kept
 from ...caches import trusted as _trusted
 from .garbage import hold, settle
 from .kept import _CODE, compile_once_per_machine, save_compiled
@@ -354,13 +356,13 @@ def _compiled(source: str) -> Any:
         source, cffi.__version__, sys.version, str(weasyprint and weasyprint.origin),
     ]).encode()).hexdigest()[:20]
     path = _cache_folder() / f"weasyprint-ffi-{key}.py"
-    if not _trusted(path):
-        _write_compiled(source, path)
-    spec = importlib.util.spec_from_file_location(f"_guidegen_ffi_{key}", path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {path}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    # read whole, as a build here wrote it (sealed), and run from those bytes: no import
+    # machinery looks beside it (a __pycache__ a project ships). Compiling it costs
+    # 1.2 ms a process (25 kB of source; a .pyc would have saved ~1 ms where written).
+    code = _kept(path, 16 * 1024 * 1024) or _write_compiled(source, path)
+    module = types.ModuleType(f"_guidegen_ffi_{key}")
+    module.__file__ = str(path)
+    exec(compile(code, str(path), "exec", dont_inherit=True), module.__dict__)
     return module.ffi
 
 
@@ -383,26 +385,23 @@ def template_cache() -> Any:
     if not _trusted(folder, stat.S_IFDIR, private=True) \
             or not _trusted(folder.parent, stat.S_IFDIR):  # (made 0700 above)
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    from .bytecode import KeptBytecode
 
-def _write_compiled(source: str, path: Path) -> None:
-    """Compile ``source`` with cffi's out-of-line ABI mode into ``path``, atomically."""
+    return KeptBytecode(folder)
+
+
+def _write_compiled(source: str, path: Path) -> bytes:
+    """Return ``source`` compiled with cffi's out-of-line ABI mode, kept in ``path``."""
     import io
-    import tempfile
 
     from cffi.api import FFI  # the real class: cffi.FFI is ours while WeasyPrint imports
 
     ffi = FFI()
     ffi.cdef(source)
     ffi.set_source(path.stem.replace("-", "_"), None)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    handle, temporary = tempfile.mkstemp(prefix=".ffi-", suffix=".py", dir=path.parent)
-    os.close(handle)
-    try:
-        with redirect_stdout(io.StringIO()):  # cffi says "generating ..." on stdout
-            ffi.emit_python_code(temporary)
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    finally:
-        with suppress(OSError):
-            os.unlink(temporary)
+    module = io.StringIO()
+    with redirect_stdout(io.StringIO()):  # cffi says "generating ..." on stdout
+        ffi.emit_python_code(module)
+    code = module.getvalue().encode()
+    _keep(path, code)  # (if it cannot be, made again next time)
+    return code

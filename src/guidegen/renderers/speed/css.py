@@ -38,7 +38,6 @@ import re
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -312,11 +311,7 @@ def _one_rule(text: str, line: int, column: int) -> bool:
 
 def save_laid(folder: Path) -> None:
     """Save in ``folder`` the stylesheets taken apart lately, for :func:`premake`."""
-    import os
-    import stat
-    import tempfile
-
-    from ...caches import trusted
+    from ...caches import keep
 
     with _LOCK:
         laid = list(_LAID)
@@ -334,22 +329,8 @@ def save_laid(folder: Path) -> None:
     # of CPU) and with it which of the two layouts found its rules made.
     saved = _read_laid(folder / _SHEETS_FILE)
     laid = [*(sheet for sheet in reversed(laid) if sheet not in saved), *saved][:_LAID_KEPT]
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not trusted(folder, stat.S_IFDIR):
-            return
-        handle, temporary = tempfile.mkstemp(prefix=".stylesheets-", dir=folder)
-    except OSError:
-        return
-    with suppress(OSError):
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                json.dump(laid, file)
-            os.replace(temporary, folder / _SHEETS_FILE)
-            _SAVED[folder] = laid
-        finally:
-            with suppress(OSError):
-                os.unlink(temporary)
+    if keep(folder / _SHEETS_FILE, json.dumps(laid).encode()):
+        _SAVED[folder] = laid
     _store_made(folder)
 
 

@@ -4,7 +4,7 @@ dataclasses write each class's methods as source text and compile it in every pr
 typing compiles each annotation written as text; :mod:`re` parses every pattern and
 compiles it to the code its C engine runs. :func:`compile_once_per_machine` makes all
 three take the result from a cache file (one per Python and guidegen version, read only
-if this user alone can write it) when the same text was compiled before, and
+if a build here wrote it: :func:`guidegen.caches.kept`) when the same text was compiled before, and
 :func:`save_compiled` adds what this process compiled as the command ends. What each
 buys is measured in the package's comment (:mod:`guidegen.renderers.speed`).
 """
@@ -12,8 +12,6 @@ buys is measured in the package's comment (:mod:`guidegen.renderers.speed`).
 from __future__ import annotations
 
 import importlib
-import os
-import stat
 import sys
 import types
 from contextlib import suppress
@@ -22,7 +20,8 @@ from typing import Any
 
 from ...caches import (
     cache_folder,  # the project's, where these are kept
-    trusted,  # a file only this user could have written
+    keep,  # written whole, sealed
+    kept,  # read only if a build here wrote it (trusted and sealed)
 )
 
 _CODE: dict[str, types.CodeType] = {}  # code compiled from source text, by mode and text
@@ -31,6 +30,7 @@ _CODE: dict[str, types.CodeType] = {}  # code compiled from source text, by mode
 _REGEX: dict[tuple[str, int, str | bytes], tuple[int, list[int], int, dict[str, int]]] = {}
 _SAVED = [0, 0]  # how many of each the cache file holds
 _KEEP_REGEX = 4_000  # patterns kept at most (those built from a guide's text vary)
+_MAX = 64 * 1024 * 1024  # the most of the cache file read (bytes)
 
 
 def _code_file() -> Path:
@@ -57,9 +57,10 @@ def compile_once_per_machine() -> None:
     if "exec" in vars(dataclasses) or "compile" in vars(typing):  # done (or not ours)
         return
     path = _code_file()
-    if trusted(path):
-        with suppress(Exception):  # a damaged or foreign file: compiled as usual
-            loaded = marshal.loads(path.read_bytes())
+    data = kept(path, _MAX)  # only if a build here wrote it: not one a project shipped
+    if data is not None:
+        with suppress(Exception):  # a damaged file: compiled as usual
+            loaded = marshal.loads(data)
             _CODE.update((text, code) for text, code in loaded.items()
                          if isinstance(text, str) and isinstance(code, types.CodeType))
             _REGEX.update((key, value) for key, value in loaded.items()
@@ -123,22 +124,10 @@ def _regex_once(pattern: Any, flags: int = 0) -> Any:
 def save_compiled() -> None:
     """Save the code and patterns compiled since the cache was read, if any."""
     import marshal
-    import tempfile
 
     if len(_CODE) <= _SAVED[0] and len(_REGEX) <= _SAVED[1]:
         return
-    path = _code_file()
-    with suppress(OSError, ValueError):  # ValueError: something marshal cannot write
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not trusted(path.parent, stat.S_IFDIR):
-            return
-        handle, temporary = tempfile.mkstemp(prefix=".compiled-", dir=path.parent)
-        try:
-            patterns = list(_REGEX.items())[-_KEEP_REGEX:]
-            with os.fdopen(handle, "wb") as file:
-                file.write(marshal.dumps({**_CODE, **dict(patterns)}))
-            os.replace(temporary, path)
+    with suppress(ValueError):  # something marshal cannot write
+        patterns = list(_REGEX.items())[-_KEEP_REGEX:]
+        if keep(_code_file(), marshal.dumps({**_CODE, **dict(patterns)})):
             _SAVED[:] = len(_CODE), len(_REGEX)
-        finally:
-            with suppress(OSError):
-                os.unlink(temporary)
