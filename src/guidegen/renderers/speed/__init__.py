@@ -358,9 +358,8 @@ def _compiled(source: str) -> Any:
         source, cffi.__version__, sys.version, str(weasyprint and weasyprint.origin),
     ]).encode()).hexdigest()[:20]
     path = _cache_folder() / f"weasyprint-ffi-{key}.py"
-    # read whole, as a build here wrote it (sealed), and run from those bytes: no import
-    # machinery looks beside it (a __pycache__ a project ships). Compiling it costs
-    # 1.2 ms a process (25 kB of source; a .pyc would have saved ~1 ms where written).
+    # read only if a build here wrote it (sealed) and run from the bytes read: nothing looks
+    # beside it (a __pycache__ a project ships). +1.2 ms a process (25 kB compiled)
     code = _kept(path, 16 * 1024 * 1024) or _write_compiled(source, path)
     module = types.ModuleType(f"_guidegen_ffi_{key}")
     module.__file__ = str(path)
@@ -393,7 +392,7 @@ def template_cache() -> Any:
 
 
 def _write_compiled(source: str, path: Path) -> bytes:
-    """Return ``source`` compiled with cffi's out-of-line ABI mode, kept in ``path``."""
+    """Return ``source`` compiled by cffi's out-of-line ABI mode, kept in ``path`` (or raise)."""
     import io
 
     from cffi.api import FFI  # the real class: cffi.FFI is ours while WeasyPrint imports
@@ -405,5 +404,6 @@ def _write_compiled(source: str, path: Path) -> bytes:
     with redirect_stdout(io.StringIO()):  # cffi says "generating ..." on stdout
         ffi.emit_python_code(module)
     code = module.getvalue().encode()
-    _keep(path, code)  # (if it cannot be, made again next time)
+    if not _keep(path, code):  # no cache folder to keep it in: WeasyPrint's own import
+        raise ImportError(f"cannot keep {path}")  # (_imported: its declarations parsed)
     return code
