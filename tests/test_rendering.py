@@ -460,8 +460,9 @@ def test_a_build_keeps_its_caches_in_the_project_and_writes_nothing_in_home(tmp_
         subprocess.run([sys.executable, "-m", "guidegen", "-q", *command], cwd=where,
                        check=True, capture_output=True, env=env)
     cache = project / ".guidegen-cache"  # found from a folder inside the project
-    assert sorted(path.name.split("-")[0] for path in cache.iterdir()
-                  if path.suffix != ".seal") == ["compiled", "templates", "weasyprint"]
+    assert sorted({path.name.split("-")[0] for path in cache.iterdir()
+                   if path.suffix != ".seal"}) == ["compiled", "subset", "templates",
+                                                   "weasyprint"]  # subset: each font's
     assert all(caches.sealed(path) for path in cache.iterdir()  # each written here
                if path.is_file() and path.suffix != ".seal")
     assert list(home.iterdir()) == []
@@ -485,11 +486,13 @@ def test_a_build_with_a_project_file_from_elsewhere_keeps_its_caches_in_the_proj
                         str(project / "guidegen.yaml"), *build], cwd=elsewhere, check=True,
                        capture_output=True, env=env)
     assert list(elsewhere.iterdir()) == []
-    assert sorted(path.name.split("-")[0] for path in
-                  (project / ".guidegen-cache").iterdir() if path.suffix != ".seal") == [
+    kept = sorted(path.name.split("-")[0] for path in
+                  (project / ".guidegen-cache").iterdir() if path.suffix != ".seal")
+    assert [name for name in kept if name != "subset"] == [
         "compiled", "fit", "reference", "reference", "style", "stylesheets", "templates",
         "weasyprint"]  # fit: builder/fithint's; reference: the DOCX's, at two levels; style:
     # the rules made of the stylesheets (renderers/speed/css_made)
+    assert "subset" in kept  # each font's subset, in the PDF (renderers/speed/subsets)
 
 def test_a_bug_in_the_pdf_helper_is_an_internal_error_as_in_one_process(project, cli,
                                                                           monkeypatch):

@@ -166,6 +166,22 @@ def keep(path: Path, data: bytes) -> bool:
     return False
 
 
+def drop_oldest(folder: Path, pattern: str, count: int) -> None:
+    """Remove the files ``pattern`` matches in ``folder`` (and seals) but the last ``count``."""
+    for old in sorted(folder.glob(pattern), key=_written)[:-count]:
+        for path in (old, old.with_name(old.name + _SEAL)):
+            with suppress(OSError):
+                path.unlink()
+
+
+def _written(path: Path) -> int:
+    """Return when ``path`` was last written (0 if it is gone)."""
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
 def _replace(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (0600, as ``mkstemp`` makes its files)."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)

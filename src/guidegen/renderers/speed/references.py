@@ -23,10 +23,9 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Callable, Sequence
-from contextlib import suppress
 from pathlib import Path
 
-from ...caches import cache_folder, keep, trusted
+from ...caches import cache_folder, drop_oldest, keep, trusted
 
 _PREFIX, _SUFFIX = "reference-", ".docx"
 _MAX_BYTES = 1 << 20  # a generated reference document takes about 40 kB
@@ -101,14 +100,4 @@ def _read(path: Path) -> bytes | None:
 def _save(path: Path, data: bytes) -> None:
     """Keep ``data`` at ``path`` (written whole, or not at all); drop the oldest past _KEEP."""
     if keep(path, data):
-        for old in sorted(path.parent.glob(f"{_PREFIX}*{_SUFFIX}"), key=_age)[:-_KEEP]:
-            with suppress(OSError):
-                old.unlink()
-
-
-def _age(path: Path) -> int:
-    """Return when ``path`` was last written (0 if it is gone)."""
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return 0
+        drop_oldest(path.parent, f"{_PREFIX}*{_SUFFIX}", _KEEP)
