@@ -82,12 +82,15 @@ def computed(html: str, order: int = 1) -> list[tuple[Any, ...]]:
 
     document = weasyprint.HTML(string=html)
     style_for = get_all_computed_styles(document, presentational_hints=True)
+    for element, pseudo_type in list(getattr(style_for, "guidegen_waiting", [{}])[0]):
+        cascade.make(style_for, element, pseudo_type)  # the pseudo-elements not asked for yet
+    place = {element: index for index, element in enumerate(document.etree_element.iter())}
     found = []
     for (element, pseudo_type), style in style_for.get_computed_styles().items():
         name = element if isinstance(element, str) else element.tag
         values = {key: repr(style[key]) for key in sorted(INITIAL_VALUES)[::order]}
-        found.append((name, pseudo_type, tuple(sorted(values.items()))))
-    return found
+        found.append((place.get(element), name, pseudo_type or "", tuple(sorted(values.items()))))
+    return sorted(found)  # in the document's order (pseudo-elements made when asked come last)
 
 
 @pytest.fixture
@@ -105,6 +108,7 @@ def test_the_kept_merges_give_the_styles_weasyprint_computes(html, real, monkeyp
     before = dict(cascade._STATE)
     ours = computed(html)
     assert cascade._STATE["reused"] > before["reused"]  # elements shared a merge
+    assert cascade._STATE["made"] > before["made"]  # pseudo-elements made when asked for
     monkeypatch.setattr(StyleFor, "__init__", real)
     plain = computed(html)
     assert ours == plain and len(plain) > 20
@@ -124,3 +128,56 @@ def test_a_key_that_leaves_out_what_the_merge_reads_gives_other_styles(left_out,
 
     monkeypatch.setattr(cascade, "_key", coarse)
     assert computed(HTML) != right
+
+
+# Pseudo-elements the layout asks for (list markers, a footnote's call and marker,
+# ::before/::after, ::first-letter/::first-line) and ones it never asks for; anchors set on
+# pseudo-elements, which WeasyPrint collects with the styles: links before them find them
+# (else it logs "target points to undefined anchor"), the second "defined twice".
+PSEUDO = """<html lang="en"><head><style>
+@page { size: A6; margin: 10mm }
+a.t::after { content: " p. " target-counter(attr(href), page) }
+h2::before { content: "§ "; color: red } h2#b::before { -weasy-anchor: "h2-b" }
+li::marker { color: green } ol li::marker { color: blue; font-size: 80% }
+p::first-letter { font-size: 150% } p.b::first-line { font-weight: bold }
+.fn { float: footnote } ::footnote-call { color: purple } ::footnote-marker { color: teal }
+td::after { content: "*"; -weasy-anchor: "cell" } td { padding: 2px }
+</style></head><body>
+<p><a class="t" href="#cell">to the cell</a>, <a class="t" href="#h2-b">to b</a></p>
+<h2 id="a">A</h2><p class="b">First <span>one</span><span class="fn">a note</span></p>
+<ul><li>one</li><li>two</li></ul><ol><li>three</li></ol>
+<div style="page-break-before: always"></div><h2 id="b">B</h2>
+<p><a href="#h2-b">link</a></p>
+<table style="border-collapse: collapse"><tr><td>x</td><td>y</td></tr></table>
+</body></html>"""
+
+
+def pdf_and_log(caplog: Any) -> tuple[bytes, list[str]]:
+    """Return the PDF of ``PSEUDO`` and what WeasyPrint logged making it."""
+    weasyprint = import_weasyprint()
+    caplog.clear()
+    pdf = weasyprint.HTML(string=PSEUDO).write_pdf()
+    return pdf, [record.getMessage() for record in caplog.records
+                 if record.name.startswith("weasyprint")]
+
+
+def test_pseudo_elements_made_when_asked_for_give_weasyprints_pdf(real, caplog, monkeypatch):
+    from weasyprint.css import StyleFor
+
+    before = dict(cascade._STATE)
+    ours = pdf_and_log(caplog)
+    assert cascade._STATE["made"] > before["made"]  # some were asked for, more were not
+    assert cascade._STATE["waiting"] - before["waiting"] > cascade._STATE["made"] - before["made"]
+    assert "Anchor defined twice: 'cell'" in ours[1]
+    monkeypatch.setattr(StyleFor, "__init__", real)
+    monkeypatch.setattr(StyleFor, "__call__", cascade._REAL[1])
+    assert pdf_and_log(caplog) == ours
+
+
+def test_a_pseudo_element_with_an_anchor_left_waiting_is_not_weasyprints(caplog, monkeypatch):
+    """The test above would catch anchors collected late (the links before them lost)."""
+    right = pdf_and_log(caplog)
+    monkeypatch.setattr(cascade, "_EAGER", "no-such-property")
+    wrong = pdf_and_log(caplog)
+    assert any("undefined anchor" in message for message in wrong[1])
+    assert wrong[1] != right[1]

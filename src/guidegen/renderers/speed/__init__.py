@@ -32,7 +32,9 @@ kept their bytes. docs/development.md keeps the measurements' history.
 * **Each line broken once per process** (:mod:`.lines`): a fitted guide's tries after
   the first break every paragraph into the lines the first did.
 * **Each set of matched rules cascaded once per document** (:mod:`.cascade`): elements
-  matching the same rules share one merge of their declarations (layouts -9% of CPU).
+  matching the same rules share one merge of their declarations (layouts -9% of CPU);
+  a pseudo-element's style is made only if the layout asks for it, one in sixty (-3.7%
+  of a warm layout's instructions).
 * **Uncascaded values computed with less Python** (:mod:`.computed`): a property no rule
   set is the parent's value or the initial one, answered without WeasyPrint's general
   path (a warm layout of the default guide -12% of instructions).

@@ -14,8 +14,19 @@ presentational hints merges the kept declarations into those by the same weights
 result is the one declaration-by-declaration merge would give: the last of the
 heaviest wins). Nothing is kept across documents.
 
-This is ``StyleFor.__init__`` of WeasyPrint 70.0, changed only where the merge is; with
-any other version :func:`install` does nothing.
+Second, a pseudo-element's computed style is made when the layout first asks for it
+(``StyleFor.__call__``), not for every pseudo-element a rule matched: WeasyPrint's
+stylesheet gives every element a ``::marker``, ``::footnote-call``, ``::footnote-marker``,
+``::note-call``, ``::note-marker`` and ``::note-callback``, six styles per element of which
+a guide's layout asks for one in sixty (the list items' markers). Making one reads only
+what it is given (its parent's style, its cascaded declarations, the document's root,
+base URL and page sizes: the same objects later) and, with a target collector, its
+``anchor`` (collected there, so a pseudo-element whose rules set one is made at once, in
+WeasyPrint's order); its values are computed when read, as before. It is made by
+WeasyPrint's ``set_computed_styles`` (:func:`make`).
+
+This is ``StyleFor.__init__`` of WeasyPrint 70.0, changed only where the merge is and
+where pseudo-elements wait; with any other version :func:`install` does nothing.
 
 Measured (CPU time in one process, taking turns with WeasyPrint's own cascade, medians of
 11 at load 9-10): the twelve layouts of five guides' PDFs (the default guide, German and
@@ -33,8 +44,11 @@ from __future__ import annotations
 from math import inf
 from typing import Any
 
-_STATE = {"installed": 0, "merged": 0, "reused": 0}  # lists of rules merged, merges reused
-_REAL: list[Any] = []  # WeasyPrint's StyleFor.__init__, once installed
+# lists of rules merged, merges reused; pseudo-elements left waiting, made when asked for
+_STATE = {"installed": 0, "merged": 0, "reused": 0, "waiting": 0, "made": 0}
+_REAL: list[Any] = []  # WeasyPrint's StyleFor.__init__ and __call__, once installed
+_EAGER = "anchor"  # a pseudo-element whose cascaded style has it is made at once
+_NONE_WAITING: tuple[dict[Any, Any], tuple[Any, ...]] = ({}, (None, None, None))
 
 
 def install() -> None:
@@ -43,11 +57,13 @@ def install() -> None:
     import weasyprint.css as css
 
     if _STATE["installed"] or weasyprint.__version__ != "70.0" \
-            or css.StyleFor.__init__.__module__ != "weasyprint.css":
+            or css.StyleFor.__init__.__module__ != "weasyprint.css" \
+            or css.StyleFor.__call__.__module__ != "weasyprint.css":
         return  # done, or not the WeasyPrint this was written for
     _STATE["installed"] = 1
-    _REAL.append(css.StyleFor.__init__)
+    _REAL.extend((css.StyleFor.__init__, css.StyleFor.__call__))
     css.StyleFor.__init__ = _style_for_init
+    css.StyleFor.__call__ = _style_for_call
 
 
 def _style_for_init(self: Any, html: Any, sheets: Any, presentational_hints: Any,
@@ -119,12 +135,47 @@ def _style_for_init(self: Any, html: Any, sheets: Any, presentational_hints: Any
                 base_url=html.base_url, target_collector=target_collector)
             computed_cache[key] = computed_styles[etree_element, None]
 
-    for element, pseudo_type in cascaded_styles:
+    waiting: dict[tuple[Any, str], dict[str, Any]] = {}  # pseudo-elements made when asked for
+    for (element, pseudo_type), cascaded in cascaded_styles.items():
         if pseudo_type:
+            if not target_collector or _EAGER not in cascaded:
+                waiting[element, pseudo_type] = cascaded
+                continue
             self.set_computed_styles(
                 element, pseudo_type=pseudo_type, root=html.etree_element, parent=element,
                 base_url=html.base_url, target_collector=target_collector)
     self._cascaded_styles.clear()
+    self.guidegen_waiting = waiting, (html.etree_element, html.base_url, target_collector)
+    _STATE["waiting"] += len(waiting)
+
+
+def _style_for_call(self: Any, element: Any, pseudo_type: Any = None) -> Any:
+    """Return WeasyPrint 70.0's ``StyleFor.__call__``, a waiting pseudo-element made first."""
+    if pseudo_type:
+        make(self, element, pseudo_type)
+    return _REAL[1](self, element, pseudo_type)
+
+
+def make(style_for: Any, element: Any, pseudo_type: str) -> None:
+    """Make the computed style of ``element``'s ``pseudo_type`` if it waits to be made.
+
+    By WeasyPrint's ``set_computed_styles``, which reads it from the cascaded styles: what
+    the cascade gave it is put back there while it runs.
+    """
+    waiting, (root, base_url, target_collector) = getattr(
+        style_for, "guidegen_waiting", _NONE_WAITING)
+    cascaded = waiting.pop((element, pseudo_type), None)
+    if cascaded is None:
+        return
+    _STATE["made"] += 1
+    cascaded_styles = style_for.get_cascaded_styles()
+    cascaded_styles[element, pseudo_type] = cascaded
+    try:
+        style_for.set_computed_styles(
+            element, pseudo_type=pseudo_type, root=root, parent=element, base_url=base_url,
+            target_collector=target_collector)
+    finally:
+        del cascaded_styles[element, pseudo_type]
 
 
 def _key(matched: list[tuple[Any, ...]]) -> tuple[Any, ...]:
