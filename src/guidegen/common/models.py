@@ -22,6 +22,7 @@ from pydantic_core import PydanticCustomError
 
 from ..errors import ContentError, GuidegenError, Location, Problem
 from .language import LANGUAGE_TAG, is_right_to_left
+from .validated import validated
 from .yamlsource import Path_, SourceMap, format_path
 
 M = TypeVar("M", bound=BaseModel)
@@ -33,7 +34,9 @@ EXPECTED: dict[str, str] = {}
 class Model(BaseModel):
     """Base of every model class: immutable, and unknown keys are errors."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+    # built when first used, not when declared: a kept result needs none (.validated)
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True,
+                              defer_build=True)
 
 
 def matching(pattern: str, expected: str, max_length: int | None = None) -> StringConstraints:
@@ -91,7 +94,8 @@ def validate_data(data: Any, source: SourceMap, model: type[M],
                   error: type[GuidegenError] = ContentError) -> M:
     """Return ``model`` validated from ``data``, or raise ``error`` with located problems."""
     try:
-        result = model.model_validate(data)
+        result = model.model_validate(data) if source.problems else \
+            validated(model, data, source.file)
     except ValidationError as exc:
         raise_problems(source, validation_problems(exc, source, model), error)
     raise_problems(source, [], error)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from ..common.models import kind_of, raise_problems, validation_problems
+from ..common.validated import validated
 from ..common.yamlsource import Path_, SourceMap, format_path, load_yaml, parse_yaml
 from ..errors import ContentError, Location, Problem, display_name
 from ..files import named_root, outside_message, reference_root
@@ -74,7 +75,7 @@ def _guide(data: Any, source: SourceMap, path: Path, root: Path, translations: b
             "'guide', 'intro' and 'subjects'")])
     problems = reference_problems(data, source) + mark_problems(data, source)
     try:
-        guide = Guide.model_validate(data)
+        guide = validated(Guide, data, str(path))
     except ValidationError as exc:
         problems += validation_problems(exc, source, Guide)
     else:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..common.labels import LabelTexts, fill
 from ..common.language import Language
+from ..common.validated import plain, validated
 from ..errors import Location, warn
 from ..theme.locales import catalogue_for, catalogue_tags, load_catalogue
 from . import cldr
@@ -119,10 +120,10 @@ def resolve_labels(language: Language, *overrides: Any, where: Location | None =
             warn(where, f"no labels for language {language.tag!r}{what}; printing them in "
                  f"English (built in: {', '.join(catalogue_tags().values())})", key)
         tag, locales = FALLBACK, (FALLBACK,)
-    values = load_catalogue(tag).labels.model_dump()
+    values = plain(load_catalogue(tag).labels)
     for override in reversed([o for o in overrides if o is not None]):
-        values.update(override.model_dump(exclude_none=True))
-    return Labels(LabelTexts.model_validate(values), language, locales)
+        values.update(plain(override, exclude_none=True))
+    return Labels(validated(LabelTexts, values, "labels"), language, locales)
 
 
 def labels_for(guide: Guide, templates: Templates, language: Language) -> Labels:

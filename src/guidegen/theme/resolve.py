@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Literal, TypeVar
 
 from ..common.characters import wide
+from ..common.validated import plain
 from .styles import (
     SIZE_PATTERN,
     Border,
@@ -176,7 +177,8 @@ class Styles:
     @cached_property
     def key(self) -> str:
         """Return a digest of the style sheet and theme: equal keys, equal styles."""
-        text = self.sheet.model_dump_json() + self.theme.model_dump_json()
+        # dumped without pydantic's serializer, which a kept sheet and theme never build
+        text = repr(plain(self.sheet)) + repr(plain(self.theme))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def paragraph(self, role: str) -> ParagraphLook:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..common.models import validate_data
+from ..common.validated import plain
 from ..common.yamlsource import SourceMap
 from ..errors import Location, Problem, ThemeError, display_name, warn
 from .folders import builtin_templates
@@ -118,7 +119,7 @@ def _builtin_roles() -> dict[str, list[str]]:
 
 def _theme_problems(sheet: StyleSheet, theme: Theme, source: SourceMap) -> Iterator[Problem]:
     """Return a problem for each theme entry the sheet names that the theme lacks."""
-    for path, key, value in _references(sheet.model_dump()):
+    for path, key, value in _references(plain(sheet)):
         if not isinstance(value, str) or key not in _THEME_KEYS:
             continue
         group = _THEME_KEYS[key]
@@ -159,7 +160,7 @@ def _role_problems(sheet: StyleSheet, source: SourceMap) -> Iterator[Problem]:
         (("paragraphs", role, "base"), spec.base) for role, spec in paragraphs.items()
         if spec.base is not None]
     named += [(("tables", role, "cells", part), name) for role, table in sheet.tables.items()
-              for part, name in table.cells.model_dump().items()]
+              for part, name in plain(table.cells).items()]
     named += [(("fields", role, part), getattr(fields, part))
               for role, fields in sheet.fields.items() for part in ("label", "value")]
     named += [(("lists", kind, n, "role"), level.role) for kind in ("bullet", "number")
@@ -191,7 +192,7 @@ def _body_gaps(body: ParagraphStyle | None) -> list[str]:
     """Return the keys body text leaves out that every paragraph needs."""
     if body is None:
         return ["everything"]
-    return [key for key, value in body.model_dump().items()
+    return [key for key, value in plain(body).items()
             if value is None and key not in _OPTIONAL]
 
 

@@ -21,6 +21,7 @@ import io
 import zipfile
 from typing import Any
 
+from ...common.validated import plain
 from ...theme.resolve import Styles
 from . import oxml
 
@@ -34,8 +35,9 @@ def same_type(one: Styles, other: Styles) -> bool:
     widths of a fields block's columns are measured in its type.
     """
     spaced = {"spacing", "line_height"}
-    return one.theme.sizes.model_dump(exclude=spaced) == \
-        other.theme.sizes.model_dump(exclude=spaced)
+    one_sizes, other_sizes = plain(one.theme.sizes), plain(other.theme.sizes)
+    return {k: v for k, v in one_sizes.items() if k not in spaced} == \
+        {k: v for k, v in other_sizes.items() if k not in spaced}
 
 
 def same_but_styles(one: bytes, other: bytes) -> bool:

@@ -57,6 +57,9 @@ kept their bytes. docs/development.md keeps the measurements' history.
   what they make then (modules, classes, schemas, the guide) is kept, 625 of 270,000
   objects were garbage, yet 27 collections took 19-24 ms of the main process's CPU
   before the hand-off (load 8); :func:`settle` then freezes it (never looked at again).
+* **What pydantic validated, kept** (:mod:`guidegen.common.validated`, owned there: the
+  ground floor imports nothing of the renderers): the model classes are built lazily,
+  and a result validated from the same data with the same code is loaded, not validated.
 * **Modules not imported**: ``urllib.request`` (with http, ssl and email: 10 ms) for
   ``url2pathname`` (:mod:`guidegen.renderers.urls`) and by ``xml.sax.saxutils``
   (:mod:`guidegen.renderers.docx.oxml.package`); tinycss2 and ``xml.etree``, which only

@@ -1,0 +1,182 @@
+"""What pydantic validated, kept in the cache folder and loaded by the next process.
+
+guidegen.common.validated: a kept result is the one validating gives, it is keyed by the
+data and the code, data that does not validate is never kept, a damaged or foreign file
+changes nothing, and a process that loads every model it needs builds none of them
+(the models are built lazily; the build dumps them with ``plain``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from guidegen.common import validated as kept_results
+from guidegen.common.labels import LabelOverrides, LabelTexts
+from guidegen.common.validated import plain, validated
+from guidegen.common.yamlsource import load_yaml
+from guidegen.content.model import Guide
+from guidegen.content.slips import markdown_slips
+from guidegen.theme import load_templates
+from guidegen.theme.locales import catalogue_tags, load_catalogue
+
+from .conftest import DEFAULT_GUIDE, ROOT
+
+
+def guide_data() -> dict[str, Any]:
+    data, _ = load_yaml(DEFAULT_GUIDE, literal=markdown_slips)  # as the loader reads it
+    assert isinstance(data, dict)
+    return data
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("GUIDEGEN_CACHE_DIR", str(tmp_path))
+    return tmp_path
+
+
+def kept_files(folder):
+    return sorted(p for p in folder.glob("validated-*.pickle"))
+
+
+def test_plain_is_model_dump_for_label_overrides():
+    overrides = LabelOverrides.model_validate({"audience": "Für", "page": "S. {page}/{pages}"})
+    assert plain(overrides, exclude_none=True) == overrides.model_dump(exclude_none=True) \
+        == {"audience": "Für", "page": "S. {page}/{pages}"}
+    assert plain(overrides) == overrides.model_dump()
+
+
+def test_plain_is_model_dump_for_the_theme_the_sheet_and_every_catalogue():
+    templates = load_templates()
+    for model in (templates.theme, templates.theme.sizes, templates.styles.sheet):
+        assert plain(model) == model.model_dump()
+    for tag in catalogue_tags().values():
+        catalogue = load_catalogue(tag)
+        assert plain(catalogue) == catalogue.model_dump()
+        assert plain(catalogue.labels) == catalogue.labels.model_dump()
+
+
+def test_a_kept_result_is_loaded_and_equals_the_validated_one(folder, monkeypatch):
+    data = guide_data()
+    first = validated(Guide, data, "guide.yaml")
+    assert len(kept_files(folder)) == 1
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("validated again")
+
+    monkeypatch.setattr(Guide, "model_validate", refuse)
+    again = validated(Guide, guide_data(), "guide.yaml")
+    assert again == first and again is not first
+    assert plain(again) == plain(first)
+
+
+def test_other_data_is_validated_not_taken_from_the_kept_one(folder):
+    data = guide_data()
+    validated(Guide, data, "guide.yaml")
+    changed = guide_data()
+    changed["guide"]["title"] = "Another title"
+    assert validated(Guide, changed, "guide.yaml").guide.title == "Another title"
+    assert validated(Guide, guide_data(), "guide.yaml").guide.title != "Another title"
+
+
+def test_data_that_does_not_validate_is_never_kept_nor_taken_from_a_kept_one(folder):
+    data = guide_data()
+    validated(Guide, data, "guide.yaml")
+    kept_before = {p: p.read_bytes() for p in kept_files(folder)}
+    broken = guide_data()
+    broken["guide"]["unknown_key"] = "x"
+    with pytest.raises(ValidationError) as caught:
+        validated(Guide, broken, "guide.yaml")
+    with pytest.raises(ValidationError) as directly:
+        Guide.model_validate(broken)
+    assert caught.value.errors() == directly.value.errors()
+    assert {p: p.read_bytes() for p in kept_files(folder)} == kept_before
+
+
+def test_the_key_holds_the_code(tmp_path, monkeypatch):
+    module = tmp_path / "module.py"
+    module.write_text("x = 1\n")
+    monkeypatch.setattr(kept_results, "_PACKAGE", tmp_path)
+    kept_results._code.cache_clear()
+    try:
+        before = kept_results._code()
+        os.utime(module, ns=(1, 1))  # edited: another time
+        kept_results._code.cache_clear()
+        assert kept_results._code() != before
+        module.write_text("x = 22\n")  # another size
+        os.utime(module, ns=(1, 1))
+        kept_results._code.cache_clear()
+        edited = kept_results._code()
+        assert edited != before
+    finally:
+        kept_results._code.cache_clear()
+    assert kept_results._key(Guide, guide_data()) != kept_results._key(LabelTexts, guide_data())
+
+
+def test_a_damaged_or_stale_file_changes_nothing(folder):
+    data = guide_data()
+    first = validated(Guide, data, "guide.yaml")
+    (path,) = kept_files(folder)
+    blob = path.read_bytes()
+    for damaged in (blob[:-10], blob[:64] + blob[65:], b"", b"0" * 64 + blob[64:]):
+        path.unlink()
+        kept_results.keep(path, damaged)
+        assert validated(Guide, guide_data(), "guide.yaml") == first
+    _, result = pickle.loads(blob[64:])
+    stale = pickle.dumps(("another key", result), protocol=5)
+    path.unlink()
+    kept_results.keep(path, hashlib.sha256(stale).hexdigest().encode() + stale)
+    changed = guide_data()
+    changed["guide"]["title"] = "Read, not kept"
+    assert validated(Guide, changed, "guide.yaml").guide.title == "Read, not kept"
+
+
+class _Planted:
+    def __reduce__(self):
+        return (os.system, ("touch planted",))
+
+
+def test_a_file_naming_a_foreign_callable_is_not_loaded(folder, monkeypatch):
+    monkeypatch.chdir(folder)
+    data = guide_data()
+    key = kept_results._key(Guide, data)
+    first = validated(Guide, data, "guide.yaml")
+    (path,) = kept_files(folder)
+    body = pickle.dumps((key, _Planted()), protocol=5)
+    path.unlink()
+    kept_results.keep(path, hashlib.sha256(body).hexdigest().encode() + body)
+    assert validated(Guide, guide_data(), "guide.yaml") == first
+    assert not (folder / "planted").exists()
+
+
+def test_a_process_that_loads_what_it_needs_builds_no_model(tmp_path):
+    """The point of the trick: no model's schema is made when every result is kept."""
+    script = (
+        "import json, pydantic, guidegen\n"
+        "from guidegen import BuildOptions\n"
+        f"guide = guidegen.load({str(DEFAULT_GUIDE)!r})\n"
+        "guidegen.render(guide, ['html'], BuildOptions(jobs=1))\n"
+        "def subclasses(c):\n"
+        "    for s in c.__subclasses__():\n"
+        "        yield s; yield from subclasses(s)\n"
+        "print(json.dumps(sorted(c.__name__ for c in subclasses(pydantic.BaseModel)\n"
+        "                        if c.__module__.startswith('guidegen.')\n"
+        "                        and c.__pydantic_complete__)))\n")
+    env = {**os.environ, "GUIDEGEN_CACHE_DIR": str(tmp_path)}
+
+    def built() -> list[str]:
+        run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True,
+                             capture_output=True, text=True)
+        names: list[str] = json.loads(run.stdout.splitlines()[-1])
+        return names
+
+    assert "Guide" in built()  # validated: built
+    assert built() == []  # every result kept: nothing built
