@@ -490,8 +490,9 @@ def test_a_build_with_a_project_file_from_elsewhere_keeps_its_caches_in_the_proj
                   (project / ".guidegen-cache").iterdir() if path.suffix != ".seal")
     assert [name for name in kept if name != "subset"] == [
         "compiled", "fit", "reference", "reference", "style", "stylesheets", "templates",
-        "weasyprint"]  # fit: builder/fithint's; reference: the DOCX's, at two levels; style:
-    # the rules made of the stylesheets (renderers/speed/css_made)
+        *["validated"] * 5, "weasyprint"]  # fit: builder/fithint's; reference: the DOCX's,
+    # at two levels; style: the rules made of the stylesheets (renderers/speed/css_made);
+    # validated: the guide, theme, style sheet, catalogue and labels (common/validated)
     assert "subset" in kept  # each font's subset, in the PDF (renderers/speed/subsets)
 
 def test_a_bug_in_the_pdf_helper_is_an_internal_error_as_in_one_process(project, cli,
