@@ -462,7 +462,8 @@ def test_a_build_keeps_its_caches_in_the_project_and_writes_nothing_in_home(tmp_
     cache = project / ".guidegen-cache"  # found from a folder inside the project
     assert sorted({path.name.split("-")[0] for path in cache.iterdir()
                    if path.suffix != ".seal"}) == ["compiled", "subset", "templates",
-                                                   "weasyprint"]  # subset: each font's
+                                                   "validated", "weasyprint"]
+    # subset: each font's; validated: the guide's, theme's... (common/validated)
     assert all(caches.sealed(path) for path in cache.iterdir()  # each written here
                if path.is_file() and path.suffix != ".seal")
     assert list(home.iterdir()) == []

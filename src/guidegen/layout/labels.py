@@ -123,7 +123,7 @@ def resolve_labels(language: Language, *overrides: Any, where: Location | None =
     values = plain(load_catalogue(tag).labels)
     for override in reversed([o for o in overrides if o is not None]):
         values.update(plain(override, exclude_none=True))
-    return Labels(validated(LabelTexts, values, "labels"), language, locales)
+    return Labels(validated(LabelTexts, values, f"labels {tag}"), language, locales)
 
 
 def labels_for(guide: Guide, templates: Templates, language: Language) -> Labels:
