@@ -180,3 +180,34 @@ def test_a_process_that_loads_what_it_needs_builds_no_model(tmp_path):
 
     assert "Guide" in built()  # validated: built
     assert built() == []  # every result kept: nothing built
+
+
+class _Importing:
+    """Pickles as one of guidegen's classes that is no result: a module's stand-in."""
+
+    def __reduce__(self):
+        from guidegen.renderers.speed import _Deferred
+
+        # unpickled: _Deferred("planted_module", ()), then .extend([1]) -> imports it
+        return (_Deferred, ("planted_module", ()), None, iter([1]))
+
+
+def test_a_file_naming_a_guidegen_class_that_is_no_result_is_not_loaded(
+        folder, monkeypatch, tmp_path_factory):
+    """Only classes a result holds load (models, enums, dataclasses of the content and
+    theme): a class of guidegen that runs something when made or used (here a module's
+    stand-in, which imports any module named) is refused before it is made."""
+    modules = tmp_path_factory.mktemp("modules")
+    flag = modules / "imported"
+    (modules / "planted_module.py").write_text(f"open({str(flag)!r}, 'w').close()\n")
+    monkeypatch.syspath_prepend(str(modules))
+    data = guide_data()
+    key = kept_results._key(Guide, data)
+    first = validated(Guide, data, "guide.yaml")
+    (path,) = kept_files(folder)
+    body = pickle.dumps((key, _Importing()), protocol=5)
+    path.unlink()
+    kept_results.keep(path, hashlib.sha256(body).hexdigest().encode() + body)
+    assert validated(Guide, guide_data(), "guide.yaml") == first
+    assert not flag.exists()
+    assert "planted_module" not in sys.modules

@@ -18,12 +18,15 @@ Only data that validated is kept: data that does not is validated every time, so
 error is found, located and worded as before. The file (one per model and source file,
 holding its key) is read only where a build wrote it (:func:`guidegen.caches.kept`), up
 to :data:`_MAX` bytes, if it begins with the SHA-256 of the rest, and it names no class
-but guidegen's and :mod:`datetime`'s; anything else is validated the usual way.
+but :mod:`datetime`'s and those a result holds (guidegen's models, enums and dataclasses
+of the content, theme and document tree); anything else is validated the usual way.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import enum
 import hashlib
 import importlib.util
 import os
@@ -154,8 +157,20 @@ _DATETIME = {"date": datetime.date, "datetime": datetime.datetime, "time": datet
              "timedelta": datetime.timedelta, "timezone": datetime.timezone}
 
 
+# the packages whose classes a result holds (models, enums, document-tree nodes); any
+# other class of guidegen may run something when made or used (a module's stand-in in
+# renderers.speed imports whatever module it names), so it is never made from a file
+_HELD = ("guidegen.common.", "guidegen.content.", "guidegen.theme.", "guidegen.tree.")
+
+
+def _held(found: Any) -> bool:
+    """Return whether ``found`` is a class a result may hold: a model, enum or dataclass."""
+    return isinstance(found, type) and (issubclass(found, (BaseModel, enum.Enum))
+                                        or dataclasses.is_dataclass(found))
+
+
 class _Unpickler(pickle.Unpickler):
-    """Loads nothing but guidegen's classes (models, enums, tree nodes) and dates."""
+    """Loads nothing but the classes results hold (models, enums, tree nodes) and dates."""
 
     def __init__(self, blob: bytes) -> None:
         import io
@@ -166,7 +181,6 @@ class _Unpickler(pickle.Unpickler):
         if module == "datetime" and name in _DATETIME:
             return _DATETIME[name]
         found = getattr(sys.modules.get(module), name, None)
-        if module.startswith("guidegen.") and isinstance(found, type) \
-                and found.__module__ == module and not issubclass(found, BaseException):
+        if module.startswith(_HELD) and _held(found) and found.__module__ == module:
             return found
         raise pickle.UnpicklingError(f"{module}.{name} is not kept here")
