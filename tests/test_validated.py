@@ -144,16 +144,23 @@ class _Planted:
         return (os.system, ("touch planted",))
 
 
-def test_a_file_naming_a_foreign_callable_is_not_loaded(folder, monkeypatch):
-    monkeypatch.chdir(folder)
+def validated_over_a_planted(folder, planted: Any) -> tuple[Guide, Guide]:
+    """Return the guide validated, then validated again over a kept file (sealed, under
+    the right key) whose result is ``planted``."""
     data = guide_data()
     key = kept_results._key(Guide, data)
     first = validated(Guide, data, "guide.yaml")
     (path,) = kept_files(folder)
-    body = pickle.dumps((key, _Planted()), protocol=5)
+    body = pickle.dumps((key, planted), protocol=5)
     path.unlink()
     kept_results.keep(path, hashlib.sha256(body).hexdigest().encode() + body)
-    assert validated(Guide, guide_data(), "guide.yaml") == first
+    return first, validated(Guide, guide_data(), "guide.yaml")
+
+
+def test_a_file_naming_a_foreign_callable_is_not_loaded(folder, monkeypatch):
+    monkeypatch.chdir(folder)
+    first, again = validated_over_a_planted(folder, _Planted())
+    assert again == first
     assert not (folder / "planted").exists()
 
 
@@ -201,13 +208,7 @@ def test_a_file_naming_a_guidegen_class_that_is_no_result_is_not_loaded(
     flag = modules / "imported"
     (modules / "planted_module.py").write_text(f"open({str(flag)!r}, 'w').close()\n")
     monkeypatch.syspath_prepend(str(modules))
-    data = guide_data()
-    key = kept_results._key(Guide, data)
-    first = validated(Guide, data, "guide.yaml")
-    (path,) = kept_files(folder)
-    body = pickle.dumps((key, _Importing()), protocol=5)
-    path.unlink()
-    kept_results.keep(path, hashlib.sha256(body).hexdigest().encode() + body)
-    assert validated(Guide, guide_data(), "guide.yaml") == first
+    first, again = validated_over_a_planted(folder, _Importing())
+    assert again == first
     assert not flag.exists()
     assert "planted_module" not in sys.modules
