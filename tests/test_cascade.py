@@ -70,6 +70,18 @@ ul ul { font-size: inherit; color: inherit } em { font-size: larger } td { color
 </body></html>"""
 
 
+# Pseudo-elements whose values read the document's root (rem: the root's font size, not
+# their element's) and its base URL (a url() in a custom property is resolved when the
+# value is computed): a waiting one made with another root or base URL computes others.
+ROOTED = """<html lang="en" style="font-size: 10px"><head><style>
+:root { --icon: url(icons/tick.svg) }
+h2 { font-size: 24px } h2::before { content: var(--icon) " "; margin: 1rem; font-size: 0.8rem }
+li { font-size: 14px } li::marker { content: var(--icon); font-size: 2rem }
+p { font-size: 12px } p::first-letter { font-size: 3rem } p::after { content: "x"; padding: 1rem }
+</style></head><body><h2>A</h2><ul><li>one</li></ul><p>Text</p></body></html>"""
+BASE_URL = "file:///srv/guides/"
+
+
 def computed(html: str, order: int = 1) -> list[tuple[Any, ...]]:
     """Return every computed style of ``html``'s elements and pseudo-elements, in order.
 
@@ -80,7 +92,7 @@ def computed(html: str, order: int = 1) -> list[tuple[Any, ...]]:
     from weasyprint.css import get_all_computed_styles
     from weasyprint.css.properties import INITIAL_VALUES
 
-    document = weasyprint.HTML(string=html)
+    document = weasyprint.HTML(string=html, base_url=BASE_URL)
     style_for = get_all_computed_styles(document, presentational_hints=True)
     for element, pseudo_type in list(getattr(style_for, "guidegen_waiting", [{}])[0]):
         cascade.make(style_for, element, pseudo_type)  # the pseudo-elements not asked for yet
@@ -101,7 +113,7 @@ def real() -> Any:
     return cascade._REAL[0]
 
 
-@pytest.mark.parametrize("html", [HTML, USER_CSS], ids=["rules", "user-css"])
+@pytest.mark.parametrize("html", [HTML, USER_CSS, ROOTED], ids=["rules", "user-css", "rooted"])
 def test_the_kept_merges_give_the_styles_weasyprint_computes(html, real, monkeypatch):
     from weasyprint.css import StyleFor
 
