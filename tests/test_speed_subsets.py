@@ -130,3 +130,23 @@ def test_without_a_cache_folder_the_fonts_are_subset_as_usual(tmp_path, monkeypa
     made, read = counts()
     assert pdf_of() == first
     assert counts()[1] == read and counts()[0] > made  # made, not kept, nothing read
+
+
+def test_the_kept_subsets_hold_at_most_their_bytes(cache, monkeypatch):
+    """Past ``subsets._BYTES`` the oldest go, seals too (the newest always stays): 48 CJK
+    subsets of ~0.8 MB took 39 MB of a project's cache folder."""
+    first = pdf_of()
+    files = kept_files(cache)
+    made = sum(path.stat().st_size for path in files)
+    olds = [cache / f"subset-old{n}.font" for n in range(4)]
+    for n, old in enumerate(olds):  # older subsets, each as big as all of this PDF's
+        assert keep(old, b"\0" * made)
+        os.utime(old, ns=(n + 1, n + 1))
+    monkeypatch.setattr(subsets, "_BYTES", 2 * made)
+    for path in files:  # made again, so kept again
+        path.unlink()
+    assert pdf_of() == first
+    left = kept_files(cache)
+    assert set(files) < set(left) and sum(path.stat().st_size for path in left) <= 2 * made
+    assert left == sorted(files + olds[-1:])  # the newest old one fits, no other
+    assert not any(cache.glob("subset-old[012].font*"))

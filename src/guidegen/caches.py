@@ -166,20 +166,32 @@ def keep(path: Path, data: bytes) -> bool:
     return False
 
 
-def drop_oldest(folder: Path, pattern: str, count: int) -> None:
-    """Remove the files ``pattern`` matches in ``folder`` (and seals) but the last ``count``."""
-    for old in sorted(folder.glob(pattern), key=_written)[:-count]:
+def drop_oldest(folder: Path, pattern: str, count: int, size: int | None = None) -> None:
+    """Remove the files ``pattern`` matches in ``folder`` (and seals) but the last ``count``.
+
+    With ``size``, also those older than the last ones that hold ``size`` bytes together
+    (the last one always stays): what a cache holds stays bounded however big its files.
+    """
+    newest = sorted(((_written(path), path) for path in folder.glob(pattern)), reverse=True)
+    last, held = 0, 0
+    for last, (info, _) in enumerate(newest[:count], 1):
+        held += info[1]
+        if size is not None and held > size and last > 1:
+            last -= 1
+            break
+    for _, old in newest[last:]:
         for path in (old, old.with_name(old.name + _SEAL)):
             with suppress(OSError):
                 path.unlink()
 
 
-def _written(path: Path) -> int:
-    """Return when ``path`` was last written (0 if it is gone)."""
+def _written(path: Path) -> tuple[int, int]:
+    """Return when ``path`` was last written and its size (0, 0 if it is gone)."""
     try:
-        return path.stat().st_mtime_ns
+        info = path.stat()
     except OSError:
-        return 0
+        return 0, 0
+    return info.st_mtime_ns, info.st_size
 
 
 def _replace(path: Path, data: bytes) -> None:

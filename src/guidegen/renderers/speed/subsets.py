@@ -15,7 +15,8 @@ index, every glyph kept and the two flags. A file is read only if a build wrote 
 (:func:`guidegen.caches.kept`: its seal), up to :data:`_MAX` bytes, only if it begins
 with the SHA-256 of the rest and holds the very key asked for; anything else (stale,
 damaged, foreign, another key's) is subset again and rewritten. A subset that fails
-(WeasyPrint warns and embeds the whole font) is not kept. The last :data:`_KEEP` are kept.
+(WeasyPrint warns and embeds the whole font) is not kept. The last :data:`_KEEP` are kept,
+at most :data:`_BYTES` of them.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ _FORMAT = 1  # of what is kept; raised when it changes
 _PREFIX, _SUFFIX = "subset-", ".font"
 _MAX = 64 * 1024 * 1024  # a subset of a CJK font takes about 0.8 MB
 _KEEP = 48  # subsets kept in the cache folder, the latest
+# and at most this many bytes of them: a CJK font's subset takes ~0.8 MB, so 48 of them
+# (a Japanese guide edited 24 times) took 39 MB; 16 MB keeps ~20 CJK subsets (review16a)
+_BYTES = 16 << 20
 _STATE = {"installed": 0, "read": 0, "made": 0}  # (for the tests)
 
 
@@ -125,4 +129,4 @@ def save(path: Path, asked: bytes, subset: bytes) -> None:
 
     body = len(asked).to_bytes(4, "little") + asked + subset
     if len(body) + 32 <= _MAX and keep(path, hashlib.sha256(body).digest() + body):
-        drop_oldest(path.parent, f"{_PREFIX}*{_SUFFIX}", _KEEP)
+        drop_oldest(path.parent, f"{_PREFIX}*{_SUFFIX}", _KEEP, _BYTES)
