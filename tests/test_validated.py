@@ -1,4 +1,4 @@
-"""What pydantic validated, kept in the cache folder and loaded by the next process.
+"""What pydantic validated and what YAML parsed to, kept and loaded by the next process.
 
 guidegen.common.validated: a kept result is the one validating gives, it is keyed by the
 data and the code, data that does not validate is never kept, a damaged or foreign file
@@ -19,12 +19,15 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from guidegen.caches import keep
+from guidegen.common import remember, yamlsource
 from guidegen.common import validated as kept_results
 from guidegen.common.labels import LabelOverrides, LabelTexts
 from guidegen.common.validated import plain, validated
 from guidegen.common.yamlsource import load_yaml
 from guidegen.content.model import Guide
 from guidegen.content.slips import markdown_slips
+from guidegen.errors import ContentError, collect_warnings
 from guidegen.theme import load_templates
 from guidegen.theme.locales import catalogue_tags, load_catalogue
 
@@ -104,20 +107,20 @@ def test_data_that_does_not_validate_is_never_kept_nor_taken_from_a_kept_one(fol
 def test_the_key_holds_the_code(tmp_path, monkeypatch):
     module = tmp_path / "module.py"
     module.write_text("x = 1\n")
-    monkeypatch.setattr(kept_results, "_PACKAGE", tmp_path)
-    kept_results._code.cache_clear()
+    monkeypatch.setattr(remember, "_PACKAGE", tmp_path)
+    remember.code.cache_clear()
     try:
-        before = kept_results._code()
+        before = remember.code()
         os.utime(module, ns=(1, 1))  # edited: another time
-        kept_results._code.cache_clear()
-        assert kept_results._code() != before
+        remember.code.cache_clear()
+        assert remember.code() != before
         module.write_text("x = 22\n")  # another size
         os.utime(module, ns=(1, 1))
-        kept_results._code.cache_clear()
-        edited = kept_results._code()
+        remember.code.cache_clear()
+        edited = remember.code()
         assert edited != before
     finally:
-        kept_results._code.cache_clear()
+        remember.code.cache_clear()
     assert kept_results._key(Guide, guide_data()) != kept_results._key(LabelTexts, guide_data())
 
 
@@ -128,12 +131,12 @@ def test_a_damaged_or_stale_file_changes_nothing(folder):
     blob = path.read_bytes()
     for damaged in (blob[:-10], blob[:64] + blob[65:], b"", b"0" * 64 + blob[64:]):
         path.unlink()
-        kept_results.keep(path, damaged)
+        keep(path, damaged)
         assert validated(Guide, guide_data(), "guide.yaml") == first
     _, result = pickle.loads(blob[64:])
     stale = pickle.dumps(("another key", result), protocol=5)
     path.unlink()
-    kept_results.keep(path, hashlib.sha256(stale).hexdigest().encode() + stale)
+    keep(path, hashlib.sha256(stale).hexdigest().encode() + stale)
     changed = guide_data()
     changed["guide"]["title"] = "Read, not kept"
     assert validated(Guide, changed, "guide.yaml").guide.title == "Read, not kept"
@@ -153,7 +156,7 @@ def validated_over_a_planted(folder, planted: Any) -> tuple[Guide, Guide]:
     (path,) = kept_files(folder)
     body = pickle.dumps((key, planted), protocol=5)
     path.unlink()
-    kept_results.keep(path, hashlib.sha256(body).hexdigest().encode() + body)
+    keep(path, hashlib.sha256(body).hexdigest().encode() + body)
     return first, validated(Guide, guide_data(), "guide.yaml")
 
 
@@ -212,3 +215,47 @@ def test_a_file_naming_a_guidegen_class_that_is_no_result_is_not_loaded(
     assert again == first
     assert not flag.exists()
     assert "planted_module" not in sys.modules
+
+
+# -- what a YAML text parses to (common/yamlsource.parse_yaml) -------------------------------
+
+HIDDEN = 'a: "x\u200by"\nb: |\n  text\n'  # an invisible character: a warning
+
+
+def parse(text: str, file: str = "t.yaml") -> tuple[object, object, list[str]]:
+    with collect_warnings() as said:
+        data, source = yamlsource.parse_yaml(text, file)
+    return data, source, [str(problem) for problem in said]
+
+
+def test_a_parse_is_kept_and_its_warnings_said_again(folder, monkeypatch):
+    first = parse(HIDDEN)
+    assert first[2] and "U+200B" in first[2][0]
+    assert len(list(folder.glob("parsed-*.pickle"))) == 1
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(yamlsource, "_parse_yaml", refuse)
+    assert parse(HIDDEN) == first
+
+
+def test_another_text_or_name_is_parsed_not_taken_from_the_kept_one(folder):
+    parse(HIDDEN)
+    assert parse(HIDDEN.replace("text", "other"))[0] == {"a": "x\u200by", "b": "other\n"}
+    elsewhere = parse(HIDDEN, "u.yaml")
+    assert elsewhere[2][0].startswith("u.yaml:1:4")
+
+
+def test_a_text_that_does_not_parse_is_never_kept(folder):
+    with pytest.raises(ContentError):
+        parse("a: [\n")
+    assert list(folder.glob("parsed-*.pickle")) == []
+
+
+def test_a_lambda_reading_literal_blocks_is_not_in_a_key_so_nothing_is_kept(folder):
+    seen: list[str] = []
+    yamlsource.parse_yaml(HIDDEN, "t.yaml", lambda text, *rest: seen.append(text))
+    yamlsource.parse_yaml(HIDDEN, "t.yaml", lambda text, *rest: seen.append(text))
+    assert seen == ["text\n", "text\n"]  # called each time
+    assert list(folder.glob("parsed-*.pickle")) == []

@@ -1,0 +1,133 @@
+"""What a build worked out from its inputs, kept in the cache folder for the next one.
+
+The store of two speed tricks (what pydantic validated: :mod:`.validated`; what a YAML
+file parses to: :func:`.yamlsource.parse_yaml`): a result is pickled under a key that
+holds everything that made it, and loaded by the next process that asks with the same
+key. Every key holds :func:`code`: this format, Python's version and the files (size,
+time) of guidegen's modules and of the libraries the results depend on (PyYAML,
+pydantic, pydantic-core, markdown-it, linkify-it), so a guidegen edited or another
+library asks another key, never a stale result. A kept file (one per kind and name,
+holding its key) is read only where a build wrote it (:func:`guidegen.caches.kept`), up
+to :data:`_MAX` bytes, if it begins with the SHA-256 of the rest, and it names no class
+but guidegen's and :mod:`datetime`'s; anything else is worked out the usual way. Nothing
+here imports pydantic (the project file is parsed before it is imported).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+import hashlib
+import importlib.util
+import io
+import os
+import pickle
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..caches import cache_folder, keep, kept
+
+_FORMAT = 1  # of what is kept; raised when it changes
+_MAX = 4 << 20  # bytes read at most (the default guide's: ~20 kB)
+_PACKAGE = Path(__file__).resolve().parent.parent  # guidegen's modules
+_LIBRARIES = ("yaml", "pydantic", "pydantic_core", "markdown_it", "linkify_it")
+
+
+def digest(*parts: str | bytes) -> str:
+    """Return the SHA-256 (hex) of ``parts``, each ended apart."""
+    sha = hashlib.sha256()
+    for part in parts:
+        sha.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
+        sha.update(b"\0")
+    return sha.hexdigest()
+
+
+@cache
+def code() -> str:
+    """Return the digest of the code that works results out: files with size and time."""
+    stats = [f"{_FORMAT} {sys.version}"]
+    for folder, _, files in sorted(os.walk(_PACKAGE)):
+        stats += [_stat(os.path.join(folder, name)) for name in sorted(files)
+                  if name.endswith(".py")]
+    for library in _LIBRARIES:
+        spec = importlib.util.find_spec(library)  # found, not imported
+        origin = spec.origin if spec is not None else None
+        stats.append(f"{library} {_stat(origin) if origin else 'absent'}")
+    return digest(*stats)
+
+
+def _stat(path: str) -> str:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return f"{path} gone"
+    return f"{path} {info.st_size} {info.st_mtime_ns}"
+
+
+def file_of(kind: str, name: str) -> Path:
+    """Return the cache file that keeps the result of ``kind`` for ``name`` (a source)."""
+    return cache_folder() / f"{kind}-{digest(kind, name)[:24]}.pickle"
+
+
+def recall(path: Path, key: str) -> Any | None:
+    """Return the result kept at ``path`` under ``key``, if there is one to load."""
+    blob = kept(path, _MAX)
+    if blob is None or len(blob) < 64 \
+            or blob[:64] != hashlib.sha256(blob[64:]).hexdigest().encode("ascii"):
+        return None
+    try:
+        stored, result = _Unpickler(io.BytesIO(blob[64:])).load()
+    except Exception:  # damaged, or names what is not kept here: worked out as usual
+        return None
+    return result if stored == key else None
+
+
+def remember(path: Path, key: str, result: Any) -> None:
+    """Keep ``result`` at ``path`` under ``key`` (not if pickle cannot write it)."""
+    try:
+        body = pickle.dumps((key, result), protocol=5)
+    except Exception:
+        return
+    keep(path, hashlib.sha256(body).hexdigest().encode("ascii") + body)
+
+
+_DATETIME = {"date": datetime.date, "datetime": datetime.datetime, "time": datetime.time,
+             "timedelta": datetime.timedelta, "timezone": datetime.timezone}
+
+
+# the packages whose classes a result holds (models, enums, document-tree nodes, a YAML
+# file's places and problems); any other class of guidegen may run something when made
+# or used (a module's stand-in in renderers.speed imports whatever module it names), so
+# it is never made from a file
+_HELD = ("guidegen.common.", "guidegen.content.", "guidegen.theme.", "guidegen.tree.",
+         "guidegen.errors")
+
+
+def _held(found: Any) -> bool:
+    """Return whether ``found`` is a class a result may hold: a model, enum or dataclass.
+
+    Or text (a YAML flag is ``str`` kept as written); pydantic's models only where
+    pydantic is imported (a model's class is, when its module is).
+    """
+    if not isinstance(found, type):
+        return False
+    pydantic = sys.modules.get("pydantic")
+    model = getattr(pydantic, "BaseModel", None) if pydantic is not None else None
+    return (issubclass(found, (enum.Enum, str)) or dataclasses.is_dataclass(found)
+            or (model is not None and issubclass(found, model)))
+
+
+class _Unpickler(pickle.Unpickler):
+    """Loads nothing but the classes results hold (models, enums, tree nodes) and dates."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "datetime" and name in _DATETIME:
+            return _DATETIME[name]
+        found = getattr(sys.modules.get(module), name, None)
+        if (module == "guidegen.errors" or module.startswith(_HELD)) and _held(found) \
+                and found.__module__ == module:
+            return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not kept here")
