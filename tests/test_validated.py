@@ -259,3 +259,18 @@ def test_a_lambda_reading_literal_blocks_is_not_in_a_key_so_nothing_is_kept(fold
     yamlsource.parse_yaml(HIDDEN, "t.yaml", lambda text, *rest: seen.append(text))
     assert seen == ["text\n", "text\n"]  # called each time
     assert list(folder.glob("parsed-*.pickle")) == []
+
+
+def test_a_result_larger_than_is_read_is_not_written(folder, monkeypatch):
+    """A result whose file recall() would refuse (over remember._MAX) is not kept at all."""
+    data = guide_data()
+    validated(Guide, data, "guide.yaml")
+    (path,) = kept_files(folder)
+    size = path.stat().st_size
+    path.unlink()
+    monkeypatch.setattr(remember, "_MAX", size - 1)
+    assert validated(Guide, data, "guide.yaml") == validated(Guide, guide_data(), "big.yaml")
+    assert kept_files(folder) == []
+    monkeypatch.setattr(remember, "_MAX", size)
+    validated(Guide, data, "guide.yaml")
+    assert kept_files(folder) == [path] and path.stat().st_size == size

@@ -86,12 +86,17 @@ def recall(path: Path, key: str) -> Any | None:
 
 
 def remember(path: Path, key: str, result: Any) -> None:
-    """Keep ``result`` at ``path`` under ``key`` (not if pickle cannot write it)."""
+    """Keep ``result`` at ``path`` under ``key``.
+
+    Not if pickle cannot write it, nor if it is larger than :func:`recall` reads (it
+    would be written at every build and never read).
+    """
     try:
         body = pickle.dumps((key, result), protocol=5)
     except Exception:
         return
-    keep(path, hashlib.sha256(body).hexdigest().encode("ascii") + body)
+    if 64 + len(body) <= _MAX:
+        keep(path, hashlib.sha256(body).hexdigest().encode("ascii") + body)
 
 
 _DATETIME = {"date": datetime.date, "datetime": datetime.datetime, "time": datetime.time,
