@@ -184,7 +184,7 @@ def test_the_pdf_renderer_imports_its_engine_only_when_asked_for():
 
 def test_the_stand_in_for_cffi_looks_each_name_up_once():
     # WeasyPrint calls ffi.new, ffi.NULL, ffi.gc thousands of times per PDF (renderers/speed)
-    from guidegen.renderers.speed import _CompiledFFI
+    from guidegen.renderers.speed.ffi import _CompiledFFI
 
     lookups = []
 
