@@ -65,3 +65,34 @@ def test_a_value_kept_under_another_name_is_not_the_propertys(monkeypatch):
     kept = vars(cssselect2.tree.ElementWrapper)["id"]
     monkeypatch.setattr(kept, "func", vars(cssselect2.tree.ElementWrapper)["local_name"].func)
     assert wrapped(USER_CSS) != right
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_each_value_is_made_once_and_kept(name):
+    """A second read gives the object the first made, as functools' does (the values above
+    compare equal even if each read made a new one: a new list of children, a new anonymous
+    style whose siblings would no longer share it)."""
+    import cssselect2.tree
+
+    weasyprint = import_weasyprint()
+    html = DOCUMENTS[name]
+    names = [attr for cls, attr in cached._REAL if cls is cssselect2.tree.ElementWrapper]
+    elements = list(weasyprint.HTML(string=html).wrapper_element.iter_subtree())
+    for element in elements:
+        for attribute in names:
+            first = getattr(element, attribute)
+            assert getattr(element, attribute) is first and vars(element)[attribute] is first
+    styles = list(computed_styles_of(html))
+    assert len(elements) > 10 and len(styles) > 10
+    for style in styles:
+        anonymous = style.anonymous_style
+        assert style.anonymous_style is anonymous and vars(style)["anonymous_style"] is anonymous
+
+
+def computed_styles_of(html: str) -> Any:
+    """Return the computed styles of ``html``'s elements."""
+    weasyprint = import_weasyprint()
+    from weasyprint.css import get_all_computed_styles
+
+    document = weasyprint.HTML(string=html)
+    return get_all_computed_styles(document).get_computed_styles().values()
