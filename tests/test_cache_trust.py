@@ -71,6 +71,20 @@ def test_a_cache_file_is_read_only_where_a_build_wrote_it(tmp_path):
     assert caches.keep(path, b"data") and caches.kept(path, 10) == b"data"
 
 
+
+def test_a_kept_file_is_read_within_a_memory_ceiling_below_its_limit(tmp_path):
+    # CI: a spawned helper under --memory-limit 64 read a font's kept subset (limit 64 MB)
+    # with read(limit + 1), which allocates the limit first: out of memory, the build
+    # failed. A small file is read by its size, whatever the limit.
+    script = (
+        "import sys\nfrom pathlib import Path\nfrom guidegen import caches, native\n"
+        "path = Path(sys.argv[1])\nassert caches.keep(path, b'data')\n"
+        "assert native.limit_memory(16) is not None\n"
+        "print(caches.kept(path, 1 << 30), caches.kept(path, 3))\n")
+    found = subprocess.run([sys.executable, "-c", script, str(tmp_path / "cache" / "kept")],
+                           capture_output=True, text=True, check=False)
+    assert (found.returncode, found.stdout) == (0, "b'data' None\n"), found.stderr
+
 def _plant(cache: Path, ran: Path) -> None:
     """Make each code-bearing cache in ``cache`` write a file in ``ran`` when it is run."""
     import marshal

@@ -97,9 +97,12 @@ def kept(path: Path, limit: int) -> bytes | None:
         return None
     try:
         with path.open("rb") as file:
-            if _seal_of(os.fstat(file.fileno())) != _seal(path):
+            info = os.fstat(file.fileno())
+            if _seal_of(info) != _seal(path) or info.st_size > limit:
                 return None
-            data = file.read(limit + 1)
+            # read(n) allocates n bytes first: the file's size (+1, to see it grew), not
+            # the limit (64 MB for a font's subset: over a --memory-limit 64 helper's ceiling)
+            data = file.read(info.st_size + 1)
     except OSError:
         return None
     return data if len(data) <= limit else None
