@@ -9,7 +9,9 @@ pydantic, pydantic-core, markdown-it, linkify-it), so a guidegen edited or anoth
 library asks another key, never a stale result. A kept file (one per kind and name,
 holding its key) is read only where a build wrote it (:func:`guidegen.caches.kept`), up
 to :data:`_MAX` bytes, if it begins with the SHA-256 of the rest, and it names no class
-but guidegen's and :mod:`datetime`'s; anything else is worked out the usual way. Nothing
+but guidegen's and :mod:`datetime`'s; anything else is worked out the usual way. Of each
+kind the last :data:`_KEEP` written are kept, at most :data:`_BYTES` of them (dropped now
+and then: :data:`_EVERY`). Nothing
 here imports pydantic (the project file is parsed before it is imported).
 """
 
@@ -28,10 +30,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..caches import cache_folder, keep, kept
+from ..caches import drop_oldest, keep, kept, project_cache
 
 _FORMAT = 1  # of what is kept; raised when it changes
 _MAX = 4 << 20  # bytes read at most (the default guide's: ~20 kB)
+# kept of each kind, the last written (a file per source: a build of this checkout's
+# guides and packets writes 12 parses and 14 models, 220 kB, and they were never dropped:
+# every guide ever checked, every test's folder); and at most this many bytes of them
+_KEEP, _BYTES = 1024, 32 << 20
+# dropped at a process's first result of a kind and after each _EVERY more (so the bound
+# is _KEEP and _EVERY - 1 a process): dropping lists the folder and reads each file's time,
+# 15 ms of CPU with 1024 kept (load 1.5), more than the default build's 26 writes take
+_EVERY = 64
+_WRITTEN: dict[str, int] = {}  # results this process kept, by kind
 _PACKAGE = Path(__file__).resolve().parent.parent  # guidegen's modules
 _LIBRARIES = ("yaml", "pydantic", "pydantic_core", "markdown_it", "linkify_it")
 
@@ -67,14 +78,18 @@ def _stat(path: str) -> str:
     return f"{path} {info.st_size} {info.st_mtime_ns}"
 
 
-def file_of(kind: str, name: str) -> Path:
-    """Return the cache file that keeps the result of ``kind`` for ``name`` (a source)."""
-    return cache_folder() / f"{kind}-{digest(kind, name)[:24]}.pickle"
+def file_of(kind: str, name: str) -> Path | None:
+    """Return the cache file that keeps the result of ``kind`` for ``name`` (a source).
+
+    None where no project is named (:func:`guidegen.caches.project_cache`): nothing kept.
+    """
+    folder = project_cache()
+    return None if folder is None else folder / f"{kind}-{digest(kind, name)[:24]}.pickle"
 
 
-def recall(path: Path, key: str) -> Any | None:
+def recall(path: Path | None, key: str) -> Any | None:
     """Return the result kept at ``path`` under ``key``, if there is one to load."""
-    blob = kept(path, _MAX)
+    blob = None if path is None else kept(path, _MAX)
     if blob is None or len(blob) < 64 \
             or blob[:64] != hashlib.sha256(blob[64:]).hexdigest().encode("ascii"):
         return None
@@ -85,18 +100,24 @@ def recall(path: Path, key: str) -> Any | None:
     return result if stored == key else None
 
 
-def remember(path: Path, key: str, result: Any) -> None:
-    """Keep ``result`` at ``path`` under ``key``.
+def remember(path: Path | None, key: str, result: Any) -> None:
+    """Keep ``result`` at ``path`` under ``key``; drop the oldest of its kind past the bound.
 
     Not if pickle cannot write it, nor if it is larger than :func:`recall` reads (it
     would be written at every build and never read).
     """
+    if path is None:
+        return
     try:
         body = pickle.dumps((key, result), protocol=5)
     except Exception:
         return
-    if 64 + len(body) <= _MAX:
-        keep(path, hashlib.sha256(body).hexdigest().encode("ascii") + body)
+    if 64 + len(body) <= _MAX \
+            and keep(path, hashlib.sha256(body).hexdigest().encode("ascii") + body):
+        kind = path.name.rpartition("-")[0]  # (file_of's name)
+        written = _WRITTEN[kind] = _WRITTEN.get(kind, 0) + 1
+        if written % _EVERY == 1 or _EVERY == 1:
+            drop_oldest(path.parent, f"{kind}-*.pickle", _KEEP, _BYTES)
 
 
 _DATETIME = {"date": datetime.date, "datetime": datetime.datetime, "time": datetime.time,

@@ -19,7 +19,8 @@ if only this user could have written it (as the compiled code of :mod:`.kept`), 
 to :data:`_MAX` bytes, only if it begins with the SHA-256 of the rest (a byte changed
 may leave a pickle that loads, with another value in a declaration), and it names no
 class but those of WeasyPrint, tinycss2 and cssselect2; anything damaged in it is made
-again the usual way.
+again the usual way. The last :data:`_FILES` files written are kept (another version or
+code: another file, and the old ones stayed for good).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from typing import Any
 Key = tuple[str, int, int, str | None, str]  # a rule's text, line, column, base URL, media
 _FORMAT = 2  # of what is kept; raised when it changes (2: the digest of the entries first)
 _MAX = 8 << 20  # bytes read at most (the default guide's two stylesheets: ~250 kB)
+_FILES = 4  # kept, the last written (two checkouts sharing a cache: one each)
 _PACKAGES = ("weasyprint", "tinycss2", "cssselect2", "webencodings")  # what makes a rule
 _NAMED = frozenset(_PACKAGES[:3])  # whose classes the file may name
 # the file begins with the SHA-256 of the rest: a byte changed on the disk (or by hand)
@@ -98,11 +100,15 @@ def _key(key: Any) -> Key:
 
 
 def write(path: Path, entries: dict[Key, bytes]) -> None:
-    """Keep ``entries`` (pickled rules, by key) in ``path``, whole or not at all."""
-    from ...caches import keep
+    """Keep ``entries`` (pickled rules, by key) in ``path``, whole or not at all.
+
+    Then drop the oldest such files past :data:`_FILES` (and past what that many read).
+    """
+    from ...caches import drop_oldest, keep
 
     data = pickle.dumps(list(entries.items()), protocol=pickle.HIGHEST_PROTOCOL)
-    keep(path, hashlib.sha256(data).digest() + data)
+    if keep(path, hashlib.sha256(data).digest() + data):
+        drop_oldest(path.parent, "style-rules-*.pickle", _FILES, _FILES * _MAX)
 
 
 def dump(kept: Any) -> bytes:
