@@ -28,8 +28,10 @@ PathLike = str | os.PathLike[str]
 def load(path: PathLike) -> Guide:
     """Return the validated guide of the YAML file at ``path``."""
     from .content.loader import load as load_guide
+    from .errors import in_working_folder
 
-    return load_guide(path)
+    with in_working_folder():  # deleted: a ResourceError, as the command line says it
+        return load_guide(path)
 
 
 def check(guides: Sequence[PathLike] = (), options: BuildOptions | None = None) -> list[Guide]:
@@ -41,18 +43,20 @@ def check(guides: Sequence[PathLike] = (), options: BuildOptions | None = None) 
     :func:`guidegen.errors.collect_warnings` around the call to see them.
     """
     from .builder.pipeline import check as check_guides
-    from .errors import collect_warnings
+    from .errors import collect_warnings, in_working_folder
 
-    with collect_warnings():
+    with collect_warnings(), in_working_folder():
         checked = check_guides(guides, options or project_options())
     return [guide for _, guide in checked.guides]
 
 
 def project_options() -> BuildOptions:
     """Return the build options of the project around the working folder."""
+    from .errors import in_working_folder
     from .project.config import load_project
 
-    return load_project().options()
+    with in_working_folder():
+        return load_project().options()
 
 
 def build(guides: Sequence[PathLike] = (), options: BuildOptions | None = None) -> list[Output]:
@@ -62,9 +66,9 @@ def build(guides: Sequence[PathLike] = (), options: BuildOptions | None = None) 
     folder) are used. Warnings are collected as :func:`check` says.
     """
     from .builder.pipeline import build as build_guides
-    from .errors import collect_warnings
+    from .errors import collect_warnings, in_working_folder
 
-    with collect_warnings():
+    with collect_warnings(), in_working_folder():
         return build_guides(guides, options or project_options())
 
 
@@ -72,8 +76,10 @@ def render(guide: Guide, formats: Sequence[str] = ("pdf", "docx"),
            options: BuildOptions | None = None) -> dict[str, Rendered]:
     """Return ``guide`` rendered in memory to each of ``formats``."""
     from .builder.pipeline import render as render_guide
+    from .errors import in_working_folder
 
-    return render_guide(guide, formats, options)
+    with in_working_folder():
+        return render_guide(guide, formats, options)
 
 
 def __getattr__(name: str) -> object:

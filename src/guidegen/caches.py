@@ -50,6 +50,19 @@ def cache_folder() -> Path:
     :func:`guidegen.project.config.load_project` decides without ``-c``); its cache is
     ``.guidegen-cache/``, so a build writes nothing outside the project.
     """
+    return project_cache() or Path.cwd() / CACHE_NAME
+
+
+def project_cache() -> Path | None:
+    """Return :func:`cache_folder` if there is a project to keep it in, else None.
+
+    That is, unless nothing named a project: no ``GUIDEGEN_CACHE_DIR``, none loaded
+    from this working folder (a command, :func:`guidegen.check`, :func:`guidegen.build`
+    and :func:`guidegen.project_options` load one: without a project file, this folder),
+    and no ``guidegen.yaml`` from here up. :func:`guidegen.load` of a file, in a folder
+    of no project, then keeps nothing in the cache (nothing read, nothing written): the
+    caller named a file, not a folder to write in.
+    """
     named = os.environ.get("GUIDEGEN_CACHE_DIR")
     if named:
         return Path(named)
@@ -59,7 +72,7 @@ def cache_folder() -> Path:
     for folder in (here, *here.parents):
         if os.path.lexists(folder / "guidegen.yaml"):
             return folder / CACHE_NAME
-    return here / CACHE_NAME
+    return None
 
 
 def trusted(path: Path, kind: int = stat.S_IFREG, private: bool = False) -> bool:

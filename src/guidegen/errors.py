@@ -237,6 +237,25 @@ class OutputError(GuidegenError):
     exit_code = 4
 
 
+@contextmanager
+def in_working_folder() -> Iterator[None]:
+    """Run the block; where it fails as the working folder was deleted, say so.
+
+    A build or load in a folder deleted meanwhile (another shell's ``rm -r``, a test's
+    temporary folder) fails on the first path it resolves, with a FileNotFoundError and
+    no file named: a :class:`ResourceError` (exit status 5) says what is wrong instead.
+    """
+    try:
+        yield
+    except FileNotFoundError as exc:
+        try:
+            os.getcwd()
+        except FileNotFoundError:
+            raise ResourceError("the working folder no longer exists (it was deleted): "
+                                "change to a folder that does and run it again") from exc
+        raise
+
+
 OUT_OF_MEMORY: tuple[type[Exception], ...] = (MemoryError, SystemError)
 """What a helper or worker under ``--memory-limit`` raises when an allocation fails.
 

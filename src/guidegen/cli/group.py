@@ -9,7 +9,14 @@ from typing import Any
 import click
 
 from ..console import NORMAL, QUIET, VERBOSE, Console
-from ..errors import EXIT_CODES, GuidegenError, Problem, StrictError, collect_warnings
+from ..errors import (
+    EXIT_CODES,
+    GuidegenError,
+    Problem,
+    StrictError,
+    collect_warnings,
+    in_working_folder,
+)
 from ..version import __version__
 
 GLOBAL_FLAGS = {"--debug": "debug", "-q": "quiet", "--quiet": "quiet", "-v": "verbose",
@@ -53,7 +60,8 @@ class GuidegenGroup(click.Group):
     def _invoke(self, ctx: click.Context, found: list[Problem], console: Console) -> Any:
         debug = bool(ctx.meta.get("guidegen.debug"))
         try:
-            return super().invoke(ctx)
+            with in_working_folder():
+                return super().invoke(ctx)
         except GuidegenError as exc:
             console.end()
             if debug:

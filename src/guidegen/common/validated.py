@@ -33,11 +33,13 @@ def validated(model: type[M], data: Any, name: str) -> M:
     ``name`` (where the data comes from: a file) names the kept file; it is not part of
     the key. Raises what validating raises; nothing is kept then.
     """
+    path = file_of("validated", f"{model.__qualname__} {name}")
+    if path is None:  # no project to keep it in (guidegen.caches.project_cache)
+        return model.model_validate(data)
     try:
         key = _key(model, data)
     except Exception:  # data pickle cannot write (none YAML gives): validated as usual
         return model.model_validate(data)
-    path = file_of("validated", f"{model.__qualname__} {name}")
     found = recall(path, key)
     if type(found) is model:
         return found

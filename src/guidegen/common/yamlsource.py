@@ -283,10 +283,10 @@ def parse_yaml(text: str, file: str,
     from . import remember
 
     check = literal and f"{literal.__module__}.{literal.__qualname__}"
-    if check and "<" in check:  # a lambda or a closure: what it holds is not in the key
+    path = remember.file_of("parsed", file)  # (None: no project to keep it in)
+    if path is None or (check and "<" in check):  # a lambda or a closure: not in the key
         return _parse_yaml(text, file, literal)
     key = remember.digest("yaml", remember.code(), file, str(check), text)
-    path = remember.file_of("parsed", file)
     found = remember.recall(path, key)
     if isinstance(found, tuple) and len(found) == 3 and isinstance(found[1], SourceMap):
         rewarn(found[2])
