@@ -51,6 +51,50 @@ def test_a_process_that_dies_leaves_only_guidegens_line(project, guides, spec, s
     assert outputs(project) == {}
 
 
+@pytest.mark.parametrize(("spec", "signal"), [("lay=abort", "SIGABRT"),
+                                              ("lay=segfault", "SIGSEGV")])
+def test_a_helper_that_crashes_not_of_memory_is_told_with_its_last_words(
+        project, spec, signal, tmp_path_factory):
+    # a C library's abort() or a bad pointer: what it printed just before was dropped with
+    # the held file; now the caller reads the file it made and says its last lines
+    small_project(project)
+    temporary = tmp_path_factory.mktemp("temporary")  # where the caller made the file
+    process = guidegen_process(project, *BUILD, env={**hooked(spec), "TMPDIR": str(temporary)})
+    _, said = process.communicate()
+    assert process.returncode == 3
+    lines = said.decode().splitlines()
+    assert lines[0] == ("error: the PDF helper process stopped unexpectedly "
+                        f"(killed by {signal}); " + HINT)
+    assert lines[1] == "what it printed last:"
+    assert len(lines) == 3 and lines[2].startswith("  guidegen test hook: lay crashing in ")
+    assert outputs(project) == {}
+    assert list(temporary.iterdir()) == []  # unlinked
+
+
+def test_a_crashs_last_words_are_the_last_lines_not_passed_on_and_bounded(tmp_path):
+    # what the file took past its head's mark: at most WORDS lines and bytes, whole lines
+    reserved = heldstderr.reserve()
+    assert reserved is not None
+    file, path = reserved
+    try:
+        passed = b"passed on already\n" * 3
+        os.pwrite(file, (heldstderr.HEAD + len(passed)).to_bytes(heldstderr.HEAD, "little")
+                  + passed, 0)
+        assert heldstderr.last_words(file) == []
+        os.lseek(file, 0, os.SEEK_END)
+        os.write(file, b"one\n\ntwo\n")
+        assert heldstderr.last_words(file) == ["one", "two"]
+        lines, most = heldstderr.WORDS
+        os.write(file, b"".join(b"line %d\n" % n for n in range(500)))
+        words = heldstderr.last_words(file)
+        assert len(words) == lines and words[-1] == "line 499"
+        os.write(file, b"x" * (3 * most) + b"\nlast\n")
+        assert heldstderr.last_words(file) == ["last"]  # the long line cut: left out
+    finally:
+        heldstderr.unreserve(reserved)
+    assert not os.path.exists(path)
+
+
 @pytest.mark.parametrize(("guides", "spec"), [(1, "lay=warn"), (2, "render=warn")])
 def test_what_a_helper_or_worker_warns_still_reaches_the_user(project, guides, spec):
     small_project(project)

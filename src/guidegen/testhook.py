@@ -19,14 +19,17 @@ tests), :func:`reached` returns at once. The points a build passes:
 wait for a signal forever), ``warn`` (write ``guidegen test hook: POINT warned in process
 PID`` to file descriptor 2, as a C library warns, and go on) or ``die`` (write
 ``GLib-ERROR **: guidegen test hook: POINT`` to file descriptor 2, as GLib does when an
-allocation fails, then SIGKILL this process: GLib's abort, without a core file).
+allocation fails, then SIGKILL this process: GLib's abort, without a core file),
+``abort`` or ``segfault`` (write ``guidegen test hook: POINT crashing in process PID`` to
+file descriptor 2, as a C library says what went wrong, then SIGABRT or SIGSEGV this
+process, with no core file: a library's ``abort()``, a bad pointer).
 """
 
 from __future__ import annotations
 
 import os
 
-ACTIONS = ("kill", "interrupt", "pause", "warn", "die")
+ACTIONS = ("kill", "interrupt", "pause", "warn", "die", "abort", "segfault")
 _armed: tuple[str, int, str] | None = None
 _passed: dict[str, int] = {}
 _said: list[int] = [2]  # where ``pause`` writes its line: standard error, or speak_to's
@@ -79,6 +82,13 @@ def reached(point: str) -> None:
                  .encode())
     if action in ("kill", "die"):
         os.kill(os.getpid(), signal.SIGKILL)
+    if action in ("abort", "segfault"):
+        import resource
+
+        os.write(2, f"guidegen test hook: {point} crashing in process {os.getpid()}\n"
+                 .encode())
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        os.kill(os.getpid(), signal.SIGABRT if action == "abort" else signal.SIGSEGV)
     os.write(_said[0], f"guidegen test hook: {point} in process {os.getpid()}\n".encode())
     while True:
         signal.pause()

@@ -16,6 +16,12 @@ and what it prints until its next piece of work begins (:func:`begin`). A proces
 dies never passes it on (but where Python's faulthandler is on, ``-X faulthandler``,
 its traceback of the crash goes to the real standard error). Where ``os.pread`` is
 missing (Windows), nothing is held.
+
+The PDF helper holds it in a file its caller made (:func:`reserve`) and reads after a
+crash that is not one of memory (:data:`CRASHES`: a C library's ``abort()`` or a bad
+pointer): what the file took and was not passed on, its last lines (:func:`last_words`),
+which a library prints just before, go with the caller's error. The file's first
+:data:`HEAD` bytes say how much of it was passed on or dropped.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from __future__ import annotations
 import faulthandler
 import os
 import select
+import signal
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -32,6 +39,14 @@ from .. import testhook
 
 CHUNK = 1 << 16  # bytes read from the file at a time
 PIPE_BUF = getattr(select, "PIPE_BUF", 512)  # bytes a pipe takes in one write, uncut
+HEAD = 8  # the held file's first bytes: where what is neither passed on nor dropped begins
+# the signals of a crash whose last words the caller says: not SIGKILL (the kernel's
+# out-of-memory killer; the caller's own kill) nor SIGTRAP (GLib's abort when it cannot
+# allocate), whose words the memory hint stands for
+CRASHES = frozenset(getattr(signal, name) for name in ("SIGABRT", "SIGSEGV", "SIGBUS",
+                                                        "SIGILL", "SIGFPE")
+                    if hasattr(signal, name))
+WORDS = 12, 2048  # the last lines said of a crash, and at most these bytes of them
 
 _REAL: list[int] = []  # the real standard error, a descriptor of its own, once held
 _FILE: list[int] = []  # a descriptor of the file standard error goes to, once held
@@ -39,11 +54,13 @@ _SENT: list[int] = [0]  # how much of the file is passed on or dropped
 _QUIET: list[bool] = [False]  # ran out of memory: drop what comes until the next work
 
 
-def hold() -> None:
+def hold(path: str | None = None) -> None:
     """Send this process's standard error into a file of its own from now on.
 
-    Called again in a process forked from a holding one (the helper's twin): it then
-    takes a file of its own, as nothing its parent held is its to pass on.
+    ``path``: the file :func:`reserve` made for it in its caller, which it unlinks (if it
+    cannot open it, a file of its own). Called again in a process forked from a holding
+    one (the helper's twin): it then takes a file of its own, as nothing its parent held
+    is its to pass on.
     """
     if not hasattr(os, "pread"):
         return
@@ -55,8 +72,9 @@ def hold() -> None:
             testhook.speak_to(_REAL[0])  # a test hook's pause line goes out at once
             if faulthandler.is_enabled():  # -X faulthandler: a crash's traceback goes out
                 faulthandler.enable(_REAL[0])
-        with tempfile.TemporaryFile() as held:  # unlinked: gone with the process
-            file = os.dup(held.fileno())
+        file = _opened(path)
+        os.pwrite(file, HEAD.to_bytes(HEAD, "little"), 0)
+        os.lseek(file, HEAD, os.SEEK_SET)  # (shared with descriptor 2, dup2'd)
         os.dup2(file, 2)
     except OSError:  # standard error closed, no temporary folder: not held, as before
         with suppress(OSError):
@@ -68,7 +86,70 @@ def hold() -> None:
     if _FILE:
         os.close(_FILE.pop())
     _FILE.append(file)
-    _SENT[0], _QUIET[0] = 0, False
+    _SENT[0], _QUIET[0] = HEAD, False
+
+
+def _opened(path: str | None) -> int:
+    """Return a descriptor of the file at ``path`` (unlinked then), or of a new one."""
+    if path is not None:
+        try:
+            file = os.open(path, os.O_RDWR)
+        except OSError:
+            pass
+        else:
+            with suppress(OSError):
+                os.unlink(path)
+            return file
+    with tempfile.TemporaryFile() as held:  # unlinked: gone with the process
+        return os.dup(held.fileno())
+
+
+def _sent(upto: int) -> None:
+    """Note that what the file took up to ``upto`` is passed on or dropped (its head too)."""
+    _SENT[0] = upto
+    with suppress(OSError):
+        os.pwrite(_FILE[0], upto.to_bytes(HEAD, "little"), 0)
+
+
+def reserve() -> tuple[int, str] | None:
+    """Return a new file (its descriptor and path) for a child's :func:`hold`, if any.
+
+    Only where :func:`hold` holds; the caller reads it with :func:`last_words`, and
+    closes it (the child unlinks it; :func:`unreserve` too, if the child never did).
+    """
+    if not hasattr(os, "pread"):
+        return None
+    try:
+        return tempfile.mkstemp(prefix="guidegen-stderr-")
+    except OSError:
+        return None
+
+
+def unreserve(reserved: tuple[int, str]) -> None:
+    """Close the file :func:`reserve` made; unlink it if the child did not."""
+    with suppress(OSError):
+        os.close(reserved[0])
+    with suppress(OSError):
+        os.unlink(reserved[1])
+
+
+def last_words(file: int) -> list[str]:
+    """Return the last lines the child held in ``file`` and neither passed on nor dropped.
+
+    At most :data:`WORDS` lines and bytes (the first line cut by that dropped); blank
+    lines left out; an empty list if it held none (or never held).
+    """
+    lines, most = WORDS
+    try:
+        start = max(HEAD, int.from_bytes(os.pread(file, HEAD, 0), "little"))
+        end = os.fstat(file).st_size
+        data = os.pread(file, max(0, min(end - start, most)), max(start, end - most))
+    except OSError:
+        return []
+    text = data.decode("utf-8", "replace").splitlines()
+    if end - start > most:
+        text = text[1:]
+    return [line.rstrip() for line in text if line.strip()][-lines:]
 
 
 def passed_on() -> None:
@@ -90,7 +171,7 @@ def passed_on() -> None:
                 view = memoryview(piece)
                 while view:
                     view = view[os.write(_REAL[0], view):]
-            _SENT[0] += len(chunk)
+            _sent(_SENT[0] + len(chunk))
 
 
 def pieces(data: bytes) -> Iterator[bytes]:
@@ -123,7 +204,7 @@ def dropped(quiet: bool = False) -> None:
     with suppress(Exception):
         sys.stderr.flush()
     with suppress(OSError):
-        _SENT[0] = os.fstat(_FILE[0]).st_size
+        _sent(os.fstat(_FILE[0]).st_size)
     _QUIET[0] = _QUIET[0] or quiet
 
 

@@ -24,6 +24,7 @@ from .. import system
 from ..caches import told
 from ..errors import RenderError
 from ..renderers import Rendered, helped
+from . import heldstderr
 from .limits import memory_hint
 from .options import option_fields
 from .serving import _serve
@@ -73,8 +74,11 @@ class PdfHelper:
 
     _running: PdfHelper | None = None
 
-    def __init__(self, process: Any, connection: Connection, memory_limit: int) -> None:
+    def __init__(self, process: Any, connection: Connection, memory_limit: int,
+                 held: tuple[int, str] | None = None) -> None:
         self.process = process
+        self.held = held  # the file its standard error is held in (heldstderr.reserve)
+        self.last_words: list[str] = []  # what it held when it crashed (stop)
         self.connection = connection
         self.memory_limit = memory_limit
         self.pending = False
@@ -108,12 +112,13 @@ class PdfHelper:
             start: Any = multiprocessing.get_context(system.start_method())
             ours, theirs = start.Pipe()
             spare = start.Pipe() if _may_twin() else None  # the twin's, if it is forked
+            held = heldstderr.reserve()
             process = start.Process(target=_serve, daemon=True, name="guidegen-pdf",
                                     args=(theirs, os.getpid(), memory_limit, _language,
-                                          spare and spare[1], told()))
+                                          spare and spare[1], told(), held and held[1]))
             process.start()
             theirs.close()
-            helper = cls._running = cls(process, ours, memory_limit)
+            helper = cls._running = cls(process, ours, memory_limit, held)
             if spare is not None:
                 spare[1].close()
                 helper._spare = spare[0]
@@ -239,8 +244,10 @@ class PdfHelper:
         code = self.process.exitcode
         how = (f"killed by {signal.Signals(-code).name}" if code is not None and code < 0
                and -code in signal.valid_signals() else f"exit status {code}")
+        said = "".join(f"\n  {line}" for line in self.last_words)  # a crash's (stop)
         raise RenderError(f"the PDF helper process stopped unexpectedly ({how}); "
-                          f"{memory_hint(self.memory_limit)}")
+                          f"{memory_hint(self.memory_limit)}"
+                          + (f"\nwhat it printed last:{said}" if said else ""))
 
     def stop(self) -> None:
         """End the helper now (and its twin, which ends with it)."""
@@ -251,6 +258,12 @@ class PdfHelper:
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
+        if self.held is not None:  # a crash's last words (not memory's: see CRASHES)
+            code = self.process.exitcode
+            if code is not None and -code in heldstderr.CRASHES:
+                self.last_words = heldstderr.last_words(self.held[0])
+            heldstderr.unreserve(self.held)
+            self.held = None
         if PdfHelper._running is self:
             PdfHelper._running = None
 

@@ -88,14 +88,15 @@ def _out_of_memory() -> NoReturn:
 
 def _serve(connection: Connection, parent: int, memory_limit: int,
            language: Language | None, spare: Connection | None = None,
-           told: list[tuple[str, Path]] | None = None) -> None:
+           told: list[tuple[str, Path]] | None = None, held: str | None = None) -> None:
     """Run in the helper: warm its renderer up, then lay out each document that arrives.
 
     ``told``: the caller's project cache (:func:`guidegen.caches.told`), which a spawned
-    helper does not inherit.
+    helper does not inherit; ``held``: the file to hold its standard error in, which the
+    caller reads if it crashes (:func:`.heldstderr.reserve`).
     """
     _become_child(parent)
-    heldstderr.hold()  # passed on with each answer, unless it ran out of memory
+    heldstderr.hold(held)  # passed on with each answer, unless it ran out of memory
     if told is not None:
         tell(told)
     from ..native import limit_memory
