@@ -461,9 +461,10 @@ def test_a_build_keeps_its_caches_in_the_project_and_writes_nothing_in_home(tmp_
                        check=True, capture_output=True, env=env)
     cache = project / ".guidegen-cache"  # found from a folder inside the project
     assert sorted({path.name.split("-")[0] for path in cache.iterdir()
-                   if path.suffix != ".seal"}) == ["compiled", "parsed", "subset",
+                   if path.suffix != ".seal"}) == ["breaks", "compiled", "parsed", "subset",
                                                    "templates", "validated", "weasyprint"]
-    # subset: each font's; validated, parsed: the YAML files' (common/remember)
+    # subset: each font's; validated, parsed: the YAML files' (common/remember); breaks:
+    # where the words may break (layout/keptbreaks)
     assert all(caches.sealed(path) for path in cache.iterdir()  # each written here
                if path.is_file() and path.suffix != ".seal")
     assert list(home.iterdir()) == []
@@ -491,7 +492,7 @@ def test_a_build_with_a_project_file_from_elsewhere_keeps_its_caches_in_the_proj
                   (project / ".guidegen-cache").iterdir() if path.suffix != ".seal")
     assert "parsed" in kept  # each YAML file's parse (common/remember)
     assert [name for name in kept if name not in ("subset", "parsed")] == [
-        "compiled", "fit", "reference", "reference", "style", "stylesheets", "templates",
+        "breaks", "compiled", "fit", "reference", "reference", "style", "stylesheets", "templates",
         *["validated"] * 5, "weasyprint"]  # fit: builder/fithint's; reference: the DOCX's,
     # at two levels; style: the rules made of the stylesheets (renderers/speed/css_made);
     # validated: the guide, theme, style sheet, catalogue and labels (common/validated)

@@ -30,7 +30,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
+from functools import cache, cached_property
 
 from ..common.language import Language, subtags
 from ..theme.locales import catalogue_for, load_catalogue
@@ -51,9 +51,10 @@ from ..tree import (
     Table,
     Text,
 )
+from . import keptbreaks
 from .chemistry import chemical_breaks
 from .metrics import Face, Measure
-from .patterns import patterns_for
+from .patterns import Patterns, dictionary_name, patterns_for
 from .widths import text_widths
 
 SOFT_HYPHEN = "\u00ad"
@@ -77,34 +78,55 @@ class Hyphenator:
     """The break points of one language's words, its exceptions first."""
 
     def __init__(self, language: Language, exceptions: Iterable[str] = ()) -> None:
-        self.patterns = patterns_for(language.tag)
+        self.tag = language.tag
         self.nouns = language.base in CAPITALISED_NOUNS
+        self.listed = tuple(exceptions)
         self.exceptions: dict[str, tuple[int, ...]] = {}
-        self._found: dict[str, tuple[int, ...]] = {}  # each word's breaks, once per process
-        for written in exceptions:
+        # each word's breaks, once per process (and those a build here kept: .keptbreaks)
+        self.found: dict[str, tuple[int, ...]] = {}
+        self.kept = 0  # how many of them the cache folder holds
+        for written in self.listed:
             pieces = written.split("-")
             points = [sum(len(piece) for piece in pieces[:n]) for n in range(1, len(pieces))]
             self.exceptions["".join(pieces).lower()] = tuple(points)
 
+    @cached_property
+    def patterns(self) -> Patterns | None:
+        """Return the language's patterns, parsed when a word first needs them."""
+        return patterns_for(self.tag)
+
     @property
     def active(self) -> bool:
         """Return whether this language hyphenates at all (it has patterns)."""
-        return self.patterns is not None
+        return dictionary_name(self.tag) is not None
+
+    def load_kept(self) -> None:
+        """Take the breaks a build here kept for this language and these exceptions."""
+        self.found.update(keptbreaks.load(self.tag, self.listed))
+        self.kept = len(self.found)
+
+    def keep(self) -> None:
+        """Keep the breaks found for the next process, if any are new."""
+        if len(self.found) > self.kept:
+            keptbreaks.save(self.tag, self.listed, self.found)
+            self.kept = len(self.found)
 
     def breaks(self, word: str) -> tuple[int, ...]:
         """Return where ``word`` may break (letters before each point); () if it may not."""
-        found = self._found.get(word)
+        found = self.found.get(word)
         if found is None:
-            found = self._found[word] = self._breaks(word)
+            found = self.found[word] = self._breaks(word)
         return found
 
     def _breaks(self, word: str) -> tuple[int, ...]:
         listed = self.exceptions.get(word.lower())
         if listed is not None:
             return listed
-        if self.patterns is None or len(word) < SHORTEST or not self.may_break(word):
+        if len(word) < SHORTEST or not self.may_break(word):
             return ()
         patterns = self.patterns
+        if patterns is None:
+            return ()
         points = chemical_breaks(word, lambda part: tuple(patterns.breaks(part))) or \
             patterns.breaks(word)
         return tuple(point for point in points if SIDE <= point <= len(word) - SIDE)
@@ -120,7 +142,7 @@ class Hyphenator:
 
         ``fits``: a word for which it says True (it fits whole on a line) is left whole.
         """
-        if self.patterns is None and not self.exceptions:
+        if not self.active and not self.exceptions:
             return text
         return _TOKEN.sub(lambda token: self._token(token.group(), fits), text)
 
@@ -139,8 +161,13 @@ class Hyphenator:
 
 @cache
 def hyphenator(language: Language, exceptions: tuple[str, ...] = ()) -> Hyphenator:
-    """Return the hyphenator of ``language`` with ``exceptions`` (one per process and list)."""
-    return Hyphenator(language, exceptions)
+    """Return the hyphenator of ``language`` with ``exceptions`` (one per process and list).
+
+    It starts with the breaks a build here kept for them (:mod:`.keptbreaks`).
+    """
+    found = Hyphenator(language, exceptions)
+    found.load_kept()
+    return found
 
 
 class TreePass:
@@ -281,4 +308,6 @@ def hyphenate_blocks(blocks: Sequence[Block], styles: Styles,
     found = hyphenator(language, exceptions_for(language, styles.theme))
     if not found.active and not found.exceptions:
         return tuple(blocks)
-    return TreePass(found, styles, language).blocks(blocks)
+    hyphenated = TreePass(found, styles, language).blocks(blocks)
+    found.keep()
+    return hyphenated

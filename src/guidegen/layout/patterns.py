@@ -150,10 +150,15 @@ def patterns_for(language: str) -> Patterns | None:
     name = dictionary_name(language)
     if name is None:
         return None
-    data = (resources.files("pyphen.dictionaries") / f"hyph_{name}.dic").read_bytes()
+    data = dictionary_file(name).read_bytes()
     encoding = data.split(b"\n", 1)[0].decode("ascii", "replace").strip().lower()
     encoding = {"iso8859-1": "latin-1", "microsoft-cp1251": "cp1251"}.get(encoding, encoding)
     return Patterns(data, encoding)
+
+
+def dictionary_file(name: str) -> resources.abc.Traversable:
+    """Return pyphen's dictionary file ``name`` (``de_DE``)."""
+    return resources.files("pyphen.dictionaries") / f"hyph_{name}.dic"
 
 
 @cache
