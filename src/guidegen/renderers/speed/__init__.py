@@ -80,11 +80,16 @@ kept their bytes. docs/development.md keeps the measurements' history.
   CommonMark reads as itself is not parsed, so the default guide imports neither
   markdown-it nor linkify-it (28-45 ms) nor parses (6 ms).
 * **Each word's hyphenation points** are found once per process
-  (:mod:`guidegen.layout.hyphenate`: the default guide's pass 15 -> 13 ms cold).
+  (:mod:`guidegen.layout.hyphenate`: the default guide's pass 15 -> 13 ms cold), and
+  kept in the cache folder for the next process (:mod:`guidegen.layout.keptbreaks`,
+  owned there), which parses no patterns when it finds every word: the default guide's
+  hyphenation 24 -> 13 ms of the main process's CPU before the hand-off (minimums of 9
+  taking turns, load 1.8).
 * **Dataclass methods and annotations compiled once** (:func:`fast_start`, :mod:`.kept`):
   dataclasses write each class's ``__init__``, ``__repr__``, ``__eq__`` (and more) as
   source and compile it, 500 functions before the helper has its HTML (50-60 ms); typing
-  compiles each annotation pydantic reads as text (1,070, 8 ms). Their code is kept in
+  compiles each annotation pydantic reads as text (1,070, 8 ms); namedtuple evaluates
+  each class's ``__new__`` (30, 5 ms). Their code is kept in
   the cache folder, keyed by the source text (and the Python and guidegen versions),
   saved as the command ends (:func:`save_compiled`), and only looked up by the next build.
   ``build`` and ``check`` set this up before the command line's own imports
