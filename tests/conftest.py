@@ -32,6 +32,10 @@ PATIENCE = 600
 JOBS_1 = BuildOptions(jobs=1)  # everything in the calling process
 # the PDF laid out by the helper process, whatever the CPUs
 JOBS_2 = BuildOptions(jobs=2, jobs_over_cpus=True)
+# the same, each PDF laid out for real (force: never a kept layout, renderers/speed/layouts),
+# for the tests of what happens in a layout (speed tricks, tries, helpers' answers)
+FRESH_1 = BuildOptions(jobs=1, force=True)
+FRESH_2 = BuildOptions(jobs=2, jobs_over_cpus=True, force=True)
 
 # A suite started in the background of a non-interactive shell inherits Ctrl-C ignored, and
 # every guidegen it starts would ignore it too (Python installs no KeyboardInterrupt then):

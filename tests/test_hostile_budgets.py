@@ -107,7 +107,7 @@ def test_a_render_over_its_memory_limit_stops_with_a_clear_message(project, guid
     if guides == 2:
         write_yaml(project / "content", "second.yaml", MINIMAL)
     process = guidegen_process(project, "build", "-j", "2", "--jobs-over-cpus",
-                               "--memory-limit", "1")
+                               "--memory-limit", "1", "--force")  # laid out: not a kept layout
     _, stderr = process.communicate()
     message = stderr.decode().strip().splitlines()[-1]
     assert process.returncode == 3, stderr

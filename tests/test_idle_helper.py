@@ -19,11 +19,12 @@ from guidegen.errors import RenderError
 from guidegen.renderers.pdf.engine_hooks import refusing_fetcher
 from guidegen.renderers.speed import css as speed_css
 
-from .conftest import DATA, DEFAULT_GUIDE, JOBS_2
+from .conftest import DATA, DEFAULT_GUIDE, FRESH_2
 
 
 def pdf_of(name: str) -> bytes:
-    return guidegen.render(guidegen.load(DATA / name), ["pdf"], BuildOptions(jobs=1))["pdf"].data
+    fresh = BuildOptions(jobs=1, force=True)  # laid out for real (speed/layouts)
+    return guidegen.render(guidegen.load(DATA / name), ["pdf"], fresh)["pdf"].data
 
 
 def test_the_rules_saved_are_made_ahead_and_a_layout_then_makes_none(tmp_path, no_rules_kept):
@@ -177,7 +178,7 @@ def test_a_new_helper_makes_the_last_builds_rules_before_its_first_document(
         idle.clear()
         laid.value = 0
         try:
-            outputs.append(guidegen.render(guide, ["pdf", "docx"], JOBS_2))
+            outputs.append(guidegen.render(guide, ["pdf", "docx"], FRESH_2))
         finally:
             PdfHelper._running.stop()  # not to be reused with the patches in it
         if not outputs[1:]:
@@ -260,7 +261,7 @@ def test_a_build_with_a_planted_import_fetches_nothing_and_makes_the_same_pdf(
     if PdfHelper._running is not None:
         PdfHelper._running.stop()  # a new helper, forked now: it makes the planted rules
     try:
-        planted = guidegen.render(guide, ["pdf", "docx"], JOBS_2)["pdf"].data
+        planted = guidegen.render(guide, ["pdf", "docx"], FRESH_2)["pdf"].data
         assert PdfHelper._running is not None  # laid out by a helper
     finally:
         if PdfHelper._running is not None:

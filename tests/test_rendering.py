@@ -16,7 +16,7 @@ from guidegen import caches
 from guidegen.builder.processes import PdfHelper
 from guidegen.errors import RenderError
 
-from .conftest import DATA, DEFAULT_GUIDE, JOBS_1, JOBS_2
+from .conftest import DATA, DEFAULT_GUIDE, FRESH_1, FRESH_2, JOBS_2
 
 
 def test_the_pdf_helper_process_gives_the_same_bytes_as_one_process(a4):
@@ -519,7 +519,8 @@ def test_a_build_with_a_project_file_from_elsewhere_keeps_its_caches_in_the_proj
     kept = sorted(path.name.split("-")[0] for path in
                   (project / ".guidegen-cache").iterdir() if path.suffix != ".seal")
     assert "parsed" in kept  # each YAML file's parse (common/remember)
-    assert [name for name in kept if name not in ("subset", "parsed")] == [
+    assert "layout" in kept  # the PDF's layouts (renderers/speed/layouts)
+    assert [name for name in kept if name not in ("subset", "parsed", "layout")] == [
         "breaks", "compiled", "fit", "reference", "reference", "style", "stylesheets", "templates",
         *["validated"] * 5, "weasyprint"]  # fit: builder/fithint's; reference: the DOCX's,
     # at two levels; style: the rules made of the stylesheets (renderers/speed/css_made);
@@ -591,7 +592,7 @@ def rendered_by_a_new_helper(path):
         PdfHelper._running.stop()
     try:
         guide = guidegen.load(path)
-        return guide, guidegen.render(guide, ["pdf", "docx"], JOBS_2)
+        return guide, guidegen.render(guide, ["pdf", "docx"], FRESH_2)
     finally:
         PdfHelper._running.stop()
 
@@ -708,8 +709,8 @@ def test_a_try_that_fails_beside_another_leaves_no_answer_behind(monkeypatch, on
     guide = guidegen.load(DATA / "qa-qc-one-page.yaml")  # two tries at once (the default: one)
     try:
         with pytest.raises(RenderError, match="this try failed"):
-            guidegen.render(guide, ["pdf", "docx"], JOBS_2)
-        again = guidegen.render(guide, ["pdf", "docx"], JOBS_2)  # the same helper, twin
+            guidegen.render(guide, ["pdf", "docx"], FRESH_2)
+        again = guidegen.render(guide, ["pdf", "docx"], FRESH_2)  # the same helper, twin
     finally:
         PdfHelper._running.stop()  # not to be reused by later tests with the patch in it
     monkeypatch.undo()
@@ -738,7 +739,7 @@ def test_in_one_process_a_fitted_guide_writes_only_the_pdf_kept(monkeypatch):
     monkeypatch.setattr(pdf, "laid_pages", counted_lay_out)  # each layout asked for
     monkeypatch.setattr(engine.Laid, "write_pdf", counted_write)
     guide = guidegen.load(DEFAULT_GUIDE)
-    alone = guidegen.render(guide, ["pdf", "docx"], JOBS_1)
+    alone = guidegen.render(guide, ["pdf", "docx"], FRESH_1)
     assert counts["layouts"] == 2 and counts["writes"] == 1  # the first, one try
     monkeypatch.undo()
     if PdfHelper._running is not None:

@@ -25,7 +25,8 @@ from .conftest import DATA
 
 
 def pdf_of(name: str) -> bytes:
-    return guidegen.render(guidegen.load(DATA / name), ["pdf"], BuildOptions(jobs=1))["pdf"].data
+    fresh = BuildOptions(jobs=1, force=True)  # laid out for real (speed/layouts)
+    return guidegen.render(guidegen.load(DATA / name), ["pdf"], fresh)["pdf"].data
 
 
 def new_process() -> None:

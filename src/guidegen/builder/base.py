@@ -144,7 +144,8 @@ class SessionBase:
 
     def context(self, shared: Document | None = None) -> RenderContext:
         """Return what every renderer needs besides the document (``shared``: see there)."""
-        return RenderContext(self.templates, self.options.weasy_variant, shared=shared)
+        return RenderContext(self.templates, self.options.weasy_variant, shared=shared,
+                             fresh=self.options.force)
 
     # -- the cycle every job goes through --------------------------------------------------
 

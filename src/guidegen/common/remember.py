@@ -87,37 +87,44 @@ def file_of(kind: str, name: str) -> Path | None:
     return None if folder is None else folder / f"{kind}-{digest(kind, name)[:24]}.pickle"
 
 
-def recall(path: Path | None, key: str) -> Any | None:
-    """Return the result kept at ``path`` under ``key``, if there is one to load."""
-    blob = None if path is None else kept(path, _MAX)
+def recall(path: Path | None, key: str, limit: int | None = None,
+           held: tuple[str, ...] = ()) -> Any | None:
+    """Return the result kept at ``path`` under ``key``, if there is one to load.
+
+    At most ``limit`` bytes are read (None: :data:`_MAX`); ``held`` names more modules
+    whose dataclasses and enums a result may hold.
+    """
+    blob = None if path is None else kept(path, _MAX if limit is None else limit)
     if blob is None or len(blob) < 64 \
             or blob[:64] != hashlib.sha256(blob[64:]).hexdigest().encode("ascii"):
         return None
     try:
-        stored, result = _Unpickler(io.BytesIO(blob[64:])).load()
+        stored, result = _Unpickler(io.BytesIO(blob[64:]), held).load()
     except Exception:  # damaged, or names what is not kept here: worked out as usual
         return None
     return result if stored == key else None
 
 
-def remember(path: Path | None, key: str, result: Any) -> None:
+def remember(path: Path | None, key: str, result: Any, limit: int | None = None) -> bool:
     """Keep ``result`` at ``path`` under ``key``; drop the oldest of its kind past the bound.
 
-    Not if pickle cannot write it, nor if it is larger than :func:`recall` reads (it
-    would be written at every build and never read).
+    Return whether it was kept: not if pickle cannot write it, nor if it is larger than
+    :func:`recall` reads (``limit``: it would be written at every build and never read).
     """
     if path is None:
-        return
+        return False
     try:
         body = pickle.dumps((key, result), protocol=5)
     except Exception:
-        return
-    if 64 + len(body) <= _MAX \
-            and keep(path, hashlib.sha256(body).hexdigest().encode("ascii") + body):
-        kind = path.name.rpartition("-")[0]  # (file_of's name)
-        written = _WRITTEN[kind] = _WRITTEN.get(kind, 0) + 1
-        if written % _EVERY == 1 or _EVERY == 1:
-            drop_oldest(path.parent, f"{kind}-*.pickle", _KEEP, _BYTES)
+        return False
+    if 64 + len(body) > (_MAX if limit is None else limit) \
+            or not keep(path, hashlib.sha256(body).hexdigest().encode("ascii") + body):
+        return False
+    kind = path.name.rpartition("-")[0]  # (file_of's name)
+    written = _WRITTEN[kind] = _WRITTEN.get(kind, 0) + 1
+    if written % _EVERY == 1 or _EVERY == 1:
+        drop_oldest(path.parent, f"{kind}-*.pickle", _KEEP, _BYTES)
+    return True
 
 
 _DATETIME = {"date": datetime.date, "datetime": datetime.datetime, "time": datetime.time,
@@ -149,11 +156,16 @@ def _held(found: Any) -> bool:
 class _Unpickler(pickle.Unpickler):
     """Loads nothing but the classes results hold (models, enums, tree nodes) and dates."""
 
+    def __init__(self, file: io.BytesIO, held: tuple[str, ...] = ()) -> None:
+        super().__init__(file)
+        self._also = held  # modules named exactly whose dataclasses and enums are loaded too
+
     def find_class(self, module: str, name: str) -> Any:
         if module == "datetime" and name in _DATETIME:
             return _DATETIME[name]
         found = getattr(sys.modules.get(module), name, None)
-        if (module == "guidegen.errors" or module.startswith(_HELD)) and _held(found) \
+        if (module == "guidegen.errors" or module.startswith(_HELD) or module in self._also) \
+                and _held(found) \
                 and found.__module__ == module:
             return found
         raise pickle.UnpicklingError(f"{module}.{name} is not kept here")

@@ -103,6 +103,7 @@ class RenderContext:
     pages_hint: int | None = None
     page_map: PageMap | None = None
     shared: Document | None = None
+    fresh: bool = False  # the PDF laid out again, not taken from a kept layout (--force)
 
 
 @dataclass(frozen=True)

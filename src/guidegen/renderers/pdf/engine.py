@@ -19,6 +19,7 @@ from __future__ import annotations
 import atexit
 import datetime
 import io
+import os
 import threading
 from collections.abc import Hashable, Iterator, Sequence
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from typing import Any
 from ...native import lift_memory_ceiling
 from ..speed import import_weasyprint
 from ..speed.parse import parsed
+from ..speed.subsets import mapped
 from .engine_boxes import Box, BoxKind, Page
 from .engine_hooks import Fetched, URLRefusedError, glyph_misses, refusing_fetcher, url_fetcher
 from .engine_painting import keep, write_once
@@ -140,6 +142,46 @@ def _new_font_configuration() -> Any:
     return FontConfiguration()
 
 
+def fontconfig_files(fonts: Hashable | None) -> list[str]:
+    """Return fontconfig's configuration files and font folders, as the layouts of ``fonts`` see.
+
+    Those of this thread's font configuration for ``fonts`` (:func:`_font_configuration`;
+    None: fontconfig's current one). What a kept layout's key holds of the installed
+    fonts (:mod:`..speed.layouts`), as fontconfig judges its own cache: a folder's status
+    changes when a font is added or removed in it. 0.7 ms (10 folders and 37 files here).
+    """
+    import ctypes
+
+    from weasyprint.text.ffi import ffi
+
+    library = ctypes.CDLL(next((path for path, *_ in mapped("libfontconfig")),
+                               "libfontconfig.so.1"))
+    library.FcConfigGetCurrent.restype = ctypes.c_void_p
+    for name in ("FcConfigGetFontDirs", "FcConfigGetConfigFiles"):
+        getattr(library, name).restype = ctypes.c_void_p
+        getattr(library, name).argtypes = [ctypes.c_void_p]
+    library.FcStrListNext.restype = ctypes.c_char_p
+    library.FcStrListNext.argtypes = [ctypes.c_void_p]
+    library.FcStrListDone.argtypes = [ctypes.c_void_p]
+    configuration = _font_configuration(fonts) if fonts is not None else None
+    config = int(ffi.cast("uintptr_t", configuration._config)) \
+        if configuration is not None else library.FcConfigGetCurrent()
+    paths = []
+    for listing in (library.FcConfigGetConfigFiles(config), library.FcConfigGetFontDirs(config)):
+        if listing:
+            while (path := library.FcStrListNext(listing)) is not None:
+                paths.append(os.fsdecode(path))
+            library.FcStrListDone(listing)
+    if not paths:
+        raise OSError("fontconfig names no configuration file and no font folder")
+    return paths
+
+
+def options(variant: str | None) -> str:
+    """Return what WeasyPrint is told besides the document, as text (a kept layout's key)."""
+    return repr(sorted(_options(variant).items()))
+
+
 def _options(variant: str | None) -> dict[str, Any]:
     # custom_metadata: the <meta> names beyond the standard ones go into the PDF's
     # document information (a controlled document's number, version, ...)
@@ -203,5 +245,6 @@ def _refusals() -> Iterator[None]:
         raise URLRefusedError(str(exc)) from None
 
 
-__all__ = ["Box", "BoxKind", "Fetched", "Laid", "Page", "URLRefusedError", "glyph_misses",
-           "lay_out", "load", "make_font_configuration", "refusing_fetcher", "url_fetcher"]
+__all__ = ["Box", "BoxKind", "Fetched", "Laid", "Page", "URLRefusedError", "fontconfig_files",
+           "glyph_misses", "lay_out", "load", "make_font_configuration", "options",
+           "refusing_fetcher", "url_fetcher"]

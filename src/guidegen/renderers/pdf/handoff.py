@@ -44,6 +44,7 @@ class Layout:
     digest: str = ""  # of the template folders' files (the fonts a layout may load)
     attachments: tuple[tuple[str, bytes], ...] = ()  # embedded as the PDF's sources
     date: datetime.datetime | None = None  # of the attachments (reproducible bytes)
+    fresh: bool = False  # laid out again, never a kept layout's (--force: ..speed.layouts)
 
 
 def prepare_layout(document: Document, context: RenderContext,
@@ -74,7 +75,7 @@ def prepare_layout(document: Document, context: RenderContext,
     return Layout(html, context.templates.folders, context.pdf_variant,
                   tuple(sources.locations), Location(first.file) if first else
                   Location(document.meta.title), limits, context.templates.digest,
-                  attachments, document.meta.date)
+                  attachments, document.meta.date, context.fresh)
 
 
 __all__ = ["ARCHIVAL", "Layout", "prepare_layout"]

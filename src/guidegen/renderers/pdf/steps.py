@@ -17,11 +17,13 @@ from typing import Any
 from ...errors import Location, Problem, TemplateError
 from ...theme.folders import builtin_templates
 from .. import Pagination, Rendered
+from ..speed.layouts import laid_pages as kept_layout
+from ..speed.layouts import statuses
 from ..urls import base_url
 from . import engine
 from .ends import End, breaks, find_ends
 from .engine import Laid
-from .fetcher import project_fetcher, refused_urls_as_errors
+from .fetcher import fetched_now, project_fetcher, refused_urls_as_errors
 from .glyphs import missing_glyph_error
 from .handoff import ARCHIVAL, Layout, prepare_layout
 from .pagemap import page_map
@@ -47,8 +49,21 @@ def laid_pages(layout: Layout) -> tuple[Rendered, Writer]:
     a helper sends it as soon as it is known, and writes the PDF only if it is asked to
     (a layout the fitter tries is not written: :mod:`..speed`). A table whose last rows
     are left alone on a page, or a packet's guide that ends on a near-empty page, is laid
-    out again balanced (:mod:`.tails`, :mod:`.ends`), if that takes no more pages.
+    out again balanced (:mod:`.tails`, :mod:`.ends`), if that takes no more pages. What a
+    layout of the same input kept is taken instead (:mod:`..speed.layouts`).
     """
+    return kept_layout(layout, _laid_pages, _engine_key, fetched_now)
+
+
+def _engine_key(layout: Layout) -> str:
+    """Return what a kept layout's key holds of the engine: its options, the installed fonts."""
+    engine.load()  # first: the libraries it maps are in the key
+    fonts = (layout.folders, layout.digest) if layout.digest else None
+    return engine.options(layout.variant) + statuses(engine.fontconfig_files(fonts))
+
+
+def _laid_pages(layout: Layout) -> tuple[Rendered, Writer]:
+    """Return :func:`laid_pages`' answer, laid out now."""
     laid, used, fetcher, found, kept = settled(layout)
     return _pages(laid, used, (fetcher,), found, kept)
 

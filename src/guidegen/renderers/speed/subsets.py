@@ -44,7 +44,7 @@ def install() -> None:
     import weasyprint
     from weasyprint.pdf.fonts import Font
 
-    if _STATE["installed"] or weasyprint.__version__ != "70.0" or not _libraries():
+    if _STATE["installed"] or weasyprint.__version__ != "70.0" or not mapped("libharfbuzz"):
         return
     _STATE["installed"] = 1
     Font._harfbuzz_subset = _kept_subset(Font._harfbuzz_subset)
@@ -87,7 +87,7 @@ def key(content: bytes, index: int, glyphs: Mapping[int, str] | Any, missing: bo
 
     ids = sorted(glyphs)
     return b"\0".join([
-        repr((_FORMAT, weasyprint.__version__, _libraries(), index, missing, hinting,
+        repr((_FORMAT, weasyprint.__version__, mapped("libharfbuzz"), index, missing, hinting,
               len(ids))).encode(),
         hashlib.sha256(content).digest(),
         struct.pack(f"<{len(ids)}I", *ids),
@@ -95,12 +95,15 @@ def key(content: bytes, index: int, glyphs: Mapping[int, str] | Any, missing: bo
 
 
 @cache
-def _libraries() -> tuple[tuple[str, int, int], ...]:
-    """Return each HarfBuzz library this process mapped: its path, size and time (or none)."""
+def mapped(*names: str) -> tuple[tuple[str, int, int], ...]:
+    """Return each library named ``names`` this process mapped: path, size and time (or none).
+
+    ``libharfbuzz`` matches every HarfBuzz library (``libharfbuzz-subset`` too).
+    """
     try:
         with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
             paths = sorted({line.split(None, 5)[5].strip() for line in maps
-                            if "libharfbuzz" in line and line.count(" ") >= 5})
+                            if any(name in line for name in names) and line.count(" ") >= 5})
         return tuple((path, (info := os.stat(path)).st_size, info.st_mtime_ns)
                      for path in paths)
     except (OSError, IndexError):
