@@ -92,3 +92,26 @@ def test_another_dictionary_file_asks_again(folder, tmp_path_factory, monkeypatc
     os.utime(copy, ns=(0, 0))  # the same size, another time: another dictionary
     fresh_process()
     assert hyphenated("en-GB", TEXT)[0].kept == 0
+
+
+HYPHENATE = f"""
+import sys
+from guidegen.common.language import Language
+from guidegen.layout.hyphenate import hyphenator
+found = hyphenator(Language.of("en-GB"), ())
+print(found.kept, "pyphen" in sys.modules, found.text({TEXT!r}).count("\\u00ad"))
+found.keep()
+"""
+
+
+def test_an_english_hyphenator_imports_no_pyphen(folder):
+    # pyphen lists its dictionaries as it is imported (~5 ms); English's is named by
+    # SOURCES and its file found on disk, whether its patterns are parsed or not
+    import subprocess
+    import sys
+
+    said = [subprocess.run([sys.executable, "-c", HYPHENATE], check=True, capture_output=True,
+                           text=True).stdout.split() for _ in range(2)]
+    assert said[0][:2] == ["0", "False"]  # the patterns parsed, from pyphen's dictionary
+    assert int(said[1][0]) > 10 and said[1][1] == "False"
+    assert said[0][2] == said[1][2] != "0"  # the same soft hyphens

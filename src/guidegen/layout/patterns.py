@@ -22,11 +22,13 @@ hyphenated.
 from __future__ import annotations
 
 import bisect
+import importlib.util
 import itertools
 import re
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 # language (lower-case base or tag) -> the dictionary file it takes, where not its own
 SOURCES = {"en": "en_US"}
@@ -156,19 +158,29 @@ def patterns_for(language: str) -> Patterns | None:
     return Patterns(data, encoding)
 
 
-def dictionary_file(name: str) -> resources.abc.Traversable:
-    """Return pyphen's dictionary file ``name`` (``de_DE``)."""
+def dictionary_file(name: str) -> Path | resources.abc.Traversable:
+    """Return pyphen's dictionary file ``name`` (``de_DE``).
+
+    Found without importing pyphen where its folder is on disk: pyphen lists all its
+    dictionaries as it is imported (~5 ms of CPU), and a build whose words were all kept
+    (:mod:`.keptbreaks`) reads none.
+    """
+    spec = importlib.util.find_spec("pyphen")  # found, not imported
+    for folder in (spec.submodule_search_locations or ()) if spec is not None else ():
+        found = Path(folder) / "dictionaries" / f"hyph_{name}.dic"
+        if found.is_file():
+            return found
     return resources.files("pyphen.dictionaries") / f"hyph_{name}.dic"
 
 
 @cache
 def dictionary_name(language: str) -> str | None:
     """Return the name of the dictionary ``language`` takes (``de_DE``), or None."""
-    import pyphen
-
     parts = language.replace("_", "-").lower().split("-")
     chosen = SOURCES.get(language.lower()) or SOURCES.get(parts[0])
     if chosen is not None:
         return chosen
+    import pyphen  # (listing its dictionaries: not for a language of SOURCES)
+
     found = pyphen.language_fallback(language.replace("-", "_"))
     return pyphen.LANGUAGES[found].name[5:-4] if found else None
