@@ -261,3 +261,28 @@ def test_the_default_guide_is_keyed_without_the_project_folder(project):
     made = prepare_layout(document_of(guidegen.load(project / "content" / DEFAULT_GUIDE.name),
                                       templates=templates), RenderContext(templates))
     assert str(project) not in repr(made)
+
+
+@pytest.mark.parametrize("library", ["PIL", "lxml"])
+def test_the_key_holds_the_libraries_a_layout_runs(layout, tmp_path, monkeypatch, library):
+    # Pillow decodes and re-encodes the images' streams, lxml parses the built-in markup
+    # (speed.parse): one upgraded alone changes a fresh PDF, so it must miss a kept one
+    module = tmp_path / "__init__.py"
+    module.write_text("x = 1\n")
+    found = layouts.importlib.util.find_spec
+
+    def spec(name: str, *args: object) -> object:
+        if name == library:
+            return layouts.importlib.util.spec_from_file_location(name, module)
+        return found(name, *args)
+
+    monkeypatch.setattr(layouts.importlib.util, "find_spec", spec)
+    layouts._libraries.cache_clear()
+    try:
+        before = layouts.key(layout, "")
+        module.write_text("x = 22\n")
+        layouts._libraries.cache_clear()
+        assert layouts.key(layout, "") != before
+    finally:
+        monkeypatch.undo()
+        layouts._libraries.cache_clear()

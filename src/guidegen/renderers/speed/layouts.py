@@ -16,9 +16,10 @@ files' digest); what the engine adds (WeasyPrint's options, fontconfig's configu
 files and font folders with their status: a font installed or removed asks another key);
 guidegen's code and Python's version (:func:`guidegen.common.remember.code`); the
 libraries a layout runs (WeasyPrint, pydyf, tinycss2, cssselect2, tinyhtml5, fontTools,
-pyphen and its dictionaries: versions and files; Pango, HarfBuzz, fontconfig, FreeType
-as mapped). Every file the layout's URL fetcher fetched is kept with the SHA-256 of its
-bytes, and fetched and checked again on a hit (a changed logo misses). Read through
+pyphen and its dictionaries, Pillow, lxml: versions and files; zlib's version; Pango,
+HarfBuzz, fontconfig, FreeType as mapped). Every file the layout's URL fetcher fetched
+is kept with the SHA-256 of its bytes, and fetched and checked again on a hit (a
+changed logo misses). Read through
 :func:`guidegen.common.remember.recall` (sealed, by size, SHA-256 first, only guidegen's
 data classes): a damaged, foreign or other key's entry is laid out as usual. Never kept:
 a layout or write that raised, a build with ``--force`` (``Layout.fresh``: the benchmark's
@@ -51,7 +52,7 @@ _KIND = "layout"  # the kept files' names: layout-HASH.pickle
 _MAX = 32 << 20  # bytes of one kept layout read at most (the default guide's: ~0.2 MB)
 _KEEP, _BYTES = 64, 32 << 20  # kept layouts at most, and at most this many bytes of them
 _LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fontTools",
-              "pyphen")
+              "pyphen", "PIL", "lxml")  # PIL: the images' streams; lxml: speed.parse's tree
 _MAPPED = ("libpango", "libharfbuzz", "libfontconfig", "libfreetype", "libfribidi")
 _HELD = ("guidegen.renderers",)  # Rendered, PageMap, Pagination (besides errors' Problem)
 STATE = {"hits": 0, "misses": 0, "kept": 0}  # this process's (for the tests)
@@ -174,7 +175,9 @@ def _canonical(value: object) -> object:
 @cache
 def _libraries() -> str:
     """Return the versions and files of the libraries a layout runs (as this process has them)."""
-    stats: list[object] = [mapped(*_MAPPED)]
+    import zlib  # pydyf's streams: the zlib Python runs, not the one it was built with
+
+    stats: list[object] = [mapped(*_MAPPED), zlib.ZLIB_RUNTIME_VERSION]
     for library in _LIBRARIES:
         spec = importlib.util.find_spec(library)
         origin = spec.origin if spec is not None else None
