@@ -50,6 +50,10 @@ kept their bytes. docs/development.md keeps the measurements' history.
   kept in the cache folder, keyed by the font file's digest, the glyphs and the
   libraries, and read back by the next PDF of the same glyphs (writing the default
   guide's 4 fonts 6-7 -> 4-5 ms of CPU, the Japanese guide's two CJK fonts 100-118 -> 36).
+* **Kept layouts** (:mod:`.layouts`): what the PDF renderer answers for a layout (page
+  count, page map, pagination, warnings; the PDF's bytes once written) is kept in the
+  cache folder, keyed by everything the layout and the write read, and the next layout
+  of the same input takes it (the suite from an empty cache: 118 of 417 layouts).
 * **A quicker start** (:func:`fast_start`, first thing in ``build`` and ``check``): the
   garbage collector looks at the youngest objects every 10,000 new ones instead of 700
   (3.20G -> 3.10G instructions for the helper), and pydantic's plugin loader, which

@@ -8,7 +8,10 @@ layout of the same input takes it instead of laying out again: a rebuild whose P
 did not change, a packet's or a worker's guide another build laid out, a fitting try a
 build made before, the preview. A kept layout whose bytes were never written (a fitting
 try) gives its facts at once and lays out again when its PDF is asked for (then keeps
-the bytes). MEASURED: see ``docs/development.md`` (the suite from an empty cache folder).
+the bytes). Measured: the test suite from an empty cache folder took 118 of its 417
+layouts from here (load 8); the lookup costs a layout 1.5-5 ms of CPU (the key: the
+layout's HTML hashed, fontconfig's 47 files and folders stat'ed), a hit 1.7 ms against
+415 for the default guide laid out and written (load 20).
 
 Keyed by :func:`key`: this format; the whole :class:`~guidegen.renderers.pdf.Layout`
 (HTML, variant, sources, fallback, limits, attachments, date, template folders and their
