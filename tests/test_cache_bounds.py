@@ -110,3 +110,25 @@ def test_the_style_rules_of_old_code_go_past_the_count(cache):
     assert left == sorted([current.name, *(old.name for old in olds[-css_made._FILES + 1:])])
     assert not any(cache.glob("style-rules-old0.pickle*"))
     assert css_made.read(current) == {}  # the newest is read back
+
+
+def test_the_compiled_declarations_and_code_of_other_versions_go_past_the_count(
+        cache, monkeypatch):
+    from guidegen.renderers.speed import ffi, kept
+
+    cache.mkdir()
+    olds = {pattern: [cache / pattern.replace("*", f"old{n}") for n in range(5)]
+            for pattern in ("weasyprint-ffi-*.py", "compiled-*.marshal")}
+    for files in olds.values():
+        for n, old in enumerate(files):
+            assert keep(old, b"# of another version\n")
+            aged(old, n + 1)
+    path = cache / "weasyprint-ffi-new.py"
+    assert b"ffi" in ffi._write_compiled("int abs(int);", path)
+    monkeypatch.setattr(kept, "_SAVED", [-1, -1])  # as if this process compiled some
+    kept.save_compiled()
+    for pattern, files in olds.items():
+        left = names(cache, pattern)
+        newest = path.name if pattern.startswith("weasyprint") else kept._code_file().name
+        assert left == sorted([newest, *(old.name for old in files[-3:])]), pattern
+        assert not any(cache.glob(files[0].name + "*"))

@@ -5,7 +5,9 @@ in every process (-0.61G instructions). cffi's out-of-line mode does it once: th
 declarations are compiled into a small Python module, kept in the cache folder (keyed by a
 hash of the declarations and the versions) and read back only where a build wrote it
 (:func:`guidegen.caches.kept`), run from the bytes read (+1.2 ms of compiling). The
-package's comment lists what each speed trick buys.
+last :data:`_FILES` written are kept (a file per version of cffi, Python and WeasyPrint's
+place: each checkout's, each upgrade's). The package's comment lists what each speed
+trick buys.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 from typing import Any
 
-from ...caches import cache_folder, keep, kept
+from ...caches import cache_folder, drop_oldest, keep, kept
+
+_FILES = 4  # compiled declarations kept in the cache folder, the last written
 
 
 class _CompiledFFI:
@@ -104,4 +108,5 @@ def _write_compiled(source: str, path: Path) -> bytes:
     code = module.getvalue().encode()
     if not keep(path, code):  # no cache folder to keep it in: WeasyPrint's own import
         raise ImportError(f"cannot keep {path}")  # (_imported: its declarations parsed)
+    drop_oldest(path.parent, "weasyprint-ffi-*.py", _FILES)
     return code

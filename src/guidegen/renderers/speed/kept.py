@@ -6,8 +6,9 @@ class's ``__new__``; :mod:`re` parses every pattern and compiles it to the code 
 engine runs. :func:`compile_once_per_machine` makes all four take the result from a
 cache file (one per Python and guidegen version, read only if a build here wrote it:
 :func:`guidegen.caches.kept`) when the same text was compiled before, and
-:func:`save_compiled` adds what this process compiled as the command ends. What each
-buys is measured in the package's comment (:mod:`guidegen.renderers.speed`).
+:func:`save_compiled` adds what this process compiled as the command ends; the last
+:data:`_FILES` such files written are kept. What each buys is measured in the
+package's comment (:mod:`guidegen.renderers.speed`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 from ...caches import (
     cache_folder,  # the project's, where these are kept
+    drop_oldest,  # those of other Python and guidegen versions, past _FILES
     keep,  # written whole, sealed
     kept,  # read only if a build here wrote it (trusted and sealed)
 )
@@ -32,6 +34,7 @@ _REGEX: dict[tuple[str, int, str | bytes], tuple[int, list[int], int, dict[str, 
 _SAVED = [0, 0]  # how many of each the cache file holds
 _KEEP_REGEX = 4_000  # patterns kept at most (those built from a guide's text vary)
 _MAX = 64 * 1024 * 1024  # the most of the cache file read (bytes)
+_FILES = 4  # cache files kept (one per Python and guidegen version), the last written
 
 
 def _code_file() -> Path:
@@ -140,5 +143,7 @@ def save_compiled() -> None:
         return
     with suppress(ValueError):  # something marshal cannot write
         patterns = list(_REGEX.items())[-_KEEP_REGEX:]
-        if keep(_code_file(), marshal.dumps({**_CODE, **dict(patterns)})):
+        path = _code_file()
+        if keep(path, marshal.dumps({**_CODE, **dict(patterns)})):
             _SAVED[:] = len(_CODE), len(_REGEX)
+            drop_oldest(path.parent, "compiled-*.marshal", _FILES)
