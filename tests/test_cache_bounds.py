@@ -84,6 +84,19 @@ def test_a_process_drops_at_its_first_result_of_a_kind_then_after_every_so_many(
     assert left == [1, 2, 3, 1, 2]  # dropped at the first and the fourth
 
 
+def test_a_result_written_again_drops_nothing_a_new_one_does(cache, monkeypatch):
+    # a guide edited and built again rewrites its file: no folder listed for it
+    first, second, third = (remember.file_of("parsed", f"{n}.yaml") for n in range(3))
+    remember.remember(first, "key", 1)
+    remember.remember(second, "key", 2)
+    aged(first, 1)
+    monkeypatch.setattr(remember, "_KEEP", 1)
+    remember.remember(second, "another key", 2)
+    assert first.exists() and second.exists()
+    remember.remember(third, "key", 3)
+    assert names(cache, "parsed-*.pickle") == [third.name]
+
+
 def test_a_build_keeping_one_result_of_each_kind_makes_the_same_bytes(cache, monkeypatch):
     cold = guidegen.render(guidegen.load(DEFAULT_GUIDE), ["html"])["html"].data
     assert len(list(cache.glob("parsed-*.pickle"))) > 1  # a guide reads more than one file

@@ -185,10 +185,23 @@ def keep(path: Path, data: bytes) -> bool:
 def drop_oldest(folder: Path, pattern: str, count: int, size: int | None = None) -> None:
     """Remove the files ``pattern`` matches in ``folder`` (and seals) but the last ``count``.
 
-    With ``size``, also those older than the last ones that hold ``size`` bytes together
-    (the last one always stays): what a cache holds stays bounded however big its files.
+    ``pattern`` is ``BEGINNING*END``: the names that begin and end so. With ``size``,
+    also those older than the last ones that hold ``size`` bytes together (the last one
+    always stays): what a cache holds stays bounded however big its files.
     """
-    newest = sorted(((_written(path), path) for path in folder.glob(pattern)), reverse=True)
+    # names compared, not globbed: a glob compiles a regular expression (one more for
+    # each new process: speed/kept.py's save_compiled drops after it saved them) and
+    # makes a Path of every name in the folder
+    beginning, _, end = pattern.partition("*")
+    try:
+        with os.scandir(folder) as entries:
+            names = [entry.name for entry in entries
+                     if entry.name.startswith(beginning) and entry.name.endswith(end)
+                     and len(entry.name) >= len(beginning) + len(end)]
+    except OSError:
+        return
+    newest = sorted(((_written(folder / name), folder / name) for name in names),
+                    reverse=True)
     last, held = 0, 0
     for last, (info, _) in enumerate(newest[:count], 1):
         held += info[1]

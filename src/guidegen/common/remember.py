@@ -37,12 +37,13 @@ _MAX = 4 << 20  # bytes read at most (the default guide's: ~20 kB)
 # kept of each kind, the last written (a file per source: a build of this checkout's
 # guides and packets writes 12 parses and 14 models, 220 kB, and they were never dropped:
 # every guide ever checked, every test's folder); and at most this many bytes of them
-_KEEP, _BYTES = 1024, 32 << 20
-# dropped at a process's first result of a kind and after each _EVERY more (so the bound
-# is _KEEP and _EVERY - 1 a process): dropping lists the folder and reads each file's time,
-# 15 ms of CPU with 1024 kept (load 1.5), more than the default build's 26 writes take
+_KEEP, _BYTES = 512, 32 << 20
+# dropped when a process keeps its first new file of a kind and after each _EVERY more
+# (so the bound is _KEEP and _EVERY - 1 a process; a file written again, as a guide
+# edited is, adds none): dropping lists the folder and reads each file's time, 7-15 ms
+# of CPU with 1024 kept (load 1.5-7), more than the default build's 26 writes take
 _EVERY = 64
-_WRITTEN: dict[str, int] = {}  # results this process kept, by kind
+_WRITTEN: dict[str, int] = {}  # new files this process kept, by kind
 _PACKAGE = Path(__file__).resolve().parent.parent  # guidegen's modules
 _LIBRARIES = ("yaml", "pydantic", "pydantic_core", "markdown_it", "linkify_it")
 
@@ -117,12 +118,14 @@ def remember(path: Path | None, key: str, result: Any, limit: int | None = None)
         body = pickle.dumps((key, result), protocol=5)
     except Exception:
         return False
-    if 64 + len(body) > (_MAX if limit is None else limit) \
-            or not keep(path, hashlib.sha256(body).hexdigest().encode("ascii") + body):
+    if 64 + len(body) > (_MAX if limit is None else limit):
+        return False
+    new = not os.path.lexists(path)  # (a file written again adds none: nothing dropped)
+    if not keep(path, hashlib.sha256(body).hexdigest().encode("ascii") + body):
         return False
     kind = path.name.rpartition("-")[0]  # (file_of's name)
-    written = _WRITTEN[kind] = _WRITTEN.get(kind, 0) + 1
-    if written % _EVERY == 1 or _EVERY == 1:
+    written = _WRITTEN[kind] = _WRITTEN.get(kind, 0) + new
+    if new and (written % _EVERY == 1 or _EVERY == 1):
         drop_oldest(path.parent, f"{kind}-*.pickle", _KEEP, _BYTES)
     return True
 
