@@ -26,6 +26,7 @@ which a library prints just before, go with the caller's error. The file's first
 
 from __future__ import annotations
 
+import atexit
 import faulthandler
 import os
 import select
@@ -52,6 +53,7 @@ _REAL: list[int] = []  # the real standard error, a descriptor of its own, once 
 _FILE: list[int] = []  # a descriptor of the file standard error goes to, once held
 _SENT: list[int] = [0]  # how much of the file is passed on or dropped
 _QUIET: list[bool] = [False]  # ran out of memory: drop what comes until the next work
+_RESERVED: dict[str, int] = {}  # files reserve made and unreserve did not end: path, by pid
 
 
 def hold(path: str | None = None) -> None:
@@ -115,14 +117,20 @@ def reserve() -> tuple[int, str] | None:
     """Return a new file (its descriptor and path) for a child's :func:`hold`, if any.
 
     Only where :func:`hold` holds; the caller reads it with :func:`last_words`, and
-    closes it (the child unlinks it; :func:`unreserve` too, if the child never did).
+    closes it (the child unlinks it; :func:`unreserve` too, if the child never did; and
+    this process as it exits, if it never unreserved it: a child ended before it held,
+    by the caller's exit, leaves no file in the temporary folder).
     """
     if not hasattr(os, "pread"):
         return None
     try:
-        return tempfile.mkstemp(prefix="guidegen-stderr-")
+        reserved = tempfile.mkstemp(prefix="guidegen-stderr-")
     except OSError:
         return None
+    if not _RESERVED:
+        atexit.register(_unlink_reserved)  # (unregistered once none is left)
+    _RESERVED[reserved[1]] = os.getpid()
+    return reserved
 
 
 def unreserve(reserved: tuple[int, str]) -> None:
@@ -131,6 +139,16 @@ def unreserve(reserved: tuple[int, str]) -> None:
         os.close(reserved[0])
     with suppress(OSError):
         os.unlink(reserved[1])
+    if _RESERVED.pop(reserved[1], None) is not None and not _RESERVED:
+        atexit.unregister(_unlink_reserved)
+
+
+def _unlink_reserved() -> None:
+    """Unlink the files this process reserved and never unreserved (as it exits)."""
+    for path, owner in list(_RESERVED.items()):
+        if owner == os.getpid():  # (not a forked child's: its parent's)
+            with suppress(OSError):
+                os.unlink(path)
 
 
 def last_words(file: int) -> list[str]:

@@ -106,6 +106,8 @@ class PdfHelper:
             if helper.owner == os.getpid():
                 helper.stop()
             helper = None
+        if helper is not None and not helper.process.is_alive():
+            helper.stop()  # died between builds: its held file closed (heldstderr.reserve)
         if helper is None or not helper.process.is_alive():
             import multiprocessing
 
@@ -116,7 +118,12 @@ class PdfHelper:
             process = start.Process(target=_serve, daemon=True, name="guidegen-pdf",
                                     args=(theirs, os.getpid(), memory_limit, _language,
                                           spare and spare[1], told(), held and held[1]))
-            process.start()
+            try:
+                process.start()
+            except BaseException:  # no process (fork's EAGAIN): no file left behind
+                if held is not None:
+                    heldstderr.unreserve(held)
+                raise
             theirs.close()
             helper = cls._running = cls(process, ours, memory_limit, held)
             if spare is not None:

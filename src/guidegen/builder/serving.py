@@ -95,8 +95,10 @@ def _serve(connection: Connection, parent: int, memory_limit: int,
     helper does not inherit; ``held``: the file to hold its standard error in, which the
     caller reads if it crashes (:func:`.heldstderr.reserve`).
     """
+    # passed on with each answer, unless it ran out of memory; held first, as holding
+    # unlinks the caller's file: a helper whose caller died meanwhile leaves none in /tmp
+    heldstderr.hold(held)
     _become_child(parent)
-    heldstderr.hold(held)  # passed on with each answer, unless it ran out of memory
     if told is not None:
         tell(told)
     from ..native import limit_memory
