@@ -286,3 +286,14 @@ def test_the_key_holds_the_libraries_a_layout_runs(layout, tmp_path, monkeypatch
     finally:
         monkeypatch.undo()
         layouts._libraries.cache_clear()
+
+
+def test_the_key_holds_the_text_libraries_pango_maps():
+    # libthai and libdatrie break Thai lines, Graphite shapes a Graphite font: Pango and
+    # HarfBuzz load them with WeasyPrint, and an upgrade of one changes a fresh layout
+    engine.load()
+    with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+        loaded = maps.read()
+    held = layouts._libraries()
+    for name in ("libpango", "libharfbuzz", "libthai", "libdatrie", "libgraphite2"):
+        assert (name in held) == (name in loaded), name

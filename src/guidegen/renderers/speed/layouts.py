@@ -20,9 +20,9 @@ files and font folders with their status: a font installed or removed asks anoth
 guidegen's code and Python's version (:func:`guidegen.common.remember.code`); the
 libraries a layout runs (WeasyPrint, pydyf, tinycss2, cssselect2, tinyhtml5, fontTools,
 pyphen and its dictionaries, Pillow, lxml: versions and files; zlib's version; Pango,
-HarfBuzz, fontconfig, FreeType as mapped). Every file the layout's URL fetcher fetched
-is kept with the SHA-256 of its bytes, and fetched and checked again on a hit (a
-changed logo misses). Read through
+HarfBuzz, fontconfig, FreeType, FriBidi, libthai, Graphite as mapped). Every file the
+layout's URL fetcher fetched is kept with the SHA-256 of its bytes, and fetched and
+checked again on a hit (a changed logo misses). Read through
 :func:`guidegen.common.remember.recall` (sealed, by size, SHA-256 first, only guidegen's
 data classes): a damaged, foreign or other key's entry is laid out as usual. Never kept:
 a layout or write that raised, a build with ``--force`` (``Layout.fresh``: the benchmark's
@@ -56,7 +56,8 @@ _MAX = 32 << 20  # bytes of one kept layout read at most (the default guide's: ~
 _KEEP, _BYTES = 64, 32 << 20  # kept layouts at most, and at most this many bytes of them
 _LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fontTools",
               "pyphen", "PIL", "lxml")  # PIL: the images' streams; lxml: speed.parse's tree
-_MAPPED = ("libpango", "libharfbuzz", "libfontconfig", "libfreetype", "libfribidi")
+_MAPPED = ("libpango", "libharfbuzz", "libfontconfig", "libfreetype", "libfribidi",
+           "libthai", "libdatrie", "libgraphite2")  # Pango's Thai breaks, Graphite shaping
 _HELD = ("guidegen.renderers",)  # Rendered, PageMap, Pagination (besides errors' Problem)
 STATE = {"hits": 0, "misses": 0, "kept": 0}  # this process's (for the tests)
 _RECORDING = threading.local()  # the URLs fetched meanwhile, with their bytes' SHA-256
