@@ -67,3 +67,33 @@ def test_a_label_that_multiplies_text_is_refused(small, cli, where):
         f"{file}:{line}:11: error: labels.quoted: {{text}} appears 40 times; once is "
         f"enough\n{file}:{line + 1}:11: error: labels.legend: 400 characters; a label holds "
         "at most 300\n"), result.stderr
+
+
+def test_a_limit_that_ran_out_rings_no_more_while_its_error_is_made(monkeypatch):
+    """The clock is stopped before the error is made, not after.
+
+    It rings again every second while the limit is in force: under load (a 2-core machine
+    running four suites) the first ring's _Expired took over a second to reach the
+    handler, and the second ring raised another _Expired inside RenderError's __init__:
+    the build failed with that instead of the time limit's error.
+    """
+    import signal
+
+    from guidegen import system
+    from guidegen.builder import limits
+    from guidegen.errors import RenderError
+
+    if not system.has_alarm():  # the portable pass: the watchdog takes the limit out too
+        monkeypatch.setattr(system, "has_alarm", lambda: True)
+    clocks = []
+
+    class MadeError(RenderError):
+        def __init__(self, *args: object) -> None:
+            clocks.append((signal.getitimer(signal.ITIMER_REAL), list(limits._LIMITS)))
+            super().__init__(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(limits, "RenderError", MadeError)
+    with pytest.raises(MadeError, match=r"took longer than 0\.05 s"), \
+            limits.limited_time(0.05, "work"):
+        threading.Event().wait(60)
+    assert clocks == [((0.0, 0.0), [])]  # before: (~1.0 s to the next ring, 1.0), [the limit]
