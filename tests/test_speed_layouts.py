@@ -101,6 +101,19 @@ def test_facts_kept_unwritten_then_written_on_a_hit(cache, layout):
     assert laid(layout)[1] == pdf and counted()[0] == hits + 2
 
 
+def test_the_kept_layouts_stay_within_their_bound(cache, layout, monkeypatch):
+    monkeypatch.setattr(layouts, "_KEEP", 2)  # (each new file drops past it)
+    dated = [replace(layout, html=layout.html.replace("</body>", f"<p>{n}</p></body>"))
+             for n in range(3)]
+    for each in dated:
+        steps.laid_pages(each)  # facts kept, a new file each
+    kept = [remember.recall(path, layouts.key(each, steps._engine_key(each)), layouts._MAX,
+                            layouts._HELD) is not None
+            for each in dated for path in entries(cache)]
+    assert len(entries(cache)) == 2 and sum(kept) == 2  # the first dropped, the last two kept
+    assert not any(kept[:2])
+
+
 def test_the_key_changes_with_every_part_of_the_layout(layout):
     engine_key = steps._engine_key(layout)
     keys = {layouts.key(layout, engine_key)}

@@ -106,11 +106,18 @@ def recall(path: Path | None, key: str, limit: int | None = None,
     return result if stored == key else None
 
 
-def remember(path: Path | None, key: str, result: Any, limit: int | None = None) -> bool:
-    """Keep ``result`` at ``path`` under ``key``; drop the oldest of its kind past the bound.
+Bound = tuple[int, int, int]  # files of a kind kept, their bytes, dropped after how many new
+
+
+def remember(path: Path | None, key: str, result: Any, limit: int | None = None,
+             bound: Bound | None = None) -> bool:
+    """Keep ``result`` at ``path`` under ``key``; drop the oldest of its kind past ``bound``.
 
     Return whether it was kept: not if pickle cannot write it, nor if it is larger than
     :func:`recall` reads (``limit``: it would be written at every build and never read).
+    ``bound``: the last files of the kind kept and at most their bytes, dropped when this
+    process keeps its first new file of the kind and after each so many more (None:
+    :data:`_KEEP`, :data:`_BYTES`, :data:`_EVERY`).
     """
     if path is None:
         return False
@@ -125,8 +132,9 @@ def remember(path: Path | None, key: str, result: Any, limit: int | None = None)
         return False
     kind = path.name.rpartition("-")[0]  # (file_of's name)
     written = _WRITTEN[kind] = _WRITTEN.get(kind, 0) + new
-    if new and (written % _EVERY == 1 or _EVERY == 1):
-        drop_oldest(path.parent, f"{kind}-*.pickle", _KEEP, _BYTES)
+    count, size, every = bound or (_KEEP, _BYTES, _EVERY)
+    if new and (written % every == 1 or every == 1):
+        drop_oldest(path.parent, f"{kind}-*.pickle", count, size)
     return True
 
 

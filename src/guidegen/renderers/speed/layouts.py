@@ -242,12 +242,11 @@ def _well_formed(found: object) -> bool:
 
 def _keep(path: Path, asked: str, facts: Rendered, urls: Fetched, data: bytes | None) -> None:
     """Keep ``facts`` (and the PDF's ``data``) of key ``asked``; drop the oldest kept."""
-    from ...caches import drop_oldest
     from ...common.remember import remember
 
-    if remember(path, asked, (facts, urls, data), _MAX):
+    # bounded at each new file: few, and large (a Japanese guide's PDF is over 1 MB)
+    if remember(path, asked, (facts, urls, data), _MAX, (_KEEP, _BYTES, 1)):
         STATE["kept"] += 1
-        drop_oldest(path.parent, f"{_KIND}-*.pickle", _KEEP, _BYTES)
 
 
 def _drop(path: Path) -> None:
