@@ -13,7 +13,7 @@ from guidegen.builder.processes import PdfHelper
 from guidegen.errors import RenderError
 from guidegen.renderers import Rendered
 
-from .conftest import DATA, DEFAULT_GUIDE, JOBS_2
+from .conftest import DATA, DEFAULT_GUIDE, FRESH_2
 
 _PDF = SimpleNamespace(name="pdf")  # what the answer reads of the renderer
 
@@ -117,7 +117,7 @@ def test_the_fitters_lone_try_is_written_ahead_and_gives_the_same_pdf(monkeypatc
         PdfHelper._running.stop()
     guide = guidegen.load(path)
     try:
-        helped = guidegen.render(guide, ["pdf", "docx"], JOBS_2)
+        helped = guidegen.render(guide, ["pdf", "docx"], FRESH_2)
     finally:
         PdfHelper._running.stop()  # not to be reused by later tests with the patches in it
     monkeypatch.undo()
