@@ -489,10 +489,11 @@ def test_a_build_keeps_its_caches_in_the_project_and_writes_nothing_in_home(tmp_
                        check=True, capture_output=True, env=env)
     cache = project / ".guidegen-cache"  # found from a folder inside the project
     assert sorted({path.name.split("-")[0] for path in cache.iterdir()
-                   if path.suffix != ".seal"}) == ["breaks", "compiled", "parsed", "subset",
-                                                   "templates", "validated", "weasyprint"]
+                   if path.suffix != ".seal"}) == ["breaks", "compiled", "drawn", "parsed",
+                                                   "subset", "templates", "validated",
+                                                   "weasyprint"]
     # subset: each font's; validated, parsed: the YAML files' (common/remember); breaks:
-    # where the words may break (layout/keptbreaks)
+    # where the words may break (layout/keptbreaks); drawn: the HTML (renderers/speed/drawn)
     assert all(caches.sealed(path) for path in cache.iterdir()  # each written here
                if path.is_file() and path.suffix != ".seal")
     assert list(home.iterdir()) == []
@@ -520,7 +521,8 @@ def test_a_build_with_a_project_file_from_elsewhere_keeps_its_caches_in_the_proj
                   (project / ".guidegen-cache").iterdir() if path.suffix != ".seal")
     assert "parsed" in kept  # each YAML file's parse (common/remember)
     assert "layout" in kept  # the PDF's layouts (renderers/speed/layouts)
-    assert [name for name in kept if name not in ("subset", "parsed", "layout")] == [
+    assert "drawn" in kept  # the HTML of each level drawn (renderers/speed/drawn)
+    assert [name for name in kept if name not in ("subset", "parsed", "layout", "drawn")] == [
         "breaks", "compiled", "fit", "reference", "reference", "style", "stylesheets", "templates",
         *["validated"] * 5, "weasyprint"]  # fit: builder/fithint's; reference: the DOCX's,
     # at two levels; style: the rules made of the stylesheets (renderers/speed/css_made);

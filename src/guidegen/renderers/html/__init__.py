@@ -20,8 +20,6 @@ from ...errors import Location, TemplateError
 from ...tree import Document, Metadata, parts
 from .. import RenderContext, Rendered
 from ..urls import base_url, refusal
-from .css import role_css
-from .templating import DOCUMENT_TEMPLATE, STYLESHEET_TEMPLATE, render_template
 from .urls import parse, resolved, scan
 
 if TYPE_CHECKING:
@@ -80,8 +78,28 @@ def render_html(document: Document, context: RenderContext,
 
     With ``sources``, the elements drawn for blocks carry ``data-src``, an index into
     ``sources.locations`` (the PDF's layout preflight maps what it finds back to the
-    content with it); the HTML output itself carries no such attributes.
+    content with it); the HTML output itself carries no such attributes. What the same
+    inputs drew in an earlier process is taken from the cache folder, Jinja not imported
+    (:mod:`..speed.drawn`).
     """
+    from ..speed.drawn import drawn
+
+    def draw() -> tuple[str, tuple[Location, ...]]:
+        html = _draw(document, context, sources)
+        return html, tuple(sources.locations) if sources is not None else ()
+
+    html, places = drawn(document, context, None if sources is None
+                         else tuple(sources.locations), draw)
+    if sources is not None:
+        sources.take(places)
+    return html
+
+
+def _draw(document: Document, context: RenderContext, sources: Sources | None) -> str:
+    """Return the document as HTML text, drawn by the templates (see :func:`render_html`)."""
+    from .css import role_css
+    from .templating import DOCUMENT_TEMPLATE, STYLESHEET_TEMPLATE, render_template
+
     folders, theme = context.templates.folders, context.templates.theme
     look = context.templates.styles
     css = render_template(folders, STYLESHEET_TEMPLATE, theme=theme, document=document,
@@ -96,6 +114,8 @@ def render_html(document: Document, context: RenderContext,
 
 def _tightened(document: Document, context: RenderContext) -> dict[str, Markup]:
     """Return the rules of each part laid out at a level of its own, by its anchor."""
+    from .css import role_css
+
     templates, found = context.templates, {}
     for part in parts(document):
         if part.tightened:
@@ -124,6 +144,11 @@ class Sources:
         if index == len(self.locations):
             self.locations.append(location)
         return Markup(' data-src="%d"') % index
+
+    def take(self, places: Sequence[Location]) -> None:
+        """Hold ``places`` as the known ones after a drawing (an earlier process's, kept)."""
+        self.locations = list(places)
+        self._index = {place: n for n, place in enumerate(places)}
 
 
 def _no_source(block: object) -> Markup:

@@ -30,6 +30,9 @@ kept their bytes. docs/development.md keeps the measurements' history.
 * **Compiled templates (-29 ms).** Jinja's bytecode cache keeps the compiled templates
   in the same folder, keyed by the template's name and source (:func:`template_cache`;
   :mod:`.bytecode` reads a file only where a build wrote it).
+* **The HTML drawn, kept** (:mod:`.drawn`): what the templates drew for a document, the
+  template folders' files, the styles and the places known is kept in the cache folder
+  (:mod:`guidegen.common.remember`); the next process drawing the same imports no Jinja.
 * **Each line broken once per process** (:mod:`.lines`): a fitted guide's tries after
   the first break every paragraph into the lines the first did.
 * **Each set of matched rules cascaded once per document** (:mod:`.cascade`): elements
