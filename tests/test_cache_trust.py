@@ -111,6 +111,8 @@ def _plant(cache: Path, ran: Path) -> None:
     for key in [key for key in code if isinstance(key, str) and key.startswith("exec:")]:
         code[key] = compile(touch("compiled") + key[5:], "<string>", "exec", dont_inherit=True)
     assert caches.keep(compiled, marshal.dumps(code))
+    for drawn in cache.glob("drawn-*"):  # the HTML drawn (renderers/speed/drawn): the
+        drawn.unlink()  # next build draws it again, and so reads the compiled templates
     templates = list(cache.glob("templates-*/__jinja2_*.cache"))
     assert templates
     for path in templates:
