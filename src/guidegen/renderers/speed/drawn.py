@@ -30,9 +30,10 @@ if TYPE_CHECKING:
     from ...tree import Document
     from .. import RenderContext
 
-MEASURED = ("default guide, warm cache, --force: the main process's CPU before the "
-            "hand-off 17-27 ms less (Jinja's import and the drawing; min and median "
-            "of 9, load 2-4), 7-9 ms more after it (the hinted level's drawing)")
+MEASURED = ("default guide, --force, bench/critical.py --runs 9 in turns with 0d4ec50, "
+            "load 8: main's CPU to the hand-off 256 ms (min; median 277) instead of 278 "
+            "(301), Jinja's import and the drawing; the whole main process 417 (451) "
+            "instead of 451 (487), the hinted level's drawing too")
 _FORMAT = 1  # of the key; raised when what is kept changes
 _LIBRARIES = ("jinja2", "markupsafe")  # what draws besides guidegen's code
 # kept at most: the last so many drawings, their bytes, dropped after so many new ones
