@@ -178,12 +178,8 @@ def remember_style_ids(document: Any) -> None:
     part = document.part
     lookup = part.get_style_id
     styles = part.styles
-    defaults: dict[Any, Any] = {}
-
-    def default(kind: Any) -> Any:
-        if kind not in defaults:
-            defaults[kind] = styles.element.default_for(kind)
-        return defaults[kind]
+    index = _StyleIndex(styles.element)
+    default = index.default
 
     def style_id(style: Any, kind: Any) -> Any:  # Styles._get_style_id_from_style
         if style.type != kind:
@@ -191,13 +187,59 @@ def remember_style_ids(document: Any) -> None:
         return None if style.element is default(kind) else style.style_id
 
     def get_style(found: str | None, kind: Any) -> Any:  # Styles.get_by_id, for reading
-        element = styles.element.get_by_id(found) if found else None
+        element = index.by_id(found) if found else None
         if element is None or element.type != kind:
             element = default(kind)
         return None if element is None else StyleFactory(element)
 
-    by_name = functools.cache(lambda name, kind: style_id(styles[name], kind))
+    by_name = functools.cache(lambda name, kind: style_id(index.named(name, styles), kind))
     part.get_style_id = lambda style, kind: (
         None if style is None else by_name(style, kind) if isinstance(style, str)
         else style_id(style, kind) if isinstance(style, BaseStyle) else lookup(style, kind))
     part.get_style = get_style
+
+
+class _StyleIndex:
+    """The styles of a document by name, by id and the default of each type, in one pass.
+
+    What python-docx's ``CT_Styles`` answers with an XPath search over every style (210
+    in the generated reference document) for each name, id and type asked: the first
+    style of a name (``get_by_name``) or id (``get_by_id``), the last default of a type
+    (``default_for``). A name or id not indexed (a style added since) is searched for as
+    python-docx does. Measured on the default guide's DOCX: 26 names and 26 ids looked
+    up took 6.6 ms of CPU (load 8), the pass 0.9 ms.
+    """
+
+    def __init__(self, element: Any) -> None:
+        self.element = element
+        self._names: dict[str, Any] = {}
+        self._ids: dict[str, Any] = {}
+        self._defaults: dict[Any, Any] = {}
+        name_tag, value = qn("w:name"), qn("w:val")
+        for style in element.iterchildren(qn("w:style")):
+            for name in style.iterchildren(name_tag):
+                found = name.get(value)
+                if found is not None:
+                    self._names.setdefault(found, style)
+            style_id = style.styleId
+            if style_id is not None:
+                self._ids.setdefault(style_id, style)
+            if style.default:  # the last of its type wins, as in default_for
+                self._defaults[style.type] = style
+
+    def named(self, name: str, styles: Any) -> Any:
+        """Return the style ``styles[name]`` gives (python-docx's, searched, if not indexed)."""
+        from docx.styles import BabelFish
+        from docx.styles.style import StyleFactory
+
+        found = self._names.get(BabelFish.ui2internal(name))
+        return StyleFactory(found) if found is not None else styles[name]
+
+    def by_id(self, style_id: str) -> Any:
+        """Return the first style whose id is ``style_id``, or None."""
+        found = self._ids.get(style_id)
+        return found if found is not None else self.element.get_by_id(style_id)
+
+    def default(self, kind: Any) -> Any:
+        """Return the default style of type ``kind`` (the last marked so), or None."""
+        return self._defaults.get(kind)
