@@ -150,14 +150,15 @@ def reader_env() -> dict[str, str]:
     return env
 
 
-def guidegen(*args: str, cwd: Path) -> tuple[int, str]:
-    """Run ``guidegen ARGS`` in ``cwd`` in this process; return its exit status and output.
+def guidegen(*args: str, cwd: Path) -> tuple[int, str, str]:
+    """Return the exit status, standard output and error of ``guidegen ARGS`` run in ``cwd``.
 
-    In this process, not a new one each (the pictures' builds): what guidegen prints is
-    not shown, only the files it writes, the same bytes. Each build then starts with
-    guidegen, WeasyPrint and the fonts already loaded by the one before (the site's four
-    builds: 9.1-9.6 -> 7.6-8.5 s of CPU, load 9). The environment is a reader's as in
-    :func:`reader_env` while it runs (no test hook, no batch engine's shard variables).
+    In this process, not a new one each (the pictures' builds, the transcripts): it is
+    what guidegen does that the site shows, not its start (the installed command is tested
+    in tests/test_docs.py and tests/test_install.py). Each run then starts with guidegen,
+    WeasyPrint and the fonts already loaded by the one before (the site's four picture
+    builds: 9.1-9.6 -> 7.6-8.5 s of CPU, load 9). The environment is a reader's
+    (:func:`reader_env`: no test hook, no batch engine's shard variables) while it runs.
     """
     from click.testing import CliRunner
 
@@ -167,7 +168,37 @@ def guidegen(*args: str, cwd: Path) -> tuple[int, str]:
         result = CliRunner().invoke(main, list(args), prog_name="guidegen")
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
-    return result.exit_code, result.output
+    return result.exit_code, result.stdout, result.stderr
+
+
+def run_line(line: str, cwd: Path) -> tuple[int, str]:
+    """Return the exit status of a reader's command ``line`` run in ``cwd``, and its output.
+
+    The output: its standard output, then its standard error, as a captured shell's.
+    ``guidegen ...`` runs in this process (:func:`guidegen`), ``cd`` moves the line's
+    folder, ``&&`` runs the next part only after success; a line with the shell's own
+    syntax (``$``, quotes' expansions, pipes, redirections), and any other command, runs in
+    bash.
+    """
+    def in_bash(command: str) -> tuple[int, str, str]:
+        run = subprocess.run(["bash", "-c", command], cwd=cwd, capture_output=True,
+                             text=True, timeout=900, env=reader_env())
+        return run.returncode, run.stdout, run.stderr
+
+    if set(line) & set("$`|;<>()*\\'\"=~"):
+        status, out, err = in_bash(line)
+        return status, out + err
+    words, status, out, err = line.split(), 0, "", ""
+    while words and status == 0:
+        part = words[:words.index("&&")] if "&&" in words else words
+        words = words[len(part) + 1:]
+        if part[0] == "cd" and len(part) == 2:
+            cwd = cwd / part[1]
+            continue
+        status, printed, warned = (guidegen(*part[1:], cwd=cwd) if part[0] == "guidegen"
+                                   else in_bash(" ".join(part)))
+        out, err = out + printed, err + warned
+    return status, out + err
 
 
 @contextlib.contextmanager
@@ -236,8 +267,8 @@ class Pictures:
             # workers each laying out again what it needs: the same bytes, less CPU (the
             # five guides without options 8.6-9.2 -> 6.5 s, load 4; a docs build mostly
             # runs beside other work: the test suite's two workers, or CI's)
-            status, printed = guidegen("build", *sources, "-f", "pdf", "--strict", "-j",
-                                       "1", "-o", str(out), *options, cwd=self.project)
+            status, _, printed = guidegen("build", *sources, "-f", "pdf", "--strict", "-j",
+                                          "1", "-o", str(out), *options, cwd=self.project)
             if status != 0:
                 raise PluginError(f"{group[0].where}: guidegen build {' '.join(sources)} "
                                   f"{' '.join(options)} failed:\n{printed}")
@@ -359,13 +390,12 @@ def transcript(fence: Fence, project: Path, where: str) -> str:
         if not line.startswith("$ "):
             raise PluginError(f"{where}: a transcript holds only lines '$ COMMAND'")
         command, _, expected = line[2:].partition("# exit ")
-        run = subprocess.run(["bash", "-c", command], cwd=project, capture_output=True,
-                             text=True, timeout=900, env=reader_env())
+        status, printed = run_line(command.strip(), project)
         want = int(expected or 0)
-        if run.returncode != want:
-            raise PluginError(f"{where}: `{command.strip()}` exited {run.returncode}, not "
-                              f"{want}:\n{run.stdout}{run.stderr}")
-        shown += [line.rstrip(), *(run.stdout + run.stderr).rstrip("\n").splitlines()]
+        if status != want:
+            raise PluginError(f"{where}: `{command.strip()}` exited {status}, not "
+                              f"{want}:\n{printed}")
+        shown += [line.rstrip(), *printed.rstrip("\n").splitlines()]
     return "```console\n" + "\n".join(shown) + "\n```"
 
 
