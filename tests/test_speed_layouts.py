@@ -24,9 +24,10 @@ import pytest
 import guidegen
 from guidegen.caches import keep
 from guidegen.common import remember
-from guidegen.errors import GuidegenError
+from guidegen.errors import GuidegenError, Location, Problem
 from guidegen.renderers import RenderContext, Rendered
 from guidegen.renderers.pdf import engine, prepare_layout, steps
+from guidegen.renderers.pdf.fetcher import fetched_now
 from guidegen.renderers.speed import layouts
 from guidegen.theme import load_templates
 
@@ -69,6 +70,30 @@ def counted() -> tuple[int, int]:
     return layouts.STATE["hits"], layouts.STATE["misses"]
 
 
+def kept_key(layout: steps.Layout) -> str:
+    """Return the key ``layout`` is kept by where its facts hold no trace of its files."""
+    return layouts.key(layouts.moved_layout(layout), steps._engine_key(layout))
+
+
+def moved(layout: steps.Layout, folder: str) -> steps.Layout:
+    """Return ``layout`` of the same guide read from files in ``folder``."""
+    return replace(layout, sources=tuple(replace(place, file=folder + Path(place.file).name)
+                                         for place in layout.sources),
+                   fallback=replace(layout.fallback,
+                                    file=folder + Path(layout.fallback.file).name))
+
+
+def places(value: object) -> set[str]:
+    """Return the files of the places in ``value`` (facts: data classes and tuples)."""
+    if isinstance(value, Location):
+        return {value.file}
+    if isinstance(value, tuple):
+        return set().union(*(places(item) for item in value))
+    if hasattr(value, "__dataclass_fields__"):
+        return set().union(*(places(getattr(value, name)) for name in value.__dataclass_fields__))
+    return set()
+
+
 def laid(layout: steps.Layout) -> tuple[Rendered, Rendered]:
     """Return the facts and the PDF of ``layout`` (through the kept layouts)."""
     facts, write = steps.laid_pages(layout)
@@ -109,10 +134,52 @@ def test_a_forced_layout_is_kept_for_the_next_layout_of_its_input(cache, layout)
     assert counted() == (hits + 2, misses + 1)
 
 
+def test_the_guide_from_other_files_takes_the_layout_with_its_own_places(cache, layout):
+    """The files a layout's places name are not in its key where its facts hold no trace
+    of them (the same guide in another project): a hit gives the PDF and facts a miss
+    gives, each place in the current layout's files."""
+    there = moved(layout, "/elsewhere/project/")
+    here = laid(layout)
+    hits, misses = counted()
+    taken = laid(there)
+    assert counted() == (hits + 1, misses) and len(entries(cache)) == 1
+    fresh = laid(replace(there, fresh=True))
+    assert taken == fresh and taken[1].data == here[1].data
+    assert places(taken) == {place.file for place in there.sources} | {there.fallback.file}
+    assert places(here) == {place.file for place in layout.sources} | {layout.fallback.file}
+    assert laid(layout) == here and counted() == (hits + 2, misses)
+
+
+@pytest.mark.parametrize("trace", ["named", "elsewhere"])
+def test_facts_with_a_trace_of_a_file_are_kept_by_it(cache, layout, trace):
+    """A warning whose text names the guide's file, or a place in a file the layout's
+    places do not name: kept by the files, so the guide from other files misses."""
+
+    def lay(each: steps.Layout) -> tuple[Rendered, steps.Writer]:
+        facts, write = steps._laid_pages(each)
+        where = each.fallback if trace == "named" else Location("/project/theme.yaml", 3)
+        text = f"see {each.fallback.file}" if trace == "named" else "see the theme"
+        warning = Problem(where, text, "", "warning")
+        return (replace(facts, warnings=(warning,)),
+                lambda: replace(write(), warnings=(warning,)))
+
+    def laid_here(each: steps.Layout) -> tuple[Rendered, Rendered]:
+        facts, write = layouts.laid_pages(each, lay, steps._engine_key, fetched_now)
+        return facts, write()
+
+    here = laid_here(layout)
+    assert laid_here(layout) == here  # kept, and taken
+    hits, misses = counted()
+    there = moved(layout, "/elsewhere/project/")
+    taken = laid_here(there)
+    assert counted() == (hits, misses + 1) and len(entries(cache)) == 2
+    assert taken[1].warnings == laid_here(replace(there, fresh=True))[1].warnings
+
+
 def test_facts_kept_unwritten_then_written_on_a_hit(cache, layout):
     facts, _ = steps.laid_pages(layout)  # a fitting try: never written
     path = entries(cache)[0]
-    assert remember.recall(path, layouts.key(layout, steps._engine_key(layout)),
+    assert remember.recall(path, kept_key(layout),
                            layouts._MAX, layouts._HELD)[2] is None  # facts only
     hits = counted()[0]
     again, write = steps.laid_pages(layout)
@@ -128,7 +195,7 @@ def test_the_kept_layouts_stay_within_their_bound(cache, layout, monkeypatch):
              for n in range(3)]
     for each in dated:
         steps.laid_pages(each)  # facts kept, a new file each
-    kept = [remember.recall(path, layouts.key(each, steps._engine_key(each)), layouts._MAX,
+    kept = [remember.recall(path, kept_key(each), layouts._MAX,
                             layouts._HELD) is not None
             for each in dated for path in entries(cache)]
     assert len(entries(cache)) == 2 and sum(kept) == 2  # the first dropped, the last two kept

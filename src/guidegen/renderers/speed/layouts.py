@@ -15,7 +15,10 @@ layout's HTML hashed, fontconfig's 47 files and folders stat'ed), a hit 1.7 ms a
 
 Keyed by :func:`key`: this format; the whole :class:`~guidegen.renderers.pdf.Layout`
 (HTML, variant, sources, fallback, limits, attachments, date, template folders and their
-files' digest); what the engine adds (WeasyPrint's options, fontconfig's configuration
+files' digest), the files its places (sources, fallback) name as tokens where the facts
+hold no trace of them (:func:`_slots`, :func:`_keep`: the same guide from another
+project's files, 16 misses of the suite from an empty cache folder, takes it, its places
+named in its own files); what the engine adds (WeasyPrint's options, fontconfig's configuration
 files and font folders with their status: a font installed or removed asks another key);
 guidegen's code and Python's version (:func:`guidegen.common.remember.code`); the
 libraries a layout runs (WeasyPrint, pydyf, tinycss2, cssselect2, tinyhtml5, fontTools,
@@ -42,7 +45,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import fields, is_dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .subsets import mapped
 
@@ -62,6 +65,7 @@ _MAPPED = ("libpango", "libharfbuzz", "libfontconfig", "libfreetype", "libfribid
            "libthai", "libdatrie", "libgraphite2")  # Pango's Thai breaks, Graphite shaping
 _HELD = ("guidegen.renderers",)  # Rendered, PageMap, Pagination (besides errors' Problem)
 STATE = {"hits": 0, "misses": 0, "kept": 0}  # this process's (for the tests)
+_T = TypeVar("_T")
 _RECORDING = threading.local()  # the URLs fetched meanwhile, with their bytes' SHA-256
 
 Fetched = tuple[tuple[str, str], ...]  # each URL fetched, and the SHA-256 of its bytes
@@ -98,52 +102,129 @@ def laid_pages(layout: Layout, lay: Callable[[Layout], tuple[Rendered, Writer]],
     """
     try:
         engine_key = engine(layout)
-        asked = None if engine_key is None else key(layout, engine_key)
+        slots = None if engine_key is None else _slots(layout, engine_key)
     except Exception:  # an odd layout, no fontconfig: laid out as usual
-        asked = None
-    if asked is None:
-        return lay(layout)
-    from ...common.remember import file_of
-
-    path = file_of(_KIND, asked)
-    if path is None:  # no project named: nothing kept (caches.project_cache)
+        slots = None
+    if slots is None:  # (or no project named: nothing kept, caches.project_cache)
         return lay(layout)
     # --force (``fresh``) takes nothing kept but keeps what it lays out, for the next
     # layout of the same input (a forced build's guides: the test suite's fixtures)
-    found = None if layout.fresh else _found(path, asked, layout, fetch)
-    if found is not None:
-        STATE["hits"] += 1
-        facts, data = found
-        if data:
-            return facts, lambda: replace(facts, data=data)
-        return facts, lambda: _written(path, asked, layout, lay)
+    for path, asked, moved in () if layout.fresh else slots:
+        found = _found(path, asked, layout, fetch)
+        if found is not None:
+            STATE["hits"] += 1
+            facts = _renamed(found[0], dict(zip(_tokens(layout), _files(layout),
+                                                strict=True))) if moved else found[0]
+            return facts, _kept_writer(facts, found[1], slots, layout, lay)
     if not layout.fresh:
         STATE["misses"] += 1
     with _recording() as urls:
         facts, write = lay(layout)
-    _keep(path, asked, facts, tuple(sorted(urls.items())), None)
+    _keep(slots, layout, facts, tuple(sorted(urls.items())), None)
 
     def write_kept() -> Rendered:
         with _recording() as more:
             try:
                 pdf = write()
             except BaseException:
-                _drop(path)
+                for path, _, _ in slots:
+                    _drop(path)
                 raise
         more.update(urls)
-        _keep(path, asked, replace(pdf, data=b""), tuple(sorted(more.items())), pdf.data)
+        _keep(slots, layout, replace(pdf, data=b""), tuple(sorted(more.items())), pdf.data)
         return pdf
 
     return facts, write_kept
 
 
-def _written(path: Path, asked: str, layout: Layout,
+def _kept_writer(facts: Rendered, data: bytes | None, slots: list[Slot], layout: Layout,
+                 lay: Callable[[Layout], tuple[Rendered, Writer]]) -> Writer:
+    """Return what writes the PDF of a kept layout: its bytes, else laid out again."""
+    if data:
+        return lambda: replace(facts, data=data)
+    return lambda: _written(slots, layout, lay)
+
+
+Slot = tuple["Path", str, bool]  # a kept layout's file, its key, whether keyed moved
+
+
+def _slots(layout: Layout, engine: str) -> list[Slot] | None:
+    """Return where ``layout`` is kept: without the files its places name, then with them.
+
+    The first holds the layout with each file its places (``sources``, ``fallback``)
+    name as a token: the same guide in another folder or file (the tests' projects) has
+    the same HTML and pages. Its facts are kept there only where they hold no trace of
+    those names (:func:`_keep`), the names put back on a hit. None: nothing kept.
+    """
+    from ...common.remember import file_of
+
+    slots: list[Slot] = []
+    for each, moved in ((moved_layout(layout), True), (layout, False)):
+        asked = key(each, engine)
+        path = file_of(_KIND, asked)
+        if path is None:
+            return None
+        slots.append((path, asked, moved))
+    return slots
+
+
+def _files(layout: Layout) -> tuple[str, ...]:
+    """Return the files the places of ``layout`` name, in the order first named."""
+    return tuple(dict.fromkeys(place.file for place in (*layout.sources, layout.fallback)))
+
+
+def _tokens(layout: Layout) -> tuple[str, ...]:
+    """Return the token of each of :func:`_files` (NUL: in no file's name)."""
+    return tuple(f"\0{number}" for number in range(len(_files(layout))))
+
+
+def moved_layout(layout: Layout) -> Layout:
+    """Return ``layout`` with each file its places name as its token (:func:`_slots`)."""
+    names = dict(zip(_files(layout), _tokens(layout), strict=True))
+    return replace(layout, sources=tuple(_renamed(layout.sources, names)),
+                   fallback=_renamed(layout.fallback, names))
+
+
+def _renamed(value: _T, names: dict[str, str]) -> _T:
+    """Return ``value`` with the file of each place in it renamed by ``names``."""
+    from ...errors import Location
+
+    if isinstance(value, Location):
+        return replace(value, file=names.get(value.file, value.file))
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{item.name: _renamed(getattr(value, item.name), names)
+                                 for item in fields(value) if item.init})
+    if isinstance(value, tuple):
+        return tuple(_renamed(item, names) for item in value)  # type: ignore[return-value]
+    return value
+
+
+def _traced(value: object, names: tuple[str, ...]) -> bool:
+    """Return whether ``value`` holds one of ``names``, or a place not named by a token.
+
+    Anything else than data classes, tuples, text, numbers and bytes counts as traced.
+    """
+    from ...errors import Location
+
+    if isinstance(value, Location):
+        return not value.file.startswith("\0") or _traced(value.line, names) \
+            or _traced(value.column, names)
+    if is_dataclass(value) and not isinstance(value, type):
+        return any(_traced(getattr(value, item.name), names) for item in fields(value))
+    if isinstance(value, tuple):
+        return any(_traced(item, names) for item in value)
+    if isinstance(value, str):
+        return any(name in value for name in names)
+    return not (value is None or isinstance(value, int | float | bytes))
+
+
+def _written(slots: list[Slot], layout: Layout,
              lay: Callable[[Layout], tuple[Rendered, Writer]]) -> Rendered:
     """Return the PDF of ``layout`` laid out again and written; keep it with its facts."""
     with _recording() as found:
         facts, write = lay(layout)
         pdf = write()
-    _keep(path, asked, facts, tuple(sorted(found.items())), pdf.data)
+    _keep(slots, layout, facts, tuple(sorted(found.items())), pdf.data)
     return pdf
 
 
@@ -243,12 +324,24 @@ def _well_formed(found: object) -> bool:
             and (data is None or type(data) is bytes))
 
 
-def _keep(path: Path, asked: str, facts: Rendered, urls: Fetched, data: bytes | None) -> None:
-    """Keep ``facts`` (and the PDF's ``data``) of key ``asked``; drop the oldest kept."""
+def _keep(slots: list[Slot], layout: Layout, facts: Rendered, urls: Fetched,
+          data: bytes | None) -> None:
+    """Keep ``facts`` (and the PDF's ``data``) of ``layout``; drop the oldest kept.
+
+    Kept moved (the first of ``slots``, the files of its places as tokens) if they and
+    the bytes hold no trace of those files and the tokens give them back; else as laid.
+    """
     from ...common.remember import remember
 
+    names = _files(layout)
+    moved = _renamed(facts, dict(zip(names, _tokens(layout), strict=True)))
+    clean = (not _traced(moved, names)
+             and _renamed(moved, dict(zip(_tokens(layout), names, strict=True))) == facts
+             and not (data and any(name.encode() in data for name in names)))
+    path, asked, _ = slots[0] if clean else slots[1]
     # bounded at each new file: few, and large (a Japanese guide's PDF is over 1 MB)
-    if remember(path, asked, (facts, urls, data), _MAX, (_KEEP, _BYTES, 1)):
+    if remember(path, asked, (moved if clean else facts, urls, data), _MAX,
+                (_KEEP, _BYTES, 1)):
         STATE["kept"] += 1
 
 
