@@ -489,12 +489,11 @@ def test_a_build_keeps_its_caches_in_the_project_and_writes_nothing_in_home(tmp_
                        check=True, capture_output=True, env=env)
     cache = project / ".guidegen-cache"  # found from a folder inside the project
     assert sorted({path.name.split("-")[0] for path in cache.iterdir()
-                   if path.suffix != ".seal"}) == ["breaks", "compiled", "drawn", "layout",
-                                                   "parsed", "subset", "templates",
-                                                   "validated", "weasyprint"]
+                   if path.suffix != ".seal"}) == ["breaks", "compiled", "drawn", "parsed",
+                                                   "subset", "templates", "validated",
+                                                   "weasyprint"]
     # subset: each font's; validated, parsed: the YAML files' (common/remember); breaks:
-    # where the words may break (layout/keptbreaks); drawn: the HTML (renderers/speed/drawn);
-    # layout: the PDF's, kept by --force too (renderers/speed/layouts)
+    # where the words may break (layout/keptbreaks); drawn: the HTML (renderers/speed/drawn)
     assert all(caches.sealed(path) for path in cache.iterdir()  # each written here
                if path.is_file() and path.suffix != ".seal")
     assert list(home.iterdir()) == []

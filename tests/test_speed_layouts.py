@@ -3,7 +3,7 @@
 guidegen.renderers.speed.layouts, behind ``renderers.pdf.steps.laid_pages``: a hit gives
 the PDF and the facts a layout would; the key holds everything the layout and the write
 read (each part changed misses); a damaged, unsealed or other key's entry is laid out
-as usual; a layout that raised is not kept; ``--force`` lays out again (and keeps it).
+as usual; a layout that raised is not kept; ``--force`` lays out again.
 """
 
 from __future__ import annotations
@@ -101,37 +101,16 @@ def laid(layout: steps.Layout) -> tuple[Rendered, Rendered]:
 
 
 def test_a_hit_gives_the_same_pdf_and_facts(cache, layout):
+    fresh = laid(replace(layout, fresh=True))
+    assert entries(cache) == []  # fresh: nothing kept
     hits, misses = counted()
     first = laid(layout)
     assert counted() == (hits, misses + 1) and len(entries(cache)) == 1
     second = laid(layout)
     assert counted() == (hits + 1, misses + 1)
-    fresh = laid(replace(layout, fresh=True))  # --force: laid out again, nothing taken
-    assert counted() == (hits + 1, misses + 1)
     assert first == second == fresh
     assert first[1].data.startswith(b"%PDF") and first[0].data == b""
     assert first[1].pages == fresh[1].pages and first[1].page_map == fresh[1].page_map
-
-
-def test_a_forced_layout_is_kept_for_the_next_layout_of_its_input(cache, layout):
-    """``--force`` takes nothing kept but keeps what it laid out (a forced fixture's guide,
-    laid out again by a later test): the next layout takes it, the PDF and facts a miss
-    gives."""
-    forced = laid(replace(layout, fresh=True))
-    assert len(entries(cache)) == 1
-    hits, misses = counted()
-    taken = laid(layout)
-    assert counted() == (hits + 1, misses)
-    for path in entries(cache):
-        path.unlink()
-    missed = laid(layout)
-    assert counted() == (hits + 1, misses + 1)
-    assert forced == taken == missed and taken[1].data.startswith(b"%PDF")
-    try_facts, _ = steps.laid_pages(replace(layout, html=layout.html + "<p>try</p>",
-                                            fresh=True))  # a forced fitting try: facts
-    assert len(entries(cache)) == 2 and counted() == (hits + 1, misses + 1)
-    assert steps.laid_pages(replace(layout, html=layout.html + "<p>try</p>"))[0] == try_facts
-    assert counted() == (hits + 2, misses + 1)
 
 
 def test_the_guide_from_other_files_takes_the_layout_with_its_own_places(cache, layout):
@@ -354,9 +333,6 @@ def test_force_lays_out_again(project, cli, cache):
     assert (project / "again" / "cmo-cdmo-cro.pdf").read_bytes().startswith(b"%PDF-kept")
     assert cli("build", "--format", "pdf", "--out", "forced", "--force").exit_code == 0
     assert (project / "forced" / "cmo-cdmo-cro.pdf").read_bytes() == made
-    # what --force laid out is kept in the planted entry's place
-    assert cli("build", "--format", "pdf", "--out", "after").exit_code == 0
-    assert (project / "after" / "cmo-cdmo-cro.pdf").read_bytes() == made
 
 
 def test_the_default_guide_is_keyed_without_the_project_folder(project):
