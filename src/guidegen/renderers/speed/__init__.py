@@ -26,7 +26,7 @@ kept their bytes. docs/development.md keeps the measurements' history.
 * **WeasyPrint's own stylesheets kept** (:mod:`.ua`): its user-agent stylesheets and
   presentational hints, which it parses as it is imported (55-60 ms of CPU in every
   helper, load 10), are kept in the cache folder as the rules of :mod:`.css_made` and
-  added to new matchers in the same order (the helper's import 221 -> 187 ms, load 14).
+  added to new matchers in the same order (the helper's import 175 -> 134 ms, load 9).
 * **Hyphenation patterns** are loaded by a helper or worker process while it waits for its
   first document (:func:`warm_hyphenation`), not during its first layout (40 ms, German).
 * **Each style rule made ready once per process** (:mod:`.css`: 30-50 ms of
