@@ -98,9 +98,10 @@ def render_html(document: Document, context: RenderContext,
 def _draw(document: Document, context: RenderContext, sources: Sources | None) -> str:
     """Return the document as HTML text, drawn by the templates (see :func:`render_html`)."""
     from .css import role_css
-    from .templating import DOCUMENT_TEMPLATE, STYLESHEET_TEMPLATE, render_template
+    from .templating import DOCUMENT_TEMPLATE, STYLESHEET_TEMPLATE, read_as, render_template
 
     folders, theme = context.templates.folders, context.templates.theme
+    read_as(folders, context.templates.digest)  # what is kept under it is drawn from it
     look = context.templates.styles
     css = render_template(folders, STYLESHEET_TEMPLATE, theme=theme, document=document,
                           parts=parts(document), look=look,

@@ -147,6 +147,27 @@ def environment(folders: tuple[Path, ...]) -> SandboxedEnvironment:
     return env
 
 
+_READ_AS: dict[tuple[Path, ...], str] = {}  # the folders' digest each environment last drew as
+
+
+def read_as(folders: Sequence[Path], digest: str) -> None:
+    """Have the environment of ``folders`` read its templates again if ``digest`` is new.
+
+    Jinja reloads a template whose file's size or time changed (``auto_reload``); an edit
+    that keeps both (a file copied with its time) changes only the digest of the folders'
+    files a build makes, under which the HTML drawn is kept (:mod:`..speed.drawn`): a
+    drawing from the template compiled before would be kept as the edit's, for every
+    later process. The templates compiled are taken again from the bytecode cache, by
+    their source.
+    """
+    folders = tuple(folders)
+    if digest and _READ_AS.get(folders) != digest:  # (first: drawn before without one?)
+        _READ_AS[folders] = digest
+        cache = environment(folders).cache
+        if cache is not None:
+            cache.clear()
+
+
 # a node's kind, where it is not its class's name in lower case: blocks/<kind>.html.j2
 KINDS: dict[type, str] = {ListBlock: "list"}
 
