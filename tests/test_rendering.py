@@ -490,10 +490,11 @@ def test_a_build_keeps_its_caches_in_the_project_and_writes_nothing_in_home(tmp_
     cache = project / ".guidegen-cache"  # found from a folder inside the project
     assert sorted({path.name.split("-")[0] for path in cache.iterdir()
                    if path.suffix != ".seal"}) == ["breaks", "compiled", "drawn", "parsed",
-                                                   "subset", "templates", "validated",
-                                                   "weasyprint"]
+                                                   "subset", "templates", "ua",
+                                                   "validated", "weasyprint"]
     # subset: each font's; validated, parsed: the YAML files' (common/remember); breaks:
-    # where the words may break (layout/keptbreaks); drawn: the HTML (renderers/speed/drawn)
+    # where the words may break (layout/keptbreaks); drawn: the HTML (renderers/speed/drawn);
+    # ua: WeasyPrint's user-agent style sheets as rules (renderers/speed/ua)
     assert all(caches.sealed(path) for path in cache.iterdir()  # each written here
                if path.is_file() and path.suffix != ".seal")
     assert list(home.iterdir()) == []
@@ -524,8 +525,9 @@ def test_a_build_with_a_project_file_from_elsewhere_keeps_its_caches_in_the_proj
     assert "drawn" in kept  # the HTML of each level drawn (renderers/speed/drawn)
     assert [name for name in kept if name not in ("subset", "parsed", "layout", "drawn")] == [
         "breaks", "compiled", "fit", "reference", "reference", "style", "stylesheets", "templates",
-        *["validated"] * 5, "weasyprint"]  # fit: builder/fithint's; reference: the DOCX's,
+        "ua", *["validated"] * 5, "weasyprint"]  # fit: builder/fithint's; reference: the DOCX's,
     # at two levels; style: the rules made of the stylesheets (renderers/speed/css_made);
+    # ua: WeasyPrint's user-agent style sheets as rules (renderers/speed/ua);
     # validated: the guide, theme, style sheet, catalogue and labels (common/validated)
     assert "subset" in kept  # each font's subset, in the PDF (renderers/speed/subsets)
 
