@@ -185,6 +185,18 @@ def yaml_examples() -> list[tuple[str, str, list[str], str]]:
 
 
 
+def test_a_transcript_line_runs_as_a_shell_runs_it(tmp_path):
+    # the docs build runs guidegen in its own process and moves for cd itself: a cd into
+    # no folder fails the line, as bash's does, instead of the build
+    (tmp_path / "here").mkdir()
+    env = HOOK.reader_env()
+    for line in ("cd here && guidegen --version", "cd nowhere && guidegen --version"):
+        shell = subprocess.run(["bash", "-c", line], cwd=tmp_path, capture_output=True,
+                               text=True, env=env)
+        assert HOOK.run_line(line, tmp_path) == (shell.returncode,
+                                                 shell.stdout + shell.stderr)
+
+
 def test_every_yaml_example_names_its_schema():
     examples = yaml_examples()
     assert len(examples) >= 10

@@ -192,9 +192,9 @@ def run_line(line: str, cwd: Path) -> tuple[int, str]:
     while words and status == 0:
         part = words[:words.index("&&")] if "&&" in words else words
         words = words[len(part) + 1:]
-        if part[0] == "cd" and len(part) == 2:
+        if part[0] == "cd" and len(part) == 2 and (cwd / part[1]).is_dir():
             cwd = cwd / part[1]
-            continue
+            continue  # (a folder that is not there: bash's cd says so and fails)
         status, printed, warned = (guidegen(*part[1:], cwd=cwd) if part[0] == "guidegen"
                                    else in_bash(" ".join(part)))
         out, err = out + printed, err + warned
