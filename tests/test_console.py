@@ -88,3 +88,19 @@ def test_quiet_says_only_the_problems(project):
     loud = cli("-v", "build", "-f", "html")  # -v: even a single item's progress
     assert loud.stderr.splitlines()[0] == "[1/1] four"
     assert cli("build", "-q", "-v").exit_code == 2  # one or the other
+
+
+def test_verbose_progress_shows_its_first_frame_before_the_first_item(monkeypatch):
+    # with -v the progress is drawn at once, in the calling thread: a timer's thread drawing
+    # it could start after the first guide was done (seen under load: "[1/3]" drawn first)
+    import threading
+
+    from guidegen import console as consoles
+
+    monkeypatch.setattr(threading, "Timer", None)  # no timer may draw the frame
+    console = consoles.Console(consoles.VERBOSE)
+    console.terminal = True
+    shown: list[str] = []
+    monkeypatch.setattr(consoles._Batch, "show", lambda batch: shown.append(batch.line()))
+    console.begin("guides", 3)
+    assert shown == ["[0/3] guides …"]

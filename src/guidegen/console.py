@@ -234,11 +234,14 @@ class _Batch:
         self.task: Any = None
         self.closed = False
         self.timer: threading.Timer | None = None
-        verbose = console.verbosity >= VERBOSE
-        if console.terminal:
-            self.timer = threading.Timer(0 if verbose else DELAY, self.show)
-            self.timer.daemon = True
-            self.timer.start()
+        if not console.terminal:
+            return
+        if console.verbosity >= VERBOSE:  # at once, before the first item can advance it
+            self.show()
+            return
+        self.timer = threading.Timer(DELAY, self.show)
+        self.timer.daemon = True
+        self.timer.start()
 
     def line(self) -> str:
         """Return the progress line: ``[37/200] 2026-12-08-Doe-Jane … 1:12 left``."""
@@ -263,7 +266,7 @@ class _Batch:
                 self.live.update(self.task, completed=self.count)
 
     def show(self) -> None:
-        """Start the progress display on the terminal (from the timer's thread)."""
+        """Start the progress display on the terminal (verbose: at once; else from the timer)."""
         console = self.console
         with console._lock:
             if self.closed:
