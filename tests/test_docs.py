@@ -187,10 +187,14 @@ def yaml_examples() -> list[tuple[str, str, list[str], str]]:
 
 def test_a_transcript_line_runs_as_a_shell_runs_it(tmp_path):
     # the docs build runs guidegen in its own process and moves for cd itself: a cd into
-    # no folder fails the line, as bash's does, instead of the build
+    # no folder fails the line, as bash's does, instead of the build; globs, braces and
+    # a lone & are the shell's (bash runs those lines)
     (tmp_path / "here").mkdir()
     env = HOOK.reader_env()
-    for line in ("cd here && guidegen --version", "cd nowhere && guidegen --version"):
+    (tmp_path / "here" / "a.txt").write_text("a")
+    for line in ("cd here && guidegen --version", "cd nowhere && guidegen --version",
+                 "cd here && guidegen check a.tx?", "guidegen check here/{a,b}.txt",
+                 "guidegen check here/[a].txt", "cd here && guidegen --version&"):
         shell = subprocess.run(["bash", "-c", line], cwd=tmp_path, capture_output=True,
                                text=True, env=env)
         assert HOOK.run_line(line, tmp_path) == (shell.returncode,

@@ -171,21 +171,24 @@ def guidegen(*args: str, cwd: Path) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+_SHELL = set("$`|;<>()*?[]{}!\\'\"=~")  # what makes a line the shell's to read
+
+
 def run_line(line: str, cwd: Path) -> tuple[int, str]:
     """Return the exit status of a reader's command ``line`` run in ``cwd``, and its output.
 
     The output: its standard output, then its standard error, as a captured shell's.
     ``guidegen ...`` runs in this process (:func:`guidegen`), ``cd`` moves the line's
     folder, ``&&`` runs the next part only after success; a line with the shell's own
-    syntax (``$``, quotes' expansions, pipes, redirections), and any other command, runs in
-    bash.
+    syntax (``$``, quotes, globs, braces, pipes, redirections, ``&``), and any other
+    command, runs in bash.
     """
     def in_bash(command: str) -> tuple[int, str, str]:
         run = subprocess.run(["bash", "-c", command], cwd=cwd, capture_output=True,
                              text=True, timeout=900, env=reader_env())
         return run.returncode, run.stdout, run.stderr
 
-    if set(line) & set("$`|;<>()*\\'\"=~"):
+    if set(line) & _SHELL or any("&" in word and word != "&&" for word in line.split()):
         status, out, err = in_bash(line)
         return status, out + err
     words, status, out, err = line.split(), 0, "", ""
