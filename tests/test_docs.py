@@ -4,6 +4,7 @@ build time and never committed; every YAML example is valid; every command on it
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import importlib.util
 import itertools
@@ -16,6 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+from unittest import mock
 
 import pytest
 
@@ -46,8 +48,9 @@ def docs_env(tmp_path: Path) -> dict[str, str]:
     """Return the environment of a docs build that writes nothing into the checkout.
 
     Bytecode is kept only where ``PYTHONPYCACHEPREFIX`` puts it (``./dev test`` sets it,
-    outside the sources): the build's mkdocs and its 15 guidegen processes then compile
-    nothing an earlier run compiled. Without a prefix, none is written beside the sources.
+    outside the sources): the processes the build starts (a transcript's shell) then
+    compile nothing an earlier run compiled. Without a prefix, none is written beside the
+    sources.
     """
     env = {**os.environ, "GUIDEGEN_DOCS_CACHE": str(tmp_path / "cache"),
            "NO_MKDOCS_2_WARNING": "1"}
@@ -58,12 +61,30 @@ def docs_env(tmp_path: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Return the folder of the site ``mkdocs build --strict`` made."""
+    """Return the folder of the site ``mkdocs build --strict`` made.
+
+    Built as ``mkdocs build`` builds it (its configuration loaded, then its build), in
+    this process: a new one would import mkdocs, its theme, guidegen and WeasyPrint and
+    load the fonts again, which this test process has done (conftest.warm_forks). The
+    environment is the build's while it runs (``docs_env``), and the working folder the
+    checkout; a warning fails it (strict). What mkdocs loads as the hook module is
+    ``HOOK`` again after it.
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
     work = tmp_path_factory.mktemp("docs")
-    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
-                            str(ROOT / "mkdocs.yml"), "-d", str(work / "site")],
-                           cwd=ROOT, env=docs_env(work), capture_output=True, text=True)
-    assert built.returncode == 0, built.stdout + built.stderr
+    with mock.patch.dict(os.environ, docs_env(work), clear=True), contextlib.chdir(ROOT):
+        try:
+            config = load_config(config_file=str(ROOT / "mkdocs.yml"),
+                                 site_dir=str(work / "site"), strict=True)
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(config)
+            finally:
+                config.plugins.on_shutdown()
+        finally:
+            sys.modules[HOOK.__name__] = HOOK
     return work / "site"
 
 
