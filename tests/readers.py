@@ -11,7 +11,7 @@ import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from . import office
 from .conftest import DATA, PATIENCE
@@ -315,21 +315,41 @@ def pdf_pages(path: Path) -> int:
 def pdf_body_size(path: Path, pages: range | None = None) -> float:
     """Return the size (pt) most of a PDF's characters are printed at, as pypdf reads it.
 
-    ``pages``: of those pages only (indexes from 0).
+    ``pages``: of those pages only (indexes from 0). Each page is read once per state of
+    a file in a test process (:func:`_page_sizes`): test_packet_fitting reads a packet's
+    guides' pages once for each guide and again for all of them.
     """
     from collections import Counter
 
+    state = _state(path)
+    sizes: Counter[float] = Counter()
+    for page in pages if pages is not None else range(len(_pdf_reader(state).pages)):
+        for size, count in _page_sizes(state, page).items():  # in the order first printed
+            sizes[size] += count
+    return sizes.most_common(1)[0][0]
+
+
+@functools.lru_cache(maxsize=8)
+def _pdf_reader(state: tuple[str, str]) -> Any:
+    """Return pypdf's reader of the PDF in ``state`` (a file's bytes, see :func:`_state`)."""
     from pypdf import PdfReader
 
-    sizes: Counter[float] = Counter()
-    every = PdfReader(path).pages
-    for page in (every[n] for n in pages) if pages is not None else every:
-        def visit(text: str, cm: list[float], tm: list[float], font: object,
-                  size: float) -> None:
-            sizes[round(size * tm[3] * cm[3], 1)] += len(text.strip())
+    return PdfReader(state[0])
 
-        page.extract_text(visitor_text=visit)
-    return sizes.most_common(1)[0][0]
+
+@functools.lru_cache(maxsize=1024)
+def _page_sizes(state: tuple[str, str], page: int) -> dict[float, int]:
+    """Return how many characters page ``page`` (from 0) of the PDF in ``state`` prints at
+    each size (pt), the sizes in the order they are first printed."""
+    sizes: dict[float, int] = {}
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object,
+              size: float) -> None:
+        key = round(size * tm[3] * cm[3], 1)
+        sizes[key] = sizes.get(key, 0) + len(text.strip())
+
+    _pdf_reader(state).pages[page].extract_text(visitor_text=visit)
+    return sizes
 
 
 def check_pdf_and_docx(pdf: Path, document: Path, work: Path) -> None:
