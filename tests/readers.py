@@ -652,6 +652,7 @@ class Chromium:
         os.close(from_it)
         self._read = b""
         self._sent = 0
+        self._events: list[dict] = []
 
     def _call(self, method: str, session: str | None = None, **params: Any) -> dict:
         """Send a DevTools command and return its result (events before it are dropped,
@@ -694,7 +695,7 @@ class Chromium:
         probe wrote (``probe``), or write its window's PNG to ``screenshot``."""
         import base64
 
-        self._events: list[dict] = []
+        self._events = []
         context = self._call("Target.createBrowserContext")["browserContextId"]
         try:
             target = self._call("Target.createTarget", url="about:blank",
