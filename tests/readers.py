@@ -673,8 +673,11 @@ class Chromium:
 
     def _next(self) -> dict:
         import json
+        import select
 
         while b"\0" not in self._read:
+            # as long as a chromium of its own is given (a bound only a hung one reaches)
+            assert select.select([self._from], [], [], PATIENCE)[0], "chromium did not answer"
             chunk = os.read(self._from, 1 << 16)
             assert chunk, "chromium ended"
             self._read += chunk
