@@ -44,15 +44,48 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
-# The slowest test files go first, so that each of the two workers starts on one and
-# neither is left with a long file at the end (pytest-xdist hands out whole files in
-# collection order, see --no-loadscope-reorder in pyproject.toml).
+# pytest-xdist hands out whole files in collection order (see --no-loadscope-reorder in
+# pyproject.toml), each worker its next file when it has two tests of its last one left.
+# The files go out slowest first (longest processing time first), so that what is left at
+# the end is small files that fill both workers to the same end, not one long file a
+# worker runs while the other has nothing left. ``SLOW_FILES`` lead: they build the
+# session fixtures (test_packets the example packet's, test_print_quality ``a4`` and
+# ``letter``) that the next files read, one worker each. ``COSTS``: seconds a file took
+# (its tests' wall on an idle machine, or their CPU where more; the suite at 2925ebd),
+# rounded; a file not listed takes less than 2 s and goes after them, in its place.
 SLOW_FILES = ("test_packets.py", "test_print_quality.py")
+COSTS = {
+    "test_rendering.py": 30, "test_packet_fitting.py": 24, "test_contract.py": 17,
+    "test_docs.py": 16, "test_hardening.py": 15, "test_styles.py": 15, "test_speed_ua.py": 14,
+    "test_install.py": 11, "test_lint.py": 9, "test_portable.py": 8, "test_preview.py": 8,
+    "test_fit_hint.py": 7, "test_curricula.py": 7, "test_east_asian_docx.py": 7,
+    "test_responsive.py": 7, "test_hyphenation.py": 7, "test_control_print.py": 7,
+    "test_table_tails.py": 7, "test_editions.py": 6, "test_write_ahead.py": 6,
+    "test_docx_levels.py": 6, "test_held_files.py": 5, "test_layout.py": 5, "test_edges.py": 5,
+    "test_idle_helper.py": 5, "test_update.py": 5, "test_cache_trust.py": 5,
+    "test_languages.py": 5, "test_speed_css_made.py": 4, "test_page_balance.py": 4,
+    "test_speed_layouts.py": 4, "test_session.py": 4, "hostile/test_html.py": 4,
+    "test_office.py": 4, "test_memory_ceiling.py": 4, "test_hostile_budgets.py": 4,
+    "test_docx.py": 4, "test_hostile_writes.py": 4, "test_preflight.py": 4, "test_partial.py": 4,
+    "test_painting.py": 3, "test_provenance.py": 3, "test_held_stderr.py": 3,
+    "test_hostile_check.py": 3, "test_parse.py": 3, "test_printroom.py": 3,
+    "test_structure.py": 3, "test_balance.py": 3, "test_import_roundtrip.py": 3,
+    "test_import.py": 2, "test_starter.py": 2, "test_accessibility.py": 2, "test_fit_model.py": 2,
+    "test_records.py": 2, "test_kept_references.py": 2,
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Put the tests of ``SLOW_FILES`` first, each file's tests in their order."""
-    items.sort(key=lambda item: item.path.name not in SLOW_FILES)
+    """Put the tests of ``SLOW_FILES`` first, then the other files by ``COSTS``, slowest
+    first; each file's tests stay together, in their order."""
+    tests = Path(__file__).parent
+
+    def cost(item: pytest.Item) -> tuple[bool, int]:
+        path = item.path
+        name = path.relative_to(tests).as_posix() if path.is_relative_to(tests) else path.name
+        return item.path.name not in SLOW_FILES, -COSTS.get(name, 0)
+
+    items.sort(key=cost)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -295,7 +295,9 @@ def outputs(document: Document, page_map: PageMap | None = None) -> dict[str, Re
     """
     from guidegen.renderers.pdf import steps
 
-    context = RenderContext(load_templates(None, None))
+    # laid out for real (as --force: nothing taken from or kept in the cache folder): a
+    # changed document's layout is new, kept it would only push the suite's others out
+    context = RenderContext(load_templates(None, None), fresh=True)
     found: dict[str, Rendered] = {}
     pages = None
     with pytest.MonkeyPatch.context() as patch:

@@ -159,3 +159,14 @@ def test_the_public_api_returns_concrete_types():
 def test_mypy_is_configured_strict():
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert "\nstrict = true" in text.split("[tool.mypy]", 1)[1].split("\n[", 1)[0]
+
+
+def test_the_suites_order_names_test_files_that_are_there():
+    """Every file ``COSTS`` and ``SLOW_FILES`` (tests/conftest.py) put in order is a test
+    file of the suite: a renamed or removed one would go out in the tail unnoticed."""
+    from .conftest import COSTS, SLOW_FILES
+
+    tests = ROOT / "tests"
+    names = {path.relative_to(tests).as_posix() for path in tests.rglob("test_*.py")}
+    assert sorted((set(COSTS) | set(SLOW_FILES)) - names) == []
+    assert set(COSTS).isdisjoint(SLOW_FILES)
