@@ -692,6 +692,29 @@ def test_roster_pdfs_share_the_guides_layout_and_equal_whole_layouts(built, exam
         assert (shards / name).read_bytes() == (built / name).read_bytes(), name
 
 
+def test_a_fitted_rosters_tries_are_composed_from_a_shared_layout(tmp_path, monkeypatch):
+    # the example packet is fitted (11 pages to 9); its first recipient's try at the level
+    # kept composes its pages from the shared layout its recipients then share, not a
+    # whole layout of the recipient's packet as well
+    from guidegen.renderers.pdf import engine
+
+    folder = copy_project(tmp_path)
+    laid: list[str] = []
+    lay_out = engine.lay_out
+
+    def spy(html, *args, **kwargs):
+        laid.append(html)
+        return lay_out(html, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "lay_out", spy)
+    guidegen.build([folder / "packets" / "new-starter.yaml"], pdf_options(folder, "out")
+                   .replace(roster=write_roster(folder, "Ann,Lee,QC Analyst,Cork,,2026-12-01\n"
+                                                + TANAKA)))
+    whole = [html for html in laid if "guidegen-filler" not in html
+             and ("Ann Lee" in html or "Yuki Tanaka" in html)]
+    assert len(laid) > 4 and whole == []
+
+
 def test_a_cover_that_needs_another_page_is_laid_out_whole(tmp_path, monkeypatch):
     folder = copy_project(tmp_path)
     with_guides(folder)  # what is tested is the cover and what it pushes on

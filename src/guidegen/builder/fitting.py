@@ -104,15 +104,14 @@ class Fit:
                  ) -> tuple[Document, RenderContext]:
         """Return the document laid out at ``levels`` (one a goal), and its context.
 
-        A ``trial`` (a layout the search tries) is laid out whole, its pages not composed
-        from a shared layout of the guides: that would lay the guides out at a level
-        nobody may get, and keep it among the shared layouts, pushing one out.
+        A packet's tries compose their pages from a shared layout of the guides too
+        (``trial``: the same document): most often the level tried is the one kept, and
+        its shared layout is then the one its recipients are composed from.
         """
         base = self.templates
         if self.parts:
             draft: PartsDraft = self.draft  # type: ignore[assignment]
-            shared = None if context.shared is None or trial \
-                else draft.lay_shared(base, levels)
+            shared = None if context.shared is None else draft.lay_shared(base, levels)
             return draft.lay_parts(base, levels), replace(context, pages_hint=None,
                                                           shared=shared)
         level = levels[0]
