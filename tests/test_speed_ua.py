@@ -69,9 +69,12 @@ print(json.dumps({"parses": at_import, "state": ua._STATE, "css": html.CSS is we
 _GUIDE = DATA / "five-subjects.yaml"  # lists (counter styles), headings, tables
 
 
-# The cache files a run removes before it starts: what holds a layout, a fit or style
-# rules, so that each PDF is laid out anew from the stylesheets the process has (the
-# user-agent sheets' own file is what each test keeps, damages or copies)
+# The cache files a run removes before it starts, should an earlier run have written any:
+# what would hold a layout, a fit or style rules. The runs render with force=True, which
+# keeps none of them (review19a found none to remove): each PDF is laid out anew from the
+# stylesheets the process has either way, and every other cache file (the kept HTML, the
+# subsets, the compiled declarations) stays. The user-agent sheets' own file is what
+# each test keeps, damages or copies.
 _LAID_OR_STYLED = ("layout-", "fit-", "style")
 
 
