@@ -56,11 +56,12 @@ def test_shared_pages_are_painted_once_and_each_pdf_equals_its_whole_layout(tmp_
     # the cover, contents and sheet are each recipient's own; the guides' pages are
     # shared. The example's guides are fitted to their pages (builder/fitting.py): the
     # first recipient's first layout is composed before they are, at the theme's
-    # spacing (its fit's trial layouts are laid out whole), the others' at the levels
-    # it found; each set of shared pages is recorded once and replayed to its recipients
-    fitted = len(replayed) - shared  # the second and third recipients replay these
+    # spacing; its fit's try at the level kept is composed too (Fit.document), as are
+    # the others' at the levels it found; each set of shared pages is recorded once and
+    # replayed to its recipients: the first set once, the fitted one to all of them
+    fitted, rest = divmod(len(replayed) - shared, len(ROWS) - 1)  # replayed 3x, recorded 1x
     first = shared - fitted  # the first recipient's, at the theme's spacing
-    assert 0 < fitted < first < pages and all(replayed)  # fitted, the guides take fewer
+    assert rest == 0 and 0 < fitted < first < pages and all(replayed)  # fitted: fewer
     # a few pages are recorded again with the widths of glyphs the cover met first at
     # another size (each seed is such widths); the bytes below show both kinds replay
     assert any(painted) and len(painted) < 2 * shared
