@@ -138,7 +138,7 @@ def start(task: Task, helper: PdfHelper, levels: Levels) -> Hinted | None:
     pdf = next(renderer for renderer in RENDERERS.values() if renderer.runs_in_helper)
     try:
         with limited_time(task.time_limit, task.what(pdf.name)):
-            document, context = fit.document(levels, task.context, trial=True)
+            document, context = fit.document(levels, task.context)
             layout = pdf.module().prepare_layout(document, context)
     except GuidegenError:
         return None

@@ -100,13 +100,13 @@ class Fit:
         """Return what is fitted: each part, or the whole document as one (anchor "")."""
         return self.parts or (Part("", self.budget, self.where),)
 
-    def document(self, levels: Levels, context: RenderContext, *, trial: bool = False
+    def document(self, levels: Levels, context: RenderContext
                  ) -> tuple[Document, RenderContext]:
         """Return the document laid out at ``levels`` (one a goal), and its context.
 
-        A packet's tries compose their pages from a shared layout of the guides too
-        (``trial``: the same document): most often the level tried is the one kept, and
-        its shared layout is then the one its recipients are composed from.
+        A packet's tries compose their pages from a shared layout of the guides too, as
+        its build does: most often the level tried is the one kept, and its shared
+        layout is then the one its recipients are composed from.
         """
         base = self.templates
         if self.parts:

@@ -323,7 +323,7 @@ def fit_task(task: Task, fit: Fit, first: Rendered, lay: Pages,
 
     def make(levels: Levels) -> Made:
         def document() -> tuple[Document, RenderContext]:
-            made[levels] = fit.document(levels, task.context, trial=True)
+            made[levels] = fit.document(levels, task.context)
             return made[levels]
         return document
 
