@@ -574,20 +574,8 @@ PROBE = """<script>
 </script>"""
 
 
-def chromium(html: Path, width: int, profile: Path, *action: str) -> str:
-    """Return what Debian's chromium prints opening ``html`` in a ``width`` px window."""
-    result = subprocess.run(
-        [shutil.which("chromium") or "chromium", *CHROMIUM_FLAGS,
-         f"--user-data-dir={profile}", f"--window-size={width},1400", *action, html.as_uri()],
-        capture_output=True, text=True, timeout=PATIENCE)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def chromium_probe(html: Path, width: int, profile: Path, browser: Chromium | None = None
-                   ) -> dict:
-    """Return the PROBE's findings for ``html`` laid out ``width`` px wide: in a chromium
-    of its own, or in ``browser``'s new context."""
+def chromium_probe(html: Path, width: int, browser: Chromium) -> dict:
+    """Return the PROBE's findings for ``html`` laid out ``width`` px wide in ``browser``."""
     import json
 
     probed = html.with_name(f"{html.stem}-probe-{width}.html")
@@ -596,8 +584,7 @@ def chromium_probe(html: Path, width: int, profile: Path, browser: Chromium | No
     # the layout, the probe's copy goes without it
     text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", text, count=1)
     probed.write_text(text.replace("</body>", PROBE + "</body>"), encoding="utf-8")
-    dom = (chromium(probed, width, profile, "--dump-dom") if browser is None
-           else browser.page(probed, width))
+    dom = browser.page(probed, width)
     found = re.search(r'data-probe="([^"]*)"', dom)
     assert found, dom[:500]
     from html import unescape
@@ -605,14 +592,9 @@ def chromium_probe(html: Path, width: int, profile: Path, browser: Chromium | No
     return json.loads(unescape(found.group(1)))
 
 
-def chromium_screenshot(html: Path, width: int, out: Path, profile: Path,
-                        browser: Chromium | None = None) -> Path:
-    """Return a PNG screenshot of ``html`` in a ``width`` px wide window: of a chromium of
-    its own, or of ``browser``'s new context."""
-    if browser is None:
-        chromium(html, width, profile, f"--screenshot={out}")
-    else:
-        browser.page(html, width, screenshot=out)
+def chromium_screenshot(html: Path, width: int, out: Path, browser: Chromium) -> Path:
+    """Return a PNG screenshot of ``html`` in a ``width`` px wide window of ``browser``."""
+    browser.page(html, width, screenshot=out)
     assert out.is_file()
     return out
 
@@ -621,8 +603,9 @@ class Chromium:
     """One chromium kept running, driven through its DevTools pipe (fds 3 and 4), that
     opens each page in a browser context of its own, in a new window of the width asked.
 
-    As :func:`chromium` does with a chromium of its own: a window ``width`` x 1400 px at
-    its device scale, no state of another page (a context shares no cookies, storage or
+    As ``chromium --window-size --screenshot`` would, but exactly as wide as asked (a
+    headless chromium of its own is never narrower than 500 px): a window ``width`` x
+    1400 px at its device scale, no state of another page (a context shares no cookies, storage or
     cache with another: it is made for the page, and removed with it); the probe's
     findings read from the page once it has loaded, the screenshot of the window taken
     then. A chromium start fewer a page (about 0.6 s of CPU).
@@ -692,10 +675,9 @@ class Chromium:
                 return
             self._events.append(self._next())
 
-    def page(self, html: Path, width: int, *, probe: bool = False, screenshot: Path | None = None
-             ) -> str:
-        """Open ``html`` in a ``width`` px window of a new context; return what the page's
-        probe wrote (``probe``), or write its window's PNG to ``screenshot``."""
+    def page(self, html: Path, width: int, *, screenshot: Path | None = None) -> str:
+        """Open ``html`` in a ``width`` px window of a new context; return its HTML once
+        loaded (what a probe in it wrote), or write its window's PNG to ``screenshot``."""
         import base64
 
         self._events = []
@@ -732,6 +714,7 @@ class Chromium:
         self.process.wait(PATIENCE)
         os.close(self._to)
         os.close(self._from)
+
 
 def yaml_1_2(text: str) -> object:
     """Return ``text`` read as editors read YAML (1.2): no dates, true and false only."""

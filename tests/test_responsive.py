@@ -36,15 +36,15 @@ def browser(tmp_path_factory) -> Iterator[Chromium]:
 
 
 @pytest.fixture(scope="module")
-def probed(pages, browser, tmp_path_factory) -> Callable[[str, int], dict]:
+def probed(pages, browser) -> Callable[[str, int], dict]:
     """Return a function giving the probe's findings for a guide of ``pages`` laid out
-    ``width`` px wide: one chromium run for each guide and width, whichever tests read it."""
+    ``width`` px wide: one page of ``browser`` for each guide and width, whichever tests read
+    it."""
     found: dict[tuple[str, int], dict] = {}
 
     def probe(stem: str, width: int) -> dict:
         if (stem, width) not in found:
-            found[stem, width] = chromium_probe(pages / f"{stem}.html", width,
-                                                tmp_path_factory.mktemp("profile"), browser)
+            found[stem, width] = chromium_probe(pages / f"{stem}.html", width, browser)
         return copy.deepcopy(found[stem, width])
 
     return probe
@@ -79,7 +79,7 @@ def test_the_criteria_column_takes_at_most_40_per_cent_of_a_phone(probed, stem):
 @pytest.mark.parametrize("width", [390, 1200])
 def test_screenshots_at_phone_and_desktop_widths(pages, browser, tmp_path, width):
     shot = chromium_screenshot(pages / "acht-dienstleister.html", width,
-                               tmp_path / f"shot-{width}.png", tmp_path / "profile", browser)
+                               tmp_path / f"shot-{width}.png", browser)
     with Image.open(shot) as image:
         assert image.width == width
         colours = image.convert("L").getextrema()
@@ -92,5 +92,5 @@ def test_the_probe_sees_a_word_broken_across_lines(browser, tmp_path):
                     '<th style="position: sticky">x</th></tr></tbody></table></div>'
                     '<p style="width: 40px; overflow-wrap: anywhere">Chargenzertifizierung'
                     "</p></body></html>", encoding="utf-8")
-    found = chromium_probe(page, 390, tmp_path / "profile", browser)
+    found = chromium_probe(page, 390, browser)
     assert found["broken"] == ["Chargenzertifizierung"]
